@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs every Debian package vaultkeeper needs to build, test and run its local stack. Idempotent.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
+  libssl-dev zlib1g-dev libspdlog-dev prometheus-cpp-dev libgtest-dev
+  python3 python3-pytest python3-hvac python3-consul python3-requests python3-yaml
+  wrk openssl
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

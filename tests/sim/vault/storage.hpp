@@ -1,0 +1,50 @@
+// vault-sim's logical storage: an ordered key/value map of plaintext entries. The core encrypts it at rest
+// (barrier, AES-GCM under the root key), persists it to --data-dir and streams it into raft snapshots; the
+// logical layer (mounts, KV, auth, policies) keeps all of its state here as JSON-encoded entries.
+#ifndef VAULTKEEPER_TESTS_SIM_VAULT_STORAGE_HPP
+#define VAULTKEEPER_TESTS_SIM_VAULT_STORAGE_HPP
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vsim {
+
+class storage
+{
+public:
+    // Returns the value stored at key, if any.
+    std::optional<std::string> get(std::string_view key) const;
+    // Pointer to the stored value (no copy) or nullptr; valid until the next mutation.
+    const std::string* find(std::string_view key) const;
+    void put(std::string key, std::string value);
+    // Returns true if the key existed.
+    bool del(std::string_view key);
+    // Immediate children of prefix (which should end with '/' or be empty): leaf names, and folder names
+    // with a trailing '/'. Sorted, de-duplicated.
+    std::vector<std::string> list(std::string_view prefix) const;
+    // Removes every key starting with prefix; returns how many.
+    std::size_t del_prefix(std::string_view prefix);
+
+    const std::map<std::string, std::string, std::less<>>& entries() const { return entries_; }
+    void replace_all(std::map<std::string, std::string, std::less<>> entries);
+    std::size_t size() const { return entries_.size(); }
+    // Bytes of keys plus values: what a snapshot of this storage weighs before compression.
+    std::uint64_t bytes() const { return bytes_; }
+
+    // Called after every mutation (put, del, del_prefix, replace_all): the core persists from here.
+    std::function<void()> on_change;
+
+private:
+    void changed();
+    std::map<std::string, std::string, std::less<>> entries_;
+    std::uint64_t bytes_ = 0;
+};
+
+}  // namespace vsim
+
+#endif
