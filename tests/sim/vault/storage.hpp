@@ -38,9 +38,13 @@ public:
 
     // Called after every mutation (put, del, del_prefix, replace_all): the core persists from here.
     std::function<void()> on_change;
+    // Called with each key a put/del/del_prefix touched (before on_change; not for replace_all, which the
+    // core handles as a whole) so persistence can journal just the dirty keys instead of rewriting the map.
+    std::function<void(std::string_view key)> on_key_change;
 
 private:
     void changed();
+    void key_changed(std::string_view key);
     std::map<std::string, std::string, std::less<>> entries_;
     std::uint64_t bytes_ = 0;
 };
