@@ -1,0 +1,58 @@
+// gzip-compressed tar, written incrementally and read back whole: the container of raft snapshots.
+#ifndef VAULTKEEPER_TESTS_SIM_VAULT_ARCHIVE_HPP
+#define VAULTKEEPER_TESTS_SIM_VAULT_ARCHIVE_HPP
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace vsim {
+
+// Writes tar members through gzip; compressed bytes accumulate in take_output() so a caller can stream
+// them as they are produced instead of holding the whole archive.
+class tar_gz_writer
+{
+public:
+    tar_gz_writer();
+    ~tar_gz_writer();
+    tar_gz_writer(const tar_gz_writer&) = delete;
+    tar_gz_writer& operator=(const tar_gz_writer&) = delete;
+
+    // A member of exactly `size` bytes follows through write() calls.
+    void begin_file(std::string_view name, std::uint64_t size);
+    void write(std::string_view data);
+    void end_file();
+    void add_file(std::string_view name, std::string_view contents);
+    // Writes the two zero blocks of the tar end and the gzip trailer.
+    void finish();
+    // Compressed bytes produced so far (and not yet taken).
+    std::string take_output();
+    std::size_t pending_output() const { return out_.size(); }
+
+private:
+    void deflate_bytes(std::string_view data, bool final);
+    struct zstate;
+    std::unique_ptr<zstate> z_;
+    std::string out_;
+    std::uint64_t file_remaining_ = 0;
+    std::uint64_t file_size_ = 0;
+};
+
+struct tar_member
+{
+    std::string name;
+    std::string data;
+};
+
+// Gunzips and untars a whole archive. Errors: bad gzip stream or trailer, truncated tar, bad header checksum.
+std::variant<std::vector<tar_member>, std::string> read_tar_gz(std::string_view archive);
+
+// Lowercase hex SHA-256 of data.
+std::string sha256_hex(std::string_view data);
+
+}  // namespace vsim
+
+#endif

@@ -1,0 +1,286 @@
+// Raft snapshot archive writer (streaming) and reader for vault-sim.
+#include "snapshot.hpp"
+
+#include <boost/json.hpp>
+#include <openssl/evp.h>
+
+#include <memory>
+
+#include "archive.hpp"
+#include "barrier.hpp"
+
+namespace vsim {
+namespace json = boost::json;
+
+namespace {
+constexpr std::string_view seal_config_key = "core/seal-config";
+constexpr std::string_view wrapped_root_key = "core/wrapped-root";
+constexpr std::string_view logical_prefix = "logical/";
+constexpr std::string_view sums_aad = "vault-sim SHA256SUMS";
+constexpr std::size_t chunk_size = 64 * 1024;
+
+std::size_t varint_size(std::uint64_t v)
+{
+    std::size_t n = 1;
+    while (v >= 0x80)
+    {
+        v >>= 7;
+        ++n;
+    }
+    return n;
+}
+
+void put_varint(std::string& out, std::uint64_t v)
+{
+    while (v >= 0x80)
+    {
+        out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+}
+
+// protobuf StorageEntry{string key = 1; bytes value = 2;}, prefixed with its varint length.
+std::string encode_record(std::string_view key, std::string_view value)
+{
+    const auto body = 1 + varint_size(key.size()) + key.size() + 1 + varint_size(value.size()) + value.size();
+    std::string out;
+    out.reserve(varint_size(body) + body);
+    put_varint(out, body);
+    out.push_back(0x0a);
+    put_varint(out, key.size());
+    out.append(key);
+    out.push_back(0x12);
+    put_varint(out, value.size());
+    out.append(value);
+    return out;
+}
+
+std::uint64_t record_size(std::size_t key_size, std::size_t value_size)
+{
+    const auto body = 1 + varint_size(key_size) + key_size + 1 + varint_size(value_size) + value_size;
+    return varint_size(body) + body;
+}
+
+std::optional<std::uint64_t> get_varint(std::string_view data, std::size_t& pos)
+{
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64 && pos < data.size(); shift += 7)
+    {
+        const auto c = static_cast<unsigned char>(data[pos++]);
+        v |= std::uint64_t{c & 0x7Fu} << shift;
+        if (!(c & 0x80))
+            return v;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string_view> get_field(std::string_view msg, std::size_t& pos, char tag)
+{
+    if (pos >= msg.size() || msg[pos] != tag)
+        return std::nullopt;
+    ++pos;
+    const auto len = get_varint(msg, pos);
+    if (!len || pos + *len > msg.size())
+        return std::nullopt;
+    const auto field = msg.substr(pos, *len);
+    pos += *len;
+    return field;
+}
+
+std::string seal_config_json(const seal_config& cfg)
+{
+    return json::serialize(json::object{{"secret_shares", cfg.shares}, {"secret_threshold", cfg.threshold}});
+}
+
+std::string meta_json(const snapshot_input& in, std::uint64_t state_size)
+{
+    json::array servers;
+    for (std::size_t i = 0; i < in.server_ids.size(); ++i)
+        servers.push_back(json::object{{"Suffrage", 0}, {"ID", in.server_ids[i]}, {"Address", in.server_addresses[i]}});
+    json::object meta{{"Version", 1},
+                      {"ID", std::to_string(in.term) + "-" + std::to_string(in.index) + "-vaultsim"},
+                      {"Index", in.index},
+                      {"Term", in.term},
+                      {"Peers", ""},
+                      {"Configuration", json::object{{"Servers", std::move(servers)}}},
+                      {"ConfigurationIndex", 1},
+                      {"Size", state_size}};
+    return json::serialize(meta);
+}
+
+struct sha256_stream
+{
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+    sha256_stream() { EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr); }
+    void update(std::string_view d) { EVP_DigestUpdate(ctx.get(), d.data(), d.size()); }
+    std::string hex()
+    {
+        unsigned char md[32];
+        unsigned len = 0;
+        EVP_DigestFinal_ex(ctx.get(), md, &len);
+        return hex_encode(bytes(md, md + len));
+    }
+};
+
+// The streaming state: header records first, then one logical entry per step, then the trailer members.
+struct stream_state
+{
+    snapshot_input in;
+    tar_gz_writer tar;
+    sha256_stream state_hash;
+    std::string meta;
+    entry_map::const_iterator next;
+    bool started = false;
+    bool done = false;
+
+    void write_state(std::string_view record)
+    {
+        state_hash.update(record);
+        tar.write(record);
+    }
+
+    void start()
+    {
+        const auto config = seal_config_json(in.ring.config);
+        std::uint64_t size = record_size(seal_config_key.size(), config.size()) +
+                             record_size(wrapped_root_key.size(), in.ring.wrapped_root.size());
+        for (const auto& [k, v] : in.entries)
+            size += record_size(logical_prefix.size() + k.size(), barrier::nonce_size + v.size() + barrier::tag_size);
+        meta = meta_json(in, size);
+        tar.add_file("meta.json", meta);
+        tar.begin_file("state.bin", size);
+        write_state(encode_record(seal_config_key, config));
+        write_state(encode_record(wrapped_root_key, in.ring.wrapped_root));
+        next = in.entries.begin();
+        started = true;
+    }
+
+    void finish()
+    {
+        tar.end_file();
+        const auto sums = sha256_hex(meta) + "  meta.json\n" + state_hash.hex() + "  state.bin\n";
+        tar.add_file("SHA256SUMS", sums);
+        tar.add_file("SHA256SUMS.sealed", barrier::encrypt(in.root_key, sums, sums_aad));
+        tar.finish();
+        done = true;
+    }
+
+    std::optional<std::string> produce()
+    {
+        if (!started)
+            start();
+        while (!done && tar.pending_output() < chunk_size)
+        {
+            if (next == in.entries.end())
+            {
+                finish();
+                break;
+            }
+            const auto key = std::string(logical_prefix) + next->first;
+            write_state(encode_record(key, seal_value(in.root_key, key, next->second)));
+            ++next;
+        }
+        auto out = tar.take_output();
+        if (out.empty() && done)
+            return std::nullopt;
+        return out;
+    }
+};
+}  // namespace
+
+std::string seal_value(const bytes& root_key, std::string_view key, std::string_view value)
+{
+    return barrier::encrypt(root_key, value, key);
+}
+
+std::function<std::optional<std::string>()> snapshot_stream(snapshot_input in)
+{
+    auto st = std::make_shared<stream_state>();
+    st->in = std::move(in);
+    return [st] { return st->produce(); };
+}
+
+namespace {
+std::optional<std::string> decode_state(std::string_view state, parsed_snapshot& out)
+{
+    std::size_t pos = 0;
+    while (pos < state.size())
+    {
+        const auto len = get_varint(state, pos);
+        if (!len || pos + *len > state.size())
+            return "state.bin: truncated record";
+        const auto msg = state.substr(pos, *len);
+        pos += *len;
+        std::size_t mpos = 0;
+        const auto key = get_field(msg, mpos, 0x0a);
+        const auto value = get_field(msg, mpos, 0x12);
+        if (!key || !value)
+            return "state.bin: malformed record";
+        if (*key == seal_config_key)
+        {
+            auto cfg = json::parse(*value).as_object();
+            out.ring.config = {static_cast<int>(cfg.at("secret_shares").as_int64()),
+                               static_cast<int>(cfg.at("secret_threshold").as_int64())};
+        }
+        else if (*key == wrapped_root_key)
+            out.ring.wrapped_root = std::string(*value);
+        else if (key->starts_with(logical_prefix))
+            out.encrypted.emplace(std::string(*key), std::string(*value));
+    }
+    if (out.ring.wrapped_root.empty())
+        return "state.bin: no keyring";
+    return std::nullopt;
+}
+}  // namespace
+
+std::variant<parsed_snapshot, std::string> parse_snapshot(std::string_view archive)
+{
+    auto read = read_tar_gz(archive);
+    if (auto* err = std::get_if<std::string>(&read))
+        return "failed to read snapshot: " + *err;
+    auto& members = std::get<std::vector<tar_member>>(read);
+    static const char* names[] = {"meta.json", "state.bin", "SHA256SUMS", "SHA256SUMS.sealed"};
+    if (members.size() != 4)
+        return std::string{"failed to read snapshot: unexpected number of archive members"};
+    for (std::size_t i = 0; i < 4; ++i)
+        if (members[i].name != names[i])
+            return "failed to read snapshot: unexpected file in snapshot: " + members[i].name;
+    const auto expected = sha256_hex(members[0].data) + "  meta.json\n" + sha256_hex(members[1].data) + "  state.bin\n";
+    if (members[2].data != expected)
+        return std::string{"failed to read snapshot: checksum mismatch"};
+    parsed_snapshot out;
+    try
+    {
+        out.index = json::parse(members[0].data).as_object().at("Index").to_number<std::uint64_t>();
+        if (auto err = decode_state(members[1].data, out))
+            return "failed to read snapshot: " + *err;
+    }
+    catch (const std::exception& e)
+    {
+        return std::string{"failed to read snapshot: "} + e.what();
+    }
+    out.sums = std::move(members[2].data);
+    out.sealed_sums = std::move(members[3].data);
+    return out;
+}
+
+bool sealed_by(const parsed_snapshot& snap, const bytes& root_key)
+{
+    return barrier::decrypt(root_key, snap.sealed_sums, sums_aad) == snap.sums;
+}
+
+std::optional<entry_map> decrypt_entries(const entry_map& encrypted, const bytes& root_key)
+{
+    entry_map out;
+    for (const auto& [key, blob] : encrypted)
+    {
+        auto plain = barrier::decrypt(root_key, blob, key);
+        if (!plain)
+            return std::nullopt;
+        out.emplace_hint(out.end(), key.substr(logical_prefix.size()), std::move(*plain));
+    }
+    return out;
+}
+
+}  // namespace vsim
