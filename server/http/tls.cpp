@@ -1,0 +1,60 @@
+// OpenSSL context construction; errors name the file, never its content.
+#include "http/tls.hpp"
+
+namespace vk::http::detail {
+namespace ssl = boost::asio::ssl;
+
+namespace {
+
+error load_error(std::string_view what, const std::string& file, const boost::system::error_code& ec)
+{
+    return make_error(errc::invalid_argument, std::string(what) + " '" + file + "': " + ec.message());
+}
+
+std::shared_ptr<ssl::context> base_context(ssl::context::method m)
+{
+    auto ctx = std::make_shared<ssl::context>(m);
+    ctx->set_options(
+        ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1
+    );
+    return ctx;
+}
+
+}  // namespace
+
+result<std::shared_ptr<ssl::context>> make_client_context(const tls_client_options& o)
+{
+    auto ctx = base_context(ssl::context::tls_client);
+    boost::system::error_code ec;
+    ctx->set_verify_mode(o.skip_verify ? ssl::verify_none : ssl::verify_peer, ec);
+    // The system store is always trusted; ca_file/ca_path add private CAs (Vault often runs on one).
+    ctx->set_default_verify_paths(ec);
+    if (!o.ca_file.empty() && (ctx->load_verify_file(o.ca_file, ec), ec))
+        return load_error("cannot load CA file", o.ca_file, ec);
+    if (!o.ca_path.empty() && (ctx->add_verify_path(o.ca_path, ec), ec))
+        return load_error("cannot use CA path", o.ca_path, ec);
+    if (o.cert_file.empty() != o.key_file.empty())
+        return make_error(errc::invalid_argument, "client certificate and key must be given together");
+    if (!o.cert_file.empty())
+    {
+        if (ctx->use_certificate_chain_file(o.cert_file, ec), ec)
+            return load_error("cannot load client certificate", o.cert_file, ec);
+        if (ctx->use_private_key_file(o.key_file, ssl::context::pem, ec), ec)
+            return load_error("cannot load client key", o.key_file, ec);
+    }
+    return ctx;
+}
+
+result<std::shared_ptr<ssl::context>> make_server_context(const tls_server_options& o)
+{
+    auto ctx = base_context(ssl::context::tls_server);
+    boost::system::error_code ec;
+    if (ctx->use_certificate_chain_file(o.cert_file, ec), ec)
+        return load_error("cannot load certificate", o.cert_file, ec);
+    if (ctx->use_private_key_file(o.key_file, ssl::context::pem, ec), ec)
+        return load_error("cannot load key", o.key_file, ec);
+    return ctx;
+}
+
+}  // namespace vk::http::detail
