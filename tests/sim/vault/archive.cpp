@@ -178,7 +178,7 @@ std::variant<std::vector<tar_member>, std::string> read_tar_gz(std::string_view 
     }
 }
 
-std::string sha256_hex(std::string_view data)
+std::string sha256_digest_hex(std::string_view data)
 {
     unsigned char md[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);

@@ -51,7 +51,7 @@ struct tar_member
 std::variant<std::vector<tar_member>, std::string> read_tar_gz(std::string_view archive);
 
 // Lowercase hex SHA-256 of data.
-std::string sha256_hex(std::string_view data);
+std::string sha256_digest_hex(std::string_view data);
 
 }  // namespace vsim
 

@@ -159,7 +159,7 @@ struct stream_state
     void finish()
     {
         tar.end_file();
-        const auto sums = sha256_hex(meta) + "  meta.json\n" + state_hash.hex() + "  state.bin\n";
+        const auto sums = sha256_digest_hex(meta) + "  meta.json\n" + state_hash.hex() + "  state.bin\n";
         tar.add_file("SHA256SUMS", sums);
         tar.add_file("SHA256SUMS.sealed", barrier::encrypt(in.root_key, sums, sums_aad));
         tar.finish();
@@ -246,7 +246,7 @@ std::variant<parsed_snapshot, std::string> parse_snapshot(std::string_view archi
     for (std::size_t i = 0; i < 4; ++i)
         if (members[i].name != names[i])
             return "failed to read snapshot: unexpected file in snapshot: " + members[i].name;
-    const auto expected = sha256_hex(members[0].data) + "  meta.json\n" + sha256_hex(members[1].data) + "  state.bin\n";
+    const auto expected = sha256_digest_hex(members[0].data) + "  meta.json\n" + sha256_digest_hex(members[1].data) + "  state.bin\n";
     if (members[2].data != expected)
         return std::string{"failed to read snapshot: checksum mismatch"};
     parsed_snapshot out;

@@ -47,7 +47,7 @@ TEST(Snapshot, ArchiveHasTheFourMembersInOrderWithMatchingSums)
     EXPECT_EQ(members[2].name, "SHA256SUMS");
     EXPECT_EQ(members[3].name, "SHA256SUMS.sealed");
     EXPECT_NE(members[0].data.find("\"Size\":" + std::to_string(members[1].data.size())), std::string::npos);
-    EXPECT_EQ(members[2].data, sha256_hex(members[0].data) + "  meta.json\n" + sha256_hex(members[1].data) + "  state.bin\n");
+    EXPECT_EQ(members[2].data, sha256_digest_hex(members[0].data) + "  meta.json\n" + sha256_digest_hex(members[1].data) + "  state.bin\n");
     EXPECT_FALSE(members[3].data.empty());
 }
 
