@@ -1,0 +1,217 @@
+// parse_config: the top-level blocks (admin, log, vaults, consuls, notify, ha) and the jobs list.
+#include "core/config.hpp"
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "core/config_endpoints.hpp"
+
+namespace vk {
+namespace json = boost::json;
+namespace {
+
+// Position of byte offset `at` in text as "line L, column C".
+std::string position(std::string_view text, std::size_t at)
+{
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i < at && i < text.size(); ++i)
+    {
+        if (text[i] == '\n')
+        {
+            ++line;
+            col = 1;
+        }
+        else
+            ++col;
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}
+
+std::optional<json::value> parse_json(std::string_view text, config_problems& problems)
+{
+    json::stream_parser p;
+    boost::system::error_code ec;
+    std::size_t used = p.write(text.data(), text.size(), ec);
+    if (!ec)
+        p.finish(ec);
+    if (ec)
+    {
+        problems.push_back({"", "invalid JSON at " + position(text, used) + ": " + ec.message()});
+        return std::nullopt;
+    }
+    return p.release();
+}
+
+void read_admin(object_reader& root, config& cfg)
+{
+    auto r = root.object("admin", need::required);
+    if (!r)
+        return;
+    cfg.admin.listen = r->string_or("listen", cfg.admin.listen);
+    if (cfg.admin.listen.rfind(':') == std::string::npos)
+        r->problem("listen", "expected host:port");
+    if (auto t = r->secret_value("token", need::required))
+    {
+        cfg.admin.token = *t;
+        if (t->reveal().size() < 16)
+            r->problem("token", "must be at least 16 characters");
+    }
+    if (auto tls = r->object("tls"))
+    {
+        cfg.admin.tls_cert_file = tls->string("cert_file", need::required);
+        cfg.admin.tls_key_file = tls->string("key_file", need::required);
+        tls->finish();
+    }
+    r->finish();
+}
+
+void read_log(object_reader& root, config& cfg)
+{
+    auto r = root.object("log");
+    if (!r)
+        return;
+    cfg.log.level = r->one_of("level", {"trace", "debug", "info", "warn", "error"}, cfg.log.level);
+    cfg.log.format = r->one_of("format", {"text", "json"}, cfg.log.format);
+    r->finish();
+}
+
+void read_notify(object_reader& root, config& cfg)
+{
+    auto r = root.object("notify");
+    if (!r)
+        return;
+    if (auto w = r->object("webhook"))
+    {
+        webhook_config hook;
+        hook.url = w->string("url", need::required).value_or("");
+        if (!hook.url.empty() && !is_http_url(hook.url))
+            w->problem("url", "\"" + hook.url + "\" is not an http:// or https:// URL");
+        if (auto h = w->object("headers"))
+        {
+            for (const auto& member : *h->value())
+                if (auto s = h->secret_value(member.key()))
+                    hook.headers.emplace_back(std::string(member.key()), *s);
+            h->finish();
+        }
+        hook.timeout = w->dur_or("timeout", hook.timeout);
+        hook.max_attempts = static_cast<int>(w->integer_or("max_attempts", 1, 100, hook.max_attempts));
+        w->finish();
+        cfg.webhook = std::move(hook);
+    }
+    r->finish();
+}
+
+void read_ha(object_reader& root, config& cfg)
+{
+    auto r = root.object("ha");
+    if (!r)
+        return;
+    ha_config ha;
+    ha.consul = r->string("consul", need::required).value_or("");
+    if (!ha.consul.empty() && !cfg.consuls.contains(ha.consul))
+        r->problem("consul", "no consul named \"" + ha.consul + "\" is defined under /consuls");
+    ha.key = r->string("key", need::required).value_or("");
+    ha.session_ttl = r->dur_or("session_ttl", ha.session_ttl);
+    if (ha.session_ttl < std::chrono::seconds(10) || ha.session_ttl > std::chrono::hours(24))
+        r->problem("session_ttl", "must be between 10s and 24h (Consul's session TTL range)");
+    r->finish();
+    cfg.ha = std::move(ha);
+}
+
+void read_job(object_reader& r, config& cfg, const kind_parsers& kinds, std::set<std::string>& names)
+{
+    static const std::regex name_re("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+    job_config job;
+    job.raw = *r.value();
+    job.name = r.string("name", need::required).value_or("");
+    if (!job.name.empty() && !std::regex_match(job.name, name_re))
+        r.problem("name", "use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    else if (!job.name.empty() && !names.insert(job.name).second)
+        r.problem("name", "duplicate job name \"" + job.name + "\"");
+    job.kind = r.string("kind", need::required).value_or("");
+    job.interval = r.dur_or("interval", job.interval);
+    job.timeout = r.dur_or("timeout", job.timeout);
+    if (job.interval.count() < 1000)
+        r.problem("interval", "must be at least 1s");
+    if (job.timeout.count() < 100)
+        r.problem("timeout", "must be at least 100ms");
+    job.halt_on_fatal = r.boolean_or("halt_on_fatal", false);
+    job.enabled = r.boolean_or("enabled", true);
+    if (auto it = kinds.find(job.kind); it != kinds.end())
+        job.settings = it->second(r, cfg);
+    else if (!job.kind.empty())
+    {
+        std::string list;
+        for (const auto& [k, p] : kinds)
+            list += (list.empty() ? "" : ", ") + k;
+        r.problem("kind", "unknown job kind \"" + job.kind + "\" (known: " + list + ")");
+        return;  // its other keys cannot be judged
+    }
+    r.finish();
+    cfg.jobs.push_back(std::move(job));
+}
+
+}  // namespace
+
+const job_config* config::find_job(std::string_view name) const
+{
+    for (const auto& j : jobs)
+        if (j.name == name)
+            return &j;
+    return nullptr;
+}
+
+std::string config_errors::render() const
+{
+    std::string out;
+    for (const auto& p : problems)
+        out += source + ": " + (p.pointer.empty() ? "/" : p.pointer) + ": " + p.message + "\n";
+    return out;
+}
+
+boost::system::result<config, config_errors> parse_config(std::string_view text, const std::string& source,
+                                                          const kind_parsers& kinds)
+{
+    config_errors errors{source, {}};
+    auto doc = parse_json(text, errors.problems);
+    if (!doc)
+        return errors;
+    config cfg;
+    cfg.source = source;
+    object_reader root(*doc, "", errors.problems);
+    if (!root.is_object())
+        return errors;
+    read_admin(root, cfg);
+    read_log(root, cfg);
+    root.each_member("vaults", [&](const std::string& n, object_reader& r) { cfg.vaults[n] = read_vault(n, r); });
+    root.each_member("consuls", [&](const std::string& n, object_reader& r) { cfg.consuls[n] = read_consul(n, r); });
+    read_notify(root, cfg);
+    read_ha(root, cfg);
+    std::set<std::string> names;
+    root.each_object("jobs", [&](object_reader& r) { read_job(r, cfg, kinds, names); });
+    root.finish();
+    if (!errors.problems.empty())
+        return errors;
+    return cfg;
+}
+
+boost::system::result<config, config_errors> load_config(const std::string& path, const kind_parsers& kinds)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return config_errors{path, {{"", "cannot read the file"}}};
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    return parse_config(buf.str(), path, kinds);
+}
+
+[[noreturn]] void throw_exception_from_error(const config_errors& e, const boost::source_location&)
+{
+    throw std::runtime_error(e.render());
+}
+
+}  // namespace vk

@@ -1,0 +1,149 @@
+// The daemon's configuration as typed values, and its loader: JSON text -> config, or every problem with
+// its JSON pointer. Job kinds parse their own keys through the kind_parsers they register.
+#ifndef VAULTKEEPER_SERVER_CORE_CONFIG_HPP
+#define VAULTKEEPER_SERVER_CORE_CONFIG_HPP
+
+#include <boost/json/value.hpp>
+#include <boost/system/result.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config_reader.hpp"
+#include "core/duration.hpp"
+#include "core/secret.hpp"
+
+namespace vk {
+
+struct tls_client_config
+{
+    std::string ca_file;
+    std::string ca_path;
+    std::string cert_file;
+    std::string key_file;
+    std::string server_name;  // SNI and verification name; default: the address host
+    bool skip_verify = false;
+};
+
+struct vault_auth_config
+{
+    std::string method = "token";  // token | approle | kubernetes
+    std::optional<secret> token;   // token method (falls back to VAULT_TOKEN)
+    std::string mount;             // approle / kubernetes mount path, default the method name
+    std::optional<secret> role_id;
+    std::optional<secret> secret_id;
+    std::string role;          // kubernetes role
+    std::string jwt_file = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+};
+
+struct vault_config
+{
+    std::string name;
+    std::string address;  // falls back to VAULT_ADDR
+    vault_auth_config auth;
+    std::string namespace_;  // X-Vault-Namespace, falls back to VAULT_NAMESPACE
+    tls_client_config tls;   // ca_file falls back to VAULT_CACERT
+    int max_connections = 32;
+    duration request_timeout{std::chrono::seconds(30)};
+};
+
+struct consul_config
+{
+    std::string name;
+    std::string address;  // falls back to CONSUL_HTTP_ADDR
+    std::optional<secret> token;  // falls back to CONSUL_HTTP_TOKEN
+    std::string datacenter;
+    tls_client_config tls;
+    int max_connections = 16;
+    duration request_timeout{std::chrono::seconds(30)};
+};
+
+struct admin_config
+{
+    std::string listen = "127.0.0.1:8290";
+    secret token;
+    std::optional<std::string> tls_cert_file;
+    std::optional<std::string> tls_key_file;
+};
+
+struct log_config
+{
+    std::string level = "info";  // trace | debug | info | warn | error
+    std::string format = "text";  // text | json
+};
+
+struct webhook_config
+{
+    std::string url;
+    std::vector<std::pair<std::string, secret>> headers;
+    duration timeout{std::chrono::seconds(10)};
+    int max_attempts = 5;
+};
+
+struct ha_config
+{
+    std::string consul;  // name of a configured consul
+    std::string key;     // lock key prefix; each job locks <key>/<job name>
+    duration session_ttl{std::chrono::seconds(15)};
+};
+
+// Kind-specific settings of a job, parsed and owned by the job kind.
+struct job_settings
+{
+    virtual ~job_settings() = default;
+};
+
+struct job_config
+{
+    std::string name;
+    std::string kind;
+    duration interval{std::chrono::minutes(1)};
+    duration timeout{std::chrono::minutes(5)};
+    bool halt_on_fatal = false;
+    bool enabled = true;
+    std::shared_ptr<const job_settings> settings;
+    boost::json::value raw;  // the job's JSON as written, to tell on reload whether it changed
+};
+
+struct config
+{
+    std::string source;  // file name, for messages
+    admin_config admin;
+    log_config log;
+    std::map<std::string, vault_config> vaults;
+    std::map<std::string, consul_config> consuls;
+    std::optional<webhook_config> webhook;
+    std::optional<ha_config> ha;
+    std::vector<job_config> jobs;
+
+    const job_config* find_job(std::string_view name) const;
+};
+
+// Parses the kind-specific keys of one job; `cfg` has every top-level block parsed (vaults, consuls) so the
+// kind can check references. Report problems through `r`; return nullptr when the settings are unusable.
+using kind_parser = std::function<std::shared_ptr<const job_settings>(object_reader& r, const config& cfg)>;
+using kind_parsers = std::map<std::string, kind_parser, std::less<>>;
+
+struct config_errors
+{
+    std::string source;
+    config_problems problems;
+    // "FILE: /json/pointer: what is wrong", one line per problem.
+    std::string render() const;
+};
+
+[[noreturn]] void throw_exception_from_error(const config_errors& e, const boost::source_location& loc);
+
+// Parses and validates config text. `source` names the file in messages.
+boost::system::result<config, config_errors> parse_config(std::string_view text, const std::string& source,
+                                                          const kind_parsers& kinds);
+// Reads the file, then parse_config.
+boost::system::result<config, config_errors> load_config(const std::string& path, const kind_parsers& kinds);
+
+}  // namespace vk
+
+#endif

@@ -1,0 +1,135 @@
+// Vault and Consul endpoint blocks, with the standard VAULT_* / CONSUL_* environment variables as fallbacks.
+#include "core/config_endpoints.hpp"
+
+#include <cstdlib>
+
+namespace vk {
+namespace {
+
+std::string env_or(const char* name, std::string fallback = {})
+{
+    const char* v = std::getenv(name);
+    return v && *v ? std::string(v) : fallback;
+}
+
+std::optional<secret> env_secret(const char* name)
+{
+    const char* v = std::getenv(name);
+    if (!v || !*v)
+        return std::nullopt;
+    return secret(v, std::string("env ") + name);
+}
+
+void check_address(object_reader& r, const std::string& address, const char* env_name)
+{
+    if (address.empty())
+        r.problem("address", std::string("missing required field (an http:// or https:// URL; or set ") +
+                                 env_name + ")");
+    else if (!is_http_url(address))
+        r.problem("address", "\"" + address + "\" is not an http:// or https:// URL");
+}
+
+vault_auth_config read_vault_auth(object_reader& r)
+{
+    vault_auth_config a;
+    auto block = r.object("auth");
+    if (!block)
+    {
+        a.token = r.secret_value("token");
+        if (!a.token)
+            a.token = env_secret("VAULT_TOKEN");
+        return a;
+    }
+    a.method = block->one_of("method", {"token", "approle", "kubernetes"}, "token");
+    a.mount = block->string_or("mount", a.method);
+    if (a.method == "token")
+    {
+        a.token = block->secret_value("token");
+        if (!a.token)
+            a.token = r.secret_value("token");
+        if (!a.token)
+            a.token = env_secret("VAULT_TOKEN");
+    }
+    else if (a.method == "approle")
+    {
+        a.role_id = block->secret_value("role_id", need::required);
+        a.secret_id = block->secret_value("secret_id", need::required);
+    }
+    else
+    {
+        a.role = block->string("role", need::required).value_or("");
+        a.jwt_file = block->string_or("jwt_file", a.jwt_file);
+    }
+    block->finish();
+    return a;
+}
+
+}  // namespace
+
+bool is_http_url(std::string_view url)
+{
+    std::string_view rest;
+    if (url.starts_with("http://"))
+        rest = url.substr(7);
+    else if (url.starts_with("https://"))
+        rest = url.substr(8);
+    else
+        return false;
+    return !rest.empty() && rest.front() != '/' && rest.find_first_of(" \t") == std::string_view::npos;
+}
+
+tls_client_config read_tls_client(object_reader& parent)
+{
+    tls_client_config t;
+    auto r = parent.object("tls");
+    if (!r)
+        return t;
+    t.ca_file = r->string_or("ca_file", "");
+    t.ca_path = r->string_or("ca_path", "");
+    t.cert_file = r->string_or("cert_file", "");
+    t.key_file = r->string_or("key_file", "");
+    t.server_name = r->string_or("server_name", "");
+    t.skip_verify = r->boolean_or("skip_verify", false);
+    if (t.cert_file.empty() != t.key_file.empty())
+        r->problem("", "cert_file and key_file go together");
+    r->finish();
+    return t;
+}
+
+vault_config read_vault(const std::string& name, object_reader& r)
+{
+    vault_config v;
+    v.name = name;
+    v.address = r.string_or("address", env_or("VAULT_ADDR"));
+    check_address(r, v.address, "VAULT_ADDR");
+    v.auth = read_vault_auth(r);
+    v.namespace_ = r.string_or("namespace", env_or("VAULT_NAMESPACE"));
+    v.tls = read_tls_client(r);
+    if (v.tls.ca_file.empty())
+        v.tls.ca_file = env_or("VAULT_CACERT");
+    v.max_connections = static_cast<int>(r.integer_or("max_connections", 1, 4096, v.max_connections));
+    v.request_timeout = r.dur_or("request_timeout", v.request_timeout);
+    r.finish();
+    return v;
+}
+
+consul_config read_consul(const std::string& name, object_reader& r)
+{
+    consul_config c;
+    c.name = name;
+    c.address = r.string_or("address", env_or("CONSUL_HTTP_ADDR"));
+    if (!c.address.empty() && !c.address.starts_with("http"))
+        c.address = "http://" + c.address;  // CONSUL_HTTP_ADDR is commonly host:port
+    check_address(r, c.address, "CONSUL_HTTP_ADDR");
+    c.token = r.secret_value("token");
+    if (!c.token)
+        c.token = env_secret("CONSUL_HTTP_TOKEN");
+    c.datacenter = r.string_or("datacenter", "");
+    c.tls = read_tls_client(r);
+    c.max_connections = static_cast<int>(r.integer_or("max_connections", 1, 4096, c.max_connections));
+    c.request_timeout = r.dur_or("request_timeout", c.request_timeout);
+    r.finish();
+    return c;
+}
+
+}  // namespace vk

@@ -1,0 +1,119 @@
+// A configured job: its run loop (ticker, triggers, per-cycle deadline), its state and controls
+// (trigger / halt / resume / stop) and the history of its last cycles. All members are called on the
+// io_context's single thread.
+#ifndef VAULTKEEPER_SERVER_RUNTIME_JOB_HPP
+#define VAULTKEEPER_SERVER_RUNTIME_JOB_HPP
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/config.hpp"
+#include "runtime/cycle.hpp"
+#include "runtime/job_kind.hpp"
+
+namespace vk::runtime {
+
+enum class job_state
+{
+    idle,     // waiting for its next tick or a trigger
+    running,  // a cycle is running
+    halted,   // an operator halted it; resume to continue
+    failed,   // a fatal error stopped it; resume to retry
+    standby,  // another replica holds this job's HA lock
+    stopped   // the daemon is shutting down
+};
+std::string_view to_string(job_state s);
+
+class job;
+
+// Observers see every state change, report and cycle end (metrics, webhook notifier, HA).
+struct job_observer
+{
+    virtual ~job_observer() = default;
+    virtual void on_state(const job&) {}
+    virtual void on_cycle_end(const job&, const cycle_record&) {}
+    virtual void on_report(const job&, const cycle_context&, severity, const vk::error&) {}
+};
+
+struct control_result
+{
+    bool ok = true;
+    std::string message;  // why not, when !ok (answered as 409)
+};
+
+class job final : private cycle_listener
+{
+public:
+    static constexpr std::size_t history_size = 100;
+
+    job(boost::asio::any_io_executor ex, vk::job_config cfg, std::unique_ptr<job_body> body, job_observer* observer);
+    ~job() override;
+    job(const job&) = delete;
+    job& operator=(const job&) = delete;
+
+    // Runs cycles until stop(). The first cycle runs at once (after the start-up checks), then every
+    // `interval` from the start of the previous cycle; ticks missed while a cycle runs are dropped.
+    boost::asio::awaitable<void> run();
+
+    control_result trigger();
+    control_result halt();
+    control_result resume();
+    // Shutdown: the running cycle is cancelled (outcome `cancelled`) and run() returns.
+    void stop();
+    // HA: while not the lock holder the job is in standby and starts no cycle; losing the lock cancels the
+    // running cycle at once.
+    void set_active(bool active);
+
+    const std::string& name() const noexcept { return cfg_.name; }
+    const std::string& kind() const noexcept { return cfg_.kind; }
+    const vk::job_config& config() const noexcept { return cfg_; }
+    job_state state() const noexcept { return state_; }
+    const std::deque<cycle_record>& history() const noexcept { return history_; }
+    // The running cycle's record so far, if a cycle runs.
+    const cycle_record* current() const noexcept;
+    const cycle_record* find_cycle(std::uint64_t id) const;
+    std::optional<system_time> next_run() const;
+    boost::json::object body_status() const { return body_->status(); }
+
+private:
+    struct impl;
+    enum class stop_reason
+    {
+        none,
+        halt,
+        shutdown,
+        fatal,
+        lost_lock
+    };
+
+    void on_report(const cycle_context& ctx, severity s, const vk::error& e) override;
+    boost::asio::awaitable<void> run_one_cycle();
+    boost::asio::awaitable<void> call_body(cycle_context& ctx);
+    cycle_outcome settle(const cycle_context& ctx, std::size_t winner);
+    void cancel_cycle(stop_reason why);
+    void set_state(job_state s);
+    void wake();
+
+    vk::job_config cfg_;
+    std::unique_ptr<job_body> body_;
+    job_observer* observer_;
+    std::unique_ptr<impl> impl_;
+    job_state state_ = job_state::idle;
+    bool stopping_ = false;
+    bool active_ = true;
+    bool trigger_pending_ = true;  // the first cycle runs at once
+    bool needs_start_ = true;
+    stop_reason stop_reason_ = stop_reason::none;
+    std::uint64_t last_id_ = 0;
+    cycle_context* current_ = nullptr;
+    std::deque<cycle_record> history_;
+};
+
+}  // namespace vk::runtime
+
+#endif

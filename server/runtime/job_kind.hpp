@@ -1,0 +1,53 @@
+// What a job kind (sync, keeper, snapshot, emissary, ...) provides to the runtime: a parser for its config
+// keys and a factory for the body that runs its cycles.
+#ifndef VAULTKEEPER_SERVER_RUNTIME_JOB_KIND_HPP
+#define VAULTKEEPER_SERVER_RUNTIME_JOB_KIND_HPP
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "runtime/cycle.hpp"
+
+namespace vk::runtime {
+
+class job_body
+{
+public:
+    virtual ~job_body() = default;
+
+    // Start-up checks, run before the first cycle (and again on resume after a failure). A returned error
+    // is fatal for the job. Runs under the job's cycle deadline; cancellable.
+    virtual boost::asio::awaitable<vk::result<void>> start(cycle_context& ctx);
+
+    // One cycle. Reports failures through ctx; must stop promptly when cancelled (every await is a
+    // cancellation point) and must not save anything when the cycle did not succeed.
+    virtual boost::asio::awaitable<void> run_cycle(cycle_context& ctx) = 0;
+
+    // Kind-specific state for GET /v1/jobs/{name} (never secret values).
+    virtual boost::json::object status() const { return {}; }
+};
+
+// Services a job body may use; filled in by the application (clients, metrics...).
+struct job_services
+{
+    boost::asio::any_io_executor executor;
+    const vk::config* config = nullptr;
+};
+
+struct job_kind
+{
+    std::string name;
+    vk::kind_parser parse;
+    std::function<std::unique_ptr<job_body>(const vk::job_config&, job_services&)> create;
+};
+
+}  // namespace vk::runtime
+
+#endif
