@@ -1,0 +1,147 @@
+// /_sim/vault/* routes. Node-changing routes take {"node": i} (JSON body) or ?node=i.
+#include "control.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <memory>
+
+namespace vsim {
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+json::object body_of(const simc::request& req)
+{
+    auto v = simc::parse_json(req.body);
+    return v && v->is_object() ? v->as_object() : json::object{};
+}
+
+std::optional<std::int64_t> number(const simc::request& req, const json::object& body, const char* name)
+{
+    if (const auto* v = body.if_contains(name); v && v->is_number())
+        return v->to_number<std::int64_t>();
+    if (const auto* q = req.param(name))
+    {
+        try
+        {
+            return std::stoll(*q);
+        }
+        catch (const std::exception&)
+        {
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::size_t> node_of(const simc::request& req, const json::object& body, cluster& vault)
+{
+    const auto n = number(req, body, "node");
+    if (!n || *n < 0 || static_cast<std::size_t>(*n) >= vault.size())
+        return std::nullopt;
+    return static_cast<std::size_t>(*n);
+}
+
+json::object status_json(simc::server& srv, cluster& vault)
+{
+    json::array nodes;
+    for (std::size_t i = 0; i < vault.size(); ++i)
+    {
+        auto& n = vault.node(i);
+        nodes.push_back(json::object{{"id", n.id},
+                                     {"port", n.port},
+                                     {"address", vault.api_addr(i)},
+                                     {"up", srv.running(i)},
+                                     {"sealed", n.sealed},
+                                     {"active", vault.active() == i}});
+    }
+    return json::object{{"initialized", vault.initialized()},
+                        {"nodes", std::move(nodes)},
+                        {"raft_index", vault.raft_index()},
+                        {"entries", vault.store().size()},
+                        {"rekey_in_progress", vault.rekey().active()}};
+}
+
+simc::response bad_node()
+{
+    return simc::text_response(400, "missing or invalid node");
+}
+
+// Runs fn after delay: stopping a listener from inside one of its own requests would cut the response.
+void later(asio::io_context& ioc, std::chrono::milliseconds delay, std::function<void()> fn)
+{
+    auto timer = std::make_shared<asio::steady_timer>(ioc, delay);
+    timer->async_wait([timer, fn = std::move(fn)](boost::system::error_code) { fn(); });
+}
+
+void restart_node(simc::server& srv, cluster& vault, std::size_t i)
+{
+    if (!srv.running(i))
+        srv.start(i);
+    vault.restart(i);
+}
+}  // namespace
+
+void add_control_routes(simc::server& srv, asio::io_context& ioc, cluster& vault)
+{
+    using simc::request;
+    using simc::response;
+    srv.add_control_route("GET", "/_sim/vault/status", [&srv, &vault](request&) -> asio::awaitable<response> {
+        co_return simc::json_response(200, status_json(srv, vault));
+    });
+    srv.add_control_route("POST", "/_sim/vault/seal", [&srv, &vault](request& req) -> asio::awaitable<response> {
+        const auto node = node_of(req, body_of(req), vault);
+        if (!node)
+            co_return bad_node();
+        vault.seal(*node);
+        co_return simc::json_response(200, status_json(srv, vault));
+    });
+    srv.add_control_route("POST", "/_sim/vault/step-down", [&srv, &vault](request&) -> asio::awaitable<response> {
+        vault.step_down();
+        co_return simc::json_response(200, status_json(srv, vault));
+    });
+    // {"node": i, "restart_after_ms": n}: the node dies (sealed, listener closed) and optionally comes back.
+    srv.add_control_route("POST", "/_sim/vault/kill", [&srv, &ioc, &vault](request& req) -> asio::awaitable<response> {
+        const auto body = body_of(req);
+        const auto node = node_of(req, body, vault);
+        if (!node)
+            co_return bad_node();
+        vault.kill(*node);
+        const auto i = *node;
+        later(ioc, std::chrono::milliseconds(20), [&srv, i] { srv.stop(i); });
+        if (const auto after = number(req, body, "restart_after_ms"))
+            later(ioc, std::chrono::milliseconds(20 + *after), [&srv, &vault, i] { restart_node(srv, vault, i); });
+        co_return simc::json_response(200, status_json(srv, vault));
+    });
+    srv.add_control_route("POST", "/_sim/vault/restart", [&srv, &vault](request& req) -> asio::awaitable<response> {
+        const auto node = node_of(req, body_of(req), vault);
+        if (!node)
+            co_return bad_node();
+        // A restart loses in-memory state: a rekey pending on this (active) node is dropped by seal().
+        if (srv.running(*node))
+            vault.kill(*node);
+        restart_node(srv, vault, *node);
+        co_return simc::json_response(200, status_json(srv, vault));
+    });
+    // {"count": n, "mount": "secret/", "prefix": "bench/"}: n KV v2 secrets written straight into storage.
+    srv.add_control_route("POST", "/_sim/vault/load", [&vault](request& req) -> asio::awaitable<response> {
+        const auto body = body_of(req);
+        const auto count = number(req, body, "count").value_or(0);
+        const auto* mount = body.if_contains("mount");
+        const auto* prefix = body.if_contains("prefix");
+        const auto started = std::chrono::steady_clock::now();
+        const bool ok = vault.logic().load_synthetic(mount && mount->is_string() ? std::string(mount->as_string()) : "secret/",
+                                                     prefix && prefix->is_string() ? std::string(prefix->as_string()) : "synthetic/",
+                                                     static_cast<std::size_t>(std::max<std::int64_t>(count, 0)),
+                                                     std::chrono::system_clock::now());
+        vault.flush();
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        if (!ok)
+            co_return simc::text_response(400, "mount is not a KV v2 mount");
+        co_return simc::json_response(200, json::object{{"loaded", count}, {"seconds", took.count()}});
+    });
+}
+
+}  // namespace vsim

@@ -1,0 +1,19 @@
+// The HTTP front of one vault-sim node: Vault's transport conventions, sealed/standby gating, forwarding
+// and 307 redirects, the core's sys routes, and the translation of everything else into vsim::logical.
+#ifndef VAULTKEEPER_TESTS_SIM_VAULT_FRONT_HPP
+#define VAULTKEEPER_TESTS_SIM_VAULT_FRONT_HPP
+
+#include "cluster.hpp"
+#include "common/http.hpp"
+
+namespace vsim {
+
+// The request handler of node i's listener.
+simc::handler make_node_handler(cluster& vault, std::size_t node);
+
+// Synchronous core of the handler (every Vault request is answered without suspending).
+simc::response handle_vault_request(cluster& vault, std::size_t node, const simc::request& req);
+
+}  // namespace vsim
+
+#endif

@@ -1,0 +1,64 @@
+// sys/storage/raft/configuration, snapshot (streamed download) and snapshot / snapshot-force (restore).
+#include <chrono>
+
+#include "sys_common.hpp"
+
+namespace vsim {
+namespace json = boost::json;
+
+namespace {
+bool allowed(sys_call& c, const char* path, const char* capability)
+{
+    return c.vault.logic().allowed(c.token, path, capability, std::chrono::system_clock::now());
+}
+}  // namespace
+
+simc::response handle_raft_configuration(sys_call& c)
+{
+    if (c.req.method != "GET")
+        return method_not_allowed();
+    if (!allowed(c, "sys/storage/raft/configuration", "read"))
+        return vault_error(403, "permission denied");
+    json::array servers;
+    for (std::size_t i = 0; i < c.vault.size(); ++i)
+    {
+        // A killed node stays a raft peer (as a crashed server would) until it is removed.
+        servers.push_back(json::object{{"node_id", c.vault.node(i).id},
+                                       {"address", c.vault.cluster_addr(i)},
+                                       {"leader", c.vault.active() == i},
+                                       {"protocol_version", "3"},
+                                       {"voter", true}});
+    }
+    json::object config{{"index", c.vault.raft_index()}, {"servers", std::move(servers)}};
+    return sys_envelope(json::object{{"config", std::move(config)}});
+}
+
+simc::response handle_raft_snapshot(sys_call& c)
+{
+    if (c.req.method == "POST" || c.req.method == "PUT")
+        return handle_raft_restore(c, false);
+    if (c.req.method != "GET")
+        return method_not_allowed();
+    if (!allowed(c, "sys/storage/raft/snapshot", "sudo"))
+        return vault_error(403, "permission denied");
+    simc::response res;
+    res.status = 200;
+    res.set("Content-Type", "application/gzip");
+    res.set("Content-Disposition", "attachment");
+    res.stream = snapshot_stream(c.vault.snapshot_source());
+    return res;
+}
+
+simc::response handle_raft_restore(sys_call& c, bool force)
+{
+    if (c.req.method != "POST" && c.req.method != "PUT")
+        return method_not_allowed();
+    const char* path = force ? "sys/storage/raft/snapshot-force" : "sys/storage/raft/snapshot";
+    if (!allowed(c, path, "sudo"))
+        return vault_error(403, "permission denied");
+    if (auto err = c.vault.restore(c.req.body, force))
+        return vault_error(*err);
+    return sys_no_content();
+}
+
+}  // namespace vsim

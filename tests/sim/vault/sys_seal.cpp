@@ -1,0 +1,109 @@
+// sys/init, sys/seal-status, sys/unseal and sys/seal (http/sys_init.go, http/sys_seal.go semantics).
+#include <chrono>
+
+#include "sys_common.hpp"
+
+namespace vsim {
+namespace json = boost::json;
+
+namespace {
+constexpr std::string_view vault_version = "1.21.0";
+constexpr std::string_view build_date = "2025-10-21T19:31:34Z";
+}  // namespace
+
+json::object seal_status(cluster& vault, std::size_t i)
+{
+    auto& n = vault.node(i);
+    json::object o{{"type", "shamir"},
+                   {"initialized", vault.initialized()},
+                   {"sealed", n.sealed},
+                   {"t", vault.config().threshold},
+                   {"n", vault.config().shares},
+                   {"progress", n.progress.progress()},
+                   {"nonce", n.progress.nonce()},
+                   {"version", vault_version},
+                   {"build_date", build_date},
+                   {"migration", false},
+                   {"recovery_seal", false},
+                   {"storage_type", "raft"}};
+    if (!n.sealed)
+    {
+        o["cluster_name"] = vault.cluster_name();
+        o["cluster_id"] = vault.cluster_id();
+    }
+    return o;
+}
+
+simc::response handle_seal_status(sys_call& c)
+{
+    if (c.req.method != "GET")
+        return method_not_allowed();
+    return simc::json_response(200, seal_status(c.vault, c.node));
+}
+
+simc::response handle_init(sys_call& c)
+{
+    if (c.req.method == "GET")
+        return simc::json_response(200, json::object{{"initialized", c.vault.initialized()}});
+    if (c.req.method != "PUT" && c.req.method != "POST")
+        return method_not_allowed();
+    auto body = body_object(c.req);
+    if (!body)
+        return bad_json();
+    if (c.vault.initialized())
+        return vault_error(400, "Vault is already initialized");
+    if (const auto* pgp = go_field(*body, "pgp_keys"); pgp && pgp->is_array() && !pgp->as_array().empty())
+        return vault_error(400, "vault-sim does not support pgp_keys");
+    const seal_config cfg{static_cast<int>(go_int_field(*body, "secret_shares").value_or(0)),
+                          static_cast<int>(go_int_field(*body, "secret_threshold").value_or(0))};
+    auto result = c.vault.init(cfg);
+    if (auto* err = std::get_if<coded_error>(&result))
+        return vault_error(*err);
+    return simc::json_response(200, std::get<json::object>(result));
+}
+
+simc::response handle_unseal(sys_call& c)
+{
+    if (c.req.method != "PUT" && c.req.method != "POST")
+        return method_not_allowed();
+    auto body = body_object(c.req);
+    if (!body)
+        return bad_json();
+    if (!c.vault.initialized())
+        return vault_error(400, "Vault is not initialized");
+    auto& n = c.vault.node(c.node);
+    // reset wins over key.
+    if (go_bool_field(*body, "reset"))
+    {
+        if (!n.sealed)
+            return vault_error(400, "vault is unsealed");
+        n.progress.reset();
+        return simc::json_response(200, seal_status(c.vault, c.node));
+    }
+    const auto key = go_string_field(*body, "key");
+    if (!key || key->empty())
+        return vault_error(400, "'key' must be specified in request body as JSON, or 'reset' set to true");
+    const auto share = decode_share(*key);
+    if (!share)
+        return vault_error(400, "'key' must be a valid hex or base64 string");
+    if (!n.sealed)
+        return simc::json_response(200, seal_status(c.vault, c.node));
+    auto out = c.vault.unseal(c.node, *share);
+    if (auto* failed = std::get_if<unseal_progress::failed>(&out))
+        return vault_error(400, failed->message);
+    return simc::json_response(200, seal_status(c.vault, c.node));
+}
+
+simc::response handle_seal(sys_call& c)
+{
+    if (c.req.method != "PUT" && c.req.method != "POST")
+        return method_not_allowed();
+    if (c.vault.node(c.node).sealed)
+        return sealed_error();
+    if (!c.vault.logic().allowed(c.token, "sys/seal", "sudo", std::chrono::system_clock::now()))
+        return vault_error(403, "permission denied");
+    c.vault.seal(c.node);
+    return sys_no_content();
+}
+
+}  // namespace vsim
