@@ -1,0 +1,36 @@
+// AppRole role records: storage form, defaults, and the role/<name> and role-id endpoints.
+#ifndef VAULTKEEPER_TESTS_SIM_VAULT_APPROLE_ROLE_HPP
+#define VAULTKEEPER_TESTS_SIM_VAULT_APPROLE_ROLE_HPP
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "call.hpp"
+
+namespace vsim::approle {
+
+struct role
+{
+    std::string role_id;
+    std::vector<std::string> token_policies;
+    std::int64_t token_ttl = 0;
+    std::int64_t token_max_ttl = 0;
+    std::int64_t token_explicit_max_ttl = 0;
+    std::int64_t token_period = 0;
+    std::int64_t token_num_uses = 0;
+    std::int64_t secret_id_ttl = 0;
+    std::int64_t secret_id_num_uses = 0;
+    bool bind_secret_id = true;
+    bool token_no_default_policy = false;
+};
+
+std::optional<role> load_role(const storage& st, const mount_entry& m, const std::string& name);
+// role/<name>: GET, POST (create or update), DELETE.
+response role_crud(call& c, const std::string& name);
+// role/<name>/role-id POST: sets a custom role id.
+response set_role_id(call& c, const std::string& name, role r);
+
+}  // namespace vsim::approle
+
+#endif

@@ -1,0 +1,121 @@
+// Mount-table endpoints of the system backend (see sys_mounts.hpp).
+#include "sys_mounts.hpp"
+
+namespace vsim {
+
+namespace {
+
+json::object table_json(const mount_table& mt, bool auth)
+{
+    json::object o;
+    for (auto& m : mt.all())
+        if (m.auth == auth)
+            o[m.path] = mount_to_json(m);
+    return o;
+}
+
+// Engine type and options.version from an enable request; error text for unknown types.
+std::optional<std::string> engine_kind(const request& req, mount_entry& m, bool auth)
+{
+    json::value t = field(req, "type");
+    if (!t.is_string() || t.get_string().empty())
+        return std::string("type is required");
+    m.type = t.get_string();
+    std::string version;
+    if (auto* o = body_of(req).if_contains("options"); o && o->is_object())
+        if (auto* v = o->get_object().if_contains("version"))
+            version = v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
+    if (auth)
+        return m.type == "approle" ? std::nullopt : std::optional<std::string>("unknown auth type: " + m.type);
+    if (m.type == "kv-v2") {
+        m.type = "kv";
+        version = "2";
+    }
+    if (m.type == "kv") {
+        m.version = version == "2" ? "2" : "1";
+        return std::nullopt;
+    }
+    if (m.type == "generic")
+        return std::nullopt;
+    return "plugin not found in the catalog: " + m.type;
+}
+
+response enable(call& c, mount_table& mt, std::string path, bool auth)
+{
+    if (path.empty())
+        return error(400, {"missing path"});
+    mount_entry m;
+    m.auth = auth;
+    m.path = path;
+    if (auto err = engine_kind(c.req, m, auth))
+        return error(400, {*err});
+    json::value d = field(c.req, "description");
+    m.description = d.is_string() ? std::string(d.get_string()) : "";
+    if (!auth && (path.starts_with("auth/") || path.starts_with("sys/")))
+        return error(400, {"cannot mount under reserved path \"" + path + "\""});
+    if (auto err = mt.add(std::move(m)))
+        return error(400, {*err});
+    mt.save(c.st);
+    return no_content();
+}
+
+response disable(call& c, mount_table& mt, const std::string& path, bool auth)
+{
+    const mount_entry* m = mt.find(path, auth);
+    if (!m)
+        return no_content();
+    if (m->type == "system" || m->type == "cubbyhole" || m->type == "identity" || m->type == "token")
+        return error(400, {auth ? "token credential backend cannot be disabled"
+                                : "cannot unmount \"" + path + "\""});
+    std::string prefix = m->data_prefix();
+    mt.remove(path, auth);
+    mt.save(c.st);
+    c.st.del_prefix(prefix);
+    return no_content();
+}
+
+response one_mount(call& c, mount_table& mt, const std::string& path, bool auth)
+{
+    bool write = c.op == "create" || c.op == "update";
+    if (write)
+        return enable(c, mt, path, auth);
+    if (c.op == "delete")
+        return disable(c, mt, path, auth);
+    if (c.op != "read")
+        return error(405, {"unsupported operation"});
+    const mount_entry* m = mt.find(path, auth);
+    if (!m)
+        return error(400, {(auth ? "No auth engine at " : "No secret engine mount at ") + path});
+    return ok_sys(mount_to_json(*m));
+}
+
+response ui_mount(call& c, mount_table& mt, std::string_view path)
+{
+    const mount_entry* m = mt.route(normalize_mount_path(path));
+    if (!m || c.op != "read")
+        return error(400, {"no mount found at path"});
+    json::object d = mount_to_json(*m);
+    d["path"] = m->route();
+    return ok(std::move(d), "system");
+}
+
+}  // namespace
+
+std::optional<response> sys_mounts(call& c, mount_table& mt, std::string_view sub)
+{
+    for (bool auth : {false, true}) {
+        std::string_view base = auth ? "auth" : "mounts";
+        if (sub == base || sub == std::string(base) + "/") {
+            if (c.op != "read")
+                return error(405, {"unsupported operation"});
+            return ok_sys(table_json(mt, auth));
+        }
+        if (sub.starts_with(std::string(base) + "/"))
+            return one_mount(c, mt, normalize_mount_path(sub.substr(base.size() + 1)), auth);
+    }
+    if (sub.starts_with("internal/ui/mounts/"))
+        return ui_mount(c, mt, sub.substr(19));
+    return std::nullopt;
+}
+
+}  // namespace vsim
