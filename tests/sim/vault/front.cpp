@@ -207,6 +207,9 @@ simc::response dispatch(cluster& vault, std::size_t node, const simc::request& r
 simc::response handle_vault_request(cluster& vault, std::size_t node, const simc::request& req)
 {
     auto res = dispatch(vault, node, req);
+    // Go's net/http drops the body of a 204/304 (e.g. sys/health?activecode=204); Beast would refuse it.
+    if (res.status == 204 || res.status == 304)
+        res.body.clear();
     res.set("Cache-Control", "no-store");
     if (auto ns = req.header("X-Vault-Namespace"); !ns.empty())
         res.set("X-Vault-Namespace", std::string(ns));
