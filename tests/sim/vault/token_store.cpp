@@ -37,7 +37,8 @@ std::int64_t token_entry::ttl_left(std::int64_t now_ns) const
 {
     if (expire_ns == 0)
         return 0;
-    return std::max<std::int64_t>(0, (expire_ns - now_ns) / 1000000000);
+    // Rounded to the nearest second, so a token read right after creation reports its full TTL.
+    return std::max<std::int64_t>(0, (expire_ns - now_ns + 500000000) / 1000000000);
 }
 
 std::string token_key(const std::string& id) { return std::string(id_prefix) + sha256_hex(id); }
