@@ -1,6 +1,10 @@
 // KV v2 key records: (de)serialisation, version pruning and the metadata views Vault returns.
 #include "kv_v2_record.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
+
+#include <charconv>
+
 namespace vsim::kv2 {
 
 namespace {
@@ -26,8 +30,11 @@ std::optional<record> load(const storage& st, const std::string& key)
     const std::string* raw = st.find(key);
     if (!raw)
         return std::nullopt;
+    // Parse into a stack arena (reads are the hot path); only the secret data is copied to the heap.
+    unsigned char arena[8192];
+    json::monotonic_resource mr(arena, sizeof arena);
     boost::system::error_code ec;
-    json::value v = json::parse(*raw, ec);
+    json::value v = json::parse(*raw, ec, json::storage_ptr(&mr));
     if (ec || !v.is_object())
         return std::nullopt;
     auto& o = v.get_object();
@@ -36,7 +43,7 @@ std::optional<record> load(const storage& st, const std::string& key)
     r.max_versions = int_at(o, "mv");
     r.delete_version_after = int_at(o, "dva");
     if (auto* cm = o.if_contains("cm"))
-        r.custom_metadata = std::move(*cm);
+        r.custom_metadata = json::value(*cm, json::storage_ptr());
     r.created_ns = int_at(o, "ct");
     r.updated_ns = int_at(o, "ut");
     r.current_version = int_at(o, "cv");
@@ -48,8 +55,10 @@ std::optional<record> load(const storage& st, const std::string& key)
             auto& vo = kv.value().get_object();
             version ver{int_at(vo, "ct"), int_at(vo, "dt"), bool_at(vo, "x"), nullptr};
             if (auto* d = vo.if_contains("d"))
-                ver.data = std::move(*d);
-            r.versions[std::stoll(std::string(kv.key()))] = std::move(ver);
+                ver.data = json::value(*d, json::storage_ptr());
+            std::int64_t n = 0;
+            std::from_chars(kv.key().data(), kv.key().data() + kv.key().size(), n);
+            r.versions.emplace(n, std::move(ver));
         }
     }
     return r;
