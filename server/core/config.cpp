@@ -182,6 +182,7 @@ boost::system::result<config, config_errors> parse_config(std::string_view text,
         return errors;
     config cfg;
     cfg.source = source;
+    cfg.raw = *doc;
     object_reader root(*doc, "", errors.problems);
     if (!root.is_object())
         return errors;

@@ -82,6 +82,7 @@ struct webhook_config
     std::vector<std::pair<std::string, secret>> headers;
     duration timeout{std::chrono::seconds(10)};
     int max_attempts = 5;
+    bool operator==(const webhook_config&) const = default;
 };
 
 struct ha_config
@@ -112,6 +113,7 @@ struct job_config
 struct config
 {
     std::string source;  // file name, for messages
+    boost::json::value raw;  // the whole document as parsed, to tell on reload what changed
     admin_config admin;
     log_config log;
     std::map<std::string, vault_config> vaults;

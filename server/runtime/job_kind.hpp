@@ -38,7 +38,8 @@ public:
 struct job_services
 {
     boost::asio::any_io_executor executor;
-    const vk::config* config = nullptr;
+    // The config the job was created from; a job keeps this pointer, so it stays valid across reloads.
+    std::shared_ptr<const vk::config> config;
 };
 
 struct job_kind

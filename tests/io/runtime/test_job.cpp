@@ -43,7 +43,7 @@ vk::job_config make_config(test_kind_settings s, vk::duration interval = 1h, vk:
 
 std::unique_ptr<job> make_job(boost::asio::any_io_executor ex, vk::job_config cfg, recorder& rec)
 {
-    vk::runtime::job_services svc{ex, nullptr};
+    vk::runtime::job_services svc{ex, {}};
     auto body = vk::runtime::make_test_kind().create(cfg, svc);
     return std::make_unique<job>(ex, std::move(cfg), std::move(body), &rec);
 }

@@ -1,0 +1,20 @@
+// Assembles the admin route table.
+#include "api/admin_api.hpp"
+
+#include "api/auth.hpp"
+#include "api/job_routes.hpp"
+#include "api/system_routes.hpp"
+
+namespace vk::api {
+
+std::unique_ptr<router> build_router(context& ctx, std::function<std::string()> token)
+{
+    auto r = std::make_unique<router>(
+        [token = std::move(token)](const http::request& req) { return bearer_matches(req, token()); },
+        ctx.metrics);
+    add_system_routes(*r, ctx);
+    add_job_routes(*r, ctx);
+    return r;
+}
+
+}  // namespace vk::api

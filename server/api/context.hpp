@@ -1,0 +1,27 @@
+// What admin API handlers can reach: the jobs, the metrics, readiness and the replica identity.
+#ifndef VAULTKEEPER_SERVER_API_CONTEXT_HPP
+#define VAULTKEEPER_SERVER_API_CONTEXT_HPP
+
+#include <functional>
+#include <string>
+
+namespace vk::runtime {
+class job_set;
+}
+namespace vk::metrics {
+class registry;
+}
+
+namespace vk::api {
+
+struct context
+{
+    runtime::job_set* jobs = nullptr;
+    metrics::registry* metrics = nullptr;
+    std::function<bool()> ready;       // true once started and until shutdown begins
+    std::function<std::string(const std::string& job)> holder;  // HA lock holder of a job ("" = this replica)
+};
+
+}  // namespace vk::api
+
+#endif

@@ -1,0 +1,102 @@
+// Route lookup, auth gate, metrics, and the 404/405 answers.
+#include "api/router.hpp"
+
+#include "metrics/registry.hpp"
+
+namespace vk::api {
+
+namespace {
+
+std::vector<std::string_view> split(std::string_view path)
+{
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    while (start <= path.size())
+    {
+        auto end = path.find('/', start);
+        if (end == std::string_view::npos)
+            end = path.size();
+        out.push_back(path.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<path_params> match_pattern(std::string_view pattern, std::string_view path)
+{
+    auto ps = split(pattern);
+    auto xs = split(path);
+    if (ps.size() != xs.size())
+        return std::nullopt;
+    path_params params;
+    for (std::size_t i = 0; i < ps.size(); ++i)
+    {
+        if (ps[i].size() > 2 && ps[i].front() == '{' && ps[i].back() == '}')
+        {
+            if (xs[i].empty())
+                return std::nullopt;
+            params.emplace(std::string(ps[i].substr(1, ps[i].size() - 2)), std::string(xs[i]));
+        }
+        else if (ps[i] != xs[i])
+            return std::nullopt;
+    }
+    return params;
+}
+
+router::router(std::function<bool(const http::request&)> token_ok, metrics::registry* metrics)
+    : token_ok_(std::move(token_ok)), metrics_(metrics)
+{
+}
+
+void router::add(route r)
+{
+    routes_.push_back(std::move(r));
+}
+
+router::found router::find(const http::request& req) const
+{
+    found f;
+    for (const auto& r : routes_)
+    {
+        auto params = match_pattern(r.pattern, req.path);
+        if (!params)
+            continue;
+        // HEAD is answered like GET (without a body, by the HTTP layer).
+        if (r.method == req.method || (req.method == "HEAD" && r.method == "GET"))
+        {
+            f.r = &r;
+            f.params = std::move(*params);
+            return f;
+        }
+        f.allow += (f.allow.empty() ? "" : ", ") + r.method;
+    }
+    return f;
+}
+
+boost::asio::awaitable<http::response> router::dispatch(http::request& req)
+{
+    found f = find(req);
+    std::string route_label = f.r ? f.r->pattern : (f.allow.empty() ? "unmatched" : "method_not_allowed");
+    http::response res;
+    if (!f.r && f.allow.empty())
+        res = http::response::error(404, "not_found", "no route for " + req.path);
+    else if (!f.r)
+    {
+        res = http::response::error(405, "method_not_allowed", req.method + " is not allowed here; use " + f.allow);
+        res.headers.set("Allow", f.allow);
+    }
+    else if (f.r->needs_auth && !token_ok_(req))
+    {
+        res = http::response::error(401, "unauthorized", "missing or wrong admin token (Authorization: Bearer ...)");
+        res.headers.set("WWW-Authenticate", "Bearer");
+    }
+    else
+        res = co_await f.r->handler(req, f.params);
+    if (metrics_)
+        metrics_->admin_request(route_label, res.status);
+    co_return res;
+}
+
+}  // namespace vk::api

@@ -1,0 +1,66 @@
+// GET /v1/health, GET /v1/ready, GET /metrics, GET|PUT /v1/log-level.
+#include "api/system_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/log.hpp"
+#include "metrics/registry.hpp"
+
+namespace vk::api {
+namespace json = boost::json;
+using boost::asio::awaitable;
+
+namespace {
+
+awaitable<http::response> health()
+{
+    co_return http::response::json(200, json::object{{"status", "ok"}, {"version", VK_VERSION}});
+}
+
+awaitable<http::response> ready(context& ctx)
+{
+    bool r = ctx.ready && ctx.ready();
+    co_return http::response::json(r ? 200 : 503, json::object{{"ready", r}});
+}
+
+awaitable<http::response> metrics(context& ctx)
+{
+    http::response res = http::response::text(200, ctx.metrics->serialize());
+    res.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    co_return res;
+}
+
+awaitable<http::response> get_log_level()
+{
+    co_return http::response::json(200, json::object{{"level", log::current_level()}});
+}
+
+awaitable<http::response> put_log_level(http::request& req)
+{
+    boost::system::error_code ec;
+    json::value body = json::parse(req.body, ec);
+    const json::object* o = ec ? nullptr : body.if_object();
+    const json::value* level = o ? o->if_contains("level") : nullptr;
+    if (!level || !level->is_string())
+        co_return http::response::error(400, "bad_request", "body must be {\"level\": \"trace|debug|info|warn|error\"}");
+    if (o->size() != 1)
+        co_return http::response::error(400, "bad_request", "only the field \"level\" is accepted");
+    if (!log::set_level(level->get_string()))
+        co_return http::response::error(400, "bad_request",
+                                        "level must be one of trace, debug, info, warn, error");
+    log::warn("log level changed through the API", {{"level", log::current_level()}});
+    co_return http::response::json(200, json::object{{"level", log::current_level()}});
+}
+
+}  // namespace
+
+void add_system_routes(router& r, context& ctx)
+{
+    r.add({"GET", "/v1/health", false, [](http::request&, const path_params&) { return health(); }});
+    r.add({"GET", "/v1/ready", false, [&ctx](http::request&, const path_params&) { return ready(ctx); }});
+    r.add({"GET", "/metrics", false, [&ctx](http::request&, const path_params&) { return metrics(ctx); }});
+    r.add({"GET", "/v1/log-level", true, [](http::request&, const path_params&) { return get_log_level(); }});
+    r.add({"PUT", "/v1/log-level", true, [](http::request& req, const path_params&) { return put_log_level(req); }});
+}
+
+}  // namespace vk::api

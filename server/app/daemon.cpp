@@ -1,0 +1,205 @@
+// The daemon's lifecycle: start the admin server and the jobs, serve until a signal, reload on SIGHUP,
+// and shut down in order (jobs cancelled and awaited, listener closed, pending notifications drained within
+// the grace period).
+#include "app/daemon.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <csignal>
+
+#include "api/admin_api.hpp"
+#include "app/daemon_observer.hpp"
+#include "app/kinds.hpp"
+#include "core/log.hpp"
+#include "http/server.hpp"
+#include "metrics/registry.hpp"
+#include "runtime/job_set.hpp"
+#include "runtime/notifier.hpp"
+
+namespace vk::app {
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto tuple_token = asio::as_tuple(asio::use_awaitable);
+
+struct daemon::impl
+{
+    impl(asio::io_context& ioc, vk::config c, daemon_params p)
+        : ex(ioc.get_executor()),
+          params(std::move(p)),
+          cfg(std::make_shared<const vk::config>(std::move(c))),
+          notifier(std::make_unique<runtime::notifier>(ex, cfg->webhook)),
+          observer(metrics, [this] { return notifier.get(); }, [this](int code) { request_shutdown(code); }),
+          jobs(ex, known_kinds(), &observer),
+          signals(ex, SIGINT, SIGTERM, SIGHUP),
+          grace_timer(ex, asio::steady_timer::time_point::max())
+    {
+        services.executor = ex;
+        services.config = cfg;
+        api_ctx.jobs = &jobs;
+        api_ctx.metrics = &metrics;
+        api_ctx.ready = [this] { return ready; };
+        router = api::build_router(api_ctx, [this] { return cfg->admin.token.reveal(); });
+    }
+
+    asio::awaitable<int> run();
+    asio::awaitable<void> control_loop();
+    asio::awaitable<void> run_notifier();
+    asio::awaitable<void> grace_wait();
+    asio::awaitable<void> reload();
+    asio::awaitable<void> shutdown();
+    void request_shutdown(int code);
+    http::server_params server_params() const;
+
+    asio::any_io_executor ex;
+    daemon_params params;
+    std::shared_ptr<const vk::config> cfg;
+    metrics::registry metrics;
+    std::unique_ptr<runtime::notifier> notifier;
+    daemon_observer observer;
+    runtime::job_set jobs;
+    runtime::job_services services;
+    api::context api_ctx;
+    std::unique_ptr<api::router> router;
+    std::unique_ptr<http::server> server;
+    asio::signal_set signals;
+    asio::steady_timer grace_timer;
+    bool ready = false;
+    bool shutdown_requested = false;
+    int exit_code = 0;
+};
+
+http::server_params daemon::impl::server_params() const
+{
+    http::server_params p;
+    p.listen = cfg->admin.listen;
+    if (cfg->admin.tls_cert_file)
+        p.tls = http::tls_server_options{*cfg->admin.tls_cert_file, cfg->admin.tls_key_file.value_or("")};
+    return p;
+}
+
+asio::awaitable<int> daemon::impl::run()
+{
+    auto s = http::server::create(ex, server_params(), [this](http::request& req) { return router->dispatch(req); });
+    if (!s)
+    {
+        log::error("cannot start the admin API", {{"error", s.error().describe()}});
+        co_return 1;
+    }
+    server = std::move(*s);
+    log::info("admin API listening", {{"address", server->local_address()}, {"tls", cfg->admin.tls_cert_file ? "on" : "off"}});
+    co_await jobs.apply(*cfg, services);
+    ready = true;
+    co_await (server->run() && run_notifier() && control_loop());
+    log::info("vaultkeeper stopped", {{"exit_code", std::to_string(exit_code)}});
+    co_return exit_code;
+}
+
+asio::awaitable<void> daemon::impl::control_loop()
+{
+    while (!shutdown_requested)
+    {
+        auto [ec, sig] = co_await signals.async_wait(tuple_token);
+        if (ec)
+            continue;  // cancelled by request_shutdown
+        if (sig == SIGHUP)
+            co_await reload();
+        else
+        {
+            log::info("signal received, shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+            shutdown_requested = true;
+        }
+    }
+    co_await shutdown();
+}
+
+void daemon::impl::request_shutdown(int code)
+{
+    if (shutdown_requested)
+        return;
+    log::error("halt_on_fatal is set: shutting down after a fatal error");
+    exit_code = code;
+    shutdown_requested = true;
+    signals.cancel();
+}
+
+asio::awaitable<void> daemon::impl::shutdown()
+{
+    ready = false;
+    co_await jobs.stop_all();
+    server->stop();
+    notifier->stop();
+    grace_timer.expires_after(params.shutdown_grace);
+}
+
+asio::awaitable<void> daemon::impl::grace_wait()
+{
+    auto cs = co_await asio::this_coro::cancellation_state;
+    for (;;)
+    {
+        // Aborted waits are re-armings by shutdown(); an expiry means the grace period is over.
+        auto [ec] = co_await grace_timer.async_wait(tuple_token);
+        if (!ec || cs.cancelled() != asio::cancellation_type::none)
+            co_return;
+    }
+}
+
+asio::awaitable<void> daemon::impl::run_notifier()
+{
+    // The notifier drains its queue after stop(); the grace timer bounds how long that may take.
+    co_await (notifier->run() || grace_wait());
+}
+
+// Shared blocks (endpoints, HA) feed every job: when they change, every job restarts with new clients.
+static bool shared_blocks_changed(const vk::config& a, const vk::config& b)
+{
+    for (const char* key : {"vaults", "consuls", "ha"})
+    {
+        const auto* x = a.raw.as_object().if_contains(key);
+        const auto* y = b.raw.as_object().if_contains(key);
+        if ((x == nullptr) != (y == nullptr) || (x && *x != *y))
+            return true;
+    }
+    return false;
+}
+
+asio::awaitable<void> daemon::impl::reload()
+{
+    log::info("SIGHUP: reloading the configuration", {{"file", params.config_path}});
+    auto next = vk::load_config(params.config_path, jobs.parsers());
+    if (!next)
+    {
+        log::error("reload rejected; the running configuration stays", {{"problems", next.error().render()}});
+        co_return;
+    }
+    auto fresh = std::make_shared<const vk::config>(std::move(*next));
+    if (fresh->admin.listen != cfg->admin.listen || fresh->admin.tls_cert_file != cfg->admin.tls_cert_file)
+        log::warn("admin.listen and admin.tls take effect only after a restart");
+    log::set_level(fresh->log.level);
+    if (fresh->webhook != cfg->webhook)
+        notifier->reconfigure(fresh->webhook);
+    if (shared_blocks_changed(*cfg, *fresh))
+        co_await jobs.stop_all();
+    cfg = fresh;
+    services.config = cfg;
+    co_await jobs.apply(*cfg, services);
+    log::info("configuration reloaded", {{"jobs", std::to_string(cfg->jobs.size())}});
+}
+
+daemon::daemon(asio::io_context& ioc, vk::config cfg, daemon_params params)
+    : impl_(std::make_unique<impl>(ioc, std::move(cfg), std::move(params)))
+{
+}
+
+daemon::~daemon() = default;
+
+asio::awaitable<int> daemon::run()
+{
+    return impl_->run();
+}
+
+}  // namespace vk::app

@@ -1,0 +1,45 @@
+// Job events -> metrics, webhook, halt_on_fatal.
+#include "app/daemon_observer.hpp"
+
+#include "core/log.hpp"
+#include "core/time.hpp"
+
+namespace vk::app {
+
+daemon_observer::daemon_observer(metrics::registry& m, std::function<runtime::notifier*()> notifier,
+                                 std::function<void(int)> request_shutdown)
+    : metrics_(m), notifier_(std::move(notifier)), request_shutdown_(std::move(request_shutdown))
+{
+}
+
+void daemon_observer::on_state(const runtime::job& j)
+{
+    auto s = j.state();
+    metrics_.job_up(j.name(), s == runtime::job_state::idle || s == runtime::job_state::running ||
+                                  s == runtime::job_state::standby);
+}
+
+void daemon_observer::on_cycle_end(const runtime::job& j, const runtime::cycle_record& r)
+{
+    auto end = r.end.value_or(std::chrono::system_clock::now());
+    double seconds = std::chrono::duration<double>(end - r.start).count();
+    bool ok = r.outcome == runtime::cycle_outcome::ok;
+    metrics_.cycle_ended(j.name(), j.kind(), runtime::to_string(r.outcome.value_or(runtime::cycle_outcome::failed)),
+                         seconds, ok, unix_seconds(end));
+}
+
+void daemon_observer::on_report(const runtime::job& j, const runtime::cycle_context& ctx, runtime::severity s,
+                                const vk::error& e)
+{
+    metrics_.error_reported(j.name(), runtime::to_string(s));
+    if (s != runtime::severity::fatal)
+        return;
+    log::error("fatal error: job stopped until resumed",
+               {{"job", j.name()}, {"cycle", std::to_string(ctx.id())}, {"error", e.describe()}});
+    if (auto* n = notifier_())
+        n->notify({j.name(), ctx.id(), e.describe(), format_rfc3339(std::chrono::system_clock::now())});
+    if (j.config().halt_on_fatal)
+        request_shutdown_(1);
+}
+
+}  // namespace vk::app

@@ -1,0 +1,32 @@
+// Turns job events into metrics, fatal-error notifications and the halt_on_fatal shutdown request.
+#ifndef VAULTKEEPER_SERVER_APP_DAEMON_OBSERVER_HPP
+#define VAULTKEEPER_SERVER_APP_DAEMON_OBSERVER_HPP
+
+#include <functional>
+
+#include "metrics/registry.hpp"
+#include "runtime/job.hpp"
+#include "runtime/notifier.hpp"
+
+namespace vk::app {
+
+class daemon_observer final : public runtime::job_observer
+{
+public:
+    daemon_observer(metrics::registry& m, std::function<runtime::notifier*()> notifier,
+                    std::function<void(int exit_code)> request_shutdown);
+
+    void on_state(const runtime::job& j) override;
+    void on_cycle_end(const runtime::job& j, const runtime::cycle_record& r) override;
+    void on_report(const runtime::job& j, const runtime::cycle_context& ctx, runtime::severity s,
+                   const vk::error& e) override;
+
+private:
+    metrics::registry& metrics_;
+    std::function<runtime::notifier*()> notifier_;
+    std::function<void(int)> request_shutdown_;
+};
+
+}  // namespace vk::app
+
+#endif

@@ -1,0 +1,52 @@
+// The daemon's Prometheus metrics: one registry, the families every job kind shares, and the text
+// exposition for GET /metrics. Labels carry only bounded values (job names, kinds, outcomes, routes).
+#ifndef VAULTKEEPER_SERVER_METRICS_REGISTRY_HPP
+#define VAULTKEEPER_SERVER_METRICS_REGISTRY_HPP
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prometheus {
+class Registry;
+}
+
+namespace vk::metrics {
+
+class registry
+{
+public:
+    registry();
+    ~registry();
+    registry(const registry&) = delete;
+    registry& operator=(const registry&) = delete;
+
+    void cycle_ended(const std::string& job, const std::string& kind, std::string_view outcome, double seconds,
+                     bool success, double end_unix_seconds);
+    void job_up(const std::string& job, bool up);
+    void error_reported(const std::string& job, std::string_view severity);
+    void admin_request(std::string_view route, unsigned status);
+    // Removes the per-job series of a job that no longer exists (after a reload).
+    void forget_job(const std::string& job, const std::string& kind);
+
+    // Counters and gauges for job kinds (sync, keeper, ...): a family is created on first use; the label
+    // names are fixed by the first call.
+    void counter_add(const std::string& name, const std::string& help, const std::map<std::string, std::string>& labels,
+                     double value = 1.0);
+    void gauge_set(const std::string& name, const std::string& help, const std::map<std::string, std::string>& labels,
+                   double value);
+
+    // Prometheus text exposition format 0.0.4.
+    std::string serialize() const;
+    prometheus::Registry& raw();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace vk::metrics
+
+#endif

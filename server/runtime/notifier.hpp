@@ -1,0 +1,63 @@
+// Tells a human about fatal errors: a webhook POST of {job, cycle, error, time}, retried with backoff.
+// Notifications queue up and are sent one by one by run(), which outlives no cycle: it belongs to the daemon.
+#ifndef VAULTKEEPER_SERVER_RUNTIME_NOTIFIER_HPP
+#define VAULTKEEPER_SERVER_RUNTIME_NOTIFIER_HPP
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/config.hpp"
+
+namespace vk::http {
+class client;
+}
+
+namespace vk::runtime {
+
+struct notification
+{
+    std::string job;
+    std::uint64_t cycle = 0;
+    std::string error;
+    std::string time;  // RFC 3339
+};
+
+class notifier
+{
+public:
+    // Without a webhook config, notifications are only logged.
+    notifier(boost::asio::any_io_executor ex, std::optional<vk::webhook_config> cfg);
+    ~notifier();
+
+    void notify(notification n);
+    // Replaces the webhook (on reload); queued notifications go to the new one.
+    void reconfigure(std::optional<vk::webhook_config> cfg);
+    // Sends queued notifications until stop(); after stop() it drains the queue and returns.
+    boost::asio::awaitable<void> run();
+    void stop();
+
+    std::uint64_t delivered() const noexcept { return delivered_; }
+    std::uint64_t failed() const noexcept { return failed_; }
+
+private:
+    boost::asio::awaitable<void> deliver(const notification& n);
+    void configure(std::optional<vk::webhook_config> cfg);
+
+    struct impl;
+    std::unique_ptr<impl> impl_;
+    std::optional<vk::webhook_config> cfg_;
+    std::deque<notification> queue_;
+    bool stopping_ = false;
+    std::uint64_t delivered_ = 0;
+    std::uint64_t failed_ = 0;
+};
+
+}  // namespace vk::runtime
+
+#endif
