@@ -91,9 +91,13 @@ response one_mount(call& c, mount_table& mt, const std::string& path, bool auth)
 
 response ui_mount(call& c, mount_table& mt, std::string_view path)
 {
+    if (c.op != "read")
+        return error(405, {"unsupported operation"});
     const mount_entry* m = mt.route(normalize_mount_path(path));
-    if (!m || c.op != "read")
-        return error(400, {"no mount found at path"});
+    // Vault answers an unknown mount like a failed preflight check, so the CLI prints a useful hint.
+    if (!m)
+        return error(403, {"preflight capability check returned 403, please ensure client's policies grant "
+                           "access to path \"" + std::string(path) + "/\""});
     json::object d = mount_to_json(*m);
     d["path"] = m->route();
     return ok(std::move(d), "system");

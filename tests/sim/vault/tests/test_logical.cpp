@@ -42,6 +42,17 @@ TEST_F(logical_layer, enable_kv_v1_and_v2_and_disable)
     EXPECT_EQ(send("delete", "sys/mounts/sys").status, 400u);
 }
 
+TEST_F(logical_layer, ui_mounts_for_cli_version_detection)
+{
+    auto r = send("read", "sys/internal/ui/mounts/secret/data/x");
+    ASSERT_EQ(r.status, 200u);
+    EXPECT_EQ(data(r).at("path").as_string(), "secret/");
+    EXPECT_EQ(json::serialize(data(r).at("options")), R"({"version":"2"})");
+    auto missing = send("read", "sys/internal/ui/mounts/nowhere");
+    EXPECT_EQ(missing.status, 403u);
+    EXPECT_TRUE(first_error(missing).starts_with("preflight capability check returned 403"));
+}
+
 TEST_F(logical_layer, kv_v1_read_write_list_delete)
 {
     send("update", "sys/mounts/old", json::object{{"type", "kv"}});
