@@ -5,6 +5,24 @@
 
 namespace vsim {
 
+storage::storage(const storage& other)
+    : on_change(other.on_change), on_key_change(other.on_key_change), entries_(other.entries_)
+{
+    rebuild_index();
+}
+
+storage& storage::operator=(const storage& other)
+{
+    if (this != &other)
+    {
+        on_change = other.on_change;
+        on_key_change = other.on_key_change;
+        entries_ = other.entries_;
+        rebuild_index();
+    }
+    return *this;
+}
+
 std::optional<std::string> storage::get(std::string_view key) const
 {
     if (const auto* v = find(key))
@@ -14,24 +32,24 @@ std::optional<std::string> storage::get(std::string_view key) const
 
 const std::string* storage::find(std::string_view key) const
 {
-    const auto it = entries_.find(key);
-    return it == entries_.end() ? nullptr : &it->second;
+    const auto it = index_.find(key);
+    return it == index_.end() ? nullptr : it->second;
 }
 
 void storage::put(std::string key, std::string value)
 {
-    const auto it = entries_.find(key);
-    if (it == entries_.end())
+    if (const auto it = index_.find(key); it != index_.end())
     {
-        bytes_ += key.size() + value.size();
-        const auto pos = entries_.emplace(std::move(key), std::move(value)).first;
-        key_changed(pos->first);
+        bytes_ = bytes_ - it->second->size() + value.size();
+        *it->second = std::move(value);
+        key_changed(it->first);
     }
     else
     {
-        bytes_ = bytes_ - it->second.size() + value.size();
-        it->second = std::move(value);
-        key_changed(it->first);
+        bytes_ += key.size() + value.size();
+        const auto pos = entries_.emplace(std::move(key), std::move(value)).first;
+        index_.emplace(pos->first, &pos->second);
+        key_changed(pos->first);
     }
     changed();
 }
@@ -43,6 +61,7 @@ bool storage::del(std::string_view key)
         return false;
     bytes_ -= it->first.size() + it->second.size();
     key_changed(it->first);
+    index_.erase(it->first);
     entries_.erase(it);
     changed();
     return true;
@@ -79,6 +98,7 @@ std::size_t storage::del_prefix(std::string_view prefix)
     {
         bytes_ -= it->first.size() + it->second.size();
         key_changed(it->first);
+        index_.erase(it->first);
         it = entries_.erase(it);
         ++n;
     }
@@ -90,10 +110,20 @@ std::size_t storage::del_prefix(std::string_view prefix)
 void storage::replace_all(std::map<std::string, std::string, std::less<>> entries)
 {
     entries_ = std::move(entries);
-    bytes_ = 0;
-    for (const auto& [k, v] : entries_)
-        bytes_ += k.size() + v.size();
+    rebuild_index();
     changed();
+}
+
+void storage::rebuild_index()
+{
+    index_.clear();
+    index_.reserve(entries_.size());
+    bytes_ = 0;
+    for (auto& [k, v] : entries_)
+    {
+        index_.emplace(k, &v);
+        bytes_ += k.size() + v.size();
+    }
 }
 
 void storage::key_changed(std::string_view key)

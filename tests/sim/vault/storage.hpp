@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace vsim {
@@ -17,6 +18,13 @@ namespace vsim {
 class storage
 {
 public:
+    storage() = default;
+    // Copies rebuild the internal index (it points into the entries it indexes).
+    storage(const storage& other);
+    storage& operator=(const storage& other);
+    storage(storage&&) = default;
+    storage& operator=(storage&&) = default;
+
     // Returns the value stored at key, if any.
     std::optional<std::string> get(std::string_view key) const;
     // Pointer to the stored value (no copy) or nullptr; valid until the next mutation.
@@ -45,7 +53,11 @@ public:
 private:
     void changed();
     void key_changed(std::string_view key);
+    void rebuild_index();
     std::map<std::string, std::string, std::less<>> entries_;
+    // Hash index over entries_ (keys view the map's own nodes): point lookups are the hot path of every
+    // request and map keys share long prefixes ("logical/<uuid>/..."), which makes tree compares costly.
+    std::unordered_map<std::string_view, std::string*> index_;
     std::uint64_t bytes_ = 0;
 };
 

@@ -6,6 +6,7 @@
 #include "archive.hpp"
 #include "journal.hpp"
 #include "snapshot.hpp"
+#include "storage.hpp"
 
 namespace vsim {
 namespace {
@@ -109,6 +110,38 @@ TEST(Journal, AppendsReplaysCompactsAndNeedsTheRootKey)
     j.rewrite(root, {{"z", "26"}});
     EXPECT_EQ(j.load_entries(root), (entry_map{{"z", "26"}}));
     std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace vsim
+
+namespace vsim {
+namespace {
+
+TEST(Storage, PointLookupsListsAndPrefixDeletesStayConsistent)
+{
+    storage st;
+    std::vector<std::string> touched;
+    st.on_key_change = [&](std::string_view k) { touched.emplace_back(k); };
+    st.put("a/x", "1");
+    st.put("a/y/z", "2");
+    st.put("b", "3");
+    st.put("a/x", "11");
+    EXPECT_EQ(*st.find("a/x"), "11");
+    EXPECT_EQ(st.list("a/"), (std::vector<std::string>{"x", "y/"}));
+    EXPECT_EQ(st.list(""), (std::vector<std::string>{"a/", "b"}));
+    EXPECT_EQ(st.del_prefix("a/"), 2u);
+    EXPECT_EQ(st.find("a/x"), nullptr);
+    EXPECT_TRUE(st.del("b"));
+    EXPECT_FALSE(st.del("b"));
+    EXPECT_EQ(st.size(), 0u);
+    EXPECT_EQ(st.bytes(), 0u);
+    EXPECT_EQ(touched, (std::vector<std::string>{"a/x", "a/y/z", "b", "a/x", "a/x", "a/y/z", "b"}));
+    st.replace_all({{"k", "v"}});
+    storage copy = st;
+    st.put("k", "changed");
+    EXPECT_EQ(*copy.find("k"), "v");
+    EXPECT_EQ(copy.bytes(), 2u);
 }
 
 }  // namespace
