@@ -1,0 +1,96 @@
+// Route templates, auth gate, 404/405 answers, constant-time token comparison.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+
+#include "api/auth.hpp"
+#include "api/router.hpp"
+
+namespace {
+using vk::api::match_pattern;
+
+TEST(router, matches_templates_and_captures_segments)
+{
+    auto p = match_pattern("/v1/jobs/{name}/cycles/{id}", "/v1/jobs/sync-a/cycles/12");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->at("name"), "sync-a");
+    EXPECT_EQ(p->at("id"), "12");
+    EXPECT_FALSE(match_pattern("/v1/jobs/{name}", "/v1/jobs/"));
+    EXPECT_FALSE(match_pattern("/v1/jobs/{name}", "/v1/jobs/a/b"));
+    EXPECT_FALSE(match_pattern("/v1/jobs", "/v1/jobs/"));
+    EXPECT_TRUE(match_pattern("/v1/jobs", "/v1/jobs"));
+}
+
+vk::http::response run(vk::api::router& r, std::string method, std::string path, std::string auth = "")
+{
+    vk::http::request req;
+    req.method = std::move(method);
+    req.path = req.target = std::move(path);
+    if (!auth.empty())
+        req.headers.set("Authorization", auth);
+    boost::asio::io_context ioc;
+    vk::http::response out;
+    boost::asio::co_spawn(ioc, r.dispatch(req), [&](std::exception_ptr e, vk::http::response res) {
+        if (e)
+            std::rethrow_exception(e);
+        out = std::move(res);
+    });
+    ioc.run();
+    return out;
+}
+
+vk::api::router make_router()
+{
+    vk::api::router r([](const vk::http::request& req) { return vk::api::bearer_matches(req, "sekret-token"); },
+                      nullptr);
+    auto ok = [](vk::http::request&, const vk::api::path_params& p) -> boost::asio::awaitable<vk::http::response> {
+        co_return vk::http::response::text(200, p.empty() ? "none" : p.begin()->second);
+    };
+    r.add({"GET", "/v1/health", false, ok});
+    r.add({"GET", "/v1/jobs/{name}", true, ok});
+    r.add({"POST", "/v1/jobs/{name}", true, ok});
+    return r;
+}
+
+std::string error_code_of(const vk::http::response& res)
+{
+    return std::string(boost::json::parse(res.body).at("error").at("code").as_string());
+}
+
+TEST(router, dispatches_with_params_and_enforces_auth)
+{
+    auto r = make_router();
+    EXPECT_EQ(run(r, "GET", "/v1/health").status, 200u);
+    auto unauth = run(r, "GET", "/v1/jobs/x");
+    EXPECT_EQ(unauth.status, 401u);
+    EXPECT_EQ(error_code_of(unauth), "unauthorized");
+    EXPECT_EQ(run(r, "GET", "/v1/jobs/x", "Bearer wrong").status, 401u);
+    EXPECT_EQ(run(r, "GET", "/v1/jobs/x", "Basic sekret-token").status, 401u);
+    auto ok = run(r, "GET", "/v1/jobs/x", "bearer sekret-token");
+    EXPECT_EQ(ok.status, 200u);
+    EXPECT_EQ(ok.body, "x");
+}
+
+TEST(router, unknown_path_is_404_and_wrong_method_is_405_with_allow)
+{
+    auto r = make_router();
+    auto nf = run(r, "GET", "/v1/nothing", "Bearer sekret-token");
+    EXPECT_EQ(nf.status, 404u);
+    EXPECT_EQ(error_code_of(nf), "not_found");
+    auto na = run(r, "DELETE", "/v1/jobs/x", "Bearer sekret-token");
+    EXPECT_EQ(na.status, 405u);
+    EXPECT_EQ(na.headers.get("Allow").value_or(""), "GET, POST");
+    EXPECT_EQ(error_code_of(na), "method_not_allowed");
+}
+
+TEST(auth, constant_time_equal_compares_content_and_length)
+{
+    EXPECT_TRUE(vk::api::constant_time_equal("abc", "abc"));
+    EXPECT_FALSE(vk::api::constant_time_equal("abc", "abd"));
+    EXPECT_FALSE(vk::api::constant_time_equal("abc", "abcd"));
+    EXPECT_FALSE(vk::api::constant_time_equal("", "x"));
+}
+
+}  // namespace

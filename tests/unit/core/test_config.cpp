@@ -1,0 +1,158 @@
+// Config validation: every problem reported once with its JSON pointer, defaults, secret references.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/config.hpp"
+
+namespace {
+using namespace std::chrono_literals;
+
+const vk::kind_parsers kinds = {
+    {"demo",
+     [](vk::object_reader& r, const vk::config& cfg) -> std::shared_ptr<const vk::job_settings> {
+         auto vault = r.string("vault", vk::need::required);
+         if (vault && !cfg.vaults.contains(*vault))
+             r.problem("vault", "no vault named \"" + *vault + "\"");
+         return std::make_shared<vk::job_settings>();
+     }},
+};
+
+const char* base = R"({"admin": {"token": "0123456789abcdef"}, %s})";
+
+std::string doc(const std::string& rest)
+{
+    char buf[4096];
+    std::snprintf(buf, sizeof buf, base, rest.c_str());
+    return buf;
+}
+
+std::vector<std::string> problems(const std::string& text)
+{
+    auto r = vk::parse_config(text, "cfg.json", kinds);
+    std::vector<std::string> out;
+    if (r)
+        return out;
+    for (const auto& p : r.error().problems)
+        out.push_back(p.pointer + ": " + p.message);
+    return out;
+}
+
+TEST(config, minimal_document_gets_defaults)
+{
+    auto r = vk::parse_config(doc(R"("jobs": [])"), "cfg.json", kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    EXPECT_EQ(r->admin.listen, "127.0.0.1:8290");
+    EXPECT_EQ(r->log.level, "info");
+    EXPECT_EQ(r->log.format, "text");
+    EXPECT_TRUE(r->jobs.empty());
+}
+
+TEST(config, job_defaults_and_kind_settings)
+{
+    auto r = vk::parse_config(
+        doc(R"("vaults": {"v1": {"address": "http://127.0.0.1:8200", "token": "t"}},
+               "jobs": [{"name": "a", "kind": "demo", "vault": "v1"}])"),
+        "cfg.json", kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    ASSERT_EQ(r->jobs.size(), 1u);
+    EXPECT_EQ(r->jobs[0].interval, vk::duration(1min));
+    EXPECT_EQ(r->jobs[0].timeout, vk::duration(5min));
+    EXPECT_FALSE(r->jobs[0].halt_on_fatal);
+    EXPECT_NE(r->jobs[0].settings, nullptr);
+    EXPECT_EQ(r->vaults.at("v1").auth.token->reveal(), "t");
+}
+
+TEST(config, reports_every_problem_with_its_pointer)
+{
+    auto p = problems(doc(R"("bogus": 1,
+        "log": {"level": "loud"},
+        "vaults": {"v1": {"address": "ftp://x", "colour": "red"}},
+        "jobs": [
+          {"name": "a", "kind": "demo", "vault": "v1", "interval": "soon"},
+          {"name": "a", "kind": "demo", "vault": "nope", "timeout": 5},
+          {"kind": "nosuch"},
+          {"name": "c", "kind": "demo"}
+        ])"));
+    std::vector<std::string> want = {
+        "/log/level: \"loud\" is not one of: trace, debug, info, warn, error",
+        "/vaults/v1/address: \"ftp://x\" is not an http:// or https:// URL",
+        "/vaults/v1/colour: unknown key",
+        "/jobs/0/interval: \"soon\" is not a duration (use e.g. \"30s\", \"5m\", \"1h30m\")",
+        "/jobs/1/name: duplicate job name \"a\"",
+        "/jobs/1/timeout: expected a string",
+        "/jobs/1/vault: no vault named \"nope\"",
+        "/jobs/2/name: missing required field (a string)",
+        "/jobs/2/kind: unknown job kind \"nosuch\" (known: demo)",
+        "/jobs/3/vault: missing required field (a string)",
+        "/bogus: unknown key",
+    };
+    EXPECT_EQ(p, want);
+}
+
+TEST(config, rendering_names_file_and_pointer)
+{
+    auto r = vk::parse_config(R"({"admin": {}})", "/etc/vk.json", kinds);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().render(), "/etc/vk.json: /admin/token: missing required field (a string, {\"file\": ...} or "
+                                  "{\"env\": ...})\n");
+}
+
+TEST(config, invalid_json_names_line_and_column)
+{
+    auto p = problems("{\n  \"admin\": {\n    \"token\": \"x\",\n  }\n}");
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_NE(p[0].find("invalid JSON at line 4"), std::string::npos) << p[0];
+}
+
+TEST(config, secrets_from_file_and_env)
+{
+    auto dir = std::filesystem::temp_directory_path() / "vk_config_test";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "tok") << "file-token-0123456789\n";
+    ::setenv("VK_TEST_TOKEN", "env-token", 1);
+    auto r = vk::parse_config(
+        R"({"admin": {"token": {"file": ")" + (dir / "tok").string() + R"("}},
+            "vaults": {"v": {"address": "https://v:8200", "token": {"env": "VK_TEST_TOKEN"}}}})",
+        "cfg.json", kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    EXPECT_EQ(r->admin.token.reveal(), "file-token-0123456789");
+    EXPECT_EQ(r->vaults.at("v").auth.token->reveal(), "env-token");
+    EXPECT_EQ(r->vaults.at("v").auth.token->source(), "env VK_TEST_TOKEN");
+}
+
+TEST(config, missing_secret_sources_are_problems_not_crashes)
+{
+    ::unsetenv("VK_NO_SUCH_VAR");
+    auto p = problems(R"({"admin": {"token": {"env": "VK_NO_SUCH_VAR"}},
+        "consuls": {"c": {"address": "http://c:8500", "token": {"file": "/nonexistent/x"}}},
+        "notify": {"webhook": {"url": "http://127.0.0.1:1/h", "headers": {"X-Key": {"env": "VK_NO_SUCH_VAR", "file": "y"}}}}})");
+    std::vector<std::string> want = {
+        "/admin/token: environment variable VK_NO_SUCH_VAR is not set",
+        "/consuls/c/token: cannot read file /nonexistent/x",
+        "/notify/webhook/headers/X-Key: give exactly one of \"file\" or \"env\"",
+    };
+    EXPECT_EQ(p, want);
+}
+
+TEST(config, ha_must_reference_a_defined_consul)
+{
+    auto p = problems(doc(R"("ha": {"consul": "missing", "key": "vk/locks", "session_ttl": "2s"})"));
+    std::vector<std::string> want = {
+        "/ha/consul: no consul named \"missing\" is defined under /consuls",
+        "/ha/session_ttl: must be between 10s and 24h (Consul's session TTL range)",
+    };
+    EXPECT_EQ(p, want);
+}
+
+TEST(config, pointer_tokens_are_escaped)
+{
+    EXPECT_EQ(vk::escape_pointer_token("a/b~c"), "a~1b~0c");
+    auto p = problems(doc(R"("vaults": {"eu/west": {"address": "http://x:1", "x~y": 1}})"));
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0], "/vaults/eu~1west/x~0y: unknown key");
+}
+
+}  // namespace
