@@ -46,7 +46,7 @@ reply exchange(unsigned short port, http::verb verb, const std::string& target, 
     return {res.result_int(), res.body(), std::string(res[http::field::retry_after])};
 }
 
-class server_test : public ::testing::Test
+class sim_common_server : public ::testing::Test
 {
 protected:
     void SetUp() override
@@ -88,14 +88,14 @@ protected:
 
 }  // namespace
 
-TEST_F(server_test, routes_to_handler_with_decoded_path_and_query)
+TEST_F(sim_common_server, routes_to_handler_with_decoded_path_and_query)
 {
     auto r = exchange(port, http::verb::put, "/v1/kv/a%20b?q=x+y&flag", "body");
     EXPECT_EQ(r.status, 200u);
     EXPECT_EQ(r.body, "PUT /v1/kv/a b x y body");
 }
 
-TEST_F(server_test, injected_failure_then_recovery_and_counters)
+TEST_F(sim_common_server, injected_failure_then_recovery_and_counters)
 {
     auto set = exchange(port, http::verb::post, "/_sim/fail",
                         R"({"method":"GET","path":"/v1/kv","status":503,"count":1,"retry_after":"2"})");
@@ -108,21 +108,21 @@ TEST_F(server_test, injected_failure_then_recovery_and_counters)
     EXPECT_EQ(counters.body, R"({"GET /v1/kv":2})");
 }
 
-TEST_F(server_test, dropped_request_gets_no_answer)
+TEST_F(sim_common_server, dropped_request_gets_no_answer)
 {
     EXPECT_EQ(exchange(port, http::verb::post, "/_sim/drop", R"({"count":1})").status, 200u);
     EXPECT_EQ(exchange(port, http::verb::get, "/x").status, 0u);
     EXPECT_EQ(exchange(port, http::verb::get, "/x").status, 200u);
 }
 
-TEST_F(server_test, streamed_body_arrives_whole)
+TEST_F(sim_common_server, streamed_body_arrives_whole)
 {
     auto r = exchange(port, http::verb::get, "/stream");
     EXPECT_EQ(r.status, 200u);
     EXPECT_EQ(r.body, std::string(3000, 'x'));
 }
 
-TEST_F(server_test, stopped_listener_refuses_and_restarts)
+TEST_F(sim_common_server, stopped_listener_refuses_and_restarts)
 {
     std::promise<void> stopped;
     asio::post(io, [&] { srv.stop(id); stopped.set_value(); });

@@ -6,7 +6,7 @@
 
 using namespace std::chrono_literals;
 
-TEST(go_duration, parses_go_forms)
+TEST(sim_common_go_duration, parses_go_forms)
 {
     EXPECT_EQ(simc::parse_go_duration("10s"), 10s);
     EXPECT_EQ(simc::parse_go_duration("15000ms"), 15s);
@@ -17,7 +17,7 @@ TEST(go_duration, parses_go_forms)
     EXPECT_EQ(simc::parse_go_duration("250us"), 250us);
 }
 
-TEST(go_duration, rejects_what_go_rejects)
+TEST(sim_common_go_duration, rejects_what_go_rejects)
 {
     EXPECT_FALSE(simc::parse_go_duration(""));
     EXPECT_FALSE(simc::parse_go_duration("10"));
@@ -25,7 +25,7 @@ TEST(go_duration, rejects_what_go_rejects)
     EXPECT_FALSE(simc::parse_go_duration("s"));
 }
 
-TEST(go_duration, formats_like_go)
+TEST(sim_common_go_duration, formats_like_go)
 {
     EXPECT_EQ(simc::format_go_duration(15s), "15s");
     EXPECT_EQ(simc::format_go_duration(90s), "1m30s");
@@ -35,7 +35,7 @@ TEST(go_duration, formats_like_go)
     EXPECT_EQ(simc::format_go_duration(0s), "0s");
 }
 
-TEST(base64, round_trips_all_padding_lengths)
+TEST(sim_common_base64, round_trips_all_padding_lengths)
 {
     EXPECT_EQ(simc::base64_encode("test"), "dGVzdA==");
     EXPECT_EQ(simc::base64_encode("te"), "dGU=");
@@ -46,14 +46,14 @@ TEST(base64, round_trips_all_padding_lengths)
     EXPECT_EQ(simc::base64_decode("dGVzdA=="), "test");
 }
 
-TEST(base64, rejects_malformed)
+TEST(sim_common_base64, rejects_malformed)
 {
     EXPECT_FALSE(simc::base64_decode("dGVzdA="));
     EXPECT_FALSE(simc::base64_decode("dG*zdA=="));
     EXPECT_FALSE(simc::base64_decode("dG=zdA=="));
 }
 
-TEST(cli_flags, parses_both_spellings_and_rejects_unknown)
+TEST(sim_common_cli_flags, parses_both_spellings_and_rejects_unknown)
 {
     const char* argv[] = {"sim", "--listen", "127.0.0.1:8500", "--latency=2ms", "--verbose"};
     std::string error;
@@ -68,7 +68,7 @@ TEST(cli_flags, parses_both_spellings_and_rejects_unknown)
     EXPECT_EQ(error, "unknown flag: --nope");
 }
 
-TEST(faults, failure_rules_are_consumed_by_matching_requests_only)
+TEST(sim_common_faults, failure_rules_are_consumed_by_matching_requests_only)
 {
     simc::fault_injector f;
     f.add_failure({"PUT", "/v1/kv/", 503, 2, "1", std::nullopt});
@@ -81,7 +81,7 @@ TEST(faults, failure_rules_are_consumed_by_matching_requests_only)
     EXPECT_FALSE(f.take_failure("PUT", "/v1/kv/c"));
 }
 
-TEST(faults, drops_counters_and_reset)
+TEST(sim_common_faults, drops_counters_and_reset)
 {
     simc::fault_injector f;
     f.drop_next(1);
@@ -96,14 +96,14 @@ TEST(faults, drops_counters_and_reset)
     EXPECT_EQ(f.latency(), 0ms);
 }
 
-TEST(route_key, keeps_requested_segments)
+TEST(sim_common_route_key, keeps_requested_segments)
 {
     EXPECT_EQ(simc::route_key("GET", "/v1/sys/health", 3), "GET /v1/sys/health");
     EXPECT_EQ(simc::route_key("GET", "/v1/sys/health", 2), "GET /v1/sys");
     EXPECT_EQ(simc::route_key("PUT", "/v1/txn", 2), "PUT /v1/txn");
 }
 
-TEST(split_host_port, splits_and_validates)
+TEST(sim_common_split_host_port, splits_and_validates)
 {
     auto hp = simc::split_host_port("127.0.0.1:8500");
     ASSERT_TRUE(hp);

@@ -6,7 +6,7 @@
 using csim::kv_store;
 using namespace std::chrono_literals;
 
-TEST(kv_store, set_creates_then_updates_and_skips_identical_writes)
+TEST(consul_kv_store, set_creates_then_updates_and_skips_identical_writes)
 {
     kv_store kv;
     auto& created = kv.set(10, "a", "v1", 3);
@@ -22,7 +22,7 @@ TEST(kv_store, set_creates_then_updates_and_skips_identical_writes)
     EXPECT_EQ(kv.set(13, "a", "v2", 4).modify_index, 13u);
 }
 
-TEST(kv_store, cas_zero_creates_only_and_nonzero_needs_matching_index)
+TEST(consul_kv_store, cas_zero_creates_only_and_nonzero_needs_matching_index)
 {
     kv_store kv;
     EXPECT_TRUE(kv.cas(5, "k", "x", 0, 0));
@@ -33,7 +33,7 @@ TEST(kv_store, cas_zero_creates_only_and_nonzero_needs_matching_index)
     EXPECT_FALSE(kv.cas(9, "missing", "y", 0, 5));
 }
 
-TEST(kv_store, lock_counts_acquisitions_and_refuses_other_sessions)
+TEST(consul_kv_store, lock_counts_acquisitions_and_refuses_other_sessions)
 {
     kv_store kv;
     EXPECT_TRUE(kv.lock(5, "l", "v", 0, "s1"));
@@ -51,7 +51,7 @@ TEST(kv_store, lock_counts_acquisitions_and_refuses_other_sessions)
     EXPECT_EQ(kv.get("l")->lock_index, 2u);
 }
 
-TEST(kv_store, plain_set_keeps_the_lock_holder)
+TEST(consul_kv_store, plain_set_keeps_the_lock_holder)
 {
     kv_store kv;
     kv.lock(5, "l", "v", 0, "s1");
@@ -60,7 +60,7 @@ TEST(kv_store, plain_set_keeps_the_lock_holder)
     EXPECT_EQ(kv.get("l")->value, "other");
 }
 
-TEST(kv_store, indexes_follow_entries_and_tombstones)
+TEST(consul_kv_store, indexes_follow_entries_and_tombstones)
 {
     kv_store kv;
     kv.set(5, "app/a", "1", 0);
@@ -76,7 +76,7 @@ TEST(kv_store, indexes_follow_entries_and_tombstones)
     EXPECT_EQ(kv.prefix_index("nothing/"), 8u);
 }
 
-TEST(kv_store, keys_cut_at_separator_and_deduplicate)
+TEST(consul_kv_store, keys_cut_at_separator_and_deduplicate)
 {
     kv_store kv;
     for (auto k : {"web/bar", "web/foo", "web/subdir/x", "web/subdir/y", "webx"})
@@ -86,7 +86,7 @@ TEST(kv_store, keys_cut_at_separator_and_deduplicate)
     EXPECT_EQ(kv.keys("web/", "").size(), 4u);
 }
 
-TEST(kv_store, delete_variants)
+TEST(consul_kv_store, delete_variants)
 {
     kv_store kv;
     kv.set(5, "a/1", "v", 0);
@@ -100,7 +100,7 @@ TEST(kv_store, delete_variants)
     EXPECT_FALSE(kv.del(12, "a/1"));
 }
 
-TEST(kv_store, invalidation_releases_or_deletes_and_starts_lock_delay)
+TEST(consul_kv_store, invalidation_releases_or_deletes_and_starts_lock_delay)
 {
     kv_store kv;
     auto now = csim::clock::now();

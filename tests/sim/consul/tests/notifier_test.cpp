@@ -27,7 +27,7 @@ std::optional<bool> wait_once(csim::notifier& n, std::string key, bool tree, std
 
 }  // namespace
 
-TEST(notifier, wakes_on_exact_key_write)
+TEST(consul_notifier, wakes_on_exact_key_write)
 {
     csim::notifier n;
     auto r = wait_once(n, "a", false, 3000ms, [&] { n.notify("a"); });
@@ -36,7 +36,7 @@ TEST(notifier, wakes_on_exact_key_write)
     EXPECT_EQ(n.waiting(), 0u);
 }
 
-TEST(notifier, other_keys_do_not_wake_and_the_wait_times_out)
+TEST(consul_notifier, other_keys_do_not_wake_and_the_wait_times_out)
 {
     csim::notifier n;
     auto start = std::chrono::steady_clock::now();
@@ -46,7 +46,7 @@ TEST(notifier, other_keys_do_not_wake_and_the_wait_times_out)
     EXPECT_GE(std::chrono::steady_clock::now() - start, 200ms);
 }
 
-TEST(notifier, prefix_watch_and_tree_delete)
+TEST(consul_notifier, prefix_watch_and_tree_delete)
 {
     csim::notifier n;
     auto under = wait_once(n, "app/", true, 3000ms, [&] { n.notify("app/x"); });

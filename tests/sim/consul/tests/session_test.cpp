@@ -7,7 +7,7 @@
 using namespace csim;
 using namespace std::chrono_literals;
 
-TEST(sessions, ttl_expiry_is_twice_the_ttl_and_renew_resets_it)
+TEST(consul_sessions, ttl_expiry_is_twice_the_ttl_and_renew_resets_it)
 {
     session_store store;
     auto now = clock::now();
@@ -23,7 +23,7 @@ TEST(sessions, ttl_expiry_is_twice_the_ttl_and_renew_resets_it)
     EXPECT_EQ(store.renew("unknown", now), nullptr);
 }
 
-TEST(sessions, invalidation_releases_locks_with_lock_delay)
+TEST(consul_sessions, invalidation_releases_locks_with_lock_delay)
 {
     state st;
     auto now = clock::now();
@@ -39,7 +39,7 @@ TEST(sessions, invalidation_releases_locks_with_lock_delay)
     EXPECT_TRUE(st.invalidate(id, now).empty());
 }
 
-TEST(sessions, delete_behavior_removes_held_keys)
+TEST(consul_sessions, delete_behavior_removes_held_keys)
 {
     state st;
     session s;
@@ -50,7 +50,7 @@ TEST(sessions, delete_behavior_removes_held_keys)
     EXPECT_EQ(st.kv.get("lock"), nullptr);
 }
 
-TEST(wire, entry_json_has_consul_field_order_and_omits_empty_session)
+TEST(consul_wire, entry_json_has_consul_field_order_and_omits_empty_session)
 {
     std::string out;
     append_entry(out, dir_entry{"web/<x>", "test", 2, 0, "", 100, 200});
@@ -60,7 +60,7 @@ TEST(wire, entry_json_has_consul_field_order_and_omits_empty_session)
     EXPECT_EQ(out, R"({"LockIndex":1,"Key":"k","Flags":0,"Value":null,"Session":"s","CreateIndex":1,"ModifyIndex":2})");
 }
 
-TEST(wire, conflicting_flags_query_is_sorted_and_escaped)
+TEST(consul_wire, conflicting_flags_query_is_sorted_and_escaped)
 {
     std::map<std::string, std::string, std::less<>> q{{"release", "a b"}, {"cas", "1"}};
     EXPECT_EQ(encode_query(q), "cas=1&release=a+b");

@@ -28,7 +28,7 @@ txn_rejection rejected(std::string_view body)
 
 }  // namespace
 
-TEST(txn_parse, decodes_kv_ops_case_insensitively_and_base64_values)
+TEST(consul_txn_parse, decodes_kv_ops_case_insensitively_and_base64_values)
 {
     auto ops = parse_ok(R"([{"KV":{"Verb":"set","Key":"k","Value":"aGk=","Flags":7}},{"kv":{"verb":"cas","key":"k","index":3}}])");
     ASSERT_EQ(ops.size(), 2u);
@@ -38,7 +38,7 @@ TEST(txn_parse, decodes_kv_ops_case_insensitively_and_base64_values)
     EXPECT_EQ(ops[1].index, 3u);
 }
 
-TEST(txn_parse, limits_and_bad_input)
+TEST(consul_txn_parse, limits_and_bad_input)
 {
     std::string body = "[";
     for (int i = 0; i < 129; ++i)
@@ -52,7 +52,7 @@ TEST(txn_parse, limits_and_bad_input)
               "Failed to parse body: illegal base64 data at input byte 0");
 }
 
-TEST(txn_run, commits_all_ops_and_returns_entries_without_values_for_writes)
+TEST(consul_txn_run, commits_all_ops_and_returns_entries_without_values_for_writes)
 {
     state st;
     auto out = run_txn(st, parse_ok(R"([{"KV":{"Verb":"set","Key":"a","Value":"MQ=="}},{"KV":{"Verb":"get","Key":"a"}}])"));
@@ -64,7 +64,7 @@ TEST(txn_run, commits_all_ops_and_returns_entries_without_values_for_writes)
     EXPECT_EQ(st.kv.get("a")->modify_index, st.index);
 }
 
-TEST(txn_run, any_failure_rolls_back_and_lists_every_failing_op)
+TEST(consul_txn_run, any_failure_rolls_back_and_lists_every_failing_op)
 {
     state st;
     st.kv.set(st.next_index(), "held", "v", 0);
@@ -90,7 +90,7 @@ TEST(txn_run, any_failure_rolls_back_and_lists_every_failing_op)
     EXPECT_EQ(st.kv.get("new"), nullptr);
 }
 
-TEST(txn_run, lock_needs_a_live_session)
+TEST(consul_txn_run, lock_needs_a_live_session)
 {
     state st;
     auto out = run_txn(st, parse_ok(R"([{"KV":{"Verb":"lock","Key":"l","Session":"nope"}}])"));
@@ -104,7 +104,7 @@ TEST(txn_run, lock_needs_a_live_session)
     EXPECT_EQ(st.kv.get("l")->session, id);
 }
 
-TEST(txn_run, read_only_transactions_do_not_advance_the_index)
+TEST(consul_txn_run, read_only_transactions_do_not_advance_the_index)
 {
     state st;
     auto before = st.index;
