@@ -12,9 +12,16 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The OpenAPI validator used by the test suite (a pinned npm package).
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [[ ! -d "$root/tests/openapi/node_modules/@apidevtools/swagger-parser" ]]; then
+  (cd "$root/tests/openapi" && npm ci --no-audit --no-fund --loglevel=error)
 fi
