@@ -133,3 +133,21 @@ TEST_F(sim_common_server, stopped_listener_refuses_and_restarts)
     EXPECT_FALSE(restarted.get_future().get());
     EXPECT_EQ(exchange(port, http::verb::get, "/x").status, 200u);
 }
+
+TEST_F(sim_common_server, large_request_body_arrives_whole)
+{
+    auto r = exchange(port, http::verb::put, "/big", std::string(5 * 1024 * 1024, 'b'));
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_EQ(r.body.size(), std::string("PUT /big - ").size() + 5 * 1024 * 1024);
+}
+
+TEST_F(sim_common_server, latency_delays_requests_but_not_control_routes)
+{
+    EXPECT_EQ(exchange(port, http::verb::post, "/_sim/latency", R"({"ms":150})").status, 200u);
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(exchange(port, http::verb::get, "/x").status, 200u);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
+    start = std::chrono::steady_clock::now();
+    EXPECT_EQ(exchange(port, http::verb::get, "/_sim/latency").body, R"({"ms":150})");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
+}
