@@ -268,11 +268,13 @@ def test_persistence_survives_restart_sealed(vault_persistent):
     for i in range(50):
         client.secrets.kv.v2.create_or_update_secret(path=f"p{i}", secret={"i": i})
     client.secrets.kv.v2.delete_metadata_and_all_versions(path="p7")
+    index_before = client.sys.read_leader_status()["raft_committed_index"]
     vault_persistent.restart()
     client = vault_persistent.client(token=result["root_token"])
     assert client.sys.is_initialized() is True and client.sys.is_sealed() is True
     client.sys.submit_unseal_keys(result["keys"][:2])
     assert client.secrets.kv.v2.read_secret_version(path="p42")["data"]["data"] == {"i": 42}
+    assert client.sys.read_leader_status()["raft_committed_index"] >= index_before
     with pytest.raises(hvac.exceptions.InvalidPath):
         client.secrets.kv.v2.read_secret_version(path="p7")
     journal = open(os.path.join(vault_persistent.data_dir, "journal.bin"), "rb").read()

@@ -120,7 +120,11 @@ void cluster::open_data(const bytes& root_key)
     if (pending_image_)
         data = decrypt_entries(*pending_image_, root_key);
     else if (journal_)
-        data = journal_->load_entries(root_key);
+        if (auto loaded = journal_->load_entries(root_key))
+        {
+            raft_index_ = std::max(raft_index_, loaded->raft_index);
+            data = std::move(loaded->entries);
+        }
     pending_image_.reset();
     if (!data)
         return;
@@ -284,9 +288,9 @@ void cluster::flush()
     if (!journal_ || !root_key_)
         return;
     if (full_rewrite_ || journal_->wants_compaction(store_.bytes()))
-        journal_->rewrite(*root_key_, store_.entries());
+        journal_->rewrite(*root_key_, store_.entries(), raft_index_);
     else if (!dirty_.empty())
-        journal_->append(*root_key_, store_.entries(), dirty_);
+        journal_->append(*root_key_, store_.entries(), dirty_, raft_index_);
     full_rewrite_ = false;
     dirty_.clear();
 }

@@ -52,9 +52,15 @@ void add_del(std::string& batch, std::string_view key)
     batch.append(key);
 }
 
-std::string frame(const bytes& root_key, std::string_view batch)
+// A frame's plaintext is the raft index (8 bytes, little endian) followed by the batch of records.
+std::string frame(const bytes& root_key, std::uint64_t raft_index, std::string_view batch)
 {
-    const auto blob = barrier::encrypt(root_key, batch, frame_aad);
+    std::string plain;
+    plain.reserve(8 + batch.size());
+    put_u32(plain, static_cast<std::uint32_t>(raft_index));
+    put_u32(plain, static_cast<std::uint32_t>(raft_index >> 32));
+    plain.append(batch);
+    const auto blob = barrier::encrypt(root_key, plain, frame_aad);
     std::string out;
     put_u32(out, static_cast<std::uint32_t>(blob.size()));
     return out + blob;
@@ -141,25 +147,30 @@ void journal::save_seal(const persisted_seal& s) const
     write_atomically(path("seal.json"), json::serialize(o));
 }
 
-std::optional<entry_map> journal::load_entries(const bytes& root_key) const
+std::optional<journal::loaded> journal::load_entries(const bytes& root_key) const
 {
     const auto data = read_file(path("journal.bin"));
-    entry_map out;
+    loaded out;
     std::size_t pos = 0;
     while (pos < data.size())
     {
         const auto len = get_u32(data, pos);
         if (!len || pos + *len > data.size())
             break;  // torn write at the end (crash while appending): everything before it is intact
-        const auto batch = barrier::decrypt(root_key, std::string_view(data).substr(pos, *len), frame_aad);
-        if (!batch || !replay(*batch, out))
+        const auto plain = barrier::decrypt(root_key, std::string_view(data).substr(pos, *len), frame_aad);
+        std::size_t hpos = 0;
+        const auto lo = plain ? get_u32(*plain, hpos) : std::nullopt;
+        const auto hi = plain ? get_u32(*plain, hpos) : std::nullopt;
+        if (!lo || !hi || !replay(std::string_view(*plain).substr(8), out.entries))
             return std::nullopt;
+        out.raft_index = (std::uint64_t{*hi} << 32) | *lo;
         pos += *len;
     }
     return out;
 }
 
-void journal::append(const bytes& root_key, const entry_map& entries, const std::set<std::string, std::less<>>& dirty)
+void journal::append(const bytes& root_key, const entry_map& entries, const std::set<std::string, std::less<>>& dirty,
+                     std::uint64_t raft_index)
 {
     std::string batch;
     for (const auto& key : dirty)
@@ -169,14 +180,14 @@ void journal::append(const bytes& root_key, const entry_map& entries, const std:
         else
             add_del(batch, key);
     }
-    const auto f = frame(root_key, batch);
+    const auto f = frame(root_key, raft_index, batch);
     std::ofstream out(path("journal.bin"), std::ios::binary | std::ios::app);
     out.write(f.data(), static_cast<std::streamsize>(f.size()));
     out.flush();
     size_ += f.size();
 }
 
-void journal::rewrite(const bytes& root_key, const entry_map& entries)
+void journal::rewrite(const bytes& root_key, const entry_map& entries, std::uint64_t raft_index)
 {
     std::string file;
     std::string batch;
@@ -184,10 +195,10 @@ void journal::rewrite(const bytes& root_key, const entry_map& entries)
     {
         add_put(batch, k, v);
         if (batch.size() >= frame_target)
-            file += frame(root_key, std::exchange(batch, {}));
+            file += frame(root_key, raft_index, std::exchange(batch, {}));
     }
-    if (!batch.empty())
-        file += frame(root_key, batch);
+    if (!batch.empty() || file.empty())
+        file += frame(root_key, raft_index, batch);
     write_atomically(path("journal.bin"), file);
     size_ = file.size();
 }

@@ -28,12 +28,18 @@ public:
     std::optional<persisted_seal> load_seal() const;
     // Atomic (write to a temporary file, then rename).
     void save_seal(const persisted_seal& seal) const;
+    struct loaded
+    {
+        entry_map entries;
+        std::uint64_t raft_index = 0;  // of the last frame, so snapshot indexes never go backwards
+    };
     // Replays every frame; nullopt if a frame does not open with root_key. A torn last frame is ignored.
-    std::optional<entry_map> load_entries(const bytes& root_key) const;
+    std::optional<loaded> load_entries(const bytes& root_key) const;
     // Appends one frame with the current value (or deletion) of each dirty key.
-    void append(const bytes& root_key, const entry_map& entries, const std::set<std::string, std::less<>>& dirty);
+    void append(const bytes& root_key, const entry_map& entries, const std::set<std::string, std::less<>>& dirty,
+                std::uint64_t raft_index);
     // Replaces the journal with one holding exactly `entries` (compaction, snapshot restore, rekey of data).
-    void rewrite(const bytes& root_key, const entry_map& entries);
+    void rewrite(const bytes& root_key, const entry_map& entries, std::uint64_t raft_index);
     // True when the log has grown well beyond the live data and should be rewritten.
     bool wants_compaction(std::uint64_t live_bytes) const { return size_ > 2 * live_bytes + (8u << 20); }
 

@@ -97,18 +97,20 @@ TEST(Journal, AppendsReplaysCompactsAndNeedsTheRootKey)
     {
         journal j(dir.string());
         entry_map live{{"a", "1"}, {"b", "2"}};
-        j.append(root, live, {"a", "b"});
+        j.append(root, live, {"a", "b"}, 5);
         live.erase("a");
         live["c"] = "3";
-        j.append(root, live, {"a", "c"});
+        j.append(root, live, {"a", "c"}, 9);
         j.save_seal({wrap_root({1, 1}, random_bytes(32), root), "id", "name"});
     }
     journal j(dir.string());
-    EXPECT_EQ(j.load_entries(root), (entry_map{{"b", "2"}, {"c", "3"}}));
+    EXPECT_EQ(j.load_entries(root)->entries, (entry_map{{"b", "2"}, {"c", "3"}}));
+    EXPECT_EQ(j.load_entries(root)->raft_index, 9u);
     EXPECT_FALSE(j.load_entries(random_bytes(32)));
     EXPECT_EQ(j.load_seal()->cluster_id, "id");
-    j.rewrite(root, {{"z", "26"}});
-    EXPECT_EQ(j.load_entries(root), (entry_map{{"z", "26"}}));
+    j.rewrite(root, {{"z", "26"}}, 12);
+    EXPECT_EQ(j.load_entries(root)->entries, (entry_map{{"z", "26"}}));
+    EXPECT_EQ(j.load_entries(root)->raft_index, 12u);
     std::filesystem::remove_all(dir);
 }
 
