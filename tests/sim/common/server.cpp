@@ -160,8 +160,13 @@ void server::on_reset(std::function<void()> hook)
 
 asio::awaitable<response> server::dispatch(request& req)
 {
-    if (req.path.starts_with("/_sim/"))
-        co_return co_await impl_->control(req);
+    if (req.path.starts_with("/_sim/")) {
+        try {
+            co_return co_await impl_->control(req);
+        } catch (const std::exception& e) {
+            co_return text_response(500, std::string("sim control route failed: ") + e.what());
+        }
+    }
     auto& faults = impl_->faults;
     faults.count(route_key(req.method, req.path, impl_->options.counter_segments));
     if (faults.take_drop()) {
