@@ -193,3 +193,14 @@ def test_synthetic_load_through_control_api(client, vault_dev):
     got = client.secrets.kv.v2.read_secret_version("bulk/s999")
     assert got["data"]["data"]["value"] == "synthetic-999"
     assert len(client.secrets.kv.v2.list_secrets("bulk")["data"]["keys"]) == 1000
+
+
+def test_tune_reads_config_and_upgrades_v1_to_v2(client):
+    client.sys.enable_secrets_engine("kv", path="grow", options={"version": "1"})
+    client.secrets.kv.v1.create_or_update_secret("a", {"k": "v"}, mount_point="grow")
+    tune = client.sys.read_mount_configuration("grow")
+    assert tune["data"]["default_lease_ttl"] == 2764800
+    client.sys.tune_mount_configuration("grow", options={"version": "2"})
+    assert client.sys.list_mounted_secrets_engines()["data"]["grow/"]["options"] == {"version": "2"}
+    got = client.secrets.kv.v2.read_secret_version("a", mount_point="grow")
+    assert got["data"]["data"] == {"k": "v"} and got["data"]["metadata"]["version"] == 1

@@ -159,6 +159,17 @@ bool mount_table::remove(std::string_view table_path, bool auth)
     return true;
 }
 
+bool mount_table::set_version(std::string_view table_path, std::string version)
+{
+    for (auto& m : mounts_) {
+        if (!m.auth && m.path == table_path) {
+            m.version = std::move(version);
+            return true;
+        }
+    }
+    return false;
+}
+
 mount_entry default_mount(std::string path, std::string type, std::string description, bool auth)
 {
     mount_entry m;

@@ -52,6 +52,8 @@ public:
     // Adds a mount (uuid/accessor generated when empty). Returns an error message when the path conflicts.
     std::optional<std::string> add(mount_entry m);
     bool remove(std::string_view table_path, bool auth);
+    // Changes options.version of an engine mount (KV v1 -> v2 upgrade through tune).
+    bool set_version(std::string_view table_path, std::string version);
 
 private:
     std::vector<mount_entry> mounts_;

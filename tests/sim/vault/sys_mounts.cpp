@@ -1,6 +1,8 @@
 // Mount-table endpoints of the system backend (see sys_mounts.hpp).
 #include "sys_mounts.hpp"
 
+#include "kv_v2_record.hpp"
+
 namespace vsim {
 
 namespace {
@@ -74,8 +76,49 @@ response disable(call& c, mount_table& mt, const std::string& path, bool auth)
     return no_content();
 }
 
+// KV v1 -> v2 upgrade: every flat value becomes version 1 of a versioned record, as Vault's upgrade does.
+void upgrade_kv(storage& st, const mount_entry& m, std::int64_t now_ns)
+{
+    std::string prefix = kv2::key_prefix(m.data_prefix());
+    std::vector<std::pair<std::string, std::string>> rewritten;
+    for (auto it = st.entries().lower_bound(prefix); it != st.entries().end() && it->first.starts_with(prefix); ++it)
+        rewritten.emplace_back(it->first, kv2::synthetic_record(now_ns, it->second));
+    for (auto& [k, v] : rewritten)
+        st.put(k, std::move(v));
+}
+
+response tune(call& c, mount_table& mt, const std::string& path, bool auth)
+{
+    const mount_entry* m = mt.find(path, auth);
+    if (!m)
+        return error(400, {"cannot fetch sysview for path \"" + path + "\""});
+    if (c.op == "read") {
+        json::object d{{"default_lease_ttl", 2764800}, {"description", m->description},
+                       {"force_no_cache", false},      {"max_lease_ttl", 2764800}};
+        if (!m->version.empty())
+            d["options"] = json::object{{"version", m->version}};
+        return ok_sys(std::move(d));
+    }
+    if (c.op != "create" && c.op != "update")
+        return error(405, {"unsupported operation"});
+    std::string version;
+    if (auto* o = body_of(c.req).if_contains("options"); o && o->is_object())
+        if (auto* v = o->get_object().if_contains("version"); v && v->is_string())
+            version = v->get_string();
+    if (m->type == "kv" && m->version != "2" && version == "2") {
+        upgrade_kv(c.st, *m, c.now_ns);
+        mt.set_version(path, "2");
+        mt.save(c.st);
+    } else if (m->type == "kv" && m->version == "2" && version == "1") {
+        return error(400, {"cannot downgrade mount from versioned to non-versioned"});
+    }
+    return no_content();
+}
+
 response one_mount(call& c, mount_table& mt, const std::string& path, bool auth)
 {
+    if (path.ends_with("/tune/"))
+        return tune(c, mt, path.substr(0, path.size() - 5), auth);
     bool write = c.op == "create" || c.op == "update";
     if (write)
         return enable(c, mt, path, auth);

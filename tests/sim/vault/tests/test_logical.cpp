@@ -70,6 +70,23 @@ TEST_F(logical_layer, kv_v1_read_write_list_delete)
     EXPECT_EQ(json::serialize(*send("read", "old/a").body), R"({"errors":[]})");
 }
 
+TEST_F(logical_layer, tune_reads_config_and_upgrades_kv_v1_to_v2)
+{
+    send("update", "sys/mounts/up", json::object{{"type", "kv"}, {"options", json::object{{"version", "1"}}}});
+    send("update", "up/a", json::object{{"k", "v"}});
+    auto t = send("read", "sys/mounts/up/tune");
+    ASSERT_EQ(t.status, 200u);
+    EXPECT_EQ(data(t).at("default_lease_ttl").as_int64(), 2764800);
+    EXPECT_EQ(send("update", "sys/mounts/up/tune", json::object{{"options", json::object{{"version", "2"}}}}).status,
+              204u);
+    auto r = send("read", "up/data/a");
+    ASSERT_EQ(r.status, 200u);
+    EXPECT_EQ(json::serialize(data(r).at("data")), R"({"k":"v"})");
+    EXPECT_EQ(data(r).at("metadata").at("version").as_int64(), 1);
+    EXPECT_EQ(send("update", "sys/mounts/up/tune", json::object{{"options", json::object{{"version", "1"}}}}).status,
+              400u);
+}
+
 TEST_F(logical_layer, policy_enforcement_create_vs_update)
 {
     auto t = token_with("writer", R"(path "secret/data/app/*" { capabilities = ["create", "read"] })");
