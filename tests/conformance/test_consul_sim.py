@@ -210,3 +210,21 @@ def test_control_api_failures_latency_and_counters(c, consul_sim):  # noqa: F811
     consul_sim.control("/_sim/reset", {})
     assert consul_sim.control("/_sim/counters") == {}
     assert consul_sim.control("/_sim/latency") == {"ms": 0}
+
+
+def test_control_api_dropped_request_is_a_connection_error(c, consul_sim):  # noqa: F811
+    import requests
+    consul_sim.control("/_sim/drop", {"count": 1})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        consul.Consul(port=consul_sim.port).kv.get("x")
+    assert c.kv.put("x", "after") is True
+
+
+def test_control_api_consul_state_and_expire_sessions(c, consul_sim):  # noqa: F811
+    sid = c.session.create(lock_delay=0)
+    assert c.kv.put("held", "v", acquire=sid) is True
+    state = consul_sim.control("/_sim/consul/state")
+    assert (state["keys"], state["sessions"]) == (1, 1)
+    assert consul_sim.control("/_sim/consul/expire-sessions", {}) == {"expired": 1}
+    assert "Session" not in c.kv.get("held")[1]
+    assert c.session.info(sid)[1] is None
