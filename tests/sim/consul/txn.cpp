@@ -131,7 +131,8 @@ std::string run_op(kv_store& kv, const session_store& sessions, std::uint64_t id
         if (kv.get(op.key))
             result(true);
         else
-            results.push_back({dir_entry{op.key, "", 0, 0, "", 0, 0}, true});
+            // Consul echoes the op's own entry (flags, session, index) with a null value.
+            results.push_back({dir_entry{op.key, "", op.flags, 0, op.session, 0, op.index}, true});
     } else if (op.verb == "get-tree") {
         for (auto* e : kv.list(op.key))
             results.push_back({*e, true});
