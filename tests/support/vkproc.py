@@ -15,9 +15,14 @@ BIN_DIR = os.environ.get("VK_BIN_DIR") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "bin")
 
 
+SIMULATORS = ("vault-sim", "consul-sim")
+
+
 def binary(name):
-    """Absolute path of one of the project's executables (build/bin unless VK_BIN_DIR says otherwise)."""
-    path = os.path.abspath(os.path.join(BIN_DIR, name))
+    """Absolute path of one of the project's executables (build/bin unless VK_BIN_DIR says otherwise; the
+    simulators come from VK_SIM_BIN_DIR when set, e.g. the release build's, for the sanitizer build)."""
+    base = os.environ.get("VK_SIM_BIN_DIR") if name in SIMULATORS else None
+    path = os.path.abspath(os.path.join(base or BIN_DIR, name))
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path} not built")
     return path
