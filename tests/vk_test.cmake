@@ -5,3 +5,18 @@ function(vk_add_gtest name)
     target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main vk_project_options)
     gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
 endfunction()
+
+# vk_add_pytests(LABEL): every test_*.py in the calling directory becomes one ctest test, run by Debian's
+# /usr/bin/python3 (which has python3-hvac, python3-consul) with the project's test support on PYTHONPATH.
+function(vk_add_pytests label)
+    file(GLOB test_files CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/test_*.py)
+    foreach(test_file ${test_files})
+        get_filename_component(test_name ${test_file} NAME_WE)
+        add_test(NAME ${label}.${test_name}
+                 COMMAND /usr/bin/python3 -m pytest -q -p no:cacheprovider ${test_file}
+                 WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+        set_tests_properties(${label}.${test_name} PROPERTIES
+            ENVIRONMENT "VK_BIN_DIR=${CMAKE_BINARY_DIR}/bin;PYTHONPATH=${PROJECT_SOURCE_DIR}/tests/support;VK_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+            LABELS ${label} TIMEOUT 600)
+    endforeach()
+endfunction()
