@@ -26,10 +26,12 @@ struct client::impl
     std::map<std::string, std::unique_ptr<detail::pool>> pools;  // by endpoint::str()
     std::minstd_rand rng{std::random_device{}()};
 
-    detail::pool& pool_for(const endpoint& where);
-    asio::awaitable<result<response>> attempt(const url_parts& to, client_request& req, detail::attempt_state& st);
-    asio::awaitable<result<response>> send_all(client_request& req);
-    asio::awaitable<result<response>> send_caught(client_request& req);
+    // Built on first use: loading the system trust store costs tens of milliseconds.
+    result<std::shared_ptr<asio::ssl::context>> tls_context();
+    result<detail::pool*> pool_for(const endpoint& where);
+    asio::awaitable<result<response>> attempt(const url_parts& to, const client_request& req, detail::attempt_state& st);
+    asio::awaitable<result<response>> send_all(const client_request& req);
+    asio::awaitable<result<response>> send_caught(const client_request& req);
 };
 
 namespace {
@@ -61,26 +63,49 @@ result<url_parts> resolve_target(const endpoint& base, std::string_view target)
 
 }  // namespace
 
-detail::pool& client::impl::pool_for(const endpoint& where)
+result<std::shared_ptr<asio::ssl::context>> client::impl::tls_context()
+{
+    if (!tls)
+    {
+        auto ctx = detail::make_client_context(params.tls);
+        if (!ctx)
+            return ctx.error();
+        tls = std::move(*ctx);
+    }
+    return tls;
+}
+
+result<detail::pool*> client::impl::pool_for(const endpoint& where)
 {
     auto& p = pools[where.str()];
     if (!p)
     {
+        std::shared_ptr<asio::ssl::context> ctx;
+        if (where.tls())
+        {
+            auto made = tls_context();
+            if (!made)
+                return made.error();
+            ctx = std::move(*made);
+        }
         detail::pool_params pp{
             params.max_connections, params.connect_timeout, params.max_idle, params.tls.server_name,
             !params.tls.skip_verify};
-        p = std::make_unique<detail::pool>(ex, where, pp, tls);
+        p = std::make_unique<detail::pool>(ex, where, pp, std::move(ctx));
     }
-    return *p;
+    return p.get();
 }
 
 asio::awaitable<result<response>> client::impl::attempt(
     const url_parts& to,
-    client_request& req,
+    const client_request& req,
     detail::attempt_state& st
 )
 {
-    auto l = co_await pool_for(to.where).acquire(st);
+    auto p = pool_for(to.where);
+    if (!p)
+        co_return p.error();
+    auto l = co_await (*p)->acquire(st);
     if (!l)
         co_return l.error();
     auto idle = req.idle_timeout.value_or(params.idle_timeout);
@@ -96,7 +121,7 @@ asio::awaitable<result<response>> client::impl::attempt(
     co_return r;
 }
 
-asio::awaitable<result<response>> client::impl::send_all(client_request& req)
+asio::awaitable<result<response>> client::impl::send_all(const client_request& req)
 {
     auto to = resolve_target(base, req.target);
     if (!to)
@@ -141,7 +166,7 @@ asio::awaitable<result<response>> client::impl::send_all(client_request& req)
     }
 }
 
-asio::awaitable<result<response>> client::impl::send_caught(client_request& req)
+asio::awaitable<result<response>> client::impl::send_caught(const client_request& req)
 {
     try
     {
@@ -161,17 +186,18 @@ result<std::unique_ptr<client>> client::create(asio::any_io_executor ex, client_
     auto base = parse_url(params.base_url);
     if (!base)
         return base.error();
-    auto tls = detail::make_client_context(params.tls);
-    if (!tls)
-        return tls.error();
-    auto p = std::make_unique<impl>(impl{ex, std::move(params), base->where, std::move(*tls), {}});
+    auto p = std::make_unique<impl>(impl{ex, std::move(params), base->where, nullptr, {}});
+    // An https base URL gets its TLS settings checked now, so bad files fail at start-up.
+    if (p->base.tls())
+        if (auto ctx = p->tls_context(); !ctx)
+            return ctx.error();
     return std::unique_ptr<client>(new client(std::move(p)));
 }
 
 client::client(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 client::~client() = default;
 
-asio::awaitable<result<response>> client::send(client_request req)
+asio::awaitable<result<response>> client::send(const client_request& req)
 {
     auto total = req.timeout.value_or(impl_->params.timeout);
     // if/else, not ?: : GCC 12 miscompiles co_await inside a conditional expression.

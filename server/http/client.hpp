@@ -88,8 +88,9 @@ public:
     //   errc::bad_response     unparseable response, bad redirect, https->http redirect refused
     //   errc::invalid_argument bad target URL; the error of a sink or source is returned as is
     // Retries: idempotent requests only, on transport errors, 429 and 5xx but 501, honouring Retry-After.
-    // The client must outlive every send() in progress.
-    boost::asio::awaitable<result<response>> send(client_request req);
+    // The client and `req` must outlive the send() in progress. With g++ 12, pass a named request: a braced
+    // temporary (send(client_request{})) inside the co_await expression is miscompiled.
+    boost::asio::awaitable<result<response>> send(const client_request& req);
 
     // True when certificate verification is off (callers log a warning at start-up).
     bool skip_verify() const noexcept;

@@ -15,7 +15,7 @@ struct exchange_params
     const header_map& default_headers;
     const header_map& headers;
     const std::string& body;
-    body_source* upload;      // null: send `body`
+    const body_source* upload;  // null: send `body`
     const body_sink* download;  // null or empty: buffer the body
     std::chrono::milliseconds idle_timeout;
     std::size_t max_body;

@@ -1,0 +1,190 @@
+// TLS on both sides with a self-signed certificate made by the test (openssl CLI into a temp dir):
+// verification on by default, trust via ca_file, failures not retried, skip_verify, no https->http redirect.
+#include "http/client.hpp"
+#include "http/helpers.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+
+using namespace vk;
+using namespace vk::test;
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct cert_files
+{
+    std::string cert, key;
+};
+
+// One certificate for the whole run: CN=localhost, SAN DNS:localhost and IP:127.0.0.1.
+const cert_files& test_cert()
+{
+    static const cert_files files = [] {
+        auto dir = fs::temp_directory_path() / ("vk-http-tls-" + std::to_string(::getpid()));
+        fs::create_directories(dir);
+        cert_files f{(dir / "cert.pem").string(), (dir / "key.pem").string()};
+        std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
+                          " -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1"
+                          " -keyout " + f.key + " -out " + f.cert + " >/dev/null 2>&1";
+        if (std::system(cmd.c_str()) != 0)
+            throw std::runtime_error("openssl could not create the test certificate");
+        return f;
+    }();
+    return files;
+}
+
+http::server_params tls_params()
+{
+    auto p = local_params();
+    p.tls = http::tls_server_options{test_cert().cert, test_cert().key};
+    return p;
+}
+
+std::unique_ptr<http::client> tls_client(asio::any_io_executor ex, std::string base, http::tls_client_options tls)
+{
+    http::client_params p;
+    p.base_url = std::move(base);
+    p.tls = std::move(tls);
+    p.retry.base_delay = std::chrono::milliseconds(5);
+    return std::move(*http::client::create(ex, p));
+}
+
+http::tls_client_options trusting(std::string server_name = {})
+{
+    http::tls_client_options o;
+    o.ca_file = test_cert().cert;
+    o.server_name = std::move(server_name);
+    return o;
+}
+
+http::tls_client_options insecure()
+{
+    http::tls_client_options o;
+    o.skip_verify = true;
+    return o;
+}
+
+std::string https_base(const http::server& s) { return "https://127.0.0.1:" + std::to_string(s.port()); }
+
+}  // namespace
+
+ASYNC_TEST(http_tls, trusted_ca_verifies_and_connection_is_reused)
+{
+    co_await with_server(tls_params(), echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto c = tls_client(ex, https_base(srv), trusting());
+        EXPECT_FALSE(c->skip_verify());
+        for (int i = 0; i < 3; ++i)
+        {
+            http::client_request req;
+            req.target = "/v1/sys/health";
+            auto r = co_await c->send(req);
+            EXPECT_TRUE(r && r->status == 200) << (r ? "" : r.error().describe());
+        }
+        EXPECT_EQ(srv.accepted_count(), 1u);
+    });
+}
+
+ASYNC_TEST(http_tls, untrusted_certificate_fails_without_retry)
+{
+    co_await with_server(tls_params(), echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto c = tls_client(ex, https_base(srv), {});  // system CAs only
+        http::client_request req;
+        auto r = co_await c->send(req);
+        EXPECT_FALSE(r.has_value());
+        if (!r)
+        {
+            EXPECT_EQ(r.error().code, errc::transport_error);
+            EXPECT_NE(r.error().message.find("TLS"), std::string::npos) << r.error().describe();
+        }
+        EXPECT_TRUE(co_await eventually([&] { return srv.accepted_count() >= 1; }));
+        EXPECT_EQ(srv.accepted_count(), 1u) << "certificate failures are not retried";
+    });
+}
+
+ASYNC_TEST(http_tls, wrong_server_name_fails_verification)
+{
+    co_await with_server(tls_params(), echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto c = tls_client(ex, https_base(srv), trusting("vault.example"));
+        http::client_request req;
+        auto r = co_await c->send(req);
+        EXPECT_FALSE(r.has_value());
+        // Named correctly, the same certificate passes.
+        auto ok = tls_client(ex, https_base(srv), trusting("localhost"));
+        auto r2 = co_await ok->send(req);
+        EXPECT_TRUE(r2 && r2->status == 200) << (r2 ? "" : r2.error().describe());
+    });
+}
+
+ASYNC_TEST(http_tls, skip_verify_accepts_and_is_visible)
+{
+    co_await with_server(tls_params(), echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto c = tls_client(ex, https_base(srv), insecure());
+        EXPECT_TRUE(c->skip_verify());
+        http::client_request req;
+        auto r = co_await c->send(req);
+        EXPECT_TRUE(r && r->status == 200);
+    });
+}
+
+ASYNC_TEST(http_tls, plain_client_to_tls_server_fails_cleanly)
+{
+    co_await with_server(tls_params(), echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        http::client_params p;
+        p.base_url = "http://127.0.0.1:" + std::to_string(srv.port());
+        p.retry.max_attempts = 1;
+        p.idle_timeout = std::chrono::milliseconds(2000);
+        auto c = std::move(*http::client::create(ex, p));
+        http::client_request req;
+        auto r = co_await c->send(req);
+        EXPECT_FALSE(r.has_value());
+    });
+}
+
+ASYNC_TEST(http_tls, https_to_http_redirect_is_refused)
+{
+    co_await with_server(local_params(), echo_handler(), [&](http::server& plain) -> asio::awaitable<void> {
+        std::string location = "http://127.0.0.1:" + std::to_string(plain.port()) + "/x";
+        auto redirect = [&](http::request&) -> asio::awaitable<http::response> {
+            http::response res;
+            res.status = 307;
+            res.headers.set("Location", location);
+            co_return res;
+        };
+        co_await with_server(tls_params(), redirect, [&](http::server& srv) -> asio::awaitable<void> {
+            auto ex = co_await asio::this_coro::executor;
+            auto c = tls_client(ex, https_base(srv), trusting());
+            http::client_request req;
+            auto r = co_await c->send(req);
+            EXPECT_FALSE(r.has_value());
+            if (!r)
+            {
+                EXPECT_EQ(r.error().code, errc::bad_response);
+            }
+            EXPECT_EQ(plain.accepted_count(), 0u);
+        });
+    });
+}
+
+TEST(http_tls, bad_certificate_file_is_a_create_error)
+{
+    asio::io_context ctx;
+    auto p = local_params();
+    p.tls = http::tls_server_options{"/nonexistent/cert.pem", "/nonexistent/key.pem"};
+    auto s = http::server::create(ctx.get_executor(), p, echo_handler());
+    ASSERT_FALSE(s.has_value());
+    EXPECT_EQ(s.error().code, errc::invalid_argument);
+    EXPECT_NE(s.error().message.find("/nonexistent/cert.pem"), std::string::npos);
+    http::client_params cp;
+    cp.base_url = "https://127.0.0.1:1";
+    cp.tls.ca_file = "/nonexistent/ca.pem";
+    auto c = http::client::create(ctx.get_executor(), cp);
+    ASSERT_FALSE(c.has_value());
+    EXPECT_EQ(c.error().code, errc::invalid_argument);
+}
