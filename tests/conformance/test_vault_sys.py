@@ -364,3 +364,26 @@ def test_synthetic_load_is_fast(vault_dev):
     assert secret["data"]["metadata"]["version"] == 1
     counters = vault_dev.raw("GET", "/_sim/counters").json()
     assert counters
+
+
+def test_forced_foreign_restore_survives_a_restart_before_unseal(vault_persistent):
+    result = vault_persistent.init_and_unseal(1, 1)
+    other = VaultSim(dev_root_token="other-root")
+    try:
+        other.client(token="other-root").secrets.kv.v2.create_or_update_secret(path="moved", secret={"k": "v"})
+        archive = other.client(token="other-root").sys.take_raft_snapshot().content
+        mine = vault_persistent.client(token=result["root_token"])
+        assert mine.sys.force_restore_raft_snapshot(archive).status_code == 204
+        vault_persistent.restart()
+        client = vault_persistent.client()
+        assert client.sys.is_sealed() is True
+        with pytest.raises(hvac.exceptions.InvalidRequest):
+            client.sys.submit_unseal_key(result["keys"][0])
+        client.sys.submit_unseal_key(other.dev_unseal_key)
+        moved = vault_persistent.client(token="other-root").secrets.kv.v2.read_secret_version(path="moved")
+        assert moved["data"]["data"] == {"k": "v"}
+        vault_persistent.restart()
+        vault_persistent.client().sys.submit_unseal_key(other.dev_unseal_key)
+        assert vault_persistent.client(token="other-root").secrets.kv.v2.read_secret_version(path="moved")
+    finally:
+        other.close()

@@ -35,6 +35,7 @@ cluster::cluster(cluster_options opts) : opts_(std::move(opts)), logic_(std::mak
             ring_ = saved->ring;
             cluster_id_ = saved->cluster_id;
             cluster_name_ = saved->cluster_name;
+            pending_image_ = journal_->load_pending();
             return;
         }
     }
@@ -125,12 +126,15 @@ void cluster::open_data(const bytes& root_key)
             raft_index_ = std::max(raft_index_, loaded->raft_index);
             data = std::move(loaded->entries);
         }
+    const bool from_pending = pending_image_.has_value();
     pending_image_.reset();
     if (!data)
         return;
     // replace_all marks a full rewrite: at startup it doubles as compaction of the journal.
     store_.replace_all(std::move(*data));
     flush();
+    if (from_pending && journal_)
+        journal_->drop_pending();
 }
 
 void cluster::seal(std::size_t i)
@@ -251,6 +255,8 @@ std::optional<coded_error> cluster::restore(std::string_view archive, bool force
     // Another cluster's data and keys: every node seals and needs that cluster's unseal keys.
     ring_ = snap.ring;
     pending_image_ = std::move(snap.encrypted);
+    if (journal_)
+        journal_->save_pending(*pending_image_);
     root_key_.reset();
     for (std::size_t i = 0; i < nodes_.size(); ++i)
     {

@@ -187,6 +187,30 @@ void journal::append(const bytes& root_key, const entry_map& entries, const std:
     size_ += f.size();
 }
 
+void journal::save_pending(const entry_map& encrypted) const
+{
+    std::string file;
+    for (const auto& [k, v] : encrypted)
+        add_put(file, k, v);
+    write_atomically(path("pending.bin"), file);
+}
+
+std::optional<entry_map> journal::load_pending() const
+{
+    if (!fs::exists(path("pending.bin")))
+        return std::nullopt;
+    entry_map out;
+    if (!replay(read_file(path("pending.bin")), out))
+        return std::nullopt;
+    return out;
+}
+
+void journal::drop_pending() const
+{
+    std::error_code ec;
+    fs::remove(path("pending.bin"), ec);
+}
+
 void journal::rewrite(const bytes& root_key, const entry_map& entries, std::uint64_t raft_index)
 {
     std::string file;

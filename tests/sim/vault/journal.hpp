@@ -40,6 +40,11 @@ public:
                 std::uint64_t raft_index);
     // Replaces the journal with one holding exactly `entries` (compaction, snapshot restore, rekey of data).
     void rewrite(const bytes& root_key, const entry_map& entries, std::uint64_t raft_index);
+    // The still-encrypted entries of a force-restored foreign snapshot, kept (already sealed under that
+    // cluster's root key) until the first unseal with its keys replaces the journal.
+    void save_pending(const entry_map& encrypted) const;
+    std::optional<entry_map> load_pending() const;
+    void drop_pending() const;
     // True when the log has grown well beyond the live data and should be rewritten.
     bool wants_compaction(std::uint64_t live_bytes) const { return size_ > 2 * live_bytes + (8u << 20); }
 
