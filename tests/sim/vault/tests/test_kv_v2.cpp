@@ -122,6 +122,16 @@ TEST_F(kv_v2, list_metadata_and_empty_dir_404)
     EXPECT_EQ(json::serialize(*empty.body), R"({"errors":[]})");
 }
 
+TEST_F(kv_v2, list_exclude_deleted_drops_soft_deleted_keys)
+{
+    send("update", "secret/data/l/live", secret("1"));
+    send("update", "secret/data/l/gone", secret("1"));
+    send("delete", "secret/data/l/gone");
+    EXPECT_EQ(json::serialize(data(send("list", "secret/metadata/l/")).at("keys")), R"(["gone","live"])");
+    auto l = send("list", "secret/metadata/l/", nullptr, "", {{"exclude_deleted", "true"}});
+    EXPECT_EQ(json::serialize(data(l).at("keys")), R"(["live"])");
+}
+
 TEST_F(kv_v2, patch_merges_and_needs_merge_patch_content_type)
 {
     send("update", "secret/data/p", json::object{{"data", json::object{{"a", "1"}, {"b", "2"}}}});
