@@ -127,6 +127,8 @@ void add_control_routes(simc::server& srv, asio::io_context& ioc, cluster& vault
     });
     // {"count": n, "mount": "secret/", "prefix": "bench/"}: n KV v2 secrets written straight into storage.
     srv.add_control_route("POST", "/_sim/vault/load", [&vault](request& req) -> asio::awaitable<response> {
+        if (!vault.active())
+            co_return simc::text_response(503, "no unsealed active node");
         const auto body = body_of(req);
         const auto count = number(req, body, "count").value_or(0);
         const auto* mount = body.if_contains("mount");
