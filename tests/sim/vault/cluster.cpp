@@ -132,6 +132,7 @@ void cluster::open_data(const bytes& root_key)
         return;
     // replace_all marks a full rewrite: at startup it doubles as compaction of the journal.
     store_.replace_all(std::move(*data));
+    logic_->reload();
     flush();
     if (from_pending && journal_)
         journal_->drop_pending();
@@ -246,6 +247,7 @@ std::optional<coded_error> cluster::restore(std::string_view archive, bool force
         if (!data)
             return coded_error{500, "failed to restore snapshot: cannot decrypt state"};
         store_.replace_all(std::move(*data));
+        logic_->reload();
         flush();
         return std::nullopt;
     }
