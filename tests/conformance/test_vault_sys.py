@@ -159,6 +159,8 @@ def test_sealed_standby_and_control_api(vault_ha):
     assert vault_ha.client(1).sys.is_sealed() is True
     assert _health(vault_ha, node=1).status == 503
     assert vault_ha.raw("GET", "/v1/sys/mounts", node=1).status == 503
+    leader = vault_ha.raw("GET", "/v1/sys/leader", node=1)
+    assert (leader.status, leader.json()) == (503, {"errors": ["Vault is sealed"]})
     vault_ha.control("POST", "seal", {"node": 0})
     assert vault_ha.client(2).sys.read_leader_status()["is_self"] is True
     vault_ha.control("POST", "kill", {"node": 2})

@@ -103,9 +103,12 @@ simc::response handle_leader(sys_call& c)
 {
     if (c.req.method != "GET")
         return method_not_allowed();
-    const auto active = c.vault.active();
+    // core.Leader() fails with ErrSealed on a sealed node, which respondError turns into a 503.
     const auto& n = c.vault.node(c.node);
-    const bool known = active && !n.sealed;
+    if (n.sealed)
+        return sealed_error();
+    const auto active = c.vault.active();
+    const bool known = active.has_value();
     json::object o{{"ha_enabled", true},
                    {"is_self", active == c.node},
                    {"active_time", n.active_since ? rfc3339(*n.active_since) : "0001-01-01T00:00:00Z"},
