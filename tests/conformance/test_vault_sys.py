@@ -154,6 +154,16 @@ def test_standby_forwards_transparently_or_redirects(vault_ha):
     assert snap.status_code == 200 and snap.headers["Content-Type"] == "application/gzip"
 
 
+def test_seal_is_not_forwarded_from_standbys(vault_ha):
+    root = vault_ha.init_result["root_token"]
+    r = vault_ha.raw("PUT", "/v1/sys/seal", node=1, token=root)
+    assert r.status == 500
+    assert "vault cannot seal when in standby mode" in r.json()["errors"][0]
+    assert vault_ha.client(0, root).sys.seal().status_code == 204
+    assert vault_ha.client(1).sys.read_leader_status()["is_self"] is True
+    assert vault_ha.client(0, root).sys.seal().status_code == 204  # already sealed: nothing to do
+
+
 def test_sealed_standby_and_control_api(vault_ha):
     vault_ha.control("POST", "seal", {"node": 1})
     assert vault_ha.client(1).sys.is_sealed() is True

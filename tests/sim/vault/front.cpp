@@ -23,8 +23,8 @@ struct route
 
 // Answered by the node that received them, sealed or not.
 constexpr route local_routes[] = {
-    {"sys/init", handle_init},       {"sys/seal-status", handle_seal_status}, {"sys/unseal", handle_unseal},
-    {"sys/health", handle_health},   {"sys/leader", handle_leader},
+    {"sys/init", handle_init},     {"sys/seal-status", handle_seal_status}, {"sys/unseal", handle_unseal},
+    {"sys/health", handle_health}, {"sys/leader", handle_leader},           {"sys/seal", handle_seal},
 };
 
 simc::response restore_normal(sys_call& c) { return handle_raft_snapshot(c); }
@@ -32,7 +32,6 @@ simc::response restore_force(sys_call& c) { return handle_raft_restore(c, true);
 
 // Need an unsealed node and run on the active one (standbys forward them).
 constexpr route active_routes[] = {
-    {"sys/seal", handle_seal},
     {"sys/step-down", handle_step_down},
     {"sys/rekey/init", handle_rekey_init},
     {"sys/rekey/update", handle_rekey_update},

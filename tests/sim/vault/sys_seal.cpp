@@ -98,8 +98,12 @@ simc::response handle_seal(sys_call& c)
 {
     if (c.req.method != "PUT" && c.req.method != "POST")
         return method_not_allowed();
+    // SealWithRequest: nothing to do on a sealed node; a standby refuses (sys/seal is not forwarded).
     if (c.vault.node(c.node).sealed)
-        return sealed_error();
+        return sys_no_content();
+    if (c.vault.active() != c.node)
+        return vault_error(500, "1 error occurred:\n\t* vault cannot seal when in standby mode; please restart "
+                                "instead\n\n");
     if (!c.vault.logic().allowed(c.token, "sys/seal", "sudo", std::chrono::system_clock::now()))
         return vault_error(403, "permission denied");
     c.vault.seal(c.node);
