@@ -138,8 +138,15 @@ simc::response logical_call(cluster& vault, const simc::request& req, std::strin
         return sys_no_content();
     else
         return method_not_allowed();
-    if (lr.op == "patch" && !req.header("Content-Type").starts_with("application/merge-patch+json"))
-        return simc::json_errors(415, {"PATCH requires Content-Type application/merge-patch+json"});
+    if (lr.op == "patch")
+    {
+        // mime.ParseMediaType: no header is a 400; any other type a 415.
+        const auto type = std::string(req.header("Content-Type").substr(0, req.header("Content-Type").find(';')));
+        if (type.empty())
+            return vault_error(400, "mime: no media type");
+        if (type != "application/merge-patch+json")
+            return vault_error(415, "PATCH requires Content-Type of application/merge-patch+json, got \"" + type + "\"");
+    }
     for (const auto& [k, v] : req.query)
         lr.query.emplace(k, v);
     if (const auto* list = req.param("list"); list && m == "GET")
@@ -174,7 +181,7 @@ simc::response redirect_to_active(cluster& vault, const simc::request& req)
 simc::response dispatch(cluster& vault, std::size_t node, const simc::request& req)
 {
     if (!req.path.starts_with("/v1/"))
-        return simc::json_errors(404, {});
+        return simc::text_response(404, "404 page not found\n");  // Go's http.NotFound
     const std::string path = req.path.substr(4);
     if (req.body.size() > max_request_size && !always_redirect(path))
         return vault_error(413, "http: request body too large");
