@@ -51,13 +51,22 @@ end
 LUA
 
 rate() { awk '/Requests\/sec/ {print int($2)}' "$1"; }
+# CPU ticks (user+system) of vault-sim: CPU per request does not depend on how busy the machine is.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$sim_pid/stat"; }
+ticks_before=$(cpu_ticks)
 wrk -t2 -c64 -d"$duration" -s "$work/read.lua" "http://127.0.0.1:$port" >"$work/read.txt"
+ticks_after=$(cpu_ticks)
 wrk -t2 -c64 -d"$duration" -s "$work/write.lua" "http://127.0.0.1:$port" >"$work/write.txt"
 grep -E "Non-2xx|Socket errors" "$work/read.txt" "$work/write.txt" || true
 
 reads=$(rate "$work/read.txt")
 writes=$(rate "$work/write.txt")
 echo "KV v2 reads:  $reads requests/s (64 connections)"
+read_count=$(awk '/requests in/ {print $1}' "$work/read.txt")
+hz=$(getconf CLK_TCK)
+awk -v t=$((ticks_after - ticks_before)) -v n="$read_count" -v hz="$hz" 'BEGIN {
+    us = t * 1000000 / hz / n
+    printf "vault-sim CPU per read: %.1f us (one dedicated core would serve about %d reads/s)\n", us, 1000000 / us }'
 echo "KV v2 writes: $writes requests/s (64 connections)"
 if [ "$reads" -ge "$target_reads" ]; then
     echo "reads target ($target_reads/s): reached"
