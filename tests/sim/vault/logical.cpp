@@ -104,8 +104,10 @@ struct logical::impl
 
     response handle(const request& req, clock::time_point now)
     {
+        // Normally caught by the HTTP front already; kept so direct callers see Vault's answer too.
         if (req.op == "patch" && media_type(req.content_type) != "application/merge-patch+json")
-            return error(415, {"PATCH requires Content-Type application/merge-patch+json"});
+            return error(415, {"PATCH requires Content-Type of application/merge-patch+json, got \"" +
+                                   std::string(media_type(req.content_type)) + "\""});
         mounts.sync(st);
         const mount_entry* m = mounts.route(req.path);
         std::string_view rel;
