@@ -4,6 +4,7 @@ Raw urllib is used only where hvac has no call or hides the exact status/body be
 """
 import hvac
 import pytest
+import vkproc
 
 from fixtures_vault import DEV_ROOT_TOKEN, vault_dev  # noqa: F401  (pytest fixture)
 
@@ -91,6 +92,18 @@ def test_revoke_by_token_and_accessor(client, vault_dev):
     client.auth.token.revoke_accessor(b["accessor"])
     for t in (a["client_token"], b["client_token"]):
         assert not vault_dev.client(token=t).is_authenticated()
+
+
+def test_revoke_orphan_and_expiry(client, vault_dev):
+    parent = client.auth.token.create(policies=["x"])["auth"]["client_token"]
+    r = vault_dev.raw("POST", "/v1/auth/token/create", body={"policies": ["x"]}, token=parent)
+    assert r.status == 403  # the default policy does not grant auth/token/create
+    client.auth.token.revoke_and_orphan_children(parent)
+    assert not vault_dev.client(token=parent).is_authenticated()
+    short = client.auth.token.create(policies=["x"], ttl="1s")["auth"]["client_token"]
+    vkproc.wait_until(lambda: not vault_dev.client(token=short).is_authenticated(), timeout=10, what="token expiry")
+    r = vault_dev.raw("GET", "/v1/auth/token/lookup-self", token=short)
+    assert (r.status, r.json()) == (403, {"errors": [BAD_TOKEN]})
 
 
 def test_policy_crud_hcl_and_json(client, vault_dev):

@@ -120,8 +120,12 @@ struct logical::impl
             if (req.token.empty())
                 return error(403, {std::string(denied_no_token)});
             t = auth.token(st, req.token, now_ns);
-            if (!t)
+            if (!t) {
+                // An expired token is gone for good: drop its entry (and children) like Vault's expiry manager.
+                if (st.find(token_key(req.token)))
+                    revoke_token(st, req.token);
                 return error(403, {std::string(denied_bad_token)});
+            }
         }
         std::string op = effective_op(req, m, rel, t);
         if (t) {

@@ -184,10 +184,15 @@ response handle(call& c)
             revoke_token(c.st, t->id);
         return no_content();
     }
+    if (r == "revoke-orphan" && write) {
+        if (auto t = named(c, "token", false))
+            revoke_orphan(c.st, t->id);
+        return no_content();
+    }
     if (r == "accessors/" && c.op == "list")
         return accessors(c);
     static constexpr std::string_view known[] = {"create", "create-orphan", "lookup-self", "renew-self", "revoke-self",
-                                                 "renew", "renew-accessor", "revoke", "revoke-accessor"};
+                                                 "renew", "renew-accessor", "revoke", "revoke-accessor", "revoke-orphan"};
     if (std::find(std::begin(known), std::end(known), r) != std::end(known))
         return error(405, {"unsupported operation"});
     return error(404, {"unsupported path"});

@@ -179,6 +179,23 @@ void revoke_hash(storage& st, const std::string& hash, int depth)
 
 void revoke_token(storage& st, const std::string& id) { revoke_hash(st, sha256_hex(id), 0); }
 
+void revoke_orphan(storage& st, const std::string& id)
+{
+    std::string hash = sha256_hex(id);
+    std::string children = std::string(parent_prefix) + hash + "/";
+    for (auto& child : st.list(children)) {
+        const std::string* raw = st.find(token_key_for_hash(child));
+        auto t = raw ? parse_token(*raw) : std::nullopt;
+        if (!t)
+            continue;
+        t->parent.clear();
+        t->orphan = true;
+        st.put(token_key_for_hash(child), serialize_token(*t));
+    }
+    st.del_prefix(children);
+    revoke_hash(st, hash, 0);
+}
+
 json::object auth_block(const token_entry& t, std::int64_t now_ns)
 {
     json::array pols = to_array(t.policies);

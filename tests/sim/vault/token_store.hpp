@@ -72,6 +72,8 @@ token_entry create_token(storage& st, token_params p, std::int64_t now_ns);
 void save_token(storage& st, const token_entry& t);
 // Revokes the token and, recursively, every non-orphan child.
 void revoke_token(storage& st, const std::string& id);
+// Revokes only the token; its children become orphans (auth/token/revoke-orphan).
+void revoke_orphan(storage& st, const std::string& id);
 
 // The "auth" block of login/create/renew responses.
 json::object auth_block(const token_entry& t, std::int64_t now_ns);

@@ -99,6 +99,26 @@ TEST_F(token, revoke_self_revokes_children_but_not_orphans)
     EXPECT_EQ(send("read", "auth/token/lookup-self", nullptr, orphan).status, 200u);
 }
 
+TEST_F(token, revoke_orphan_keeps_children_as_orphans)
+{
+    auto parent = client_token(send("update", "auth/token/create", json::object{}));
+    auto child = client_token(send("update", "auth/token/create", json::object{}, parent));
+    EXPECT_EQ(send("update", "auth/token/revoke-orphan", json::object{{"token", parent}}).status, 204u);
+    EXPECT_EQ(send("read", "auth/token/lookup-self", nullptr, parent).status, 403u);
+    auto c = send("read", "auth/token/lookup-self", nullptr, child);
+    ASSERT_EQ(c.status, 200u);
+    EXPECT_TRUE(data(c).at("orphan").as_bool());
+}
+
+TEST_F(token, expired_token_entry_is_purged_on_use)
+{
+    auto t = client_token(send("update", "auth/token/create", json::object{{"ttl", 5}}));
+    auto before = st.size();
+    now += std::chrono::seconds(6);
+    EXPECT_EQ(send("read", "auth/token/lookup-self", nullptr, t).status, 403u);
+    EXPECT_LT(st.size(), before);
+}
+
 TEST_F(token, child_policies_must_be_subset)
 {
     auto t = token_with("limited", R"(path "auth/token/create" { capabilities = ["update"] })");
