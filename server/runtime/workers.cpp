@@ -15,7 +15,7 @@ namespace vk::runtime {
 namespace asio = boost::asio;
 
 asio::awaitable<void> for_each_bounded(std::size_t count, std::size_t limit,
-                                       std::function<asio::awaitable<void>(std::size_t)> fn)
+                                       const std::function<asio::awaitable<void>(std::size_t)>& fn)
 {
     if (count == 0)
         co_return;

@@ -13,8 +13,10 @@ namespace vk::runtime {
 // Returns when every fn returned. If the caller is cancelled, fn calls not yet started are skipped, running
 // ones are cancelled and awaited, then the cancellation is rethrown. fn should report expected failures
 // itself; an exception from one fn stops new work and is rethrown once the others finished.
+// fn is taken by reference (it must outlive the call, as a temporary in the co_await expression does):
+// GCC 12 mis-destroys temporaries converted into a coroutine's by-value parameters.
 boost::asio::awaitable<void> for_each_bounded(std::size_t count, std::size_t limit,
-                                              std::function<boost::asio::awaitable<void>(std::size_t)> fn);
+                                              const std::function<boost::asio::awaitable<void>(std::size_t)>& fn);
 
 }  // namespace vk::runtime
 

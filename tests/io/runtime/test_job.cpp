@@ -57,7 +57,7 @@ test_kind_settings sleeping(vk::duration sleep, int children)
 }
 
 // Runs j.run() alongside driver(); the driver must end with j.stop().
-boost::asio::awaitable<void> with_running(job& j, std::function<boost::asio::awaitable<void>()> driver)
+boost::asio::awaitable<void> with_running(job& j, const std::function<boost::asio::awaitable<void>()>& driver)
 {
     co_await (j.run() && driver());
 }
