@@ -7,14 +7,11 @@ namespace {
 
 constexpr std::int64_t default_lease = 2764800;  // 768h: the system default TTL that KV v1 reports
 
-std::string key_of(const call& c, const std::string& scope, std::string_view rel)
-{
-    return c.mount.data_prefix() + scope + std::string(rel);
-}
+std::string key_of(const std::string& prefix, std::string_view rel) { return prefix + std::string(rel); }
 
-response read(call& c, const std::string& scope)
+response read(call& c, const std::string& prefix)
 {
-    const std::string* raw = c.st.find(key_of(c, scope, c.rel));
+    const std::string* raw = c.st.find(key_of(prefix, c.rel));
     if (!raw)
         return not_found();
     boost::system::error_code ec;
@@ -34,36 +31,36 @@ response read(call& c, const std::string& scope)
     return response{200, json::value(std::move(o)), {}};
 }
 
-response write(call& c, const std::string& scope)
+response write(call& c, const std::string& prefix)
 {
     auto& body = body_of(c.req);
     if (body.empty())
         return error(400, {"missing data fields"});
     if (auto* t = body.if_contains("ttl"); t && !parse_seconds(*t))
         return error(400, {"failed to parse ttl"});
-    c.st.put(key_of(c, scope, c.rel), json::serialize(body));
+    c.st.put(key_of(prefix, c.rel), json::serialize(body));
     return no_content();
 }
 
 }  // namespace
 
-bool exists(const storage& st, const mount_entry& m, const std::string& scope, std::string_view rel)
+bool exists(const storage& st, const std::string& prefix, std::string_view rel)
 {
-    return st.find(m.data_prefix() + scope + std::string(rel)) != nullptr;
+    return st.find(key_of(prefix, rel)) != nullptr;
 }
 
-response handle(call& c, const std::string& scope)
+response handle(call& c, const std::string& prefix)
 {
     if (c.op == "list")
-        return list_response(c.st.list(key_of(c, scope, c.rel)), c.mount.mount_type());
+        return list_response(c.st.list(key_of(prefix, c.rel)), c.mount.mount_type());
     if (c.rel.empty())
         return error(405, {"unsupported operation"});
     if (c.op == "read")
-        return read(c, scope);
+        return read(c, prefix);
     if (c.op == "create" || c.op == "update")
-        return write(c, scope);
+        return write(c, prefix);
     if (c.op == "delete") {
-        c.st.del(key_of(c, scope, c.rel));
+        c.st.del(key_of(prefix, c.rel));
         return no_content();
     }
     return error(405, {"unsupported operation"});

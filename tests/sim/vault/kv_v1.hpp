@@ -6,9 +6,9 @@
 
 namespace vsim::kv1 {
 
-// scope: the storage prefix below the mount's ("k/" for kv, "<token-hash>/" for cubbyhole).
-response handle(call& c, const std::string& scope);
-bool exists(const storage& st, const mount_entry& m, const std::string& scope, std::string_view rel);
+// prefix: where the values live in storage (the mount's "k/" for kv, the token's cubbyhole for cubbyhole).
+response handle(call& c, const std::string& prefix);
+bool exists(const storage& st, const std::string& prefix, std::string_view rel);
 
 }  // namespace vsim::kv1
 

@@ -59,9 +59,9 @@ struct logical::impl
         if (m->kv_v2())
             exists = kv2::exists(st, *m, rel);
         else if (m->type == "kv" || m->type == "generic")
-            exists = kv1::exists(st, *m, "k/", rel);
+            exists = kv1::exists(st, m->data_prefix() + "k/", rel);
         else if (m->type == "cubbyhole" && t)
-            exists = kv1::exists(st, *m, sha256_hex(t->id) + "/", rel);
+            exists = kv1::exists(st, cubbyhole_prefix(t->id), rel);
         return exists ? "update" : "create";
     }
 
@@ -85,9 +85,9 @@ struct logical::impl
         if (m.kv_v2())
             return kv2::handle(c);
         if (m.type == "kv" || m.type == "generic")
-            return kv1::handle(c, "k/");
+            return kv1::handle(c, m.data_prefix() + "k/");
         if (m.type == "cubbyhole")
-            return kv1::handle(c, sha256_hex(c.token->id) + "/");
+            return kv1::handle(c, cubbyhole_prefix(c.token->id));
         if (m.type == "token")
             return token_api::handle(c);
         if (m.type == "approle")

@@ -10,6 +10,7 @@ namespace {
 constexpr std::string_view id_prefix = "sys/token/id/";
 constexpr std::string_view accessor_prefix = "sys/token/accessor/";
 constexpr std::string_view parent_prefix = "sys/token/parent/";
+constexpr std::string_view cubby_prefix = "sys/cubbyhole/";
 
 std::int64_t int_at(const json::object& o, std::string_view k)
 {
@@ -43,6 +44,7 @@ std::int64_t token_entry::ttl_left(std::int64_t now_ns) const
 
 std::string token_key(const std::string& id) { return std::string(id_prefix) + sha256_hex(id); }
 std::string token_key_for_hash(const std::string& hash) { return std::string(id_prefix) + hash; }
+std::string cubbyhole_prefix(const std::string& id) { return std::string(cubby_prefix) + sha256_hex(id) + "/"; }
 
 std::optional<token_entry> parse_token(std::string_view raw)
 {
@@ -167,6 +169,7 @@ void revoke_hash(storage& st, const std::string& hash, int depth)
         }
         st.del(token_key_for_hash(hash));
     }
+    st.del_prefix(std::string(cubby_prefix) + hash + "/");
     // Children die with their parent; the depth bound only guards against a corrupt cycle.
     std::string children = std::string(parent_prefix) + hash + "/";
     if (depth < 64)

@@ -59,6 +59,8 @@ struct token_params
 };
 
 std::string token_key(const std::string& id);
+// Storage prefix of a token's cubbyhole; revocation deletes it, as Vault destroys the cubbyhole.
+std::string cubbyhole_prefix(const std::string& id);
 std::string token_key_for_hash(const std::string& hash);
 
 // Parses a stored entry; nullopt if malformed.

@@ -159,6 +159,10 @@ TEST_F(logical_layer, cubbyhole_is_per_token)
     EXPECT_EQ(send("update", "cubbyhole/x", json::object{{"v", "1"}}, a).status, 204u);
     EXPECT_EQ(send("read", "cubbyhole/x", nullptr, a).status, 200u);
     EXPECT_EQ(send("read", "cubbyhole/x").status, 404u);
+    auto before = st.size();
+    EXPECT_EQ(send("update", "auth/token/revoke-self", nullptr, a).status, 204u);
+    // The token entry, its accessor and parent index entries and its cubbyhole value are all gone.
+    EXPECT_EQ(st.size(), before - 4);
 }
 
 TEST_F(logical_layer, state_survives_storage_replacement)
