@@ -152,50 +152,63 @@ response auth_response(json::object auth, std::string_view mount_type, json::val
     return response{200, json::value(std::move(o)), {}};
 }
 
+namespace {
+
+// Endpoints acting on another token named by `token` or `accessor`; nullopt for other paths.
+std::optional<response> by_name(call& c, std::string_view r)
+{
+    bool accessor = r.ends_with("-accessor");
+    auto target = [&] { return named(c, accessor ? "accessor" : "token", accessor); };
+    if (r == "lookup" || r == "lookup-accessor") {
+        auto t = target();
+        if (!t)
+            return bad_token();
+        json::object d = lookup_data(*t, c.now_ns);
+        if (accessor)
+            d["id"] = "";  // an accessor never reveals the token it stands for
+        return ok(std::move(d), mtype);
+    }
+    if (r == "renew" || r == "renew-accessor") {
+        auto t = target();
+        return t ? renew(c, *t) : bad_token();
+    }
+    if (r == "revoke" || r == "revoke-accessor" || r == "revoke-orphan") {
+        // Revoking an unknown token is not an error in Vault.
+        if (auto t = target())
+            r == "revoke-orphan" ? revoke_orphan(c.st, t->id) : revoke_token(c.st, t->id);
+        return no_content();
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 response handle(call& c)
 {
     std::string_view r = c.rel;
     bool write = c.op == "create" || c.op == "update";
-    if ((r == "create" || r == "create-orphan") && write)
-        return create(c, r == "create-orphan");
-    if (r == "lookup-self" && (c.op == "read" || write))
+    if (r == "accessors/" && c.op == "list")
+        return accessors(c);
+    static constexpr std::string_view known[] = {"create",     "create-orphan",  "lookup-self", "renew-self",
+                                                 "revoke-self", "lookup",        "lookup-accessor", "renew",
+                                                 "renew-accessor", "revoke",     "revoke-accessor", "revoke-orphan"};
+    if (std::find(std::begin(known), std::end(known), r) == std::end(known))
+        return error(404, {"unsupported path"});
+    if (r == "lookup-self" && c.op == "read")
         return ok(lookup_data(*c.token, c.now_ns), mtype);
-    if (r == "lookup" || r == "lookup-accessor") {
-        auto t = named(c, r == "lookup" ? "token" : "accessor", r != "lookup");
-        if (!t)
-            return bad_token();
-        json::object d = lookup_data(*t, c.now_ns);
-        if (r == "lookup-accessor")
-            d["id"] = "";
-        return ok(std::move(d), mtype);
-    }
-    if (r == "renew-self" && write)
+    if (!write)
+        return error(405, {"unsupported operation"});
+    if (r == "create" || r == "create-orphan")
+        return create(c, r == "create-orphan");
+    if (r == "lookup-self")
+        return ok(lookup_data(*c.token, c.now_ns), mtype);
+    if (r == "renew-self")
         return renew(c, *c.token);
-    if ((r == "renew" || r == "renew-accessor") && write) {
-        auto t = named(c, r == "renew" ? "token" : "accessor", r != "renew");
-        return t ? renew(c, *t) : bad_token();
-    }
-    if (r == "revoke-self" && write) {
+    if (r == "revoke-self") {
         revoke_token(c.st, c.token->id);
         return no_content();
     }
-    if ((r == "revoke" || r == "revoke-accessor") && write) {
-        if (auto t = named(c, r == "revoke" ? "token" : "accessor", r != "revoke"))
-            revoke_token(c.st, t->id);
-        return no_content();
-    }
-    if (r == "revoke-orphan" && write) {
-        if (auto t = named(c, "token", false))
-            revoke_orphan(c.st, t->id);
-        return no_content();
-    }
-    if (r == "accessors/" && c.op == "list")
-        return accessors(c);
-    static constexpr std::string_view known[] = {"create", "create-orphan", "lookup-self", "renew-self", "revoke-self",
-                                                 "renew", "renew-accessor", "revoke", "revoke-accessor", "revoke-orphan"};
-    if (std::find(std::begin(known), std::end(known), r) != std::end(known))
-        return error(405, {"unsupported operation"});
-    return error(404, {"unsupported path"});
+    return by_name(c, r).value_or(error(404, {"unsupported path"}));
 }
 
 }  // namespace vsim::token_api
