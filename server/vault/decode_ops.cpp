@@ -1,0 +1,123 @@
+// Decoders of operator replies: rekey init/update/verify status and the raft configuration.
+#include "vault/decode.hpp"
+#include "vault/json_reader.hpp"
+
+namespace vk::vault {
+
+namespace json = boost::json;
+using detail::json_reader;
+using detail::malformed;
+
+namespace {
+
+rekey_status read_rekey_status(json_reader& r)
+{
+    rekey_status s;
+    s.nonce = r.str("nonce");
+    s.started = r.boolean("started");
+    s.t = static_cast<unsigned>(r.u64("t"));
+    s.n = static_cast<unsigned>(r.u64("n"));
+    s.progress = static_cast<unsigned>(r.u64("progress"));
+    s.required = static_cast<unsigned>(r.u64("required"));
+    s.verification_required = r.boolean("verification_required");
+    s.verification_nonce = r.str("verification_nonce");
+    return s;
+}
+
+std::vector<secret> secrets(std::vector<std::string> in)
+{
+    std::vector<secret> out;
+    for (auto& s : in)
+        out.emplace_back(std::move(s), "vault rekey");
+    return out;
+}
+
+}  // namespace
+
+result<rekey_status> decode_rekey_status(std::string_view body)
+{
+    auto o = detail::parse_object(body);
+    if (!o)
+        return o.error();
+    json_reader r(&*o);
+    auto s = read_rekey_status(r);
+    if (r.ok() && !o->contains("started"))
+        r.fail("no started field");
+    if (!r.ok())
+        return malformed(r.problem());
+    return s;
+}
+
+result<rekey_update_result> decode_rekey_update(std::string_view body)
+{
+    auto o = detail::parse_object(body);
+    if (!o)
+        return o.error();
+    json_reader r(&*o);
+    rekey_update_result u;
+    u.complete = r.boolean("complete");
+    if (u.complete)
+    {
+        u.keys = secrets(r.strings("keys"));
+        u.keys_base64 = secrets(r.strings("keys_base64"));
+        u.verification_required = r.boolean("verification_required");
+        u.verification_nonce = r.str("verification_nonce");
+        if (r.ok() && u.keys.empty() && u.keys_base64.empty())
+            r.fail("complete without keys");
+    }
+    else
+        u.status = read_rekey_status(r);
+    if (!r.ok())
+        return malformed(r.problem());
+    return u;
+}
+
+result<rekey_verify_status> decode_rekey_verify(std::string_view body)
+{
+    auto o = detail::parse_object(body);
+    if (!o)
+        return o.error();
+    json_reader r(&*o);
+    rekey_verify_status v;
+    v.nonce = r.str("nonce");
+    v.started = r.boolean("started");
+    v.complete = r.boolean("complete");
+    v.t = static_cast<unsigned>(r.u64("t"));
+    v.n = static_cast<unsigned>(r.u64("n"));
+    v.progress = static_cast<unsigned>(r.u64("progress"));
+    if (r.ok() && v.nonce.empty())
+        r.fail("no nonce");
+    if (!r.ok())
+        return malformed(r.problem());
+    return v;
+}
+
+result<raft_configuration> decode_raft_configuration(std::string_view body)
+{
+    auto d = detail::envelope_data(body);
+    if (!d)
+        return d.error();
+    json_reader top(&*d);
+    json_reader r(top.obj("config"));
+    raft_configuration c;
+    c.index = r.u64("index");
+    if (auto* servers = r.arr("servers"))
+        for (const auto& s : *servers)
+        {
+            if (!s.is_object())
+                return malformed("raft server is not an object");
+            json_reader sr(&s.as_object());
+            raft_server srv{sr.str("node_id"), sr.str("address"), sr.boolean("leader"), sr.boolean("voter"),
+                            sr.str("protocol_version")};
+            if (!sr.ok())
+                return malformed(sr.problem());
+            c.servers.push_back(std::move(srv));
+        }
+    if (!top.ok() || !r.ok())
+        return malformed(top.ok() ? r.problem() : top.problem());
+    if (!d->contains("config"))
+        return malformed("no data.config");
+    return c;
+}
+
+}  // namespace vk::vault

@@ -1,0 +1,48 @@
+// Raft snapshot/restore streaming and configuration (see raft.hpp).
+#include "vault/raft.hpp"
+#include "vault/decode.hpp"
+#include "vault/ops_util.hpp"
+
+namespace vk::vault {
+
+namespace asio = boost::asio;
+
+asio::awaitable<result<std::uint64_t>> raft_snapshot(client& c, http::body_sink sink, std::chrono::milliseconds timeout)
+{
+    std::uint64_t total = 0;
+    call req;
+    req.path = "sys/storage/raft/snapshot";
+    req.idempotent = false;
+    req.timeout = timeout;
+    // Count what passes; a plain (non-coroutine) wrapper so nothing outlives this frame.
+    req.download = [&total, &sink](std::string_view chunk) {
+        total += chunk.size();
+        return sink(chunk);
+    };
+    auto r = co_await c.perform(req);
+    if (!r)
+        co_return r.error();
+    co_return total;
+}
+
+asio::awaitable<result<void>> raft_restore(client& c, http::body_source source, bool force,
+                                           std::chrono::milliseconds timeout)
+{
+    call req;
+    req.method = "POST";
+    req.path = force ? "sys/storage/raft/snapshot-force" : "sys/storage/raft/snapshot";
+    req.content_type = "application/octet-stream";
+    req.upload = std::move(source);
+    req.idempotent = false;
+    req.timeout = timeout;
+    co_return co_await detail::run(c, req);
+}
+
+asio::awaitable<result<raft_configuration>> raft_config(client& c)
+{
+    call req;
+    req.path = "sys/storage/raft/configuration";
+    co_return co_await detail::fetch(c, req, &decode_raft_configuration);
+}
+
+}  // namespace vk::vault
