@@ -4,12 +4,6 @@
 namespace vsim::test {
 namespace {
 
-#ifdef __SANITIZE_ADDRESS__
-constexpr int slowdown = 10;  // sanitizer builds check behaviour, not speed
-#else
-constexpr int slowdown = 1;
-#endif
-
 using kv_v2 = logical_test;
 
 json::object secret(std::string v) { return json::object{{"data", json::object{{"k", v}}}}; }
@@ -185,21 +179,19 @@ TEST_F(kv_v2, delete_version_after_expires_versions)
     EXPECT_EQ(send("read", "secret/data/t").status, 404u);
 }
 
-TEST_F(kv_v2, synthetic_load_is_readable_and_fast)
+TEST_F(kv_v2, synthetic_load_is_readable)
 {
-    auto start = std::chrono::steady_clock::now();
-    ASSERT_TRUE(lg.load_synthetic("secret/", "bench/s", 100000, now));
-    auto took = std::chrono::steady_clock::now() - start;
-    EXPECT_LT(took, std::chrono::seconds(5) * slowdown);
-    auto r = send("read", "secret/data/bench/s99999");
-    ASSERT_EQ(r.status, 200u);
-    EXPECT_EQ(data(r).at("data").at("value").as_string(), "synthetic-99999");
+    // Speed is measured by tests/bench/vault_sim_bench.sh; this checks what the load writes.
+    ASSERT_TRUE(lg.load_synthetic("secret/", "bench/s", 1000, now));
+    for (int i : {0, 500, 999})
+    {
+        auto r = send("read", "secret/data/bench/s" + std::to_string(i));
+        ASSERT_EQ(r.status, 200u);
+        EXPECT_EQ(data(r).at("data").at("value").as_string(), "synthetic-" + std::to_string(i));
+        EXPECT_EQ(data(r).at("metadata").at("version").as_int64(), 1);
+    }
+    EXPECT_EQ(send("read", "secret/data/bench/s1000").status, 404u);
     EXPECT_FALSE(lg.load_synthetic("cubbyhole/", "x", 1, now));
-    auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < 20000; ++i)
-        send("read", "secret/data/bench/s" + std::to_string(i));
-    // Budget: 20,000 reads/s including HTTP leaves well under 50 us per logical read.
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1) * slowdown);
 }
 
 }  // namespace
