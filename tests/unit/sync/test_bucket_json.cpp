@@ -1,0 +1,60 @@
+// Bucket JSON: Go json.Marshal bytes for §2.2's examples, round trips, and strict decoding errors.
+#include "sync/bucket_json.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace vk::sync;
+
+TEST(sync_bucket_json, section_2_2_examples_encode_byte_for_byte)
+{
+    EXPECT_EQ(encode_bucket({}), "{}");
+    EXPECT_EQ(encode_bucket({{"secret/data/team1/db", {3, "2021-06-02T21:36:12.123456789Z", "kvV2"}}}),
+              R"({"secret/data/team1/db":{"version":3,"updateTime":"2021-06-02T21:36:12.123456789Z","type":"kvV2"}})");
+    EXPECT_EQ(encode_bucket({{"b", {1, "t", "kvV2"}}, {"a&<>", {2, "u", "kvV2"}}}),
+              R"({"a\u0026\u003c\u003e":{"version":2,"updateTime":"u","type":"kvV2"},)"
+              R"("b":{"version":1,"updateTime":"t","type":"kvV2"}})");
+}
+
+TEST(sync_bucket_json, round_trips_escaped_keys)
+{
+    bucket b{{"secret/data/a&b", {9, "2021-01-01T00:00:00Z", "kvV2"}},
+             {"secret/data/\u2028x\"y\\", {-1, "", ""}},
+             {"secret/data/ü", {9223372036854775807, "z", "kvV1"}}};
+    auto back = decode_bucket(encode_bucket(b), "vsync/origin/0");
+    ASSERT_TRUE(back) << back.error().describe();
+    EXPECT_EQ(*back, b);
+}
+
+TEST(sync_bucket_json, decoding_is_tolerant_of_order_case_unknown_fields_and_nulls)
+{
+    auto b = decode_bucket(R"({"p":{"type":"kvV2","extra":[1],"UpdateTime":"t","version":4},"q":null,)"
+                           R"("r":{"version":null}})",
+                           "k");
+    ASSERT_TRUE(b) << b.error().describe();
+    EXPECT_EQ(b->at("p"), (insight{4, "t", "kvV2"}));
+    EXPECT_EQ(b->at("q"), insight{});
+    EXPECT_EQ(b->at("r"), insight{});
+    auto n = decode_bucket("null", "k");
+    ASSERT_TRUE(n);
+    EXPECT_TRUE(n->empty());
+}
+
+TEST(sync_bucket_json, decoding_errors_name_key_and_entry)
+{
+    auto bad_version = decode_bucket(R"({"secret/data/x":{"version":"3"}})", "vsync/origin/7");
+    ASSERT_FALSE(bad_version);
+    EXPECT_EQ(bad_version.error().code, vk::errc::bad_response);
+    EXPECT_EQ(bad_version.error().path, "vsync/origin/7");
+    EXPECT_NE(bad_version.error().message.find("secret/data/x"), std::string::npos);
+    EXPECT_NE(bad_version.error().message.find("version"), std::string::npos);
+
+    EXPECT_FALSE(decode_bucket(R"({"x":{"version":3.5}})", "k"));
+    EXPECT_FALSE(decode_bucket(R"({"x":{"version":18446744073709551615}})", "k"));
+    EXPECT_FALSE(decode_bucket(R"({"x":{"updateTime":5}})", "k"));
+    EXPECT_FALSE(decode_bucket(R"({"x":{"type":true}})", "k"));
+    EXPECT_FALSE(decode_bucket(R"({"x":[1]})", "k"));
+    EXPECT_FALSE(decode_bucket(R"([])", "k"));
+    auto garbage = decode_bucket("{", "vsync/origin/2");
+    ASSERT_FALSE(garbage);
+    EXPECT_EQ(garbage.error().path, "vsync/origin/2");
+}

@@ -1,0 +1,118 @@
+// vsync's Compare truth table (vsync.md §2.5, §6 case 3) and the deletion guard.
+#include "sync/diff.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace vk::sync;
+
+namespace {
+
+sync_info make(std::initializer_list<std::pair<const char*, insight>> entries, std::size_t n = 3)
+{
+    auto info = sync_info::create(n).value();
+    for (const auto& [p, in] : entries)
+        info.put(p, in);
+    info.reindex();
+    return info;
+}
+
+insight v2(std::int64_t v, const char* t) { return {v, t, "kvV2"}; }
+
+std::vector<std::string> paths(const std::vector<task>& ts)
+{
+    std::vector<std::string> out;
+    for (const auto& t : ts)
+        out.push_back(t.path);
+    return out;
+}
+
+}  // namespace
+
+TEST(sync_diff, truth_table)
+{
+    const char* t1 = "2021-06-01T10:00:00Z";
+    const char* t2 = "2021-06-01T10:00:00.5Z";
+    auto origin = make({{"s/data/add", v2(1, t1)},
+                        {"s/data/by_version", v2(3, t1)},
+                        {"s/data/by_type", v2(1, t1)},
+                        {"s/data/by_time", v2(1, t2)},
+                        {"s/data/older", v2(1, t1)},
+                        {"s/data/same", v2(4, t1)}});
+    auto dest = make({{"s/data/by_version", v2(2, t1)},
+                      {"s/data/by_type", {1, t1, "kvV1"}},
+                      {"s/data/by_time", v2(5, t1)},
+                      {"s/data/older", v2(1, t2)},
+                      {"s/data/same", v2(4, t1)},
+                      {"s/data/gone", v2(1, t1)}});
+    auto d = compare(origin, dest);
+    ASSERT_TRUE(d) << d.error().describe();
+    EXPECT_EQ(paths(d->add), std::vector<std::string>{"s/data/add"});
+    EXPECT_EQ(paths(d->update), (std::vector<std::string>{"s/data/by_time", "s/data/by_type", "s/data/by_version"}));
+    EXPECT_EQ(paths(d->remove), std::vector<std::string>{"s/data/gone"});
+    EXPECT_EQ(d->add[0], (task{"s/data/add", task_op::add, v2(1, t1)}));
+    EXPECT_EQ(d->remove[0].in, insight{});
+    EXPECT_EQ(d->update[2].in, v2(3, t1));  // carries the origin insight
+    EXPECT_TRUE(d->warnings.empty());
+    EXPECT_EQ(to_string(task_op::remove), "delete");
+}
+
+TEST(sync_diff, identical_infos_have_no_tasks_and_one_change_one_task)
+{
+    auto origin = make({{"secret/data/foo", v2(2, "x")}, {"secret/data/bar", v2(1, "y")}}, 3);
+    EXPECT_TRUE(compare(origin, origin)->empty());
+    auto dest = make({{"secret/data/foo", v2(1, "x")}, {"secret/data/bar", v2(1, "y")}}, 3);
+    auto d = compare(origin, dest);
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->size(), 1u);
+    EXPECT_EQ(d->update.at(0).path, "secret/data/foo");
+}
+
+TEST(sync_diff, index_length_mismatch_and_unindexed_info_are_errors)
+{
+    auto a = make({}, 3);
+    auto b = make({}, 4);
+    auto r = compare(a, b);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, vk::errc::invalid_argument);
+    auto dirty = make({}, 3);
+    dirty.put("x", v2(1, "t"));
+    EXPECT_FALSE(compare(a, dirty));
+}
+
+TEST(sync_diff, unparsable_times_are_zero_time_with_warnings)
+{
+    std::vector<std::string> w;
+    // Origin unparsable (zero time) is never after a parsed destination time.
+    EXPECT_FALSE(needs_update("p", v2(1, "garbage"), v2(1, "2021-01-01T00:00:00Z"), w));
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_NE(w[0].find("p"), std::string::npos);
+    w.clear();
+    // Destination unparsable: origin's parsed time is after the zero time.
+    EXPECT_TRUE(needs_update("p", v2(1, "2021-01-01T00:00:00Z"), v2(1, ""), w));
+    EXPECT_EQ(w.size(), 1u);
+    w.clear();
+    // Equal insights never parse anything.
+    EXPECT_FALSE(needs_update("p", v2(1, "garbage"), v2(1, "garbage"), w));
+    EXPECT_TRUE(w.empty());
+    // Offsets are honoured: 12:00+02:00 is before 11:00Z.
+    EXPECT_FALSE(needs_update("p", v2(1, "2021-01-01T12:00:00+02:00"), v2(1, "2021-01-01T11:00:00Z"), w));
+}
+
+TEST(sync_diff, tasks_are_sorted_across_buckets)
+{
+    auto origin = make({{"d", v2(1, "t")}, {"a", v2(1, "t")}, {"c", v2(1, "t")}, {"b", v2(1, "t")}}, 5);
+    auto dest = make({}, 5);
+    EXPECT_EQ(paths(compare(origin, dest)->add), (std::vector<std::string>{"a", "b", "c", "d"}));
+}
+
+TEST(sync_diff, deletion_guard_holds_above_the_percentage)
+{
+    EXPECT_FALSE(guard_deletes(0, 0).hold);
+    EXPECT_FALSE(guard_deletes(20, 100).hold);  // exactly 20% is allowed
+    auto g = guard_deletes(21, 100);
+    EXPECT_TRUE(g.hold);
+    EXPECT_DOUBLE_EQ(g.percent, 21.0);
+    EXPECT_TRUE(guard_deletes(1, 0).hold);
+    EXPECT_FALSE(guard_deletes(50, 100, 50.0).hold);
+    EXPECT_TRUE(guard_deletes(51, 100, 50.0).hold);
+}
