@@ -32,7 +32,7 @@ boost::asio::awaitable<std::optional<T>> wrap_optional(boost::asio::awaitable<T>
 // terminal cancellation through its cancellation slot and is awaited to completion before this returns,
 // so nothing outlives the call. Returns op's value, or nullopt when the deadline won.
 // Cancellation: cancelling the awaiting coroutine cancels `op`; op's own value (usually errc::cancelled)
-// is returned then, never nullopt. Exceptions thrown by `op` are rethrown.
+// is returned then, never nullopt. Exceptions thrown by `op` are rethrown, except after a timeout.
 template <class T>
 boost::asio::awaitable<std::optional<T>> with_timeout(
     boost::asio::awaitable<T> op,
@@ -48,12 +48,13 @@ boost::asio::awaitable<std::optional<T>> with_timeout(
             timer.async_wait(asio::deferred)
         )
             .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-    if (exc)
-        std::rethrow_exception(exc);
-    // The timer finishing first without error is the only "timed out"; a timer aborted by the caller's
-    // cancellation means op was cancelled too, and its own value says so.
+    // The timer finishing first without error is the only "timed out" (whatever op did once cancelled,
+    // e.g. throw operation_aborted); a timer aborted by the caller's cancellation means op was cancelled
+    // too, and its own value (or exception) says so.
     if (order[0] == 1 && !timer_ec)
         co_return std::nullopt;
+    if (exc)
+        std::rethrow_exception(exc);
     co_return std::move(value);
 }
 

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <variant>
 #include <vector>
 

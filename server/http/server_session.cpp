@@ -69,9 +69,6 @@ asio::awaitable<std::optional<response>> call_handler(server::impl& s, request& 
     co_return response::error(500, "internal", "internal error while handling the request");
 }
 
-tcp::socket& socket_of(beast::tcp_stream& s) { return s.socket(); }
-tcp::socket& socket_of(beast::ssl_stream<beast::tcp_stream>& s) { return beast::get_lowest_layer(s).socket(); }
-
 // Waits for the first bytes of the next request, bounded by the keep-alive idle timeout.
 template <class Stream>
 asio::awaitable<bool> await_next_request(Stream& stream, beast::flat_buffer& buf, std::chrono::milliseconds idle)
@@ -88,8 +85,16 @@ template <class Stream>
 asio::awaitable<void> write_response(Stream& stream, server::impl& s, response r, unsigned version, bool keep)
 {
     auto msg = to_beast(std::move(r), version, keep);
-    beast::get_lowest_layer(stream).expires_after(s.params.read_timeout);
-    co_await bhttp::async_write(stream, msg, use_tuple);
+    bhttp::response_serializer<bhttp::string_body> sr{msg};
+    // read_timeout bounds each step, not the whole write: a big body to a reader that keeps up
+    // may take longer, a reader that stops is still cut off.
+    while (!sr.is_done())
+    {
+        beast::get_lowest_layer(stream).expires_after(s.params.read_timeout);
+        auto [ec, n] = co_await bhttp::async_write_some(stream, sr, use_tuple);
+        if (ec)
+            co_return;
+    }
 }
 
 // The keep-alive loop. Returns when the connection should close.

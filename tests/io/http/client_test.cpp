@@ -329,3 +329,47 @@ ASYNC_TEST(http_client, default_and_request_headers_are_sent)
     EXPECT_EQ(seen.headers.get("X-Override").value_or(""), "request");
     EXPECT_TRUE(seen.headers.get("Host").value_or("").starts_with("127.0.0.1:"));
 }
+
+ASYNC_TEST(http_client, cancelled_waiter_leaves_the_queue_without_losing_the_slot)
+{
+    co_await with_server(local_params(), stuck_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+        using namespace asio::experimental::awaitable_operators;
+        http::client_params p;
+        p.max_connections = 1;
+        auto ex = co_await asio::this_coro::executor;
+        auto c = make_client(ex, srv.port(), p);
+        auto slow = get("/slow");
+        slow.timeout = 150ms;
+        std::optional<result<http::response>> queued;
+        auto waiter = [&]() -> asio::awaitable<void> { queued = co_await c->send(get("/fast")); };
+        // The slow request holds the only connection; the second waits in the queue and is cancelled.
+        auto both = [&]() -> asio::awaitable<void> {
+            co_await (waiter() || sleep_for(50ms));
+            auto r = co_await c->send(slow);
+            EXPECT_FALSE(r.has_value());
+        };
+        co_await (c->send(slow) && both());
+        EXPECT_TRUE(queued && !*queued && (*queued).error().code == errc::cancelled);
+        auto fast = get("/fast");
+        auto r = co_await c->send(fast);
+        EXPECT_TRUE(r && r->status == 200) << "the slot must have come back";
+    });
+}
+
+ASYNC_TEST(http_client, connection_closed_by_the_server_while_idle_is_not_reused)
+{
+    auto sp = local_params();
+    sp.idle_timeout = 30ms;
+    co_await with_server(sp, echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto c = make_client(ex, srv.port());
+        auto req = get("/");
+        req.method = "POST";  // not retried: only the liveness check can save it
+        auto r1 = co_await c->send(req);
+        EXPECT_TRUE(r1 && r1->status == 200);
+        EXPECT_TRUE(co_await eventually([&] { return srv.connection_count() == 0; }));
+        auto r2 = co_await c->send(req);
+        EXPECT_TRUE(r2 && r2->status == 200) << (r2 ? "" : r2.error().describe());
+        EXPECT_EQ(c->connections_opened(), 2u);
+    });
+}

@@ -178,3 +178,33 @@ TEST(http_server, port_in_use_is_a_clear_error)
     EXPECT_EQ(second.error().code, errc::io_error);
     EXPECT_NE(second.error().message.find(p.listen), std::string::npos) << second.error().message;
 }
+
+ASYNC_TEST(http_server, idle_keep_alive_connection_is_closed_after_idle_timeout)
+{
+    auto p = local_params();
+    p.idle_timeout = 100ms;
+    co_await with_server(p, echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+        auto s = co_await connect_raw(srv.port());
+        std::string req = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        co_await asio::async_write(s, asio::buffer(req), asio::use_awaitable);
+        auto start = std::chrono::steady_clock::now();
+        auto out = co_await read_all(s);  // one response, then the server hangs up when idle
+        EXPECT_TRUE(out.starts_with("HTTP/1.1 200")) << out;
+        EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+    });
+}
+
+ASYNC_TEST(http_server, max_connections_holds_extra_clients_in_the_backlog)
+{
+    auto p = local_params();
+    p.max_connections = 1;
+    co_await with_server(p, echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+        auto first = co_await connect_raw(srv.port());
+        EXPECT_TRUE(co_await eventually([&] { return srv.connection_count() == 1; }));
+        auto second = co_await connect_raw(srv.port());  // completes in the kernel backlog
+        co_await sleep_for(30ms);
+        EXPECT_EQ(srv.accepted_count(), 1u);
+        first.close();
+        EXPECT_TRUE(co_await eventually([&] { return srv.accepted_count() == 2; }));
+    });
+}

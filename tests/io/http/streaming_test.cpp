@@ -99,7 +99,7 @@ ASYNC_TEST(http_streaming, download_64_mib_arrives_in_pieces)
             co_return result<void>{};
         };
         auto r = co_await c->send(req);
-        EXPECT_TRUE(r && r->status == 200);
+        EXPECT_TRUE(r && r->status == 200) << (r ? "" : r.error().describe());
         if (r)
         {
             EXPECT_TRUE(r->body.empty());
