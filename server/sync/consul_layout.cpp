@@ -67,6 +67,17 @@ std::vector<kv_pair> to_kv(sync_info& info, std::string_view prefix)
     return out;
 }
 
+std::vector<std::size_t> torn_buckets(sync_info& info, const std::vector<std::string>& read_index)
+{
+    info.reindex();
+    const auto& index = info.index();
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < index.size(); ++i)
+        if (read_index.size() != index.size() || index[i] != read_index[i])
+            out.push_back(i);
+    return out;
+}
+
 result<loaded_info> from_kv(std::string_view prefix, const kv_lookup& lookup)
 {
     const auto ikey = index_key(prefix);
@@ -90,11 +101,8 @@ result<loaded_info> from_kv(std::string_view prefix, const kv_lookup& lookup)
             return b.error();
         info->set_bucket(i, std::move(*b));
     }
-    info->reindex();
     loaded_info out{std::move(*info), std::move(*read_index), {}};
-    for (std::size_t i = 0; i < out.read_index.size(); ++i)
-        if (out.info.index()[i] != out.read_index[i])
-            out.torn.push_back(i);
+    out.torn = torn_buckets(out.info, out.read_index);
     return out;
 }
 

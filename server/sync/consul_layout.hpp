@@ -44,6 +44,10 @@ struct loaded_info
     std::vector<std::size_t> torn;
 };
 
+// The buckets of `info` (reindexed) whose hash differs from `read_index` (all of them when the lengths
+// differ): after re-reading only those buckets into the info (set_bucket) and the index, call again.
+std::vector<std::size_t> torn_buckets(sync_info& info, const std::vector<std::string>& read_index);
+
 // Looks a full Consul key up; nullptr when absent.
 using kv_lookup = std::function<const std::string*(std::string_view key)>;
 

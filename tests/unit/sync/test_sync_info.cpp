@@ -111,6 +111,13 @@ TEST(sync_info, torn_read_names_the_buckets_that_do_not_match_the_index)
     ASSERT_TRUE(loaded);
     EXPECT_EQ(loaded->torn, std::vector<std::size_t>{1});
     EXPECT_NE(loaded->info.index()[1], loaded->read_index[1]);
+    // The shell re-reads bucket 1 and the index; now both are the new write and nothing is torn.
+    auto fresh = info;
+    fresh.put("secret/data/bar", {2, "2021-06-01T10:00:00.5Z", "kvV2"});
+    fresh.reindex();
+    loaded->info.set_bucket(1, fresh.bucket_at(1));
+    EXPECT_TRUE(torn_buckets(loaded->info, fresh.index()).empty());
+    EXPECT_EQ(torn_buckets(loaded->info, std::vector<std::string>(2)).size(), 3u);
 }
 
 TEST(sync_info, missing_or_bad_keys_are_errors_naming_the_key)
