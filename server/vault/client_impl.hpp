@@ -26,6 +26,7 @@ struct client::impl
     // Single-flight re-login: callers hitting an invalid token while a login runs wait on this timer,
     // which the login cancels when it is done.
     bool login_in_flight = false;
+    bool last_login_ok = false;  // outcome of the last login, for those who waited on it
     boost::asio::steady_timer login_done;
     // The renewal loop's sleep; a new token moves its expiry so the loop re-plans.
     boost::asio::steady_timer* renewal_timer = nullptr;
@@ -38,6 +39,8 @@ struct client::impl
     boost::asio::awaitable<result<reply>> send_once(const call& c);
     // One re-login shared by every caller that saw generation `seen` fail with an invalid token.
     boost::asio::awaitable<result<void>> relogin(std::uint64_t seen);
+    // login_and_lookup() with login_in_flight set, waking the waiters at the end.
+    boost::asio::awaitable<result<token_info>> exclusive_login();
     // Login with the configured method and lookup-self (session.cpp).
     boost::asio::awaitable<result<token_info>> login_and_lookup();
     boost::asio::awaitable<result<token_info>> lookup_self();

@@ -83,29 +83,38 @@ asio::awaitable<result<token_info>> client::impl::login_and_lookup()
     co_return std::move(*info);
 }
 
+asio::awaitable<result<token_info>> client::impl::exclusive_login()
+{
+    // Waiters park on login_done until this login ends; its expiry is set before anyone waits, because
+    // changing it later would cancel (wake) the waiters early.
+    login_in_flight = true;
+    login_done.expires_at(steady_clock::time_point::max());
+    auto r = co_await login_and_lookup();
+    login_in_flight = false;
+    last_login_ok = static_cast<bool>(r);
+    login_done.cancel();
+    co_return r;
+}
+
 asio::awaitable<result<void>> client::impl::relogin(std::uint64_t seen)
 {
     if (generation != seen)
         co_return result<void>{};  // someone else already got a new token
-    if (login_in_flight)
+    if (!login_in_flight)
     {
-        // Wait for the login in progress; the timer is cancelled when it ends (or we are cancelled).
-        login_done.expires_at(steady_clock::time_point::max());
-        co_await login_done.async_wait(asio::as_tuple(asio::use_awaitable));
-        auto cs = co_await asio::this_coro::cancellation_state;
-        if (cs.cancelled() != asio::cancellation_type::none)
-            co_return make_error(errc::cancelled, "cancelled while waiting for a vault login");
-        if (generation != seen)
-            co_return result<void>{};
-        co_return make_error(errc::permission_denied, "vault login failed");
+        auto r = co_await exclusive_login();
+        if (!r)
+            co_return r.error();
+        co_return result<void>{};
     }
-    login_in_flight = true;
-    auto r = co_await login_and_lookup();
-    login_in_flight = false;
-    login_done.cancel();
-    if (!r)
-        co_return r.error();
-    co_return result<void>{};
+    // Wait for the login in progress; the timer is cancelled when it ends (or we are cancelled).
+    co_await login_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto cs = co_await asio::this_coro::cancellation_state;
+    if (cs.cancelled() != asio::cancellation_type::none)
+        co_return make_error(errc::cancelled, "cancelled while waiting for a vault login");
+    if (last_login_ok)
+        co_return result<void>{};
+    co_return make_error(errc::permission_denied, "vault login failed");
 }
 
 asio::awaitable<result<token_info>> client::start()
@@ -115,18 +124,12 @@ asio::awaitable<result<token_info>> client::start()
 
 asio::awaitable<result<token_info>> client::login()
 {
-    auto seen = impl_->generation;
-    if (impl_->login_in_flight)
-    {
-        if (auto r = co_await impl_->relogin(seen); !r)
-            co_return r.error();
-        co_return impl_->info;
-    }
-    impl_->login_in_flight = true;
-    auto r = co_await impl_->login_and_lookup();
-    impl_->login_in_flight = false;
-    impl_->login_done.cancel();
-    co_return r;
+    if (!impl_->login_in_flight)
+        co_return co_await impl_->exclusive_login();
+    // A login is already running: share its outcome.
+    if (auto r = co_await impl_->relogin(impl_->generation); !r)
+        co_return r.error();
+    co_return impl_->info;
 }
 
 namespace {
