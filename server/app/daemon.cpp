@@ -14,6 +14,7 @@
 
 #include "api/admin_api.hpp"
 #include "app/daemon_observer.hpp"
+#include "app/ha_coordinator.hpp"
 #include "app/kinds.hpp"
 #include "core/log.hpp"
 #include "http/server.hpp"
@@ -35,6 +36,7 @@ struct daemon::impl
           notifier(std::make_unique<runtime::notifier>(ex, cfg->webhook)),
           observer(metrics, [this] { return notifier.get(); }, [this](int code) { request_shutdown(code); }),
           jobs(ex, known_kinds(), &observer),
+          ha(ex, jobs),
           signals(ex, SIGINT, SIGTERM, SIGHUP),
           grace_timer(ex, asio::steady_timer::time_point::max())
     {
@@ -43,6 +45,7 @@ struct daemon::impl
         api_ctx.jobs = &jobs;
         api_ctx.metrics = &metrics;
         api_ctx.ready = [this] { return ready; };
+        api_ctx.holder = [this](const std::string& job) { return ha.holder(job); };
         router = api::build_router(api_ctx, [this] { return cfg->admin.token.reveal(); });
     }
 
@@ -51,6 +54,7 @@ struct daemon::impl
     asio::awaitable<void> run_notifier();
     asio::awaitable<void> grace_wait();
     asio::awaitable<void> reload();
+    asio::awaitable<void> apply_jobs();
     asio::awaitable<void> shutdown();
     void request_shutdown(int code);
     http::server_params server_params() const;
@@ -62,6 +66,7 @@ struct daemon::impl
     std::unique_ptr<runtime::notifier> notifier;
     daemon_observer observer;
     runtime::job_set jobs;
+    ha_coordinator ha;  // declared after jobs: destroyed before them
     runtime::job_services services;
     api::context api_ctx;
     std::unique_ptr<api::router> router;
@@ -92,7 +97,7 @@ asio::awaitable<int> daemon::impl::run()
     }
     server = std::move(*s);
     log::info("admin API listening", {{"address", server->local_address()}, {"tls", cfg->admin.tls_cert_file ? "on" : "off"}});
-    co_await jobs.apply(*cfg, services);
+    co_await apply_jobs();
     ready = true;
     co_await (server->run() && run_notifier() && control_loop());
     log::info("vaultkeeper stopped", {{"exit_code", std::to_string(exit_code)}});
@@ -131,6 +136,7 @@ asio::awaitable<void> daemon::impl::shutdown()
 {
     ready = false;
     co_await jobs.stop_all();
+    co_await ha.stop_all();  // locks go only after our jobs stopped: no other replica overlaps them
     server->stop();
     notifier->stop();
     grace_timer.expires_after(params.shutdown_grace);
@@ -186,8 +192,16 @@ asio::awaitable<void> daemon::impl::reload()
         co_await jobs.stop_all();
     cfg = fresh;
     services.config = cfg;
-    co_await jobs.apply(*cfg, services);
+    co_await apply_jobs();
     log::info("configuration reloaded", {{"jobs", std::to_string(cfg->jobs.size())}});
+}
+
+// With HA, jobs start in standby and the coordinator activates those whose lock this replica holds.
+asio::awaitable<void> daemon::impl::apply_jobs()
+{
+    jobs.set_initially_active(!cfg->ha);
+    co_await jobs.apply(*cfg, services);
+    co_await ha.apply(*cfg);
 }
 
 daemon::daemon(asio::io_context& ioc, vk::config cfg, daemon_params params)

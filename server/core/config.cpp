@@ -3,10 +3,13 @@
 
 #include <boost/json.hpp>
 
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include <unistd.h>
 
 #include "core/config_endpoints.hpp"
 
@@ -105,6 +108,15 @@ void read_notify(object_reader& root, config& cfg)
     r->finish();
 }
 
+// "<hostname>-<pid>": unique among replicas on one host and across hosts.
+std::string default_replica_id()
+{
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+        std::snprintf(host, sizeof host, "%s", "vaultkeeper");
+    return std::string(host) + "-" + std::to_string(::getpid());
+}
+
 void read_ha(object_reader& root, config& cfg)
 {
     auto r = root.object("ha");
@@ -118,6 +130,9 @@ void read_ha(object_reader& root, config& cfg)
     ha.session_ttl = r->dur_or("session_ttl", ha.session_ttl);
     if (ha.session_ttl < std::chrono::seconds(10) || ha.session_ttl > std::chrono::hours(24))
         r->problem("session_ttl", "must be between 10s and 24h (Consul's session TTL range)");
+    ha.replica_id = r->string_or("replica_id", default_replica_id());
+    if (ha.replica_id.empty())
+        r->problem("replica_id", "must not be empty");
     r->finish();
     cfg.ha = std::move(ha);
 }

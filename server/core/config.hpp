@@ -90,6 +90,7 @@ struct ha_config
     std::string consul;  // name of a configured consul
     std::string key;     // lock key prefix; each job locks <key>/<job name>
     duration session_ttl{std::chrono::seconds(15)};
+    std::string replica_id;  // this replica's name, stored in the locks it holds; default "<hostname>-<pid>"
 };
 
 // Kind-specific settings of a job, parsed and owned by the job kind.

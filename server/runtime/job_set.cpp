@@ -44,6 +44,8 @@ void job_set::start(const vk::job_config& jc, job_services& services)
         throw std::logic_error("job kind " + jc.kind + " passed validation but is not registered");
     auto e = std::make_shared<entry>(ex_);
     e->j = std::make_unique<job>(ex_, jc, kind->create(jc, services), observer_);
+    if (!initially_active_)
+        e->j->set_active(false);  // before the run loop starts: no cycle runs until HA activates it
     jobs_[jc.name] = e;
     log::info("job started", {{"job", jc.name}, {"kind", jc.kind}});
     // The entry (not the job set) keeps the loop's bookkeeping alive until the loop returns.

@@ -32,6 +32,10 @@ public:
     // Stops every job and waits until all their run loops returned.
     boost::asio::awaitable<void> stop_all();
 
+    // HA: jobs started from now on begin in standby (set_active(false) before their first cycle) until the
+    // HA coordinator activates them. Default true: jobs run at once.
+    void set_initially_active(bool active) noexcept { initially_active_ = active; }
+
     job* find(std::string_view name);
     std::vector<job*> all();
     // Any job whose kind is `kind` (the kind-specific API routes look jobs up this way).
@@ -46,6 +50,7 @@ private:
     std::vector<job_kind> kinds_;
     job_observer* observer_;
     std::map<std::string, std::shared_ptr<entry>, std::less<>> jobs_;
+    bool initially_active_ = true;
 };
 
 }  // namespace vk::runtime

@@ -1,0 +1,174 @@
+// HA coordinator: one consul::lock coroutine per job, spawned with its own cancellation signal and awaited
+// when the job goes away or at shutdown; lock callbacks switch the job between active and standby.
+#include "app/ha_coordinator.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "consul/client.hpp"
+#include "consul/lock.hpp"
+#include "core/log.hpp"
+#include "runtime/job_set.hpp"
+
+namespace vk::app {
+namespace asio = boost::asio;
+
+namespace {
+
+// Our replicas notice a loss within one TTL, before Consul (2 x TTL) frees the key, so a long lock-delay
+// adds no safety here, only takeover time; a short one still covers clock and scheduling slack.
+constexpr std::chrono::seconds ha_lock_delay{2};
+constexpr std::chrono::seconds ha_retry_delay{2};
+
+// What the locks depend on: the ha block and the consul it names, as written.
+std::string identity_of(const vk::config& cfg)
+{
+    const auto& root = cfg.raw.as_object();
+    std::string id;
+    if (const auto* ha = root.if_contains("ha"))
+        id += boost::json::serialize(*ha);
+    if (const auto* consuls = root.if_contains("consuls"); consuls && consuls->is_object() && cfg.ha)
+        if (const auto* c = consuls->as_object().if_contains(cfg.ha->consul))
+            id += boost::json::serialize(*c);
+    return id;
+}
+
+}  // namespace
+
+struct ha_coordinator::entry
+{
+    entry(asio::any_io_executor ex, std::shared_ptr<consul::client> c, consul::lock_params p)
+        : client(std::move(c)), lk(*client, std::move(p)), finished_event(ex, asio::steady_timer::time_point::max())
+    {
+    }
+    std::shared_ptr<consul::client> client;  // shared: the lock's client lives as long as the lock
+    consul::lock lk;
+    asio::cancellation_signal cancel;
+    bool finished = false;
+    asio::steady_timer finished_event;  // cancelled when the lock coroutine returns
+};
+
+ha_coordinator::ha_coordinator(asio::any_io_executor ex, runtime::job_set& jobs) : ex_(std::move(ex)), jobs_(jobs) {}
+
+ha_coordinator::~ha_coordinator()
+{
+    for (auto& [name, e] : locks_)
+        if (!e->finished)
+            e->cancel.emit(asio::cancellation_type::terminal);
+}
+
+asio::awaitable<void> ha_coordinator::apply(const vk::config& cfg)
+{
+    std::string identity = cfg.ha ? identity_of(cfg) : std::string();
+    if (!cfg.ha || identity != identity_)
+    {
+        co_await stop_all();
+        client_.reset();
+        ha_ = cfg.ha;
+        identity_ = identity;
+        if (!cfg.ha)
+            co_return;
+        replica_id_ = cfg.ha->replica_id;
+        auto c = consul::client::create(ex_, cfg.consuls.at(cfg.ha->consul));
+        if (!c)
+        {
+            log::error("HA: cannot build the Consul client; jobs stay in standby", {{"error", c.error().describe()}});
+            co_return;
+        }
+        client_ = std::move(*c);
+        log::info("HA enabled", {{"replica", replica_id_}, {"key", ha_->key}});
+    }
+    if (!client_)
+        co_return;
+    std::vector<std::string> gone;
+    for (const auto& [name, e] : locks_)
+        if (!jobs_.find(name))
+            gone.push_back(name);
+    for (const auto& name : gone)
+        co_await stop(name);
+    for (auto* j : jobs_.all())
+    {
+        auto it = locks_.find(j->name());
+        if (it == locks_.end())
+            start(j->name());
+        else if (it->second->lk.held())
+            j->set_active(true);  // the job was recreated by a reload while we kept its lock
+    }
+}
+
+void ha_coordinator::start(const std::string& job)
+{
+    std::string prefix = ha_->key;
+    while (!prefix.empty() && prefix.back() == '/')
+        prefix.pop_back();
+    consul::lock_params p;
+    p.key = prefix + "/" + job;
+    p.value = replica_id_;
+    p.ttl = std::chrono::duration_cast<std::chrono::seconds>(ha_->session_ttl);
+    p.lock_delay = ha_lock_delay;
+    p.retry_delay = ha_retry_delay;
+    auto e = std::make_shared<entry>(ex_, client_, std::move(p));
+    locks_[job] = e;
+    auto on_acquired = [this, job] { set_active(job, true); };
+    auto on_lost = [this, job] { set_active(job, false); };
+    // The completion handler (not the coordinator) keeps the entry alive until the lock coroutine returned.
+    auto done = [e, job](std::exception_ptr ex) {
+        if (ex)
+        {
+            try
+            {
+                std::rethrow_exception(ex);
+            }
+            catch (const std::exception& what)
+            {
+                log::error("HA lock ended with an exception", {{"job", job}, {"error", what.what()}});
+            }
+        }
+        e->finished = true;
+        e->finished_event.cancel();
+    };
+    asio::co_spawn(ex_, e->lk.run(on_acquired, on_lost), asio::bind_cancellation_slot(e->cancel.slot(), done));
+}
+
+asio::awaitable<void> ha_coordinator::stop(const std::string& job)
+{
+    auto it = locks_.find(job);
+    if (it == locks_.end())
+        co_return;
+    auto e = it->second;
+    if (!e->finished)
+        e->cancel.emit(asio::cancellation_type::terminal);
+    while (!e->finished)
+        co_await e->finished_event.async_wait(asio::as_tuple(asio::use_awaitable));
+    locks_.erase(job);
+}
+
+asio::awaitable<void> ha_coordinator::stop_all()
+{
+    // Cancel every lock first so their releases run side by side, then await each.
+    for (auto& [name, e] : locks_)
+        if (!e->finished)
+            e->cancel.emit(asio::cancellation_type::terminal);
+    while (!locks_.empty())
+        co_await stop(locks_.begin()->first);
+}
+
+std::string ha_coordinator::holder(const std::string& job) const
+{
+    auto it = locks_.find(job);
+    return it == locks_.end() ? std::string() : it->second->lk.holder();
+}
+
+void ha_coordinator::set_active(const std::string& job, bool active)
+{
+    // Looked up by name each time: the job may have been recreated (reload) or stopped (shutdown).
+    if (auto* j = jobs_.find(job))
+        j->set_active(active);
+}
+
+}  // namespace vk::app

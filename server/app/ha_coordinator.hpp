@@ -1,0 +1,66 @@
+// HA across vaultkeeper replicas: one Consul lock per job (<ha.key>/<job name>, value = replica id); a job
+// runs only on the replica holding its lock and is in standby elsewhere.
+#ifndef VAULTKEEPER_SERVER_APP_HA_COORDINATOR_HPP
+#define VAULTKEEPER_SERVER_APP_HA_COORDINATOR_HPP
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/config.hpp"
+
+namespace vk::consul {
+class client;
+}
+namespace vk::runtime {
+class job_set;
+}
+
+namespace vk::app {
+
+class ha_coordinator
+{
+public:
+    // `jobs` must outlive the coordinator. Jobs must be started inactive (job_set::set_initially_active).
+    ha_coordinator(boost::asio::any_io_executor ex, runtime::job_set& jobs);
+    // Cancels the locks still running (stop_all() should have been awaited: this cannot wait for them).
+    ~ha_coordinator();
+    ha_coordinator(const ha_coordinator&) = delete;
+    ha_coordinator& operator=(const ha_coordinator&) = delete;
+
+    // Follows cfg.ha and the jobs currently in the job set: starts a lock for every job without one,
+    // stops (releases, awaited) the locks of jobs that are gone, and re-activates a job that was recreated
+    // (config change) while its lock stays held. A changed ha block or its consul restarts every lock.
+    // Without cfg.ha, every lock is stopped. A Consul client that cannot be built is logged; jobs then stay
+    // in standby.
+    boost::asio::awaitable<void> apply(const vk::config& cfg);
+    // Releases every lock and waits until each lock's coroutine has returned (shutdown: after the jobs stopped).
+    boost::asio::awaitable<void> stop_all();
+
+    // The replica id holding `job`'s lock as last seen: ours while we hold it, another replica's while in
+    // standby, "" when unknown or free.
+    std::string holder(const std::string& job) const;
+    const std::string& replica_id() const noexcept { return replica_id_; }
+
+private:
+    struct entry;
+    void start(const std::string& job);
+    boost::asio::awaitable<void> stop(const std::string& job);
+    void set_active(const std::string& job, bool active);
+
+    boost::asio::any_io_executor ex_;
+    runtime::job_set& jobs_;
+    std::optional<vk::ha_config> ha_;
+    std::string identity_;  // the ha block and its consul as written, to tell on reload whether they changed
+    std::shared_ptr<consul::client> client_;
+    std::string replica_id_;
+    std::map<std::string, std::shared_ptr<entry>, std::less<>> locks_;
+};
+
+}  // namespace vk::app
+
+#endif

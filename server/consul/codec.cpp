@@ -1,0 +1,273 @@
+// Consul wire helpers: base64, URL encoding, JSON decoding of KV and session answers, error mapping.
+#include "consul/codec.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <array>
+#include <charconv>
+
+namespace vk::consul {
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view b64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+bool unreserved(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.' || c == '~';
+}
+
+std::string percent_encode(std::string_view s, bool keep_slash)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s)
+    {
+        if (unreserved(c) || (keep_slash && c == '/'))
+            out += c;
+        else
+        {
+            auto u = static_cast<unsigned char>(c);
+            out += '%';
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        }
+    }
+    return out;
+}
+
+error malformed(std::string_view what)
+{
+    return make_error(errc::bad_response, "unexpected Consul answer: " + std::string(what));
+}
+
+// Parses JSON text; nullopt when it is not JSON at all.
+std::optional<json::value> parse(std::string_view body)
+{
+    boost::system::error_code ec;
+    auto v = json::parse(body, ec);
+    if (ec)
+        return std::nullopt;
+    return v;
+}
+
+std::uint64_t u64(const json::object& o, std::string_view k)
+{
+    const auto* v = o.if_contains(k);
+    if (!v)
+        return 0;
+    if (v->is_uint64())
+        return v->as_uint64();
+    if (v->is_int64() && v->as_int64() >= 0)
+        return static_cast<std::uint64_t>(v->as_int64());
+    return 0;
+}
+
+std::string str(const json::object& o, std::string_view k)
+{
+    const auto* v = o.if_contains(k);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
+std::string base64_encode(std::string_view bytes)
+{
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3)
+    {
+        std::uint32_t n = (std::uint8_t(bytes[i]) << 16) | (std::uint8_t(bytes[i + 1]) << 8) | std::uint8_t(bytes[i + 2]);
+        for (int s : {18, 12, 6, 0})
+            out += b64_alphabet[(n >> s) & 63];
+    }
+    std::size_t rest = bytes.size() - i;
+    if (rest > 0)
+    {
+        std::uint32_t n = std::uint8_t(bytes[i]) << 16;
+        if (rest == 2)
+            n |= std::uint8_t(bytes[i + 1]) << 8;
+        out += b64_alphabet[(n >> 18) & 63];
+        out += b64_alphabet[(n >> 12) & 63];
+        out += rest == 2 ? b64_alphabet[(n >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text)
+{
+    if (text.size() % 4 != 0)
+        return std::nullopt;
+    std::array<int, 256> rev;
+    rev.fill(-1);
+    for (std::size_t k = 0; k < b64_alphabet.size(); ++k)
+        rev[static_cast<unsigned char>(b64_alphabet[k])] = static_cast<int>(k);
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    for (std::size_t i = 0; i < text.size(); i += 4)
+    {
+        std::uint32_t n = 0;
+        int pad = 0;
+        for (std::size_t j = 0; j < 4; ++j)
+        {
+            char c = text[i + j];
+            // Padding only at the very end, and at most two characters of it.
+            if (c == '=' && i + 4 == text.size() && j >= 2)
+            {
+                ++pad;
+                n <<= 6;
+                continue;
+            }
+            int d = rev[static_cast<unsigned char>(c)];
+            if (d < 0 || pad > 0)
+                return std::nullopt;
+            n = (n << 6) | static_cast<std::uint32_t>(d);
+        }
+        out += static_cast<char>((n >> 16) & 255);
+        if (pad < 2)
+            out += static_cast<char>((n >> 8) & 255);
+        if (pad < 1)
+            out += static_cast<char>(n & 255);
+    }
+    return out;
+}
+
+std::string encode_key(std::string_view key) { return percent_encode(key, true); }
+std::string encode_query_value(std::string_view v) { return percent_encode(v, false); }
+
+std::string go_millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
+
+result<std::vector<kv_entry>> decode_entries(std::string_view body)
+{
+    auto v = parse(body);
+    if (!v || !v->is_array())
+        return malformed("KV entries are not a JSON array");
+    std::vector<kv_entry> out;
+    for (const auto& item : v->as_array())
+    {
+        if (!item.is_object())
+            return malformed("KV entry is not an object");
+        const auto& o = item.as_object();
+        kv_entry e{str(o, "Key"), {}, u64(o, "Flags"), str(o, "Session"), u64(o, "LockIndex"),
+                   u64(o, "CreateIndex"), u64(o, "ModifyIndex")};
+        if (const auto* val = o.if_contains("Value"); val && val->is_string())
+        {
+            auto bytes = base64_decode(val->as_string());
+            if (!bytes)
+                return malformed("KV value of \"" + e.key + "\" is not base64");
+            e.value = std::move(*bytes);
+        }
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+result<std::vector<std::string>> decode_keys(std::string_view body)
+{
+    auto v = parse(body);
+    if (!v || !v->is_array())
+        return malformed("key list is not a JSON array");
+    std::vector<std::string> out;
+    for (const auto& k : v->as_array())
+    {
+        if (!k.is_string())
+            return malformed("key list holds a non-string");
+        out.emplace_back(k.as_string());
+    }
+    return out;
+}
+
+result<bool> decode_bool(std::string_view body)
+{
+    auto v = parse(body);
+    if (!v || !v->is_bool())
+        return malformed("expected true or false");
+    return v->as_bool();
+}
+
+result<std::string> decode_session_id(std::string_view body)
+{
+    auto v = parse(body);
+    if (!v || !v->is_object() || str(v->as_object(), "ID").empty())
+        return malformed("session create answer has no ID");
+    return str(v->as_object(), "ID");
+}
+
+result<std::vector<session_info>> decode_sessions(std::string_view body)
+{
+    auto v = parse(body);
+    // Consul answers `null` for "no sessions" on some versions, [] on others.
+    if (v && v->is_null())
+        return std::vector<session_info>{};
+    if (!v || !v->is_array())
+        return malformed("sessions are not a JSON array");
+    std::vector<session_info> out;
+    for (const auto& item : v->as_array())
+    {
+        if (!item.is_object())
+            return malformed("session is not an object");
+        const auto& o = item.as_object();
+        // LockDelay is in nanoseconds on the wire.
+        auto delay = std::chrono::milliseconds(u64(o, "LockDelay") / 1000000);
+        out.push_back({str(o, "ID"), str(o, "Name"), str(o, "Node"), str(o, "Behavior"), str(o, "TTL"), delay});
+    }
+    return out;
+}
+
+std::optional<std::uint64_t> parse_index(std::optional<std::string_view> header)
+{
+    if (!header || header->empty())
+        return std::nullopt;
+    std::uint64_t n = 0;
+    auto [p, ec] = std::from_chars(header->data(), header->data() + header->size(), n);
+    if (ec != std::errc() || p != header->data() + header->size())
+        return std::nullopt;
+    return n;
+}
+
+std::uint64_t next_blocking_index(std::uint64_t previous, std::uint64_t returned) noexcept
+{
+    if (returned < previous)
+        return 0;
+    return returned < 1 ? 1 : returned;
+}
+
+error map_error(unsigned status, std::string_view body, std::string path)
+{
+    // First line only, trimmed and bounded: Consul bodies are short plain text, never secrets we sent.
+    auto end = body.find_first_of("\r\n");
+    std::string_view line = body.substr(0, end);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+        line.remove_prefix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t'))
+        line.remove_suffix(1);
+    if (line.size() > 200)
+        line = line.substr(0, 200);
+    errc code = errc::bad_request;
+    if (status == 401 || status == 403)
+        code = errc::permission_denied;
+    else if (status == 404)
+        code = errc::not_found;
+    else if (status == 409)
+        code = errc::conflict;
+    else if (status == 413)
+        code = errc::too_large;
+    else if (status == 429)
+        code = errc::rate_limited;
+    else if (status >= 500)
+        code = errc::server_error;
+    std::string msg = "Consul answered " + std::to_string(status);
+    if (!line.empty())
+        msg += ": " + std::string(line);
+    error e = make_error(code, std::move(msg), {}, std::move(path));
+    e.status = status;
+    return e;
+}
+
+}  // namespace vk::consul

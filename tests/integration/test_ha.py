@@ -1,0 +1,151 @@
+"""HA as processes: two vaultkeeper replicas share the jobs through per-job Consul locks on one consul-sim.
+Each job runs on exactly one replica; kill -9 of the holder hands every job to the other; a restarted
+replica stays in standby; no job ever runs on both replicas at once."""
+import datetime
+import time
+
+import vkproc
+from vkdaemon import Daemon, job_spec
+
+TTL = 10  # seconds, Consul's minimum session TTL
+JOBS = ["alpha", "beta", "gamma"]
+# Consul (and consul-sim) invalidate a session 2 x TTL after its last renewal; the HA lock-delay is 2 s and a
+# refused acquire is retried after 2 s. Takeover after a crash is bounded by their sum plus scheduling slack.
+TAKEOVER_LIMIT = 2 * TTL + 2 + 2 + 3
+
+
+def start_consul():
+    port = vkproc.free_port()
+    proc = vkproc.Process([vkproc.binary("consul-sim"), "--listen", f"127.0.0.1:{port}"],
+                          ready_url=f"http://127.0.0.1:{port}/v1/status/leader")
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def ha_config(consul, replica):
+    return {
+        "consuls": {"main": {"address": consul}},
+        "ha": {"consul": "main", "key": "vk/ha", "session_ttl": f"{TTL}s", "replica_id": replica},
+        "jobs": [job_spec(name, interval="1s", sleep="300ms") for name in JOBS],
+    }
+
+
+def jobs_of(d):
+    status, body, _ = d.call("GET", "/v1/jobs")
+    assert status == 200, body
+    return {j["name"]: j for j in body["jobs"]} if isinstance(body, dict) else {j["name"]: j for j in body}
+
+
+def cycles_of(d, job):
+    status, body, _ = d.call("GET", f"/v1/jobs/{job}/cycles")
+    assert status == 200, body
+    return body["cycles"]
+
+
+def ts(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def spans(cycles, cut=None):
+    """(start, end) of each cycle; a cycle still running ends at `cut` (the kill) or now."""
+    return [(ts(c["start"]), ts(c["end"]) if c["end"] else (cut or time.time())) for c in cycles]
+
+
+def holders_settled(a, b):
+    """Every job has one holder, agreed by both replicas, active there and standby on the other."""
+    ja, jb = jobs_of(a), jobs_of(b)
+    by_id = {"r1": ja, "r2": jb}
+    for name in JOBS:
+        h = ja[name]["holder"]
+        if h not in by_id or jb[name]["holder"] != h:
+            return None
+        other = jb if h == "r1" else ja
+        if by_id[h][name]["state"] == "standby" or other[name]["state"] != "standby":
+            return None
+    return {name: ja[name]["holder"] for name in JOBS}
+
+
+def assert_no_overlap(*span_lists):
+    merged = sorted(s for spans_ in span_lists for s in spans_)
+    for (s1, e1), (s2, e2) in zip(merged, merged[1:]):
+        assert s2 >= e1 - 0.01, f"cycles overlap: {(s1, e1)} and {(s2, e2)}"
+
+
+def test_jobs_run_on_one_replica_and_fail_over_after_kill_9():
+    consul, addr = start_consul()
+    r1 = r2 = r1_again = None
+    try:
+        r1 = Daemon(ha_config(addr, "r1"))
+        r2 = Daemon(ha_config(addr, "r2"))
+        holders = vkproc.wait_until(lambda: holders_settled(r1, r2), 15, what="every job held once")
+        time.sleep(2.5)  # let a few cycles run
+        assert holders_settled(r1, r2) == holders, "holders changed without a failure"
+        by_id = {"r1": r1, "r2": r2}
+        for name, h in holders.items():
+            standby = r2 if h == "r1" else r1
+            assert cycles_of(standby, name) == [], f"{name} ran on the standby replica"
+            assert len(cycles_of(by_id[h], name)) >= 2, f"{name} did not run on its holder {h}"
+
+        # Crash the holder of the first job without any chance to release its locks.
+        victim_id = holders[JOBS[0]]
+        victim, survivor = (r1, r2) if victim_id == "r1" else (r2, r1)
+        survivor_id = "r2" if victim_id == "r1" else "r1"
+        before = {name: cycles_of(victim, name) for name in JOBS}
+        victim.proc.kill()
+        killed_at = time.time()
+        t0 = time.monotonic()
+
+        def all_taken():
+            js = jobs_of(survivor)
+            return all(js[n]["holder"] == survivor_id and js[n]["state"] != "standby" for n in JOBS)
+        vkproc.wait_until(all_taken, TAKEOVER_LIMIT + 5, interval=0.2, what="takeover by the survivor")
+        takeover = time.monotonic() - t0
+        assert takeover <= TAKEOVER_LIMIT, f"takeover took {takeover:.1f}s"
+
+        # The survivor never ran a victim-held job while the victim was alive.
+        for name in JOBS:
+            if holders[name] == victim_id:
+                vkproc.wait_until(lambda: cycles_of(survivor, name), 5, what=f"{name} runs on the survivor")
+                assert_no_overlap(spans(before[name], cut=killed_at), spans(cycles_of(survivor, name)))
+                assert all(ts(c["start"]) >= killed_at - 0.05 for c in cycles_of(survivor, name))
+
+        # The crashed replica comes back under the same id: it stays in standby and runs nothing.
+        victim_cfg = ha_config(addr, victim_id)
+        r1_again = Daemon(victim_cfg)
+        time.sleep(4)
+        js = jobs_of(r1_again)
+        for name in JOBS:
+            assert js[name]["state"] == "standby", js[name]
+            assert js[name]["holder"] == survivor_id, js[name]
+            assert cycles_of(r1_again, name) == []
+        counts = {n: len(cycles_of(survivor, n)) for n in JOBS}
+        time.sleep(1.5)
+        assert all(len(cycles_of(survivor, n)) > counts[n] for n in JOBS), "the survivor stopped running jobs"
+    finally:
+        for d in (r1_again, r2, r1):
+            if d:
+                d.stop()
+        consul.stop()
+
+
+def test_graceful_stop_hands_jobs_over_at_once():
+    consul, addr = start_consul()
+    r1 = r2 = None
+    try:
+        r1 = Daemon(ha_config(addr, "r1"))
+        vkproc.wait_until(lambda: all(j["holder"] == "r1" and j["state"] != "standby"
+                                      for j in jobs_of(r1).values()), 10, what="r1 holds every job")
+        r2 = Daemon(ha_config(addr, "r2"))
+        vkproc.wait_until(lambda: all(j["holder"] == "r1" for j in jobs_of(r2).values()), 10,
+                          what="r2 sees r1 as holder")
+        assert all(j["state"] == "standby" for j in jobs_of(r2).values())
+        t0 = time.monotonic()
+        assert r1.stop() == 0  # SIGTERM: jobs stop, then the locks are released
+        vkproc.wait_until(lambda: all(j["holder"] == "r2" and j["state"] != "standby"
+                                      for j in jobs_of(r2).values()), 10, interval=0.1, what="handover")
+        # A released lock starts no lock-delay: the standby replica takes over within seconds, not a TTL.
+        assert time.monotonic() - t0 < 5
+    finally:
+        for d in (r2, r1):
+            if d:
+                d.stop()
+        consul.stop()
