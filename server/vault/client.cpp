@@ -54,6 +54,7 @@ const std::string& client::endpoint() const noexcept { return impl_->endpoint; }
 const token_info& client::token() const noexcept { return impl_->info; }
 std::uint64_t client::logins() const noexcept { return impl_->logins; }
 std::uint64_t client::renewals() const noexcept { return impl_->renewals; }
+std::uint64_t client::connections_opened() const noexcept { return impl_->http->connections_opened(); }
 
 error client::located(error e, const std::string& path) const
 {

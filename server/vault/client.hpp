@@ -93,6 +93,8 @@ public:
     std::uint64_t logins() const noexcept;
     // Successful renewals so far.
     std::uint64_t renewals() const noexcept;
+    // TCP connections the HTTP client opened so far (keep-alive reuse shows in benchmarks and tests).
+    std::uint64_t connections_opened() const noexcept;
 
     struct impl;
 

@@ -80,8 +80,9 @@ double run_client(const vk::vault_config& cfg, int inflight, int seconds)
     double rps = static_cast<double>(st.latencies_us.size()) / elapsed;
     auto p50 = percentile(st.latencies_us, 0.50);
     auto p99 = percentile(st.latencies_us, 0.99);
-    std::printf("client  in-flight %3d: %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %llu\n", inflight, rps,
-                p50 / 1000, p99 / 1000, static_cast<unsigned long long>(st.errors));
+    std::printf("client  in-flight %3d: %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %llu  connections %llu\n",
+                inflight, rps, p50 / 1000, p99 / 1000, static_cast<unsigned long long>(st.errors),
+                static_cast<unsigned long long>(c.connections_opened()));
     return rps;
 }
 
