@@ -19,7 +19,7 @@ struct context
     runtime::job_set* jobs = nullptr;
     metrics::registry* metrics = nullptr;
     std::function<bool()> ready;       // true once started and until shutdown begins
-    std::function<std::string(const std::string& job)> holder;  // HA lock holder of a job ("" = this replica)
+    std::function<std::string(const std::string& job)> holder;  // replica id holding the job's HA lock ("" without HA)
 };
 
 }  // namespace vk::api

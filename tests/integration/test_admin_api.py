@@ -5,7 +5,7 @@ import time
 import pytest
 
 import vkproc
-from vkdaemon import Daemon, job_spec
+from vkdaemon import ADMIN_TOKEN, Daemon, job_spec
 
 
 @pytest.fixture(scope="module")
@@ -112,11 +112,26 @@ def test_log_level_get_and_put(daemon):
     assert daemon.call("PUT", "/v1/log-level", {"level": "info"})[0] == 200
 
 
+def raw_exchange(port, head):
+    """Sends a request head over a raw socket and returns the response head (status line + headers)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(head)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        return data.decode(errors="replace")
+
+
 def test_body_and_header_limits(daemon):
-    status, body, _ = daemon.call("PUT", "/v1/log-level", raw=b"x" * (2 * 1024 * 1024))
-    assert status == 413 and body["error"]["code"]
+    # The declared length alone is refused: the daemon answers before reading (or waiting for) the body.
+    head = (f"PUT /v1/log-level HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {2 * 1024 * 1024}\r\n\r\n").encode()
+    assert raw_exchange(daemon.port, head).startswith("HTTP/1.1 413")
     status, body, _ = daemon.call("GET", "/v1/jobs", headers={"X-Big": "y" * 20000})
-    assert status == 431
+    assert status == 431 and body["error"]["code"]
 
 
 def test_slow_client_is_disconnected(daemon):
