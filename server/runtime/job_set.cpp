@@ -66,7 +66,7 @@ void job_set::start(const vk::job_config& jc, job_services& services)
     });
 }
 
-asio::awaitable<void> job_set::stop_and_wait(const std::string& name)
+asio::awaitable<void> job_set::stop_and_wait(std::string name)
 {
     auto it = jobs_.find(name);
     if (it == jobs_.end())

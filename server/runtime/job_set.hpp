@@ -43,7 +43,8 @@ public:
 
 private:
     struct entry;
-    boost::asio::awaitable<void> stop_and_wait(const std::string& name);
+    // By value: callers pass map keys, which this erases.
+    boost::asio::awaitable<void> stop_and_wait(std::string name);
     void start(const vk::job_config& jc, job_services& services);
 
     boost::asio::any_io_executor ex_;

@@ -32,6 +32,14 @@ inline std::filesystem::path bin_dir()
     return std::filesystem::read_symlink("/proc/self/exe").parent_path();
 }
 
+// Where the simulators are: VK_SIM_BIN_DIR when set (the sanitizer build uses the release build's sims),
+// else next to the test executable.
+inline std::filesystem::path sim_bin_dir()
+{
+    const char* dir = std::getenv("VK_SIM_BIN_DIR");
+    return dir && *dir ? std::filesystem::path(dir) : bin_dir();
+}
+
 namespace sim_detail {
 
 inline int loopback_socket(std::uint16_t port, bool do_bind)
@@ -182,7 +190,7 @@ public:
     )
         : nodes_(nodes)
     {
-        auto exe = bin_dir() / binary;
+        auto exe = sim_bin_dir() / binary;
         if (!std::filesystem::exists(exe))
             throw std::runtime_error("sim_process: " + exe.string() + " not built");
         port_ = sim_detail::free_ports(nodes);
