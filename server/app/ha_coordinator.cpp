@@ -20,9 +20,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Our replicas notice a loss within one TTL, before Consul (2 x TTL) frees the key, so a long lock-delay
-// adds no safety here, only takeover time; a short one still covers clock and scheduling slack.
-constexpr std::chrono::seconds ha_lock_delay{2};
+// A replica that cannot renew stops its jobs after one session TTL, before Consul (2 x session TTL after the
+// last renewal) frees the key; a lock-delay would add takeover time, not safety.
+constexpr std::chrono::seconds ha_lock_delay{0};
 constexpr std::chrono::seconds ha_retry_delay{2};
 
 // What the locks depend on: the ha block and the consul it names, as written.
@@ -109,7 +109,9 @@ void ha_coordinator::start(const std::string& job)
     consul::lock_params p;
     p.key = prefix + "/" + job;
     p.value = replica_id_;
-    p.ttl = std::chrono::duration_cast<std::chrono::seconds>(ha_->session_ttl);
+    // Half of ha.session_ttl: Consul frees a dead session's locks 2 x TTL after its last renewal, so a
+    // surviving replica takes over within ha.session_ttl.
+    p.ttl = std::chrono::duration_cast<std::chrono::seconds>(ha_->session_ttl) / 2;
     p.lock_delay = ha_lock_delay;
     p.retry_delay = ha_retry_delay;
     auto e = std::make_shared<entry>(ex_, client_, std::move(p));

@@ -128,8 +128,10 @@ void read_ha(object_reader& root, config& cfg)
         r->problem("consul", "no consul named \"" + ha.consul + "\" is defined under /consuls");
     ha.key = r->string("key", need::required).value_or("");
     ha.session_ttl = r->dur_or("session_ttl", ha.session_ttl);
-    if (ha.session_ttl < std::chrono::seconds(10) || ha.session_ttl > std::chrono::hours(24))
-        r->problem("session_ttl", "must be between 10s and 24h (Consul's session TTL range)");
+    // Consul sessions get half of it (Consul frees a dead session's locks 2 x its TTL after the last renewal),
+    // and Consul's smallest session TTL is 10s.
+    if (ha.session_ttl < std::chrono::seconds(20) || ha.session_ttl > std::chrono::hours(24))
+        r->problem("session_ttl", "must be between 20s and 24h (sessions are created with half of it; Consul's minimum is 10s)");
     ha.replica_id = r->string_or("replica_id", default_replica_id());
     if (ha.replica_id.empty())
         r->problem("replica_id", "must not be empty");

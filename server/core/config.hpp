@@ -89,7 +89,8 @@ struct ha_config
 {
     std::string consul;  // name of a configured consul
     std::string key;     // lock key prefix; each job locks <key>/<job name>
-    duration session_ttl{std::chrono::seconds(15)};
+    // The longest a dead replica's jobs stay unattended before another replica takes them over.
+    duration session_ttl{std::chrono::seconds(20)};
     std::string replica_id;  // this replica's name, stored in the locks it holds; default "<hostname>-<pid>"
 };
 

@@ -7,11 +7,12 @@ import time
 import vkproc
 from vkdaemon import Daemon, job_spec
 
-TTL = 10  # seconds, Consul's minimum session TTL
+TTL = 20  # seconds: ha.session_ttl, the smallest allowed (Consul sessions get half of it)
 JOBS = ["alpha", "beta", "gamma"]
-# Consul (and consul-sim) invalidate a session 2 x TTL after its last renewal; the HA lock-delay is 2 s and a
-# refused acquire is retried after 2 s. Takeover after a crash is bounded by their sum plus scheduling slack.
-TAKEOVER_LIMIT = 2 * TTL + 2 + 2 + 3
+# Consul (and consul-sim) invalidate a session 2 x its TTL (= ha.session_ttl) after the last renewal and HA
+# locks have no lock-delay, so a crashed holder's jobs are taken over within one session_ttl; 2 s of slack
+# covers the test's own polling and process scheduling.
+TAKEOVER_LIMIT = TTL + 2
 
 
 def start_consul():

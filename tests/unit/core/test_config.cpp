@@ -142,7 +142,8 @@ TEST(config, ha_must_reference_a_defined_consul)
     auto p = problems(doc(R"("ha": {"consul": "missing", "key": "vk/locks", "session_ttl": "2s"})"));
     std::vector<std::string> want = {
         "/ha/consul: no consul named \"missing\" is defined under /consuls",
-        "/ha/session_ttl: must be between 10s and 24h (Consul's session TTL range)",
+        "/ha/session_ttl: must be between 20s and 24h (sessions are created with half of it; Consul's minimum is "
+        "10s)",
     };
     EXPECT_EQ(p, want);
 }
