@@ -98,21 +98,32 @@ asio::awaitable<result<http::response>> client::send(call c)
     co_return co_await http_->send(req);
 }
 
+asio::awaitable<result<client::read_reply>> client::read(call c, const std::string& path)
+{
+    auto r = co_await send(std::move(c));
+    if (!r)
+        co_return r.error();
+    if (auto ok = check_status(*r, path, true); !ok)
+        co_return ok.error();
+    read_reply out{std::nullopt, index_of(*r)};
+    if (r->status != 404)
+        out.body = std::move(r->body);
+    co_return out;
+}
+
 asio::awaitable<result<query_result<std::optional<kv_entry>>>> client::get(std::string key, query_options q)
 {
     if (key.empty())
         co_return make_error(errc::invalid_argument, "empty Consul key");
     call c{"GET", kv_path(key), {}, {}, true, blocking_wait(q)};
     add_read_options(c.query, q);
-    auto r = co_await send(std::move(c));
+    auto r = co_await read(std::move(c), key);
     if (!r)
         co_return r.error();
-    if (auto ok = check_status(*r, key, true); !ok)
-        co_return ok.error();
-    query_result<std::optional<kv_entry>> out{std::nullopt, index_of(*r)};
-    if (r->status == 404)
+    query_result<std::optional<kv_entry>> out{std::nullopt, r->index};
+    if (!r->body)
         co_return out;
-    auto entries = decode_entries(r->body);
+    auto entries = decode_entries(*r->body);
     if (!entries)
         co_return entries.error();
     if (!entries->empty())
@@ -124,15 +135,13 @@ asio::awaitable<result<query_result<std::vector<kv_entry>>>> client::get_recurse
 {
     call c{"GET", kv_path(prefix), {{"recurse", ""}}, {}, true, blocking_wait(q)};
     add_read_options(c.query, q);
-    auto r = co_await send(std::move(c));
+    auto r = co_await read(std::move(c), prefix);
     if (!r)
         co_return r.error();
-    if (auto ok = check_status(*r, prefix, true); !ok)
-        co_return ok.error();
-    query_result<std::vector<kv_entry>> out{{}, index_of(*r)};
-    if (r->status == 404)
+    query_result<std::vector<kv_entry>> out{{}, r->index};
+    if (!r->body)
         co_return out;
-    auto entries = decode_entries(r->body);
+    auto entries = decode_entries(*r->body);
     if (!entries)
         co_return entries.error();
     out.value = std::move(*entries);
@@ -149,15 +158,13 @@ asio::awaitable<result<query_result<std::vector<std::string>>>> client::keys(
     if (!separator.empty())
         c.query.emplace_back("separator", separator);
     add_read_options(c.query, q);
-    auto r = co_await send(std::move(c));
+    auto r = co_await read(std::move(c), prefix);
     if (!r)
         co_return r.error();
-    if (auto ok = check_status(*r, prefix, true); !ok)
-        co_return ok.error();
-    query_result<std::vector<std::string>> out{{}, index_of(*r)};
-    if (r->status == 404)
+    query_result<std::vector<std::string>> out{{}, r->index};
+    if (!r->body)
         co_return out;
-    auto names = decode_keys(r->body);
+    auto names = decode_keys(*r->body);
     if (!names)
         co_return names.error();
     out.value = std::move(*names);

@@ -166,6 +166,13 @@ private:
     struct call;
     client(std::unique_ptr<http::client> http, std::string dc, std::chrono::milliseconds timeout, client_options o);
     boost::asio::awaitable<result<http::response>> send(call c);
+    // A KV read: the body (nullopt for Consul's 404 "no such key") and X-Consul-Index.
+    struct read_reply
+    {
+        std::optional<std::string> body;
+        std::uint64_t index = 0;
+    };
+    boost::asio::awaitable<result<read_reply>> read(call c, const std::string& path);
 
     std::unique_ptr<http::client> http_;
     std::string dc_;
