@@ -140,6 +140,19 @@ asio::awaitable<result<void>> kv2_delete_metadata(client& c, std::string_view mo
     co_return co_await run(c, req);
 }
 
+// POST <mount><verb>/<path> {"versions": [...]} for delete, undelete and destroy. Idempotent: applying the
+// same versions twice leaves the same state, so the HTTP client may retry it.
+static call versions_call(std::string_view mount, std::string_view verb, std::string_view path,
+                          const std::vector<std::uint64_t>& versions)
+{
+    call req;
+    req.method = "POST";
+    req.path = api_path(mount, verb, path);
+    req.idempotent = true;
+    req.body = to_json(versions_body(versions));
+    return req;
+}
+
 asio::awaitable<result<void>> kv2_delete(client& c, std::string_view mount, std::string_view path,
                                          const std::vector<std::uint64_t>& versions)
 {
@@ -150,32 +163,21 @@ asio::awaitable<result<void>> kv2_delete(client& c, std::string_view mount, std:
         req.path = api_path(mount, "data", path);
         co_return co_await run(c, req);
     }
-    req.method = "POST";
-    req.path = api_path(mount, "delete", path);
-    req.idempotent = true;
-    req.body = to_json(versions_body(versions));
+    req = versions_call(mount, "delete", path, versions);
     co_return co_await run(c, req);
 }
 
 asio::awaitable<result<void>> kv2_undelete(client& c, std::string_view mount, std::string_view path,
                                            const std::vector<std::uint64_t>& versions)
 {
-    call req;
-    req.method = "POST";
-    req.path = api_path(mount, "undelete", path);
-    req.idempotent = true;
-    req.body = to_json(versions_body(versions));
+    call req = versions_call(mount, "undelete", path, versions);
     co_return co_await run(c, req);
 }
 
 asio::awaitable<result<void>> kv2_destroy(client& c, std::string_view mount, std::string_view path,
                                           const std::vector<std::uint64_t>& versions)
 {
-    call req;
-    req.method = "POST";
-    req.path = api_path(mount, "destroy", path);
-    req.idempotent = true;
-    req.body = to_json(versions_body(versions));
+    call req = versions_call(mount, "destroy", path, versions);
     co_return co_await run(c, req);
 }
 
