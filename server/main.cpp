@@ -49,6 +49,8 @@ int check_config(const std::string& path)
 int print_routes()
 {
     vk::api::context ctx;
+    auto kinds = vk::app::known_kinds();
+    ctx.kinds = &kinds;
     auto r = vk::api::build_router(ctx, [] { return std::string(); });
     for (const auto& route : r->routes())
         std::cout << route.method << " " << route.pattern << "\n";

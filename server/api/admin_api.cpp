@@ -3,6 +3,7 @@
 
 #include "api/auth.hpp"
 #include "api/job_routes.hpp"
+#include "api/kind_routes.hpp"
 #include "api/system_routes.hpp"
 
 namespace vk::api {
@@ -14,6 +15,7 @@ std::unique_ptr<router> build_router(context& ctx, std::function<std::string()> 
         ctx.metrics);
     add_system_routes(*r, ctx);
     add_job_routes(*r, ctx);
+    add_kind_routes(*r, ctx);
     return r;
 }
 

@@ -4,9 +4,11 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace vk::runtime {
 class job_set;
+struct job_kind;
 }
 namespace vk::metrics {
 class registry;
@@ -17,6 +19,7 @@ namespace vk::api {
 struct context
 {
     runtime::job_set* jobs = nullptr;
+    const std::vector<runtime::job_kind>* kinds = nullptr;  // their actions become routes
     metrics::registry* metrics = nullptr;
     std::function<bool()> ready;       // true once started and until shutdown begins
     std::function<std::string(const std::string& job)> holder;  // replica id holding the job's HA lock ("" without HA)

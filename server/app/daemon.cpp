@@ -42,7 +42,9 @@ struct daemon::impl
     {
         services.executor = ex;
         services.config = cfg;
+        services.metrics = &metrics;
         api_ctx.jobs = &jobs;
+        api_ctx.kinds = &jobs.kinds();
         api_ctx.metrics = &metrics;
         api_ctx.ready = [this] { return ready; };
         api_ctx.holder = [this](const std::string& job) { return ha.holder(job); };

@@ -32,6 +32,12 @@ void daemon_observer::on_report(const runtime::job& j, const runtime::cycle_cont
                                 const vk::error& e)
 {
     metrics_.error_reported(j.name(), runtime::to_string(s));
+    if (s == runtime::severity::alert)
+    {
+        if (auto* n = notifier_())
+            n->notify({j.name(), ctx.id(), e.describe(), format_rfc3339(std::chrono::system_clock::now()), "alert"});
+        return;
+    }
     if (s != runtime::severity::fatal)
         return;
     log::error("fatal error: job stopped until resumed",

@@ -10,6 +10,7 @@ std::string_view to_string(severity s)
     switch (s)
     {
     case severity::warning: return "warning";
+    case severity::alert: return "alert";
     case severity::error: return "error";
     case severity::fatal: return "fatal";
     }
@@ -38,16 +39,17 @@ cycle_context::cycle_context(std::string job, std::string kind, std::uint64_t id
 
 void cycle_context::report(severity s, const vk::error& e)
 {
-    if (s == severity::warning)
+    bool warning_level = s == severity::warning || s == severity::alert;
+    if (warning_level)
         ++record_.warnings;
     else
         ++record_.errors;
     if (s == severity::fatal)
         fatal_ = true;
     // The first error (or the first fatal, which outranks earlier errors) summarises the cycle.
-    if (s != severity::warning && (record_.error.empty() || s == severity::fatal))
+    if (!warning_level && (record_.error.empty() || s == severity::fatal))
         record_.error = e.describe();
-    log(s == severity::warning ? log::level::warn : log::level::error,
+    log(warning_level ? log::level::warn : log::level::error,
         std::string(to_string(s)) + ": " + e.describe(),
         {{"severity", std::string(to_string(s))},
          {"code", std::string(vk::to_string(e.code))},

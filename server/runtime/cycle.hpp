@@ -19,11 +19,13 @@
 namespace vk::runtime {
 
 // warning: logged and counted, the cycle goes on and may still succeed.
+// alert: a warning that also needs a human now (webhook): the cycle goes on and may still succeed.
 // error: logged and counted, the cycle goes on but ends `failed`.
 // fatal: the cycle stops now and the job stops for good (state `failed`) until an operator resumes it.
 enum class severity
 {
     warning,
+    alert,
     error,
     fatal
 };
@@ -77,6 +79,7 @@ public:
     // Reports an expected failure with its context; logged with job and cycle.
     void report(severity s, const vk::error& e);
     void warning(const vk::error& e) { report(severity::warning, e); }
+    void alert(const vk::error& e) { report(severity::alert, e); }
     void error(const vk::error& e) { report(severity::error, e); }
     void fatal(const vk::error& e) { report(severity::fatal, e); }
     bool has_errors() const noexcept { return record_.errors > 0 || fatal_; }

@@ -53,6 +53,20 @@ job::~job() = default;
 
 asio::awaitable<void> job::run()
 {
+    // The body's background work ends with the loop (|| cancels it), so nothing outlives the job.
+    co_await (cycle_loop() || run_background());
+}
+
+asio::awaitable<void> job::run_background()
+{
+    std::function<void()> request = [this] { request_cycle(); };
+    co_await body_->background(request);
+    // A body whose background work ended early must not end the job: wait for the loop to finish.
+    co_await body_->job_body::background(request);
+}
+
+asio::awaitable<void> job::cycle_loop()
+{
     while (!stopping_)
     {
         bool paused = state_ == job_state::halted || state_ == job_state::failed || !active_;
@@ -178,6 +192,15 @@ control_result job::trigger()
     trigger_pending_ = true;
     wake();
     return {};
+}
+
+void job::request_cycle()
+{
+    if (stopping_ || state_ == job_state::halted || state_ == job_state::failed)
+        return;
+    trigger_pending_ = true;
+    if (state_ != job_state::running)
+        wake();
 }
 
 control_result job::halt()

@@ -61,6 +61,9 @@ public:
     boost::asio::awaitable<void> run();
 
     control_result trigger();
+    // A cycle as soon as possible: after the running one if any (no-op when halted, failed or stopping).
+    // For watches inside the daemon; operators use trigger().
+    void request_cycle();
     control_result halt();
     control_result resume();
     // Shutdown: the running cycle is cancelled (outcome `cancelled`) and run() returns.
@@ -79,6 +82,7 @@ public:
     const cycle_record* find_cycle(std::uint64_t id) const;
     std::optional<system_time> next_run() const;
     boost::json::object body_status() const { return body_->status(); }
+    job_body& body() noexcept { return *body_; }
 
 private:
     struct impl;
@@ -92,6 +96,8 @@ private:
     };
 
     void on_report(const cycle_context& ctx, severity s, const vk::error& e) override;
+    boost::asio::awaitable<void> cycle_loop();
+    boost::asio::awaitable<void> run_background();
     boost::asio::awaitable<void> run_one_cycle();
     boost::asio::awaitable<void> call_body(cycle_context& ctx);
     cycle_outcome settle(const cycle_context& ctx, std::size_t winner);

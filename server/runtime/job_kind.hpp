@@ -10,10 +10,15 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "runtime/cycle.hpp"
+
+namespace vk::metrics {
+class registry;
+}
 
 namespace vk::runtime {
 
@@ -32,6 +37,30 @@ public:
 
     // Kind-specific state for GET /v1/jobs/{name} (never secret values).
     virtual boost::json::object status() const { return {}; }
+
+    // Work that lives as long as the job (token renewal, watches that start cycles early): runs beside the
+    // cycle loop from the job's start and is cancelled when the job stops. `request_cycle` asks for a cycle
+    // as soon as possible (after the running one, if any). The default waits for cancellation.
+    virtual boost::asio::awaitable<void> background(const std::function<void()>& request_cycle);
+};
+
+// The answer of a kind action: an HTTP status and a JSON body.
+struct action_reply
+{
+    unsigned status = 200;
+    boost::json::object body;
+};
+
+// {"error":{"code","message"}}, the admin API's error shape.
+action_reply action_error(unsigned status, std::string_view code, std::string_view message);
+
+// A kind-specific admin route: METHOD /v1/<kind>/{name}/<name>, run against the named job's body (a job of
+// another kind is 404). `request_cycle` is the job's: an action may ask for a cycle.
+struct kind_action
+{
+    std::string method;
+    std::string name;
+    std::function<boost::asio::awaitable<action_reply>(job_body&, const std::function<void()>& request_cycle)> run;
 };
 
 // Services a job body may use; filled in by the application (clients, metrics...).
@@ -40,6 +69,8 @@ struct job_services
     boost::asio::any_io_executor executor;
     // The config the job was created from; a job keeps this pointer, so it stays valid across reloads.
     std::shared_ptr<const vk::config> config;
+    // Kind metrics (may be null in tests).
+    vk::metrics::registry* metrics = nullptr;
 };
 
 struct job_kind
@@ -47,6 +78,7 @@ struct job_kind
     std::string name;
     vk::kind_parser parse;
     std::function<std::unique_ptr<job_body>(const vk::job_config&, job_services&)> create;
+    std::vector<kind_action> actions;
 };
 
 }  // namespace vk::runtime

@@ -108,7 +108,7 @@ asio::awaitable<void> notifier::deliver(const notification& n)
     for (const auto& [name, value] : cfg_->headers)
         req.headers.set(name, value.reveal());
     req.body = boost::json::serialize(
-        boost::json::object{{"job", n.job}, {"cycle", n.cycle}, {"error", n.error}, {"time", n.time}});
+        boost::json::object{{"job", n.job}, {"cycle", n.cycle}, {"severity", n.severity}, {"error", n.error}, {"time", n.time}});
     auto r = co_await client->send(std::move(req));
     if (r && r->status / 100 == 2)
     {

@@ -1,4 +1,4 @@
-// Tells a human about fatal errors: a webhook POST of {job, cycle, error, time}, retried with backoff.
+// Tells a human about fatal errors and alerts: a webhook POST of {job, cycle, severity, error, time}, retried with backoff.
 // Notifications queue up and are sent one by one by run(), which outlives no cycle: it belongs to the daemon.
 #ifndef VAULTKEEPER_SERVER_RUNTIME_NOTIFIER_HPP
 #define VAULTKEEPER_SERVER_RUNTIME_NOTIFIER_HPP
@@ -26,6 +26,7 @@ struct notification
     std::uint64_t cycle = 0;
     std::string error;
     std::string time;  // RFC 3339
+    std::string severity = "fatal";  // fatal | alert
 };
 
 class notifier

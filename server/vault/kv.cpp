@@ -107,6 +107,17 @@ asio::awaitable<result<kv_metadata>> kv2_read_metadata(client& c, std::string_vi
     co_return co_await fetch(c, req, &decode_kv2_metadata);
 }
 
+asio::awaitable<result<std::string>> kv2_read_metadata_json(client& c, std::string_view mount,
+                                                            std::string_view path)
+{
+    call req;
+    req.path = api_path(mount, "metadata", path);
+    auto r = co_await c.perform(req);
+    if (!r)
+        co_return r.error();
+    co_return std::move(r->body);
+}
+
 asio::awaitable<result<void>> kv2_write_metadata(client& c, std::string_view mount, std::string_view path,
                                                  const kv_metadata_update& m)
 {

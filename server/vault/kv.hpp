@@ -60,6 +60,10 @@ boost::asio::awaitable<result<std::vector<std::string>>> kv2_list(
 // GET <mount>/metadata/<path>.
 boost::asio::awaitable<result<kv_metadata>> kv2_read_metadata(client& c, std::string_view mount, std::string_view path);
 
+// GET <mount>/metadata/<path>: the reply body as Vault sent it, for callers that interpret it themselves
+// (the sync origin keeps Vault's updated_time text byte for byte).
+boost::asio::awaitable<result<std::string>> kv2_read_metadata_json(client& c, std::string_view mount,
+                                                                   std::string_view path);
 // POST <mount>/metadata/<path> with the fields set in `m`.
 boost::asio::awaitable<result<void>> kv2_write_metadata(
     client& c,

@@ -1,0 +1,82 @@
+// The sync info in Consul, as the shells read and write it: a cached reader that fetches only the buckets
+// whose hash changed and never returns a torn read, and the writer of a write plan.
+#ifndef VAULTKEEPER_SERVER_SYNC_CONSUL_STORE_HPP
+#define VAULTKEEPER_SERVER_SYNC_CONSUL_STORE_HPP
+
+#include "core/error.hpp"
+#include "sync/sync_info.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vk::consul {
+class client;
+}
+
+namespace vk::sync {
+
+// What one refresh found.
+struct info_state
+{
+    bool present = false;       // false: the index key does not exist (nobody wrote this info yet)
+    bool changed = false;       // the index differs from the previous refresh
+    std::uint64_t modify_index = 0;  // the index key's ModifyIndex (0 when absent)
+};
+
+// Follows one sync info (`<prefix>index` and its buckets) across cycles. The first refresh reads the whole
+// prefix in one request; later ones read the index and then only the buckets whose hash changed.
+// Every bucket read is checked against the index read; a mismatch (a writer raced us) re-reads the index and
+// those buckets, up to `max_rounds`, then fails with errc::conflict. Not for concurrent use.
+class info_reader
+{
+public:
+    explicit info_reader(std::string prefix) : prefix_(std::move(prefix)) {}
+
+    // Errors: the Consul client's, errc::bad_response naming the key for a value that does not decode,
+    // errc::not_found for a bucket the index names but Consul lacks, errc::conflict for a persistent tear.
+    boost::asio::awaitable<result<info_state>> refresh(consul::client& c, std::size_t workers);
+
+    // The info as of the last successful refresh (reindexed; its index() equals the index read).
+    // nullopt before that, or when the index key was absent.
+    const std::optional<sync_info>& info() const noexcept { return info_; }
+    std::optional<sync_info>& info() noexcept { return info_; }
+    const std::string& prefix() const noexcept { return prefix_; }
+
+    // Forgets the cache: the next refresh reads everything (after a write of ours failed half way).
+    void reset() { info_.reset(); }
+
+    static constexpr int max_rounds = 5;
+
+private:
+    boost::asio::awaitable<result<info_state>> read_all(consul::client& c);
+    boost::asio::awaitable<result<void>> read_buckets(consul::client& c, std::vector<std::size_t> which,
+                                                      std::size_t workers);
+
+    std::string prefix_;
+    std::optional<sync_info> info_;
+};
+
+// The index hashes under `prefix` (`<prefix>index`), with the key's ModifyIndex; an absent key is an empty
+// list with modify index 0.
+struct published_index
+{
+    std::vector<std::string> hashes;
+    std::uint64_t modify_index = 0;
+};
+boost::asio::awaitable<result<published_index>> load_index(consul::client& c, const std::string& prefix);
+
+// Brings Consul from `previous_index` to `info` (plan_writes: changed buckets in transactions of <= 64 ops,
+// the index last). Returns the number of keys written (0 when nothing changed). A bucket too big for a
+// transaction body goes alone as a plain PUT. Nothing after a failed batch is sent, so the index is written
+// only when every bucket was.
+boost::asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::string& prefix,
+                                                      const std::vector<std::string>& previous_index,
+                                                      sync_info& info);
+
+}  // namespace vk::sync
+
+#endif

@@ -1,0 +1,155 @@
+// Each step reads at most one thing from each Vault and writes at most one thing to the destination.
+#include "sync/copy_secret.hpp"
+
+#include <boost/json/value.hpp>
+
+#include "runtime/pace.hpp"
+#include "sync/kv_path.hpp"
+#include "sync/kv_v1.hpp"
+#include "vault/kv.hpp"
+
+namespace vk::sync {
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+// The origin's data at the insight's version; nullopt when that version is no longer readable.
+asio::awaitable<result<std::optional<json::object>>> read_origin(const copy_context& c, const std::string& path,
+                                                                 const insight& in)
+{
+    auto loc = locate(path, c.origin_mounts);
+    if (!loc)
+        co_return loc.error();
+    if (c.pace)
+        co_await runtime::pace(*c.pace);
+    const auto& m = c.origin_mounts[loc->mount];
+    if (!m.v2)
+    {
+        auto data = co_await vault::kv1_read(c.origin, m.path, loc->rel);
+        if (!data && data.error().is(errc::not_found))
+            co_return std::nullopt;
+        if (!data)
+            co_return data.error();
+        co_return std::move(*data);
+    }
+    auto s = co_await vault::kv2_read(c.origin, m.path, loc->rel, static_cast<std::uint64_t>(in.version));
+    if (!s && s.error().is(errc::not_found))
+        co_return std::nullopt;
+    if (!s)
+        co_return s.error();
+    if (s->deleted)
+        co_return std::nullopt;
+    co_return std::move(s->data);
+}
+
+struct target
+{
+    const kv_mount* mount = nullptr;
+    std::string rel;
+};
+
+result<target> destination_of(const copy_context& c, const std::string& origin_path)
+{
+    auto to = c.pack.apply(origin_path);
+    auto loc = locate(to.path, c.destination_mounts);
+    if (!loc)
+    {
+        auto e = loc.error();
+        e.message += to.by.empty() ? " (destination path, untransformed)" : " (destination path, by transform " + to.by + ")";
+        return e;
+    }
+    return target{&c.destination_mounts[loc->mount], std::move(loc->rel)};
+}
+
+asio::awaitable<result<void>> write_destination(const copy_context& c, const target& t, const json::object& data)
+{
+    if (!t.mount->v2)
+        co_return co_await vault::kv1_write(c.destination, t.mount->path, t.rel, data);
+    auto w = co_await vault::kv2_write(c.destination, t.mount->path, t.rel, data);
+    if (!w)
+        co_return w.error();
+    co_return result<void>{};
+}
+
+// The destination's current data; nullopt when missing or its latest version is deleted.
+asio::awaitable<result<std::optional<json::object>>> read_destination(const copy_context& c, const target& t)
+{
+    if (!t.mount->v2)
+    {
+        auto data = co_await vault::kv1_read(c.destination, t.mount->path, t.rel);
+        if (!data && data.error().is(errc::not_found))
+            co_return std::nullopt;
+        if (!data)
+            co_return data.error();
+        co_return std::move(*data);
+    }
+    auto s = co_await vault::kv2_read(c.destination, t.mount->path, t.rel);
+    if (!s && s.error().is(errc::not_found))
+        co_return std::nullopt;
+    if (!s)
+        co_return s.error();
+    if (s->deleted)
+        co_return std::nullopt;
+    co_return std::move(s->data);
+}
+
+insight recorded(const insight& in, const json::object& data)
+{
+    return in.type == type_kv_v1 ? kv_v1_insight(json::value(data)) : in;
+}
+
+}  // namespace
+
+asio::awaitable<result<copy_outcome>> copy_secret(const copy_context& c, const std::string& origin_path,
+                                                  const insight& in)
+{
+    auto t = destination_of(c, origin_path);
+    if (!t)
+        co_return t.error();
+    auto data = co_await read_origin(c, origin_path, in);
+    if (!data)
+        co_return data.error();
+    if (!*data)
+        co_return copy_outcome{};
+    if (auto w = co_await write_destination(c, *t, **data); !w)
+        co_return w.error();
+    co_return copy_outcome{recorded(in, **data)};
+}
+
+asio::awaitable<result<void>> delete_secret(const copy_context& c, const std::string& origin_path)
+{
+    auto t = destination_of(c, origin_path);
+    if (!t)
+        co_return t.error();
+    result<void> r;
+    const std::vector<std::uint64_t> latest;  // named: see DEVELOPERS.md on g++ 12 and coroutine arguments
+    if (t->mount->v2)
+        r = co_await vault::kv2_delete(c.destination, t->mount->path, t->rel, latest);
+    else
+        r = co_await vault::kv1_delete(c.destination, t->mount->path, t->rel);
+    if (!r && r.error().is(errc::not_found))
+        co_return result<void>{};
+    co_return r;
+}
+
+asio::awaitable<result<bool>> repair_secret(const copy_context& c, const std::string& origin_path,
+                                            const insight& in)
+{
+    auto t = destination_of(c, origin_path);
+    if (!t)
+        co_return t.error();
+    auto have = co_await read_destination(c, *t);
+    if (!have)
+        co_return have.error();
+    auto want = co_await read_origin(c, origin_path, in);
+    if (!want)
+        co_return want.error();
+    if (!*want || (*have && **have == **want))
+        co_return false;
+    if (auto w = co_await write_destination(c, *t, **want); !w)
+        co_return w.error();
+    co_return true;
+}
+
+}  // namespace vk::sync

@@ -1,0 +1,45 @@
+#include "sync/cycle_plan.hpp"
+
+namespace vk::sync {
+
+cycle_plan plan_cycle(const diff_result& diff, std::size_t synced, const plan_options& opts)
+{
+    cycle_plan p;
+    p.run.reserve(diff.size());
+    p.run.insert(p.run.end(), diff.add.begin(), diff.add.end());
+    p.run.insert(p.run.end(), diff.update.begin(), diff.update.end());
+    const std::size_t deletes = diff.remove.size();
+    if (deletes == 0)
+        return p;
+    if (opts.ignore_deletes)
+    {
+        p.ignored_deletes = deletes;
+        return p;
+    }
+    auto guard = guard_deletes(deletes, synced, opts.max_delete_percent);
+    p.delete_percent = guard.percent;
+    if (guard.hold && (opts.approved_deletes == 0 || deletes > opts.approved_deletes))
+    {
+        p.held_deletes = deletes;
+        return p;
+    }
+    p.approval_used = guard.hold;
+    p.run.insert(p.run.end(), diff.remove.begin(), diff.remove.end());
+    return p;
+}
+
+result<void> align_destination(std::optional<sync_info>& stored, std::size_t origin_buckets)
+{
+    if (stored && stored->bucket_count() == origin_buckets)
+    {
+        stored->reindex();
+        return {};
+    }
+    auto aligned = stored ? rebucket(*stored, origin_buckets) : sync_info::create(origin_buckets);
+    if (!aligned)
+        return aligned.error();
+    stored = std::move(*aligned);
+    return {};
+}
+
+}  // namespace vk::sync

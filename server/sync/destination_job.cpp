@@ -1,0 +1,419 @@
+// Destination cycle: refresh both sync infos (only changed buckets are read), diff, run the allowed tasks
+// with bounded concurrency, record what reached the destination Vault, save the changed buckets.
+#include "sync/destination_job.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <map>
+
+#include "core/deadline.hpp"
+#include "core/log.hpp"
+#include "runtime/workers.hpp"
+#include "sync/capacity.hpp"
+#include "sync/consul_layout.hpp"
+#include "sync/consul_store.hpp"
+#include "sync/copy_secret.hpp"
+#include "sync/cycle_plan.hpp"
+#include "sync/startup_checks.hpp"
+
+namespace vk::sync {
+namespace asio = boost::asio;
+namespace json = boost::json;
+using namespace asio::experimental::awaitable_operators;
+using system_clock = std::chrono::system_clock;
+
+namespace {
+
+constexpr std::size_t reported_failures = 10;  // per cycle; the rest are summarised
+constexpr std::chrono::seconds watch_wait{300};
+constexpr std::chrono::seconds watch_retry{5};
+
+asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d)
+{
+    asio::steady_timer t(co_await asio::this_coro::executor, d);
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+json::array paths_json(const std::vector<task>& tasks, const transform_pack& pack)
+{
+    json::array out;
+    for (const auto& t : tasks)
+        out.push_back(json::object{{"path", t.path}, {"to", pack.apply(t.path).path}});
+    return out;
+}
+
+// Both infos read afresh and aligned, for the plan; nothing cached, nothing written.
+struct fresh_infos
+{
+    sync_info origin;
+    std::optional<sync_info> destination;
+};
+
+asio::awaitable<result<fresh_infos>> read_fresh(sync_core& core)
+{
+    const auto& s = *core.settings;
+    info_reader o(s.origin_prefix());
+    info_reader d(s.destination_prefix());
+    auto ro = co_await o.refresh(*core.origin.consul, s.workers);
+    if (!ro)
+        co_return ro.error();
+    if (!ro->present)
+        co_return make_error(errc::not_found, "the origin has not published a sync info yet", {},
+                             index_key(s.origin_prefix()));
+    auto rd = co_await d.refresh(*core.destination.consul, s.workers);
+    if (!rd)
+        co_return rd.error();
+    fresh_infos out{std::move(*o.info()), std::move(d.info())};
+    if (auto a = align_destination(out.destination, out.origin.bucket_count()); !a)
+        co_return a.error();
+    co_return out;
+}
+
+class destination_body final : public sync_base
+{
+public:
+    destination_body(const vk::job_config& jc, runtime::job_services& services)
+        : sync_base(jc, services),
+          origin_reader_(core_->settings->origin_prefix()),
+          dest_reader_(core_->settings->destination_prefix())
+    {
+    }
+
+    asio::awaitable<result<void>> start(runtime::cycle_context&) override
+    {
+        auto& core = *core_;
+        const auto& s = *core.settings;
+        if (auto r = co_await start_side(core.origin, s.origin.mounts); !r)
+            co_return r.error();
+        std::vector<std::string> data_paths;
+        for (const auto& m : core.origin.mounts)
+            data_paths.push_back(m.v2 ? m.path + "data/" : m.path);
+        const std::vector<std::string> read{"read"};
+        if (auto r = co_await check_capabilities(*core.origin.vault, data_paths, read); !r)
+            co_return r.error();
+        const std::vector<std::string> every_kv_mount;
+        if (auto r = co_await start_side(core.destination, every_kv_mount); !r)
+            co_return r.error();
+        if (auto r = co_await probe_consul(*core.destination.consul, s.destination.sync_path + "probe-" + core.job); !r)
+            co_return r.error();
+        co_return result<void>{};
+    }
+
+    asio::awaitable<void> background(const std::function<void()>& request_cycle) override
+    {
+        if (core_->setup_error || !core_->settings->watch)
+            co_return co_await sync_base::background(request_cycle);
+        co_await (sync_base::background(request_cycle) && watch(request_cycle));
+    }
+
+    asio::awaitable<void> run_cycle(runtime::cycle_context& ctx) override
+    {
+        auto core = core_;
+        const auto& s = *core->settings;
+        auto ro = co_await origin_reader_.refresh(*core->origin.consul, s.workers);
+        if (!ro)
+            co_return ctx.error(ro.error());
+        if (!ro->present)
+            co_return ctx.error(make_error(errc::not_found,
+                                           "the origin has not published a sync info yet (start the origin job first)",
+                                           "", index_key(s.origin_prefix())));
+        auto rd = co_await dest_reader_.refresh(*core->destination.consul, s.workers);
+        if (!rd)
+            co_return ctx.error(rd.error());
+        auto& origin = *origin_reader_.info();
+        auto& stored = dest_reader_.info();
+        std::vector<std::string> previous = stored ? stored->index() : std::vector<std::string>{};
+        if (auto a = align_destination(stored, origin.bucket_count()); !a)
+            co_return ctx.error(a.error());
+        auto& dest = *stored;
+        auto diff = compare(origin, dest);
+        if (!diff)
+            co_return ctx.error(diff.error());
+        for (const auto& w : diff->warnings)
+            ctx.warning(make_error(errc::bad_response, w));
+        if (!diff->empty() && !unapplied_since_)
+            unapplied_since_ = origin_changed_at_.value_or(system_clock::now());
+
+        plan_options po{s.ignore_deletes, s.max_delete_percent, approved_deletes_};
+        auto plan = plan_cycle(*diff, dest.size(), po);
+        note_guard(ctx, plan, dest.size());
+        counts_ = {};
+        failures_.clear();
+        co_await run_tasks(ctx, plan.run, dest);
+        if (s.repair)
+            co_await repair(ctx, dest);
+        report_failures(ctx);
+
+        dest.reindex();
+        if (auto cap = check_capacity(dest); !cap)
+            co_return ctx.error(cap.error());
+        auto written = co_await save_info(*core->destination.consul, s.destination_prefix(), previous, dest);
+        if (!written)
+        {
+            dest_reader_.reset();  // Consul holds an unknown mix now: read it all next cycle
+            co_return ctx.error(written.error());
+        }
+        finish_cycle(ctx, plan, *written, dest);
+    }
+
+    json::object status() const override
+    {
+        json::array failed;
+        for (const auto& [path, e] : failures_)
+            if (failed.size() < 20)
+                failed.push_back(json::object{{"path", path}, {"error", e.describe()}});
+        return {
+            {"role", "destination"},
+            {"last_cycle", last_},
+            {"lag_seconds", lag_seconds()},
+            {"held_deletes", held_deletes_},
+            {"approved_deletes", approved_deletes_},
+            {"failed_paths", failures_.size()},
+            {"failures", std::move(failed)},
+        };
+    }
+
+    runtime::action_reply approve(const std::function<void()>& request_cycle)
+    {
+        if (held_deletes_ == 0)
+            return runtime::action_error(409, "conflict", "no deletes are held by the deletion guard");
+        approved_deletes_ = held_deletes_;
+        request_cycle();
+        return {202, {{"job", core_->job}, {"approved_deletes", approved_deletes_}}};
+    }
+
+private:
+    // A blocking query on the origin index: a change starts a cycle within seconds instead of a tick.
+    asio::awaitable<void> watch(const std::function<void()>& request_cycle)
+    {
+        auto core = core_;
+        const std::string key = index_key(core->settings->origin_prefix());
+        std::uint64_t index = 0;
+        std::uint64_t seen_modify = 0;
+        for (;;)
+        {
+            consul::query_options q;
+            q.index = index;
+            q.wait = watch_wait;
+            auto r = co_await core->origin.consul->get(key, q);
+            auto cs = co_await asio::this_coro::cancellation_state;
+            if (cs.cancelled() != asio::cancellation_type::none)
+                co_return;
+            if (!r)
+            {
+                log::debug("origin index watch failed; retrying", {{"job", core->job}, {"error", r.error().describe()}});
+                co_await sleep_for(watch_retry);
+                index = 0;
+                continue;
+            }
+            std::uint64_t modify = r->value ? r->value->modify_index : 0;
+            if (index != 0 && modify != seen_modify)
+            {
+                origin_changed_at_ = system_clock::now();
+                request_cycle();
+            }
+            seen_modify = modify;
+            // Consul: an index that goes backwards (a snapshot restore) means start over.
+            index = r->index < index ? 0 : r->index;
+        }
+    }
+
+    copy_context copier() const
+    {
+        auto& core = *core_;
+        return copy_context{*core.origin.vault, *core.destination.vault, core.origin.mounts, core.destination.mounts,
+                            core.settings->pack, core.pace.unlimited() ? nullptr : &core.pace};
+    }
+
+    asio::awaitable<void> run_tasks(runtime::cycle_context& ctx, const std::vector<task>& tasks, sync_info& dest)
+    {
+        const copy_context cc = copier();
+        std::function<asio::awaitable<void>(std::size_t)> one = [&](std::size_t i) -> asio::awaitable<void> {
+            const task& t = tasks[i];
+            if (t.op == task_op::remove)
+            {
+                auto r = co_await delete_secret(cc, t.path);
+                if (!r)
+                    co_return fail(t.path, r.error());
+                dest.remove(t.path);
+                co_return bump("delete");
+            }
+            auto r = co_await copy_secret(cc, t.path, t.in);
+            if (!r)
+                co_return fail(t.path, r.error());
+            if (!*r)
+            {
+                ++counts_["gone_at_origin"];
+                co_return;
+            }
+            dest.put(t.path, std::move(**r));
+            bump(t.op == task_op::add ? "add" : "update");
+        };
+        co_await runtime::for_each_bounded(tasks.size(), core_->settings->workers, one);
+        (void)ctx;
+    }
+
+    asio::awaitable<void> repair(runtime::cycle_context&, const sync_info& dest)
+    {
+        std::vector<std::pair<std::string, insight>> entries;
+        entries.reserve(dest.size());
+        for (std::size_t b = 0; b < dest.bucket_count(); ++b)
+            for (const auto& [path, in] : dest.bucket_at(b))
+                entries.emplace_back(path, in);
+        const copy_context cc = copier();
+        std::function<asio::awaitable<void>(std::size_t)> one = [&](std::size_t i) -> asio::awaitable<void> {
+            auto r = co_await repair_secret(cc, entries[i].first, entries[i].second);
+            if (!r)
+                co_return fail(entries[i].first, r.error());
+            if (*r)
+                bump("repair");
+        };
+        co_await runtime::for_each_bounded(entries.size(), core_->settings->workers, one);
+    }
+
+    void bump(const std::string& op)
+    {
+        ++counts_[op];
+        core_->count(op, 1);
+    }
+
+    void fail(const std::string& path, error e)
+    {
+        if (e.path.empty())
+            e.path = path;
+        failures_.emplace(path, std::move(e));
+    }
+
+    void report_failures(runtime::cycle_context& ctx)
+    {
+        std::size_t n = 0;
+        for (const auto& [path, e] : failures_)
+            if (n++ < reported_failures)
+                ctx.error(e);
+        if (failures_.size() > reported_failures)
+            ctx.error(make_error(errc::server_error, std::to_string(failures_.size() - reported_failures) +
+                                                         " more paths failed; they are retried next cycle"));
+        core_->count("fail", static_cast<double>(failures_.size()));
+    }
+
+    void note_guard(runtime::cycle_context& ctx, const cycle_plan& plan, std::size_t synced)
+    {
+        if (plan.approval_used)
+            approved_deletes_ = 0;
+        held_deletes_ = plan.held_deletes;
+        if (plan.ignored_deletes)
+            ctx.count("deletes_ignored", static_cast<std::int64_t>(plan.ignored_deletes));
+        if (!plan.held_deletes)
+            return;
+        ctx.count("deletes_held", static_cast<std::int64_t>(plan.held_deletes));
+        ctx.alert(make_error(errc::conflict,
+                             "deletion guard: " + std::to_string(plan.held_deletes) + " deletes (" +
+                                 std::to_string(static_cast<int>(plan.delete_percent + 0.5)) + "% of " +
+                                 std::to_string(synced) + " synced secrets) are held; approve them with POST /v1/sync/" +
+                                 core_->job + "/approve-deletes"));
+    }
+
+    void finish_cycle(runtime::cycle_context& ctx, const cycle_plan& plan, std::size_t written, const sync_info& dest)
+    {
+        for (const auto& [op, n] : counts_)
+            ctx.count(op, n);
+        ctx.count("keys_written", static_cast<std::int64_t>(written));
+        core_->count("bucket_write", static_cast<double>(written));
+        bool in_sync = failures_.empty() && plan.held_deletes == 0 && plan.ignored_deletes == 0;
+        if (in_sync)
+            unapplied_since_.reset();
+        auto& core = *core_;
+        core.gauge("vaultkeeper_sync_secrets", "Secrets in the sync info (origin: published; destination: synced)",
+                   static_cast<double>(dest.size()));
+        core.gauge("vaultkeeper_sync_lag_seconds", "Time since an origin change this destination has not applied",
+                   lag_seconds());
+        core.gauge("vaultkeeper_sync_failed_paths", "Paths that failed in the last destination cycle",
+                   static_cast<double>(failures_.size()));
+        core.gauge("vaultkeeper_sync_bucket_fill_ratio", "Largest sync bucket as a fraction of Consul's 512 KiB value limit",
+                   fill_ratio(dest));
+        core.gauge("vaultkeeper_sync_deletes_held", "Deletes held by the deletion guard, waiting for approval",
+                   static_cast<double>(held_deletes_));
+        json::object last;
+        for (const auto& [op, n] : counts_)
+            last[op] = n;
+        last["secrets"] = dest.size();
+        last["planned"] = plan.run.size();
+        last["held_deletes"] = plan.held_deletes;
+        last["ignored_deletes"] = plan.ignored_deletes;
+        last["failed"] = failures_.size();
+        last["keys_written"] = written;
+        last["buckets"] = dest.bucket_count();
+        last["fill_ratio"] = fill_ratio(dest);
+        last_ = std::move(last);
+    }
+
+    double lag_seconds() const
+    {
+        if (!unapplied_since_)
+            return 0.0;
+        return std::chrono::duration<double>(system_clock::now() - *unapplied_since_).count();
+    }
+
+    info_reader origin_reader_;
+    info_reader dest_reader_;
+    std::map<std::string, std::int64_t> counts_;
+    std::map<std::string, error> failures_;  // this cycle's, by origin path
+    std::size_t held_deletes_ = 0;
+    std::size_t approved_deletes_ = 0;
+    std::optional<system_clock::time_point> origin_changed_at_;
+    std::optional<system_clock::time_point> unapplied_since_;
+    json::object last_;
+};
+
+}  // namespace
+
+std::unique_ptr<runtime::job_body> make_destination_body(const vk::job_config& jc, runtime::job_services& services)
+{
+    return std::make_unique<destination_body>(jc, services);
+}
+
+asio::awaitable<runtime::action_reply> plan_action(std::shared_ptr<sync_core> core)
+{
+    if (core->settings->role != role::destination)
+        co_return runtime::action_error(409, "conflict", "an origin job publishes every secret each cycle; plan is for destination jobs");
+    if (core->setup_error)
+        co_return runtime::action_error(503, "unavailable", core->setup_error->describe());
+    auto infos = co_await with_deadline(read_fresh(*core), std::chrono::seconds(30), "reading the sync infos took over 30 s");
+    if (!infos)
+        co_return runtime::action_error(502, std::string(to_string(infos.error().code)), infos.error().describe());
+    auto& dest = *infos->destination;
+    auto diff = compare(infos->origin, dest);
+    if (!diff)
+        co_return runtime::action_error(502, "bad_response", diff.error().describe());
+    const auto& s = *core->settings;
+    plan_options po{s.ignore_deletes, s.max_delete_percent, 0};
+    auto plan = plan_cycle(*diff, dest.size(), po);
+    json::object body{
+        {"job", core->job},
+        {"add", paths_json(diff->add, s.pack)},
+        {"update", paths_json(diff->update, s.pack)},
+        {"delete", paths_json(diff->remove, s.pack)},
+        {"synced", dest.size()},
+        {"ignore_deletes", s.ignore_deletes},
+        {"deletion_guard", {{"hold", plan.held_deletes > 0}, {"percent", plan.delete_percent},
+                            {"max_delete_percent", s.max_delete_percent}}},
+    };
+    co_return runtime::action_reply{200, std::move(body)};
+}
+
+runtime::action_reply approve_deletes(runtime::job_body& body, const std::function<void()>& request_cycle)
+{
+    auto* d = dynamic_cast<destination_body*>(&body);
+    if (!d)
+        return runtime::action_error(409, "conflict", "an origin job deletes nothing; approve-deletes is for destination jobs");
+    return d->approve(request_cycle);
+}
+
+}  // namespace vk::sync

@@ -1,0 +1,155 @@
+// One work list for folders and secrets, so the listing of a folder and the reads of secrets already found
+// share the same `workers` slots and the pipe to Vault never drains between levels.
+#include "sync/origin_walk.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include "runtime/pace.hpp"
+#include "runtime/workers.hpp"
+#include "sync/kv_v1.hpp"
+#include "sync/metadata.hpp"
+#include "vault/kv.hpp"
+
+namespace vk::sync {
+namespace asio = boost::asio;
+
+namespace {
+
+struct item
+{
+    std::size_t mount = 0;
+    std::string rel;  // path inside the mount; folders end with '/', the root is ""
+};
+
+bool is_folder(const std::string& rel)
+{
+    return rel.empty() || rel.back() == '/';
+}
+
+class walker
+{
+public:
+    walker(vault::client& c, const std::vector<kv_mount>& mounts, const walk_options& opts)
+        : c_(c), mounts_(mounts), opts_(opts)
+    {
+        for (std::size_t m = 0; m < mounts_.size(); ++m)
+            items_.push_back({m, ""});
+    }
+
+    asio::awaitable<result<walk_result>> run(std::size_t buckets)
+    {
+        if (!opts_.list_only)
+        {
+            auto info = sync_info::create(buckets);
+            if (!info)
+                co_return info.error();
+            out_.info = std::move(*info);
+        }
+        std::function<std::size_t()> size = [this] { return items_.size(); };
+        std::function<asio::awaitable<void>(std::size_t)> step = [this](std::size_t i) { return visit(i); };
+        co_await runtime::for_each_growing(opts_.workers, size, step);
+        if (failure_)
+            co_return *failure_;
+        co_return std::move(out_);
+    }
+
+private:
+    asio::awaitable<void> visit(std::size_t i)
+    {
+        if (failure_)
+            co_return;  // one failure spoils the cycle: stop sending
+        if (opts_.pace)
+            co_await runtime::pace(*opts_.pace);
+        ++out_.requests;
+        // Copied: items_ grows (and reallocates) while this request is in flight.
+        item it = items_[i];
+        if (is_folder(it.rel))
+            co_await list(it);
+        else if (mounts_[it.mount].v2)
+            co_await read_v2(it);
+        else
+            co_await read_v1(it);
+    }
+
+    asio::awaitable<void> list(const item& it)
+    {
+        const auto& m = mounts_[it.mount];
+        // No co_await inside ?: (GCC 12 miscompiles it).
+        result<std::vector<std::string>> keys = std::vector<std::string>{};
+        if (m.v2)
+            keys = co_await vault::kv2_list(c_, m.path, it.rel);
+        else
+            keys = co_await vault::kv1_list(c_, m.path, it.rel);
+        if (!keys)
+            co_return fail(keys.error());
+        ++out_.folders;
+        for (auto& k : *keys)
+        {
+            if (!is_folder(k))
+                ++out_.secrets;
+            if (!opts_.list_only || is_folder(k))
+                items_.push_back({it.mount, it.rel + k});
+        }
+    }
+
+    asio::awaitable<void> read_v2(const item& it)
+    {
+        const auto& m = mounts_[it.mount];
+        auto body = co_await vault::kv2_read_metadata_json(c_, m.path, it.rel);
+        if (!body && body.error().is(errc::not_found))
+        {
+            ++out_.skipped;  // deleted since it was listed
+            co_return;
+        }
+        if (!body)
+            co_return fail(body.error());
+        std::string data_path = m.path + "data/" + it.rel;
+        auto outcome = parse_metadata(data_path, *body);
+        if (!outcome)
+            co_return fail(c_.located(outcome.error(), data_path));
+        if (!outcome->in)
+        {
+            ++out_.skipped;
+            co_return;
+        }
+        out_.info->put(data_path, std::move(*outcome->in));
+    }
+
+    asio::awaitable<void> read_v1(const item& it)
+    {
+        const auto& m = mounts_[it.mount];
+        auto data = co_await vault::kv1_read(c_, m.path, it.rel);
+        if (!data && data.error().is(errc::not_found))
+        {
+            ++out_.skipped;
+            co_return;
+        }
+        if (!data)
+            co_return fail(data.error());
+        out_.info->put(m.path + it.rel, kv_v1_insight(boost::json::value(std::move(*data))));
+    }
+
+    void fail(error e)
+    {
+        if (!failure_)
+            failure_ = std::move(e);
+    }
+
+    vault::client& c_;
+    const std::vector<kv_mount>& mounts_;
+    const walk_options& opts_;
+    std::vector<item> items_;
+    walk_result out_;
+    std::optional<error> failure_;
+};
+
+}  // namespace
+
+asio::awaitable<result<walk_result>> walk_origin(vault::client& c, const std::vector<kv_mount>& mounts,
+                                                 std::size_t buckets, const walk_options& opts)
+{
+    walker w(c, mounts, opts);
+    co_return co_await w.run(buckets);
+}
+
+}  // namespace vk::sync

@@ -1,0 +1,93 @@
+// Client construction, renewal and start-up checks shared by both sync roles.
+#include "sync/sync_base.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include "metrics/registry.hpp"
+#include "sync/startup_checks.hpp"
+
+namespace vk::sync {
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+// Bursts of up to a tenth of a second's worth of requests; at least one.
+double burst_of(double rate)
+{
+    return std::max(1.0, rate / 10.0);
+}
+
+void build_side(sync_core& core, asio::any_io_executor ex, const side_config& cfg, side_clients& out)
+{
+    auto v = vault::client::create(ex, core.config->vaults.at(cfg.vault));
+    auto c = consul::client::create(ex, core.config->consuls.at(cfg.consul));
+    if (!v)
+        core.setup_error = v.error();
+    else
+        out.vault = std::move(*v);
+    if (!c)
+        core.setup_error = c.error();
+    else
+        out.consul = std::move(*c);
+}
+
+}  // namespace
+
+sync_core::sync_core(const vk::job_config& jc, runtime::job_services& services)
+    : job(jc.name),
+      timeout(jc.timeout),
+      settings(std::static_pointer_cast<const sync_settings>(jc.settings)),
+      config(services.config),
+      metrics(services.metrics),
+      pace(settings->max_requests_per_second, burst_of(settings->max_requests_per_second))
+{
+    build_side(*this, services.executor, settings->origin, origin);
+    if (settings->role == role::destination)
+        build_side(*this, services.executor, settings->destination, destination);
+}
+
+void sync_core::count(const std::string& op, double n) const
+{
+    if (metrics && n > 0)
+        metrics->counter_add("vaultkeeper_sync_operations_total", "Secrets added, updated, deleted or repaired by sync jobs, and sync info keys written",
+                             {{"job", job}, {"op", op}}, n);
+}
+
+void sync_core::gauge(const std::string& name, const std::string& help, double value) const
+{
+    if (metrics)
+        metrics->gauge_set(name, help, {{"job", job}}, value);
+}
+
+sync_base::sync_base(const vk::job_config& jc, runtime::job_services& services)
+    : core_(std::make_shared<sync_core>(jc, services))
+{
+}
+
+asio::awaitable<void> sync_base::background(const std::function<void()>& request_cycle)
+{
+    auto core = core_;
+    if (core->setup_error)
+        co_return co_await job_body::background(request_cycle);
+    if (core->destination.vault)
+        co_await (core->origin.vault->run_renewal() && core->destination.vault->run_renewal());
+    else
+        co_await core->origin.vault->run_renewal();
+}
+
+asio::awaitable<result<void>> sync_base::start_side(side_clients& side, const std::vector<std::string>& mounts)
+{
+    if (core_->setup_error)
+        co_return *core_->setup_error;
+    auto token = co_await side.vault->start();
+    if (!token)
+        co_return token.error();
+    auto found = co_await check_mounts(*side.vault, mounts);
+    if (!found)
+        co_return found.error();
+    side.mounts = std::move(*found);
+    co_return result<void>{};
+}
+
+}  // namespace vk::sync

@@ -1,0 +1,66 @@
+// What both sync roles share: the clients of the configured Vaults and Consuls (built once, kept across
+// cycles), their token renewal, the origin pacing, kind metrics and the status both roles report.
+#ifndef VAULTKEEPER_SERVER_SYNC_SYNC_BASE_HPP
+#define VAULTKEEPER_SERVER_SYNC_SYNC_BASE_HPP
+
+#include "consul/client.hpp"
+#include "core/token_bucket.hpp"
+#include "runtime/job_kind.hpp"
+#include "sync/origin_walk.hpp"
+#include "sync/settings.hpp"
+#include "vault/client.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace vk::sync {
+
+// The clients of one side.
+struct side_clients
+{
+    std::unique_ptr<vault::client> vault;
+    std::unique_ptr<consul::client> consul;
+    std::vector<kv_mount> mounts;  // as found by the start-up checks
+};
+
+// Lives in a shared_ptr so an admin action still running when a reload drops the job keeps it alive.
+struct sync_core
+{
+    std::string job;
+    std::chrono::nanoseconds timeout{};  // the job's per-cycle deadline
+    std::shared_ptr<const sync_settings> settings;
+    std::shared_ptr<const vk::config> config;
+    metrics::registry* metrics = nullptr;
+    side_clients origin;
+    side_clients destination;  // destination role only
+    std::optional<error> setup_error;  // a client could not be built: the start-up check reports it
+    token_bucket pace;
+
+    sync_core(const vk::job_config& jc, runtime::job_services& services);
+
+    void count(const std::string& op, double n) const;
+    void gauge(const std::string& name, const std::string& help, double value) const;
+};
+
+class sync_base : public runtime::job_body
+{
+public:
+    sync_base(const vk::job_config& jc, runtime::job_services& services);
+
+    // Token renewal of every Vault client for the job's lifetime.
+    boost::asio::awaitable<void> background(const std::function<void()>& request_cycle) override;
+
+    std::shared_ptr<sync_core> core() const { return core_; }
+
+protected:
+    // Logs one side's Vault client in and finds its KV mounts (`mounts`, or every KV mount when empty).
+    boost::asio::awaitable<result<void>> start_side(side_clients& side, const std::vector<std::string>& mounts);
+
+    std::shared_ptr<sync_core> core_;
+};
+
+}  // namespace vk::sync
+
+#endif

@@ -1,0 +1,107 @@
+// The sync kind's config keys: defaults, normalisation and every mistake reported at its JSON pointer.
+#include "sync/settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace {
+
+const vk::kind_parsers kinds = {{"sync", vk::sync::parse_settings}};
+
+std::string doc(const std::string& jobs)
+{
+    return R"({"admin": {"token": "0123456789abcdef"},
+               "vaults": {"o": {"address": "http://127.0.0.1:1", "token": "t"},
+                          "d": {"address": "http://127.0.0.1:2", "token": "t"}},
+               "consuls": {"oc": {"address": "http://127.0.0.1:3"}, "dc": {"address": "http://127.0.0.1:4"}},
+               "jobs": [)" + jobs + "]}";
+}
+
+std::vector<std::string> problems(const std::string& jobs)
+{
+    auto r = vk::parse_config(doc(jobs), "cfg.json", kinds);
+    std::vector<std::string> out;
+    if (!r)
+        for (const auto& p : r.error().problems)
+            out.push_back(p.pointer + ": " + p.message);
+    return out;
+}
+
+bool has(const std::vector<std::string>& ps, const std::string& needle)
+{
+    return std::any_of(ps.begin(), ps.end(), [&](const std::string& p) { return p.find(needle) != std::string::npos; });
+}
+
+const vk::sync::sync_settings& settings_of(const vk::config& c, std::size_t i = 0)
+{
+    return static_cast<const vk::sync::sync_settings&>(*c.jobs.at(i).settings);
+}
+
+}  // namespace
+
+TEST(sync_settings, origin_defaults_and_normalised_paths)
+{
+    auto r = vk::parse_config(
+        doc(R"({"name": "o", "kind": "sync", "role": "origin",
+                "origin": {"vault": "o", "consul": "oc", "mounts": ["secret", "team/kv/"], "sync_path": "vs"}})"),
+        "cfg.json", kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& s = settings_of(*r);
+    EXPECT_EQ(s.role, vk::sync::role::origin);
+    EXPECT_EQ(s.origin.mounts, (std::vector<std::string>{"secret/", "team/kv/"}));
+    EXPECT_EQ(s.origin_prefix(), "vs/origin/");
+    EXPECT_EQ(s.buckets, 1u);
+    EXPECT_EQ(s.workers, 16u);
+    EXPECT_EQ(s.max_requests_per_second, 0.0);
+}
+
+TEST(sync_settings, destination_with_transforms)
+{
+    auto r = vk::parse_config(
+        doc(R"J({"name": "d", "kind": "sync", "role": "destination",
+                "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
+                "destination": {"vault": "d", "consul": "dc"},
+                "transforms": [{"name": "t", "from": "secret/data/(?P<app>.+)", "to": "apps/data/app"}],
+                "max_delete_percent": 5, "ignore_deletes": true, "repair": true, "watch": false})J"),
+        "cfg.json", kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& s = settings_of(*r);
+    EXPECT_EQ(s.destination_prefix(), "vsync/destination/");
+    EXPECT_EQ(s.pack.apply("secret/data/x/y").path, "apps/data/x/y");
+    EXPECT_EQ(s.max_delete_percent, 5.0);
+    EXPECT_TRUE(s.ignore_deletes);
+    EXPECT_TRUE(s.repair);
+    EXPECT_FALSE(s.watch);
+}
+
+TEST(sync_settings, every_mistake_at_its_pointer)
+{
+    auto ps = problems(R"J({"name": "x", "kind": "sync", "role": "destination",
+                           "origin": {"vault": "nope", "consul": "oc", "mounts": ["/abs"], "extra": 1},
+                           "destination": {"vault": "d", "consul": "missing"},
+                           "buckets": 3,
+                           "transforms": [{"name": "bad", "from": "(?P<a>x)(?P<a>y)", "to": "a"}],
+                           "max_delete_percent": 101})J");
+    EXPECT_TRUE(has(ps, "/jobs/0/origin/vault: no vault named \"nope\"")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/origin/mounts: mount \"/abs\"")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/origin/extra: unknown key")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/destination/consul: no consul named \"missing\"")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/buckets: a destination adopts")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/transforms/0/from:")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/max_delete_percent")) << ::testing::PrintToString(ps);
+}
+
+TEST(sync_settings, role_is_required_and_destination_keys_belong_to_destinations)
+{
+    auto ps = problems(R"({"name": "x", "kind": "sync",
+                           "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
+                           "ignore_deletes": true, "destination": {"vault": "d", "consul": "dc"}})");
+    EXPECT_TRUE(has(ps, "/jobs/0/role: required")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/ignore_deletes: only a destination job")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/destination: only a destination job")) << ::testing::PrintToString(ps);
+    auto missing = problems(R"({"name": "x", "kind": "sync", "role": "destination",
+                                "origin": {"vault": "o", "consul": "oc", "mounts": []}})");
+    EXPECT_TRUE(has(missing, "/jobs/0/destination")) << ::testing::PrintToString(missing);
+    EXPECT_TRUE(has(missing, "/jobs/0/origin/mounts: at least one mount")) << ::testing::PrintToString(missing);
+}
