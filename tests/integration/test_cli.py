@@ -55,7 +55,7 @@ def test_check_config_reports_every_problem(tmp_path):
         f"{path}: /jobs/0/interval: \"5 minutes\" is not a duration (use e.g. \"30s\", \"5m\", \"1h30m\")",
         f"{path}: /jobs/1/name: duplicate job name \"a\"",
         f"{path}: /jobs/1/colour: unknown key",
-        f"{path}: /jobs/2/kind: unknown job kind \"warp\" (known: test)",
+        f"{path}: /jobs/2/kind: unknown job kind \"warp\" (known: sync, test)",
     ]
 
 
