@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds, and runs vaultkeeper on the bundled local stack: vault-sim (dev mode, KV v2
-# at secret/) on 127.0.0.1:8200, consul-sim on 127.0.0.1:8500, vaultkeeper's admin API on 127.0.0.1:8290.
-# Ctrl-C stops all three. Set VK_DEMO_DETACH=1 to leave them running and print their PIDs instead.
+# Installs dependencies, builds, and runs vaultkeeper's sync on the bundled local stack: a primary region
+# (vault-sim 127.0.0.1:8200, consul-sim 127.0.0.1:8500) and a replica region (vault-sim :8210, consul-sim
+# :8510), a few demo secrets in the primary, and vaultkeeper (admin API 127.0.0.1:8290) publishing the primary's
+# insights and replicating them to the replica. Ctrl-C stops everything. Set VK_DEMO_DETACH=1 to leave them running and print their PIDs instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -19,23 +20,34 @@ wait_http() {  # url, name
   echo "$2 did not come up; see $run_dir" >&2; cleanup; exit 1
 }
 
-build/bin/vault-sim --listen 127.0.0.1:8200 --dev-root-token "$VK_VAULT_TOKEN" >"$run_dir/vault-sim.log" 2>&1 &
-pids+=($!)
-build/bin/consul-sim --listen 127.0.0.1:8500 >"$run_dir/consul-sim.log" 2>&1 &
-pids+=($!)
-wait_http http://127.0.0.1:8200/v1/sys/health vault-sim
-wait_http http://127.0.0.1:8500/v1/status/leader consul-sim
+for port in 8200 8210; do
+  build/bin/vault-sim --listen 127.0.0.1:$port --dev-root-token "$VK_VAULT_TOKEN" >"$run_dir/vault-sim-$port.log" 2>&1 &
+  pids+=($!)
+done
+for port in 8500 8510; do
+  build/bin/consul-sim --listen 127.0.0.1:$port >"$run_dir/consul-sim-$port.log" 2>&1 &
+  pids+=($!)
+done
+for port in 8200 8210; do wait_http http://127.0.0.1:$port/v1/sys/health "vault-sim :$port"; done
+for port in 8500 8510; do wait_http http://127.0.0.1:$port/v1/status/leader "consul-sim :$port"; done
+for app in billing checkout search; do
+  curl -sf -o /dev/null -H "X-Vault-Token: $VK_VAULT_TOKEN" -X POST "http://127.0.0.1:8200/v1/secret/data/apps/$app/db" \
+    -d "{\"data\":{\"user\":\"$app\",\"password\":\"demo-$RANDOM\"}}"
+done
 build/bin/vaultkeeper --config examples/local-stack.json >"$run_dir/vaultkeeper.log" 2>&1 &
 pids+=($!)
 wait_http http://127.0.0.1:8290/v1/health vaultkeeper
 
 cat <<TXT
-vault-sim   http://127.0.0.1:8200  (root token: \$VK_VAULT_TOKEN)
-consul-sim  http://127.0.0.1:8500
+primary  vault-sim http://127.0.0.1:8200, consul-sim http://127.0.0.1:8500  (root token: \$VK_VAULT_TOKEN)
+replica  vault-sim http://127.0.0.1:8210, consul-sim http://127.0.0.1:8510
 vaultkeeper http://127.0.0.1:8290  (admin token: \$VK_ADMIN_TOKEN); logs in $run_dir
+jobs: "publish" (sync origin: primary -> Consul) and "replicate" (sync destination: primary -> replica)
 
   curl -s -H "Authorization: Bearer \$VK_ADMIN_TOKEN" http://127.0.0.1:8290/v1/jobs
-  curl -s http://127.0.0.1:8290/metrics
+  curl -s -H "Authorization: Bearer \$VK_ADMIN_TOKEN" http://127.0.0.1:8290/v1/sync/replicate/status
+  curl -s -H "X-Vault-Token: \$VK_VAULT_TOKEN" http://127.0.0.1:8210/v1/secret/data/apps/billing/db
+  curl -s http://127.0.0.1:8290/metrics | grep vaultkeeper_sync
 TXT
 if [[ "${VK_DEMO_DETACH:-0}" == 1 ]]; then
   echo "pids: ${pids[*]}"

@@ -2,12 +2,16 @@
 
 namespace vk::sync {
 
-cycle_plan plan_cycle(const diff_result& diff, std::size_t synced, const plan_options& opts)
+cycle_plan plan_cycle(diff_result&& diff, std::size_t synced, const plan_options& opts)
 {
+    auto append = [](std::vector<task>& to, std::vector<task>& from) {
+        to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+        from.clear();
+    };
     cycle_plan p;
-    p.run.reserve(diff.size());
-    p.run.insert(p.run.end(), diff.add.begin(), diff.add.end());
-    p.run.insert(p.run.end(), diff.update.begin(), diff.update.end());
+    p.run = std::move(diff.add);
+    p.run.reserve(p.run.size() + diff.update.size() + diff.remove.size());
+    append(p.run, diff.update);
     const std::size_t deletes = diff.remove.size();
     if (deletes == 0)
         return p;
@@ -24,7 +28,7 @@ cycle_plan plan_cycle(const diff_result& diff, std::size_t synced, const plan_op
         return p;
     }
     p.approval_used = guard.hold;
-    p.run.insert(p.run.end(), diff.remove.begin(), diff.remove.end());
+    append(p.run, diff.remove);
     return p;
 }
 

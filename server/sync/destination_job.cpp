@@ -142,7 +142,7 @@ public:
             unapplied_since_ = origin_changed_at_.value_or(system_clock::now());
 
         plan_options po{s.ignore_deletes, s.max_delete_percent, approved_deletes_};
-        auto plan = plan_cycle(*diff, dest.size(), po);
+        auto plan = plan_cycle(std::move(*diff), dest.size(), po);
         note_guard(ctx, plan, dest.size());
         counts_ = {};
         failures_.clear();
@@ -393,8 +393,6 @@ asio::awaitable<runtime::action_reply> plan_action(std::shared_ptr<sync_core> co
     if (!diff)
         co_return runtime::action_error(502, "bad_response", diff.error().describe());
     const auto& s = *core->settings;
-    plan_options po{s.ignore_deletes, s.max_delete_percent, 0};
-    auto plan = plan_cycle(*diff, dest.size(), po);
     json::object body{
         {"job", core->job},
         {"add", paths_json(diff->add, s.pack)},
@@ -402,9 +400,11 @@ asio::awaitable<runtime::action_reply> plan_action(std::shared_ptr<sync_core> co
         {"delete", paths_json(diff->remove, s.pack)},
         {"synced", dest.size()},
         {"ignore_deletes", s.ignore_deletes},
-        {"deletion_guard", {{"hold", plan.held_deletes > 0}, {"percent", plan.delete_percent},
-                            {"max_delete_percent", s.max_delete_percent}}},
     };
+    plan_options po{s.ignore_deletes, s.max_delete_percent, 0};
+    auto plan = plan_cycle(std::move(*diff), dest.size(), po);
+    body["deletion_guard"] = json::object{{"hold", plan.held_deletes > 0}, {"percent", plan.delete_percent},
+                                          {"max_delete_percent", s.max_delete_percent}};
     co_return runtime::action_reply{200, std::move(body)};
 }
 
