@@ -66,7 +66,8 @@ def test_fatal_error_fails_the_job_and_fires_the_webhook_with_retries():
         assert hook.attempts == 3  # two 500s, then success
         got = hook.received[0]
         assert got["headers"]["X-Hook-Key"] == "hook-secret"
-        assert set(got["body"]) == {"job", "cycle", "error", "time"}
+        assert set(got["body"]) == {"job", "cycle", "severity", "error", "time"}
+        assert got["body"]["severity"] == "fatal"
         assert got["body"]["job"] == "doomed" and got["body"]["cycle"] == 2
         # No further ticks of the failed job; the other job is unaffected.
         time.sleep(2.5)
