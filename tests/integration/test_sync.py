@@ -74,7 +74,7 @@ class Consul:
 
 
 class Stack:
-    def __init__(self, origin_timeout="20s"):
+    def __init__(self, origin_timeout="20s", east_extra=None):
         self.ov, self.dv, self.oc, self.dc = Vault(), Vault(), Consul(), Consul()
         status, body = http("POST", f"{self.dv.addr}/v1/sys/mounts/west", {"type": "kv", "options": {"version": "2"}})
         assert status in (200, 204), body
@@ -87,7 +87,7 @@ class Stack:
                  "origin": origin, "buckets": 4, "workers": 4},
                 {"name": "east", "kind": "sync", "role": "destination", "interval": "1h", "timeout": "20s",
                  "origin": origin, "destination": {"vault": "d", "consul": "dc", "sync_path": "east/"},
-                 "max_delete_percent": 100, "watch": False},
+                 "max_delete_percent": 100, "watch": False, **(east_extra or {})},
                 {"name": "west", "kind": "sync", "role": "destination", "interval": "1h", "timeout": "20s",
                  "origin": origin, "destination": {"vault": "d", "consul": "dc", "sync_path": "west/"},
                  "transforms": [{"name": "to-west", "from": "secret/data/(?P<app>.+)", "to": "west/data/app"}],
@@ -307,3 +307,25 @@ def test_sync_routes_answer_by_role(stack):
     status, st, _ = stack.daemon.call("GET", "/v1/sync/origin/status")
     assert status == 200 and st["role"] == "origin" and st["job"] == "origin", st
     assert stack.daemon.call("GET", "/v1/sync/east/plan", token=None)[0] == 401
+
+
+def test_watch_starts_a_destination_cycle_and_repair_restores_hand_edits():
+    s = Stack(east_extra={"watch": True, "repair": True})
+    try:
+        seed(s, 5)
+        s.sync_all()
+        # watch: an origin change reaches east without a trigger (its interval is 1 h).
+        last = s.last_id("east")
+        s.ov.write("secret", "app/s2", {"value": "watched"})
+        assert s.cycle("origin")["outcome"] == "ok"
+        c = s.wait_cycle("east", last, timeout=10)
+        assert c["outcome"] == "ok" and c["counters"].get("update") == 1, c
+        assert s.dv.read("secret", "app/s2") == {"value": "watched"}
+        # repair: a secret changed by hand in the destination is restored from the origin.
+        s.dv.write("secret", "app/s3", {"value": "edited by hand"})
+        c = s.cycle("east")
+        assert c["outcome"] == "ok" and c["counters"].get("repair") == 1, c
+        assert s.dv.read("secret", "app/s3") == {"value": "v3"}
+        assert s.cycle("east")["counters"].get("repair", 0) == 0, "nothing left to repair"
+    finally:
+        s.stop()
