@@ -1,0 +1,696 @@
+"""The sync job kind end to end (a second, independently written set of scenarios), as processes: an origin vault-sim and a destination-region vault-sim, a
+consul-sim on each side, and one vaultkeeper daemon running an origin job and two destination jobs ("east"
+copies secret/ as is, "west" rewrites secret/data/<app> to west/data/<app> through a transform).
+
+Each test that changes Vault or Consul state gets its own processes (`fresh_env`); the read-only checks share
+one module-scoped set (`synced_env`). Cycles are started with POST /v1/jobs/{name}/trigger and awaited through
+GET /v1/jobs/{name}/cycles: `run_cycle` returns the first cycle that started after the call, once it ended.
+"""
+import base64
+import hashlib
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+import vkproc
+from vkdaemon import Daemon
+
+ROOT = "root"
+BUCKETS = 4
+CYCLE_WAIT = 30.0  # seconds: any single cycle here takes well under 10 s
+
+
+# --- raw HTTP -------------------------------------------------------------------------------------------------
+
+def http(method, url, body=None, headers=None, timeout=10.0):
+    """(status, parsed JSON or text or None)."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            status, raw = r.status, r.read()
+    except urllib.error.HTTPError as e:
+        status, raw = e.code, e.read()
+    if not raw:
+        return status, None
+    try:
+        return status, json.loads(raw)
+    except ValueError:
+        return status, raw.decode(errors="replace")
+
+
+def start_sim(binary, *args, ready):
+    port = vkproc.free_port()
+    proc = vkproc.Process([vkproc.binary(binary), "--listen", f"127.0.0.1:{port}", *args],
+                          ready_url=f"http://127.0.0.1:{port}{ready}")
+    return proc, f"http://127.0.0.1:{port}"
+
+
+class Vault:
+    """One vault-sim in dev mode (KV v2 at secret/, root token "root"), driven over its HTTP API."""
+
+    def __init__(self):
+        self.proc, self.addr = start_sim("vault-sim", "--dev-root-token", ROOT, ready="/v1/sys/health")
+
+    def call(self, method, path, body=None):
+        return http(method, f"{self.addr}/v1/{path}", body, {"X-Vault-Token": ROOT})
+
+    def ok(self, method, path, body=None):
+        status, answer = self.call(method, path, body)
+        assert status in (200, 204), f"{method} {self.addr}/v1/{path} -> {status} {answer}"
+        return answer
+
+    # KV v2 at `mount`
+    def write(self, path, data, mount="secret"):
+        return self.ok("POST", f"{mount}/data/{path}", {"data": data})["data"]
+
+    def metadata(self, path, mount="secret"):
+        return self.ok("GET", f"{mount}/metadata/{path}")["data"]
+
+    def delete_latest(self, path, mount="secret"):
+        self.ok("DELETE", f"{mount}/data/{path}")
+
+    def undelete(self, path, versions, mount="secret"):
+        self.ok("POST", f"{mount}/undelete/{path}", {"versions": versions})
+
+    def destroy(self, path, versions, mount="secret"):
+        self.ok("POST", f"{mount}/destroy/{path}", {"versions": versions})
+
+    def delete_metadata(self, path, mount="secret"):
+        self.ok("DELETE", f"{mount}/metadata/{path}")
+
+    def state(self, path, mount="secret"):
+        """("live", data) | ("deleted", None) | ("destroyed", None) | ("missing", None) for the latest version."""
+        status, body = self.call("GET", f"{mount}/data/{path}")
+        if status == 200:
+            return "live", body["data"]["data"]
+        assert status == 404, f"GET {mount}/data/{path} -> {status} {body}"
+        meta = ((body or {}).get("data") or {}).get("metadata") if isinstance(body, dict) else None
+        if not meta:
+            return "missing", None
+        if meta.get("destroyed"):
+            return "destroyed", None
+        if meta.get("deletion_time"):
+            return "deleted", None
+        return "missing", None
+
+    # /_sim control
+    def sim(self, path, body=None, method="POST"):
+        status, answer = http(method, f"{self.addr}/_sim/{path}", body)
+        assert status == 200 or status == 204, f"{method} /_sim/{path} -> {status} {answer}"
+        return answer
+
+    def stop(self):
+        self.proc.stop()
+
+
+class Consul:
+    def __init__(self):
+        self.proc, self.addr = start_sim("consul-sim", ready="/v1/status/leader")
+
+    def recurse(self, prefix):
+        """{key: (decoded value, ModifyIndex)} under prefix ({} when nothing is there)."""
+        status, body = http("GET", f"{self.addr}/v1/kv/{prefix}?recurse")
+        if status == 404:
+            return {}
+        assert status == 200, f"GET /v1/kv/{prefix}?recurse -> {status} {body}"
+        return {e["Key"]: (base64.b64decode(e["Value"] or "").decode(), e["ModifyIndex"]) for e in body}
+
+    def modify_indexes(self, prefix):
+        return {k: mi for k, (_, mi) in self.recurse(prefix).items()}
+
+    def stop(self):
+        self.proc.stop()
+
+
+# --- the environment ------------------------------------------------------------------------------------------
+
+def origin_job(**over):
+    return {"name": "origin", "kind": "sync", "interval": "1s", "timeout": "20s", "role": "origin",
+            "origin": {"vault": "origin", "consul": "oc", "mounts": ["secret/"], "sync_path": "vsync/"},
+            "buckets": BUCKETS, "workers": 16, **over}
+
+
+def east_job(**over):
+    return {"name": "east", "kind": "sync", "interval": "2s", "timeout": "20s", "role": "destination",
+            "origin": {"vault": "origin", "consul": "oc", "mounts": ["secret/"]},
+            "destination": {"vault": "dest", "consul": "dc", "sync_path": "east/"}, **over}
+
+
+def west_job(**over):
+    return {"name": "west", "kind": "sync", "interval": "2s", "timeout": "20s", "role": "destination",
+            "origin": {"vault": "origin", "consul": "oc", "mounts": ["secret/"]},
+            "destination": {"vault": "dest", "consul": "dc", "sync_path": "west/"},
+            "transforms": [{"name": "to-west", "from": "secret/data/(?P<app>.+)", "to": "west/data/app"}],
+            "max_delete_percent": 20, **over}
+
+
+class SyncEnv:
+    """Two vault-sims, two consul-sims (started at once) and, on start_daemon(), one vaultkeeper."""
+
+    def __init__(self):
+        self.procs = []
+        self.daemon = None
+        try:
+            self.origin = Vault()
+            self.procs.append(self.origin)
+            self.dest = Vault()
+            self.procs.append(self.dest)
+            self.oc = Consul()
+            self.procs.append(self.oc)
+            self.dc = Consul()
+            self.procs.append(self.dc)
+            # The west destination writes into a second KV v2 mount; it must exist before the job starts.
+            self.dest.ok("POST", "sys/mounts/west", {"type": "kv", "options": {"version": "2"}})
+        except BaseException:
+            self.close()
+            raise
+
+    def start_daemon(self, jobs=None):
+        jobs = jobs if jobs is not None else [origin_job(), east_job(), west_job()]
+        config = {
+            "vaults": {"origin": {"address": self.origin.addr, "token": ROOT},
+                       "dest": {"address": self.dest.addr, "token": ROOT}},
+            "consuls": {"oc": {"address": self.oc.addr}, "dc": {"address": self.dc.addr}},
+            "jobs": jobs,
+        }
+        self.daemon = Daemon(config)
+        return self.daemon
+
+    def close(self):
+        """Stops everything; returns the daemon's exit code (None if it was never started)."""
+        rc = None
+        if self.daemon:
+            rc = self.daemon.stop()
+            self.daemon = None
+        for p in reversed(self.procs):
+            try:
+                p.stop()
+            except Exception:
+                pass
+        self.procs = []
+        return rc
+
+    # --- daemon helpers
+    def log_tail(self, lines=30):
+        if not self.daemon:
+            return ""
+        text = self.daemon.log().splitlines()[-lines:]
+        return f"\n--- daemon log ({self.daemon.log_path}), last {len(text)} lines:\n" + "\n".join(text)
+
+    def cycles(self, job):
+        status, body, _ = self.daemon.call("GET", f"/v1/jobs/{job}/cycles")
+        assert status == 200, f"GET /v1/jobs/{job}/cycles -> {status} {body}"
+        return body["cycles"]
+
+    def newest_id(self, job):
+        cs = self.cycles(job)
+        return cs[0]["id"] if cs else 0
+
+    def cycle(self, job, cid):
+        for c in self.cycles(job):
+            if c["id"] == cid:
+                return c
+        return None
+
+    def wait_cycle_end(self, job, cid, timeout=CYCLE_WAIT):
+        def ended():
+            c = self.cycle(job, cid)
+            return c if c and c["outcome"] != "running" else None
+        try:
+            return vkproc.wait_until(ended, timeout, interval=0.05, what=f"cycle {cid} of {job} to end")
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; cycles: {self.cycles(job)[:3]}{self.log_tail()}") from None
+
+    def trigger(self, job, after_id):
+        """Asks for a cycle; a 409 because a cycle is running is retried until a cycle newer than after_id
+        has started (that one serves as well)."""
+        def attempt():
+            status, body, _ = self.daemon.call("POST", f"/v1/jobs/{job}/trigger")
+            if status == 202:
+                return True
+            assert status == 409, f"POST /v1/jobs/{job}/trigger -> {status} {body}"
+            message = json.dumps(body)
+            assert "halted" not in message and "failed" not in message, \
+                f"{job} cannot be triggered: {message}{self.log_tail()}"
+            return self.newest_id(job) > after_id
+        vkproc.wait_until(attempt, 20, interval=0.05, what=f"a trigger of {job} to be accepted")
+
+    def run_cycle(self, job, expect="ok"):
+        """The first cycle of `job` that starts after this call, once ended (its outcome checked)."""
+        n = self.newest_id(job)
+        self.trigger(job, n)
+        c = self.wait_cycle_end(job, n + 1)
+        if expect:
+            assert c["outcome"] == expect, \
+                f"{job} cycle {c['id']}: expected outcome {expect!r}, got {json.dumps(c)}{self.log_tail()}"
+        return c
+
+    def wait_first_ok(self, job, timeout=CYCLE_WAIT):
+        """Waits until `job` has at least one ended cycle and returns the newest ended one."""
+        def done():
+            return next((c for c in self.cycles(job) if c["outcome"] != "running"), None)
+        try:
+            return vkproc.wait_until(done, timeout, interval=0.05, what=f"a first cycle of {job}")
+        except TimeoutError as e:
+            raise AssertionError(f"{e}{self.log_tail()}") from None
+
+    def wait_running(self, job, cid, timeout=10):
+        def running():
+            c = self.cycle(job, cid)
+            assert c is None or c["outcome"] == "running", f"{job} cycle {cid} ended too soon: {c}"
+            return c
+        vkproc.wait_until(running, timeout, interval=0.02, what=f"cycle {cid} of {job} to start")
+
+    def sync(self, destinations=("east", "west")):
+        """An origin cycle, then a cycle of each destination that started after it published."""
+        self.run_cycle("origin")
+        return {d: self.run_cycle(d) for d in destinations}
+
+    def sync_status(self, job):
+        status, body, _ = self.daemon.call("GET", f"/v1/sync/{job}/status")
+        assert status == 200, f"GET /v1/sync/{job}/status -> {status} {body}"
+        return body
+
+
+@pytest.fixture
+def fresh_env():
+    env = SyncEnv()
+    yield env
+    rc = env.close()
+    assert rc in (None, 0), f"vaultkeeper exited with {rc} on SIGTERM"
+
+
+def seed(vault, paths, tag="v1"):
+    data = {p: {"value": f"{p}-{tag}", "n": i} for i, p in enumerate(paths)}
+    for p, d in data.items():
+        vault.write(p, d)
+    return data
+
+
+def assert_live(env, path, data, *, west=True):
+    """The destination holds `data` as the latest version of secret/<path> (east) and west/<path> (west)."""
+    targets = [("secret", "east")] + ([("west", "west")] if west else [])
+    for mount, job in targets:
+        state, got = env.dest.state(path, mount)
+        assert state == "live" and got == data, \
+            f"{job}: destination {mount}/data/{path}: expected live {data}, got {state} {got}{env.log_tail()}"
+
+
+def assert_gone(env, path, *, west=True):
+    targets = [("secret", "east")] + ([("west", "west")] if west else [])
+    for mount, job in targets:
+        state, got = env.dest.state(path, mount)
+        assert state in ("deleted", "destroyed"), \
+            f"{job}: destination {mount}/data/{path}: expected its latest version deleted, got {state} {got}" \
+            f"{env.log_tail()}"
+
+
+def bucket_of(path, n=BUCKETS):
+    d = hashlib.sha256(path.encode()).digest()
+    return ((d[0] << 8) | d[1]) % n
+
+
+# --- the shared, read-only environment -----------------------------------------------------------------------
+
+SHARED_PATHS = ["layout/alpha", "layout/beta", "layout/gamma", "layout/deep/delta", "layout/deep/er/eps", "zeta"]
+
+
+@pytest.fixture(scope="module")
+def synced_env():
+    env = SyncEnv()
+    try:
+        data = seed(env.origin, SHARED_PATHS)
+        env.start_daemon([origin_job(), east_job(), west_job(),
+                          {"name": "plain", "kind": "test", "interval": "1h"}])
+        env.sync()
+        for p, d in data.items():
+            assert_live(env, p, d)
+        env.data = data
+        yield env
+    finally:
+        rc = env.close()
+    assert rc in (None, 0), f"vaultkeeper exited with {rc} on SIGTERM"
+
+
+def test_consul_layout_of_origin_and_destinations(synced_env):
+    env = synced_env
+    kv = env.oc.recurse("vsync/origin/")
+    expected_keys = {f"vsync/origin/{i}" for i in range(BUCKETS)} | {"vsync/origin/index"}
+    assert set(kv) == expected_keys, f"origin Consul keys under vsync/origin/: {sorted(kv)}"
+
+    index = json.loads(kv["vsync/origin/index"][0])
+    assert isinstance(index, list) and len(index) == BUCKETS, f"index is not a list of {BUCKETS}: {index!r}"
+    assert all(isinstance(h, str) and re.fullmatch(r"[0-9a-f]{64}", h) for h in index), \
+        f"index entries are not sha256 hex strings: {index}"
+
+    seen = {}
+    for i in range(BUCKETS):
+        bucket = json.loads(kv[f"vsync/origin/{i}"][0])
+        assert isinstance(bucket, dict), f"bucket {i} is not a JSON object: {bucket!r}"
+        for path, entry in bucket.items():
+            assert bucket_of(path) == i, f"{path} is in bucket {i}, vsync puts it in bucket {bucket_of(path)}"
+            seen[path] = entry
+    assert set(seen) == {f"secret/data/{p}" for p in SHARED_PATHS}, f"paths in the buckets: {sorted(seen)}"
+    for p in SHARED_PATHS:
+        entry = seen[f"secret/data/{p}"]
+        meta = env.origin.metadata(p)
+        assert set(entry) == {"version", "updateTime", "type"}, f"secret/data/{p}: {entry}"
+        assert entry["type"] == "kvV2", f"secret/data/{p}: {entry}"
+        assert entry["version"] == meta["current_version"], f"secret/data/{p}: {entry} vs metadata {meta}"
+        assert entry["updateTime"] == meta["updated_time"], f"secret/data/{p}: {entry} vs metadata {meta}"
+
+    # Each destination keeps its own info in its region's Consul; once in sync it mirrors the origin's
+    # (keyed by origin paths, also for the transformed west), so the index hashes are equal.
+    for prefix in ("east/destination/", "west/destination/"):
+        dkv = env.dc.recurse(prefix)
+        assert set(dkv) == {f"{prefix}{i}" for i in range(BUCKETS)} | {f"{prefix}index"}, \
+            f"destination Consul keys under {prefix}: {sorted(dkv)}"
+        assert json.loads(dkv[f"{prefix}index"][0]) == index, \
+            f"{prefix}index differs from the origin's index: {dkv[prefix + 'index'][0]} vs {index}"
+    assert env.oc.recurse("east/") == {} and env.dc.recurse("vsync/origin/") == {}, \
+        "a job wrote its sync info into the other region's Consul"
+
+
+def metric_samples(text, name):
+    """[(labels dict, value)] of the samples of `name` in a Prometheus exposition."""
+    out = []
+    for line in text.splitlines():
+        m = re.fullmatch(re.escape(name) + r"(?:\{(.*)\})?\s+(\S+)", line.strip())
+        if m:
+            labels = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(1) or ""))
+            out.append((labels, float(m.group(2))))
+    return out
+
+
+def metric(text, name, **labels):
+    values = [v for ls, v in metric_samples(text, name) if all(ls.get(k) == v2 for k, v2 in labels.items())]
+    assert values, f"no sample {name}{labels} in /metrics; samples of {name}: {metric_samples(text, name)}"
+    return values[0]
+
+
+def test_metrics(synced_env):
+    env = synced_env
+    status, text, headers = env.daemon.call("GET", "/metrics", token=None)
+    assert status == 200, f"GET /metrics -> {status} {text}"
+    n = len(SHARED_PATHS)
+    assert metric(text, "vaultkeeper_sync_secrets", job="east") == n
+    assert metric(text, "vaultkeeper_sync_secrets", job="west") == n
+    assert metric(text, "vaultkeeper_sync_secrets", job="origin") == n
+    assert metric(text, "vaultkeeper_sync_operations_total", job="east", op="add") == n, \
+        "east copied each secret once"
+    assert metric(text, "vaultkeeper_sync_operations_total", job="west", op="add") == n
+    assert metric(text, "vaultkeeper_sync_deletes_held", job="east") == 0
+    assert metric(text, "vaultkeeper_sync_failed_paths", job="east") == 0
+    for p in SHARED_PATHS:
+        assert p not in text, f"a secret path ({p}) appears in /metrics"
+
+
+def test_status_plan_and_errors(synced_env):
+    env = synced_env
+    d = env.daemon
+    n = len(SHARED_PATHS)
+
+    status, body, _ = d.call("GET", "/v1/sync/east/status")
+    assert status == 200 and body["role"] == "destination" and body["job"] == "east", f"{status} {body}"
+    assert body["held_deletes"] == 0 and body["failed_paths"] == 0, body
+    status, body, _ = d.call("GET", "/v1/sync/origin/status")
+    assert status == 200 and body["role"] == "origin" and body["sync_prefix"] == "vsync/origin/", f"{status} {body}"
+    assert d.job("east")["status"]["role"] == "destination"
+
+    for job in ("east", "west"):
+        status, body, _ = d.call("GET", f"/v1/sync/{job}/plan")
+        assert status == 200, f"GET /v1/sync/{job}/plan -> {status} {body}"
+        assert (body["add"], body["update"], body["delete"]) == ([], [], []), f"{job} in sync, yet plan: {body}"
+        assert body["synced"] == n and body["deletion_guard"]["hold"] is False, body
+
+    status, body, _ = d.call("GET", "/v1/sync/origin/plan")
+    assert status == 409, f"plan of an origin job: expected 409, got {status} {body}"
+    status, body, _ = d.call("POST", "/v1/sync/origin/approve-deletes")
+    assert status == 409, f"approve-deletes of an origin job: expected 409, got {status} {body}"
+    status, body, _ = d.call("POST", "/v1/sync/east/approve-deletes")
+    assert status == 409, f"approve-deletes with nothing held: expected 409, got {status} {body}"
+    for path in ("/v1/sync/nope/plan", "/v1/sync/nope/status", "/v1/sync/plain/plan"):
+        status, body, _ = d.call("GET", path)
+        assert status == 404, f"GET {path}: expected 404, got {status} {body}"
+    status, body, _ = d.call("GET", "/v1/sync/east/plan", token=None)
+    assert status == 401, f"GET /v1/sync/east/plan without a token: expected 401, got {status} {body}"
+
+
+# --- tests with their own processes -------------------------------------------------------------------------
+
+def test_create_update_delete_undelete_destroy_and_recreate_propagate(fresh_env):
+    env = fresh_env
+    paths = [f"life/s{i}" for i in range(10)]  # 10 secrets: one delete is 10%, under the 20% guard
+    data = seed(env.origin, paths)
+    env.start_daemon()
+
+    # create
+    env.sync()
+    for p in paths:
+        assert_live(env, p, data[p])
+    assert env.dest.state("life/s0", "secret")[0] == "live"
+    assert env.dest.state("west/data/life/s0", "secret")[0] == "missing", "west wrote under secret/"
+    assert env.dest.state("life/s0", "west")[0] == "live"
+
+    # update
+    data["life/s0"] = {"value": "updated", "extra": "field"}
+    env.origin.write("life/s0", data["life/s0"])
+    env.sync()
+    assert_live(env, "life/s0", data["life/s0"])
+
+    # soft delete of the latest version
+    env.origin.delete_latest("life/s1")
+    env.sync()
+    assert_gone(env, "life/s1")
+    for p in paths:
+        if p != "life/s1":
+            assert_live(env, p, data[p])
+
+    # undelete
+    env.origin.undelete("life/s1", [1])
+    env.sync()
+    assert_live(env, "life/s1", data["life/s1"])
+
+    # destroy the current version
+    v = env.origin.metadata("life/s2")["current_version"]
+    env.origin.destroy("life/s2", [v])
+    env.sync()
+    assert_gone(env, "life/s2")
+
+    # metadata deleted and the secret written again: version 1 again, later updated_time
+    before = env.origin.metadata("life/s3")
+    env.origin.delete_metadata("life/s3")
+    data["life/s3"] = {"value": "recreated"}
+    env.origin.write("life/s3", data["life/s3"])
+    after = env.origin.metadata("life/s3")
+    assert after["current_version"] == before["current_version"] == 1, (before, after)
+    env.sync()
+    assert_live(env, "life/s3", data["life/s3"])
+
+    for p in paths:
+        if p != "life/s2":
+            assert_live(env, p, data[p])
+    for job in ("east", "west"):
+        st = env.sync_status(job)
+        assert st["failed_paths"] == 0 and st["held_deletes"] == 0, f"{job}: {st}"
+
+
+def test_deletion_guard_holds_until_approved(fresh_env):
+    env = fresh_env
+    paths = [f"guard/s{i}" for i in range(10)]
+    data = seed(env.origin, paths)
+    env.start_daemon()
+    env.sync()
+    for p in paths:
+        assert_live(env, p, data[p])
+
+    doomed = paths[:5]  # 50% > max_delete_percent 20
+    for p in doomed:
+        env.origin.delete_latest(p)
+    cycles = env.sync()
+    for job in ("east", "west"):
+        c = cycles[job]
+        assert c["counters"].get("deletes_held") == 5, f"{job} cycle should hold 5 deletes: {json.dumps(c)}"
+        assert c["counters"].get("delete", 0) == 0, f"{job} deleted despite the guard: {json.dumps(c)}"
+    for p in paths:
+        assert_live(env, p, data[p])
+
+    for job, mount in (("east", "secret"), ("west", "west")):
+        st = env.sync_status(job)
+        assert st["held_deletes"] == 5, f"GET /v1/sync/{job}/status: {st}"
+        assert env.daemon.job(job)["status"]["held_deletes"] == 5
+        status, plan, _ = env.daemon.call("GET", f"/v1/sync/{job}/plan")
+        assert status == 200, f"GET /v1/sync/{job}/plan -> {status} {plan}"
+        expected = [{"path": f"secret/data/{p}", "to": f"{mount}/data/{p}"} for p in doomed]
+        assert sorted(plan["delete"], key=lambda t: t["path"]) == expected, f"{job} plan: {plan}"
+        guard = plan["deletion_guard"]
+        assert guard["hold"] is True and guard["max_delete_percent"] == 20 and abs(guard["percent"] - 50) < 0.01, \
+            f"{job} deletion_guard: {guard}"
+        assert plan["synced"] == 10, plan
+
+    # Approve east only: west keeps holding.
+    n = env.newest_id("east")
+    status, body, _ = env.daemon.call("POST", "/v1/sync/east/approve-deletes")
+    assert status == 202 and body.get("approved_deletes") == 5, f"approve-deletes -> {status} {body}"
+    env.wait_cycle_end("east", n + 1)
+    # The approval applies to the next plan: that of cycle n + 1, or of cycle n if it was still reading Consul.
+    after = [c for c in env.cycles("east") if c["id"] in (n, n + 1)]
+    assert all(c["outcome"] == "ok" for c in after) and sum(c["counters"].get("delete", 0) for c in after) == 5, \
+        f"the cycles around the approval: {json.dumps(after)}{env.log_tail()}"
+    for p in doomed:
+        assert_gone(env, p, west=False)
+        assert env.dest.state(p, "west")[0] == "live", f"west deleted {p} without approval"
+    for p in paths[5:]:
+        assert_live(env, p, data[p])
+    st = env.sync_status("east")
+    assert st["held_deletes"] == 0 and st["approved_deletes"] == 0, f"east status after approval: {st}"
+    status, body, _ = env.daemon.call("POST", "/v1/sync/east/approve-deletes")
+    assert status == 409, f"approve-deletes with nothing held: expected 409, got {status} {body}"
+    # Another cycle does not undo or repeat anything.
+    c = env.run_cycle("east")
+    assert not c["counters"].get("delete") and not c["counters"].get("add"), json.dumps(c)
+    assert env.sync_status("west")["held_deletes"] == 5
+
+
+def test_injected_origin_read_failure_publishes_nothing(fresh_env):
+    env = fresh_env
+    paths = [f"inject/other{i}" for i in range(7)] + ["inject/victim"]
+    data = seed(env.origin, paths)
+    env.start_daemon()
+    env.sync(("east",))
+    assert_live(env, "inject/victim", data["inject/victim"], west=False)
+
+    env.origin.sim("fail", {"method": "GET", "path": "/v1/secret/metadata/inject/victim", "status": 500,
+                            "count": 200})
+    # Cycles started from now on see the failure; let one pass so no earlier cycle is still in flight.
+    env.run_cycle("origin", expect="failed")
+    before = env.oc.modify_indexes("vsync/origin/")
+    data["inject/other0"] = {"value": "changed while failing"}
+    env.origin.write("inject/other0", data["inject/other0"])
+    c = env.run_cycle("origin", expect="failed")
+    assert "inject/victim" in json.dumps(c), f"the failed cycle does not name the path that failed: {json.dumps(c)}"
+    after = env.oc.modify_indexes("vsync/origin/")
+    assert after == before, f"a failed origin cycle changed Consul: ModifyIndex before {before}, after {after}"
+
+    env.run_cycle("east")
+    assert_live(env, "inject/victim", {"value": "inject/victim-v1", "n": 7}, west=False)
+    assert env.dest.state("inject/other0", "secret")[1] != data["inject/other0"], \
+        "a change was published by a failed origin cycle"
+
+    env.origin.sim("reset")
+    env.run_cycle("origin")
+    assert env.oc.modify_indexes("vsync/origin/")["vsync/origin/index"] > before["vsync/origin/index"], \
+        "the index was not rewritten once the failure was gone"
+    env.run_cycle("east")
+    for p in paths:
+        assert_live(env, p, data[p], west=False)
+
+
+def slow_origin_jobs():
+    """The origin walks with one worker (20 secrets at 200 ms each: ~4 s); "short" is a second origin job
+    (own Consul prefix) with a 1 s deadline; east is a destination of the first. No periodic cycles."""
+    return [origin_job(interval="1h", workers=1),
+            origin_job(name="short", interval="1h", timeout="1s", workers=1,
+                       origin={"vault": "origin", "consul": "oc", "mounts": ["secret/"], "sync_path": "short/"}),
+            east_job(interval="1h")]
+
+
+def test_halt_and_timeout_mid_walk_leave_consul_unchanged(fresh_env):
+    env = fresh_env
+    paths = [f"slow/s{i:02d}" for i in range(20)]
+    seed(env.origin, paths)
+    env.start_daemon(slow_origin_jobs())
+    for job in ("origin", "short"):
+        c = env.wait_first_ok(job)
+        assert c["outcome"] == "ok", f"first cycle of {job}: {json.dumps(c)}{env.log_tail()}"
+
+    # halt
+    before = env.oc.modify_indexes("vsync/origin/")
+    assert "vsync/origin/index" in before, before
+    env.origin.write("slow/s00", {"value": "changed"})
+    env.origin.sim("latency", {"ms": 200})
+    n = env.newest_id("origin")
+    env.trigger("origin", n)
+    env.wait_running("origin", n + 1)
+    time.sleep(0.8)
+    status, body, _ = env.daemon.call("POST", "/v1/jobs/origin/halt")
+    assert status == 200, f"POST /v1/jobs/origin/halt -> {status} {body}"
+    c = env.wait_cycle_end("origin", n + 1)
+    assert c["outcome"] == "halted", f"expected a halted cycle, got {json.dumps(c)}{env.log_tail()}"
+    assert env.daemon.job("origin")["state"] == "halted"
+    after = env.oc.modify_indexes("vsync/origin/")
+    assert after == before, f"a halted cycle changed Consul: ModifyIndex before {before}, after {after}"
+
+    env.origin.sim("reset")
+    status, body, _ = env.daemon.call("POST", "/v1/jobs/origin/resume")
+    assert status == 200, f"POST /v1/jobs/origin/resume -> {status} {body}"
+    env.run_cycle("origin")
+    assert env.oc.modify_indexes("vsync/origin/")["vsync/origin/index"] > before["vsync/origin/index"], \
+        "after resume, the change was not published"
+
+    # deadline
+    before = env.oc.modify_indexes("short/origin/")
+    assert "short/origin/index" in before, before
+    env.origin.write("slow/s01", {"value": "changed"})
+    env.origin.sim("latency", {"ms": 200})
+    c = env.run_cycle("short", expect="timeout")
+    assert c["duration_seconds"] < 3, f"the 1 s deadline did not end the cycle promptly: {json.dumps(c)}"
+    after = env.oc.modify_indexes("short/origin/")
+    assert after == before, f"a timed-out cycle changed Consul: ModifyIndex before {before}, after {after}"
+    env.origin.sim("reset")
+    env.run_cycle("short")
+    assert env.oc.modify_indexes("short/origin/")["short/origin/index"] > before["short/origin/index"]
+
+
+def test_origin_sealed_mid_walk(fresh_env):
+    env = fresh_env
+    paths = [f"seal/s{i:02d}" for i in range(20)]
+    data = seed(env.origin, paths)
+    env.start_daemon([origin_job(interval="1h", workers=1), east_job(interval="1h")])
+    c = env.wait_first_ok("origin")
+    assert c["outcome"] == "ok", f"first origin cycle: {json.dumps(c)}{env.log_tail()}"
+    env.run_cycle("east")
+    for p in paths:
+        assert_live(env, p, data[p], west=False)
+
+    before = env.oc.modify_indexes("vsync/origin/")
+    data["seal/s05"] = {"value": "changed before the seal"}
+    env.origin.write("seal/s05", data["seal/s05"])
+    env.origin.sim("latency", {"ms": 200})
+    n = env.newest_id("origin")
+    env.trigger("origin", n)
+    env.wait_running("origin", n + 1)
+    time.sleep(0.8)
+    env.origin.sim("vault/seal", {"node": 0})
+    c = env.wait_cycle_end("origin", n + 1)
+    assert c["outcome"] == "failed", f"origin cycle with the vault sealed mid-walk: {json.dumps(c)}{env.log_tail()}"
+    assert "seal" in json.dumps(c).lower(), f"the failed cycle does not say the vault is sealed: {json.dumps(c)}"
+    after = env.oc.modify_indexes("vsync/origin/")
+    assert after == before, f"a failed origin cycle changed Consul: ModifyIndex before {before}, after {after}"
+
+    c = env.run_cycle("east")
+    assert not c["counters"].get("delete") and not c["counters"].get("deletes_held"), \
+        f"east planned deletes after the origin failed: {json.dumps(c)}"
+    for p in paths:
+        state, _ = env.dest.state(p, "secret")
+        assert state == "live", f"east: {p} is {state} after the origin was sealed"
+
+    # A dev-mode node comes back unsealed after a restart.
+    env.origin.sim("reset")
+    env.origin.sim("vault/restart", {"node": 0})
+    vkproc.wait_until(lambda: http("GET", f"{env.origin.addr}/v1/sys/health")[0] == 200, 10,
+                      what="the origin vault-sim unsealed again")
+    env.run_cycle("origin")
+    assert env.oc.modify_indexes("vsync/origin/")["vsync/origin/index"] > before["vsync/origin/index"]
+    env.run_cycle("east")
+    for p in paths:
+        assert_live(env, p, data[p], west=False)
