@@ -14,7 +14,31 @@ namespace json = boost::json;
 
 namespace {
 
-// The origin's data at the insight's version; nullopt when that version is no longer readable.
+// A secret's data (KV v2: `version`, or the latest when absent); nullopt when missing, deleted or destroyed.
+asio::awaitable<result<std::optional<json::object>>> read_data(vault::client& c, const kv_mount& m,
+                                                               const std::string& rel,
+                                                               std::optional<std::uint64_t> version)
+{
+    if (!m.v2)
+    {
+        auto data = co_await vault::kv1_read(c, m.path, rel);
+        if (!data && data.error().is(errc::not_found))
+            co_return std::nullopt;
+        if (!data)
+            co_return data.error();
+        co_return std::move(*data);
+    }
+    auto s = co_await vault::kv2_read(c, m.path, rel, version);
+    if (!s && s.error().is(errc::not_found))
+        co_return std::nullopt;
+    if (!s)
+        co_return s.error();
+    if (s->deleted)
+        co_return std::nullopt;
+    co_return std::move(s->data);
+}
+
+// The origin's data at the insight's version.
 asio::awaitable<result<std::optional<json::object>>> read_origin(const copy_context& c, const std::string& path,
                                                                  const insight& in)
 {
@@ -23,24 +47,8 @@ asio::awaitable<result<std::optional<json::object>>> read_origin(const copy_cont
         co_return loc.error();
     if (c.pace)
         co_await runtime::pace(*c.pace);
-    const auto& m = c.origin_mounts[loc->mount];
-    if (!m.v2)
-    {
-        auto data = co_await vault::kv1_read(c.origin, m.path, loc->rel);
-        if (!data && data.error().is(errc::not_found))
-            co_return std::nullopt;
-        if (!data)
-            co_return data.error();
-        co_return std::move(*data);
-    }
-    auto s = co_await vault::kv2_read(c.origin, m.path, loc->rel, static_cast<std::uint64_t>(in.version));
-    if (!s && s.error().is(errc::not_found))
-        co_return std::nullopt;
-    if (!s)
-        co_return s.error();
-    if (s->deleted)
-        co_return std::nullopt;
-    co_return std::move(s->data);
+    std::optional<std::uint64_t> version = static_cast<std::uint64_t>(in.version);
+    co_return co_await read_data(c.origin, c.origin_mounts[loc->mount], loc->rel, version);
 }
 
 struct target
@@ -70,28 +78,6 @@ asio::awaitable<result<void>> write_destination(const copy_context& c, const tar
     if (!w)
         co_return w.error();
     co_return result<void>{};
-}
-
-// The destination's current data; nullopt when missing or its latest version is deleted.
-asio::awaitable<result<std::optional<json::object>>> read_destination(const copy_context& c, const target& t)
-{
-    if (!t.mount->v2)
-    {
-        auto data = co_await vault::kv1_read(c.destination, t.mount->path, t.rel);
-        if (!data && data.error().is(errc::not_found))
-            co_return std::nullopt;
-        if (!data)
-            co_return data.error();
-        co_return std::move(*data);
-    }
-    auto s = co_await vault::kv2_read(c.destination, t.mount->path, t.rel);
-    if (!s && s.error().is(errc::not_found))
-        co_return std::nullopt;
-    if (!s)
-        co_return s.error();
-    if (s->deleted)
-        co_return std::nullopt;
-    co_return std::move(s->data);
 }
 
 insight recorded(const insight& in, const json::object& data)
@@ -139,7 +125,8 @@ asio::awaitable<result<bool>> repair_secret(const copy_context& c, const std::st
     auto t = destination_of(c, origin_path);
     if (!t)
         co_return t.error();
-    auto have = co_await read_destination(c, *t);
+    const std::optional<std::uint64_t> latest;
+    auto have = co_await read_data(c.destination, *t->mount, t->rel, latest);
     if (!have)
         co_return have.error();
     auto want = co_await read_origin(c, origin_path, in);
