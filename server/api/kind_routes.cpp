@@ -1,9 +1,10 @@
 // Kind actions as routes: /v1/<kind>/{name}/<action>. A job of another kind answers 404, like a missing job,
-// so a typo in the kind never acts on the wrong job.
+// so a typo in the kind never acts on the wrong job. Actions answer results; statuses come from error_status.
 #include "api/kind_routes.hpp"
 
-#include <boost/json.hpp>
+#include <boost/json/parse.hpp>
 
+#include "api/error_status.hpp"
 #include "runtime/job_set.hpp"
 
 namespace vk::api {
@@ -11,17 +12,38 @@ using boost::asio::awaitable;
 
 namespace {
 
-awaitable<http::response> run_action(context& ctx, const std::string& kind, const runtime::kind_action& action,
-                                     const path_params& p)
+// The request body as JSON: null when empty, errc::bad_request naming the position when it does not parse.
+result<boost::json::value> parse_body(const std::string& text)
+{
+    if (text.empty())
+        return boost::json::value();
+    boost::system::error_code ec;
+    auto v = boost::json::parse(text, ec);
+    if (ec)
+        return make_error(errc::bad_request, "request body is not valid JSON: " + ec.message());
+    return v;
+}
+
+awaitable<http::response> run_action(context& ctx, const std::string& kind, const runtime::action_route& route,
+                                     http::request& req, const path_params& p)
 {
     const std::string& name = p.at("name");
     runtime::job* j = ctx.jobs ? ctx.jobs->find(name) : nullptr;
     if (!j || j->kind() != kind)
         co_return http::response::error(404, "job_not_found", "no " + kind + " job named \"" + name + "\"");
-    // The body and the job are only used before the action's first suspension (see kind_action).
-    std::function<void()> request = [j] { j->request_cycle(); };
-    auto reply = co_await action.run(j->body(), request);
-    co_return http::response::json(reply.status, std::move(reply.body));
+    auto body = parse_body(req.body);
+    if (!body)
+        co_return error_response(body.error());
+    auto table = j->body().actions();
+    auto fn = table.find(route.name);
+    if (fn == table.end())
+        co_return error_response(make_error(errc::conflict, "job \"" + name + "\" does not serve " + route.name));
+    // The body and the job are only used before the action's first suspension (see job_body::actions).
+    runtime::action_request request{std::move(*body), [j] { j->request_cycle(); }};
+    auto reply = co_await fn->second(request);
+    if (!reply)
+        co_return error_response(reply.error());
+    co_return http::response::json(route.accepted ? 202 : 200, std::move(*reply));
 }
 
 }  // namespace
@@ -35,8 +57,8 @@ void add_kind_routes(router& r, context& ctx)
         {
             std::string kind_name = kind.name;
             r.add({action.method, "/v1/" + kind.name + "/{name}/" + action.name, true,
-                   [&ctx, kind_name, &action](http::request&, const path_params& p) {
-                       return run_action(ctx, kind_name, action, p);
+                   [&ctx, kind_name, &action](http::request& req, const path_params& p) {
+                       return run_action(ctx, kind_name, action, req, p);
                    }});
         }
 }

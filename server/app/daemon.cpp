@@ -15,7 +15,6 @@
 #include "api/admin_api.hpp"
 #include "app/daemon_observer.hpp"
 #include "app/ha_coordinator.hpp"
-#include "app/kinds.hpp"
 #include "core/log.hpp"
 #include "http/server.hpp"
 #include "metrics/registry.hpp"
@@ -35,7 +34,7 @@ struct daemon::impl
           cfg(std::make_shared<const vk::config>(std::move(c))),
           notifier(std::make_unique<runtime::notifier>(ex, cfg->webhook)),
           observer(metrics, [this] { return notifier.get(); }, [this](int code) { request_shutdown(code); }),
-          jobs(ex, known_kinds(), &observer),
+          jobs(ex, params.kinds, &observer),
           ha(ex, jobs),
           signals(ex, SIGINT, SIGTERM, SIGHUP),
           grace_timer(ex, asio::steady_timer::time_point::max())

@@ -9,14 +9,17 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.hpp"
+#include "runtime/job_kind.hpp"
 
 namespace vk::app {
 
 struct daemon_params
 {
     std::string config_path;  // re-read on SIGHUP
+    std::vector<runtime::job_kind> kinds;  // the job kinds this build knows (app::known_kinds())
     std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
 };
 

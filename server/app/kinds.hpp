@@ -8,7 +8,7 @@
 
 namespace vk::app {
 
-// Every production kind, plus the "test" kind when VAULTKEEPER_TEST_KINDS=1 is set in the environment.
+// Every production kind (tests add the "test" kind in their own build of the daemon, tests/support/daemon).
 std::vector<runtime::job_kind> known_kinds();
 
 }  // namespace vk::app

@@ -1,8 +1,9 @@
 // The Consul lock recipe: session + renewal raced against acquire-and-watch; whichever ends first means
 // the lock (or the chance to get it) is gone, and the other is cancelled before starting over.
+#include "async/sleep.hpp"
 #include "consul/lock.hpp"
 
-#include "core/deadline.hpp"
+#include "async/deadline.hpp"
 #include "core/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -20,13 +21,6 @@ namespace {
 
 constexpr std::chrono::seconds renew_retry{1};
 constexpr std::chrono::seconds cleanup_limit{5};
-
-// Waits d; cancellation ends the wait early (the caller's next co_await then throws operation_aborted).
-asio::awaitable<void> pause(std::chrono::steady_clock::duration d)
-{
-    asio::steady_timer t(co_await asio::this_coro::executor, d);
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-}
 
 bool is_cancelled(const error& e) { return e.is(errc::cancelled); }
 
@@ -73,7 +67,7 @@ asio::awaitable<void> lock::one_session(const std::function<void()>& on_acquired
     {
         if (!is_cancelled(id.error()))
             log::warn("HA lock: cannot create a Consul session", {{"key", p_.key}, {"error", id.error().describe()}});
-        co_await pause(p_.retry_delay);
+        co_await vk::sleep_for(p_.retry_delay);
         co_return;
     }
     session_ = *id;
@@ -87,7 +81,7 @@ asio::awaitable<void> lock::keep_alive()
     steady::duration next = p_.ttl / 2;
     for (;;)
     {
-        co_await pause(next);
+        co_await vk::sleep_for(next);
         // A renewal may not take longer than what is left of the TTL since the last success.
         auto left = std::max<steady::duration>(p_.ttl - (steady::now() - last_ok), std::chrono::milliseconds(100));
         auto r = co_await with_deadline(c_.renew_session(session_), left, "session renewal timed out");
@@ -122,7 +116,7 @@ asio::awaitable<void> lock::acquire_and_hold(const std::function<void()>& on_acq
                 co_return;
             log::warn("HA lock: cannot read the lock key", {{"key", p_.key}, {"error", r.error().describe()}});
             index = 0;
-            co_await pause(p_.retry_delay);
+            co_await vk::sleep_for(p_.retry_delay);
             continue;
         }
         const auto& e = r->value;
@@ -131,7 +125,7 @@ asio::awaitable<void> lock::acquire_and_hold(const std::function<void()>& on_acq
         {
             // Not a lock: someone uses this key for data. Never overwrite it; check again later.
             log::error("HA lock key holds data, not a lock", {{"key", p_.key}});
-            co_await pause(p_.retry_delay);
+            co_await vk::sleep_for(p_.retry_delay);
             continue;
         }
         if (e && !e->session.empty() && e->session != session_)
@@ -146,7 +140,7 @@ asio::awaitable<void> lock::acquire_and_hold(const std::function<void()>& on_acq
             // Free, yet our last acquire was refused: Consul's lock-delay after an invalidation.
             refused = false;
             index = 0;
-            co_await pause(p_.retry_delay);
+            co_await vk::sleep_for(p_.retry_delay);
             continue;
         }
         bool mine = e && e->session == session_;
@@ -192,7 +186,7 @@ asio::awaitable<void> lock::monitor()
         {
             if (is_cancelled(r.error()) || steady::now() - last_ok >= p_.ttl)
                 co_return;
-            co_await pause(renew_retry);
+            co_await vk::sleep_for(renew_retry);
             continue;
         }
         last_ok = steady::now();

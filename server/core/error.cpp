@@ -43,6 +43,7 @@ std::string_view to_string(errc e) noexcept
     case errc::cancelled: return "cancelled";
     case errc::invalid_argument: return "invalid_argument";
     case errc::io_error: return "io_error";
+    case errc::unavailable: return "unavailable";
     case errc::internal: return "internal";
     }
     return "unknown";

@@ -31,6 +31,7 @@ enum class errc
     cancelled,          // the caller cancelled (halt, shutdown, cycle end)
     invalid_argument,   // our own caller passed something invalid (bad config, bad path)
     io_error,           // local file system
+    unavailable,        // cannot serve this now (a client could not be built, a job not started yet)
     internal,           // a bug: should never happen
 };
 

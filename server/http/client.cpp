@@ -1,7 +1,7 @@
 // The client's request loop: deadline, retries with backoff, redirects, and the pool per endpoint.
 #include "http/client.hpp"
 
-#include "core/deadline.hpp"
+#include "async/deadline.hpp"
 #include "http/exchange.hpp"
 #include "http/pool.hpp"
 #include "http/tls.hpp"

@@ -20,9 +20,9 @@ boost::asio::awaitable<void> job_body::background(const std::function<void()>&)
     co_await forever.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
-action_reply action_error(unsigned status, std::string_view code, std::string_view message)
+boost::asio::awaitable<action_result> ready(action_result r)
 {
-    return {status, {{"error", {{"code", code}, {"message", message}}}}};
+    co_return r;
 }
 
 }  // namespace vk::runtime

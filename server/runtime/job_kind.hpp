@@ -6,8 +6,10 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +23,23 @@ class registry;
 }
 
 namespace vk::runtime {
+
+// What a kind action receives: the request's JSON body (null when the request has none; the action validates
+// it and names a bad field by its JSON pointer in an errc::bad_request) and the job's request_cycle.
+struct action_request
+{
+    boost::json::value body;
+    std::function<void()> request_cycle;
+};
+
+// An action's answer: a JSON object, or a vk::error whose errc the admin API maps to an HTTP status (in one
+// place: api/error_status.hpp). Actions speak results, never HTTP.
+using action_result = vk::result<boost::json::object>;
+using action_fn = std::function<boost::asio::awaitable<action_result>(const action_request&)>;
+// An action decided without I/O, as an awaitable.
+boost::asio::awaitable<action_result> ready(action_result r);
+// The actions a body serves, by action name.
+using action_table = std::map<std::string, action_fn, std::less<>>;
 
 class job_body
 {
@@ -42,25 +61,20 @@ public:
     // cycle loop from the job's start and is cancelled when the job stops. `request_cycle` asks for a cycle
     // as soon as possible (after the running one, if any). The default waits for cancellation.
     virtual boost::asio::awaitable<void> background(const std::function<void()>& request_cycle);
+
+    // The kind actions this body serves (a body of one role may serve fewer than its kind routes: the others
+    // answer errc::conflict). An action may use the body only before its first suspension (a reload may drop
+    // the job); state it needs across awaits lives in a shared_ptr it captures (see sync::sync_core).
+    virtual action_table actions() { return {}; }
 };
 
-// The answer of a kind action: an HTTP status and a JSON body.
-struct action_reply
-{
-    unsigned status = 200;
-    boost::json::object body;
-};
-
-// {"error":{"code","message"}}, the admin API's error shape.
-action_reply action_error(unsigned status, std::string_view code, std::string_view message);
-
-// A kind-specific admin route: METHOD /v1/<kind>/{name}/<name>, run against the named job's body (a job of
-// another kind is 404). `request_cycle` is the job's: an action may ask for a cycle.
-struct kind_action
+// A kind-specific admin route: METHOD /v1/<kind>/{name}/<name>, served by the named job's body (a job of
+// another kind is not_found). Declared by the kind so routes exist before any job does.
+struct action_route
 {
     std::string method;
     std::string name;
-    std::function<boost::asio::awaitable<action_reply>(job_body&, const std::function<void()>& request_cycle)> run;
+    bool accepted = false;  // success means work was queued (202) rather than done (200)
 };
 
 // Services a job body may use; filled in by the application (clients, metrics...).
@@ -78,7 +92,7 @@ struct job_kind
     std::string name;
     vk::kind_parser parse;
     std::function<std::unique_ptr<job_body>(const vk::job_config&, job_services&)> create;
-    std::vector<kind_action> actions;
+    std::vector<action_route> actions;
 };
 
 }  // namespace vk::runtime

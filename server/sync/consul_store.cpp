@@ -1,4 +1,5 @@
 // Reading and writing the sync info over the Consul client.
+#include "async/sleep.hpp"
 #include "sync/consul_store.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -11,9 +12,9 @@
 
 #include "consul/client.hpp"
 #include "runtime/workers.hpp"
-#include "sync/bucket_json.hpp"
-#include "sync/consul_layout.hpp"
-#include "sync/write_plan.hpp"
+#include "sync/model/bucket_json.hpp"
+#include "sync/model/consul_layout.hpp"
+#include "sync/model/write_plan.hpp"
 
 namespace vk::sync {
 namespace asio = boost::asio;
@@ -41,12 +42,6 @@ asio::awaitable<result<index_read>> read_index(consul::client& c, const std::str
     if (!decoded)
         co_return decoded.error();
     co_return index_read{std::move(*decoded), r->value->modify_index};
-}
-
-asio::awaitable<void> pause(std::chrono::milliseconds d)
-{
-    asio::steady_timer t(co_await asio::this_coro::executor, d);
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
 }  // namespace
@@ -79,7 +74,7 @@ asio::awaitable<result<info_state>> info_reader::read_all(consul::client& c)
         if (round == max_rounds)
             co_return make_error(errc::conflict, "sync info kept changing while read (torn read)", {},
                                  index_key(prefix_));
-        co_await pause(std::chrono::milliseconds(50 << round));
+        co_await vk::sleep_for(std::chrono::milliseconds(50 << round));
         auto idx = co_await read_index(c, prefix_);
         if (!idx)
             co_return idx.error();
@@ -151,7 +146,7 @@ asio::awaitable<result<info_state>> info_reader::refresh(consul::client& c, std:
             co_return rb.error();
         if (torn_buckets(*info_, *idx->index).empty())
             co_return info_state{true, true, idx->modify_index};
-        co_await pause(std::chrono::milliseconds(50 << round));
+        co_await vk::sleep_for(std::chrono::milliseconds(50 << round));
     }
     co_return make_error(errc::conflict, "sync info kept changing while read (torn read)", {}, index_key(prefix_));
 }

@@ -4,7 +4,7 @@
 #define VAULTKEEPER_SERVER_SYNC_CONSUL_STORE_HPP
 
 #include "core/error.hpp"
-#include "sync/sync_info.hpp"
+#include "sync/model/sync_info.hpp"
 
 #include <boost/asio/awaitable.hpp>
 

@@ -4,8 +4,8 @@
 #include <boost/json/value.hpp>
 
 #include "runtime/pace.hpp"
-#include "sync/kv_path.hpp"
-#include "sync/kv_v1.hpp"
+#include "sync/model/kv_path.hpp"
+#include "sync/model/kv_v1.hpp"
 #include "vault/kv.hpp"
 
 namespace vk::sync {

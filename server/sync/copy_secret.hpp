@@ -5,9 +5,9 @@
 
 #include "core/error.hpp"
 #include "core/token_bucket.hpp"
-#include "sync/insight.hpp"
+#include "sync/model/insight.hpp"
 #include "sync/origin_walk.hpp"
-#include "sync/transform.hpp"
+#include "sync/model/transform.hpp"
 
 #include <boost/asio/awaitable.hpp>
 

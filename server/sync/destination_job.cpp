@@ -1,6 +1,8 @@
 // Destination cycle: refresh both sync infos (only changed buckets are read), diff, run the allowed tasks
 // with bounded concurrency, record what reached the destination Vault, save the changed buckets.
+#include "async/sleep.hpp"
 #include "sync/destination_job.hpp"
+#include "sync/sync_metrics.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -13,14 +15,14 @@
 #include <chrono>
 #include <map>
 
-#include "core/deadline.hpp"
+#include "async/deadline.hpp"
 #include "core/log.hpp"
 #include "runtime/workers.hpp"
-#include "sync/capacity.hpp"
-#include "sync/consul_layout.hpp"
+#include "sync/model/capacity.hpp"
+#include "sync/model/consul_layout.hpp"
 #include "sync/consul_store.hpp"
 #include "sync/copy_secret.hpp"
-#include "sync/cycle_plan.hpp"
+#include "sync/model/cycle_plan.hpp"
 #include "sync/startup_checks.hpp"
 
 namespace vk::sync {
@@ -34,12 +36,6 @@ namespace {
 constexpr std::size_t reported_failures = 10;  // per cycle; the rest are summarised
 constexpr std::chrono::seconds watch_wait{300};
 constexpr std::chrono::seconds watch_retry{5};
-
-asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d)
-{
-    asio::steady_timer t(co_await asio::this_coro::executor, d);
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-}
 
 json::array paths_json(const std::vector<task>& tasks, const transform_pack& pack)
 {
@@ -180,16 +176,27 @@ public:
         };
     }
 
-    runtime::action_reply approve(const std::function<void()>& request_cycle)
+    runtime::action_table actions() override
     {
-        if (held_deletes_ == 0)
-            return runtime::action_error(409, "conflict", "no deletes are held by the deletion guard");
-        approved_deletes_ = held_deletes_;
-        request_cycle();
-        return {202, {{"job", core_->job}, {"approved_deletes", approved_deletes_}}};
+        auto table = sync_base::actions();
+        table["plan"] = [core = core_](const runtime::action_request&) { return plan_action(core); };
+        table["approve-deletes"] = [this](const runtime::action_request& r) {
+            auto out = approve(r.request_cycle);  // decided now: the body is not used after this call
+            return runtime::ready(std::move(out));
+        };
+        return table;
     }
 
 private:
+    runtime::action_result approve(const std::function<void()>& request_cycle)
+    {
+        if (held_deletes_ == 0)
+            return make_error(errc::conflict, "no deletes are held by the deletion guard");
+        approved_deletes_ = held_deletes_;
+        request_cycle();
+        return json::object{{"job", core_->job}, {"approved_deletes", approved_deletes_}};
+    }
+
     // A blocking query on the origin index: a change starts a cycle within seconds instead of a tick.
     asio::awaitable<void> watch(const std::function<void()>& request_cycle)
     {
@@ -330,16 +337,11 @@ private:
         if (in_sync)
             unapplied_since_.reset();
         auto& core = *core_;
-        core.gauge("vaultkeeper_sync_secrets", "Secrets in the sync info (origin: published; destination: synced)",
-                   static_cast<double>(dest.size()));
-        core.gauge("vaultkeeper_sync_lag_seconds", "Time since an origin change this destination has not applied",
-                   lag_seconds());
-        core.gauge("vaultkeeper_sync_failed_paths", "Paths that failed in the last destination cycle",
-                   static_cast<double>(failures_.size()));
-        core.gauge("vaultkeeper_sync_bucket_fill_ratio", "Largest sync bucket as a fraction of Consul's 512 KiB value limit",
-                   fill_ratio(dest));
-        core.gauge("vaultkeeper_sync_deletes_held", "Deletes held by the deletion guard, waiting for approval",
-                   static_cast<double>(held_deletes_));
+        core.gauge(metric::secrets, static_cast<double>(dest.size()));
+        core.gauge(metric::lag, lag_seconds());
+        core.gauge(metric::failed_paths, static_cast<double>(failures_.size()));
+        core.gauge(metric::bucket_fill, fill_ratio(dest));
+        core.gauge(metric::deletes_held, static_cast<double>(held_deletes_));
         json::object last;
         for (const auto& [op, n] : counts_)
             last[op] = n;
@@ -379,19 +381,17 @@ std::unique_ptr<runtime::job_body> make_destination_body(const vk::job_config& j
     return std::make_unique<destination_body>(jc, services);
 }
 
-asio::awaitable<runtime::action_reply> plan_action(std::shared_ptr<sync_core> core)
+asio::awaitable<runtime::action_result> plan_action(std::shared_ptr<sync_core> core)
 {
-    if (core->settings->role != role::destination)
-        co_return runtime::action_error(409, "conflict", "an origin job publishes every secret each cycle; plan is for destination jobs");
     if (core->setup_error)
-        co_return runtime::action_error(503, "unavailable", core->setup_error->describe());
+        co_return make_error(errc::unavailable, core->setup_error->describe());
     auto infos = co_await with_deadline(read_fresh(*core), std::chrono::seconds(30), "reading the sync infos took over 30 s");
     if (!infos)
-        co_return runtime::action_error(502, std::string(to_string(infos.error().code)), infos.error().describe());
+        co_return infos.error();
     auto& dest = *infos->destination;
     auto diff = compare(infos->origin, dest);
     if (!diff)
-        co_return runtime::action_error(502, "bad_response", diff.error().describe());
+        co_return diff.error();
     const auto& s = *core->settings;
     json::object body{
         {"job", core->job},
@@ -405,15 +405,7 @@ asio::awaitable<runtime::action_reply> plan_action(std::shared_ptr<sync_core> co
     auto plan = plan_cycle(std::move(*diff), dest.size(), po);
     body["deletion_guard"] = json::object{{"hold", plan.held_deletes > 0}, {"percent", plan.delete_percent},
                                           {"max_delete_percent", s.max_delete_percent}};
-    co_return runtime::action_reply{200, std::move(body)};
-}
-
-runtime::action_reply approve_deletes(runtime::job_body& body, const std::function<void()>& request_cycle)
-{
-    auto* d = dynamic_cast<destination_body*>(&body);
-    if (!d)
-        return runtime::action_error(409, "conflict", "an origin job deletes nothing; approve-deletes is for destination jobs");
-    return d->approve(request_cycle);
+    co_return body;
 }
 
 }  // namespace vk::sync

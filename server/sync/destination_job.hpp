@@ -1,6 +1,6 @@
 // The destination role's job body: diff the origin's sync info against its own, copy what changed, save
-// what really reached the destination Vault. Also the plan (the diff without applying it) and the
-// deletion-guard approval, for the admin API.
+// what really reached the destination Vault. Its actions: plan (the diff without applying it), status and the
+// deletion-guard approval (approve-deletes: a cycle is queued, or errc::conflict when nothing is held).
 #ifndef VAULTKEEPER_SERVER_SYNC_DESTINATION_JOB_HPP
 #define VAULTKEEPER_SERVER_SYNC_DESTINATION_JOB_HPP
 
@@ -14,10 +14,7 @@ std::unique_ptr<runtime::job_body> make_destination_body(const vk::job_config& j
 
 // GET /v1/sync/{name}/plan: reads both sync infos afresh and answers the add/update/delete lists (paths
 // only, never values) and what the deletion guard would do.
-boost::asio::awaitable<runtime::action_reply> plan_action(std::shared_ptr<sync_core> core);
-
-// POST /v1/sync/{name}/approve-deletes on a destination body: 202 and a cycle, or 409 when nothing is held.
-runtime::action_reply approve_deletes(runtime::job_body& body, const std::function<void()>& request_cycle);
+boost::asio::awaitable<runtime::action_result> plan_action(std::shared_ptr<sync_core> core);
 
 }  // namespace vk::sync
 

@@ -1,12 +1,13 @@
 // Origin cycle: a fresh sync info from a full walk, saved only when the walk read every path; only changed
 // buckets are written, the index last.
 #include "sync/origin_job.hpp"
+#include "sync/sync_metrics.hpp"
 
 #include <boost/json/object.hpp>
 
 #include <chrono>
 
-#include "sync/capacity.hpp"
+#include "sync/model/capacity.hpp"
 #include "sync/consul_store.hpp"
 #include "sync/startup_checks.hpp"
 
@@ -16,8 +17,6 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* secrets_help = "Secrets in the sync info (origin: published; destination: synced)";
-constexpr const char* fill_help = "Largest sync bucket as a fraction of Consul's 512 KiB value limit";
 
 class origin_body final : public sync_base
 {
@@ -67,8 +66,8 @@ public:
         published_ = info.index();
         ctx.count("keys_written", static_cast<std::int64_t>(*written));
         core->count("bucket_write", static_cast<double>(*written));
-        core->gauge("vaultkeeper_sync_secrets", secrets_help, static_cast<double>(info.size()));
-        core->gauge("vaultkeeper_sync_bucket_fill_ratio", fill_help, fill_ratio(info));
+        core->gauge(metric::secrets, static_cast<double>(info.size()));
+        core->gauge(metric::bucket_fill, fill_ratio(info));
         last_ = boost::json::object{
             {"secrets", info.size()},
             {"skipped", walked->skipped},

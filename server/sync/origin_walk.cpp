@@ -6,8 +6,8 @@
 
 #include "runtime/pace.hpp"
 #include "runtime/workers.hpp"
-#include "sync/kv_v1.hpp"
-#include "sync/metadata.hpp"
+#include "sync/model/kv_v1.hpp"
+#include "sync/model/metadata.hpp"
 #include "vault/kv.hpp"
 
 namespace vk::sync {

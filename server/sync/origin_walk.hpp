@@ -6,7 +6,8 @@
 
 #include "core/error.hpp"
 #include "core/token_bucket.hpp"
-#include "sync/sync_info.hpp"
+#include "sync/model/kv_path.hpp"
+#include "sync/model/sync_info.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -20,13 +21,6 @@ class client;
 }
 
 namespace vk::sync {
-
-// A KV mount of the origin as sys/mounts describes it.
-struct kv_mount
-{
-    std::string path;  // "secret/"
-    bool v2 = true;
-};
 
 struct walk_options
 {

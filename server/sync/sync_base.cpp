@@ -4,6 +4,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include "metrics/registry.hpp"
+#include "sync/sync_metrics.hpp"
 #include "sync/startup_checks.hpp"
 
 namespace vk::sync {
@@ -50,14 +51,14 @@ sync_core::sync_core(const vk::job_config& jc, runtime::job_services& services)
 void sync_core::count(const std::string& op, double n) const
 {
     if (metrics && n > 0)
-        metrics->counter_add("vaultkeeper_sync_operations_total", "Secrets added, updated, deleted or repaired by sync jobs, and sync info keys written",
+        metrics->counter_add(std::string(metric::operations.name), std::string(metric::operations.help),
                              {{"job", job}, {"op", op}}, n);
 }
 
-void sync_core::gauge(const std::string& name, const std::string& help, double value) const
+void sync_core::gauge(const metrics::family& f, double value) const
 {
     if (metrics)
-        metrics->gauge_set(name, help, {{"job", job}}, value);
+        metrics->gauge_set(std::string(f.name), std::string(f.help), {{"job", job}}, value);
 }
 
 sync_base::sync_base(const vk::job_config& jc, runtime::job_services& services)
@@ -88,6 +89,17 @@ asio::awaitable<result<void>> sync_base::start_side(side_clients& side, const st
         co_return found.error();
     side.mounts = std::move(*found);
     co_return result<void>{};
+}
+
+runtime::action_table sync_base::actions()
+{
+    runtime::action_table table;
+    table["status"] = [this](const runtime::action_request&) {
+        auto s = status();
+        s["job"] = core_->job;
+        return runtime::ready(std::move(s));
+    };
+    return table;
 }
 
 }  // namespace vk::sync

@@ -5,9 +5,10 @@
 
 #include "consul/client.hpp"
 #include "core/token_bucket.hpp"
+#include "metrics/family.hpp"
 #include "runtime/job_kind.hpp"
 #include "sync/origin_walk.hpp"
-#include "sync/settings.hpp"
+#include "sync/model/settings.hpp"
 #include "vault/client.hpp"
 
 #include <map>
@@ -41,7 +42,7 @@ struct sync_core
     sync_core(const vk::job_config& jc, runtime::job_services& services);
 
     void count(const std::string& op, double n) const;
-    void gauge(const std::string& name, const std::string& help, double value) const;
+    void gauge(const metrics::family& f, double value) const;
 };
 
 class sync_base : public runtime::job_body
@@ -53,6 +54,9 @@ public:
     boost::asio::awaitable<void> background(const std::function<void()>& request_cycle) override;
 
     std::shared_ptr<sync_core> core() const { return core_; }
+
+    // Both roles serve `status`; the destination adds plan and approve-deletes.
+    runtime::action_table actions() override;
 
 protected:
     // Logs one side's Vault client in and finds its KV mounts (`mounts`, or every KV mount when empty).

@@ -6,8 +6,8 @@ import subprocess
 import vkproc
 
 
-def run(*args, env=None):
-    return subprocess.run([vkproc.binary("vaultkeeper"), *args], capture_output=True, text=True, timeout=30,
+def run(*args, env=None, binary="vaultkeeper"):
+    return subprocess.run([vkproc.binary(binary), *args], capture_output=True, text=True, timeout=30,
                           env={**os.environ, **(env or {})})
 
 
@@ -47,7 +47,7 @@ def test_check_config_reports_every_problem(tmp_path):
             {"name": "b", "kind": "warp"},
         ],
     })
-    r = run("--check-config", path, env={"VAULTKEEPER_TEST_KINDS": "1"})
+    r = run("--check-config", path, binary="vaultkeeper-test")
     assert r.returncode == 2
     assert r.stderr.splitlines() == [
         f"{path}: /admin/token: must be at least 16 characters",
@@ -57,6 +57,15 @@ def test_check_config_reports_every_problem(tmp_path):
         f"{path}: /jobs/1/colour: unknown key",
         f"{path}: /jobs/2/kind: unknown job kind \"warp\" (known: sync, test)",
     ]
+
+
+def test_production_binary_knows_no_test_kind(tmp_path):
+    # The test kind lives in the test build of the daemon only; no environment switch brings it back.
+    path = write(tmp_path, {"admin": {"token": "0123456789abcdef"},
+                            "jobs": [{"name": "a", "kind": "test", "interval": "1m"}]})
+    r = run("--check-config", path, env={"VAULTKEEPER_TEST_KINDS": "1"})
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [f"{path}: /jobs/0/kind: unknown job kind \"test\" (known: sync)"]
 
 
 def test_check_config_reports_json_syntax_with_position(tmp_path):

@@ -17,7 +17,7 @@ ADMIN_TOKEN = "test-admin-token-0123456789"
 
 
 class Daemon:
-    """vaultkeeper --config <tmp>/vk.json, with the test job kind enabled."""
+    """vaultkeeper-test --config <tmp>/vk.json: the daemon plus the test job kind."""
 
     def __init__(self, config, extra_env=None, tmpdir=None, wait_ready=True):
         self.dir = tmpdir or tempfile.mkdtemp(prefix="vk-daemon-")
@@ -25,8 +25,8 @@ class Daemon:
         self.config_path = os.path.join(self.dir, "vk.json")
         self.log_path = os.path.join(self.dir, "vk.log")
         self.write_config(config)
-        env = {"VAULTKEEPER_TEST_KINDS": "1", **(extra_env or {})}
-        self.proc = vkproc.Process([vkproc.binary("vaultkeeper"), "--config", self.config_path],
+        env = dict(extra_env or {})
+        self.proc = vkproc.Process([vkproc.binary("vaultkeeper-test"), "--config", self.config_path],
                                    ready_url=self.url("/v1/health") if wait_ready else None,
                                    env=env, log_path=self.log_path)
 

@@ -1,8 +1,8 @@
 // The sync info in consul-sim: minimal writes (index last), cached refreshes that read only changed buckets,
 // and torn reads detected and re-read.
 #include "../consul/consul_helpers.hpp"
-#include "sync/bucket_json.hpp"
-#include "sync/consul_layout.hpp"
+#include "sync/model/bucket_json.hpp"
+#include "sync/model/consul_layout.hpp"
 #include "sync/consul_store.hpp"
 
 namespace {

@@ -1,5 +1,5 @@
 // Bucket ids pinned to vsync.md §2.4 and the TestGenerateBucketID distribution of §6.
-#include "sync/bucket_id.hpp"
+#include "sync/model/bucket_id.hpp"
 
 #include <gtest/gtest.h>
 

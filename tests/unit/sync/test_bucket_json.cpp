@@ -1,5 +1,5 @@
 // Bucket JSON: Go json.Marshal bytes for §2.2's examples, round trips, and strict decoding errors.
-#include "sync/bucket_json.hpp"
+#include "sync/model/bucket_json.hpp"
 
 #include <gtest/gtest.h>
 

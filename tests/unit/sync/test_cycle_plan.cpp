@@ -1,6 +1,6 @@
 // The destination's per-cycle decision: which tasks run under ignore_deletes, the deletion guard and an
 // approval; and how a stored info is aligned with the origin's bucket count.
-#include "sync/cycle_plan.hpp"
+#include "sync/model/cycle_plan.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // vsync's Compare truth table (vsync.md §2.5, §6 case 3) and the deletion guard.
-#include "sync/diff.hpp"
+#include "sync/model/diff.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Go fmt.Sprint index hashes and json string escaping, pinned to vsync.md §2.2-§2.3 vectors.
-#include "sync/go_format.hpp"
+#include "sync/model/go_format.hpp"
 
-#include "sync/digest.hpp"
+#include "sync/model/digest.hpp"
 
 #include <gtest/gtest.h>
 

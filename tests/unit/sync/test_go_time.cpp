@@ -1,5 +1,5 @@
 // RFC3339Nano parsing with Go's rules: offsets, nanoseconds, and the zero time on failure.
-#include "sync/go_time.hpp"
+#include "sync/model/go_time.hpp"
 
 #include <gtest/gtest.h>
 

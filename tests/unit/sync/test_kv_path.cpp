@@ -1,5 +1,5 @@
 // Locating sync paths (raw KV API paths) in a Vault's mounts.
-#include "sync/kv_path.hpp"
+#include "sync/model/kv_path.hpp"
 
 #include <gtest/gtest.h>
 

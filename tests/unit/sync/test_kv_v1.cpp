@@ -1,8 +1,8 @@
 // KV v1 content-hash insights: canonical JSON, stability, and how the diff treats them.
-#include "sync/kv_v1.hpp"
+#include "sync/model/kv_v1.hpp"
 
-#include "sync/diff.hpp"
-#include "sync/digest.hpp"
+#include "sync/model/diff.hpp"
+#include "sync/model/digest.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>

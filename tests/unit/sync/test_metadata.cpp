@@ -1,5 +1,5 @@
 // Origin metadata interpretation (skip reasons, malformed replies) and metadata -> data path rewriting.
-#include "sync/metadata.hpp"
+#include "sync/model/metadata.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The sync kind's config keys: defaults, normalisation and every mistake reported at its JSON pointer.
-#include "sync/settings.hpp"
+#include "sync/model/settings.hpp"
 
 #include <gtest/gtest.h>
 

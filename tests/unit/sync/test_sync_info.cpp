@@ -1,8 +1,8 @@
 // sync_info, its Consul layout (write order, read-back, torn reads) and the capacity check.
-#include "sync/capacity.hpp"
-#include "sync/consul_layout.hpp"
-#include "sync/go_format.hpp"
-#include "sync/sync_info.hpp"
+#include "sync/model/capacity.hpp"
+#include "sync/model/consul_layout.hpp"
+#include "sync/model/go_format.hpp"
+#include "sync/model/sync_info.hpp"
 
 #include <gtest/gtest.h>
 

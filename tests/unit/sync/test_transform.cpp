@@ -1,5 +1,5 @@
 // Transformers: the six examples of vsync.md §3.4, fall-through rules, RE2 name syntax, config errors.
-#include "sync/transform.hpp"
+#include "sync/model/transform.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // The origin's write planner: only changed buckets, bounded transactions, index last; and re-bucketing.
-#include "sync/write_plan.hpp"
+#include "sync/model/write_plan.hpp"
 
-#include "sync/bucket_id.hpp"
-#include "sync/diff.hpp"
+#include "sync/model/bucket_id.hpp"
+#include "sync/model/diff.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,45 @@
+// errc -> HTTP status, and the error envelope.
+#include "api/error_status.hpp"
+
+#include <string>
+
+namespace vk::api {
+
+unsigned http_status(errc e) noexcept
+{
+    switch (e)
+    {
+    case errc::ok: return 200;
+    case errc::not_found: return 404;
+    case errc::permission_denied: return 403;
+    case errc::bad_request:
+    case errc::invalid_argument: return 400;
+    case errc::conflict: return 409;
+    case errc::too_large: return 413;
+    case errc::timeout: return 504;
+    case errc::unavailable:
+    case errc::cancelled: return 503;
+    case errc::sealed:
+    case errc::uninitialized:
+    case errc::standby:
+    case errc::rate_limited:
+    case errc::server_error:
+    case errc::transport_error:
+    case errc::bad_response: return 502;
+    case errc::io_error:
+    case errc::internal: return 500;
+    }
+    return 500;
+}
+
+http::response error_response(const vk::error& e)
+{
+    // describe() starts with the code, which the envelope carries on its own.
+    std::string message = e.describe();
+    std::string prefix = std::string(to_string(e.code)) + ": ";
+    if (message.starts_with(prefix))
+        message.erase(0, prefix.size());
+    return http::response::error(http_status(e.code), to_string(e.code), message);
+}
+
+}  // namespace vk::api

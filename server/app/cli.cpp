@@ -1,0 +1,123 @@
+// The command line: parse flags, load the config, run the daemon on one io_context. Shared by the production
+// binary (server/main.cpp) and the test build of the daemon, which differ only in the kinds they know.
+#include "app/cli.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <utility>
+
+#include "api/admin_api.hpp"
+#include "app/daemon.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "runtime/job_set.hpp"
+
+namespace {
+
+constexpr const char* usage = R"(usage: vaultkeeper --config FILE        run the daemon
+       vaultkeeper --check-config FILE  validate FILE; exit 0, or 2 printing every problem
+       vaultkeeper --print-routes       list the admin API routes (METHOD PATH)
+       vaultkeeper --version
+       vaultkeeper --help
+
+Signals: SIGINT/SIGTERM shut down gracefully; SIGHUP reloads FILE (an invalid file is rejected and the
+running configuration stays).
+)";
+
+vk::kind_parsers parsers(const std::vector<vk::runtime::job_kind>& kinds)
+{
+    vk::kind_parsers out;
+    for (const auto& k : kinds)
+        out.emplace(k.name, k.parse);
+    return out;
+}
+
+int check_config(const std::string& path, const std::vector<vk::runtime::job_kind>& kinds)
+{
+    auto cfg = vk::load_config(path, parsers(kinds));
+    if (!cfg)
+    {
+        std::cerr << cfg.error().render();
+        return 2;
+    }
+    std::cout << path << ": ok (" << cfg->jobs.size() << " jobs)\n";
+    return 0;
+}
+
+int print_routes(const std::vector<vk::runtime::job_kind>& kinds)
+{
+    vk::api::context ctx;
+    ctx.kinds = &kinds;
+    auto r = vk::api::build_router(ctx, [] { return std::string(); });
+    for (const auto& route : r->routes())
+        std::cout << route.method << " " << route.pattern << "\n";
+    return 0;
+}
+
+int run(const std::string& path, std::vector<vk::runtime::job_kind> kinds)
+{
+    auto cfg = vk::load_config(path, parsers(kinds));
+    if (!cfg)
+    {
+        std::cerr << cfg.error().render();
+        return 2;
+    }
+    vk::log::setup(cfg->log.format, cfg->log.level);
+    vk::log::info("vaultkeeper starting", {{"version", VK_VERSION}, {"config", path}});
+    boost::asio::io_context ioc(1);
+    vk::app::daemon d(ioc, std::move(*cfg), vk::app::daemon_params{path, std::move(kinds)});
+    int exit_code = 1;
+    boost::asio::co_spawn(ioc, d.run(), [&](std::exception_ptr e, int code) {
+        if (!e)
+        {
+            exit_code = code;
+            return;
+        }
+        try
+        {
+            std::rethrow_exception(e);
+        }
+        catch (const std::exception& what)
+        {
+            vk::log::error("daemon failed", {{"error", what.what()}});
+        }
+    });
+    ioc.run();
+    return exit_code;
+}
+
+}  // namespace
+
+namespace vk::app {
+
+int run_cli(int argc, char** argv, std::vector<runtime::job_kind> kinds)
+{
+    std::string a1 = argc > 1 ? argv[1] : "";
+    try
+    {
+        if (argc == 2 && (a1 == "--help" || a1 == "-h"))
+            return std::cout << usage, 0;
+        if (argc == 2 && a1 == "--version")
+            return std::cout << "vaultkeeper " << VK_VERSION << "\n", 0;
+        if (argc == 2 && a1 == "--print-routes")
+            return print_routes(kinds);
+        if (argc == 3 && a1 == "--check-config")
+            return check_config(argv[2], kinds);
+        if (argc == 3 && a1 == "--config")
+            return run(argv[2], std::move(kinds));
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << "vaultkeeper: " << e.what() << "\n";
+        return 1;
+    }
+    std::cerr << usage;
+    return 2;
+}
+
+}  // namespace vk::app

@@ -1,0 +1,129 @@
+// Go-compatible bucket JSON encoding and a strict, well-reported decoding (see bucket_json.hpp).
+#include "sync/model/bucket_json.hpp"
+
+#include "sync/model/go_format.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <charconv>
+
+namespace vk::sync {
+namespace {
+
+bool iequals_ascii(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+    {
+        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    }
+    return true;
+}
+
+// Go's decoder prefers the exact field name, then falls back to a case-insensitive match.
+const boost::json::value* find_field(const boost::json::object& o, std::string_view name)
+{
+    if (auto it = o.find(name); it != o.end())
+        return &it->value();
+    for (const auto& kv : o)
+        if (iequals_ascii(kv.key(), name))
+            return &kv.value();
+    return nullptr;
+}
+
+error entry_error(std::string_view key, std::string_view where, std::string_view what)
+{
+    return make_error(errc::bad_response,
+                      "bucket entry " + std::string(where) + ": " + std::string(what), {}, std::string(key));
+}
+
+}  // namespace
+
+void append_bucket_json(std::string& out, const bucket& b)
+{
+    out += '{';
+    bool first = true;
+    char num[24];
+    for (const auto& [path, in] : b)
+    {
+        if (!first)
+            out += ',';
+        first = false;
+        append_go_json_string(out, path);
+        out += ":{\"version\":";
+        const auto r = std::to_chars(num, num + sizeof num, in.version);
+        out.append(num, r.ptr);
+        out += ",\"updateTime\":";
+        append_go_json_string(out, in.update_time);
+        out += ",\"type\":";
+        append_go_json_string(out, in.type);
+        out += '}';
+    }
+    out += '}';
+}
+
+std::string encode_bucket(const bucket& b)
+{
+    std::string out;
+    out.reserve(2 + b.size() * 100);
+    append_bucket_json(out, b);
+    return out;
+}
+
+result<insight> insight_from_json(const boost::json::value& v, std::string_view key, std::string_view where)
+{
+    insight in;
+    if (v.is_null())
+        return in;
+    const auto* o = v.if_object();
+    if (!o)
+        return entry_error(key, where, "not a JSON object");
+    if (const auto* f = find_field(*o, "version"); f && !f->is_null())
+    {
+        if (f->is_int64())
+            in.version = f->get_int64();
+        else
+            return entry_error(key, where, "version is not an int64 integer");
+    }
+    if (const auto* f = find_field(*o, "updateTime"); f && !f->is_null())
+    {
+        if (!f->is_string())
+            return entry_error(key, where, "updateTime is not a string");
+        in.update_time = f->get_string();
+    }
+    if (const auto* f = find_field(*o, "type"); f && !f->is_null())
+    {
+        if (!f->is_string())
+            return entry_error(key, where, "type is not a string");
+        in.type = f->get_string();
+    }
+    return in;
+}
+
+result<bucket> decode_bucket(std::string_view json, std::string_view key)
+{
+    boost::system::error_code ec;
+    const boost::json::value v = boost::json::parse(json, ec);
+    if (ec)
+        return make_error(errc::bad_response, "bucket is not valid JSON: " + ec.message(), {}, std::string(key));
+    bucket out;
+    if (v.is_null())
+        return out;
+    const auto* o = v.if_object();
+    if (!o)
+        return make_error(errc::bad_response, "bucket is not a JSON object", {}, std::string(key));
+    for (const auto& kv : *o)
+    {
+        auto in = insight_from_json(kv.value(), key, kv.key());
+        if (!in)
+            return in.error();
+        // Hinted insertion at the end is O(1) when keys arrive sorted, as Go writes them.
+        out.insert_or_assign(out.end(), std::string(kv.key()), std::move(*in));
+    }
+    return out;
+}
+
+}  // namespace vk::sync

@@ -1,0 +1,49 @@
+#include "sync/model/cycle_plan.hpp"
+
+namespace vk::sync {
+
+cycle_plan plan_cycle(diff_result&& diff, std::size_t synced, const plan_options& opts)
+{
+    auto append = [](std::vector<task>& to, std::vector<task>& from) {
+        to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+        from.clear();
+    };
+    cycle_plan p;
+    p.run = std::move(diff.add);
+    p.run.reserve(p.run.size() + diff.update.size() + diff.remove.size());
+    append(p.run, diff.update);
+    const std::size_t deletes = diff.remove.size();
+    if (deletes == 0)
+        return p;
+    if (opts.ignore_deletes)
+    {
+        p.ignored_deletes = deletes;
+        return p;
+    }
+    auto guard = guard_deletes(deletes, synced, opts.max_delete_percent);
+    p.delete_percent = guard.percent;
+    if (guard.hold && (opts.approved_deletes == 0 || deletes > opts.approved_deletes))
+    {
+        p.held_deletes = deletes;
+        return p;
+    }
+    p.approval_used = guard.hold;
+    append(p.run, diff.remove);
+    return p;
+}
+
+result<void> align_destination(std::optional<sync_info>& stored, std::size_t origin_buckets)
+{
+    if (stored && stored->bucket_count() == origin_buckets)
+    {
+        stored->reindex();
+        return {};
+    }
+    auto aligned = stored ? rebucket(*stored, origin_buckets) : sync_info::create(origin_buckets);
+    if (!aligned)
+        return aligned.error();
+    stored = std::move(*aligned);
+    return {};
+}
+
+}  // namespace vk::sync

@@ -1,0 +1,44 @@
+// The destination's decision for one cycle: which diff tasks to run, given ignore_deletes, the deletion
+// guard and an operator's approval; and how a stored destination info is aligned with the origin's
+// bucket count before the diff.
+#ifndef VAULTKEEPER_SERVER_SYNC_MODEL_CYCLE_PLAN_HPP
+#define VAULTKEEPER_SERVER_SYNC_MODEL_CYCLE_PLAN_HPP
+
+#include "core/error.hpp"
+#include "sync/model/diff.hpp"
+#include "sync/model/sync_info.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+namespace vk::sync {
+
+struct plan_options
+{
+    bool ignore_deletes = false;
+    double max_delete_percent = default_max_delete_percent;
+    std::size_t approved_deletes = 0;  // an operator approved up to this many held deletes
+};
+
+struct cycle_plan
+{
+    std::vector<task> run;           // adds, then updates, then the deletes allowed
+    std::size_t held_deletes = 0;    // deletes the guard held (0 when none)
+    std::size_t ignored_deletes = 0;  // deletes skipped by ignore_deletes (recomputed every cycle, as vsync)
+    double delete_percent = 0.0;
+    bool approval_used = false;      // the approval let this cycle's deletes through
+};
+
+// `synced` is the number of secrets the destination holds in its info. An approval covers a set of deletes
+// no larger than the one held when it was given. The diff's tasks are moved into the plan (a full copy of
+// 100,000 tasks costs ~20 MB at the peak of a first sync).
+cycle_plan plan_cycle(diff_result&& diff, std::size_t synced, const plan_options& opts);
+
+// Makes `stored` the destination info to diff against, in place: empty (origin's bucket count) when none is
+// stored yet, re-bucketed when its bucket count differs from the origin's, else as is (reindexed).
+result<void> align_destination(std::optional<sync_info>& stored, std::size_t origin_buckets);
+
+}  // namespace vk::sync
+
+#endif

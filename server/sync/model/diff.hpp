@@ -1,0 +1,79 @@
+// The destination's diff, with vsync's Compare/CompareBuckets semantics, and the deletion guard decision.
+#ifndef VAULTKEEPER_SERVER_SYNC_MODEL_DIFF_HPP
+#define VAULTKEEPER_SERVER_SYNC_MODEL_DIFF_HPP
+
+#include "core/error.hpp"
+#include "sync/model/insight.hpp"
+#include "sync/model/sync_info.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vk::sync {
+
+enum class task_op
+{
+    add,
+    update,
+    remove,  // vsync's "delete"
+};
+
+// "add", "update", "delete" (vsync's Op strings).
+std::string_view to_string(task_op op) noexcept;
+
+// One thing to do on the destination. `path` is the origin data path; `in` the origin insight to record
+// once done (empty for a delete, as in vsync).
+struct task
+{
+    std::string path;
+    task_op op = task_op::add;
+    insight in;
+    bool operator==(const task&) const = default;
+};
+
+// Each list sorted by path. `warnings` are the non-fatal updateTime parse failures vsync also reports.
+struct diff_result
+{
+    std::vector<task> add;
+    std::vector<task> update;
+    std::vector<task> remove;
+    std::vector<std::string> warnings;
+
+    bool empty() const noexcept { return add.empty() && update.empty() && remove.empty(); }
+    std::size_t size() const noexcept { return add.size() + update.size() + remove.size(); }
+};
+
+// Whether an origin insight must be copied over the destination's record of the same path:
+// - types differ -> update; origin version higher -> update;
+// - kvV1 (our extension, see sync/kv_v1.hpp): update whenever the insights differ, since version and
+//   updateTime there carry a content hash, not an order;
+// - otherwise, when not equal, update iff origin updateTime is after the destination's (RFC3339Nano; an
+//   unparsable time is Go's zero time and adds a warning naming the path).
+bool needs_update(std::string_view path, const insight& origin, const insight& dest,
+                  std::vector<std::string>& warnings);
+
+// vsync's CompareBuckets for one bucket pair, appending (unsorted across calls) to out.
+void compare_buckets(const bucket& origin, const bucket& dest, diff_result& out);
+
+// vsync's Compare: only buckets whose index hashes differ are compared entry by entry; lists are sorted.
+// Both infos must be reindexed. errc::invalid_argument when the bucket counts differ (the shell adopts the
+// origin's count first, see rebucket()) or when an info has changes not yet reindexed.
+result<diff_result> compare(const sync_info& origin, const sync_info& dest);
+
+inline constexpr double default_max_delete_percent = 20.0;
+
+struct delete_guard
+{
+    bool hold = false;     // true: skip this cycle's deletes and alert
+    double percent = 0.0;  // deletes as a percentage of the secrets synced so far
+};
+
+// Holds deletes when they exceed max_delete_percent of the destination's synced secrets (a shrunken origin
+// walk, vsync issues #27/#40, must not wipe a region). Deletes with nothing synced count as 100%.
+delete_guard guard_deletes(std::size_t deletes, std::size_t synced,
+                           double max_delete_percent = default_max_delete_percent) noexcept;
+
+}  // namespace vk::sync
+
+#endif

@@ -1,0 +1,2 @@
+// Forbidden: core is below the runtime.
+#include "runtime/job.hpp"

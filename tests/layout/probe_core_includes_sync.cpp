@@ -1,0 +1,2 @@
+// Forbidden: core is below every job kind.
+#include "sync/model/insight.hpp"

@@ -1,0 +1,3 @@
+// Allowed: core sees itself.
+#include "core/config.hpp"
+#include "core/log.hpp"

@@ -1,0 +1,2 @@
+// Forbidden: the model does no I/O.
+#include <boost/asio/steady_timer.hpp>
