@@ -1,9 +1,9 @@
 // Times the sync decision core on 100,000 secrets: build, full and no-change reindex, diff with 1% changed,
 // write planning and serialisation. Prints one line per step.
-#include "sync/consul_layout.hpp"
-#include "sync/diff.hpp"
-#include "sync/sync_info.hpp"
-#include "sync/write_plan.hpp"
+#include "sync/model/consul_layout.hpp"
+#include "sync/model/diff.hpp"
+#include "sync/model/sync_info.hpp"
+#include "sync/model/write_plan.hpp"
 
 #include <chrono>
 #include <cstdio>
