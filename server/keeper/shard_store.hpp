@@ -1,0 +1,65 @@
+// A shard store: where the keeper keeps its objects (unseal key shards, shard-set records, its procedure state
+// record). Implementations: file_store (encrypted files, one per object) and kubernetes_store (one Secret per
+// object). Every operation is idempotent so a cycle interrupted at any instant can simply be run again.
+#ifndef VAULTKEEPER_SERVER_KEEPER_SHARD_STORE_HPP
+#define VAULTKEEPER_SERVER_KEEPER_SHARD_STORE_HPP
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace vk::keeper {
+
+// An object as stored: its bytes (already decrypted by the store when it encrypts) and an opaque version
+// for compare-and-swap (a Kubernetes resourceVersion, a content digest for files).
+struct stored_object
+{
+    std::string name;
+    std::string data;
+    std::string version;
+};
+
+// Object names are 1-200 characters of [a-z0-9.-], starting and ending with a letter or digit, so that they
+// are valid Kubernetes Secret names and file names alike.
+bool valid_object_name(std::string_view name) noexcept;
+
+class shard_store
+{
+public:
+    virtual ~shard_store() = default;
+
+    // The configured store name ("disk-a"), for logs, errors and status: never a secret.
+    virtual const std::string& name() const noexcept = 0;
+
+    // Whether put/remove honour expected_version atomically (compare-and-swap).
+    virtual bool supports_cas() const noexcept = 0;
+
+    // Start-up check: the store is reachable and writable (and its key decrypts what it holds). An error names
+    // the store and the path or endpoint.
+    virtual boost::asio::awaitable<result<void>> check() = 0;
+
+    // errc::not_found when absent; errc::bad_response when the stored bytes do not decrypt or parse.
+    virtual boost::asio::awaitable<result<stored_object>> get(std::string name) = 0;
+
+    // Writes durably before returning (file: temp + fsync + rename + dir fsync). expected_version: nullopt =
+    // unconditional; "" = only if absent; else only if the current version matches (errc::conflict otherwise).
+    // Returns the new version.
+    virtual boost::asio::awaitable<result<std::string>> put(std::string name, std::string data,
+                                                            std::optional<std::string> expected_version) = 0;
+
+    // Absent is success (idempotent). expected_version as for put.
+    virtual boost::asio::awaitable<result<void>> remove(std::string name,
+                                                        std::optional<std::string> expected_version) = 0;
+
+    // Names of every object the store holds (for audits, status and leftovers checks).
+    virtual boost::asio::awaitable<result<std::vector<std::string>>> list() = 0;
+};
+
+}  // namespace vk::keeper
+
+#endif

@@ -1,0 +1,54 @@
+// A snapshot storage: where the snapshot job puts verified snapshots (local directory, S3, Azure Blob, GCS).
+// Uploads stream from the spooled file so memory stays flat whatever the snapshot's size.
+#ifndef VAULTKEEPER_SERVER_SNAPSHOT_SNAPSHOT_STORAGE_HPP
+#define VAULTKEEPER_SERVER_SNAPSHOT_SNAPSHOT_STORAGE_HPP
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace vk::snapshot {
+
+// One stored snapshot as the storage lists it.
+struct stored_snapshot
+{
+    std::string name;  // object name without the storage's key prefix ("raft-snapshot-20261130-120000.snap")
+    std::uint64_t size = 0;
+    std::chrono::system_clock::time_point time;  // last modified
+    std::optional<std::string> sha256;           // hex, when the storage keeps it (object metadata / sidecar)
+};
+
+class snapshot_storage
+{
+public:
+    virtual ~snapshot_storage() = default;
+
+    // The configured storage name ("s3"), for logs, metrics labels and the API: never a secret.
+    virtual const std::string& name() const noexcept = 0;
+
+    // Uploads `file` (verified, complete) as `object`, recording its SHA-256; atomic for readers: a partial
+    // upload is never listed as a snapshot (local: temp + rename; S3/GCS: multipart completed last; Azure:
+    // block list committed last).
+    virtual boost::asio::awaitable<result<void>> upload(std::filesystem::path file, std::string object,
+                                                        std::string sha256_hex) = 0;
+
+    // Every snapshot under the storage's prefix, following continuation tokens / markers to the end.
+    virtual boost::asio::awaitable<result<std::vector<stored_snapshot>>> list() = 0;
+
+    // Absent is success.
+    virtual boost::asio::awaitable<result<void>> remove(std::string object) = 0;
+
+    // Streams `object` into `to` (for restore and verification).
+    virtual boost::asio::awaitable<result<void>> download(std::string object, std::filesystem::path to) = 0;
+};
+
+}  // namespace vk::snapshot
+
+#endif
