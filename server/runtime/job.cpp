@@ -1,6 +1,7 @@
 // The job run loop: one cycle at a time, each raced against its deadline and against operator or
 // shutdown cancellation. Whichever wins, the cycle's coroutines are cancelled and awaited before the
-// record is closed, so no work of a cycle outlives it.
+// record is closed, so no work of a cycle outlives it. What happens when is job_fsm's decision; this file
+// only performs it.
 #include "runtime/job.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -23,30 +24,18 @@ constexpr auto wait_token = asio::as_tuple(asio::use_awaitable);
 struct job::impl
 {
     explicit impl(asio::any_io_executor ex) : wake(ex), stop_event(ex) {}
-    asio::steady_timer wake;        // cancelled to wake the idle loop (trigger, resume, stop)
-    asio::steady_timer stop_event;  // cancelled to end the running cycle (halt, shutdown, fatal)
+    asio::steady_timer wake;        // the loop's wait: cancelled to wake it after a control
+    asio::steady_timer stop_event;  // cancelled to end the running cycle (halt, shutdown, fatal, lost lock)
     steady::time_point next_tick = steady::now();
 };
 
-std::string_view to_string(job_state s)
-{
-    switch (s)
-    {
-    case job_state::idle: return "idle";
-    case job_state::running: return "running";
-    case job_state::halted: return "halted";
-    case job_state::failed: return "failed";
-    case job_state::standby: return "standby";
-    case job_state::stopped: return "stopped";
-    }
-    return "idle";
-}
-
 job::job(asio::any_io_executor ex, vk::job_config cfg, std::unique_ptr<job_body> body, job_observer* observer)
-    : cfg_(std::move(cfg)), body_(std::move(body)), observer_(observer), impl_(std::make_unique<impl>(ex))
+    : cfg_(std::move(cfg)),
+      body_(std::move(body)),
+      observer_(observer),
+      impl_(std::make_unique<impl>(ex)),
+      fsm_(cfg_.enabled)
 {
-    if (!cfg_.enabled)
-        state_ = job_state::halted;
 }
 
 job::~job() = default;
@@ -65,60 +54,68 @@ asio::awaitable<void> job::run_background()
     co_await body_->job_body::background(request);
 }
 
+// Asks the fsm what to do whenever the loop is free (start, a cycle ended, a wait ended) and does it.
 asio::awaitable<void> job::cycle_loop()
 {
-    while (!stopping_)
+    for (;;)
     {
-        bool paused = state_ == job_state::halted || state_ == job_state::failed || !active_;
-        if (paused || (!trigger_pending_ && steady::now() < impl_->next_tick))
+        auto next = perform(fsm_.next());
+        switch (next ? next->what : job_action::type::exit)
         {
-            impl_->wake.expires_at(paused ? steady::time_point::max() : impl_->next_tick);
-            co_await impl_->wake.async_wait(wait_token);
-            continue;
+        case job_action::type::start_cycle: co_await run_one_cycle(next->run_start_checks); break;
+        case job_action::type::wait_until_next_tick: co_await wait_until(impl_->next_tick); break;
+        case job_action::type::wait_forever: co_await wait_until(steady::time_point::max()); break;
+        default: co_return;
         }
-        trigger_pending_ = false;
-        impl_->next_tick = steady::now() + cfg_.interval;
-        co_await run_one_cycle();
     }
-    set_state(job_state::stopped);
 }
 
-asio::awaitable<void> job::run_one_cycle()
+// Sleeps until `t` (a tick) or until a control wakes the loop, whichever comes first.
+asio::awaitable<void> job::wait_until(steady::time_point t)
+{
+    impl_->wake.expires_at(t);
+    auto [ec] = co_await impl_->wake.async_wait(wait_token);
+    if (!ec)
+        perform(fsm_.tick());
+}
+
+asio::awaitable<void> job::run_one_cycle(bool run_start_checks)
 {
     cycle_context ctx(cfg_.name, cfg_.kind, ++last_id_, this);
     current_ = &ctx;
-    stop_reason_ = stop_reason::none;
-    set_state(job_state::running);
+    impl_->next_tick = steady::now() + cfg_.interval;
     ctx.debug("cycle started");
 
     asio::steady_timer deadline(impl_->wake.get_executor());
     deadline.expires_after(cfg_.timeout);
     impl_->stop_event.expires_at(steady::time_point::max());
     auto winner = co_await (
-        call_body(ctx) || deadline.async_wait(wait_token) || impl_->stop_event.async_wait(wait_token)
+        call_body(ctx, run_start_checks) || deadline.async_wait(wait_token) ||
+        impl_->stop_event.async_wait(wait_token)
     );
 
-    cycle_outcome outcome = settle(ctx, winner.index());
+    static constexpr cycle_winner winners[] = {cycle_winner::body, cycle_winner::deadline, cycle_winner::stop_event};
+    auto step = fsm_.cycle_ended({winners[winner.index()], ctx.has_fatal(), ctx.has_errors()});
     ctx.record().end = std::chrono::system_clock::now();
-    ctx.record().outcome = outcome;
+    ctx.record().outcome = step.outcome;
     current_ = nullptr;
-    ctx.log(outcome == cycle_outcome::ok ? log::level::info : log::level::warn, "cycle ended",
-            {{"outcome", std::string(to_string(outcome))}, {"error", ctx.record().error}});
+    ctx.log(step.outcome == cycle_outcome::ok ? log::level::info : log::level::warn,
+            "cycle ended",
+            {{"outcome", std::string(to_string(*step.outcome))}, {"error", ctx.record().error}});
     history_.push_back(ctx.record());
     if (history_.size() > history_size)
         history_.pop_front();
     if (observer_)
         observer_->on_cycle_end(*this, history_.back());
-    if (state_ == job_state::running)
-        set_state(stopping_ ? job_state::stopped : (active_ ? job_state::idle : job_state::standby));
+    perform(step);
 }
 
-asio::awaitable<void> job::call_body(cycle_context& ctx)
+asio::awaitable<void> job::call_body(cycle_context& ctx, bool run_start_checks)
 {
     auto cs = co_await asio::this_coro::cancellation_state;
     try
     {
-        if (needs_start_)
+        if (run_start_checks)
         {
             auto started = co_await body_->start(ctx);
             if (!started)
@@ -126,7 +123,7 @@ asio::awaitable<void> job::call_body(cycle_context& ctx)
                 ctx.fatal(started.error());
                 co_return;
             }
-            needs_start_ = false;
+            perform(fsm_.start_passed());
         }
         co_await body_->run_cycle(ctx);
     }
@@ -138,128 +135,73 @@ asio::awaitable<void> job::call_body(cycle_context& ctx)
     }
 }
 
-cycle_outcome job::settle(const cycle_context& ctx, std::size_t winner)
-{
-    bool fatal = ctx.has_fatal() || stop_reason_ == stop_reason::fatal;
-    if (fatal)
-    {
-        needs_start_ = true;
-        set_state(job_state::failed);
-        return cycle_outcome::failed;
-    }
-    if (winner == 1)
-        return cycle_outcome::timeout;
-    if (winner == 2 && stop_reason_ == stop_reason::halt)
-    {
-        set_state(job_state::halted);
-        return cycle_outcome::halted;
-    }
-    if (winner == 2)
-        return cycle_outcome::cancelled;
-    return ctx.has_errors() ? cycle_outcome::failed : cycle_outcome::ok;
-}
-
 void job::on_report(const cycle_context& ctx, severity s, const vk::error& e)
 {
     if (observer_)
         observer_->on_report(*this, ctx, s, e);
     if (s == severity::fatal)
-        cancel_cycle(stop_reason::fatal);
+        perform(fsm_.fatal_reported());
 }
 
-void job::cancel_cycle(stop_reason why)
+// Performs the step's side effects now; returns the loop's action (start, wait, exit), if the step has one.
+std::optional<job_action> job::perform(const job_step& step)
 {
-    if (!current_)
-        return;
-    // A fatal error outranks a later halt or shutdown: the job must end up failed.
-    if (stop_reason_ != stop_reason::fatal)
-        stop_reason_ = why;
-    impl_->stop_event.cancel();
+    std::optional<job_action> loop;
+    for (const auto& a : step.actions)
+    {
+        if (a.what == job_action::type::notify_state)
+        {
+            if (observer_)
+                observer_->on_state(*this);
+        }
+        else if (a.what == job_action::type::cancel_cycle)
+        {
+            if (current_)
+                current_->debug("cycle cancelled", {{"reason", std::string(to_string(a.reason))}});
+            impl_->stop_event.cancel();
+        }
+        else
+            loop = a;
+    }
+    return loop;
+}
+
+// A control may change what the idle loop waits for: wake it to ask the fsm again (harmless mid-cycle).
+control_result job::control(const job_step& step)
+{
+    perform(step);
+    impl_->wake.cancel();
+    return step.answer;
 }
 
 control_result job::trigger()
 {
-    if (stopping_)
-        return {false, "the daemon is shutting down"};
-    if (state_ == job_state::running)
-        return {false, "a cycle of this job is already running"};
-    if (state_ == job_state::halted)
-        return {false, "the job is halted; resume it first"};
-    if (state_ == job_state::failed)
-        return {false, "the job has failed; resume it first"};
-    if (state_ == job_state::standby)
-        return {false, "another replica holds this job's lock"};
-    trigger_pending_ = true;
-    wake();
-    return {};
+    return control(fsm_.trigger());
 }
 
 void job::request_cycle()
 {
-    if (stopping_ || state_ == job_state::halted || state_ == job_state::failed)
-        return;
-    trigger_pending_ = true;
-    if (state_ != job_state::running)
-        wake();
+    control(fsm_.request_cycle());
 }
 
 control_result job::halt()
 {
-    if (state_ == job_state::halted)
-        return {};
-    if (state_ == job_state::failed || state_ == job_state::stopped)
-        return {false, std::string("the job is ") + std::string(to_string(state_))};
-    if (state_ == job_state::running)
-        cancel_cycle(stop_reason::halt);
-    else
-        set_state(job_state::halted);
-    wake();
-    return {};
+    return control(fsm_.halt());
 }
 
 control_result job::resume()
 {
-    if (state_ != job_state::halted && state_ != job_state::failed)
-        return {false, std::string("the job is ") + std::string(to_string(state_)) + ", not halted or failed"};
-    set_state(active_ ? job_state::idle : job_state::standby);
-    trigger_pending_ = true;
-    wake();
-    return {};
+    return control(fsm_.resume());
 }
 
 void job::stop()
 {
-    stopping_ = true;
-    cancel_cycle(stop_reason::shutdown);
-    wake();
+    control(fsm_.stop());
 }
 
 void job::set_active(bool active)
 {
-    if (active_ == active)
-        return;
-    active_ = active;
-    if (!active)
-        cancel_cycle(stop_reason::lost_lock);
-    if (state_ == job_state::idle || state_ == job_state::standby)
-        set_state(active ? job_state::idle : job_state::standby);
-    if (active)
-        trigger_pending_ = true;
-    wake();
-}
-
-void job::wake()
-{
-    impl_->wake.cancel();
-}
-
-void job::set_state(job_state s)
-{
-    if (state_ == s)
-        return;
-    state_ = s;
-    if (observer_)
-        observer_->on_state(*this);
+    control(fsm_.set_active(active));
 }
 
 const cycle_record* job::current() const noexcept
@@ -279,9 +221,9 @@ const cycle_record* job::find_cycle(std::uint64_t id) const
 
 std::optional<system_time> job::next_run() const
 {
-    if (state_ != job_state::idle)
+    if (fsm_.state() != job_state::idle)
         return std::nullopt;
-    auto left = trigger_pending_ ? steady::duration::zero() : impl_->next_tick - steady::now();
+    auto left = fsm_.trigger_pending() ? steady::duration::zero() : impl_->next_tick - steady::now();
     return std::chrono::system_clock::now() +
            std::chrono::duration_cast<std::chrono::system_clock::duration>(std::max(left, steady::duration::zero()));
 }

@@ -1,6 +1,7 @@
 // A configured job: its run loop (ticker, triggers, per-cycle deadline), its state and controls
-// (trigger / halt / resume / stop) and the history of its last cycles. All members are called on the
-// io_context's single thread.
+// (trigger / halt / resume / stop) and the history of its last cycles. The decisions are job_fsm's; the job
+// performs them (timers, the cycle's coroutines, observers). All members are called on the io_context's
+// single thread.
 #ifndef VAULTKEEPER_SERVER_RUNTIME_JOB_HPP
 #define VAULTKEEPER_SERVER_RUNTIME_JOB_HPP
 
@@ -14,20 +15,10 @@
 
 #include "core/config.hpp"
 #include "runtime/cycle.hpp"
+#include "runtime/job_fsm.hpp"
 #include "runtime/job_kind.hpp"
 
 namespace vk::runtime {
-
-enum class job_state
-{
-    idle,     // waiting for its next tick or a trigger
-    running,  // a cycle is running
-    halted,   // an operator halted it; resume to continue
-    failed,   // a fatal error stopped it; resume to retry
-    standby,  // another replica holds this job's HA lock
-    stopped   // the daemon is shutting down
-};
-std::string_view to_string(job_state s);
 
 class job;
 
@@ -38,12 +29,6 @@ struct job_observer
     virtual void on_state(const job&) {}
     virtual void on_cycle_end(const job&, const cycle_record&) {}
     virtual void on_report(const job&, const cycle_context&, severity, const vk::error&) {}
-};
-
-struct control_result
-{
-    bool ok = true;
-    std::string message;  // why not, when !ok (answered as 409)
 };
 
 class job final : private cycle_listener
@@ -75,7 +60,7 @@ public:
     const std::string& name() const noexcept { return cfg_.name; }
     const std::string& kind() const noexcept { return cfg_.kind; }
     const vk::job_config& config() const noexcept { return cfg_; }
-    job_state state() const noexcept { return state_; }
+    job_state state() const noexcept { return fsm_.state(); }
     const std::deque<cycle_record>& history() const noexcept { return history_; }
     // The running cycle's record so far, if a cycle runs.
     const cycle_record* current() const noexcept;
@@ -86,35 +71,21 @@ public:
 
 private:
     struct impl;
-    enum class stop_reason
-    {
-        none,
-        halt,
-        shutdown,
-        fatal,
-        lost_lock
-    };
 
     void on_report(const cycle_context& ctx, severity s, const vk::error& e) override;
     boost::asio::awaitable<void> cycle_loop();
     boost::asio::awaitable<void> run_background();
-    boost::asio::awaitable<void> run_one_cycle();
-    boost::asio::awaitable<void> call_body(cycle_context& ctx);
-    cycle_outcome settle(const cycle_context& ctx, std::size_t winner);
-    void cancel_cycle(stop_reason why);
-    void set_state(job_state s);
-    void wake();
+    boost::asio::awaitable<void> run_one_cycle(bool run_start_checks);
+    boost::asio::awaitable<void> call_body(cycle_context& ctx, bool run_start_checks);
+    boost::asio::awaitable<void> wait_until(std::chrono::steady_clock::time_point t);
+    std::optional<job_action> perform(const job_step& step);
+    control_result control(const job_step& step);
 
     vk::job_config cfg_;
     std::unique_ptr<job_body> body_;
     job_observer* observer_;
     std::unique_ptr<impl> impl_;
-    job_state state_ = job_state::idle;
-    bool stopping_ = false;
-    bool active_ = true;
-    bool trigger_pending_ = true;  // the first cycle runs at once
-    bool needs_start_ = true;
-    stop_reason stop_reason_ = stop_reason::none;
+    job_fsm fsm_;
     std::uint64_t last_id_ = 0;
     cycle_context* current_ = nullptr;
     std::deque<cycle_record> history_;
