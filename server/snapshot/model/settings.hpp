@@ -1,0 +1,119 @@
+// A snapshot job's configuration (kind "snapshot"): where the snapshot comes from (a vault, leader or
+// per-node mode), how it is named, spooled and optionally encrypted, and the storages it goes to, each with
+// its own retention. The Lucretius agent's snapshot.json maps onto the same settings (agent_config.hpp).
+#ifndef VAULTKEEPER_SERVER_SNAPSHOT_MODEL_SETTINGS_HPP
+#define VAULTKEEPER_SERVER_SNAPSHOT_MODEL_SETTINGS_HPP
+
+#include "core/config.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace vk::snapshot
+{
+
+enum class take_mode
+{
+    leader,   // find the active node through sys/leader and take the snapshot there
+    per_node, // take it only when the configured node is the active one (is_self), else skip the cycle
+};
+
+// Object names: prefix + UTC timestamp ("20261130T120000Z") + suffix.
+struct name_format
+{
+    std::string prefix = "raft-snapshot-";
+    std::string suffix = ".snap";
+    bool operator==(const name_format&) const = default;
+};
+
+// Keep the newest `retain` snapshots (0 = no count limit) and none older than `max_age` (when set).
+struct retention
+{
+    std::size_t retain = 0;
+    std::optional<duration> max_age;
+};
+
+struct local_storage_settings
+{
+    std::string name;
+    std::string path; // directory; snapshots are written into it atomically (temp + fsync + rename)
+};
+
+// S3 server-side encryption: "" (none), "AES256" or "aws:kms" (with kms_key_id, optional).
+struct s3_server_side_encryption
+{
+    std::string type;
+    std::string kms_key_id;
+};
+
+struct s3_storage_settings
+{
+    std::string name;
+    std::string bucket;
+    std::string region = "us-east-1";
+    std::string endpoint; // "" = AWS (https://s3.<region>.amazonaws.com); else "http(s)://host[:port]"
+    bool force_path_style = false;
+    std::string key_prefix; // prepended to object names as is ("vault/")
+    s3_server_side_encryption server_side_encryption;
+    // Absent: the storage reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN at use.
+    std::optional<secret> access_key_id;
+    std::optional<secret> secret_access_key;
+    std::optional<secret> session_token;
+};
+
+struct azure_storage_settings
+{
+    std::string name;
+    std::string account_name;
+    secret account_key; // base64, as the portal shows it
+    std::string container;
+    std::string endpoint; // "" = https://<account>.blob.core.windows.net; else the full service URL
+                          // (sovereign clouds, azurite "http://127.0.0.1:10000/devstoreaccount1")
+    std::string key_prefix;
+};
+
+// GCS through its S3-interoperable XML API with HMAC keys.
+struct gcs_storage_settings
+{
+    std::string name;
+    std::string bucket;
+    secret hmac_access_id;
+    secret hmac_secret;
+    std::string endpoint; // "" = https://storage.googleapis.com
+    std::string key_prefix;
+};
+
+using storage_spec =
+    std::variant<local_storage_settings, s3_storage_settings, azure_storage_settings, gcs_storage_settings>;
+
+struct storage_settings
+{
+    std::string name; // unique in the job; metric label and API name
+    storage_spec spec;
+    snapshot::retention retention;
+};
+
+struct snapshot_settings : vk::job_settings
+{
+    std::string vault; // a configured vault (by name)
+    take_mode mode = take_mode::leader;
+    std::string spool_dir = "/var/lib/vaultkeeper/spool";
+    snapshot::name_format name_format;
+    std::optional<std::string> encrypt_for_cert_file; // X.509 recipient (PEM) of the CMS envelope
+    bool allow_restore = false;
+    std::vector<storage_settings> storages;
+
+    const storage_settings* find_storage(std::string_view name) const;
+};
+
+// The kind parser: every problem at its JSON pointer. With "agent_config" the storages, retention and vault
+// address come from a Lucretius snapshot.json (its problems are reported as "<file>: /pointer: ...").
+std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const vk::config& cfg);
+
+} // namespace vk::snapshot
+
+#endif
