@@ -63,7 +63,7 @@ router::found router::find(const http::request& req) const
         auto params = match_pattern(r.pattern, req.path);
         if (!params)
             continue;
-        // HEAD is answered like GET (without a body, by the HTTP layer).
+        // HEAD is answered like GET; the HTTP layer sends its headers without the body.
         if (r.method == req.method || (req.method == "HEAD" && r.method == "GET"))
         {
             f.r = &r;

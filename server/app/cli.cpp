@@ -6,6 +6,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include <cstring>
+#include <optional>
+#include <sys/prctl.h>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -19,7 +21,9 @@
 
 namespace {
 
-constexpr const char* usage = R"(usage: vaultkeeper --config FILE        run the daemon
+constexpr const char* usage = R"(usage: vaultkeeper --config FILE [--allow-core-dumps]
+                                        run the daemon (core dumps are off: they would hold tokens and
+                                        copied secrets)
        vaultkeeper --check-config FILE  validate FILE; exit 0, or 2 printing every problem
        vaultkeeper --print-routes       list the admin API routes (METHOD PATH)
        vaultkeeper --version
@@ -95,21 +99,60 @@ int run(const std::string& path, std::vector<vk::runtime::job_kind> kinds)
 
 namespace vk::app {
 
+namespace {
+
+// The daemon's flags after --config FILE.
+struct run_flags
+{
+    bool allow_core_dumps = false;
+};
+
+std::optional<run_flags> parse_run_flags(const std::vector<std::string>& rest)
+{
+    run_flags f;
+    for (const auto& a : rest)
+    {
+        if (a == "--allow-core-dumps")
+            f.allow_core_dumps = true;
+        else
+            return std::nullopt;
+    }
+    return f;
+}
+
+// A core dump would write tokens, keys and copied secret values to disk: the process is made non-dumpable
+// (which also keeps other users' debuggers out) unless the operator asks otherwise.
+void protect_memory(const run_flags& f)
+{
+    if (!f.allow_core_dumps)
+        ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+}  // namespace
+
 int run_cli(int argc, char** argv, std::vector<runtime::job_kind> kinds)
 {
-    std::string a1 = argc > 1 ? argv[1] : "";
+    std::vector<std::string> args(argv + 1, argv + argc);
+    std::string a1 = args.empty() ? "" : args[0];
     try
     {
-        if (argc == 2 && (a1 == "--help" || a1 == "-h"))
+        if (args.size() == 1 && (a1 == "--help" || a1 == "-h"))
             return std::cout << usage, 0;
-        if (argc == 2 && a1 == "--version")
+        if (args.size() == 1 && a1 == "--version")
             return std::cout << "vaultkeeper " << VK_VERSION << "\n", 0;
-        if (argc == 2 && a1 == "--print-routes")
+        if (args.size() == 1 && a1 == "--print-routes")
             return print_routes(kinds);
-        if (argc == 3 && a1 == "--check-config")
-            return check_config(argv[2], kinds);
-        if (argc == 3 && a1 == "--config")
-            return run(argv[2], std::move(kinds));
+        if (args.size() == 2 && a1 == "--check-config")
+            return check_config(args[1], kinds);
+        if (args.size() >= 2 && a1 == "--config")
+        {
+            auto flags = parse_run_flags({args.begin() + 2, args.end()});
+            if (flags)
+            {
+                protect_memory(*flags);
+                return run(args[1], std::move(kinds));
+            }
+        }
     }
     catch (const std::exception& e)
     {

@@ -3,6 +3,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -49,6 +51,21 @@ std::optional<json::value> parse_json(std::string_view text, config_problems& pr
     return p.release();
 }
 
+}  // namespace
+
+bool is_loopback_listen(std::string_view listen)
+{
+    auto colon = listen.rfind(':');
+    std::string_view host = listen.substr(0, colon == std::string_view::npos ? listen.size() : colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    bool dotted_quad = std::count(host.begin(), host.end(), '.') == 3 &&
+                       host.find_first_not_of("0123456789.") == std::string_view::npos;
+    return host == "localhost" || host == "::1" || (dotted_quad && host.starts_with("127."));
+}
+
+namespace {
+
 void read_admin(object_reader& root, config& cfg)
 {
     auto r = root.object("admin", need::required);
@@ -69,6 +86,10 @@ void read_admin(object_reader& root, config& cfg)
         cfg.admin.tls_key_file = tls->string("key_file", need::required);
         tls->finish();
     }
+    cfg.admin.insecure_listen = r->boolean_or("insecure_listen", false);
+    if (!is_loopback_listen(cfg.admin.listen) && !cfg.admin.tls_cert_file && !cfg.admin.insecure_listen)
+        r->problem("listen", "\"" + cfg.admin.listen +
+                                 "\" is not a loopback address: configure admin.tls, or say \"insecure_listen\": true");
     r->finish();
 }
 

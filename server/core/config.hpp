@@ -68,7 +68,12 @@ struct admin_config
     secret token;
     std::optional<std::string> tls_cert_file;
     std::optional<std::string> tls_key_file;
+    // A listener off loopback without TLS sends the admin token in clear; only with this said explicitly.
+    bool insecure_listen = false;
 };
+
+// Whether the host part of a "host:port" listen address is a loopback address (127.0.0.0/8, ::1, localhost).
+bool is_loopback_listen(std::string_view listen);
 
 struct log_config
 {

@@ -53,6 +53,14 @@ bhttp::response<bhttp::string_body> to_beast(response&& r, unsigned version, boo
     return m;
 }
 
+// A HEAD answer carries the GET answer's headers, Content-Length included, and no body (RFC 9110 9.3.2).
+void strip_body_for_head(bhttp::response<bhttp::string_body>& m)
+{
+    auto length = m.body().size();
+    m.body().clear();
+    m.content_length(length);
+}
+
 // Calls the handler; a throwing handler becomes a logged 500 unless the session is being cancelled.
 asio::awaitable<std::optional<response>> call_handler(server::impl& s, request& req)
 {
@@ -82,9 +90,12 @@ asio::awaitable<bool> await_next_request(Stream& stream, beast::flat_buffer& buf
 }
 
 template <class Stream>
-asio::awaitable<void> write_response(Stream& stream, server::impl& s, response r, unsigned version, bool keep)
+asio::awaitable<void> write_response(Stream& stream, server::impl& s, response r, unsigned version, bool keep,
+                                    bool head = false)
 {
     auto msg = to_beast(std::move(r), version, keep);
+    if (head)
+        strip_body_for_head(msg);
     bhttp::response_serializer<bhttp::string_body> sr{msg};
     // read_timeout bounds each step, not the whole write: a big body to a reader that keeps up
     // may take longer, a reader that stops is still cut off.
@@ -132,7 +143,8 @@ asio::awaitable<void> serve(server::impl& s, Stream& stream, const std::string& 
         if (!res)
             co_return;
         keep = keep && !s.stopping;
-        co_await write_response(stream, s, std::move(*res), version, keep);
+        bool head = req->method == "HEAD";
+        co_await write_response(stream, s, std::move(*res), version, keep, head);
         if (!keep)
             co_return;
     }

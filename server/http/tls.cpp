@@ -28,8 +28,10 @@ result<std::shared_ptr<ssl::context>> make_client_context(const tls_client_optio
     auto ctx = base_context(ssl::context::tls_client);
     boost::system::error_code ec;
     ctx->set_verify_mode(o.skip_verify ? ssl::verify_none : ssl::verify_peer, ec);
-    // The system store is always trusted; ca_file/ca_path add private CAs (Vault often runs on one).
-    ctx->set_default_verify_paths(ec);
+    // A configured CA replaces the system store, as the Vault and Consul Go clients do: trusting every public
+    // CA as well would let any of them vouch for a host that should only ever show the private CA's certificate.
+    if (o.ca_file.empty() && o.ca_path.empty())
+        ctx->set_default_verify_paths(ec);
     if (!o.ca_file.empty() && (ctx->load_verify_file(o.ca_file, ec), ec))
         return load_error("cannot load CA file", o.ca_file, ec);
     if (!o.ca_path.empty() && (ctx->add_verify_path(o.ca_path, ec), ec))

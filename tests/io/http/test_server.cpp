@@ -39,6 +39,22 @@ ASYNC_TEST(http_server, answers_and_decodes_request)
     EXPECT_TRUE(seen.remote_address.starts_with("127.0.0.1:"));
 }
 
+// Issue 15: a HEAD answer has the GET answer's headers (Content-Length of the body it would have) and no body.
+ASYNC_TEST(http_server, head_answer_has_no_body)
+{
+    auto h = [](http::request&) -> asio::awaitable<http::response> {
+        co_return http::response::json(200, boost::json::value{{"state", "idle"}});
+    };
+    co_await with_server(local_params(), h, [&](http::server& srv) -> asio::awaitable<void> {
+        auto out = co_await raw_exchange(srv.port(), "HEAD /v1/jobs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        EXPECT_TRUE(out.starts_with("HTTP/1.1 200 OK\r\n")) << out;
+        EXPECT_NE(out.find("Content-Length: 16\r\n"), std::string::npos) << out;
+        auto end_of_head = out.find("\r\n\r\n");
+        EXPECT_NE(end_of_head, std::string::npos) << out;
+        EXPECT_EQ(out.size(), end_of_head + 4) << "bytes after the header: " << out;
+    });
+}
+
 ASYNC_TEST(http_server, malformed_request_is_400_json)
 {
     co_await with_server(local_params(), echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {

@@ -1,5 +1,6 @@
 // TLS on both sides with a self-signed certificate made by the test (openssl CLI into a temp dir):
-// verification on by default, trust via ca_file, failures not retried, skip_verify, no https->http redirect.
+// verification on by default, trust via ca_file (which replaces the system store), failures not retried,
+// skip_verify, no https->http redirect.
 #include "http/client.hpp"
 #include "http/helpers.hpp"
 
@@ -18,22 +19,33 @@ struct cert_files
     std::string cert, key;
 };
 
-// One certificate for the whole run: CN=localhost, SAN DNS:localhost and IP:127.0.0.1.
+// A self-signed certificate: CN=localhost, SAN DNS:localhost and IP:127.0.0.1, in a per-process temp dir.
+cert_files make_cert(const std::string& tag)
+{
+    auto dir = fs::temp_directory_path() / ("vk-http-tls-" + std::to_string(::getpid()) + "-" + tag);
+    fs::create_directories(dir);
+    cert_files f{(dir / "cert.pem").string(), (dir / "key.pem").string()};
+    std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
+                      " -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1"
+                      " -keyout " + f.key + " -out " + f.cert + " >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) != 0)
+        throw std::runtime_error("openssl could not create the test certificate");
+    return f;
+}
+
+// One certificate for the whole run.
 const cert_files& test_cert()
 {
-    static const cert_files files = [] {
-        auto dir = fs::temp_directory_path() / ("vk-http-tls-" + std::to_string(::getpid()));
-        fs::create_directories(dir);
-        cert_files f{(dir / "cert.pem").string(), (dir / "key.pem").string()};
-        std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
-                          " -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1"
-                          " -keyout " + f.key + " -out " + f.cert + " >/dev/null 2>&1";
-        if (std::system(cmd.c_str()) != 0)
-            throw std::runtime_error("openssl could not create the test certificate");
-        return f;
-    }();
+    static const cert_files files = make_cert("server");
     return files;
 }
+
+// Sets SSL_CERT_FILE (OpenSSL's "system store") for the scope of a test.
+struct system_store_override
+{
+    explicit system_store_override(const std::string& file) { ::setenv("SSL_CERT_FILE", file.c_str(), 1); }
+    ~system_store_override() { ::unsetenv("SSL_CERT_FILE"); }
+};
 
 http::server_params tls_params()
 {
@@ -102,6 +114,30 @@ ASYNC_TEST(http_tls, untrusted_certificate_fails_without_retry)
         }
         EXPECT_TRUE(co_await eventually([&] { return srv.accepted_count() >= 1; }));
         EXPECT_EQ(srv.accepted_count(), 1u) << "certificate failures are not retried";
+    });
+}
+
+// Issue 15: a configured CA replaces the system trust store. The server's certificate is made "public" by
+// putting it in the system store (SSL_CERT_FILE); a client configured with another CA must still refuse it.
+ASYNC_TEST(http_tls, configured_ca_replaces_the_system_store)
+{
+    static const cert_files other_ca = make_cert("other-ca");
+    system_store_override public_ca(test_cert().cert);
+    co_await with_server(tls_params(), echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        http::client_request req;
+        req.target = "/v1/sys/health";
+        auto with_system_store = tls_client(ex, https_base(srv), {});
+        auto r1 = co_await with_system_store->send(req);
+        EXPECT_TRUE(r1 && r1->status == 200) << "without a CA the system store is trusted: "
+                                             << (r1 ? "" : r1.error().describe());
+        http::tls_client_options private_ca;
+        private_ca.ca_file = other_ca.cert;
+        auto with_private_ca = tls_client(ex, https_base(srv), private_ca);
+        auto r2 = co_await with_private_ca->send(req);
+        EXPECT_FALSE(r2.has_value()) << "a certificate signed by another CA than the configured one is refused";
+        if (!r2)
+            EXPECT_EQ(r2.error().code, errc::transport_error);
     });
 }
 

@@ -157,3 +157,25 @@ TEST(config, pointer_tokens_are_escaped)
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 15: an admin listener off loopback without TLS is refused unless insecure_listen says so.
+TEST(config, admin_listen_off_loopback_needs_tls_or_an_explicit_insecure_listen)
+{
+    auto with_admin = [](const std::string& admin) {
+        return problems(R"({"admin": {"token": "0123456789abcdef", )" + admin + "}}");
+    };
+    EXPECT_EQ(with_admin(R"("listen": "0.0.0.0:8290")"),
+              std::vector<std::string>{"/admin/listen: \"0.0.0.0:8290\" is not a loopback address: configure "
+                                       "admin.tls, or say \"insecure_listen\": true"});
+    EXPECT_TRUE(with_admin(R"("listen": "0.0.0.0:8290", "insecure_listen": true)").empty());
+    EXPECT_TRUE(with_admin(R"("listen": "10.1.2.3:8290", "tls": {"cert_file": "c", "key_file": "k"})").empty());
+    EXPECT_TRUE(with_admin(R"("listen": "127.0.0.2:8290")").empty());
+    EXPECT_TRUE(with_admin(R"("listen": "[::1]:8290")").empty());
+    EXPECT_TRUE(with_admin(R"("listen": "localhost:8290")").empty());
+    EXPECT_FALSE(with_admin(R"("listen": "[::]:8290")").empty());
+    EXPECT_FALSE(with_admin(R"("listen": "127.evil.example:8290")").empty()) << "a name, not an address in 127/8";
+}
+
+}  // namespace
