@@ -87,12 +87,24 @@ asio::awaitable<result<token_info>> client::impl::exclusive_login()
 {
     // Waiters park on login_done until this login ends; its expiry is set before anyone waits, because
     // changing it later would cancel (wake) the waiters early.
+    // The guard releases the flight on every exit: a result, an exception, a cancellation that throws at
+    // the next co_await, or the frame destroyed mid-login. Without it every later caller waits forever.
+    struct release_flight
+    {
+        impl& s;
+        bool ok = false;
+        ~release_flight()
+        {
+            s.login_in_flight = false;
+            s.last_login_ok = ok;
+            s.login_done.cancel();
+        }
+    };
     login_in_flight = true;
     login_done.expires_at(steady_clock::time_point::max());
+    release_flight guard{*this};
     auto r = co_await login_and_lookup();
-    login_in_flight = false;
-    last_login_ok = static_cast<bool>(r);
-    login_done.cancel();
+    guard.ok = static_cast<bool>(r);
     co_return r;
 }
 

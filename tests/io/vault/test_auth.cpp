@@ -129,5 +129,27 @@ ASYNC_TEST(vault_auth_io, renewal_logs_in_again_near_the_max_ttl)
     EXPECT_TRUE(co_await read_ok(*c));
 }
 
+// Issue 10, "smaller defects", point 3: a login cancelled mid-flight (its awaiter lost a race) releases the
+// single flight; before the fix every later login parked on it forever.
+ASYNC_TEST(vault_auth_io, a_login_cancelled_mid_flight_does_not_block_later_logins)
+{
+    auto sim = dev_vault();
+    json::object settings{{"token_ttl", "1h"}};
+    auto cfg = co_await approle_setup(*sim, settings);
+    auto c = make_client(co_await boost::asio::this_coro::executor, cfg);
+    EXPECT_TRUE(co_await c->start());
+    control(*sim, "/_sim/latency", R"({"ms":600})");
+    auto first = co_await (c->login() || sleep_for(150ms));
+    EXPECT_EQ(first.index(), 1u) << "the slow login lost the race and was cancelled";
+    control(*sim, "/_sim/reset");
+    auto second = co_await (c->login() || sleep_for(5s));
+    EXPECT_EQ(second.index(), 0u) << "a later login must not wait on the cancelled one";
+    if (second.index() == 0)
+    {
+        EXPECT_TRUE(std::get<0>(second));
+    }
+    EXPECT_TRUE(co_await read_ok(*c));
+}
+
 }  // namespace
 }  // namespace vk::test
