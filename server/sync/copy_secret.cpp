@@ -80,9 +80,14 @@ asio::awaitable<result<void>> write_destination(const copy_context& c, const tar
     co_return result<void>{};
 }
 
-insight recorded(const insight& in, const json::object& data)
+// KV v1: the keyed hash of what was really copied (the origin may have changed since it published).
+result<insight> recorded(const copy_context& c, const insight& in, const json::object& data)
 {
-    return in.type == type_kv_v1 ? kv_v1_insight(json::value(data)) : in;
+    if (in.type != type_kv_v1)
+        return in;
+    if (!c.insight_key)
+        return make_error(errc::invalid_argument, "a KV v1 secret needs kv_v1_insight_key on this job");
+    return kv_v1_insight(json::value(data), *c.insight_key);
 }
 
 }  // namespace
@@ -98,9 +103,12 @@ asio::awaitable<result<copy_outcome>> copy_secret(const copy_context& c, const s
         co_return data.error();
     if (!*data)
         co_return copy_outcome{};
+    auto record = recorded(c, in, **data);
+    if (!record)
+        co_return record.error();
     if (auto w = co_await write_destination(c, *t, **data); !w)
         co_return w.error();
-    co_return copy_outcome{recorded(in, **data)};
+    co_return copy_outcome{std::move(*record)};
 }
 
 asio::awaitable<result<void>> delete_secret(const copy_context& c, const std::string& origin_path)

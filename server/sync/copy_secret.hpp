@@ -29,6 +29,7 @@ struct copy_context
     const std::vector<kv_mount>& destination_mounts;
     const transform_pack& pack;
     token_bucket* pace = nullptr;  // paces requests to the origin Vault
+    const vk::secret* insight_key = nullptr;  // keys the insights of KV v1 copies; required for them
 };
 
 // What a copy did: the insight to record (for KV v1, the hash of what was really copied), or nothing when

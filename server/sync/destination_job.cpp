@@ -22,6 +22,7 @@
 #include "sync/model/consul_layout.hpp"
 #include "sync/consul_store.hpp"
 #include "sync/copy_secret.hpp"
+#include "sync/model/collisions.hpp"
 #include "sync/model/cycle_plan.hpp"
 #include "sync/startup_checks.hpp"
 
@@ -140,6 +141,7 @@ public:
         plan_options po{s.ignore_deletes, s.max_delete_percent, approved_deletes_};
         auto plan = plan_cycle(std::move(*diff), dest.size(), po);
         note_guard(ctx, plan, dest.size());
+        note_collisions(ctx, guard_collisions(plan.run, origin, s.pack), dest);
         counts_ = {};
         failures_.clear();
         co_await run_tasks(ctx, plan.run, dest);
@@ -236,7 +238,8 @@ private:
     {
         auto& core = *core_;
         return copy_context{*core.origin.vault, *core.destination.vault, core.origin.mounts, core.destination.mounts,
-                            core.settings->pack, core.pace.unlimited() ? nullptr : &core.pace};
+                            core.settings->pack, core.pace.unlimited() ? nullptr : &core.pace,
+                            core.settings->kv_v1_insight_key ? &*core.settings->kv_v1_insight_key : nullptr};
     }
 
     asio::awaitable<void> run_tasks(runtime::cycle_context& ctx, const std::vector<task>& tasks, sync_info& dest)
@@ -308,6 +311,15 @@ private:
             ctx.error(make_error(errc::server_error, std::to_string(failures_.size() - reported_failures) +
                                                          " more paths failed; they are retried next cycle"));
         core_->count("fail", static_cast<double>(failures_.size()));
+    }
+
+    // Colliding origin paths are an error each cycle until fixed; a dropped delete is forgotten in the info.
+    void note_collisions(runtime::cycle_context& ctx, const collision_check& check, sync_info& dest)
+    {
+        for (const auto& c : check.collisions)
+            ctx.error(describe(c));
+        for (const auto& path : check.forget)
+            dest.remove(path);
     }
 
     void note_guard(runtime::cycle_context& ctx, const cycle_plan& plan, std::size_t synced)

@@ -7,6 +7,7 @@
 #include "runtime/pace.hpp"
 #include "runtime/workers.hpp"
 #include "sync/model/kv_v1.hpp"
+#include "sync/model/list_keys.hpp"
 #include "sync/model/metadata.hpp"
 #include "vault/kv.hpp"
 
@@ -24,6 +25,12 @@ struct item
 bool is_folder(const std::string& rel)
 {
     return rel.empty() || rel.back() == '/';
+}
+
+// The API path a LIST of `rel` goes to, for errors.
+std::string walk_path(const kv_mount& m, const std::string& rel)
+{
+    return m.path + (m.v2 ? "metadata/" : "") + rel;
 }
 
 class walker
@@ -83,6 +90,8 @@ private:
             keys = co_await vault::kv1_list(c_, m.path, it.rel);
         if (!keys)
             co_return fail(keys.error());
+        if (auto ok = check_list_keys(walk_path(m, it.rel), *keys); !ok)
+            co_return fail(c_.located(ok.error(), walk_path(m, it.rel)));
         ++out_.folders;
         for (auto& k : *keys)
         {
@@ -127,7 +136,9 @@ private:
         }
         if (!data)
             co_return fail(data.error());
-        out_.info->put(m.path + it.rel, kv_v1_insight(boost::json::value(std::move(*data))));
+        if (!opts_.insight_key)
+            co_return fail(make_error(errc::invalid_argument, "KV v1 mount without kv_v1_insight_key", "", m.path));
+        out_.info->put(m.path + it.rel, kv_v1_insight(boost::json::value(std::move(*data)), *opts_.insight_key));
     }
 
     void fail(error e)

@@ -5,6 +5,7 @@
 #define VAULTKEEPER_SERVER_SYNC_ORIGIN_WALK_HPP
 
 #include "core/error.hpp"
+#include "core/secret.hpp"
 #include "core/token_bucket.hpp"
 #include "sync/model/kv_path.hpp"
 #include "sync/model/sync_info.hpp"
@@ -27,6 +28,7 @@ struct walk_options
     std::size_t workers = 16;
     token_bucket* pace = nullptr;  // null: unpaced
     bool list_only = false;        // count secrets without reading them (the start-up deadline check)
+    const vk::secret* insight_key = nullptr;  // keys KV v1 insights; required when a mount is KV v1
 };
 
 struct walk_result

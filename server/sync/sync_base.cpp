@@ -4,6 +4,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include "metrics/registry.hpp"
+#include "sync/model/kv_v1.hpp"
 #include "sync/sync_metrics.hpp"
 #include "sync/startup_checks.hpp"
 
@@ -88,6 +89,10 @@ asio::awaitable<result<void>> sync_base::start_side(side_clients& side, const st
     if (!found)
         co_return found.error();
     side.mounts = std::move(*found);
+    // Only the origin's mounts produce insights; a KV v1 one needs the key (both roles hash its content).
+    if (&side == &core_->origin)
+        if (auto k = require_insight_key(side.mounts, core_->settings->kv_v1_insight_key.has_value()); !k)
+            co_return k.error();
     co_return result<void>{};
 }
 

@@ -2,6 +2,7 @@
 #include "sync/model/digest.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 namespace vk::sync {
 
@@ -10,6 +11,18 @@ sha256_digest sha256(std::string_view data) noexcept
     sha256_digest out{};
     unsigned int len = 0;
     EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);
+    return out;
+}
+
+sha256_digest hmac_sha256(std::string_view key, std::string_view data) noexcept
+{
+    sha256_digest out{};
+    unsigned int len = 0;
+    // HMAC() with an empty key must still get a non-null pointer.
+    static const unsigned char none = 0;
+    const void* k = key.empty() ? static_cast<const void*>(&none) : key.data();
+    HMAC(EVP_sha256(), k, static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+         data.size(), out.data(), &len);
     return out;
 }
 

@@ -61,9 +61,23 @@ std::string canonical_json(const boost::json::value& v)
     return out;
 }
 
-insight kv_v1_insight(const boost::json::value& data)
+insight kv_v1_insight(const boost::json::value& data, const vk::secret& key)
 {
-    return {0, "sha256:" + sha256_hex(canonical_json(data)), std::string(type_kv_v1)};
+    return {0, "hmac-sha256:" + to_hex(hmac_sha256(key.reveal(), canonical_json(data))), std::string(type_kv_v1)};
+}
+
+result<void> require_insight_key(const std::vector<kv_mount>& mounts, bool have_key)
+{
+    if (have_key)
+        return {};
+    for (const auto& m : mounts)
+        if (!m.v2)
+            return make_error(errc::invalid_argument,
+                              "mount " + m.path +
+                                  " is KV v1: set kv_v1_insight_key on this job (the same secret on the origin and "
+                                  "every destination)",
+                              "", m.path);
+    return {};
 }
 
 }  // namespace vk::sync

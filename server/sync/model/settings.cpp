@@ -86,6 +86,9 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     s->ignore_deletes = r.boolean_or("ignore_deletes", false);
     s->repair = r.boolean_or("repair", false);
     s->watch = r.boolean_or("watch", true);
+    s->kv_v1_insight_key = r.secret_value("kv_v1_insight_key");
+    if (s->kv_v1_insight_key && s->kv_v1_insight_key->reveal().size() < 16)
+        r.problem("kv_v1_insight_key", "must be at least 16 bytes (it keys the HMAC that hides KV v1 content)");
     read_transforms(r, *s);
     if (dest && r.has("buckets"))
         r.problem("buckets", "a destination adopts the origin's bucket count; set buckets on the origin job");

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,8 @@ struct sync_settings : vk::job_settings
     double max_delete_percent = 20.0;
     bool repair = false;
     bool watch = true;  // destination: a blocking query on the origin index starts a cycle on change
+    // Keys the HMAC of KV v1 insights (sync/model/kv_v1.hpp); the same on the origin and its destinations.
+    std::optional<vk::secret> kv_v1_insight_key;
 
     // "<sync_path>origin/" and "<sync_path>destination/".
     std::string origin_prefix() const { return origin.sync_path + "origin/"; }

@@ -105,3 +105,21 @@ TEST(sync_settings, role_is_required_and_destination_keys_belong_to_destinations
     EXPECT_TRUE(has(missing, "/jobs/0/destination")) << ::testing::PrintToString(missing);
     EXPECT_TRUE(has(missing, "/jobs/0/origin/mounts: at least one mount")) << ::testing::PrintToString(missing);
 }
+
+// Issue 10, "smaller defects", point 2: kv_v1_insight_key is a secret like the others (inline, file, env).
+TEST(sync_settings, kv_v1_insight_key_is_a_secret)
+{
+    ::setenv("VK_TEST_INSIGHT_KEY", "from-the-environment-0123", 1);
+    auto r = vk::parse_config(
+        doc(R"({"name": "o", "kind": "sync", "role": "origin", "kv_v1_insight_key": {"env": "VK_TEST_INSIGHT_KEY"},
+                "origin": {"vault": "o", "consul": "oc", "mounts": ["kv1/"]}})"),
+        "cfg.json", kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    ASSERT_TRUE(settings_of(*r).kv_v1_insight_key);
+    EXPECT_EQ(settings_of(*r).kv_v1_insight_key->reveal(), "from-the-environment-0123");
+    EXPECT_FALSE(settings_of(*r).kv_v1_insight_key->empty());
+    auto ps = problems(R"({"name": "o", "kind": "sync", "role": "origin", "kv_v1_insight_key": "short",
+                           "origin": {"vault": "o", "consul": "oc", "mounts": ["kv1/"]}})");
+    EXPECT_TRUE(has(ps, "/jobs/0/kv_v1_insight_key: must be at least 16 bytes")) << ::testing::PrintToString(ps);
+    EXPECT_FALSE(has(ps, "short")) << "the value never appears in a message";
+}
