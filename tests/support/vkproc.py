@@ -15,7 +15,7 @@ BIN_DIR = os.environ.get("VK_BIN_DIR") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "bin")
 
 
-SIMULATORS = ("vault-sim", "consul-sim")
+SIMULATORS = ("vault-sim", "consul-sim", "k8s-sim")
 
 
 def binary(name):
