@@ -49,6 +49,8 @@ int check_config(const std::string& path, const std::vector<vk::runtime::job_kin
         std::cerr << cfg.error().render();
         return 2;
     }
+    for (const auto& w : cfg->warnings)
+        std::cerr << w << " (warning)\n";
     std::cout << path << ": ok (" << cfg->jobs.size() << " jobs)\n";
     return 0;
 }
@@ -73,6 +75,8 @@ int run(const std::string& path, std::vector<vk::runtime::job_kind> kinds)
     }
     vk::log::setup(cfg->log.format, cfg->log.level);
     vk::log::info("vaultkeeper starting", {{"version", VK_VERSION}, {"config", path}});
+    for (const auto& w : cfg->warnings)
+        vk::log::warn("config warning", {{"problem", w}});
     boost::asio::io_context ioc(1);
     vk::app::daemon d(ioc, std::move(*cfg), vk::app::daemon_params{path, std::move(kinds)});
     int exit_code = 1;

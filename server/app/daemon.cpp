@@ -32,7 +32,7 @@ struct daemon::impl
         : ex(ioc.get_executor()),
           params(std::move(p)),
           cfg(std::make_shared<const vk::config>(std::move(c))),
-          notifier(std::make_unique<runtime::notifier>(ex, cfg->webhook)),
+          notifier(std::make_unique<runtime::notifier>(ex, cfg->webhook, &metrics)),
           observer(metrics, [this] { return notifier.get(); }, [this](int code) { request_shutdown(code); }),
           jobs(ex, params.kinds, &observer),
           ha(ex, jobs),
@@ -183,6 +183,8 @@ asio::awaitable<void> daemon::impl::reload()
         log::error("reload rejected; the running configuration stays", {{"problems", next.error().render()}});
         co_return;
     }
+    for (const auto& w : next->warnings)
+        log::warn("config warning", {{"problem", w}});
     auto fresh = std::make_shared<const vk::config>(std::move(*next));
     if (fresh->admin.listen != cfg->admin.listen || fresh->admin.tls_cert_file != cfg->admin.tls_cert_file)
         log::warn("admin.listen and admin.tls take effect only after a restart");

@@ -17,6 +17,10 @@ void daemon_observer::on_state(const runtime::job& j)
     auto s = j.state();
     metrics_.job_up(j.name(), s == runtime::job_state::idle || s == runtime::job_state::running ||
                                   s == runtime::job_state::standby);
+    using enum runtime::job_state;
+    for (auto each : {idle, running, halted, failed, standby, stopped})
+        metrics_.job_state(j.name(), runtime::to_string(each), each == s);
+    metrics_.job_interval(j.name(), std::chrono::duration<double>(j.config().interval).count());
 }
 
 void daemon_observer::on_cycle_end(const runtime::job& j, const runtime::cycle_record& r)
@@ -46,6 +50,13 @@ void daemon_observer::on_report(const runtime::job& j, const runtime::cycle_cont
         n->notify({j.name(), ctx.id(), e.describe(), format_rfc3339(std::chrono::system_clock::now())});
     if (j.config().halt_on_fatal)
         request_shutdown_(1);
+}
+
+void daemon_observer::on_background_error(const runtime::job& j, const vk::error& e, std::chrono::milliseconds retry_in)
+{
+    metrics_.error_reported(j.name(), "error");
+    log::error("background work of the job failed; restarting it",
+               {{"job", j.name()}, {"error", e.describe()}, {"retry_in_ms", std::to_string(retry_in.count())}});
 }
 
 }  // namespace vk::app

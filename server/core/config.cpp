@@ -211,6 +211,28 @@ std::string config_errors::render() const
     return out;
 }
 
+namespace {
+
+// Errors make the config unusable; warnings ride along in cfg.warnings, unless strict makes them errors.
+boost::system::result<config, config_errors> settle_problems(config cfg, config_errors errors, bool strict)
+{
+    config_errors warnings{errors.source, {}};
+    std::erase_if(errors.problems, [&](config_problem& p) {
+        if (!p.warning || strict)
+            return false;
+        warnings.problems.push_back(p);
+        return true;
+    });
+    if (!errors.problems.empty())
+        return errors;
+    std::string lines = warnings.render();
+    for (std::size_t at = 0, end; (end = lines.find('\n', at)) != std::string::npos; at = end + 1)
+        cfg.warnings.push_back(lines.substr(at, end - at));
+    return cfg;
+}
+
+}  // namespace
+
 boost::system::result<config, config_errors> parse_config(std::string_view text, const std::string& source,
                                                           const kind_parsers& kinds)
 {
@@ -232,10 +254,9 @@ boost::system::result<config, config_errors> parse_config(std::string_view text,
     read_ha(root, cfg);
     std::set<std::string> names;
     root.each_object("jobs", [&](object_reader& r) { read_job(r, cfg, kinds, names); });
+    bool strict = root.boolean_or("strict_permissions", false);
     root.finish();
-    if (!errors.problems.empty())
-        return errors;
-    return cfg;
+    return settle_problems(std::move(cfg), std::move(errors), strict);
 }
 
 boost::system::result<config, config_errors> load_config(const std::string& path, const kind_parsers& kinds)

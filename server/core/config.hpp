@@ -128,6 +128,9 @@ struct config
     std::optional<webhook_config> webhook;
     std::optional<ha_config> ha;
     std::vector<job_config> jobs;
+    // "FILE: /json/pointer: what", for problems that do not make the config unusable (a secret file readable by
+    // others); errors instead with "strict_permissions": true.
+    std::vector<std::string> warnings;
 
     const job_config* find_job(std::string_view name) const;
 };

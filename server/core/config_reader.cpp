@@ -1,6 +1,8 @@
 // object_reader: typed, problem-collecting access to a JSON config object.
 #include "core/config_reader.hpp"
 
+#include <sys/stat.h>
+
 #include <boost/json.hpp>
 
 #include <cstdlib>
@@ -166,6 +168,14 @@ duration object_reader::dur_or(std::string_view key, duration fallback)
     return dur(key).value_or(fallback);
 }
 
+void object_reader::warn_if_shared(std::string_view key, const std::string& file)
+{
+    struct stat st{};
+    if (::stat(file.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+        problems_->push_back({pointer_of(key), "secret file " + file + " is accessible by group or others (chmod 600)",
+                              true});
+}
+
 std::optional<secret> object_reader::secret_value(std::string_view key, need n)
 {
     const json::value* v = fetch(key, n, "a string, {\"file\": ...} or {\"env\": ...}");
@@ -200,6 +210,7 @@ std::optional<secret> object_reader::secret_value(std::string_view key, need n)
         problem(key, "cannot read file " + *file);
         return std::nullopt;
     }
+    warn_if_shared(key, *file);
     std::ostringstream buf;
     buf << in.rdbuf();
     std::string value = buf.str();

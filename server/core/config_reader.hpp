@@ -22,6 +22,7 @@ struct config_problem
 {
     std::string pointer;  // RFC 6901 JSON pointer, "" for the document itself
     std::string message;
+    bool warning = false;  // reported, but the config is usable (an error with "strict_permissions": true)
 };
 
 using config_problems = std::vector<config_problem>;
@@ -62,7 +63,8 @@ public:
     std::int64_t integer_or(std::string_view key, std::int64_t min, std::int64_t max, std::int64_t fallback);
     std::optional<duration> dur(std::string_view key, need n = need::optional);
     duration dur_or(std::string_view key, duration fallback);
-    // A secret: a string, {"file": "path"} (trailing newline trimmed) or {"env": "NAME"}.
+    // A secret: a string, {"file": "path"} (trailing newline trimmed) or {"env": "NAME"}. A file readable by
+    // group or others is a warning naming it.
     std::optional<secret> secret_value(std::string_view key, need n = need::optional);
     std::vector<std::string> string_list(std::string_view key, need n = need::optional);
     // Map of string -> string.
@@ -84,6 +86,7 @@ public:
 
 private:
     const boost::json::value* fetch(std::string_view key, need n, const char* expected);
+    void warn_if_shared(std::string_view key, const std::string& file);
 
     const boost::json::object* obj_ = nullptr;
     std::string pointer_;

@@ -10,7 +10,11 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <exception>
+#include <optional>
+
+#include "async/sleep.hpp"
 
 namespace vk::runtime {
 namespace asio = boost::asio;
@@ -46,12 +50,38 @@ asio::awaitable<void> job::run()
     co_await (cycle_loop() || run_background());
 }
 
+std::chrono::milliseconds background_backoff(unsigned failures)
+{
+    unsigned doublings = std::min(failures > 0 ? failures - 1 : 0u, 6u);
+    return std::min(std::chrono::milliseconds(1000LL << doublings), std::chrono::milliseconds(60000));
+}
+
 asio::awaitable<void> job::run_background()
 {
     std::function<void()> request = [this] { request_cycle(); };
-    co_await body_->background(request);
-    // A body whose background work ended early must not end the job: wait for the loop to finish.
-    co_await body_->job_body::background(request);
+    auto cs = co_await asio::this_coro::cancellation_state;
+    for (unsigned failures = 0;;)
+    {
+        std::optional<vk::error> failed;
+        try
+        {
+            co_await body_->background(request);
+            // A body whose background work ended early must not end the job: wait for the loop to finish.
+            co_await body_->job_body::background(request);
+            co_return;
+        }
+        catch (const std::exception& e)
+        {
+            if (cs.cancelled() != asio::cancellation_type::none)
+                co_return;  // the job is stopping: the exception is the cancellation itself
+            failed = make_error(errc::internal, std::string("background work failed: ") + e.what());
+        }
+        // Work that dies must not silently take the job's watches or token renewal with it: count, wait, restart.
+        auto wait = background_backoff(++failures);
+        if (observer_)
+            observer_->on_background_error(*this, *failed, wait);
+        co_await vk::sleep_for(wait);
+    }
 }
 
 // Asks the fsm what to do whenever the loop is free (start, a cycle ended, a wait ended) and does it.

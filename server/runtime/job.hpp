@@ -8,6 +8,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -29,7 +30,13 @@ struct job_observer
     virtual void on_state(const job&) {}
     virtual void on_cycle_end(const job&, const cycle_record&) {}
     virtual void on_report(const job&, const cycle_context&, severity, const vk::error&) {}
+    // The body's background work (token renewal, watches) failed; it is restarted after `retry_in`.
+    virtual void on_background_error(const job&, const vk::error&, std::chrono::milliseconds retry_in) {}
 };
+
+// How long to wait before restarting background work that failed `failures` times in a row: 1 s doubling up
+// to 1 min, so a persistent bug costs one log line a minute, not a hot loop.
+std::chrono::milliseconds background_backoff(unsigned failures);
 
 class job final : private cycle_listener
 {

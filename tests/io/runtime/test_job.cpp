@@ -29,6 +29,11 @@ struct recorder : vk::runtime::job_observer
     {
         reports.push_back(s);
     }
+    std::vector<std::chrono::milliseconds> background_errors;
+    void on_background_error(const job&, const vk::error&, std::chrono::milliseconds retry_in) override
+    {
+        background_errors.push_back(retry_in);
+    }
 };
 
 vk::job_config make_config(test_kind_settings s, vk::duration interval = 1h, vk::duration timeout = 5s)
@@ -193,3 +198,38 @@ ASYNC_TEST(job_runtime, history_keeps_the_last_hundred_cycles)
 }
 
 }  // namespace
+
+namespace {
+
+// A body whose background work throws on its first run, then lives like the default (waits for cancellation).
+struct flaky_background_body : vk::runtime::job_body
+{
+    int background_starts = 0;
+    boost::asio::awaitable<void> run_cycle(vk::runtime::cycle_context&) override { co_return; }
+    boost::asio::awaitable<void> background(const std::function<void()>& request_cycle) override
+    {
+        if (++background_starts == 1)
+            throw std::runtime_error("watch crashed");
+        co_await job_body::background(request_cycle);
+    }
+};
+
+}  // namespace
+
+// Issue 15: background work that throws is restarted with backoff and counted; it never ends the job.
+ASYNC_TEST(job_runtime, background_work_that_throws_is_restarted_and_counted)
+{
+    recorder rec;
+    auto ex = co_await boost::asio::this_coro::executor;
+    auto body = std::make_unique<flaky_background_body>();
+    auto* flaky = body.get();
+    auto j = std::make_unique<job>(ex, make_config(sleeping(0ms, 0)), std::move(body), &rec);
+    co_await with_running(*j, [&]() -> boost::asio::awaitable<void> {
+        EXPECT_TRUE(co_await eventually([&] { return flaky->background_starts == 2; }, 10s));
+        EXPECT_EQ(rec.background_errors, std::vector<std::chrono::milliseconds>{1000ms});
+        EXPECT_TRUE(j->trigger().ok) << "the job still runs cycles";
+        EXPECT_TRUE(co_await eventually([&] { return j->history().size() >= 2; }));
+        j->stop();
+    });
+}
+

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "core/config.hpp"
 
 namespace {
@@ -176,6 +178,40 @@ TEST(config, admin_listen_off_loopback_needs_tls_or_an_explicit_insecure_listen)
     EXPECT_TRUE(with_admin(R"("listen": "localhost:8290")").empty());
     EXPECT_FALSE(with_admin(R"("listen": "[::]:8290")").empty());
     EXPECT_FALSE(with_admin(R"("listen": "127.evil.example:8290")").empty()) << "a name, not an address in 127/8";
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 15: a secret file readable by group or others is a warning naming the file; with
+// "strict_permissions": true it is an error.
+TEST(config, shared_secret_file_is_a_warning_or_with_strict_permissions_an_error)
+{
+    auto dir = std::filesystem::temp_directory_path() / ("vk-perm-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    auto file = (dir / "token").string();
+    std::ofstream(file) << "0123456789abcdef\n";
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                           std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    std::string admin = R"({"admin": {"token": {"file": ")" + file + R"("}})";
+    auto relaxed = vk::parse_config(admin + "}", "cfg.json", kinds);
+    ASSERT_TRUE(relaxed) << relaxed.error().render();
+    ASSERT_EQ(relaxed->warnings.size(), 1u);
+    EXPECT_EQ(relaxed->warnings[0],
+              "cfg.json: /admin/token: secret file " + file + " is accessible by group or others (chmod 600)");
+    EXPECT_EQ(relaxed->admin.token.reveal(), "0123456789abcdef");
+
+    auto strict = vk::parse_config(admin + R"(, "strict_permissions": true})", "cfg.json", kinds);
+    ASSERT_FALSE(strict);
+    EXPECT_EQ(strict.error().render(),
+              "cfg.json: /admin/token: secret file " + file + " is accessible by group or others (chmod 600)\n");
+
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    auto private_file = vk::parse_config(admin + R"(, "strict_permissions": true})", "cfg.json", kinds);
+    ASSERT_TRUE(private_file) << private_file.error().render();
+    EXPECT_TRUE(private_file->warnings.empty());
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
