@@ -22,11 +22,20 @@ enum class take_mode
     per_node, // take it only when the configured node is the active one (is_self), else skip the cycle
 };
 
-// Object names: prefix + UTC timestamp ("20261130T120000Z") + suffix.
+// How the time goes into a name: "2026-11-30T12-00-00Z" (UTC, seconds), or Unix nanoseconds as the
+// Lucretius agent writes them ("raft_snapshot-1668767067323825425.snap").
+enum class timestamp_style
+{
+    utc,
+    unix_nano,
+};
+
+// Object names: prefix + timestamp + suffix (naming.hpp).
 struct name_format
 {
     std::string prefix = "raft-snapshot-";
     std::string suffix = ".snap";
+    timestamp_style style = timestamp_style::utc;
     bool operator==(const name_format&) const = default;
 };
 

@@ -1,0 +1,143 @@
+// One `storages` entry: common keys (name, type, retain, max_age), then the type's own keys.
+#include "snapshot/model/storage_settings.hpp"
+
+#include <cctype>
+
+namespace vk::snapshot
+{
+namespace
+{
+
+bool valid_name(std::string_view n)
+{
+    if (n.empty() || n.size() > 63 || !std::isalnum(static_cast<unsigned char>(n.front())))
+        return false;
+    for (char c : n)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+            return false;
+    return true;
+}
+
+std::string read_endpoint(object_reader& r)
+{
+    auto e = r.string_or("endpoint", "");
+    if (!e.empty() && !e.starts_with("http://") && !e.starts_with("https://"))
+        r.problem("endpoint", "must start with http:// or https://");
+    while (e.ends_with("/"))
+        e.pop_back();
+    return e;
+}
+
+local_storage_settings read_local(object_reader& r)
+{
+    local_storage_settings s;
+    s.path = r.string("path", need::required).value_or("");
+    if (r.has("path") && (s.path.empty() || s.path.front() != '/'))
+        r.problem("path", "must be an absolute directory path");
+    return s;
+}
+
+s3_server_side_encryption read_sse(object_reader& r)
+{
+    s3_server_side_encryption sse;
+    auto o = r.object("server_side_encryption");
+    if (!o)
+        return sse;
+    sse.type = o->one_of("type", {"AES256", "aws:kms"}, "AES256");
+    sse.kms_key_id = o->string_or("kms_key_id", "");
+    if (!sse.kms_key_id.empty() && sse.type != "aws:kms")
+        o->problem("kms_key_id", "only with \"type\": \"aws:kms\"");
+    o->finish();
+    return sse;
+}
+
+s3_storage_settings read_s3(object_reader& r)
+{
+    s3_storage_settings s;
+    s.bucket = r.string("bucket", need::required).value_or("");
+    s.region = r.string_or("region", s.region);
+    s.endpoint = read_endpoint(r);
+    s.force_path_style = r.boolean_or("force_path_style", false);
+    s.key_prefix = r.string_or("key_prefix", "");
+    s.server_side_encryption = read_sse(r);
+    s.access_key_id = r.secret_value("access_key_id");
+    s.secret_access_key = r.secret_value("secret_access_key");
+    s.session_token = r.secret_value("session_token");
+    if (r.has("access_key_id") != r.has("secret_access_key"))
+        r.problem(
+            r.has("access_key_id") ? "secret_access_key" : "access_key_id",
+            "give access_key_id and secret_access_key together"
+        );
+    return s;
+}
+
+azure_storage_settings read_azure(object_reader& r)
+{
+    azure_storage_settings s;
+    s.account_name = r.string("account_name", need::required).value_or("");
+    s.account_key = r.secret_value("account_key", need::required).value_or(secret{});
+    s.container = r.string("container", need::required).value_or("");
+    s.endpoint = read_endpoint(r);
+    s.key_prefix = r.string_or("key_prefix", "");
+    return s;
+}
+
+gcs_storage_settings read_gcs(object_reader& r)
+{
+    gcs_storage_settings s;
+    s.bucket = r.string("bucket", need::required).value_or("");
+    s.hmac_access_id = r.secret_value("hmac_access_id", need::required).value_or(secret{});
+    s.hmac_secret = r.secret_value("hmac_secret", need::required).value_or(secret{});
+    s.endpoint = read_endpoint(r);
+    s.key_prefix = r.string_or("key_prefix", "");
+    return s;
+}
+
+storage_spec read_spec(object_reader& r, const std::string& type, const std::string& name)
+{
+    auto named = [&](auto s) -> storage_spec
+    {
+        s.name = name;
+        return s;
+    };
+    if (type == "s3")
+        return named(read_s3(r));
+    if (type == "azure")
+        return named(read_azure(r));
+    if (type == "gcs")
+        return named(read_gcs(r));
+    return named(read_local(r));
+}
+
+} // namespace
+
+std::optional<storage_settings> read_storage(object_reader& r)
+{
+    storage_settings s;
+    s.name = r.string("name", need::required).value_or("");
+    if (r.has("name") && !valid_name(s.name))
+        r.problem("name", "use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    const auto type = r.one_of("type", {"local", "s3", "azure", "gcs"}, "");
+    if (!r.has("type"))
+        r.problem("type", "required: \"local\", \"s3\", \"azure\" or \"gcs\"");
+    s.retention.retain = static_cast<std::size_t>(r.integer_or("retain", 0, 1'000'000, 0));
+    s.retention.max_age = r.dur("max_age");
+    if (s.retention.max_age && s.retention.max_age->count() == 0)
+        r.problem("max_age", "must be more than 0 (leave it out to keep snapshots of any age)");
+    if (type.empty())
+    {
+        r.finish();
+        return std::nullopt;
+    }
+    s.spec = read_spec(r, type, s.name);
+    r.finish();
+    return s;
+}
+
+std::string_view type_name(const storage_spec& spec)
+{
+    static constexpr std::string_view names[] = {"local", "s3", "azure", "gcs"};
+    return names[spec.index()];
+}
+
+} // namespace vk::snapshot

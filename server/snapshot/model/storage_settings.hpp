@@ -1,0 +1,20 @@
+// Reading one `storages` entry of a snapshot job (and its type's keys) into storage_settings.
+#ifndef VAULTKEEPER_SERVER_SNAPSHOT_MODEL_STORAGE_SETTINGS_HPP
+#define VAULTKEEPER_SERVER_SNAPSHOT_MODEL_STORAGE_SETTINGS_HPP
+
+#include "snapshot/model/settings.hpp"
+
+#include <optional>
+
+namespace vk::snapshot
+{
+
+// Problems at their pointers; nullopt when the entry is unusable (no name or type).
+std::optional<storage_settings> read_storage(object_reader& r);
+
+// "local", "s3", "azure" or "gcs".
+std::string_view type_name(const storage_spec& spec);
+
+} // namespace vk::snapshot
+
+#endif

@@ -1,0 +1,212 @@
+// The snapshot kind's config keys: storages of every type, defaults, the Lucretius agent file, and every
+// mistake at its JSON pointer.
+#include "snapshot/model/settings.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+
+namespace
+{
+
+using namespace vk::snapshot;
+
+const vk::kind_parsers kinds = {{"snapshot", parse_settings}};
+
+std::string doc(const std::string& jobs)
+{
+    return R"({"admin": {"token": "0123456789abcdef"},
+               "vaults": {"v": {"address": "http://127.0.0.1:8200", "token": "t"},
+                          "ar": {"address": "http://127.0.0.1:8300",
+                                 "auth": {"method": "approle", "role_id": "rid", "secret_id": "sid"}}},
+               "jobs": [)" +
+           jobs + "]}";
+}
+
+std::vector<std::string> problems(const std::string& jobs)
+{
+    auto r = vk::parse_config(doc(jobs), "cfg.json", kinds);
+    std::vector<std::string> out;
+    if (!r)
+        for (const auto& p : r.error().problems)
+            out.push_back(p.pointer + ": " + p.message);
+    return out;
+}
+
+bool has(const std::vector<std::string>& ps, const std::string& needle)
+{
+    return std::any_of(
+        ps.begin(), ps.end(), [&](const std::string& p) { return p.find(needle) != std::string::npos; }
+    );
+}
+
+const snapshot_settings& settings_of(const vk::config& c)
+{
+    return static_cast<const snapshot_settings&>(*c.jobs.at(0).settings);
+}
+
+std::string job(const std::string& extra)
+{
+    return R"({"name": "snap", "kind": "snapshot", "vault": "v", )" + extra + "}";
+}
+
+} // namespace
+
+TEST(snapshot_settings, every_storage_type_and_defaults)
+{
+    setenv("VK_TEST_AWS_KEY", "AKIA", 1);
+    auto r = vk::parse_config(
+        doc(job(R"("storages": [
+        {"name": "disk", "type": "local", "path": "/backups/vault", "retain": 24},
+        {"name": "s3", "type": "s3", "bucket": "b", "region": "eu-west-1", "endpoint": "http://127.0.0.1:4569/",
+         "force_path_style": true, "key_prefix": "vault/",
+         "server_side_encryption": {"type": "aws:kms", "kms_key_id": "k"},
+         "access_key_id": {"env": "VK_TEST_AWS_KEY"}, "secret_access_key": "s", "retain": 168, "max_age": "720h"},
+        {"name": "azure", "type": "azure", "account_name": "acct", "account_key": "a2V5", "container": "snaps",
+         "retain": 30},
+        {"name": "gcs", "type": "gcs", "bucket": "g", "hmac_access_id": "id", "hmac_secret": "sec"}])")),
+        "cfg.json",
+        kinds
+    );
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& s = settings_of(*r);
+    EXPECT_EQ(s.vault, "v");
+    EXPECT_EQ(s.mode, take_mode::leader);
+    EXPECT_EQ(s.spool_dir, "/var/lib/vaultkeeper/spool");
+    EXPECT_EQ(s.name_format, name_format{});
+    EXPECT_FALSE(s.allow_restore);
+    ASSERT_EQ(s.storages.size(), 4u);
+    EXPECT_EQ(std::get<local_storage_settings>(s.storages[0].spec).path, "/backups/vault");
+    EXPECT_EQ(s.storages[0].retention.retain, 24u);
+    const auto& s3 = std::get<s3_storage_settings>(s.storages[1].spec);
+    EXPECT_EQ(s3.name, "s3");
+    EXPECT_EQ(s3.endpoint, "http://127.0.0.1:4569");
+    EXPECT_TRUE(s3.force_path_style);
+    EXPECT_EQ(s3.server_side_encryption.type, "aws:kms");
+    EXPECT_EQ(s3.access_key_id->reveal(), "AKIA");
+    EXPECT_EQ(s.storages[1].retention.max_age, std::chrono::hours(720));
+    EXPECT_EQ(std::get<azure_storage_settings>(s.storages[2].spec).container, "snaps");
+    EXPECT_EQ(std::get<gcs_storage_settings>(s.storages[3].spec).hmac_secret.reveal(), "sec");
+    EXPECT_EQ(s.find_storage("gcs"), &s.storages[3]);
+}
+
+TEST(snapshot_settings, mistakes_at_their_pointers)
+{
+    auto ps = problems(job(R"("mode": "all", "spool_dir": "rel", "name_format": {"prefix": "a/b"},
+        "encrypt_for": {}, "storages": [
+        {"name": "d", "type": "local", "path": "rel", "retain": -1},
+        {"name": "d", "type": "ftp"},
+        {"type": "s3", "name": "x", "endpoint": "ftp://h", "access_key_id": "a"},
+        {"name": "z", "type": "azure", "account_name": "a", "container": "c", "bogus": 1},
+        {"name": "g", "type": "gcs", "bucket": "b", "hmac_access_id": "i", "hmac_secret": "s", "max_age": "0s"},
+        {"name": "s", "type": "s3", "bucket": "b", "server_side_encryption": {"type": "AES256", "kms_key_id": "k"}}])"
+    ));
+    for (const char* want :
+         {"/jobs/0/mode",
+          "/jobs/0/spool_dir",
+          "/jobs/0/name_format/prefix",
+          "/jobs/0/encrypt_for/cert_file",
+          "/jobs/0/storages/0/path",
+          "/jobs/0/storages/0/retain",
+          "/jobs/0/storages/1/name: duplicate",
+          "/jobs/0/storages/1/type",
+          "/jobs/0/storages/2/bucket",
+          "/jobs/0/storages/2/endpoint",
+          "/jobs/0/storages/2/secret_access_key",
+          "/jobs/0/storages/3/account_key",
+          "/jobs/0/storages/3/bogus",
+          "/jobs/0/storages/4/max_age",
+          "/jobs/0/storages/5/server_side_encryption/kms_key_id"})
+        EXPECT_TRUE(has(ps, want)) << want;
+    EXPECT_TRUE(
+        has(problems(R"({"name": "s", "kind": "snapshot", "vault": "nope", "storages": []})"),
+            "/jobs/0/vault: no vault named")
+    );
+    EXPECT_TRUE(
+        has(problems(R"({"name": "s", "kind": "snapshot", "vault": "v"})"), "/jobs/0/storages: required")
+    );
+}
+
+TEST(snapshot_settings, secrets_never_in_messages)
+{
+    auto ps = problems(job(R"("storages": [{"name": "z", "type": "azure", "account_name": "a",
+                                            "account_key": "TOPSECRETKEY", "container": "c", "retain": "x"}])"
+    ));
+    ASSERT_FALSE(ps.empty());
+    EXPECT_FALSE(has(ps, "TOPSECRETKEY"));
+}
+
+namespace
+{
+
+struct agent_file
+{
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("vk-agent-" + std::to_string(::getpid()) + ".json");
+    explicit agent_file(const std::string& text) { std::ofstream(path) << text; }
+    ~agent_file() { std::filesystem::remove(path); }
+    std::string job(const std::string& extra = R"("interval": "1h")") const
+    {
+        return R"({"name": "a", "kind": "snapshot", "agent_config": ")" + path.string() + R"(", )" + extra +
+               "}";
+    }
+};
+
+} // namespace
+
+TEST(snapshot_settings, lucretius_agent_file_maps_onto_storages)
+{
+    agent_file f(R"({"addr": "http://127.0.0.1:8300", "retain": 72, "frequency": "1h",
+                     "role_id": "rid", "secret_id": "sid", "approle": "approle",
+                     "local_storage": {"path": "/etc/raft/snapshots"},
+                     "aws_storage": {"access_key_id": "AK", "secret_access_key": "SK", "s3_endpoint": "http://minio:9000",
+                                     "s3_region": "eu-west-1", "s3_bucket": "bk", "s3_server_side_encryption": true,
+                                     "s3_force_path_style": true},
+                     "google_storage": {"bucket": ""},
+                     "azure_storage": {"account_name": "acct", "account_key": "a2V5", "container_name": "c"}})"
+    );
+    auto r = vk::parse_config(doc(f.job()), "cfg.json", kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& s = settings_of(*r);
+    EXPECT_EQ(s.vault, "ar");
+    EXPECT_EQ(s.name_format.prefix, "raft_snapshot-");
+    EXPECT_EQ(s.name_format.style, timestamp_style::unix_nano);
+    ASSERT_EQ(s.storages.size(), 3u);
+    EXPECT_EQ(std::get<local_storage_settings>(s.storages[0].spec).path, "/etc/raft/snapshots");
+    const auto& s3 = std::get<s3_storage_settings>(s.storages[1].spec);
+    EXPECT_EQ(s3.key_prefix, "raft_snapshots/");
+    EXPECT_EQ(s3.server_side_encryption.type, "AES256");
+    EXPECT_EQ(s3.bucket, "bk");
+    EXPECT_EQ(std::get<azure_storage_settings>(s.storages[2].spec).container, "c");
+    for (const auto& st : s.storages)
+        EXPECT_EQ(st.retention.retain, 72u);
+}
+
+TEST(snapshot_settings, lucretius_agent_file_unmappable_keys_are_errors)
+{
+    agent_file f(R"({"addr": "http://10.0.0.9:8200", "frequency": "30m", "role_id": "other", "secret_id": "x",
+                     "aws_storage": {"s3_bucket": "b", "s3_static_snapshot_name": "latest"},
+                     "google_storage": {"bucket": "g"}, "unknown_key": 1})");
+    auto ps = problems(f.job());
+    const std::string at = "/jobs/0/agent_config: " + f.path.string() + ": ";
+    for (const std::string want :
+         {at + "/addr: no vault",
+          at + "/aws_storage/s3_static_snapshot_name",
+          at + "/google_storage/bucket",
+          at + "/unknown_key",
+          at + "/frequency: is 30m"})
+        EXPECT_TRUE(has(ps, want)) << want;
+    EXPECT_FALSE(has(ps, "\"other\""));
+
+    agent_file creds(R"({"addr": "http://127.0.0.1:8300", "role_id": "other", "secret_id": "sid",
+                         "local_storage": {"path": "/x"}})");
+    EXPECT_TRUE(
+        has(problems(creds.job()), "/role_id: AppRole credentials differ from the auth of vault \"ar\"")
+    );
+    EXPECT_TRUE(
+        has(problems(R"({"name": "a", "kind": "snapshot", "agent_config": "/nonexistent/x.json"})"),
+            "/jobs/0/agent_config: cannot read file")
+    );
+}
