@@ -117,6 +117,9 @@ response sim::answer(const request& req)
         );
     if (!authorised(req))
         return status_response({401, "Unauthorized", "Unauthorized", ""});
+    // Pretending to honour a dry run would write what the client meant only to check.
+    if (req.has_param("dryRun"))
+        return status_response(bad_request("k8s-sim does not support dryRun"));
     const auto seg = segments(req.path);
     if (seg.size() == 3 && seg[0] == "api" && seg[1] == "v1" && seg[2] == "secrets")
         return req.method == "GET" ? list(req, "") : status_response(method_not_allowed());
