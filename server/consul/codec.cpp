@@ -55,18 +55,6 @@ std::optional<json::value> parse(std::string_view body)
     return v;
 }
 
-std::uint64_t u64(const json::object& o, std::string_view k)
-{
-    const auto* v = o.if_contains(k);
-    if (!v)
-        return 0;
-    if (v->is_uint64())
-        return v->as_uint64();
-    if (v->is_int64() && v->as_int64() >= 0)
-        return static_cast<std::uint64_t>(v->as_int64());
-    return 0;
-}
-
 std::string str(const json::object& o, std::string_view k)
 {
     const auto* v = o.if_contains(k);
@@ -143,6 +131,37 @@ std::string encode_query_value(std::string_view v) { return percent_encode(v, fa
 
 std::string go_millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
 
+result<std::uint64_t> decode_u64(const json::object& o, std::string_view key)
+{
+    const auto* v = o.if_contains(key);
+    if (!v)
+        return std::uint64_t{0};
+    if (v->is_uint64())
+        return v->as_uint64();
+    if (v->is_int64() && v->as_int64() >= 0)
+        return static_cast<std::uint64_t>(v->as_int64());
+    return malformed(std::string(key) + " is not a non-negative 64-bit integer");
+}
+
+namespace {
+
+// The entry's integer fields, or the first that is malformed.
+result<kv_entry> decode_entry(const json::object& o)
+{
+    kv_entry e{str(o, "Key"), {}, 0, str(o, "Session"), 0, 0, 0};
+    for (auto [key, field] : {std::pair{"Flags", &e.flags}, std::pair{"LockIndex", &e.lock_index},
+                              std::pair{"CreateIndex", &e.create_index}, std::pair{"ModifyIndex", &e.modify_index}})
+    {
+        auto n = decode_u64(o, key);
+        if (!n)
+            return n.error();
+        *field = *n;
+    }
+    return e;
+}
+
+}  // namespace
+
 result<std::vector<kv_entry>> decode_entries(std::string_view body)
 {
     auto v = parse(body);
@@ -154,8 +173,10 @@ result<std::vector<kv_entry>> decode_entries(std::string_view body)
         if (!item.is_object())
             return malformed("KV entry is not an object");
         const auto& o = item.as_object();
-        kv_entry e{str(o, "Key"), {}, u64(o, "Flags"), str(o, "Session"), u64(o, "LockIndex"),
-                   u64(o, "CreateIndex"), u64(o, "ModifyIndex")};
+        auto decoded = decode_entry(o);
+        if (!decoded)
+            return decoded.error();
+        kv_entry e = std::move(*decoded);
         if (const auto* val = o.if_contains("Value"); val && val->is_string())
         {
             auto bytes = base64_decode(val->as_string());
@@ -214,7 +235,10 @@ result<std::vector<session_info>> decode_sessions(std::string_view body)
             return malformed("session is not an object");
         const auto& o = item.as_object();
         // LockDelay is in nanoseconds on the wire.
-        auto delay = std::chrono::milliseconds(u64(o, "LockDelay") / 1000000);
+        auto lock_delay = decode_u64(o, "LockDelay");
+        if (!lock_delay)
+            return lock_delay.error();
+        auto delay = std::chrono::milliseconds(*lock_delay / 1000000);
         out.push_back({str(o, "ID"), str(o, "Name"), str(o, "Node"), str(o, "Behavior"), str(o, "TTL"), delay});
     }
     return out;

@@ -5,6 +5,8 @@
 
 #include "core/error.hpp"
 
+#include <boost/json/object.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -52,6 +54,10 @@ std::string encode_query_value(std::string_view v);
 
 // "Xms" as the Go client sends waits and lock delays.
 std::string go_millis(std::chrono::milliseconds d);
+
+// A non-negative integer field of a Consul object (indexes, flags): 0 when absent; errc::bad_response naming the
+// key for a negative or fractional number, one too big for 64 bits, or another JSON type.
+result<std::uint64_t> decode_u64(const boost::json::object& o, std::string_view key);
 
 // Decodes a KV GET body (JSON array of entries). errc::bad_response on anything malformed.
 result<std::vector<kv_entry>> decode_entries(std::string_view body);

@@ -94,10 +94,13 @@ result<std::vector<txn_op_error>> decode_errors(const json::value& v)
         if (!e.is_object())
             return malformed("an error is not an object");
         const auto& o = e.as_object();
-        const auto* idx = o.if_contains("OpIndex");
+        // Untrusted: a negative, fractional or huge OpIndex is a decode error, never a throw.
+        auto idx = decode_u64(o, "OpIndex");
+        if (!idx)
+            return idx.error();
         const auto* what = o.if_contains("What");
-        std::size_t i = idx && idx->is_number() ? static_cast<std::size_t>(idx->to_number<std::uint64_t>()) : 0;
-        out.push_back({i, what && what->is_string() ? std::string(what->as_string()) : std::string()});
+        out.push_back({static_cast<std::size_t>(*idx),
+                       what && what->is_string() ? std::string(what->as_string()) : std::string()});
     }
     return out;
 }

@@ -59,8 +59,9 @@ std::int64_t json_reader::i64(std::string_view key)
         return v->as_int64();
     if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
         return static_cast<std::int64_t>(v->as_uint64());
-    if (v->is_double() && std::trunc(v->as_double()) == v->as_double())
-        return static_cast<std::int64_t>(v->as_double());
+    // Vault's JSON numbers may arrive as 1e3; converting one outside int64's range would be undefined.
+    if (double d = v->is_double() ? v->as_double() : 0.5; std::trunc(d) == d && d >= -9.2e18 && d <= 9.2e18)
+        return static_cast<std::int64_t>(d);
     fail(std::string(key) + " is not an integer");
     return 0;
 }

@@ -94,4 +94,31 @@ TEST(consul_txn, malformed_answers)
     EXPECT_EQ(decode_txn(200, R"({"Results":[{"Node":{}}]})").error().code, vk::errc::bad_response);
 }
 
+// Issue 15: untrusted numbers in a rollback never throw: a negative, fractional or huge OpIndex, or one of the
+// wrong type, is a decode error.
+TEST(consul_txn, hostile_op_index_is_a_decode_error_not_a_throw)
+{
+    for (const char* idx : {"-1", "1.5", "1e400", "18446744073709551616", "\"3\"", "[1]", "true"})
+    {
+        std::string body = std::string(R"({"Results":null,"Errors":[{"OpIndex":)") + idx + R"(,"What":"x"}]})";
+        vk::result<vk::consul::txn_result> r = vk::make_error(vk::errc::internal, "not run");
+        EXPECT_NO_THROW(r = vk::consul::decode_txn(409, body)) << idx;
+        EXPECT_FALSE(r.has_value()) << idx;
+        if (!r)
+            EXPECT_EQ(r.error().code, vk::errc::bad_response) << idx;
+    }
+}
+
+TEST(consul_txn, hostile_kv_indexes_are_decode_errors)
+{
+    for (const char* n : {"-5", "0.25", "99999999999999999999999"})
+    {
+        std::string body = std::string(R"([{"Key":"k","Value":null,"ModifyIndex":)") + n + "}]";
+        vk::result<std::vector<vk::consul::kv_entry>> r = vk::make_error(vk::errc::internal, "not run");
+        EXPECT_NO_THROW(r = vk::consul::decode_entries(body)) << n;
+        EXPECT_FALSE(r.has_value()) << n;
+    }
+}
+
 }  // namespace
+
