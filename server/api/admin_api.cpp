@@ -5,6 +5,7 @@
 #include "api/job_routes.hpp"
 #include "api/kind_routes.hpp"
 #include "api/system_routes.hpp"
+#include "api/ui_routes.hpp"
 
 namespace vk::api {
 
@@ -16,6 +17,7 @@ std::unique_ptr<router> build_router(context& ctx, std::function<std::string()> 
     add_system_routes(*r, ctx);
     add_job_routes(*r, ctx);
     add_kind_routes(*r, ctx);
+    add_ui_routes(*r);
     return r;
 }
 

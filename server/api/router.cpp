@@ -1,6 +1,7 @@
 // Route lookup, auth gate, metrics, and the 404/405 answers.
 #include "api/router.hpp"
 
+#include "api/origin_guard.hpp"
 #include "metrics/registry.hpp"
 
 namespace vk::api {
@@ -87,6 +88,8 @@ boost::asio::awaitable<http::response> router::dispatch(http::request& req)
         res = http::response::error(405, "method_not_allowed", req.method + " is not allowed here; use " + f.allow);
         res.headers.set("Allow", f.allow);
     }
+    else if (!origin_allowed(req))
+        res = http::response::error(403, "cross_origin", "the admin API refuses changes requested by another origin");
     else if (f.r->needs_auth && !token_ok_(req))
     {
         res = http::response::error(401, "unauthorized", "missing or wrong admin token (Authorization: Bearer ...)");

@@ -8,6 +8,8 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <set>
+
 namespace vk::metrics {
 namespace p = prometheus;
 
@@ -42,6 +44,19 @@ struct registry::impl
                                        .Name("vaultkeeper_admin_requests_total")
                                        .Help("Admin API requests, by route template and status code")
                                        .Register(*reg);
+    p::Family<p::Gauge>& state = p::BuildGauge()
+                                     .Name("vaultkeeper_job_state")
+                                     .Help("1 for the job's current state, 0 for the other states it has been in")
+                                     .Register(*reg);
+    p::Family<p::Gauge>& interval = p::BuildGauge()
+                                        .Name("vaultkeeper_job_interval_seconds")
+                                        .Help("The job's configured interval between cycle starts")
+                                        .Register(*reg);
+    p::Family<p::Counter>& webhook = p::BuildCounter()
+                                         .Name("vaultkeeper_webhook_deliveries_total")
+                                         .Help("Webhook notifications, by result after the retries")
+                                         .Register(*reg);
+    std::set<std::string, std::less<>> state_names;  // to forget a job's state series
     std::map<std::string, p::Family<p::Counter>*, std::less<>> kind_counters;
     std::map<std::string, p::Family<p::Gauge>*, std::less<>> kind_gauges;
 };
@@ -53,6 +68,8 @@ const p::Histogram::BucketBoundaries cycle_buckets{0.01, 0.05, 0.1, 0.5, 1, 2.5,
 registry::registry() : impl_(std::make_unique<impl>())
 {
     impl_->build_info.Add({{"version", VK_VERSION}}).Set(1);
+    for (const char* result : {"delivered", "failed"})
+        impl_->webhook.Add({{"result", result}});  // present at 0, so rate() and alerts see the series
 }
 
 registry::~registry() = default;
@@ -69,6 +86,22 @@ void registry::cycle_ended(const std::string& job, const std::string& kind, std:
 void registry::job_up(const std::string& job, bool up)
 {
     impl_->up.Add({{"job", job}}).Set(up ? 1 : 0);
+}
+
+void registry::job_state(const std::string& job, std::string_view state, bool current)
+{
+    impl_->state_names.emplace(state);
+    impl_->state.Add({{"job", job}, {"state", std::string(state)}}).Set(current ? 1 : 0);
+}
+
+void registry::job_interval(const std::string& job, double seconds)
+{
+    impl_->interval.Add({{"job", job}}).Set(seconds);
+}
+
+void registry::webhook_delivery(bool delivered)
+{
+    impl_->webhook.Add({{"result", delivered ? "delivered" : "failed"}}).Increment();
 }
 
 void registry::error_reported(const std::string& job, std::string_view severity)
@@ -88,6 +121,11 @@ void registry::forget_job(const std::string& job, const std::string& kind)
             impl_->cycles.Remove(&impl_->cycles.Add({{"job", job}, {"kind", kind}, {"outcome", outcome}}));
     if (impl_->up.Has({{"job", job}}))
         impl_->up.Remove(&impl_->up.Add({{"job", job}}));
+    if (impl_->interval.Has({{"job", job}}))
+        impl_->interval.Remove(&impl_->interval.Add({{"job", job}}));
+    for (const auto& state : impl_->state_names)
+        if (impl_->state.Has({{"job", job}, {"state", state}}))
+            impl_->state.Remove(&impl_->state.Add({{"job", job}, {"state", state}}));
 }
 
 void registry::counter_add(const std::string& name, const std::string& help,

@@ -26,6 +26,12 @@ public:
     void cycle_ended(const std::string& job, const std::string& kind, std::string_view outcome, double seconds,
                      bool success, double end_unix_seconds);
     void job_up(const std::string& job, bool up);
+    // vaultkeeper_job_state{job,state}: 1 for the job's current state, 0 for the others it has been in.
+    void job_state(const std::string& job, std::string_view state, bool current);
+    // vaultkeeper_job_interval_seconds{job}: what "no success for twice the interval" alerts compare with.
+    void job_interval(const std::string& job, double seconds);
+    // vaultkeeper_webhook_deliveries_total{result="delivered"|"failed"} (after the retries).
+    void webhook_delivery(bool delivered);
     void error_reported(const std::string& job, std::string_view severity);
     void admin_request(std::string_view route, unsigned status);
     // Removes the per-job series of a job that no longer exists (after a reload).

@@ -8,6 +8,7 @@
 
 #include "core/log.hpp"
 #include "http/client.hpp"
+#include "metrics/registry.hpp"
 
 namespace vk::runtime {
 namespace asio = boost::asio;
@@ -22,8 +23,8 @@ struct notifier::impl
     std::string target;
 };
 
-notifier::notifier(asio::any_io_executor ex, std::optional<vk::webhook_config> cfg)
-    : impl_(std::make_unique<impl>(ex))
+notifier::notifier(asio::any_io_executor ex, std::optional<vk::webhook_config> cfg, metrics::registry* metrics)
+    : impl_(std::make_unique<impl>(ex)), metrics_(metrics)
 {
     configure(std::move(cfg));
 }
@@ -113,10 +114,14 @@ asio::awaitable<void> notifier::deliver(const notification& n)
     if (r && r->status / 100 == 2)
     {
         ++delivered_;
+        if (metrics_)
+            metrics_->webhook_delivery(true);
         log::info("webhook notified", {{"job", n.job}, {"cycle", std::to_string(n.cycle)}});
         co_return;
     }
     ++failed_;
+    if (metrics_)
+        metrics_->webhook_delivery(false);
     log::error("webhook notification failed",
                {{"job", n.job},
                 {"cycle", std::to_string(n.cycle)},

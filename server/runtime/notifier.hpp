@@ -17,6 +17,9 @@
 namespace vk::http {
 class client;
 }
+namespace vk::metrics {
+class registry;
+}
 
 namespace vk::runtime {
 
@@ -32,8 +35,9 @@ struct notification
 class notifier
 {
 public:
-    // Without a webhook config, notifications are only logged.
-    notifier(boost::asio::any_io_executor ex, std::optional<vk::webhook_config> cfg);
+    // Without a webhook config, notifications are only logged. `metrics` (optional) counts deliveries.
+    notifier(boost::asio::any_io_executor ex, std::optional<vk::webhook_config> cfg,
+             metrics::registry* metrics = nullptr);
     ~notifier();
 
     void notify(notification n);
@@ -57,6 +61,7 @@ private:
     bool stopping_ = false;
     std::uint64_t delivered_ = 0;
     std::uint64_t failed_ = 0;
+    metrics::registry* metrics_ = nullptr;
 };
 
 }  // namespace vk::runtime

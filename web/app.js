@@ -1,0 +1,213 @@
+// vaultkeeper status page: every job with its state, last cycles and controls, refreshed every few seconds.
+// Kinds add their own section through VK.registerKind(name, {render(job, box)}) from their kind-<name>.js file.
+// Everything that comes from the API is written with textContent: nothing it returns is ever parsed as HTML.
+'use strict';
+
+const VK = (() => {
+  const TOKEN_KEY = 'vaultkeeper-admin-token';
+  const REFRESH_MS = 5000;
+  const CYCLES_SHOWN = 8;
+  const kinds = {};
+  let timer = null;
+
+  const $ = (id) => document.getElementById(id);
+
+  // el('div', {class: 'x', text: 'y'}, child...): a DOM element; text goes through textContent.
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'text') e.textContent = String(v);
+      else if (k === 'onclick') e.addEventListener('click', v);
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children) if (c !== null && c !== undefined) e.append(c);
+    return e;
+  }
+
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  function token() { return sessionStorage.getItem(TOKEN_KEY); }
+
+  async function api(method, path) {
+    const res = await fetch(path, {
+      method,
+      headers: { Authorization: 'Bearer ' + (token() || '') },
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+    let body = null;
+    try { body = await res.json(); } catch (_) { body = null; }
+    if (!res.ok) {
+      const err = (body && body.error) || {};
+      throw new ApiError(res.status, err.code || 'http_' + res.status, err.message || res.statusText);
+    }
+    return body;
+  }
+
+  function ago(iso) {
+    if (!iso) return '—';
+    const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
+    if (s < 0) return 'in ' + duration(-s);
+    return duration(s) + ' ago';
+  }
+
+  function duration(seconds) {
+    if (seconds === undefined || seconds === null) return '—';
+    if (seconds < 1) return Math.round(seconds * 1000) + ' ms';
+    if (seconds < 90) return (Math.round(seconds * 10) / 10) + ' s';
+    if (seconds < 5400) return Math.round(seconds / 60) + ' min';
+    return (Math.round(seconds / 360) / 10) + ' h';
+  }
+
+  function badge(text, kind) { return el('span', { class: 'badge ' + (kind || text), text }); }
+
+  function message(text, isError) {
+    const m = $('message');
+    m.hidden = !text;
+    m.textContent = text || '';
+    m.className = 'banner' + (isError ? ' error' : '');
+  }
+
+  function showLogin(error) {
+    stop();
+    $('jobs').replaceChildren();
+    $('login').hidden = false;
+    $('forget').hidden = true;
+    $('refresh').hidden = true;
+    $('login-error').textContent = error || '';
+    $('token').focus();
+  }
+
+  // Runs an action; dangerous ones ask first. Refreshes the page after.
+  async function act(method, path, label, confirmText) {
+    if (confirmText && !window.confirm(confirmText)) return;
+    try {
+      await api(method, path);
+      message(label + ': done');
+    } catch (e) {
+      if (e.status === 401) return showLogin('The admin token was refused.');
+      message(label + ': ' + e.message, true);
+    }
+    await refresh();
+  }
+
+  function controls(job) {
+    const base = '/v1/jobs/' + encodeURIComponent(job.name);
+    const stopped = job.state === 'halted' || job.state === 'failed';
+    return el('div', { class: 'actions' },
+      el('button', { type: 'button', 'data-action': 'trigger', disabled: stopped || job.state === 'running' || job.state === 'standby',
+        onclick: () => act('POST', base + '/trigger', job.name + ' trigger') , text: 'Trigger cycle' }),
+      el('button', { type: 'button', class: 'danger', 'data-action': 'halt', disabled: stopped || job.state === 'standby',
+        onclick: () => act('POST', base + '/halt', job.name + ' halt',
+          'Halt job "' + job.name + '"? The running cycle is cancelled and no cycle starts until you resume it.'),
+        text: 'Halt' }),
+      el('button', { type: 'button', 'data-action': 'resume', disabled: !stopped,
+        onclick: () => act('POST', base + '/resume', job.name + ' resume'), text: 'Resume' }));
+  }
+
+  function cyclesTable(cycles) {
+    if (!cycles.length) return el('p', { class: 'muted', text: 'No cycle yet.' });
+    const rows = cycles.slice(0, CYCLES_SHOWN).map((c) => el('tr', { 'data-cycle': c.id },
+      el('td', { text: '#' + c.id }),
+      el('td', { text: ago(c.start), title: c.start }),
+      el('td', {}, badge(c.outcome)),
+      el('td', { class: 'num', text: duration(c.duration_seconds) }),
+      el('td', { class: 'num' + (c.warnings ? ' warn' : ''), text: c.warnings }),
+      el('td', { class: 'num' + (c.errors ? ' bad' : ''), text: c.errors }),
+      el('td', { class: 'errtext', text: c.error || '' })));
+    return el('table', { class: 'cycles' },
+      el('thead', {}, el('tr', {}, ...['cycle', 'started', 'outcome', 'duration', 'warnings', 'errors', 'error']
+        .map((h) => el('th', { text: h })))),
+      el('tbody', {}, ...rows));
+  }
+
+  function jobCard(job, cycles) {
+    const meta = el('dl', { class: 'meta' },
+      el('dt', { text: 'kind' }), el('dd', { text: job.kind }),
+      el('dt', { text: 'interval' }), el('dd', { text: job.interval + ' (timeout ' + job.timeout + ')' }),
+      el('dt', { text: 'next run' }), el('dd', { text: job.next_run ? ago(job.next_run) : '—' }),
+      el('dt', { text: 'holder' }), el('dd', { text: job.holder || '— (no HA)' }));
+    const card = el('article', { class: 'card job state-' + job.state, 'data-job': job.name, 'data-state': job.state },
+      el('header', {},
+        el('h2', { text: job.name }), badge(job.kind, 'kind'), badge(job.state, 'state ' + job.state),
+        el('span', { class: 'spacer' }), controls(job)),
+      meta);
+    const last = job.last_cycle;
+    if (last && last.error)
+      card.append(el('p', { class: 'error', text: 'Last cycle ' + last.outcome + ': ' + last.error }));
+    const section = kinds[job.kind];
+    if (section) {
+      const box = el('section', { class: 'kind kind-' + job.kind });
+      try { section.render(job, box); } catch (e) { box.append(el('p', { class: 'error', text: String(e) })); }
+      card.append(box);
+    }
+    card.append(el('h3', { text: 'Last cycles' }), cyclesTable(cycles));
+    return card;
+  }
+
+  let refreshing = false;
+  async function refresh() {
+    if (!token() || refreshing) return;
+    refreshing = true;
+    try {
+      const list = await api('GET', '/v1/jobs');
+      const cards = await Promise.all(list.jobs.map(async (j) => {
+        const path = '/v1/jobs/' + encodeURIComponent(j.name);
+        const [detail, cycles] = await Promise.all([api('GET', path), api('GET', path + '/cycles')]);
+        return jobCard(detail, cycles.cycles);
+      }));
+      const jobs = $('jobs');
+      if (!cards.length) cards.push(el('p', { class: 'muted', text: 'No job is configured.' }));
+      jobs.replaceChildren(...cards);
+      $('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
+      if ($('message').classList.contains('stale')) message('');
+    } catch (e) {
+      if (e.status === 401) { sessionStorage.removeItem(TOKEN_KEY); showLogin('The admin token was refused.'); }
+      else { message('Cannot reach the admin API: ' + e.message, true); $('message').classList.add('stale'); }
+    } finally {
+      refreshing = false;
+    }
+  }
+
+  function stop() { if (timer) clearInterval(timer); timer = null; }
+
+  function start() {
+    $('login').hidden = true;
+    $('forget').hidden = false;
+    $('refresh').hidden = false;
+    stop();
+    timer = setInterval(refresh, REFRESH_MS);
+    return refresh();
+  }
+
+  async function init() {
+    try {
+      const h = await (await fetch('/v1/health', { cache: 'no-store' })).json();
+      $('version').textContent = 'v' + h.version;
+    } catch (_) { /* the job list says what is wrong */ }
+    $('login-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      sessionStorage.setItem(TOKEN_KEY, $('token').value.trim());
+      $('token').value = '';
+      start();
+    });
+    $('forget').addEventListener('click', () => { sessionStorage.removeItem(TOKEN_KEY); showLogin(''); });
+    $('refresh').addEventListener('click', () => refresh());
+    if (token()) start(); else showLogin('');
+  }
+
+  document.addEventListener('DOMContentLoaded', init);
+
+  return {
+    el, api, act, ago, duration, badge, message, refresh,
+    // A kind's section: render(job, box) fills `box` from the job detail (job.status is the kind's status).
+    registerKind(name, section) { kinds[name] = section; },
+  };
+})();
