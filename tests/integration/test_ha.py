@@ -78,7 +78,10 @@ def test_jobs_run_on_one_replica_and_fail_over_after_kill_9():
         r1 = Daemon(ha_config(addr, "r1"))
         r2 = Daemon(ha_config(addr, "r2"))
         holders = vkproc.wait_until(lambda: holders_settled(r1, r2), 15, what="every job held once")
-        time.sleep(2.5)  # let a few cycles run
+        by_holder = {"r1": r1, "r2": r2}
+        # Let a few cycles run: each holder's own cycles are the clock.
+        vkproc.wait_until(lambda: all(len(cycles_of(by_holder[h], n)) >= 3 for n, h in holders.items()), 20,
+                          what="three cycles of every job on its holder")
         assert holders_settled(r1, r2) == holders, "holders changed without a failure"
         by_id = {"r1": r1, "r2": r2}
         for name, h in holders.items():
@@ -112,15 +115,18 @@ def test_jobs_run_on_one_replica_and_fail_over_after_kill_9():
         # The crashed replica comes back under the same id: it stays in standby and runs nothing.
         victim_cfg = ha_config(addr, victim_id)
         r1_again = Daemon(victim_cfg)
-        time.sleep(4)
+        vkproc.wait_until(lambda: all(j["state"] == "standby" and j["holder"] == survivor_id
+                                      for j in jobs_of(r1_again).values()), 10, what="the restarted replica in standby")
+        # The survivor's own cycles are the clock: while it completes two more of each job, the restarted replica
+        # (which has seen the lock held) must run nothing.
+        counts = {n: len(cycles_of(survivor, n)) for n in JOBS}
+        vkproc.wait_until(lambda: all(len(cycles_of(survivor, n)) >= counts[n] + 2 for n in JOBS), 20,
+                          what="the survivor keeps running every job")
         js = jobs_of(r1_again)
         for name in JOBS:
             assert js[name]["state"] == "standby", js[name]
             assert js[name]["holder"] == survivor_id, js[name]
             assert cycles_of(r1_again, name) == []
-        counts = {n: len(cycles_of(survivor, n)) for n in JOBS}
-        time.sleep(1.5)
-        assert all(len(cycles_of(survivor, n)) > counts[n] for n in JOBS), "the survivor stopped running jobs"
     finally:
         for d in (r1_again, r2, r1):
             if d:

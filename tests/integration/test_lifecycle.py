@@ -69,10 +69,16 @@ def test_fatal_error_fails_the_job_and_fires_the_webhook_with_retries():
         assert set(got["body"]) == {"job", "cycle", "severity", "error", "time"}
         assert got["body"]["severity"] == "fatal"
         assert got["body"]["job"] == "doomed" and got["body"]["cycle"] == 2
-        # No further ticks of the failed job; the other job is unaffected.
-        time.sleep(2.5)
-        assert d.job("doomed")["last_cycle"]["id"] == 2
+        # No further ticks of the failed job while the other job keeps running: three cycles of "fine" (each
+        # triggered once the previous one ended) span more than two of doomed's 1 s intervals under any load.
         assert d.job("fine")["state"] == "idle"
+        start = time.monotonic()
+        fine_id = d.job("fine")["last_cycle"]["id"]
+        while time.monotonic() - start < 2.2:
+            assert d.call("POST", "/v1/jobs/fine/trigger")[0] == 202
+            fine_id += 1
+            d.wait_job("fine", lambda j, n=fine_id: j["last_cycle"] and j["last_cycle"]["id"] >= n, what="fine cycle")
+        assert d.job("doomed")["last_cycle"]["id"] == 2
         _, text, _ = d.call("GET", "/metrics", token=None)
         assert 'vaultkeeper_job_up{job="doomed"} 0' in text
         assert 'vaultkeeper_errors_total{job="doomed",severity="fatal"} 1' in text
