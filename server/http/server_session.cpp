@@ -1,6 +1,7 @@
 // One server connection: read a request under the limits and timeouts, call the handler, answer, repeat
 // while keep-alive holds. Plain and TLS streams share the same template.
 #include "http/server_impl.hpp"
+#include "http/request_parse.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -10,7 +11,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 namespace vk::http::detail {
@@ -22,25 +22,6 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-// Beast message -> vk::http::request; nullopt when the target is not origin-form (answered 400).
-std::optional<request> to_request(bhttp::request<bhttp::string_body>&& m, std::string remote)
-{
-    auto u = boost::urls::parse_origin_form(m.target());
-    if (!u)
-        return std::nullopt;
-    request r;
-    r.method = std::string(m.method_string());
-    r.target = std::string(m.target());
-    r.path = u->path();
-    for (auto p : u->params())
-        r.query.emplace_back(p.key, p.value);
-    for (const auto& f : m)
-        r.headers.add(f.name_string(), f.value());
-    r.body = std::move(m.body());
-    r.remote_address = std::move(remote);
-    return r;
-}
 
 bhttp::response<bhttp::string_body> to_beast(response&& r, unsigned version, bool keep_alive)
 {
