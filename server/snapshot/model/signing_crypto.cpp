@@ -1,0 +1,86 @@
+#include "snapshot/model/signing_crypto.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+namespace vk::snapshot::crypto
+{
+
+std::string sha256(std::string_view data)
+{
+    std::string out(SHA256_DIGEST_LENGTH, '\0');
+    SHA256(
+        reinterpret_cast<const unsigned char*>(data.data()),
+        data.size(),
+        reinterpret_cast<unsigned char*>(out.data())
+    );
+    return out;
+}
+
+std::string sha256_hex(std::string_view data)
+{
+    return to_hex(sha256(data));
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data)
+{
+    std::string out(EVP_MAX_MD_SIZE, '\0');
+    unsigned int len = 0;
+    HMAC(
+        EVP_sha256(),
+        key.data(),
+        static_cast<int>(key.size()),
+        reinterpret_cast<const unsigned char*>(data.data()),
+        data.size(),
+        reinterpret_cast<unsigned char*>(out.data()),
+        &len
+    );
+    out.resize(len);
+    return out;
+}
+
+std::string to_hex(std::string_view bytes)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char c : bytes)
+    {
+        out.push_back(digits[c >> 4]);
+        out.push_back(digits[c & 15]);
+    }
+    return out;
+}
+
+std::string base64_encode(std::string_view bytes)
+{
+    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+    int n = EVP_EncodeBlock(
+        reinterpret_cast<unsigned char*>(out.data()),
+        reinterpret_cast<const unsigned char*>(bytes.data()),
+        static_cast<int>(bytes.size())
+    );
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text)
+{
+    if (text.size() % 4 != 0)
+        return std::nullopt;
+    std::string out(3 * text.size() / 4, '\0');
+    int n = EVP_DecodeBlock(
+        reinterpret_cast<unsigned char*>(out.data()),
+        reinterpret_cast<const unsigned char*>(text.data()),
+        static_cast<int>(text.size())
+    );
+    if (n < 0)
+        return std::nullopt;
+    // EVP_DecodeBlock counts the padding as zero bytes.
+    std::size_t pad = text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0;
+    out.resize(static_cast<std::size_t>(n) - pad);
+    return out;
+}
+
+} // namespace vk::snapshot::crypto
