@@ -6,6 +6,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libssl-dev zlib1g-dev libspdlog-dev prometheus-cpp-dev libgtest-dev
   python3 python3-pytest python3-hvac python3-consul python3-kubernetes python3-requests python3-yaml
+  python3-botocore
   wrk openssl
 )
 missing=()
@@ -24,4 +25,9 @@ fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 if [[ ! -d "$root/tests/openapi/node_modules/@apidevtools/swagger-parser" ]]; then
   (cd "$root/tests/openapi" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The object-store emulators the snapshot storage tests start (s3rver for S3/GCS, azurite for Azure Blob).
+if [[ ! -d "$root/tests/emulators/node_modules" ]]; then
+  (cd "$root/tests/emulators" && npm ci --no-audit --no-fund --loglevel=error)
 fi
