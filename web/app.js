@@ -55,6 +55,7 @@ const VK = (() => {
     if (!iso) return '—';
     const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
     if (s < 0) return 'in ' + duration(-s);
+    if (s < 1) return 'just now';
     return duration(s) + ' ago';
   }
 

@@ -1,0 +1,146 @@
+// Drives Debian's chromium through the web status page of a running vaultkeeper (started by
+// tests/integration/test_web_ui.py with sync jobs "origin", "east", "west" on the sims; "west" holds deletes).
+// Env: VK_URL (http://127.0.0.1:port), VK_TOKEN, VK_SHOTS (directory for the screenshots).
+// Prints one line per step; exits 1 at the first failed step.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const url = process.env.VK_URL;
+const token = process.env.VK_TOKEN;
+const shots = process.env.VK_SHOTS || '.';
+const STEP_MS = 20000;
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.VK_CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox'],
+  timeout: 60000,
+});
+const problems = [];  // uncaught page errors and CSP violations: any is a failure
+let page;
+
+async function step(name, fn) {
+  try {
+    await fn();
+    console.log('ok   ' + name);
+  } catch (e) {
+    console.log('FAIL ' + name + ': ' + (e && e.message ? e.message.split('\n')[0] : e));
+    if (page) await page.screenshot({ path: join(shots, 'ui-failure.png'), fullPage: true }).catch(() => {});
+    await browser.close();
+    process.exit(1);
+  }
+}
+
+function expect(cond, what) { if (!cond) throw new Error(what); }
+
+const job = (name) => page.locator(`article[data-job="${name}"]`);
+const topCycle = async (name) => Number(await job(name).locator('tbody tr').first().getAttribute('data-cycle'));
+async function waitFor(fn, what) {
+  const deadline = Date.now() + STEP_MS;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > deadline) throw new Error('timed out: ' + what);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 1100 } });
+  const p = await context.newPage();
+  p.setDefaultTimeout(STEP_MS);
+  p.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  p.on('console', (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) problems.push('console: ' + m.text()); });
+  return p;
+}
+
+page = await newPage();
+
+await step('the page loads and asks for the token', async () => {
+  const res = await page.goto(url + '/ui/');
+  expect(res.status() === 200, 'status ' + res.status());
+  expect((res.headers()['content-security-policy'] || '').includes("frame-ancestors 'none'"), 'CSP header');
+  await page.locator('#login').waitFor({ state: 'visible' });
+});
+
+await step('a wrong token is refused', async () => {
+  await page.fill('#token', 'not-the-admin-token-000');
+  await page.click('#login-form button[type=submit]');
+  await page.locator('#login-error', { hasText: 'refused' }).waitFor();
+  expect(await page.locator('article[data-job]').count() === 0, 'no job shown with a wrong token');
+  expect(await page.evaluate(() => sessionStorage.length) === 0, 'the wrong token is not kept');
+  await page.screenshot({ path: join(shots, 'ui-wrong-token.png') });
+});
+
+await step('the right token shows every job', async () => {
+  await page.fill('#token', token);
+  await page.click('#login-form button[type=submit]');
+  for (const name of ['origin', 'east', 'west']) await job(name).waitFor();
+  expect(await page.locator('#login').isHidden(), 'login hidden');
+  expect((await job('origin').textContent()).includes('origin'), 'origin role shown');
+  await job('west').locator('[data-field="held-deletes"]', { hasText: '5' }).waitFor();
+  await page.screenshot({ path: join(shots, 'ui-jobs.png'), fullPage: true });
+});
+
+await step('the token stays for the browser session only', async () => {
+  await page.reload();
+  await job('origin').waitFor();
+  const other = await newPage();
+  await other.goto(url + '/ui/');
+  await other.locator('#login').waitFor({ state: 'visible' });
+  await other.context().close();
+});
+
+await step('trigger a cycle and see it appear', async () => {
+  const before = await topCycle('east');
+  await job('east').locator('button[data-action="trigger"]').click();
+  await waitFor(async () => (await topCycle('east')) > before, 'a new cycle row of east');
+  await waitFor(async () => (await job('east').locator('tbody tr').first().textContent()).includes('ok'),
+    'the new cycle ends ok');
+});
+
+await step('halt asks first; dismissing it does nothing', async () => {
+  page.once('dialog', (d) => d.dismiss());
+  await job('east').locator('button[data-action="halt"]').click();
+  await page.waitForTimeout(300);
+  expect(await job('east').getAttribute('data-state') !== 'halted', 'not halted after dismissing');
+});
+
+await step('halt and resume', async () => {
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+  await job('east').locator('button[data-action="halt"]').click();
+  await page.locator('article[data-job="east"][data-state="halted"]').waitFor();
+  expect(asked.includes('Halt job "east"'), 'confirmation text: ' + asked);
+  await page.screenshot({ path: join(shots, 'ui-halted.png'), fullPage: true });
+  await job('east').locator('button[data-action="resume"]').click();
+  await waitFor(async () => ['idle', 'running'].includes(await job('east').getAttribute('data-state')), 'east resumed');
+});
+
+await step('the plan shows the held deletes', async () => {
+  await job('west').locator('button[data-action="plan"]').click();
+  const plan = page.locator('[data-plan="west"]');
+  await plan.waitFor();
+  const text = await plan.textContent();
+  expect(text.includes('5 to delete') && text.includes('deletion guard would hold'), 'plan text: ' + text);
+  await page.screenshot({ path: join(shots, 'ui-held-deletes.png'), fullPage: true });
+});
+
+await step('approve the held deletes', async () => {
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+  await job('west').locator('button[data-action="approve-deletes"]').click();
+  await job('west').locator('[data-field="held-deletes"]', { hasText: /^0$/ }).waitFor();
+  expect(asked.startsWith('Approve 5 deletes'), 'confirmation text: ' + asked);
+  await waitFor(async () => (await job('west').locator('[data-count="secrets"]').textContent().catch(() => '')) === '5',
+    'the approved cycle deleted 5 of the 10 secrets');
+  expect(await job('west').locator('button[data-action="approve-deletes"]').count() === 0, 'approve button gone');
+  await page.screenshot({ path: join(shots, 'ui-approved.png'), fullPage: true });
+});
+
+await step('no page error and no CSP violation', async () => {
+  expect(problems.length === 0, problems.join('; '));
+});
+
+await browser.close();

@@ -1,0 +1,95 @@
+"""The web status page (/ui/) on a daemon running sync origin and destination jobs on the sims: its security
+headers and the API's cross-origin refusal over plain HTTP, then a real browser (Debian's chromium driven by
+playwright-core, tests/browser/ui.test.mjs) loads it, sees the jobs, triggers, halts and resumes, approves
+held deletes and is refused with a wrong token. Screenshots land in <build>/ui-screenshots/."""
+import os
+import subprocess
+import urllib.request
+
+import pytest
+
+import vkproc
+from test_sync import Stack, http
+from vkdaemon import ADMIN_TOKEN
+
+SOURCE = os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+BROWSER_DIR = os.path.join(SOURCE, "tests", "browser")
+SHOTS = os.path.join(os.path.dirname(os.path.abspath(vkproc.BIN_DIR)), "ui-screenshots")
+PAGE_FILES = {"/ui/": "text/html", "/ui/index.html": "text/html", "/ui/app.js": "text/javascript",
+              "/ui/kind-sync.js": "text/javascript", "/ui/style.css": "text/css"}
+
+
+@pytest.fixture(scope="module")
+def stack():
+    """origin publishes 10 secrets, then 5 are deleted: "west" (max_delete_percent 20) holds the deletes."""
+    s = Stack()
+    try:
+        for i in range(10):
+            s.ov.write("secret", f"app/s{i}", {"value": f"v{i}"})
+        s.sync_all()
+        for i in range(5):
+            assert http("DELETE", f"{s.ov.addr}/v1/secret/data/app/s{i}")[0] == 204
+        assert s.cycle("origin")["outcome"] == "ok"
+        assert s.cycle("west")["counters"].get("deletes_held") == 5
+        yield s
+    finally:
+        s.stop()
+
+
+def get(stack, path, method="GET"):
+    req = urllib.request.Request(stack.daemon.url(path), method=method)
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status, dict(r.headers), r.read()
+
+
+def test_page_files_need_no_token_and_carry_strict_headers(stack):
+    for path, ctype in PAGE_FILES.items():
+        status, headers, body = get(stack, path)
+        assert status == 200 and headers["Content-Type"].startswith(ctype), (path, headers)
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'none'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert body
+        status, headers, body = get(stack, path, "HEAD")
+        assert status == 200 and body == b"" and "Content-Security-Policy" in headers
+
+
+def test_page_has_no_inline_script_or_style(stack):
+    html = get(stack, "/ui/")[2].decode()
+    assert "<script>" not in html and "style=" not in html and "<style" not in html
+    assert 'src="app.js"' in html
+
+
+def test_cross_origin_mutations_are_refused(stack):
+    d = stack.daemon
+    status, body, _ = d.call("POST", "/v1/jobs/east/halt", headers={"Origin": "http://evil.example"})
+    assert status == 403 and body["error"]["code"] == "cross_origin", body
+    assert d.job("east")["state"] != "halted"
+    assert d.call("PUT", "/v1/log-level", {"level": "info"}, headers={"Origin": "null"})[0] == 403
+    # Reads from anywhere are fine (CORS keeps other pages from reading the answers anyway).
+    assert d.call("GET", "/v1/jobs", headers={"Origin": "http://evil.example"})[0] == 200
+    # The page's own origin may change things.
+    own = f"http://127.0.0.1:{d.port}"
+    assert d.call("POST", "/v1/jobs/east/halt", headers={"Origin": own})[0] == 200
+    d.wait_job("east", lambda j: j["state"] == "halted")
+    assert d.call("POST", "/v1/jobs/east/resume", headers={"Origin": own})[0] == 200
+    d.wait_job("east", lambda j: j["state"] in ("idle", "running"))
+
+
+def test_in_a_real_browser(stack):
+    assert os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "playwright-core")), \
+        "run scripts/install-deps.sh (npm ci in tests/browser) first"
+    assert os.path.exists("/usr/bin/chromium"), "run scripts/install-deps.sh (apt package chromium) first"
+    env = dict(os.environ, VK_URL=stack.daemon.url(""), VK_TOKEN=ADMIN_TOKEN, VK_SHOTS=SHOTS)
+    r = subprocess.run(["node", "ui.test.mjs"], cwd=BROWSER_DIR, env=env, capture_output=True, text=True,
+                       timeout=300)
+    print(r.stdout)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "FAIL" not in r.stdout
+    for shot in ("ui-wrong-token.png", "ui-jobs.png", "ui-halted.png", "ui-held-deletes.png", "ui-approved.png"):
+        assert os.path.getsize(os.path.join(SHOTS, shot)) > 1000, shot
+    # The approval reached the destination Vault.
+    assert stack.dv.read("west", "app/s0") is None and stack.dv.read("west", "app/s9") == {"value": "v9"}
+    assert "Authorization" not in stack.daemon.log() and ADMIN_TOKEN not in stack.daemon.log()
