@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "keeper/model/object_name.hpp"
 
 namespace vk::keeper {
 
@@ -25,8 +26,7 @@ struct stored_object
 };
 
 // Object names are 1-200 characters of [a-z0-9.-], starting and ending with a letter or digit, so that they
-// are valid Kubernetes Secret names and file names alike.
-bool valid_object_name(std::string_view name) noexcept;
+// are valid Kubernetes Secret names and file names alike: valid_object_name() in keeper/model/object_name.hpp.
 
 class shard_store
 {

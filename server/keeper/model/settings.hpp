@@ -1,0 +1,62 @@
+// A keeper job's configuration (kind "keeper"): the Vault it serves, its nodes, how to initialise it and
+// where the shards live (the shard stores), with the placement rule checked at parse time.
+#ifndef VAULTKEEPER_SERVER_KEEPER_MODEL_SETTINGS_HPP
+#define VAULTKEEPER_SERVER_KEEPER_MODEL_SETTINGS_HPP
+
+#include "core/config.hpp"
+#include "core/secret.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace vk::keeper
+{
+
+// type "file": one encrypted file per object under `path`, AES-256-GCM under the 32-byte `kek`.
+struct file_store_settings
+{
+    std::string name;
+    std::string path;
+    vk::secret kek; // 32 raw bytes once decoded (the config gives base64 or hex)
+};
+
+// type "kubernetes": one Secret per object in namespace `ns` through `api_server`.
+struct kubernetes_store_settings
+{
+    std::string name, api_server, ns;
+    vk::secret token;
+    std::optional<std::string> ca_file;
+};
+
+using store_settings = std::variant<file_store_settings, kubernetes_store_settings>;
+
+const std::string& store_name(const store_settings& s);
+
+enum class root_token_policy
+{
+    revoke, // revoke the root token right after init
+    store,  // keep it in the stores like a shard
+};
+
+struct init_settings
+{
+    int secret_shares = 5;
+    int secret_threshold = 3;
+    root_token_policy root_token = root_token_policy::revoke;
+};
+
+struct keeper_settings : vk::job_settings
+{
+    std::string vault;              // a configured vault (the active node / the cluster address)
+    std::vector<std::string> nodes; // node addresses; empty = from sys/storage/raft/configuration
+    std::optional<init_settings> init;
+    std::vector<store_settings> stores;
+    duration rekey_interval{0}; // 0 = only on request
+};
+
+} // namespace vk::keeper
+
+#endif
