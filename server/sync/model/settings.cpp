@@ -11,7 +11,8 @@ std::string with_slash(std::string s)
     return s;
 }
 
-void read_reference(object_reader& r, std::string_view key, const std::map<std::string, auto>& known,
+template <class Known>
+void read_reference(object_reader& r, std::string_view key, const std::map<std::string, Known>& known,
                     std::string& out)
 {
     auto name = r.string(key, need::required);

@@ -50,6 +50,10 @@ TEST(http_url, absolute_urls)
     EXPECT_FALSE(parse_url("ftp://h/x"));
     EXPECT_FALSE(parse_url("/relative"));
     EXPECT_FALSE(parse_url("http://h:70000/"));
+    // Found by fuzz_url (tests/fuzz/corpus/fuzz_url/regression-port-followed-by-path): Boost.URL 1.81 reads
+    // "h:8240xys/health" as port 8240 and path "xys/health"; a Location header like that is refused.
+    EXPECT_FALSE(parse_url("https://vault(example:8240xys/health?x=2"));
+    EXPECT_FALSE(resolve_location(parse_url("https://v:8200")->where, "https://v:8200x/y"));
 }
 
 TEST(http_url, redirect_locations)
