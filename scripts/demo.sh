@@ -2,7 +2,8 @@
 # Installs dependencies, builds, and runs vaultkeeper's sync on the bundled local stack: a primary region
 # (vault-sim 127.0.0.1:8200, consul-sim 127.0.0.1:8500) and a replica region (vault-sim :8210, consul-sim
 # :8510), a few demo secrets in the primary, and vaultkeeper (admin API 127.0.0.1:8290) publishing the primary's
-# insights and replicating them to the replica. Ctrl-C stops everything. Set VK_DEMO_DETACH=1 to leave them running and print their PIDs instead.
+# insights and replicating them to the replica, with its web page at http://127.0.0.1:8290/ui/. Ctrl-C stops
+# everything. Set VK_DEMO_DETACH=1 to leave them running and print their PIDs instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -14,6 +15,14 @@ export VK_VAULT_TOKEN="${VK_VAULT_TOKEN:-demo-root-token}"
 run_dir="$(mktemp -d /tmp/vaultkeeper-demo.XXXXXX)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# Background children of a script ignore SIGINT: Ctrl-C at any point stops them through this trap.
+trap 'cleanup; exit 130' INT TERM
+
+for port in 8200 8210 8500 8510 8290; do
+  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+    echo "127.0.0.1:$port is already in use (an earlier demo still running?); stop it first" >&2; exit 1
+  fi
+done
 
 wait_http() {  # url, name
   for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done
@@ -42,6 +51,10 @@ cat <<TXT
 primary  vault-sim http://127.0.0.1:8200, consul-sim http://127.0.0.1:8500  (root token: \$VK_VAULT_TOKEN)
 replica  vault-sim http://127.0.0.1:8210, consul-sim http://127.0.0.1:8510
 vaultkeeper http://127.0.0.1:8290  (admin token: \$VK_ADMIN_TOKEN); logs in $run_dir
+
+  web page:    http://127.0.0.1:8290/ui/
+  admin token: $VK_ADMIN_TOKEN
+
 jobs: "publish" (sync origin: primary -> Consul) and "replicate" (sync destination: primary -> replica)
 
   curl -s -H "Authorization: Bearer \$VK_ADMIN_TOKEN" http://127.0.0.1:8290/v1/jobs

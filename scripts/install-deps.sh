@@ -8,6 +8,8 @@ packages=(
   python3 python3-pytest python3-hvac python3-consul python3-kubernetes python3-requests python3-yaml
   python3-botocore
   wrk openssl
+  clang libclang-rt-14-dev clang-format
+  chromium prometheus docker-compose systemd
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -30,4 +32,9 @@ fi
 # The object-store emulators the snapshot storage tests start (s3rver for S3/GCS, azurite for Azure Blob).
 if [[ ! -d "$root/tests/emulators/node_modules" ]]; then
   (cd "$root/tests/emulators" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The web page's browser test: playwright-core (pinned) drives Debian's chromium.
+if [[ ! -d "$root/tests/browser/node_modules" ]]; then
+  (cd "$root/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
 fi
