@@ -4,6 +4,7 @@
 #include "async/deadline.hpp"
 #include "http/exchange.hpp"
 #include "http/pool.hpp"
+#include "http/redirect.hpp"
 #include "http/tls.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -31,6 +32,8 @@ struct client::impl
     result<detail::pool*> pool_for(const endpoint& where);
     asio::awaitable<result<response>> attempt(const url_parts& to, const client_request& req, detail::attempt_state& st);
     asio::awaitable<result<response>> send_all(const client_request& req);
+    // Where a redirect answer leads, if it may be followed with the request's credentials.
+    asio::awaitable<result<url_parts>> redirect_target(const endpoint& from, std::string_view location);
     asio::awaitable<result<response>> send_caught(const client_request& req);
 };
 
@@ -140,12 +143,10 @@ asio::awaitable<result<response>> client::impl::send_all(const client_request& r
         if (r && (r->status == 307 || r->status == 308) && req.follow_redirects && resendable &&
             redirects < params.max_redirects && r->headers.contains("Location"))
         {
-            // Vault standby -> active: same method, same body, new endpoint; never down to plain http.
-            auto next = resolve_location(to->where, *r->headers.get("Location"));
+            // Vault standby -> active: same method, same body, another node of the same cluster.
+            auto next = co_await redirect_target(to->where, *r->headers.get("Location"));
             if (!next)
-                co_return make_error(errc::bad_response, "unusable redirect location", to->where.str());
-            if (to->where.tls() && !next->where.tls())
-                co_return make_error(errc::bad_response, "refusing redirect from https to http", to->where.str());
+                co_return next.error();
             to = std::move(next);
             ++redirects;
             --attempts;
@@ -164,6 +165,23 @@ asio::awaitable<result<response>> client::impl::send_all(const client_request& r
         asio::steady_timer pause(ex, d.delay);
         co_await pause.async_wait(asio::use_awaitable);  // cancellation throws: mapped in send_caught
     }
+}
+
+asio::awaitable<result<url_parts>> client::impl::redirect_target(const endpoint& from, std::string_view location)
+{
+    auto next = resolve_location(from, location);
+    if (!next)
+        co_return make_error(errc::bad_response, "unusable redirect location", from.str());
+    auto verdict = judge_redirect(from, next->where, params.trusted_redirects);
+    if (verdict == redirect_verdict::follow)
+        co_return next;
+    if (verdict == redirect_verdict::ask && params.vouch_redirect && co_await params.vouch_redirect(next->where))
+    {
+        if (judge_redirect(from, next->where, params.trusted_redirects) != redirect_verdict::follow)
+            params.trusted_redirects.push_back(next->where);  // concurrent vouches add it once
+        co_return next;
+    }
+    co_return refused_redirect(from, next->where, verdict);
 }
 
 asio::awaitable<result<response>> client::impl::send_caught(const client_request& req)

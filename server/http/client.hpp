@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vk::http {
 
@@ -65,6 +66,11 @@ struct client_params
     std::chrono::milliseconds max_idle{20000};        // keep-alive connections unused longer are closed
     std::size_t max_response_body = 32 * 1024 * 1024; // buffered bodies above this: errc::too_large
     unsigned max_redirects = 3;
+    // A redirect re-sends every header and the body, so it is followed only to the same scheme, host and
+    // port, to one of these endpoints (other nodes of the same cluster), or to an endpoint vouch_redirect
+    // confirms (which is then trusted too). Anything else is refused with errc::bad_response naming both.
+    std::vector<endpoint> trusted_redirects;
+    std::function<boost::asio::awaitable<bool>(endpoint to)> vouch_redirect;
     std::string user_agent = "vaultkeeper";
 };
 
@@ -85,7 +91,8 @@ public:
     //   errc::cancelled        the awaiting coroutine was cancelled (terminal cancellation); the connection
     //                          in use is closed, not pooled
     //   errc::too_large        a buffered body above max_response_body
-    //   errc::bad_response     unparseable response, bad redirect, https->http redirect refused
+    //   errc::bad_response     unparseable response, bad redirect, https->http redirect or a redirect out of
+    //                          the origin and trusted endpoints refused
     //   errc::invalid_argument bad target URL; the error of a sink or source is returned as is
     // Retries: idempotent requests only, on transport errors, 429 and 5xx but 501, honouring Retry-After.
     // The client and `req` must outlive the send() in progress. With g++ 12, pass a named request: a braced

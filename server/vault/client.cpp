@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 #include "vault/auth.hpp"
 #include "vault/client_impl.hpp"
+#include "vault/decode.hpp"
 #include "vault/errors.hpp"
 
 namespace vk::vault {
@@ -32,10 +33,13 @@ result<std::unique_ptr<client>> client::create(asio::any_io_executor ex, const v
 {
     if (auto ok = validate_auth(cfg.auth); !ok)
         return ok.error();
-    auto http = http::client::create(ex, http_params(cfg));
+    auto p = std::make_unique<impl>(ex, cfg);
+    auto params = http_params(cfg);
+    // A standby redirects to the active node: trusted once the configured node names it as its leader.
+    params.vouch_redirect = [raw = p.get()](http::endpoint to) { return raw->is_active_node(std::move(to)); };
+    auto http = http::client::create(ex, std::move(params));
     if (!http)
         return http.error();
-    auto p = std::make_unique<impl>(ex, cfg);
     p->http = std::move(*http);
     p->endpoint = cfg.address;
     while (!p->endpoint.empty() && p->endpoint.back() == '/')
@@ -90,6 +94,22 @@ asio::awaitable<result<reply>> client::impl::send_once(const call& c)
         co_return e;
     }
     co_return reply{r->status, std::move(r->body)};
+}
+
+asio::awaitable<bool> client::impl::is_active_node(http::endpoint to)
+{
+    // Asked of the configured node itself, without following redirects: a redirect cannot vouch for itself.
+    http::client_request req;
+    req.target = "/v1/sys/leader";
+    req.follow_redirects = false;
+    auto r = co_await http->send(req);
+    if (!r || r->status != 200)
+        co_return false;
+    auto l = decode_leader(r->body);
+    if (!l || !l->ha_enabled || l->leader_address.empty())
+        co_return false;
+    auto active = http::parse_url(l->leader_address);
+    co_return active && active->where == to;
 }
 
 asio::awaitable<result<reply>> client::send(const call& c)

@@ -44,6 +44,8 @@ struct client::impl
     // Login with the configured method and lookup-self (session.cpp).
     boost::asio::awaitable<result<token_info>> login_and_lookup();
     boost::asio::awaitable<result<token_info>> lookup_self();
+    // True when the configured node's sys/leader names `to` as the active node (the redirect hook).
+    boost::asio::awaitable<bool> is_active_node(http::endpoint to);
 };
 
 }  // namespace vk::vault

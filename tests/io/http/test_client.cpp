@@ -252,7 +252,9 @@ ASYNC_TEST(http_client, redirect_307_is_followed_with_method_and_body)
         };
         co_await with_server(local_params(), standby, [&](http::server& sb) -> asio::awaitable<void> {
             auto ex = co_await asio::this_coro::executor;  // own statement: GCC 12 temporaries bug
-            auto c = make_client(ex, sb.port());
+            http::client_params p;
+            p.trusted_redirects.push_back({"http", "127.0.0.1", act.port()});  // a node of the same cluster
+            auto c = make_client(ex, sb.port(), p);
             auto req = get("/v1/sys/rekey/init?x=1");
             req.method = "PUT";
             req.body = R"({"secret_shares":5})";
@@ -263,6 +265,91 @@ ASYNC_TEST(http_client, redirect_307_is_followed_with_method_and_body)
     EXPECT_EQ(seen.method, "PUT");
     EXPECT_EQ(seen.target, "/v1/sys/rekey/init?x=1");
     EXPECT_EQ(seen.body, R"({"secret_shares":5})");
+}
+
+// Issue 15, "Redirects": a 307 to another loopback port (not a configured node) is refused and the token
+// header never reaches it; the error names both endpoints.
+ASYNC_TEST(http_client, redirect_elsewhere_is_refused_without_sending_credentials)
+{
+    int reached = 0;
+    bool got_token = false;
+    auto other = [&](http::request& r) -> asio::awaitable<http::response> {
+        ++reached;
+        got_token = got_token || r.headers.contains("X-Vault-Token");
+        co_return http::response::text(200, "stolen");
+    };
+    co_await with_server(local_params(), other, [&](http::server& evil) -> asio::awaitable<void> {
+        std::string location = "http://127.0.0.1:" + std::to_string(evil.port()) + "/steal?k=v";
+        auto sender = [&](http::request&) -> asio::awaitable<http::response> {
+            http::response res;
+            res.status = 307;
+            res.headers.set("Location", location);
+            co_return res;
+        };
+        co_await with_server(local_params(), sender, [&](http::server& sb) -> asio::awaitable<void> {
+            auto ex = co_await asio::this_coro::executor;  // own statement: GCC 12 temporaries bug
+            http::client_params p;
+            int asked = 0;
+            p.vouch_redirect = [&asked](http::endpoint) -> asio::awaitable<bool> {
+                ++asked;
+                co_return false;
+            };
+            auto c = make_client(ex, sb.port(), p);
+            auto req = get("/v1/auth/approle/login");
+            req.method = "PUT";
+            req.headers.set("X-Vault-Token", "s.very-secret");
+            req.body = R"({"secret_id":"shh"})";
+            auto r = co_await c->send(req);
+            EXPECT_FALSE(r.has_value());
+            if (!r)
+            {
+                auto d = r.error().describe();
+                EXPECT_EQ(r.error().code, errc::bad_response) << d;
+                EXPECT_NE(d.find("http://127.0.0.1:" + std::to_string(sb.port())), std::string::npos) << d;
+                EXPECT_NE(d.find("http://127.0.0.1:" + std::to_string(evil.port())), std::string::npos) << d;
+                EXPECT_EQ(d.find("very-secret"), std::string::npos) << d;
+                EXPECT_EQ(d.find("steal"), std::string::npos) << d;
+            }
+            EXPECT_EQ(asked, 1);
+        });
+    });
+    EXPECT_EQ(reached, 0);
+    EXPECT_FALSE(got_token);
+}
+
+// Issue 15, "Redirects": an endpoint the vouch hook confirms (the Vault client asks sys/leader) is followed and
+// trusted from then on.
+ASYNC_TEST(http_client, redirect_vouched_endpoint_is_followed_and_trusted)
+{
+    auto active = [](http::request&) -> asio::awaitable<http::response> {
+        co_return http::response::text(200, "active");
+    };
+    co_await with_server(local_params(), active, [&](http::server& act) -> asio::awaitable<void> {
+        std::string location = "http://127.0.0.1:" + std::to_string(act.port());
+        auto standby = [&](http::request& r) -> asio::awaitable<http::response> {
+            http::response res;
+            res.status = 307;
+            res.headers.set("Location", location + r.target);
+            co_return res;
+        };
+        co_await with_server(local_params(), standby, [&](http::server& sb) -> asio::awaitable<void> {
+            auto ex = co_await asio::this_coro::executor;  // own statement: GCC 12 temporaries bug
+            http::client_params p;
+            int asked = 0;
+            std::uint16_t expected = act.port();
+            p.vouch_redirect = [&asked, expected](http::endpoint to) -> asio::awaitable<bool> {
+                ++asked;
+                co_return to.port == expected;
+            };
+            auto c = make_client(ex, sb.port(), p);
+            for (int i = 0; i < 2; ++i)
+            {
+                auto r = co_await c->send(get("/v1/x"));
+                EXPECT_TRUE(r && r->status == 200 && r->body == "active");
+            }
+            EXPECT_EQ(asked, 1);
+        });
+    });
 }
 
 ASYNC_TEST(http_client, redirect_loops_are_bounded)
