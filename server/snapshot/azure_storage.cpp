@@ -1,0 +1,279 @@
+// The Azure Blob storage shell: builds each request, signs it with Shared Key (model/azure_protocol), sends
+// it through the HTTP client and reads the answer. See azure_storage.hpp.
+#include "snapshot/azure_storage.hpp"
+
+#include "snapshot/cloud_storages.hpp"
+#include "snapshot/model/azure_protocol.hpp"
+#include "snapshot/model/s3_protocol.hpp"
+#include "snapshot/model/sigv4.hpp"
+
+namespace vk::snapshot
+{
+
+namespace asio = boost::asio;
+
+namespace
+{
+
+// One request before signing; `path` is encoded, as sent.
+struct azure_call
+{
+    std::string method = "GET";
+    std::string path;
+    azure::fields query;
+    azure::fields headers;
+    std::string body;
+    std::optional<http::body_source> upload;
+    http::body_sink download;
+};
+
+class azure_storage final : public snapshot_storage
+{
+  public:
+    azure_storage(azure_storage_settings s, asio::any_io_executor ex, object_store_options o)
+        : cfg_(std::move(s)), ex_(std::move(ex)), opts_(o)
+    {
+        if (cfg_.endpoint.empty())
+            cfg_.endpoint = "https://" + cfg_.account_name + ".blob.core.windows.net";
+        // Paths are built before the first request: split the service URL now (a bad one fails at use).
+        if (auto where = http::parse_url(cfg_.endpoint))
+        {
+            auto path = where->target.substr(0, where->target.find('?'));
+            while (path.ends_with('/'))
+                path.pop_back();
+            service_path_ = std::move(path);
+            endpoint_ = where->where.str();
+        }
+    }
+
+    const std::string& name() const noexcept override { return cfg_.name; }
+
+    asio::awaitable<result<void>>
+    upload(std::filesystem::path file, std::string object, std::string sha256_hex) override
+    {
+        std::error_code ec;
+        auto size = std::filesystem::file_size(file, ec);
+        if (ec)
+            co_return make_error(errc::io_error, "reading the snapshot: " + ec.message(), {}, file.string());
+        if (size <= opts_.part_size)
+            co_return co_await put_blob(file, object, sha256_hex, size);
+        auto blocks = co_await put_blocks(file, object, size);
+        if (!blocks)
+            co_return blocks.error();
+        co_return co_await put_block_list(object, sha256_hex, *blocks);
+    }
+
+    asio::awaitable<result<std::vector<stored_snapshot>>> list() override
+    {
+        std::vector<stored_snapshot> out;
+        std::optional<std::string> marker;
+        do
+        {
+            azure_call call;
+            call.path = container_path();
+            call.query = {{"restype", "container"}, {"comp", "list"}, {"include", "metadata"}};
+            if (!cfg_.key_prefix.empty())
+                call.query.emplace_back("prefix", cfg_.key_prefix);
+            if (marker)
+                call.query.emplace_back("marker", *marker);
+            if (opts_.list_page_size)
+                call.query.emplace_back("maxresults", std::to_string(opts_.list_page_size));
+            auto r = co_await send(call, "list blobs");
+            if (!r)
+                co_return r.error();
+            auto page = azure::parse_list_blobs(r->body);
+            if (!page)
+                co_return page.error();
+            for (auto& b : page->blobs)
+            {
+                auto name = b.name.substr(std::min(cfg_.key_prefix.size(), b.name.size()));
+                if (!name.empty() && name.find('/') == std::string::npos)
+                    out.push_back({std::move(name), b.size, b.last_modified, std::move(b.sha256)});
+            }
+            marker = std::move(page->next_marker);
+        } while (marker);
+        co_return out;
+    }
+
+    asio::awaitable<result<void>> remove(std::string object) override
+    {
+        azure_call call;
+        call.method = "DELETE";
+        call.path = blob_path(object);
+        auto r = co_await send(call, "delete blob");
+        if (!r && !r.error().is(errc::not_found))
+            co_return r.error();
+        co_return result<void>{};
+    }
+
+    asio::awaitable<result<void>> download(std::string object, std::filesystem::path to) override
+    {
+        auto writer = file_writer::create(to);
+        if (!writer)
+            co_return writer.error();
+        azure_call call;
+        call.path = blob_path(object);
+        call.download = (*writer)->sink();
+        auto r = co_await send(call, "get blob");
+        if (!r)
+            co_return r.error();
+        co_return (*writer)->close();
+    }
+
+  private:
+    asio::awaitable<result<void>> put_blob(
+        const std::filesystem::path& file,
+        const std::string& object,
+        const std::string& sha256_hex,
+        std::uint64_t size
+    )
+    {
+        auto src = file_region_source(file, 0, size);
+        if (!src)
+            co_return src.error();
+        azure_call call;
+        call.method = "PUT";
+        call.path = blob_path(object);
+        call.headers = {
+            {"x-ms-blob-type", "BlockBlob"},
+            {"Content-Type", "application/octet-stream"},
+            {"x-ms-meta-sha256", sha256_hex}};
+        call.upload = std::move(*src);
+        auto r = co_await send(call, "put blob");
+        if (!r)
+            co_return r.error();
+        co_return result<void>{};
+    }
+
+    // Staged blocks are invisible until the block list commits them (uncommitted ones expire on their own).
+    asio::awaitable<result<std::uint64_t>>
+    put_blocks(const std::filesystem::path& file, const std::string& object, std::uint64_t size)
+    {
+        auto part_size = s3::part_size_for(size, opts_.part_size);
+        auto n = s3::part_count(size, part_size);
+        for (std::uint64_t i = 0; i < n; ++i)
+        {
+            auto offset = i * part_size;
+            auto src = file_region_source(file, offset, std::min(part_size, size - offset));
+            if (!src)
+                co_return src.error();
+            azure_call call;
+            call.method = "PUT";
+            call.path = blob_path(object);
+            call.query = {{"comp", "block"}, {"blockid", azure::block_id(i)}};
+            call.upload = std::move(*src);
+            auto r = co_await send(call, "put block " + std::to_string(i));
+            if (!r)
+                co_return r.error();
+        }
+        co_return n;
+    }
+
+    asio::awaitable<result<void>>
+    put_block_list(const std::string& object, const std::string& sha256_hex, std::uint64_t blocks)
+    {
+        azure_call call;
+        call.method = "PUT";
+        call.path = blob_path(object);
+        call.query = {{"comp", "blocklist"}};
+        call.headers = {
+            {"Content-Type", "application/xml"},
+            {"x-ms-blob-content-type", "application/octet-stream"},
+            {"x-ms-meta-sha256", sha256_hex}};
+        call.body = azure::block_list_body(blocks);
+        auto r = co_await send(call, "put block list");
+        if (!r)
+            co_return r.error();
+        co_return result<void>{};
+    }
+
+    // The service URL's path ("" for Azure, "/devstoreaccount1" for azurite) plus the container.
+    std::string container_path() const
+    {
+        return service_path_ + "/" + sigv4::uri_encode(cfg_.container, false);
+    }
+    std::string blob_path(const std::string& object) const
+    {
+        return container_path() + "/" + sigv4::uri_encode(cfg_.key_prefix + object, true);
+    }
+
+    result<http::client*> client()
+    {
+        if (client_)
+            return client_.get();
+        if (endpoint_.empty())
+            return make_error(errc::invalid_argument, "bad endpoint " + cfg_.endpoint);
+        http::client_params p;
+        p.base_url = endpoint_;
+        p.timeout = opts_.request_timeout;
+        p.idle_timeout = opts_.idle_timeout;
+        auto c = http::client::create(ex_, std::move(p));
+        if (!c)
+            return c.error();
+        client_ = std::move(*c);
+        return client_.get();
+    }
+
+    // Dates, versions and signs the call, sends it; a non-2xx answer is an error naming `what`.
+    asio::awaitable<result<http::response>> send(azure_call call, std::string_view what)
+    {
+        auto c = client();
+        if (!c)
+            co_return c.error();
+        azure::request ar;
+        ar.method = call.method;
+        ar.path = call.path;
+        ar.query = call.query;
+        ar.headers = call.headers;
+        ar.headers.emplace_back("x-ms-date", azure::rfc1123(std::chrono::system_clock::now()));
+        ar.headers.emplace_back("x-ms-version", azure::api_version);
+        ar.content_length = call.upload ? call.upload->length.value_or(0) : call.body.size();
+        auto auth = azure::authorization(ar, cfg_.account_name, cfg_.account_key.reveal());
+        if (!auth)
+            co_return auth.error();
+        http::client_request req;
+        req.method = call.method;
+        auto q = sigv4::canonical_query(call.query);
+        req.target = call.path + (q.empty() ? "" : "?" + q);
+        for (const auto& [k, v] : ar.headers)
+            req.headers.add(k, v);
+        req.headers.add("Authorization", *auth);
+        req.body = std::move(call.body);
+        req.upload = std::move(call.upload);
+        req.download = std::move(call.download);
+        if (req.upload || req.download)
+            req.timeout =
+                std::chrono::milliseconds(0); // a transfer may take long; the idle timeout guards it
+        if (req.download)
+            req.idempotent = false; // a retry after some bytes reached the file would append them twice
+        auto r = co_await (*c)->send(req);
+        if (!r)
+            co_return r.error();
+        if (r->status / 100 != 2)
+            co_return reply_error(cfg_.name + ": " + std::string(what), *r, endpoint_, call.path);
+        co_return r;
+    }
+
+    azure_storage_settings cfg_;
+    asio::any_io_executor ex_;
+    object_store_options opts_;
+    std::unique_ptr<http::client> client_;
+    std::string service_path_;
+    std::string endpoint_;
+};
+
+} // namespace
+
+std::unique_ptr<snapshot_storage>
+make_azure_storage(const azure_storage_settings& s, asio::any_io_executor ex, const object_store_options& o)
+{
+    return std::make_unique<azure_storage>(s, std::move(ex), o);
+}
+
+std::unique_ptr<snapshot_storage>
+make_azure_storage(const azure_storage_settings& s, asio::any_io_executor ex)
+{
+    return make_azure_storage(s, std::move(ex), object_store_options{});
+}
+
+} // namespace vk::snapshot

@@ -1,0 +1,24 @@
+// Azure Blob Storage as a snapshot storage: Shared Key auth on every request; Put Blob up to the part size,
+// Put Block per part above it with the block list committed last (the blob appears only then); the file's
+// SHA-256 as blob metadata (x-ms-meta-sha256); List Blobs followed to the last NextMarker; Delete Blob; Get
+// Blob streamed into a file. The endpoint may be any service URL (sovereign clouds, azurite).
+#ifndef VAULTKEEPER_SERVER_SNAPSHOT_AZURE_STORAGE_HPP
+#define VAULTKEEPER_SERVER_SNAPSHOT_AZURE_STORAGE_HPP
+
+#include "snapshot/model/settings.hpp"
+#include "snapshot/object_store.hpp"
+#include "snapshot/snapshot_storage.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <memory>
+
+namespace vk::snapshot
+{
+
+std::unique_ptr<snapshot_storage> make_azure_storage(
+    const azure_storage_settings& s, boost::asio::any_io_executor ex, const object_store_options& o
+);
+
+} // namespace vk::snapshot
+
+#endif

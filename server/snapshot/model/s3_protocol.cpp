@@ -1,0 +1,118 @@
+#include "snapshot/model/s3_protocol.hpp"
+
+#include "snapshot/model/xml_reader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+
+namespace vk::snapshot::s3
+{
+
+std::uint64_t part_size_for(std::uint64_t file_size, std::uint64_t configured)
+{
+    constexpr std::uint64_t mib = 1ull << 20;
+    std::uint64_t size = std::max(configured, min_part_size);
+    std::uint64_t needed = (file_size + max_parts - 1) / max_parts;
+    if (needed > size)
+        size = (needed + mib - 1) / mib * mib;
+    return size;
+}
+
+std::uint64_t part_count(std::uint64_t file_size, std::uint64_t part_size)
+{
+    return file_size == 0 ? 1 : (file_size + part_size - 1) / part_size;
+}
+
+addressing address(std::string_view endpoint_host, std::string_view bucket, bool path_style)
+{
+    if (path_style)
+        return {std::string(endpoint_host), "/" + std::string(bucket)};
+    return {std::string(bucket) + "." + std::string(endpoint_host), ""};
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view s)
+{
+    std::tm tm{};
+    int consumed = 0;
+    std::string text(s);
+    if (std::sscanf(
+            text.c_str(),
+            "%4d-%2d-%2dT%2d:%2d:%2d%n",
+            &tm.tm_year,
+            &tm.tm_mon,
+            &tm.tm_mday,
+            &tm.tm_hour,
+            &tm.tm_min,
+            &tm.tm_sec,
+            &consumed
+        ) != 6)
+        return std::nullopt;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    std::size_t ms = 0;
+    std::string_view rest = s.substr(static_cast<std::size_t>(consumed));
+    if (rest.starts_with("."))
+    {
+        std::size_t i = 1, scale = 100;
+        for (; i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i])); ++i, scale /= 10)
+            ms += static_cast<std::size_t>(rest[i] - '0') * scale;
+        rest = rest.substr(i);
+    }
+    if (rest != "Z")
+        return std::nullopt;
+    return std::chrono::system_clock::from_time_t(timegm(&tm)) + std::chrono::milliseconds(ms);
+}
+
+result<list_page> parse_list_objects_v2(std::string_view xml)
+{
+    auto doc = xml::parse(xml, "ListBucketResult");
+    if (!doc)
+        return doc.error();
+    list_page page;
+    for (const auto& c : doc->children("Contents"))
+    {
+        listed_object o;
+        o.key = c.text("Key");
+        auto size = c.number("Size");
+        auto time = parse_iso8601(c.text("LastModified"));
+        if (o.key.empty() || !size || !time)
+            return make_error(
+                errc::bad_response, "ListObjectsV2: an object without Key, Size or LastModified"
+            );
+        o.size = *size;
+        o.last_modified = *time;
+        page.objects.push_back(std::move(o));
+    }
+    if (doc->text("IsTruncated") == "true")
+    {
+        auto token = doc->text("NextContinuationToken");
+        if (token.empty())
+            return make_error(errc::bad_response, "ListObjectsV2: truncated without NextContinuationToken");
+        page.next_token = std::move(token);
+    }
+    return page;
+}
+
+result<std::string> parse_upload_id(std::string_view body)
+{
+    auto doc = xml::parse(body, "InitiateMultipartUploadResult");
+    if (!doc)
+        return doc.error();
+    auto id = doc->text("UploadId");
+    if (id.empty())
+        return make_error(errc::bad_response, "CreateMultipartUpload: no UploadId");
+    return id;
+}
+
+std::string complete_multipart_body(const std::vector<std::string>& etags)
+{
+    std::string out = "<CompleteMultipartUpload>";
+    for (std::size_t i = 0; i < etags.size(); ++i)
+        out += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" + xml::escape(etags[i]) +
+               "</ETag></Part>";
+    return out + "</CompleteMultipartUpload>";
+}
+
+} // namespace vk::snapshot::s3

@@ -1,0 +1,62 @@
+// The S3 XML API as the snapshot storages use it (AWS, S3-compatible stores, GCS's XML API): object keys and
+// addressing, multipart part sizing, and the XML of ListObjectsV2, CreateMultipartUpload,
+// CompleteMultipartUpload and error answers. Pure; the shell (s3_storage) sends what these build.
+#ifndef VAULTKEEPER_SERVER_SNAPSHOT_MODEL_S3_PROTOCOL_HPP
+#define VAULTKEEPER_SERVER_SNAPSHOT_MODEL_S3_PROTOCOL_HPP
+
+#include "core/error.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vk::snapshot::s3
+{
+
+// S3 allows at most 10,000 parts of at least 5 MiB (the last may be smaller).
+inline constexpr std::uint64_t max_parts = 10000;
+inline constexpr std::uint64_t min_part_size = 5ull << 20;
+
+// The part size for a file: at least `configured` (and the S3 minimum), grown in whole MiB so that the file
+// fits in max_parts parts.
+std::uint64_t part_size_for(std::uint64_t file_size, std::uint64_t configured);
+// Parts needed for `file_size` (at least 1).
+std::uint64_t part_count(std::uint64_t file_size, std::uint64_t part_size);
+
+// Where requests go for a bucket: virtual-hosted ("bucket.host") or path-style ("host/bucket").
+struct addressing
+{
+    std::string host;        // the Host header (and what is signed); the connection goes to the endpoint
+    std::string path_prefix; // "" (virtual-hosted) or "/bucket"
+};
+// endpoint_host is the configured endpoint's host[:port] (no scheme).
+addressing address(std::string_view endpoint_host, std::string_view bucket, bool path_style);
+
+struct listed_object
+{
+    std::string key;
+    std::uint64_t size = 0;
+    std::chrono::system_clock::time_point last_modified;
+};
+
+struct list_page
+{
+    std::vector<listed_object> objects;
+    std::optional<std::string> next_token; // set while IsTruncated
+};
+
+// A ListObjectsV2 answer; errc::bad_response when it is not one.
+result<list_page> parse_list_objects_v2(std::string_view xml);
+// The UploadId of a CreateMultipartUpload answer.
+result<std::string> parse_upload_id(std::string_view xml);
+// The CompleteMultipartUpload body for parts 1..n with their ETags (as returned, quotes included).
+std::string complete_multipart_body(const std::vector<std::string>& etags);
+// "2026-11-30T12:00:00.000Z" (fraction optional).
+std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view s);
+
+} // namespace vk::snapshot::s3
+
+#endif

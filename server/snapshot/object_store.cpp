@@ -1,0 +1,166 @@
+// Streaming helpers and reply errors shared by the cloud storages (see object_store.hpp).
+#include "snapshot/object_store.hpp"
+
+#include "snapshot/model/xml_reader.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace vk::snapshot
+{
+
+namespace asio = boost::asio;
+
+namespace
+{
+
+// A coroutine returning a value already known: body_source/body_sink callbacks do their (blocking, local)
+// file I/O synchronously and hand the outcome back through this.
+template <class T> asio::awaitable<T> ready(T value)
+{
+    co_return value;
+}
+
+error io_error(std::string what, const std::filesystem::path& p)
+{
+    return make_error(errc::io_error, what + ": " + std::strerror(errno), {}, p.string());
+}
+
+// The state of one region being sent: the fd and the read position. Shared by the source's callbacks.
+struct region_reader
+{
+    int fd = -1;
+    std::filesystem::path path;
+    std::uint64_t offset = 0, length = 0, done = 0;
+    std::string buffer = std::string(64 * 1024, '\0');
+
+    ~region_reader()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+
+    result<std::string_view> next()
+    {
+        std::uint64_t want = std::min<std::uint64_t>(buffer.size(), length - done);
+        if (want == 0)
+            return std::string_view();
+        ssize_t n = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset + done));
+        if (n < 0)
+            return io_error("reading", path);
+        if (n == 0)
+            return make_error(errc::io_error, "file shorter than expected", {}, path.string());
+        done += static_cast<std::uint64_t>(n);
+        return std::string_view(buffer.data(), static_cast<std::size_t>(n));
+    }
+};
+
+} // namespace
+
+result<http::body_source>
+file_region_source(const std::filesystem::path& file, std::uint64_t offset, std::uint64_t length)
+{
+    auto r = std::make_shared<region_reader>();
+    r->fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (r->fd < 0)
+        return io_error("opening", file);
+    r->path = file;
+    r->offset = offset;
+    r->length = length;
+    http::body_source src;
+    src.length = length;
+    src.next = [r] { return ready(r->next()); };
+    src.rewind = [r]
+    {
+        r->done = 0;
+        return true;
+    };
+    return src;
+}
+
+result<std::shared_ptr<file_writer>> file_writer::create(std::filesystem::path to)
+{
+    int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return io_error("creating", to);
+    return std::shared_ptr<file_writer>(new file_writer(std::move(to), fd));
+}
+
+file_writer::~file_writer()
+{
+    if (fd_ >= 0)
+        ::close(fd_);
+    if (!closed_)
+    {
+        std::error_code ec;
+        std::filesystem::remove(path_, ec);
+    }
+}
+
+http::body_sink file_writer::sink()
+{
+    return [this](std::string_view chunk)
+    {
+        result<void> r;
+        while (!chunk.empty())
+        {
+            ssize_t n = ::write(fd_, chunk.data(), chunk.size());
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+            {
+                r = io_error("writing", path_);
+                break;
+            }
+            chunk.remove_prefix(static_cast<std::size_t>(n));
+        }
+        return ready(std::move(r));
+    };
+}
+
+result<void> file_writer::close()
+{
+    int fd = fd_;
+    fd_ = -1;
+    if (::fsync(fd) != 0 || ::close(fd) != 0)
+        return io_error("writing", path_);
+    closed_ = true;
+    return {};
+}
+
+errc status_errc(unsigned status)
+{
+    switch (status)
+    {
+    case 401:
+    case 403:
+        return errc::permission_denied;
+    case 404:
+        return errc::not_found;
+    case 409:
+    case 412:
+        return errc::conflict;
+    case 429:
+    case 503:
+        return errc::rate_limited;
+    default:
+        return status >= 500 ? errc::server_error : errc::bad_request;
+    }
+}
+
+error reply_error(std::string_view what, const http::response& r, std::string endpoint, std::string path)
+{
+    auto code = xml::error_code(r.body);
+    auto e = make_error(
+        status_errc(r.status),
+        std::string(what) + ": HTTP " + std::to_string(r.status) + (code ? " " + *code : ""),
+        std::move(endpoint),
+        std::move(path)
+    );
+    e.status = r.status;
+    return e;
+}
+
+} // namespace vk::snapshot

@@ -1,0 +1,29 @@
+// S3 (and S3-compatible stores, and GCS through its XML API with HMAC keys) as a snapshot storage: AWS
+// Signature V4 on every request; PutObject up to the part size, multipart upload above it (parts streamed
+// from the file one by one, completed last, aborted on failure); the file's SHA-256 as object metadata;
+// ListObjectsV2 followed to the last continuation token; DeleteObject; GetObject streamed into a file.
+#ifndef VAULTKEEPER_SERVER_SNAPSHOT_S3_STORAGE_HPP
+#define VAULTKEEPER_SERVER_SNAPSHOT_S3_STORAGE_HPP
+
+#include "snapshot/model/settings.hpp"
+#include "snapshot/object_store.hpp"
+#include "snapshot/snapshot_storage.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <memory>
+
+namespace vk::snapshot
+{
+
+// Credentials absent from the settings are read from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
+// AWS_SESSION_TOKEN at each use. A bad endpoint fails at use (errc::invalid_argument).
+std::unique_ptr<snapshot_storage>
+make_s3_storage(const s3_storage_settings& s, boost::asio::any_io_executor ex, const object_store_options& o);
+// GCS: endpoint https://storage.googleapis.com, region "auto", path-style, metadata as x-goog-meta-sha256.
+std::unique_ptr<snapshot_storage> make_gcs_storage(
+    const gcs_storage_settings& s, boost::asio::any_io_executor ex, const object_store_options& o
+);
+
+} // namespace vk::snapshot
+
+#endif
