@@ -4,6 +4,7 @@
 #define VAULTKEEPER_SERVER_KEEPER_MODEL_SETTINGS_HPP
 
 #include "core/config.hpp"
+#include "core/config_reader.hpp"
 #include "core/secret.hpp"
 
 #include <memory>
@@ -56,6 +57,10 @@ struct keeper_settings : vk::job_settings
     std::vector<store_settings> stores;
     duration rekey_interval{0}; // 0 = only on request
 };
+
+// The kind parser: every problem at its JSON pointer (unknown store type, a KEK that is not 32 bytes, a
+// placement that cannot keep every store below the threshold, unknown vault...).
+std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const vk::config& cfg);
 
 } // namespace vk::keeper
 

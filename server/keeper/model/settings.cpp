@@ -1,0 +1,154 @@
+// Reads a keeper job's keys: the vault, nodes, init and the shard stores, with the placement rule checked
+// here so --check-config rejects a store list that would let one store reach the threshold.
+#include "keeper/model/settings.hpp"
+
+#include "keeper/model/object_name.hpp"
+#include "keeper/model/placement.hpp"
+#include "keeper/model/sealed_blob.hpp"
+
+#include <cctype>
+#include <set>
+
+namespace vk::keeper
+{
+namespace
+{
+
+bool valid_store_name(const std::string& n)
+{
+    if (n.empty() || n.size() > 63)
+        return false;
+    for (char c : n)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+            return false;
+    return true;
+}
+
+bool is_http_url(const std::string& s)
+{
+    return s.starts_with("http://") || s.starts_with("https://");
+}
+
+void read_file_store(object_reader& r, file_store_settings& f)
+{
+    f.path = r.string("path", need::required).value_or("");
+    if (!f.path.empty() && f.path.front() != '/')
+        r.problem("path", "must be an absolute directory path");
+    if (auto kek = r.secret_value("kek", need::required))
+    {
+        if (auto raw = decode_kek(*kek))
+            f.kek = std::move(*raw);
+        else
+            r.problem("kek", raw.error().message);
+    }
+}
+
+void read_kubernetes_store(object_reader& r, kubernetes_store_settings& k)
+{
+    k.api_server = r.string("api_server", need::required).value_or("");
+    if (!k.api_server.empty() && !is_http_url(k.api_server))
+        r.problem("api_server", "must be an http:// or https:// URL");
+    k.ns = r.string("namespace", need::required).value_or("");
+    if (r.has("namespace") && !valid_object_name(k.ns))
+        r.problem("namespace", "must be a Kubernetes namespace name ([a-z0-9.-])");
+    if (auto t = r.secret_value("token", need::required))
+        k.token = std::move(*t);
+    k.ca_file = r.string("ca_file");
+}
+
+std::optional<store_settings> read_store(object_reader& r)
+{
+    auto name = r.string("name", need::required).value_or("");
+    if (r.has("name") && !valid_store_name(name))
+        r.problem("name", "must be 1-63 letters, digits, '.', '_' or '-'");
+    auto type = r.string("type", need::required);
+    std::optional<store_settings> out;
+    if (type == "file")
+    {
+        file_store_settings f{name, {}, {}};
+        read_file_store(r, f);
+        out = std::move(f);
+    }
+    else if (type == "kubernetes")
+    {
+        kubernetes_store_settings k;
+        k.name = name;
+        read_kubernetes_store(r, k);
+        out = std::move(k);
+    }
+    else if (type)
+        r.problem("type", "unknown store type \"" + *type + "\" (known: file, kubernetes)");
+    r.finish();
+    return out;
+}
+
+void read_stores(object_reader& r, keeper_settings& s)
+{
+    std::set<std::string> names;
+    r.each_object(
+        "stores",
+        [&](object_reader& e)
+        {
+            auto st = read_store(e);
+            if (!st)
+                return;
+            if (!store_name(*st).empty() && !names.insert(store_name(*st)).second)
+                e.problem("name", "another store has this name");
+            s.stores.push_back(std::move(*st));
+        },
+        need::required
+    );
+    if (r.has("stores") && s.stores.empty() && r.value()->at("stores").is_array() &&
+        r.value()->at("stores").as_array().empty())
+        r.problem("stores", "at least one store is required");
+}
+
+void read_init(object_reader& r, keeper_settings& s)
+{
+    auto i = r.object("init");
+    if (!i)
+        return;
+    init_settings init;
+    init.secret_shares = static_cast<int>(i->integer_or("secret_shares", 1, 255, 5));
+    init.secret_threshold = static_cast<int>(i->integer_or("secret_threshold", 1, 255, 3));
+    if (init.secret_threshold > init.secret_shares)
+        i->problem("secret_threshold", "must not exceed secret_shares");
+    init.root_token = i->one_of("root_token", {"revoke", "store"}, "revoke") == "store"
+                          ? root_token_policy::store
+                          : root_token_policy::revoke;
+    i->finish();
+    s.init = init;
+}
+
+} // namespace
+
+const std::string& store_name(const store_settings& s)
+{
+    return std::visit([](const auto& v) -> const std::string& { return v.name; }, s);
+}
+
+std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const vk::config& cfg)
+{
+    auto s = std::make_shared<keeper_settings>();
+    s->vault = r.string("vault", need::required).value_or("");
+    if (r.has("vault") && !cfg.vaults.contains(s->vault))
+        r.problem("vault", "no vault named \"" + s->vault + "\" in /vaults");
+    s->nodes = r.string_list("nodes");
+    for (const auto& n : s->nodes)
+        if (!is_http_url(n))
+            r.problem("nodes", "\"" + n + "\" is not an http:// or https:// URL");
+    read_init(r, *s);
+    read_stores(r, *s);
+    s->rekey_interval = r.dur_or("rekey_interval", duration(0));
+    if (s->init && !s->stores.empty())
+    {
+        std::vector<std::string> names;
+        for (const auto& st : s->stores)
+            names.push_back(store_name(st));
+        if (auto p = place_shards(s->init->secret_shares, s->init->secret_threshold, names); !p)
+            r.problem("stores", p.error().message);
+    }
+    return s;
+}
+
+} // namespace vk::keeper
