@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 import vkproc
-from test_sync import Stack, http
+from held_deletes import stack_with_held_deletes
 
 SOURCE = os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 ALERTS = os.path.join(SOURCE, "metrics", "prometheus", "alerts.yml")
@@ -70,16 +70,9 @@ class Prometheus:
 def setup():
     if not os.path.exists("/usr/bin/prometheus"):
         pytest.fail("run scripts/install-deps.sh (Debian package prometheus) first")
-    s = Stack()
+    s = stack_with_held_deletes()  # the held deletes raise an alert: errors_total{severity="alert"}
     p = None
     try:
-        for i in range(10):
-            s.ov.write("secret", f"app/s{i}", {"value": f"v{i}"})
-        s.sync_all()
-        for i in range(5):
-            assert http("DELETE", f"{s.ov.addr}/v1/secret/data/app/s{i}")[0] == 204
-        assert s.cycle("origin")["outcome"] == "ok"
-        assert s.cycle("west")["counters"].get("deletes_held") == 5  # an alert: errors_total{severity="alert"}
         p = Prometheus(f"127.0.0.1:{s.daemon.port}")
         vkproc.wait_until(lambda: p.query('up{job="vaultkeeper"} == 1')["data"]["result"], 60, interval=0.5,
                           what="Prometheus scraped vaultkeeper")

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 import vkproc
-from test_sync import Stack, http
+from held_deletes import stack_with_held_deletes
 from vkdaemon import ADMIN_TOKEN
 
 SOURCE = os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -22,18 +22,9 @@ PAGE_FILES = {"/ui/": "text/html", "/ui/index.html": "text/html", "/ui/app.js": 
 @pytest.fixture(scope="module")
 def stack():
     """origin publishes 10 secrets, then 5 are deleted: "west" (max_delete_percent 20) holds the deletes."""
-    s = Stack()
-    try:
-        for i in range(10):
-            s.ov.write("secret", f"app/s{i}", {"value": f"v{i}"})
-        s.sync_all()
-        for i in range(5):
-            assert http("DELETE", f"{s.ov.addr}/v1/secret/data/app/s{i}")[0] == 204
-        assert s.cycle("origin")["outcome"] == "ok"
-        assert s.cycle("west")["counters"].get("deletes_held") == 5
-        yield s
-    finally:
-        s.stop()
+    s = stack_with_held_deletes()
+    yield s
+    s.stop()
 
 
 def get(stack, path, method="GET"):
