@@ -1,13 +1,14 @@
 // The kind table: add each new job kind here.
 #include "app/kinds.hpp"
 
+#include "snapshot/snapshot_job.hpp"
 #include "sync/sync_job.hpp"
 
 namespace vk::app {
 
 std::vector<runtime::job_kind> known_kinds()
 {
-    return {sync::make_sync_kind()};
+    return {sync::make_sync_kind(), snapshot::make_snapshot_kind()};
 }
 
 }  // namespace vk::app

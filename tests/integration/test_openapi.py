@@ -91,11 +91,12 @@ def test_every_described_route_answers_with_its_documented_shape(daemon):
                     daemon.wait_job("j1", lambda j: j["state"] == "idle")
             status, body, _ = daemon.call(method.upper(), concrete, bodies.get((method.upper(), path)))
             documented = item[method]["responses"]
-            if path.startswith("/v1/sync/"):
-                # Kind routes: j1 is a test job, so the route must answer that it is not a sync job (the
-                # router's own 404 for an unknown path has another code); test_sync.py checks the shapes.
+            kind_route = re.match(r"/v1/(sync|snapshot)/", path)
+            if kind_route:
+                # Kind routes: j1 is a test job, so the route must answer that it is not a job of that kind
+                # (the router's own 404 for an unknown path has another code); test_<kind>.py checks the shapes.
                 assert status == 404 and body["error"]["code"] == "job_not_found", (path, status, body)
-                assert "no sync job" in body["error"]["message"], body
+                assert f"no {kind_route.group(1)} job" in body["error"]["message"], body
                 continue
             assert str(status) in documented, f"{method.upper()} {path} answered {status}, documents {list(documented)}"
             assert status not in (404, 405), f"{method.upper()} {path} not served"

@@ -24,12 +24,12 @@ void read_storages(object_reader& r, snapshot_settings& s)
         "storages",
         [&](object_reader& e)
         {
-            auto st = read_storage(e);
-            if (!st)
-                return;
-            if (!names.insert(st->name).second)
-                e.problem("name", "duplicate storage name \"" + st->name + "\"");
-            s.storages.push_back(std::move(*st));
+            // Duplicates are reported even for an entry that is wrong otherwise.
+            const auto* name = e.value()->if_contains("name");
+            if (name && name->is_string() && !names.insert(std::string(name->get_string())).second)
+                e.problem("name", "duplicate storage name \"" + std::string(name->get_string()) + "\"");
+            if (auto st = read_storage(e))
+                s.storages.push_back(std::move(*st));
         }
     );
 }

@@ -1,6 +1,8 @@
 // /_sim/vault/* routes. Node-changing routes take {"node": i} (JSON body) or ?node=i.
 #include "control.hpp"
 
+#include "snapshot_faults.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
@@ -124,6 +126,35 @@ void add_control_routes(simc::server& srv, asio::io_context& ioc, cluster& vault
             vault.kill(*node);
         restart_node(srv, vault, *node);
         co_return simc::json_response(200, status_json(srv, vault));
+    });
+    srv.on_reset([] { snapshot_controls_instance() = snapshot_controls{}; });
+    // {"mode": "truncate|corrupt|abort|step-down", "after_bytes": n, "count": 1}: the next `count` snapshot
+    // downloads get that fault; {"mode": "none"} clears it.
+    srv.add_control_route("POST", "/_sim/vault/snapshot-fault", [](request& req) -> asio::awaitable<response> {
+        const auto body = body_of(req);
+        auto& controls = snapshot_controls_instance();
+        const auto* mode = body.if_contains("mode");
+        const std::string name = mode && mode->is_string() ? std::string(mode->as_string()) : "";
+        if (name == "none")
+        {
+            controls.fault.reset();
+            controls.remaining = 0;
+            co_return simc::json_response(200, json::object{{"fault", nullptr}});
+        }
+        const auto parsed = snapshot_controls::mode_of(name);
+        if (!parsed)
+            co_return simc::text_response(400, "mode must be truncate, corrupt, abort, step-down or none");
+        const auto after = number(req, body, "after_bytes").value_or(0);
+        controls.fault = snapshot_fault{*parsed, static_cast<std::uint64_t>(std::max<std::int64_t>(after, 0))};
+        controls.remaining = static_cast<std::uint64_t>(std::max<std::int64_t>(number(req, body, "count").value_or(1), 1));
+        co_return simc::json_response(200, json::object{{"mode", name}, {"after_bytes", after},
+                                                        {"count", controls.remaining}});
+    });
+    // {"bytes": n}: every snapshot from now on carries ~n bytes of sealed filler (benchmarks); 0 = none.
+    srv.add_control_route("POST", "/_sim/vault/snapshot-padding", [](request& req) -> asio::awaitable<response> {
+        const auto bytes = number(req, body_of(req), "bytes").value_or(0);
+        snapshot_controls_instance().padding_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(bytes, 0));
+        co_return simc::json_response(200, json::object{{"bytes", bytes}});
     });
     // {"count": n, "mount": "secret/", "prefix": "bench/"}: n KV v2 secrets written straight into storage.
     srv.add_control_route("POST", "/_sim/vault/load", [&vault](request& req) -> asio::awaitable<response> {

@@ -18,6 +18,8 @@ constexpr std::string_view wrapped_root_key = "core/wrapped-root";
 constexpr std::string_view logical_prefix = "logical/";
 constexpr std::string_view sums_aad = "vault-sim SHA256SUMS";
 constexpr std::size_t chunk_size = 64 * 1024;
+constexpr std::string_view padding_prefix = "sim-padding/";
+constexpr std::size_t padding_plain = 64 * 1024;
 
 std::size_t varint_size(std::uint64_t v)
 {
@@ -131,6 +133,8 @@ struct stream_state
     sha256_stream state_hash;
     std::string meta;
     entry_map::const_iterator next;
+    std::uint64_t padding_records = 0;
+    std::uint64_t padding_next = 0;
     bool started = false;
     bool done = false;
 
@@ -147,6 +151,9 @@ struct stream_state
                              record_size(wrapped_root_key.size(), in.ring.wrapped_root.size());
         for (const auto& [k, v] : in.entries)
             size += record_size(logical_prefix.size() + k.size(), barrier::nonce_size + v.size() + barrier::tag_size);
+        padding_records = (in.padding_bytes + padding_plain - 1) / padding_plain;
+        for (std::uint64_t i = 0; i < padding_records; ++i)
+            size += record_size(padding_key(i).size(), barrier::nonce_size + padding_plain + barrier::tag_size);
         meta = meta_json(in, size);
         tar.add_file("meta.json", meta);
         tar.begin_file("state.bin", size);
@@ -166,12 +173,21 @@ struct stream_state
         done = true;
     }
 
+    static std::string padding_key(std::uint64_t i) { return std::string(padding_prefix) + std::to_string(i); }
+
     std::optional<std::string> produce()
     {
         if (!started)
             start();
         while (!done && tar.pending_output() < chunk_size)
         {
+            if (next == in.entries.end() && padding_next < padding_records)
+            {
+                static const std::string zeros(padding_plain, '\0');
+                const auto key = padding_key(padding_next++);
+                write_state(encode_record(key, seal_value(in.root_key, key, zeros)));
+                continue;
+            }
             if (next == in.entries.end())
             {
                 finish();

@@ -27,6 +27,9 @@ struct snapshot_input
     std::uint64_t term = 0;
     std::vector<std::string> server_ids;
     std::vector<std::string> server_addresses;
+    // Test padding (POST /_sim/vault/snapshot-padding): about this many bytes of sealed filler records in
+    // state.bin, keys outside logical/ so a restore ignores them; generated while streaming.
+    std::uint64_t padding_bytes = 0;
 };
 
 // A producer for simc::response::stream: each call yields the next chunk of compressed archive (about

@@ -1,6 +1,7 @@
 // sys/storage/raft/configuration, snapshot (streamed download) and snapshot / snapshot-force (restore).
 #include <chrono>
 
+#include "snapshot_faults.hpp"
 #include "sys_common.hpp"
 
 namespace vsim {
@@ -45,7 +46,11 @@ simc::response handle_raft_snapshot(sys_call& c)
     res.status = 200;
     res.set("Content-Type", "application/gzip");
     res.set("Content-Disposition", "attachment");
-    res.stream = snapshot_stream(c.vault.snapshot_source());
+    auto in = c.vault.snapshot_source();
+    auto& controls = snapshot_controls_instance();
+    in.padding_bytes = controls.padding_bytes;
+    auto& vault = c.vault;
+    res.stream = controls.wrap(snapshot_stream(std::move(in)), [&vault] { vault.step_down(); });
     return res;
 }
 

@@ -1,0 +1,152 @@
+// list and restore (see actions.hpp).
+#include "snapshot/actions.hpp"
+
+#include "core/time.hpp"
+#include "snapshot/model/naming.hpp"
+#include "snapshot/model/restore_request.hpp"
+#include "snapshot/take.hpp"
+#include "vault/raft.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fcntl.h>
+#include <filesystem>
+#include <unistd.h>
+
+namespace vk::snapshot
+{
+namespace asio = boost::asio;
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace
+{
+
+json::object describe(const stored_snapshot& s, const name_format& f)
+{
+    json::object o{{"name", s.name}, {"size", s.size}, {"time", format_rfc3339(s.time)}};
+    o["sha256"] = s.sha256 ? json::value(*s.sha256) : json::value(nullptr);
+    // Only verified archives are ever uploaded: one of ours with its recorded SHA-256 was verified.
+    o["verified"] = s.sha256.has_value() && parse_snapshot_name(f, s.name).has_value();
+    return o;
+}
+
+asio::awaitable<runtime::action_result> list_all(std::shared_ptr<snapshot_core> core)
+{
+    json::object out;
+    for (const auto& st : core->storages)
+    {
+        auto listed = co_await st->list();
+        json::object entry;
+        if (!listed)
+        {
+            entry["error"] = listed.error().describe();
+            out[st->name()] = std::move(entry);
+            continue;
+        }
+        json::array items;
+        for (const auto& s : *listed)
+            items.push_back(describe(s, core->settings->name_format));
+        entry["snapshots"] = std::move(items);
+        out[st->name()] = std::move(entry);
+    }
+    co_return json::object{{"job", core->job}, {"storages", std::move(out)}};
+}
+
+// Reads the file in 1 MiB pieces for the restore request body; rewinds for a redirect or retry.
+struct file_source
+{
+    int fd = -1;
+    std::string buf = std::string(1 << 20, '\0');
+    ~file_source()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
+
+http::body_source body_of(const std::shared_ptr<file_source>& f, std::uint64_t size)
+{
+    http::body_source src;
+    src.length = size;
+    src.next = [f]() -> asio::awaitable<result<std::string_view>>
+    {
+        const auto n = ::read(f->fd, f->buf.data(), f->buf.size());
+        if (n < 0)
+            co_return make_error(errc::io_error, "reading the snapshot to restore failed");
+        co_return std::string_view(f->buf.data(), static_cast<std::size_t>(n));
+    };
+    src.rewind = [f]() { return ::lseek(f->fd, 0, SEEK_SET) == 0; };
+    return src;
+}
+
+asio::awaitable<result<void>> restore_file(snapshot_core& core, const fs::path& file, bool force)
+{
+    auto node = co_await core.snapshot_node(take_mode::leader);
+    if (!node)
+        co_return node.error();
+    auto f = std::make_shared<file_source>();
+    f->fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (f->fd < 0)
+        co_return make_error(errc::io_error, "cannot open the downloaded snapshot", {}, file.string());
+    auto source = body_of(f, fs::file_size(file));
+    co_return co_await vault::raft_restore(**node, source, force);
+}
+
+asio::awaitable<runtime::action_result> restore(std::shared_ptr<snapshot_core> core, json::value body)
+{
+    const auto& s = *core->settings;
+    if (!s.allow_restore)
+        co_return make_error(
+            errc::permission_denied, "restore is disabled for this job (allow_restore is false)"
+        );
+    auto req = parse_restore_request(body, s);
+    if (!req)
+        co_return req.error();
+    if (s.encrypt_for_cert_file)
+        co_return make_error(
+            errc::conflict,
+            "this job's snapshots are CMS-encrypted: decrypt one with openssl cms "
+            "and restore it with vault operator raft snapshot restore"
+        );
+    auto* st = core->find_storage(req->storage);
+    if (auto d = ensure_dir(core->spool()); !d)
+        co_return d.error();
+    const auto file = core->spool() / (".restore-" + req->name);
+    struct cleanup
+    {
+        fs::path p;
+        ~cleanup()
+        {
+            std::error_code ec;
+            fs::remove(p, ec);
+        }
+    } guard{file};
+    if (auto d = co_await st->download(req->name, file); !d)
+        co_return d.error();
+    // Never send Vault an archive that does not verify.
+    auto summary = co_await verify_file(file);
+    if (!summary)
+        co_return summary.error();
+    if (auto r = co_await restore_file(*core, file, req->force); !r)
+        co_return r.error();
+    co_return json::object{
+        {"storage", req->storage},
+        {"name", req->name},
+        {"force", req->force},
+        {"index", summary->index},
+        {"term", summary->term}};
+}
+
+} // namespace
+
+runtime::action_table snapshot_actions(std::shared_ptr<snapshot_core> core)
+{
+    runtime::action_table t;
+    t["list"] = [core](const runtime::action_request&) { return list_all(core); };
+    t["restore"] = [core](const runtime::action_request& r) { return restore(core, r.body); };
+    return t;
+}
+
+} // namespace vk::snapshot

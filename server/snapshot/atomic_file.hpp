@@ -1,0 +1,51 @@
+// A file written under a temporary name next to its final path and published by fsync + rename + directory
+// fsync, so readers see all of it or nothing; dropped unpublished (error, cancellation), it is removed.
+#ifndef VAULTKEEPER_SERVER_SNAPSHOT_ATOMIC_FILE_HPP
+#define VAULTKEEPER_SERVER_SNAPSHOT_ATOMIC_FILE_HPP
+
+#include "core/error.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <filesystem>
+#include <string_view>
+
+namespace vk::snapshot
+{
+
+class atomic_file
+{
+  public:
+    // Creates "<dir>/.<name>.tmp-<pid>-<n>" with mode 0600. errc::io_error with the path.
+    static result<atomic_file> create(const std::filesystem::path& final_path);
+
+    atomic_file(atomic_file&& o) noexcept;
+    atomic_file& operator=(atomic_file&&) = delete;
+    ~atomic_file();
+
+    result<void> write(std::string_view data);
+    // Copies the file `from` in, a slice at a time, yielding to other coroutines between slices.
+    boost::asio::awaitable<result<void>> copy_from(std::filesystem::path from);
+    // fsync, rename to the final path, fsync of the directory.
+    result<void> publish();
+
+    int fd() const noexcept { return fd_; }
+    const std::filesystem::path& temp_path() const noexcept { return temp_; }
+
+  private:
+    atomic_file(std::filesystem::path final_path, std::filesystem::path temp, int fd);
+    std::filesystem::path final_;
+    std::filesystem::path temp_;
+    int fd_ = -1;
+    bool published_ = false;
+};
+
+// Writes `data` to `to` atomically (small files: sidecars).
+result<void> write_file_atomically(const std::filesystem::path& to, std::string_view data);
+
+// Copies `from` to `to` atomically.
+boost::asio::awaitable<result<void>>
+copy_file_atomically(std::filesystem::path from, std::filesystem::path to);
+
+} // namespace vk::snapshot
+
+#endif

@@ -1,0 +1,71 @@
+// What a snapshot job keeps across cycles and admin actions (in a shared_ptr, so an action still running
+// when a reload drops the job keeps it alive): the Vault clients, the storages, metrics and the last outcome.
+#ifndef VAULTKEEPER_SERVER_SNAPSHOT_SNAPSHOT_CORE_HPP
+#define VAULTKEEPER_SERVER_SNAPSHOT_SNAPSHOT_CORE_HPP
+
+#include "metrics/family.hpp"
+#include "metrics/registry.hpp"
+#include "runtime/job_kind.hpp"
+#include "snapshot/model/settings.hpp"
+#include "snapshot/snapshot_storage.hpp"
+#include "vault/client.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vk::snapshot
+{
+
+// The outcome of the last cycle, for GET /v1/jobs/{name}.
+struct cycle_status
+{
+    std::string node; // API address the snapshot came from ("" when skipped or failed before)
+    bool skipped = false;
+    std::string name;
+    std::uint64_t size = 0;
+    std::string sha256;
+    std::uint64_t index = 0;
+    std::uint64_t term = 0;
+    std::map<std::string, std::string> storages; // storage -> "ok" | "failed: ..."
+};
+
+struct snapshot_core
+{
+    std::string job;
+    std::shared_ptr<const snapshot_settings> settings;
+    std::shared_ptr<const vk::config> config;
+    metrics::registry* metrics = nullptr;
+    boost::asio::any_io_executor executor;
+    std::unique_ptr<vault::client> vault;                        // the configured address
+    std::map<std::string, std::unique_ptr<vault::client>> nodes; // active nodes met, by API address
+    std::vector<std::unique_ptr<snapshot_storage>> storages;
+    std::optional<error> setup_error;
+    std::optional<cycle_status> last;
+
+    snapshot_core(const vk::job_config& jc, runtime::job_services& services);
+
+    // The client of the node to take the snapshot from: in leader mode the active node named by sys/leader
+    // (its own client, never the configured address, which may be a load balancer); in per-node mode the
+    // configured node when it is the active one, else nullptr (skip). Errors: no active node (unavailable),
+    // the Vault errors of sys/leader and of the login on a new node.
+    boost::asio::awaitable<result<vault::client*>> snapshot_node(take_mode mode);
+
+    snapshot_storage* find_storage(std::string_view name) const;
+    // This job's own folder of spool_dir.
+    std::filesystem::path spool() const { return std::filesystem::path(settings->spool_dir) / job; }
+
+    void
+    count(const metrics::family& f, const std::string& storage, std::string_view outcome, double n = 1) const;
+    void gauge(const metrics::family& f, double value, const std::string& storage = {}) const;
+};
+
+} // namespace vk::snapshot
+
+#endif

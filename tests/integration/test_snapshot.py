@@ -1,0 +1,259 @@
+"""snapshot end to end: a 3-node vault-sim and vaultkeeper with snapshot jobs writing to local storages.
+Covers leader mode (the active node found through sys/leader, a step-down between cycles followed, a
+step-down mid-stream failing the cycle), per-node mode (the standby skips), snapshots truncated, corrupted
+or cut off by the sim (rejected, nothing uploaded, nothing left in the spool), local retention, the list
+and restore routes (403 without allow_restore, 400 naming the field, a restore round trip), CMS encryption
+opened by `openssl cms -decrypt`, and the metrics."""
+import json
+import os
+import subprocess
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
+
+import pytest
+
+import vkproc
+from vkdaemon import Daemon
+
+ROOT = "root"
+
+
+def http(method, url, body=None, token=ROOT):
+    req = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None, method=method)
+    if token:
+        req.add_header("X-Vault-Token", token)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            raw = r.read()
+            return r.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as e:
+        raw = e.read()
+        try:
+            return e.code, json.loads(raw) if raw else None
+        except ValueError:
+            return e.code, raw.decode(errors="replace")
+
+
+class Cluster:
+    """vault-sim --nodes 3 in dev mode: node i listens on port+i; node 0 starts active."""
+
+    def __init__(self):
+        self.port = vkproc.free_port(3)
+        self.addrs = [f"http://127.0.0.1:{self.port + i}" for i in range(3)]
+        self.proc = vkproc.Process([vkproc.binary("vault-sim"), "--listen", f"127.0.0.1:{self.port}", "--nodes", "3",
+                                    "--dev-root-token", ROOT], ready_url=f"{self.addrs[0]}/v1/sys/health")
+
+    def sim(self, path, body=None):
+        status, answer = http("POST", f"{self.addrs[0]}/_sim/{path}", body if body is not None else {}, token=None)
+        assert status in (200, 204), answer
+        return answer
+
+    def active(self):
+        status, body = http("GET", f"{self.addrs[0]}/_sim/vault/status", token=None)
+        return next(i for i, n in enumerate(body["nodes"]) if n["active"])
+
+    def write(self, path, data):
+        status, body = http("POST", f"{self.addrs[0]}/v1/secret/data/{path}", {"data": data})
+        assert status == 200, body
+
+    def read(self, path):
+        status, body = http("GET", f"{self.addrs[0]}/v1/secret/data/{path}")
+        assert status == 200, body
+        return body["data"]["data"]
+
+
+@pytest.fixture
+def cluster():
+    c = Cluster()
+    yield c
+    c.proc.stop()
+
+
+def spooled(spool):
+    """Every file left anywhere under the spool directory."""
+    return [os.path.join(r, f) for r, _, files in os.walk(spool) for f in files]
+
+
+def snap_files(d):
+    return sorted(f for f in os.listdir(d) if not f.endswith(".sha256") and not f.startswith("."))
+
+
+class Setup:
+    def __init__(self, cluster, jobs):
+        self.dir = tempfile.mkdtemp(prefix="vk-snap-")
+        self.spool = os.path.join(self.dir, "spool")
+        vaults = {f"n{i}": {"address": a, "token": ROOT} for i, a in enumerate(cluster.addrs)}
+        self.daemon = Daemon({"vaults": vaults, "jobs": jobs(self)}, tmpdir=self.dir)
+
+    def storage_dir(self, name):
+        d = os.path.join(self.dir, name)
+        os.makedirs(d, exist_ok=True)
+        return d
+
+    def cycle(self, job, outcome="ok"):
+        """Triggers one cycle and waits for it to end; returns the job."""
+        before = (self.daemon.job(job).get("last_cycle") or {}).get("id", 0)
+        status, body, _ = self.daemon.call("POST", f"/v1/jobs/{job}/trigger")
+        assert status in (200, 202), body
+        j = self.daemon.wait_job(job, lambda j: j["last_cycle"] and j["last_cycle"]["id"] > before
+                                 and j["last_cycle"]["outcome"] != "running", timeout=20, what="cycle end")
+        assert j["last_cycle"]["outcome"] == outcome, j
+        return j
+
+    def metrics(self):
+        with urllib.request.urlopen(self.daemon.url("/metrics"), timeout=5) as r:
+            return r.read().decode()
+
+
+def job(s, name, vault, storage, **extra):
+    return {"name": name, "kind": "snapshot", "interval": "1h", "timeout": "1m", "vault": vault,
+            "spool_dir": s.spool, "storages": [{"name": "disk", "type": "local", "path": s.storage_dir(storage),
+                                                 **extra.pop("storage_extra", {})}], **extra}
+
+
+def test_leader_mode_follows_step_downs(cluster):
+    # The job points at a standby (n1): the snapshot still comes from the active node, never through n1.
+    s = Setup(cluster, lambda s: [job(s, "lead", "n1", "lead")])
+    try:
+        j = s.daemon.wait_job("lead", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                              what="first cycle")
+        assert j["status"]["last"]["node"] == cluster.addrs[0]
+        assert len(snap_files(s.storage_dir("lead"))) == 1
+
+        cluster.sim("vault/step-down")
+        assert cluster.active() == 1
+        j = s.cycle("lead")
+        assert j["status"]["last"]["node"] == cluster.addrs[1]
+
+        # A step-down while the snapshot streams: the cycle fails, nothing is stored, the next cycle uses the
+        # new active node.
+        cluster.sim("vault/snapshot-fault", {"mode": "step-down", "after_bytes": 100})
+        stored = snap_files(s.storage_dir("lead"))
+        j = s.cycle("lead", outcome="failed")
+        assert "stepped down" in j["last_cycle"]["error"], j
+        assert snap_files(s.storage_dir("lead")) == stored
+        assert cluster.active() == 2
+        j = s.cycle("lead")
+        assert j["status"]["last"]["node"] == cluster.addrs[2]
+        assert spooled(s.spool) == []
+    finally:
+        s.daemon.stop()
+
+
+def test_per_node_mode_acts_only_on_the_active_node(cluster):
+    s = Setup(cluster, lambda s: [job(s, "on-active", "n0", "a", mode="per-node"),
+                                  job(s, "on-standby", "n2", "b", mode="per-node")])
+    try:
+        for name in ("on-active", "on-standby"):
+            s.daemon.wait_job(name, lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                              what="first cycle")
+        standby = s.daemon.job("on-standby")
+        assert standby["status"]["last"]["skipped"] is True
+        assert standby["last_cycle"]["counters"].get("skipped") == 1
+        assert snap_files(s.storage_dir("b")) == []
+        assert len(snap_files(s.storage_dir("a"))) == 1
+    finally:
+        s.daemon.stop()
+
+
+@pytest.mark.parametrize("fault", [{"mode": "truncate", "after_bytes": 3000},
+                                   {"mode": "truncate", "after_bytes": 0},
+                                   {"mode": "corrupt", "after_bytes": 2000},
+                                   {"mode": "abort", "after_bytes": 1500}])
+def test_bad_snapshots_are_rejected_and_never_uploaded(cluster, fault):
+    for i in range(50):
+        cluster.write(f"pad/{i}", {"value": "x" * 200 + str(i)})
+    s = Setup(cluster, lambda s: [job(s, "snap", "n0", "disk")])
+    try:
+        s.daemon.wait_job("snap", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                          what="first cycle")
+        stored = snap_files(s.storage_dir("disk"))
+        uploads = s.metrics().count('vaultkeeper_snapshot_uploads_total{job="snap",outcome="ok",storage="disk"} 1')
+        assert uploads == 1
+        cluster.sim("vault/snapshot-fault", fault)
+        j = s.cycle("snap", outcome="failed")
+        assert snap_files(s.storage_dir("disk")) == stored
+        assert spooled(s.spool) == [], "the rejected snapshot stays nowhere"
+        assert 'vaultkeeper_snapshot_uploads_total{job="snap",outcome="ok",storage="disk"} 1' in s.metrics()
+        if fault["mode"] != "abort":
+            assert "snapshot archive" in j["last_cycle"]["error"], j
+    finally:
+        s.daemon.stop()
+
+
+def test_local_retention_deletes_exactly_the_oldest(cluster):
+    s = Setup(cluster, lambda s: [job(s, "keep", "n0", "keep", storage_extra={"retain": 3, "max_age": "87600h"})])
+    s.daemon.stop()
+    d = s.storage_dir("keep")
+    old = [f"raft-snapshot-2024-01-0{i}T00-00-00Z.snap" for i in range(1, 6)]
+    foreign = ["notes.txt", "raft-snapshot-latest.snap", "other-2024-01-01T00-00-00Z.snap"]
+    for f in old + foreign:
+        open(os.path.join(d, f), "w").write("x")
+    s.daemon = Daemon({"vaults": {"n0": {"address": cluster.addrs[0], "token": ROOT}},
+                       "jobs": [job(s, "keep", "n0", "keep", storage_extra={"retain": 3, "max_age": "87600h"})]},
+                      tmpdir=s.dir)
+    try:
+        j = s.daemon.wait_job("keep", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                              what="first cycle")
+        new = j["status"]["last"]["name"]
+        assert sorted(os.listdir(d)) == sorted([new, new + ".sha256", old[4], old[3]] + foreign)
+        assert j["last_cycle"]["counters"]["deleted"] == 3
+        m = s.metrics()
+        assert 'vaultkeeper_snapshot_retained{job="keep",storage="disk"} 3' in m
+        assert 'vaultkeeper_snapshot_deleted_total{job="keep",storage="disk"} 3' in m
+    finally:
+        s.daemon.stop()
+
+
+def test_list_and_restore_round_trip(cluster):
+    cluster.write("app/db", {"password": "old"})
+    s = Setup(cluster, lambda s: [job(s, "rt", "n1", "rt", allow_restore=True), job(s, "locked", "n0", "locked")])
+    try:
+        j = s.daemon.wait_job("rt", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                              what="first cycle")
+        name = j["status"]["last"]["name"]
+        status, listed, _ = s.daemon.call("GET", "/v1/snapshot/rt/list")
+        assert status == 200, listed
+        [item] = listed["storages"]["disk"]["snapshots"]
+        assert item["name"] == name and item["verified"] is True and item["sha256"] == j["status"]["last"]["sha256"]
+
+        cluster.write("app/db", {"password": "new"})
+        assert cluster.read("app/db") == {"password": "new"}
+
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/locked/restore", {"storage": "disk", "name": name})
+        assert status == 403, body
+        for bad, field in (({"name": name}, "/storage"), ({"storage": "nope", "name": name}, "/storage"),
+                           ({"storage": "disk"}, "/name"), ({"storage": "disk", "name": name, "force": "yes"}, "/force")):
+            status, body, _ = s.daemon.call("POST", "/v1/snapshot/rt/restore", bad)
+            assert status == 400 and field in body["error"]["message"], (bad, body)
+
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/rt/restore", {"storage": "disk", "name": name})
+        assert status == 200, body
+        assert cluster.read("app/db") == {"password": "old"}
+    finally:
+        s.daemon.stop()
+
+
+def test_encrypted_snapshots_open_with_openssl_cms(cluster):
+    s = Setup(cluster, lambda s: [])
+    s.daemon.stop()
+    key, cert = os.path.join(s.dir, "r.key"), os.path.join(s.dir, "r.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=snapshot recipient"], check=True, capture_output=True)
+    s.daemon = Daemon({"vaults": {"n0": {"address": cluster.addrs[0], "token": ROOT}},
+                       "jobs": [job(s, "enc", "n0", "enc", encrypt_for={"cert_file": cert})]}, tmpdir=s.dir)
+    try:
+        j = s.daemon.wait_job("enc", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                              what="first cycle")
+        stored = os.path.join(s.storage_dir("enc"), j["status"]["last"]["name"])
+        plain = os.path.join(s.dir, "plain.tar.gz")
+        subprocess.run(["openssl", "cms", "-decrypt", "-inform", "DER", "-in", stored, "-recip", cert, "-inkey", key,
+                        "-binary", "-out", plain], check=True, capture_output=True)
+        with tarfile.open(plain, "r:gz") as t:
+            assert t.getnames() == ["meta.json", "state.bin", "SHA256SUMS", "SHA256SUMS.sealed"]
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/enc/restore", {"storage": "disk", "name": "x"})
+        assert status == 403
+    finally:
+        s.daemon.stop()
