@@ -2,7 +2,7 @@
 # Installs dependencies, builds, and runs vaultkeeper's sync on the bundled local stack: a primary region
 # (vault-sim 127.0.0.1:8200, consul-sim 127.0.0.1:8500) and a replica region (vault-sim :8210, consul-sim
 # :8510), a few demo secrets in the primary, and vaultkeeper (admin API 127.0.0.1:8290) publishing the primary's
-# insights and replicating them to the replica, with its web page at http://127.0.0.1:8290/ui/. Ctrl-C stops
+# insights and replicating them to the replica, and snapshotting the primary, with its web page at http://127.0.0.1:8290/ui/. Ctrl-C stops
 # everything. Set VK_DEMO_DETACH=1 to leave them running and print their PIDs instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,8 @@ cmake --build --preset default --target vaultkeeper vault-sim consul-sim
 export VK_ADMIN_TOKEN="${VK_ADMIN_TOKEN:-demo-admin-token-change-me}"
 export VK_VAULT_TOKEN="${VK_VAULT_TOKEN:-demo-root-token}"
 run_dir="$(mktemp -d /tmp/vaultkeeper-demo.XXXXXX)"
+# The snapshot job's spool and local storage (absolute paths in examples/local-stack.json).
+mkdir -p /tmp/vaultkeeper-demo/spool /tmp/vaultkeeper-demo/snapshots
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 # Background children of a script ignore SIGINT: Ctrl-C at any point stops them through this trap.
@@ -55,7 +57,8 @@ vaultkeeper http://127.0.0.1:8290  (admin token: \$VK_ADMIN_TOKEN); logs in $run
   web page:    http://127.0.0.1:8290/ui/
   admin token: $VK_ADMIN_TOKEN
 
-jobs: "publish" (sync origin: primary -> Consul) and "replicate" (sync destination: primary -> replica)
+jobs: "publish" (sync origin: primary -> Consul), "replicate" (sync destination: primary -> replica),
+      "snapshots" (snapshot: the primary's Raft snapshot every minute into /tmp/vaultkeeper-demo/snapshots)
 
   curl -s -H "Authorization: Bearer \$VK_ADMIN_TOKEN" http://127.0.0.1:8290/v1/jobs
   curl -s -H "Authorization: Bearer \$VK_ADMIN_TOKEN" http://127.0.0.1:8290/v1/sync/replicate/status
