@@ -6,86 +6,27 @@ messages, label selectors, DeleteOptions preconditions. Raw HTTPS (urllib) only 
 """
 import base64
 import json
-import os
-import shutil
-import socket
-import ssl
-import subprocess
-import tempfile
-import urllib.request
 
 import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
-import vkproc
+from k8ssim import TOKEN, K8sSim, make_certificate
 
-TOKEN = "k8s-sim-conformance-token"
 NS = "vault"
 OURS = {"app.kubernetes.io/managed-by": "vaultkeeper"}
 
 
-def make_certificate(directory):
-    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                    "-nodes", "-days", "2", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert],
-                   check=True, capture_output=True, timeout=30)
-    return cert, key
-
-
-class K8sSim:
-    """One k8s-sim process over TLS on a free loopback port (stopped by PID); restartable on the same port."""
-
-    def __init__(self, data_dir=None):
-        self.dir = tempfile.mkdtemp(prefix="k8s-sim-")
-        self.cert, self.key = make_certificate(self.dir)
-        self.token_file = os.path.join(self.dir, "token")
-        with open(self.token_file, "w") as f:
-            f.write(TOKEN + "\n")
-        self.data_dir = data_dir
-        self.port = vkproc.free_port()
-        self.url = f"https://127.0.0.1:{self.port}"
-        self.proc = None
-        self.start()
-
-    def start(self):
-        argv = [vkproc.binary("k8s-sim"), "--listen", f"127.0.0.1:{self.port}", "--token-file", self.token_file,
-                "--tls-cert", self.cert, "--tls-key", self.key]
-        if self.data_dir:
-            argv += ["--data-dir", self.data_dir]
-        self.proc = vkproc.Process(argv, log_path=os.path.join(self.dir, "sim.log"))
-        vkproc.wait_until(self._listening, timeout=10, what="k8s-sim listening")
-
-    def _listening(self):
-        if self.proc.proc.poll() is not None:
-            raise RuntimeError("k8s-sim exited: " + self.proc._tail())
-        with socket.socket() as s:
-            return s.connect_ex(("127.0.0.1", self.port)) == 0
-
-    def stop(self):
-        self.proc.stop()
-
-    def close(self):
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def api(self, token=TOKEN, ca=None):
-        cfg = client.Configuration()
-        cfg.host = self.url
-        cfg.ssl_ca_cert = ca or self.cert
-        if token is not None:
-            cfg.api_key = {"authorization": token}
-            cfg.api_key_prefix = {"authorization": "Bearer"}
-        cfg.retries = False
-        return client.CoreV1Api(client.ApiClient(cfg))
-
-    def control(self, method, path, body=None):
-        ctx = ssl.create_default_context(cafile=self.cert)
-        req = urllib.request.Request(self.url + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-        with urllib.request.urlopen(req, context=ctx, timeout=5) as r:
-            return json.loads(r.read() or b"null")
+def core_api(sim, token=TOKEN, ca=None):
+    """A python3-kubernetes CoreV1Api for the sim: TLS verified against `ca` (default: the sim's certificate)."""
+    cfg = client.Configuration()
+    cfg.host = sim.url
+    cfg.ssl_ca_cert = ca or sim.cert
+    if token is not None:
+        cfg.api_key = {"authorization": token}
+        cfg.api_key_prefix = {"authorization": "Bearer"}
+    cfg.retries = False
+    return client.CoreV1Api(client.ApiClient(cfg))
 
 
 @pytest.fixture
@@ -97,7 +38,7 @@ def sim():
 
 @pytest.fixture
 def api(sim):
-    return sim.api()
+    return core_api(sim)
 
 
 def secret(name, value=b"shard", labels=None, resource_version=None):
@@ -231,7 +172,7 @@ def test_list_by_label_selector(api):
 def test_wrong_or_missing_token_is_unauthorized(sim):
     for token in ("wrong-token", None):
         with pytest.raises(ApiException) as e:
-            sim.api(token=token).list_namespaced_secret(NS)
+            core_api(sim, token=token).list_namespaced_secret(NS)
         assert e.value.status == 401
         body = status_body(e.value)
         assert body["reason"] == "Unauthorized" and body["message"] == "Unauthorized" and body["code"] == 401
@@ -240,7 +181,7 @@ def test_wrong_or_missing_token_is_unauthorized(sim):
 def test_tls_is_verified_against_the_ca(sim, tmp_path):
     other_cert, _ = make_certificate(str(tmp_path))
     with pytest.raises(ApiException) as e:
-        sim.api(ca=other_cert).list_namespaced_secret(NS)
+        core_api(sim, ca=other_cert).list_namespaced_secret(NS)
     assert e.value.status == 0 and "CERTIFICATE_VERIFY_FAILED" in e.value.reason
 
 
@@ -274,11 +215,11 @@ def test_injected_failure_is_a_status(sim, api):
 def test_data_dir_keeps_secrets_and_versions_across_a_restart(tmp_path):
     sim = K8sSim(data_dir=str(tmp_path))
     try:
-        api = sim.api()
+        api = core_api(sim)
         created = api.create_namespaced_secret(NS, secret("kept", b"value"))
         sim.stop()
         sim.start()
-        api = sim.api()
+        api = core_api(sim)
         read = api.read_namespaced_secret("kept", NS)
         assert read.metadata.resource_version == created.metadata.resource_version
         assert read.metadata.uid == created.metadata.uid
@@ -287,3 +228,14 @@ def test_data_dir_keeps_secrets_and_versions_across_a_restart(tmp_path):
         assert int(later.metadata.resource_version) > int(created.metadata.resource_version)
     finally:
         sim.close()
+
+
+def test_rotated_token_replaces_the_old_one(sim):
+    assert core_api(sim).list_namespaced_secret(NS).items == []
+    sim.rotate_token("rotated-token")
+    with pytest.raises(ApiException) as e:
+        core_api(sim).list_namespaced_secret(NS)
+    assert e.value.status == 401
+    assert core_api(sim, token="rotated-token").list_namespaced_secret(NS).items == []
+    sim.control("POST", "/_sim/reset")
+    assert core_api(sim).list_namespaced_secret(NS).items == []
