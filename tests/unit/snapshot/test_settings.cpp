@@ -8,6 +8,8 @@
 #include <fstream>
 #include <gtest/gtest.h>
 
+#include "../config_problems.hpp"
+
 namespace
 {
 
@@ -27,20 +29,10 @@ std::string doc(const std::string& jobs)
 
 std::vector<std::string> problems(const std::string& jobs)
 {
-    auto r = vk::parse_config(doc(jobs), "cfg.json", kinds);
-    std::vector<std::string> out;
-    if (!r)
-        for (const auto& p : r.error().problems)
-            out.push_back(p.pointer + ": " + p.message);
-    return out;
+    return vk::test::config_problems_of(doc(jobs), kinds);
 }
 
-bool has(const std::vector<std::string>& ps, const std::string& needle)
-{
-    return std::any_of(
-        ps.begin(), ps.end(), [&](const std::string& p) { return p.find(needle) != std::string::npos; }
-    );
-}
+const auto has = vk::test::mentions;
 
 const snapshot_settings& settings_of(const vk::config& c)
 {

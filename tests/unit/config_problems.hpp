@@ -1,0 +1,32 @@
+// For kind settings tests: parse a config document and list its problems as "pointer: message" lines.
+#ifndef VAULTKEEPER_TESTS_UNIT_CONFIG_PROBLEMS_HPP
+#define VAULTKEEPER_TESTS_UNIT_CONFIG_PROBLEMS_HPP
+
+#include "core/config.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace vk::test {
+
+inline std::vector<std::string> config_problems_of(const std::string& doc, const kind_parsers& kinds)
+{
+    auto r = parse_config(doc, "cfg.json", kinds);
+    std::vector<std::string> out;
+    if (!r)
+        for (const auto& p : r.error().problems)
+            out.push_back(p.pointer + ": " + p.message);
+    return out;
+}
+
+// True when some problem line contains `needle`.
+inline bool mentions(const std::vector<std::string>& problems, const std::string& needle)
+{
+    return std::any_of(problems.begin(), problems.end(),
+                       [&](const std::string& p) { return p.find(needle) != std::string::npos; });
+}
+
+}  // namespace vk::test
+
+#endif
