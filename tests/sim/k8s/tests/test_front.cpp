@@ -9,7 +9,7 @@ namespace json = boost::json;
 namespace
 {
 
-struct front : ::testing::Test
+struct k8s_front : ::testing::Test
 {
     ksim::sim k8s{{.token = "sa-token", .data_dir = ""}};
 
@@ -41,7 +41,7 @@ const std::string ours =
 
 } // namespace
 
-TEST_F(front, create_read_replace_delete)
+TEST_F(k8s_front, create_read_replace_delete)
 {
     auto created = call("POST", "/api/v1/namespaces/vault/secrets", ours);
     ASSERT_EQ(created.status, 201u);
@@ -66,7 +66,7 @@ TEST_F(front, create_read_replace_delete)
     EXPECT_EQ(body(gone)["code"], 404);
 }
 
-TEST_F(front, token_is_required_but_probes_are_open)
+TEST_F(k8s_front, token_is_required_but_probes_are_open)
 {
     auto res = call("GET", "/api/v1/namespaces/vault/secrets", {}, false);
     EXPECT_EQ(res.status, 401u);
@@ -75,7 +75,7 @@ TEST_F(front, token_is_required_but_probes_are_open)
     EXPECT_EQ(call("GET", "/version", {}, false).status, 200u);
 }
 
-TEST_F(front, list_by_label_and_field_selector)
+TEST_F(k8s_front, list_by_label_and_field_selector)
 {
     call("POST", "/api/v1/namespaces/vault/secrets", ours);
     call("POST", "/api/v1/namespaces/vault/secrets", R"({"metadata":{"name":"foreign"}})");
@@ -95,7 +95,7 @@ TEST_F(front, list_by_label_and_field_selector)
     EXPECT_EQ(call("GET", "/api/v1/namespaces/vault/secrets?fieldSelector=data.x=1").status, 400u);
 }
 
-TEST_F(front, bad_bodies_and_paths)
+TEST_F(k8s_front, bad_bodies_and_paths)
 {
     auto bad64 =
         call("POST", "/api/v1/namespaces/vault/secrets", R"({"metadata":{"name":"b"},"data":{"v":"!!"}})");
@@ -117,7 +117,7 @@ TEST_F(front, bad_bodies_and_paths)
     EXPECT_EQ(with_rv.status, 500u);
 }
 
-TEST_F(front, string_data_and_generate_name)
+TEST_F(k8s_front, string_data_and_generate_name)
 {
     auto res = call(
         "POST",
@@ -131,7 +131,7 @@ TEST_F(front, string_data_and_generate_name)
     EXPECT_FALSE(obj.contains("stringData"));
 }
 
-TEST_F(front, delete_with_a_stale_precondition_conflicts)
+TEST_F(k8s_front, delete_with_a_stale_precondition_conflicts)
 {
     call("POST", "/api/v1/namespaces/vault/secrets", ours);
     auto res =
