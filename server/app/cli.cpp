@@ -17,6 +17,7 @@
 #include "app/daemon.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "emissary/emissary_job.hpp"
 #include "runtime/job_set.hpp"
 
 namespace {
@@ -25,6 +26,9 @@ constexpr const char* usage = R"(usage: vaultkeeper --config FILE [--allow-core-
                                         run the daemon (core dumps are off: they would hold tokens and
                                         copied secrets)
        vaultkeeper --check-config FILE  validate FILE; exit 0, or 2 printing every problem
+       vaultkeeper --once --config FILE render every emissary job's templates once (commands included);
+                                        exit 0, or 1 if any template could not be rendered within its
+                                        job's timeout
        vaultkeeper --print-routes       list the admin API routes (METHOD PATH)
        vaultkeeper --version
        vaultkeeper --help
@@ -53,6 +57,18 @@ int check_config(const std::string& path, const std::vector<vk::runtime::job_kin
         std::cerr << w << " (warning)\n";
     std::cout << path << ": ok (" << cfg->jobs.size() << " jobs)\n";
     return 0;
+}
+
+int run_once(const std::string& path, const std::vector<vk::runtime::job_kind>& kinds)
+{
+    auto cfg = vk::load_config(path, parsers(kinds));
+    if (!cfg)
+    {
+        std::cerr << cfg.error().render();
+        return 2;
+    }
+    vk::log::setup(cfg->log.format, cfg->log.level);
+    return vk::emissary::run_once(*cfg);
 }
 
 int print_routes(const std::vector<vk::runtime::job_kind>& kinds)
@@ -148,6 +164,8 @@ int run_cli(int argc, char** argv, std::vector<runtime::job_kind> kinds)
             return print_routes(kinds);
         if (args.size() == 2 && a1 == "--check-config")
             return check_config(args[1], kinds);
+        if (args.size() == 3 && a1 == "--once" && args[1] == "--config")
+            return ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), run_once(args[2], kinds);
         if (args.size() >= 2 && a1 == "--config")
         {
             auto flags = parse_run_flags({args.begin() + 2, args.end()});

@@ -1,6 +1,7 @@
 // The kind table: add each new job kind here.
 #include "app/kinds.hpp"
 
+#include "emissary/emissary_job.hpp"
 #include "snapshot/snapshot_job.hpp"
 #include "sync/sync_job.hpp"
 
@@ -8,7 +9,7 @@ namespace vk::app {
 
 std::vector<runtime::job_kind> known_kinds()
 {
-    return {sync::make_sync_kind(), snapshot::make_snapshot_kind()};
+    return {sync::make_sync_kind(), snapshot::make_snapshot_kind(), emissary::make_emissary_kind()};
 }
 
 }  // namespace vk::app

@@ -1,0 +1,214 @@
+// The atomic write sequence with POSIX calls; every failure names its step and the path, never the bytes.
+#include "emissary/atomic_write.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <grp.h>
+#include <pwd.h>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace vk::emissary
+{
+namespace
+{
+
+std::function<void()>& pause_hook()
+{
+    static std::function<void()> hook;
+    return hook;
+}
+
+error io_failure(const std::string& step, const std::string& path, int err = errno)
+{
+    return make_error(errc::io_error, step + ": " + std::strerror(err), {}, path);
+}
+
+bool all_digits(const std::string& s)
+{
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+result<uid_t> uid_of(const std::string& user)
+{
+    if (user.empty())
+        return static_cast<uid_t>(-1);
+    if (all_digits(user))
+        return static_cast<uid_t>(std::stoul(user));
+    std::vector<char> buf(16384);
+    passwd pw{};
+    passwd* found = nullptr;
+    if (::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || !found)
+        return make_error(errc::invalid_argument, "no such user \"" + user + "\"");
+    return found->pw_uid;
+}
+
+result<gid_t> gid_of(const std::string& group)
+{
+    if (group.empty())
+        return static_cast<gid_t>(-1);
+    if (all_digits(group))
+        return static_cast<gid_t>(std::stoul(group));
+    std::vector<char> buf(16384);
+    struct group gr
+    {
+    };
+    struct group* found = nullptr;
+    if (::getgrnam_r(group.c_str(), &gr, buf.data(), buf.size(), &found) != 0 || !found)
+        return make_error(errc::invalid_argument, "no such group \"" + group + "\"");
+    return found->gr_gid;
+}
+
+struct owner
+{
+    uid_t uid;
+    gid_t gid;
+};
+
+result<owner> owner_of(const file_target& t)
+{
+    auto u = uid_of(t.user);
+    if (!u)
+        return u.error();
+    auto g = gid_of(t.group);
+    if (!g)
+        return g.error();
+    return owner{*u, *g};
+}
+
+// true when the file exists with these bytes, this mode and (where asked) this owner.
+bool same(const file_target& t, std::string_view bytes, const owner& o)
+{
+    struct stat st
+    {
+    };
+    if (::stat(t.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    if ((st.st_mode & 07777) != t.perms || static_cast<std::size_t>(st.st_size) != bytes.size())
+        return false;
+    if ((o.uid != static_cast<uid_t>(-1) && st.st_uid != o.uid) ||
+        (o.gid != static_cast<gid_t>(-1) && st.st_gid != o.gid))
+        return false;
+    std::ifstream in(t.path, std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    return in && buf.str() == bytes;
+}
+
+bool write_all(int fd, std::string_view bytes)
+{
+    while (!bytes.empty())
+    {
+        ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+std::string dir_of(const std::string& path)
+{
+    auto slash = path.rfind('/');
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Fills the temp file: owner and mode first (no secret byte ever sits in a file others could read), then
+// the bytes and fsync.
+result<void>
+fill(int fd, const std::string& tmp, const file_target& t, std::string_view bytes, const owner& o)
+{
+    if ((o.uid != static_cast<uid_t>(-1) || o.gid != static_cast<gid_t>(-1)) &&
+        ::fchown(fd, o.uid, o.gid) != 0)
+        return io_failure("chown", tmp);
+    if (::fchmod(fd, t.perms) != 0)
+        return io_failure("chmod", tmp);
+    const std::size_t half = bytes.size() / 2;
+    if (!write_all(fd, bytes.substr(0, half)))
+        return io_failure("write", tmp);
+    if (pause_hook())
+        pause_hook()();
+    if (!write_all(fd, bytes.substr(half)))
+        return io_failure("write", tmp);
+    if (::fsync(fd) != 0)
+        return io_failure("fsync", tmp);
+    return {};
+}
+
+result<void> backup(const file_target& t)
+{
+    const std::string bak = t.path + ".bak";
+    ::unlink(bak.c_str());
+    if (::link(t.path.c_str(), bak.c_str()) != 0 && errno != ENOENT)
+        return io_failure("backup", bak);
+    return {};
+}
+
+result<void> sync_dir(const std::string& dir)
+{
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return io_failure("open directory", dir);
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0)
+        return io_failure("fsync directory", dir, err);
+    return {};
+}
+
+} // namespace
+
+void set_write_pause_hook(std::function<void()> hook)
+{
+    pause_hook() = std::move(hook);
+}
+
+result<bool> would_change(const file_target& t, std::string_view bytes)
+{
+    auto o = owner_of(t);
+    if (!o)
+        return o.error();
+    return !same(t, bytes, *o);
+}
+
+result<write_outcome> write_atomically(const file_target& t, std::string_view bytes)
+{
+    auto o = owner_of(t);
+    if (!o)
+        return o.error();
+    if (same(t, bytes, *o))
+        return write_outcome::unchanged;
+    const std::string dir = dir_of(t.path);
+    std::error_code ec;
+    if (t.create_dirs)
+        std::filesystem::create_directories(dir, ec);
+    const std::string tmp = t.path + ".vk-tmp-" + std::to_string(::getpid());
+    ::unlink(tmp.c_str()); // a leftover of a crashed write of ours (same pid reused is harmless)
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return io_failure("create temp file", tmp);
+    auto filled = fill(fd, tmp, t, bytes, *o);
+    ::close(fd);
+    if (filled && t.backup)
+        filled = backup(t);
+    if (filled && ::rename(tmp.c_str(), t.path.c_str()) != 0)
+        filled = io_failure("rename", t.path);
+    if (!filled)
+    {
+        ::unlink(tmp.c_str());
+        return filled.error();
+    }
+    if (auto s = sync_dir(dir); !s)
+        return s.error();
+    return write_outcome::written;
+}
+
+} // namespace vk::emissary

@@ -1,0 +1,93 @@
+// What one emissary job knows across cycles: the clients of its sources, every value fetched so far (the
+// last good one survives a failed refresh), each template's state and the command's last run. Lives in a
+// shared_ptr so the background watches and admin actions can hold it.
+#ifndef VAULTKEEPER_SERVER_EMISSARY_EMISSARY_CORE_HPP
+#define VAULTKEEPER_SERVER_EMISSARY_EMISSARY_CORE_HPP
+
+#include "emissary/command.hpp"
+#include "emissary/model/policy.hpp"
+#include "emissary/model/render.hpp"
+#include "emissary/model/settings.hpp"
+#include "emissary/sources.hpp"
+#include "metrics/family.hpp"
+#include "runtime/cycle.hpp"
+#include "runtime/job_kind.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace vk::emissary
+{
+
+struct dep_state
+{
+    std::optional<fetched> value; // the last answer (kept when a refresh fails)
+    unsigned attempts = 0;        // consecutive polls that found nothing or failed
+    clock_time next_poll{};       // the epoch = due now
+    std::optional<error> last_error;
+    bool watched = false; // a Consul blocking query keeps it fresh
+};
+
+struct template_state
+{
+    std::string state = "waiting"; // waiting | rendered | error
+    std::vector<std::string> missing;
+    std::string error;
+    std::optional<runtime::system_time> last_render; // last time its bytes were confirmed on disk
+    std::optional<runtime::system_time> last_change; // last time they were written
+    bool would_change = false;                       // dry_run: the file differs from the render
+};
+
+struct command_state
+{
+    std::optional<int> exit_status;
+    std::string outcome; // ok | failed | timeout | error
+    std::optional<runtime::system_time> at;
+    std::uint64_t runs = 0;
+};
+
+struct emissary_core
+{
+    std::string job;
+    std::chrono::milliseconds timeout{};
+    std::shared_ptr<const emissary_settings> settings;
+    std::shared_ptr<const vk::config> config;
+    metrics::registry* metrics = nullptr;
+    std::map<std::string, source_clients> sources;
+    std::optional<error> setup_error;
+    std::map<dependency, dep_state> deps;
+    std::vector<template_state> templates;
+    command_window window;
+    command_state command;
+    std::vector<std::string> secrets; // every value seen, for redaction of command output
+    bool finished = false;            // once: everything rendered and the command ran
+    std::mt19937_64 rng{std::random_device{}()};
+
+    emissary_core(const vk::job_config& jc, runtime::job_services& services);
+
+    // One pass: fetch what is due, render, write, maybe run the command.
+    boost::asio::awaitable<void> cycle(runtime::cycle_context& ctx);
+    // The earliest moment a poll or the command is due (steady clock); nullopt when nothing is pending.
+    std::optional<clock_time> next_due() const;
+    bool all_rendered() const;
+    boost::json::object status() const;
+    // Records a value from a watch or a fetch and schedules its next poll.
+    void record(const dependency& d, const fetched& f, clock_time now);
+
+  private:
+    boost::asio::awaitable<void> fetch_due(runtime::cycle_context& ctx);
+    bool render_all(runtime::cycle_context& ctx);
+    boost::asio::awaitable<void> run_the_command(runtime::cycle_context& ctx);
+    void schedule_retry(dep_state& s, fetch_class c, clock_time now);
+    void count(const metrics::family& f, const std::string& outcome) const;
+};
+
+} // namespace vk::emissary
+
+#endif

@@ -1,0 +1,190 @@
+// The emissary kind: its body (cycles, Consul watches, the poll pump), its status route and --once.
+#include "emissary/emissary_job.hpp"
+
+#include "async/sleep.hpp"
+#include "core/log.hpp"
+#include "emissary/emissary_core.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <iostream>
+
+namespace vk::emissary
+{
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+using std::chrono::steady_clock;
+
+namespace
+{
+
+constexpr std::chrono::minutes watch_wait{5};
+constexpr std::chrono::seconds watch_retry{2};
+constexpr std::chrono::seconds pump_max_sleep{1};
+
+bool cancelled(const asio::cancellation_state& cs)
+{
+    return cs.cancelled() != asio::cancellation_type::none;
+}
+
+// Keeps one Consul key fresh with blocking queries; every change (or first answer) asks for a cycle.
+asio::awaitable<void>
+watch_key(std::shared_ptr<emissary_core> core, dependency d, std::function<void()> request_cycle)
+{
+    auto& client = *core->sources.at(d.source).consul; // the sources live as long as the core
+    std::uint64_t index = 0;
+    std::optional<std::uint64_t> seen; // modify index of the last answer (0 = absent)
+    for (;;)
+    {
+        consul::query_options q;
+        q.index = index;
+        q.wait = watch_wait;
+        auto r = co_await client.get(d.path, q);
+        if (cancelled(co_await asio::this_coro::cancellation_state) || core->finished)
+            co_return;
+        if (!r)
+        {
+            core->deps[d].watched = false; // the cycle polls it meanwhile, with backoff
+            log::debug(
+                "consul watch failed; retrying", {{"job", core->job}, {"error", r.error().describe()}}
+            );
+            co_await sleep_for(watch_retry);
+            index = 0;
+            continue;
+        }
+        std::uint64_t modify = r->value ? r->value->modify_index : 0;
+        if (seen != modify)
+        {
+            fetched f;
+            if (r->value)
+                f = fetched{true, boost::json::value(r->value->value)};
+            core->record(d, f, steady_clock::now());
+            core->deps[d].watched = true;
+            request_cycle();
+        }
+        seen = modify;
+        index = consul::next_blocking_index(index, r->index);
+    }
+}
+
+// Asks for a cycle when a poll (a missing value's retry, a refresh) or the command's window is due.
+asio::awaitable<void> pump(std::shared_ptr<emissary_core> core, std::function<void()> request_cycle)
+{
+    for (;;)
+    {
+        auto due = core->next_due();
+        auto now = steady_clock::now();
+        if (core->finished)
+            co_return;
+        if (due && *due <= now)
+            request_cycle();
+        auto wait = due ? std::min<steady_clock::duration>(
+                              std::max<steady_clock::duration>(*due - now, std::chrono::milliseconds(20)),
+                              pump_max_sleep
+                          )
+                        : steady_clock::duration(pump_max_sleep);
+        co_await sleep_for(wait);
+    }
+}
+
+class emissary_body : public runtime::job_body
+{
+  public:
+    emissary_body(const vk::job_config& jc, runtime::job_services& services)
+        : core_(std::make_shared<emissary_core>(jc, services))
+    {
+    }
+
+    asio::awaitable<vk::result<void>> start(runtime::cycle_context&) override
+    {
+        if (core_->setup_error)
+            co_return *core_->setup_error;
+        co_return vk::result<void>{};
+    }
+
+    asio::awaitable<void> run_cycle(runtime::cycle_context& ctx) override
+    {
+        auto core = core_;
+        co_await core->cycle(ctx);
+    }
+
+    boost::json::object status() const override { return core_->status(); }
+
+    asio::awaitable<void> background(const std::function<void()>& request_cycle) override
+    {
+        auto core = core_;
+        std::function<void()> rc = request_cycle;
+        if (core->setup_error)
+            co_return co_await job_body::background(request_cycle);
+        co_await (pump(core, rc) && watches(core, rc) && renewals(core));
+    }
+
+    runtime::action_table actions() override
+    {
+        runtime::action_table table;
+        table["status"] = [core = core_](const runtime::action_request&)
+        {
+            auto s = core->status();
+            s["job"] = core->job;
+            return runtime::ready(std::move(s));
+        };
+        return table;
+    }
+
+  private:
+    // One blocking-query loop per Consul key, all cancelled with this coroutine.
+    static asio::awaitable<void> watches(std::shared_ptr<emissary_core> core, std::function<void()> rc)
+    {
+        std::vector<dependency> keys;
+        for (const auto& [d, s] : core->deps)
+            if (auto it = core->sources.find(d.source); it != core->sources.end() && it->second.consul)
+                keys.push_back(d);
+        co_await watch_list(core, keys, 0, rc);
+    }
+
+    static asio::awaitable<void> watch_list(
+        std::shared_ptr<emissary_core> core,
+        const std::vector<dependency>& keys,
+        std::size_t i,
+        std::function<void()> rc
+    )
+    {
+        if (i >= keys.size())
+            co_return;
+        if (i + 1 == keys.size())
+            co_return co_await watch_key(core, keys[i], rc);
+        co_await (watch_key(core, keys[i], rc) && watch_list(core, keys, i + 1, rc));
+    }
+
+    static asio::awaitable<void> renewals(std::shared_ptr<emissary_core> core)
+    {
+        // The first vault source's token (the client logs in lazily, at its first fetch).
+        for (auto& [name, s] : core->sources)
+        {
+            if (!s.vault)
+                continue;
+            while (!s.vault_started)
+                co_await sleep_for(std::chrono::seconds(1));
+            co_return co_await s.vault->run_renewal();
+        }
+    }
+
+    std::shared_ptr<emissary_core> core_;
+};
+
+std::unique_ptr<runtime::job_body> create(const vk::job_config& jc, runtime::job_services& services)
+{
+    return std::make_unique<emissary_body>(jc, services);
+}
+
+} // namespace
+
+runtime::job_kind make_emissary_kind()
+{
+    return runtime::job_kind{"emissary", parse_settings, create, {{"GET", "status"}}};
+}
+
+} // namespace vk::emissary

@@ -1,0 +1,70 @@
+// Backoff, classification, the command window and redaction.
+#include "emissary/model/policy.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace vk::emissary
+{
+
+fetch_class classify(errc code)
+{
+    switch (code)
+    {
+    case errc::not_found:
+        return fetch_class::missing;
+    case errc::permission_denied:
+    case errc::bad_request:
+    case errc::invalid_argument:
+    case errc::too_large:
+        return fetch_class::permanent;
+    default:
+        return fetch_class::transient;
+    }
+}
+
+milliseconds retry_delay(const backoff_policy& p, unsigned attempt, fetch_class c, double random01)
+{
+    const auto cap = std::max(p.max, p.initial);
+    if (c == fetch_class::permanent)
+        return cap;
+    double step = static_cast<double>(p.initial.count()) * std::pow(2.0, std::min(attempt, 40u));
+    step = std::min(step, static_cast<double>(cap.count()));
+    random01 = std::clamp(random01, 0.0, 1.0);
+    return milliseconds(static_cast<long long>(step / 2 + step / 2 * random01));
+}
+
+void command_window::changed(clock_time now)
+{
+    const milliseconds max = w_.max.count() > 0 ? w_.max : 4 * w_.min;
+    if (!first_)
+        first_ = now;
+    due_ = std::min(now + w_.min, *first_ + max);
+}
+
+bool command_window::take(clock_time now)
+{
+    if (!due_ || now < *due_)
+        return false;
+    due_.reset();
+    first_.reset();
+    return true;
+}
+
+std::string redact(std::string_view text, std::vector<std::string> secrets)
+{
+    std::sort(
+        secrets.begin(), secrets.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); }
+    );
+    std::string out(text);
+    for (const auto& s : secrets)
+    {
+        if (s.empty())
+            continue;
+        for (auto at = out.find(s); at != std::string::npos; at = out.find(s, at + 10))
+            out.replace(at, s.size(), "<redacted>");
+    }
+    return out;
+}
+
+} // namespace vk::emissary

@@ -1,0 +1,292 @@
+// Reads an emissary job's keys and parses its templates.
+#include "emissary/model/settings.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace vk::emissary
+{
+namespace
+{
+
+const std::vector<std::string> type_names = {"vault", "consul", "file", "env", "http"};
+
+source_config read_source(object_reader& r, const vk::config& cfg)
+{
+    source_config s;
+    auto type = r.one_of("type", type_names, "");
+    if (!r.has("type"))
+        r.problem("type", "required: one of vault, consul, file, env, http");
+    bool known = false;
+    for (std::size_t i = 0; i < type_names.size(); ++i)
+        if (type == type_names[i])
+            s.type = static_cast<source_type>(i), known = true;
+    if (!known)
+        return s;  // its other keys cannot be judged
+    auto expect = [&](std::string_view key, bool wanted)
+    {
+        if (!wanted && r.has(key))
+            r.problem(
+                key,
+                "only a " +
+                    std::string(
+                        key == "root"       ? "file"
+                        : key == "base_url" ? "http"
+                                            : key
+                    ) +
+                    " source has this setting"
+            );
+    };
+    if (s.type == source_type::vault)
+    {
+        s.vault = r.string("vault", need::required).value_or("");
+        if (!s.vault.empty() && !cfg.vaults.contains(s.vault))
+            r.problem("vault", "no vault named \"" + s.vault + "\" in /vaults");
+        s.mount = r.string_or("mount", "");
+        while (!s.mount.empty() && s.mount.back() == '/')
+            s.mount.pop_back();
+        s.kv_version = static_cast<int>(r.integer_or("kv_version", 1, 2, 2));
+    }
+    expect("vault", s.type == source_type::vault);
+    if (s.type == source_type::consul)
+    {
+        s.consul = r.string("consul", need::required).value_or("");
+        if (!s.consul.empty() && !cfg.consuls.contains(s.consul))
+            r.problem("consul", "no consul named \"" + s.consul + "\" in /consuls");
+    }
+    expect("consul", s.type == source_type::consul);
+    if (s.type == source_type::file)
+        s.root = r.string("root", need::required).value_or("");
+    expect("root", s.type == source_type::file);
+    if (s.type == source_type::http)
+    {
+        s.base_url = r.string("base_url", need::required).value_or("");
+        if (!s.base_url.starts_with("http://") && !s.base_url.starts_with("https://"))
+            r.problem("base_url", "must start with http:// or https://");
+    }
+    expect("base_url", s.type == source_type::http);
+    r.finish();
+    return s;
+}
+
+std::optional<std::string> read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+}
+
+std::string resolve(const std::string& path, const std::string& config_file)
+{
+    if (path.empty() || path.front() == '/')
+        return path;
+    auto slash = config_file.rfind('/');
+    return slash == std::string::npos ? path : config_file.substr(0, slash + 1) + path;
+}
+
+// Every reference names a configured source, and a file source's path stays under its root.
+void check_references(
+    object_reader& r,
+    std::string_view key,
+    const template_config& t,
+    const std::map<std::string, source_config>& sources
+)
+{
+    for (const auto& n : t.ast.nodes)
+    {
+        const auto* a = std::get_if<action>(&n);
+        if (!a || a->kind == call_kind::env)
+            continue;
+        std::string at =
+            t.label + ":" + std::to_string(a->where.line) + ":" + std::to_string(a->where.column) + ": ";
+        auto it = sources.find(a->dep.source);
+        if (it == sources.end())
+            r.problem(key, at + "no source named \"" + a->dep.source + "\" in sources");
+        else if (it->second.type == source_type::file && !safe_relative_path(a->dep.path))
+            r.problem(key, at + "a file path must be relative to the source's root, without \"..\"");
+        if (!a->field.empty() && a->field.front() == '/' && a->field.size() > 1 && a->field.back() == '/')
+            r.problem(key, at + "a JSON pointer must not end with '/'");
+    }
+}
+
+template_config read_template(
+    object_reader& r,
+    const vk::config& cfg,
+    const std::string& job,
+    std::size_t index,
+    const std::map<std::string, source_config>& sources
+)
+{
+    template_config t;
+    auto source = r.string("source");
+    auto contents = r.string("contents");
+    if (source.has_value() == contents.has_value())
+        r.problem("", "exactly one of \"source\" (a template file) or \"contents\" (inline) is required");
+    t.destination = r.string("destination", need::required).value_or("");
+    if (!t.destination.empty() && t.destination.front() != '/')
+        r.problem("destination", "must be an absolute path");
+    if (auto p = r.string("perms"))
+    {
+        if (auto m = parse_perms(*p))
+            t.perms = *m;
+        else
+            r.problem("perms", "must be an octal mode like \"0600\"");
+    }
+    t.user = r.string_or("user", "");
+    t.group = r.string_or("group", "");
+    t.backup = r.boolean_or("backup", false);
+    t.create_dest_dirs = r.boolean_or("create_dest_dirs", true);
+    t.delims.left = r.string_or("left_delimiter", t.delims.left);
+    t.delims.right = r.string_or("right_delimiter", t.delims.right);
+    if (t.delims.left.empty() || t.delims.right.empty())
+        r.problem(t.delims.left.empty() ? "left_delimiter" : "right_delimiter", "must not be empty");
+    r.finish();
+    std::string text;
+    const char* key = source ? "source" : "contents";
+    if (source)
+    {
+        t.label = *source;
+        auto body = read_file(resolve(*source, cfg.source));
+        if (!body)
+            return r.problem("source", "cannot read the template file"), t;
+        text = std::move(*body);
+    }
+    else if (contents)
+    {
+        t.label = job + "#" + std::to_string(index);
+        text = *contents;
+    }
+    else
+        return t;
+    if (t.delims.left.empty() || t.delims.right.empty())
+        return t;
+    auto parsed = parse_template(text, t.label, t.delims);
+    if (!parsed.ok())
+        return r.problem(key, parsed.error->describe()), t;
+    t.ast = std::move(parsed.ast);
+    check_references(r, key, t, sources);
+    return t;
+}
+
+void read_command(object_reader& r, emissary_settings& s)
+{
+    s.shell = r.boolean_or("shell", false);
+    const auto* raw = r.raw("command");
+    if (!raw)
+        return;
+    if (raw->is_string())
+    {
+        if (!s.shell)
+            r.problem(
+                "command",
+                "a command string runs through sh -c only with \"shell\": true; or give an argv array"
+            );
+        s.command = {"/bin/sh", "-c", std::string(raw->as_string())};
+        return;
+    }
+    s.command = r.string_list("command");
+    if (raw->is_array() && s.command.empty())
+        r.problem("command", "an argv array needs at least the program");
+    if (s.shell && raw->is_array())
+        r.problem("shell", "\"shell\": true takes the command as one string");
+}
+
+wait_window read_wait(object_reader& r)
+{
+    wait_window w;
+    if (auto o = r.object("wait"))
+    {
+        w.min = o->dur_or("min", w.min);
+        w.max = o->dur_or("max", w.max);
+        if (w.max.count() > 0 && w.max < w.min)
+            o->problem("max", "must not be shorter than min");
+        o->finish();
+    }
+    return w;
+}
+
+backoff_policy read_retry(object_reader& r)
+{
+    backoff_policy p;
+    if (auto o = r.object("retry"))
+    {
+        p.initial = o->dur_or("initial", p.initial);
+        p.max = o->dur_or("max", p.max);
+        if (p.initial.count() <= 0)
+            o->problem("initial", "must be positive");
+        if (p.max < p.initial)
+            o->problem("max", "must not be shorter than initial");
+        o->finish();
+    }
+    return p;
+}
+
+} // namespace
+
+std::optional<unsigned> parse_perms(std::string_view text)
+{
+    if (text.starts_with("0o"))
+        text.remove_prefix(2);
+    if (text.empty() || text.size() > 5)
+        return std::nullopt;
+    unsigned m = 0;
+    for (char c : text)
+    {
+        if (c < '0' || c > '7')
+            return std::nullopt;
+        m = m * 8 + static_cast<unsigned>(c - '0');
+    }
+    return m <= 07777 ? std::optional<unsigned>(m) : std::nullopt;
+}
+
+bool safe_relative_path(std::string_view path)
+{
+    if (path.empty() || path.front() == '/')
+        return false;
+    std::size_t start = 0;
+    while (start <= path.size())
+    {
+        auto end = path.find('/', start);
+        auto seg = path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        if (seg.empty() || seg == "." || seg == "..")
+            return false;
+        if (end == std::string_view::npos)
+            break;
+        start = end + 1;
+    }
+    return true;
+}
+
+std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const vk::config& cfg)
+{
+    auto s = std::make_shared<emissary_settings>();
+    r.each_member(
+        "sources", [&](const std::string& name, object_reader& o) { s->sources[name] = read_source(o, cfg); }
+    );
+    std::string job = r.string_or("name", "emissary");
+    std::size_t index = 0;
+    r.each_object(
+        "templates",
+        [&](object_reader& o) { s->templates.push_back(read_template(o, cfg, job, index++, s->sources)); },
+        need::required
+    );
+    if (r.has("templates") && s->templates.empty())
+        r.problem("templates", "at least one template is required");
+    read_command(r, *s);
+    s->command_timeout = r.dur_or("command_timeout", s->command_timeout);
+    if (s->command_timeout.count() <= 0)
+        r.problem("command_timeout", "must be positive");
+    s->wait = read_wait(r);
+    s->retry = read_retry(r);
+    s->refresh = r.dur_or("refresh", s->refresh);
+    if (s->refresh.count() < 0)
+        r.problem("refresh", "must not be negative");
+    s->once = r.boolean_or("once", false);
+    s->dry_run = r.boolean_or("dry_run", false);
+    return s;
+}
+
+} // namespace vk::emissary

@@ -1,0 +1,148 @@
+// The emissary kind's config keys: defaults, and every mistake at its JSON pointer (template errors name
+// file:line:column).
+#include "emissary/model/settings.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+
+namespace
+{
+
+const vk::kind_parsers kinds = {{"emissary", vk::emissary::parse_settings}};
+
+std::string doc(const std::string& job)
+{
+    return R"({"admin": {"token": "0123456789abcdef"},
+               "vaults": {"primary": {"address": "http://127.0.0.1:1", "token": "t"}},
+               "consuls": {"c": {"address": "http://127.0.0.1:3"}},
+               "jobs": [)" +
+           job + "]}";
+}
+
+std::vector<std::string> problems(const std::string& job)
+{
+    auto r = vk::parse_config(doc(job), "/etc/vk/cfg.json", kinds);
+    std::vector<std::string> out;
+    if (!r)
+        for (const auto& p : r.error().problems)
+            out.push_back(p.pointer + ": " + p.message);
+    return out;
+}
+
+bool has(const std::vector<std::string>& ps, const std::string& needle)
+{
+    return std::any_of(ps.begin(), ps.end(), [&](const std::string& p) { return p == needle; });
+}
+
+const std::string sources =
+    R"("sources": {"v": {"type": "vault", "vault": "primary"}, "kv": {"type": "consul", "consul": "c"},
+    "f": {"type": "file", "root": "/etc/seed"}, "e": {"type": "env"}, "h": {"type": "http", "base_url": "http://127.0.0.1:1/x/"}})";
+
+} // namespace
+
+TEST(emissary_settings, defaults_and_full_example)
+{
+    auto r = vk::parse_config(
+        doc(R"({"name": "web", "kind": "emissary", )" + sources + R"(,
+        "templates": [{"contents": "{{ secret \"v\" \"secret/tls\" \"pem\" }}", "destination": "/tmp/x.pem",
+                       "perms": "0640", "backup": true}],
+        "command": ["systemctl", "reload", "nginx"], "command_timeout": "10s",
+        "wait": {"min": "2s", "max": "10s"}, "retry": {"initial": "1s", "max": "1m"}, "refresh": "5m",
+        "once": true, "dry_run": true})"),
+        "cfg.json",
+        kinds
+    );
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& s = static_cast<const vk::emissary::emissary_settings&>(*r->jobs.at(0).settings);
+    EXPECT_EQ(s.sources.size(), 5u);
+    EXPECT_EQ(s.sources.at("v").kv_version, 2);
+    ASSERT_EQ(s.templates.size(), 1u);
+    EXPECT_EQ(s.templates[0].perms, 0640u);
+    EXPECT_EQ(s.templates[0].label, "web#0");
+    EXPECT_TRUE(s.templates[0].backup);
+    EXPECT_EQ(s.command, (std::vector<std::string>{"systemctl", "reload", "nginx"}));
+    EXPECT_EQ(s.command_timeout, std::chrono::seconds(10));
+    EXPECT_EQ(s.wait.max, std::chrono::seconds(10));
+    EXPECT_TRUE(s.once);
+    EXPECT_TRUE(s.dry_run);
+}
+
+TEST(emissary_settings, every_mistake_at_its_pointer)
+{
+    auto ps = problems(R"({"name": "web", "kind": "emissary",
+        "sources": {"v": {"type": "vault", "vault": "nope"}, "x": {"type": "ftp"}, "f": {"type": "file"},
+                    "h": {"type": "http", "base_url": "ftp://x", "root": "/"}},
+        "templates": [{"contents": "{{ secret \"zz\" \"a\" }}", "destination": "rel", "perms": "999"},
+                      {"contents": "a\n {{ nope }}", "destination": "/x"},
+                      {"contents": "{{ secret \"f\" \"../etc/shadow\" }}", "destination": "/y", "extra": 1},
+                      {"destination": "/z"}],
+        "command": "reload it", "wait": {"min": "5s", "max": "1s"}, "retry": {"initial": "0s"}})");
+    EXPECT_TRUE(has(ps, "/jobs/0/sources/v/vault: no vault named \"nope\" in /vaults"));
+    EXPECT_TRUE(has(ps, "/jobs/0/sources/f/root: missing required field (a string)"));
+    EXPECT_TRUE(has(ps, "/jobs/0/sources/h/base_url: must start with http:// or https://"));
+    EXPECT_TRUE(has(ps, "/jobs/0/sources/h/root: only a file source has this setting"));
+    EXPECT_TRUE(has(ps, "/jobs/0/templates/0/contents: web#0:1:4: no source named \"zz\" in sources"));
+    EXPECT_TRUE(has(ps, "/jobs/0/templates/0/destination: must be an absolute path"));
+    EXPECT_TRUE(has(ps, "/jobs/0/templates/0/perms: must be an octal mode like \"0600\""));
+    EXPECT_TRUE(has(
+        ps, "/jobs/0/templates/1/contents: web#1:2:5: unknown function \"nope\" (secret, poll, secretOr, env)"
+    ));
+    EXPECT_TRUE(
+        has(ps,
+            "/jobs/0/templates/2/contents: web#2:1:4: a file path must be relative to the source's root, "
+            "without \"..\"")
+    );
+    EXPECT_TRUE(has(ps, "/jobs/0/templates/2/extra: unknown key"));
+    EXPECT_TRUE(
+        has(ps,
+            "/jobs/0/templates/3: exactly one of \"source\" (a template file) or \"contents\" (inline) is "
+            "required")
+    );
+    EXPECT_TRUE(
+        has(ps,
+            "/jobs/0/command: a command string runs through sh -c only with \"shell\": true; or give an argv "
+            "array")
+    );
+    EXPECT_TRUE(has(ps, "/jobs/0/wait/max: must not be shorter than min"));
+    EXPECT_TRUE(has(ps, "/jobs/0/retry/initial: must be positive"));
+}
+
+TEST(emissary_settings, template_file_relative_to_the_config_and_its_parse_error)
+{
+    auto dir =
+        std::filesystem::temp_directory_path() / ("vk-emissary-settings-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "bad.tmpl") << "ok\nok {{ secret \"kv\" }}\n";
+    auto r = vk::parse_config(
+        doc(R"({"name": "j", "kind": "emissary", )" + sources + R"(,
+        "templates": [{"source": "bad.tmpl", "destination": "/tmp/o"}, {"source": "absent.tmpl", "destination": "/tmp/p"}]})"
+        ),
+        (dir / "cfg.json").string(),
+        kinds
+    );
+    ASSERT_FALSE(r);
+    std::vector<std::string> ps;
+    for (const auto& p : r.error().problems)
+        ps.push_back(p.pointer + ": " + p.message);
+    EXPECT_TRUE(
+        has(ps, "/jobs/0/templates/0/source: bad.tmpl:2:19: secret: argument 2 must be a string literal")
+    );
+    EXPECT_TRUE(has(ps, "/jobs/0/templates/1/source: cannot read the template file"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(emissary_settings, perms_and_paths)
+{
+    using vk::emissary::parse_perms;
+    EXPECT_EQ(parse_perms("0600"), 0600u);
+    EXPECT_EQ(parse_perms("644"), 0644u);
+    EXPECT_EQ(parse_perms("0o400"), 0400u);
+    EXPECT_FALSE(parse_perms("0800"));
+    EXPECT_FALSE(parse_perms(""));
+    EXPECT_TRUE(vk::emissary::safe_relative_path("a/b.txt"));
+    EXPECT_FALSE(vk::emissary::safe_relative_path("/a"));
+    EXPECT_FALSE(vk::emissary::safe_relative_path("a/../b"));
+    EXPECT_FALSE(vk::emissary::safe_relative_path("a//b"));
+}
