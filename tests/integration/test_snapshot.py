@@ -257,3 +257,42 @@ def test_encrypted_snapshots_open_with_openssl_cms(cluster):
         assert status == 403
     finally:
         s.daemon.stop()
+
+
+def test_a_failing_storage_does_not_stop_the_others(cluster):
+    s = Setup(cluster, lambda s: [])
+    s.daemon.stop()
+    good = s.storage_dir("good")
+    spec = {"name": "two", "kind": "snapshot", "interval": "1h", "timeout": "1m", "vault": "n0", "spool_dir": s.spool,
+            "storages": [{"name": "broken", "type": "local", "path": os.path.join(s.dir, "missing", "dir")},
+                         {"name": "good", "type": "local", "path": good}]}
+    s.daemon = Daemon({"vaults": {"n0": {"address": cluster.addrs[0], "token": ROOT}}, "jobs": [spec]}, tmpdir=s.dir)
+    try:
+        j = s.daemon.wait_job("two", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] != "running",
+                              timeout=20, what="first cycle")
+        assert j["last_cycle"]["outcome"] == "failed", j
+        assert 'storage "broken"' in j["last_cycle"]["error"]
+        assert snap_files(good) == [j["status"]["last"]["name"]]
+        assert j["status"]["last"]["storages"]["good"] == "ok"
+        assert j["status"]["last"]["storages"]["broken"].startswith("failed")
+        m = s.metrics()
+        assert 'vaultkeeper_snapshot_uploads_total{job="two",outcome="failed",storage="broken"} 1' in m
+        assert 'vaultkeeper_snapshot_uploads_total{job="two",outcome="ok",storage="good"} 1' in m
+        assert 'vaultkeeper_snapshot_last_success_timestamp_seconds{job="two"}' not in m
+        assert 'vaultkeeper_snapshot_size_bytes{job="two"}' in m
+    finally:
+        s.daemon.stop()
+
+
+def test_metrics_after_a_good_cycle(cluster):
+    s = Setup(cluster, lambda s: [job(s, "m", "n0", "m")])
+    try:
+        j = s.daemon.wait_job("m", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                              what="first cycle")
+        m = s.metrics()
+        assert 'vaultkeeper_snapshot_last_success_timestamp_seconds{job="m"}' in m
+        assert f'vaultkeeper_snapshot_size_bytes{{job="m"}} {j["status"]["last"]["size"]}' in m
+        assert 'vaultkeeper_snapshot_retained{job="m",storage="disk"} 1' in m
+        assert ROOT not in [line.split(" ")[-1] for line in m.splitlines()]
+    finally:
+        s.daemon.stop()
