@@ -15,23 +15,11 @@ namespace asio = boost::asio;
 namespace
 {
 
-// One request before signing; `path` is encoded, as sent.
-struct azure_call
-{
-    std::string method = "GET";
-    std::string path;
-    azure::fields query;
-    azure::fields headers;
-    std::string body;
-    std::optional<http::body_source> upload;
-    http::body_sink download;
-};
-
-class azure_storage final : public snapshot_storage
+class azure_storage final : public object_storage
 {
   public:
     azure_storage(azure_storage_settings s, asio::any_io_executor ex, object_store_options o)
-        : cfg_(std::move(s)), ex_(std::move(ex)), opts_(o)
+        : object_storage(std::move(ex), o), cfg_(std::move(s))
     {
         if (cfg_.endpoint.empty())
             cfg_.endpoint = "https://" + cfg_.account_name + ".blob.core.windows.net";
@@ -48,28 +36,13 @@ class azure_storage final : public snapshot_storage
 
     const std::string& name() const noexcept override { return cfg_.name; }
 
-    asio::awaitable<result<void>>
-    upload(std::filesystem::path file, std::string object, std::string sha256_hex) override
-    {
-        std::error_code ec;
-        auto size = std::filesystem::file_size(file, ec);
-        if (ec)
-            co_return make_error(errc::io_error, "reading the snapshot: " + ec.message(), {}, file.string());
-        if (size <= opts_.part_size)
-            co_return co_await put_blob(file, object, sha256_hex, size);
-        auto blocks = co_await put_blocks(file, object, size);
-        if (!blocks)
-            co_return blocks.error();
-        co_return co_await put_block_list(object, sha256_hex, *blocks);
-    }
-
     asio::awaitable<result<std::vector<stored_snapshot>>> list() override
     {
         std::vector<stored_snapshot> out;
         std::optional<std::string> marker;
         do
         {
-            azure_call call;
+            object_call call;
             call.path = container_path();
             call.query = {{"restype", "container"}, {"comp", "list"}, {"include", "metadata"}};
             if (!cfg_.key_prefix.empty())
@@ -78,7 +51,7 @@ class azure_storage final : public snapshot_storage
                 call.query.emplace_back("marker", *marker);
             if (opts_.list_page_size)
                 call.query.emplace_back("maxresults", std::to_string(opts_.list_page_size));
-            auto r = co_await send(call, "list blobs");
+            auto r = co_await send(std::move(call), "list blobs");
             if (!r)
                 co_return r.error();
             auto page = azure::parse_list_blobs(r->body);
@@ -95,93 +68,53 @@ class azure_storage final : public snapshot_storage
         co_return out;
     }
 
-    asio::awaitable<result<void>> remove(std::string object) override
-    {
-        azure_call call;
-        call.method = "DELETE";
-        call.path = blob_path(object);
-        auto r = co_await send(call, "delete blob");
-        if (!r && !r.error().is(errc::not_found))
-            co_return r.error();
-        co_return result<void>{};
-    }
-
-    asio::awaitable<result<void>> download(std::string object, std::filesystem::path to) override
-    {
-        auto writer = file_writer::create(to);
-        if (!writer)
-            co_return writer.error();
-        azure_call call;
-        call.path = blob_path(object);
-        call.download = (*writer)->sink();
-        auto r = co_await send(call, "get blob");
-        if (!r)
-            co_return r.error();
-        co_return (*writer)->close();
-    }
-
   private:
-    asio::awaitable<result<void>> put_blob(
+    fields whole_object_headers(const std::string& sha256_hex) const override
+    {
+        return {
+            {"x-ms-blob-type", "BlockBlob"},
+            {"Content-Type", "application/octet-stream"},
+            {"x-ms-meta-sha256", sha256_hex}};
+    }
+
+    // Staged blocks are invisible until the block list commits them (uncommitted ones expire on their own).
+    asio::awaitable<result<void>> put_parts(
         const std::filesystem::path& file,
         const std::string& object,
         const std::string& sha256_hex,
         std::uint64_t size
-    )
-    {
-        auto src = file_region_source(file, 0, size);
-        if (!src)
-            co_return src.error();
-        azure_call call;
-        call.method = "PUT";
-        call.path = blob_path(object);
-        call.headers = {
-            {"x-ms-blob-type", "BlockBlob"},
-            {"Content-Type", "application/octet-stream"},
-            {"x-ms-meta-sha256", sha256_hex}};
-        call.upload = std::move(*src);
-        auto r = co_await send(call, "put blob");
-        if (!r)
-            co_return r.error();
-        co_return result<void>{};
-    }
-
-    // Staged blocks are invisible until the block list commits them (uncommitted ones expire on their own).
-    asio::awaitable<result<std::uint64_t>>
-    put_blocks(const std::filesystem::path& file, const std::string& object, std::uint64_t size)
+    ) override
     {
         auto part_size = s3::part_size_for(size, opts_.part_size);
         auto n = s3::part_count(size, part_size);
         for (std::uint64_t i = 0; i < n; ++i)
         {
             auto offset = i * part_size;
-            auto src = file_region_source(file, offset, std::min(part_size, size - offset));
-            if (!src)
-                co_return src.error();
-            azure_call call;
-            call.method = "PUT";
-            call.path = blob_path(object);
+            object_call call;
+            call.path = object_path(object);
             call.query = {{"comp", "block"}, {"blockid", azure::block_id(i)}};
-            call.upload = std::move(*src);
-            auto r = co_await send(call, "put block " + std::to_string(i));
+            auto what = "put block " + std::to_string(i);
+            auto r =
+                co_await put_region(file, offset, std::min(part_size, size - offset), std::move(call), what);
             if (!r)
                 co_return r.error();
         }
-        co_return n;
+        co_return co_await put_block_list(object, sha256_hex, n);
     }
 
     asio::awaitable<result<void>>
     put_block_list(const std::string& object, const std::string& sha256_hex, std::uint64_t blocks)
     {
-        azure_call call;
+        object_call call;
         call.method = "PUT";
-        call.path = blob_path(object);
+        call.path = object_path(object);
         call.query = {{"comp", "blocklist"}};
         call.headers = {
             {"Content-Type", "application/xml"},
             {"x-ms-blob-content-type", "application/octet-stream"},
             {"x-ms-meta-sha256", sha256_hex}};
         call.body = azure::block_list_body(blocks);
-        auto r = co_await send(call, "put block list");
+        auto r = co_await send(std::move(call), "put block list");
         if (!r)
             co_return r.error();
         co_return result<void>{};
@@ -192,39 +125,24 @@ class azure_storage final : public snapshot_storage
     {
         return service_path_ + "/" + sigv4::uri_encode(cfg_.container, false);
     }
-    std::string blob_path(const std::string& object) const
+    std::string object_path(const std::string& object) const override
     {
         return container_path() + "/" + sigv4::uri_encode(cfg_.key_prefix + object, true);
     }
 
-    result<http::client*> client()
+    // Dates, versions and signs the call, then sends it.
+    asio::awaitable<result<http::response>> send(object_call call, std::string_view what) override
     {
-        if (client_)
-            return client_.get();
         if (endpoint_.empty())
-            return make_error(errc::invalid_argument, "bad endpoint " + cfg_.endpoint);
-        http::client_params p;
-        p.base_url = endpoint_;
-        p.timeout = opts_.request_timeout;
-        p.idle_timeout = opts_.idle_timeout;
-        auto c = http::client::create(ex_, std::move(p));
-        if (!c)
-            return c.error();
-        client_ = std::move(*c);
-        return client_.get();
-    }
-
-    // Dates, versions and signs the call, sends it; a non-2xx answer is an error naming `what`.
-    asio::awaitable<result<http::response>> send(azure_call call, std::string_view what)
-    {
-        auto c = client();
+            co_return make_error(errc::invalid_argument, "bad endpoint " + cfg_.endpoint);
+        auto c = client(endpoint_);
         if (!c)
             co_return c.error();
         azure::request ar;
         ar.method = call.method;
         ar.path = call.path;
         ar.query = call.query;
-        ar.headers = call.headers;
+        ar.headers = std::move(call.headers);
         ar.headers.emplace_back("x-ms-date", azure::rfc1123(std::chrono::system_clock::now()));
         ar.headers.emplace_back("x-ms-version", azure::api_version);
         ar.content_length = call.upload ? call.upload->length.value_or(0) : call.body.size();
@@ -241,23 +159,10 @@ class azure_storage final : public snapshot_storage
         req.body = std::move(call.body);
         req.upload = std::move(call.upload);
         req.download = std::move(call.download);
-        if (req.upload || req.download)
-            req.timeout =
-                std::chrono::milliseconds(0); // a transfer may take long; the idle timeout guards it
-        if (req.download)
-            req.idempotent = false; // a retry after some bytes reached the file would append them twice
-        auto r = co_await (*c)->send(req);
-        if (!r)
-            co_return r.error();
-        if (r->status / 100 != 2)
-            co_return reply_error(cfg_.name + ": " + std::string(what), *r, endpoint_, call.path);
-        co_return r;
+        co_return co_await perform(req, what, endpoint_, call.path);
     }
 
     azure_storage_settings cfg_;
-    asio::any_io_executor ex_;
-    object_store_options opts_;
-    std::unique_ptr<http::client> client_;
     std::string service_path_;
     std::string endpoint_;
 };

@@ -130,6 +130,98 @@ result<void> file_writer::close()
     return {};
 }
 
+asio::awaitable<result<void>>
+object_storage::upload(std::filesystem::path file, std::string object, std::string sha256_hex)
+{
+    std::error_code ec;
+    auto size = std::filesystem::file_size(file, ec);
+    if (ec)
+        co_return make_error(errc::io_error, "reading the snapshot: " + ec.message(), {}, file.string());
+    if (size <= opts_.part_size)
+    {
+        object_call call;
+        call.path = object_path(object);
+        call.headers = whole_object_headers(sha256_hex);
+        auto r = co_await put_region(file, 0, size, std::move(call), "put");
+        if (!r)
+            co_return r.error();
+        co_return result<void>{};
+    }
+    co_return co_await put_parts(file, object, sha256_hex, size);
+}
+
+asio::awaitable<result<void>> object_storage::remove(std::string object)
+{
+    object_call call;
+    call.method = "DELETE";
+    call.path = object_path(object);
+    auto r = co_await send(std::move(call), "delete");
+    if (!r && !r.error().is(errc::not_found))
+        co_return r.error();
+    co_return result<void>{};
+}
+
+asio::awaitable<result<void>> object_storage::download(std::string object, std::filesystem::path to)
+{
+    auto writer = file_writer::create(to);
+    if (!writer)
+        co_return writer.error();
+    object_call call;
+    call.path = object_path(object);
+    call.download = (*writer)->sink();
+    auto r = co_await send(std::move(call), "download");
+    if (!r)
+        co_return r.error();
+    co_return (*writer)->close();
+}
+
+asio::awaitable<result<http::response>> object_storage::put_region(
+    const std::filesystem::path& file,
+    std::uint64_t offset,
+    std::uint64_t length,
+    object_call call,
+    std::string_view what
+)
+{
+    auto src = file_region_source(file, offset, length);
+    if (!src)
+        co_return src.error();
+    call.method = "PUT";
+    call.upload = std::move(*src);
+    co_return co_await send(std::move(call), what);
+}
+
+result<http::client*> object_storage::client(const std::string& base_url)
+{
+    if (client_)
+        return client_.get();
+    http::client_params p;
+    p.base_url = base_url;
+    p.timeout = opts_.request_timeout;
+    p.idle_timeout = opts_.idle_timeout;
+    auto c = http::client::create(ex_, std::move(p));
+    if (!c)
+        return c.error();
+    client_ = std::move(*c);
+    return client_.get();
+}
+
+asio::awaitable<result<http::response>> object_storage::perform(
+    http::client_request& req, std::string_view what, const std::string& endpoint, std::string path
+)
+{
+    if (req.upload || req.download)
+        req.timeout = std::chrono::milliseconds(0);
+    if (req.download)
+        req.idempotent = false;
+    auto r = co_await client_->send(req);
+    if (!r)
+        co_return r.error();
+    if (r->status / 100 != 2)
+        co_return reply_error(name() + ": " + std::string(what), *r, endpoint, std::move(path));
+    co_return r;
+}
+
 errc status_errc(unsigned status)
 {
     switch (status)

@@ -1,18 +1,24 @@
-// What the cloud storages (S3/GCS and Azure Blob) share: their tunables, streaming a file region as a request
-// body and a response body into a file (memory flat: one 64 KiB buffer), and turning an object store's
-// non-2xx answer into a vk::error that names the operation, never a credential.
+// What the cloud storages (S3/GCS and Azure Blob) share: their tunables, the upload / delete / download
+// skeleton, streaming a file region as a request body and a response body into a file (memory flat: one
+// 64 KiB buffer), and turning an object store's non-2xx answer into a vk::error that names the operation,
+// never a credential.
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_OBJECT_STORE_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_OBJECT_STORE_HPP
 
 #include "core/error.hpp"
 #include "http/client.hpp"
+#include "snapshot/snapshot_storage.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace vk::snapshot
 {
@@ -52,6 +58,70 @@ class file_writer
     std::filesystem::path path_;
     int fd_ = -1;
     bool closed_ = false;
+};
+
+using fields = std::vector<std::pair<std::string, std::string>>;
+
+// One request to an object store before the storage signs it.
+struct object_call
+{
+    std::string method = "GET";
+    std::string path; // what the storage addresses: S3 the object key ("" = the bucket), Azure the URL path
+    fields query;     // decoded
+    fields headers;
+    std::string body;
+    std::optional<http::body_source> upload;
+    http::body_sink download;
+};
+
+// What S3/GCS and Azure storages share: the upload decision (one request up to the part size, parts above
+// it), delete (absent is success) and download (streamed into a file removed again on failure). A storage
+// supplies the signing transport and its two upload paths.
+class object_storage : public snapshot_storage
+{
+  public:
+    boost::asio::awaitable<result<void>>
+    upload(std::filesystem::path file, std::string object, std::string sha256_hex) override;
+    boost::asio::awaitable<result<void>> remove(std::string object) override;
+    boost::asio::awaitable<result<void>> download(std::string object, std::filesystem::path to) override;
+
+  protected:
+    object_storage(boost::asio::any_io_executor ex, object_store_options o) : opts_(o), ex_(std::move(ex)) {}
+
+    // Signs and sends; a non-2xx answer is an error naming `what`.
+    virtual boost::asio::awaitable<result<http::response>> send(object_call call, std::string_view what) = 0;
+    // object_call::path of a snapshot.
+    virtual std::string object_path(const std::string& object) const = 0;
+    // The headers of an object sent whole (metadata with the SHA-256, type, encryption).
+    virtual fields whole_object_headers(const std::string& sha256_hex) const = 0;
+    virtual boost::asio::awaitable<result<void>> put_parts(
+        const std::filesystem::path& file,
+        const std::string& object,
+        const std::string& sha256_hex,
+        std::uint64_t size
+    ) = 0;
+
+    // Sends `call` (method PUT) with `length` bytes of `file` from `offset` as its streamed body.
+    boost::asio::awaitable<result<http::response>> put_region(
+        const std::filesystem::path& file,
+        std::uint64_t offset,
+        std::uint64_t length,
+        object_call call,
+        std::string_view what
+    );
+
+    // The HTTP client for base_url, made at first use.
+    result<http::client*> client(const std::string& base_url);
+    // Sends a signed request: transfers get no total deadline (the idle timeout guards them), downloads no
+    // retry (bytes already in the file would be written twice); a non-2xx answer is an error naming `what`.
+    boost::asio::awaitable<result<http::response>>
+    perform(http::client_request& req, std::string_view what, const std::string& endpoint, std::string path);
+
+    object_store_options opts_;
+
+  private:
+    boost::asio::any_io_executor ex_;
+    std::unique_ptr<http::client> client_;
 };
 
 // errc for an object store's HTTP status: 404 not_found, 401/403 permission_denied, 409/412 conflict,

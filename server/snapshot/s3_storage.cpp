@@ -31,18 +31,6 @@ struct s3_config
     std::optional<secret> access_key_id, secret_access_key, session_token;
 };
 
-// One request before signing. `key` is the object key (prefix included); empty addresses the bucket.
-struct s3_call
-{
-    std::string method = "GET";
-    std::string key;
-    sigv4::fields query;
-    sigv4::fields headers;
-    std::string body;
-    std::optional<http::body_source> upload;
-    http::body_sink download;
-};
-
 std::string env_or_empty(const char* name)
 {
     const char* v = std::getenv(name);
@@ -58,28 +46,21 @@ std::string host_with_port(const http::endpoint& e)
     return default_port ? h : h + ":" + std::to_string(e.port);
 }
 
-class s3_storage final : public snapshot_storage
+class s3_storage final : public object_storage
 {
   public:
     s3_storage(s3_config c, asio::any_io_executor ex, object_store_options o)
-        : cfg_(std::move(c)), ex_(std::move(ex)), opts_(o)
+        : object_storage(std::move(ex), o), cfg_(std::move(c))
     {
+        // Addressing is known before the first request (a bad endpoint fails at use).
+        if (auto where = http::parse_url(cfg_.endpoint))
+        {
+            addressing_ = s3::address(host_with_port(where->where), cfg_.bucket, cfg_.path_style);
+            base_url_ = where->where.scheme + "://" + addressing_.host;
+        }
     }
 
     const std::string& name() const noexcept override { return cfg_.storage_name; }
-
-    asio::awaitable<result<void>>
-    upload(std::filesystem::path file, std::string object, std::string sha256_hex) override
-    {
-        std::error_code ec;
-        auto size = std::filesystem::file_size(file, ec);
-        if (ec)
-            co_return make_error(errc::io_error, "reading the snapshot: " + ec.message(), {}, file.string());
-        auto key = cfg_.key_prefix + object;
-        if (size <= opts_.part_size)
-            co_return co_await put_object(file, key, sha256_hex, size);
-        co_return co_await multipart_upload(file, key, sha256_hex, size);
-    }
 
     asio::awaitable<result<std::vector<stored_snapshot>>> list() override
     {
@@ -87,7 +68,7 @@ class s3_storage final : public snapshot_storage
         std::optional<std::string> token;
         do
         {
-            s3_call call;
+            object_call call;
             call.query = {{"list-type", "2"}};
             if (!cfg_.key_prefix.empty())
                 call.query.emplace_back("prefix", cfg_.key_prefix);
@@ -95,7 +76,7 @@ class s3_storage final : public snapshot_storage
                 call.query.emplace_back("continuation-token", *token);
             if (opts_.list_page_size)
                 call.query.emplace_back("max-keys", std::to_string(opts_.list_page_size));
-            auto r = co_await send(call, "list objects");
+            auto r = co_await send(std::move(call), "list objects");
             if (!r)
                 co_return r.error();
             auto page = s3::parse_list_objects_v2(r->body);
@@ -108,32 +89,9 @@ class s3_storage final : public snapshot_storage
         co_return out;
     }
 
-    asio::awaitable<result<void>> remove(std::string object) override
-    {
-        s3_call call;
-        call.method = "DELETE";
-        call.key = cfg_.key_prefix + object;
-        auto r = co_await send(call, "delete object");
-        if (!r && !r.error().is(errc::not_found))
-            co_return r.error();
-        co_return result<void>{};
-    }
-
-    asio::awaitable<result<void>> download(std::string object, std::filesystem::path to) override
-    {
-        auto writer = file_writer::create(to);
-        if (!writer)
-            co_return writer.error();
-        s3_call call;
-        call.key = cfg_.key_prefix + object;
-        call.download = (*writer)->sink();
-        auto r = co_await send(call, "get object");
-        if (!r)
-            co_return r.error();
-        co_return (*writer)->close();
-    }
-
   private:
+    std::string object_path(const std::string& object) const override { return cfg_.key_prefix + object; }
+
     // A listed key under the prefix, without it; deeper "folders" are not ours.
     void add_listed(std::vector<stored_snapshot>& out, const s3::listed_object& o) const
     {
@@ -144,9 +102,9 @@ class s3_storage final : public snapshot_storage
     }
 
     // Headers that make the object: metadata, encryption, type (PutObject and CreateMultipartUpload).
-    sigv4::fields object_headers(const std::string& sha256_hex) const
+    fields whole_object_headers(const std::string& sha256_hex) const override
     {
-        sigv4::fields h{{"Content-Type", "application/octet-stream"}, {cfg_.meta_header, sha256_hex}};
+        fields h{{"Content-Type", "application/octet-stream"}, {cfg_.meta_header, sha256_hex}};
         if (!cfg_.sse.type.empty())
             h.emplace_back("x-amz-server-side-encryption", cfg_.sse.type);
         if (cfg_.sse.type == "aws:kms" && !cfg_.sse.kms_key_id.empty())
@@ -154,42 +112,22 @@ class s3_storage final : public snapshot_storage
         return h;
     }
 
-    asio::awaitable<result<void>> put_object(
-        const std::filesystem::path& file,
-        const std::string& key,
-        const std::string& sha256_hex,
-        std::uint64_t size
-    )
-    {
-        auto src = file_region_source(file, 0, size);
-        if (!src)
-            co_return src.error();
-        s3_call call;
-        call.method = "PUT";
-        call.key = key;
-        call.headers = object_headers(sha256_hex);
-        call.upload = std::move(*src);
-        auto r = co_await send(call, "put object");
-        if (!r)
-            co_return r.error();
-        co_return result<void>{};
-    }
-
     // Create, send the parts, complete; any failure aborts the upload so no parts linger (and the object
     // never appears: S3 makes it visible only at completion).
-    asio::awaitable<result<void>> multipart_upload(
+    asio::awaitable<result<void>> put_parts(
         const std::filesystem::path& file,
-        const std::string& key,
+        const std::string& object,
         const std::string& sha256_hex,
         std::uint64_t size
-    )
+    ) override
     {
-        s3_call create;
+        auto key = object_path(object);
+        object_call create;
         create.method = "POST";
-        create.key = key;
+        create.path = key;
         create.query = {{"uploads", ""}};
-        create.headers = object_headers(sha256_hex);
-        auto created = co_await send(create, "create multipart upload");
+        create.headers = whole_object_headers(sha256_hex);
+        auto created = co_await send(std::move(create), "create multipart upload");
         if (!created)
             co_return created.error();
         auto id = s3::parse_upload_id(created->body);
@@ -200,17 +138,18 @@ class s3_storage final : public snapshot_storage
             done = co_await complete(key, *id, *done);
         if (!done)
         {
-            s3_call abort;
+            object_call abort;
             abort.method = "DELETE";
-            abort.key = key;
+            abort.path = key;
             abort.query = {{"uploadId", *id}};
-            (void)co_await send(abort, "abort multipart upload"); // best effort: the first error is the story
+            // Best effort: the first error is the story.
+            (void)co_await send(std::move(abort), "abort multipart upload");
             co_return done.error();
         }
         co_return result<void>{};
     }
 
-    // Uploads the parts one after the other (one part's buffer in memory); returns their ETags.
+    // Uploads the parts one after the other (one 64 KiB buffer in memory); returns their ETags.
     asio::awaitable<result<std::vector<std::string>>> send_parts(
         const std::filesystem::path& file, const std::string& key, const std::string& id, std::uint64_t size
     )
@@ -220,15 +159,12 @@ class s3_storage final : public snapshot_storage
         for (std::uint64_t i = 0, n = s3::part_count(size, part_size); i < n; ++i)
         {
             auto offset = i * part_size;
-            auto src = file_region_source(file, offset, std::min(part_size, size - offset));
-            if (!src)
-                co_return src.error();
-            s3_call part;
-            part.method = "PUT";
-            part.key = key;
+            object_call part;
+            part.path = key;
             part.query = {{"partNumber", std::to_string(i + 1)}, {"uploadId", id}};
-            part.upload = std::move(*src);
-            auto r = co_await send(part, "upload part " + std::to_string(i + 1));
+            auto what = "upload part " + std::to_string(i + 1);
+            auto r =
+                co_await put_region(file, offset, std::min(part_size, size - offset), std::move(part), what);
             if (!r)
                 co_return r.error();
             auto etag = r->headers.get("ETag");
@@ -242,13 +178,13 @@ class s3_storage final : public snapshot_storage
     asio::awaitable<result<std::vector<std::string>>>
     complete(const std::string& key, const std::string& id, const std::vector<std::string>& etags)
     {
-        s3_call call;
+        object_call call;
         call.method = "POST";
-        call.key = key;
+        call.path = key;
         call.query = {{"uploadId", id}};
         call.headers = {{"Content-Type", "application/xml"}};
         call.body = s3::complete_multipart_body(etags);
-        auto r = co_await send(call, "complete multipart upload");
+        auto r = co_await send(std::move(call), "complete multipart upload");
         if (!r)
             co_return r.error();
         // S3 may answer 200 and still fail: the error is in the body.
@@ -280,30 +216,11 @@ class s3_storage final : public snapshot_storage
         return c;
     }
 
-    result<http::client*> client()
+    asio::awaitable<result<http::response>> send(object_call call, std::string_view what) override
     {
-        if (client_)
-            return client_.get();
-        auto where = http::parse_url(cfg_.endpoint);
-        if (!where)
-            return make_error(errc::invalid_argument, "bad endpoint " + cfg_.endpoint);
-        auto a = s3::address(host_with_port(where->where), cfg_.bucket, cfg_.path_style);
-        http::client_params p;
-        p.base_url = where->where.scheme + "://" + a.host;
-        p.timeout = opts_.request_timeout;
-        p.idle_timeout = opts_.idle_timeout;
-        auto c = http::client::create(ex_, std::move(p));
-        if (!c)
-            return c.error();
-        client_ = std::move(*c);
-        addressing_ = std::move(a);
-        return client_.get();
-    }
-
-    // Signs and sends; a non-2xx answer is an error naming `what`.
-    asio::awaitable<result<http::response>> send(const s3_call& call, std::string_view what)
-    {
-        auto c = client();
+        if (base_url_.empty())
+            co_return make_error(errc::invalid_argument, "bad endpoint " + cfg_.endpoint);
+        auto c = client(base_url_);
         if (!c)
             co_return c.error();
         auto creds = credentials();
@@ -312,10 +229,10 @@ class s3_storage final : public snapshot_storage
         sigv4::request sr;
         sr.method = call.method;
         // The bucket itself is "/" (virtual-hosted) or "/bucket" (path-style), an object ".../key".
-        sr.path = call.key.empty() && !addressing_.path_prefix.empty()
+        sr.path = call.path.empty() && !addressing_.path_prefix.empty()
                       ? addressing_.path_prefix
-                      : addressing_.path_prefix + "/" + call.key;
-        sr.query = call.query;
+                      : addressing_.path_prefix + "/" + call.path;
+        sr.query = std::move(call.query);
         sr.headers = {{"host", addressing_.host}};
         sr.headers.insert(sr.headers.end(), call.headers.begin(), call.headers.end());
         sr.payload_hash = call.upload ? std::string(sigv4::unsigned_payload) : crypto::sha256_hex(call.body);
@@ -324,29 +241,17 @@ class s3_storage final : public snapshot_storage
         req.method = call.method;
         req.target = sigv4::target(sr);
         for (const auto& [k, v] : sr.headers)
-            if (k != "host")
+            if (k != "host") // the client sends the same Host itself
                 req.headers.add(k, v);
-        req.body = call.body;
-        req.upload = call.upload;
-        req.download = call.download;
-        if (call.upload || call.download)
-            req.timeout =
-                std::chrono::milliseconds(0); // a transfer may take long; the idle timeout guards it
-        if (call.download)
-            req.idempotent = false; // a retry after some bytes reached the file would append them twice
-        auto r = co_await (*c)->send(req);
-        if (!r)
-            co_return r.error();
-        if (r->status / 100 != 2)
-            co_return reply_error(cfg_.storage_name + ": " + std::string(what), *r, cfg_.endpoint, call.key);
-        co_return r;
+        req.body = std::move(call.body);
+        req.upload = std::move(call.upload);
+        req.download = std::move(call.download);
+        co_return co_await perform(req, what, cfg_.endpoint, call.path);
     }
 
     s3_config cfg_;
-    asio::any_io_executor ex_;
-    object_store_options opts_;
-    std::unique_ptr<http::client> client_;
     s3::addressing addressing_;
+    std::string base_url_;
 };
 
 } // namespace

@@ -132,6 +132,27 @@ def test_s3_put_and_multipart_round_trip_with_sha256_metadata(s3rver, tmp_path):
             assert r.headers["x-amz-meta-sha256"] == sha
 
 
+def test_s3_memory_stays_flat_whatever_the_size(s3rver, tmp_path):
+    """A 96 MiB snapshot in 16 MiB parts, up and down: the CLI's peak RSS stays below one part."""
+    config = s3_config(s3rver, key_prefix="mem/", part_size=16 * MIB)
+    path, digest = tmp_path / "big.snap", hashlib.sha256()
+    with open(path, "wb") as f:
+        for _ in range(96):
+            chunk = os.urandom(MIB)
+            digest.update(chunk)
+            f.write(chunk)
+    out = tmp_path / "back.snap"
+    for args in (("upload", str(path), "big.snap", digest.hexdigest()), ("download", "big.snap", str(out))):
+        r = ok(cli(tmp_path, config, *args, env={"VK_REPORT_RSS": "1"}))
+        peak_kib = int(r.stderr.split("peak_rss_kib ")[1].split()[0])
+        assert peak_kib < 16 * 1024, f"{args[0]}: peak RSS {peak_kib} KiB"
+    with open(out, "rb") as f:
+        back = hashlib.sha256()
+        for chunk in iter(lambda: f.read(MIB), b""):
+            back.update(chunk)
+    assert back.hexdigest() == digest.hexdigest()
+
+
 def test_s3_list_follows_continuation_tokens_past_1000(s3rver, tmp_path):
     host = urlsplit(s3rver).netloc
     conn = http.client.HTTPConnection(host, timeout=10)

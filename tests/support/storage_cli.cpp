@@ -5,7 +5,8 @@
 // settings keys: bucket, region, endpoint, force_path_style, key_prefix, sse_type, kms_key_id, access_key_id,
 // secret_access_key, session_token (s3; absent keys come from AWS_* variables), hmac_access_id, hmac_secret
 // (gcs), account_name, account_key, container (azure)}. list prints one JSON object per line.
-// Exit 0 on success; 1 with "error: <description>" on stderr.
+// Exit 0 on success; 1 with "error: <description>" on stderr. With VK_REPORT_RSS set, the process's peak
+// resident memory goes to stderr at the end ("peak_rss_kib N", VmHWM: this program's own, not inherited).
 #include "snapshot/azure_storage.hpp"
 #include "snapshot/s3_storage.hpp"
 
@@ -137,5 +138,12 @@ int main(int argc, char** argv)
         }
     );
     ioc.run();
+    if (std::getenv("VK_REPORT_RSS"))
+    {
+        std::ifstream status("/proc/self/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.starts_with("VmHWM:"))
+                std::cerr << "peak_rss_kib " << std::stoul(line.substr(6)) << "\n";
+    }
     return code;
 }
