@@ -2,6 +2,7 @@
 #include "app/kinds.hpp"
 
 #include "emissary/emissary_job.hpp"
+#include "keeper/keeper_job.hpp"
 #include "snapshot/snapshot_job.hpp"
 #include "sync/sync_job.hpp"
 
@@ -9,7 +10,8 @@ namespace vk::app {
 
 std::vector<runtime::job_kind> known_kinds()
 {
-    return {sync::make_sync_kind(), snapshot::make_snapshot_kind(), emissary::make_emissary_kind()};
+    return {sync::make_sync_kind(), keeper::make_keeper_kind(), snapshot::make_snapshot_kind(),
+            emissary::make_emissary_kind()};
 }
 
 }  // namespace vk::app

@@ -473,6 +473,15 @@ result<procedure_record> record_from_json(std::string_view text)
     }
 }
 
+procedure_record initialised(procedure_record r, bool revoke_root)
+{
+    r.current = std::move(r.pending);
+    r.pending.reset();
+    r.st = step::idle;
+    r.revoke_root = revoke_root;
+    return r;
+}
+
 procedure_record promoted(procedure_record r)
 {
     r.previous = std::move(r.current);

@@ -360,16 +360,7 @@ struct world
                 break; // the answer is lost: the test below accepts only a fatal wait in this case
             stored.insert(a.set);
             if (effect(crash))
-                write(
-                    [&]
-                    {
-                        auto n = a.next;
-                        n.current = n.pending;
-                        n.pending.reset();
-                        n.st = step::idle;
-                        return n;
-                    }()
-                );
+                write(initialised(a.next, false));
             break;
         case act::rekey_init:
             if (!effect(crash))

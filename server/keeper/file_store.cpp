@@ -1,0 +1,256 @@
+#include "keeper/file_store.hpp"
+
+#include "keeper/model/sealed_blob.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace vk::keeper
+{
+namespace asio = boost::asio;
+
+namespace
+{
+
+constexpr std::string_view temp_prefix = ".tmp-";
+
+// Closes a descriptor on every exit path.
+struct fd_guard
+{
+    int fd = -1;
+    ~fd_guard()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
+
+class file_store final : public shard_store
+{
+  public:
+    explicit file_store(file_store_settings s) : s_(std::move(s)) {}
+
+    const std::string& name() const noexcept override { return s_.name; }
+    bool supports_cas() const noexcept override { return true; }
+
+    asio::awaitable<result<void>> check() override { co_return check_now(); }
+
+    asio::awaitable<result<stored_object>> get(std::string name) override { co_return get_now(name); }
+
+    asio::awaitable<result<std::string>>
+    put(std::string name, std::string data, std::optional<std::string> expected_version) override
+    {
+        co_return put_now(name, data, expected_version);
+    }
+
+    asio::awaitable<result<void>>
+    remove(std::string name, std::optional<std::string> expected_version) override
+    {
+        co_return remove_now(name, expected_version);
+    }
+
+    asio::awaitable<result<std::vector<std::string>>> list() override { co_return list_now(); }
+
+  private:
+    std::string path_of(std::string_view name) const { return s_.path + "/" + std::string(name); }
+
+    error io(std::string what, std::string_view name, int err) const
+    {
+        auto e = make_error(errc::io_error, "store " + s_.name + ": " + what + ": " + std::strerror(err));
+        e.path = name.empty() ? s_.path : path_of(name);
+        return e;
+    }
+
+    result<void> valid(std::string_view name) const
+    {
+        if (!valid_object_name(name))
+            return make_error(errc::invalid_argument, "store " + s_.name + ": invalid object name");
+        return {};
+    }
+
+    // The raw file bytes; not_found when absent.
+    result<std::string> read_raw(std::string_view name) const
+    {
+        fd_guard f{::open(path_of(name).c_str(), O_RDONLY | O_CLOEXEC)};
+        if (f.fd < 0)
+        {
+            if (errno == ENOENT)
+                return make_error(errc::not_found, "store " + s_.name + ": no object " + std::string(name));
+            return io("open", name, errno);
+        }
+        std::string out;
+        char buf[8192];
+        for (;;)
+        {
+            auto n = ::read(f.fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                return io("read", name, errno);
+            if (n == 0)
+                break;
+            out.append(buf, static_cast<std::size_t>(n));
+        }
+        return out;
+    }
+
+    result<void> sync_dir() const
+    {
+        fd_guard d{::open(s_.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+        if (d.fd < 0 || ::fsync(d.fd) != 0)
+            return io("fsync directory", "", errno);
+        return {};
+    }
+
+    // The current version ("" when absent) must be `expected` when one is given.
+    result<void> check_version(std::string_view name, const std::optional<std::string>& expected) const
+    {
+        if (!expected)
+            return {};
+        auto raw = read_raw(name);
+        if (!raw && !raw.error().is(errc::not_found))
+            return raw.error();
+        std::string current = raw ? sha256_hex(*raw) : "";
+        if (current != *expected)
+            return make_error(
+                errc::conflict,
+                "store " + s_.name + ": object " + std::string(name) + " changed since it was read"
+            );
+        return {};
+    }
+
+    result<void> write_file(const std::string& path, std::string_view bytes) const
+    {
+        fd_guard f{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
+        if (f.fd < 0)
+            return io("create", "", errno);
+        for (std::size_t done = 0; done < bytes.size();)
+        {
+            auto n = ::write(f.fd, bytes.data() + done, bytes.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                return io("write", "", errno);
+            done += static_cast<std::size_t>(n);
+        }
+        if (::fsync(f.fd) != 0)
+            return io("fsync", "", errno);
+        return {};
+    }
+
+    result<stored_object> get_now(const std::string& name) const
+    {
+        if (auto v = valid(name); !v)
+            return v.error();
+        auto raw = read_raw(name);
+        if (!raw)
+            return raw.error();
+        auto plain = open_blob(s_.kek, name, *raw);
+        if (!plain)
+        {
+            auto e = plain.error();
+            e.message = "store " + s_.name + ": " + e.message;
+            return e;
+        }
+        return stored_object{name, std::move(*plain), sha256_hex(*raw)};
+    }
+
+    result<std::string> put_now(
+        const std::string& name, const std::string& data, const std::optional<std::string>& expected
+    ) const
+    {
+        if (auto v = valid(name); !v)
+            return v.error();
+        if (auto c = check_version(name, expected); !c)
+            return c.error();
+        auto sealed = seal_blob(s_.kek, name, data);
+        if (!sealed)
+            return sealed.error();
+        static std::atomic<unsigned> counter{0};
+        std::string temp = path_of(
+            std::string(temp_prefix) + name + "-" + std::to_string(::getpid()) + "-" +
+            std::to_string(counter++)
+        );
+        if (auto w = write_file(temp, *sealed); !w)
+        {
+            ::unlink(temp.c_str());
+            return w.error();
+        }
+        if (::rename(temp.c_str(), path_of(name).c_str()) != 0)
+        {
+            int err = errno;
+            ::unlink(temp.c_str());
+            return io("rename", name, err);
+        }
+        if (auto d = sync_dir(); !d)
+            return d.error();
+        return sha256_hex(*sealed);
+    }
+
+    result<void> remove_now(const std::string& name, const std::optional<std::string>& expected) const
+    {
+        if (auto v = valid(name); !v)
+            return v.error();
+        if (auto c = check_version(name, expected); !c)
+            return c.error();
+        if (::unlink(path_of(name).c_str()) != 0)
+            return errno == ENOENT ? result<void>() : result<void>(io("unlink", name, errno));
+        return sync_dir();
+    }
+
+    // Names of the objects; temp files of interrupted writes are removed on the way.
+    result<std::vector<std::string>> list_now() const
+    {
+        std::unique_ptr<DIR, decltype(&::closedir)> d(::opendir(s_.path.c_str()), ::closedir);
+        if (!d)
+            return io("open directory", "", errno);
+        std::vector<std::string> out;
+        while (auto* e = ::readdir(d.get()))
+        {
+            std::string n = e->d_name;
+            if (n.starts_with(temp_prefix))
+                ::unlink(path_of(n).c_str());
+            else if (valid_object_name(n))
+                out.push_back(std::move(n));
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
+    // The directory exists (created 0700 when absent), takes a durable write, and every object opens with
+    // the configured key.
+    result<void> check_now() const
+    {
+        if (::mkdir(s_.path.c_str(), 0700) != 0 && errno != EEXIST)
+            return io("create directory", "", errno);
+        const std::string probe = "keeper-probe";
+        if (auto p = put_now(probe, "probe", std::nullopt); !p)
+            return p.error();
+        if (auto r = remove_now(probe, std::nullopt); !r)
+            return r.error();
+        auto names = list_now();
+        if (!names)
+            return names.error();
+        for (const auto& n : *names)
+            if (auto g = get_now(n); !g)
+                return g.error();
+        return {};
+    }
+
+    file_store_settings s_;
+};
+
+} // namespace
+
+std::shared_ptr<shard_store> make_file_store(const file_store_settings& settings)
+{
+    return std::make_shared<file_store>(settings);
+}
+
+} // namespace vk::keeper

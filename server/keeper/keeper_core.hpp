@@ -1,0 +1,64 @@
+// What a keeper job holds across cycles: the Vault clients (the cluster address and one per node), the
+// shard stores, the record as last read or written, and what status reports. Lives in a shared_ptr so an
+// admin action still running when a reload drops the job keeps it alive.
+#ifndef VAULTKEEPER_SERVER_KEEPER_KEEPER_CORE_HPP
+#define VAULTKEEPER_SERVER_KEEPER_KEEPER_CORE_HPP
+
+#include "keeper/model/procedure.hpp"
+#include "keeper/model/settings.hpp"
+#include "keeper/stores.hpp"
+#include "runtime/job_kind.hpp"
+#include "vault/client.hpp"
+
+#include <boost/json/object.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vk::keeper
+{
+
+struct node_client
+{
+    std::string address;
+    std::unique_ptr<vault::client> client;
+    std::string state = "unknown"; // unsealed, sealed, uninitialized, unreachable
+    std::string detail;            // the last error or unseal outcome (never a key)
+};
+
+struct keeper_core
+{
+    std::string job;
+    std::shared_ptr<const keeper_settings> settings;
+    std::shared_ptr<const vk::config> config;
+    metrics::registry* metrics = nullptr;
+    std::unique_ptr<vault::client> vault; // the cluster address: init, rekey (forwarded to the active node)
+    std::vector<node_client> nodes;
+    store_set stores;
+    std::optional<error> setup_error;
+
+    procedure_record record; // as last read or written
+    std::string last_good;   // the set that last unsealed a node (tried first)
+    bool rekey_requested = false;
+    std::string waiting;                                    // why the procedure waits ("" when it does not)
+    std::map<std::string, std::map<std::string, int>> held; // set -> store -> objects, for status
+
+    keeper_core(const vk::job_config& jc, runtime::job_services& services);
+
+    void count_unseal(std::string_view outcome) const;
+    void publish_metrics() const;
+    boost::json::object status() const;
+};
+
+// Unseals every sealed node concurrently (one coroutine per node, under the cycle's deadline), trying the
+// held shard sets in unseal_order; a wrong key resets the node's progress and moves to the next set.
+boost::asio::awaitable<void> unseal_nodes(keeper_core& core, runtime::cycle_context& ctx);
+
+// Runs the procedure (init, rekey, audits, recovery) until it has nothing to do or must wait.
+boost::asio::awaitable<void> run_procedure(keeper_core& core, runtime::cycle_context& ctx);
+
+} // namespace vk::keeper
+
+#endif

@@ -1,0 +1,229 @@
+// The keeper kind: its core (clients, stores, status, metrics) and the body that runs a cycle as unseal
+// every node, then run the procedure.
+#include "keeper/keeper_job.hpp"
+
+#include "keeper/keeper_core.hpp"
+#include "keeper/keeper_metrics.hpp"
+#include "metrics/registry.hpp"
+
+#include <boost/json.hpp>
+
+namespace vk::keeper
+{
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace
+{
+
+std::vector<std::string> node_addresses(const keeper_settings& s, const vk::config& cfg)
+{
+    if (!s.nodes.empty())
+        return s.nodes;
+    return {cfg.vaults.at(s.vault).address};
+}
+
+json::value set_json(const std::optional<shard_set>& s)
+{
+    if (!s)
+        return nullptr;
+    return json::object{{"id", s->id}, {"shares", s->shares}, {"threshold", s->threshold}};
+}
+
+} // namespace
+
+keeper_core::keeper_core(const vk::job_config& jc, runtime::job_services& services)
+    : job(jc.name), settings(std::static_pointer_cast<const keeper_settings>(jc.settings)),
+      config(services.config), metrics(services.metrics), stores(make_stores(*settings, services.executor))
+{
+    // init, unseal, seal-status and rekey are unauthenticated: a vault without a token is fine here.
+    auto vcfg = config->vaults.at(settings->vault);
+    if (vcfg.auth.method == "token" && !vcfg.auth.token)
+        vcfg.auth.token = secret("keeper-sends-no-token", "none");
+    if (auto c = vault::client::create(services.executor, vcfg))
+        vault = std::move(*c);
+    else
+        setup_error = c.error();
+    for (const auto& address : node_addresses(*settings, *config))
+    {
+        auto cfg = vcfg;
+        cfg.address = address;
+        auto c = vault::client::create(services.executor, cfg);
+        if (!c)
+        {
+            setup_error = c.error();
+            continue;
+        }
+        nodes.push_back({address, std::move(*c)});
+    }
+}
+
+void keeper_core::count_unseal(std::string_view outcome) const
+{
+    if (metrics)
+        metrics->counter_add(
+            std::string(metric::unseal_total.name),
+            std::string(metric::unseal_total.help),
+            {{"job", job}, {"outcome", std::string(outcome)}}
+        );
+}
+
+void keeper_core::publish_metrics() const
+{
+    if (!metrics)
+        return;
+    double sealed = 0;
+    for (const auto& n : nodes)
+        sealed += n.state != "unsealed";
+    metrics->gauge_set(
+        std::string(metric::sealed_nodes.name), std::string(metric::sealed_nodes.help), {{"job", job}}, sealed
+    );
+    for (auto label : step_labels())
+        metrics->gauge_set(
+            std::string(metric::rekey_step.name),
+            std::string(metric::rekey_step.help),
+            {{"job", job}, {"step", std::string(label)}},
+            label == step_label(record.st) ? 1 : 0
+        );
+    if (record.last_audit_unix > 0)
+        metrics->gauge_set(
+            std::string(metric::last_audit.name),
+            std::string(metric::last_audit.help),
+            {{"job", job}},
+            static_cast<double>(record.last_audit_unix)
+        );
+}
+
+json::object keeper_core::status() const
+{
+    json::array ns;
+    for (const auto& n : nodes)
+        ns.push_back(json::object{{"address", n.address}, {"state", n.state}, {"detail", n.detail}});
+    json::object sets;
+    for (const auto& [set, per_store] : held)
+    {
+        json::object o;
+        for (const auto& [store, count] : per_store)
+            o[store] = count;
+        sets[set] = std::move(o);
+    }
+    json::object procedure{
+        {"step", step_label(record.st)},
+        {"state", to_string(record.st)},
+        {"current", set_json(record.current)},
+        {"pending", set_json(record.pending)},
+        {"previous", set_json(record.previous)},
+        {"audit", record.audit ? json::value(record.audit->set) : json::value(nullptr)},
+        {"seq", record.seq},
+        {"waiting", waiting},
+        {"rekey_requested", rekey_requested},
+    };
+    json::object out{
+        {"nodes", std::move(ns)}, {"sets", std::move(sets)}, {"procedure", std::move(procedure)}};
+    out["last_audit"] =
+        record.last_audit_unix > 0
+            ? json::value(json::object{{"set", record.last_audit_set}, {"unix", record.last_audit_unix}})
+            : json::value(nullptr);
+    out["last_rekey_unix"] = record.last_rekey_unix;
+    return out;
+}
+
+namespace
+{
+
+class keeper_body final : public runtime::job_body
+{
+  public:
+    keeper_body(const vk::job_config& jc, runtime::job_services& services)
+        : core_(std::make_shared<keeper_core>(jc, services))
+    {
+    }
+
+    // The stores are reachable, writable and open with their keys; the state record reads. Recovery of an
+    // interrupted procedure is the first cycle's work (the same code as every cycle).
+    asio::awaitable<result<void>> start(runtime::cycle_context&) override
+    {
+        auto core = core_;
+        if (core->setup_error)
+            co_return *core->setup_error;
+        if (auto c = co_await core->stores.check(); !c)
+            co_return c.error();
+        auto r = co_await core->stores.read_record();
+        if (!r)
+            co_return r.error();
+        core->record = std::move(*r);
+        co_return result<void>();
+    }
+
+    asio::awaitable<void> run_cycle(runtime::cycle_context& ctx) override
+    {
+        auto core = core_;
+        auto r = co_await core->stores.read_record();
+        if (!r)
+        {
+            ctx.error(r.error());
+            co_return;
+        }
+        core->record = std::move(*r);
+        co_await unseal_nodes(*core, ctx);
+        co_await run_procedure(*core, ctx);
+        core->held = co_await core->stores.counts();
+        core->publish_metrics();
+    }
+
+    json::object status() const override { return core_->status(); }
+
+    runtime::action_table actions() override
+    {
+        runtime::action_table table;
+        auto core = core_;
+        table["status"] = [core](const runtime::action_request&)
+        {
+            auto s = core->status();
+            s["job"] = core->job;
+            return runtime::ready(std::move(s));
+        };
+        table["rekey"] = [core](const runtime::action_request& req)
+        {
+            if (!req.body.is_null() && !(req.body.is_object() && req.body.as_object().empty()))
+                return runtime::ready(make_error(errc::bad_request, "/: the rekey request takes no body"));
+            if (!core->record.current)
+                return runtime::ready(make_error(errc::conflict, "no shard set held yet: nothing to rekey"));
+            if (core->record.st != step::idle)
+                return runtime::ready(json::object{
+                    {"job", core->job},
+                    {"queued", false},
+                    {"step", step_label(core->record.st)},
+                    {"message", "a procedure is already running"}});
+            core->rekey_requested = true;
+            req.request_cycle();
+            return runtime::ready(json::object{{"job", core->job}, {"queued", true}});
+        };
+        return table;
+    }
+
+  private:
+    std::shared_ptr<keeper_core> core_;
+};
+
+std::unique_ptr<runtime::job_body> create(const vk::job_config& jc, runtime::job_services& services)
+{
+    return std::make_unique<keeper_body>(jc, services);
+}
+
+} // namespace
+
+runtime::job_kind make_keeper_kind()
+{
+    return runtime::job_kind{
+        "keeper",
+        parse_settings,
+        create,
+        {
+            {"GET", "status"},
+            {"POST", "rekey", true},
+        },
+    };
+}
+
+} // namespace vk::keeper

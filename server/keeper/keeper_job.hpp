@@ -1,0 +1,15 @@
+// The "keeper" kind: init, unseal and crash-safe rekey of one Vault cluster with its shards in the
+// configured stores; routes GET status and POST rekey under /v1/keeper/{name}/.
+#ifndef VAULTKEEPER_SERVER_KEEPER_KEEPER_JOB_HPP
+#define VAULTKEEPER_SERVER_KEEPER_KEEPER_JOB_HPP
+
+#include "runtime/job_kind.hpp"
+
+namespace vk::keeper
+{
+
+runtime::job_kind make_keeper_kind();
+
+} // namespace vk::keeper
+
+#endif

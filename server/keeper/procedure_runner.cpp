@@ -1,0 +1,439 @@
+// The shell of the procedure: observe Vault and the stores, ask decide() for one action, perform it, write
+// the record it names, and ask again. Every remote or durable effect is followed by a named crash point.
+#include "core/time.hpp"
+#include "keeper/crash_point.hpp"
+#include "keeper/keeper_core.hpp"
+#include "keeper/model/placement.hpp"
+#include "vault/rekey.hpp"
+#include "vault/sys.hpp"
+
+#include <chrono>
+
+namespace vk::keeper
+{
+namespace asio = boost::asio;
+
+namespace
+{
+
+constexpr int max_actions_per_cycle = 64;
+
+std::int64_t now_unix()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch(
+                                                            ))
+        .count();
+}
+
+// The crash point after writing `next` over `prev`.
+std::string point_after_write(const procedure_record& prev, const procedure_record& next)
+{
+    if (next.audit && !prev.audit)
+        return "audit-recorded";
+    if (next.audit && !next.audit->nonce.empty() && (!prev.audit || prev.audit->nonce.empty()))
+        return "audit-nonce-recorded";
+    if (prev.audit && !next.audit)
+        return "audit-verdict-recorded";
+    return "recorded-" + std::string(to_string(next.st));
+}
+
+class runner
+{
+  public:
+    runner(keeper_core& core, runtime::cycle_context& ctx) : core_(core), ctx_(ctx) {}
+
+    asio::awaitable<void> run()
+    {
+        core_.waiting.clear();
+        for (int i = 0; i < max_actions_per_cycle; ++i)
+        {
+            auto o = co_await observe();
+            if (!o)
+            {
+                if (!o.error().is(errc::sealed))
+                    ctx_.error(o.error());
+                else
+                    core_.waiting = "the active node is sealed";
+                co_return;
+            }
+            auto p = policy();
+            if (!p)
+            {
+                core_.waiting = p.error().message;
+                ctx_.error(p.error());
+                co_return;
+            }
+            auto a = decide(core_.record, *o, *p);
+            if (a.kind == act::none)
+                co_return;
+            if (a.kind == act::wait)
+            {
+                report_wait(a);
+                co_return;
+            }
+            ctx_.debug("keeper action", {{"action", std::string(to_string(a.kind))}, {"set", a.set}});
+            if (auto r = co_await perform(a); !r)
+            {
+                ctx_.error(r.error());
+                co_return;
+            }
+            ctx_.count(std::string("action_") + std::string(to_string(a.kind)));
+        }
+    }
+
+  private:
+    asio::awaitable<result<observation>> observe()
+    {
+        observation o;
+        auto st = co_await vault::sys_seal_status(*core_.vault);
+        if (!st)
+            co_return st.error();
+        o.initialized = st->initialized;
+        if (st->initialized && st->sealed)
+            co_return make_error(errc::sealed, "the active node is sealed", core_.vault->endpoint());
+        if (st->initialized)
+        {
+            auto rk = co_await vault::rekey_progress(*core_.vault);
+            if (!rk)
+                co_return rk.error();
+            if (rk->started)
+                o.rekey = rekey_view{
+                    rk->nonce,
+                    static_cast<int>(rk->t),
+                    static_cast<int>(rk->n),
+                    static_cast<int>(rk->progress),
+                    rk->verification_required,
+                    rk->verification_nonce};
+        }
+        if (core_.record.st == step::init_intent && core_.record.pending)
+            o.readable[core_.record.pending->id] =
+                static_cast<int>((co_await core_.stores.read_set(*core_.record.pending)).size());
+        if (core_.record.st == step::idle || core_.record.st == step::requested)
+        {
+            auto held = co_await core_.stores.sets_held();
+            if (!held)
+                co_return held.error();
+            auto named = core_.record.referenced_sets();
+            for (const auto& s : *held)
+                if (!named.contains(s))
+                    o.stray_sets.insert(s);
+        }
+        co_return o;
+    }
+
+    result<procedure_policy> policy() const
+    {
+        const auto& s = *core_.settings;
+        procedure_policy p;
+        p.can_init = s.init.has_value();
+        p.shares = s.init ? s.init->secret_shares : core_.record.current ? core_.record.current->shares : 0;
+        p.threshold = s.init                 ? s.init->secret_threshold
+                      : core_.record.current ? core_.record.current->threshold
+                                             : 0;
+        p.root_revoke = !s.init || s.init->root_token == root_token_policy::revoke;
+        p.now_unix = now_unix();
+        auto interval = std::chrono::duration_cast<std::chrono::seconds>(s.rekey_interval).count();
+        p.want_rekey = core_.rekey_requested || (interval > 0 && core_.record.current &&
+                                                 p.now_unix - core_.record.last_rekey_unix >= interval);
+        if (p.shares > 0)
+        {
+            auto placed = place_shards(p.shares, p.threshold, core_.stores.names());
+            if (!placed)
+                return placed.error();
+            p.placement = std::move(*placed);
+        }
+        return p;
+    }
+
+    void report_wait(const action& a)
+    {
+        core_.waiting = a.message;
+        auto e = make_error(errc::unavailable, a.message, core_.vault->endpoint());
+        switch (a.level)
+        {
+        case level::info:
+            ctx_.info(a.message);
+            break;
+        case level::warning:
+            ctx_.warning(e);
+            break;
+        case level::alert:
+            ctx_.alert(e);
+            break;
+        case level::error:
+            ctx_.error(e);
+            break;
+        case level::fatal:
+            ctx_.fatal(e);
+            break;
+        }
+    }
+
+    asio::awaitable<result<void>> write(const procedure_record& next)
+    {
+        auto prev = core_.record;
+        auto r = bump(next);
+        if (auto w = co_await core_.stores.write_record(r); !w)
+            co_return w.error();
+        core_.record = r;
+        if (r.st != step::idle)
+            core_.rekey_requested = false; // the request was taken up
+        crash_point(point_after_write(prev, r));
+        co_return result<void>();
+    }
+
+    asio::awaitable<result<std::map<int, secret>>> shards_of(const std::string& set_id)
+    {
+        for (const auto* s : {&core_.record.current, &core_.record.pending, &core_.record.previous})
+            if (*s && (*s)->id == set_id)
+            {
+                auto shards = co_await core_.stores.read_set(**s);
+                if (static_cast<int>(shards.size()) < (*s)->threshold)
+                    co_return make_error(
+                        errc::unavailable,
+                        "only " + std::to_string(shards.size()) + " shards of " + set_id + " are readable; " +
+                            std::to_string((*s)->threshold) + " needed"
+                    );
+                co_return shards;
+            }
+        co_return make_error(errc::internal, "set " + set_id + " is not in the record");
+    }
+
+    asio::awaitable<result<void>> perform(const action& a)
+    {
+        switch (a.kind)
+        {
+        case act::write:
+            co_return co_await write(a.next);
+        case act::vault_init:
+            co_return co_await do_init(a);
+        case act::rekey_init:
+            co_return co_await do_rekey_init(a);
+        case act::submit_old:
+        case act::audit_submit:
+            co_return co_await do_submit(a);
+        case act::verify:
+            co_return co_await do_verify(a);
+        case act::cancel:
+            if (auto c = co_await vault::rekey_cancel(*core_.vault, a.nonce); !c)
+                co_return c.error();
+            crash_point("cancelled");
+            co_return co_await write(a.next);
+        case act::delete_set:
+            if (!a.set.empty())
+                if (auto d = co_await core_.stores.delete_set(a.set); !d)
+                    co_return d.error();
+            crash_point("set-deleted");
+            co_return co_await write(a.next);
+        case act::revoke_root:
+            co_return co_await do_revoke_root(a);
+        case act::none:
+        case act::wait:
+            break;
+        }
+        co_return result<void>();
+    }
+
+    asio::awaitable<result<void>> do_init(const action& a)
+    {
+        const auto& set = *a.next.pending;
+        auto init = co_await vault::sys_init(
+            *core_.vault, static_cast<unsigned>(set.shares), static_cast<unsigned>(set.threshold)
+        );
+        if (!init)
+            co_return init.error();
+        crash_point("init-answered");
+        // The answer exists only here: store all of it before anything else, retrying a failing store.
+        result<void> stored = make_error(errc::internal, "not stored");
+        for (int attempt = 0; attempt < 5 && !stored; ++attempt)
+            stored = co_await core_.stores.put_set(set, init->keys_base64, &init->root_token);
+        if (!stored)
+        {
+            auto e = stored.error();
+            e.message = "Vault was initialised but its keys could not be stored: " + e.message;
+            ctx_.fatal(e);
+            co_return result<void>();
+        }
+        crash_point("init-stored");
+        ctx_.info("Vault initialised", {{"set", set.id}});
+        bool revoke = !core_.settings->init || core_.settings->init->root_token == root_token_policy::revoke;
+        co_return co_await write(initialised(a.next, revoke));
+    }
+
+    asio::awaitable<result<void>> do_rekey_init(const action& a)
+    {
+        auto p = policy();
+        if (!p)
+            co_return p.error();
+        vault::rekey_params params{
+            static_cast<unsigned>(p->shares), static_cast<unsigned>(p->threshold), true};
+        auto st = co_await vault::rekey_init(*core_.vault, params);
+        if (!st)
+            co_return st.error();
+        crash_point(a.next.audit ? "audit-init-answered" : "rekey-init-answered");
+        if (!st->verification_required || st->t != params.secret_threshold || st->n != params.secret_shares)
+        {
+            (void)co_await vault::rekey_cancel(*core_.vault, st->nonce);
+            co_return make_error(
+                errc::bad_response,
+                "Vault started a rekey without the verification asked for",
+                core_.vault->endpoint()
+            );
+        }
+        co_return co_await write(rekey_started(a.next, st->nonce));
+    }
+
+    // Old shards under our nonce: a rekey's update (store the new keys as pending) or an audit.
+    asio::awaitable<result<void>> do_submit(const action& a)
+    {
+        bool audit = a.kind == act::audit_submit;
+        auto shards = co_await shards_of(a.set);
+        if (!shards)
+            co_return shards.error();
+        int threshold = 0;
+        for (const auto* s : {&a.next.current, &a.next.pending, &a.next.previous})
+            if (*s && (*s)->id == a.set)
+                threshold = (*s)->threshold;
+        int given = 0;
+        for (const auto& [index, key] : *shards)
+        {
+            if (given++ == threshold)
+                break;
+            auto r = co_await vault::rekey_update(*core_.vault, key, a.nonce);
+            if (!r && audit && is_wrong_key(r.error()))
+                co_return co_await end_audit(a, verdict::dead);
+            if (!r)
+                co_return r.error();
+            if (given == 1)
+                crash_point(audit ? "audit-partial" : "update-partial");
+            if (!r->complete)
+                continue;
+            if (audit)
+            {
+                crash_point("audit-answered");
+                co_return co_await end_audit(a, verdict::live);
+            }
+            crash_point("update-answered");
+            if (auto w = co_await core_.stores.put_set(*a.next.planned, r->keys_base64, nullptr); !w)
+            {
+                // Not stored: Vault must not rotate to keys nobody holds. Cancel ours; the stray objects go
+                // later.
+                (void)co_await vault::rekey_cancel(*core_.vault, a.nonce);
+                co_return w.error();
+            }
+            crash_point("pending-stored");
+            co_return co_await write(update_completed(a.next, r->verification_nonce));
+        }
+        co_return make_error(
+            errc::bad_response,
+            "Vault did not complete the update after the threshold of shards",
+            core_.vault->endpoint()
+        );
+    }
+
+    asio::awaitable<result<void>> end_audit(const action& a, verdict v)
+    {
+        if (auto c = co_await vault::rekey_cancel(*core_.vault, a.nonce); !c)
+            co_return c.error();
+        crash_point("audit-cancelled");
+        ctx_.info("audit", {{"set", a.set}, {"verdict", v == verdict::live ? "live" : "dead"}});
+        co_return co_await write(audited(a.next, a.set, v, now_unix()));
+    }
+
+    asio::awaitable<result<void>> do_verify(const action& a)
+    {
+        auto shards = co_await shards_of(a.set);
+        if (!shards)
+            co_return shards.error();
+        std::string vnonce = a.nonce;
+        auto progress = co_await vault::rekey_verify_progress(*core_.vault);
+        if (!progress)
+            co_return progress.error();
+        if (progress->progress > 0) // a crash left shards in: restart verification (new nonce)
+        {
+            auto restarted = co_await vault::rekey_verify_restart(*core_.vault);
+            if (!restarted)
+                co_return restarted.error();
+            vnonce = restarted->nonce;
+        }
+        else if (!progress->nonce.empty())
+            vnonce = progress->nonce;
+        int threshold = a.next.current->threshold; // a.next is the promoted record: current is the new set
+        int given = 0;
+        for (const auto& [index, key] : *shards)
+        {
+            if (given++ == threshold)
+                break;
+            auto r = co_await vault::rekey_verify(*core_.vault, key, vnonce);
+            if (!r && is_wrong_key(r.error()))
+            {
+                // Vault refused the stored new keys and did not rotate: drop ours, let audits decide.
+                (void)co_await vault::rekey_cancel(*core_.vault, core_.record.nonce);
+                co_return co_await write(audited(core_.record, a.set, verdict::dead, now_unix()));
+            }
+            if (!r)
+                co_return r.error();
+            if (given == 1)
+                crash_point("verify-partial");
+            if (r->complete)
+            {
+                crash_point("verify-answered");
+                ctx_.info("rekey verified: the new shard set is in force", {{"set", a.set}});
+                co_return co_await write(a.next);
+            }
+        }
+        co_return make_error(
+            errc::bad_response,
+            "Vault did not complete the verification after the threshold",
+            core_.vault->endpoint()
+        );
+    }
+
+    asio::awaitable<result<void>> do_revoke_root(const action& a)
+    {
+        auto root = co_await core_.stores.read_root(a.set);
+        if (root)
+        {
+            auto cfg = core_.config->vaults.at(core_.settings->vault);
+            cfg.auth = vault_auth_config{};
+            cfg.auth.token = *root;
+            auto ex = co_await asio::this_coro::executor;
+            auto c = vault::client::create(ex, cfg);
+            if (!c)
+                co_return c.error();
+            vault::call revoke;
+            revoke.method = "POST";
+            revoke.path = "auth/token/revoke-self";
+            auto r = co_await (*c)->send(revoke);
+            if (!r)
+                co_return r.error();
+            if (r->status >= 300 && r->status != 403) // 403: already revoked
+                co_return make_error(
+                    errc::server_error,
+                    "revoking the initial root token failed",
+                    core_.vault->endpoint(),
+                    revoke.path
+                );
+            crash_point("root-revoked");
+            for (const auto& s : core_.stores.stores())
+                if (auto d = co_await s->remove(root_object(a.set), std::nullopt); !d)
+                    co_return d.error();
+        }
+        else if (!root.error().is(errc::not_found))
+            co_return root.error();
+        co_return co_await write(a.next);
+    }
+
+    keeper_core& core_;
+    runtime::cycle_context& ctx_;
+};
+
+} // namespace
+
+asio::awaitable<void> run_procedure(keeper_core& core, runtime::cycle_context& ctx)
+{
+    runner r(core, ctx);
+    co_await r.run();
+}
+
+} // namespace vk::keeper

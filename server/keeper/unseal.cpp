@@ -1,0 +1,111 @@
+// Unseal of every node: the shard sets are read once per cycle, then each sealed node gets its own
+// coroutine that tries the sets in order until one unseals it.
+#include "keeper/keeper_core.hpp"
+#include "runtime/workers.hpp"
+#include "vault/sys.hpp"
+
+#include <boost/asio/this_coro.hpp>
+
+namespace vk::keeper
+{
+namespace asio = boost::asio;
+
+namespace
+{
+
+struct loaded_set
+{
+    shard_set set;
+    std::map<int, secret> shards;
+};
+
+enum class outcome
+{
+    ok,
+    wrong_key,
+    failed
+};
+
+asio::awaitable<outcome> try_set(node_client& node, const loaded_set& s)
+{
+    if (auto r = co_await vault::sys_unseal_reset(*node.client); !r)
+    {
+        node.detail = r.error().describe();
+        co_return outcome::failed;
+    }
+    int given = 0;
+    for (const auto& [index, key] : s.shards)
+    {
+        if (given++ == s.set.threshold)
+            break;
+        auto r = co_await vault::sys_unseal(*node.client, key);
+        if (!r)
+        {
+            node.detail = r.error().describe();
+            co_return is_wrong_key(r.error()) ? outcome::wrong_key : outcome::failed;
+        }
+        if (!r->sealed)
+            co_return outcome::ok;
+    }
+    node.detail = "still sealed after " + std::to_string(s.set.threshold) + " shards of " + s.set.id;
+    co_return outcome::failed;
+}
+
+asio::awaitable<void> unseal_node(
+    keeper_core& core, node_client& node, const std::vector<loaded_set>& sets, runtime::cycle_context& ctx
+)
+{
+    auto st = co_await vault::sys_seal_status(*node.client);
+    if (!st)
+    {
+        node.state = "unreachable";
+        node.detail = st.error().describe();
+        co_return;
+    }
+    if (!st->initialized)
+    {
+        node.state = "uninitialized";
+        co_return;
+    }
+    if (!st->sealed)
+    {
+        node.state = "unsealed";
+        co_return;
+    }
+    node.state = "sealed";
+    for (const auto& s : sets)
+    {
+        if (static_cast<int>(s.shards.size()) < s.set.threshold)
+            continue;
+        auto o = co_await try_set(node, s);
+        core.count_unseal(o == outcome::ok ? "ok" : o == outcome::wrong_key ? "wrong_key" : "failed");
+        if (o == outcome::ok)
+        {
+            node.state = "unsealed";
+            node.detail = "unsealed with " + s.set.id;
+            core.last_good = s.set.id;
+            ctx.info("node unsealed", {{"node", node.address}, {"set", s.set.id}});
+            co_return;
+        }
+        if (o == outcome::failed)
+            break;
+    }
+    ctx.warning(make_error(errc::sealed, "node stays sealed: " + node.detail, node.address));
+}
+
+} // namespace
+
+asio::awaitable<void> unseal_nodes(keeper_core& core, runtime::cycle_context& ctx)
+{
+    std::vector<loaded_set> sets;
+    for (auto& s : unseal_order(core.record, core.last_good))
+    {
+        auto shards = co_await core.stores.read_set(s);
+        sets.push_back({std::move(s), std::move(shards)});
+    }
+    const std::function<asio::awaitable<void>(std::size_t)> one = [&](std::size_t i)
+    { return unseal_node(core, core.nodes[i], sets, ctx); };
+    co_await runtime::for_each_bounded(core.nodes.size(), core.nodes.size(), one);
+}
+
+} // namespace vk::keeper
