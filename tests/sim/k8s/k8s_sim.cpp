@@ -90,6 +90,23 @@ std::optional<label_selector> field_selector(const request& req, std::string& er
     return sel;
 }
 
+// The API server decodes a body by its Content-Type (none means JSON); k8s-sim speaks JSON only.
+bool json_body(const request& req)
+{
+    const auto type = req.header("Content-Type");
+    return type.empty() || type.substr(0, type.find(';')) == "application/json";
+}
+
+status unsupported_media_type()
+{
+    return {
+        415,
+        "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: application/json, "
+        "application/yaml, application/vnd.kubernetes.protobuf",
+        ""};
+}
+
 } // namespace
 
 sim::sim(options opts, secret_store::stamper stamp)
@@ -132,6 +149,8 @@ response sim::answer(const request& req)
 response sim::resource(const request& req, const std::string& ns, const std::string& name, bool item)
 {
     const auto& m = req.method;
+    if (!req.body.empty() && !json_body(req))
+        return status_response(unsupported_media_type());
     if (!item && m == "GET")
         return list(req, ns);
     if (!item && m == "POST")

@@ -13,7 +13,13 @@ struct k8s_front : ::testing::Test
 {
     ksim::sim k8s{{.token = "sa-token", .data_dir = ""}};
 
-    simc::response call(std::string method, std::string target, std::string body = {}, bool auth = true)
+    simc::response call(
+        std::string method,
+        std::string target,
+        std::string body = {},
+        bool auth = true,
+        std::string content_type = "application/json"
+    )
     {
         simc::request req;
         req.method = std::move(method);
@@ -28,6 +34,7 @@ struct k8s_front : ::testing::Test
         }
         if (auth)
             req.headers.set("Authorization", "Bearer sa-token");
+        req.headers.set("Content-Type", content_type);
         req.body = std::move(body);
         return k8s.answer(req);
     }
@@ -139,4 +146,18 @@ TEST_F(k8s_front, delete_with_a_stale_precondition_conflicts)
     EXPECT_EQ(res.status, 409u);
     EXPECT_EQ(body(res)["reason"], "Conflict");
     EXPECT_EQ(call("GET", "/api/v1/namespaces/vault/secrets/a").status, 200u);
+}
+
+TEST_F(k8s_front, only_json_bodies_are_understood)
+{
+    auto yaml =
+        call("POST", "/api/v1/namespaces/vault/secrets", "metadata: {name: a}", true, "application/yaml");
+    EXPECT_EQ(yaml.status, 415u);
+    EXPECT_EQ(body(yaml)["reason"], "UnsupportedMediaType");
+    EXPECT_EQ(
+        call("POST", "/api/v1/namespaces/vault/secrets", ours, true, "application/json; charset=utf-8")
+            .status,
+        201u
+    );
+    EXPECT_EQ(call("PUT", "/api/v1/namespaces/vault/secrets/a", ours, true, "").status, 200u);
 }
