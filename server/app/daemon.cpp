@@ -15,6 +15,7 @@
 #include "api/admin_api.hpp"
 #include "app/daemon_observer.hpp"
 #include "app/ha_coordinator.hpp"
+#include "core/config_reload.hpp"
 #include "core/log.hpp"
 #include "http/server.hpp"
 #include "metrics/registry.hpp"
@@ -161,19 +162,6 @@ asio::awaitable<void> daemon::impl::run_notifier()
     co_await (notifier->run() || grace_wait());
 }
 
-// Shared blocks (endpoints, HA) feed every job: when they change, every job restarts with new clients.
-static bool shared_blocks_changed(const vk::config& a, const vk::config& b)
-{
-    for (const char* key : {"vaults", "consuls", "ha"})
-    {
-        const auto* x = a.raw.as_object().if_contains(key);
-        const auto* y = b.raw.as_object().if_contains(key);
-        if ((x == nullptr) != (y == nullptr) || (x && *x != *y))
-            return true;
-    }
-    return false;
-}
-
 asio::awaitable<void> daemon::impl::reload()
 {
     log::info("SIGHUP: reloading the configuration", {{"file", params.config_path}});
@@ -191,8 +179,9 @@ asio::awaitable<void> daemon::impl::reload()
     log::set_level(fresh->log.level);
     if (fresh->webhook != cfg->webhook)
         notifier->reconfigure(fresh->webhook);
-    if (shared_blocks_changed(*cfg, *fresh))
-        co_await jobs.stop_all();
+    // Compared resolved: a rotated token, key or certificate file restarts the jobs that use it, with new clients.
+    auto hit = vk::jobs_hit_by_shared_changes(*cfg, *fresh);
+    co_await jobs.stop_some(hit);
     cfg = fresh;
     services.config = cfg;
     co_await apply_jobs();

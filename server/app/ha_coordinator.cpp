@@ -25,10 +25,10 @@ namespace {
 constexpr std::chrono::seconds ha_lock_delay{0};
 constexpr std::chrono::seconds ha_retry_delay{2};
 
-// What the locks depend on: the ha block and the consul it names, as written.
+// What the locks depend on: the ha block and the consul it names, resolved (a rotated token file counts).
 std::string identity_of(const vk::config& cfg)
 {
-    const auto& root = cfg.raw.as_object();
+    const auto& root = cfg.resolved.as_object();
     std::string id;
     if (const auto* ha = root.if_contains("ha"))
         id += boost::json::serialize(*ha);

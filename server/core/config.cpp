@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/config_endpoints.hpp"
+#include "core/config_reload.hpp"
 
 namespace vk {
 namespace json = boost::json;
@@ -113,7 +114,7 @@ void read_notify(object_reader& root, config& cfg)
         webhook_config hook;
         hook.url = w->string("url", need::required).value_or("");
         if (!hook.url.empty() && !is_http_url(hook.url))
-            w->problem("url", "\"" + hook.url + "\" is not an http:// or https:// URL");
+            w->problem("url", "is not an http:// or https:// URL");  // not quoted: a hook's path is a secret
         if (auto h = w->object("headers"))
         {
             for (const auto& member : *h->value())
@@ -256,6 +257,7 @@ boost::system::result<config, config_errors> parse_config(std::string_view text,
     root.each_object("jobs", [&](object_reader& r) { read_job(r, cfg, kinds, names); });
     bool strict = root.boolean_or("strict_permissions", false);
     root.finish();
+    resolve(cfg);
     return settle_problems(std::move(cfg), std::move(errors), strict);
 }
 

@@ -114,13 +114,15 @@ struct job_config
     bool halt_on_fatal = false;
     bool enabled = true;
     std::shared_ptr<const job_settings> settings;
-    boost::json::value raw;  // the job's JSON as written, to tell on reload whether it changed
+    boost::json::value raw;       // the job's JSON as written
+    boost::json::value resolved;  // resolved_view(raw) at load: what a reload compares (config_reload.hpp)
 };
 
 struct config
 {
     std::string source;  // file name, for messages
-    boost::json::value raw;  // the whole document as parsed, to tell on reload what changed
+    boost::json::value raw;       // the whole document as parsed
+    boost::json::value resolved;  // resolved_view(raw) at load: what a reload compares (config_reload.hpp)
     admin_config admin;
     log_config log;
     std::map<std::string, vault_config> vaults;

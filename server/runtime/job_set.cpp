@@ -85,7 +85,7 @@ asio::awaitable<void> job_set::apply(const vk::config& cfg, job_services& servic
     for (const auto& [name, e] : jobs_)
     {
         const vk::job_config* next = cfg.find_job(name);
-        if (!next || next->raw != e->j->config().raw)
+        if (!next || next->resolved != e->j->config().resolved)
             to_stop.push_back(name);
     }
     for (const auto& name : to_stop)
@@ -93,6 +93,15 @@ asio::awaitable<void> job_set::apply(const vk::config& cfg, job_services& servic
     for (const auto& jc : cfg.jobs)
         if (!jobs_.contains(jc.name))
             start(jc, services);
+}
+
+asio::awaitable<void> job_set::stop_some(std::vector<std::string> names)
+{
+    for (const auto& name : names)
+        if (auto it = jobs_.find(name); it != jobs_.end())
+            it->second->j->stop();  // all at once: they wind down in parallel
+    for (const auto& name : names)
+        co_await stop_and_wait(name);
 }
 
 asio::awaitable<void> job_set::stop_all()

@@ -31,6 +31,8 @@ public:
     boost::asio::awaitable<void> apply(const vk::config& cfg, job_services& services);
     // Stops every job and waits until all their run loops returned.
     boost::asio::awaitable<void> stop_all();
+    // Stops (and awaits) the named jobs that run; apply() starts them again with the config it is given.
+    boost::asio::awaitable<void> stop_some(std::vector<std::string> names);
 
     // HA: jobs started from now on begin in standby (set_active(false) before their first cycle) until the
     // HA coordinator activates them. Default true: jobs run at once.

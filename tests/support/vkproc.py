@@ -3,6 +3,7 @@
 Every test that runs vaultkeeper, vault-sim or consul-sim as a real process goes through here, so no test
 touches an address outside 127.0.0.0/8 and no wait is unbounded.
 """
+import json
 import os
 import signal
 import socket
@@ -60,6 +61,22 @@ def wait_until(predicate, timeout=10.0, interval=0.02, what="condition"):
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(interval)
+
+
+def json_call(method, url, body=None, token=None, token_header="X-Vault-Token"):
+    """One JSON request to a sim (or anything on loopback): (status, parsed JSON, text or None), any status."""
+    req = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None, method=method)
+    if token:
+        req.add_header(token_header, token)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            status, raw = r.status, r.read()
+    except urllib.error.HTTPError as e:
+        status, raw = e.code, e.read()
+    try:
+        return status, json.loads(raw) if raw else None
+    except ValueError:
+        return status, raw.decode(errors="replace")
 
 
 def http_ok(url, timeout=1.0):

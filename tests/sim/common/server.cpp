@@ -41,6 +41,11 @@ boost::system::error_code make_tls(const tls_files& files, std::shared_ptr<asio:
     ctx->use_certificate_chain_file(files.cert_file, ec);
     if (!ec)
         ctx->use_private_key_file(files.key_file, asio::ssl::context::pem, ec);
+    if (!ec && !files.client_ca_file.empty()) {
+        ctx->load_verify_file(files.client_ca_file, ec);
+        if (!ec)
+            ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert, ec);
+    }
     if (!ec)
         out = std::move(ctx);
     return ec;

@@ -22,6 +22,9 @@ struct tls_files
 {
     std::string cert_file;  // PEM certificate chain
     std::string key_file;   // PEM private key
+    // Mutual TLS: when set, a client must present a certificate signed by this CA or the handshake fails
+    // (Vault's tls_require_and_verify_client_cert with tls_client_ca_file).
+    std::string client_ca_file;
 };
 
 struct listener_config

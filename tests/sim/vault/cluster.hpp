@@ -88,6 +88,9 @@ public:
     std::optional<coded_error> restore(std::string_view archive, bool force);
     // Writes dirty entries to the journal now (also runs after every burst of writes).
     void flush();
+    // SHA-256 (hex) of the token of the last /v1/ request that carried one, for GET /_sim/vault/last-token:
+    // tests see which token a client sent without the sim logging tokens.
+    std::string last_token_sha256;
 
 private:
     void elect();

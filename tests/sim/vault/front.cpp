@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "sys_common.hpp"
+#include "vault_json.hpp"
 
 namespace vsim {
 namespace json = boost::json;
@@ -212,6 +213,8 @@ simc::response dispatch(cluster& vault, std::size_t node, const simc::request& r
 
 simc::response handle_vault_request(cluster& vault, std::size_t node, const simc::request& req)
 {
+    if (auto token = token_of(req); !token.empty() && req.path.starts_with("/v1/"))
+        vault.last_token_sha256 = sha256_hex(token);
     auto res = dispatch(vault, node, req);
     // Go's net/http drops the body of a 204/304 (e.g. sys/health?activecode=204); Beast would refuse it.
     if (res.status == 204 || res.status == 304)
@@ -220,6 +223,14 @@ simc::response handle_vault_request(cluster& vault, std::size_t node, const simc
     if (auto ns = req.header("X-Vault-Namespace"); !ns.empty())
         res.set("X-Vault-Namespace", std::string(ns));
     return res;
+}
+
+void add_request_log_route(simc::server& srv, cluster& vault)
+{
+    srv.add_control_route("GET", "/_sim/vault/last-token",
+                          [&vault](simc::request&) -> boost::asio::awaitable<simc::response> {
+                              co_return simc::json_response(200, json::object{{"sha256", vault.last_token_sha256}});
+                          });
 }
 
 simc::handler make_node_handler(cluster& vault, std::size_t node)

@@ -5,6 +5,7 @@
 
 #include "cluster.hpp"
 #include "common/http.hpp"
+#include "common/server.hpp"
 
 namespace vsim {
 
@@ -13,6 +14,9 @@ simc::handler make_node_handler(cluster& vault, std::size_t node);
 
 // Synchronous core of the handler (every Vault request is answered without suspending).
 simc::response handle_vault_request(cluster& vault, std::size_t node, const simc::request& req);
+
+// GET /_sim/vault/last-token: {"sha256": hex of the last token seen on a /v1/ request, "" before any}.
+void add_request_log_route(simc::server& srv, cluster& vault);
 
 }  // namespace vsim
 

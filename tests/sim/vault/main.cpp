@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char* usage =
     "usage: vault-sim --listen 127.0.0.1:PORT [--nodes N] [--dev-root-token TOKEN] [--data-dir DIR]\n"
-    "                 [--latency 2ms] [--tls-cert FILE --tls-key FILE]\n";
+    "                 [--latency 2ms] [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]]\n";
 
 struct config
 {
@@ -31,7 +31,7 @@ std::optional<config> parse(int argc, char** argv)
 {
     std::string error;
     auto flags = simc::cli_flags::parse(
-        argc, argv, {"listen", "nodes", "dev-root-token", "data-dir", "latency", "tls-cert", "tls-key"}, error);
+        argc, argv, {"listen", "nodes", "dev-root-token", "data-dir", "latency", "tls-cert", "tls-key", "tls-client-ca"}, error);
     if (!flags)
     {
         std::cerr << error << "\n" << usage;
@@ -57,7 +57,12 @@ std::optional<config> parse(int argc, char** argv)
         return std::nullopt;
     }
     if (flags->has("tls-cert"))
-        c.tls = simc::tls_files{*flags->get("tls-cert"), *flags->get("tls-key")};
+        c.tls = simc::tls_files{*flags->get("tls-cert"), *flags->get("tls-key"), flags->get_or("tls-client-ca", "")};
+    else if (flags->has("tls-client-ca"))
+    {
+        std::cerr << "--tls-client-ca needs --tls-cert and --tls-key\n" << usage;
+        return std::nullopt;
+    }
     if (c.nodes < 1 || c.nodes > 16)
     {
         std::cerr << "--nodes must be 1..16\n";
@@ -102,6 +107,7 @@ int main(int argc, char** argv)
         }
     }
     vsim::add_control_routes(srv, ioc, vault);
+    vsim::add_request_log_route(srv, vault);
     simc::stop_on_signals(ioc, [&vault] { vault.flush(); });
     std::cout << "vault-sim listening on " << cfg->host << ":" << cfg->port << " (" << cfg->nodes << " nodes)"
               << std::endl;
