@@ -56,6 +56,11 @@ struct registry::impl
                                          .Name("vaultkeeper_webhook_deliveries_total")
                                          .Help("Webhook notifications, by result after the retries")
                                          .Register(*reg);
+    p::Counter& webhook_dropped = p::BuildCounter()
+                                      .Name("vaultkeeper_webhook_dropped_total")
+                                      .Help("Webhook notifications dropped, oldest first, because the queue was full")
+                                      .Register(*reg)
+                                      .Add({});
     std::set<std::string, std::less<>> state_names;  // to forget a job's state series
     std::map<std::string, p::Family<p::Counter>*, std::less<>> kind_counters;
     std::map<std::string, p::Family<p::Gauge>*, std::less<>> kind_gauges;
@@ -102,6 +107,11 @@ void registry::job_interval(const std::string& job, double seconds)
 void registry::webhook_delivery(bool delivered)
 {
     impl_->webhook.Add({{"result", delivered ? "delivered" : "failed"}}).Increment();
+}
+
+void registry::webhook_dropped()
+{
+    impl_->webhook_dropped.Increment();
 }
 
 void registry::error_reported(const std::string& job, std::string_view severity)

@@ -32,6 +32,8 @@ public:
     void job_interval(const std::string& job, double seconds);
     // vaultkeeper_webhook_deliveries_total{result="delivered"|"failed"} (after the retries).
     void webhook_delivery(bool delivered);
+    // vaultkeeper_webhook_dropped_total: notifications dropped from a full queue (oldest first).
+    void webhook_dropped();
     void error_reported(const std::string& job, std::string_view severity);
     void admin_request(std::string_view route, unsigned status);
     // Removes the per-job series of a job that no longer exists (after a reload).

@@ -6,12 +6,25 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "core/log.hpp"
 #include "http/client.hpp"
 #include "metrics/registry.hpp"
 
 namespace vk::runtime {
 namespace asio = boost::asio;
+
+namespace {
+
+// The HTTP client's errors name the request path; a webhook's path is a secret.
+error without_path(error e)
+{
+    e.path.clear();
+    return e;
+}
+
+}  // namespace
 
 struct notifier::impl
 {
@@ -21,10 +34,12 @@ struct notifier::impl
     // Shared so a delivery in flight keeps its client when a reload replaces it.
     std::shared_ptr<http::client> client;
     std::string target;
+    std::string host;  // scheme://host:port, what logs show: the path of a Slack-style hook is a secret
 };
 
-notifier::notifier(asio::any_io_executor ex, std::optional<vk::webhook_config> cfg, metrics::registry* metrics)
-    : impl_(std::make_unique<impl>(ex)), metrics_(metrics)
+notifier::notifier(asio::any_io_executor ex, std::optional<vk::webhook_config> cfg, metrics::registry* metrics,
+                   std::size_t max_queued)
+    : impl_(std::make_unique<impl>(ex)), metrics_(metrics), max_queued_(std::max<std::size_t>(1, max_queued))
 {
     configure(std::move(cfg));
 }
@@ -43,8 +58,15 @@ void notifier::configure(std::optional<vk::webhook_config> cfg)
         return;
     auto& ex = impl_->ex;
     auto url = http::parse_url(cfg_->url);
+    if (!url)
+    {
+        // Not the parse error: it quotes the whole URL, path included.
+        log::error("webhook disabled: the URL does not parse");
+        cfg_.reset();
+        return;
+    }
     http::client_params p;
-    p.base_url = url ? url->where.str() : cfg_->url;
+    p.base_url = url->where.str();
     p.retry.max_attempts = static_cast<unsigned>(cfg_->max_attempts);
     p.retry.base_delay = std::chrono::milliseconds(500);
     p.retry.max_delay = std::chrono::seconds(30);
@@ -59,7 +81,8 @@ void notifier::configure(std::optional<vk::webhook_config> cfg)
         return;
     }
     impl_->client = std::shared_ptr<http::client>(std::move(*c));
-    impl_->target = url ? url->target : "/";
+    impl_->target = url->target;
+    impl_->host = url->where.str();
 }
 
 notifier::~notifier() = default;
@@ -68,6 +91,15 @@ void notifier::notify(notification n)
 {
     if (!cfg_)
         return;
+    if (queue_.size() >= max_queued_)
+    {
+        log::warn("webhook queue full: oldest notification dropped",
+                  {{"job", queue_.front().job}, {"cycle", std::to_string(queue_.front().cycle)}, {"webhook", impl_->host}});
+        queue_.pop_front();
+        ++dropped_;
+        if (metrics_)
+            metrics_->webhook_dropped();
+    }
     queue_.push_back(std::move(n));
     impl_->wake.cancel();
 }
@@ -99,6 +131,7 @@ asio::awaitable<void> notifier::deliver(const notification& n)
     if (!cfg_)
         co_return;
     auto client = impl_->client;
+    auto host = impl_->host;  // a reload may replace impl_'s while the request runs
     http::client_request req;
     req.method = "POST";
     req.target = impl_->target;
@@ -116,16 +149,17 @@ asio::awaitable<void> notifier::deliver(const notification& n)
         ++delivered_;
         if (metrics_)
             metrics_->webhook_delivery(true);
-        log::info("webhook notified", {{"job", n.job}, {"cycle", std::to_string(n.cycle)}});
+        log::info("webhook notified", {{"job", n.job}, {"cycle", std::to_string(n.cycle)}, {"webhook", host}});
         co_return;
     }
     ++failed_;
     if (metrics_)
         metrics_->webhook_delivery(false);
-    log::error("webhook notification failed",
+    log::error("webhook notification failed after its retries",
                {{"job", n.job},
                 {"cycle", std::to_string(n.cycle)},
-                {"error", r ? "status " + std::to_string(r->status) : r.error().describe()}});
+                {"webhook", host},
+                {"error", r ? "status " + std::to_string(r->status) : without_path(r.error()).describe()}});
 }
 
 }  // namespace vk::runtime

@@ -35,9 +35,11 @@ struct notification
 class notifier
 {
 public:
-    // Without a webhook config, notifications are only logged. `metrics` (optional) counts deliveries.
+    // Without a webhook config, notifications are only logged. `metrics` (optional) counts deliveries and
+    // drops. At most `max_queued` notifications wait; a new one beyond that drops the oldest (counted, logged):
+    // a webhook that is down for long must not grow the daemon's memory without bound.
     notifier(boost::asio::any_io_executor ex, std::optional<vk::webhook_config> cfg,
-             metrics::registry* metrics = nullptr);
+             metrics::registry* metrics = nullptr, std::size_t max_queued = 100);
     ~notifier();
 
     void notify(notification n);
@@ -49,6 +51,8 @@ public:
 
     std::uint64_t delivered() const noexcept { return delivered_; }
     std::uint64_t failed() const noexcept { return failed_; }
+    std::uint64_t dropped() const noexcept { return dropped_; }
+    std::size_t queued() const noexcept { return queue_.size(); }
 
 private:
     boost::asio::awaitable<void> deliver(const notification& n);
@@ -61,7 +65,9 @@ private:
     bool stopping_ = false;
     std::uint64_t delivered_ = 0;
     std::uint64_t failed_ = 0;
+    std::uint64_t dropped_ = 0;
     metrics::registry* metrics_ = nullptr;
+    std::size_t max_queued_;
 };
 
 }  // namespace vk::runtime
