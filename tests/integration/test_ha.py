@@ -156,3 +156,59 @@ def test_graceful_stop_hands_jobs_over_at_once():
             if d:
                 d.stop()
         consul.stop()
+
+
+def _vault_post(addr, path, body):
+    status, answer = vkproc.json_call("POST", f"{addr}{path}", body, token="root")
+    assert status in (200, 204), answer
+
+
+def _consul_keys(addr, prefix):
+    status, keys = vkproc.json_call("GET", f"{addr}/v1/kv/{prefix}?keys")
+    assert status in (200, 404), keys
+    return keys if status == 200 else []
+
+
+def test_lock_consul_unreachable_mid_cycle_cancels_the_cycle_and_saves_nothing():
+    """Issue 15, "an HA replica that loses its lock mid-cycle because Consul becomes unreachable (not only an
+    expired session) cancels that cycle at once and nothing is saved": the lock's Consul is killed while a slow
+    sync origin cycle walks Vault; once the lock counts as lost (one session TTL without a renewal) the cycle is
+    cancelled, and the data Consul (still up) never receives the sync index."""
+    lock_consul, lock_addr = start_consul()
+    data_consul, data_addr = start_consul()
+    vport = vkproc.free_port()
+    vault_addr = f"http://127.0.0.1:{vport}"
+    vault = vkproc.Process([vkproc.binary("vault-sim"), "--listen", f"127.0.0.1:{vport}", "--dev-root-token", "root"],
+                           ready_url=f"{vault_addr}/v1/sys/health")
+    d = None
+    try:
+        for i in range(60):
+            _vault_post(vault_addr, f"/v1/secret/data/app/s{i}", {"data": {"v": str(i)}})
+        # One worker at 400 ms a request: the walk takes far longer than the lock's TTL.
+        _vault_post(vault_addr, "/_sim/latency", {"ms": 400})
+        d = Daemon({
+            "vaults": {"o": {"address": vault_addr, "token": "root"}},
+            "consuls": {"lock": {"address": lock_addr}, "data": {"address": data_addr}},
+            "ha": {"consul": "lock", "key": "vk/ha", "session_ttl": f"{TTL}s", "replica_id": "r1"},
+            "jobs": [{"name": "origin", "kind": "sync", "role": "origin", "interval": "1h", "timeout": "5m",
+                      "origin": {"vault": "o", "consul": "data", "mounts": ["secret/"]}, "buckets": 2,
+                      "workers": 1}],
+        })
+        vkproc.wait_until(lambda: (cycles_of(d, "origin") or [{}])[0].get("outcome") == "running", 60,
+                          interval=0.2, what="the origin cycle runs on the lock holder")
+        lock_consul.kill()
+        t0 = time.monotonic()
+        ended = vkproc.wait_until(
+            lambda: (lambda c: c if c and c[0]["outcome"] != "running" else None)(cycles_of(d, "origin")),
+            TTL + 15, interval=0.2, what="the cycle ends after the lock is lost")
+        # Sessions get half of session_ttl and the lock counts as lost one session TTL after the last renewal.
+        assert time.monotonic() - t0 <= TTL + 5
+        assert ended[0]["outcome"] == "cancelled", ended[0]
+        assert jobs_of(d)["origin"]["state"] == "standby"
+        assert _consul_keys(data_addr, "vsync/") == []  # no bucket, no index: nothing saved
+    finally:
+        if d:
+            d.stop()
+        vault.stop()
+        data_consul.stop()
+        lock_consul.stop()
