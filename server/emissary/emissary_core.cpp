@@ -43,7 +43,7 @@ std::string describe_for_log(const dependency& d)
 emissary_core::emissary_core(const vk::job_config& jc, runtime::job_services& services)
     : job(jc.name), timeout(jc.timeout),
       settings(std::static_pointer_cast<const emissary_settings>(jc.settings)), config(services.config),
-      metrics(services.metrics), window(settings->once ? wait_window{} : settings->wait)
+      metrics(services.metrics), window(settings->once ? wait_window{} : settings->wait), once(settings->once)
 {
     auto made = make_sources(services.executor, *config, settings->sources);
     if (made)
@@ -238,7 +238,7 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
             {{"job", job}},
             static_cast<double>(waiting)
         );
-    if (settings->once && all_rendered() && !window.due())
+    if (once && all_rendered() && !window.due())
     {
         finished = true;
         ctx.info("once: every template rendered; the job is done");
@@ -252,6 +252,12 @@ std::optional<clock_time> emissary_core::next_due() const
         if (!s.watched && s.next_poll != never && (!due || s.next_poll < *due))
             due = s.next_poll;
     return due;
+}
+
+void emissary_core::force_once()
+{
+    once = true;
+    window = command_window(wait_window{});
 }
 
 bool emissary_core::all_rendered() const
@@ -302,7 +308,7 @@ json::object emissary_core::status() const
              {"exit_status", command.exit_status ? json::value(*command.exit_status) : json::value(nullptr)},
              {"at", when(command.at)},
              {"pending", window.due().has_value()}}},
-        {"once", settings->once},
+        {"once", once},
         {"finished", finished},
         {"dry_run", settings->dry_run},
     };

@@ -66,6 +66,7 @@ struct emissary_core
     command_window window;
     command_state command;
     std::vector<std::string> secrets; // every value seen, for redaction of command output
+    bool once = false;                // the settings' once, or forced by --once
     bool finished = false;            // once: everything rendered and the command ran
     std::mt19937_64 rng{std::random_device{}()};
 
@@ -76,6 +77,8 @@ struct emissary_core
     // The earliest moment a poll or the command is due (steady clock); nullopt when nothing is pending.
     std::optional<clock_time> next_due() const;
     bool all_rendered() const;
+    // --once: stop after the first complete render; the command runs at once (no wait window).
+    void force_once();
     boost::json::object status() const;
     // Records a value from a watch or a fetch and schedules its next poll.
     void record(const dependency& d, const fetched& f, clock_time now);

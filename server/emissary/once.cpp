@@ -65,7 +65,10 @@ int run_once(const vk::config& cfg)
     std::vector<std::shared_ptr<emissary_core>> cores;
     for (const auto& jc : cfg.jobs)
         if (jc.kind == "emissary" && jc.enabled)
+        {
             cores.push_back(std::make_shared<emissary_core>(jc, services));
+            cores.back()->force_once();
+        }
     int failures = 0;
     for (const auto& core : cores)
         asio::co_spawn(

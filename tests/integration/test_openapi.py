@@ -91,7 +91,7 @@ def test_every_described_route_answers_with_its_documented_shape(daemon):
                     daemon.wait_job("j1", lambda j: j["state"] == "idle")
             status, body, _ = daemon.call(method.upper(), concrete, bodies.get((method.upper(), path)))
             documented = item[method]["responses"]
-            kind_route = re.match(r"/v1/(sync|snapshot|keeper)/", path)
+            kind_route = re.match(r"/v1/(sync|snapshot|emissary|keeper)/", path)
             if kind_route:
                 # Kind routes: j1 is a test job, so the route must answer that it is not a job of that kind
                 # (the router's own 404 for an unknown path has another code); test_<kind>.py checks the shapes.

@@ -1,0 +1,203 @@
+"""emissary end to end: a vault-sim, a consul-sim and vaultkeeper-test running emissary jobs. A template
+waiting on three secrets writes nothing until the third appears, then writes once and runs the command once;
+a Consul change re-renders within a second; unchanged values neither rewrite nor re-run; a hanging command is
+killed with its child at its timeout; no secret value reaches the log; a crash mid-write leaves the old file;
+`--once` exits non-zero when a template cannot be rendered."""
+import glob
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+import vkproc
+from vkdaemon import Daemon
+
+ROOT = "root"
+SECRETS = {"pw": "s3cr3t-Pa55word-x9", "host": "db-host-secret-77", "port": "port-secret-4242",
+           "host2": "db-host-secret-88"}
+
+
+def http(method, url, body=None, token=None, raw=None):
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    req = urllib.request.Request(url, data=data, method=method)
+    if token:
+        req.add_header("X-Vault-Token", token)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+class Sims:
+    def __init__(self):
+        self.vport = vkproc.free_port(2)
+        self.cport = self.vport + 1
+        self.vault_addr = f"http://127.0.0.1:{self.vport}"
+        self.consul_addr = f"http://127.0.0.1:{self.cport}"
+        self.vault = vkproc.Process([vkproc.binary("vault-sim"), "--listen", f"127.0.0.1:{self.vport}",
+                                     "--dev-root-token", ROOT], ready_url=f"{self.vault_addr}/v1/sys/health")
+        self.consul = vkproc.Process([vkproc.binary("consul-sim"), "--listen", f"127.0.0.1:{self.cport}"],
+                                     ready_url=f"{self.consul_addr}/v1/status/leader")
+
+    def vault_write(self, path, data):
+        status, body = http("POST", f"{self.vault_addr}/v1/secret/data/{path}", {"data": data}, token=ROOT)
+        assert status == 200, body
+
+    def consul_put(self, key, value):
+        status, body = http("PUT", f"{self.consul_addr}/v1/kv/{key}", raw=value.encode())
+        assert status == 200, body
+
+    def config(self, jobs):
+        return {"log": {"level": "info"},
+                "vaults": {"v": {"address": self.vault_addr, "token": ROOT}},
+                "consuls": {"c": {"address": self.consul_addr}},
+                "jobs": jobs}
+
+    def stop(self):
+        self.vault.stop()
+        self.consul.stop()
+
+
+@pytest.fixture
+def sims():
+    s = Sims()
+    yield s
+    s.stop()
+
+
+def job(name, template, destination, command=None, **extra):
+    j = {"name": name, "kind": "emissary", "interval": "1m", "timeout": "20s",
+         "sources": {"vault": {"type": "vault", "vault": "v"}, "kv": {"type": "consul", "consul": "c"}},
+         "templates": [{"contents": template, "destination": destination}],
+         "retry": {"initial": "100ms", "max": "300ms"}}
+    if command is not None:
+        j["command"] = command
+        j["shell"] = True
+    j.update(extra)
+    return j
+
+
+TEMPLATE = ('pw={{ secret "vault" "secret/app" "pw" }}\n'
+            'host={{ secret "kv" "app/host" }}\nport={{ secret "kv" "app/port" | trim }}\n')
+
+
+def lines(path):
+    return open(path).read().splitlines() if os.path.exists(path) else []
+
+
+def emissary_status(d, name):
+    status, body, _ = d.call("GET", f"/v1/emissary/{name}/status")
+    assert status == 200, body
+    return body
+
+
+def test_waits_for_every_value_then_writes_and_runs_once_then_follows_consul(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-emissary-")
+    dest, runs = os.path.join(tmp, "out", "app.conf"), os.path.join(tmp, "runs")
+    d = Daemon(sims.config([job("web", TEMPLATE, dest, f"echo run >> {runs}; cat {dest}")]))
+    try:
+        waiting = vkproc.wait_until(
+            lambda: (lambda s: s if s["templates"][0]["missing"] else None)(emissary_status(d, "web")), 10,
+            what="first cycle")
+        assert waiting["templates"][0]["state"] == "waiting"
+        assert waiting["templates"][0]["missing"] == ["kv app/host", "kv app/port", "vault secret/app pw"]
+        sims.vault_write("app", {"pw": SECRETS["pw"]})
+        sims.consul_put("app/host", SECRETS["host"])
+        vkproc.wait_until(lambda: emissary_status(d, "web")["templates"][0]["missing"] == ["kv app/port"], 10,
+                          what="two of three values seen")
+        time.sleep(0.5)
+        assert not os.path.exists(dest)
+        sims.consul_put("app/port", SECRETS["port"] + "\n")
+        vkproc.wait_until(lambda: lines(runs) == ["run"], 10, what="file written and command run")
+        assert open(dest).read() == f"pw={SECRETS['pw']}\nhost={SECRETS['host']}\nport={SECRETS['port']}\n"
+        assert os.stat(dest).st_mode & 0o777 == 0o600
+        st = emissary_status(d, "web")
+        assert st["templates"][0]["state"] == "rendered"
+        assert st["templates"][0]["last_command_exit_status"] == 0
+        assert st["command"]["runs"] == 1
+
+        # A Consul change lands within a second.
+        start = time.monotonic()
+        sims.consul_put("app/host", SECRETS["host2"])
+        vkproc.wait_until(lambda: SECRETS["host2"] in open(dest).read(), 1.0, interval=0.005,
+                          what="re-render after a Consul change")
+        assert time.monotonic() - start < 1.0
+        vkproc.wait_until(lambda: lines(runs) == ["run", "run"], 5, what="second command run")
+
+        # The same value written again: no rewrite, no command.
+        inode, mtime = os.stat(dest).st_ino, os.stat(dest).st_mtime_ns
+        sims.consul_put("app/host", SECRETS["host2"])
+        time.sleep(1.5)
+        assert (os.stat(dest).st_ino, os.stat(dest).st_mtime_ns) == (inode, mtime)
+        assert lines(runs) == ["run", "run"]
+
+        status, metrics, _ = d.call("GET", "/metrics", token=None)
+        assert 'vaultkeeper_emissary_renders_total{job="web",outcome="written"} 2' in metrics
+        assert 'vaultkeeper_emissary_command_runs_total{job="web",outcome="ok"} 2' in metrics
+        assert 'vaultkeeper_emissary_waiting_templates{job="web"} 0' in metrics
+    finally:
+        d.stop()
+    log = d.log()
+    assert "command output" in log  # the command printed the file: the log holds it redacted
+    for value in SECRETS.values():
+        assert value not in log, f"secret value {value} in the log"
+
+
+def test_a_hanging_command_is_killed_with_its_children_at_its_timeout(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-emissary-")
+    dest, pids = os.path.join(tmp, "f"), os.path.join(tmp, "pids")
+    sims.consul_put("k", "v1")
+    command = f"sleep 60 & echo $! > {pids}; echo $$ >> {pids}; wait"
+    d = Daemon(sims.config([job("hang", '{{ secret "kv" "k" }}', dest, command, command_timeout="1s")]))
+    try:
+        st = vkproc.wait_until(lambda: (lambda s: s if s["command"]["outcome"] else None)(emissary_status(d, "hang")),
+                               10, what="command outcome")
+        assert st["command"]["outcome"] == "timeout"
+        for pid in map(int, lines(pids)):
+            vkproc.wait_until(lambda: not os.path.exists(f"/proc/{pid}") or
+                              open(f"/proc/{pid}/stat").read().split()[2] == "Z", 3, what=f"pid {pid} gone")
+        status, metrics, _ = d.call("GET", "/metrics", token=None)
+        assert 'vaultkeeper_emissary_command_runs_total{job="hang",outcome="timeout"} 1' in metrics
+    finally:
+        d.stop()
+
+
+def test_a_crash_mid_write_leaves_the_old_file(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-emissary-")
+    dest = os.path.join(tmp, "f")
+    with open(dest, "w") as f:
+        f.write("old contents\n")
+    os.chmod(dest, 0o600)
+    sims.consul_put("k", "new contents that are long enough to be cut in half")
+    d = Daemon(sims.config([job("crash", '{{ secret "kv" "k" }}', dest)]),
+               extra_env={"VK_EMISSARY_SLOW_WRITE_MS": "5000"}, wait_ready=False)  # the pause blocks the daemon
+    try:
+        vkproc.wait_until(lambda: glob.glob(dest + ".vk-tmp-*"), 10, what="a temp file being written")
+        d.proc.kill()
+        assert open(dest).read() == "old contents\n"
+    finally:
+        d.stop()
+
+
+def test_once_exits_non_zero_when_a_template_cannot_render(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-emissary-")
+    sims.consul_put("present", "here")
+    ok = job("ok", '{{ secret "kv" "present" }}', os.path.join(tmp, "ok"), timeout="3s")
+    missing = job("missing", '{{ secret "kv" "absent" }}', os.path.join(tmp, "missing"), timeout="1s")
+    for jobs, code in (([ok], 0), ([ok, missing], 1)):
+        cfg = os.path.join(tmp, "vk.json")
+        with open(cfg, "w") as f:
+            json.dump({"admin": {"token": "test-admin-token-0123456789"}, **sims.config(jobs)}, f)
+        r = subprocess.run([vkproc.binary("vaultkeeper"), "--once", "--config", cfg], capture_output=True,
+                           timeout=30)
+        assert r.returncode == code, r.stderr.decode()
+        assert open(os.path.join(tmp, "ok")).read() == "here"
+        if code:
+            assert b"missing: kv absent" in r.stderr, r.stderr
