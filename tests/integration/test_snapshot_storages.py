@@ -329,7 +329,8 @@ def test_multipart_failure_aborts_the_upload(recorder, tmp_path):
 def test_gcs_quirks_region_auto_and_goog_metadata(recorder, tmp_path):
     rec = recorder()
     config = {"type": "gcs", "bucket": "snaps", "endpoint": f"http://127.0.0.1:{rec.server_address[1]}",
-              "hmac_access_id": "GOOGTS7C7FUP3AIRVJTE2BCD", "hmac_secret": "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ"}
+              "hmac_access_id": "GOOGTS7C7FUP3AIRVJTE2BCD",
+              "hmac_secret": "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ"}
     path, sha = snapshot_file(tmp_path, "g.snap", 10)
     r = ok(cli(tmp_path, config, "upload", str(path), "g.snap", sha))
     [(method, target, headers, _)] = rec.requests

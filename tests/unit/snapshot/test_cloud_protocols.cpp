@@ -36,7 +36,8 @@ TEST(s3_protocol, list_objects_v2_pages)
     auto page = s3::parse_list_objects_v2(R"(<?xml version="1.0" encoding="UTF-8"?>
 <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix>vault/</Prefix>
 <KeyCount>2</KeyCount><MaxKeys>2</MaxKeys><IsTruncated>true</IsTruncated>
-<Contents><Key>vault/a&amp;b.snap</Key><LastModified>2026-11-30T12:00:00.250Z</LastModified><ETag>"x"</ETag><Size>42</Size></Contents>
+<Contents><Key>vault/a&amp;b.snap</Key><LastModified>2026-11-30T12:00:00.250Z</LastModified><ETag>"x"</ETag>
+<Size>42</Size></Contents>
 <Contents><Key>vault/c.snap</Key><LastModified>2026-11-30T12:00:01Z</LastModified><Size>0</Size></Contents>
 <NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken></ListBucketResult>)"
     );
