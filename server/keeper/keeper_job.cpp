@@ -165,8 +165,16 @@ class keeper_body final : public runtime::job_body
             co_return;
         }
         core->record = std::move(*r);
-        co_await unseal_nodes(*core, ctx);
-        co_await run_procedure(*core, ctx);
+        // Once more when the procedure changed the sets (init): unseal with them now and go on, not next
+        // cycle.
+        for (int round = 0; round < 2; ++round)
+        {
+            co_await unseal_nodes(*core, ctx);
+            auto seq = core->record.seq;
+            co_await run_procedure(*core, ctx);
+            if (core->record.seq == seq || ctx.has_fatal())
+                break;
+        }
         core->held = co_await core->stores.counts();
         core->publish_metrics();
     }

@@ -140,7 +140,10 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     read_init(r, *s);
     read_stores(r, *s);
     s->rekey_interval = r.dur_or("rekey_interval", duration(0));
-    if (s->init && !s->stores.empty())
+    // Placement only over a store list that parsed whole (an unknown type already has its own message).
+    const auto* raw_stores = r.value() ? r.value()->if_contains("stores") : nullptr;
+    bool whole = raw_stores && raw_stores->is_array() && raw_stores->as_array().size() == s->stores.size();
+    if (s->init && !s->stores.empty() && whole)
     {
         std::vector<std::string> names;
         for (const auto& st : s->stores)

@@ -1,0 +1,116 @@
+"""keeper end to end: a 3-node uninitialised vault-sim and three file stores. The keeper initialises Vault
+(intent recorded first, the whole answer stored before use, the root token revoked), unseals every node,
+spreads the shards so no store holds the threshold, rekeys on request (verified, audited, old set dropped),
+re-unseals a restarted node within an interval, leaves a foreign rekey alone; bad config is refused at its
+JSON pointer."""
+import json
+import os
+import subprocess
+
+import pytest
+
+import vkproc
+from keeperenv import JOB, KeeperWorld
+
+
+@pytest.fixture
+def world():
+    w = KeeperWorld()
+    yield w
+    w.close()
+
+
+def test_init_unseal_rekey_and_the_promise(world):
+    world.start_daemon()
+    first = world.wait_settled(what="initialised and unsealed")
+    assert first["current"]["id"] == "set-1" and not first["revoke_root"]
+    # spread: no store holds the threshold; encrypted at rest, 0600; the root token was revoked and dropped
+    objs = world.objects()
+    for store, names in objs.items():
+        assert len([n for n in names if n.startswith("set-1-shard-")]) < 3, objs
+        for n in names:
+            path = os.path.join(world.dir, store, n)
+            assert os.stat(path).st_mode & 0o777 == 0o600
+            assert b"keys" not in open(path, "rb").read()
+    assert world.leftovers() == {}
+    old = world.keys_of("set-1")
+    assert len(old) == 5
+
+    status = vkproc.wait_until(lambda: (s := world.status())["sets"] and s, 5, what="status after a cycle")
+    assert [n["state"] for n in status["nodes"]] == ["unsealed"] * 3
+    assert status["sets"]["set-1"] == {"a": 2, "b": 2, "c": 1}
+    assert status["procedure"]["step"] == "idle"
+    assert all(k not in json.dumps(status) for k in old)
+
+    # a restarted node is unsealed within an interval or two
+    world.restart_node(2)
+    vkproc.wait_until(lambda: not world.seal_states()[2], 5, what="node 2 unsealed again")
+
+    world.rekey()
+    after = vkproc.wait_until(lambda: (r := world.wait_settled()) and r["current"]["id"] != "set-1" and r, 30,
+                              what="rekey done")
+    assert after["last_audit_set"] == after["current"]["id"] and after["last_rekey_unix"] > 0
+    assert world.leftovers() == {}, world.objects()
+    new = world.keys_of(after["current"]["id"])
+    assert new and set(new).isdisjoint(old)
+
+    # old shares no longer unseal a restarted node, the new ones do
+    world.stop_daemon()
+    world.restart_node(1)
+    assert not world.unseals_with(1, old)
+    assert world.unseals_with(1, new)
+
+    world.start_daemon()
+    metrics = world.daemon.call("GET", "/metrics")[1]
+    for line in ('vaultkeeper_keeper_sealed_nodes{job="keeper"} 0',
+                 'vaultkeeper_keeper_rekey_step{job="keeper",step="idle"} 1',
+                 "vaultkeeper_keeper_last_audit_success_timestamp_seconds"):
+        vkproc.wait_until(lambda: line in world.daemon.call("GET", "/metrics")[1], 5, what=line)
+    assert all(k not in world.daemon.log() for k in old + new)
+
+
+def test_a_foreign_rekey_is_left_alone(world):
+    world.start_daemon()
+    world.wait_settled()
+    status, foreign = world.vault_call(0, "PUT", "sys/rekey/init", {"secret_shares": 3, "secret_threshold": 2})
+    assert status == 200, foreign
+    world.rekey()
+    vkproc.wait_until(lambda: "did not start" in world.status()["procedure"]["waiting"], 10, what="waiting")
+    _, now = world.vault_call(0, "GET", "sys/rekey/init")
+    assert now["nonce"] == foreign["nonce"] and now["progress"] == 0  # not a shard submitted to it
+    world.vault_call(0, "DELETE", "sys/rekey/init", {"nonce": foreign["nonce"]})
+    vkproc.wait_until(lambda: world.record()["current"]["id"] != "set-1" and world.record()["step"] == "idle",
+                      30, what="our rekey after the foreign one was cancelled")
+
+
+def test_bad_config_is_refused_at_its_pointer(tmp_path):
+    cfg = {"admin": {"token": "0123456789abcdef0"}, "vaults": {"v": {"address": "http://127.0.0.1:1"}},
+           "jobs": [{"name": "k", "kind": "keeper", "vault": "v", "init": {"secret_shares": 5, "secret_threshold": 3},
+                     "stores": [{"name": "a", "type": "file", "path": "/tmp/a", "kek": "c2hvcnQ="},
+                                {"name": "b", "type": "s3"}]}]}
+    path = tmp_path / "vk.json"
+    path.write_text(json.dumps(cfg))
+    r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", str(path)], capture_output=True, text=True)
+    assert r.returncode == 2
+    out = r.stdout + r.stderr
+    assert "/jobs/0/stores/0/kek: must be 32 bytes" in out
+    assert "/jobs/0/stores/1/type: unknown store type" in out
+    assert "c2hvcnQ=" not in out
+    cfg["jobs"][0]["stores"] = [{"name": n, "type": "file", "path": "/tmp/" + n, "kek": "ab" * 32} for n in "ab"]
+    path.write_text(json.dumps(cfg))
+    r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", str(path)], capture_output=True, text=True)
+    assert r.returncode == 2 and "/jobs/0/stores: 2 store(s) for 5 shares would put 3 shards in one store" in r.stdout + r.stderr
+
+
+def test_an_unusable_store_directory_fails_start_up(tmp_path):
+    w = KeeperWorld()
+    try:
+        blocker = os.path.join(w.dir, "blocker")
+        open(blocker, "w").close()
+        w.config["jobs"][0]["stores"][2]["path"] = os.path.join(blocker, "c")
+        w.start_daemon()
+        job = w.daemon.wait_job(JOB, lambda j: j["state"] == "failed", 10, what="start-up check failed")
+        assert "store c" in json.dumps(job)
+        assert w.sim("GET", "status")["initialized"] is False  # nothing done before the stores are proven
+    finally:
+        w.close()

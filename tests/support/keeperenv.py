@@ -1,0 +1,165 @@
+"""A keeper test world: a 3-node vault-sim (uninitialised, --data-dir), three file shard stores, and the test
+daemon (vaultkeeper-test) running one keeper job; helpers to read the stores as the keeper wrote them
+(AES-256-GCM, object name as AAD) and to check the promise: every node unseals from the stores, nothing
+is left behind."""
+import base64
+import json
+import os
+import shutil
+import signal
+import tempfile
+import time
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+import vkproc
+from vkdaemon import Daemon
+
+KEK = bytes(range(32))
+JOB = "keeper"
+NODES = 3
+
+
+class KeeperWorld:
+    def __init__(self, interval="1s", shares=5, threshold=3):
+        self.dir = tempfile.mkdtemp(prefix="vk-keeper-")
+        self.port = vkproc.free_port(NODES)
+        self.vault_log = os.path.join(self.dir, "vault-sim.log")
+        self.stores = [os.path.join(self.dir, s) for s in ("a", "b", "c")]
+        self.vault = vkproc.Process(
+            [vkproc.binary("vault-sim"), "--listen", f"127.0.0.1:{self.port}", "--nodes", str(NODES),
+             "--data-dir", os.path.join(self.dir, "vault")],
+            ready_url=self.node_url(0) + "/v1/sys/seal-status", log_path=self.vault_log)
+        self.config = {
+            "vaults": {"v": {"address": self.node_url(0)}},
+            "jobs": [{"name": JOB, "kind": "keeper", "interval": interval, "timeout": "30s", "vault": "v",
+                      "nodes": [self.node_url(i) for i in range(NODES)],
+                      "init": {"secret_shares": shares, "secret_threshold": threshold},
+                      "stores": [{"name": os.path.basename(p), "type": "file", "path": p,
+                                  "kek": base64.b64encode(KEK).decode()} for p in self.stores]}],
+        }
+        self.daemon = None
+        self.daemon_dir = os.path.join(self.dir, "daemon")
+        os.makedirs(self.daemon_dir)
+
+    # ---- processes ----
+
+    def node_url(self, i):
+        return f"http://127.0.0.1:{self.port + i}"
+
+    def start_daemon(self, env=None):
+        self.daemon = Daemon(self.config, extra_env=env or {}, tmpdir=self.daemon_dir)
+        return self.daemon
+
+    def stop_daemon(self):
+        if self.daemon:
+            self.daemon.stop()
+            self.daemon = None
+
+    def kill_daemon(self):
+        if self.daemon:
+            self.daemon.proc.kill()
+            self.daemon = None
+
+    def wait_daemon_exit(self, timeout=20):
+        code = self.daemon.proc.wait(timeout=timeout)
+        self.daemon.proc.stop()
+        self.daemon = None
+        return code
+
+    def close(self):
+        self.stop_daemon()
+        self.vault.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # ---- vault-sim ----
+
+    def sim(self, method, path, body=None):
+        status, body = vkproc.json_call(method, self.node_url(0) + "/_sim/vault/" + path, body)
+        assert status < 300, (path, status, body)
+        return body
+
+    def active_node(self):
+        for n in self.sim("GET", "status")["nodes"]:
+            if n["active"]:
+                return int(n["id"].removeprefix("node"))
+        return 0
+
+    def restart_node(self, i):
+        self.sim("POST", "restart", {"node": i})
+
+    def seal_states(self):
+        return [n["sealed"] for n in self.sim("GET", "status")["nodes"]]
+
+    def vault_call(self, node, method, path, body=None):
+        return vkproc.json_call(method, self.node_url(node) + "/v1/" + path, body)
+
+    # ---- the stores, read as the keeper wrote them ----
+
+    def objects(self):
+        out = {}
+        for p in self.stores:
+            out[os.path.basename(p)] = sorted(n for n in os.listdir(p) if not n.startswith("."))
+        return out
+
+    def read_object(self, store_path, name):
+        with open(os.path.join(store_path, name), "rb") as f:
+            raw = f.read()
+        assert raw[:4] == b"VKS1"
+        return AESGCM(KEK).decrypt(raw[4:16], raw[16:], name.encode())
+
+    def record(self):
+        best = None
+        for p in self.stores:
+            if os.path.exists(os.path.join(p, "keeper-state")):
+                r = json.loads(self.read_object(p, "keeper-state"))
+                if best is None or r["seq"] > best["seq"]:
+                    best = r
+        return best
+
+    def keys_of(self, set_id):
+        keys = {}
+        for p in self.stores:
+            for n in os.listdir(p):
+                if n.startswith(set_id + "-shard-"):
+                    o = json.loads(self.read_object(p, n))
+                    keys[o["index"]] = o["key"]
+        return [keys[i] for i in sorted(keys)]
+
+    # ---- the promise ----
+
+    def status(self):
+        code, body, _ = self.daemon.call("GET", f"/v1/keeper/{JOB}/status")
+        assert code == 200, body
+        return body
+
+    def wait_settled(self, timeout=60, what="keeper idle, every node unsealed"):
+        """Idle procedure, every node unsealed (by the daemon), as the stores and vault-sim show it."""
+        def settled():
+            r = self.record()
+            return (r and r["step"] == "idle" and r["current"] and not r["audit"] and not r["revoke_root"]
+                    and not any(self.seal_states())) and r
+        return vkproc.wait_until(settled, timeout, interval=0.05, what=what)
+
+    def leftovers(self):
+        """Objects that are neither the state record nor the current set's."""
+        cur = self.record()["current"]["id"]
+        return {s: [n for n in names if n != "keeper-state" and not n.startswith(cur + "-")]
+                for s, names in self.objects().items() if any(
+                    n != "keeper-state" and not n.startswith(cur + "-") for n in names)}
+
+    def unseals_with(self, node, keys, threshold=3):
+        """Submits keys to a sealed node; True when it unsealed, False on a wrong-key answer."""
+        self.vault_call(node, "PUT", "sys/unseal", {"reset": True})
+        for k in keys[:threshold]:
+            status, body = self.vault_call(node, "PUT", "sys/unseal", {"key": k})
+            if status >= 400:
+                return False
+            if not body["sealed"]:
+                return True
+        return False
+
+    def rekey(self):
+        code, body, _ = self.daemon.call("POST", f"/v1/keeper/{JOB}/rekey")
+        assert code == 202, body
+        return body
