@@ -56,6 +56,7 @@ struct daemon::impl
     asio::awaitable<void> run_notifier();
     asio::awaitable<void> grace_wait();
     asio::awaitable<void> reload();
+    void apply_admin_changes(const vk::config& fresh);
     asio::awaitable<void> apply_jobs();
     asio::awaitable<void> shutdown();
     void request_shutdown(int code);
@@ -162,6 +163,25 @@ asio::awaitable<void> daemon::impl::run_notifier()
     co_await (notifier->run() || grace_wait());
 }
 
+// The admin token is read per request; a renewed certificate behind the same files is swapped in place;
+// another listen address or other files need a restart.
+void daemon::impl::apply_admin_changes(const vk::config& fresh)
+{
+    if (fresh.admin.listen != cfg->admin.listen || fresh.admin.tls_cert_file != cfg->admin.tls_cert_file ||
+        fresh.admin.tls_key_file != cfg->admin.tls_key_file)
+    {
+        log::warn("admin.listen and admin.tls take effect only after a restart");
+        return;
+    }
+    if (!vk::admin_tls_rotated(*cfg, fresh))
+        return;
+    http::tls_server_options tls{*fresh.admin.tls_cert_file, fresh.admin.tls_key_file.value_or("")};
+    if (auto ok = server->reload_tls(tls); !ok)
+        log::error("admin TLS certificate not reloaded; the previous one stays", {{"error", ok.error().describe()}});
+    else
+        log::info("admin TLS certificate reloaded");
+}
+
 asio::awaitable<void> daemon::impl::reload()
 {
     log::info("SIGHUP: reloading the configuration", {{"file", params.config_path}});
@@ -174,8 +194,7 @@ asio::awaitable<void> daemon::impl::reload()
     for (const auto& w : next->warnings)
         log::warn("config warning", {{"problem", w}});
     auto fresh = std::make_shared<const vk::config>(std::move(*next));
-    if (fresh->admin.listen != cfg->admin.listen || fresh->admin.tls_cert_file != cfg->admin.tls_cert_file)
-        log::warn("admin.listen and admin.tls take effect only after a restart");
+    apply_admin_changes(*fresh);
     log::set_level(fresh->log.level);
     if (fresh->webhook != cfg->webhook)
         notifier->reconfigure(fresh->webhook);

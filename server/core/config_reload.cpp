@@ -153,6 +153,16 @@ void resolve(config& cfg)
             b->get_object()["effective_ca_file"] = view_of(json::value(v.tls.ca_file), "ca_file");
 }
 
+bool admin_tls_rotated(const config& old, const config& next)
+{
+    if (!old.admin.tls_cert_file || old.admin.tls_cert_file != next.admin.tls_cert_file ||
+        old.admin.tls_key_file != next.admin.tls_key_file)
+        return false;
+    const auto* a = block(old, "admin", "tls");
+    const auto* b = block(next, "admin", "tls");
+    return differs(a, b);
+}
+
 std::vector<std::string> jobs_hit_by_shared_changes(const config& old, const config& next)
 {
     bool all = ha_changed(old, next);

@@ -29,6 +29,10 @@ void resolve(config& cfg);
 // settings changed are not listed here (job_set::apply compares them).
 std::vector<std::string> jobs_hit_by_shared_changes(const config& old, const config& next);
 
+// True when admin.tls names the same files in both but what they hold changed (a renewed certificate): the
+// admin server can swap them in place.
+bool admin_tls_rotated(const config& old, const config& next);
+
 } // namespace vk
 
 #endif

@@ -69,6 +69,17 @@ result<std::unique_ptr<server>> server::create(asio::any_io_executor ex, server_
     return std::unique_ptr<server>(new server(std::move(p)));
 }
 
+result<void> server::reload_tls(const tls_server_options& tls)
+{
+    if (!impl_->tls)
+        return make_error(errc::bad_request, "the admin server was started without TLS");
+    auto ctx = detail::make_server_context(tls);
+    if (!ctx)
+        return ctx.error();
+    impl_->tls = std::move(*ctx);
+    return {};
+}
+
 server::server(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 server::~server() = default;
 

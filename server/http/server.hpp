@@ -55,6 +55,11 @@ public:
     // coroutine is left behind. Call at most once.
     boost::asio::awaitable<void> run();
 
+    // Replaces the certificate and key (a rotated file on SIGHUP): new connections use them, open ones keep the
+    // old. errc::invalid_argument for unreadable or mismatched files (the old ones stay); errc::bad_request
+    // when the server was created without TLS.
+    result<void> reload_tls(const tls_server_options& tls);
+
     // Asks run() to finish promptly; safe to call from any coroutine on the same executor, or before run().
     void stop();
 

@@ -141,7 +141,8 @@ asio::awaitable<void> run_plain(server::impl& s, tcp::socket socket, std::string
 
 asio::awaitable<void> run_tls(server::impl& s, tcp::socket socket, std::string remote)
 {
-    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *s.tls);
+    auto ctx = s.tls;  // held: reload_tls() may replace s.tls while this session runs
+    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *ctx);
     beast::get_lowest_layer(stream).expires_after(s.params.read_timeout);
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
     if (ec)

@@ -1,5 +1,7 @@
 """admin.tls: the admin API speaks HTTPS with the configured certificate, and refuses plain HTTP."""
 import json
+import shutil
+import signal
 import ssl
 import subprocess
 import urllib.error
@@ -11,14 +13,17 @@ import vkproc
 from vkdaemon import ADMIN_TOKEN, Daemon
 
 
-@pytest.fixture(scope="module")
-def cert(tmp_path_factory):
-    d = tmp_path_factory.mktemp("tls")
-    crt, key = d / "admin.crt", d / "admin.key"
+def make_cert(d, name="admin"):
+    crt, key = d / f"{name}.crt", d / f"{name}.key"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(crt)],
                    check=True, capture_output=True, timeout=60)
     return str(crt), str(key)
+
+
+@pytest.fixture(scope="module")
+def cert(tmp_path_factory):
+    return make_cert(tmp_path_factory.mktemp("tls"))
 
 
 def test_admin_api_over_tls(cert):
@@ -69,3 +74,31 @@ class TlsDaemon(Daemon):
         full["admin"]["tls"] = self.tls
         with open(self.config_path, "w") as f:
             json.dump(full, f)
+
+
+def _tls_get(port, cafile):
+    ctx = ssl.create_default_context(cafile=cafile)
+    req = urllib.request.Request(f"https://127.0.0.1:{port}/v1/jobs", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+        return r.status
+
+
+def test_sighup_serves_a_renewed_certificate_from_the_same_files(tmp_path):
+    """Issue 15, "SIGHUP must pick up rotated secret files (tokens, keys, TLS certificates)"."""
+    crt, key = make_cert(tmp_path)
+    first = str(tmp_path / "first.crt")
+    shutil.copy(crt, first)
+    renewed_crt, renewed_key = make_cert(tmp_path, "renewed")
+    d = TlsDaemon(crt, key)
+    try:
+        assert _tls_get(d.port, first) == 200
+        shutil.copy(renewed_crt, crt)  # a renewal: same paths, new contents
+        shutil.copy(renewed_key, key)
+        d.proc.signal(signal.SIGHUP)
+        vkproc.wait_until(lambda: "admin TLS certificate reloaded" in d.log(), 15, what="certificate reload")
+        assert _tls_get(d.port, renewed_crt) == 200
+        with pytest.raises(urllib.error.URLError):
+            _tls_get(d.port, first)
+    finally:
+        assert d.stop() == 0
+

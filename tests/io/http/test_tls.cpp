@@ -224,3 +224,26 @@ TEST(http_tls, bad_certificate_file_is_a_create_error)
     ASSERT_FALSE(c.has_value());
     EXPECT_EQ(c.error().code, errc::invalid_argument);
 }
+
+// Issue 15, "SIGHUP must pick up rotated ... TLS certificates": reload_tls() swaps the admin server's
+// certificate for new connections; unreadable files leave the old one in place.
+ASYNC_TEST(http_tls, reload_tls_serves_the_new_certificate)
+{
+    static const cert_files renewed = make_cert("renewed");
+    co_await with_server(tls_params(), echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        http::tls_client_options trusts_renewed;
+        trusts_renewed.ca_file = renewed.cert;
+        auto before = tls_client(ex, https_base(srv), trusts_renewed);
+        http::client_request req;
+        auto r1 = co_await before->send(req);
+        EXPECT_FALSE(r1.has_value());  // still the first certificate
+        auto bad = srv.reload_tls(http::tls_server_options{"/nonexistent/cert.pem", "/nonexistent/key.pem"});
+        EXPECT_FALSE(bad.has_value());
+        auto ok = srv.reload_tls(http::tls_server_options{renewed.cert, renewed.key});
+        EXPECT_TRUE(ok.has_value());
+        auto after = tls_client(ex, https_base(srv), trusts_renewed);
+        auto r2 = co_await after->send(req);
+        EXPECT_TRUE(r2 && r2->status == 200) << (r2 ? "" : r2.error().describe());
+    });
+}

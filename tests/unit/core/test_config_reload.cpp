@@ -4,9 +4,9 @@
 #include "core/config.hpp"
 #include "core/config_reload.hpp"
 
+#include <boost/json/parse.hpp>
 #include <filesystem>
 #include <fstream>
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -130,6 +130,28 @@ TEST_F(reload_test, a_consul_going_away_restarts_its_jobs)
     auto next = load(dir);
     next.resolved.as_object()["consuls"].as_object().erase("c");
     EXPECT_EQ(vk::jobs_hit_by_shared_changes(old, next), std::vector<std::string>{"uses-a"});
+}
+
+TEST_F(reload_test, a_renewed_admin_certificate_behind_the_same_files_is_a_rotation)
+{
+    auto with_tls = [&](const std::string& cert)
+    {
+        std::string text = R"({"admin": {"token": "0123456789abcdef", "tls": {"cert_file": ")" + cert +
+                           R"(", "key_file": ")" + (dir.path / "admin.key").string() + R"("}}})";
+        auto r = vk::parse_config(text, "cfg.json", kinds);
+        if (!r)
+            throw std::runtime_error(r.error().render());
+        return std::move(*r);
+    };
+    auto cert = dir.write("admin.crt", "CERT ONE");
+    dir.write("admin.key", "KEY ONE");
+    auto old = with_tls(cert);
+    EXPECT_FALSE(vk::admin_tls_rotated(old, with_tls(cert)));
+    dir.write("admin.crt", "CERT TWO");
+    EXPECT_TRUE(vk::admin_tls_rotated(old, with_tls(cert)));
+    // Other files are not a rotation (they need a restart); no TLS at all is never one.
+    EXPECT_FALSE(vk::admin_tls_rotated(old, with_tls(dir.write("other.crt", "CERT THREE"))));
+    EXPECT_FALSE(vk::admin_tls_rotated(load(dir), load(dir)));
 }
 
 } // namespace
