@@ -2,6 +2,7 @@
 #include "snapshot/actions.hpp"
 
 #include "core/time.hpp"
+#include "snapshot/atomic_file.hpp"
 #include "snapshot/model/naming.hpp"
 #include "snapshot/model/restore_request.hpp"
 #include "snapshot/take.hpp"
@@ -94,6 +95,42 @@ asio::awaitable<result<void>> restore_file(snapshot_core& core, const fs::path& 
     co_return co_await vault::raft_restore(**node, source, force);
 }
 
+// The stored snapshot's SHA-256 as recorded at upload (nullopt when the storage keeps none); bad_request
+// naming /name when the storage has no such snapshot.
+asio::awaitable<result<std::optional<std::string>>> recorded_sum(snapshot_storage& st, std::string name)
+{
+    auto listed = co_await st.list();
+    if (!listed)
+        co_return listed.error();
+    for (const auto& s : *listed)
+        if (s.name == name)
+            co_return s.sha256;
+    co_return make_error(
+        errc::bad_request, "/name: no snapshot \"" + name + "\" in storage \"" + st.name() + "\""
+    );
+}
+
+// Downloads `name` into `file` and checks it: the archive verifies and the file is the one uploaded.
+asio::awaitable<result<verified_file>> fetch_verified(snapshot_storage& st, std::string name, fs::path file)
+{
+    auto sum = co_await recorded_sum(st, name);
+    if (!sum)
+        co_return sum.error();
+    if (auto d = co_await st.download(name, file); !d)
+        co_return d.error();
+    auto verified = co_await verify_file(file);
+    if (!verified)
+        co_return verified.error();
+    if (*sum && **sum != verified->sha256)
+        co_return make_error(
+            errc::bad_response,
+            "the downloaded snapshot's SHA-256 differs from the one recorded at upload",
+            {},
+            name
+        );
+    co_return verified;
+}
+
 asio::awaitable<runtime::action_result> restore(std::shared_ptr<snapshot_core> core, json::value body)
 {
     const auto& s = *core->settings;
@@ -110,33 +147,21 @@ asio::awaitable<runtime::action_result> restore(std::shared_ptr<snapshot_core> c
             "this job's snapshots are CMS-encrypted: decrypt one with openssl cms "
             "and restore it with vault operator raft snapshot restore"
         );
-    auto* st = core->find_storage(req->storage);
     if (auto d = ensure_dir(core->spool()); !d)
         co_return d.error();
-    const auto file = core->spool() / (".restore-" + req->name);
-    struct cleanup
-    {
-        fs::path p;
-        ~cleanup()
-        {
-            std::error_code ec;
-            fs::remove(p, ec);
-        }
-    } guard{file};
-    if (auto d = co_await st->download(req->name, file); !d)
-        co_return d.error();
+    remove_on_exit file{core->spool() / (".restore-" + req->name)};
     // Never send Vault an archive that does not verify.
-    auto summary = co_await verify_file(file);
-    if (!summary)
-        co_return summary.error();
-    if (auto r = co_await restore_file(*core, file, req->force); !r)
+    auto verified = co_await fetch_verified(*core->find_storage(req->storage), req->name, file.path);
+    if (!verified)
+        co_return verified.error();
+    if (auto r = co_await restore_file(*core, file.path, req->force); !r)
         co_return r.error();
     co_return json::object{
         {"storage", req->storage},
         {"name", req->name},
         {"force", req->force},
-        {"index", summary->index},
-        {"term", summary->term}};
+        {"index", verified->archive.index},
+        {"term", verified->archive.term}};
 }
 
 } // namespace

@@ -39,6 +39,17 @@ class atomic_file
     bool published_ = false;
 };
 
+// Removes a file when it goes out of scope (an error, a cancelled coroutine's frame, the end of a cycle).
+struct remove_on_exit
+{
+    std::filesystem::path path;
+    ~remove_on_exit()
+    {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+    }
+};
+
 // Writes `data` to `to` atomically (small files: sidecars).
 result<void> write_file_atomically(const std::filesystem::path& to, std::string_view data);
 

@@ -5,6 +5,8 @@
 #include "snapshot/local_storage.hpp"
 #include "vault/sys.hpp"
 
+#include <unistd.h>
+
 namespace vk::snapshot
 {
 namespace asio = boost::asio;
@@ -84,6 +86,22 @@ asio::awaitable<result<vault::client*>> snapshot_core::snapshot_node(take_mode m
     // Another caller (a restore beside a cycle) may have added it meanwhile: keep the one in use.
     auto [it, added] = nodes.try_emplace(address, std::move(*c));
     co_return it->second.get();
+}
+
+void snapshot_core::clean_spool() const
+{
+    const std::string ours = ".tmp-" + std::to_string(::getpid()) + "-";
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(spool(), ec), end; !ec && it != end; it.increment(ec))
+    {
+        const auto name = it->path().filename().string();
+        const bool temp = name.starts_with(".");
+        if (!temp || name.find(ours) == std::string::npos)
+        {
+            std::error_code ignored;
+            std::filesystem::remove(it->path(), ignored);
+        }
+    }
 }
 
 snapshot_storage* snapshot_core::find_storage(std::string_view name) const

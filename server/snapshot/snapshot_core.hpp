@@ -58,6 +58,9 @@ struct snapshot_core
     boost::asio::awaitable<result<vault::client*>> snapshot_node(take_mode mode);
 
     snapshot_storage* find_storage(std::string_view name) const;
+    // Removes what a crashed earlier process left in this job's spool folder: spooled snapshots and temp
+    // files of other processes (a restore of this process may be running). Called at start-up.
+    void clean_spool() const;
     // This job's own folder of spool_dir.
     std::filesystem::path spool() const { return std::filesystem::path(settings->spool_dir) / job; }
 

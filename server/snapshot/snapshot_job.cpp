@@ -3,6 +3,7 @@
 #include "snapshot/snapshot_job.hpp"
 
 #include "snapshot/actions.hpp"
+#include "snapshot/atomic_file.hpp"
 #include "snapshot/model/naming.hpp"
 #include "snapshot/model/retention.hpp"
 #include "snapshot/snapshot_core.hpp"
@@ -42,6 +43,7 @@ class snapshot_body final : public runtime::job_body
     {
         if (core_->setup_error)
             co_return *core_->setup_error;
+        core_->clean_spool();
         auto token = co_await core_->vault->start();
         if (!token)
             co_return token.error();
@@ -99,15 +101,7 @@ asio::awaitable<void> snapshot_body::run_cycle(runtime::cycle_context& ctx)
             .count()
     );
     // Removes the spooled file whatever happens next (error, cancellation).
-    struct spool_cleanup
-    {
-        std::filesystem::path p;
-        ~spool_cleanup()
-        {
-            std::error_code ec;
-            std::filesystem::remove(p, ec);
-        }
-    } cleanup{snap->file.path};
+    remove_on_exit cleanup{snap->file.path};
     // A step-down while the snapshot streamed: the node that served it is no longer active.
     if (auto still = co_await vault::sys_leader(**node); !still || !still->is_self)
         co_return ctx.error(make_error(

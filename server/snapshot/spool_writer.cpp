@@ -3,6 +3,7 @@
 #include "snapshot/spool_writer.hpp"
 
 #include "snapshot/atomic_file.hpp"
+#include "snapshot/model/sha256.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
@@ -29,15 +30,6 @@ std::string openssl_reason()
 error crypto_error(std::string what)
 {
     return make_error(errc::internal, what + ": " + openssl_reason());
-}
-
-std::string to_hex(const unsigned char* p, unsigned n)
-{
-    static constexpr char d[] = "0123456789abcdef";
-    std::string s;
-    for (unsigned i = 0; i < n; ++i)
-        s += {d[p[i] >> 4], d[p[i] & 15]};
-    return s;
 }
 
 // The CMS envelope: plaintext in at `top`, DER out of `sink` (a memory BIO).
@@ -94,13 +86,13 @@ struct spool_writer::impl
 {
     atomic_file file;
     std::unique_ptr<envelope> env;
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+    sha256_hasher sha;
     std::uint64_t size = 0;
     std::filesystem::path final_path;
 
     result<void> store(std::string_view bytes)
     {
-        EVP_DigestUpdate(sha.get(), bytes.data(), bytes.size());
+        sha.update(bytes);
         size += bytes.size();
         return file.write(bytes);
     }
@@ -132,7 +124,6 @@ result<std::unique_ptr<spool_writer>> spool_writer::open(
         return file.error();
     auto p = std::unique_ptr<impl>(new impl{std::move(*file), nullptr});
     p->final_path = dir / name;
-    EVP_DigestInit_ex(p->sha.get(), EVP_sha256(), nullptr);
     if (recipient_cert)
     {
         auto env = open_envelope(*recipient_cert);
@@ -165,10 +156,7 @@ result<spooled_file> spool_writer::commit()
     }
     if (auto r = impl_->file.publish(); !r)
         return r.error();
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    EVP_DigestFinal_ex(impl_->sha.get(), md, &len);
-    return spooled_file{impl_->final_path, impl_->size, to_hex(md, len)};
+    return spooled_file{impl_->final_path, impl_->size, impl_->sha.hex_digest()};
 }
 
 } // namespace vk::snapshot

@@ -1,6 +1,7 @@
 // The snapshot download pipeline and file verification (see take.hpp).
 #include "snapshot/take.hpp"
 
+#include "snapshot/model/sha256.hpp"
 #include "vault/raft.hpp"
 
 #include <boost/asio/post.hpp>
@@ -54,22 +55,28 @@ take_snapshot(vault::client& node, const snapshot_settings& s, fs::path spool, s
     co_return taken_snapshot{std::move(*file), *summary};
 }
 
-asio::awaitable<result<archive_summary>> verify_file(fs::path file)
+asio::awaitable<result<verified_file>> verify_file(fs::path file)
 {
     std::ifstream in(file, std::ios::binary);
     if (!in)
         co_return make_error(errc::io_error, "cannot read the snapshot", {}, file.string());
     archive_verifier verifier;
+    sha256_hasher sha;
     std::string buf(1 << 20, '\0');
     auto ex = co_await asio::this_coro::executor;
     while (in)
     {
         in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        if (auto r = verifier.feed(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount()))); !r)
+        const std::string_view piece(buf.data(), static_cast<std::size_t>(in.gcount()));
+        sha.update(piece);
+        if (auto r = verifier.feed(piece); !r)
             co_return r.error();
         co_await asio::post(ex, asio::use_awaitable);
     }
-    co_return verifier.finish();
+    auto summary = verifier.finish();
+    if (!summary)
+        co_return summary.error();
+    co_return verified_file{*summary, sha.hex_digest()};
 }
 
 } // namespace vk::snapshot

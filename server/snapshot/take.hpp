@@ -31,8 +31,14 @@ take_snapshot(vault::client& node, const snapshot_settings& s, std::filesystem::
 // Creates the directory (and its parents) if missing.
 result<void> ensure_dir(const std::filesystem::path& dir);
 
-// Feeds the file through the verifier (reads in slices, yielding between them).
-boost::asio::awaitable<result<archive_summary>> verify_file(std::filesystem::path file);
+struct verified_file
+{
+    archive_summary archive;
+    std::string sha256; // of the whole file
+};
+
+// Feeds the file through the verifier and hashes it (reads in slices, yielding between them).
+boost::asio::awaitable<result<verified_file>> verify_file(std::filesystem::path file);
 
 } // namespace vk::snapshot
 

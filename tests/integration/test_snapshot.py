@@ -191,6 +191,10 @@ def test_local_retention_deletes_exactly_the_oldest(cluster):
     foreign = ["notes.txt", "raft-snapshot-latest.snap", "other-2024-01-01T00-00-00Z.snap"]
     for f in old + foreign:
         open(os.path.join(d, f), "w").write("x")
+    # What a killed daemon left in its spool goes at start-up.
+    os.makedirs(os.path.join(s.spool, "keep"), exist_ok=True)
+    for f in ("raft-snapshot-2024-01-09T00-00-00Z.snap", ".raft-snapshot-x.snap.tmp-1-0"):
+        open(os.path.join(s.spool, "keep", f), "w").write("x")
     s.daemon = Daemon({"vaults": {"n0": {"address": cluster.addrs[0], "token": ROOT}},
                        "jobs": [job(s, "keep", "n0", "keep", storage_extra={"retain": 3, "max_age": "87600h"})]},
                       tmpdir=s.dir)
@@ -200,6 +204,7 @@ def test_local_retention_deletes_exactly_the_oldest(cluster):
         new = j["status"]["last"]["name"]
         assert sorted(os.listdir(d)) == sorted([new, new + ".sha256", old[4], old[3]] + foreign)
         assert j["last_cycle"]["counters"]["deleted"] == 3
+        assert spooled(s.spool) == []
         m = s.metrics()
         assert 'vaultkeeper_snapshot_retained{job="keep",storage="disk"} 3' in m
         assert 'vaultkeeper_snapshot_deleted_total{job="keep",storage="disk"} 3' in m
@@ -229,9 +234,25 @@ def test_list_and_restore_round_trip(cluster):
             status, body, _ = s.daemon.call("POST", "/v1/snapshot/rt/restore", bad)
             assert status == 400 and field in body["error"]["message"], (bad, body)
 
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/rt/restore", {"storage": "disk", "name": "nope.snap"})
+        assert status == 400 and body["error"]["message"].startswith("/name: no snapshot"), body
+
         status, body, _ = s.daemon.call("POST", "/v1/snapshot/rt/restore", {"storage": "disk", "name": name})
         assert status == 200, body
         assert cluster.read("app/db") == {"password": "old"}
+        assert body["index"] > 0
+
+        # A stored file changed after upload is refused before Vault sees it.
+        cluster.write("app/db", {"password": "newer"})
+        with open(os.path.join(s.storage_dir("rt"), name), "r+b") as f:
+            f.seek(100)
+            byte = f.read(1)
+            f.seek(100)
+            f.write(bytes([byte[0] ^ 0xFF]))
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/rt/restore", {"storage": "disk", "name": name})
+        assert status == 502, body
+        assert cluster.read("app/db") == {"password": "newer"}
+        assert spooled(s.spool) == []
     finally:
         s.daemon.stop()
 

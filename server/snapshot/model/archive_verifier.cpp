@@ -2,9 +2,10 @@
 // reader that hashes and checks entries as their bytes pass.
 #include "snapshot/model/archive_verifier.hpp"
 
+#include "snapshot/model/sha256.hpp"
+
 #include <array>
 #include <boost/json/parse.hpp>
-#include <openssl/evp.h>
 #include <optional>
 #include <string>
 #include <zlib.h>
@@ -23,32 +24,6 @@ error bad(std::string message)
 {
     return make_error(errc::bad_response, "snapshot archive: " + std::move(message));
 }
-
-std::string to_hex(const unsigned char* p, unsigned n)
-{
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < n; ++i)
-    {
-        out.push_back(digits[p[i] >> 4]);
-        out.push_back(digits[p[i] & 15]);
-    }
-    return out;
-}
-
-struct sha256
-{
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
-    sha256() { EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr); }
-    void update(std::string_view d) { EVP_DigestUpdate(ctx.get(), d.data(), d.size()); }
-    std::string hex()
-    {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned len = 0;
-        EVP_DigestFinal_ex(ctx.get(), md, &len);
-        return to_hex(md, len);
-    }
-};
 
 std::optional<std::uint64_t> octal(std::string_view field)
 {
@@ -112,7 +87,7 @@ struct archive_verifier::state
     std::uint64_t padding = 0;
     std::uint64_t entry_size = 0;
     std::size_t zero_blocks = 0;
-    sha256 hash;
+    sha256_hasher hash;
     std::string buffered; // meta.json or SHA256SUMS
     std::string meta_sum, state_sum;
     std::uint64_t meta_size = 0;
@@ -151,7 +126,7 @@ result<void> archive_verifier::state::on_header(std::string_view h)
     entry_size = remaining = *size;
     padding = (block - *size % block) % block;
     in_data = true;
-    hash = sha256{};
+    hash = sha256_hasher{};
     buffered.clear();
     return remaining == 0 ? end_entry() : result<void>{};
 }
@@ -172,7 +147,7 @@ result<void> archive_verifier::state::end_entry()
     {
     case 0:
     {
-        meta_sum = hash.hex();
+        meta_sum = hash.hex_digest();
         boost::system::error_code ec;
         auto meta = boost::json::parse(buffered, ec);
         const auto* obj = ec ? nullptr : meta.if_object();
@@ -187,7 +162,7 @@ result<void> archive_verifier::state::end_entry()
         return {};
     }
     case 1:
-        state_sum = hash.hex();
+        state_sum = hash.hex_digest();
         summary.state_size = entry_size;
         if (entry_size != meta_size)
             return bad(
