@@ -39,6 +39,17 @@ http::handler stuck_handler()
     };
 }
 
+// A standby: answers 307 to the same target at `base` (scheme://host:port).
+http::handler redirect_to(std::string base)
+{
+    return [base](http::request& r) -> asio::awaitable<http::response> {
+        http::response res;
+        res.status = 307;
+        res.headers.set("Location", base + r.target);
+        co_return res;
+    };
+}
+
 }  // namespace
 
 ASYNC_TEST(http_client, keep_alive_reuses_one_connection)
@@ -243,13 +254,7 @@ ASYNC_TEST(http_client, redirect_307_is_followed_with_method_and_body)
         co_return http::response::text(200, "active");
     };
     co_await with_server(local_params(), active, [&](http::server& act) -> asio::awaitable<void> {
-        std::string location = "http://127.0.0.1:" + std::to_string(act.port());
-        auto standby = [&](http::request& r) -> asio::awaitable<http::response> {
-            http::response res;
-            res.status = 307;
-            res.headers.set("Location", location + r.target);
-            co_return res;
-        };
+        auto standby = redirect_to("http://127.0.0.1:" + std::to_string(act.port()));
         co_await with_server(local_params(), standby, [&](http::server& sb) -> asio::awaitable<void> {
             auto ex = co_await asio::this_coro::executor;  // own statement: GCC 12 temporaries bug
             http::client_params p;
@@ -325,13 +330,7 @@ ASYNC_TEST(http_client, redirect_vouched_endpoint_is_followed_and_trusted)
         co_return http::response::text(200, "active");
     };
     co_await with_server(local_params(), active, [&](http::server& act) -> asio::awaitable<void> {
-        std::string location = "http://127.0.0.1:" + std::to_string(act.port());
-        auto standby = [&](http::request& r) -> asio::awaitable<http::response> {
-            http::response res;
-            res.status = 307;
-            res.headers.set("Location", location + r.target);
-            co_return res;
-        };
+        auto standby = redirect_to("http://127.0.0.1:" + std::to_string(act.port()));
         co_await with_server(local_params(), standby, [&](http::server& sb) -> asio::awaitable<void> {
             auto ex = co_await asio::this_coro::executor;  // own statement: GCC 12 temporaries bug
             http::client_params p;
