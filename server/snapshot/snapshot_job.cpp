@@ -6,6 +6,7 @@
 #include "snapshot/atomic_file.hpp"
 #include "snapshot/model/naming.hpp"
 #include "snapshot/model/retention.hpp"
+#include "snapshot/model/storage_settings.hpp"
 #include "snapshot/snapshot_core.hpp"
 #include "snapshot/snapshot_metrics.hpp"
 #include "snapshot/take.hpp"
@@ -29,6 +30,22 @@ error at_storage(error e, const std::string& storage)
 double unix_seconds(std::chrono::system_clock::time_point t)
 {
     return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+boost::json::object json_of(const cycle_status& l)
+{
+    boost::json::object outcomes;
+    for (const auto& [k, v] : l.storages)
+        outcomes[k] = v;
+    return {
+        {"node", l.node},
+        {"skipped", l.skipped},
+        {"name", l.name},
+        {"size", l.size},
+        {"sha256", l.sha256},
+        {"index", l.index},
+        {"term", l.term},
+        {"storages", std::move(outcomes)}};
 }
 
 class snapshot_body final : public runtime::job_body
@@ -182,22 +199,21 @@ boost::json::object snapshot_body::status() const
     boost::json::object o{
         {"vault", core_->settings->vault},
         {"mode", core_->settings->mode == take_mode::leader ? "leader" : "per-node"},
-        {"encrypted", core_->settings->encrypt_for_cert_file.has_value()}};
+        {"encrypted", core_->settings->encrypt_for_cert_file.has_value()},
+        {"allow_restore", core_->settings->allow_restore}};
+    boost::json::array storages;
+    for (const auto& st : core_->settings->storages)
+        storages.push_back(boost::json::object{
+            {"name", st.name},
+            {"type", type_name(st.spec)},
+            {"retain", st.retention.retain},
+            {"max_age",
+             st.retention.max_age ? boost::json::value(format_duration(*st.retention.max_age))
+                                  : boost::json::value(nullptr)}});
+    o["storages"] = std::move(storages);
     if (!core_->last)
         return o;
-    const auto& l = *core_->last;
-    boost::json::object storages;
-    for (const auto& [k, v] : l.storages)
-        storages[k] = v;
-    o["last"] = boost::json::object{
-        {"node", l.node},
-        {"skipped", l.skipped},
-        {"name", l.name},
-        {"size", l.size},
-        {"sha256", l.sha256},
-        {"index", l.index},
-        {"term", l.term},
-        {"storages", std::move(storages)}};
+    o["last"] = json_of(*core_->last);
     return o;
 }
 
