@@ -8,6 +8,7 @@
 #include "snapshot/model/sigv4.hpp"
 #include "snapshot/model/xml_reader.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace vk::snapshot
@@ -86,10 +87,38 @@ class s3_storage final : public object_storage
                 add_listed(out, o);
             token = std::move(page->next_token);
         } while (token);
+        co_await read_recent_sums(out);
         co_return out;
     }
 
   private:
+    // ListObjectsV2 carries no metadata: the SHA-256 of the newest objects is read with HEAD, one request
+    // each, so a listing of thousands (retention) stays cheap. A HEAD that fails leaves the sum unknown.
+    static constexpr std::size_t sums_read_per_list = 32;
+
+    asio::awaitable<void> read_recent_sums(std::vector<stored_snapshot>& out)
+    {
+        std::vector<stored_snapshot*> newest;
+        for (auto& s : out)
+            newest.push_back(&s);
+        auto n = std::min(newest.size(), sums_read_per_list);
+        std::partial_sort(
+            newest.begin(),
+            newest.begin() + static_cast<std::ptrdiff_t>(n),
+            newest.end(),
+            [](const auto* a, const auto* b) { return a->time > b->time; }
+        );
+        for (std::size_t i = 0; i < n; ++i)
+        {
+            object_call head;
+            head.method = "HEAD";
+            head.path = object_path(newest[i]->name);
+            auto r = co_await send(std::move(head), "head object");
+            if (auto sum = r ? r->headers.get(cfg_.meta_header) : std::nullopt)
+                newest[i]->sha256 = std::string(*sum);
+        }
+    }
+
     std::string object_path(const std::string& object) const override { return cfg_.key_prefix + object; }
 
     // A listed key under the prefix, without it; deeper "folders" are not ours.

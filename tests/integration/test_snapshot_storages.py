@@ -120,7 +120,8 @@ def test_s3_put_and_multipart_round_trip_with_sha256_metadata(s3rver, tmp_path):
     ok(cli(tmp_path, config, "upload", str(small), "small.snap", small_sha))
     ok(cli(tmp_path, config, "upload", str(big), "big.snap", big_sha))
     objects = listed(cli(tmp_path, config, "list"))
-    assert {n: o["size"] for n, o in objects.items()} == {"small.snap": 1000, "big.snap": 12 * MIB + 5}
+    assert {n: (o["size"], o["sha256"]) for n, o in objects.items()} == {
+        "small.snap": (1000, small_sha), "big.snap": (12 * MIB + 5, big_sha)}
     for name, path, sha in (("small.snap", small, small_sha), ("big.snap", big, big_sha)):
         out = tmp_path / ("got-" + name)
         ok(cli(tmp_path, config, "download", name, str(out)))
