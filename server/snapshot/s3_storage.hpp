@@ -1,8 +1,8 @@
 // S3 (and S3-compatible stores, and GCS through its XML API with HMAC keys) as a snapshot storage: AWS
 // Signature V4 on every request; PutObject up to the part size, multipart upload above it (parts streamed
 // from the file one by one, completed last, aborted on failure); the file's SHA-256 as object metadata;
-// ListObjectsV2 followed to the last continuation token (the
-// SHA-256 of the newest 32 read back with HEAD); DeleteObject; GetObject streamed into a file.
+// ListObjectsV2 followed to the last continuation token (the SHA-256 of the newest 32 read back with HEAD);
+// DeleteObject; GetObject streamed into a file.
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_S3_STORAGE_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_S3_STORAGE_HPP
 
