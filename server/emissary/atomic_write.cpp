@@ -34,34 +34,20 @@ bool all_digits(const std::string& s)
     return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
-result<uid_t> uid_of(const std::string& user)
+// A user or group by name or numeric id; -1 (unchanged) when empty. `lookup` is getpwnam_r or getgrnam_r.
+template <class Id, class Entry, class Lookup>
+result<Id> id_of(const std::string& name, const char* what, Lookup lookup, Id Entry::*field)
 {
-    if (user.empty())
-        return static_cast<uid_t>(-1);
-    if (all_digits(user))
-        return static_cast<uid_t>(std::stoul(user));
+    if (name.empty())
+        return static_cast<Id>(-1);
+    if (all_digits(name))
+        return static_cast<Id>(std::stoul(name));
     std::vector<char> buf(16384);
-    passwd pw{};
-    passwd* found = nullptr;
-    if (::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || !found)
-        return make_error(errc::invalid_argument, "no such user \"" + user + "\"");
-    return found->pw_uid;
-}
-
-result<gid_t> gid_of(const std::string& group)
-{
-    if (group.empty())
-        return static_cast<gid_t>(-1);
-    if (all_digits(group))
-        return static_cast<gid_t>(std::stoul(group));
-    std::vector<char> buf(16384);
-    struct group gr
-    {
-    };
-    struct group* found = nullptr;
-    if (::getgrnam_r(group.c_str(), &gr, buf.data(), buf.size(), &found) != 0 || !found)
-        return make_error(errc::invalid_argument, "no such group \"" + group + "\"");
-    return found->gr_gid;
+    Entry entry{};
+    Entry* found = nullptr;
+    if (lookup(name.c_str(), &entry, buf.data(), buf.size(), &found) != 0 || !found)
+        return make_error(errc::invalid_argument, std::string("no such ") + what + " \"" + name + "\"");
+    return found->*field;
 }
 
 struct owner
@@ -72,10 +58,10 @@ struct owner
 
 result<owner> owner_of(const file_target& t)
 {
-    auto u = uid_of(t.user);
+    auto u = id_of(t.user, "user", ::getpwnam_r, &passwd::pw_uid);
     if (!u)
         return u.error();
-    auto g = gid_of(t.group);
+    auto g = id_of(t.group, "group", ::getgrnam_r, &group::gr_gid);
     if (!g)
         return g.error();
     return owner{*u, *g};
@@ -165,6 +151,16 @@ result<void> sync_dir(const std::string& dir)
 }
 
 } // namespace
+
+void remove_stale_temps(const std::string& path)
+{
+    const auto slash = path.rfind('/');
+    const std::string prefix = path.substr(slash + 1) + ".vk-tmp-";
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_of(path), ec))
+        if (entry.path().filename().string().starts_with(prefix))
+            std::filesystem::remove(entry.path(), ec);
+}
 
 void set_write_pause_hook(std::function<void()> hook)
 {

@@ -35,6 +35,9 @@ result<write_outcome> write_atomically(const file_target& t, std::string_view by
 // Whether write_atomically would change anything (dry_run).
 result<bool> would_change(const file_target& t, std::string_view bytes);
 
+// Removes the temp files a crashed write of <path> left (<path>.vk-tmp-<pid>); errors are ignored.
+void remove_stale_temps(const std::string& path);
+
 // Test builds only (tests/support/daemon): called between the two halves of the temp file's bytes, so a test
 // can kill the daemon mid-write. Unset in the production binary.
 void set_write_pause_hook(std::function<void()> hook);

@@ -54,6 +54,8 @@ emissary_core::emissary_core(const vk::job_config& jc, runtime::job_services& se
         for (const auto& d : t.ast.dependencies())
             deps.emplace(d, dep_state{});
     templates.resize(settings->templates.size());
+    for (const auto& t : settings->templates)
+        remove_stale_temps(t.destination); // a crash mid-write leaves one, holding part of a secret
 }
 
 void emissary_core::count(const metrics::family& f, const std::string& outcome) const

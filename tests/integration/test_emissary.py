@@ -3,12 +3,15 @@ waiting on three secrets writes nothing until the third appears, then writes onc
 a Consul change re-renders within a second; unchanged values neither rewrite nor re-run; a hanging command is
 killed with its child at its timeout; no secret value reaches the log; a crash mid-write leaves the old file;
 `--once` exits non-zero when a template cannot be rendered."""
+import functools
 import glob
+import http.server
 import json
 import os
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +26,7 @@ SECRETS = {"pw": "s3cr3t-Pa55word-x9", "host": "db-host-secret-77", "port": "por
            "host2": "db-host-secret-88"}
 
 
-def http(method, url, body=None, token=None, raw=None):
+def call(method, url, body=None, token=None, raw=None):
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     req = urllib.request.Request(url, data=data, method=method)
     if token:
@@ -47,11 +50,11 @@ class Sims:
                                      ready_url=f"{self.consul_addr}/v1/status/leader")
 
     def vault_write(self, path, data):
-        status, body = http("POST", f"{self.vault_addr}/v1/secret/data/{path}", {"data": data}, token=ROOT)
+        status, body = call("POST", f"{self.vault_addr}/v1/secret/data/{path}", {"data": data}, token=ROOT)
         assert status == 200, body
 
     def consul_put(self, key, value):
-        status, body = http("PUT", f"{self.consul_addr}/v1/kv/{key}", raw=value.encode())
+        status, body = call("PUT", f"{self.consul_addr}/v1/kv/{key}", raw=value.encode())
         assert status == 200, body
 
     def config(self, jobs):
@@ -184,6 +187,51 @@ def test_a_crash_mid_write_leaves_the_old_file(sims):
         assert open(dest).read() == "old contents\n"
     finally:
         d.stop()
+    # The next start removes the partial temp file and writes the new contents.
+    d = Daemon(sims.config([job("crash", '{{ secret "kv" "k" }}', dest)]))
+    try:
+        vkproc.wait_until(lambda: open(dest).read().startswith("new contents"), 10, what="render after restart")
+        assert glob.glob(dest + ".vk-tmp-*") == []
+    finally:
+        d.stop()
+
+
+class Files(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_file_env_and_http_sources_and_dry_run(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-emissary-")
+    root, web = os.path.join(tmp, "seed"), os.path.join(tmp, "web")
+    os.makedirs(root)
+    os.makedirs(os.path.join(web, "config"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Files, directory=web))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    dest, dry = os.path.join(tmp, "out"), os.path.join(tmp, "dry")
+    template = ('{{ secret "files" "db.json" "/creds/user" }} {{ secret "environ" "VK_EMISSARY_TEST_VALUE" }} '
+                '{{ secret "meta" "region" | trim }} {{ env "VK_EMISSARY_TEST_VALUE" | base64 }}')
+    sources = {"files": {"type": "file", "root": root}, "environ": {"type": "env"},
+               "meta": {"type": "http", "base_url": f"http://127.0.0.1:{server.server_address[1]}/config/"}}
+    jobs = [job("mixed", template, dest, sources=sources),
+            job("dry", '{{ secret "files" "db.json" "/creds/user" }}', dry, sources=sources, dry_run=True)]
+    d = Daemon(sims.config(jobs), extra_env={"VK_EMISSARY_TEST_VALUE": "from-env"})
+    try:
+        vkproc.wait_until(lambda: emissary_status(d, "mixed")["templates"][0]["missing"] ==
+                          ["files db.json /creds/user", "meta region"], 10, what="waiting on file and http")
+        with open(os.path.join(root, "db.json"), "w") as f:
+            json.dump({"creds": {"user": "alice"}}, f)
+        with open(os.path.join(web, "config", "region"), "w") as f:
+            f.write("eu-west\n")
+        vkproc.wait_until(lambda: os.path.exists(dest), 10, what="rendered from file, env and http")
+        assert open(dest).read() == "alice from-env eu-west ZnJvbS1lbnY="
+        st = vkproc.wait_until(lambda: (lambda s: s if s["templates"][0]["state"] == "rendered" else None)(
+            emissary_status(d, "dry")), 10, what="dry run rendered")
+        assert st["templates"][0]["would_change"] is True and st["dry_run"] is True
+        assert not os.path.exists(dry)
+    finally:
+        d.stop()
+        server.shutdown()
 
 
 def test_once_exits_non_zero_when_a_template_cannot_render(sims):
