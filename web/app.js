@@ -35,20 +35,23 @@ const VK = (() => {
 
   function token() { return sessionStorage.getItem(TOKEN_KEY); }
 
-  async function api(method, path) {
+  async function api(method, path, body) {
+    const headers = { Authorization: 'Bearer ' + (token() || '') };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await fetch(path, {
       method,
-      headers: { Authorization: 'Bearer ' + (token() || '') },
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
       credentials: 'omit',
     });
-    let body = null;
-    try { body = await res.json(); } catch (_) { body = null; }
+    let answer = null;
+    try { answer = await res.json(); } catch (_) { answer = null; }
     if (!res.ok) {
-      const err = (body && body.error) || {};
+      const err = (answer && answer.error) || {};
       throw new ApiError(res.status, err.code || 'http_' + res.status, err.message || res.statusText);
     }
-    return body;
+    return answer;
   }
 
   function ago(iso) {
@@ -87,10 +90,10 @@ const VK = (() => {
   }
 
   // Runs an action; dangerous ones ask first. Refreshes the page after.
-  async function act(method, path, label, confirmText) {
+  async function act(method, path, label, confirmText, body) {
     if (confirmText && !window.confirm(confirmText)) return;
     try {
-      await api(method, path);
+      await api(method, path, body);
       message(label + ': done');
     } catch (e) {
       if (e.status === 401) return showLogin('The admin token was refused.');

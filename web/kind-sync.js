@@ -60,13 +60,18 @@
       facts.append(el('dt', { text: 'publishes under' }), el('dd', { text: s.sync_prefix }));
     }
     box.append(facts);
-    if (s.held_deletes > 0) {
+    // An approval names the plan id of exactly the held set (a changed set answers 409 with the new id).
+    const held = s.role === 'destination' ? s.held_deletes : s.held_vanished;
+    if (held > 0 && s.held_plan) {
+      const what = s.role === 'destination' ? held + ' deletes are held by the deletion guard'
+        : 'A publish that drops ' + held + ' secrets is held by the publish guard';
       box.append(el('div', { class: 'held' },
-        el('p', { class: 'warn', text: s.held_deletes + ' deletes are held by the deletion guard and wait for approval.' }),
+        el('p', { class: 'warn', text: what + ' and wait for approval.' }),
         el('button', { type: 'button', class: 'danger', 'data-action': 'approve-deletes',
           onclick: () => act('POST', '/v1/sync/' + encodeURIComponent(name) + '/approve-deletes', name + ' approve deletes',
-            'Approve ' + s.held_deletes + ' deletes in the destination of "' + name + '"? The secrets are soft-deleted there.'),
-          text: 'Approve ' + s.held_deletes + ' deletes' })));
+            'Approve ' + held + ' deletes for "' + name + '"? The secrets are soft-deleted in its destinations.',
+            { plan: s.held_plan }),
+          text: 'Approve ' + held + ' deletes' })));
     }
     if (s.failures && s.failures.length)
       box.append(el('ul', { class: 'failures' }, ...s.failures.map((f) => el('li', { class: 'error', text: f.path + ': ' + f.error }))));

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "consul/client.hpp"
 #include "runtime/workers.hpp"
@@ -59,13 +60,23 @@ asio::awaitable<result<info_state>> info_reader::read_all(consul::client& c)
     };
     if (!lookup(index_key(prefix_)))
     {
-        info_.reset();
+        reset();
         co_return info_state{};
     }
     auto loaded = from_kv(prefix_, kv_lookup(lookup));
     if (!loaded)
         co_return loaded.error();
     info_ = std::move(loaded->info);
+    if (own_ && !loaded->torn.empty())
+    {
+        // Our own save stopped half way: keep what the buckets say, each entry in its right bucket.
+        holdings_ = holdings_from_kv(prefix_, kv_lookup(lookup), info_->bucket_count());
+        auto settled = rebucket(*info_, info_->bucket_count());
+        if (!settled)
+            co_return settled.error();
+        info_ = std::move(*settled);
+        co_return info_state{true, true, 0};
+    }
     // A torn read is repaired by the caller's round loop: pretend the torn buckets' hashes are unknown.
     info_state st{true, true, 0};
     std::vector<std::size_t> torn = std::move(loaded->torn);
@@ -87,6 +98,7 @@ asio::awaitable<result<info_state>> info_reader::read_all(consul::client& c)
         torn = torn_buckets(*info_, *idx->index);
     }
     info_->reindex();
+    holdings_ = consul_holdings::consistent(info_->index());
     co_return st;
 }
 
@@ -134,18 +146,26 @@ asio::awaitable<result<info_state>> info_reader::refresh(consul::client& c, std:
             co_return idx.error();
         if (!idx->index)
         {
-            info_.reset();
+            reset();
             co_return info_state{};
         }
         if (idx->index->size() != info_->bucket_count())
             co_return co_await read_all(c);
         auto stale = torn_buckets(*info_, *idx->index);
         if (stale.empty())
+        {
+            holdings_ = consul_holdings::consistent(*idx->index);
             co_return info_state{true, round > 0, idx->modify_index};
+        }
+        if (own_)
+            co_return co_await read_all(c);  // only a save of ours writes here: what Consul holds wins
         if (auto rb = co_await read_buckets(c, std::move(stale), workers); !rb)
             co_return rb.error();
         if (torn_buckets(*info_, *idx->index).empty())
+        {
+            holdings_ = consul_holdings::consistent(*idx->index);
             co_return info_state{true, true, idx->modify_index};
+        }
         co_await vk::sleep_for(std::chrono::milliseconds(50 << round));
     }
     co_return make_error(errc::conflict, "sync info kept changing while read (torn read)", {}, index_key(prefix_));
@@ -159,12 +179,20 @@ asio::awaitable<result<published_index>> load_index(consul::client& c, const std
     co_return published_index{r->index.value_or(std::vector<std::string>{}), r->modify_index};
 }
 
-asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::string& prefix,
-                                               const std::vector<std::string>& previous_index, sync_info& info)
+namespace {
+
+write_plan_options options_for(const consul::client& c)
 {
     write_plan_options opts;
     opts.max_ops = std::min(opts.max_ops, c.max_txn_ops());
-    auto batches = plan_writes(previous_index, info, prefix, opts);
+    return opts;
+}
+
+// Sends the batches in order and stops at the first failure (so the index, last, is written only when every
+// bucket was).
+asio::awaitable<result<std::size_t>> send_batches(consul::client& c, const std::string& prefix,
+                                                  std::vector<txn_batch> batches)
+{
     std::size_t written = 0;
     for (auto& batch : batches)
     {
@@ -199,6 +227,44 @@ asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::str
         written += batch.size();
     }
     co_return written;
+}
+
+}  // namespace
+
+asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::string& prefix,
+                                               const std::vector<std::string>& previous_index, sync_info& info)
+{
+    co_return co_await send_batches(c, prefix, plan_writes(previous_index, info, prefix, options_for(c)));
+}
+
+asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::string& prefix,
+                                               const consul_holdings& held, sync_info& info)
+{
+    co_return co_await send_batches(c, prefix, plan_writes_from(held, info, prefix, options_for(c)));
+}
+
+asio::awaitable<result<published_state>> load_published(consul::client& c, const std::string& prefix,
+                                                        std::size_t buckets)
+{
+    auto r = co_await c.get_recurse(prefix);
+    if (!r)
+        co_return r.error();
+    std::map<std::string, std::string, std::less<>> kv;
+    for (auto& e : r->value)
+        kv.emplace(std::move(e.key), std::move(e.value));
+    kv_lookup lookup = [&kv](std::string_view key) -> const std::string* {
+        auto it = kv.find(key);
+        return it == kv.end() ? nullptr : &it->second;
+    };
+    published_state out{holdings_from_kv(prefix, lookup, buckets), std::nullopt, {}};
+    if (auto loaded = from_kv(prefix, lookup))
+    {
+        for (std::size_t b : loaded->torn)
+            loaded->info.set_bucket(b, bucket{});
+        out.info = std::move(loaded->info);
+        out.torn = std::move(loaded->torn);
+    }
+    co_return out;
 }
 
 }  // namespace vk::sync

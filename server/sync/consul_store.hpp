@@ -4,6 +4,7 @@
 #define VAULTKEEPER_SERVER_SYNC_CONSUL_STORE_HPP
 
 #include "core/error.hpp"
+#include "sync/model/heal.hpp"
 #include "sync/model/sync_info.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -31,10 +32,14 @@ struct info_state
 // prefix in one request; later ones read the index and then only the buckets whose hash changed.
 // Every bucket read is checked against the index read; a mismatch (a writer raced us) re-reads the index and
 // those buckets, up to `max_rounds`, then fails with errc::conflict. Not for concurrent use.
+//
+// A writer reading its own info (`own`): a tear can only be a save of ours that did not complete, so it is no
+// conflict: the buckets as read are what the writer last recorded, and holdings() says what Consul holds so
+// that the next save rewrites exactly what differs, then the index (issue 10).
 class info_reader
 {
 public:
-    explicit info_reader(std::string prefix) : prefix_(std::move(prefix)) {}
+    explicit info_reader(std::string prefix, bool own = false) : prefix_(std::move(prefix)), own_(own) {}
 
     // Errors: the Consul client's, errc::bad_response naming the key for a value that does not decode,
     // errc::not_found for a bucket the index names but Consul lacks, errc::conflict for a persistent tear.
@@ -45,9 +50,15 @@ public:
     const std::optional<sync_info>& info() const noexcept { return info_; }
     std::optional<sync_info>& info() noexcept { return info_; }
     const std::string& prefix() const noexcept { return prefix_; }
+    // What Consul held under the prefix at the last successful refresh (consistent unless an own tear).
+    const consul_holdings& holdings() const noexcept { return holdings_; }
 
     // Forgets the cache: the next refresh reads everything (after a write of ours failed half way).
-    void reset() { info_.reset(); }
+    void reset()
+    {
+        info_.reset();
+        holdings_ = {};
+    }
 
     static constexpr int max_rounds = 5;
 
@@ -57,7 +68,9 @@ private:
                                                       std::size_t workers);
 
     std::string prefix_;
+    bool own_ = false;
     std::optional<sync_info> info_;
+    consul_holdings holdings_;
 };
 
 // The index hashes under `prefix` (`<prefix>index`), with the key's ModifyIndex; an absent key is an empty
@@ -76,6 +89,23 @@ boost::asio::awaitable<result<published_index>> load_index(consul::client& c, co
 boost::asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::string& prefix,
                                                       const std::vector<std::string>& previous_index,
                                                       sync_info& info);
+
+// The same from what Consul `held` (write_plan's heal overload): after an interrupted save, every bucket that
+// differs is rewritten, then the index.
+boost::asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::string& prefix,
+                                                      const consul_holdings& held, sync_info& info);
+
+// What an origin finds under its prefix when it cannot trust what it remembers (start-up, or after a save
+// that did not complete): the holdings for `buckets` buckets, and the published insights (the buckets the
+// index describes; nullopt when no index was published or it does not parse).
+struct published_state
+{
+    consul_holdings holdings;
+    std::optional<sync_info> info;  // torn buckets emptied
+    std::vector<std::size_t> torn;  // buckets whose content the index does not describe
+};
+boost::asio::awaitable<result<published_state>> load_published(consul::client& c, const std::string& prefix,
+                                                               std::size_t buckets);
 
 }  // namespace vk::sync
 

@@ -22,6 +22,7 @@
 #include "sync/model/consul_layout.hpp"
 #include "sync/consul_store.hpp"
 #include "sync/copy_secret.hpp"
+#include "sync/model/approval.hpp"
 #include "sync/model/collisions.hpp"
 #include "sync/model/cycle_plan.hpp"
 #include "sync/startup_checks.hpp"
@@ -79,7 +80,7 @@ public:
     destination_body(const vk::job_config& jc, runtime::job_services& services)
         : sync_base(jc, services),
           origin_reader_(core_->settings->origin_prefix()),
-          dest_reader_(core_->settings->destination_prefix())
+          dest_reader_(core_->settings->destination_prefix(), true)
     {
     }
 
@@ -121,12 +122,17 @@ public:
             co_return ctx.error(make_error(errc::not_found,
                                            "the origin has not published a sync info yet (start the origin job first)",
                                            "", index_key(s.origin_prefix())));
+        // The cached info is trusted only after a save that completed: a cycle that stopped anywhere after it
+        // began changing the info (error, cancel, deadline) left Consul and the cache apart.
+        if (!saved_)
+            dest_reader_.reset();
         auto rd = co_await dest_reader_.refresh(*core->destination.consul, s.workers);
         if (!rd)
             co_return ctx.error(rd.error());
         auto& origin = *origin_reader_.info();
         auto& stored = dest_reader_.info();
-        std::vector<std::string> previous = stored ? stored->index() : std::vector<std::string>{};
+        const consul_holdings held = dest_reader_.holdings();
+        saved_ = false;
         if (auto a = align_destination(stored, origin.bucket_count()); !a)
             co_return ctx.error(a.error());
         auto& dest = *stored;
@@ -138,7 +144,10 @@ public:
         if (!diff->empty() && !unapplied_since_)
             unapplied_since_ = origin_changed_at_.value_or(system_clock::now());
 
-        plan_options po{s.ignore_deletes, s.max_delete_percent, approved_deletes_};
+        const auto now = system_clock::now();
+        if (approval_expired(approval_, now, s.approval_ttl))
+            approval_.reset();
+        plan_options po{s.ignore_deletes, s.max_delete_percent, approval_ ? approval_->plan : std::string()};
         auto plan = plan_cycle(std::move(*diff), dest.size(), po);
         note_guard(ctx, plan, dest.size());
         note_collisions(ctx, guard_collisions(plan.run, origin, s.pack), dest);
@@ -152,12 +161,10 @@ public:
         dest.reindex();
         if (auto cap = check_capacity(dest); !cap)
             co_return ctx.error(cap.error());
-        auto written = co_await save_info(*core->destination.consul, s.destination_prefix(), previous, dest);
+        auto written = co_await save_info(*core->destination.consul, s.destination_prefix(), held, dest);
         if (!written)
-        {
-            dest_reader_.reset();  // Consul holds an unknown mix now: read it all next cycle
-            co_return ctx.error(written.error());
-        }
+            co_return ctx.error(written.error());  // saved_ stays false: Consul holds an unknown mix now
+        saved_ = true;
         finish_cycle(ctx, plan, *written, dest);
     }
 
@@ -172,7 +179,8 @@ public:
             {"last_cycle", last_},
             {"lag_seconds", lag_seconds()},
             {"held_deletes", held_deletes_},
-            {"approved_deletes", approved_deletes_},
+            {"held_plan", held_plan_.empty() ? json::value(nullptr) : json::value(held_plan_)},
+            {"approved_plan", approval_ ? json::value(approval_->plan) : json::value(nullptr)},
             {"failed_paths", failures_.size()},
             {"failures", std::move(failed)},
         };
@@ -183,20 +191,21 @@ public:
         auto table = sync_base::actions();
         table["plan"] = [core = core_](const runtime::action_request&) { return plan_action(core); };
         table["approve-deletes"] = [this](const runtime::action_request& r) {
-            auto out = approve(r.request_cycle);  // decided now: the body is not used after this call
+            auto out = approve(r);  // decided now: the body is not used after this call
             return runtime::ready(std::move(out));
         };
         return table;
     }
 
 private:
-    runtime::action_result approve(const std::function<void()>& request_cycle)
+    runtime::action_result approve(const runtime::action_request& r)
     {
-        if (held_deletes_ == 0)
-            return make_error(errc::conflict, "no deletes are held by the deletion guard");
-        approved_deletes_ = held_deletes_;
-        request_cycle();
-        return json::object{{"job", core_->job}, {"approved_deletes", approved_deletes_}};
+        auto accepted = approve_plan(r, held_plan_);
+        if (!accepted)
+            return accepted.error();
+        approval_ = std::move(*accepted);
+        r.request_cycle();
+        return json::object{{"job", core_->job}, {"plan", approval_->plan}, {"held_deletes", held_deletes_}};
     }
 
     // A blocking query on the origin index: a change starts a cycle within seconds instead of a tick.
@@ -325,8 +334,9 @@ private:
     void note_guard(runtime::cycle_context& ctx, const cycle_plan& plan, std::size_t synced)
     {
         if (plan.approval_used)
-            approved_deletes_ = 0;
+            approval_.reset();
         held_deletes_ = plan.held_deletes;
+        held_plan_ = plan.held_deletes ? plan.delete_plan : std::string();
         if (plan.ignored_deletes)
             ctx.count("deletes_ignored", static_cast<std::int64_t>(plan.ignored_deletes));
         if (!plan.held_deletes)
@@ -335,8 +345,9 @@ private:
         ctx.alert(make_error(errc::conflict,
                              "deletion guard: " + std::to_string(plan.held_deletes) + " deletes (" +
                                  std::to_string(static_cast<int>(plan.delete_percent + 0.5)) + "% of " +
-                                 std::to_string(synced) + " synced secrets) are held; approve them with POST /v1/sync/" +
-                                 core_->job + "/approve-deletes"));
+                                 std::to_string(synced) + " synced secrets) are held; review GET /v1/sync/" +
+                                 core_->job + "/plan, then POST /v1/sync/" + core_->job +
+                                 "/approve-deletes {\"plan\": \"" + held_plan_ + "\"}"));
     }
 
     void finish_cycle(runtime::cycle_context& ctx, const cycle_plan& plan, std::size_t written, const sync_info& dest)
@@ -380,7 +391,9 @@ private:
     std::map<std::string, std::int64_t> counts_;
     std::map<std::string, error> failures_;  // this cycle's, by origin path
     std::size_t held_deletes_ = 0;
-    std::size_t approved_deletes_ = 0;
+    std::string held_plan_;              // plan id of the held deletes ("" when none)
+    std::optional<approval> approval_;  // the operator's, until used or expired
+    bool saved_ = false;                 // the last cycle's save completed: the cached info is Consul's
     std::optional<system_clock::time_point> origin_changed_at_;
     std::optional<system_clock::time_point> unapplied_since_;
     json::object last_;
@@ -413,10 +426,12 @@ asio::awaitable<runtime::action_result> plan_action(std::shared_ptr<sync_core> c
         {"synced", dest.size()},
         {"ignore_deletes", s.ignore_deletes},
     };
-    plan_options po{s.ignore_deletes, s.max_delete_percent, 0};
+    plan_options po{s.ignore_deletes, s.max_delete_percent, {}};
     auto plan = plan_cycle(std::move(*diff), dest.size(), po);
     body["deletion_guard"] = json::object{{"hold", plan.held_deletes > 0}, {"percent", plan.delete_percent},
                                           {"max_delete_percent", s.max_delete_percent}};
+    // The id to approve the held set with: a digest of exactly these deletes.
+    body["plan"] = plan.held_deletes ? json::value(plan.delete_plan) : json::value(nullptr);
     co_return body;
 }
 

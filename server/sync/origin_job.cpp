@@ -3,16 +3,19 @@
 #include "sync/origin_job.hpp"
 #include "sync/sync_metrics.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <chrono>
 
+#include "sync/model/approval.hpp"
 #include "sync/model/capacity.hpp"
 #include "sync/consul_store.hpp"
 #include "sync/startup_checks.hpp"
 
 namespace vk::sync {
 namespace asio = boost::asio;
+namespace json = boost::json;
 using steady = std::chrono::steady_clock;
 
 namespace {
@@ -35,10 +38,6 @@ public:
             co_return r.error();
         if (auto r = co_await probe_consul(*core.origin.consul, s.origin.sync_path + "probe-" + core.job); !r)
             co_return r.error();
-        auto published = co_await load_index(*core.origin.consul, s.origin_prefix());
-        if (!published)
-            co_return published.error();
-        published_ = std::move(published->hashes);
         if (!core.pace.unlimited())
             co_return co_await check_pace(ctx);
         co_return result<void>{};
@@ -54,6 +53,9 @@ public:
         auto walked = co_await walk_origin(*core->origin.vault, core->origin.mounts, s.buckets, opts);
         if (!walked)
             co_return ctx.error(walked.error());
+        // After the walk: a mount removed before or during it answered its LISTs with 404, read as empty.
+        if (auto m = co_await mounts_unchanged(*core); !m)
+            co_return ctx.error(m.error());
         auto& info = *walked->info;
         info.reindex();
         ctx.count("secrets", static_cast<std::int64_t>(info.size()));
@@ -61,10 +63,24 @@ public:
         ctx.count("vault_requests", static_cast<std::int64_t>(walked->requests));
         if (auto cap = check_capacity(info); !cap)
             co_return ctx.error(cap.error());
-        auto written = co_await save_info(*core->origin.consul, s.origin_prefix(), published_, info);
+        // Nothing remembered is trusted after a save that did not complete (or at start-up): read Consul.
+        if (!holdings_)
+        {
+            auto found = co_await load_published(*core->origin.consul, s.origin_prefix(), info.bucket_count());
+            if (!found)
+                co_return ctx.error(found.error());
+            holdings_ = std::move(found->holdings);
+            published_ = std::move(found->info);
+            unknown_ = std::move(found->torn);
+        }
+        if (held(ctx, info))
+            co_return;
+        const consul_holdings before = std::move(*holdings_);
+        holdings_.reset();  // stays unknown unless the save completes (error, cancel, deadline, crash)
+        auto written = co_await save_info(*core->origin.consul, s.origin_prefix(), before, info);
         if (!written)
             co_return ctx.error(written.error());
-        published_ = info.index();
+        holdings_ = consul_holdings::consistent(info.index());
         ctx.count("keys_written", static_cast<std::int64_t>(*written));
         core->count("bucket_write", static_cast<double>(*written));
         core->gauge(metric::secrets, static_cast<double>(info.size()));
@@ -79,14 +95,102 @@ public:
             {"fill_ratio", fill_ratio(info)},
             {"walk_seconds", std::chrono::duration<double>(steady::now() - began).count()},
         };
+        published_ = std::move(info);
+        unknown_.clear();
     }
 
     boost::json::object status() const override
     {
-        return {{"role", "origin"}, {"sync_prefix", core_->settings->origin_prefix()}, {"last_cycle", last_}};
+        return {{"role", "origin"},
+                {"sync_prefix", core_->settings->origin_prefix()},
+                {"last_cycle", last_},
+                {"held_vanished", hold_.paths.size()},
+                {"held_plan", hold_.plan.empty() ? json::value(nullptr) : json::value(hold_.plan)},
+                {"approved_plan", approval_ ? json::value(approval_->plan) : json::value(nullptr)}};
+    }
+
+    // plan: what the drop guard holds (the paths that would vanish from the published set) and its plan id;
+    // approve-deletes: publish exactly that set once.
+    runtime::action_table actions() override
+    {
+        auto table = sync_base::actions();
+        table["plan"] = [this](const runtime::action_request&) { return runtime::ready(plan()); };
+        table["approve-deletes"] = [this](const runtime::action_request& r) {
+            auto accepted = approve_plan(r, hold_.plan);  // decided now: the body is not used after this call
+            if (!accepted)
+                return runtime::ready(accepted.error());
+            approval_ = std::move(*accepted);
+            r.request_cycle();
+            return runtime::ready(json::object{
+                {"job", core_->job}, {"plan", approval_->plan}, {"held_vanished", hold_.paths.size()}});
+        };
+        return table;
     }
 
 private:
+    // The mounts as sys/mounts lists them now must be those the job started with.
+    asio::awaitable<result<void>> mounts_unchanged(sync_core& core)
+    {
+        auto now = co_await check_mounts(*core.origin.vault, core.settings->origin.mounts);
+        if (!now)
+            co_return now.error();
+        co_return same_mounts(core.origin.mounts, *now);
+    }
+
+    // The publish guard: a walk that lost more than max_publish_drop_percent of the published insights is
+    // not published unless an operator approved exactly the paths that would vanish. True when held.
+    bool held(runtime::cycle_context& ctx, const sync_info& info)
+    {
+        const auto& s = *core_->settings;
+        const auto now = wall_clock::now();
+        if (approval_expired(approval_, now, s.approval_ttl))
+            approval_.reset();
+        auto guard = published_ ? guard_publish(*published_, info, unknown_, s.max_publish_drop_percent)
+                                : publish_guard{};
+        hold_ = {};
+        if (guard.hold)
+        {
+            auto vanished = vanished_paths(*published_, info);
+            auto id = plan_id(vanished);
+            if (approval_releases(approval_, id, now, s.approval_ttl))
+                approval_.reset();
+            else
+                hold_ = {std::move(vanished), std::move(id), guard.percent, published_->size(), info.size()};
+        }
+        core_->gauge(metric::publish_held, static_cast<double>(hold_.paths.size()));
+        if (hold_.plan.empty())
+            return false;
+        ctx.count("publish_held", static_cast<std::int64_t>(hold_.paths.size()));
+        ctx.alert(make_error(
+            errc::conflict,
+            "publish guard: the walk found " + std::to_string(info.size()) + " secrets, " +
+                std::to_string(static_cast<int>(guard.percent + 0.5)) + "% fewer than the " +
+                std::to_string(published_->size()) + " published; nothing is published. Review GET /v1/sync/" +
+                core_->job + "/plan, then POST /v1/sync/" + core_->job + "/approve-deletes {\"plan\": \"" +
+                hold_.plan + "\"}"));
+        last_ = json::object{{"held", true}, {"secrets", info.size()}, {"published", published_->size()}};
+        return true;
+    }
+
+    runtime::action_result plan() const
+    {
+        json::array paths;
+        for (const auto& p : hold_.paths)
+            paths.push_back(json::value(p));
+        return json::object{
+            {"job", core_->job},
+            {"role", "origin"},
+            {"publish_guard",
+             json::object{{"hold", !hold_.plan.empty()},
+                          {"percent", hold_.percent},
+                          {"max_publish_drop_percent", core_->settings->max_publish_drop_percent},
+                          {"published", hold_.published},
+                          {"walked", hold_.walked}}},
+            {"delete", std::move(paths)},
+            {"plan", hold_.plan.empty() ? json::value(nullptr) : json::value(hold_.plan)},
+        };
+    }
+
     // With max_requests_per_second, the walk's requests must fit the cycle deadline; say so now rather than
     // time out every cycle.
     asio::awaitable<result<void>> check_pace(runtime::cycle_context& ctx)
@@ -113,7 +217,19 @@ private:
         co_return result<void>{};
     }
 
-    std::vector<std::string> published_;  // the index in Consul, as last read or written
+    // What Consul holds under the prefix; nullopt when unknown (start-up, or a save that did not complete).
+    std::optional<consul_holdings> holdings_;
+    std::optional<sync_info> published_;  // the last published insights (nullopt: none yet)
+    std::vector<std::size_t> unknown_;    // buckets of published_ a torn save left unknown (emptied)
+    struct publish_hold
+    {
+        std::vector<std::string> paths;  // published paths the held walk lacks
+        std::string plan;                // their plan id ("" when nothing is held)
+        double percent = 0.0;
+        std::size_t published = 0;
+        std::size_t walked = 0;
+    } hold_;
+    std::optional<approval> approval_;
     boost::json::object last_;
 };
 

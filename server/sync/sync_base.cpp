@@ -96,6 +96,14 @@ asio::awaitable<result<void>> sync_base::start_side(side_clients& side, const st
     co_return result<void>{};
 }
 
+result<approval> approve_plan(const runtime::action_request& r, std::string_view held)
+{
+    auto plan = parse_approval(r.body);
+    if (!plan)
+        return plan.error();
+    return accept_approval(*plan, held, wall_clock::now());
+}
+
 runtime::action_table sync_base::actions()
 {
     runtime::action_table table;

@@ -8,6 +8,7 @@
 #include "metrics/family.hpp"
 #include "runtime/job_kind.hpp"
 #include "sync/origin_walk.hpp"
+#include "sync/model/approval.hpp"
 #include "sync/model/settings.hpp"
 #include "vault/client.hpp"
 
@@ -44,6 +45,10 @@ struct sync_core
     void count(const std::string& op, double n) const;
     void gauge(const metrics::family& f, double value) const;
 };
+
+// POST approve-deletes: the body's {"plan": id} must name what is held now (`held`, "" when nothing is);
+// errc::bad_request naming /plan, errc::conflict giving the current id (sync/model/approval.hpp).
+result<approval> approve_plan(const runtime::action_request& r, std::string_view held);
 
 class sync_base : public runtime::job_body
 {

@@ -19,6 +19,9 @@ inline constexpr metrics::family bucket_fill{"vaultkeeper_sync_bucket_fill_ratio
                                              "Largest sync bucket as a fraction of Consul's 512 KiB value limit"};
 inline constexpr metrics::family deletes_held{"vaultkeeper_sync_deletes_held",
                                               "Deletes held by the deletion guard, waiting for approval"};
+inline constexpr metrics::family publish_held{
+    "vaultkeeper_sync_publish_held",
+    "Origin insights that would vanish from a publish the drop guard holds, waiting for approval"};
 
 }  // namespace vk::sync::metric
 

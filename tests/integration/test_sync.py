@@ -84,7 +84,7 @@ class Stack:
             "consuls": {"oc": {"address": self.oc.addr}, "dc": {"address": self.dc.addr}},
             "jobs": [
                 {"name": "origin", "kind": "sync", "role": "origin", "interval": "1h", "timeout": origin_timeout,
-                 "origin": origin, "buckets": 4, "workers": 4},
+                 "origin": origin, "buckets": 4, "workers": 4, "max_publish_drop_percent": 100},
                 {"name": "east", "kind": "sync", "role": "destination", "interval": "1h", "timeout": "20s",
                  "origin": origin, "destination": {"vault": "d", "consul": "dc", "sync_path": "east/"},
                  "max_delete_percent": 100, "watch": False, **(east_extra or {})},
@@ -268,17 +268,26 @@ def test_deletion_guard_holds_until_approved(stack):
     assert sorted(p["path"] for p in plan["delete"]) == [f"secret/data/app/s{i}" for i in range(5)]
     assert {p["to"] for p in plan["delete"]} == {f"west/data/app/s{i}" for i in range(5)}
     assert plan["deletion_guard"]["hold"] is True and plan["add"] == [] and plan["update"] == []
+    assert len(plan["plan"]) == 64, plan
     status, st, _ = stack.daemon.call("GET", "/v1/sync/west/status")
     assert status == 200 and st["held_deletes"] == 5 and st["role"] == "destination", st
+    assert st["held_plan"] == plan["plan"], (st, plan)
 
+    # Issue 10, point 2: the approval names the plan id; a missing or wrong-typed one is 400 naming /plan.
+    for bad in (None, {}, {"plan": 5}):
+        status, body, _ = stack.daemon.call("POST", "/v1/sync/west/approve-deletes", bad)
+        assert status == 400 and "/plan" in json.dumps(body), (bad, status, body)
+    status, body, _ = stack.daemon.call("POST", "/v1/sync/west/approve-deletes", {"plan": "0" * 64})
+    assert status == 409 and plan["plan"] in json.dumps(body), ("a stale id answers 409 with the new id", body)
     last = stack.last_id("west")
-    status, body, _ = stack.daemon.call("POST", "/v1/sync/west/approve-deletes")
-    assert status == 202 and body["approved_deletes"] == 5, body
+    status, body, _ = stack.daemon.call("POST", "/v1/sync/west/approve-deletes", {"plan": plan["plan"]})
+    assert status == 202 and body["plan"] == plan["plan"], body
     c = stack.wait_cycle("west", last)
     assert c["outcome"] == "ok" and c["counters"].get("delete") == 5, c
     assert stack.dv.read("west", "app/s0") is None
     assert stack.daemon.call("GET", "/v1/sync/west/status")[1]["held_deletes"] == 0
-    assert stack.daemon.call("POST", "/v1/sync/west/approve-deletes")[0] == 409, "nothing held any more"
+    assert stack.daemon.call("POST", "/v1/sync/west/approve-deletes", {"plan": plan["plan"]})[0] == 409, \
+        "nothing held any more"
     # east allows 100%: it deleted at once.
     assert stack.cycle("east")["outcome"] == "ok"
     assert stack.dv.read("secret", "app/s0") is None
@@ -301,8 +310,9 @@ def test_origin_sealed_mid_cycle(stack):
 
 
 def test_sync_routes_answer_by_role(stack):
-    assert stack.daemon.call("GET", "/v1/sync/origin/plan")[0] == 409
-    assert stack.daemon.call("POST", "/v1/sync/origin/approve-deletes")[0] == 409
+    status, plan, _ = stack.daemon.call("GET", "/v1/sync/origin/plan")
+    assert status == 200 and plan["role"] == "origin" and plan["plan"] is None, plan
+    assert stack.daemon.call("POST", "/v1/sync/origin/approve-deletes", {"plan": "x"})[0] == 409, "nothing held"
     assert stack.daemon.call("GET", "/v1/sync/nope/plan")[0] == 404
     status, st, _ = stack.daemon.call("GET", "/v1/sync/origin/status")
     assert status == 200 and st["role"] == "origin" and st["job"] == "origin", st

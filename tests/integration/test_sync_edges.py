@@ -34,7 +34,7 @@ def v1_insight_time(data):
 def origin_job(buckets=2):
     return {"name": "origin", "kind": "sync", "role": "origin", "interval": "1h", "timeout": "30s",
             "origin": {"vault": "origin", "consul": "oc", "mounts": ["secret/", "legacy/"]},
-            "buckets": buckets, "workers": 4, "max_requests_per_second": RATE,
+            "buckets": buckets, "workers": 4, "max_requests_per_second": RATE, "max_publish_drop_percent": 100,
             "kv_v1_insight_key": {"env": "VK_EDGE_INSIGHT_KEY"}}
 
 

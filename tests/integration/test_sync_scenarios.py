@@ -136,7 +136,7 @@ class Consul:
 def origin_job(**over):
     return {"name": "origin", "kind": "sync", "interval": "1s", "timeout": "20s", "role": "origin",
             "origin": {"vault": "origin", "consul": "oc", "mounts": ["secret/"], "sync_path": "vsync/"},
-            "buckets": BUCKETS, "workers": 16, **over}
+            "buckets": BUCKETS, "workers": 16, "max_publish_drop_percent": 100, **over}
 
 
 def east_job(**over):
@@ -432,12 +432,15 @@ def test_status_plan_and_errors(synced_env):
         assert (body["add"], body["update"], body["delete"]) == ([], [], []), f"{job} in sync, yet plan: {body}"
         assert body["synced"] == n and body["deletion_guard"]["hold"] is False, body
 
+    # Issue 10 point 3: an origin serves plan (its publish guard) and approve-deletes too.
     status, body, _ = d.call("GET", "/v1/sync/origin/plan")
-    assert status == 409, f"plan of an origin job: expected 409, got {status} {body}"
-    status, body, _ = d.call("POST", "/v1/sync/origin/approve-deletes")
-    assert status == 409, f"approve-deletes of an origin job: expected 409, got {status} {body}"
-    status, body, _ = d.call("POST", "/v1/sync/east/approve-deletes")
+    assert status == 200 and body["plan"] is None, f"plan of an origin job: {status} {body}"
+    status, body, _ = d.call("POST", "/v1/sync/origin/approve-deletes", {"plan": "x"})
+    assert status == 409, f"approve-deletes of an origin holding nothing: expected 409, got {status} {body}"
+    status, body, _ = d.call("POST", "/v1/sync/east/approve-deletes", {"plan": "x"})
     assert status == 409, f"approve-deletes with nothing held: expected 409, got {status} {body}"
+    status, body, _ = d.call("POST", "/v1/sync/east/approve-deletes")
+    assert status == 400 and "/plan" in json.dumps(body), f"approve-deletes without a plan id: {status} {body}"
     for path in ("/v1/sync/nope/plan", "/v1/sync/nope/status", "/v1/sync/plain/plan"):
         status, body, _ = d.call("GET", path)
         assert status == 404, f"GET {path}: expected 404, got {status} {body}"
@@ -537,10 +540,11 @@ def test_deletion_guard_holds_until_approved(fresh_env):
             f"{job} deletion_guard: {guard}"
         assert plan["synced"] == 10, plan
 
-    # Approve east only: west keeps holding.
+    # Approve east only, by its plan id (issue 10, point 2): west keeps holding.
+    east_plan = env.daemon.call("GET", "/v1/sync/east/plan")[1]["plan"]
     n = env.newest_id("east")
-    status, body, _ = env.daemon.call("POST", "/v1/sync/east/approve-deletes")
-    assert status == 202 and body.get("approved_deletes") == 5, f"approve-deletes -> {status} {body}"
+    status, body, _ = env.daemon.call("POST", "/v1/sync/east/approve-deletes", {"plan": east_plan})
+    assert status == 202 and body.get("plan") == east_plan, f"approve-deletes -> {status} {body}"
     env.wait_cycle_end("east", n + 1)
     # The approval applies to the next plan: that of cycle n + 1, or of cycle n if it was still reading Consul.
     after = [c for c in env.cycles("east") if c["id"] in (n, n + 1)]
@@ -552,8 +556,8 @@ def test_deletion_guard_holds_until_approved(fresh_env):
     for p in paths[5:]:
         assert_live(env, p, data[p])
     st = env.sync_status("east")
-    assert st["held_deletes"] == 0 and st["approved_deletes"] == 0, f"east status after approval: {st}"
-    status, body, _ = env.daemon.call("POST", "/v1/sync/east/approve-deletes")
+    assert st["held_deletes"] == 0 and st["approved_plan"] is None, f"east status after approval: {st}"
+    status, body, _ = env.daemon.call("POST", "/v1/sync/east/approve-deletes", {"plan": east_plan})
     assert status == 409, f"approve-deletes with nothing held: expected 409, got {status} {body}"
     # Another cycle does not undo or repeat anything.
     c = env.run_cycle("east")

@@ -1,6 +1,17 @@
 #include "sync/model/cycle_plan.hpp"
 
+#include "sync/model/approval.hpp"
+
 namespace vk::sync {
+
+std::string delete_plan_id(const std::vector<task>& deletes)
+{
+    std::vector<std::string> paths;
+    paths.reserve(deletes.size());
+    for (const auto& t : deletes)
+        paths.push_back(t.path);
+    return plan_id(std::move(paths));
+}
 
 cycle_plan plan_cycle(diff_result&& diff, std::size_t synced, const plan_options& opts)
 {
@@ -22,7 +33,9 @@ cycle_plan plan_cycle(diff_result&& diff, std::size_t synced, const plan_options
     }
     auto guard = guard_deletes(deletes, synced, opts.max_delete_percent);
     p.delete_percent = guard.percent;
-    if (guard.hold && (opts.approved_deletes == 0 || deletes > opts.approved_deletes))
+    if (guard.hold)
+        p.delete_plan = delete_plan_id(diff.remove);
+    if (guard.hold && p.delete_plan != opts.approved_plan)
     {
         p.held_deletes = deletes;
         return p;

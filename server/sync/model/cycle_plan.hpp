@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace vk::sync {
@@ -18,7 +19,7 @@ struct plan_options
 {
     bool ignore_deletes = false;
     double max_delete_percent = default_max_delete_percent;
-    std::size_t approved_deletes = 0;  // an operator approved up to this many held deletes
+    std::string approved_plan;  // the plan id of the delete set an operator approved ("" none; approval.hpp)
 };
 
 struct cycle_plan
@@ -28,12 +29,16 @@ struct cycle_plan
     std::size_t ignored_deletes = 0;  // deletes skipped by ignore_deletes (recomputed every cycle, as vsync)
     double delete_percent = 0.0;
     bool approval_used = false;      // the approval let this cycle's deletes through
+    std::string delete_plan;         // plan_id of this cycle's deletes when the guard stops them ("" otherwise)
 };
 
-// `synced` is the number of secrets the destination holds in its info. An approval covers a set of deletes
-// no larger than the one held when it was given. The diff's tasks are moved into the plan (a full copy of
+// `synced` is the number of secrets the destination holds in its info. An approval releases exactly the
+// delete set whose plan id it names (issue 10), never a later set of the same size. The diff's tasks are moved into the plan (a full copy of
 // 100,000 tasks costs ~20 MB at the peak of a first sync).
 cycle_plan plan_cycle(diff_result&& diff, std::size_t synced, const plan_options& opts);
+
+// plan_id over the paths of delete tasks.
+std::string delete_plan_id(const std::vector<task>& deletes);
 
 // Makes `stored` the destination info to diff against, in place: empty (origin's bucket count) when none is
 // stored yet, re-bucketed when its bucket count differs from the origin's, else as is (reindexed).

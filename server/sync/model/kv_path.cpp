@@ -1,5 +1,7 @@
 #include "sync/model/kv_path.hpp"
 
+#include <algorithm>
+
 namespace vk::sync {
 
 result<kv_location> locate(std::string_view api_path, const std::vector<kv_mount>& mounts)
@@ -22,6 +24,23 @@ result<kv_location> locate(std::string_view api_path, const std::vector<kv_mount
     if (rest.empty() || rest.back() == '/')
         return make_error(errc::invalid_argument, "names a folder, not a secret", {}, std::string(api_path));
     return kv_location{best, std::string(rest)};
+}
+
+result<void> same_mounts(const std::vector<kv_mount>& started, const std::vector<kv_mount>& now)
+{
+    for (const auto& m : started)
+    {
+        auto it = std::find_if(now.begin(), now.end(), [&](const kv_mount& n) { return n.path == m.path; });
+        if (it == now.end())
+            return make_error(errc::not_found, "mount " + m.path + " no longer exists; nothing is published", {},
+                              "sys/mounts");
+        if (it->v2 != m.v2)
+            return make_error(errc::invalid_argument,
+                              "mount " + m.path + " changed from KV " + (m.v2 ? "v2" : "v1") + " to KV " +
+                                  (it->v2 ? "v2" : "v1") + " since start-up; restart the job to adopt it",
+                              {}, "sys/mounts");
+    }
+    return {};
 }
 
 }  // namespace vk::sync

@@ -87,12 +87,18 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     s->ignore_deletes = r.boolean_or("ignore_deletes", false);
     s->repair = r.boolean_or("repair", false);
     s->watch = r.boolean_or("watch", true);
+    s->approval_ttl = r.dur_or("approval_ttl", s->approval_ttl);
+    if (s->approval_ttl <= std::chrono::milliseconds(0))
+        r.problem("approval_ttl", "must be a positive duration like \"1h\"");
+    s->max_publish_drop_percent = static_cast<double>(r.integer_or("max_publish_drop_percent", 0, 100, 20));
     s->kv_v1_insight_key = r.secret_value("kv_v1_insight_key");
     if (s->kv_v1_insight_key && s->kv_v1_insight_key->reveal().size() < 16)
         r.problem("kv_v1_insight_key", "must be at least 16 bytes (it keys the HMAC that hides KV v1 content)");
     read_transforms(r, *s);
     if (dest && r.has("buckets"))
         r.problem("buckets", "a destination adopts the origin's bucket count; set buckets on the origin job");
+    if (dest && r.has("max_publish_drop_percent"))
+        r.problem("max_publish_drop_percent", "only an origin job has this setting");
     if (!dest)
         for (const char* key : {"transforms", "ignore_deletes", "max_delete_percent", "repair", "watch"})
             if (r.has(key))

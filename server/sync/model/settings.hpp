@@ -6,6 +6,7 @@
 #include "core/config.hpp"
 #include "sync/model/transform.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -43,6 +44,10 @@ struct sync_settings : vk::job_settings
     double max_delete_percent = 20.0;
     bool repair = false;
     bool watch = true;  // destination: a blocking query on the origin index starts a cycle on change
+    // An approval of held deletes (destination) or of a held publish (origin) unused this long expires.
+    std::chrono::milliseconds approval_ttl = std::chrono::hours(1);
+    // Origin: a walk with more than this percentage fewer insights than the last published set is held.
+    double max_publish_drop_percent = 20.0;
     // Keys the HMAC of KV v1 insights (sync/model/kv_v1.hpp); the same on the origin and its destinations.
     std::optional<vk::secret> kv_v1_insight_key;
 

@@ -23,6 +23,19 @@ void add_op(std::vector<txn_batch>& batches, std::size_t& batch_bytes, kv_pair o
     batches.back().push_back(std::move(op));
 }
 
+// The chosen buckets, then the index when asked.
+std::vector<txn_batch> batch_writes(const rewrite_set& what, const sync_info& info, std::string_view prefix,
+                                    const write_plan_options& options)
+{
+    std::vector<txn_batch> batches;
+    std::size_t batch_bytes = 0;
+    for (std::size_t i : what.buckets)
+        add_op(batches, batch_bytes, {bucket_key(prefix, i), encode_bucket(info.bucket_at(i))}, options);
+    if (what.index)
+        add_op(batches, batch_bytes, {index_key(prefix), encode_index(info.index())}, options);
+    return batches;
+}
+
 }  // namespace
 
 std::vector<txn_batch> plan_writes(const std::vector<std::string>& previous_index, sync_info& info,
@@ -31,16 +44,20 @@ std::vector<txn_batch> plan_writes(const std::vector<std::string>& previous_inde
     info.reindex();
     const auto& index = info.index();
     const bool same_count = previous_index.size() == index.size();
-    std::vector<txn_batch> batches;
-    std::size_t batch_bytes = 0;
+    rewrite_set what;
     for (std::size_t i = 0; i < index.size(); ++i)
         if (!same_count || previous_index[i] != index[i])
-            add_op(batches, batch_bytes, {bucket_key(prefix, i), encode_bucket(info.bucket_at(i))}, options);
+            what.buckets.push_back(i);
     // An unchanged index is not rewritten either: writing it would wake every destination's watch for nothing.
-    if (batches.empty() && same_count)
-        return batches;
-    add_op(batches, batch_bytes, {index_key(prefix), encode_index(index)}, options);
-    return batches;
+    what.index = !what.buckets.empty() || !same_count;
+    return batch_writes(what, info, prefix, options);
+}
+
+std::vector<txn_batch> plan_writes_from(const consul_holdings& held, sync_info& info, std::string_view prefix,
+                                   const write_plan_options& options)
+{
+    info.reindex();
+    return batch_writes(heal_writes(held, info.index()), info, prefix, options);
 }
 
 }  // namespace vk::sync

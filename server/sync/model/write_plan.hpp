@@ -4,6 +4,7 @@
 #define VAULTKEEPER_SERVER_SYNC_MODEL_WRITE_PLAN_HPP
 
 #include "sync/model/consul_layout.hpp"
+#include "sync/model/heal.hpp"
 #include "sync/model/sync_info.hpp"
 
 #include <cstddef>
@@ -32,6 +33,11 @@ using txn_batch = std::vector<kv_pair>;
 // changed. Bucket keys >= N left over from a larger N are not deleted (vsync leaves them; nobody reads them).
 std::vector<txn_batch> plan_writes(const std::vector<std::string>& previous_index, sync_info& info,
                                    std::string_view prefix, const write_plan_options& options = {});
+
+// Reindexes `info`, then plans the sets that bring Consul from what it `held` to `info` (heal_writes: every
+// bucket that differs, then the index, in the final batch). What a writer uses after an interrupted save.
+std::vector<txn_batch> plan_writes_from(const consul_holdings& held, sync_info& info, std::string_view prefix,
+                                        const write_plan_options& options = {});
 
 }  // namespace vk::sync
 

@@ -31,7 +31,7 @@ std::string string_field(const json::object& obj, std::string_view name)
 
 response ok() { return json_response(200, json::object{{"ok", true}}); }
 
-// POST /_sim/fail {"method","path","status","count","retry_after","body"}
+// POST /_sim/fail {"method","path","status","count","skip","retry_after","body"}
 response add_failure(fault_injector& faults, const json::object& obj)
 {
     fail_rule rule;
@@ -39,6 +39,7 @@ response add_failure(fault_injector& faults, const json::object& obj)
     rule.path_prefix = string_field(obj, "path");
     rule.status = static_cast<unsigned>(uint_field(obj, "status", 500));
     rule.remaining = uint_field(obj, "count", 1);
+    rule.skip = uint_field(obj, "skip", 0);
     if (auto* ra = obj.if_contains("retry_after"))
         rule.retry_after = ra->is_string() ? std::string(ra->as_string()) : json::serialize(*ra);
     if (auto* body = obj.if_contains("body"); body && body->is_string())

@@ -9,6 +9,10 @@ std::optional<fail_rule> fault_injector::take_failure(std::string_view method, s
         bool verb_ok = it->method.empty() || it->method == "*" || it->method == method;
         if (!verb_ok || !path.starts_with(it->path_prefix))
             continue;
+        if (it->skip > 0) {
+            --it->skip;
+            return std::nullopt;
+        }
         fail_rule hit = *it;
         if (--it->remaining == 0)
             rules_.erase(it);

@@ -48,27 +48,48 @@ TEST(sync_cycle_plan, guard_holds_deletes_over_the_limit_but_not_the_copies)
     EXPECT_DOUBLE_EQ(p.delete_percent, 30.0);
 }
 
-TEST(sync_cycle_plan, approval_releases_at_most_the_held_count)
+// Issue 10, point 2: an approval names the plan id of the exact held set and releases only that set.
+TEST(sync_cycle_plan, approval_releases_exactly_the_approved_set)
 {
     plan_options o;
-    o.approved_deletes = 30;
+    auto held = plan_cycle(diff_of(0, 0, 30), 100, o);
+    ASSERT_EQ(held.held_deletes, 30u);
+    ASSERT_FALSE(held.delete_plan.empty());
+    o.approved_plan = held.delete_plan;
     auto released = plan_cycle(diff_of(0, 0, 30), 100, o);
     EXPECT_EQ(released.run.size(), 30u);
     EXPECT_TRUE(released.approval_used);
     EXPECT_EQ(released.held_deletes, 0u);
 
     auto grown = plan_cycle(diff_of(0, 0, 31), 100, o);
-    EXPECT_TRUE(grown.run.empty()) << "more deletes than were approved must be held again";
+    EXPECT_TRUE(grown.run.empty()) << "a different set must be held again";
     EXPECT_EQ(grown.held_deletes, 31u);
+}
+
+TEST(sync_cycle_plan, an_approval_never_covers_another_set_of_the_same_size)
+{
+    diff_result a = diff_of(0, 0, 0);
+    diff_result b = diff_of(0, 0, 0);
+    for (int i = 0; i < 30; ++i)
+    {
+        a.remove.push_back(t(("s/data/a" + std::to_string(i)).c_str(), task_op::remove));
+        b.remove.push_back(t(("s/data/b" + std::to_string(i)).c_str(), task_op::remove));
+    }
+    plan_options o;
+    o.approved_plan = plan_cycle(std::move(a), 100, o).delete_plan;
+    auto other = plan_cycle(std::move(b), 100, o);
+    EXPECT_EQ(other.held_deletes, 30u) << "the old flag let any later batch of the same size through";
+    EXPECT_FALSE(other.approval_used);
 }
 
 TEST(sync_cycle_plan, approval_is_not_spent_on_deletes_under_the_limit)
 {
     plan_options o;
-    o.approved_deletes = 30;
+    o.approved_plan = "anything";
     auto p = plan_cycle(diff_of(0, 0, 5), 100, o);
     EXPECT_EQ(p.run.size(), 5u);
     EXPECT_FALSE(p.approval_used);
+    EXPECT_TRUE(p.delete_plan.empty());
 }
 
 TEST(sync_cycle_plan, ignore_deletes_skips_them_every_cycle)

@@ -47,3 +47,19 @@ TEST(sync_kv_path, errors_name_the_path)
     EXPECT_FALSE(locate("secret/data/", mounts));
     EXPECT_FALSE(locate("kv1/folder/", mounts));
 }
+
+// Issue 10, point 3: a vanished mount or a changed KV version is an error, never an empty folder.
+TEST(sync_kv_path, same_mounts_every_cycle)
+{
+    EXPECT_TRUE(same_mounts(mounts, mounts));
+    const std::vector<kv_mount> gone{{"secret/team/", true}, {"kv1/", false}};
+    auto missing = same_mounts(mounts, gone);
+    ASSERT_FALSE(missing);
+    EXPECT_TRUE(missing.error().is(vk::errc::not_found));
+    EXPECT_NE(missing.error().message.find("secret/"), std::string::npos);
+    const std::vector<kv_mount> changed{{"secret/", true}, {"secret/team/", true}, {"kv1/", true}};
+    auto version = same_mounts(mounts, changed);
+    ASSERT_FALSE(version);
+    EXPECT_TRUE(version.error().is(vk::errc::invalid_argument));
+    EXPECT_NE(version.error().message.find("kv1/"), std::string::npos);
+}

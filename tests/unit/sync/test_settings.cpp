@@ -123,3 +123,26 @@ TEST(sync_settings, kv_v1_insight_key_is_a_secret)
     EXPECT_TRUE(has(ps, "/jobs/0/kv_v1_insight_key: must be at least 16 bytes")) << ::testing::PrintToString(ps);
     EXPECT_FALSE(has(ps, "short")) << "the value never appears in a message";
 }
+
+// Issue 10, points 2 and 3: approval_ttl (both roles) and max_publish_drop_percent (origin) with defaults.
+TEST(sync_settings, approval_ttl_and_max_publish_drop_percent)
+{
+    auto r = vk::parse_config(
+        doc(R"({"name": "o", "kind": "sync", "role": "origin", "approval_ttl": "15m", "max_publish_drop_percent": 5,
+                "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]}},
+               {"name": "d", "kind": "sync", "role": "destination",
+                "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
+                "destination": {"vault": "d", "consul": "dc"}})"),
+        "cfg.json", kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    EXPECT_EQ(settings_of(*r, 0).approval_ttl, std::chrono::minutes(15));
+    EXPECT_EQ(settings_of(*r, 0).max_publish_drop_percent, 5.0);
+    EXPECT_EQ(settings_of(*r, 1).approval_ttl, std::chrono::hours(1));
+    EXPECT_EQ(settings_of(*r, 1).max_publish_drop_percent, 20.0);
+    auto ps = problems(R"({"name": "d", "kind": "sync", "role": "destination", "approval_ttl": "0s",
+                           "max_publish_drop_percent": 10,
+                           "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
+                           "destination": {"vault": "d", "consul": "dc"}})");
+    EXPECT_TRUE(has(ps, "/jobs/0/approval_ttl: must be a positive")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/max_publish_drop_percent: only an origin job")) << ::testing::PrintToString(ps);
+}
