@@ -1,7 +1,9 @@
-// The object stores' XML, addressing, part sizing, block ids and Azure Shared Key string to sign.
+// The object stores' XML, addressing, part sizing, block ids, Azure Shared Key string to sign, and how their
+// error answers become vk::errors.
 #include "snapshot/model/azure_protocol.hpp"
 #include "snapshot/model/s3_protocol.hpp"
 #include "snapshot/model/xml_reader.hpp"
+#include "snapshot/object_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -139,4 +141,21 @@ TEST(azure_protocol, dates_block_ids_and_lists)
     auto end = azure::parse_list_blobs("<EnumerationResults><Blobs/><NextMarker/></EnumerationResults>");
     ASSERT_TRUE(end);
     EXPECT_FALSE(end->next_marker);
+}
+
+// Object store errors carry the status and the store's error code, never its message (S3 and Azure echo the
+// string to sign and the presented signature there).
+TEST(object_store, reply_errors_name_the_code_only)
+{
+    vk::http::response r;
+    r.status = 403;
+    r.body = "<Error><Code>SignatureDoesNotMatch</Code><Message>StringToSign AKIDEXAMPLE x</Message></Error>";
+    auto e = vk::snapshot::reply_error("s3: put", r, "https://s3.example", "vault/a.snap");
+    EXPECT_EQ(e.code, vk::errc::permission_denied);
+    EXPECT_EQ(e.message, "s3: put: HTTP 403 SignatureDoesNotMatch");
+    EXPECT_EQ(e.status, 403u);
+    EXPECT_EQ(vk::snapshot::status_errc(404), vk::errc::not_found);
+    EXPECT_EQ(vk::snapshot::status_errc(503), vk::errc::rate_limited);
+    EXPECT_EQ(vk::snapshot::status_errc(500), vk::errc::server_error);
+    EXPECT_EQ(vk::snapshot::status_errc(400), vk::errc::bad_request);
 }
