@@ -249,3 +249,33 @@ def test_once_exits_non_zero_when_a_template_cannot_render(sims):
         assert open(os.path.join(tmp, "ok")).read() == "here"
         if code:
             assert b"missing: kv absent" in r.stderr, r.stderr
+
+
+def test_vault_refresh_and_a_failing_refresh_keeps_the_last_good_value(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-emissary-")
+    dest = os.path.join(tmp, "pw")
+    sims.vault_write("app", {"pw": "first-value-1"})
+    d = Daemon(sims.config([job("vault", '{{ secret "vault" "secret/app" "pw" }}', dest, refresh="500ms")]))
+    try:
+        vkproc.wait_until(lambda: os.path.exists(dest) and open(dest).read() == "first-value-1", 10, what="render")
+        sims.vault_write("app", {"pw": "second-value-2"})
+        vkproc.wait_until(lambda: open(dest).read() == "second-value-2", 5, what="refresh picks the change up")
+        status, body = call("POST", f"{sims.vault_addr}/_sim/fail",
+                            {"method": "GET", "path": "/v1/secret/", "status": 403, "count": 100000})
+        assert status in (200, 204), body
+        st = vkproc.wait_until(lambda: (lambda s: s if s["source_errors"] else None)(emissary_status(d, "vault")), 5,
+                               what="the 403 reported")
+        assert "permission_denied" in st["source_errors"][0]["error"]
+        assert st["source_errors"][0]["path"] == "secret/app"
+        assert st["templates"][0]["state"] == "rendered"
+        assert open(dest).read() == "second-value-2"
+        job_state = d.job("vault")
+        assert job_state["state"] != "failed", job_state
+        call("POST", f"{sims.vault_addr}/_sim/reset", {})
+        sims.vault_write("app", {"pw": "third-value-3"})
+        vkproc.wait_until(lambda: open(dest).read() == "third-value-3", 5, what="recovered")
+        assert emissary_status(d, "vault")["source_errors"] == []
+    finally:
+        d.stop()
+    for value in ("first-value-1", "second-value-2", "third-value-3"):
+        assert value not in d.log()
