@@ -24,12 +24,12 @@ namespace fs = std::filesystem;
 namespace
 {
 
-json::object describe(const stored_snapshot& s, const name_format& f)
+json::object describe(const stored_snapshot& s)
 {
     json::object o{{"name", s.name}, {"size", s.size}, {"time", format_rfc3339(s.time)}};
     o["sha256"] = s.sha256 ? json::value(*s.sha256) : json::value(nullptr);
-    // Only verified archives are ever uploaded: one of ours with its recorded SHA-256 was verified.
-    o["verified"] = s.sha256.has_value() && parse_snapshot_name(f, s.name).has_value();
+    // Only verified archives are ever uploaded: one with its recorded SHA-256 was verified.
+    o["verified"] = s.sha256.has_value();
     return o;
 }
 
@@ -47,8 +47,10 @@ asio::awaitable<runtime::action_result> list_all(std::shared_ptr<snapshot_core> 
             continue;
         }
         json::array items;
+        // Only this job's snapshots: other objects in the same place are not ours to show.
         for (const auto& s : *listed)
-            items.push_back(describe(s, core->settings->name_format));
+            if (parse_snapshot_name(core->settings->name_format, s.name))
+                items.push_back(describe(s));
         entry["snapshots"] = std::move(items);
         out[st->name()] = std::move(entry);
     }

@@ -221,6 +221,8 @@ def test_list_and_restore_round_trip(cluster):
         name = j["status"]["last"]["name"]
         status, listed, _ = s.daemon.call("GET", "/v1/snapshot/rt/list")
         assert status == 200, listed
+        open(os.path.join(s.storage_dir("rt"), "notes.txt"), "w").write("not a snapshot")
+        status, listed, _ = s.daemon.call("GET", "/v1/snapshot/rt/list")
         [item] = listed["storages"]["disk"]["snapshots"]
         assert item["name"] == name and item["verified"] is True and item["sha256"] == j["status"]["last"]["sha256"]
 
