@@ -40,10 +40,28 @@ std::string describe_for_log(const dependency& d)
 
 } // namespace
 
+std::shared_ptr<shared_command> shared_command_for(const std::vector<std::string>& argv, wait_window w)
+{
+    static std::map<std::string, std::weak_ptr<shared_command>> registry; // the io_context's thread only
+    std::string key;
+    for (const auto& a : argv)
+        key.append(a).push_back('\0');
+    if (auto existing = registry[key].lock(); existing && !argv.empty())
+        return existing;
+    auto made = std::make_shared<shared_command>(w);
+    if (!argv.empty())
+        registry[key] = made;
+    return made;
+}
+
 emissary_core::emissary_core(const vk::job_config& jc, runtime::job_services& services)
     : job(jc.name), timeout(jc.timeout),
       settings(std::static_pointer_cast<const emissary_settings>(jc.settings)), config(services.config),
-      metrics(services.metrics), window(settings->once ? wait_window{} : settings->wait), once(settings->once)
+      metrics(services.metrics), window(
+                                     settings->once ? std::make_shared<shared_command>(wait_window{})
+                                                    : shared_command_for(settings->command, settings->wait)
+                                 ),
+      once(settings->once)
 {
     auto made = make_sources(services.executor, *config, settings->sources);
     if (made)
@@ -227,9 +245,17 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
     bool changed = render_all(ctx);
     const auto now = steady_clock::now();
     if (changed && !settings->command.empty())
-        window.changed(now);
-    if (window.take(now))
+        window->window.changed(now);
+    if (!window->running && window->window.take(now))
+    {
+        window->running = true;
+        struct release
+        {
+            shared_command& c;
+            ~release() { c.running = false; }
+        } guard{*window};
         co_await run_the_command(ctx);
+    }
     std::size_t waiting = 0;
     for (const auto& t : templates)
         waiting += t.state == "waiting" ? 1 : 0;
@@ -240,7 +266,7 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
             {{"job", job}},
             static_cast<double>(waiting)
         );
-    if (once && all_rendered() && !window.due())
+    if (once && all_rendered() && !window->window.due())
     {
         finished = true;
         ctx.info("once: every template rendered; the job is done");
@@ -249,7 +275,7 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
 
 std::optional<clock_time> emissary_core::next_due() const
 {
-    std::optional<clock_time> due = window.due();
+    std::optional<clock_time> due = window->window.due();
     for (const auto& [d, s] : deps)
         if (!s.watched && s.next_poll != never && (!due || s.next_poll < *due))
             due = s.next_poll;
@@ -259,7 +285,7 @@ std::optional<clock_time> emissary_core::next_due() const
 void emissary_core::force_once()
 {
     once = true;
-    window = command_window(wait_window{});
+    window = std::make_shared<shared_command>(wait_window{});
 }
 
 bool emissary_core::all_rendered() const
@@ -309,7 +335,7 @@ json::object emissary_core::status() const
              {"outcome", command.outcome.empty() ? json::value(nullptr) : json::value(command.outcome)},
              {"exit_status", command.exit_status ? json::value(*command.exit_status) : json::value(nullptr)},
              {"at", when(command.at)},
-             {"pending", window.due().has_value()}}},
+             {"pending", window->window.due().has_value()}}},
         {"once", once},
         {"finished", finished},
         {"dry_run", settings->dry_run},

@@ -52,6 +52,16 @@ struct command_state
     std::uint64_t runs = 0;
 };
 
+// One command's window, shared by every job of the daemon that runs the same argv: identical commands
+// inside one `wait` window run once, whichever job's cycle finds it due first (the first job's wait wins).
+struct shared_command
+{
+    explicit shared_command(wait_window w) : window(w) {}
+    command_window window;
+    bool running = false; // a run in progress: a change meanwhile waits for the next due time
+};
+std::shared_ptr<shared_command> shared_command_for(const std::vector<std::string>& argv, wait_window w);
+
 struct emissary_core
 {
     std::string job;
@@ -63,7 +73,7 @@ struct emissary_core
     std::optional<error> setup_error;
     std::map<dependency, dep_state> deps;
     std::vector<template_state> templates;
-    command_window window;
+    std::shared_ptr<shared_command> window;
     command_state command;
     std::vector<std::string> secrets; // every value seen, for redaction of command output
     bool once = false;                // the settings' once, or forced by --once
