@@ -89,9 +89,10 @@ class runner
         if (!st)
             co_return st.error();
         o.initialized = st->initialized;
-        if (st->initialized && st->sealed)
+        // Init recovery decides from the stores alone (a sealed Vault whose keys were lost must still be named).
+        if (st->initialized && st->sealed && core_.record.st != step::init_intent)
             co_return make_error(errc::sealed, "the active node is sealed", core_.vault->endpoint());
-        if (st->initialized)
+        if (st->initialized && !st->sealed)
         {
             auto rk = co_await vault::rekey_progress(*core_.vault);
             if (!rk)

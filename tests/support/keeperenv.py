@@ -47,9 +47,12 @@ class KeeperWorld:
     def node_url(self, i):
         return f"http://127.0.0.1:{self.port + i}"
 
-    def start_daemon(self, env=None):
-        self.daemon = Daemon(self.config, extra_env=env or {}, tmpdir=self.daemon_dir)
+    def start_daemon(self, env=None, wait_ready=True):
+        self.daemon = Daemon(self.config, extra_env=env or {}, tmpdir=self.daemon_dir, wait_ready=wait_ready)
         return self.daemon
+
+    def wait_api(self):
+        vkproc.wait_until(lambda: vkproc.http_ok(self.daemon.url("/v1/health")), 15, what="admin API")
 
     def stop_daemon(self):
         if self.daemon:
