@@ -279,3 +279,20 @@ def test_vault_refresh_and_a_failing_refresh_keeps_the_last_good_value(sims):
         d.stop()
     for value in ("first-value-1", "second-value-2", "third-value-3"):
         assert value not in d.log()
+
+
+def test_once_job_renders_once_then_is_finished(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-emissary-")
+    dest, runs = os.path.join(tmp, "f"), os.path.join(tmp, "runs")
+    sims.consul_put("o", "first")
+    d = Daemon(sims.config([job("once", '{{ secret "kv" "o" }}', dest, f"echo run >> {runs}", once=True)]))
+    try:
+        st = vkproc.wait_until(lambda: (lambda s: s if s["finished"] else None)(emissary_status(d, "once")), 10,
+                               what="finished")
+        assert st["once"] is True and st["command"]["outcome"] == "ok"
+        assert open(dest).read() == "first" and lines(runs) == ["run"]
+        sims.consul_put("o", "second")
+        time.sleep(1.0)
+        assert open(dest).read() == "first" and lines(runs) == ["run"]
+    finally:
+        d.stop()
