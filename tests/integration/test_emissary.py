@@ -296,3 +296,23 @@ def test_once_job_renders_once_then_is_finished(sims):
         assert open(dest).read() == "first" and lines(runs) == ["run"]
     finally:
         d.stop()
+
+
+def test_identical_commands_of_two_jobs_run_once_per_wait_window(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-emissary-")
+    runs = os.path.join(tmp, "runs")
+    sims.consul_put("shared", "one")
+    command = f"echo run >> {runs}"
+    jobs = [job(name, '{{ secret "kv" "shared" }}', os.path.join(tmp, name), command,
+                wait={"min": "700ms", "max": "2s"}) for name in ("a", "b")]
+    d = Daemon(sims.config(jobs))
+    try:
+        vkproc.wait_until(lambda: lines(runs) == ["run"], 10, what="one run for both first renders")
+        sims.consul_put("shared", "two")
+        vkproc.wait_until(lambda: all(open(os.path.join(tmp, n)).read() == "two" for n in ("a", "b")), 5,
+                          what="both re-rendered")
+        vkproc.wait_until(lambda: lines(runs) == ["run", "run"], 5, what="one run for both changes")
+        time.sleep(1.5)
+        assert lines(runs) == ["run", "run"]
+    finally:
+        d.stop()
