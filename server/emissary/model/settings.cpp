@@ -22,7 +22,7 @@ source_config read_source(object_reader& r, const vk::config& cfg)
         if (type == type_names[i])
             s.type = static_cast<source_type>(i), known = true;
     if (!known)
-        return s;  // its other keys cannot be judged
+        return s; // its other keys cannot be judged
     auto expect = [&](std::string_view key, bool wanted)
     {
         if (!wanted && r.has(key))
