@@ -114,3 +114,19 @@ def test_an_unusable_store_directory_fails_start_up(tmp_path):
         assert w.sim("GET", "status")["initialized"] is False  # nothing done before the stores are proven
     finally:
         w.close()
+
+
+def test_a_kubernetes_store_takes_its_share():
+    world = KeeperWorld(k8s=True)
+    try:
+        world.start_daemon()
+        world.wait_settled()
+        assert world.k8s_secret_names() == ["keeper-state", "set-1-shard-2"]
+        world.rekey()
+        rec = vkproc.wait_until(lambda: (r := world.wait_settled()) and r["current"]["id"] != "set-1" and r, 30,
+                                what="rekey through the kubernetes store")
+        assert world.k8s_secret_names() == ["keeper-state", rec["current"]["id"] + "-shard-2"]
+        world.restart_node(0)
+        vkproc.wait_until(lambda: not any(world.seal_states()), 10, what="node 0 unsealed again")
+    finally:
+        world.close()

@@ -7,6 +7,7 @@ the new ones do, (d) nothing is left behind in the stores. The matrix is printed
 randomized soak: rekeys with kill -9 of the daemon (and active node restarts) at random instants; the seed
 is printed, VK_KEEPER_SOAK_SEED reproduces a run, VK_KEEPER_SOAK_REKEYS sets its size (20 here; 200+ by
 hand)."""
+import collections
 import os
 import random
 import time
@@ -138,6 +139,7 @@ def test_randomized_soak():
     rng = random.Random(seed)
     world = KeeperWorld()
     kills = restarts = 0
+    interrupted = collections.Counter()  # the step the record was in when the daemon died
     started = time.monotonic()
     try:
         world.start_daemon()
@@ -145,12 +147,15 @@ def test_randomized_soak():
         for i in range(rekeys):
             old = world.record()["current"]["id"]
             world.rekey()
-            time.sleep(rng.uniform(0, 0.15))
+            time.sleep(10 ** rng.uniform(-3, -0.7))  # 1 ms to 200 ms, log-uniform: every step gets hit
             if rng.random() < 0.3:
                 world.restart_node(world.active_node())
                 restarts += 1
             world.kill_daemon()
             kills += 1
+            rec = world.record()
+            if rec["step"] != "idle" or rec["audit"]:
+                interrupted[rec["step"] + (" (auditing)" if rec["audit"] else "")] += 1
             world.start_daemon()
             rec = world.wait_settled(timeout=60, what=f"rekey {i} (seed {seed})")
             assert world.leftovers() == {}, (i, seed, world.objects())
@@ -159,6 +164,7 @@ def test_randomized_soak():
                 vkproc.wait_until(lambda: world.wait_settled()["current"]["id"] != old, 60,
                                   what=f"rekey {i} (seed {seed})")
         print(f"soak: {rekeys} rekeys, {kills} daemon kills, {restarts} active-node restarts, "
-              f"{time.monotonic() - started:.1f}s, final set {world.record()['current']['id']}")
+              f"{time.monotonic() - started:.1f}s, final set {world.record()['current']['id']}; "
+              f"killed mid-procedure {sum(interrupted.values())} times: {dict(interrupted)}")
     finally:
         world.close()

@@ -21,7 +21,7 @@ NODES = 3
 
 
 class KeeperWorld:
-    def __init__(self, interval="1s", shares=5, threshold=3):
+    def __init__(self, interval="1s", shares=5, threshold=3, k8s=False):
         self.dir = tempfile.mkdtemp(prefix="vk-keeper-")
         self.port = vkproc.free_port(NODES)
         self.vault_log = os.path.join(self.dir, "vault-sim.log")
@@ -38,6 +38,16 @@ class KeeperWorld:
                       "stores": [{"name": os.path.basename(p), "type": "file", "path": p,
                                   "kek": base64.b64encode(KEK).decode()} for p in self.stores]}],
         }
+        self.k8s = None
+        if k8s:  # the third store is a kubernetes store on k8s-sim instead of a directory
+            self.k8s_port = vkproc.free_port()
+            self.k8s = vkproc.Process(
+                [vkproc.binary("k8s-sim"), "--listen", f"127.0.0.1:{self.k8s_port}", "--token", "k8s-token"],
+                ready_url=f"http://127.0.0.1:{self.k8s_port}/healthz", log_path=os.path.join(self.dir, "k8s.log"))
+            self.config["jobs"][0]["stores"][2] = {
+                "name": "c", "type": "kubernetes", "api_server": f"http://127.0.0.1:{self.k8s_port}",
+                "namespace": "vault", "token": "k8s-token"}
+            self.stores = self.stores[:2]
         self.daemon = None
         self.daemon_dir = os.path.join(self.dir, "daemon")
         os.makedirs(self.daemon_dir)
@@ -73,6 +83,8 @@ class KeeperWorld:
     def close(self):
         self.stop_daemon()
         self.vault.stop()
+        if self.k8s:
+            self.k8s.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # ---- vault-sim ----
@@ -98,6 +110,12 @@ class KeeperWorld:
         return vkproc.json_call(method, self.node_url(node) + "/v1/" + path, body)
 
     # ---- the stores, read as the keeper wrote them ----
+
+    def k8s_secret_names(self):
+        status, body = vkproc.json_call("GET", f"http://127.0.0.1:{self.k8s_port}/api/v1/namespaces/vault/secrets",
+                                        token="Bearer k8s-token", token_header="Authorization")
+        assert status == 200, body
+        return sorted(i["metadata"]["name"] for i in body["items"])
 
     def objects(self):
         out = {}

@@ -1,8 +1,8 @@
 // The keeper kind's config keys: stores of each type, and every mistake at its JSON pointer (unknown store
 // type, a KEK that is not 32 bytes, a placement that would let one store reach the threshold).
+#include "../config_problems.hpp"
 #include "keeper/model/settings.hpp"
 
-#include <algorithm>
 #include <gtest/gtest.h>
 
 namespace
@@ -30,19 +30,12 @@ job(const std::string& stores,
 
 std::vector<std::string> problems(const std::string& text)
 {
-    auto r = vk::parse_config(text, "cfg.json", kinds);
-    std::vector<std::string> out;
-    if (!r)
-        for (const auto& p : r.error().problems)
-            out.push_back(p.pointer + ": " + p.message);
-    return out;
+    return vk::test::config_problems_of(text, kinds);
 }
 
 bool has(const std::vector<std::string>& ps, const std::string& needle)
 {
-    return std::any_of(
-        ps.begin(), ps.end(), [&](const std::string& p) { return p.find(needle) != std::string::npos; }
-    );
+    return vk::test::mentions(ps, needle);
 }
 
 } // namespace
