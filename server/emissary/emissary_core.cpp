@@ -95,8 +95,6 @@ void emissary_core::record(const dependency& d, const fetched& f, clock_time now
     auto& s = deps[d];
     s.value = f;
     s.last_error.reset();
-    if (f.present)
-        collect_strings(f.value, secrets);
     if (!select(f, "").has_value()) // absent, empty or the sentinel: poll again soon
         return schedule_retry(s, fetch_class::missing, now);
     s.attempts = 0;
@@ -138,9 +136,14 @@ asio::awaitable<void> emissary_core::fetch_due(runtime::cycle_context& ctx)
 bool emissary_core::render_all(runtime::cycle_context& ctx)
 {
     value_map values;
+    secrets.clear(); // the current values only, so the list stays as small as the sources
     for (const auto& [d, s] : deps)
         if (s.value)
+        {
             values.emplace(d, *s.value);
+            if (s.value->present)
+                collect_strings(s.value->value, secrets);
+        }
     env_lookup env = [](const std::string& name) -> std::optional<std::string>
     {
         const char* v = std::getenv(name.c_str());

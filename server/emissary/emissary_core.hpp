@@ -75,7 +75,7 @@ struct emissary_core
     std::vector<template_state> templates;
     std::shared_ptr<shared_command> window;
     command_state command;
-    std::vector<std::string> secrets; // every value seen, for redaction of command output
+    std::vector<std::string> secrets; // the current values, for redaction of command output
     bool once = false;                // the settings' once, or forced by --once
     bool finished = false;            // once: everything rendered and the command ran
     std::mt19937_64 rng{std::random_device{}()};
