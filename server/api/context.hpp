@@ -2,6 +2,7 @@
 #ifndef VAULTKEEPER_SERVER_API_CONTEXT_HPP
 #define VAULTKEEPER_SERVER_API_CONTEXT_HPP
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -22,7 +23,10 @@ struct context
     const std::vector<runtime::job_kind>* kinds = nullptr;  // their actions become routes
     metrics::registry* metrics = nullptr;
     std::function<bool()> ready;       // true once started and until shutdown begins
-    std::function<std::string(const std::string& job)> holder;  // replica id holding the job's HA lock ("" without HA)
+    std::function<std::string(const std::string& job)> holder;
+    // Host header check (DNS rebinding): the listen port and the extra names of admin.hosts; port 0 = no check.
+    std::uint16_t listen_port = 0;
+    std::vector<std::string> host_names;  // replica id holding the job's HA lock ("" without HA)
 };
 
 }  // namespace vk::api

@@ -81,7 +81,9 @@ boost::asio::awaitable<http::response> router::dispatch(http::request& req)
     found f = find(req);
     std::string route_label = f.r ? f.r->pattern : (f.allow.empty() ? "unmatched" : "method_not_allowed");
     http::response res;
-    if (!f.r && f.allow.empty())
+    if (host_ok_ && !host_ok_(req.headers.get("Host").value_or("")))
+        res = http::response::error(403, "host_not_allowed", "the admin API does not answer for this Host header");
+    else if (!f.r && f.allow.empty())
         res = http::response::error(404, "not_found", "no route for " + req.path);
     else if (!f.r)
     {
@@ -97,6 +99,10 @@ boost::asio::awaitable<http::response> router::dispatch(http::request& req)
     }
     else
         res = co_await f.r->handler(req, f.params);
+    // API answers are never sniffed as another type and never cached (they carry job state and plans).
+    res.headers.set("X-Content-Type-Options", "nosniff");
+    if (req.path.starts_with("/v1/") || req.path == "/v1")
+        res.headers.set("Cache-Control", "no-store");
     if (metrics_)
         metrics_->admin_request(route_label, res.status);
     co_return res;

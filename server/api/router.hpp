@@ -41,6 +41,8 @@ public:
     router(std::function<bool(const http::request&)> token_ok, metrics::registry* metrics);
 
     void add(route r);
+    // Requests whose Host header this predicate refuses are answered 403 before routing (DNS rebinding).
+    void set_host_check(std::function<bool(std::string_view host)> host_ok) { host_ok_ = std::move(host_ok); }
     const std::vector<route>& routes() const noexcept { return routes_; }
 
     boost::asio::awaitable<http::response> dispatch(http::request& req);
@@ -55,6 +57,7 @@ private:
     found find(const http::request& req) const;
 
     std::function<bool(const http::request&)> token_ok_;
+    std::function<bool(std::string_view)> host_ok_;
     metrics::registry* metrics_;
     std::vector<route> routes_;
 };

@@ -18,6 +18,7 @@
 #include "core/config_reload.hpp"
 #include "core/log.hpp"
 #include "http/server.hpp"
+#include "http/url.hpp"
 #include "metrics/registry.hpp"
 #include "runtime/job_set.hpp"
 #include "runtime/notifier.hpp"
@@ -48,6 +49,9 @@ struct daemon::impl
         api_ctx.metrics = &metrics;
         api_ctx.ready = [this] { return ready; };
         api_ctx.holder = [this](const std::string& job) { return ha.holder(job); };
+        if (auto listen = http::parse_host_port(cfg->admin.listen))
+            api_ctx.listen_port = listen->second;
+        api_ctx.host_names = cfg->admin.hosts;
         router = api::build_router(api_ctx, [this] { return cfg->admin.token.reveal(); });
     }
 

@@ -88,6 +88,7 @@ void read_admin(object_reader& root, config& cfg)
         tls->finish();
     }
     cfg.admin.insecure_listen = r->boolean_or("insecure_listen", false);
+    cfg.admin.hosts = r->string_list("hosts");
     if (!is_loopback_listen(cfg.admin.listen) && !cfg.admin.tls_cert_file && !cfg.admin.insecure_listen)
         r->problem("listen", "\"" + cfg.admin.listen +
                                  "\" is not a loopback address: configure admin.tls, or say \"insecure_listen\": true");

@@ -70,6 +70,8 @@ struct admin_config
     std::optional<std::string> tls_key_file;
     // A listener off loopback without TLS sends the admin token in clear; only with this said explicitly.
     bool insecure_listen = false;
+    // Names the admin API answers for besides IP literals and localhost (the Host header; DNS rebinding).
+    std::vector<std::string> hosts;
 };
 
 // Whether the host part of a "host:port" listen address is a loopback address (127.0.0.0/8, ::1, localhost).

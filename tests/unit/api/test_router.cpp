@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "api/auth.hpp"
+#include "api/host_guard.hpp"
 #include "api/router.hpp"
 
 namespace {
@@ -23,9 +24,11 @@ TEST(router, matches_templates_and_captures_segments)
     EXPECT_TRUE(match_pattern("/v1/jobs", "/v1/jobs"));
 }
 
-vk::http::response run(vk::api::router& r, std::string method, std::string path, std::string auth = "")
+vk::http::response run(vk::api::router& r, std::string method, std::string path, std::string auth = "",
+                       std::string host = "127.0.0.1:8290")
 {
     vk::http::request req;
+    req.headers.set("Host", host);
     req.method = std::move(method);
     req.path = req.target = std::move(path);
     if (!auth.empty())
@@ -83,6 +86,43 @@ TEST(router, unknown_path_is_404_and_wrong_method_is_405_with_allow)
     EXPECT_EQ(na.status, 405u);
     EXPECT_EQ(na.headers.get("Allow").value_or(""), "GET, POST");
     EXPECT_EQ(error_code_of(na), "method_not_allowed");
+}
+
+// Issue 15: every API answer says nosniff, /v1 answers are never cached, and a Host the API does not answer
+// for (DNS rebinding) is refused before routing.
+TEST(router, api_answers_are_nosniff_and_no_store_and_foreign_hosts_are_refused)
+{
+    auto r = make_router();
+    r.set_host_check([](std::string_view host) { return vk::api::host_allowed(host, 8290, {"ops.example"}); });
+    for (unsigned status : {200u, 401u, 404u})
+    {
+        auto res = run(r, "GET", status == 200 ? "/v1/health" : status == 401 ? "/v1/jobs/x" : "/v1/none");
+        EXPECT_EQ(res.status, status);
+        EXPECT_EQ(res.headers.get("X-Content-Type-Options").value_or(""), "nosniff") << status;
+        EXPECT_EQ(res.headers.get("Cache-Control").value_or(""), "no-store") << status;
+    }
+    auto rebound = run(r, "GET", "/v1/health", "", "evil.example:8290");
+    EXPECT_EQ(rebound.status, 403u);
+    EXPECT_EQ(error_code_of(rebound), "host_not_allowed");
+    EXPECT_EQ(run(r, "GET", "/v1/health", "", "OPS.example:8290").status, 200u);
+    EXPECT_EQ(run(r, "GET", "/v1/health", "", "localhost:8290").status, 200u);
+}
+
+TEST(host_guard, ip_literals_localhost_and_configured_names_with_the_listen_port)
+{
+    using vk::api::host_allowed;
+    const std::vector<std::string> names{"vault-ops.example"};
+    EXPECT_TRUE(host_allowed("127.0.0.1:8290", 8290, names));
+    EXPECT_TRUE(host_allowed("10.1.2.3:8290", 8290, names));
+    EXPECT_TRUE(host_allowed("[::1]:8290", 8290, names));
+    EXPECT_TRUE(host_allowed("localhost", 8290, names));
+    EXPECT_TRUE(host_allowed("Vault-Ops.example:8290", 8290, names));
+    EXPECT_FALSE(host_allowed("127.0.0.1:9999", 8290, names)) << "another port";
+    EXPECT_FALSE(host_allowed("attacker.example:8290", 8290, names));
+    EXPECT_FALSE(host_allowed("127.0.0.1.attacker.example:8290", 8290, names));
+    EXPECT_FALSE(host_allowed("", 8290, names));
+    EXPECT_FALSE(host_allowed("[::1", 8290, names));
+    EXPECT_FALSE(host_allowed("localhost:80x", 8290, names));
 }
 
 TEST(auth, constant_time_equal_compares_content_and_length)
