@@ -3,6 +3,7 @@
 #ifndef VAULTKEEPER_SERVER_CONSUL_CODEC_HPP
 #define VAULTKEEPER_SERVER_CONSUL_CODEC_HPP
 
+#include "core/base64.hpp"
 #include "core/error.hpp"
 
 #include <boost/json/object.hpp>
@@ -42,10 +43,8 @@ struct session_info
     std::chrono::milliseconds lock_delay{0};
 };
 
-// Standard padded base64 (RFC 4648), as Consul uses for KV values.
-std::string base64_encode(std::string_view bytes);
-// nullopt on a character outside the alphabet or bad padding.
-std::optional<std::string> base64_decode(std::string_view text);
+using vk::base64_decode;
+using vk::base64_encode;
 
 // Percent-encodes a KV key for the URL path: '/' is kept, unreserved characters are kept, the rest %XX.
 std::string encode_key(std::string_view key);

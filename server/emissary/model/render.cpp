@@ -158,61 +158,6 @@ namespace
 constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 }
 
-std::string base64_encode(std::string_view bytes)
-{
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    for (std::size_t i = 0; i < bytes.size(); i += 3)
-    {
-        std::uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
-        if (i + 1 < bytes.size())
-            n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-        if (i + 2 < bytes.size())
-            n |= static_cast<unsigned char>(bytes[i + 2]);
-        out.push_back(alphabet[(n >> 18) & 63]);
-        out.push_back(alphabet[(n >> 12) & 63]);
-        out.push_back(i + 1 < bytes.size() ? alphabet[(n >> 6) & 63] : '=');
-        out.push_back(i + 2 < bytes.size() ? alphabet[n & 63] : '=');
-    }
-    return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text)
-{
-    if (text.size() % 4 != 0)
-        return std::nullopt;
-    std::array<int, 256> rev;
-    rev.fill(-1);
-    for (int i = 0; i < 64; ++i)
-        rev[static_cast<unsigned char>(alphabet[i])] = i;
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); i += 4)
-    {
-        std::uint32_t n = 0;
-        int pad = 0;
-        for (std::size_t k = 0; k < 4; ++k)
-        {
-            unsigned char c = static_cast<unsigned char>(text[i + k]);
-            bool last_group = i + 4 == text.size();
-            if (c == '=' && last_group && k >= 2 && (k == 3 || text[i + 3] == '='))
-            {
-                ++pad;
-                n <<= 6;
-                continue;
-            }
-            if (rev[c] < 0 || pad > 0)
-                return std::nullopt;
-            n = (n << 6) | static_cast<std::uint32_t>(rev[c]);
-        }
-        out.push_back(static_cast<char>((n >> 16) & 0xff));
-        if (pad < 2)
-            out.push_back(static_cast<char>((n >> 8) & 0xff));
-        if (pad < 1)
-            out.push_back(static_cast<char>(n & 0xff));
-    }
-    return out;
-}
-
 std::string go_quote(std::string_view s)
 {
     static constexpr char hex[] = "0123456789abcdef";

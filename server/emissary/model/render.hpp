@@ -3,6 +3,7 @@
 #ifndef VAULTKEEPER_SERVER_EMISSARY_MODEL_RENDER_HPP
 #define VAULTKEEPER_SERVER_EMISSARY_MODEL_RENDER_HPP
 
+#include "core/base64.hpp"
 #include "emissary/model/template.hpp"
 
 #include <boost/json/value.hpp>
@@ -44,9 +45,8 @@ struct render_result
 
 render_result render(const template_ast& ast, const value_map& values, const env_lookup& env);
 
-// Filters, exposed for tests. base64decode yields nullopt for invalid input.
-std::string base64_encode(std::string_view bytes);
-std::optional<std::string> base64_decode(std::string_view text);
+using vk::base64_decode;
+using vk::base64_encode;
 std::string go_quote(std::string_view s);
 std::string indent_lines(std::string_view s, int width);
 

@@ -171,48 +171,4 @@ error status_error(unsigned status, std::string_view body, std::string_view what
     return e;
 }
 
-std::string base64_encode(std::string_view bytes)
-{
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    for (std::size_t i = 0; i < bytes.size(); i += 3)
-    {
-        const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
-        std::uint32_t chunk = 0;
-        for (std::size_t j = 0; j < 3; ++j)
-            chunk = chunk << 8 | (j < n ? static_cast<unsigned char>(bytes[i + j]) : 0u);
-        for (std::size_t j = 0; j < 4; ++j)
-            out += j <= n ? alphabet[chunk >> (18 - 6 * j) & 63] : '=';
-    }
-    return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text)
-{
-    if (text.size() % 4 != 0)
-        return std::nullopt;
-    std::string out;
-    out.reserve(text.size() / 4 * 3);
-    for (std::size_t i = 0; i < text.size(); i += 4)
-    {
-        std::uint32_t chunk = 0;
-        int pad = 0;
-        for (std::size_t j = 0; j < 4; ++j)
-        {
-            const char c = text[i + j];
-            const auto pos = alphabet.find(c);
-            // Padding: only in the last quantum, at most two characters, nothing after it.
-            if (c == '=' && (i + 4 != text.size() || j < 2))
-                return std::nullopt;
-            if (c != '=' && (pos == std::string_view::npos || pad > 0))
-                return std::nullopt;
-            pad += c == '=';
-            chunk = chunk << 6 | (c == '=' ? 0u : static_cast<std::uint32_t>(pos));
-        }
-        for (int j = 0; j < 3 - pad; ++j)
-            out += static_cast<char>(chunk >> (16 - 8 * j) & 0xff);
-    }
-    return out;
-}
-
 } // namespace vk::keeper::k8s

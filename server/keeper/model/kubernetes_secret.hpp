@@ -4,6 +4,7 @@
 #ifndef VAULTKEEPER_SERVER_KEEPER_MODEL_KUBERNETES_SECRET_HPP
 #define VAULTKEEPER_SERVER_KEEPER_MODEL_KUBERNETES_SECRET_HPP
 
+#include "core/base64.hpp"
 #include "core/error.hpp"
 
 #include <optional>
@@ -60,8 +61,8 @@ error status_error(unsigned status, std::string_view body, std::string_view what
 // The Status reason of an error body ("AlreadyExists", "Conflict"...), "" when the body is no Status.
 std::string status_reason(std::string_view body);
 
-std::string base64_encode(std::string_view bytes);
-std::optional<std::string> base64_decode(std::string_view text);
+using vk::base64_decode;
+using vk::base64_encode;
 
 } // namespace vk::keeper::k8s
 

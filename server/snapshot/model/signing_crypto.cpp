@@ -53,34 +53,4 @@ std::string to_hex(std::string_view bytes)
     return out;
 }
 
-std::string base64_encode(std::string_view bytes)
-{
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    int n = EVP_EncodeBlock(
-        reinterpret_cast<unsigned char*>(out.data()),
-        reinterpret_cast<const unsigned char*>(bytes.data()),
-        static_cast<int>(bytes.size())
-    );
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text)
-{
-    if (text.size() % 4 != 0)
-        return std::nullopt;
-    std::string out(3 * text.size() / 4, '\0');
-    int n = EVP_DecodeBlock(
-        reinterpret_cast<unsigned char*>(out.data()),
-        reinterpret_cast<const unsigned char*>(text.data()),
-        static_cast<int>(text.size())
-    );
-    if (n < 0)
-        return std::nullopt;
-    // EVP_DecodeBlock counts the padding as zero bytes.
-    std::size_t pad = text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0;
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return out;
-}
-
 } // namespace vk::snapshot::crypto

@@ -3,6 +3,8 @@
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_MODEL_SIGNING_CRYPTO_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_MODEL_SIGNING_CRYPTO_HPP
 
+#include "core/base64.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,8 +16,8 @@ std::string sha256(std::string_view data);                            // 32 raw 
 std::string sha256_hex(std::string_view data);                        // 64 lower-case hex digits
 std::string hmac_sha256(std::string_view key, std::string_view data); // 32 raw bytes
 std::string to_hex(std::string_view bytes);                           // lower case
-std::string base64_encode(std::string_view bytes);                    // standard alphabet, padded
-std::optional<std::string> base64_decode(std::string_view text);      // nullopt when not valid base64
+using vk::base64_decode;  // core/base64.hpp: standard alphabet, padded, strict
+using vk::base64_encode;
 
 } // namespace vk::snapshot::crypto
 
