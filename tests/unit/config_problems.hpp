@@ -10,9 +10,10 @@
 
 namespace vk::test {
 
-inline std::vector<std::string> config_problems_of(const std::string& doc, const kind_parsers& kinds)
+inline std::vector<std::string> config_problems_of(const std::string& doc, const kind_parsers& kinds,
+                                                   const std::string& source = "cfg.json")
 {
-    auto r = parse_config(doc, "cfg.json", kinds);
+    auto r = parse_config(doc, source, kinds);
     std::vector<std::string> out;
     if (!r)
         for (const auto& p : r.error().problems)

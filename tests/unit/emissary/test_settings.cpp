@@ -7,6 +7,8 @@
 #include <fstream>
 #include <gtest/gtest.h>
 
+#include "../config_problems.hpp"
+
 namespace
 {
 
@@ -23,12 +25,7 @@ std::string doc(const std::string& job)
 
 std::vector<std::string> problems(const std::string& job)
 {
-    auto r = vk::parse_config(doc(job), "/etc/vk/cfg.json", kinds);
-    std::vector<std::string> out;
-    if (!r)
-        for (const auto& p : r.error().problems)
-            out.push_back(p.pointer + ": " + p.message);
-    return out;
+    return vk::test::config_problems_of(doc(job), kinds, "/etc/vk/cfg.json");
 }
 
 bool has(const std::vector<std::string>& ps, const std::string& needle)

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../config_problems.hpp"
+
 #include <algorithm>
 
 namespace {
@@ -20,17 +22,12 @@ std::string doc(const std::string& jobs)
 
 std::vector<std::string> problems(const std::string& jobs)
 {
-    auto r = vk::parse_config(doc(jobs), "cfg.json", kinds);
-    std::vector<std::string> out;
-    if (!r)
-        for (const auto& p : r.error().problems)
-            out.push_back(p.pointer + ": " + p.message);
-    return out;
+    return vk::test::config_problems_of(doc(jobs), kinds);
 }
 
 bool has(const std::vector<std::string>& ps, const std::string& needle)
 {
-    return std::any_of(ps.begin(), ps.end(), [&](const std::string& p) { return p.find(needle) != std::string::npos; });
+    return vk::test::mentions(ps, needle);
 }
 
 const vk::sync::sync_settings& settings_of(const vk::config& c, std::size_t i = 0)
