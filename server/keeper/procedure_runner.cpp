@@ -89,7 +89,8 @@ class runner
         if (!st)
             co_return st.error();
         o.initialized = st->initialized;
-        // Init recovery decides from the stores alone (a sealed Vault whose keys were lost must still be named).
+        // Init recovery decides from the stores alone (a sealed Vault whose keys were lost must still be
+        // named).
         if (st->initialized && st->sealed && core_.record.st != step::init_intent)
             co_return make_error(errc::sealed, "the active node is sealed", core_.vault->endpoint());
         if (st->initialized && !st->sealed)
@@ -98,6 +99,7 @@ class runner
             if (!rk)
                 co_return rk.error();
             if (rk->started)
+            {
                 o.rekey = rekey_view{
                     rk->nonce,
                     static_cast<int>(rk->t),
@@ -105,6 +107,8 @@ class runner
                     static_cast<int>(rk->progress),
                     rk->verification_required,
                     rk->verification_nonce};
+                o.rekey->pgp = !rk->pgp_fingerprints.empty() || rk->backup;
+            }
         }
         if (core_.record.st == step::init_intent && core_.record.pending)
             o.readable[core_.record.pending->id] =

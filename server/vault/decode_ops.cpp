@@ -21,6 +21,8 @@ rekey_status read_rekey_status(json_reader& r)
     s.required = static_cast<unsigned>(r.u64("required"));
     s.verification_required = r.boolean("verification_required");
     s.verification_nonce = r.str("verification_nonce");
+    s.pgp_fingerprints = r.strings("pgp_fingerprints");
+    s.backup = r.boolean("backup");
     return s;
 }
 

@@ -149,6 +149,8 @@ struct rekey_status
     unsigned required = 0;  // current threshold
     bool verification_required = false;
     std::string verification_nonce;
+    std::vector<std::string> pgp_fingerprints;  // new keys encrypted to these PGP keys (not returned in clear)
+    bool backup = false;                        // encrypted keys also kept in Vault
 };
 
 // sys/rekey/update: incomplete (status set) or complete (keys set).

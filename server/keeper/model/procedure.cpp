@@ -65,7 +65,7 @@ std::string str(const json::object& o, std::string_view key)
 
 bool matches(const rekey_view& v, const procedure_policy& p)
 {
-    return v.verification_required && v.t == p.threshold && v.n == p.shares && v.progress == 0 &&
+    return v.verification_required && !v.pgp && v.t == p.threshold && v.n == p.shares && v.progress == 0 &&
            v.verification_nonce.empty();
 }
 

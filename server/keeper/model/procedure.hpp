@@ -100,6 +100,7 @@ struct rekey_view
     int progress = 0;
     bool verification_required = false;
     std::string verification_nonce; // the update phase completed
+    bool pgp = false;               // new keys PGP-encrypted (or backed up) for someone: never ours
 };
 
 struct observation

@@ -178,7 +178,10 @@ TEST(keeper_procedure, foreign_rekeys_are_left_alone)
     r.st = step::requested;
     r.planned = set("set-2");
     // other shares/threshold, no verification, or shards already submitted: not adoptable
-    for (auto v : {rekey_view{"X", 2, 5, 0, true, ""}, rekey_view{"X", 3, 5, 0, false, ""}, ours("X", 1)})
+    auto pgp = ours("X");
+    pgp.pgp = true; // the bait-and-switch: new keys encrypted for someone else
+    for (auto v :
+         {rekey_view{"X", 2, 5, 0, true, ""}, rekey_view{"X", 3, 5, 0, false, ""}, ours("X", 1), pgp})
         EXPECT_EQ(decide(r, vault(v), policy()).kind, act::wait);
     // exactly our parameters, nothing submitted: the one we started before the crash lost its nonce
     a = decide(r, vault(ours("X")), policy());
