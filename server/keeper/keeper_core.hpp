@@ -42,7 +42,8 @@ struct keeper_core
     procedure_record record; // as last read or written
     std::string last_good;   // the set that last unsealed a node (tried first)
     bool rekey_requested = false;
-    std::string waiting;                                    // why the procedure waits ("" when it does not)
+    std::string waiting; // why the procedure waits ("" when it does not)
+    std::string alerted; // the last waiting reason sent as an alert (repeats are warnings, not webhooks)
     std::map<std::string, std::map<std::string, int>> held; // set -> store -> objects, for status
 
     keeper_core(const vk::job_config& jc, runtime::job_services& services);

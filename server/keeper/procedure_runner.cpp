@@ -78,6 +78,7 @@ class runner
                 co_return;
             }
             ctx_.count(std::string("action_") + std::string(to_string(a.kind)));
+            core_.alerted.clear(); // progress: a condition that comes back later is news again
         }
     }
 
@@ -154,7 +155,12 @@ class runner
     {
         core_.waiting = a.message;
         auto e = make_error(errc::unavailable, a.message, core_.vault->endpoint());
-        switch (a.level)
+        auto l = a.level;
+        if (l == level::alert && core_.alerted == a.message)
+            l = level::warning; // still the same condition: the webhook heard it once
+        if (l == level::alert)
+            core_.alerted = a.message;
+        switch (l)
         {
         case level::info:
             ctx_.info(a.message);
