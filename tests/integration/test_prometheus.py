@@ -78,7 +78,7 @@ def setup():
                           what="Prometheus scraped vaultkeeper")
         # A few more cycles between scrapes, so rates and histogram quantiles have something to show.
         for _ in range(3):
-            s.sync_all()
+            s.sync()
         vkproc.wait_until(
             lambda: p.query('count_over_time(up{job="vaultkeeper"}[1m]) >= 6')["data"]["result"], 60,
             interval=0.5, what="six scrapes")
@@ -86,7 +86,7 @@ def setup():
     finally:
         if p:
             p.proc.stop()
-        s.stop()
+        s.close()
 
 
 def dashboard_expressions():

@@ -3,7 +3,7 @@ the HMAC insight of "Smaller defects" point 2), ignore_deletes, a paced walk (ma
 of `buckets` on a live origin with a destination following, destination write failures, start-up checks naming
 what is missing, and the deletion-guard alert reaching the webhook receiver.
 
-One stack (the sims of test_sync_scenarios.SyncEnv plus one daemon) is shared by the tests of this module, which
+One stack (syncstack.SyncStack: the four sims plus one daemon) is shared by the tests of this module, which
 run in file order and each use their own secret paths; the start-up check test runs a second daemon on the same
 sims. Every wait is on a condition.
 """
@@ -15,7 +15,7 @@ import signal
 import pytest
 
 import vkproc
-from test_sync_scenarios import ROOT, SyncEnv, http
+from syncstack import ROOT, SyncStack, http
 from vkdaemon import Daemon, WebhookReceiver
 
 INSIGHT_KEY = "edge-insight-key-0123456789"
@@ -61,8 +61,8 @@ def jobs(buckets=2):
     ]
 
 
-class EdgeEnv(SyncEnv):
-    """SyncEnv's sims with KV v1 mounts on both sides and a daemon that alerts a webhook receiver."""
+class EdgeEnv(SyncStack):
+    """The sync sims with KV v1 mounts on both sides and a daemon that alerts a webhook receiver."""
 
     def __init__(self):
         super().__init__()
@@ -77,13 +77,7 @@ class EdgeEnv(SyncEnv):
             raise
 
     def config(self, job_list, vaults=None):
-        return {
-            "vaults": vaults or {"origin": {"address": self.origin.addr, "token": ROOT},
-                                 "dest": {"address": self.dest.addr, "token": ROOT}},
-            "consuls": {"oc": {"address": self.oc.addr}, "dc": {"address": self.dc.addr}},
-            "notify": {"webhook": {"url": self.hook.url}},
-            "jobs": job_list,
-        }
+        return super().config(job_list, vaults, notify={"webhook": {"url": self.hook.url}})
 
     def start(self):
         self.daemon = Daemon(self.config(jobs()), extra_env={"VK_EDGE_INSIGHT_KEY": INSIGHT_KEY})

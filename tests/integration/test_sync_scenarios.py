@@ -2,133 +2,21 @@
 consul-sim on each side, and one vaultkeeper daemon running an origin job and two destination jobs ("east"
 copies secret/ as is, "west" rewrites secret/data/<app> to west/data/<app> through a transform).
 
-Each test that changes Vault or Consul state gets its own processes (`fresh_env`); the read-only checks share
-one module-scoped set (`synced_env`). Cycles are started with POST /v1/jobs/{name}/trigger and awaited through
+The sims (syncstack.sync_sims) are shared by the whole module. Each test that changes Vault or Consul state gets
+them wiped and its own daemon (`fresh_stack`); the read-only checks share one prepared daemon (`synced_env`). Cycles are started with POST /v1/jobs/{name}/trigger and awaited through
 GET /v1/jobs/{name}/cycles: `run_cycle` returns the first cycle that started after the call, once it ended.
 """
-import base64
 import hashlib
 import json
 import re
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 import vkproc
-from vkdaemon import Daemon
+from syncstack import fresh_stack, http, reuse, sync_sims  # noqa: F401 (fixtures)
 
-ROOT = "root"
 BUCKETS = 4
-CYCLE_WAIT = 30.0  # seconds: any single cycle here takes well under 10 s
-
-
-# --- raw HTTP -------------------------------------------------------------------------------------------------
-
-def http(method, url, body=None, headers=None, timeout=10.0):
-    """(status, parsed JSON or text or None)."""
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            status, raw = r.status, r.read()
-    except urllib.error.HTTPError as e:
-        status, raw = e.code, e.read()
-    if not raw:
-        return status, None
-    try:
-        return status, json.loads(raw)
-    except ValueError:
-        return status, raw.decode(errors="replace")
-
-
-def start_sim(binary, *args, ready):
-    port = vkproc.free_port()
-    proc = vkproc.Process([vkproc.binary(binary), "--listen", f"127.0.0.1:{port}", *args],
-                          ready_url=f"http://127.0.0.1:{port}{ready}")
-    return proc, f"http://127.0.0.1:{port}"
-
-
-class Vault:
-    """One vault-sim in dev mode (KV v2 at secret/, root token "root"), driven over its HTTP API."""
-
-    def __init__(self):
-        self.proc, self.addr = start_sim("vault-sim", "--dev-root-token", ROOT, ready="/v1/sys/health")
-
-    def call(self, method, path, body=None):
-        return http(method, f"{self.addr}/v1/{path}", body, {"X-Vault-Token": ROOT})
-
-    def ok(self, method, path, body=None):
-        status, answer = self.call(method, path, body)
-        assert status in (200, 204), f"{method} {self.addr}/v1/{path} -> {status} {answer}"
-        return answer
-
-    # KV v2 at `mount`
-    def write(self, path, data, mount="secret"):
-        return self.ok("POST", f"{mount}/data/{path}", {"data": data})["data"]
-
-    def metadata(self, path, mount="secret"):
-        return self.ok("GET", f"{mount}/metadata/{path}")["data"]
-
-    def delete_latest(self, path, mount="secret"):
-        self.ok("DELETE", f"{mount}/data/{path}")
-
-    def undelete(self, path, versions, mount="secret"):
-        self.ok("POST", f"{mount}/undelete/{path}", {"versions": versions})
-
-    def destroy(self, path, versions, mount="secret"):
-        self.ok("POST", f"{mount}/destroy/{path}", {"versions": versions})
-
-    def delete_metadata(self, path, mount="secret"):
-        self.ok("DELETE", f"{mount}/metadata/{path}")
-
-    def state(self, path, mount="secret"):
-        """("live", data) | ("deleted", None) | ("destroyed", None) | ("missing", None) for the latest version."""
-        status, body = self.call("GET", f"{mount}/data/{path}")
-        if status == 200:
-            return "live", body["data"]["data"]
-        assert status == 404, f"GET {mount}/data/{path} -> {status} {body}"
-        meta = ((body or {}).get("data") or {}).get("metadata") if isinstance(body, dict) else None
-        if not meta:
-            return "missing", None
-        if meta.get("destroyed"):
-            return "destroyed", None
-        if meta.get("deletion_time"):
-            return "deleted", None
-        return "missing", None
-
-    # /_sim control
-    def sim(self, path, body=None, method="POST"):
-        status, answer = http(method, f"{self.addr}/_sim/{path}", body)
-        assert status == 200 or status == 204, f"{method} /_sim/{path} -> {status} {answer}"
-        return answer
-
-    def stop(self):
-        self.proc.stop()
-
-
-class Consul:
-    def __init__(self):
-        self.proc, self.addr = start_sim("consul-sim", ready="/v1/status/leader")
-
-    def recurse(self, prefix):
-        """{key: (decoded value, ModifyIndex)} under prefix ({} when nothing is there)."""
-        status, body = http("GET", f"{self.addr}/v1/kv/{prefix}?recurse")
-        if status == 404:
-            return {}
-        assert status == 200, f"GET /v1/kv/{prefix}?recurse -> {status} {body}"
-        return {e["Key"]: (base64.b64decode(e["Value"] or "").decode(), e["ModifyIndex"]) for e in body}
-
-    def modify_indexes(self, prefix):
-        return {k: mi for k, (_, mi) in self.recurse(prefix).items()}
-
-    def stop(self):
-        self.proc.stop()
 
 
 # --- the environment ------------------------------------------------------------------------------------------
@@ -153,140 +41,8 @@ def west_job(**over):
             "max_delete_percent": 20, **over}
 
 
-class SyncEnv:
-    """Two vault-sims, two consul-sims (started at once) and, on start_daemon(), one vaultkeeper."""
-
-    def __init__(self):
-        self.procs = []
-        self.daemon = None
-        try:
-            self.origin = Vault()
-            self.procs.append(self.origin)
-            self.dest = Vault()
-            self.procs.append(self.dest)
-            self.oc = Consul()
-            self.procs.append(self.oc)
-            self.dc = Consul()
-            self.procs.append(self.dc)
-            # The west destination writes into a second KV v2 mount; it must exist before the job starts.
-            self.dest.ok("POST", "sys/mounts/west", {"type": "kv", "options": {"version": "2"}})
-        except BaseException:
-            self.close()
-            raise
-
-    def start_daemon(self, jobs=None):
-        jobs = jobs if jobs is not None else [origin_job(), east_job(), west_job()]
-        config = {
-            "vaults": {"origin": {"address": self.origin.addr, "token": ROOT},
-                       "dest": {"address": self.dest.addr, "token": ROOT}},
-            "consuls": {"oc": {"address": self.oc.addr}, "dc": {"address": self.dc.addr}},
-            "jobs": jobs,
-        }
-        self.daemon = Daemon(config)
-        return self.daemon
-
-    def close(self):
-        """Stops everything; returns the daemon's exit code (None if it was never started)."""
-        rc = None
-        if self.daemon:
-            rc = self.daemon.stop()
-            self.daemon = None
-        for p in reversed(self.procs):
-            try:
-                p.stop()
-            except Exception:
-                pass
-        self.procs = []
-        return rc
-
-    # --- daemon helpers
-    def log_tail(self, lines=30):
-        if not self.daemon:
-            return ""
-        text = self.daemon.log().splitlines()[-lines:]
-        return f"\n--- daemon log ({self.daemon.log_path}), last {len(text)} lines:\n" + "\n".join(text)
-
-    def cycles(self, job):
-        status, body, _ = self.daemon.call("GET", f"/v1/jobs/{job}/cycles")
-        assert status == 200, f"GET /v1/jobs/{job}/cycles -> {status} {body}"
-        return body["cycles"]
-
-    def newest_id(self, job):
-        cs = self.cycles(job)
-        return cs[0]["id"] if cs else 0
-
-    def cycle(self, job, cid):
-        for c in self.cycles(job):
-            if c["id"] == cid:
-                return c
-        return None
-
-    def wait_cycle_end(self, job, cid, timeout=CYCLE_WAIT):
-        def ended():
-            c = self.cycle(job, cid)
-            return c if c and c["outcome"] != "running" else None
-        try:
-            return vkproc.wait_until(ended, timeout, interval=0.05, what=f"cycle {cid} of {job} to end")
-        except TimeoutError as e:
-            raise AssertionError(f"{e}; cycles: {self.cycles(job)[:3]}{self.log_tail()}") from None
-
-    def trigger(self, job, after_id):
-        """Asks for a cycle; a 409 because a cycle is running is retried until a cycle newer than after_id
-        has started (that one serves as well)."""
-        def attempt():
-            status, body, _ = self.daemon.call("POST", f"/v1/jobs/{job}/trigger")
-            if status == 202:
-                return True
-            assert status == 409, f"POST /v1/jobs/{job}/trigger -> {status} {body}"
-            message = json.dumps(body)
-            assert "halted" not in message and "failed" not in message, \
-                f"{job} cannot be triggered: {message}{self.log_tail()}"
-            return self.newest_id(job) > after_id
-        vkproc.wait_until(attempt, 20, interval=0.05, what=f"a trigger of {job} to be accepted")
-
-    def run_cycle(self, job, expect="ok"):
-        """The first cycle of `job` that starts after this call, once ended (its outcome checked)."""
-        n = self.newest_id(job)
-        self.trigger(job, n)
-        c = self.wait_cycle_end(job, n + 1)
-        if expect:
-            assert c["outcome"] == expect, \
-                f"{job} cycle {c['id']}: expected outcome {expect!r}, got {json.dumps(c)}{self.log_tail()}"
-        return c
-
-    def wait_first_ok(self, job, timeout=CYCLE_WAIT):
-        """Waits until `job` has at least one ended cycle and returns the newest ended one."""
-        def done():
-            return next((c for c in self.cycles(job) if c["outcome"] != "running"), None)
-        try:
-            return vkproc.wait_until(done, timeout, interval=0.05, what=f"a first cycle of {job}")
-        except TimeoutError as e:
-            raise AssertionError(f"{e}{self.log_tail()}") from None
-
-    def wait_running(self, job, cid, timeout=10):
-        def running():
-            c = self.cycle(job, cid)
-            assert c is None or c["outcome"] == "running", f"{job} cycle {cid} ended too soon: {c}"
-            return c
-        vkproc.wait_until(running, timeout, interval=0.02, what=f"cycle {cid} of {job} to start")
-
-    def sync(self, destinations=("east", "west")):
-        """An origin cycle, then a cycle of each destination that started after it published."""
-        self.run_cycle("origin")
-        return {d: self.run_cycle(d) for d in destinations}
-
-    def sync_status(self, job):
-        status, body, _ = self.daemon.call("GET", f"/v1/sync/{job}/status")
-        assert status == 200, f"GET /v1/sync/{job}/status -> {status} {body}"
-        return body
-
-
-@pytest.fixture
-def fresh_env():
-    env = SyncEnv()
-    yield env
-    rc = env.close()
-    assert rc in (None, 0), f"vaultkeeper exited with {rc} on SIGTERM"
+def default_jobs():
+    return [origin_job(), east_job(), west_job()]
 
 
 def seed(vault, paths, tag="v1"):
@@ -324,21 +80,19 @@ def bucket_of(path, n=BUCKETS):
 SHARED_PATHS = ["layout/alpha", "layout/beta", "layout/gamma", "layout/deep/delta", "layout/deep/er/eps", "zeta"]
 
 
-@pytest.fixture(scope="module")
-def synced_env():
-    env = SyncEnv()
-    try:
-        data = seed(env.origin, SHARED_PATHS)
-        env.start_daemon([origin_job(), east_job(), west_job(),
-                          {"name": "plain", "kind": "test", "interval": "1h"}])
-        env.sync()
-        for p, d in data.items():
-            assert_live(env, p, d)
-        env.data = data
-        yield env
-    finally:
-        rc = env.close()
-    assert rc in (None, 0), f"vaultkeeper exited with {rc} on SIGTERM"
+def prepare_synced(env):
+    data = seed(env.origin, SHARED_PATHS)
+    env.start_daemon(default_jobs() + [{"name": "plain", "kind": "test", "interval": "1h"}])
+    env.sync()
+    for p, d in data.items():
+        assert_live(env, p, d)
+    env.data = data
+
+
+@pytest.fixture
+def synced_env(sync_sims):
+    """The module's sims with SHARED_PATHS synced by one daemon, kept from one read-only test to the next."""
+    return reuse(sync_sims, "synced", prepare_synced)
 
 
 def test_consul_layout_of_origin_and_destinations(synced_env):
@@ -450,11 +204,11 @@ def test_status_plan_and_errors(synced_env):
 
 # --- tests with their own processes -------------------------------------------------------------------------
 
-def test_create_update_delete_undelete_destroy_and_recreate_propagate(fresh_env):
-    env = fresh_env
+def test_create_update_delete_undelete_destroy_and_recreate_propagate(fresh_stack):
+    env = fresh_stack
     paths = [f"life/s{i}" for i in range(10)]  # 10 secrets: one delete is 10%, under the 20% guard
     data = seed(env.origin, paths)
-    env.start_daemon()
+    env.start_daemon(default_jobs())
 
     # create
     env.sync()
@@ -507,11 +261,11 @@ def test_create_update_delete_undelete_destroy_and_recreate_propagate(fresh_env)
         assert st["failed_paths"] == 0 and st["held_deletes"] == 0, f"{job}: {st}"
 
 
-def test_deletion_guard_holds_until_approved(fresh_env):
-    env = fresh_env
+def test_deletion_guard_holds_until_approved(fresh_stack):
+    env = fresh_stack
     paths = [f"guard/s{i}" for i in range(10)]
     data = seed(env.origin, paths)
-    env.start_daemon()
+    env.start_daemon(default_jobs())
     env.sync()
     for p in paths:
         assert_live(env, p, data[p])
@@ -565,11 +319,11 @@ def test_deletion_guard_holds_until_approved(fresh_env):
     assert env.sync_status("west")["held_deletes"] == 5
 
 
-def test_injected_origin_read_failure_publishes_nothing(fresh_env):
-    env = fresh_env
+def test_injected_origin_read_failure_publishes_nothing(fresh_stack):
+    env = fresh_stack
     paths = [f"inject/other{i}" for i in range(7)] + ["inject/victim"]
     data = seed(env.origin, paths)
-    env.start_daemon()
+    env.start_daemon(default_jobs())
     env.sync(("east",))
     assert_live(env, "inject/victim", data["inject/victim"], west=False)
 
@@ -608,8 +362,8 @@ def slow_origin_jobs():
             east_job(interval="1h")]
 
 
-def test_halt_and_timeout_mid_walk_leave_consul_unchanged(fresh_env):
-    env = fresh_env
+def test_halt_and_timeout_mid_walk_leave_consul_unchanged(fresh_stack):
+    env = fresh_stack
     paths = [f"slow/s{i:02d}" for i in range(20)]
     seed(env.origin, paths)
     env.start_daemon(slow_origin_jobs())
@@ -655,8 +409,8 @@ def test_halt_and_timeout_mid_walk_leave_consul_unchanged(fresh_env):
     assert env.oc.modify_indexes("short/origin/")["short/origin/index"] > before["short/origin/index"]
 
 
-def test_origin_sealed_mid_walk(fresh_env):
-    env = fresh_env
+def test_origin_sealed_mid_walk(fresh_stack):
+    env = fresh_stack
     paths = [f"seal/s{i:02d}" for i in range(20)]
     data = seed(env.origin, paths)
     env.start_daemon([origin_job(interval="1h", workers=1), east_job(interval="1h")])

@@ -24,7 +24,7 @@ def stack():
     """origin publishes 10 secrets, then 5 are deleted: "west" (max_delete_percent 20) holds the deletes."""
     s = stack_with_held_deletes()
     yield s
-    s.stop()
+    s.close()
 
 
 def get(stack, path, method="GET"):
@@ -82,5 +82,5 @@ def test_in_a_real_browser(stack):
     for shot in ("ui-wrong-token.png", "ui-jobs.png", "ui-halted.png", "ui-held-deletes.png", "ui-approved.png"):
         assert os.path.getsize(os.path.join(SHOTS, shot)) > 1000, shot
     # The approval reached the destination Vault.
-    assert stack.dv.read("west", "app/s0") is None and stack.dv.read("west", "app/s9") == {"value": "v9"}
+    assert stack.dest.read("app/s0", "west") is None and stack.dest.read("app/s9", "west") == {"value": "v9"}
     assert "Authorization" not in stack.daemon.log() and ADMIN_TOKEN not in stack.daemon.log()
