@@ -268,7 +268,7 @@ class runner
         crash_point("init-stored");
         ctx_.info("Vault initialised", {{"set", set.id}});
         bool revoke = !core_.settings->init || core_.settings->init->root_token == root_token_policy::revoke;
-        co_return co_await write(initialised(a.next, revoke));
+        co_return co_await write(initialised(a.next, revoke, now_unix()));
     }
 
     asio::awaitable<result<void>> do_rekey_init(const action& a)

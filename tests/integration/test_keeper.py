@@ -6,6 +6,7 @@ JSON pointer."""
 import json
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -130,3 +131,23 @@ def test_a_kubernetes_store_takes_its_share():
         vkproc.wait_until(lambda: not any(world.seal_states()), 10, what="node 0 unsealed again")
     finally:
         world.close()
+
+
+def test_rekey_interval_rekeys_without_being_asked():
+    world = KeeperWorld()
+    try:
+        world.config["jobs"][0]["rekey_interval"] = "2s"
+        world.start_daemon()
+        world.wait_settled()
+        started = time.monotonic()
+        vkproc.wait_until(lambda: set_of(world) >= 2, 15, what="a rekey from rekey_interval alone")
+        assert time.monotonic() - started > 1, "rekey_interval counts from init"
+        vkproc.wait_until(lambda: set_of(world) >= 3, 15, what="the next one")
+        assert world.leftovers() == {}
+    finally:
+        world.close()
+
+
+def set_of(world):
+    r = world.record()
+    return int(r["current"]["id"].removeprefix("set-")) if r and r["current"] and r["step"] == "idle" else 0

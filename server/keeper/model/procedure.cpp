@@ -473,8 +473,9 @@ result<procedure_record> record_from_json(std::string_view text)
     }
 }
 
-procedure_record initialised(procedure_record r, bool revoke_root)
+procedure_record initialised(procedure_record r, bool revoke_root, std::int64_t now_unix)
 {
+    r.last_rekey_unix = now_unix; // the keys are as fresh as a rekey's: rekey_interval counts from here
     r.current = std::move(r.pending);
     r.pending.reset();
     r.st = step::idle;

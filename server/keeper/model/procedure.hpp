@@ -165,7 +165,7 @@ action decide(const procedure_record& r, const observation& o, const procedure_p
 
 // Records after the shell's I/O (each returns the record to write next).
 // sys/init answered and its whole answer stored: the pending set becomes current.
-procedure_record initialised(procedure_record r, bool revoke_root);
+procedure_record initialised(procedure_record r, bool revoke_root, std::int64_t now_unix);
 procedure_record rekey_started(procedure_record r, std::string nonce);
 procedure_record update_completed(procedure_record r, std::string verification_nonce);
 // Verification completed: the pending set is in force, the old one kept as previous until audited.

@@ -363,7 +363,7 @@ struct world
                 break; // the answer is lost: the test below accepts only a fatal wait in this case
             stored.insert(a.set);
             if (effect(crash))
-                write(initialised(a.next, false));
+                write(initialised(a.next, false, 1));
             break;
         case act::rekey_init:
             if (!effect(crash))
