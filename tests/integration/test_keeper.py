@@ -151,3 +151,15 @@ def test_rekey_interval_rekeys_without_being_asked():
 def set_of(world):
     r = world.record()
     return int(r["current"]["id"].removeprefix("set-")) if r and r["current"] and r["step"] == "idle" else 0
+
+
+def test_unseal_works_while_a_store_is_down(world):
+    world.start_daemon()
+    world.wait_settled()
+    down = world.stores[2] + ".down"
+    os.rename(world.stores[2], down)  # store c (1 shard of 5) is gone: a and b still hold 4 >= 3
+    try:
+        world.restart_node(1)
+        vkproc.wait_until(lambda: not world.seal_states()[1], 10, what="node 1 unsealed from stores a and b")
+    finally:
+        os.rename(down, world.stores[2])
