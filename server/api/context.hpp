@@ -10,7 +10,7 @@
 namespace vk::runtime {
 class job_set;
 struct job_kind;
-}
+}  // namespace vk::runtime
 namespace vk::metrics {
 class registry;
 }
@@ -22,9 +22,10 @@ struct context
     runtime::job_set* jobs = nullptr;
     const std::vector<runtime::job_kind>* kinds = nullptr;  // their actions become routes
     metrics::registry* metrics = nullptr;
-    std::function<bool()> ready;       // true once started and until shutdown begins
+    std::function<bool()> ready;  // true once started and until shutdown begins
     std::function<std::string(const std::string& job)> holder;
-    // Host header check (DNS rebinding): the listen port and the extra names of admin.hosts; port 0 = no check.
+    // Host header check (DNS rebinding): the listen port and the extra names of admin.hosts; port 0 = no
+    // check.
     std::uint16_t listen_port = 0;
     std::vector<std::string> host_names;  // replica id holding the job's HA lock ("" without HA)
 };

@@ -17,7 +17,8 @@ bool is_ipv4(std::string_view h)
 bool same_name(std::string_view a, std::string_view b)
 {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
            });
 }
 
@@ -38,7 +39,8 @@ bool split(std::string_view in, std::string_view& host, std::string_view& port, 
 
 }  // namespace
 
-bool host_allowed(std::string_view host_header, std::uint16_t listen_port, const std::vector<std::string>& names)
+bool host_allowed(std::string_view host_header, std::uint16_t listen_port,
+                  const std::vector<std::string>& names)
 {
     std::string_view host, port;
     bool v6 = false;

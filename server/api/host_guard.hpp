@@ -12,7 +12,8 @@
 namespace vk::api {
 
 // `host_header` as sent ("127.0.0.1:8290", "[::1]:8290", "vault-ops.example"); names compare without case.
-bool host_allowed(std::string_view host_header, std::uint16_t listen_port, const std::vector<std::string>& names);
+bool host_allowed(std::string_view host_header, std::uint16_t listen_port,
+                  const std::vector<std::string>& names);
 
 }  // namespace vk::api
 

@@ -25,8 +25,7 @@ std::string holder_of(context& ctx, const runtime::job& j)
 }
 
 // Runs fn(job) for the {name} job, or answers 404.
-template <class Fn>
-awaitable<http::response> with_job(context& ctx, const path_params& p, Fn fn)
+template <class Fn> awaitable<http::response> with_job(context& ctx, const path_params& p, Fn fn)
 {
     const std::string& name = p.at("name");
     runtime::job* j = ctx.jobs->find(name);
@@ -72,7 +71,8 @@ awaitable<http::response> get_cycle(context& ctx, const path_params& p)
         if (!r)
             return http::response::error(404, "cycle_not_found",
                                          "no cycle " + id_text + " in the last " +
-                                             std::to_string(runtime::job::history_size) + " of job " + j.name());
+                                             std::to_string(runtime::job::history_size) + " of job " +
+                                             j.name());
         return http::response::json(200, cycle_json(*r));
     });
 }

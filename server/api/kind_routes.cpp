@@ -24,8 +24,9 @@ result<boost::json::value> parse_body(const std::string& text)
     return v;
 }
 
-awaitable<http::response> run_action(context& ctx, const std::string& kind, const runtime::action_route& route,
-                                     http::request& req, const path_params& p)
+awaitable<http::response> run_action(context& ctx, const std::string& kind,
+                                     const runtime::action_route& route, http::request& req,
+                                     const path_params& p)
 {
     const std::string& name = p.at("name");
     runtime::job* j = ctx.jobs ? ctx.jobs->find(name) : nullptr;
@@ -37,7 +38,8 @@ awaitable<http::response> run_action(context& ctx, const std::string& kind, cons
     auto table = j->body().actions();
     auto fn = table.find(route.name);
     if (fn == table.end())
-        co_return error_response(make_error(errc::conflict, "job \"" + name + "\" does not serve " + route.name));
+        co_return error_response(
+            make_error(errc::conflict, "job \"" + name + "\" does not serve " + route.name));
     // The body and the job are only used before the action's first suspension (see job_body::actions).
     runtime::action_request request{std::move(*body), [j] { j->request_cycle(); }};
     auto reply = co_await fn->second(request);

@@ -1,8 +1,7 @@
 // Same-origin check for state-changing requests.
 #include "api/origin_guard.hpp"
 
-namespace vk::api
-{
+namespace vk::api {
 
 bool origin_allowed(const http::request& req)
 {
@@ -20,4 +19,4 @@ bool origin_allowed(const http::request& req)
     return false;
 }
 
-} // namespace vk::api
+}  // namespace vk::api

@@ -6,14 +6,13 @@
 
 #include "http/message.hpp"
 
-namespace vk::api
-{
+namespace vk::api {
 
 // True for GET and HEAD, for requests without an Origin header (curl, scripts, Prometheus), and for an
 // Origin "http(s)://<host[:port]>" naming exactly the Host the request was sent to. "Origin: null" (sandboxed
 // frames, file: pages) and any other origin are refused.
 bool origin_allowed(const http::request& req);
 
-} // namespace vk::api
+}  // namespace vk::api
 
 #endif

@@ -47,7 +47,8 @@ std::optional<path_params> match_pattern(std::string_view pattern, std::string_v
 }
 
 router::router(std::function<bool(const http::request&)> token_ok, metrics::registry* metrics)
-    : token_ok_(std::move(token_ok)), metrics_(metrics)
+    : token_ok_(std::move(token_ok)),
+      metrics_(metrics)
 {
 }
 
@@ -82,19 +83,23 @@ boost::asio::awaitable<http::response> router::dispatch(http::request& req)
     std::string route_label = f.r ? f.r->pattern : (f.allow.empty() ? "unmatched" : "method_not_allowed");
     http::response res;
     if (host_ok_ && !host_ok_(req.headers.get("Host").value_or("")))
-        res = http::response::error(403, "host_not_allowed", "the admin API does not answer for this Host header");
+        res = http::response::error(403, "host_not_allowed",
+                                    "the admin API does not answer for this Host header");
     else if (!f.r && f.allow.empty())
         res = http::response::error(404, "not_found", "no route for " + req.path);
     else if (!f.r)
     {
-        res = http::response::error(405, "method_not_allowed", req.method + " is not allowed here; use " + f.allow);
+        res = http::response::error(405, "method_not_allowed",
+                                    req.method + " is not allowed here; use " + f.allow);
         res.headers.set("Allow", f.allow);
     }
     else if (!origin_allowed(req))
-        res = http::response::error(403, "cross_origin", "the admin API refuses changes requested by another origin");
+        res = http::response::error(403, "cross_origin",
+                                    "the admin API refuses changes requested by another origin");
     else if (f.r->needs_auth && !token_ok_(req))
     {
-        res = http::response::error(401, "unauthorized", "missing or wrong admin token (Authorization: Bearer ...)");
+        res = http::response::error(401, "unauthorized",
+                                    "missing or wrong admin token (Authorization: Bearer ...)");
         res.headers.set("WWW-Authenticate", "Bearer");
     }
     else

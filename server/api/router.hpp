@@ -21,12 +21,13 @@ class registry;
 namespace vk::api {
 
 using path_params = std::map<std::string, std::string, std::less<>>;
-using route_handler = std::function<boost::asio::awaitable<http::response>(http::request&, const path_params&)>;
+using route_handler =
+    std::function<boost::asio::awaitable<http::response>(http::request&, const path_params&)>;
 
 struct route
 {
-    std::string method;    // "GET", "POST", "PUT"...
-    std::string pattern;   // "/v1/jobs/{name}/cycles/{id}"
+    std::string method;   // "GET", "POST", "PUT"...
+    std::string pattern;  // "/v1/jobs/{name}/cycles/{id}"
     bool needs_auth = true;
     route_handler handler;
 };

@@ -42,7 +42,8 @@ awaitable<http::response> put_log_level(http::request& req)
     const json::object* o = ec ? nullptr : body.if_object();
     const json::value* level = o ? o->if_contains("level") : nullptr;
     if (!level || !level->is_string())
-        co_return http::response::error(400, "bad_request", "body must be {\"level\": \"trace|debug|info|warn|error\"}");
+        co_return http::response::error(400, "bad_request",
+                                        "body must be {\"level\": \"trace|debug|info|warn|error\"}");
     if (o->size() != 1)
         co_return http::response::error(400, "bad_request", "only the field \"level\" is accepted");
     if (!log::set_level(level->get_string()))
@@ -60,7 +61,8 @@ void add_system_routes(router& r, context& ctx)
     r.add({"GET", "/v1/ready", false, [&ctx](http::request&, const path_params&) { return ready(ctx); }});
     r.add({"GET", "/metrics", false, [&ctx](http::request&, const path_params&) { return metrics(ctx); }});
     r.add({"GET", "/v1/log-level", true, [](http::request&, const path_params&) { return get_log_level(); }});
-    r.add({"PUT", "/v1/log-level", true, [](http::request& req, const path_params&) { return put_log_level(req); }});
+    r.add({"PUT", "/v1/log-level", true,
+           [](http::request& req, const path_params&) { return put_log_level(req); }});
 }
 
 }  // namespace vk::api

@@ -3,12 +3,10 @@
 
 #include "api/web_assets.hpp"
 
-namespace vk::api
-{
+namespace vk::api {
 using boost::asio::awaitable;
 
-namespace
-{
+namespace {
 
 constexpr std::string_view csp =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -27,7 +25,7 @@ awaitable<http::response> serve(const web_asset* a)
     co_return res;
 }
 
-} // namespace
+}  // namespace
 
 void set_ui_security_headers(http::header_map& h)
 {
@@ -45,10 +43,9 @@ void add_ui_routes(router& r)
         const web_asset* p = &a;
         if (a.path == "index.html")
             r.add({"GET", "/ui/", false, [p](http::request&, const path_params&) { return serve(p); }});
-        r.add({"GET", "/ui/" + std::string(a.path), false, [p](http::request&, const path_params&) {
-                   return serve(p);
-               }});
+        r.add({"GET", "/ui/" + std::string(a.path), false,
+               [p](http::request&, const path_params&) { return serve(p); }});
     }
 }
 
-} // namespace vk::api
+}  // namespace vk::api

@@ -4,8 +4,7 @@
 
 #include "api/router.hpp"
 
-namespace vk::api
-{
+namespace vk::api {
 
 // The headers every /ui/ answer carries: a Content-Security-Policy that allows only the page's own files
 // (no inline script or style, no framing), nosniff, no referrer.
@@ -15,6 +14,6 @@ void set_ui_security_headers(http::header_map& h);
 // nothing secret; the page asks for the admin token and sends it to /v1 itself.
 void add_ui_routes(router& r);
 
-} // namespace vk::api
+}  // namespace vk::api
 
 #endif

@@ -7,19 +7,18 @@
 #include <span>
 #include <string_view>
 
-namespace vk::api
-{
+namespace vk::api {
 
 struct web_asset
 {
-    std::string_view path;         // relative to web/, e.g. "app.js"
-    std::string_view content_type; // from the extension, e.g. "text/javascript; charset=utf-8"
+    std::string_view path;          // relative to web/, e.g. "app.js"
+    std::string_view content_type;  // from the extension, e.g. "text/javascript; charset=utf-8"
     std::string_view body;
 };
 
 // Every embedded file, sorted by path.
 std::span<const web_asset> web_assets();
 
-} // namespace vk::api
+}  // namespace vk::api
 
 #endif

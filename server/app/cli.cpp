@@ -6,11 +6,11 @@
 #include <boost/asio/io_context.hpp>
 
 #include <cstring>
-#include <optional>
-#include <sys/prctl.h>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <sys/prctl.h>
 #include <utility>
 
 #include "api/admin_api.hpp"

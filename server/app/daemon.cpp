@@ -35,7 +35,8 @@ struct daemon::impl
           params(std::move(p)),
           cfg(std::make_shared<const vk::config>(std::move(c))),
           notifier(std::make_unique<runtime::notifier>(ex, cfg->webhook, &metrics)),
-          observer(metrics, [this] { return notifier.get(); }, [this](int code) { request_shutdown(code); }),
+          observer(
+              metrics, [this] { return notifier.get(); }, [this](int code) { request_shutdown(code); }),
           jobs(ex, params.kinds, &observer),
           ha(ex, jobs),
           signals(ex, SIGINT, SIGTERM, SIGHUP),
@@ -96,14 +97,16 @@ http::server_params daemon::impl::server_params() const
 
 asio::awaitable<int> daemon::impl::run()
 {
-    auto s = http::server::create(ex, server_params(), [this](http::request& req) { return router->dispatch(req); });
+    auto s = http::server::create(ex, server_params(),
+                                  [this](http::request& req) { return router->dispatch(req); });
     if (!s)
     {
         log::error("cannot start the admin API", {{"error", s.error().describe()}});
         co_return 1;
     }
     server = std::move(*s);
-    log::info("admin API listening", {{"address", server->local_address()}, {"tls", cfg->admin.tls_cert_file ? "on" : "off"}});
+    log::info("admin API listening",
+              {{"address", server->local_address()}, {"tls", cfg->admin.tls_cert_file ? "on" : "off"}});
     co_await apply_jobs();
     ready = true;
     co_await (server->run() && run_notifier() && control_loop());
@@ -181,7 +184,8 @@ void daemon::impl::apply_admin_changes(const vk::config& fresh)
         return;
     http::tls_server_options tls{*fresh.admin.tls_cert_file, fresh.admin.tls_key_file.value_or("")};
     if (auto ok = server->reload_tls(tls); !ok)
-        log::error("admin TLS certificate not reloaded; the previous one stays", {{"error", ok.error().describe()}});
+        log::error("admin TLS certificate not reloaded; the previous one stays",
+                   {{"error", ok.error().describe()}});
     else
         log::info("admin TLS certificate reloaded");
 }
@@ -202,7 +206,8 @@ asio::awaitable<void> daemon::impl::reload()
     log::set_level(fresh->log.level);
     if (fresh->webhook != cfg->webhook)
         notifier->reconfigure(fresh->webhook);
-    // Compared resolved: a rotated token, key or certificate file restarts the jobs that use it, with new clients.
+    // Compared resolved: a rotated token, key or certificate file restarts the jobs that use it, with new
+    // clients.
     auto hit = vk::jobs_hit_by_shared_changes(*cfg, *fresh);
     co_await jobs.stop_some(hit);
     cfg = fresh;

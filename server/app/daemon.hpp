@@ -1,5 +1,6 @@
 // The daemon: owns the config, metrics, jobs, notifier and admin server on one io_context; handles
-// SIGINT/SIGTERM (graceful shutdown) and SIGHUP (reload, rejected with --check-config's messages when invalid).
+// SIGINT/SIGTERM (graceful shutdown) and SIGHUP (reload, rejected with --check-config's messages when
+// invalid).
 #ifndef VAULTKEEPER_SERVER_APP_DAEMON_HPP
 #define VAULTKEEPER_SERVER_APP_DAEMON_HPP
 
@@ -18,7 +19,7 @@ namespace vk::app {
 
 struct daemon_params
 {
-    std::string config_path;  // re-read on SIGHUP
+    std::string config_path;               // re-read on SIGHUP
     std::vector<runtime::job_kind> kinds;  // the job kinds this build knows (app::known_kinds())
     std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
 };

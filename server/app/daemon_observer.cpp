@@ -8,7 +8,9 @@ namespace vk::app {
 
 daemon_observer::daemon_observer(metrics::registry& m, std::function<runtime::notifier*()> notifier,
                                  std::function<void(int)> request_shutdown)
-    : metrics_(m), notifier_(std::move(notifier)), request_shutdown_(std::move(request_shutdown))
+    : metrics_(m),
+      notifier_(std::move(notifier)),
+      request_shutdown_(std::move(request_shutdown))
 {
 }
 
@@ -28,8 +30,9 @@ void daemon_observer::on_cycle_end(const runtime::job& j, const runtime::cycle_r
     auto end = r.end.value_or(std::chrono::system_clock::now());
     double seconds = std::chrono::duration<double>(end - r.start).count();
     bool ok = r.outcome == runtime::cycle_outcome::ok;
-    metrics_.cycle_ended(j.name(), j.kind(), runtime::to_string(r.outcome.value_or(runtime::cycle_outcome::failed)),
-                         seconds, ok, unix_seconds(end));
+    metrics_.cycle_ended(j.name(), j.kind(),
+                         runtime::to_string(r.outcome.value_or(runtime::cycle_outcome::failed)), seconds, ok,
+                         unix_seconds(end));
 }
 
 void daemon_observer::on_report(const runtime::job& j, const runtime::cycle_context& ctx, runtime::severity s,
@@ -39,7 +42,8 @@ void daemon_observer::on_report(const runtime::job& j, const runtime::cycle_cont
     if (s == runtime::severity::alert)
     {
         if (auto* n = notifier_())
-            n->notify({j.name(), ctx.id(), e.describe(), format_rfc3339(std::chrono::system_clock::now()), "alert"});
+            n->notify({j.name(), ctx.id(), e.describe(), format_rfc3339(std::chrono::system_clock::now()),
+                       "alert"});
         return;
     }
     if (s != runtime::severity::fatal)
@@ -52,11 +56,13 @@ void daemon_observer::on_report(const runtime::job& j, const runtime::cycle_cont
         request_shutdown_(1);
 }
 
-void daemon_observer::on_background_error(const runtime::job& j, const vk::error& e, std::chrono::milliseconds retry_in)
+void daemon_observer::on_background_error(const runtime::job& j, const vk::error& e,
+                                          std::chrono::milliseconds retry_in)
 {
     metrics_.error_reported(j.name(), "error");
-    log::error("background work of the job failed; restarting it",
-               {{"job", j.name()}, {"error", e.describe()}, {"retry_in_ms", std::to_string(retry_in.count())}});
+    log::error(
+        "background work of the job failed; restarting it",
+        {{"job", j.name()}, {"error", e.describe()}, {"retry_in_ms", std::to_string(retry_in.count())}});
 }
 
 }  // namespace vk::app

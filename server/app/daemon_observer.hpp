@@ -21,7 +21,8 @@ public:
     void on_report(const runtime::job& j, const runtime::cycle_context& ctx, runtime::severity s,
                    const vk::error& e) override;
     // Counted as an error of the job (vaultkeeper_errors_total{severity="error"}) and logged.
-    void on_background_error(const runtime::job& j, const vk::error& e, std::chrono::milliseconds retry_in) override;
+    void on_background_error(const runtime::job& j, const vk::error& e,
+                             std::chrono::milliseconds retry_in) override;
 
 private:
     metrics::registry& metrics_;

@@ -43,7 +43,9 @@ std::string identity_of(const vk::config& cfg)
 struct ha_coordinator::entry
 {
     entry(asio::any_io_executor ex, std::shared_ptr<consul::client> c, consul::lock_params p)
-        : client(std::move(c)), lk(*client, std::move(p)), finished_event(ex, asio::steady_timer::time_point::max())
+        : client(std::move(c)),
+          lk(*client, std::move(p)),
+          finished_event(ex, asio::steady_timer::time_point::max())
     {
     }
     std::shared_ptr<consul::client> client;  // shared: the lock's client lives as long as the lock
@@ -53,7 +55,11 @@ struct ha_coordinator::entry
     asio::steady_timer finished_event;  // cancelled when the lock coroutine returns
 };
 
-ha_coordinator::ha_coordinator(asio::any_io_executor ex, runtime::job_set& jobs) : ex_(std::move(ex)), jobs_(jobs) {}
+ha_coordinator::ha_coordinator(asio::any_io_executor ex, runtime::job_set& jobs)
+    : ex_(std::move(ex)),
+      jobs_(jobs)
+{
+}
 
 ha_coordinator::~ha_coordinator()
 {
@@ -77,7 +83,8 @@ asio::awaitable<void> ha_coordinator::apply(const vk::config& cfg)
         auto c = consul::client::create(ex_, cfg.consuls.at(cfg.ha->consul));
         if (!c)
         {
-            log::error("HA: cannot build the Consul client; jobs stay in standby", {{"error", c.error().describe()}});
+            log::error("HA: cannot build the Consul client; jobs stay in standby",
+                       {{"error", c.error().describe()}});
             co_return;
         }
         client_ = std::move(*c);
@@ -134,7 +141,8 @@ void ha_coordinator::start(const std::string& job)
         e->finished = true;
         e->finished_event.cancel();
     };
-    asio::co_spawn(ex_, e->lk.run(on_acquired, on_lost), asio::bind_cancellation_slot(e->cancel.slot(), done));
+    asio::co_spawn(ex_, e->lk.run(on_acquired, on_lost),
+                   asio::bind_cancellation_slot(e->cancel.slot(), done));
 }
 
 asio::awaitable<void> ha_coordinator::stop(const std::string& job)

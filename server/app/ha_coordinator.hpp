@@ -38,7 +38,8 @@ public:
     // Without cfg.ha, every lock is stopped. A Consul client that cannot be built is logged; jobs then stay
     // in standby.
     boost::asio::awaitable<void> apply(const vk::config& cfg);
-    // Releases every lock and waits until each lock's coroutine has returned (shutdown: after the jobs stopped).
+    // Releases every lock and waits until each lock's coroutine has returned (shutdown: after the jobs
+    // stopped).
     boost::asio::awaitable<void> stop_all();
 
     // The replica id holding `job`'s lock as last seen: ours while we hold it, another replica's while in

@@ -10,10 +10,8 @@ boost::asio::awaitable<bool> completed(boost::asio::awaitable<void> op)
 }
 }  // namespace
 
-boost::asio::awaitable<bool> with_timeout(
-    boost::asio::awaitable<void> op,
-    std::chrono::steady_clock::duration timeout
-)
+boost::asio::awaitable<bool> with_timeout(boost::asio::awaitable<void> op,
+                                          std::chrono::steady_clock::duration timeout)
 {
     auto r = co_await with_timeout(completed(std::move(op)), timeout);
     co_return r.has_value();

@@ -20,8 +20,7 @@
 namespace vk {
 
 namespace detail {
-template <class T>
-boost::asio::awaitable<std::optional<T>> wrap_optional(boost::asio::awaitable<T> op)
+template <class T> boost::asio::awaitable<std::optional<T>> wrap_optional(boost::asio::awaitable<T> op)
 {
     // parallel_group wants default-constructible results; optional makes any T fit.
     co_return std::optional<T>(co_await std::move(op));
@@ -34,10 +33,8 @@ boost::asio::awaitable<std::optional<T>> wrap_optional(boost::asio::awaitable<T>
 // Cancellation: cancelling the awaiting coroutine cancels `op`; op's own value (usually errc::cancelled)
 // is returned then, never nullopt. Exceptions thrown by `op` are rethrown, except after a timeout.
 template <class T>
-boost::asio::awaitable<std::optional<T>> with_timeout(
-    boost::asio::awaitable<T> op,
-    std::chrono::steady_clock::duration timeout
-)
+boost::asio::awaitable<std::optional<T>> with_timeout(boost::asio::awaitable<T> op,
+                                                      std::chrono::steady_clock::duration timeout)
 {
     namespace asio = boost::asio;
     auto ex = co_await asio::this_coro::executor;
@@ -45,8 +42,7 @@ boost::asio::awaitable<std::optional<T>> with_timeout(
     auto [order, exc, value, timer_ec] =
         co_await asio::experimental::make_parallel_group(
             asio::co_spawn(ex, detail::wrap_optional(std::move(op)), asio::deferred),
-            timer.async_wait(asio::deferred)
-        )
+            timer.async_wait(asio::deferred))
             .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
     // The timer finishing first without error is the only "timed out" (whatever op did once cancelled,
     // e.g. throw operation_aborted); a timer aborted by the caller's cancellation means op was cancelled
@@ -60,11 +56,9 @@ boost::asio::awaitable<std::optional<T>> with_timeout(
 
 // Same for an operation returning vk::result<T>: a timeout becomes errc::timeout with `what` as message.
 template <class T>
-boost::asio::awaitable<result<T>> with_deadline(
-    boost::asio::awaitable<result<T>> op,
-    std::chrono::steady_clock::duration timeout,
-    std::string what = "deadline exceeded"
-)
+boost::asio::awaitable<result<T>> with_deadline(boost::asio::awaitable<result<T>> op,
+                                                std::chrono::steady_clock::duration timeout,
+                                                std::string what = "deadline exceeded")
 {
     auto r = co_await with_timeout(std::move(op), timeout);
     if (!r)
@@ -73,10 +67,8 @@ boost::asio::awaitable<result<T>> with_deadline(
 }
 
 // Runs a void operation under a deadline; true when it completed, false when the deadline won.
-boost::asio::awaitable<bool> with_timeout(
-    boost::asio::awaitable<void> op,
-    std::chrono::steady_clock::duration timeout
-);
+boost::asio::awaitable<bool> with_timeout(boost::asio::awaitable<void> op,
+                                          std::chrono::steady_clock::duration timeout);
 
 }  // namespace vk
 

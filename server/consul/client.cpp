@@ -33,7 +33,10 @@ std::optional<std::chrono::milliseconds> blocking_wait(const query_options& o)
     return o.wait.count() > 0 ? o.wait : std::chrono::milliseconds(consul_default_wait);
 }
 
-std::string kv_path(std::string_view key) { return "/v1/kv/" + encode_key(key); }
+std::string kv_path(std::string_view key)
+{
+    return "/v1/kv/" + encode_key(key);
+}
 
 // Non-2xx answers become errors, except the 404 a caller treats as "nothing there".
 result<void> check_status(const http::response& r, const std::string& path, bool allow_404 = false)
@@ -43,16 +46,20 @@ result<void> check_status(const http::response& r, const std::string& path, bool
     return map_error(r.status, r.body, path);
 }
 
-std::uint64_t index_of(const http::response& r) { return parse_index(r.headers.get("X-Consul-Index")).value_or(0); }
+std::uint64_t index_of(const http::response& r)
+{
+    return parse_index(r.headers.get("X-Consul-Index")).value_or(0);
+}
 
 }  // namespace
 
-result<std::unique_ptr<client>> client::create(asio::any_io_executor ex, const vk::consul_config& cfg, client_options o)
+result<std::unique_ptr<client>> client::create(asio::any_io_executor ex, const vk::consul_config& cfg,
+                                               client_options o)
 {
     http::client_params p;
     p.base_url = cfg.address;
-    p.tls = {cfg.tls.ca_file, cfg.tls.ca_path, cfg.tls.cert_file, cfg.tls.key_file, cfg.tls.server_name,
-             cfg.tls.skip_verify};
+    p.tls = {cfg.tls.ca_file,  cfg.tls.ca_path,     cfg.tls.cert_file,
+             cfg.tls.key_file, cfg.tls.server_name, cfg.tls.skip_verify};
     if (cfg.token && !cfg.token->empty())
         p.default_headers.set("X-Consul-Token", cfg.token->reveal());
     p.max_connections = static_cast<std::size_t>(cfg.max_connections);
@@ -61,11 +68,16 @@ result<std::unique_ptr<client>> client::create(asio::any_io_executor ex, const v
     auto http = http::client::create(std::move(ex), std::move(p));
     if (!http)
         return http.error();
-    return std::unique_ptr<client>(new client(std::move(*http), cfg.datacenter, cfg.request_timeout, std::move(o)));
+    return std::unique_ptr<client>(
+        new client(std::move(*http), cfg.datacenter, cfg.request_timeout, std::move(o)));
 }
 
-client::client(std::unique_ptr<http::client> http, std::string dc, std::chrono::milliseconds timeout, client_options o)
-    : http_(std::move(http)), dc_(std::move(dc)), timeout_(timeout), opts_(std::move(o))
+client::client(std::unique_ptr<http::client> http, std::string dc, std::chrono::milliseconds timeout,
+               client_options o)
+    : http_(std::move(http)),
+      dc_(std::move(dc)),
+      timeout_(timeout),
+      opts_(std::move(o))
 {
 }
 
@@ -131,7 +143,8 @@ asio::awaitable<result<query_result<std::optional<kv_entry>>>> client::get(std::
     co_return out;
 }
 
-asio::awaitable<result<query_result<std::vector<kv_entry>>>> client::get_recurse(std::string prefix, query_options q)
+asio::awaitable<result<query_result<std::vector<kv_entry>>>> client::get_recurse(std::string prefix,
+                                                                                 query_options q)
 {
     call c{"GET", kv_path(prefix), {{"recurse", ""}}, {}, true, blocking_wait(q)};
     add_read_options(c.query, q);
@@ -148,11 +161,8 @@ asio::awaitable<result<query_result<std::vector<kv_entry>>>> client::get_recurse
     co_return out;
 }
 
-asio::awaitable<result<query_result<std::vector<std::string>>>> client::keys(
-    std::string prefix,
-    std::string separator,
-    query_options q
-)
+asio::awaitable<result<query_result<std::vector<std::string>>>>
+client::keys(std::string prefix, std::string separator, query_options q)
 {
     call c{"GET", kv_path(prefix), {{"keys", ""}}, {}, true, blocking_wait(q)};
     if (!separator.empty())
@@ -176,8 +186,9 @@ asio::awaitable<result<bool>> client::put(std::string key, std::string value, pu
     if (key.empty())
         co_return make_error(errc::invalid_argument, "empty Consul key");
     if (value.size() > max_value_size)
-        co_return make_error(errc::too_large, "value of key \"" + key + "\" is " + std::to_string(value.size()) +
-                                                  " bytes, over Consul's limit of " + std::to_string(max_value_size));
+        co_return make_error(errc::too_large,
+                             "value of key \"" + key + "\" is " + std::to_string(value.size()) +
+                                 " bytes, over Consul's limit of " + std::to_string(max_value_size));
     if (int(o.cas.has_value()) + int(!o.acquire.empty()) + int(!o.release.empty()) > 1)
         co_return make_error(errc::invalid_argument, "cas, acquire and release exclude each other", {}, key);
     // A retried cas could report a stale `false` for a write that went through: send it once.

@@ -29,7 +29,7 @@ namespace vk::consul {
 struct client_options
 {
     std::size_t max_txn_ops = default_max_txn_ops;  // txn() refuses more operations than this
-    http::retry_policy retry;                        // for idempotent requests (reads, plain puts, renew)
+    http::retry_policy retry;                       // for idempotent requests (reads, plain puts, renew)
 };
 
 // Read options. With index > 0 the read is a blocking query: it returns when the watched index moves past
@@ -42,8 +42,7 @@ struct query_options
 };
 
 // A read's value plus X-Consul-Index, to feed the next blocking query (see next_blocking_index()).
-template <class T>
-struct query_result
+template <class T> struct query_result
 {
     T value;
     std::uint64_t index = 0;
@@ -67,9 +66,9 @@ struct delete_options
 struct session_params
 {
     std::string name;
-    std::chrono::seconds ttl{15};             // Consul accepts 10 s to 24 h; 0 = no TTL
+    std::chrono::seconds ttl{15};  // Consul accepts 10 s to 24 h; 0 = no TTL
     std::chrono::milliseconds lock_delay{15000};
-    std::string behavior = "release";         // "release" | "delete"
+    std::string behavior = "release";  // "release" | "delete"
 };
 
 // Every call may fail with the errors of http::client::send (transport_error, timeout, cancelled, ...)
@@ -84,28 +83,21 @@ class client
 public:
     // Builds the HTTP client from cfg (address, ACL token sent as X-Consul-Token, datacenter as ?dc=, TLS,
     // max_connections, request_timeout). errc::invalid_argument for a bad address or TLS file.
-    static result<std::unique_ptr<client>> create(
-        boost::asio::any_io_executor ex,
-        const vk::consul_config& cfg,
-        client_options opts = {}
-    );
+    static result<std::unique_ptr<client>> create(boost::asio::any_io_executor ex,
+                                                  const vk::consul_config& cfg, client_options opts = {});
     ~client();
     client(const client&) = delete;
     client& operator=(const client&) = delete;
 
     // One key; nullopt when it does not exist (404). The index is X-Consul-Index (also on a miss).
-    boost::asio::awaitable<result<query_result<std::optional<kv_entry>>>> get(std::string key, query_options q);
+    boost::asio::awaitable<result<query_result<std::optional<kv_entry>>>> get(std::string key,
+                                                                              query_options q);
     // Every entry under `prefix`, sorted by key; empty when there is none.
-    boost::asio::awaitable<result<query_result<std::vector<kv_entry>>>> get_recurse(
-        std::string prefix,
-        query_options q
-    );
+    boost::asio::awaitable<result<query_result<std::vector<kv_entry>>>> get_recurse(std::string prefix,
+                                                                                    query_options q);
     // Key names under `prefix`; with a separator, cut after the first separator past the prefix.
-    boost::asio::awaitable<result<query_result<std::vector<std::string>>>> keys(
-        std::string prefix,
-        std::string separator,
-        query_options q
-    );
+    boost::asio::awaitable<result<query_result<std::vector<std::string>>>>
+    keys(std::string prefix, std::string separator, query_options q);
     // Writes a value. Returns Consul's true/false (false: cas mismatch, lock held, release not held).
     // errc::too_large naming the key, without sending, when value exceeds max_value_size (512 KiB);
     // errc::invalid_argument for an empty key or conflicting options.
@@ -125,10 +117,8 @@ public:
         query_options q;
         return get_recurse(std::move(prefix), q);
     }
-    boost::asio::awaitable<result<query_result<std::vector<std::string>>>> keys(
-        std::string prefix,
-        std::string separator = std::string()
-    )
+    boost::asio::awaitable<result<query_result<std::vector<std::string>>>>
+    keys(std::string prefix, std::string separator = std::string())
     {
         query_options q;
         return keys(std::move(prefix), std::move(separator), q);
@@ -144,8 +134,8 @@ public:
         return remove(std::move(key), std::move(o));
     }
     // Runs ops all-or-nothing. A rollback is a value: committed == false with every failing op in errors.
-    // errc::invalid_argument, without sending, for no ops or more than max_txn_ops; errc::too_large for a value
-    // over the limit.
+    // errc::invalid_argument, without sending, for no ops or more than max_txn_ops; errc::too_large for a
+    // value over the limit.
     boost::asio::awaitable<result<txn_result>> txn(std::vector<txn_op> ops);
 
     // Creates a session and returns its id.
@@ -164,7 +154,8 @@ public:
 
 private:
     struct call;
-    client(std::unique_ptr<http::client> http, std::string dc, std::chrono::milliseconds timeout, client_options o);
+    client(std::unique_ptr<http::client> http, std::string dc, std::chrono::milliseconds timeout,
+           client_options o);
     boost::asio::awaitable<result<http::response>> send(call c);
     // A KV read: the body (nullopt for Consul's 404 "no such key") and X-Consul-Index.
     struct read_reply

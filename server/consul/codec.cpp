@@ -12,11 +12,10 @@ namespace json = boost::json;
 
 namespace {
 
-
 bool unreserved(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-           c == '.' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
 }
 
 std::string percent_encode(std::string_view s, bool keep_slash)
@@ -62,10 +61,19 @@ std::string str(const json::object& o, std::string_view k)
 
 }  // namespace
 
-std::string encode_key(std::string_view key) { return percent_encode(key, true); }
-std::string encode_query_value(std::string_view v) { return percent_encode(v, false); }
+std::string encode_key(std::string_view key)
+{
+    return percent_encode(key, true);
+}
+std::string encode_query_value(std::string_view v)
+{
+    return percent_encode(v, false);
+}
 
-std::string go_millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
+std::string go_millis(std::chrono::milliseconds d)
+{
+    return std::to_string(d.count()) + "ms";
+}
 
 result<std::uint64_t> decode_u64(const json::object& o, std::string_view key)
 {
@@ -85,8 +93,9 @@ namespace {
 result<kv_entry> decode_entry(const json::object& o)
 {
     kv_entry e{str(o, "Key"), {}, 0, str(o, "Session"), 0, 0, 0};
-    for (auto [key, field] : {std::pair{"Flags", &e.flags}, std::pair{"LockIndex", &e.lock_index},
-                              std::pair{"CreateIndex", &e.create_index}, std::pair{"ModifyIndex", &e.modify_index}})
+    for (auto [key, field] :
+         {std::pair{"Flags", &e.flags}, std::pair{"LockIndex", &e.lock_index},
+          std::pair{"CreateIndex", &e.create_index}, std::pair{"ModifyIndex", &e.modify_index}})
     {
         auto n = decode_u64(o, key);
         if (!n)
@@ -175,7 +184,8 @@ result<std::vector<session_info>> decode_sessions(std::string_view body)
         if (!lock_delay)
             return lock_delay.error();
         auto delay = std::chrono::milliseconds(*lock_delay / 1000000);
-        out.push_back({str(o, "ID"), str(o, "Name"), str(o, "Node"), str(o, "Behavior"), str(o, "TTL"), delay});
+        out.push_back(
+            {str(o, "ID"), str(o, "Name"), str(o, "Node"), str(o, "Behavior"), str(o, "TTL"), delay});
     }
     return out;
 }

@@ -24,9 +24,9 @@ inline constexpr std::size_t max_value_size = 512 * 1024;
 struct kv_entry
 {
     std::string key;
-    std::string value;     // raw bytes; empty for a null Value
+    std::string value;  // raw bytes; empty for a null Value
     std::uint64_t flags = 0;
-    std::string session;   // lock holder session id; empty when unlocked
+    std::string session;  // lock holder session id; empty when unlocked
     std::uint64_t lock_index = 0;
     std::uint64_t create_index = 0;
     std::uint64_t modify_index = 0;
@@ -38,8 +38,8 @@ struct session_info
     std::string id;
     std::string name;
     std::string node;
-    std::string behavior;                  // "release" | "delete"
-    std::string ttl;                       // Go duration as sent by Consul, e.g. "15s"
+    std::string behavior;  // "release" | "delete"
+    std::string ttl;       // Go duration as sent by Consul, e.g. "15s"
     std::chrono::milliseconds lock_delay{0};
 };
 
@@ -54,8 +54,8 @@ std::string encode_query_value(std::string_view v);
 // "Xms" as the Go client sends waits and lock delays.
 std::string go_millis(std::chrono::milliseconds d);
 
-// A non-negative integer field of a Consul object (indexes, flags): 0 when absent; errc::bad_response naming the
-// key for a negative or fractional number, one too big for 64 bits, or another JSON type.
+// A non-negative integer field of a Consul object (indexes, flags): 0 when absent; errc::bad_response naming
+// the key for a negative or fractional number, one too big for 64 bits, or another JSON type.
 result<std::uint64_t> decode_u64(const boost::json::object& o, std::string_view key);
 
 // Decodes a KV GET body (JSON array of entries). errc::bad_response on anything malformed.

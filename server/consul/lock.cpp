@@ -1,7 +1,7 @@
 // The Consul lock recipe: session + renewal raced against acquire-and-watch; whichever ends first means
 // the lock (or the chance to get it) is gone, and the other is cancelled before starting over.
-#include "async/sleep.hpp"
 #include "consul/lock.hpp"
+#include "async/sleep.hpp"
 
 #include "async/deadline.hpp"
 #include "core/log.hpp"
@@ -22,11 +22,18 @@ namespace {
 constexpr std::chrono::seconds renew_retry{1};
 constexpr std::chrono::seconds cleanup_limit{5};
 
-bool is_cancelled(const error& e) { return e.is(errc::cancelled); }
+bool is_cancelled(const error& e)
+{
+    return e.is(errc::cancelled);
+}
 
 }  // namespace
 
-lock::lock(client& c, lock_params p) : c_(c), p_(std::move(p)) {}
+lock::lock(client& c, lock_params p)
+    : c_(c),
+      p_(std::move(p))
+{
+}
 
 asio::awaitable<void> lock::run(std::function<void()> on_acquired, std::function<void()> on_lost)
 {
@@ -66,7 +73,8 @@ asio::awaitable<void> lock::one_session(const std::function<void()>& on_acquired
     if (!id)
     {
         if (!is_cancelled(id.error()))
-            log::warn("HA lock: cannot create a Consul session", {{"key", p_.key}, {"error", id.error().describe()}});
+            log::warn("HA lock: cannot create a Consul session",
+                      {{"key", p_.key}, {"error", id.error().describe()}});
         co_await vk::sleep_for(p_.retry_delay);
         co_return;
     }
@@ -83,7 +91,8 @@ asio::awaitable<void> lock::keep_alive()
     {
         co_await vk::sleep_for(next);
         // A renewal may not take longer than what is left of the TTL since the last success.
-        auto left = std::max<steady::duration>(p_.ttl - (steady::now() - last_ok), std::chrono::milliseconds(100));
+        auto left =
+            std::max<steady::duration>(p_.ttl - (steady::now() - last_ok), std::chrono::milliseconds(100));
         auto r = co_await with_deadline(c_.renew_session(session_), left, "session renewal timed out");
         if (r)
         {
@@ -114,7 +123,8 @@ asio::awaitable<void> lock::acquire_and_hold(const std::function<void()>& on_acq
         {
             if (is_cancelled(r.error()))
                 co_return;
-            log::warn("HA lock: cannot read the lock key", {{"key", p_.key}, {"error", r.error().describe()}});
+            log::warn("HA lock: cannot read the lock key",
+                      {{"key", p_.key}, {"error", r.error().describe()}});
             index = 0;
             co_await vk::sleep_for(p_.retry_delay);
             continue;
@@ -171,7 +181,7 @@ asio::awaitable<bool> lock::try_acquire()
     auto a = co_await c_.put(p_.key, p_.value, o);
     if (!a && !is_cancelled(a.error()))
         log::warn("HA lock: acquire failed", {{"key", p_.key}, {"error", a.error().describe()}});
-    co_return a && *a;
+    co_return a&&* a;
 }
 
 asio::awaitable<void> lock::monitor()
@@ -214,7 +224,8 @@ asio::awaitable<void> lock::clean_up()
         // Destroying also releases the key should the release above have failed.
         auto r = co_await with_deadline(c_.destroy_session(session_), cleanup_limit, "destroy timed out");
         if (!r)
-            log::warn("HA lock: destroying the session failed", {{"key", p_.key}, {"error", r.error().describe()}});
+            log::warn("HA lock: destroying the session failed",
+                      {{"key", p_.key}, {"error", r.error().describe()}});
         session_.clear();
     }
 }

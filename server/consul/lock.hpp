@@ -23,7 +23,8 @@ struct lock_params
     std::string value;                            // stored while held: who holds it (e.g. replica id)
     std::chrono::seconds ttl{15};                 // session TTL, 10 s .. 24 h
     std::chrono::milliseconds lock_delay{15000};  // Consul's lock-delay after the session is invalidated
-    std::chrono::milliseconds retry_delay{5000};  // wait after a refused acquire (lock-delay) or a Consul error
+    std::chrono::milliseconds retry_delay{
+        5000};  // wait after a refused acquire (lock-delay) or a Consul error
     std::string session_name = "Consul API Lock";
 };
 

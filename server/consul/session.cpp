@@ -10,7 +10,6 @@ namespace vk::consul {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-
 asio::awaitable<result<std::string>> client::create_session(session_params p)
 {
     json::object body{{"LockDelay", go_millis(p.lock_delay)}, {"Behavior", p.behavior}};

@@ -40,8 +40,9 @@ result<std::string> build_txn_body(const std::vector<txn_op>& ops, std::size_t m
     for (const auto& op : ops)
     {
         if (op.value.size() > max_value_size)
-            return make_error(errc::too_large, "value of key \"" + op.key + "\" is " + std::to_string(op.value.size()) +
-                                                   " bytes, over Consul's limit of " + std::to_string(max_value_size));
+            return make_error(errc::too_large,
+                              "value of key \"" + op.key + "\" is " + std::to_string(op.value.size()) +
+                                  " bytes, over Consul's limit of " + std::to_string(max_value_size));
         json::object kv{{"Verb", to_string(op.verb)}, {"Key", op.key}};
         if (!op.value.empty())
             kv["Value"] = base64_encode(op.value);

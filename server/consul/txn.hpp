@@ -40,7 +40,7 @@ struct txn_op
 {
     kv_verb verb = kv_verb::get;
     std::string key;
-    std::string value;       // raw bytes (set, cas, lock, unlock)
+    std::string value;  // raw bytes (set, cas, lock, unlock)
     std::uint64_t flags = 0;
     std::uint64_t index = 0;  // cas, check-index, delete-cas
     std::string session;      // lock, unlock, check-session

@@ -18,7 +18,8 @@ std::string base64_encode(std::string_view bytes)
     std::size_t i = 0;
     for (; i + 2 < bytes.size(); i += 3)
     {
-        std::uint32_t n = (std::uint8_t(bytes[i]) << 16) | (std::uint8_t(bytes[i + 1]) << 8) | std::uint8_t(bytes[i + 2]);
+        std::uint32_t n =
+            (std::uint8_t(bytes[i]) << 16) | (std::uint8_t(bytes[i + 1]) << 8) | std::uint8_t(bytes[i + 2]);
         for (int s : {18, 12, 6, 0})
             out += b64_alphabet[(n >> s) & 63];
     }

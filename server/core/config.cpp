@@ -90,8 +90,9 @@ void read_admin(object_reader& root, config& cfg)
     cfg.admin.insecure_listen = r->boolean_or("insecure_listen", false);
     cfg.admin.hosts = r->string_list("hosts");
     if (!is_loopback_listen(cfg.admin.listen) && !cfg.admin.tls_cert_file && !cfg.admin.insecure_listen)
-        r->problem("listen", "\"" + cfg.admin.listen +
-                                 "\" is not a loopback address: configure admin.tls, or say \"insecure_listen\": true");
+        r->problem("listen",
+                   "\"" + cfg.admin.listen +
+                       "\" is not a loopback address: configure admin.tls, or say \"insecure_listen\": true");
     r->finish();
 }
 
@@ -151,10 +152,12 @@ void read_ha(object_reader& root, config& cfg)
         r->problem("consul", "no consul named \"" + ha.consul + "\" is defined under /consuls");
     ha.key = r->string("key", need::required).value_or("");
     ha.session_ttl = r->dur_or("session_ttl", ha.session_ttl);
-    // Consul sessions get half of it (Consul frees a dead session's locks 2 x its TTL after the last renewal),
-    // and Consul's smallest session TTL is 10s.
+    // Consul sessions get half of it (Consul frees a dead session's locks 2 x its TTL after the last
+    // renewal), and Consul's smallest session TTL is 10s.
     if (ha.session_ttl < std::chrono::seconds(20) || ha.session_ttl > std::chrono::hours(24))
-        r->problem("session_ttl", "must be between 20s and 24h (sessions are created with half of it; Consul's minimum is 10s)");
+        r->problem(
+            "session_ttl",
+            "must be between 20s and 24h (sessions are created with half of it; Consul's minimum is 10s)");
     ha.replica_id = r->string_or("replica_id", default_replica_id());
     if (ha.replica_id.empty())
         r->problem("replica_id", "must not be empty");
@@ -250,8 +253,10 @@ boost::system::result<config, config_errors> parse_config(std::string_view text,
         return errors;
     read_admin(root, cfg);
     read_log(root, cfg);
-    root.each_member("vaults", [&](const std::string& n, object_reader& r) { cfg.vaults[n] = read_vault(n, r); });
-    root.each_member("consuls", [&](const std::string& n, object_reader& r) { cfg.consuls[n] = read_consul(n, r); });
+    root.each_member("vaults",
+                     [&](const std::string& n, object_reader& r) { cfg.vaults[n] = read_vault(n, r); });
+    root.each_member("consuls",
+                     [&](const std::string& n, object_reader& r) { cfg.consuls[n] = read_consul(n, r); });
     read_notify(root, cfg);
     read_ha(root, cfg);
     std::set<std::string> names;

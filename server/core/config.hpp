@@ -36,7 +36,7 @@ struct vault_auth_config
     std::string mount;             // approle / kubernetes mount path, default the method name
     std::optional<secret> role_id;
     std::optional<secret> secret_id;
-    std::string role;          // kubernetes role
+    std::string role;  // kubernetes role
     std::string jwt_file = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 };
 
@@ -54,7 +54,7 @@ struct vault_config
 struct consul_config
 {
     std::string name;
-    std::string address;  // falls back to CONSUL_HTTP_ADDR
+    std::string address;          // falls back to CONSUL_HTTP_ADDR
     std::optional<secret> token;  // falls back to CONSUL_HTTP_TOKEN
     std::string datacenter;
     tls_client_config tls;
@@ -79,7 +79,7 @@ bool is_loopback_listen(std::string_view listen);
 
 struct log_config
 {
-    std::string level = "info";  // trace | debug | info | warn | error
+    std::string level = "info";   // trace | debug | info | warn | error
     std::string format = "text";  // text | json
 };
 
@@ -122,7 +122,7 @@ struct job_config
 
 struct config
 {
-    std::string source;  // file name, for messages
+    std::string source;           // file name, for messages
     boost::json::value raw;       // the whole document as parsed
     boost::json::value resolved;  // resolved_view(raw) at load: what a reload compares (config_reload.hpp)
     admin_config admin;
@@ -132,8 +132,8 @@ struct config
     std::optional<webhook_config> webhook;
     std::optional<ha_config> ha;
     std::vector<job_config> jobs;
-    // "FILE: /json/pointer: what", for problems that do not make the config unusable (a secret file readable by
-    // others); errors instead with "strict_permissions": true.
+    // "FILE: /json/pointer: what", for problems that do not make the config unusable (a secret file readable
+    // by others); errors instead with "strict_permissions": true.
     std::vector<std::string> warnings;
 
     const job_config* find_job(std::string_view name) const;

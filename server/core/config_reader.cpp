@@ -28,7 +28,9 @@ std::string escape_pointer_token(std::string_view token)
 }
 
 object_reader::object_reader(const json::value& v, std::string pointer, config_problems& problems)
-    : obj_(v.if_object()), pointer_(std::move(pointer)), problems_(&problems)
+    : obj_(v.if_object()),
+      pointer_(std::move(pointer)),
+      problems_(&problems)
 {
     if (!obj_)
         problems_->push_back({pointer_, "expected an object"});
@@ -170,10 +172,12 @@ duration object_reader::dur_or(std::string_view key, duration fallback)
 
 void object_reader::warn_if_shared(std::string_view key, const std::string& file)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::stat(file.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-        problems_->push_back({pointer_of(key), "secret file " + file + " is accessible by group or others (chmod 600)",
-                              true});
+        problems_->push_back(
+            {pointer_of(key), "secret file " + file + " is accessible by group or others (chmod 600)", true});
 }
 
 std::optional<secret> object_reader::secret_value(std::string_view key, need n)

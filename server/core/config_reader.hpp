@@ -73,7 +73,8 @@ public:
     // Nested object; nullopt (and a problem if required or not an object) when absent or wrong.
     std::optional<object_reader> object(std::string_view key, need n = need::optional);
     // Calls fn(element reader) for every element of an array of objects.
-    void each_object(std::string_view key, const std::function<void(object_reader&)>& fn, need n = need::optional);
+    void each_object(std::string_view key, const std::function<void(object_reader&)>& fn,
+                     need n = need::optional);
     // Calls fn(name, reader) for every member of an object of objects.
     void each_member(std::string_view key, const std::function<void(const std::string&, object_reader&)>& fn);
 

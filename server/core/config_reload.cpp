@@ -11,12 +11,10 @@
 #include <optional>
 #include <set>
 
-namespace vk
-{
+namespace vk {
 namespace json = boost::json;
 
-namespace
-{
+namespace {
 
 // A change detector, not a MAC: the view never leaves memory.
 std::string digest(std::string_view data)
@@ -134,7 +132,7 @@ bool ha_changed(const config& old, const config& next)
     return old.ha && differs(block(old, "consuls", old.ha->consul), block(next, "consuls", old.ha->consul));
 }
 
-} // namespace
+}  // namespace
 
 json::value resolved_view(const json::value& raw)
 {
@@ -176,4 +174,4 @@ std::vector<std::string> jobs_hit_by_shared_changes(const config& old, const con
     return out;
 }
 
-} // namespace vk
+}  // namespace vk

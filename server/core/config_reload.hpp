@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace vk
-{
+namespace vk {
 
 // `raw` with every secret reference ({"file": p} / {"env": n}) and every file a "*_file" or "ca_path" key
 // names (TLS certificates and keys, CA bundles, a JWT) carrying a digest of what it holds now: equal views
@@ -33,6 +32,6 @@ std::vector<std::string> jobs_hit_by_shared_changes(const config& old, const con
 // admin server can swap them in place.
 bool admin_tls_rotated(const config& old, const config& next);
 
-} // namespace vk
+}  // namespace vk
 
 #endif

@@ -65,14 +65,12 @@ error make_error(errc code, std::string message, std::string endpoint = {}, std:
 // Throws a std::system_error describing e; lets result<T, error>::value() report errors readably.
 [[noreturn]] void throw_exception_from_error(const error& e, const boost::source_location& loc);
 
-template <class T>
-using result = boost::system::result<T, error>;
+template <class T> using result = boost::system::result<T, error>;
 
 }  // namespace vk
 
 namespace boost::system {
-template <>
-struct is_error_code_enum<vk::errc> : std::true_type
+template <> struct is_error_code_enum<vk::errc> : std::true_type
 {
 };
 }  // namespace boost::system

@@ -72,7 +72,8 @@ std::string render(bool json, level l, std::string_view message, const std::vect
             line.append(" ").append(f.key).append("=").append(text_value(f.value));
         return line;
     }
-    std::string line = "{\"time\":\"" + utc_now() + "\",\"level\":\"" + name_of(l) + "\",\"msg\":" + quoted(message);
+    std::string line =
+        "{\"time\":\"" + utc_now() + "\",\"level\":\"" + name_of(l) + "\",\"msg\":" + quoted(message);
     for (const auto& f : fields)
         line.append(",").append(quoted(f.key)).append(":").append(quoted(f.value));
     return line + "}";

@@ -35,11 +35,26 @@ bool enabled(level l);
 void write(level l, std::string_view message, std::initializer_list<field> fields = {});
 void write_fields(level l, std::string_view message, const std::vector<field>& fields);
 
-inline void trace(std::string_view m, std::initializer_list<field> f = {}) { write(level::trace, m, f); }
-inline void debug(std::string_view m, std::initializer_list<field> f = {}) { write(level::debug, m, f); }
-inline void info(std::string_view m, std::initializer_list<field> f = {}) { write(level::info, m, f); }
-inline void warn(std::string_view m, std::initializer_list<field> f = {}) { write(level::warn, m, f); }
-inline void error(std::string_view m, std::initializer_list<field> f = {}) { write(level::error, m, f); }
+inline void trace(std::string_view m, std::initializer_list<field> f = {})
+{
+    write(level::trace, m, f);
+}
+inline void debug(std::string_view m, std::initializer_list<field> f = {})
+{
+    write(level::debug, m, f);
+}
+inline void info(std::string_view m, std::initializer_list<field> f = {})
+{
+    write(level::info, m, f);
+}
+inline void warn(std::string_view m, std::initializer_list<field> f = {})
+{
+    write(level::warn, m, f);
+}
+inline void error(std::string_view m, std::initializer_list<field> f = {})
+{
+    write(level::error, m, f);
+}
 
 // Renders one line without writing it (what write() sends to the sink); exposed for tests.
 std::string render(bool json, level l, std::string_view message, const std::vector<field>& fields);

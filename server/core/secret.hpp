@@ -1,5 +1,6 @@
 // A secret value (token, key) that cannot be printed by accident: formatting shows "<redacted>", and the
-// value is only reachable through reveal(). Config gives secrets inline, as {"file": "..."} or {"env": "..."}.
+// value is only reachable through reveal(). Config gives secrets inline, as {"file": "..."} or {"env":
+// "..."}.
 #ifndef VAULTKEEPER_SERVER_CORE_SECRET_HPP
 #define VAULTKEEPER_SERVER_CORE_SECRET_HPP
 
@@ -13,7 +14,8 @@ class secret
 public:
     secret() = default;
     explicit secret(std::string value, std::string source = "inline")
-        : value_(std::move(value)), source_(std::move(source))
+        : value_(std::move(value)),
+          source_(std::move(source))
     {
     }
 

@@ -5,7 +5,8 @@
 
 namespace vk {
 
-token_bucket::token_bucket(double rate, double burst) : rate_(rate)
+token_bucket::token_bucket(double rate, double burst)
+    : rate_(rate)
 {
     if (rate_ <= 0)
         return;

@@ -22,8 +22,8 @@ public:
 
 private:
     double rate_;
-    clock::duration interval_{};  // time per token
-    clock::duration burst_span_{};  // burst * interval
+    clock::duration interval_{};     // time per token
+    clock::duration burst_span_{};   // burst * interval
     clock::time_point next_free_{};  // when the next token is available (GCRA's theoretical arrival time)
 };
 

@@ -13,10 +13,8 @@
 #include <unistd.h>
 #include <vector>
 
-namespace vk::emissary
-{
-namespace
-{
+namespace vk::emissary {
+namespace {
 
 std::function<void()>& pause_hook()
 {
@@ -108,8 +106,8 @@ std::string dir_of(const std::string& path)
 
 // Fills the temp file: owner and mode first (no secret byte ever sits in a file others could read), then
 // the bytes and fsync.
-result<void>
-fill(int fd, const std::string& tmp, const file_target& t, std::string_view bytes, const owner& o)
+result<void> fill(int fd, const std::string& tmp, const file_target& t, std::string_view bytes,
+                  const owner& o)
 {
     if ((o.uid != static_cast<uid_t>(-1) || o.gid != static_cast<gid_t>(-1)) &&
         ::fchown(fd, o.uid, o.gid) != 0)
@@ -150,7 +148,7 @@ result<void> sync_dir(const std::string& dir)
     return {};
 }
 
-} // namespace
+}  // namespace
 
 void remove_stale_temps(const std::string& path)
 {
@@ -187,7 +185,7 @@ result<write_outcome> write_atomically(const file_target& t, std::string_view by
     if (t.create_dirs)
         std::filesystem::create_directories(dir, ec);
     const std::string tmp = t.path + ".vk-tmp-" + std::to_string(::getpid());
-    ::unlink(tmp.c_str()); // a leftover of a crashed write of ours (same pid reused is harmless)
+    ::unlink(tmp.c_str());  // a leftover of a crashed write of ours (same pid reused is harmless)
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return io_failure("create temp file", tmp);
@@ -207,4 +205,4 @@ result<write_outcome> write_atomically(const file_target& t, std::string_view by
     return write_outcome::written;
 }
 
-} // namespace vk::emissary
+}  // namespace vk::emissary

@@ -10,22 +10,21 @@
 #include <string>
 #include <string_view>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 
 struct file_target
 {
     std::string path;
     unsigned perms = 0600;
-    std::string user; // name or numeric id; empty keeps the process's
+    std::string user;  // name or numeric id; empty keeps the process's
     std::string group;
-    bool backup = false; // keep the replaced file as <path>.bak
+    bool backup = false;  // keep the replaced file as <path>.bak
     bool create_dirs = true;
 };
 
 enum class write_outcome
 {
-    unchanged, // bytes, mode and owner already right: nothing touched
+    unchanged,  // bytes, mode and owner already right: nothing touched
     written,
 };
 
@@ -42,6 +41,6 @@ void remove_stale_temps(const std::string& path);
 // can kill the daemon mid-write. Unset in the production binary.
 void set_write_pause_hook(std::function<void()> hook);
 
-} // namespace vk::emissary
+}  // namespace vk::emissary
 
 #endif

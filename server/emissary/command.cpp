@@ -16,11 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 namespace asio = boost::asio;
-namespace
-{
+namespace {
 
 constexpr std::size_t max_output = 64 * 1024;
 
@@ -54,8 +52,8 @@ asio::awaitable<void> reap(pid_t pid, int& status, bool& reaped)
     }
 }
 
-asio::awaitable<void>
-drain_and_reap(asio::posix::stream_descriptor& pipe, std::string& out, pid_t pid, int& status, bool& reaped)
+asio::awaitable<void> drain_and_reap(asio::posix::stream_descriptor& pipe, std::string& out, pid_t pid,
+                                     int& status, bool& reaped)
 {
     co_await drain(pipe, out);
     co_await reap(pid, status, reaped);
@@ -73,10 +71,10 @@ drain_and_reap(asio::posix::stream_descriptor& pipe, std::string& out, pid_t pid
     ::_exit(127);
 }
 
-} // namespace
+}  // namespace
 
-asio::awaitable<result<command_outcome>>
-run_command(const std::vector<std::string>& args, std::chrono::milliseconds timeout)
+asio::awaitable<result<command_outcome>> run_command(const std::vector<std::string>& args,
+                                                     std::chrono::milliseconds timeout)
 {
     if (args.empty())
         co_return make_error(errc::invalid_argument, "empty command");
@@ -97,14 +95,14 @@ run_command(const std::vector<std::string>& args, std::chrono::milliseconds time
         ::close(fds[0]);
         co_return make_error(errc::io_error, std::string("fork: ") + std::strerror(errno));
     }
-    ::setpgid(pid, pid); // also in the child: whichever runs first, the group exists before any kill
+    ::setpgid(pid, pid);  // also in the child: whichever runs first, the group exists before any kill
     auto ex = co_await asio::this_coro::executor;
     asio::posix::stream_descriptor pipe(ex, fds[0]);
     command_outcome out;
     int status = 0;
     bool reaped = false;
     bool finished = co_await with_timeout(drain_and_reap(pipe, out.output, pid, status, reaped), timeout);
-    if (!finished || !reaped) // the deadline, or the cycle was cancelled: nothing of it may outlive us
+    if (!finished || !reaped)  // the deadline, or the cycle was cancelled: nothing of it may outlive us
     {
         out.timed_out = !finished;
         ::kill(-pid, SIGKILL);
@@ -119,4 +117,4 @@ run_command(const std::vector<std::string>& args, std::chrono::milliseconds time
     co_return out;
 }
 
-} // namespace vk::emissary
+}  // namespace vk::emissary

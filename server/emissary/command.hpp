@@ -11,22 +11,21 @@
 #include <string>
 #include <vector>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 
 struct command_outcome
 {
-    int exit_status = -1;   // the exit code; -1 when killed by a signal
-    int signal = 0;         // the signal that ended it, if any
-    bool timed_out = false; // the group was killed at the deadline
-    std::string output;     // stdout and stderr, interleaved, at most 64 KiB (raw: redact before logging)
+    int exit_status = -1;    // the exit code; -1 when killed by a signal
+    int signal = 0;          // the signal that ended it, if any
+    bool timed_out = false;  // the group was killed at the deadline
+    std::string output;      // stdout and stderr, interleaved, at most 64 KiB (raw: redact before logging)
     bool ok() const { return !timed_out && exit_status == 0; }
 };
 
 // errc::io_error when the process cannot be started (pipe/fork); a program that cannot be executed exits 127.
-boost::asio::awaitable<result<command_outcome>>
-run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout);
+boost::asio::awaitable<result<command_outcome>> run_command(const std::vector<std::string>& argv,
+                                                            std::chrono::milliseconds timeout);
 
-} // namespace vk::emissary
+}  // namespace vk::emissary
 
 #endif

@@ -9,15 +9,13 @@
 
 #include <boost/json/array.hpp>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using std::chrono::steady_clock;
 using std::chrono::system_clock;
 
-namespace
-{
+namespace {
 
 constexpr clock_time never = clock_time::max();
 
@@ -38,11 +36,11 @@ std::string describe_for_log(const dependency& d)
     return d.source + " " + d.path;
 }
 
-} // namespace
+}  // namespace
 
 std::shared_ptr<shared_command> shared_command_for(const std::vector<std::string>& argv, wait_window w)
 {
-    static std::map<std::string, std::weak_ptr<shared_command>> registry; // the io_context's thread only
+    static std::map<std::string, std::weak_ptr<shared_command>> registry;  // the io_context's thread only
     std::string key;
     for (const auto& a : argv)
         key.append(a).push_back('\0');
@@ -55,12 +53,13 @@ std::shared_ptr<shared_command> shared_command_for(const std::vector<std::string
 }
 
 emissary_core::emissary_core(const vk::job_config& jc, runtime::job_services& services)
-    : job(jc.name), timeout(jc.timeout),
-      settings(std::static_pointer_cast<const emissary_settings>(jc.settings)), config(services.config),
-      metrics(services.metrics), window(
-                                     settings->once ? std::make_shared<shared_command>(wait_window{})
-                                                    : shared_command_for(settings->command, settings->wait)
-                                 ),
+    : job(jc.name),
+      timeout(jc.timeout),
+      settings(std::static_pointer_cast<const emissary_settings>(jc.settings)),
+      config(services.config),
+      metrics(services.metrics),
+      window(settings->once ? std::make_shared<shared_command>(wait_window{})
+                            : shared_command_for(settings->command, settings->wait)),
       once(settings->once)
 {
     auto made = make_sources(services.executor, *config, settings->sources);
@@ -73,15 +72,14 @@ emissary_core::emissary_core(const vk::job_config& jc, runtime::job_services& se
             deps.emplace(d, dep_state{});
     templates.resize(settings->templates.size());
     for (const auto& t : settings->templates)
-        remove_stale_temps(t.destination); // a crash mid-write leaves one, holding part of a secret
+        remove_stale_temps(t.destination);  // a crash mid-write leaves one, holding part of a secret
 }
 
 void emissary_core::count(const metrics::family& f, const std::string& outcome) const
 {
     if (metrics)
-        metrics->counter_add(
-            std::string(f.name), std::string(f.help), {{"job", job}, {"outcome", outcome}}, 1
-        );
+        metrics->counter_add(std::string(f.name), std::string(f.help), {{"job", job}, {"outcome", outcome}},
+                             1);
 }
 
 void emissary_core::schedule_retry(dep_state& s, fetch_class c, clock_time now)
@@ -95,7 +93,7 @@ void emissary_core::record(const dependency& d, const fetched& f, clock_time now
     auto& s = deps[d];
     s.value = f;
     s.last_error.reset();
-    if (!select(f, "").has_value()) // absent, empty or the sentinel: poll again soon
+    if (!select(f, "").has_value())  // absent, empty or the sentinel: poll again soon
         return schedule_retry(s, fetch_class::missing, now);
     s.attempts = 0;
     s.next_poll = settings->refresh.count() > 0 ? now + settings->refresh : never;
@@ -136,7 +134,7 @@ asio::awaitable<void> emissary_core::fetch_due(runtime::cycle_context& ctx)
 bool emissary_core::render_all(runtime::cycle_context& ctx)
 {
     value_map values;
-    secrets.clear(); // the current values only, so the list stays as small as the sources
+    secrets.clear();  // the current values only, so the list stays as small as the sources
     for (const auto& [d, s] : deps)
         if (s.value)
         {
@@ -144,8 +142,7 @@ bool emissary_core::render_all(runtime::cycle_context& ctx)
             if (s.value->present)
                 collect_strings(s.value->value, secrets);
         }
-    env_lookup env = [](const std::string& name) -> std::optional<std::string>
-    {
+    env_lookup env = [](const std::string& name) -> std::optional<std::string> {
         const char* v = std::getenv(name.c_str());
         return v ? std::optional<std::string>(v) : std::nullopt;
     };
@@ -224,18 +221,14 @@ asio::awaitable<void> emissary_core::run_the_command(runtime::cycle_context& ctx
     command.exit_status = r->exit_status;
     command.outcome = r->timed_out ? "timeout" : r->ok() ? "ok" : "failed";
     count(metric::command_runs, command.outcome);
-    ctx.info(
-        "command output",
-        {{"outcome", command.outcome},
-         {"exit_status", std::to_string(r->exit_status)},
-         {"output", redact(r->output, secrets)}}
-    );
+    ctx.info("command output", {{"outcome", command.outcome},
+                                {"exit_status", std::to_string(r->exit_status)},
+                                {"output", redact(r->output, secrets)}});
     if (!r->ok())
-        ctx.error(make_error(
-            errc::io_error,
-            r->timed_out ? "the command timed out; its process group was killed"
-                         : "the command failed (exit status " + std::to_string(r->exit_status) + ")"
-        ));
+        ctx.error(make_error(errc::io_error, r->timed_out
+                                                 ? "the command timed out; its process group was killed"
+                                                 : "the command failed (exit status " +
+                                                       std::to_string(r->exit_status) + ")"));
 }
 
 asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
@@ -263,12 +256,8 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
     for (const auto& t : templates)
         waiting += t.state == "waiting" ? 1 : 0;
     if (metrics)
-        metrics->gauge_set(
-            std::string(metric::waiting.name),
-            std::string(metric::waiting.help),
-            {{"job", job}},
-            static_cast<double>(waiting)
-        );
+        metrics->gauge_set(std::string(metric::waiting.name), std::string(metric::waiting.help),
+                           {{"job", job}}, static_cast<double>(waiting));
     if (once && all_rendered() && !window->window.due())
     {
         finished = true;
@@ -293,15 +282,15 @@ void emissary_core::force_once()
 
 bool emissary_core::all_rendered() const
 {
-    return std::all_of(
-        templates.begin(), templates.end(), [](const auto& t) { return t.state == "rendered"; }
-    );
+    return std::all_of(templates.begin(), templates.end(),
+                       [](const auto& t) { return t.state == "rendered"; });
 }
 
 json::object emissary_core::status() const
 {
-    auto when = [](const std::optional<runtime::system_time>& t) -> json::value
-    { return t ? json::value(format_rfc3339(*t)) : json::value(nullptr); };
+    auto when = [](const std::optional<runtime::system_time>& t) -> json::value {
+        return t ? json::value(format_rfc3339(*t)) : json::value(nullptr);
+    };
     json::array list;
     for (std::size_t i = 0; i < templates.size(); ++i)
     {
@@ -309,15 +298,14 @@ json::object emissary_core::status() const
         json::array missing;
         for (const auto& m : t.missing)
             missing.emplace_back(m);
-        json::object o{
-            {"template", settings->templates[i].label},
-            {"destination", settings->templates[i].destination},
-            {"state", t.state},
-            {"missing", std::move(missing)},
-            {"last_render", when(t.last_render)},
-            {"last_change", when(t.last_change)},
-            {"last_command_exit_status",
-             command.exit_status ? json::value(*command.exit_status) : json::value(nullptr)}};
+        json::object o{{"template", settings->templates[i].label},
+                       {"destination", settings->templates[i].destination},
+                       {"state", t.state},
+                       {"missing", std::move(missing)},
+                       {"last_render", when(t.last_render)},
+                       {"last_change", when(t.last_change)},
+                       {"last_command_exit_status",
+                        command.exit_status ? json::value(*command.exit_status) : json::value(nullptr)}};
         if (!t.error.empty())
             o["error"] = t.error;
         if (settings->dry_run)
@@ -327,8 +315,8 @@ json::object emissary_core::status() const
     json::array errors;
     for (const auto& [d, s] : deps)
         if (s.last_error)
-            errors.push_back(json::object{
-                {"source", d.source}, {"path", d.path}, {"error", s.last_error->describe()}});
+            errors.push_back(
+                json::object{{"source", d.source}, {"path", d.path}, {"error", s.last_error->describe()}});
     return json::object{
         {"templates", std::move(list)},
         {"source_errors", std::move(errors)},
@@ -345,4 +333,4 @@ json::object emissary_core::status() const
     };
 }
 
-} // namespace vk::emissary
+}  // namespace vk::emissary

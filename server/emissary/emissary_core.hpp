@@ -22,32 +22,31 @@
 #include <string>
 #include <vector>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 
 struct dep_state
 {
-    std::optional<fetched> value; // the last answer (kept when a refresh fails)
-    unsigned attempts = 0;        // consecutive polls that found nothing or failed
-    clock_time next_poll{};       // the epoch = due now
+    std::optional<fetched> value;  // the last answer (kept when a refresh fails)
+    unsigned attempts = 0;         // consecutive polls that found nothing or failed
+    clock_time next_poll{};        // the epoch = due now
     std::optional<error> last_error;
-    bool watched = false; // a Consul blocking query keeps it fresh
+    bool watched = false;  // a Consul blocking query keeps it fresh
 };
 
 struct template_state
 {
-    std::string state = "waiting"; // waiting | rendered | error
+    std::string state = "waiting";  // waiting | rendered | error
     std::vector<std::string> missing;
     std::string error;
-    std::optional<runtime::system_time> last_render; // last time its bytes were confirmed on disk
-    std::optional<runtime::system_time> last_change; // last time they were written
-    bool would_change = false;                       // dry_run: the file differs from the render
+    std::optional<runtime::system_time> last_render;  // last time its bytes were confirmed on disk
+    std::optional<runtime::system_time> last_change;  // last time they were written
+    bool would_change = false;                        // dry_run: the file differs from the render
 };
 
 struct command_state
 {
     std::optional<int> exit_status;
-    std::string outcome; // ok | failed | timeout | error
+    std::string outcome;  // ok | failed | timeout | error
     std::optional<runtime::system_time> at;
     std::uint64_t runs = 0;
 };
@@ -56,9 +55,12 @@ struct command_state
 // inside one `wait` window run once, whichever job's cycle finds it due first (the first job's wait wins).
 struct shared_command
 {
-    explicit shared_command(wait_window w) : window(w) {}
+    explicit shared_command(wait_window w)
+        : window(w)
+    {
+    }
     command_window window;
-    bool running = false; // a run in progress: a change meanwhile waits for the next due time
+    bool running = false;  // a run in progress: a change meanwhile waits for the next due time
 };
 std::shared_ptr<shared_command> shared_command_for(const std::vector<std::string>& argv, wait_window w);
 
@@ -75,9 +77,9 @@ struct emissary_core
     std::vector<template_state> templates;
     std::shared_ptr<shared_command> window;
     command_state command;
-    std::vector<std::string> secrets; // the current values, for redaction of command output
-    bool once = false;                // the settings' once, or forced by --once
-    bool finished = false;            // once: everything rendered and the command ran
+    std::vector<std::string> secrets;  // the current values, for redaction of command output
+    bool once = false;                 // the settings' once, or forced by --once
+    bool finished = false;             // once: everything rendered and the command ran
     std::mt19937_64 rng{std::random_device{}()};
 
     emissary_core(const vk::job_config& jc, runtime::job_services& services);
@@ -93,7 +95,7 @@ struct emissary_core
     // Records a value from a watch or a fetch and schedules its next poll.
     void record(const dependency& d, const fetched& f, clock_time now);
 
-  private:
+private:
     boost::asio::awaitable<void> fetch_due(runtime::cycle_context& ctx);
     bool render_all(runtime::cycle_context& ctx);
     boost::asio::awaitable<void> run_the_command(runtime::cycle_context& ctx);
@@ -101,6 +103,6 @@ struct emissary_core
     void count(const metrics::family& f, const std::string& outcome) const;
 };
 
-} // namespace vk::emissary
+}  // namespace vk::emissary
 
 #endif

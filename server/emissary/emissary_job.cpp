@@ -12,14 +12,12 @@
 #include <boost/asio/this_coro.hpp>
 #include <iostream>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 using std::chrono::steady_clock;
 
-namespace
-{
+namespace {
 
 constexpr std::chrono::minutes watch_wait{5};
 constexpr std::chrono::seconds watch_retry{2};
@@ -31,12 +29,12 @@ bool cancelled(const asio::cancellation_state& cs)
 }
 
 // Keeps one Consul key fresh with blocking queries; every change (or first answer) asks for a cycle.
-asio::awaitable<void>
-watch_key(std::shared_ptr<emissary_core> core, dependency d, std::function<void()> request_cycle)
+asio::awaitable<void> watch_key(std::shared_ptr<emissary_core> core, dependency d,
+                                std::function<void()> request_cycle)
 {
-    auto& client = *core->sources.at(d.source).consul; // the sources live as long as the core
+    auto& client = *core->sources.at(d.source).consul;  // the sources live as long as the core
     std::uint64_t index = 0;
-    std::optional<std::uint64_t> seen; // modify index of the last answer (0 = absent)
+    std::optional<std::uint64_t> seen;  // modify index of the last answer (0 = absent)
     for (;;)
     {
         consul::query_options q;
@@ -47,10 +45,9 @@ watch_key(std::shared_ptr<emissary_core> core, dependency d, std::function<void(
             co_return;
         if (!r)
         {
-            core->deps[d].watched = false; // the cycle polls it meanwhile, with backoff
-            log::debug(
-                "consul watch failed; retrying", {{"job", core->job}, {"error", r.error().describe()}}
-            );
+            core->deps[d].watched = false;  // the cycle polls it meanwhile, with backoff
+            log::debug("consul watch failed; retrying",
+                       {{"job", core->job}, {"error", r.error().describe()}});
             co_await sleep_for(watch_retry);
             index = 0;
             continue;
@@ -83,8 +80,7 @@ asio::awaitable<void> pump(std::shared_ptr<emissary_core> core, std::function<vo
             request_cycle();
         auto wait = due ? std::min<steady_clock::duration>(
                               std::max<steady_clock::duration>(*due - now, std::chrono::milliseconds(20)),
-                              pump_max_sleep
-                          )
+                              pump_max_sleep)
                         : steady_clock::duration(pump_max_sleep);
         co_await sleep_for(wait);
     }
@@ -92,7 +88,7 @@ asio::awaitable<void> pump(std::shared_ptr<emissary_core> core, std::function<vo
 
 class emissary_body : public runtime::job_body
 {
-  public:
+public:
     emissary_body(const vk::job_config& jc, runtime::job_services& services)
         : core_(std::make_shared<emissary_core>(jc, services))
     {
@@ -125,8 +121,7 @@ class emissary_body : public runtime::job_body
     runtime::action_table actions() override
     {
         runtime::action_table table;
-        table["status"] = [core = core_](const runtime::action_request&)
-        {
+        table["status"] = [core = core_](const runtime::action_request&) {
             auto s = core->status();
             s["job"] = core->job;
             return runtime::ready(std::move(s));
@@ -134,7 +129,7 @@ class emissary_body : public runtime::job_body
         return table;
     }
 
-  private:
+private:
     // One blocking-query loop per Consul key, all cancelled with this coroutine.
     static asio::awaitable<void> watches(std::shared_ptr<emissary_core> core, std::function<void()> rc)
     {
@@ -145,12 +140,9 @@ class emissary_body : public runtime::job_body
         co_await watch_list(core, keys, 0, rc);
     }
 
-    static asio::awaitable<void> watch_list(
-        std::shared_ptr<emissary_core> core,
-        const std::vector<dependency>& keys,
-        std::size_t i,
-        std::function<void()> rc
-    )
+    static asio::awaitable<void> watch_list(std::shared_ptr<emissary_core> core,
+                                            const std::vector<dependency>& keys, std::size_t i,
+                                            std::function<void()> rc)
     {
         if (i >= keys.size())
             co_return;
@@ -180,11 +172,11 @@ std::unique_ptr<runtime::job_body> create(const vk::job_config& jc, runtime::job
     return std::make_unique<emissary_body>(jc, services);
 }
 
-} // namespace
+}  // namespace
 
 runtime::job_kind make_emissary_kind()
 {
     return runtime::job_kind{"emissary", parse_settings, create, {{"GET", "status"}}};
 }
 
-} // namespace vk::emissary
+}  // namespace vk::emissary

@@ -5,8 +5,7 @@
 
 #include "runtime/job_kind.hpp"
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 
 runtime::job_kind make_emissary_kind();
 
@@ -15,6 +14,6 @@ runtime::job_kind make_emissary_kind();
 // waiting template and its missing references printed to stderr, never a value).
 int run_once(const vk::config& cfg);
 
-} // namespace vk::emissary
+}  // namespace vk::emissary
 
 #endif

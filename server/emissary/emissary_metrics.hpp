@@ -4,18 +4,17 @@
 
 #include "metrics/family.hpp"
 
-namespace vk::emissary::metric
-{
+namespace vk::emissary::metric {
 
 inline constexpr metrics::family renders{
     "vaultkeeper_emissary_renders_total",
     "Template renders by outcome (written, unchanged, waiting, error, dry_run)"};
-inline constexpr metrics::family waiting{
-    "vaultkeeper_emissary_waiting_templates", "Templates still waiting for a value after the last cycle"};
+inline constexpr metrics::family waiting{"vaultkeeper_emissary_waiting_templates",
+                                         "Templates still waiting for a value after the last cycle"};
 inline constexpr metrics::family command_runs{
     "vaultkeeper_emissary_command_runs_total",
     "Commands run after a change, by outcome (ok, failed, timeout)"};
 
-} // namespace vk::emissary::metric
+}  // namespace vk::emissary::metric
 
 #endif

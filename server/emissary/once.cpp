@@ -8,13 +8,11 @@
 #include <boost/asio/io_context.hpp>
 #include <iostream>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 namespace asio = boost::asio;
 using std::chrono::steady_clock;
 
-namespace
-{
+namespace {
 
 // Cycles until every template rendered (and the command ran) or the job's timeout passed.
 asio::awaitable<bool> render_job(std::shared_ptr<emissary_core> core)
@@ -29,8 +27,7 @@ asio::awaitable<bool> render_job(std::shared_ptr<emissary_core> core)
             break;
         auto due = core->next_due().value_or(steady_clock::now() + std::chrono::seconds(1));
         auto wait = std::clamp<steady_clock::duration>(
-            due - steady_clock::now(), std::chrono::milliseconds(10), std::chrono::seconds(1)
-        );
+            due - steady_clock::now(), std::chrono::milliseconds(10), std::chrono::seconds(1));
         co_await sleep_for(std::min<steady_clock::duration>(wait, deadline - steady_clock::now()));
     }
     co_return core->finished && core->command.outcome != "failed" && core->command.outcome != "timeout" &&
@@ -55,7 +52,7 @@ void report(const emissary_core& core)
         std::cerr << core.job << ": command " << core.command.outcome << "\n";
 }
 
-} // namespace
+}  // namespace
 
 int run_once(const vk::config& cfg)
 {
@@ -71,22 +68,17 @@ int run_once(const vk::config& cfg)
         }
     int failures = 0;
     for (const auto& core : cores)
-        asio::co_spawn(
-            ioc,
-            render_job(core),
-            [&failures, core](std::exception_ptr e, bool ok)
+        asio::co_spawn(ioc, render_job(core), [&failures, core](std::exception_ptr e, bool ok) {
+            if (e || !ok)
             {
-                if (e || !ok)
-                {
-                    ++failures;
-                    report(*core);
-                }
+                ++failures;
+                report(*core);
             }
-        );
+        });
     ioc.run();
     std::cerr << "vaultkeeper --once: " << cores.size() - static_cast<std::size_t>(failures) << " of "
               << cores.size() << " emissary jobs rendered\n";
     return failures == 0 ? 0 : 1;
 }
 
-} // namespace vk::emissary
+}  // namespace vk::emissary

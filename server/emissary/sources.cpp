@@ -8,11 +8,9 @@
 #include <fstream>
 #include <sstream>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 namespace asio = boost::asio;
-namespace
-{
+namespace {
 
 asio::awaitable<result<fetched>> from_vault(source_clients& s, const std::string& path)
 {
@@ -58,7 +56,7 @@ result<fetched> from_file(const source_clients& s, const std::string& path)
     const std::string full = s.cfg.root + (s.cfg.root.ends_with('/') ? "" : "/") + path;
     std::ifstream in(full, std::ios::binary);
     if (!in)
-        return fetched{}; // not there (yet); an unreadable file looks the same and keeps being polled
+        return fetched{};  // not there (yet); an unreadable file looks the same and keeps being polled
     std::ostringstream buf;
     buf << in.rdbuf();
     return fetched{true, boost::json::value(buf.str())};
@@ -82,11 +80,11 @@ asio::awaitable<result<fetched>> from_http(source_clients& s, const std::string&
     if (r->status == 404)
         co_return fetched{};
     if (r->status < 200 || r->status > 299)
-        co_return consul::map_error(r->status, "", req.target); // the same status -> errc mapping
+        co_return consul::map_error(r->status, "", req.target);  // the same status -> errc mapping
     co_return fetched{true, boost::json::value(std::move(r->body))};
 }
 
-} // namespace
+}  // namespace
 
 std::pair<std::string, std::string> vault_mount_and_path(const source_config& s, const std::string& path)
 {
@@ -98,9 +96,9 @@ std::pair<std::string, std::string> vault_mount_and_path(const source_config& s,
     return {path.substr(0, slash), path.substr(slash + 1)};
 }
 
-result<std::map<std::string, source_clients>> make_sources(
-    asio::any_io_executor ex, const vk::config& cfg, const std::map<std::string, source_config>& sources
-)
+result<std::map<std::string, source_clients>>
+make_sources(asio::any_io_executor ex, const vk::config& cfg,
+             const std::map<std::string, source_config>& sources)
 {
     std::map<std::string, source_clients> out;
     for (const auto& [name, sc] : sources)
@@ -144,18 +142,13 @@ asio::awaitable<result<fetched>> fetch(source_clients& s, const std::string& pat
 {
     switch (s.cfg.type)
     {
-    case source_type::vault:
-        co_return co_await from_vault(s, path);
-    case source_type::consul:
-        co_return co_await from_consul(s, path);
-    case source_type::file:
-        co_return from_file(s, path);
-    case source_type::env:
-        co_return from_env(path);
-    case source_type::http:
-        co_return co_await from_http(s, path);
+    case source_type::vault: co_return co_await from_vault(s, path);
+    case source_type::consul: co_return co_await from_consul(s, path);
+    case source_type::file: co_return from_file(s, path);
+    case source_type::env: co_return from_env(path);
+    case source_type::http: co_return co_await from_http(s, path);
     }
     co_return make_error(errc::internal, "unknown source type");
 }
 
-} // namespace vk::emissary
+}  // namespace vk::emissary

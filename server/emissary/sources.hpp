@@ -15,8 +15,7 @@
 #include <memory>
 #include <string>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 
 // The clients of one source, built once per job.
 struct source_clients
@@ -26,21 +25,19 @@ struct source_clients
     bool vault_started = false;
     std::unique_ptr<consul::client> consul;
     std::unique_ptr<http::client> http;
-    std::string http_prefix; // the path part of base_url
+    std::string http_prefix;  // the path part of base_url
 };
 
 // Builds the clients of every source; errc::invalid_argument naming the source when one cannot be built.
-result<std::map<std::string, source_clients>> make_sources(
-    boost::asio::any_io_executor ex,
-    const vk::config& cfg,
-    const std::map<std::string, source_config>& sources
-);
+result<std::map<std::string, source_clients>>
+make_sources(boost::asio::any_io_executor ex, const vk::config& cfg,
+             const std::map<std::string, source_config>& sources);
 
 boost::asio::awaitable<result<fetched>> fetch(source_clients& s, const std::string& path);
 
 // Vault: "<mount>/<path>" split by the source's mount (or the first segment).
 std::pair<std::string, std::string> vault_mount_and_path(const source_config& s, const std::string& path);
 
-} // namespace vk::emissary
+}  // namespace vk::emissary
 
 #endif

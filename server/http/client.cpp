@@ -30,7 +30,8 @@ struct client::impl
     // Built on first use: loading the system trust store costs tens of milliseconds.
     result<std::shared_ptr<asio::ssl::context>> tls_context();
     result<detail::pool*> pool_for(const endpoint& where);
-    asio::awaitable<result<response>> attempt(const url_parts& to, const client_request& req, detail::attempt_state& st);
+    asio::awaitable<result<response>> attempt(const url_parts& to, const client_request& req,
+                                              detail::attempt_state& st);
     asio::awaitable<result<response>> send_all(const client_request& req);
     // Where a redirect answer leads, if it may be followed with the request's credentials.
     asio::awaitable<result<url_parts>> redirect_target(const endpoint& from, std::string_view location);
@@ -91,19 +92,15 @@ result<detail::pool*> client::impl::pool_for(const endpoint& where)
                 return made.error();
             ctx = std::move(*made);
         }
-        detail::pool_params pp{
-            params.max_connections, params.connect_timeout, params.max_idle, params.tls.server_name,
-            !params.tls.skip_verify};
+        detail::pool_params pp{params.max_connections, params.connect_timeout, params.max_idle,
+                               params.tls.server_name, !params.tls.skip_verify};
         p = std::make_unique<detail::pool>(ex, where, pp, std::move(ctx));
     }
     return p.get();
 }
 
-asio::awaitable<result<response>> client::impl::attempt(
-    const url_parts& to,
-    const client_request& req,
-    detail::attempt_state& st
-)
+asio::awaitable<result<response>> client::impl::attempt(const url_parts& to, const client_request& req,
+                                                        detail::attempt_state& st)
 {
     auto p = pool_for(to.where);
     if (!p)
@@ -115,9 +112,16 @@ asio::awaitable<result<response>> client::impl::attempt(
     auto host = host_header(to.where);
     header_map defaults = params.default_headers;
     defaults.set("User-Agent", params.user_agent);
-    detail::exchange_params x{
-        req.method, to.target, host, defaults, req.headers, req.body,
-        req.upload ? &*req.upload : nullptr, &req.download, idle, params.max_response_body};
+    detail::exchange_params x{req.method,
+                              to.target,
+                              host,
+                              defaults,
+                              req.headers,
+                              req.body,
+                              req.upload ? &*req.upload : nullptr,
+                              &req.download,
+                              idle,
+                              params.max_response_body};
     auto r = co_await detail::exchange(l->conn(), x, st);
     if (r && st.keep_alive)
         l->keep();  // otherwise the lease closes the connection
@@ -157,9 +161,11 @@ asio::awaitable<result<response>> client::impl::send_all(const client_request& r
         attempt_outcome o{r ? r->status : 0u, !r && st.retryable, {}};
         if (r)
             o.retry_after = r->headers.get("Retry-After");
-        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        auto elapsed =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
         double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-        auto d = decide_retry(params.retry, attempts, idempotent, o, elapsed, unit, std::chrono::system_clock::now());
+        auto d = decide_retry(params.retry, attempts, idempotent, o, elapsed, unit,
+                              std::chrono::system_clock::now());
         if (!d.retry)
             co_return r;
         asio::steady_timer pause(ex, d.delay);
@@ -167,7 +173,8 @@ asio::awaitable<result<response>> client::impl::send_all(const client_request& r
     }
 }
 
-asio::awaitable<result<url_parts>> client::impl::redirect_target(const endpoint& from, std::string_view location)
+asio::awaitable<result<url_parts>> client::impl::redirect_target(const endpoint& from,
+                                                                 std::string_view location)
 {
     auto next = resolve_location(from, location);
     if (!next)
@@ -175,7 +182,8 @@ asio::awaitable<result<url_parts>> client::impl::redirect_target(const endpoint&
     auto verdict = judge_redirect(from, next->where, params.trusted_redirects);
     if (verdict == redirect_verdict::follow)
         co_return next;
-    if (verdict == redirect_verdict::ask && params.vouch_redirect && co_await params.vouch_redirect(next->where))
+    if (verdict == redirect_verdict::ask && params.vouch_redirect &&
+        co_await params.vouch_redirect(next->where))
     {
         if (judge_redirect(from, next->where, params.trusted_redirects) != redirect_verdict::follow)
             params.trusted_redirects.push_back(next->where);  // concurrent vouches add it once
@@ -212,7 +220,10 @@ result<std::unique_ptr<client>> client::create(asio::any_io_executor ex, client_
     return std::unique_ptr<client>(new client(std::move(p)));
 }
 
-client::client(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+client::client(std::unique_ptr<impl> p)
+    : impl_(std::move(p))
+{
+}
 client::~client() = default;
 
 asio::awaitable<result<response>> client::send(const client_request& req)
@@ -238,8 +249,14 @@ asio::awaitable<result<response>> client::send(const client_request& req)
     co_return e;
 }
 
-bool client::skip_verify() const noexcept { return impl_->params.tls.skip_verify; }
-const endpoint& client::base() const noexcept { return impl_->base; }
+bool client::skip_verify() const noexcept
+{
+    return impl_->params.tls.skip_verify;
+}
+const endpoint& client::base() const noexcept
+{
+    return impl_->base;
+}
 
 std::uint64_t client::connections_opened() const noexcept
 {

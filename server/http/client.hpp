@@ -46,25 +46,25 @@ struct client_request
     header_map headers;          // added after the client's default headers, replacing same-named ones
     std::string body;            // ignored when `upload` is set
     std::optional<body_source> upload;
-    body_sink download;          // if set, a 2xx body goes there and response::body stays empty
-    std::optional<bool> idempotent;                          // default: by method (retry.hpp)
-    std::optional<std::chrono::milliseconds> timeout;        // total incl. retries; 0 = none (idle only)
-    std::optional<std::chrono::milliseconds> idle_timeout;   // max silence on the socket
+    body_sink download;              // if set, a 2xx body goes there and response::body stays empty
+    std::optional<bool> idempotent;  // default: by method (retry.hpp)
+    std::optional<std::chrono::milliseconds> timeout;       // total incl. retries; 0 = none (idle only)
+    std::optional<std::chrono::milliseconds> idle_timeout;  // max silence on the socket
     bool follow_redirects = true;
 };
 
 struct client_params
 {
-    std::string base_url;          // "https://vault:8200"
-    tls_client_options tls;        // used for every https endpoint, redirects included
-    header_map default_headers;    // sent with every request (e.g. X-Vault-Request: true)
+    std::string base_url;             // "https://vault:8200"
+    tls_client_options tls;           // used for every https endpoint, redirects included
+    header_map default_headers;       // sent with every request (e.g. X-Vault-Request: true)
     std::size_t max_connections = 8;  // per endpoint; more concurrent requests wait their turn
     retry_policy retry;
-    std::chrono::milliseconds timeout{60000};         // default total deadline of send()
-    std::chrono::milliseconds idle_timeout{30000};    // default max silence on the socket
-    std::chrono::milliseconds connect_timeout{10000}; // TCP connect + TLS handshake
-    std::chrono::milliseconds max_idle{20000};        // keep-alive connections unused longer are closed
-    std::size_t max_response_body = 32 * 1024 * 1024; // buffered bodies above this: errc::too_large
+    std::chrono::milliseconds timeout{60000};          // default total deadline of send()
+    std::chrono::milliseconds idle_timeout{30000};     // default max silence on the socket
+    std::chrono::milliseconds connect_timeout{10000};  // TCP connect + TLS handshake
+    std::chrono::milliseconds max_idle{20000};         // keep-alive connections unused longer are closed
+    std::size_t max_response_body = 32 * 1024 * 1024;  // buffered bodies above this: errc::too_large
     unsigned max_redirects = 3;
     // A redirect re-sends every header and the body, so it is followed only to the same scheme, host and
     // port, to one of these endpoints (other nodes of the same cluster), or to an endpoint vouch_redirect

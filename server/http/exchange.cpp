@@ -32,8 +32,7 @@ error io_failure(const boost::system::error_code& ec, std::string_view during, a
     return make_error(code, "connection failed " + std::string(during) + ": " + ec.message());
 }
 
-template <class Fields>
-void set_headers(bhttp::header<true, Fields>& h, const exchange_params& x)
+template <class Fields> void set_headers(bhttp::header<true, Fields>& h, const exchange_params& x)
 {
     auto verb = bhttp::string_to_verb(x.method);
     if (verb == bhttp::verb::unknown)
@@ -106,14 +105,9 @@ asio::awaitable<result<void>> write_streamed(Stream& s, const exchange_params& x
 
 // Reads the body in 64 KiB pieces into the sink (2xx with a sink) or into r.body (bounded).
 template <class Stream>
-asio::awaitable<result<void>> read_body(
-    Stream& s,
-    connection& c,
-    bhttp::response_parser<bhttp::buffer_body>& p,
-    response& r,
-    const exchange_params& x,
-    attempt_state& st
-)
+asio::awaitable<result<void>> read_body(Stream& s, connection& c,
+                                        bhttp::response_parser<bhttp::buffer_body>& p, response& r,
+                                        const exchange_params& x, attempt_state& st)
 {
     bool to_sink = x.download && *x.download && r.status >= 200 && r.status < 300;
     std::size_t limit = (x.download && *x.download) ? max_error_body : x.max_body;
@@ -134,7 +128,8 @@ asio::awaitable<result<void>> read_body(
         if (!to_sink)
         {
             if (r.body.size() + got > limit)
-                co_return make_error(errc::too_large, "response body exceeds " + std::to_string(limit) + " bytes");
+                co_return make_error(errc::too_large,
+                                     "response body exceeds " + std::to_string(limit) + " bytes");
             r.body.append(chunk.get(), got);
             continue;
         }
@@ -146,7 +141,8 @@ asio::awaitable<result<void>> read_body(
 }
 
 template <class Stream>
-asio::awaitable<result<response>> read_response(Stream& s, connection& c, const exchange_params& x, attempt_state& st)
+asio::awaitable<result<response>> read_response(Stream& s, connection& c, const exchange_params& x,
+                                                attempt_state& st)
 {
     bhttp::response_parser<bhttp::buffer_body> p;
     p.header_limit(64 * 1024);
@@ -169,7 +165,8 @@ asio::awaitable<result<response>> read_response(Stream& s, connection& c, const 
 }
 
 template <class Stream>
-asio::awaitable<result<response>> exchange_on(Stream& s, connection& c, const exchange_params& x, attempt_state& st)
+asio::awaitable<result<response>> exchange_on(Stream& s, connection& c, const exchange_params& x,
+                                              attempt_state& st)
 {
     // if/else, not ?: : GCC 12 miscompiles co_await inside a conditional expression.
     if (x.upload)

@@ -23,7 +23,10 @@ public:
     using field = std::pair<std::string, std::string>;
 
     header_map() = default;
-    header_map(std::initializer_list<field> fields) : fields_(fields) {}
+    header_map(std::initializer_list<field> fields)
+        : fields_(fields)
+    {
+    }
 
     // First value of `name`, or nullopt.
     std::optional<std::string_view> get(std::string_view name) const;
@@ -47,9 +50,9 @@ private:
 // What a server handler receives. `path` is percent-decoded, `target` is the raw request target.
 struct request
 {
-    std::string method;  // "GET", "POST"... as sent
-    std::string target;  // raw origin-form, e.g. "/v1/jobs?x=1"
-    std::string path;    // decoded path, e.g. "/v1/jobs"
+    std::string method;                                      // "GET", "POST"... as sent
+    std::string target;                                      // raw origin-form, e.g. "/v1/jobs?x=1"
+    std::string path;                                        // decoded path, e.g. "/v1/jobs"
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
     header_map headers;
     std::string body;

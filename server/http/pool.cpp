@@ -55,7 +55,10 @@ lease::~lease()
 }
 
 pool::pool(asio::any_io_executor ex, endpoint where, pool_params p, std::shared_ptr<asio::ssl::context> tls)
-    : ex_(std::move(ex)), where_(std::move(where)), params_(std::move(p)), tls_(std::move(tls))
+    : ex_(std::move(ex)),
+      where_(std::move(where)),
+      params_(std::move(p)),
+      tls_(std::move(tls))
 {
 }
 
@@ -158,7 +161,8 @@ asio::awaitable<result<connection_ptr>> pool::connect(attempt_state& st)
     else
     {
         tcp::resolver resolver(ex_);
-        auto [rec, found] = co_await resolver.async_resolve(where_.host, std::to_string(where_.port), use_tuple);
+        auto [rec, found] =
+            co_await resolver.async_resolve(where_.host, std::to_string(where_.port), use_tuple);
         if (rec)
             co_return connect_error(where_, "cannot resolve host", rec);
         for (const auto& e : found)

@@ -51,8 +51,17 @@ class pool;
 class lease
 {
 public:
-    lease(pool* p, connection_ptr c) : pool_(p), conn_(std::move(c)) {}
-    lease(lease&& o) noexcept : pool_(std::exchange(o.pool_, nullptr)), conn_(std::move(o.conn_)), keep_(o.keep_) {}
+    lease(pool* p, connection_ptr c)
+        : pool_(p),
+          conn_(std::move(c))
+    {
+    }
+    lease(lease&& o) noexcept
+        : pool_(std::exchange(o.pool_, nullptr)),
+          conn_(std::move(o.conn_)),
+          keep_(o.keep_)
+    {
+    }
     lease& operator=(lease&&) = delete;
     ~lease();
 
@@ -78,7 +87,8 @@ struct pool_params
 class pool
 {
 public:
-    pool(boost::asio::any_io_executor ex, endpoint where, pool_params p, std::shared_ptr<boost::asio::ssl::context> tls);
+    pool(boost::asio::any_io_executor ex, endpoint where, pool_params p,
+         std::shared_ptr<boost::asio::ssl::context> tls);
     ~pool();
 
     // A live idle connection, a new one, or (at the limit) the next one released, in FIFO order.

@@ -3,8 +3,7 @@
 
 #include <algorithm>
 
-namespace vk::http
-{
+namespace vk::http {
 
 redirect_verdict judge_redirect(const endpoint& from, const endpoint& to, std::span<const endpoint> trusted)
 {
@@ -24,4 +23,4 @@ error refused_redirect(const endpoint& from, const endpoint& to, redirect_verdic
     return make_error(errc::bad_response, what + from.str() + " -> " + to.str(), from.str());
 }
 
-} // namespace vk::http
+}  // namespace vk::http

@@ -9,14 +9,13 @@
 
 #include <span>
 
-namespace vk::http
-{
+namespace vk::http {
 
 enum class redirect_verdict
 {
-    follow,    // same scheme, host and port as the sender, or a trusted endpoint
-    ask,       // another endpoint: follow only if the client's vouch hook confirms it (then trust it)
-    downgrade, // https -> http: always refused
+    follow,     // same scheme, host and port as the sender, or a trusted endpoint
+    ask,        // another endpoint: follow only if the client's vouch hook confirms it (then trust it)
+    downgrade,  // https -> http: always refused
 };
 
 // Pure decision for a redirect from `from` to `to`, given the endpoints already trusted (the cluster's
@@ -27,6 +26,6 @@ redirect_verdict judge_redirect(const endpoint& from, const endpoint& to, std::s
 // the Location's path or query), with `from` as the error's endpoint.
 error refused_redirect(const endpoint& from, const endpoint& to, redirect_verdict why);
 
-} // namespace vk::http
+}  // namespace vk::http
 
 #endif

@@ -1,5 +1,5 @@
-// The admin server's view of a request Beast parsed: untrusted bytes become a vk::http::request (decoded path,
-// query parameters, headers, body). Internal to the server; kept apart so it can be fuzzed on its own.
+// The admin server's view of a request Beast parsed: untrusted bytes become a vk::http::request (decoded
+// path, query parameters, headers, body). Internal to the server; kept apart so it can be fuzzed on its own.
 #ifndef VAULTKEEPER_SERVER_HTTP_REQUEST_PARSE_HPP
 #define VAULTKEEPER_SERVER_HTTP_REQUEST_PARSE_HPP
 

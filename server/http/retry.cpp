@@ -21,8 +21,8 @@ std::optional<int> number(std::string_view s)
 // "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate, the only form senders may generate).
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s)
 {
-    static constexpr std::array<std::string_view, 12> months{
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static constexpr std::array<std::string_view, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     if (s.size() != 29 || s.substr(3, 2) != ", " || s.substr(25) != " GMT" || s[7] != ' ' || s[11] != ' ' ||
         s[16] != ' ' || s[19] != ':' || s[22] != ':')
         return std::nullopt;
@@ -32,8 +32,9 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
     auto mon = std::find(months.begin(), months.end(), s.substr(8, 3));
     if (!day || !year || !hh || !mm || !ss || mon == months.end() || *hh > 23 || *mm > 59 || *ss > 60)
         return std::nullopt;
-    std::chrono::year_month_day ymd{
-        std::chrono::year(*year), std::chrono::month(unsigned(mon - months.begin()) + 1), std::chrono::day(unsigned(*day))};
+    std::chrono::year_month_day ymd{std::chrono::year(*year),
+                                    std::chrono::month(unsigned(mon - months.begin()) + 1),
+                                    std::chrono::day(unsigned(*day))};
     if (!ymd.ok())
         return std::nullopt;
     return std::chrono::sys_days(ymd) + std::chrono::hours(*hh) + std::chrono::minutes(*mm) +
@@ -49,10 +50,12 @@ bool retryable_status(unsigned status) noexcept
 
 bool default_idempotent(std::string_view method) noexcept
 {
-    return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" || method == "OPTIONS";
+    return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+           method == "OPTIONS";
 }
 
-std::chrono::milliseconds backoff_delay(const retry_policy& p, unsigned attempts_done, double unit_random) noexcept
+std::chrono::milliseconds backoff_delay(const retry_policy& p, unsigned attempts_done,
+                                        double unit_random) noexcept
 {
     // Doubling stops once the ceiling is reached, so large attempt counts cannot overflow.
     auto ceiling = p.base_delay;
@@ -64,10 +67,8 @@ std::chrono::milliseconds backoff_delay(const retry_policy& p, unsigned attempts
     return std::min(d, ceiling);
 }
 
-std::optional<std::chrono::milliseconds> parse_retry_after(
-    std::string_view value,
-    std::chrono::system_clock::time_point now
-)
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now)
 {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
         value.remove_prefix(1);
@@ -88,15 +89,9 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
     return std::chrono::duration_cast<std::chrono::milliseconds>(*when - now);
 }
 
-retry_decision decide_retry(
-    const retry_policy& p,
-    unsigned attempts_done,
-    bool idempotent,
-    const attempt_outcome& outcome,
-    std::chrono::milliseconds elapsed,
-    double unit_random,
-    std::chrono::system_clock::time_point now
-)
+retry_decision decide_retry(const retry_policy& p, unsigned attempts_done, bool idempotent,
+                            const attempt_outcome& outcome, std::chrono::milliseconds elapsed,
+                            double unit_random, std::chrono::system_clock::time_point now)
 {
     bool worth = outcome.status == 0 ? outcome.transport_retryable : retryable_status(outcome.status);
     if (!worth || !idempotent || attempts_done >= p.max_attempts)

@@ -25,20 +25,19 @@ bool retryable_status(unsigned status) noexcept;
 bool default_idempotent(std::string_view method) noexcept;
 
 // Full jitter: uniform in [0, min(max_delay, base_delay * 2^(attempts_done-1))), using unit_random in [0,1).
-std::chrono::milliseconds backoff_delay(const retry_policy& p, unsigned attempts_done, double unit_random) noexcept;
+std::chrono::milliseconds backoff_delay(const retry_policy& p, unsigned attempts_done,
+                                        double unit_random) noexcept;
 
 // Retry-After as delta-seconds or an IMF-fixdate HTTP date (relative to now; a past date is 0).
 // nullopt when the value is neither.
-std::optional<std::chrono::milliseconds> parse_retry_after(
-    std::string_view value,
-    std::chrono::system_clock::time_point now
-);
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now);
 
 // What one attempt ended with, as far as retrying cares.
 struct attempt_outcome
 {
-    unsigned status = 0;                // HTTP status, 0 when the attempt failed before a response
-    bool transport_retryable = false;   // for status 0: a connection-level failure worth retrying
+    unsigned status = 0;                          // HTTP status, 0 when the attempt failed before a response
+    bool transport_retryable = false;             // for status 0: a connection-level failure worth retrying
     std::optional<std::string_view> retry_after;  // the Retry-After header, if any
 };
 
@@ -50,15 +49,9 @@ struct retry_decision
 
 // Decides whether to make another attempt after `attempts_done` attempts and `elapsed` time since the first.
 // Only idempotent requests are retried; never beyond max_attempts or past max_elapsed.
-retry_decision decide_retry(
-    const retry_policy& p,
-    unsigned attempts_done,
-    bool idempotent,
-    const attempt_outcome& outcome,
-    std::chrono::milliseconds elapsed,
-    double unit_random,
-    std::chrono::system_clock::time_point now
-);
+retry_decision decide_retry(const retry_policy& p, unsigned attempts_done, bool idempotent,
+                            const attempt_outcome& outcome, std::chrono::milliseconds elapsed,
+                            double unit_random, std::chrono::system_clock::time_point now);
 
 }  // namespace vk::http
 

@@ -80,7 +80,10 @@ result<void> server::reload_tls(const tls_server_options& tls)
     return {};
 }
 
-server::server(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+server::server(std::unique_ptr<impl> p)
+    : impl_(std::move(p))
+{
+}
 server::~server() = default;
 
 std::uint16_t server::port() const noexcept
@@ -100,10 +103,19 @@ std::string server::local_address() const
     return (ep.address().is_v6() ? "[" + a + "]" : a) + ":" + std::to_string(ep.port());
 }
 
-std::size_t server::connection_count() const noexcept { return impl_->sessions.size(); }
-std::uint64_t server::accepted_count() const noexcept { return impl_->accepted; }
+std::size_t server::connection_count() const noexcept
+{
+    return impl_->sessions.size();
+}
+std::uint64_t server::accepted_count() const noexcept
+{
+    return impl_->accepted;
+}
 
-void server::stop() { impl_->stop_all(); }
+void server::stop()
+{
+    impl_->stop_all();
+}
 
 void server::impl::stop_all()
 {
@@ -148,11 +160,8 @@ void start_session(server::impl& s, tcp::socket sock)
             s.wake();
         });
     };
-    asio::co_spawn(
-        s.executor,
-        detail::run_session(s, std::move(sock)),
-        asio::bind_cancellation_slot(entry.cancel.slot(), std::move(done))
-    );
+    asio::co_spawn(s.executor, detail::run_session(s, std::move(sock)),
+                   asio::bind_cancellation_slot(entry.cancel.slot(), std::move(done)));
 }
 
 }  // namespace

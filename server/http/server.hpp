@@ -31,7 +31,7 @@ struct server_params
     std::size_t body_limit = 1024 * 1024;   // bytes of body; above: 413
     std::chrono::milliseconds read_timeout{std::chrono::seconds(10)};  // whole request, head + body
     std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};  // keep-alive wait for the next request
-    std::size_t max_connections = 256;     // further clients wait in the listen backlog
+    std::size_t max_connections = 256;  // further clients wait in the listen backlog
 };
 
 class server
@@ -39,7 +39,8 @@ class server
 public:
     // Binds and listens. Returns errc::invalid_argument for a bad listen string or TLS files, and
     // errc::io_error naming the address when it cannot be bound (e.g. the port is in use).
-    static result<std::unique_ptr<server>> create(boost::asio::any_io_executor ex, server_params params, handler h);
+    static result<std::unique_ptr<server>> create(boost::asio::any_io_executor ex, server_params params,
+                                                  handler h);
 
     ~server();
     server(const server&) = delete;
@@ -55,9 +56,9 @@ public:
     // coroutine is left behind. Call at most once.
     boost::asio::awaitable<void> run();
 
-    // Replaces the certificate and key (a rotated file on SIGHUP): new connections use them, open ones keep the
-    // old. errc::invalid_argument for unreadable or mismatched files (the old ones stay); errc::bad_request
-    // when the server was created without TLS.
+    // Replaces the certificate and key (a rotated file on SIGHUP): new connections use them, open ones keep
+    // the old. errc::invalid_argument for unreadable or mismatched files (the old ones stay);
+    // errc::bad_request when the server was created without TLS.
     result<void> reload_tls(const tls_server_options& tls);
 
     // Asks run() to finish promptly; safe to call from any coroutine on the same executor, or before run().

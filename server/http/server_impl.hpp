@@ -18,7 +18,11 @@ namespace vk::http {
 struct server::impl
 {
     impl(boost::asio::any_io_executor ex, server_params p, handler h)
-        : executor(ex), params(std::move(p)), on_request(std::move(h)), acceptor(ex), changed(ex)
+        : executor(ex),
+          params(std::move(p)),
+          on_request(std::move(h)),
+          acceptor(ex),
+          changed(ex)
     {
     }
 
@@ -50,11 +54,8 @@ boost::asio::awaitable<void> run_session(server::impl& s, boost::asio::ip::tcp::
 
 // The error answer for a failed request read: 431/413/400 with the JSON envelope, or nullopt when the
 // connection should just be closed (peer gone, timeout, cancellation). Pure; unit-tested.
-std::optional<response> answer_for_read_error(
-    const boost::system::error_code& ec,
-    std::size_t header_limit,
-    std::size_t body_limit
-);
+std::optional<response> answer_for_read_error(const boost::system::error_code& ec, std::size_t header_limit,
+                                              std::size_t body_limit);
 
 }  // namespace detail
 }  // namespace vk::http

@@ -1,7 +1,7 @@
 // One server connection: read a request under the limits and timeouts, call the handler, answer, repeat
 // while keep-alive holds. Plain and TLS streams share the same template.
-#include "http/server_impl.hpp"
 #include "http/request_parse.hpp"
+#include "http/server_impl.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -60,7 +60,8 @@ asio::awaitable<std::optional<response>> call_handler(server::impl& s, request& 
 
 // Waits for the first bytes of the next request, bounded by the keep-alive idle timeout.
 template <class Stream>
-asio::awaitable<bool> await_next_request(Stream& stream, beast::flat_buffer& buf, std::chrono::milliseconds idle)
+asio::awaitable<bool> await_next_request(Stream& stream, beast::flat_buffer& buf,
+                                         std::chrono::milliseconds idle)
 {
     if (buf.size() > 0)
         co_return true;  // pipelined bytes already here
@@ -72,7 +73,7 @@ asio::awaitable<bool> await_next_request(Stream& stream, beast::flat_buffer& buf
 
 template <class Stream>
 asio::awaitable<void> write_response(Stream& stream, server::impl& s, response r, unsigned version, bool keep,
-                                    bool head = false)
+                                     bool head = false)
 {
     auto msg = to_beast(std::move(r), version, keep);
     if (head)
@@ -117,7 +118,8 @@ asio::awaitable<void> serve(server::impl& s, Stream& stream, const std::string& 
         auto req = to_request(std::move(m), remote);
         if (!req)
         {
-            co_await write_response(stream, s, response::error(400, "bad_request", "bad request target"), version, false);
+            co_await write_response(stream, s, response::error(400, "bad_request", "bad request target"),
+                                    version, false);
             co_return;
         }
         auto res = co_await call_handler(s, *req);
@@ -156,22 +158,19 @@ asio::awaitable<void> run_tls(server::impl& s, tcp::socket socket, std::string r
 
 }  // namespace
 
-std::optional<response> answer_for_read_error(
-    const boost::system::error_code& ec,
-    std::size_t header_limit,
-    std::size_t body_limit
-)
+std::optional<response> answer_for_read_error(const boost::system::error_code& ec, std::size_t header_limit,
+                                              std::size_t body_limit)
 {
     if (ec == bhttp::error::header_limit)
-        return response::error(
-            431, "too_large", "request header exceeds " + std::to_string(header_limit) + " bytes"
-        );
+        return response::error(431, "too_large",
+                               "request header exceeds " + std::to_string(header_limit) + " bytes");
     if (ec == bhttp::error::body_limit)
-        return response::error(413, "too_large", "request body exceeds " + std::to_string(body_limit) + " bytes");
+        return response::error(413, "too_large",
+                               "request body exceeds " + std::to_string(body_limit) + " bytes");
     // Any other parser error means a malformed request; transport errors (peer gone, timeout,
     // cancellation) leave nobody to answer.
-    if (ec.category() == make_error_code(bhttp::error::bad_method).category() && ec != bhttp::error::end_of_stream &&
-        ec != bhttp::error::partial_message)
+    if (ec.category() == make_error_code(bhttp::error::bad_method).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
         return response::error(400, "bad_request", "malformed request: " + ec.message());
     return std::nullopt;
 }

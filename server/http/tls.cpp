@@ -14,10 +14,8 @@ error load_error(std::string_view what, const std::string& file, const boost::sy
 std::shared_ptr<ssl::context> base_context(ssl::context::method m)
 {
     auto ctx = std::make_shared<ssl::context>(m);
-    ctx->set_options(
-        ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1
-    );
+    ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     return ctx;
 }
 
@@ -29,7 +27,8 @@ result<std::shared_ptr<ssl::context>> make_client_context(const tls_client_optio
     boost::system::error_code ec;
     ctx->set_verify_mode(o.skip_verify ? ssl::verify_none : ssl::verify_peer, ec);
     // A configured CA replaces the system store, as the Vault and Consul Go clients do: trusting every public
-    // CA as well would let any of them vouch for a host that should only ever show the private CA's certificate.
+    // CA as well would let any of them vouch for a host that should only ever show the private CA's
+    // certificate.
     if (o.ca_file.empty() && o.ca_path.empty())
         ctx->set_default_verify_paths(ec);
     if (!o.ca_file.empty() && (ctx->load_verify_file(o.ca_file, ec), ec))

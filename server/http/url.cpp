@@ -77,8 +77,8 @@ result<url_parts> parse_url(std::string_view s)
     }
     else
         out.where.port = out.where.tls() ? 443 : 80;
-    // Boost.URL 1.81 accepts "https://h:80xyz/p" as port 80 and path "xyz/p" (found by fuzz_url): a path after an
-    // authority must start with '/', or the request line we would send is malformed.
+    // Boost.URL 1.81 accepts "https://h:80xyz/p" as port 80 and path "xyz/p" (found by fuzz_url): a path
+    // after an authority must start with '/', or the request line we would send is malformed.
     if (!u->encoded_path().empty() && !u->encoded_path().starts_with("/"))
         return make_error(errc::invalid_argument, "invalid URL '" + std::string(s) + "'");
     out.target = target_of(*u);

@@ -1,9 +1,7 @@
 #include "keeper/crash_point.hpp"
 
-namespace vk::keeper
-{
-namespace
-{
+namespace vk::keeper {
+namespace {
 crash_hook installed = nullptr;
 }
 
@@ -18,4 +16,4 @@ void crash_point(std::string_view point)
         installed(point);
 }
 
-} // namespace vk::keeper
+}  // namespace vk::keeper

@@ -6,14 +6,13 @@
 
 #include <string_view>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
 using crash_hook = void (*)(std::string_view point);
 
 void set_crash_hook(crash_hook hook) noexcept;
 void crash_point(std::string_view point);
 
-} // namespace vk::keeper
+}  // namespace vk::keeper
 
 #endif

@@ -11,12 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 namespace asio = boost::asio;
 
-namespace
-{
+namespace {
 
 constexpr std::string_view temp_prefix = ".tmp-";
 
@@ -33,8 +31,11 @@ struct fd_guard
 
 class file_store final : public shard_store
 {
-  public:
-    explicit file_store(file_store_settings s) : s_(std::move(s)) {}
+public:
+    explicit file_store(file_store_settings s)
+        : s_(std::move(s))
+    {
+    }
 
     const std::string& name() const noexcept override { return s_.name; }
     bool supports_cas() const noexcept override { return true; }
@@ -43,21 +44,21 @@ class file_store final : public shard_store
 
     asio::awaitable<result<stored_object>> get(std::string name) override { co_return get_now(name); }
 
-    asio::awaitable<result<std::string>>
-    put(std::string name, std::string data, std::optional<std::string> expected_version) override
+    asio::awaitable<result<std::string>> put(std::string name, std::string data,
+                                             std::optional<std::string> expected_version) override
     {
         co_return put_now(name, data, expected_version);
     }
 
-    asio::awaitable<result<void>>
-    remove(std::string name, std::optional<std::string> expected_version) override
+    asio::awaitable<result<void>> remove(std::string name,
+                                         std::optional<std::string> expected_version) override
     {
         co_return remove_now(name, expected_version);
     }
 
     asio::awaitable<result<std::vector<std::string>>> list() override { co_return list_now(); }
 
-  private:
+private:
     std::string path_of(std::string_view name) const { return s_.path + "/" + std::string(name); }
 
     error io(std::string what, std::string_view name, int err) const
@@ -118,10 +119,8 @@ class file_store final : public shard_store
             return raw.error();
         std::string current = raw ? sha256_hex(*raw) : "";
         if (current != *expected)
-            return make_error(
-                errc::conflict,
-                "store " + s_.name + ": object " + std::string(name) + " changed since it was read"
-            );
+            return make_error(errc::conflict, "store " + s_.name + ": object " + std::string(name) +
+                                                  " changed since it was read");
         return {};
     }
 
@@ -161,9 +160,8 @@ class file_store final : public shard_store
         return stored_object{name, std::move(*plain), sha256_hex(*raw)};
     }
 
-    result<std::string> put_now(
-        const std::string& name, const std::string& data, const std::optional<std::string>& expected
-    ) const
+    result<std::string> put_now(const std::string& name, const std::string& data,
+                                const std::optional<std::string>& expected) const
     {
         if (auto v = valid(name); !v)
             return v.error();
@@ -173,10 +171,8 @@ class file_store final : public shard_store
         if (!sealed)
             return sealed.error();
         static std::atomic<unsigned> counter{0};
-        std::string temp = path_of(
-            std::string(temp_prefix) + name + "-" + std::to_string(::getpid()) + "-" +
-            std::to_string(counter++)
-        );
+        std::string temp = path_of(std::string(temp_prefix) + name + "-" + std::to_string(::getpid()) + "-" +
+                                   std::to_string(counter++));
         if (auto w = write_file(temp, *sealed); !w)
         {
             ::unlink(temp.c_str());
@@ -246,11 +242,11 @@ class file_store final : public shard_store
     file_store_settings s_;
 };
 
-} // namespace
+}  // namespace
 
 std::shared_ptr<shard_store> make_file_store(const file_store_settings& settings)
 {
     return std::make_shared<file_store>(settings);
 }
 
-} // namespace vk::keeper
+}  // namespace vk::keeper

@@ -10,11 +10,10 @@
 
 #include <memory>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
 std::shared_ptr<shard_store> make_file_store(const file_store_settings& settings);
 
-} // namespace vk::keeper
+}  // namespace vk::keeper
 
 #endif

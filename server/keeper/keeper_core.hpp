@@ -17,15 +17,14 @@
 #include <string>
 #include <vector>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
 struct node_client
 {
     std::string address;
     std::unique_ptr<vault::client> client;
-    std::string state = "unknown"; // unsealed, sealed, uninitialized, unreachable
-    std::string detail;            // the last error or unseal outcome (never a key)
+    std::string state = "unknown";  // unsealed, sealed, uninitialized, unreachable
+    std::string detail;             // the last error or unseal outcome (never a key)
 };
 
 struct keeper_core
@@ -34,17 +33,17 @@ struct keeper_core
     std::shared_ptr<const keeper_settings> settings;
     std::shared_ptr<const vk::config> config;
     metrics::registry* metrics = nullptr;
-    std::unique_ptr<vault::client> vault; // the cluster address: init, rekey (forwarded to the active node)
+    std::unique_ptr<vault::client> vault;  // the cluster address: init, rekey (forwarded to the active node)
     std::vector<node_client> nodes;
     store_set stores;
     std::optional<error> setup_error;
 
-    procedure_record record; // as last read or written
-    std::string last_good;   // the set that last unsealed a node (tried first)
+    procedure_record record;  // as last read or written
+    std::string last_good;    // the set that last unsealed a node (tried first)
     bool rekey_requested = false;
-    std::string waiting; // why the procedure waits ("" when it does not)
-    std::string alerted; // the last waiting reason sent as an alert (repeats are warnings, not webhooks)
-    std::map<std::string, std::map<std::string, int>> held; // set -> store -> objects, for status
+    std::string waiting;  // why the procedure waits ("" when it does not)
+    std::string alerted;  // the last waiting reason sent as an alert (repeats are warnings, not webhooks)
+    std::map<std::string, std::map<std::string, int>> held;  // set -> store -> objects, for status
 
     keeper_core(const vk::job_config& jc, runtime::job_services& services);
 
@@ -60,6 +59,6 @@ boost::asio::awaitable<void> unseal_nodes(keeper_core& core, runtime::cycle_cont
 // Runs the procedure (init, rekey, audits, recovery) until it has nothing to do or must wait.
 boost::asio::awaitable<void> run_procedure(keeper_core& core, runtime::cycle_context& ctx);
 
-} // namespace vk::keeper
+}  // namespace vk::keeper
 
 #endif

@@ -8,13 +8,11 @@
 
 #include <boost/json.hpp>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-namespace
-{
+namespace {
 
 std::vector<std::string> node_addresses(const keeper_settings& s, const vk::config& cfg)
 {
@@ -30,11 +28,14 @@ json::value set_json(const std::optional<shard_set>& s)
     return json::object{{"id", s->id}, {"shares", s->shares}, {"threshold", s->threshold}};
 }
 
-} // namespace
+}  // namespace
 
 keeper_core::keeper_core(const vk::job_config& jc, runtime::job_services& services)
-    : job(jc.name), settings(std::static_pointer_cast<const keeper_settings>(jc.settings)),
-      config(services.config), metrics(services.metrics), stores(make_stores(*settings, services.executor))
+    : job(jc.name),
+      settings(std::static_pointer_cast<const keeper_settings>(jc.settings)),
+      config(services.config),
+      metrics(services.metrics),
+      stores(make_stores(*settings, services.executor))
 {
     // init, unseal, seal-status and rekey are unauthenticated: a vault without a token is fine here.
     auto vcfg = config->vaults.at(settings->vault);
@@ -61,11 +62,8 @@ keeper_core::keeper_core(const vk::job_config& jc, runtime::job_services& servic
 void keeper_core::count_unseal(std::string_view outcome) const
 {
     if (metrics)
-        metrics->counter_add(
-            std::string(metric::unseal_total.name),
-            std::string(metric::unseal_total.help),
-            {{"job", job}, {"outcome", std::string(outcome)}}
-        );
+        metrics->counter_add(std::string(metric::unseal_total.name), std::string(metric::unseal_total.help),
+                             {{"job", job}, {"outcome", std::string(outcome)}});
 }
 
 void keeper_core::publish_metrics() const
@@ -75,23 +73,15 @@ void keeper_core::publish_metrics() const
     double sealed = 0;
     for (const auto& n : nodes)
         sealed += n.state != "unsealed";
-    metrics->gauge_set(
-        std::string(metric::sealed_nodes.name), std::string(metric::sealed_nodes.help), {{"job", job}}, sealed
-    );
+    metrics->gauge_set(std::string(metric::sealed_nodes.name), std::string(metric::sealed_nodes.help),
+                       {{"job", job}}, sealed);
     for (auto label : step_labels())
-        metrics->gauge_set(
-            std::string(metric::rekey_step.name),
-            std::string(metric::rekey_step.help),
-            {{"job", job}, {"step", std::string(label)}},
-            label == step_label(record.st) ? 1 : 0
-        );
+        metrics->gauge_set(std::string(metric::rekey_step.name), std::string(metric::rekey_step.help),
+                           {{"job", job}, {"step", std::string(label)}},
+                           label == step_label(record.st) ? 1 : 0);
     if (record.last_audit_unix > 0)
-        metrics->gauge_set(
-            std::string(metric::last_audit.name),
-            std::string(metric::last_audit.help),
-            {{"job", job}},
-            static_cast<double>(record.last_audit_unix)
-        );
+        metrics->gauge_set(std::string(metric::last_audit.name), std::string(metric::last_audit.help),
+                           {{"job", job}}, static_cast<double>(record.last_audit_unix));
 }
 
 json::object keeper_core::status() const
@@ -128,12 +118,11 @@ json::object keeper_core::status() const
     return out;
 }
 
-namespace
-{
+namespace {
 
 class keeper_body final : public runtime::job_body
 {
-  public:
+public:
     keeper_body(const vk::job_config& jc, runtime::job_services& services)
         : core_(std::make_shared<keeper_core>(jc, services))
     {
@@ -185,24 +174,21 @@ class keeper_body final : public runtime::job_body
     {
         runtime::action_table table;
         auto core = core_;
-        table["status"] = [core](const runtime::action_request&)
-        {
+        table["status"] = [core](const runtime::action_request&) {
             auto s = core->status();
             s["job"] = core->job;
             return runtime::ready(std::move(s));
         };
-        table["rekey"] = [core](const runtime::action_request& req)
-        {
+        table["rekey"] = [core](const runtime::action_request& req) {
             if (!req.body.is_null() && !(req.body.is_object() && req.body.as_object().empty()))
                 return runtime::ready(make_error(errc::bad_request, "/: the rekey request takes no body"));
             if (!core->record.current)
                 return runtime::ready(make_error(errc::conflict, "no shard set held yet: nothing to rekey"));
             if (core->record.st != step::idle)
-                return runtime::ready(json::object{
-                    {"job", core->job},
-                    {"queued", false},
-                    {"step", step_label(core->record.st)},
-                    {"message", "a procedure is already running"}});
+                return runtime::ready(json::object{{"job", core->job},
+                                                   {"queued", false},
+                                                   {"step", step_label(core->record.st)},
+                                                   {"message", "a procedure is already running"}});
             core->rekey_requested = true;
             req.request_cycle();
             return runtime::ready(json::object{{"job", core->job}, {"queued", true}});
@@ -210,7 +196,7 @@ class keeper_body final : public runtime::job_body
         return table;
     }
 
-  private:
+private:
     std::shared_ptr<keeper_core> core_;
 };
 
@@ -219,7 +205,7 @@ std::unique_ptr<runtime::job_body> create(const vk::job_config& jc, runtime::job
     return std::make_unique<keeper_body>(jc, services);
 }
 
-} // namespace
+}  // namespace
 
 runtime::job_kind make_keeper_kind()
 {
@@ -234,4 +220,4 @@ runtime::job_kind make_keeper_kind()
     };
 }
 
-} // namespace vk::keeper
+}  // namespace vk::keeper

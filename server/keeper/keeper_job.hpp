@@ -5,11 +5,10 @@
 
 #include "runtime/job_kind.hpp"
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
 runtime::job_kind make_keeper_kind();
 
-} // namespace vk::keeper
+}  // namespace vk::keeper
 
 #endif

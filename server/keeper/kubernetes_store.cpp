@@ -12,13 +12,11 @@
 #include <fstream>
 #include <sstream>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
 namespace asio = boost::asio;
 
-namespace
-{
+namespace {
 
 // A write that lost a race re-reads and tries again this many times before reporting the conflict.
 constexpr int unconditional_attempts = 5;
@@ -29,13 +27,14 @@ constexpr std::string_view probe_name = "vaultkeeper-store-check";
 
 class kubernetes_store final : public shard_store
 {
-  public:
+public:
     // A client that could not be built (bad URL, unreadable CA file) makes every operation fail with its
     // error, so check() reports it at start-up.
-    kubernetes_store(
-        std::string name, std::string ns, secret token, result<std::unique_ptr<http::client>> http
-    )
-        : name_(std::move(name)), ns_(std::move(ns)), token_(std::move(token))
+    kubernetes_store(std::string name, std::string ns, secret token,
+                     result<std::unique_ptr<http::client>> http)
+        : name_(std::move(name)),
+          ns_(std::move(ns)),
+          token_(std::move(token))
     {
         if (http)
             http_ = std::move(*http);
@@ -71,8 +70,8 @@ class kubernetes_store final : public shard_store
         co_return stored_object{name, std::move(found->data), std::move(found->resource_version)};
     }
 
-    asio::awaitable<result<std::string>>
-    put(std::string name, std::string data, std::optional<std::string> expected_version) override
+    asio::awaitable<result<std::string>> put(std::string name, std::string data,
+                                             std::optional<std::string> expected_version) override
     {
         if (!valid_object_name(name))
             co_return failure(errc::invalid_argument, "invalid object name");
@@ -83,8 +82,8 @@ class kubernetes_store final : public shard_store
         co_return co_await replace(name, data, *expected_version);
     }
 
-    asio::awaitable<result<void>>
-    remove(std::string name, std::optional<std::string> expected_version) override
+    asio::awaitable<result<void>> remove(std::string name,
+                                         std::optional<std::string> expected_version) override
     {
         if (!valid_object_name(name))
             co_return failure(errc::invalid_argument, "invalid object name");
@@ -100,9 +99,8 @@ class kubernetes_store final : public shard_store
             if (!current)
                 co_return current.error();
             if (expected_version || !current->managed)
-                co_return failure(
-                    errc::conflict, "Secret " + name + (current->managed ? " exists" : not_ours)
-                );
+                co_return failure(errc::conflict,
+                                  "Secret " + name + (current->managed ? " exists" : not_ours));
             auto removed = co_await delete_at(name, current->resource_version);
             if (!removed && removed.error().is(errc::conflict))
                 continue;
@@ -123,7 +121,7 @@ class kubernetes_store final : public shard_store
         co_return k8s::parse_secret_names(res->body);
     }
 
-  private:
+private:
     // GET of one Secret, decoded; errc::not_found when absent.
     asio::awaitable<result<k8s::secret_view>> read(const std::string& name)
     {
@@ -147,8 +145,8 @@ class kubernetes_store final : public shard_store
     }
 
     // PUT at resource_version; errc::conflict when the stored version differs (or the object is gone).
-    asio::awaitable<result<std::string>>
-    replace(const std::string& name, const std::string& data, const std::string& resource_version)
+    asio::awaitable<result<std::string>> replace(const std::string& name, const std::string& data,
+                                                 const std::string& resource_version)
     {
         const std::string method = "PUT";
         const auto target = k8s::secret_target(ns_, name);
@@ -156,13 +154,9 @@ class kubernetes_store final : public shard_store
         co_return co_await write(method, target, name, data, version);
     }
 
-    asio::awaitable<result<std::string>> write(
-        const std::string& method,
-        const std::string& target,
-        const std::string& name,
-        const std::string& data,
-        const std::optional<std::string>& resource_version
-    )
+    asio::awaitable<result<std::string>> write(const std::string& method, const std::string& target,
+                                               const std::string& name, const std::string& data,
+                                               const std::optional<std::string>& resource_version)
     {
         const auto body = k8s::secret_body(ns_, name, data, resource_version);
         auto res = co_await send(method, target, body);
@@ -225,8 +219,8 @@ class kubernetes_store final : public shard_store
 
     // One request with the bearer token; a 401 re-reads a file-backed token once (projected service-account
     // tokens rotate) and retries with it.
-    asio::awaitable<result<http::response>>
-    send(const std::string& method, const std::string& target, const std::string& body)
+    asio::awaitable<result<http::response>> send(const std::string& method, const std::string& target,
+                                                 const std::string& body)
     {
         if (!http_)
             co_return failure(broken_.code, broken_.message);
@@ -236,8 +230,8 @@ class kubernetes_store final : public shard_store
         co_return res;
     }
 
-    asio::awaitable<result<http::response>>
-    send_once(const std::string& method, const std::string& target, const std::string& body)
+    asio::awaitable<result<http::response>> send_once(const std::string& method, const std::string& target,
+                                                      const std::string& body)
     {
         http::client_request req;
         req.method = method;
@@ -290,21 +284,17 @@ class kubernetes_store final : public shard_store
     error broken_;
 };
 
-} // namespace
+}  // namespace
 
-std::shared_ptr<shard_store>
-make_kubernetes_store(const kubernetes_store_settings& settings, asio::any_io_executor executor)
+std::shared_ptr<shard_store> make_kubernetes_store(const kubernetes_store_settings& settings,
+                                                   asio::any_io_executor executor)
 {
     http::client_params params;
     params.base_url = settings.api_server;
     params.tls.ca_file = settings.ca_file.value_or("");
     params.default_headers.set("Accept", "application/json");
-    return std::make_shared<kubernetes_store>(
-        settings.name,
-        settings.ns,
-        settings.token,
-        http::client::create(std::move(executor), std::move(params))
-    );
+    return std::make_shared<kubernetes_store>(settings.name, settings.ns, settings.token,
+                                              http::client::create(std::move(executor), std::move(params)));
 }
 
-} // namespace vk::keeper
+}  // namespace vk::keeper

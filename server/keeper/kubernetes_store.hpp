@@ -9,13 +9,12 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
 // Builds the store; nothing is sent until the first operation (check() is the start-up probe).
-std::shared_ptr<shard_store>
-make_kubernetes_store(const kubernetes_store_settings& settings, boost::asio::any_io_executor executor);
+std::shared_ptr<shard_store> make_kubernetes_store(const kubernetes_store_settings& settings,
+                                                   boost::asio::any_io_executor executor);
 
-} // namespace vk::keeper
+}  // namespace vk::keeper
 
 #endif

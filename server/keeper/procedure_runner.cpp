@@ -9,19 +9,17 @@
 
 #include <chrono>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 namespace asio = boost::asio;
 
-namespace
-{
+namespace {
 
 constexpr int max_actions_per_cycle = 64;
 
 std::int64_t now_unix()
 {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch(
-                                                            ))
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -39,8 +37,12 @@ std::string point_after_write(const procedure_record& prev, const procedure_reco
 
 class runner
 {
-  public:
-    runner(keeper_core& core, runtime::cycle_context& ctx) : core_(core), ctx_(ctx) {}
+public:
+    runner(keeper_core& core, runtime::cycle_context& ctx)
+        : core_(core),
+          ctx_(ctx)
+    {
+    }
 
     asio::awaitable<void> run()
     {
@@ -78,11 +80,11 @@ class runner
                 co_return;
             }
             ctx_.count(std::string("action_") + std::string(to_string(a.kind)));
-            core_.alerted.clear(); // progress: a condition that comes back later is news again
+            core_.alerted.clear();  // progress: a condition that comes back later is news again
         }
     }
 
-  private:
+private:
     asio::awaitable<result<observation>> observe()
     {
         observation o;
@@ -101,13 +103,12 @@ class runner
                 co_return rk.error();
             if (rk->started)
             {
-                o.rekey = rekey_view{
-                    rk->nonce,
-                    static_cast<int>(rk->t),
-                    static_cast<int>(rk->n),
-                    static_cast<int>(rk->progress),
-                    rk->verification_required,
-                    rk->verification_nonce};
+                o.rekey = rekey_view{rk->nonce,
+                                     static_cast<int>(rk->t),
+                                     static_cast<int>(rk->n),
+                                     static_cast<int>(rk->progress),
+                                     rk->verification_required,
+                                     rk->verification_nonce};
                 o.rekey->pgp = !rk->pgp_fingerprints.empty() || rk->backup;
             }
         }
@@ -157,26 +158,16 @@ class runner
         auto e = make_error(errc::unavailable, a.message, core_.vault->endpoint());
         auto l = a.level;
         if (l == level::alert && core_.alerted == a.message)
-            l = level::warning; // still the same condition: the webhook heard it once
+            l = level::warning;  // still the same condition: the webhook heard it once
         if (l == level::alert)
             core_.alerted = a.message;
         switch (l)
         {
-        case level::info:
-            ctx_.info(a.message);
-            break;
-        case level::warning:
-            ctx_.warning(e);
-            break;
-        case level::alert:
-            ctx_.alert(e);
-            break;
-        case level::error:
-            ctx_.error(e);
-            break;
-        case level::fatal:
-            ctx_.fatal(e);
-            break;
+        case level::info: ctx_.info(a.message); break;
+        case level::warning: ctx_.warning(e); break;
+        case level::alert: ctx_.alert(e); break;
+        case level::error: ctx_.error(e); break;
+        case level::fatal: ctx_.fatal(e); break;
         }
     }
 
@@ -188,7 +179,7 @@ class runner
             co_return w.error();
         core_.record = r;
         if (r.st != step::idle)
-            core_.rekey_requested = false; // the request was taken up
+            core_.rekey_requested = false;  // the request was taken up
         crash_point(point_after_write(prev, r));
         co_return result<void>();
     }
@@ -200,11 +191,9 @@ class runner
             {
                 auto shards = co_await core_.stores.read_set(**s);
                 if (static_cast<int>(shards.size()) < (*s)->threshold)
-                    co_return make_error(
-                        errc::unavailable,
-                        "only " + std::to_string(shards.size()) + " shards of " + set_id + " are readable; " +
-                            std::to_string((*s)->threshold) + " needed"
-                    );
+                    co_return make_error(errc::unavailable, "only " + std::to_string(shards.size()) +
+                                                                " shards of " + set_id + " are readable; " +
+                                                                std::to_string((*s)->threshold) + " needed");
                 co_return shards;
             }
         co_return make_error(errc::internal, "set " + set_id + " is not in the record");
@@ -214,17 +203,12 @@ class runner
     {
         switch (a.kind)
         {
-        case act::write:
-            co_return co_await write(a.next);
-        case act::vault_init:
-            co_return co_await do_init(a);
-        case act::rekey_init:
-            co_return co_await do_rekey_init(a);
+        case act::write: co_return co_await write(a.next);
+        case act::vault_init: co_return co_await do_init(a);
+        case act::rekey_init: co_return co_await do_rekey_init(a);
         case act::submit_old:
-        case act::audit_submit:
-            co_return co_await do_submit(a);
-        case act::verify:
-            co_return co_await do_verify(a);
+        case act::audit_submit: co_return co_await do_submit(a);
+        case act::verify: co_return co_await do_verify(a);
         case act::cancel:
             if (auto c = co_await vault::rekey_cancel(*core_.vault, a.nonce); !c)
                 co_return c.error();
@@ -236,11 +220,9 @@ class runner
                     co_return d.error();
             crash_point("set-deleted");
             co_return co_await write(a.next);
-        case act::revoke_root:
-            co_return co_await do_revoke_root(a);
+        case act::revoke_root: co_return co_await do_revoke_root(a);
         case act::none:
-        case act::wait:
-            break;
+        case act::wait: break;
         }
         co_return result<void>();
     }
@@ -248,9 +230,8 @@ class runner
     asio::awaitable<result<void>> do_init(const action& a)
     {
         const auto& set = *a.next.pending;
-        auto init = co_await vault::sys_init(
-            *core_.vault, static_cast<unsigned>(set.shares), static_cast<unsigned>(set.threshold)
-        );
+        auto init = co_await vault::sys_init(*core_.vault, static_cast<unsigned>(set.shares),
+                                             static_cast<unsigned>(set.threshold));
         if (!init)
             co_return init.error();
         crash_point("init-answered");
@@ -276,8 +257,8 @@ class runner
         auto p = policy();
         if (!p)
             co_return p.error();
-        vault::rekey_params params{
-            static_cast<unsigned>(p->shares), static_cast<unsigned>(p->threshold), true};
+        vault::rekey_params params{static_cast<unsigned>(p->shares), static_cast<unsigned>(p->threshold),
+                                   true};
         auto st = co_await vault::rekey_init(*core_.vault, params);
         if (!st)
             co_return st.error();
@@ -285,11 +266,9 @@ class runner
         if (!st->verification_required || st->t != params.secret_threshold || st->n != params.secret_shares)
         {
             (void)co_await vault::rekey_cancel(*core_.vault, st->nonce);
-            co_return make_error(
-                errc::bad_response,
-                "Vault started a rekey without the verification asked for",
-                core_.vault->endpoint()
-            );
+            co_return make_error(errc::bad_response,
+                                 "Vault started a rekey without the verification asked for",
+                                 core_.vault->endpoint());
         }
         co_return co_await write(rekey_started(a.next, st->nonce));
     }
@@ -335,11 +314,9 @@ class runner
             crash_point("pending-stored");
             co_return co_await write(update_completed(a.next, r->verification_nonce));
         }
-        co_return make_error(
-            errc::bad_response,
-            "Vault did not complete the update after the threshold of shards",
-            core_.vault->endpoint()
-        );
+        co_return make_error(errc::bad_response,
+                             "Vault did not complete the update after the threshold of shards",
+                             core_.vault->endpoint());
     }
 
     asio::awaitable<result<void>> end_audit(const action& a, verdict v)
@@ -360,7 +337,7 @@ class runner
         auto progress = co_await vault::rekey_verify_progress(*core_.vault);
         if (!progress)
             co_return progress.error();
-        if (progress->progress > 0) // a crash left shards in: restart verification (new nonce)
+        if (progress->progress > 0)  // a crash left shards in: restart verification (new nonce)
         {
             auto restarted = co_await vault::rekey_verify_restart(*core_.vault);
             if (!restarted)
@@ -369,7 +346,7 @@ class runner
         }
         else if (!progress->nonce.empty())
             vnonce = progress->nonce;
-        int threshold = a.next.current->threshold; // a.next is the promoted record: current is the new set
+        int threshold = a.next.current->threshold;  // a.next is the promoted record: current is the new set
         int given = 0;
         for (const auto& [index, key] : *shards)
         {
@@ -393,11 +370,9 @@ class runner
                 co_return co_await write(a.next);
             }
         }
-        co_return make_error(
-            errc::bad_response,
-            "Vault did not complete the verification after the threshold",
-            core_.vault->endpoint()
-        );
+        co_return make_error(errc::bad_response,
+                             "Vault did not complete the verification after the threshold",
+                             core_.vault->endpoint());
     }
 
     asio::awaitable<result<void>> do_revoke_root(const action& a)
@@ -418,13 +393,9 @@ class runner
             auto r = co_await (*c)->send(revoke);
             if (!r)
                 co_return r.error();
-            if (r->status >= 300 && r->status != 403) // 403: already revoked
-                co_return make_error(
-                    errc::server_error,
-                    "revoking the initial root token failed",
-                    core_.vault->endpoint(),
-                    revoke.path
-                );
+            if (r->status >= 300 && r->status != 403)  // 403: already revoked
+                co_return make_error(errc::server_error, "revoking the initial root token failed",
+                                     core_.vault->endpoint(), revoke.path);
             crash_point("root-revoked");
             for (const auto& s : core_.stores.stores())
                 if (auto d = co_await s->remove(root_object(a.set), std::nullopt); !d)
@@ -439,7 +410,7 @@ class runner
     runtime::cycle_context& ctx_;
 };
 
-} // namespace
+}  // namespace
 
 asio::awaitable<void> run_procedure(keeper_core& core, runtime::cycle_context& ctx)
 {
@@ -447,4 +418,4 @@ asio::awaitable<void> run_procedure(keeper_core& core, runtime::cycle_context& c
     co_await r.run();
 }
 
-} // namespace vk::keeper
+}  // namespace vk::keeper

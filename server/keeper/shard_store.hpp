@@ -1,6 +1,7 @@
-// A shard store: where the keeper keeps its objects (unseal key shards, shard-set records, its procedure state
-// record). Implementations: file_store (encrypted files, one per object) and kubernetes_store (one Secret per
-// object). Every operation is idempotent so a cycle interrupted at any instant can simply be run again.
+// A shard store: where the keeper keeps its objects (unseal key shards, shard-set records, its procedure
+// state record). Implementations: file_store (encrypted files, one per object) and kubernetes_store (one
+// Secret per object). Every operation is idempotent so a cycle interrupted at any instant can simply be run
+// again.
 #ifndef VAULTKEEPER_SERVER_KEEPER_SHARD_STORE_HPP
 #define VAULTKEEPER_SERVER_KEEPER_SHARD_STORE_HPP
 
@@ -26,7 +27,8 @@ struct stored_object
 };
 
 // Object names are 1-200 characters of [a-z0-9.-], starting and ending with a letter or digit, so that they
-// are valid Kubernetes Secret names and file names alike: valid_object_name() in keeper/model/object_name.hpp.
+// are valid Kubernetes Secret names and file names alike: valid_object_name() in
+// keeper/model/object_name.hpp.
 
 class shard_store
 {
@@ -39,16 +41,16 @@ public:
     // Whether put/remove honour expected_version atomically (compare-and-swap).
     virtual bool supports_cas() const noexcept = 0;
 
-    // Start-up check: the store is reachable and writable (and its key decrypts what it holds). An error names
-    // the store and the path or endpoint.
+    // Start-up check: the store is reachable and writable (and its key decrypts what it holds). An error
+    // names the store and the path or endpoint.
     virtual boost::asio::awaitable<result<void>> check() = 0;
 
     // errc::not_found when absent; errc::bad_response when the stored bytes do not decrypt or parse.
     virtual boost::asio::awaitable<result<stored_object>> get(std::string name) = 0;
 
     // Writes durably before returning (file: temp + fsync + rename + dir fsync). expected_version: nullopt =
-    // unconditional; "" = only if absent; else only if the current version matches (errc::conflict otherwise).
-    // Returns the new version.
+    // unconditional; "" = only if absent; else only if the current version matches (errc::conflict
+    // otherwise). Returns the new version.
     virtual boost::asio::awaitable<result<std::string>> put(std::string name, std::string data,
                                                             std::optional<std::string> expected_version) = 0;
 

@@ -6,8 +6,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
@@ -24,7 +23,8 @@ std::vector<std::shared_ptr<shard_store>> make_stores(const keeper_settings& s, 
     return out;
 }
 
-store_set::store_set(std::vector<std::shared_ptr<shard_store>> stores) : stores_(std::move(stores))
+store_set::store_set(std::vector<std::shared_ptr<shard_store>> stores)
+    : stores_(std::move(stores))
 {
     // The first store that supports compare-and-swap is the record's primary.
     std::stable_partition(stores_.begin(), stores_.end(), [](const auto& s) { return s->supports_cas(); });
@@ -68,7 +68,7 @@ asio::awaitable<result<procedure_record>> store_set::read_record()
             if (got.error().is(errc::bad_response))
                 co_return got.error();
             primary = false;
-            continue; // absent or unreachable: the others tell
+            continue;  // absent or unreachable: the others tell
         }
         if (primary)
             primary_version_ = got->version;
@@ -94,28 +94,25 @@ asio::awaitable<result<void>> store_set::write_record(const procedure_record& r)
         co_return v.error();
     primary_version_ = *v;
     for (std::size_t i = 1; i < stores_.size(); ++i)
-        (void)co_await stores_[i]->put(std::string(state_object), text, std::nullopt); // best effort mirror
+        (void)co_await stores_[i]->put(std::string(state_object), text, std::nullopt);  // best effort mirror
     co_return result<void>();
 }
 
-asio::awaitable<result<void>>
-store_set::put_set(const shard_set& set, const std::vector<secret>& keys, const secret* root_token)
+asio::awaitable<result<void>> store_set::put_set(const shard_set& set, const std::vector<secret>& keys,
+                                                 const secret* root_token)
 {
     if (keys.size() != set.placement.size())
-        co_return make_error(
-            errc::bad_response,
-            "Vault answered " + std::to_string(keys.size()) + " keys for " +
-                std::to_string(set.placement.size()) + " shares"
-        );
+        co_return make_error(errc::bad_response, "Vault answered " + std::to_string(keys.size()) +
+                                                     " keys for " + std::to_string(set.placement.size()) +
+                                                     " shares");
     for (std::size_t i = 0; i < keys.size(); ++i)
     {
         auto store = find(set.placement[i]);
         if (!store)
             co_return make_error(errc::invalid_argument, "no store named " + set.placement[i]);
         json::object o{{"set", set.id}, {"index", i}, {"key", keys[i].reveal()}};
-        if (auto w = co_await store->put(
-                shard_object(set.id, static_cast<int>(i)), json::serialize(o), std::nullopt
-            );
+        if (auto w = co_await store->put(shard_object(set.id, static_cast<int>(i)), json::serialize(o),
+                                         std::nullopt);
             !w)
             co_return w.error();
     }
@@ -193,7 +190,7 @@ asio::awaitable<result<std::set<std::string>>> store_set::sets_held()
 
 asio::awaitable<std::map<std::string, std::map<std::string, int>>> store_set::counts()
 {
-    std::map<std::string, std::map<std::string, int>> out; // set -> store -> objects
+    std::map<std::string, std::map<std::string, int>> out;  // set -> store -> objects
     for (const auto& s : stores_)
     {
         auto names = co_await s->list();
@@ -206,4 +203,4 @@ asio::awaitable<std::map<std::string, std::map<std::string, int>>> store_set::co
     co_return out;
 }
 
-} // namespace vk::keeper
+}  // namespace vk::keeper

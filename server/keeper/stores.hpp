@@ -17,15 +17,14 @@
 #include <string>
 #include <vector>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
-std::vector<std::shared_ptr<shard_store>>
-make_stores(const keeper_settings& s, boost::asio::any_io_executor ex);
+std::vector<std::shared_ptr<shard_store>> make_stores(const keeper_settings& s,
+                                                      boost::asio::any_io_executor ex);
 
 class store_set
 {
-  public:
+public:
     explicit store_set(std::vector<std::shared_ptr<shard_store>> stores);
 
     const std::vector<std::shared_ptr<shard_store>>& stores() const noexcept { return stores_; }
@@ -41,8 +40,8 @@ class store_set
     boost::asio::awaitable<result<void>> write_record(const procedure_record& r);
 
     // Writes shard i of `set` to its store (and the root token to the first store when given).
-    boost::asio::awaitable<result<void>>
-    put_set(const shard_set& set, const std::vector<secret>& keys, const secret* root_token);
+    boost::asio::awaitable<result<void>> put_set(const shard_set& set, const std::vector<secret>& keys,
+                                                 const secret* root_token);
     // The readable shards of a set (index -> key); unreadable ones are skipped.
     boost::asio::awaitable<std::map<int, secret>> read_set(const shard_set& set);
     boost::asio::awaitable<result<secret>> read_root(const std::string& set);
@@ -53,13 +52,13 @@ class store_set
     // Object count per store, for status.
     boost::asio::awaitable<std::map<std::string, std::map<std::string, int>>> counts();
 
-  private:
+private:
     std::shared_ptr<shard_store> find(const std::string& name) const;
 
     std::vector<std::shared_ptr<shard_store>> stores_;
-    std::string primary_version_; // of the state record in the primary, as last read or written
+    std::string primary_version_;  // of the state record in the primary, as last read or written
 };
 
-} // namespace vk::keeper
+}  // namespace vk::keeper
 
 #endif

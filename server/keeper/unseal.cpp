@@ -6,12 +6,10 @@
 
 #include <boost/asio/this_coro.hpp>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 namespace asio = boost::asio;
 
-namespace
-{
+namespace {
 
 struct loaded_set
 {
@@ -51,9 +49,8 @@ asio::awaitable<outcome> try_set(node_client& node, const loaded_set& s)
     co_return outcome::failed;
 }
 
-asio::awaitable<void> unseal_node(
-    keeper_core& core, node_client& node, const std::vector<loaded_set>& sets, runtime::cycle_context& ctx
-)
+asio::awaitable<void> unseal_node(keeper_core& core, node_client& node, const std::vector<loaded_set>& sets,
+                                  runtime::cycle_context& ctx)
 {
     auto st = co_await vault::sys_seal_status(*node.client);
     if (!st)
@@ -93,7 +90,7 @@ asio::awaitable<void> unseal_node(
     ctx.warning(make_error(errc::sealed, "node stays sealed: " + node.detail, node.address));
 }
 
-} // namespace
+}  // namespace
 
 asio::awaitable<void> unseal_nodes(keeper_core& core, runtime::cycle_context& ctx)
 {
@@ -103,9 +100,10 @@ asio::awaitable<void> unseal_nodes(keeper_core& core, runtime::cycle_context& ct
         auto shards = co_await core.stores.read_set(s);
         sets.push_back({std::move(s), std::move(shards)});
     }
-    const std::function<asio::awaitable<void>(std::size_t)> one = [&](std::size_t i)
-    { return unseal_node(core, core.nodes[i], sets, ctx); };
+    const std::function<asio::awaitable<void>(std::size_t)> one = [&](std::size_t i) {
+        return unseal_node(core, core.nodes[i], sets, ctx);
+    };
     co_await runtime::for_each_bounded(core.nodes.size(), core.nodes.size(), one);
 }
 
-} // namespace vk::keeper
+}  // namespace vk::keeper

@@ -44,10 +44,11 @@ struct registry::impl
                                        .Name("vaultkeeper_admin_requests_total")
                                        .Help("Admin API requests, by route template and status code")
                                        .Register(*reg);
-    p::Family<p::Gauge>& state = p::BuildGauge()
-                                     .Name("vaultkeeper_job_state")
-                                     .Help("1 for the job's current state, 0 for the other states it has been in")
-                                     .Register(*reg);
+    p::Family<p::Gauge>& state =
+        p::BuildGauge()
+            .Name("vaultkeeper_job_state")
+            .Help("1 for the job's current state, 0 for the other states it has been in")
+            .Register(*reg);
     p::Family<p::Gauge>& interval = p::BuildGauge()
                                         .Name("vaultkeeper_job_interval_seconds")
                                         .Help("The job's configured interval between cycle starts")
@@ -56,21 +57,24 @@ struct registry::impl
                                          .Name("vaultkeeper_webhook_deliveries_total")
                                          .Help("Webhook notifications, by result after the retries")
                                          .Register(*reg);
-    p::Counter& webhook_dropped = p::BuildCounter()
-                                      .Name("vaultkeeper_webhook_dropped_total")
-                                      .Help("Webhook notifications dropped, oldest first, because the queue was full")
-                                      .Register(*reg)
-                                      .Add({});
+    p::Counter& webhook_dropped =
+        p::BuildCounter()
+            .Name("vaultkeeper_webhook_dropped_total")
+            .Help("Webhook notifications dropped, oldest first, because the queue was full")
+            .Register(*reg)
+            .Add({});
     std::set<std::string, std::less<>> state_names;  // to forget a job's state series
     std::map<std::string, p::Family<p::Counter>*, std::less<>> kind_counters;
     std::map<std::string, p::Family<p::Gauge>*, std::less<>> kind_gauges;
 };
 
 namespace {
-const p::Histogram::BucketBoundaries cycle_buckets{0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600};
+const p::Histogram::BucketBoundaries cycle_buckets{0.01, 0.05, 0.1, 0.5, 1,   2.5, 5,
+                                                   10,   30,   60,  120, 300, 600};
 }
 
-registry::registry() : impl_(std::make_unique<impl>())
+registry::registry()
+    : impl_(std::make_unique<impl>())
 {
     impl_->build_info.Add({{"version", VK_VERSION}}).Set(1);
     for (const char* result : {"delivered", "failed"})
@@ -143,7 +147,9 @@ void registry::counter_add(const std::string& name, const std::string& help,
 {
     auto it = impl_->kind_counters.find(name);
     if (it == impl_->kind_counters.end())
-        it = impl_->kind_counters.emplace(name, &p::BuildCounter().Name(name).Help(help).Register(*impl_->reg)).first;
+        it =
+            impl_->kind_counters.emplace(name, &p::BuildCounter().Name(name).Help(help).Register(*impl_->reg))
+                .first;
     it->second->Add(labels).Increment(value);
 }
 
@@ -152,7 +158,8 @@ void registry::gauge_set(const std::string& name, const std::string& help,
 {
     auto it = impl_->kind_gauges.find(name);
     if (it == impl_->kind_gauges.end())
-        it = impl_->kind_gauges.emplace(name, &p::BuildGauge().Name(name).Help(help).Register(*impl_->reg)).first;
+        it = impl_->kind_gauges.emplace(name, &p::BuildGauge().Name(name).Help(help).Register(*impl_->reg))
+                 .first;
     it->second->Add(labels).Set(value);
 }
 

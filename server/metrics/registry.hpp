@@ -23,8 +23,8 @@ public:
     registry(const registry&) = delete;
     registry& operator=(const registry&) = delete;
 
-    void cycle_ended(const std::string& job, const std::string& kind, std::string_view outcome, double seconds,
-                     bool success, double end_unix_seconds);
+    void cycle_ended(const std::string& job, const std::string& kind, std::string_view outcome,
+                     double seconds, bool success, double end_unix_seconds);
     void job_up(const std::string& job, bool up);
     // vaultkeeper_job_state{job,state}: 1 for the job's current state, 0 for the others it has been in.
     void job_state(const std::string& job, std::string_view state, bool current);
@@ -41,10 +41,10 @@ public:
 
     // Counters and gauges for job kinds (sync, keeper, ...): a family is created on first use; the label
     // names are fixed by the first call.
-    void counter_add(const std::string& name, const std::string& help, const std::map<std::string, std::string>& labels,
-                     double value = 1.0);
-    void gauge_set(const std::string& name, const std::string& help, const std::map<std::string, std::string>& labels,
-                   double value);
+    void counter_add(const std::string& name, const std::string& help,
+                     const std::map<std::string, std::string>& labels, double value = 1.0);
+    void gauge_set(const std::string& name, const std::string& help,
+                   const std::map<std::string, std::string>& labels, double value);
 
     // Prometheus text exposition format 0.0.4.
     std::string serialize() const;

@@ -31,7 +31,9 @@ std::string_view to_string(cycle_outcome o)
 }
 
 cycle_context::cycle_context(std::string job, std::string kind, std::uint64_t id, cycle_listener* listener)
-    : job_(std::move(job)), kind_(std::move(kind)), listener_(listener)
+    : job_(std::move(job)),
+      kind_(std::move(kind)),
+      listener_(listener)
 {
     record_.id = id;
     record_.start = std::chrono::system_clock::now();
@@ -49,8 +51,7 @@ void cycle_context::report(severity s, const vk::error& e)
     // The first error (or the first fatal, which outranks earlier errors) summarises the cycle.
     if (!warning_level && (record_.error.empty() || s == severity::fatal))
         record_.error = e.describe();
-    log(warning_level ? log::level::warn : log::level::error,
-        std::string(to_string(s)) + ": " + e.describe(),
+    log(warning_level ? log::level::warn : log::level::error, std::string(to_string(s)) + ": " + e.describe(),
         {{"severity", std::string(to_string(s))},
          {"code", std::string(vk::to_string(e.code))},
          {"endpoint", e.endpoint},
@@ -74,7 +75,8 @@ std::int64_t cycle_context::counter(std::string_view name) const
     return it == record_.counters.end() ? 0 : it->second;
 }
 
-void cycle_context::log(log::level l, std::string_view message, std::initializer_list<log::field> fields) const
+void cycle_context::log(log::level l, std::string_view message,
+                        std::initializer_list<log::field> fields) const
 {
     if (!log::enabled(l))
         return;

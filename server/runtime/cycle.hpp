@@ -90,8 +90,14 @@ public:
 
     // Log lines that carry job and cycle.
     void log(log::level l, std::string_view message, std::initializer_list<log::field> fields = {}) const;
-    void info(std::string_view m, std::initializer_list<log::field> f = {}) const { log(log::level::info, m, f); }
-    void debug(std::string_view m, std::initializer_list<log::field> f = {}) const { log(log::level::debug, m, f); }
+    void info(std::string_view m, std::initializer_list<log::field> f = {}) const
+    {
+        log(log::level::info, m, f);
+    }
+    void debug(std::string_view m, std::initializer_list<log::field> f = {}) const
+    {
+        log(log::level::debug, m, f);
+    }
 
 private:
     std::string job_;

@@ -27,7 +27,11 @@ constexpr auto wait_token = asio::as_tuple(asio::use_awaitable);
 
 struct job::impl
 {
-    explicit impl(asio::any_io_executor ex) : wake(ex), stop_event(ex) {}
+    explicit impl(asio::any_io_executor ex)
+        : wake(ex),
+          stop_event(ex)
+    {
+    }
     asio::steady_timer wake;        // the loop's wait: cancelled to wake it after a control
     asio::steady_timer stop_event;  // cancelled to end the running cycle (halt, shutdown, fatal, lost lock)
     steady::time_point next_tick = steady::now();
@@ -76,7 +80,8 @@ asio::awaitable<void> job::run_background()
                 co_return;  // the job is stopping: the exception is the cancellation itself
             failed = make_error(errc::internal, std::string("background work failed: ") + e.what());
         }
-        // Work that dies must not silently take the job's watches or token renewal with it: count, wait, restart.
+        // Work that dies must not silently take the job's watches or token renewal with it: count, wait,
+        // restart.
         auto wait = background_backoff(++failures);
         if (observer_)
             observer_->on_background_error(*this, *failed, wait);
@@ -119,18 +124,16 @@ asio::awaitable<void> job::run_one_cycle(bool run_start_checks)
     asio::steady_timer deadline(impl_->wake.get_executor());
     deadline.expires_after(cfg_.timeout);
     impl_->stop_event.expires_at(steady::time_point::max());
-    auto winner = co_await (
-        call_body(ctx, run_start_checks) || deadline.async_wait(wait_token) ||
-        impl_->stop_event.async_wait(wait_token)
-    );
+    auto winner = co_await (call_body(ctx, run_start_checks) || deadline.async_wait(wait_token) ||
+                            impl_->stop_event.async_wait(wait_token));
 
-    static constexpr cycle_winner winners[] = {cycle_winner::body, cycle_winner::deadline, cycle_winner::stop_event};
+    static constexpr cycle_winner winners[] = {cycle_winner::body, cycle_winner::deadline,
+                                               cycle_winner::stop_event};
     auto step = fsm_.cycle_ended({winners[winner.index()], ctx.has_fatal(), ctx.has_errors()});
     ctx.record().end = std::chrono::system_clock::now();
     ctx.record().outcome = step.outcome;
     current_ = nullptr;
-    ctx.log(step.outcome == cycle_outcome::ok ? log::level::info : log::level::warn,
-            "cycle ended",
+    ctx.log(step.outcome == cycle_outcome::ok ? log::level::info : log::level::warn, "cycle ended",
             {{"outcome", std::string(to_string(*step.outcome))}, {"error", ctx.record().error}});
     history_.push_back(ctx.record());
     if (history_.size() > history_size)
@@ -254,8 +257,8 @@ std::optional<system_time> job::next_run() const
     if (fsm_.state() != job_state::idle)
         return std::nullopt;
     auto left = fsm_.trigger_pending() ? steady::duration::zero() : impl_->next_tick - steady::now();
-    return std::chrono::system_clock::now() +
-           std::chrono::duration_cast<std::chrono::system_clock::duration>(std::max(left, steady::duration::zero()));
+    return std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                                  std::max(left, steady::duration::zero()));
 }
 
 }  // namespace vk::runtime

@@ -43,7 +43,8 @@ class job final : private cycle_listener
 public:
     static constexpr std::size_t history_size = 100;
 
-    job(boost::asio::any_io_executor ex, vk::job_config cfg, std::unique_ptr<job_body> body, job_observer* observer);
+    job(boost::asio::any_io_executor ex, vk::job_config cfg, std::unique_ptr<job_body> body,
+        job_observer* observer);
     ~job() override;
     job(const job&) = delete;
     job& operator=(const job&) = delete;

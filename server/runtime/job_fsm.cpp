@@ -3,25 +3,18 @@
 
 #include <ostream>
 
-namespace vk::runtime
-{
+namespace vk::runtime {
 
 std::string_view to_string(job_state s)
 {
     switch (s)
     {
-    case job_state::idle:
-        return "idle";
-    case job_state::running:
-        return "running";
-    case job_state::halted:
-        return "halted";
-    case job_state::failed:
-        return "failed";
-    case job_state::standby:
-        return "standby";
-    case job_state::stopped:
-        return "stopped";
+    case job_state::idle: return "idle";
+    case job_state::running: return "running";
+    case job_state::halted: return "halted";
+    case job_state::failed: return "failed";
+    case job_state::standby: return "standby";
+    case job_state::stopped: return "stopped";
     }
     return "idle";
 }
@@ -30,14 +23,10 @@ std::string_view to_string(cancel_reason r)
 {
     switch (r)
     {
-    case cancel_reason::halt:
-        return "halt";
-    case cancel_reason::shutdown:
-        return "shutdown";
-    case cancel_reason::fatal:
-        return "fatal";
-    case cancel_reason::lost_lock:
-        return "lost_lock";
+    case cancel_reason::halt: return "halt";
+    case cancel_reason::shutdown: return "shutdown";
+    case cancel_reason::fatal: return "fatal";
+    case cancel_reason::lost_lock: return "lost_lock";
     }
     return "shutdown";
 }
@@ -70,8 +59,7 @@ job_action job_action::of(type t)
     return a;
 }
 
-namespace
-{
+namespace {
 
 job_step refuse(std::string message)
 {
@@ -87,7 +75,7 @@ job_step act(job_action a)
     return s;
 }
 
-} // namespace
+}  // namespace
 
 job_step job_fsm::next()
 {
@@ -167,16 +155,11 @@ job_step job_fsm::trigger()
         return refuse("the daemon is shutting down");
     switch (state_)
     {
-    case job_state::running:
-        return refuse("a cycle of this job is already running");
-    case job_state::halted:
-        return refuse("the job is halted; resume it first");
-    case job_state::failed:
-        return refuse("the job has failed; resume it first");
-    case job_state::standby:
-        return refuse("another replica holds this job's lock");
-    default:
-        break;
+    case job_state::running: return refuse("a cycle of this job is already running");
+    case job_state::halted: return refuse("the job is halted; resume it first");
+    case job_state::failed: return refuse("the job has failed; resume it first");
+    case job_state::standby: return refuse("another replica holds this job's lock");
+    default: break;
     }
     trigger_pending_ = true;
     return {};
@@ -257,16 +240,11 @@ std::ostream& operator<<(std::ostream& os, const job_action& a)
     {
     case job_action::type::start_cycle:
         return os << (a.run_start_checks ? "start_cycle(with start-up checks)" : "start_cycle");
-    case job_action::type::cancel_cycle:
-        return os << "cancel_cycle(" << to_string(a.reason) << ")";
-    case job_action::type::wait_until_next_tick:
-        return os << "wait_until_next_tick";
-    case job_action::type::wait_forever:
-        return os << "wait_forever";
-    case job_action::type::notify_state:
-        return os << "notify_state(" << a.state << ")";
-    case job_action::type::exit:
-        return os << "exit";
+    case job_action::type::cancel_cycle: return os << "cancel_cycle(" << to_string(a.reason) << ")";
+    case job_action::type::wait_until_next_tick: return os << "wait_until_next_tick";
+    case job_action::type::wait_forever: return os << "wait_forever";
+    case job_action::type::notify_state: return os << "notify_state(" << a.state << ")";
+    case job_action::type::exit: return os << "exit";
     }
     return os << "?";
 }
@@ -284,4 +262,4 @@ std::ostream& operator<<(std::ostream& os, const job_step& s)
     return os << "]}";
 }
 
-} // namespace vk::runtime
+}  // namespace vk::runtime

@@ -13,14 +13,19 @@ namespace asio = boost::asio;
 
 struct job_set::entry
 {
-    explicit entry(asio::any_io_executor ex) : finished_event(ex, asio::steady_timer::time_point::max()) {}
+    explicit entry(asio::any_io_executor ex)
+        : finished_event(ex, asio::steady_timer::time_point::max())
+    {
+    }
     std::unique_ptr<job> j;
     bool finished = false;
     asio::steady_timer finished_event;  // cancelled when the run loop returns
 };
 
 job_set::job_set(asio::any_io_executor ex, std::vector<job_kind> kinds, job_observer* observer)
-    : ex_(std::move(ex)), kinds_(std::move(kinds)), observer_(observer)
+    : ex_(std::move(ex)),
+      kinds_(std::move(kinds)),
+      observer_(observer)
 {
 }
 
@@ -58,7 +63,8 @@ void job_set::start(const vk::job_config& jc, job_services& services)
             }
             catch (const std::exception& what)
             {
-                log::error("job run loop ended with an exception", {{"job", e->j->name()}, {"error", what.what()}});
+                log::error("job run loop ended with an exception",
+                           {{"job", e->j->name()}, {"error", what.what()}});
             }
         }
         e->finished = true;

@@ -28,7 +28,11 @@ error without_path(error e)
 
 struct notifier::impl
 {
-    explicit impl(asio::any_io_executor ex) : ex(ex), wake(ex, asio::steady_timer::time_point::max()) {}
+    explicit impl(asio::any_io_executor ex)
+        : ex(ex),
+          wake(ex, asio::steady_timer::time_point::max())
+    {
+    }
     asio::any_io_executor ex;
     asio::steady_timer wake;
     // Shared so a delivery in flight keeps its client when a reload replaces it.
@@ -37,9 +41,11 @@ struct notifier::impl
     std::string host;  // scheme://host:port, what logs show: the path of a Slack-style hook is a secret
 };
 
-notifier::notifier(asio::any_io_executor ex, std::optional<vk::webhook_config> cfg, metrics::registry* metrics,
-                   std::size_t max_queued)
-    : impl_(std::make_unique<impl>(ex)), metrics_(metrics), max_queued_(std::max<std::size_t>(1, max_queued))
+notifier::notifier(asio::any_io_executor ex, std::optional<vk::webhook_config> cfg,
+                   metrics::registry* metrics, std::size_t max_queued)
+    : impl_(std::make_unique<impl>(ex)),
+      metrics_(metrics),
+      max_queued_(std::max<std::size_t>(1, max_queued))
 {
     configure(std::move(cfg));
 }
@@ -94,7 +100,9 @@ void notifier::notify(notification n)
     if (queue_.size() >= max_queued_)
     {
         log::warn("webhook queue full: oldest notification dropped",
-                  {{"job", queue_.front().job}, {"cycle", std::to_string(queue_.front().cycle)}, {"webhook", impl_->host}});
+                  {{"job", queue_.front().job},
+                   {"cycle", std::to_string(queue_.front().cycle)},
+                   {"webhook", impl_->host}});
         queue_.pop_front();
         ++dropped_;
         if (metrics_)
@@ -141,15 +149,16 @@ asio::awaitable<void> notifier::deliver(const notification& n)
     req.headers.set("Content-Type", "application/json");
     for (const auto& [name, value] : cfg_->headers)
         req.headers.set(name, value.reveal());
-    req.body = boost::json::serialize(
-        boost::json::object{{"job", n.job}, {"cycle", n.cycle}, {"severity", n.severity}, {"error", n.error}, {"time", n.time}});
+    req.body = boost::json::serialize(boost::json::object{
+        {"job", n.job}, {"cycle", n.cycle}, {"severity", n.severity}, {"error", n.error}, {"time", n.time}});
     auto r = co_await client->send(std::move(req));
     if (r && r->status / 100 == 2)
     {
         ++delivered_;
         if (metrics_)
             metrics_->webhook_delivery(true);
-        log::info("webhook notified", {{"job", n.job}, {"cycle", std::to_string(n.cycle)}, {"webhook", host}});
+        log::info("webhook notified",
+                  {{"job", n.job}, {"cycle", std::to_string(n.cycle)}, {"webhook", host}});
         co_return;
     }
     ++failed_;

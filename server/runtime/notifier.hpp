@@ -1,5 +1,6 @@
-// Tells a human about fatal errors and alerts: a webhook POST of {job, cycle, severity, error, time}, retried with backoff.
-// Notifications queue up and are sent one by one by run(), which outlives no cycle: it belongs to the daemon.
+// Tells a human about fatal errors and alerts: a webhook POST of {job, cycle, severity, error, time}, retried
+// with backoff. Notifications queue up and are sent one by one by run(), which outlives no cycle: it belongs
+// to the daemon.
 #ifndef VAULTKEEPER_SERVER_RUNTIME_NOTIFIER_HPP
 #define VAULTKEEPER_SERVER_RUNTIME_NOTIFIER_HPP
 
@@ -28,7 +29,7 @@ struct notification
     std::string job;
     std::uint64_t cycle = 0;
     std::string error;
-    std::string time;  // RFC 3339
+    std::string time;                // RFC 3339
     std::string severity = "fatal";  // fatal | alert
 };
 
@@ -36,8 +37,8 @@ class notifier
 {
 public:
     // Without a webhook config, notifications are only logged. `metrics` (optional) counts deliveries and
-    // drops. At most `max_queued` notifications wait; a new one beyond that drops the oldest (counted, logged):
-    // a webhook that is down for long must not grow the daemon's memory without bound.
+    // drops. At most `max_queued` notifications wait; a new one beyond that drops the oldest (counted,
+    // logged): a webhook that is down for long must not grow the daemon's memory without bound.
     notifier(boost::asio::any_io_executor ex, std::optional<vk::webhook_config> cfg,
              metrics::registry* metrics = nullptr, std::size_t max_queued = 100);
     ~notifier();

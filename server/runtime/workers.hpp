@@ -15,14 +15,16 @@ namespace vk::runtime {
 // itself; an exception from one fn stops new work and is rethrown once the others finished.
 // fn is taken by reference (it must outlive the call, as a temporary in the co_await expression does):
 // GCC 12 mis-destroys temporaries converted into a coroutine's by-value parameters.
-boost::asio::awaitable<void> for_each_bounded(std::size_t count, std::size_t limit,
-                                              const std::function<boost::asio::awaitable<void>(std::size_t)>& fn);
+boost::asio::awaitable<void>
+for_each_bounded(std::size_t count, std::size_t limit,
+                 const std::function<boost::asio::awaitable<void>(std::size_t)>& fn);
 
 // The same over a list that grows while it runs (a recursive walk: listing a folder adds its children):
 // fn(i) for every i < size(), where size() may increase during any fn call; returns once every index
 // was processed and none is running. Same cancellation and exception rules as for_each_bounded.
-boost::asio::awaitable<void> for_each_growing(std::size_t limit, const std::function<std::size_t()>& size,
-                                              const std::function<boost::asio::awaitable<void>(std::size_t)>& fn);
+boost::asio::awaitable<void>
+for_each_growing(std::size_t limit, const std::function<std::size_t()>& size,
+                 const std::function<boost::asio::awaitable<void>(std::size_t)>& fn);
 
 }  // namespace vk::runtime
 

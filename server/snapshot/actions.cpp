@@ -15,14 +15,12 @@
 #include <filesystem>
 #include <unistd.h>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 namespace asio = boost::asio;
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-namespace
-{
+namespace {
 
 json::object describe(const stored_snapshot& s)
 {
@@ -73,8 +71,7 @@ http::body_source body_of(const std::shared_ptr<file_source>& f, std::uint64_t s
 {
     http::body_source src;
     src.length = size;
-    src.next = [f]() -> asio::awaitable<result<std::string_view>>
-    {
+    src.next = [f]() -> asio::awaitable<result<std::string_view>> {
         const auto n = ::read(f->fd, f->buf.data(), f->buf.size());
         if (n < 0)
             co_return make_error(errc::io_error, "reading the snapshot to restore failed");
@@ -107,9 +104,8 @@ asio::awaitable<result<std::optional<std::string>>> recorded_sum(snapshot_storag
     for (const auto& s : *listed)
         if (s.name == name)
             co_return s.sha256;
-    co_return make_error(
-        errc::bad_request, "/name: no snapshot \"" + name + "\" in storage \"" + st.name() + "\""
-    );
+    co_return make_error(errc::bad_request,
+                         "/name: no snapshot \"" + name + "\" in storage \"" + st.name() + "\"");
 }
 
 // Downloads `name` into `file` and checks it: the archive verifies and the file is the one uploaded.
@@ -124,12 +120,9 @@ asio::awaitable<result<verified_file>> fetch_verified(snapshot_storage& st, std:
     if (!verified)
         co_return verified.error();
     if (*sum && **sum != verified->sha256)
-        co_return make_error(
-            errc::bad_response,
-            "the downloaded snapshot's SHA-256 differs from the one recorded at upload",
-            {},
-            name
-        );
+        co_return make_error(errc::bad_response,
+                             "the downloaded snapshot's SHA-256 differs from the one recorded at upload", {},
+                             name);
     co_return verified;
 }
 
@@ -137,18 +130,15 @@ asio::awaitable<runtime::action_result> restore(std::shared_ptr<snapshot_core> c
 {
     const auto& s = *core->settings;
     if (!s.allow_restore)
-        co_return make_error(
-            errc::permission_denied, "restore is disabled for this job (allow_restore is false)"
-        );
+        co_return make_error(errc::permission_denied,
+                             "restore is disabled for this job (allow_restore is false)");
     auto req = parse_restore_request(body, s);
     if (!req)
         co_return req.error();
     if (s.encrypt_for_cert_file)
-        co_return make_error(
-            errc::conflict,
-            "this job's snapshots are CMS-encrypted: decrypt one with openssl cms "
-            "and restore it with vault operator raft snapshot restore"
-        );
+        co_return make_error(errc::conflict,
+                             "this job's snapshots are CMS-encrypted: decrypt one with openssl cms "
+                             "and restore it with vault operator raft snapshot restore");
     if (auto d = ensure_dir(core->spool()); !d)
         co_return d.error();
     remove_on_exit file{core->spool() / (".restore-" + req->name)};
@@ -158,15 +148,14 @@ asio::awaitable<runtime::action_result> restore(std::shared_ptr<snapshot_core> c
         co_return verified.error();
     if (auto r = co_await restore_file(*core, file.path, req->force); !r)
         co_return r.error();
-    co_return json::object{
-        {"storage", req->storage},
-        {"name", req->name},
-        {"force", req->force},
-        {"index", verified->archive.index},
-        {"term", verified->archive.term}};
+    co_return json::object{{"storage", req->storage},
+                           {"name", req->name},
+                           {"force", req->force},
+                           {"index", verified->archive.index},
+                           {"term", verified->archive.term}};
 }
 
-} // namespace
+}  // namespace
 
 runtime::action_table snapshot_actions(std::shared_ptr<snapshot_core> core)
 {
@@ -176,4 +165,4 @@ runtime::action_table snapshot_actions(std::shared_ptr<snapshot_core> core)
     return t;
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

@@ -8,11 +8,10 @@
 
 #include <memory>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 runtime::action_table snapshot_actions(std::shared_ptr<snapshot_core> core);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

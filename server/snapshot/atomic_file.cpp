@@ -11,13 +11,11 @@
 #include <unistd.h>
 #include <utility>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
-namespace
-{
+namespace {
 
 constexpr std::size_t slice = 8 << 20;
 
@@ -38,15 +36,19 @@ result<void> sync_directory(const fs::path& dir)
     return {};
 }
 
-} // namespace
+}  // namespace
 
 atomic_file::atomic_file(fs::path final_path, fs::path temp, int fd)
-    : final_(std::move(final_path)), temp_(std::move(temp)), fd_(fd)
+    : final_(std::move(final_path)),
+      temp_(std::move(temp)),
+      fd_(fd)
 {
 }
 
 atomic_file::atomic_file(atomic_file&& o) noexcept
-    : final_(std::move(o.final_)), temp_(std::move(o.temp_)), fd_(std::exchange(o.fd_, -1)),
+    : final_(std::move(o.final_)),
+      temp_(std::move(o.temp_)),
+      fd_(std::exchange(o.fd_, -1)),
       published_(std::exchange(o.published_, true))
 {
 }
@@ -140,4 +142,4 @@ asio::awaitable<result<void>> copy_file_atomically(fs::path from, fs::path to)
     co_return f->publish();
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

@@ -9,12 +9,11 @@
 #include <filesystem>
 #include <string_view>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 class atomic_file
 {
-  public:
+public:
     // Creates "<dir>/.<name>.tmp-<pid>-<n>" with mode 0600. errc::io_error with the path.
     static result<atomic_file> create(const std::filesystem::path& final_path);
 
@@ -31,7 +30,7 @@ class atomic_file
     int fd() const noexcept { return fd_; }
     const std::filesystem::path& temp_path() const noexcept { return temp_; }
 
-  private:
+private:
     atomic_file(std::filesystem::path final_path, std::filesystem::path temp, int fd);
     std::filesystem::path final_;
     std::filesystem::path temp_;
@@ -54,9 +53,9 @@ struct remove_on_exit
 result<void> write_file_atomically(const std::filesystem::path& to, std::string_view data);
 
 // Copies `from` to `to` atomically.
-boost::asio::awaitable<result<void>>
-copy_file_atomically(std::filesystem::path from, std::filesystem::path to);
+boost::asio::awaitable<result<void>> copy_file_atomically(std::filesystem::path from,
+                                                          std::filesystem::path to);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

@@ -7,19 +7,18 @@
 #include "snapshot/model/s3_protocol.hpp"
 #include "snapshot/model/sigv4.hpp"
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 namespace asio = boost::asio;
 
-namespace
-{
+namespace {
 
 class azure_storage final : public object_storage
 {
-  public:
+public:
     azure_storage(azure_storage_settings s, asio::any_io_executor ex, object_store_options o)
-        : object_storage(std::move(ex), o), cfg_(std::move(s))
+        : object_storage(std::move(ex), o),
+          cfg_(std::move(s))
     {
         if (cfg_.endpoint.empty())
             cfg_.endpoint = "https://" + cfg_.account_name + ".blob.core.windows.net";
@@ -68,22 +67,17 @@ class azure_storage final : public object_storage
         co_return out;
     }
 
-  private:
+private:
     fields whole_object_headers(const std::string& sha256_hex) const override
     {
-        return {
-            {"x-ms-blob-type", "BlockBlob"},
-            {"Content-Type", "application/octet-stream"},
-            {"x-ms-meta-sha256", sha256_hex}};
+        return {{"x-ms-blob-type", "BlockBlob"},
+                {"Content-Type", "application/octet-stream"},
+                {"x-ms-meta-sha256", sha256_hex}};
     }
 
     // Staged blocks are invisible until the block list commits them (uncommitted ones expire on their own).
-    asio::awaitable<result<void>> put_parts(
-        const std::filesystem::path& file,
-        const std::string& object,
-        const std::string& sha256_hex,
-        std::uint64_t size
-    ) override
+    asio::awaitable<result<void>> put_parts(const std::filesystem::path& file, const std::string& object,
+                                            const std::string& sha256_hex, std::uint64_t size) override
     {
         auto part_size = s3::part_size_for(size, opts_.part_size);
         auto n = s3::part_count(size, part_size);
@@ -102,17 +96,16 @@ class azure_storage final : public object_storage
         co_return co_await put_block_list(object, sha256_hex, n);
     }
 
-    asio::awaitable<result<void>>
-    put_block_list(const std::string& object, const std::string& sha256_hex, std::uint64_t blocks)
+    asio::awaitable<result<void>> put_block_list(const std::string& object, const std::string& sha256_hex,
+                                                 std::uint64_t blocks)
     {
         object_call call;
         call.method = "PUT";
         call.path = object_path(object);
         call.query = {{"comp", "blocklist"}};
-        call.headers = {
-            {"Content-Type", "application/xml"},
-            {"x-ms-blob-content-type", "application/octet-stream"},
-            {"x-ms-meta-sha256", sha256_hex}};
+        call.headers = {{"Content-Type", "application/xml"},
+                        {"x-ms-blob-content-type", "application/octet-stream"},
+                        {"x-ms-meta-sha256", sha256_hex}};
         call.body = azure::block_list_body(blocks);
         auto r = co_await send(std::move(call), "put block list");
         if (!r)
@@ -167,18 +160,18 @@ class azure_storage final : public object_storage
     std::string endpoint_;
 };
 
-} // namespace
+}  // namespace
 
-std::unique_ptr<snapshot_storage>
-make_azure_storage(const azure_storage_settings& s, asio::any_io_executor ex, const object_store_options& o)
+std::unique_ptr<snapshot_storage> make_azure_storage(const azure_storage_settings& s,
+                                                     asio::any_io_executor ex, const object_store_options& o)
 {
     return std::make_unique<azure_storage>(s, std::move(ex), o);
 }
 
-std::unique_ptr<snapshot_storage>
-make_azure_storage(const azure_storage_settings& s, asio::any_io_executor ex)
+std::unique_ptr<snapshot_storage> make_azure_storage(const azure_storage_settings& s,
+                                                     asio::any_io_executor ex)
 {
     return make_azure_storage(s, std::move(ex), object_store_options{});
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

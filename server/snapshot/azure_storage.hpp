@@ -12,13 +12,12 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
-std::unique_ptr<snapshot_storage> make_azure_storage(
-    const azure_storage_settings& s, boost::asio::any_io_executor ex, const object_store_options& o
-);
+std::unique_ptr<snapshot_storage> make_azure_storage(const azure_storage_settings& s,
+                                                     boost::asio::any_io_executor ex,
+                                                     const object_store_options& o);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

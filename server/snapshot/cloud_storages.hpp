@@ -9,16 +9,15 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
-std::unique_ptr<snapshot_storage>
-make_s3_storage(const s3_storage_settings& s, boost::asio::any_io_executor ex);
-std::unique_ptr<snapshot_storage>
-make_azure_storage(const azure_storage_settings& s, boost::asio::any_io_executor ex);
-std::unique_ptr<snapshot_storage>
-make_gcs_storage(const gcs_storage_settings& s, boost::asio::any_io_executor ex);
+std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s,
+                                                  boost::asio::any_io_executor ex);
+std::unique_ptr<snapshot_storage> make_azure_storage(const azure_storage_settings& s,
+                                                     boost::asio::any_io_executor ex);
+std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s,
+                                                   boost::asio::any_io_executor ex);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

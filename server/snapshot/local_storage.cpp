@@ -5,20 +5,21 @@
 
 #include <fstream>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
-namespace
-{
+namespace {
 
 constexpr std::string_view sidecar_suffix = ".sha256";
 
 class local_storage final : public snapshot_storage
 {
-  public:
-    explicit local_storage(local_storage_settings s) : s_(std::move(s)) {}
+public:
+    explicit local_storage(local_storage_settings s)
+        : s_(std::move(s))
+    {
+    }
 
     const std::string& name() const noexcept override { return s_.name; }
 
@@ -52,7 +53,7 @@ class local_storage final : public snapshot_storage
         co_return co_await copy_file_atomically(from, to);
     }
 
-  private:
+private:
     static fs::path sidecar(const fs::path& p) { return fs::path(p.string() + std::string(sidecar_suffix)); }
 
     static std::optional<std::string> read_sum(const fs::path& p)
@@ -77,10 +78,9 @@ class local_storage final : public snapshot_storage
             stored_snapshot s{name, it->file_size(size_ec), {}, read_sum(it->path())};
             const auto mtime = it->last_write_time(time_ec);
             if (size_ec || time_ec)
-                continue; // removed while listing
+                continue;  // removed while listing
             s.time = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-                std::chrono::file_clock::to_sys(mtime)
-            );
+                std::chrono::file_clock::to_sys(mtime));
             out.push_back(std::move(s));
         }
         if (ec)
@@ -91,11 +91,11 @@ class local_storage final : public snapshot_storage
     local_storage_settings s_;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<snapshot_storage> make_local_storage(const local_storage_settings& s)
 {
     return std::make_unique<local_storage>(s);
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

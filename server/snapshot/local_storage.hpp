@@ -10,12 +10,11 @@
 
 #include <memory>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 // errc::io_error with the path for every file system failure; download of a missing object is not_found.
 std::unique_ptr<snapshot_storage> make_local_storage(const local_storage_settings& s);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

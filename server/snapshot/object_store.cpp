@@ -8,13 +8,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 namespace asio = boost::asio;
 
-namespace
-{
+namespace {
 
 // A coroutine returning a value already known: body_source/body_sink callbacks do their (blocking, local)
 // file I/O synchronously and hand the outcome back through this.
@@ -57,10 +55,10 @@ struct region_reader
     }
 };
 
-} // namespace
+}  // namespace
 
-result<http::body_source>
-file_region_source(const std::filesystem::path& file, std::uint64_t offset, std::uint64_t length)
+result<http::body_source> file_region_source(const std::filesystem::path& file, std::uint64_t offset,
+                                             std::uint64_t length)
 {
     auto r = std::make_shared<region_reader>();
     r->fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -72,8 +70,7 @@ file_region_source(const std::filesystem::path& file, std::uint64_t offset, std:
     http::body_source src;
     src.length = length;
     src.next = [r] { return ready(r->next()); };
-    src.rewind = [r]
-    {
+    src.rewind = [r] {
         r->done = 0;
         return true;
     };
@@ -101,8 +98,7 @@ file_writer::~file_writer()
 
 http::body_sink file_writer::sink()
 {
-    return [this](std::string_view chunk)
-    {
+    return [this](std::string_view chunk) {
         result<void> r;
         while (!chunk.empty())
         {
@@ -130,8 +126,8 @@ result<void> file_writer::close()
     return {};
 }
 
-asio::awaitable<result<void>>
-object_storage::upload(std::filesystem::path file, std::string object, std::string sha256_hex)
+asio::awaitable<result<void>> object_storage::upload(std::filesystem::path file, std::string object,
+                                                     std::string sha256_hex)
 {
     std::error_code ec;
     auto size = std::filesystem::file_size(file, ec);
@@ -175,13 +171,9 @@ asio::awaitable<result<void>> object_storage::download(std::string object, std::
     co_return (*writer)->close();
 }
 
-asio::awaitable<result<http::response>> object_storage::put_region(
-    const std::filesystem::path& file,
-    std::uint64_t offset,
-    std::uint64_t length,
-    object_call call,
-    std::string_view what
-)
+asio::awaitable<result<http::response>> object_storage::put_region(const std::filesystem::path& file,
+                                                                   std::uint64_t offset, std::uint64_t length,
+                                                                   object_call call, std::string_view what)
 {
     auto src = file_region_source(file, offset, length);
     if (!src)
@@ -206,9 +198,9 @@ result<http::client*> object_storage::client(const std::string& base_url)
     return client_.get();
 }
 
-asio::awaitable<result<http::response>> object_storage::perform(
-    http::client_request& req, std::string_view what, const std::string& endpoint, std::string path
-)
+asio::awaitable<result<http::response>> object_storage::perform(http::client_request& req,
+                                                                std::string_view what,
+                                                                const std::string& endpoint, std::string path)
 {
     if (req.upload || req.download)
         req.timeout = std::chrono::milliseconds(0);
@@ -227,32 +219,24 @@ errc status_errc(unsigned status)
     switch (status)
     {
     case 401:
-    case 403:
-        return errc::permission_denied;
-    case 404:
-        return errc::not_found;
+    case 403: return errc::permission_denied;
+    case 404: return errc::not_found;
     case 409:
-    case 412:
-        return errc::conflict;
+    case 412: return errc::conflict;
     case 429:
-    case 503:
-        return errc::rate_limited;
-    default:
-        return status >= 500 ? errc::server_error : errc::bad_request;
+    case 503: return errc::rate_limited;
+    default: return status >= 500 ? errc::server_error : errc::bad_request;
     }
 }
 
 error reply_error(std::string_view what, const http::response& r, std::string endpoint, std::string path)
 {
     auto code = xml::error_code(r.body);
-    auto e = make_error(
-        status_errc(r.status),
-        std::string(what) + ": HTTP " + std::to_string(r.status) + (code ? " " + *code : ""),
-        std::move(endpoint),
-        std::move(path)
-    );
+    auto e = make_error(status_errc(r.status),
+                        std::string(what) + ": HTTP " + std::to_string(r.status) + (code ? " " + *code : ""),
+                        std::move(endpoint), std::move(path));
     e.status = r.status;
     return e;
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

@@ -20,8 +20,7 @@
 #include <utility>
 #include <vector>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 struct object_store_options
 {
@@ -37,14 +36,14 @@ struct object_store_options
 
 // `length` bytes of `file` from `offset`, read 64 KiB at a time; rewindable (retries re-read the region).
 // errc::io_error when the file cannot be opened or is shorter than announced.
-result<http::body_source>
-file_region_source(const std::filesystem::path& file, std::uint64_t offset, std::uint64_t length);
+result<http::body_source> file_region_source(const std::filesystem::path& file, std::uint64_t offset,
+                                             std::uint64_t length);
 
 // Writes a response body into a file created (truncated) at `to`. close() flushes and reports write errors;
 // destroying an unclosed writer removes the partial file.
 class file_writer
 {
-  public:
+public:
     static result<std::shared_ptr<file_writer>> create(std::filesystem::path to);
     ~file_writer();
     file_writer(const file_writer&) = delete;
@@ -53,8 +52,12 @@ class file_writer
     http::body_sink sink();
     result<void> close();
 
-  private:
-    explicit file_writer(std::filesystem::path to, int fd) : path_(std::move(to)), fd_(fd) {}
+private:
+    explicit file_writer(std::filesystem::path to, int fd)
+        : path_(std::move(to)),
+          fd_(fd)
+    {
+    }
     std::filesystem::path path_;
     int fd_ = -1;
     bool closed_ = false;
@@ -66,8 +69,8 @@ using fields = std::vector<std::pair<std::string, std::string>>;
 struct object_call
 {
     std::string method = "GET";
-    std::string path; // what the storage addresses: S3 the object key ("" = the bucket), Azure the URL path
-    fields query;     // decoded
+    std::string path;  // what the storage addresses: S3 the object key ("" = the bucket), Azure the URL path
+    fields query;      // decoded
     fields headers;
     std::string body;
     std::optional<http::body_source> upload;
@@ -79,14 +82,18 @@ struct object_call
 // supplies the signing transport and its two upload paths.
 class object_storage : public snapshot_storage
 {
-  public:
-    boost::asio::awaitable<result<void>>
-    upload(std::filesystem::path file, std::string object, std::string sha256_hex) override;
+public:
+    boost::asio::awaitable<result<void>> upload(std::filesystem::path file, std::string object,
+                                                std::string sha256_hex) override;
     boost::asio::awaitable<result<void>> remove(std::string object) override;
     boost::asio::awaitable<result<void>> download(std::string object, std::filesystem::path to) override;
 
-  protected:
-    object_storage(boost::asio::any_io_executor ex, object_store_options o) : opts_(o), ex_(std::move(ex)) {}
+protected:
+    object_storage(boost::asio::any_io_executor ex, object_store_options o)
+        : opts_(o),
+          ex_(std::move(ex))
+    {
+    }
 
     // Signs and sends; a non-2xx answer is an error naming `what`.
     virtual boost::asio::awaitable<result<http::response>> send(object_call call, std::string_view what) = 0;
@@ -94,32 +101,26 @@ class object_storage : public snapshot_storage
     virtual std::string object_path(const std::string& object) const = 0;
     // The headers of an object sent whole (metadata with the SHA-256, type, encryption).
     virtual fields whole_object_headers(const std::string& sha256_hex) const = 0;
-    virtual boost::asio::awaitable<result<void>> put_parts(
-        const std::filesystem::path& file,
-        const std::string& object,
-        const std::string& sha256_hex,
-        std::uint64_t size
-    ) = 0;
+    virtual boost::asio::awaitable<result<void>> put_parts(const std::filesystem::path& file,
+                                                           const std::string& object,
+                                                           const std::string& sha256_hex,
+                                                           std::uint64_t size) = 0;
 
     // Sends `call` (method PUT) with `length` bytes of `file` from `offset` as its streamed body.
-    boost::asio::awaitable<result<http::response>> put_region(
-        const std::filesystem::path& file,
-        std::uint64_t offset,
-        std::uint64_t length,
-        object_call call,
-        std::string_view what
-    );
+    boost::asio::awaitable<result<http::response>> put_region(const std::filesystem::path& file,
+                                                              std::uint64_t offset, std::uint64_t length,
+                                                              object_call call, std::string_view what);
 
     // The HTTP client for base_url, made at first use.
     result<http::client*> client(const std::string& base_url);
     // Sends a signed request: transfers get no total deadline (the idle timeout guards them), downloads no
     // retry (bytes already in the file would be written twice); a non-2xx answer is an error naming `what`.
-    boost::asio::awaitable<result<http::response>>
-    perform(http::client_request& req, std::string_view what, const std::string& endpoint, std::string path);
+    boost::asio::awaitable<result<http::response>> perform(http::client_request& req, std::string_view what,
+                                                           const std::string& endpoint, std::string path);
 
     object_store_options opts_;
 
-  private:
+private:
     boost::asio::any_io_executor ex_;
     std::unique_ptr<http::client> client_;
 };
@@ -132,6 +133,6 @@ errc status_errc(unsigned status);
 // but the error code.
 error reply_error(std::string_view what, const http::response& r, std::string endpoint, std::string path);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

@@ -11,23 +11,21 @@
 #include <algorithm>
 #include <cstdlib>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 namespace asio = boost::asio;
 
-namespace
-{
+namespace {
 
 struct s3_config
 {
     std::string storage_name;
-    std::string endpoint; // "scheme://host[:port]"
+    std::string endpoint;  // "scheme://host[:port]"
     std::string bucket;
     bool path_style = false;
     std::string key_prefix;
     sigv4::scope scope;
-    std::string meta_header; // where the SHA-256 goes: x-amz-meta-sha256 (S3) or x-goog-meta-sha256 (GCS)
+    std::string meta_header;  // where the SHA-256 goes: x-amz-meta-sha256 (S3) or x-goog-meta-sha256 (GCS)
     s3_server_side_encryption sse;
     std::optional<secret> access_key_id, secret_access_key, session_token;
 };
@@ -49,9 +47,10 @@ std::string host_with_port(const http::endpoint& e)
 
 class s3_storage final : public object_storage
 {
-  public:
+public:
     s3_storage(s3_config c, asio::any_io_executor ex, object_store_options o)
-        : object_storage(std::move(ex), o), cfg_(std::move(c))
+        : object_storage(std::move(ex), o),
+          cfg_(std::move(c))
     {
         // Addressing is known before the first request (a bad endpoint fails at use).
         if (auto where = http::parse_url(cfg_.endpoint))
@@ -91,7 +90,7 @@ class s3_storage final : public object_storage
         co_return out;
     }
 
-  private:
+private:
     // ListObjectsV2 carries no metadata: the SHA-256 of the newest objects is read with HEAD, one request
     // each, so a listing of thousands (retention) stays cheap. A HEAD that fails leaves the sum unknown.
     static constexpr std::size_t sums_read_per_list = 32;
@@ -102,12 +101,8 @@ class s3_storage final : public object_storage
         for (auto& s : out)
             newest.push_back(&s);
         auto n = std::min(newest.size(), sums_read_per_list);
-        std::partial_sort(
-            newest.begin(),
-            newest.begin() + static_cast<std::ptrdiff_t>(n),
-            newest.end(),
-            [](const auto* a, const auto* b) { return a->time > b->time; }
-        );
+        std::partial_sort(newest.begin(), newest.begin() + static_cast<std::ptrdiff_t>(n), newest.end(),
+                          [](const auto* a, const auto* b) { return a->time > b->time; });
         for (std::size_t i = 0; i < n; ++i)
         {
             object_call head;
@@ -143,12 +138,8 @@ class s3_storage final : public object_storage
 
     // Create, send the parts, complete; any failure aborts the upload so no parts linger (and the object
     // never appears: S3 makes it visible only at completion).
-    asio::awaitable<result<void>> put_parts(
-        const std::filesystem::path& file,
-        const std::string& object,
-        const std::string& sha256_hex,
-        std::uint64_t size
-    ) override
+    asio::awaitable<result<void>> put_parts(const std::filesystem::path& file, const std::string& object,
+                                            const std::string& sha256_hex, std::uint64_t size) override
     {
         auto key = object_path(object);
         object_call create;
@@ -179,9 +170,9 @@ class s3_storage final : public object_storage
     }
 
     // Uploads the parts one after the other (one 64 KiB buffer in memory); returns their ETags.
-    asio::awaitable<result<std::vector<std::string>>> send_parts(
-        const std::filesystem::path& file, const std::string& key, const std::string& id, std::uint64_t size
-    )
+    asio::awaitable<result<std::vector<std::string>>> send_parts(const std::filesystem::path& file,
+                                                                 const std::string& key,
+                                                                 const std::string& id, std::uint64_t size)
     {
         auto part_size = s3::part_size_for(size, opts_.part_size);
         std::vector<std::string> etags;
@@ -204,8 +195,8 @@ class s3_storage final : public object_storage
         co_return etags;
     }
 
-    asio::awaitable<result<std::vector<std::string>>>
-    complete(const std::string& key, const std::string& id, const std::vector<std::string>& etags)
+    asio::awaitable<result<std::vector<std::string>>> complete(const std::string& key, const std::string& id,
+                                                               const std::vector<std::string>& etags)
     {
         object_call call;
         call.method = "POST";
@@ -218,9 +209,8 @@ class s3_storage final : public object_storage
             co_return r.error();
         // S3 may answer 200 and still fail: the error is in the body.
         if (auto code = xml::error_code(r->body))
-            co_return make_error(
-                errc::server_error, "complete multipart upload: " + *code, cfg_.endpoint, key
-            );
+            co_return make_error(errc::server_error, "complete multipart upload: " + *code, cfg_.endpoint,
+                                 key);
         co_return etags;
     }
 
@@ -240,8 +230,7 @@ class s3_storage final : public object_storage
                 errc::invalid_argument,
                 "no credentials: set access_key_id and secret_access_key, or AWS_ACCESS_KEY_ID and "
                 "AWS_SECRET_ACCESS_KEY",
-                cfg_.endpoint
-            );
+                cfg_.endpoint);
         return c;
     }
 
@@ -270,7 +259,7 @@ class s3_storage final : public object_storage
         req.method = call.method;
         req.target = sigv4::target(sr);
         for (const auto& [k, v] : sr.headers)
-            if (k != "host") // the client sends the same Host itself
+            if (k != "host")  // the client sends the same Host itself
                 req.headers.add(k, v);
         req.body = std::move(call.body);
         req.upload = std::move(call.upload);
@@ -283,10 +272,10 @@ class s3_storage final : public object_storage
     std::string base_url_;
 };
 
-} // namespace
+}  // namespace
 
-std::unique_ptr<snapshot_storage>
-make_s3_storage(const s3_storage_settings& s, asio::any_io_executor ex, const object_store_options& o)
+std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s, asio::any_io_executor ex,
+                                                  const object_store_options& o)
 {
     s3_config c;
     c.storage_name = s.name;
@@ -309,8 +298,8 @@ std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s, 
 }
 
 // GCS's XML API takes SigV4 with HMAC keys; its region is "auto"; it keeps metadata as x-goog-meta-*.
-std::unique_ptr<snapshot_storage>
-make_gcs_storage(const gcs_storage_settings& s, asio::any_io_executor ex, const object_store_options& o)
+std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s, asio::any_io_executor ex,
+                                                   const object_store_options& o)
 {
     s3_config c;
     c.storage_name = s.name;
@@ -330,4 +319,4 @@ std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s
     return make_gcs_storage(s, std::move(ex), object_store_options{});
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

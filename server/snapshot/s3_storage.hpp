@@ -13,18 +13,17 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 // Credentials absent from the settings are read from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
 // AWS_SESSION_TOKEN at each use. A bad endpoint fails at use (errc::invalid_argument).
 std::unique_ptr<snapshot_storage>
 make_s3_storage(const s3_storage_settings& s, boost::asio::any_io_executor ex, const object_store_options& o);
 // GCS: endpoint https://storage.googleapis.com, region "auto", path-style, metadata as x-goog-meta-sha256.
-std::unique_ptr<snapshot_storage> make_gcs_storage(
-    const gcs_storage_settings& s, boost::asio::any_io_executor ex, const object_store_options& o
-);
+std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s,
+                                                   boost::asio::any_io_executor ex,
+                                                   const object_store_options& o);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

@@ -7,12 +7,10 @@
 
 #include <unistd.h>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 namespace asio = boost::asio;
 
-namespace
-{
+namespace {
 
 std::unique_ptr<snapshot_storage> make_storage(const storage_settings& s, asio::any_io_executor ex)
 {
@@ -46,11 +44,14 @@ std::string without_slash(std::string s)
     return s;
 }
 
-} // namespace
+}  // namespace
 
 snapshot_core::snapshot_core(const vk::job_config& jc, runtime::job_services& services)
-    : job(jc.name), settings(std::static_pointer_cast<const snapshot_settings>(jc.settings)),
-      config(services.config), metrics(services.metrics), executor(services.executor)
+    : job(jc.name),
+      settings(std::static_pointer_cast<const snapshot_settings>(jc.settings)),
+      config(services.config),
+      metrics(services.metrics),
+      executor(services.executor)
 {
     auto v = vault::client::create(executor, config->vaults.at(settings->vault));
     if (!v)
@@ -112,9 +113,8 @@ snapshot_storage* snapshot_core::find_storage(std::string_view name) const
     return nullptr;
 }
 
-void snapshot_core::count(
-    const metrics::family& f, const std::string& storage, std::string_view outcome, double n
-) const
+void snapshot_core::count(const metrics::family& f, const std::string& storage, std::string_view outcome,
+                          double n) const
 {
     if (!metrics || n <= 0)
         return;
@@ -134,4 +134,4 @@ void snapshot_core::gauge(const metrics::family& f, double value, const std::str
     metrics->gauge_set(std::string(f.name), std::string(f.help), labels, value);
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

@@ -20,20 +20,19 @@
 #include <string>
 #include <vector>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 // The outcome of the last cycle, for GET /v1/jobs/{name}.
 struct cycle_status
 {
-    std::string node; // API address the snapshot came from ("" when skipped or failed before)
+    std::string node;  // API address the snapshot came from ("" when skipped or failed before)
     bool skipped = false;
     std::string name;
     std::uint64_t size = 0;
     std::string sha256;
     std::uint64_t index = 0;
     std::uint64_t term = 0;
-    std::map<std::string, std::string> storages; // storage -> "ok" | "failed: ..."
+    std::map<std::string, std::string> storages;  // storage -> "ok" | "failed: ..."
 };
 
 struct snapshot_core
@@ -43,8 +42,8 @@ struct snapshot_core
     std::shared_ptr<const vk::config> config;
     metrics::registry* metrics = nullptr;
     boost::asio::any_io_executor executor;
-    std::unique_ptr<vault::client> vault;                        // the configured address
-    std::map<std::string, std::unique_ptr<vault::client>> nodes; // active nodes met, by API address
+    std::unique_ptr<vault::client> vault;                         // the configured address
+    std::map<std::string, std::unique_ptr<vault::client>> nodes;  // active nodes met, by API address
     std::vector<std::unique_ptr<snapshot_storage>> storages;
     std::optional<error> setup_error;
     std::optional<cycle_status> last;
@@ -64,11 +63,11 @@ struct snapshot_core
     // This job's own folder of spool_dir.
     std::filesystem::path spool() const { return std::filesystem::path(settings->spool_dir) / job; }
 
-    void
-    count(const metrics::family& f, const std::string& storage, std::string_view outcome, double n = 1) const;
+    void count(const metrics::family& f, const std::string& storage, std::string_view outcome,
+               double n = 1) const;
     void gauge(const metrics::family& f, double value, const std::string& storage = {}) const;
 };
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

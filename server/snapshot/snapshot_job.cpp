@@ -14,12 +14,10 @@
 
 #include <filesystem>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 namespace asio = boost::asio;
 
-namespace
-{
+namespace {
 
 error at_storage(error e, const std::string& storage)
 {
@@ -38,19 +36,13 @@ boost::json::object json_of(const cycle_status& l)
     for (const auto& [k, v] : l.storages)
         outcomes[k] = v;
     return {
-        {"node", l.node},
-        {"skipped", l.skipped},
-        {"name", l.name},
-        {"size", l.size},
-        {"sha256", l.sha256},
-        {"index", l.index},
-        {"term", l.term},
-        {"storages", std::move(outcomes)}};
+        {"node", l.node},     {"skipped", l.skipped}, {"name", l.name}, {"size", l.size},
+        {"sha256", l.sha256}, {"index", l.index},     {"term", l.term}, {"storages", std::move(outcomes)}};
 }
 
 class snapshot_body final : public runtime::job_body
 {
-  public:
+public:
     snapshot_body(const vk::job_config& jc, runtime::job_services& services)
         : core_(std::make_shared<snapshot_core>(jc, services))
     {
@@ -79,11 +71,11 @@ class snapshot_body final : public runtime::job_body
     boost::json::object status() const override;
     runtime::action_table actions() override { return snapshot_actions(core_); }
 
-  private:
-    asio::awaitable<bool>
-    upload_everywhere(runtime::cycle_context& ctx, const taken_snapshot& snap, const std::string& name);
-    asio::awaitable<void>
-    apply_retention(runtime::cycle_context& ctx, snapshot_storage& st, const storage_settings& cfg);
+private:
+    asio::awaitable<bool> upload_everywhere(runtime::cycle_context& ctx, const taken_snapshot& snap,
+                                            const std::string& name);
+    asio::awaitable<void> apply_retention(runtime::cycle_context& ctx, snapshot_storage& st,
+                                          const storage_settings& cfg);
 
     std::shared_ptr<snapshot_core> core_;
 };
@@ -112,21 +104,18 @@ asio::awaitable<void> snapshot_body::run_cycle(runtime::cycle_context& ctx)
     auto snap = co_await take_snapshot(**node, s, core->spool(), name);
     if (!snap)
         co_return ctx.error(snap.error());
-    ctx.count(
-        "download_ms",
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
-            .count()
-    );
+    ctx.count("download_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - started)
+                                 .count());
     // Removes the spooled file whatever happens next (error, cancellation).
     remove_on_exit cleanup{snap->file.path};
     // A step-down while the snapshot streamed: the node that served it is no longer active.
     if (auto still = co_await vault::sys_leader(**node); !still || !still->is_self)
-        co_return ctx.error(make_error(
-            errc::standby,
-            "the active node stepped down during the snapshot; the next cycle takes "
-            "it from the new active node",
-            status.node
-        ));
+        co_return ctx.error(
+            make_error(errc::standby,
+                       "the active node stepped down during the snapshot; the next cycle takes "
+                       "it from the new active node",
+                       status.node));
     ctx.count("bytes", static_cast<std::int64_t>(snap->file.size));
     status.name = name;
     status.size = snap->file.size;
@@ -140,9 +129,8 @@ asio::awaitable<void> snapshot_body::run_cycle(runtime::cycle_context& ctx)
         core->gauge(metric::last_success, unix_seconds(std::chrono::system_clock::now()));
 }
 
-asio::awaitable<bool> snapshot_body::upload_everywhere(
-    runtime::cycle_context& ctx, const taken_snapshot& snap, const std::string& name
-)
+asio::awaitable<bool> snapshot_body::upload_everywhere(runtime::cycle_context& ctx,
+                                                       const taken_snapshot& snap, const std::string& name)
 {
     auto core = core_;
     bool all_ok = true;
@@ -166,8 +154,8 @@ asio::awaitable<bool> snapshot_body::upload_everywhere(
     co_return all_ok;
 }
 
-asio::awaitable<void>
-snapshot_body::apply_retention(runtime::cycle_context& ctx, snapshot_storage& st, const storage_settings& cfg)
+asio::awaitable<void> snapshot_body::apply_retention(runtime::cycle_context& ctx, snapshot_storage& st,
+                                                     const storage_settings& cfg)
 {
     auto core = core_;
     auto listed = co_await st.list();
@@ -196,20 +184,18 @@ snapshot_body::apply_retention(runtime::cycle_context& ctx, snapshot_storage& st
 
 boost::json::object snapshot_body::status() const
 {
-    boost::json::object o{
-        {"vault", core_->settings->vault},
-        {"mode", core_->settings->mode == take_mode::leader ? "leader" : "per-node"},
-        {"encrypted", core_->settings->encrypt_for_cert_file.has_value()},
-        {"allow_restore", core_->settings->allow_restore}};
+    boost::json::object o{{"vault", core_->settings->vault},
+                          {"mode", core_->settings->mode == take_mode::leader ? "leader" : "per-node"},
+                          {"encrypted", core_->settings->encrypt_for_cert_file.has_value()},
+                          {"allow_restore", core_->settings->allow_restore}};
     boost::json::array storages;
     for (const auto& st : core_->settings->storages)
         storages.push_back(boost::json::object{
             {"name", st.name},
             {"type", type_name(st.spec)},
             {"retain", st.retention.retain},
-            {"max_age",
-             st.retention.max_age ? boost::json::value(format_duration(*st.retention.max_age))
-                                  : boost::json::value(nullptr)}});
+            {"max_age", st.retention.max_age ? boost::json::value(format_duration(*st.retention.max_age))
+                                             : boost::json::value(nullptr)}});
     o["storages"] = std::move(storages);
     if (!core_->last)
         return o;
@@ -222,7 +208,7 @@ std::unique_ptr<runtime::job_body> create(const vk::job_config& jc, runtime::job
     return std::make_unique<snapshot_body>(jc, services);
 }
 
-} // namespace
+}  // namespace
 
 runtime::job_kind make_snapshot_kind()
 {
@@ -237,4 +223,4 @@ runtime::job_kind make_snapshot_kind()
     };
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

@@ -5,11 +5,10 @@
 
 #include "runtime/job_kind.hpp"
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 runtime::job_kind make_snapshot_kind();
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

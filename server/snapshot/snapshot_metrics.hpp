@@ -4,21 +4,19 @@
 
 #include "metrics/family.hpp"
 
-namespace vk::snapshot::metric
-{
+namespace vk::snapshot::metric {
 
-inline constexpr metrics::family last_success{
-    "vaultkeeper_snapshot_last_success_timestamp_seconds",
-    "When the last snapshot was verified and stored everywhere"};
-inline constexpr metrics::family size{
-    "vaultkeeper_snapshot_size_bytes", "Size of the last verified snapshot"};
-inline constexpr metrics::family uploads{
-    "vaultkeeper_snapshot_uploads_total", "Snapshot uploads per storage, by outcome (ok, failed)"};
-inline constexpr metrics::family retained{
-    "vaultkeeper_snapshot_retained", "Snapshots of this job kept in each storage after retention"};
-inline constexpr metrics::family deleted{
-    "vaultkeeper_snapshot_deleted_total", "Snapshots deleted by retention, per storage"};
+inline constexpr metrics::family last_success{"vaultkeeper_snapshot_last_success_timestamp_seconds",
+                                              "When the last snapshot was verified and stored everywhere"};
+inline constexpr metrics::family size{"vaultkeeper_snapshot_size_bytes",
+                                      "Size of the last verified snapshot"};
+inline constexpr metrics::family uploads{"vaultkeeper_snapshot_uploads_total",
+                                         "Snapshot uploads per storage, by outcome (ok, failed)"};
+inline constexpr metrics::family retained{"vaultkeeper_snapshot_retained",
+                                          "Snapshots of this job kept in each storage after retention"};
+inline constexpr metrics::family deleted{"vaultkeeper_snapshot_deleted_total",
+                                         "Snapshots deleted by retention, per storage"};
 
-} // namespace vk::snapshot::metric
+}  // namespace vk::snapshot::metric
 
 #endif

@@ -13,10 +13,8 @@
 #include <openssl/x509.h>
 #include <vector>
 
-namespace vk::snapshot
-{
-namespace
-{
+namespace vk::snapshot {
+namespace {
 
 std::string openssl_reason()
 {
@@ -58,15 +56,10 @@ result<std::unique_ptr<envelope>> open_envelope(const std::string& cert_file)
     std::unique_ptr<BIO, decltype(&BIO_free)> in(BIO_new_file(cert_file.c_str(), "r"), &BIO_free);
     X509* cert = in ? PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr) : nullptr;
     if (!cert)
-        return make_error(
-            errc::invalid_argument,
-            "cannot read the recipient certificate: " + openssl_reason(),
-            {},
-            cert_file
-        );
+        return make_error(errc::invalid_argument,
+                          "cannot read the recipient certificate: " + openssl_reason(), {}, cert_file);
     std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> certs(
-        sk_X509_new_null(), [](STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); }
-    );
+        sk_X509_new_null(), [](STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); });
     sk_X509_push(certs.get(), cert);
     auto env = std::make_unique<envelope>();
     // CMS_STREAM: a partial structure whose content is written later through BIO_new_CMS.
@@ -80,7 +73,7 @@ result<std::unique_ptr<envelope>> open_envelope(const std::string& cert_file)
     return env;
 }
 
-} // namespace
+}  // namespace
 
 struct spool_writer::impl
 {
@@ -110,14 +103,15 @@ struct spool_writer::impl
     }
 };
 
-spool_writer::spool_writer(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+spool_writer::spool_writer(std::unique_ptr<impl> p)
+    : impl_(std::move(p))
+{
+}
 spool_writer::~spool_writer() = default;
 
-result<std::unique_ptr<spool_writer>> spool_writer::open(
-    const std::filesystem::path& dir,
-    const std::string& name,
-    const std::optional<std::string>& recipient_cert
-)
+result<std::unique_ptr<spool_writer>> spool_writer::open(const std::filesystem::path& dir,
+                                                         const std::string& name,
+                                                         const std::optional<std::string>& recipient_cert)
 {
     auto file = atomic_file::create(dir / name);
     if (!file)
@@ -159,4 +153,4 @@ result<spooled_file> spool_writer::commit()
     return spooled_file{impl_->final_path, impl_->size, impl_->sha.hex_digest()};
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

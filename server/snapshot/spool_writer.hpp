@@ -13,26 +13,23 @@
 #include <string>
 #include <string_view>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 struct spooled_file
 {
     std::filesystem::path path;
-    std::uint64_t size = 0; // bytes stored (the envelope when encrypted)
-    std::string sha256;     // hex, of the bytes stored
+    std::uint64_t size = 0;  // bytes stored (the envelope when encrypted)
+    std::string sha256;      // hex, of the bytes stored
 };
 
 class spool_writer
 {
-  public:
+public:
     // Opens "<dir>/<name>" (under a temp name until commit). With `recipient_cert` (PEM file) the content is
     // CMS-enveloped (AES-256-CBC) for it. errc::io_error / invalid_argument (unreadable certificate).
-    static result<std::unique_ptr<spool_writer>> open(
-        const std::filesystem::path& dir,
-        const std::string& name,
-        const std::optional<std::string>& recipient_cert
-    );
+    static result<std::unique_ptr<spool_writer>> open(const std::filesystem::path& dir,
+                                                      const std::string& name,
+                                                      const std::optional<std::string>& recipient_cert);
     ~spool_writer();
 
     // The next plaintext bytes of the snapshot.
@@ -42,11 +39,11 @@ class spool_writer
 
     struct impl;
 
-  private:
+private:
     explicit spool_writer(std::unique_ptr<impl> p);
     std::unique_ptr<impl> impl_;
 };
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

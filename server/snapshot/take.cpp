@@ -10,8 +10,7 @@
 #include <fstream>
 #include <system_error>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
@@ -20,14 +19,13 @@ result<void> ensure_dir(const fs::path& dir)
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec)
-        return make_error(
-            errc::io_error, "cannot create the spool directory: " + ec.message(), {}, dir.string()
-        );
+        return make_error(errc::io_error, "cannot create the spool directory: " + ec.message(), {},
+                          dir.string());
     return {};
 }
 
-asio::awaitable<result<taken_snapshot>>
-take_snapshot(vault::client& node, const snapshot_settings& s, fs::path spool, std::string name)
+asio::awaitable<result<taken_snapshot>> take_snapshot(vault::client& node, const snapshot_settings& s,
+                                                      fs::path spool, std::string name)
 {
     if (auto d = ensure_dir(spool); !d)
         co_return d.error();
@@ -37,8 +35,7 @@ take_snapshot(vault::client& node, const snapshot_settings& s, fs::path spool, s
     archive_verifier verifier;
     auto& w = **writer;
     // Each chunk: verify first, so the verifier's error (the more telling one) wins; then store.
-    http::body_sink sink = [&verifier, &w](std::string_view chunk) -> asio::awaitable<result<void>>
-    {
+    http::body_sink sink = [&verifier, &w](std::string_view chunk) -> asio::awaitable<result<void>> {
         if (auto r = verifier.feed(chunk); !r)
             co_return r;
         co_return w.write(chunk);
@@ -79,4 +76,4 @@ asio::awaitable<result<verified_file>> verify_file(fs::path file)
     co_return verified_file{*summary, sha.hex_digest()};
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

@@ -13,20 +13,19 @@
 #include <filesystem>
 #include <string>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 struct taken_snapshot
 {
-    spooled_file file; // in spool_dir, published under `name`; the caller removes it when done
+    spooled_file file;  // in spool_dir, published under `name`; the caller removes it when done
     archive_summary archive;
 };
 
 // Spools into `spool` (created if missing; one per job, so jobs sharing a spool_dir never collide).
 // Errors: the Vault/transport errors of the download, bad_response from the verifier (empty, truncated,
 // inconsistent), io_error / invalid_argument from the spool. Nothing is left in the spool on error.
-boost::asio::awaitable<result<taken_snapshot>>
-take_snapshot(vault::client& node, const snapshot_settings& s, std::filesystem::path spool, std::string name);
+boost::asio::awaitable<result<taken_snapshot>> take_snapshot(vault::client& node, const snapshot_settings& s,
+                                                             std::filesystem::path spool, std::string name);
 
 // Creates the directory (and its parents) if missing.
 result<void> ensure_dir(const std::filesystem::path& dir);
@@ -34,12 +33,12 @@ result<void> ensure_dir(const std::filesystem::path& dir);
 struct verified_file
 {
     archive_summary archive;
-    std::string sha256; // of the whole file
+    std::string sha256;  // of the whole file
 };
 
 // Feeds the file through the verifier and hashes it (reads in slices, yielding between them).
 boost::asio::awaitable<result<verified_file>> verify_file(std::filesystem::path file);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

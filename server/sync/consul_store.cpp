@@ -1,6 +1,6 @@
 // Reading and writing the sync info over the Consul client.
-#include "async/sleep.hpp"
 #include "sync/consul_store.hpp"
+#include "async/sleep.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -90,7 +90,8 @@ asio::awaitable<result<info_state>> info_reader::read_all(consul::client& c)
         if (!idx)
             co_return idx.error();
         if (!idx->index)
-            co_return make_error(errc::not_found, "sync index disappeared while read", {}, index_key(prefix_));
+            co_return make_error(errc::not_found, "sync index disappeared while read", {},
+                                 index_key(prefix_));
         if (idx->index->size() != info_->bucket_count())
             co_return co_await read_all(c);  // the bucket count changed under us: start over
         if (auto rb = co_await read_buckets(c, torn, 16); !rb)
@@ -168,7 +169,8 @@ asio::awaitable<result<info_state>> info_reader::refresh(consul::client& c, std:
         }
         co_await vk::sleep_for(std::chrono::milliseconds(50 << round));
     }
-    co_return make_error(errc::conflict, "sync info kept changing while read (torn read)", {}, index_key(prefix_));
+    co_return make_error(errc::conflict, "sync info kept changing while read (torn read)", {},
+                         index_key(prefix_));
 }
 
 asio::awaitable<result<published_index>> load_index(consul::client& c, const std::string& prefix)
@@ -220,10 +222,11 @@ asio::awaitable<result<std::size_t>> send_batches(consul::client& c, const std::
         if (!r)
             co_return r.error();
         if (!r->committed)
-            co_return make_error(errc::conflict,
-                                 "consul rolled the sync info transaction back: " +
-                                     (r->errors.empty() ? std::string("no reason given") : r->errors.front().what),
-                                 {}, prefix);
+            co_return make_error(
+                errc::conflict,
+                "consul rolled the sync info transaction back: " +
+                    (r->errors.empty() ? std::string("no reason given") : r->errors.front().what),
+                {}, prefix);
         written += batch.size();
     }
     co_return written;
@@ -232,7 +235,8 @@ asio::awaitable<result<std::size_t>> send_batches(consul::client& c, const std::
 }  // namespace
 
 asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::string& prefix,
-                                               const std::vector<std::string>& previous_index, sync_info& info)
+                                               const std::vector<std::string>& previous_index,
+                                               sync_info& info)
 {
     co_return co_await send_batches(c, prefix, plan_writes(previous_index, info, prefix, options_for(c)));
 }

@@ -23,8 +23,8 @@ namespace vk::sync {
 // What one refresh found.
 struct info_state
 {
-    bool present = false;       // false: the index key does not exist (nobody wrote this info yet)
-    bool changed = false;       // the index differs from the previous refresh
+    bool present = false;            // false: the index key does not exist (nobody wrote this info yet)
+    bool changed = false;            // the index differs from the previous refresh
     std::uint64_t modify_index = 0;  // the index key's ModifyIndex (0 when absent)
 };
 
@@ -39,7 +39,11 @@ struct info_state
 class info_reader
 {
 public:
-    explicit info_reader(std::string prefix, bool own = false) : prefix_(std::move(prefix)), own_(own) {}
+    explicit info_reader(std::string prefix, bool own = false)
+        : prefix_(std::move(prefix)),
+          own_(own)
+    {
+    }
 
     // Errors: the Consul client's, errc::bad_response naming the key for a value that does not decode,
     // errc::not_found for a bucket the index names but Consul lacks, errc::conflict for a persistent tear.

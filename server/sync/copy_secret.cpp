@@ -15,9 +15,8 @@ namespace json = boost::json;
 namespace {
 
 // A secret's data (KV v2: `version`, or the latest when absent); nullopt when missing, deleted or destroyed.
-asio::awaitable<result<std::optional<json::object>>> read_data(vault::client& c, const kv_mount& m,
-                                                               const std::string& rel,
-                                                               std::optional<std::uint64_t> version)
+asio::awaitable<result<std::optional<json::object>>>
+read_data(vault::client& c, const kv_mount& m, const std::string& rel, std::optional<std::uint64_t> version)
 {
     if (!m.v2)
     {
@@ -39,8 +38,8 @@ asio::awaitable<result<std::optional<json::object>>> read_data(vault::client& c,
 }
 
 // The origin's data at the insight's version.
-asio::awaitable<result<std::optional<json::object>>> read_origin(const copy_context& c, const std::string& path,
-                                                                 const insight& in)
+asio::awaitable<result<std::optional<json::object>>> read_origin(const copy_context& c,
+                                                                 const std::string& path, const insight& in)
 {
     auto loc = locate(path, c.origin_mounts);
     if (!loc)
@@ -64,13 +63,15 @@ result<target> destination_of(const copy_context& c, const std::string& origin_p
     if (!loc)
     {
         auto e = loc.error();
-        e.message += to.by.empty() ? " (destination path, untransformed)" : " (destination path, by transform " + to.by + ")";
+        e.message += to.by.empty() ? " (destination path, untransformed)"
+                                   : " (destination path, by transform " + to.by + ")";
         return e;
     }
     return target{&c.destination_mounts[loc->mount], std::move(loc->rel)};
 }
 
-asio::awaitable<result<void>> write_destination(const copy_context& c, const target& t, const json::object& data)
+asio::awaitable<result<void>> write_destination(const copy_context& c, const target& t,
+                                                const json::object& data)
 {
     if (!t.mount->v2)
         co_return co_await vault::kv1_write(c.destination, t.mount->path, t.rel, data);

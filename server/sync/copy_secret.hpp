@@ -6,8 +6,8 @@
 #include "core/error.hpp"
 #include "core/token_bucket.hpp"
 #include "sync/model/insight.hpp"
-#include "sync/origin_walk.hpp"
 #include "sync/model/transform.hpp"
+#include "sync/origin_walk.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -28,7 +28,7 @@ struct copy_context
     const std::vector<kv_mount>& origin_mounts;
     const std::vector<kv_mount>& destination_mounts;
     const transform_pack& pack;
-    token_bucket* pace = nullptr;  // paces requests to the origin Vault
+    token_bucket* pace = nullptr;             // paces requests to the origin Vault
     const vk::secret* insight_key = nullptr;  // keys the insights of KV v1 copies; required for them
 };
 
@@ -38,8 +38,8 @@ using copy_outcome = std::optional<insight>;
 
 // Errors name the failing side's endpoint and path; a transform result outside the destination's KV
 // mounts is errc::invalid_argument.
-boost::asio::awaitable<result<copy_outcome>> copy_secret(const copy_context& c, const std::string& origin_path,
-                                                         const insight& in);
+boost::asio::awaitable<result<copy_outcome>> copy_secret(const copy_context& c,
+                                                         const std::string& origin_path, const insight& in);
 
 // Soft-deletes the latest version of the transformed path (KV v1: deletes it); a secret already gone is
 // success.

@@ -1,7 +1,7 @@
 // Destination cycle: refresh both sync infos (only changed buckets are read), diff, run the allowed tasks
 // with bounded concurrency, record what reached the destination Vault, save the changed buckets.
-#include "async/sleep.hpp"
 #include "sync/destination_job.hpp"
+#include "async/sleep.hpp"
 #include "sync/sync_metrics.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -18,12 +18,12 @@
 #include "async/deadline.hpp"
 #include "core/log.hpp"
 #include "runtime/workers.hpp"
-#include "sync/model/capacity.hpp"
-#include "sync/model/consul_layout.hpp"
 #include "sync/consul_store.hpp"
 #include "sync/copy_secret.hpp"
 #include "sync/model/approval.hpp"
+#include "sync/model/capacity.hpp"
 #include "sync/model/collisions.hpp"
+#include "sync/model/consul_layout.hpp"
 #include "sync/model/cycle_plan.hpp"
 #include "sync/startup_checks.hpp"
 
@@ -99,7 +99,9 @@ public:
         const std::vector<std::string> every_kv_mount;
         if (auto r = co_await start_side(core.destination, every_kv_mount); !r)
             co_return r.error();
-        if (auto r = co_await probe_consul(*core.destination.consul, s.destination.sync_path + "probe-" + core.job); !r)
+        if (auto r = co_await probe_consul(*core.destination.consul,
+                                           s.destination.sync_path + "probe-" + core.job);
+            !r)
             co_return r.error();
         co_return result<void>{};
     }
@@ -119,9 +121,9 @@ public:
         if (!ro)
             co_return ctx.error(ro.error());
         if (!ro->present)
-            co_return ctx.error(make_error(errc::not_found,
-                                           "the origin has not published a sync info yet (start the origin job first)",
-                                           "", index_key(s.origin_prefix())));
+            co_return ctx.error(make_error(
+                errc::not_found, "the origin has not published a sync info yet (start the origin job first)",
+                "", index_key(s.origin_prefix())));
         // The cached info is trusted only after a save that completed: a cycle that stopped anywhere after it
         // began changing the info (error, cancel, deadline) left Consul and the cache apart.
         if (!saved_)
@@ -226,7 +228,8 @@ private:
                 co_return;
             if (!r)
             {
-                log::debug("origin index watch failed; retrying", {{"job", core->job}, {"error", r.error().describe()}});
+                log::debug("origin index watch failed; retrying",
+                           {{"job", core->job}, {"error", r.error().describe()}});
                 co_await sleep_for(watch_retry);
                 index = 0;
                 continue;
@@ -246,12 +249,17 @@ private:
     copy_context copier() const
     {
         auto& core = *core_;
-        return copy_context{*core.origin.vault, *core.destination.vault, core.origin.mounts, core.destination.mounts,
-                            core.settings->pack, core.pace.unlimited() ? nullptr : &core.pace,
+        return copy_context{*core.origin.vault,
+                            *core.destination.vault,
+                            core.origin.mounts,
+                            core.destination.mounts,
+                            core.settings->pack,
+                            core.pace.unlimited() ? nullptr : &core.pace,
                             core.settings->kv_v1_insight_key ? &*core.settings->kv_v1_insight_key : nullptr};
     }
 
-    asio::awaitable<void> run_tasks(runtime::cycle_context& ctx, const std::vector<task>& tasks, sync_info& dest)
+    asio::awaitable<void> run_tasks(runtime::cycle_context& ctx, const std::vector<task>& tasks,
+                                    sync_info& dest)
     {
         const copy_context cc = copier();
         std::function<asio::awaitable<void>(std::size_t)> one = [&](std::size_t i) -> asio::awaitable<void> {
@@ -350,7 +358,8 @@ private:
                                  "/approve-deletes {\"plan\": \"" + held_plan_ + "\"}"));
     }
 
-    void finish_cycle(runtime::cycle_context& ctx, const cycle_plan& plan, std::size_t written, const sync_info& dest)
+    void finish_cycle(runtime::cycle_context& ctx, const cycle_plan& plan, std::size_t written,
+                      const sync_info& dest)
     {
         for (const auto& [op, n] : counts_)
             ctx.count(op, n);
@@ -391,9 +400,9 @@ private:
     std::map<std::string, std::int64_t> counts_;
     std::map<std::string, error> failures_;  // this cycle's, by origin path
     std::size_t held_deletes_ = 0;
-    std::string held_plan_;              // plan id of the held deletes ("" when none)
+    std::string held_plan_;             // plan id of the held deletes ("" when none)
     std::optional<approval> approval_;  // the operator's, until used or expired
-    bool saved_ = false;                 // the last cycle's save completed: the cached info is Consul's
+    bool saved_ = false;                // the last cycle's save completed: the cached info is Consul's
     std::optional<system_clock::time_point> origin_changed_at_;
     std::optional<system_clock::time_point> unapplied_since_;
     json::object last_;
@@ -401,7 +410,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<runtime::job_body> make_destination_body(const vk::job_config& jc, runtime::job_services& services)
+std::unique_ptr<runtime::job_body> make_destination_body(const vk::job_config& jc,
+                                                         runtime::job_services& services)
 {
     return std::make_unique<destination_body>(jc, services);
 }
@@ -410,7 +420,8 @@ asio::awaitable<runtime::action_result> plan_action(std::shared_ptr<sync_core> c
 {
     if (core->setup_error)
         co_return make_error(errc::unavailable, core->setup_error->describe());
-    auto infos = co_await with_deadline(read_fresh(*core), std::chrono::seconds(30), "reading the sync infos took over 30 s");
+    auto infos = co_await with_deadline(read_fresh(*core), std::chrono::seconds(30),
+                                        "reading the sync infos took over 30 s");
     if (!infos)
         co_return infos.error();
     auto& dest = *infos->destination;
@@ -428,7 +439,8 @@ asio::awaitable<runtime::action_result> plan_action(std::shared_ptr<sync_core> c
     };
     plan_options po{s.ignore_deletes, s.max_delete_percent, {}};
     auto plan = plan_cycle(std::move(*diff), dest.size(), po);
-    body["deletion_guard"] = json::object{{"hold", plan.held_deletes > 0}, {"percent", plan.delete_percent},
+    body["deletion_guard"] = json::object{{"hold", plan.held_deletes > 0},
+                                          {"percent", plan.delete_percent},
                                           {"max_delete_percent", s.max_delete_percent}};
     // The id to approve the held set with: a digest of exactly these deletes.
     body["plan"] = plan.held_deletes ? json::value(plan.delete_plan) : json::value(nullptr);

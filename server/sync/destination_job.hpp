@@ -10,7 +10,8 @@
 
 namespace vk::sync {
 
-std::unique_ptr<runtime::job_body> make_destination_body(const vk::job_config& jc, runtime::job_services& services);
+std::unique_ptr<runtime::job_body> make_destination_body(const vk::job_config& jc,
+                                                         runtime::job_services& services);
 
 // GET /v1/sync/{name}/plan: reads both sync infos afresh and answers the add/update/delete lists (paths
 // only, never values) and what the deletion guard would do.

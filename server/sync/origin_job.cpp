@@ -8,9 +8,9 @@
 
 #include <chrono>
 
+#include "sync/consul_store.hpp"
 #include "sync/model/approval.hpp"
 #include "sync/model/capacity.hpp"
-#include "sync/consul_store.hpp"
 #include "sync/startup_checks.hpp"
 
 namespace vk::sync {
@@ -19,7 +19,6 @@ namespace json = boost::json;
 using steady = std::chrono::steady_clock;
 
 namespace {
-
 
 class origin_body final : public sync_base
 {
@@ -66,7 +65,8 @@ public:
         // Nothing remembered is trusted after a save that did not complete (or at start-up): read Consul.
         if (!holdings_)
         {
-            auto found = co_await load_published(*core->origin.consul, s.origin_prefix(), info.bucket_count());
+            auto found =
+                co_await load_published(*core->origin.consul, s.origin_prefix(), info.bucket_count());
             if (!found)
                 co_return ctx.error(found.error());
             holdings_ = std::move(found->holdings);
@@ -161,13 +161,13 @@ private:
         if (hold_.plan.empty())
             return false;
         ctx.count("publish_held", static_cast<std::int64_t>(hold_.paths.size()));
-        ctx.alert(make_error(
-            errc::conflict,
-            "publish guard: the walk found " + std::to_string(info.size()) + " secrets, " +
-                std::to_string(static_cast<int>(guard.percent + 0.5)) + "% fewer than the " +
-                std::to_string(published_->size()) + " published; nothing is published. Review GET /v1/sync/" +
-                core_->job + "/plan, then POST /v1/sync/" + core_->job + "/approve-deletes {\"plan\": \"" +
-                hold_.plan + "\"}"));
+        ctx.alert(make_error(errc::conflict, "publish guard: the walk found " + std::to_string(info.size()) +
+                                                 " secrets, " +
+                                                 std::to_string(static_cast<int>(guard.percent + 0.5)) +
+                                                 "% fewer than the " + std::to_string(published_->size()) +
+                                                 " published; nothing is published. Review GET /v1/sync/" +
+                                                 core_->job + "/plan, then POST /v1/sync/" + core_->job +
+                                                 "/approve-deletes {\"plan\": \"" + hold_.plan + "\"}"));
         last_ = json::object{{"held", true}, {"secrets", info.size()}, {"published", published_->size()}};
         return true;
     }
@@ -207,7 +207,8 @@ private:
                                           {"seconds", std::to_string(needed)}});
         if (needed > 0.9 * available)
             co_return make_error(errc::invalid_argument,
-                                 "at max_requests_per_second " + std::to_string(core.settings->max_requests_per_second) +
+                                 "at max_requests_per_second " +
+                                     std::to_string(core.settings->max_requests_per_second) +
                                      " the walk of " + std::to_string(listed->secrets) + " secrets in " +
                                      std::to_string(listed->folders) + " folders needs at least " +
                                      std::to_string(static_cast<long long>(needed + 0.5)) +

@@ -8,7 +8,8 @@
 
 namespace vk::sync {
 
-std::unique_ptr<runtime::job_body> make_origin_body(const vk::job_config& jc, runtime::job_services& services);
+std::unique_ptr<runtime::job_body> make_origin_body(const vk::job_config& jc,
+                                                    runtime::job_services& services);
 
 }  // namespace vk::sync
 

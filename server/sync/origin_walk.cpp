@@ -37,7 +37,9 @@ class walker
 {
 public:
     walker(vault::client& c, const std::vector<kv_mount>& mounts, const walk_options& opts)
-        : c_(c), mounts_(mounts), opts_(opts)
+        : c_(c),
+          mounts_(mounts),
+          opts_(opts)
     {
         for (std::size_t m = 0; m < mounts_.size(); ++m)
             items_.push_back({m, ""});
@@ -137,8 +139,10 @@ private:
         if (!data)
             co_return fail(data.error());
         if (!opts_.insight_key)
-            co_return fail(make_error(errc::invalid_argument, "KV v1 mount without kv_v1_insight_key", "", m.path));
-        out_.info->put(m.path + it.rel, kv_v1_insight(boost::json::value(std::move(*data)), *opts_.insight_key));
+            co_return fail(
+                make_error(errc::invalid_argument, "KV v1 mount without kv_v1_insight_key", "", m.path));
+        out_.info->put(m.path + it.rel,
+                       kv_v1_insight(boost::json::value(std::move(*data)), *opts_.insight_key));
     }
 
     void fail(error e)

@@ -8,7 +8,8 @@
 namespace vk::sync {
 namespace asio = boost::asio;
 
-asio::awaitable<result<std::vector<kv_mount>>> check_mounts(vault::client& c, const std::vector<std::string>& wanted)
+asio::awaitable<result<std::vector<kv_mount>>> check_mounts(vault::client& c,
+                                                            const std::vector<std::string>& wanted)
 {
     auto mounts = co_await vault::sys_mounts(c);
     if (!mounts)
@@ -19,12 +20,15 @@ asio::awaitable<result<std::vector<kv_mount>>> check_mounts(vault::client& c, co
             out.push_back({m.path, m.kv == vault::kv_version::v2});
     for (const auto& w : wanted)
     {
-        auto it = std::find_if(mounts->begin(), mounts->end(), [&](const vault::mount& m) { return m.path == w; });
+        auto it =
+            std::find_if(mounts->begin(), mounts->end(), [&](const vault::mount& m) { return m.path == w; });
         if (it == mounts->end())
-            co_return make_error(errc::not_found, "mount " + w + " does not exist", c.endpoint(), "sys/mounts");
+            co_return make_error(errc::not_found, "mount " + w + " does not exist", c.endpoint(),
+                                 "sys/mounts");
         if (it->kv == vault::kv_version::none)
-            co_return make_error(errc::invalid_argument, "mount " + w + " is not a KV mount (type " + it->type + ")",
-                                 c.endpoint(), "sys/mounts");
+            co_return make_error(errc::invalid_argument,
+                                 "mount " + w + " is not a KV mount (type " + it->type + ")", c.endpoint(),
+                                 "sys/mounts");
         out.push_back({it->path, it->kv == vault::kv_version::v2});
     }
     co_return out;
@@ -49,8 +53,9 @@ asio::awaitable<result<void>> check_capabilities(vault::client& c, const std::ve
         auto it = caps->find(p);
         for (const auto& cap : needed)
             if (it == caps->end() || !vault::allows(it->second, cap))
-                co_return make_error(errc::permission_denied, "the token lacks the \"" + cap + "\" capability on " + p,
-                                     c.endpoint(), "sys/capabilities-self");
+                co_return make_error(errc::permission_denied,
+                                     "the token lacks the \"" + cap + "\" capability on " + p, c.endpoint(),
+                                     "sys/capabilities-self");
     }
     co_return result<void>{};
 }

@@ -31,7 +31,8 @@ std::vector<std::string> walk_paths(const std::vector<kv_mount>& mounts);
 
 // sys/capabilities-self grants every capability in `needed` on every path (root grants all).
 // errc::permission_denied naming the path and the missing capability.
-boost::asio::awaitable<result<void>> check_capabilities(vault::client& c, const std::vector<std::string>& paths,
+boost::asio::awaitable<result<void>> check_capabilities(vault::client& c,
+                                                        const std::vector<std::string>& paths,
                                                         const std::vector<std::string>& needed);
 
 // Writes, reads back, updates and deletes `<sync_path>probe-<job>` (vsync's start-up probe).

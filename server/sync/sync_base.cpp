@@ -5,8 +5,8 @@
 
 #include "metrics/registry.hpp"
 #include "sync/model/kv_v1.hpp"
-#include "sync/sync_metrics.hpp"
 #include "sync/startup_checks.hpp"
+#include "sync/sync_metrics.hpp"
 
 namespace vk::sync {
 namespace asio = boost::asio;
@@ -78,7 +78,8 @@ asio::awaitable<void> sync_base::background(const std::function<void()>& request
         co_await core->origin.vault->run_renewal();
 }
 
-asio::awaitable<result<void>> sync_base::start_side(side_clients& side, const std::vector<std::string>& mounts)
+asio::awaitable<result<void>> sync_base::start_side(side_clients& side,
+                                                    const std::vector<std::string>& mounts)
 {
     if (core_->setup_error)
         co_return *core_->setup_error;

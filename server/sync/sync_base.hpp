@@ -7,9 +7,9 @@
 #include "core/token_bucket.hpp"
 #include "metrics/family.hpp"
 #include "runtime/job_kind.hpp"
-#include "sync/origin_walk.hpp"
 #include "sync/model/approval.hpp"
 #include "sync/model/settings.hpp"
+#include "sync/origin_walk.hpp"
 #include "vault/client.hpp"
 
 #include <map>
@@ -36,7 +36,7 @@ struct sync_core
     std::shared_ptr<const vk::config> config;
     metrics::registry* metrics = nullptr;
     side_clients origin;
-    side_clients destination;  // destination role only
+    side_clients destination;          // destination role only
     std::optional<error> setup_error;  // a client could not be built: the start-up check reports it
     token_bucket pace;
 
@@ -65,7 +65,8 @@ public:
 
 protected:
     // Logs one side's Vault client in and finds its KV mounts (`mounts`, or every KV mount when empty).
-    boost::asio::awaitable<result<void>> start_side(side_clients& side, const std::vector<std::string>& mounts);
+    boost::asio::awaitable<result<void>> start_side(side_clients& side,
+                                                    const std::vector<std::string>& mounts);
 
     std::shared_ptr<sync_core> core_;
 };

@@ -15,8 +15,9 @@ inline constexpr metrics::family lag{"vaultkeeper_sync_lag_seconds",
                                      "Time since an origin change this destination has not applied"};
 inline constexpr metrics::family failed_paths{"vaultkeeper_sync_failed_paths",
                                               "Paths that failed in the last destination cycle"};
-inline constexpr metrics::family bucket_fill{"vaultkeeper_sync_bucket_fill_ratio",
-                                             "Largest sync bucket as a fraction of Consul's 512 KiB value limit"};
+inline constexpr metrics::family bucket_fill{
+    "vaultkeeper_sync_bucket_fill_ratio",
+    "Largest sync bucket as a fraction of Consul's 512 KiB value limit"};
 inline constexpr metrics::family deletes_held{"vaultkeeper_sync_deletes_held",
                                               "Deletes held by the deletion guard, waiting for approval"};
 inline constexpr metrics::family publish_held{

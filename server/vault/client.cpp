@@ -16,8 +16,8 @@ http::client_params http_params(const vault_config& cfg)
 {
     http::client_params p;
     p.base_url = cfg.address;
-    p.tls = {cfg.tls.ca_file, cfg.tls.ca_path, cfg.tls.cert_file, cfg.tls.key_file, cfg.tls.server_name,
-             cfg.tls.skip_verify};
+    p.tls = {cfg.tls.ca_file,  cfg.tls.ca_path,     cfg.tls.cert_file,
+             cfg.tls.key_file, cfg.tls.server_name, cfg.tls.skip_verify};
     p.default_headers.set("X-Vault-Request", "true");
     if (!cfg.namespace_.empty())
         p.default_headers.set("X-Vault-Namespace", cfg.namespace_);
@@ -45,20 +45,39 @@ result<std::unique_ptr<client>> client::create(asio::any_io_executor ex, const v
     while (!p->endpoint.empty() && p->endpoint.back() == '/')
         p->endpoint.pop_back();
     if (p->http->skip_verify())
-        log::warn("vault TLS certificate verification is disabled", {{"vault", cfg.name}, {"address", cfg.address}});
+        log::warn("vault TLS certificate verification is disabled",
+                  {{"vault", cfg.name}, {"address", cfg.address}});
     if (cfg.auth.method == "token")
         p->token = *cfg.auth.token;
     return std::unique_ptr<client>(new client(std::move(p)));
 }
 
-client::client(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+client::client(std::unique_ptr<impl> p)
+    : impl_(std::move(p))
+{
+}
 client::~client() = default;
 
-const std::string& client::endpoint() const noexcept { return impl_->endpoint; }
-const token_info& client::token() const noexcept { return impl_->info; }
-std::uint64_t client::logins() const noexcept { return impl_->logins; }
-std::uint64_t client::renewals() const noexcept { return impl_->renewals; }
-std::uint64_t client::connections_opened() const noexcept { return impl_->http->connections_opened(); }
+const std::string& client::endpoint() const noexcept
+{
+    return impl_->endpoint;
+}
+const token_info& client::token() const noexcept
+{
+    return impl_->info;
+}
+std::uint64_t client::logins() const noexcept
+{
+    return impl_->logins;
+}
+std::uint64_t client::renewals() const noexcept
+{
+    return impl_->renewals;
+}
+std::uint64_t client::connections_opened() const noexcept
+{
+    return impl_->http->connections_opened();
+}
 
 error client::located(error e, const std::string& path) const
 {

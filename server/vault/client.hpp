@@ -24,15 +24,15 @@ namespace vk::vault {
 struct call
 {
     std::string method = "GET";
-    std::string path;   // API path below /v1/, already percent-encoded (encode_path), no leading slash
-    std::string query;  // without '?', already encoded
-    std::string body;   // JSON text (or empty)
-    std::string content_type;                       // default application/json when a body is sent
-    bool authenticated = true;                      // send X-Vault-Token
-    std::optional<bool> idempotent;                 // default: by method (GET/PUT/DELETE are retried)
+    std::string path;          // API path below /v1/, already percent-encoded (encode_path), no leading slash
+    std::string query;         // without '?', already encoded
+    std::string body;          // JSON text (or empty)
+    std::string content_type;  // default application/json when a body is sent
+    bool authenticated = true;                         // send X-Vault-Token
+    std::optional<bool> idempotent;                    // default: by method (GET/PUT/DELETE are retried)
     std::optional<std::chrono::milliseconds> timeout;  // default: vault_config.request_timeout
-    http::body_sink download;                       // stream a 2xx body there instead of buffering it
-    std::optional<http::body_source> upload;        // stream the request body from there
+    http::body_sink download;                          // stream a 2xx body there instead of buffering it
+    std::optional<http::body_source> upload;           // stream the request body from there
 };
 
 // What Vault answered (any status).
@@ -63,7 +63,8 @@ public:
     // A fresh login with the configured method, then lookup-self; replaces the current token.
     // approle: POST auth/<mount>/login {role_id, secret_id}; kubernetes: POST auth/<mount>/login {role, jwt}
     // (the JWT file is read at each login). Token auth: looks the configured token up again.
-    // Errors: io_error (unreadable JWT file), bad_request (bad credentials), and the usual reply/transport ones.
+    // Errors: io_error (unreadable JWT file), bad_request (bad credentials), and the usual reply/transport
+    // ones.
     boost::asio::awaitable<result<token_info>> login();
 
     // Keeps the token alive for the client's lifetime; returns only when the awaiting coroutine is

@@ -31,7 +31,12 @@ struct client::impl
     // The renewal loop's sleep; a new token moves its expiry so the loop re-plans.
     boost::asio::steady_timer* renewal_timer = nullptr;
 
-    impl(boost::asio::any_io_executor e, vault_config c) : ex(e), cfg(std::move(c)), login_done(e) {}
+    impl(boost::asio::any_io_executor e, vault_config c)
+        : ex(e),
+          cfg(std::move(c)),
+          login_done(e)
+    {
+    }
 
     // Installs a fresh token (or fresh state of the same token) and wakes the renewal loop.
     void adopt(std::optional<secret> new_token, token_info new_info, bool renewed);

@@ -23,10 +23,8 @@ result<leader> decode_leader(std::string_view body);
 result<std::vector<mount>> decode_mounts(std::string_view body);
 // sys/capabilities-self for `paths`: path -> capabilities; a path missing from the reply falls back to the
 // single-path "capabilities" field, else ["deny"].
-result<std::map<std::string, std::vector<std::string>>> decode_capabilities(
-    std::string_view body,
-    const std::vector<std::string>& paths
-);
+result<std::map<std::string, std::vector<std::string>>>
+decode_capabilities(std::string_view body, const std::vector<std::string>& paths);
 // auth/token/lookup-self: the token's state.
 result<token_info> decode_token_lookup(std::string_view body);
 // A login or renew-self answer: the "auth" block.

@@ -41,7 +41,8 @@ result<kv_secret> decode_kv2_read(std::string_view body)
     if (auto* cm = m.obj("custom_metadata"))
         s.custom_metadata = *cm;
     // Vault answers a deleted or destroyed version with data:null and the version's metadata.
-    s.deleted = !d->contains("data") || (*d)["data"].is_null() || s.meta.destroyed || !s.meta.deletion_time.empty();
+    s.deleted =
+        !d->contains("data") || (*d)["data"].is_null() || s.meta.destroyed || !s.meta.deletion_time.empty();
     if (!r.ok() || !m.ok())
         return malformed(r.ok() ? m.problem() : r.problem());
     return s;

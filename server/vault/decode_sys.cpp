@@ -12,8 +12,7 @@ using detail::malformed;
 
 namespace {
 
-template <class T>
-result<T> finish(const json_reader& r, T value)
+template <class T> result<T> finish(const json_reader& r, T value)
 {
     if (!r.ok())
         return malformed(r.problem());
@@ -134,10 +133,8 @@ result<std::vector<mount>> decode_mounts(std::string_view body)
     return out;
 }
 
-result<std::map<std::string, std::vector<std::string>>> decode_capabilities(
-    std::string_view body,
-    const std::vector<std::string>& paths
-)
+result<std::map<std::string, std::vector<std::string>>>
+decode_capabilities(std::string_view body, const std::vector<std::string>& paths)
 {
     auto o = detail::parse_object(body);
     if (!o)

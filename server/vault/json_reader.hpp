@@ -18,7 +18,10 @@ namespace vk::vault::detail {
 class json_reader
 {
 public:
-    explicit json_reader(const boost::json::object* o) : o_(o) {}
+    explicit json_reader(const boost::json::object* o)
+        : o_(o)
+    {
+    }
 
     std::string str(std::string_view key);
     bool boolean(std::string_view key);

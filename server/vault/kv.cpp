@@ -85,7 +85,8 @@ asio::awaitable<result<kv_version_meta>> kv2_write(client& c, std::string_view m
 }
 
 asio::awaitable<result<kv_version_meta>> kv2_patch(client& c, std::string_view mount, std::string_view path,
-                                                   const json::object& patch, std::optional<std::uint64_t> cas)
+                                                   const json::object& patch,
+                                                   std::optional<std::uint64_t> cas)
 {
     call req;
     req.method = "PATCH";
@@ -100,7 +101,8 @@ asio::awaitable<result<std::vector<std::string>>> kv2_list(client& c, std::strin
     co_return co_await list(c, api_path(mount, "metadata", folder));
 }
 
-asio::awaitable<result<kv_metadata>> kv2_read_metadata(client& c, std::string_view mount, std::string_view path)
+asio::awaitable<result<kv_metadata>> kv2_read_metadata(client& c, std::string_view mount,
+                                                       std::string_view path)
 {
     call req;
     req.path = api_path(mount, "metadata", path);

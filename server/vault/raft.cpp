@@ -7,7 +7,8 @@ namespace vk::vault {
 
 namespace asio = boost::asio;
 
-asio::awaitable<result<std::uint64_t>> raft_snapshot(client& c, http::body_sink sink, std::chrono::milliseconds timeout)
+asio::awaitable<result<std::uint64_t>> raft_snapshot(client& c, http::body_sink sink,
+                                                     std::chrono::milliseconds timeout)
 {
     std::uint64_t total = 0;
     call req;

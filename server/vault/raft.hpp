@@ -19,21 +19,16 @@ namespace vk::vault {
 // the sink). `timeout` bounds the whole transfer; 0 = only the client's idle timeout applies.
 // Errors: permission_denied (no sudo), sealed, standby, the sink's own error as is, transport_error,
 // timeout, cancelled.
-boost::asio::awaitable<result<std::uint64_t>> raft_snapshot(
-    client& c,
-    http::body_sink sink,
-    std::chrono::milliseconds timeout = std::chrono::milliseconds(0)
-);
+boost::asio::awaitable<result<std::uint64_t>>
+raft_snapshot(client& c, http::body_sink sink,
+              std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
 // POST sys/storage/raft/snapshot (or snapshot-force with `force`, which accepts a snapshot of another
 // cluster: its keys apply afterwards) with the body read from `source`. Redirects and retries need
 // source.rewind. bad_request when Vault refuses the snapshot (e.g. another cluster's without force).
-boost::asio::awaitable<result<void>> raft_restore(
-    client& c,
-    http::body_source source,
-    bool force = false,
-    std::chrono::milliseconds timeout = std::chrono::milliseconds(0)
-);
+boost::asio::awaitable<result<void>>
+raft_restore(client& c, http::body_source source, bool force = false,
+             std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
 // GET sys/storage/raft/configuration.
 boost::asio::awaitable<result<raft_configuration>> raft_config(client& c);

@@ -43,9 +43,11 @@ asio::awaitable<result<rekey_status>> rekey_progress(client& c)
     co_return co_await fetch(c, req, &decode_rekey_status);
 }
 
-asio::awaitable<result<rekey_update_result>> rekey_update(client& c, const secret& key, std::string_view nonce)
+asio::awaitable<result<rekey_update_result>> rekey_update(client& c, const secret& key,
+                                                          std::string_view nonce)
 {
-    auto req = rekey_call("PUT", "sys/rekey/update", to_json(json::object{{"key", key.reveal()}, {"nonce", nonce}}));
+    auto req =
+        rekey_call("PUT", "sys/rekey/update", to_json(json::object{{"key", key.reveal()}, {"nonce", nonce}}));
     co_return co_await fetch(c, req, &decode_rekey_update);
 }
 

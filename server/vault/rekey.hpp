@@ -28,7 +28,8 @@ boost::asio::awaitable<result<rekey_status>> rekey_init(client& c, const rekey_p
 boost::asio::awaitable<result<rekey_status>> rekey_progress(client& c);
 
 // PUT sys/rekey/update {key, nonce}: one old share. complete=true with the new keys at the threshold.
-boost::asio::awaitable<result<rekey_update_result>> rekey_update(client& c, const secret& key, std::string_view nonce);
+boost::asio::awaitable<result<rekey_update_result>> rekey_update(client& c, const secret& key,
+                                                                 std::string_view nonce);
 
 // DELETE sys/rekey/init with {"nonce"} (required by Vault >= 1.20 within 10 minutes of init). Idempotent.
 boost::asio::awaitable<result<void>> rekey_cancel(client& c, std::string_view nonce);
@@ -38,11 +39,8 @@ boost::asio::awaitable<result<rekey_verify_status>> rekey_verify_progress(client
 
 // PUT sys/rekey/verify {key, nonce}: one NEW share with the verification nonce; complete=true at the
 // threshold (the new keys are then in force).
-boost::asio::awaitable<result<rekey_verify_status>> rekey_verify(
-    client& c,
-    const secret& new_key,
-    std::string_view verification_nonce
-);
+boost::asio::awaitable<result<rekey_verify_status>> rekey_verify(client& c, const secret& new_key,
+                                                                 std::string_view verification_nonce);
 
 // DELETE sys/rekey/verify: restarts verification with a new nonce.
 boost::asio::awaitable<result<rekey_verify_status>> rekey_verify_restart(client& c);

@@ -77,7 +77,8 @@ asio::awaitable<result<token_info>> client::impl::login_and_lookup()
     if (!info)
         co_return info.error();
     adopt(std::nullopt, *info, false);
-    log::info("vault login", {{"vault", cfg.name}, {"method", cfg.auth.method},
+    log::info("vault login", {{"vault", cfg.name},
+                              {"method", cfg.auth.method},
                               {"ttl_s", std::to_string(info->ttl.count())},
                               {"renewable", info->renewable ? "true" : "false"}});
     co_return std::move(*info);

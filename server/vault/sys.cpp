@@ -53,7 +53,8 @@ asio::awaitable<result<init_result>> sys_init(client& c, unsigned secret_shares,
     req.path = "sys/init";
     req.authenticated = false;
     req.idempotent = false;  // a retried init would fail with "already initialized" and lose the keys
-    req.body = to_json(json::object{{"secret_shares", secret_shares}, {"secret_threshold", secret_threshold}});
+    req.body =
+        to_json(json::object{{"secret_shares", secret_shares}, {"secret_threshold", secret_threshold}});
     co_return co_await fetch(c, req, &decode_init);
 }
 
@@ -92,10 +93,8 @@ asio::awaitable<result<std::vector<mount>>> sys_mounts(client& c)
     co_return co_await fetch(c, req, &decode_mounts);
 }
 
-asio::awaitable<result<std::map<std::string, std::vector<std::string>>>> capabilities_self(
-    client& c,
-    const std::vector<std::string>& paths
-)
+asio::awaitable<result<std::map<std::string, std::vector<std::string>>>>
+capabilities_self(client& c, const std::vector<std::string>& paths)
 {
     call req;
     req.method = "POST";

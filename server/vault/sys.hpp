@@ -29,7 +29,8 @@ boost::asio::awaitable<result<health>> sys_health(client& c, health_params p = {
 boost::asio::awaitable<result<seal_status>> sys_seal_status(client& c);
 
 // PUT sys/init with shares/threshold. bad_request when already initialised.
-boost::asio::awaitable<result<init_result>> sys_init(client& c, unsigned secret_shares, unsigned secret_threshold);
+boost::asio::awaitable<result<init_result>> sys_init(client& c, unsigned secret_shares,
+                                                     unsigned secret_threshold);
 
 // PUT sys/unseal {key}: one share (hex or base64); returns the progress. bad_request for a wrong key.
 boost::asio::awaitable<result<seal_status>> sys_unseal(client& c, const secret& key);
@@ -43,10 +44,8 @@ boost::asio::awaitable<result<leader>> sys_leader(client& c);
 boost::asio::awaitable<result<std::vector<mount>>> sys_mounts(client& c);
 
 // POST sys/capabilities-self {paths}: path -> capabilities ("deny" when none).
-boost::asio::awaitable<result<std::map<std::string, std::vector<std::string>>>> capabilities_self(
-    client& c,
-    const std::vector<std::string>& paths
-);
+boost::asio::awaitable<result<std::map<std::string, std::vector<std::string>>>>
+capabilities_self(client& c, const std::vector<std::string>& paths);
 
 // True when `caps` grants `capability` ("read", "update"...); "root" grants everything, "deny" nothing.
 bool allows(const std::vector<std::string>& caps, std::string_view capability) noexcept;

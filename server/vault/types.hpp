@@ -47,7 +47,7 @@ struct seal_status
 // sys/init answer. The keys and the root token are secrets.
 struct init_result
 {
-    std::vector<secret> keys;         // hex
+    std::vector<secret> keys;  // hex
     std::vector<secret> keys_base64;
     secret root_token;
 };
@@ -123,12 +123,12 @@ struct kv_metadata_update
 struct token_info
 {
     std::vector<std::string> policies;
-    std::chrono::seconds ttl{0};               // remaining TTL; 0 = never expires (root)
+    std::chrono::seconds ttl{0};  // remaining TTL; 0 = never expires (root)
     std::chrono::seconds creation_ttl{0};
     std::chrono::seconds explicit_max_ttl{0};  // 0 = none
     std::optional<std::string> expire_time;    // RFC3339, when known
     bool renewable = false;
-    bool root = false;                         // policies contain "root"
+    bool root = false;  // policies contain "root"
 };
 
 // A login's result: the token and what it is.
@@ -149,16 +149,17 @@ struct rekey_status
     unsigned required = 0;  // current threshold
     bool verification_required = false;
     std::string verification_nonce;
-    std::vector<std::string> pgp_fingerprints;  // new keys encrypted to these PGP keys (not returned in clear)
-    bool backup = false;                        // encrypted keys also kept in Vault
+    std::vector<std::string>
+        pgp_fingerprints;  // new keys encrypted to these PGP keys (not returned in clear)
+    bool backup = false;   // encrypted keys also kept in Vault
 };
 
 // sys/rekey/update: incomplete (status set) or complete (keys set).
 struct rekey_update_result
 {
     bool complete = false;
-    rekey_status status;                // when !complete
-    std::vector<secret> keys;           // when complete
+    rekey_status status;       // when !complete
+    std::vector<secret> keys;  // when complete
     std::vector<secret> keys_base64;
     bool verification_required = false;
     std::string verification_nonce;

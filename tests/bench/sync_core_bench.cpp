@@ -13,8 +13,7 @@ using namespace vk::sync;
 
 namespace {
 
-template <class F>
-double time_ms(F&& f)
+template <class F> double time_ms(F&& f)
 {
     const auto start = std::chrono::steady_clock::now();
     f();
@@ -66,7 +65,8 @@ int main()
     std::size_t tasks = 0;
     report("diff, 1% changed", time_ms([&] { tasks = compare(origin, dest)->size(); }));
     std::size_t batches = 0;
-    report("write plan after the change", time_ms([&] { batches = plan_writes(saved, origin, "vsync/origin/").size(); }));
+    report("write plan after the change",
+           time_ms([&] { batches = plan_writes(saved, origin, "vsync/origin/").size(); }));
     std::size_t bytes = 0;
     report("serialise all buckets + index", time_ms([&] {
                for (const auto& kv : to_kv(origin, "vsync/origin/"))

@@ -80,9 +80,10 @@ double run_client(const vk::vault_config& cfg, int inflight, int seconds)
     double rps = static_cast<double>(st.latencies_us.size()) / elapsed;
     auto p50 = percentile(st.latencies_us, 0.50);
     auto p99 = percentile(st.latencies_us, 0.99);
-    std::printf("client  in-flight %3d: %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %llu  connections %llu\n",
-                inflight, rps, p50 / 1000, p99 / 1000, static_cast<unsigned long long>(st.errors),
-                static_cast<unsigned long long>(c.connections_opened()));
+    std::printf(
+        "client  in-flight %3d: %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %llu  connections %llu\n",
+        inflight, rps, p50 / 1000, p99 / 1000, static_cast<unsigned long long>(st.errors),
+        static_cast<unsigned long long>(c.connections_opened()));
     return rps;
 }
 
@@ -114,15 +115,16 @@ int main(int argc, char** argv)
     int secrets = argc > 1 ? std::stoi(argv[1]) : 10000;
     int seconds = argc > 2 ? std::stoi(argv[2]) : 3;
     vk::test::sim_process sim("vault-sim", {"--dev-root-token", "root", "--latency", "2ms"});
-    auto load = sim.call("POST", "/_sim/vault/load",
-                         R"({"count":)" + std::to_string(secrets) + R"(,"mount":"secret/","prefix":"bench/"})");
+    auto load =
+        sim.call("POST", "/_sim/vault/load",
+                 R"({"count":)" + std::to_string(secrets) + R"(,"mount":"secret/","prefix":"bench/"})");
     if (load.status != 200)
     {
         std::cerr << "load failed: " << load.status << " " << load.body << "\n";
         return 1;
     }
-    std::printf("vault-sim on port %u, --latency 2ms, %d synthetic secrets, %d s per run\n", sim.port(), secrets,
-                seconds);
+    std::printf("vault-sim on port %u, --latency 2ms, %d synthetic secrets, %d s per run\n", sim.port(),
+                secrets, seconds);
     vk::vault_config cfg;
     cfg.name = "bench";
     cfg.address = sim.address();

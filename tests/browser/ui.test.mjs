@@ -1,5 +1,6 @@
 // Drives Debian's chromium through the web status page of a running vaultkeeper (started by
-// tests/integration/test_web_ui.py with sync jobs "origin", "east", "west" on the sims; "west" holds deletes).
+// tests/integration/test_web_ui.py with sync jobs "origin", "east", "west" on the sims; "west" holds deletes;
+// snapshot job "snap" of the origin vault with allow_restore).
 // Env: VK_URL (http://127.0.0.1:port), VK_TOKEN, VK_SHOTS (directory for the screenshots).
 // Prints one line per step; exits 1 at the first failed step.
 import { chromium } from 'playwright-core';
@@ -36,7 +37,7 @@ async function step(name, fn) {
 function expect(cond, what) { if (!cond) throw new Error(what); }
 
 const job = (name) => page.locator(`article[data-job="${name}"]`);
-const topCycle = async (name) => Number(await job(name).locator('tbody tr').first().getAttribute('data-cycle'));
+const topCycle = async (name) => Number(await job(name).locator('tr[data-cycle]').first().getAttribute('data-cycle'));
 async function waitFor(fn, what) {
   const deadline = Date.now() + STEP_MS;
   for (;;) {
@@ -137,6 +138,40 @@ await step('approve the held deletes', async () => {
     'the approved cycle deleted 5 of the 10 secrets');
   expect(await job('west').locator('button[data-action="approve-deletes"]').count() === 0, 'approve button gone');
   await page.screenshot({ path: join(shots, 'ui-approved.png'), fullPage: true });
+});
+
+await step('a triggered snapshot shows in the section and in the list', async () => {
+  const before = await topCycle('snap');
+  await job('snap').locator('button[data-action="trigger"]').click();
+  await waitFor(async () => (await topCycle('snap')) > before, 'a new cycle row of snap');
+  await waitFor(async () => (await job('snap').locator('tr[data-cycle]').first().textContent()).includes('ok'),
+    'the snapshot cycle ends ok');
+  const last = job('snap').locator('[data-field="last-name"]');
+  await waitFor(async () => (await last.count()) > 0 && (await last.textContent()).startsWith('raft-snapshot-'),
+    'the last snapshot shown');
+  const name = await last.textContent();
+  expect(/^[0-9a-f]{12}…$/.test(await job('snap').locator('[data-field="last-sha256"]').textContent()), 'short sha256');
+  expect((await job('snap').locator('tr[data-storage="disk"]').textContent()).includes('ok'), 'disk outcome ok');
+  await job('snap').locator('button[data-action="snapshots"]').click();
+  await job('snap').locator(`[data-list="disk"] tr[data-snapshot="${name}"]`).waitFor();
+  await page.screenshot({ path: join(shots, 'ui-snapshots.png'), fullPage: true });
+});
+
+await step('restore asks first; dismissing it does nothing', async () => {
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await job('snap').locator('button[data-action="restore"]').first().click();
+  await page.waitForTimeout(300);
+  expect(asked.startsWith('Restore snapshot "raft-snapshot-') && asked.includes('cannot be undone'), 'asked: ' + asked);
+  expect(!(await page.locator('#message').textContent()).includes('snap restore'), 'nothing restored');
+});
+
+await step('restore the newest snapshot', async () => {
+  page.once('dialog', (d) => d.accept());
+  const name = await job('snap').locator('[data-field="last-name"]').textContent();
+  await job('snap').locator(`tr[data-snapshot="${name}"] button[data-action="restore"]`).click();
+  await page.locator('#message', { hasText: 'snap restore: done' }).waitFor();
+  await page.screenshot({ path: join(shots, 'ui-restored.png'), fullPage: true });
 });
 
 await step('no page error and no CSP violation', async () => {

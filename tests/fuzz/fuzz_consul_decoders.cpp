@@ -1,5 +1,5 @@
-// libFuzzer: the Consul KV, session, index and transaction decoders on arbitrary bytes (untrusted server input).
-// Property: a value or a decode error, never a throw, a crash or a sanitizer report.
+// libFuzzer: the Consul KV, session, index and transaction decoders on arbitrary bytes (untrusted server
+// input). Property: a value or a decode error, never a throw, a crash or a sanitizer report.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

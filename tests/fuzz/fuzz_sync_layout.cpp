@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)vk::sync::decode_bucket(text, "vsync/origin/0");
     (void)vk::sync::decode_index(text, "vsync/origin/index");
     // A whole layout: the input as the index and as bucket 0.
-    std::map<std::string, std::string, std::less<>> kv{{"p/index", std::string(text)}, {"p/0", std::string(text)}};
+    std::map<std::string, std::string, std::less<>> kv{{"p/index", std::string(text)},
+                                                       {"p/0", std::string(text)}};
     (void)vk::sync::from_kv("p/", kv);
     return 0;
 }

@@ -11,8 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace
-{
+namespace {
 
 const vk::emissary::delimiters choices[] = {{"{{", "}}"}, {"[[", "]]"}, {"<%", "%>"}, {"{", "}"}};
 
@@ -26,7 +25,7 @@ void check_position(std::string_view text, const vk::emissary::parse_error& e)
         std::abort();
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

@@ -1,5 +1,5 @@
-// libFuzzer: URL parsing and redirect resolution (a Location header is untrusted server input; a config URL is
-// operator input). Property: a value or an error, never a throw, a crash or a sanitizer report; a resolved
+// libFuzzer: URL parsing and redirect resolution (a Location header is untrusted server input; a config URL
+// is operator input). Property: a value or an error, never a throw, a crash or a sanitizer report; a resolved
 // redirect always names a host and a target starting with '/'.
 #include <cstddef>
 #include <cstdint>

@@ -1,10 +1,11 @@
-"""A real Prometheus (Debian's prometheus) scrapes a vaultkeeper running sync jobs on the sims, with our alert
-rules loaded: every rule loads healthy, and every expression of the Grafana dashboard and of the alert rules
-parses and returns data through Prometheus' HTTP API. Alert expressions that are empty when nothing is wrong
+"""A real Prometheus (Debian's prometheus) scrapes a vaultkeeper running sync and snapshot jobs on the sims,
+with our alert rules loaded: every rule loads healthy, and every expression of the Grafana dashboard and of the
+alert rules parses and returns data through Prometheus' HTTP API. Alert expressions that are empty when nothing is wrong
 are evaluated with their final comparison stripped (and every vaultkeeper metric they name must exist)."""
 import json
 import os
 import re
+import shutil
 import tempfile
 import urllib.error
 import urllib.parse
@@ -15,6 +16,7 @@ import yaml
 
 import vkproc
 from held_deletes import stack_with_held_deletes
+from kindjobs import snapshot_job
 
 SOURCE = os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 ALERTS = os.path.join(SOURCE, "metrics", "prometheus", "alerts.yml")
@@ -70,7 +72,9 @@ class Prometheus:
 def setup():
     if not os.path.exists("/usr/bin/prometheus"):
         pytest.fail("run scripts/install-deps.sh (Debian package prometheus) first")
-    s = stack_with_held_deletes()  # the held deletes raise an alert: errors_total{severity="alert"}
+    root = tempfile.mkdtemp(prefix="vk-prometheus-jobs-")
+    # The held deletes raise an alert (errors_total{severity="alert"}); "snap" has a storage that fails.
+    s = stack_with_held_deletes([snapshot_job("snap", root, broken_storage=True)])
     p = None
     try:
         p = Prometheus(f"127.0.0.1:{s.daemon.port}")
@@ -79,6 +83,7 @@ def setup():
         # A few more cycles between scrapes, so rates and histogram quantiles have something to show.
         for _ in range(3):
             s.sync()
+            s.run_cycle("snap", expect="failed")
         vkproc.wait_until(
             lambda: p.query('count_over_time(up{job="vaultkeeper"}[1m]) >= 6')["data"]["result"], 60,
             interval=0.5, what="six scrapes")
@@ -87,6 +92,7 @@ def setup():
         if p:
             p.proc.stop()
         s.close()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def dashboard_expressions():

@@ -1,30 +1,36 @@
 """The web status page (/ui/) on a daemon running sync origin and destination jobs on the sims: its security
 headers and the API's cross-origin refusal over plain HTTP, then a real browser (Debian's chromium driven by
 playwright-core, tests/browser/ui.test.mjs) loads it, sees the jobs, triggers, halts and resumes, approves
-held deletes and is refused with a wrong token. Screenshots land in <build>/ui-screenshots/."""
+held deletes, lists a snapshot job's snapshots and restores one, and is refused with a wrong token.
+Screenshots land in <build>/ui-screenshots/."""
 import os
 import subprocess
+import tempfile
 import urllib.request
 
 import pytest
 
 import vkproc
 from held_deletes import stack_with_held_deletes
+from kindjobs import snapshot_job
 from vkdaemon import ADMIN_TOKEN
 
 SOURCE = os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BROWSER_DIR = os.path.join(SOURCE, "tests", "browser")
 SHOTS = os.path.join(os.path.dirname(os.path.abspath(vkproc.BIN_DIR)), "ui-screenshots")
 PAGE_FILES = {"/ui/": "text/html", "/ui/index.html": "text/html", "/ui/app.js": "text/javascript",
-              "/ui/kind-sync.js": "text/javascript", "/ui/style.css": "text/css"}
+              "/ui/kind-sync.js": "text/javascript", "/ui/kind-snapshot.js": "text/javascript",
+              "/ui/style.css": "text/css"}
 
 
 @pytest.fixture(scope="module")
 def stack():
-    """origin publishes 10 secrets, then 5 are deleted: "west" (max_delete_percent 20) holds the deletes."""
-    s = stack_with_held_deletes()
-    yield s
-    s.close()
+    """origin publishes 10 secrets, then 5 are deleted: "west" (max_delete_percent 20) holds the deletes; "snap"
+    snapshots the origin vault (allow_restore)."""
+    with tempfile.TemporaryDirectory() as root:
+        s = stack_with_held_deletes([snapshot_job("snap", root, allow_restore=True)])
+        yield s
+        s.close()
 
 
 def get(stack, path, method="GET"):
@@ -79,8 +85,11 @@ def test_in_a_real_browser(stack):
     print(r.stdout)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "FAIL" not in r.stdout
-    for shot in ("ui-wrong-token.png", "ui-jobs.png", "ui-halted.png", "ui-held-deletes.png", "ui-approved.png"):
+    for shot in ("ui-wrong-token.png", "ui-jobs.png", "ui-halted.png", "ui-held-deletes.png", "ui-approved.png",
+                 "ui-snapshots.png", "ui-restored.png"):
         assert os.path.getsize(os.path.join(SHOTS, shot)) > 1000, shot
     # The approval reached the destination Vault.
     assert stack.dest.read("app/s0", "west") is None and stack.dest.read("app/s9", "west") == {"value": "v9"}
+    # The origin Vault answers after the restore, with the data of the snapshot (taken after the 5 deletes).
+    assert stack.origin.read("app/s9") == {"value": "v9"} and stack.origin.read("app/s0") is None
     assert "Authorization" not in stack.daemon.log() and ADMIN_TOKEN not in stack.daemon.log()

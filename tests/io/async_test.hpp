@@ -19,10 +19,8 @@
 namespace vk::test {
 
 // Runs body() to completion on its own io_context; see the file comment for what fails the test.
-inline void run_async(
-    const std::function<boost::asio::awaitable<void>()>& body,
-    std::chrono::steady_clock::duration timeout = std::chrono::seconds(20)
-)
+inline void run_async(const std::function<boost::asio::awaitable<void>()>& body,
+                      std::chrono::steady_clock::duration timeout = std::chrono::seconds(20))
 {
     boost::asio::io_context ctx;
     bool done = false;
@@ -64,10 +62,8 @@ inline boost::asio::awaitable<void> sleep_for(std::chrono::steady_clock::duratio
 }
 
 // Polls `cond` every millisecond until it holds or `limit` passes; returns cond().
-inline boost::asio::awaitable<bool> eventually(
-    std::function<bool()> cond,
-    std::chrono::steady_clock::duration limit = std::chrono::seconds(5)
-)
+inline boost::asio::awaitable<bool>
+eventually(std::function<bool()> cond, std::chrono::steady_clock::duration limit = std::chrono::seconds(5))
 {
     auto end = std::chrono::steady_clock::now() + limit;
     while (!cond() && std::chrono::steady_clock::now() < end)
@@ -82,7 +78,10 @@ inline boost::asio::awaitable<bool> eventually(
 // ASYNC_TEST(suite, name) { co_await ...; EXPECT_...; }
 #define ASYNC_TEST(suite, name)                                                                              \
     static boost::asio::awaitable<void> VK_ASYNC_BODY_NAME(suite, name)();                                   \
-    TEST(suite, name) { ::vk::test::run_async(&VK_ASYNC_BODY_NAME(suite, name)); }                           \
+    TEST(suite, name)                                                                                        \
+    {                                                                                                        \
+        ::vk::test::run_async(&VK_ASYNC_BODY_NAME(suite, name));                                             \
+    }                                                                                                        \
     static boost::asio::awaitable<void> VK_ASYNC_BODY_NAME(suite, name)()
 
 #endif

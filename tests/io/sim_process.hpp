@@ -106,19 +106,15 @@ struct sim_reply
 
 // One blocking HTTP/1.1 request to 127.0.0.1:port (Connection: close), bounded by `timeout` per socket op.
 // Decodes chunked bodies. Returns status 0 on any transport failure.
-inline sim_reply http_call(
-    std::uint16_t port,
-    const std::string& method,
-    const std::string& target,
-    const std::string& body = {},
-    const std::vector<std::string>& headers = {},
-    std::chrono::milliseconds timeout = std::chrono::seconds(5)
-)
+inline sim_reply http_call(std::uint16_t port, const std::string& method, const std::string& target,
+                           const std::string& body = {}, const std::vector<std::string>& headers = {},
+                           std::chrono::milliseconds timeout = std::chrono::seconds(5))
 {
     int fd = sim_detail::loopback_socket(port, false);
     if (fd < 0)
         return {};
-    timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+    timeval tv{static_cast<time_t>(timeout.count() / 1000),
+               static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
@@ -182,12 +178,8 @@ inline sim_reply http_call(
 class sim_process
 {
 public:
-    sim_process(
-        const std::string& binary,
-        std::vector<std::string> args = {},
-        unsigned nodes = 1,
-        std::chrono::milliseconds ready_timeout = std::chrono::seconds(10)
-    )
+    sim_process(const std::string& binary, std::vector<std::string> args = {}, unsigned nodes = 1,
+                std::chrono::milliseconds ready_timeout = std::chrono::seconds(10))
         : nodes_(nodes)
     {
         auto exe = sim_bin_dir() / binary;

@@ -15,8 +15,7 @@
 namespace json = boost::json;
 namespace sigv4 = vk::snapshot::sigv4;
 
-namespace
-{
+namespace {
 
 std::string str(const json::object& o, std::string_view key)
 {
@@ -29,13 +28,12 @@ sigv4::fields pairs(const json::object& o, std::string_view key)
     sigv4::fields out;
     if (auto* v = o.if_contains(key); v && v->is_array())
         for (const auto& p : v->as_array())
-            out.emplace_back(
-                std::string(p.as_array().at(0).as_string()), std::string(p.as_array().at(1).as_string())
-            );
+            out.emplace_back(std::string(p.as_array().at(0).as_string()),
+                             std::string(p.as_array().at(1).as_string()));
     return out;
 }
 
-} // namespace
+}  // namespace
 
 int main()
 {

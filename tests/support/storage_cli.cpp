@@ -21,8 +21,7 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace vk::snapshot;
 
-namespace
-{
+namespace {
 
 std::string str(const json::object& o, std::string_view key)
 {
@@ -47,24 +46,22 @@ std::unique_ptr<snapshot_storage> make(const json::object& o, asio::any_io_execu
     auto type = str(o, "type");
     if (type == "azure")
     {
-        azure_storage_settings s{
-            "azure",
-            str(o, "account_name"),
-            vk::secret(str(o, "account_key")),
-            str(o, "container"),
-            str(o, "endpoint"),
-            str(o, "key_prefix")};
+        azure_storage_settings s{"azure",
+                                 str(o, "account_name"),
+                                 vk::secret(str(o, "account_key")),
+                                 str(o, "container"),
+                                 str(o, "endpoint"),
+                                 str(o, "key_prefix")};
         return make_azure_storage(s, ex, opts);
     }
     if (type == "gcs")
     {
-        gcs_storage_settings s{
-            "gcs",
-            str(o, "bucket"),
-            vk::secret(str(o, "hmac_access_id")),
-            vk::secret(str(o, "hmac_secret")),
-            str(o, "endpoint"),
-            str(o, "key_prefix")};
+        gcs_storage_settings s{"gcs",
+                               str(o, "bucket"),
+                               vk::secret(str(o, "hmac_access_id")),
+                               vk::secret(str(o, "hmac_secret")),
+                               str(o, "endpoint"),
+                               str(o, "key_prefix")};
         return make_gcs_storage(s, ex, opts);
     }
     s3_storage_settings s;
@@ -108,7 +105,7 @@ asio::awaitable<vk::result<void>> run(snapshot_storage& st, std::vector<std::str
     co_return vk::result<void>{};
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -125,18 +122,13 @@ int main(int argc, char** argv)
     auto storage = make(config, ioc.get_executor());
     std::vector<std::string> args(argv + 2, argv + argc);
     int code = 1;
-    asio::co_spawn(
-        ioc,
-        run(*storage, std::move(args)),
-        [&](std::exception_ptr e, vk::result<void> r)
-        {
-            if (e)
-                std::rethrow_exception(e);
-            if (!r)
-                std::cerr << "error: " << r.error().describe() << "\n";
-            code = r ? 0 : 1;
-        }
-    );
+    asio::co_spawn(ioc, run(*storage, std::move(args)), [&](std::exception_ptr e, vk::result<void> r) {
+        if (e)
+            std::rethrow_exception(e);
+        if (!r)
+            std::cerr << "error: " << r.error().describe() << "\n";
+        code = r ? 0 : 1;
+    });
     ioc.run();
     if (std::getenv("VK_REPORT_RSS"))
     {

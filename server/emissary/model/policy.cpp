@@ -4,22 +4,18 @@
 #include <algorithm>
 #include <cmath>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 
 fetch_class classify(errc code)
 {
     switch (code)
     {
-    case errc::not_found:
-        return fetch_class::missing;
+    case errc::not_found: return fetch_class::missing;
     case errc::permission_denied:
     case errc::bad_request:
     case errc::invalid_argument:
-    case errc::too_large:
-        return fetch_class::permanent;
-    default:
-        return fetch_class::transient;
+    case errc::too_large: return fetch_class::permanent;
+    default: return fetch_class::transient;
     }
 }
 
@@ -53,9 +49,8 @@ bool command_window::take(clock_time now)
 
 std::string redact(std::string_view text, std::vector<std::string> secrets)
 {
-    std::sort(
-        secrets.begin(), secrets.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); }
-    );
+    std::sort(secrets.begin(), secrets.end(),
+              [](const auto& a, const auto& b) { return a.size() > b.size(); });
     std::string out(text);
     for (const auto& s : secrets)
     {
@@ -67,4 +62,4 @@ std::string redact(std::string_view text, std::vector<std::string> secrets)
     return out;
 }
 
-} // namespace vk::emissary
+}  // namespace vk::emissary

@@ -13,8 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 
 using clock_time = std::chrono::steady_clock::time_point;
 using std::chrono::milliseconds;
@@ -22,9 +21,9 @@ using std::chrono::milliseconds;
 // What a failed or empty fetch means for the next poll.
 enum class fetch_class
 {
-    missing,   // 404, missing field, empty, sentinel: poll again with backoff
-    transient, // network, timeout, 5xx, 429, sealed, standby: retry with backoff
-    permanent, // 403, bad request, invalid path: reported; retried only at the slow `max` pace
+    missing,    // 404, missing field, empty, sentinel: poll again with backoff
+    transient,  // network, timeout, 5xx, 429, sealed, standby: retry with backoff
+    permanent,  // 403, bad request, invalid path: reported; retried only at the slow `max` pace
 };
 fetch_class classify(errc code);
 
@@ -42,15 +41,18 @@ milliseconds retry_delay(const backoff_policy& p, unsigned attempt, fetch_class 
 struct wait_window
 {
     milliseconds min{0};
-    milliseconds max{0}; // 0 = 4 * min (consul-template's rule)
+    milliseconds max{0};  // 0 = 4 * min (consul-template's rule)
 };
 
 // Coalesces the changes that ask for one command: the first change opens a window; each later change pushes
 // the run to now + min, never past first change + max. Every change inside the window runs the command once.
 class command_window
 {
-  public:
-    explicit command_window(wait_window w) : w_(w) {}
+public:
+    explicit command_window(wait_window w)
+        : w_(w)
+    {
+    }
     // A real change was written at `now`.
     void changed(clock_time now);
     // When the command should run; nullopt when nothing is pending.
@@ -58,7 +60,7 @@ class command_window
     // true (and the window closes) when a pending run is due at `now`.
     bool take(clock_time now);
 
-  private:
+private:
     wait_window w_;
     std::optional<clock_time> first_;
     std::optional<clock_time> due_;
@@ -68,6 +70,6 @@ class command_window
 // value that contains another is hidden whole). Empty values are ignored.
 std::string redact(std::string_view text, std::vector<std::string> secrets);
 
-} // namespace vk::emissary
+}  // namespace vk::emissary
 
 #endif

@@ -7,11 +7,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 namespace json = boost::json;
-namespace
-{
+namespace {
 
 std::optional<std::string> text_of(const json::value& v)
 {
@@ -49,20 +47,13 @@ std::optional<std::string> apply(const filter& f, std::string s)
 {
     switch (f.kind)
     {
-    case filter_kind::json:
-        return json::serialize(json::string(s));
-    case filter_kind::quote:
-        return go_quote(s);
-    case filter_kind::base64:
-        return base64_encode(s);
-    case filter_kind::base64decode:
-        return base64_decode(trim(s));
-    case filter_kind::trim:
-        return trim(s);
-    case filter_kind::indent:
-        return indent_lines(s, f.width);
-    case filter_kind::raw:
-        return s;
+    case filter_kind::json: return json::serialize(json::string(s));
+    case filter_kind::quote: return go_quote(s);
+    case filter_kind::base64: return base64_encode(s);
+    case filter_kind::base64decode: return base64_decode(trim(s));
+    case filter_kind::trim: return trim(s);
+    case filter_kind::indent: return indent_lines(s, f.width);
+    case filter_kind::raw: return s;
     }
     return s;
 }
@@ -73,8 +64,8 @@ std::string where(const action& a)
 }
 
 // The value an action substitutes before filters; nullopt when missing (recorded in `out`).
-std::optional<std::string>
-resolve(const action& a, const value_map& values, const env_lookup& env, render_result& out)
+std::optional<std::string> resolve(const action& a, const value_map& values, const env_lookup& env,
+                                   render_result& out)
 {
     std::optional<std::string> v;
     if (a.kind == call_kind::env)
@@ -94,7 +85,7 @@ resolve(const action& a, const value_map& values, const env_lookup& env, render_
     return v;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::string> select(const fetched& f, std::string_view field)
 {
@@ -153,8 +144,7 @@ render_result render(const template_ast& ast, const value_map& values, const env
     return out;
 }
 
-namespace
-{
+namespace {
 constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 }
 
@@ -167,21 +157,11 @@ std::string go_quote(std::string_view s)
         auto c = static_cast<unsigned char>(ch);
         switch (ch)
         {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
         default:
             if (c < 0x20 || c == 0x7f)
             {
@@ -209,4 +189,4 @@ std::string indent_lines(std::string_view s, int width)
     return out;
 }
 
-} // namespace vk::emissary
+}  // namespace vk::emissary

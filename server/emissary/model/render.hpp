@@ -14,8 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 
 // The sentinel operators store to say "this value is deliberately not set yet".
 inline constexpr std::string_view intentionally_empty = "intentionally-empty";
@@ -24,8 +23,8 @@ inline constexpr std::string_view intentionally_empty = "intentionally-empty";
 // for secretOr, so a default never renders before the real value had a chance to arrive).
 struct fetched
 {
-    bool present = false;     // false: 404, deleted, or the source said there is nothing
-    boost::json::value value; // a Vault secret's data object, or a string (Consul, file, env, http)
+    bool present = false;      // false: 404, deleted, or the source said there is nothing
+    boost::json::value value;  // a Vault secret's data object, or a string (Consul, file, env, http)
 };
 using value_map = std::map<dependency, fetched>;
 using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
@@ -36,10 +35,11 @@ std::optional<std::string> select(const fetched& f, std::string_view field);
 
 struct render_result
 {
-    std::optional<std::string> text;  // set only when complete
-    std::vector<std::string> missing; // references (action::reference()), sorted, unique
-    std::vector<std::string> errors; // "line:column: base64decode: not valid base64 (source path)"; no values
-    std::vector<std::string> secrets; // every substituted value before and after its filters, for redaction
+    std::optional<std::string> text;   // set only when complete
+    std::vector<std::string> missing;  // references (action::reference()), sorted, unique
+    std::vector<std::string>
+        errors;  // "line:column: base64decode: not valid base64 (source path)"; no values
+    std::vector<std::string> secrets;  // every substituted value before and after its filters, for redaction
     bool complete() const { return text.has_value(); }
 };
 
@@ -50,6 +50,6 @@ using vk::base64_encode;
 std::string go_quote(std::string_view s);
 std::string indent_lines(std::string_view s, int width);
 
-} // namespace vk::emissary
+}  // namespace vk::emissary
 
 #endif

@@ -4,10 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-namespace vk::emissary
-{
-namespace
-{
+namespace vk::emissary {
+namespace {
 
 const std::vector<std::string> type_names = {"vault", "consul", "file", "env", "http"};
 
@@ -22,20 +20,14 @@ source_config read_source(object_reader& r, const vk::config& cfg)
         if (type == type_names[i])
             s.type = static_cast<source_type>(i), known = true;
     if (!known)
-        return s; // its other keys cannot be judged
-    auto expect = [&](std::string_view key, bool wanted)
-    {
+        return s;  // its other keys cannot be judged
+    auto expect = [&](std::string_view key, bool wanted) {
         if (!wanted && r.has(key))
-            r.problem(
-                key,
-                "only a " +
-                    std::string(
-                        key == "root"       ? "file"
-                        : key == "base_url" ? "http"
-                                            : key
-                    ) +
-                    " source has this setting"
-            );
+            r.problem(key, "only a " +
+                               std::string(key == "root"       ? "file"
+                                           : key == "base_url" ? "http"
+                                                               : key) +
+                               " source has this setting");
     };
     if (s.type == source_type::vault)
     {
@@ -88,12 +80,8 @@ std::string resolve(const std::string& path, const std::string& config_file)
 }
 
 // Every reference names a configured source, and a file source's path stays under its root.
-void check_references(
-    object_reader& r,
-    std::string_view key,
-    const template_config& t,
-    const std::map<std::string, source_config>& sources
-)
+void check_references(object_reader& r, std::string_view key, const template_config& t,
+                      const std::map<std::string, source_config>& sources)
 {
     for (const auto& n : t.ast.nodes)
     {
@@ -112,13 +100,8 @@ void check_references(
     }
 }
 
-template_config read_template(
-    object_reader& r,
-    const vk::config& cfg,
-    const std::string& job,
-    std::size_t index,
-    const std::map<std::string, source_config>& sources
-)
+template_config read_template(object_reader& r, const vk::config& cfg, const std::string& job,
+                              std::size_t index, const std::map<std::string, source_config>& sources)
 {
     template_config t;
     auto source = r.string("source");
@@ -180,10 +163,8 @@ void read_command(object_reader& r, emissary_settings& s)
     if (raw->is_string())
     {
         if (!s.shell)
-            r.problem(
-                "command",
-                "a command string runs through sh -c only with \"shell\": true; or give an argv array"
-            );
+            r.problem("command",
+                      "a command string runs through sh -c only with \"shell\": true; or give an argv array");
         s.command = {"/bin/sh", "-c", std::string(raw->as_string())};
         return;
     }
@@ -224,7 +205,7 @@ backoff_policy read_retry(object_reader& r)
     return p;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<unsigned> parse_perms(std::string_view text)
 {
@@ -263,16 +244,14 @@ bool safe_relative_path(std::string_view path)
 std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const vk::config& cfg)
 {
     auto s = std::make_shared<emissary_settings>();
-    r.each_member(
-        "sources", [&](const std::string& name, object_reader& o) { s->sources[name] = read_source(o, cfg); }
-    );
+    r.each_member("sources",
+                  [&](const std::string& name, object_reader& o) { s->sources[name] = read_source(o, cfg); });
     std::string job = r.string_or("name", "emissary");
     std::size_t index = 0;
     r.each_object(
         "templates",
         [&](object_reader& o) { s->templates.push_back(read_template(o, cfg, job, index++, s->sources)); },
-        need::required
-    );
+        need::required);
     if (r.has("templates") && s->templates.empty())
         r.problem("templates", "at least one template is required");
     read_command(r, *s);
@@ -289,4 +268,4 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     return s;
 }
 
-} // namespace vk::emissary
+}  // namespace vk::emissary

@@ -14,35 +14,34 @@
 #include <string>
 #include <vector>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 
 enum class source_type
 {
-    vault,  // KV v1/v2 of a configured vault, re-read every `refresh`
-    consul, // KV of a configured consul, watched with blocking queries
-    file,   // files under `root`
-    env,    // the daemon's environment
-    http,   // GET base_url + path
+    vault,   // KV v1/v2 of a configured vault, re-read every `refresh`
+    consul,  // KV of a configured consul, watched with blocking queries
+    file,    // files under `root`
+    env,     // the daemon's environment
+    http,    // GET base_url + path
 };
 
 struct source_config
 {
     source_type type = source_type::file;
-    std::string vault;    // vault
-    std::string mount;    // vault: when empty, the path's first segment is the mount
-    int kv_version = 2;   // vault
-    std::string consul;   // consul
-    std::string root;     // file
-    std::string base_url; // http
+    std::string vault;     // vault
+    std::string mount;     // vault: when empty, the path's first segment is the mount
+    int kv_version = 2;    // vault
+    std::string consul;    // consul
+    std::string root;      // file
+    std::string base_url;  // http
 };
 
 struct template_config
 {
-    std::string label; // the source file, or "<job>#<index>" for inline contents (messages, status)
+    std::string label;  // the source file, or "<job>#<index>" for inline contents (messages, status)
     std::string destination;
     unsigned perms = 0600;
-    std::string user; // name or numeric id; empty = unchanged (the daemon's)
+    std::string user;  // name or numeric id; empty = unchanged (the daemon's)
     std::string group;
     bool backup = false;
     bool create_dest_dirs = true;
@@ -54,7 +53,7 @@ struct emissary_settings : vk::job_settings
 {
     std::map<std::string, source_config> sources;
     std::vector<template_config> templates;
-    std::vector<std::string> command; // argv; with shell, {"/bin/sh", "-c", text}
+    std::vector<std::string> command;  // argv; with shell, {"/bin/sh", "-c", text}
     bool shell = false;
     milliseconds command_timeout{30000};
     wait_window wait;
@@ -73,6 +72,6 @@ std::optional<unsigned> parse_perms(std::string_view text);
 // A file source path stays under its root: relative, no "..", no empty segment.
 bool safe_relative_path(std::string_view path);
 
-} // namespace vk::emissary
+}  // namespace vk::emissary
 
 #endif

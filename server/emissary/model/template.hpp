@@ -19,13 +19,12 @@
 #include <variant>
 #include <vector>
 
-namespace vk::emissary
-{
+namespace vk::emissary {
 
 struct position
 {
     std::size_t line = 1;
-    std::size_t column = 1; // in bytes, from 1
+    std::size_t column = 1;  // in bytes, from 1
 };
 
 // A parse error always has a position; describe() is "file:line:column: message".
@@ -39,8 +38,8 @@ struct parse_error
 
 enum class call_kind
 {
-    secret,    // secret / poll
-    secret_or, // secretOr: the default when absent
+    secret,     // secret / poll
+    secret_or,  // secretOr: the default when absent
     env,
 };
 
@@ -58,7 +57,7 @@ enum class filter_kind
 struct filter
 {
     filter_kind kind = filter_kind::raw;
-    int width = 0; // indent N
+    int width = 0;  // indent N
 };
 
 // What a secret call reads: one value of a source (its whole content, or a field / JSON pointer in it).
@@ -73,10 +72,10 @@ struct action
 {
     position where;
     call_kind kind = call_kind::secret;
-    dependency dep;       // secret, secret_or
-    std::string field;    // "" = the whole value; "/a/b" = JSON pointer; else a top-level key
-    std::string fallback; // secret_or
-    std::string env_name; // env
+    dependency dep;        // secret, secret_or
+    std::string field;     // "" = the whole value; "/a/b" = JSON pointer; else a top-level key
+    std::string fallback;  // secret_or
+    std::string env_name;  // env
     std::vector<filter> filters;
     // "source path[ field]" or "env NAME": how a missing reference is named (never a value).
     std::string reference() const;
@@ -102,11 +101,11 @@ struct template_ast
 struct parse_outcome
 {
     template_ast ast;
-    std::optional<parse_error> error; // set on failure (the first error); the ast is then meaningless
+    std::optional<parse_error> error;  // set on failure (the first error); the ast is then meaningless
     bool ok() const { return !error; }
 };
 parse_outcome parse_template(std::string_view text, std::string_view file, const delimiters& d);
 
-} // namespace vk::emissary
+}  // namespace vk::emissary
 
 #endif

@@ -5,10 +5,8 @@
 #include <cctype>
 #include <optional>
 
-namespace vk::emissary
-{
-namespace
-{
+namespace vk::emissary {
+namespace {
 
 struct failure
 {
@@ -48,13 +46,13 @@ enum class token_kind
 struct token
 {
     token_kind kind;
-    std::string text;   // a string's decoded value
-    std::size_t offset; // in the whole template
+    std::string text;    // a string's decoded value
+    std::size_t offset;  // in the whole template
 };
 
 // Go-style double-quoted string or backquoted raw string, starting at body[i].
-std::optional<failure>
-read_string(std::string_view text, std::size_t base, std::string_view body, std::size_t& i, std::string& out)
+std::optional<failure> read_string(std::string_view text, std::size_t base, std::string_view body,
+                                   std::size_t& i, std::string& out)
 {
     const char quote = body[i];
     const std::size_t start = i++;
@@ -77,23 +75,12 @@ read_string(std::string_view text, std::size_t base, std::string_view body, std:
             break;
         switch (char e = body[i++])
         {
-        case '"':
-            out.push_back('"');
-            break;
-        case '\\':
-            out.push_back('\\');
-            break;
-        case 'n':
-            out.push_back('\n');
-            break;
-        case 't':
-            out.push_back('\t');
-            break;
-        case 'r':
-            out.push_back('\r');
-            break;
-        default:
-            return failure{position_of(text, base + i - 2), std::string("unknown escape \\") + e};
+        case '"': out.push_back('"'); break;
+        case '\\': out.push_back('\\'); break;
+        case 'n': out.push_back('\n'); break;
+        case 't': out.push_back('\t'); break;
+        case 'r': out.push_back('\r'); break;
+        default: return failure{position_of(text, base + i - 2), std::string("unknown escape \\") + e};
         }
     }
     if (i >= body.size())
@@ -102,8 +89,8 @@ read_string(std::string_view text, std::size_t base, std::string_view body, std:
     return std::nullopt;
 }
 
-std::optional<failure>
-lex(std::string_view text, std::size_t base, std::string_view body, std::vector<token>& out)
+std::optional<failure> lex(std::string_view text, std::size_t base, std::string_view body,
+                           std::vector<token>& out)
 {
     std::size_t i = 0;
     while (i < body.size())
@@ -134,9 +121,8 @@ lex(std::string_view text, std::size_t base, std::string_view body, std::vector<
         while (i < body.size() && word(body[i]))
             ++i;
         std::string w(body.substr(start, i - start));
-        bool digits = std::all_of(
-            w.begin(), w.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }
-        );
+        bool digits = std::all_of(w.begin(), w.end(),
+                                  [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
         out.push_back({digits ? token_kind::number : token_kind::word, std::move(w), base + start});
     }
     return std::nullopt;
@@ -144,9 +130,11 @@ lex(std::string_view text, std::size_t base, std::string_view body, std::vector<
 
 class action_parser
 {
-  public:
+public:
     action_parser(std::string_view text, std::vector<token> tokens, std::size_t end_offset)
-        : text_(text), tokens_(std::move(tokens)), end_(end_offset)
+        : text_(text),
+          tokens_(std::move(tokens)),
+          end_(end_offset)
     {
     }
 
@@ -160,10 +148,8 @@ class action_parser
         while (i_ < tokens_.size())
         {
             if (tokens_[i_].kind != token_kind::pipe)
-                return fail(
-                    tokens_[i_].offset,
-                    "expected '|' or the end of the action, got '" + tokens_[i_].text + "'"
-                );
+                return fail(tokens_[i_].offset,
+                            "expected '|' or the end of the action, got '" + tokens_[i_].text + "'");
             ++i_;
             filter f;
             if (auto e = one_filter(f))
@@ -173,7 +159,7 @@ class action_parser
         return std::nullopt;
     }
 
-  private:
+private:
     std::optional<failure> fail(std::size_t offset, std::string m) const
     {
         return failure{position_of(text_, offset), std::move(m)};
@@ -250,12 +236,9 @@ class action_parser
             return fail(here(), "expected a filter after '|'");
         const token& t = tokens_[i_++];
         static const std::pair<const char*, filter_kind> names[] = {
-            {"json", filter_kind::json},
-            {"quote", filter_kind::quote},
-            {"base64", filter_kind::base64},
-            {"base64decode", filter_kind::base64decode},
-            {"trim", filter_kind::trim},
-            {"indent", filter_kind::indent},
+            {"json", filter_kind::json},     {"quote", filter_kind::quote},
+            {"base64", filter_kind::base64}, {"base64decode", filter_kind::base64decode},
+            {"trim", filter_kind::trim},     {"indent", filter_kind::indent},
             {"raw", filter_kind::raw},
         };
         for (const auto& [name, kind] : names)
@@ -293,8 +276,7 @@ std::optional<failure> parse_all(std::string_view text, const delimiters& d, tem
     {
         std::size_t open = text.find(d.left, pos);
         std::string literal(
-            text.substr(pos, open == std::string_view::npos ? std::string_view::npos : open - pos)
-        );
+            text.substr(pos, open == std::string_view::npos ? std::string_view::npos : open - pos));
         if (trim_next)
             literal.erase(0, std::min(literal.size(), literal.find_first_not_of(" \t\r\n")));
         if (open == std::string_view::npos)
@@ -350,7 +332,7 @@ std::optional<failure> parse_all(std::string_view text, const delimiters& d, tem
     return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 std::string parse_error::describe() const
 {
@@ -404,4 +386,4 @@ parse_outcome parse_template(std::string_view text, std::string_view file, const
     return out;
 }
 
-} // namespace vk::emissary
+}  // namespace vk::emissary

@@ -7,13 +7,11 @@
 #include <boost/json/value.hpp>
 #include <cstdint>
 
-namespace vk::keeper::k8s
-{
+namespace vk::keeper::k8s {
 
 namespace json = boost::json;
 
-namespace
-{
+namespace {
 
 constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -52,7 +50,7 @@ error bad_secret(std::string what)
     return make_error(errc::bad_response, "kubernetes: " + std::move(what));
 }
 
-} // namespace
+}  // namespace
 
 std::string collection_target(std::string_view ns)
 {
@@ -70,22 +68,17 @@ std::string list_target(std::string_view ns)
            std::string(managed_by_value);
 }
 
-std::string secret_body(
-    std::string_view ns,
-    std::string_view name,
-    std::string_view data,
-    std::optional<std::string_view> resource_version
-)
+std::string secret_body(std::string_view ns, std::string_view name, std::string_view data,
+                        std::optional<std::string_view> resource_version)
 {
     json::object meta{{"name", name}, {"namespace", ns}, {"labels", {{managed_by_key, managed_by_value}}}};
     if (resource_version)
         meta["resourceVersion"] = *resource_version;
-    return json::serialize(json::object{
-        {"apiVersion", "v1"},
-        {"kind", "Secret"},
-        {"metadata", std::move(meta)},
-        {"type", "Opaque"},
-        {"data", {{data_key, base64_encode(data)}}}});
+    return json::serialize(json::object{{"apiVersion", "v1"},
+                                        {"kind", "Secret"},
+                                        {"metadata", std::move(meta)},
+                                        {"type", "Opaque"},
+                                        {"data", {{data_key, base64_encode(data)}}}});
 }
 
 std::string delete_body(std::optional<std::string_view> resource_version)
@@ -171,4 +164,4 @@ error status_error(unsigned status, std::string_view body, std::string_view what
     return e;
 }
 
-} // namespace vk::keeper::k8s
+}  // namespace vk::keeper::k8s

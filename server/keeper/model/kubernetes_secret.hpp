@@ -12,8 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vk::keeper::k8s
-{
+namespace vk::keeper::k8s {
 
 // Every Secret the keeper writes carries this label; list() selects on it and get() refuses others.
 inline constexpr std::string_view managed_by_key = "app.kubernetes.io/managed-by";
@@ -30,12 +29,8 @@ std::string list_target(std::string_view ns);
 
 // A Secret (type Opaque, our label, data.value = base64(data)); with resource_version set, a PUT body that
 // the API server accepts only if the stored object still has that resourceVersion.
-std::string secret_body(
-    std::string_view ns,
-    std::string_view name,
-    std::string_view data,
-    std::optional<std::string_view> resource_version
-);
+std::string secret_body(std::string_view ns, std::string_view name, std::string_view data,
+                        std::optional<std::string_view> resource_version);
 // DeleteOptions with a resourceVersion precondition ("" when there is none).
 std::string delete_body(std::optional<std::string_view> resource_version);
 
@@ -43,9 +38,9 @@ std::string delete_body(std::optional<std::string_view> resource_version);
 struct secret_view
 {
     std::string name;
-    std::string data;             // decoded data.value ("" when absent)
-    std::string resource_version; // metadata.resourceVersion
-    bool managed = false;         // carries our label
+    std::string data;              // decoded data.value ("" when absent)
+    std::string resource_version;  // metadata.resourceVersion
+    bool managed = false;          // carries our label
 };
 
 // errc::bad_response when the body is not a Secret with a resourceVersion or data.value is not base64.
@@ -64,6 +59,6 @@ std::string status_reason(std::string_view body);
 using vk::base64_decode;
 using vk::base64_encode;
 
-} // namespace vk::keeper::k8s
+}  // namespace vk::keeper::k8s
 
 #endif

@@ -1,17 +1,15 @@
 #include "keeper/model/object_name.hpp"
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
-namespace
-{
+namespace {
 
 bool alnum(char c) noexcept
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-} // namespace
+}  // namespace
 
 bool valid_object_name(std::string_view name) noexcept
 {
@@ -23,4 +21,4 @@ bool valid_object_name(std::string_view name) noexcept
     return true;
 }
 
-} // namespace vk::keeper
+}  // namespace vk::keeper

@@ -4,12 +4,11 @@
 
 #include <string_view>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
 // 1-200 characters of [a-z0-9.-], starting and ending with a letter or digit.
 bool valid_object_name(std::string_view name) noexcept;
 
-} // namespace vk::keeper
+}  // namespace vk::keeper
 
 #endif

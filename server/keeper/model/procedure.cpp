@@ -5,12 +5,10 @@
 #include <array>
 #include <boost/json.hpp>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 namespace json = boost::json;
 
-namespace
-{
+namespace {
 
 constexpr std::array<std::pair<step, std::string_view>, 7> step_names{{
     {step::idle, "idle"},
@@ -31,11 +29,10 @@ json::value set_json(const std::optional<shard_set>& s)
     json::array placement;
     for (const auto& p : s->placement)
         placement.emplace_back(p);
-    return json::object{
-        {"id", s->id},
-        {"shares", s->shares},
-        {"threshold", s->threshold},
-        {"placement", std::move(placement)}};
+    return json::object{{"id", s->id},
+                        {"shares", s->shares},
+                        {"threshold", s->threshold},
+                        {"placement", std::move(placement)}};
 }
 
 std::optional<shard_set> set_from(const json::object& o, std::string_view key)
@@ -93,11 +90,9 @@ action with(act kind, procedure_record next, std::string set = {}, std::string n
 
 action foreign(const rekey_view& v)
 {
-    return wait(
-        "a rekey this keeper did not start is in progress in Vault (nonce " + v.nonce +
-            "): left alone; cancel it or let its owner finish",
-        level::alert
-    );
+    return wait("a rekey this keeper did not start is in progress in Vault (nonce " + v.nonce +
+                    "): left alone; cancel it or let its owner finish",
+                level::alert);
 }
 
 // Back to `requested` with a fresh planned set (the old plan's objects become stray and are removed).
@@ -135,16 +130,16 @@ action continue_audit(const procedure_record& r, const observation& o, const pro
         if (!o.rekey)
             return with(act::rekey_init, r, a.set);
         if (matches(*o.rekey, p))
-            return write(rekey_started(r, o.rekey->nonce)); // ours: we crashed before recording its nonce
+            return write(rekey_started(r, o.rekey->nonce));  // ours: we crashed before recording its nonce
         return foreign(*o.rekey);
     }
     auto restart = r;
     restart.audit->nonce.clear();
     if (!o.rekey || o.rekey->nonce != a.nonce)
-        return write(restart);                // Vault lost it (restart, leader change): start the audit again
-    if (!o.rekey->verification_nonce.empty()) // the shards completed the update before we crashed: proved
+        return write(restart);  // Vault lost it (restart, leader change): start the audit again
+    if (!o.rekey->verification_nonce.empty())  // the shards completed the update before we crashed: proved
         return with(act::cancel, audited(r, a.set, verdict::live, p.now_unix), "", a.nonce);
-    if (o.rekey->progress > 0) // which shards went in is unknown: start over
+    if (o.rekey->progress > 0)  // which shards went in is unknown: start over
         return with(act::cancel, restart, "", a.nonce);
     return with(act::audit_submit, r, a.set, a.nonce);
 }
@@ -154,11 +149,9 @@ action decide_uninitialised(const procedure_record& r, const procedure_policy& p
     if (r.st == step::init_intent)
         return with(act::vault_init, r, r.pending->id);
     if (r.current)
-        return wait(
-            "Vault reports not initialised while this keeper holds set " + r.current->id +
-                ": refusing to initialise over it (is this the right Vault?)",
-            level::error
-        );
+        return wait("Vault reports not initialised while this keeper holds set " + r.current->id +
+                        ": refusing to initialise over it (is this the right Vault?)",
+                    level::error);
     if (!p.can_init)
         return wait("Vault is not initialised and the job has no init settings", level::warning);
     auto next = r;
@@ -176,12 +169,10 @@ action decide_init_recovery(const procedure_record& r, const observation& o)
     auto it = o.readable.find(s.id);
     int held = it == o.readable.end() ? 0 : it->second;
     if (held < s.threshold)
-        return wait(
-            "Vault was initialised but its init answer was lost before it was stored (" +
-                std::to_string(held) + " of " + std::to_string(s.shares) +
-                " shards held): the keys cannot be recovered and Vault cannot be asked again",
-            level::fatal
-        );
+        return wait("Vault was initialised but its init answer was lost before it was stored (" +
+                        std::to_string(held) + " of " + std::to_string(s.shares) +
+                        " shards held): the keys cannot be recovered and Vault cannot be asked again",
+                    level::fatal);
     auto next = r;
     next.current = s;
     next.pending.reset();
@@ -209,13 +200,11 @@ action decide_ambiguous(const procedure_record& r, const procedure_policy& p)
     auto vc = verdict_of(r, r.current);
     if (!vc)
         return write(start_audit(r, r.current->id));
-    if (*vc == verdict::live) // roll back: the new set was never in force
+    if (*vc == verdict::live)  // roll back: the new set was never in force
         return with(act::delete_set, rerequest(r, p), r.pending->id);
-    return wait(
-        "neither the current set " + r.current->id + " nor the pending set " + r.pending->id +
-            " authenticates against Vault: nothing is deleted; a human must look",
-        level::alert
-    );
+    return wait("neither the current set " + r.current->id + " nor the pending set " + r.pending->id +
+                    " authenticates against Vault: nothing is deleted; a human must look",
+                level::alert);
 }
 
 action decide_promoted(const procedure_record& r, const procedure_policy& p)
@@ -232,7 +221,7 @@ action decide_promoted(const procedure_record& r, const procedure_policy& p)
     auto vp = verdict_of(r, r.previous);
     if (!vp)
         return write(start_audit(r, r.previous->id));
-    if (*vp == verdict::live) // Vault still uses the old set: undo the promotion and rekey again
+    if (*vp == verdict::live)  // Vault still uses the old set: undo the promotion and rekey again
     {
         auto next = r;
         std::swap(next.current, next.previous);
@@ -240,11 +229,9 @@ action decide_promoted(const procedure_record& r, const procedure_policy& p)
         next.previous.reset();
         return with(act::delete_set, rerequest(next, p), r.current->id);
     }
-    return wait(
-        "neither " + r.current->id + " nor " + r.previous->id +
-            " authenticates against Vault: nothing is deleted; a human must look",
-        level::alert
-    );
+    return wait("neither " + r.current->id + " nor " + r.previous->id +
+                    " authenticates against Vault: nothing is deleted; a human must look",
+                level::alert);
 }
 
 procedure_record finished(procedure_record r, std::int64_t now)
@@ -276,11 +263,11 @@ action decide_rekey(const procedure_record& r, const observation& o, const proce
         if (!v)
             return with(act::rekey_init, r, r.planned->id);
         if (matches(*v, p))
-            return write(rekey_started(r, v->nonce)); // ours: we crashed before recording its nonce
+            return write(rekey_started(r, v->nonce));  // ours: we crashed before recording its nonce
         return foreign(*v);
     case step::started:
         if (!v || v->nonce != r.nonce)
-            return write(rerequest(r, p)); // Vault lost our rekey
+            return write(rerequest(r, p));  // Vault lost our rekey
         if (!v->verification_nonce.empty() || v->progress > 0)
             // the new keys were answered but not stored, or which old shards went in is unknown: cancel ours
             return with(act::cancel, rerequest(r, p), "", r.nonce);
@@ -288,7 +275,7 @@ action decide_rekey(const procedure_record& r, const observation& o, const proce
     case step::pending_stored:
         if (v && v->nonce == r.nonce)
         {
-            if (v->verification_nonce.empty()) // cannot be after an update completed; Vault did not rotate
+            if (v->verification_nonce.empty())  // cannot be after an update completed; Vault did not rotate
                 return with(act::cancel, rerequest(r, p), "", r.nonce);
             return with(act::verify, promoted(r), r.pending->id, v->verification_nonce);
         }
@@ -301,13 +288,12 @@ action decide_rekey(const procedure_record& r, const observation& o, const proce
         return decide_promoted(r, p);
     case step::audited:
         return with(act::delete_set, finished(r, p.now_unix), r.previous ? r.previous->id : "");
-    case step::init_intent:
-        break;
+    case step::init_intent: break;
     }
     return {};
 }
 
-} // namespace
+}  // namespace
 
 std::string shard_object(std::string_view set, int index)
 {
@@ -341,20 +327,13 @@ std::string_view step_label(step s)
 {
     switch (s)
     {
-    case step::idle:
-        return "idle";
-    case step::init_intent:
-        return "init";
-    case step::requested:
-        return "request";
-    case step::started:
-        return "update";
-    case step::pending_stored:
-        return "verify";
-    case step::promoted:
-        return "audit";
-    case step::audited:
-        return "finish";
+    case step::idle: return "idle";
+    case step::init_intent: return "init";
+    case step::requested: return "request";
+    case step::started: return "update";
+    case step::pending_stored: return "verify";
+    case step::promoted: return "audit";
+    case step::audited: return "finish";
     }
     return "idle";
 }
@@ -367,17 +346,8 @@ std::vector<std::string_view> step_labels()
 std::string_view to_string(act a)
 {
     static constexpr std::array<std::string_view, 11> names{
-        "none",
-        "write",
-        "vault_init",
-        "rekey_init",
-        "submit_old",
-        "verify",
-        "audit_submit",
-        "cancel",
-        "delete_set",
-        "revoke_root",
-        "wait"};
+        "none",         "write",  "vault_init", "rekey_init",  "submit_old", "verify",
+        "audit_submit", "cancel", "delete_set", "revoke_root", "wait"};
     return names[static_cast<std::size_t>(a)];
 }
 
@@ -475,7 +445,7 @@ result<procedure_record> record_from_json(std::string_view text)
 
 procedure_record initialised(procedure_record r, bool revoke_root, std::int64_t now_unix)
 {
-    r.last_rekey_unix = now_unix; // the keys are as fresh as a rekey's: rekey_interval counts from here
+    r.last_rekey_unix = now_unix;  // the keys are as fresh as a rekey's: rekey_interval counts from here
     r.current = std::move(r.pending);
     r.pending.reset();
     r.st = step::idle;
@@ -539,10 +509,8 @@ action decide(const procedure_record& r, const observation& o, const procedure_p
     if (r.st == step::init_intent)
         return decide_init_recovery(r, o);
     if (!r.current)
-        return wait(
-            "Vault is initialised but this keeper holds no shard set for it (initialised elsewhere?)",
-            level::error
-        );
+        return wait("Vault is initialised but this keeper holds no shard set for it (initialised elsewhere?)",
+                    level::error);
     if (r.revoke_root)
     {
         auto next = r;
@@ -552,15 +520,14 @@ action decide(const procedure_record& r, const observation& o, const procedure_p
     if (r.audit)
         return continue_audit(r, o, p);
     if ((r.st == step::idle || r.st == step::requested) && !o.stray_sets.empty())
-        return with(act::delete_set, r, *o.stray_sets.begin()); // never named by a record: never live
+        return with(act::delete_set, r, *o.stray_sets.begin());  // never named by a record: never live
     return decide_rekey(r, o, p);
 }
 
 std::vector<shard_set> unseal_order(const procedure_record& r, const std::string& last_good)
 {
     std::vector<shard_set> out;
-    auto add = [&](const std::optional<shard_set>& s)
-    {
+    auto add = [&](const std::optional<shard_set>& s) {
         if (s && std::none_of(out.begin(), out.end(), [&](const shard_set& x) { return x.id == s->id; }))
             out.push_back(*s);
     };
@@ -575,14 +542,11 @@ std::vector<shard_set> unseal_order(const procedure_record& r, const std::string
 
 bool is_wrong_key(const error& e)
 {
-    for (std::string_view marker :
-         {"message authentication failed",
-          "invalid key",
-          "incorrect key shares",
-          "root key verification failed"})
+    for (std::string_view marker : {"message authentication failed", "invalid key", "incorrect key shares",
+                                    "root key verification failed"})
         if (e.message.find(marker) != std::string::npos)
             return true;
     return false;
 }
 
-} // namespace vk::keeper
+}  // namespace vk::keeper

@@ -16,16 +16,15 @@
 #include <string_view>
 #include <vector>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
 // One shard set as recorded: which store holds each shard.
 struct shard_set
 {
-    std::string id; // "set-3"
+    std::string id;  // "set-3"
     int shares = 0;
     int threshold = 0;
-    std::vector<std::string> placement; // store name of shard i
+    std::vector<std::string> placement;  // store name of shard i
     bool operator==(const shard_set&) const = default;
 };
 
@@ -38,13 +37,13 @@ std::optional<std::string> set_of_object(std::string_view object);
 
 enum class step
 {
-    idle,           // nothing in flight
-    init_intent,    // about to call sys/init; `pending` is the set its answer goes to
-    requested,      // a rekey was requested; `planned` is the new set; no nonce yet
-    started,        // our rekey runs in Vault with `nonce`; old shards may be submitted
-    pending_stored, // the new set is stored as `pending`, `verification_nonce` recorded; verify next
-    promoted,       // Vault uses `current` (the new set); `previous` still held until audited
-    audited,        // an audit proved `current`; drop `previous`
+    idle,            // nothing in flight
+    init_intent,     // about to call sys/init; `pending` is the set its answer goes to
+    requested,       // a rekey was requested; `planned` is the new set; no nonce yet
+    started,         // our rekey runs in Vault with `nonce`; old shards may be submitted
+    pending_stored,  // the new set is stored as `pending`, `verification_nonce` recorded; verify next
+    promoted,        // Vault uses `current` (the new set); `previous` still held until audited
+    audited,         // an audit proved `current`; drop `previous`
 };
 std::string_view to_string(step s);
 // The step name for status and the rekey_step metric: idle, init, request, update, verify, audit, finish.
@@ -53,34 +52,34 @@ std::vector<std::string_view> step_labels();
 
 enum class verdict
 {
-    live, // a threshold of its shards authenticates against Vault now
-    dead, // Vault refused them as the wrong key
+    live,  // a threshold of its shards authenticates against Vault now
+    dead,  // Vault refused them as the wrong key
 };
 
 // An audit in flight: a verification-mode rekey started only to submit `set`'s shards, then cancelled.
 struct audit_op
 {
     std::string set;
-    std::string nonce; // "" until recorded (then the audit may submit shards)
+    std::string nonce;  // "" until recorded (then the audit may submit shards)
     bool operator==(const audit_op&) const = default;
 };
 
 struct procedure_record
 {
     static constexpr int current_version = 1;
-    std::uint64_t seq = 0; // +1 per write; the highest wins among mirrors
+    std::uint64_t seq = 0;  // +1 per write; the highest wins among mirrors
     step st = step::idle;
     std::optional<shard_set> current, pending, previous, planned;
-    std::string nonce;              // our rekey (started, pending_stored)
-    std::string verification_nonce; // pending_stored
+    std::string nonce;               // our rekey (started, pending_stored)
+    std::string verification_nonce;  // pending_stored
     std::optional<audit_op> audit;
-    std::map<std::string, verdict> verdicts; // audits of the running procedure, by set id
+    std::map<std::string, verdict> verdicts;  // audits of the running procedure, by set id
     std::uint64_t next_set = 1;
-    bool revoke_root = false; // init with root_token "revoke": the stored root token is still to be revoked
+    bool revoke_root = false;  // init with root_token "revoke": the stored root token is still to be revoked
     std::int64_t last_audit_unix = 0;
     std::string last_audit_set;
-    std::int64_t last_rekey_unix = 0; // when the last rekey finished
-    std::string problem;              // why the procedure waits for a human ("" when it does not)
+    std::int64_t last_rekey_unix = 0;  // when the last rekey finished
+    std::string problem;               // why the procedure waits for a human ("" when it does not)
     bool operator==(const procedure_record&) const = default;
 
     // The sets the record names (a set not named is garbage and can be deleted: it was never live).
@@ -99,46 +98,47 @@ struct rekey_view
     int n = 0;
     int progress = 0;
     bool verification_required = false;
-    std::string verification_nonce; // the update phase completed
-    bool pgp = false;               // new keys PGP-encrypted (or backed up) for someone: never ours
+    std::string verification_nonce;  // the update phase completed
+    bool pgp = false;                // new keys PGP-encrypted (or backed up) for someone: never ours
 };
 
 struct observation
 {
     bool initialized = false;
-    std::optional<rekey_view> rekey;     // nullopt: no rekey running
-    std::map<std::string, int> readable; // shards readable per set id (filled for sets the record names)
-    std::set<std::string> stray_sets;    // sets found in the stores that the record does not name
+    std::optional<rekey_view> rekey;      // nullopt: no rekey running
+    std::map<std::string, int> readable;  // shards readable per set id (filled for sets the record names)
+    std::set<std::string> stray_sets;     // sets found in the stores that the record does not name
 };
 
 // What the job wants besides the record.
 struct procedure_policy
 {
-    bool can_init = false; // `init` configured
-    int shares = 0;        // for init and new sets
+    bool can_init = false;  // `init` configured
+    int shares = 0;         // for init and new sets
     int threshold = 0;
     bool root_revoke = true;
-    std::vector<std::string> placement; // for a new set (place_shards)
-    bool want_rekey = false;            // requested through the API or rekey_interval elapsed
+    std::vector<std::string> placement;  // for a new set (place_shards)
+    bool want_rekey = false;             // requested through the API or rekey_interval elapsed
     std::int64_t now_unix = 0;
 };
 
 enum class act
 {
-    none,       // nothing to do
-    write,      // write `next` (CAS)
-    vault_init, // sys/init with the policy's shares/threshold; store the whole answer as `set`; write `next`
-    rekey_init, // sys/rekey/init (require_verification); write `next` with the answered nonce (rekey_started)
-    submit_old, // sys/rekey/update with `set`'s shards under `nonce`; at completion store the new keys as
-                // `next.pending`, then write `next` with the verification nonce (update_completed)
-    verify,     // sys/rekey/verify with `set`'s shards under verification nonce `nonce` (restarting one in
-                // progress); write `next` (promoted). Refused shards: cancel, write audited(set, dead)
-    audit_submit, // sys/rekey/update with `set`'s shards under `nonce`; cancel `nonce`; write
-                  // audited(verdict)
-    cancel,       // DELETE sys/rekey/init with `nonce`; write `next`
-    delete_set,   // remove every object of `set` from every store; write `next`
-    revoke_root,  // revoke the root token stored with `set` and delete it; write `next`
-    wait,         // cannot go on now: report `message` at `level`
+    none,        // nothing to do
+    write,       // write `next` (CAS)
+    vault_init,  // sys/init with the policy's shares/threshold; store the whole answer as `set`; write `next`
+    rekey_init,  // sys/rekey/init (require_verification); write `next` with the answered nonce
+                 // (rekey_started)
+    submit_old,  // sys/rekey/update with `set`'s shards under `nonce`; at completion store the new keys as
+                 // `next.pending`, then write `next` with the verification nonce (update_completed)
+    verify,      // sys/rekey/verify with `set`'s shards under verification nonce `nonce` (restarting one in
+                 // progress); write `next` (promoted). Refused shards: cancel, write audited(set, dead)
+    audit_submit,  // sys/rekey/update with `set`'s shards under `nonce`; cancel `nonce`; write
+                   // audited(verdict)
+    cancel,        // DELETE sys/rekey/init with `nonce`; write `next`
+    delete_set,    // remove every object of `set` from every store; write `next`
+    revoke_root,   // revoke the root token stored with `set` and delete it; write `next`
+    wait,          // cannot go on now: report `message` at `level`
 };
 std::string_view to_string(act a);
 
@@ -181,6 +181,6 @@ std::vector<shard_set> unseal_order(const procedure_record& r, const std::string
 // opposed to a failure that says nothing about the keys.
 bool is_wrong_key(const error& e);
 
-} // namespace vk::keeper
+}  // namespace vk::keeper
 
 #endif

@@ -7,10 +7,8 @@
 #include <openssl/sha.h>
 #include <optional>
 
-namespace vk::keeper
-{
-namespace
-{
+namespace vk::keeper {
+namespace {
 
 constexpr std::string_view magic = "VKS1";
 constexpr std::size_t nonce_size = 12;
@@ -71,12 +69,11 @@ std::optional<std::string> from_base64(std::string_view text)
 
 error bad_blob(std::string_view name, std::string_view why)
 {
-    return make_error(
-        errc::bad_response, "object " + std::string(name) + " does not open: " + std::string(why)
-    );
+    return make_error(errc::bad_response,
+                      "object " + std::string(name) + " does not open: " + std::string(why));
 }
 
-} // namespace
+}  // namespace
 
 result<secret> decode_kek(const secret& configured)
 {
@@ -88,9 +85,8 @@ result<secret> decode_kek(const secret& configured)
         return secret(std::move(*raw), configured.source());
     std::string found =
         text.size() == 64 ? "64 characters that are not hex" : std::to_string(text.size()) + " characters";
-    return make_error(
-        errc::invalid_argument, "must be 32 bytes as 64 hex digits or base64 (44 characters); found " + found
-    );
+    return make_error(errc::invalid_argument,
+                      "must be 32 bytes as 64 hex digits or base64 (44 characters); found " + found);
 }
 
 result<std::string> seal_blob(const secret& kek, std::string_view name, std::string_view plaintext)
@@ -154,4 +150,4 @@ std::string sha256_hex(std::string_view bytes)
     return out;
 }
 
-} // namespace vk::keeper
+}  // namespace vk::keeper

@@ -10,8 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
 // The 32 raw key bytes from 64 hex digits or base64 of 32 bytes; invalid_argument otherwise (the message
 // names the length found, never the value).
@@ -25,6 +24,6 @@ result<std::string> open_blob(const secret& kek, std::string_view name, std::str
 // Lower-case hex SHA-256 (the file store's object version).
 std::string sha256_hex(std::string_view bytes);
 
-} // namespace vk::keeper
+}  // namespace vk::keeper
 
 #endif

@@ -9,10 +9,8 @@
 #include <cctype>
 #include <set>
 
-namespace vk::keeper
-{
-namespace
-{
+namespace vk::keeper {
+namespace {
 
 bool valid_store_name(const std::string& n)
 {
@@ -87,8 +85,7 @@ void read_stores(object_reader& r, keeper_settings& s)
     std::set<std::string> names;
     r.each_object(
         "stores",
-        [&](object_reader& e)
-        {
+        [&](object_reader& e) {
             auto st = read_store(e);
             if (!st)
                 return;
@@ -96,8 +93,7 @@ void read_stores(object_reader& r, keeper_settings& s)
                 e.problem("name", "another store has this name");
             s.stores.push_back(std::move(*st));
         },
-        need::required
-    );
+        need::required);
     if (r.has("stores") && s.stores.empty() && r.value()->at("stores").is_array() &&
         r.value()->at("stores").as_array().empty())
         r.problem("stores", "at least one store is required");
@@ -120,7 +116,7 @@ void read_init(object_reader& r, keeper_settings& s)
     s.init = init;
 }
 
-} // namespace
+}  // namespace
 
 const std::string& store_name(const store_settings& s)
 {
@@ -154,4 +150,4 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     return s;
 }
 
-} // namespace vk::keeper
+}  // namespace vk::keeper

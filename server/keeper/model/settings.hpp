@@ -13,15 +13,14 @@
 #include <variant>
 #include <vector>
 
-namespace vk::keeper
-{
+namespace vk::keeper {
 
 // type "file": one encrypted file per object under `path`, AES-256-GCM under the 32-byte `kek`.
 struct file_store_settings
 {
     std::string name;
     std::string path;
-    vk::secret kek; // 32 raw bytes once decoded (the config gives base64 or hex)
+    vk::secret kek;  // 32 raw bytes once decoded (the config gives base64 or hex)
 };
 
 // type "kubernetes": one Secret per object in namespace `ns` through `api_server`.
@@ -38,8 +37,8 @@ const std::string& store_name(const store_settings& s);
 
 enum class root_token_policy
 {
-    revoke, // revoke the root token right after init
-    store,  // keep it in the stores like a shard
+    revoke,  // revoke the root token right after init
+    store,   // keep it in the stores like a shard
 };
 
 struct init_settings
@@ -51,17 +50,17 @@ struct init_settings
 
 struct keeper_settings : vk::job_settings
 {
-    std::string vault;              // a configured vault (the active node / the cluster address)
-    std::vector<std::string> nodes; // node addresses; empty = from sys/storage/raft/configuration
+    std::string vault;               // a configured vault (the active node / the cluster address)
+    std::vector<std::string> nodes;  // node addresses; empty = from sys/storage/raft/configuration
     std::optional<init_settings> init;
     std::vector<store_settings> stores;
-    duration rekey_interval{0}; // 0 = only on request
+    duration rekey_interval{0};  // 0 = only on request
 };
 
 // The kind parser: every problem at its JSON pointer (unknown store type, a KEK that is not 32 bytes, a
 // placement that cannot keep every store below the threshold, unknown vault...).
 std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const vk::config& cfg);
 
-} // namespace vk::keeper
+}  // namespace vk::keeper
 
 #endif

@@ -5,10 +5,8 @@
 
 #include <cstdlib>
 
-namespace vk::snapshot
-{
-namespace
-{
+namespace vk::snapshot {
+namespace {
 
 std::string find_vault(object_reader& a, const vk::config& cfg, const std::string& job_vault)
 {
@@ -20,11 +18,8 @@ std::string find_vault(object_reader& a, const vk::config& cfg, const std::strin
     for (const auto& [name, v] : cfg.vaults)
         if (v.address == *addr && (job_vault.empty() || job_vault == name))
             return name;
-    a.problem(
-        "addr",
-        job_vault.empty() ? "no vault in /vaults has the address " + *addr
-                          : "differs from the address of vault \"" + job_vault + "\""
-    );
+    a.problem("addr", job_vault.empty() ? "no vault in /vaults has the address " + *addr
+                                        : "differs from the address of vault \"" + job_vault + "\"");
     return job_vault;
 }
 
@@ -108,11 +103,9 @@ void map_aws(object_reader& a, std::size_t retain, std::vector<storage_settings>
         s.server_side_encryption.type = "AES256";
     s.force_path_style = o->boolean_or("s3_force_path_style", false);
     if (!o->string_or("s3_static_snapshot_name", "").empty())
-        o->problem(
-            "s3_static_snapshot_name",
-            "not supported: vaultkeeper names every snapshot by its time and "
-            "keeps `retain` of them (remove the key)"
-        );
+        o->problem("s3_static_snapshot_name",
+                   "not supported: vaultkeeper names every snapshot by its time and "
+                   "keeps `retain` of them (remove the key)");
     o->finish();
     if (!s.bucket.empty())
         out.push_back(storage_of(std::move(s), retain));
@@ -124,11 +117,9 @@ void map_google(object_reader& a)
     if (!o)
         return;
     if (!o->string_or("bucket", "").empty())
-        o->problem(
-            "bucket",
-            "GCS with the machine's default credentials is not supported: add a \"gcs\" storage "
-            "with HMAC keys to the job's \"storages\" and remove google_storage"
-        );
+        o->problem("bucket",
+                   "GCS with the machine's default credentials is not supported: add a \"gcs\" storage "
+                   "with HMAC keys to the job's \"storages\" and remove google_storage");
     o->finish();
 }
 
@@ -155,19 +146,15 @@ void map_azure(object_reader& a, std::size_t retain, std::vector<storage_setting
     out.push_back(storage_of(std::move(s), retain));
 }
 
-} // namespace
+}  // namespace
 
 name_format agent_name_format()
 {
     return name_format{"raft_snapshot-", ".snap", timestamp_style::unix_nano};
 }
 
-agent_mapping map_agent_config(
-    const boost::json::value& doc,
-    const vk::config& cfg,
-    const std::string& job_vault,
-    config_problems& problems
-)
+agent_mapping map_agent_config(const boost::json::value& doc, const vk::config& cfg,
+                               const std::string& job_vault, config_problems& problems)
 {
     agent_mapping m;
     object_reader a(doc, "", problems);
@@ -188,4 +175,4 @@ agent_mapping map_agent_config(
     return m;
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

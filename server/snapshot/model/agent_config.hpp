@@ -9,30 +9,25 @@
 
 #include <boost/json/value.hpp>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 // What the agent file contributes to the job.
 struct agent_mapping
 {
-    std::string vault; // the configured vault whose address is the agent's `addr` ("" when addr is absent)
-    duration frequency{std::chrono::hours(1)}; // the agent's schedule: must equal the job's interval
-    std::vector<storage_settings> storages;    // "local", "s3", "azure" (retain from the agent's `retain`)
+    std::string vault;  // the configured vault whose address is the agent's `addr` ("" when addr is absent)
+    duration frequency{std::chrono::hours(1)};  // the agent's schedule: must equal the job's interval
+    std::vector<storage_settings> storages;     // "local", "s3", "azure" (retain from the agent's `retain`)
 };
 
 // Maps the parsed agent file `doc` (pointers in `problems` are relative to the file). `job_vault` is the
 // vault the job names ("" if none): the agent's addr and credentials must agree with it. Azure's account
 // and key follow the agent's rule: AZURE_STORAGE_ACCOUNT / AZURE_STORAGE_ACCESS_KEY override the file.
-agent_mapping map_agent_config(
-    const boost::json::value& doc,
-    const vk::config& cfg,
-    const std::string& job_vault,
-    config_problems& problems
-);
+agent_mapping map_agent_config(const boost::json::value& doc, const vk::config& cfg,
+                               const std::string& job_vault, config_problems& problems);
 
 // The agent's object names: "raft_snapshot-<unix nanoseconds>.snap".
 name_format agent_name_format();
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

@@ -10,15 +10,13 @@
 #include <string>
 #include <zlib.h>
 
-namespace vk::snapshot
-{
-namespace
-{
+namespace vk::snapshot {
+namespace {
 
 constexpr std::size_t block = 512;
-constexpr std::array<std::string_view, 4> expected_entries{
-    "meta.json", "state.bin", "SHA256SUMS", "SHA256SUMS.sealed"};
-constexpr std::uint64_t max_buffered = 1 << 20; // meta.json and SHA256SUMS are small; a bigger one is bogus
+constexpr std::array<std::string_view, 4> expected_entries{"meta.json", "state.bin", "SHA256SUMS",
+                                                           "SHA256SUMS.sealed"};
+constexpr std::uint64_t max_buffered = 1 << 20;  // meta.json and SHA256SUMS are small; a bigger one is bogus
 
 error bad(std::string message)
 {
@@ -56,8 +54,7 @@ bool checksum_ok(std::string_view h)
 
 std::string entry_name(std::string_view h)
 {
-    auto field = [&](std::size_t off, std::size_t len)
-    {
+    auto field = [&](std::size_t off, std::size_t len) {
         auto f = h.substr(off, len);
         return std::string(f.substr(0, f.find('\0')));
     };
@@ -68,7 +65,7 @@ std::string entry_name(std::string_view h)
     return name;
 }
 
-} // namespace
+}  // namespace
 
 struct archive_verifier::state
 {
@@ -81,14 +78,14 @@ struct archive_verifier::state
     // The tar reader: a header block being assembled, or the data of entry `entry` with `remaining` bytes
     // plus `padding` to the next block.
     std::string header;
-    std::size_t entry = 0; // index into expected_entries of the current/next entry
+    std::size_t entry = 0;  // index into expected_entries of the current/next entry
     bool in_data = false;
     std::uint64_t remaining = 0;
     std::uint64_t padding = 0;
     std::uint64_t entry_size = 0;
     std::size_t zero_blocks = 0;
     sha256_hasher hash;
-    std::string buffered; // meta.json or SHA256SUMS
+    std::string buffered;  // meta.json or SHA256SUMS
     std::string meta_sum, state_sum;
     std::uint64_t meta_size = 0;
 
@@ -145,8 +142,7 @@ result<void> archive_verifier::state::end_entry()
     in_data = false;
     switch (entry++)
     {
-    case 0:
-    {
+    case 0: {
         meta_sum = hash.hex_digest();
         boost::system::error_code ec;
         auto meta = boost::json::parse(buffered, ec);
@@ -165,13 +161,10 @@ result<void> archive_verifier::state::end_entry()
         state_sum = hash.hex_digest();
         summary.state_size = entry_size;
         if (entry_size != meta_size)
-            return bad(
-                "state.bin has " + std::to_string(entry_size) + " bytes, meta.json says " +
-                std::to_string(meta_size)
-            );
+            return bad("state.bin has " + std::to_string(entry_size) + " bytes, meta.json says " +
+                       std::to_string(meta_size));
         return {};
-    case 2:
-        return check_sums();
+    case 2: return check_sums();
     default:
         if (entry_size == 0)
             return bad("SHA256SUMS.sealed is empty");
@@ -266,7 +259,8 @@ result<void> archive_verifier::state::inflate_bytes(std::string_view in)
     return {};
 }
 
-archive_verifier::archive_verifier() : st_(std::make_unique<state>())
+archive_verifier::archive_verifier()
+    : st_(std::make_unique<state>())
 {
     // 16 + MAX_WBITS: gzip framing only, with its CRC-32 and length checked at the end.
     st_->z_ready = inflateInit2(&st_->z, 16 + MAX_WBITS) == Z_OK;
@@ -307,4 +301,4 @@ result<archive_summary> archive_verifier::finish()
     return st_->summary;
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

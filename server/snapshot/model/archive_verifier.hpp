@@ -14,21 +14,20 @@
 #include <memory>
 #include <string_view>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 // What a verified archive says about itself.
 struct archive_summary
 {
-    std::uint64_t index = 0; // raft index and term of the snapshot (meta.json)
+    std::uint64_t index = 0;  // raft index and term of the snapshot (meta.json)
     std::uint64_t term = 0;
-    std::uint64_t state_size = 0;       // state.bin bytes
-    std::uint64_t compressed_bytes = 0; // bytes fed
+    std::uint64_t state_size = 0;        // state.bin bytes
+    std::uint64_t compressed_bytes = 0;  // bytes fed
 };
 
 class archive_verifier
 {
-  public:
+public:
     archive_verifier();
     ~archive_verifier();
     archive_verifier(const archive_verifier&) = delete;
@@ -41,11 +40,11 @@ class archive_verifier
     // The input ended: errc::bad_response if the archive is empty, truncated or incomplete.
     result<archive_summary> finish();
 
-  private:
+private:
     struct state;
     std::unique_ptr<state> st_;
 };
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

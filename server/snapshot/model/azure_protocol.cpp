@@ -9,11 +9,9 @@
 #include <ctime>
 #include <map>
 
-namespace vk::snapshot::azure
-{
+namespace vk::snapshot::azure {
 
-namespace
-{
+namespace {
 
 std::string lower(std::string_view s)
 {
@@ -72,11 +70,11 @@ std::string canonicalized_resource(const request& r, std::string_view account)
     return out;
 }
 
-constexpr const char* months[] = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 constexpr const char* weekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
-} // namespace
+}  // namespace
 
 std::string string_to_sign(const request& r, std::string_view account)
 {
@@ -84,15 +82,8 @@ std::string string_to_sign(const request& r, std::string_view account)
     for (std::string_view h : {"content-encoding", "content-language"})
         out += header(r, h) + "\n";
     out += (r.content_length ? std::to_string(r.content_length) : std::string()) + "\n";
-    for (std::string_view h :
-         {"content-md5",
-          "content-type",
-          "date",
-          "if-modified-since",
-          "if-match",
-          "if-none-match",
-          "if-unmodified-since",
-          "range"})
+    for (std::string_view h : {"content-md5", "content-type", "date", "if-modified-since", "if-match",
+                               "if-none-match", "if-unmodified-since", "range"})
         out += header(r, h) + "\n";
     return out + canonicalized_headers(r) + canonicalized_resource(r, account);
 }
@@ -112,18 +103,8 @@ std::string rfc1123(std::chrono::system_clock::time_point t)
     std::tm tm{};
     gmtime_r(&secs, &tm);
     char buf[40];
-    std::snprintf(
-        buf,
-        sizeof buf,
-        "%s, %02d %s %04d %02d:%02d:%02d GMT",
-        weekdays[tm.tm_wday],
-        tm.tm_mday,
-        months[tm.tm_mon],
-        tm.tm_year + 1900,
-        tm.tm_hour,
-        tm.tm_min,
-        tm.tm_sec
-    );
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", weekdays[tm.tm_wday], tm.tm_mday,
+                  months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
     return buf;
 }
 
@@ -132,21 +113,11 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc1123(std::string_v
     char wday[4] = {}, mon[4] = {};
     std::tm tm{};
     std::string text(s);
-    if (std::sscanf(
-            text.c_str(),
-            "%3s, %d %3s %d %d:%d:%d GMT",
-            wday,
-            &tm.tm_mday,
-            mon,
-            &tm.tm_year,
-            &tm.tm_hour,
-            &tm.tm_min,
-            &tm.tm_sec
-        ) != 7)
+    if (std::sscanf(text.c_str(), "%3s, %d %3s %d %d:%d:%d GMT", wday, &tm.tm_mday, mon, &tm.tm_year,
+                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 7)
         return std::nullopt;
-    auto m = std::find_if(
-        std::begin(months), std::end(months), [&](const char* x) { return std::string_view(x) == mon; }
-    );
+    auto m = std::find_if(std::begin(months), std::end(months),
+                          [&](const char* x) { return std::string_view(x) == mon; });
     if (m == std::end(months))
         return std::nullopt;
     tm.tm_mon = static_cast<int>(m - std::begin(months));
@@ -182,9 +153,8 @@ result<list_page> parse_list_blobs(std::string_view body)
         auto size = b.number("Properties.Content-Length");
         auto time = parse_rfc1123(b.text("Properties.Last-Modified"));
         if (blob.name.empty() || !size || !time)
-            return make_error(
-                errc::bad_response, "List Blobs: a blob without Name, Content-Length or Last-Modified"
-            );
+            return make_error(errc::bad_response,
+                              "List Blobs: a blob without Name, Content-Length or Last-Modified");
         blob.size = *size;
         blob.last_modified = *time;
         if (auto sha = b.text("Metadata.sha256"); !sha.empty())
@@ -196,4 +166,4 @@ result<list_page> parse_list_blobs(std::string_view body)
     return page;
 }
 
-} // namespace vk::snapshot::azure
+}  // namespace vk::snapshot::azure

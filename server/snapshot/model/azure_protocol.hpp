@@ -14,8 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace vk::snapshot::azure
-{
+namespace vk::snapshot::azure {
 
 // The service version we speak (sent as x-ms-version; azurite runs with --skipApiVersionCheck in tests).
 inline constexpr std::string_view api_version = "2021-08-06";
@@ -26,9 +25,9 @@ using fields = std::vector<std::pair<std::string, std::string>>;
 struct request
 {
     std::string method = "GET";
-    std::string path; // encoded, as sent: "/snaps/raft.snap" (azurite: "/devstoreaccount1/snaps/raft.snap")
-    fields query;     // decoded
-    fields headers;   // x-ms-date and x-ms-version included
+    std::string path;  // encoded, as sent: "/snaps/raft.snap" (azurite: "/devstoreaccount1/snaps/raft.snap")
+    fields query;      // decoded
+    fields headers;    // x-ms-date and x-ms-version included
     std::uint64_t content_length = 0;
 };
 
@@ -52,17 +51,17 @@ struct listed_blob
     std::string name;
     std::uint64_t size = 0;
     std::chrono::system_clock::time_point last_modified;
-    std::optional<std::string> sha256; // metadata "sha256" (listed with include=metadata)
+    std::optional<std::string> sha256;  // metadata "sha256" (listed with include=metadata)
 };
 
 struct list_page
 {
     std::vector<listed_blob> blobs;
-    std::optional<std::string> next_marker; // set while there are more
+    std::optional<std::string> next_marker;  // set while there are more
 };
 
 result<list_page> parse_list_blobs(std::string_view xml);
 
-} // namespace vk::snapshot::azure
+}  // namespace vk::snapshot::azure
 
 #endif

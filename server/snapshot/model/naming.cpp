@@ -5,10 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
-namespace vk::snapshot
-{
-namespace
-{
+namespace vk::snapshot {
+namespace {
 
 using namespace std::chrono;
 
@@ -18,17 +16,10 @@ std::string utc_stamp(system_time t)
     const year_month_day ymd{floor<days>(secs)};
     const hh_mm_ss hms{secs - floor<days>(secs)};
     char buf[32];
-    std::snprintf(
-        buf,
-        sizeof buf,
-        "%04d-%02u-%02uT%02lld-%02lld-%02lldZ",
-        static_cast<int>(ymd.year()),
-        static_cast<unsigned>(ymd.month()),
-        static_cast<unsigned>(ymd.day()),
-        static_cast<long long>(hms.hours().count()),
-        static_cast<long long>(hms.minutes().count()),
-        static_cast<long long>(hms.seconds().count())
-    );
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld-%02lld-%02lldZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<long long>(hms.hours().count()), static_cast<long long>(hms.minutes().count()),
+                  static_cast<long long>(hms.seconds().count()));
     return buf;
 }
 
@@ -71,7 +62,7 @@ std::optional<system_time> parse_unix_nano(std::string_view s)
     return system_time{duration_cast<system_clock::duration>(nanoseconds{ns})};
 }
 
-} // namespace
+}  // namespace
 
 std::string snapshot_name(const name_format& f, system_time t)
 {
@@ -89,4 +80,4 @@ std::optional<system_time> parse_snapshot_name(const name_format& f, std::string
     return f.style == timestamp_style::unix_nano ? parse_unix_nano(stamp) : parse_utc_stamp(stamp);
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

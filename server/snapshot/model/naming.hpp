@@ -10,8 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 using system_time = std::chrono::system_clock::time_point;
 
@@ -22,6 +21,6 @@ std::string snapshot_name(const name_format& f, system_time t);
 // malformed timestamp, a path separator).
 std::optional<system_time> parse_snapshot_name(const name_format& f, std::string_view name);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

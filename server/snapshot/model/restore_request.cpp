@@ -1,10 +1,8 @@
 // Validation of a restore request body (see restore_request.hpp).
 #include "snapshot/model/restore_request.hpp"
 
-namespace vk::snapshot
-{
-namespace
-{
+namespace vk::snapshot {
+namespace {
 
 error field_error(std::string_view field, std::string message)
 {
@@ -21,15 +19,14 @@ result<std::string> string_field(const boost::json::object& o, std::string_view 
     return std::string(v->get_string());
 }
 
-} // namespace
+}  // namespace
 
 result<restore_request> parse_restore_request(const boost::json::value& body, const snapshot_settings& s)
 {
     const auto* o = body.if_object();
     if (!o)
-        return make_error(
-            errc::bad_request, "the body must be a JSON object {\"storage\", \"name\", \"force\"}"
-        );
+        return make_error(errc::bad_request,
+                          "the body must be a JSON object {\"storage\", \"name\", \"force\"}");
     for (const auto& [key, _] : *o)
         if (key != "storage" && key != "name" && key != "force")
             return field_error(key, "unknown field");
@@ -53,4 +50,4 @@ result<restore_request> parse_restore_request(const boost::json::value& body, co
     return r;
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

@@ -7,8 +7,7 @@
 
 #include <boost/json/value.hpp>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 struct restore_request
 {
@@ -20,6 +19,6 @@ struct restore_request
 // errc::bad_request naming the field by JSON pointer ("/storage: no storage named \"x\" in this job").
 result<restore_request> parse_restore_request(const boost::json::value& body, const snapshot_settings& s);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

@@ -3,24 +3,19 @@
 
 #include <algorithm>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
-retention_plan plan_retention(
-    const std::vector<std::string>& names, const name_format& f, const retention& r, system_time now
-)
+retention_plan plan_retention(const std::vector<std::string>& names, const name_format& f, const retention& r,
+                              system_time now)
 {
     std::vector<std::pair<system_time, const std::string*>> ours;
     for (const auto& n : names)
         if (auto t = parse_snapshot_name(f, n))
             ours.emplace_back(*t, &n);
     // Newest first; ties by name so the plan does not depend on the listing order.
-    std::sort(
-        ours.begin(),
-        ours.end(),
-        [](const auto& a, const auto& b)
-        { return a.first != b.first ? a.first > b.first : *a.second > *b.second; }
-    );
+    std::sort(ours.begin(), ours.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : *a.second > *b.second;
+    });
     retention_plan plan;
     for (std::size_t i = 0; i < ours.size(); ++i)
     {
@@ -34,4 +29,4 @@ retention_plan plan_retention(
     return plan;
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

@@ -8,21 +8,19 @@
 #include <string>
 #include <vector>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 struct retention_plan
 {
-    std::vector<std::string> keep;   // newest first
-    std::vector<std::string> remove; // newest first
+    std::vector<std::string> keep;    // newest first
+    std::vector<std::string> remove;  // newest first
 };
 
 // Keeps the newest `retain` (0 = any number) that are not older than `max_age` at `now`; the newest snapshot
 // is always kept, so a storage never ends up empty because snapshots stopped for a while.
-retention_plan plan_retention(
-    const std::vector<std::string>& names, const name_format& f, const retention& r, system_time now
-);
+retention_plan plan_retention(const std::vector<std::string>& names, const name_format& f, const retention& r,
+                              system_time now);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

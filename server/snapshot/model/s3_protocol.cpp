@@ -7,8 +7,7 @@
 #include <cstdio>
 #include <ctime>
 
-namespace vk::snapshot::s3
-{
+namespace vk::snapshot::s3 {
 
 std::uint64_t part_size_for(std::uint64_t file_size, std::uint64_t configured)
 {
@@ -37,17 +36,8 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
     std::tm tm{};
     int consumed = 0;
     std::string text(s);
-    if (std::sscanf(
-            text.c_str(),
-            "%4d-%2d-%2dT%2d:%2d:%2d%n",
-            &tm.tm_year,
-            &tm.tm_mon,
-            &tm.tm_mday,
-            &tm.tm_hour,
-            &tm.tm_min,
-            &tm.tm_sec,
-            &consumed
-        ) != 6)
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
         return std::nullopt;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
@@ -78,9 +68,8 @@ result<list_page> parse_list_objects_v2(std::string_view xml)
         auto size = c.number("Size");
         auto time = parse_iso8601(c.text("LastModified"));
         if (o.key.empty() || !size || !time)
-            return make_error(
-                errc::bad_response, "ListObjectsV2: an object without Key, Size or LastModified"
-            );
+            return make_error(errc::bad_response,
+                              "ListObjectsV2: an object without Key, Size or LastModified");
         o.size = *size;
         o.last_modified = *time;
         page.objects.push_back(std::move(o));
@@ -115,4 +104,4 @@ std::string complete_multipart_body(const std::vector<std::string>& etags)
     return out + "</CompleteMultipartUpload>";
 }
 
-} // namespace vk::snapshot::s3
+}  // namespace vk::snapshot::s3

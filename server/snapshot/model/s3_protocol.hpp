@@ -13,8 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vk::snapshot::s3
-{
+namespace vk::snapshot::s3 {
 
 // S3 allows at most 10,000 parts of at least 5 MiB (the last may be smaller).
 inline constexpr std::uint64_t max_parts = 10000;
@@ -29,8 +28,8 @@ std::uint64_t part_count(std::uint64_t file_size, std::uint64_t part_size);
 // Where requests go for a bucket: virtual-hosted ("bucket.host") or path-style ("host/bucket").
 struct addressing
 {
-    std::string host;        // the Host header (and what is signed); the connection goes to the endpoint
-    std::string path_prefix; // "" (virtual-hosted) or "/bucket"
+    std::string host;         // the Host header (and what is signed); the connection goes to the endpoint
+    std::string path_prefix;  // "" (virtual-hosted) or "/bucket"
 };
 // endpoint_host is the configured endpoint's host[:port] (no scheme).
 addressing address(std::string_view endpoint_host, std::string_view bucket, bool path_style);
@@ -45,7 +44,7 @@ struct listed_object
 struct list_page
 {
     std::vector<listed_object> objects;
-    std::optional<std::string> next_token; // set while IsTruncated
+    std::optional<std::string> next_token;  // set while IsTruncated
 };
 
 // A ListObjectsV2 answer; errc::bad_response when it is not one.
@@ -57,6 +56,6 @@ std::string complete_multipart_body(const std::vector<std::string>& etags);
 // "2026-11-30T12:00:00.000Z" (fraction optional).
 std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view s);
 
-} // namespace vk::snapshot::s3
+}  // namespace vk::snapshot::s3
 
 #endif

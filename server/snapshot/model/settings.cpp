@@ -10,28 +10,22 @@
 #include <set>
 #include <sstream>
 
-namespace vk::snapshot
-{
-namespace
-{
+namespace vk::snapshot {
+namespace {
 
 void read_storages(object_reader& r, snapshot_settings& s)
 {
     std::set<std::string, std::less<>> names;
     for (const auto& st : s.storages)
         names.insert(st.name);
-    r.each_object(
-        "storages",
-        [&](object_reader& e)
-        {
-            // Duplicates are reported even for an entry that is wrong otherwise.
-            const auto* name = e.value()->if_contains("name");
-            if (name && name->is_string() && !names.insert(std::string(name->get_string())).second)
-                e.problem("name", "duplicate storage name \"" + std::string(name->get_string()) + "\"");
-            if (auto st = read_storage(e))
-                s.storages.push_back(std::move(*st));
-        }
-    );
+    r.each_object("storages", [&](object_reader& e) {
+        // Duplicates are reported even for an entry that is wrong otherwise.
+        const auto* name = e.value()->if_contains("name");
+        if (name && name->is_string() && !names.insert(std::string(name->get_string())).second)
+            e.problem("name", "duplicate storage name \"" + std::string(name->get_string()) + "\"");
+        if (auto st = read_storage(e))
+            s.storages.push_back(std::move(*st));
+    });
 }
 
 void read_name_format(object_reader& r, name_format& f)
@@ -96,11 +90,9 @@ void read_agent_config(object_reader& r, const vk::config& cfg, snapshot_setting
     for (const auto& p : problems)
         r.problem("agent_config", *path + ": " + (p.pointer.empty() ? "/" : p.pointer) + ": " + p.message);
     if (m.frequency != job_interval(r))
-        r.problem(
-            "agent_config",
-            *path + ": /frequency: is " + format_duration(m.frequency) +
-                "; set the job's \"interval\" to \"" + format_duration(m.frequency) + "\""
-        );
+        r.problem("agent_config", *path + ": /frequency: is " + format_duration(m.frequency) +
+                                      "; set the job's \"interval\" to \"" + format_duration(m.frequency) +
+                                      "\"");
     s.vault = m.vault;
     s.name_format = agent_name_format();
     s.storages = std::move(m.storages);
@@ -122,7 +114,7 @@ void read_encrypt_for(object_reader& r, snapshot_settings& s)
     o->finish();
 }
 
-} // namespace
+}  // namespace
 
 const storage_settings* snapshot_settings::find_storage(std::string_view name) const
 {
@@ -157,4 +149,4 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     return s;
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

@@ -13,13 +13,12 @@
 #include <variant>
 #include <vector>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 enum class take_mode
 {
-    leader,   // find the active node through sys/leader and take the snapshot there
-    per_node, // take it only when the configured node is the active one (is_self), else skip the cycle
+    leader,    // find the active node through sys/leader and take the snapshot there
+    per_node,  // take it only when the configured node is the active one (is_self), else skip the cycle
 };
 
 // How the time goes into a name: "2026-11-30T12-00-00Z" (UTC, seconds), or Unix nanoseconds as the
@@ -49,7 +48,7 @@ struct retention
 struct local_storage_settings
 {
     std::string name;
-    std::string path; // directory; snapshots are written into it atomically (temp + fsync + rename)
+    std::string path;  // directory; snapshots are written into it atomically (temp + fsync + rename)
 };
 
 // S3 server-side encryption: "" (none), "AES256" or "aws:kms" (with kms_key_id, optional).
@@ -64,9 +63,9 @@ struct s3_storage_settings
     std::string name;
     std::string bucket;
     std::string region = "us-east-1";
-    std::string endpoint; // "" = AWS (https://s3.<region>.amazonaws.com); else "http(s)://host[:port]"
+    std::string endpoint;  // "" = AWS (https://s3.<region>.amazonaws.com); else "http(s)://host[:port]"
     bool force_path_style = false;
-    std::string key_prefix; // prepended to object names as is ("vault/")
+    std::string key_prefix;  // prepended to object names as is ("vault/")
     s3_server_side_encryption server_side_encryption;
     // Absent: the storage reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN at use.
     std::optional<secret> access_key_id;
@@ -78,10 +77,10 @@ struct azure_storage_settings
 {
     std::string name;
     std::string account_name;
-    secret account_key; // base64, as the portal shows it
+    secret account_key;  // base64, as the portal shows it
     std::string container;
-    std::string endpoint; // "" = https://<account>.blob.core.windows.net; else the full service URL
-                          // (sovereign clouds, azurite "http://127.0.0.1:10000/devstoreaccount1")
+    std::string endpoint;  // "" = https://<account>.blob.core.windows.net; else the full service URL
+                           // (sovereign clouds, azurite "http://127.0.0.1:10000/devstoreaccount1")
     std::string key_prefix;
 };
 
@@ -92,7 +91,7 @@ struct gcs_storage_settings
     std::string bucket;
     secret hmac_access_id;
     secret hmac_secret;
-    std::string endpoint; // "" = https://storage.googleapis.com
+    std::string endpoint;  // "" = https://storage.googleapis.com
     std::string key_prefix;
 };
 
@@ -101,18 +100,18 @@ using storage_spec =
 
 struct storage_settings
 {
-    std::string name; // unique in the job; metric label and API name
+    std::string name;  // unique in the job; metric label and API name
     storage_spec spec;
     snapshot::retention retention;
 };
 
 struct snapshot_settings : vk::job_settings
 {
-    std::string vault; // a configured vault (by name)
+    std::string vault;  // a configured vault (by name)
     take_mode mode = take_mode::leader;
     std::string spool_dir = "/var/lib/vaultkeeper/spool";
     snapshot::name_format name_format;
-    std::optional<std::string> encrypt_for_cert_file; // X.509 recipient (PEM) of the CMS envelope
+    std::optional<std::string> encrypt_for_cert_file;  // X.509 recipient (PEM) of the CMS envelope
     bool allow_restore = false;
     std::vector<storage_settings> storages;
 
@@ -123,6 +122,6 @@ struct snapshot_settings : vk::job_settings
 // address come from a Lucretius snapshot.json (its problems are reported as "<file>: /pointer: ...").
 std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const vk::config& cfg);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

@@ -3,15 +3,15 @@
 
 #include <openssl/evp.h>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 struct sha256_hasher::ctx
 {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
 };
 
-sha256_hasher::sha256_hasher() : ctx_(std::make_unique<ctx>())
+sha256_hasher::sha256_hasher()
+    : ctx_(std::make_unique<ctx>())
 {
     EVP_DigestInit_ex(ctx_->md.get(), EVP_sha256(), nullptr);
 }
@@ -41,4 +41,4 @@ std::string sha256_hasher::hex_digest()
     return out;
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

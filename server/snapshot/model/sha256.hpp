@@ -6,12 +6,11 @@
 #include <string>
 #include <string_view>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 class sha256_hasher
 {
-  public:
+public:
     sha256_hasher();
     ~sha256_hasher();
     sha256_hasher(sha256_hasher&&) noexcept;
@@ -21,11 +20,11 @@ class sha256_hasher
     // The digest of everything so far, as 64 lowercase hex digits; the hasher starts over.
     std::string hex_digest();
 
-  private:
+private:
     struct ctx;
     std::unique_ptr<ctx> ctx_;
 };
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

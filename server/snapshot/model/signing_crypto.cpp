@@ -4,17 +4,13 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-namespace vk::snapshot::crypto
-{
+namespace vk::snapshot::crypto {
 
 std::string sha256(std::string_view data)
 {
     std::string out(SHA256_DIGEST_LENGTH, '\0');
-    SHA256(
-        reinterpret_cast<const unsigned char*>(data.data()),
-        data.size(),
-        reinterpret_cast<unsigned char*>(out.data())
-    );
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+           reinterpret_cast<unsigned char*>(out.data()));
     return out;
 }
 
@@ -27,15 +23,9 @@ std::string hmac_sha256(std::string_view key, std::string_view data)
 {
     std::string out(EVP_MAX_MD_SIZE, '\0');
     unsigned int len = 0;
-    HMAC(
-        EVP_sha256(),
-        key.data(),
-        static_cast<int>(key.size()),
-        reinterpret_cast<const unsigned char*>(data.data()),
-        data.size(),
-        reinterpret_cast<unsigned char*>(out.data()),
-        &len
-    );
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         reinterpret_cast<unsigned char*>(out.data()), &len);
     out.resize(len);
     return out;
 }
@@ -53,4 +43,4 @@ std::string to_hex(std::string_view bytes)
     return out;
 }
 
-} // namespace vk::snapshot::crypto
+}  // namespace vk::snapshot::crypto

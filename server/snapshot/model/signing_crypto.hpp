@@ -9,16 +9,15 @@
 #include <string>
 #include <string_view>
 
-namespace vk::snapshot::crypto
-{
+namespace vk::snapshot::crypto {
 
-std::string sha256(std::string_view data);                            // 32 raw bytes
-std::string sha256_hex(std::string_view data);                        // 64 lower-case hex digits
-std::string hmac_sha256(std::string_view key, std::string_view data); // 32 raw bytes
-std::string to_hex(std::string_view bytes);                           // lower case
+std::string sha256(std::string_view data);                             // 32 raw bytes
+std::string sha256_hex(std::string_view data);                         // 64 lower-case hex digits
+std::string hmac_sha256(std::string_view key, std::string_view data);  // 32 raw bytes
+std::string to_hex(std::string_view bytes);                            // lower case
 using vk::base64_decode;  // core/base64.hpp: standard alphabet, padded, strict
 using vk::base64_encode;
 
-} // namespace vk::snapshot::crypto
+}  // namespace vk::snapshot::crypto
 
 #endif

@@ -6,11 +6,9 @@
 #include <cctype>
 #include <ctime>
 
-namespace vk::snapshot::sigv4
-{
+namespace vk::snapshot::sigv4 {
 
-namespace
-{
+namespace {
 
 constexpr std::string_view algorithm = "AWS4-HMAC-SHA256";
 
@@ -43,8 +41,8 @@ std::string trimall(std::string_view v)
 
 struct canonical_headers
 {
-    std::string block; // "name:value\n" lines
-    std::string names; // "a;b;c"
+    std::string block;  // "name:value\n" lines
+    std::string names;  // "a;b;c"
 };
 
 // Sorted by lower-case name; repeated names join their values with ',' in arrival order.
@@ -53,9 +51,8 @@ canonical_headers canonicalize(const fields& headers)
     fields sorted;
     for (const auto& [k, v] : headers)
         sorted.emplace_back(lower(k), trimall(v));
-    std::stable_sort(
-        sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; }
-    );
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     canonical_headers out;
     for (std::size_t i = 0; i < sorted.size(); ++i)
     {
@@ -85,7 +82,7 @@ std::string signing_key(const credentials& c, const scope& s, std::string_view a
     return crypto::hmac_sha256(k, "aws4_request");
 }
 
-} // namespace
+}  // namespace
 
 std::string uri_encode(std::string_view s, bool keep_slash)
 {
@@ -148,8 +145,8 @@ signature compute(const request& r, const credentials& c, const scope& s, std::s
     return sig;
 }
 
-std::string
-authorization(const signature& sig, const credentials& c, const scope& s, std::string_view amz_date)
+std::string authorization(const signature& sig, const credentials& c, const scope& s,
+                          std::string_view amz_date)
 {
     return std::string(algorithm) + " Credential=" + c.access_key_id + "/" + credential_scope(s, amz_date) +
            ", SignedHeaders=" + sig.signed_headers + ", Signature=" + sig.hex;
@@ -165,9 +162,8 @@ void sign_headers(request& r, const credentials& c, const scope& s, std::string_
     r.headers.emplace_back("Authorization", authorization(sig, c, s, amz_date));
 }
 
-std::string presign(
-    request r, const credentials& c, const scope& s, std::string_view amz_date, std::chrono::seconds expires
-)
+std::string presign(request r, const credentials& c, const scope& s, std::string_view amz_date,
+                    std::chrono::seconds expires)
 {
     r.payload_hash = unsigned_payload;
     r.query.emplace_back("X-Amz-Algorithm", algorithm);
@@ -178,7 +174,7 @@ std::string presign(
     if (!c.session_token.empty())
         r.query.emplace_back("X-Amz-Security-Token", c.session_token);
     auto sig = compute(r, c, s, amz_date);
-    return target(r) + "&X-Amz-Signature=" + sig.hex; // last, as AWS's own presigners place it
+    return target(r) + "&X-Amz-Signature=" + sig.hex;  // last, as AWS's own presigners place it
 }
 
-} // namespace vk::snapshot::sigv4
+}  // namespace vk::snapshot::sigv4

@@ -11,8 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace vk::snapshot::sigv4
-{
+namespace vk::snapshot::sigv4 {
 
 // The payload hash of a body that is not hashed (streamed uploads over TLS, presigned URLs).
 inline constexpr std::string_view unsigned_payload = "UNSIGNED-PAYLOAD";
@@ -24,13 +23,13 @@ struct credentials
 {
     std::string access_key_id;
     std::string secret_access_key;
-    std::string session_token; // "" unless temporary credentials
+    std::string session_token;  // "" unless temporary credentials
 };
 
 struct scope
 {
-    std::string region;  // "us-east-1"; GCS: "auto"
-    std::string service; // "s3"
+    std::string region;   // "us-east-1"; GCS: "auto"
+    std::string service;  // "s3"
 };
 
 using fields = std::vector<std::pair<std::string, std::string>>;
@@ -41,7 +40,7 @@ struct request
     std::string method = "GET";
     std::string path = "/";
     fields query;
-    fields headers; // every header to sign, "host" included; names in any case
+    fields headers;  // every header to sign, "host" included; names in any case
     std::string payload_hash{empty_payload};
 };
 
@@ -50,8 +49,8 @@ struct signature
 {
     std::string canonical_request;
     std::string string_to_sign;
-    std::string signed_headers; // "host;x-amz-date"
-    std::string hex;            // the signature
+    std::string signed_headers;  // "host;x-amz-date"
+    std::string hex;             // the signature
 };
 
 std::string uri_encode(std::string_view s, bool keep_slash);
@@ -65,8 +64,8 @@ std::string amz_date(std::chrono::system_clock::time_point t);
 // Computes the signature over exactly r's headers; amz_date is the X-Amz-Date value.
 signature compute(const request& r, const credentials& c, const scope& s, std::string_view amz_date);
 // "AWS4-HMAC-SHA256 Credential=<id>/<date>/<region>/<service>/aws4_request, SignedHeaders=..., Signature=..."
-std::string
-authorization(const signature& sig, const credentials& c, const scope& s, std::string_view amz_date);
+std::string authorization(const signature& sig, const credentials& c, const scope& s,
+                          std::string_view amz_date);
 
 // Header signing: adds x-amz-date, x-amz-content-sha256 (= payload_hash), x-amz-security-token when there is
 // a session token, then signs and adds Authorization.
@@ -74,10 +73,9 @@ void sign_headers(request& r, const credentials& c, const scope& s, std::string_
 
 // Query-string presigning (payload UNSIGNED-PAYLOAD; only the given headers, usually "host", are signed):
 // returns the full target, path and query including X-Amz-Signature.
-std::string presign(
-    request r, const credentials& c, const scope& s, std::string_view amz_date, std::chrono::seconds expires
-);
+std::string presign(request r, const credentials& c, const scope& s, std::string_view amz_date,
+                    std::chrono::seconds expires);
 
-} // namespace vk::snapshot::sigv4
+}  // namespace vk::snapshot::sigv4
 
 #endif

@@ -3,10 +3,8 @@
 
 #include <cctype>
 
-namespace vk::snapshot
-{
-namespace
-{
+namespace vk::snapshot {
+namespace {
 
 bool valid_name(std::string_view n)
 {
@@ -64,10 +62,8 @@ s3_storage_settings read_s3(object_reader& r)
     s.secret_access_key = r.secret_value("secret_access_key");
     s.session_token = r.secret_value("session_token");
     if (r.has("access_key_id") != r.has("secret_access_key"))
-        r.problem(
-            r.has("access_key_id") ? "secret_access_key" : "access_key_id",
-            "give access_key_id and secret_access_key together"
-        );
+        r.problem(r.has("access_key_id") ? "secret_access_key" : "access_key_id",
+                  "give access_key_id and secret_access_key together");
     return s;
 }
 
@@ -95,8 +91,7 @@ gcs_storage_settings read_gcs(object_reader& r)
 
 storage_spec read_spec(object_reader& r, const std::string& type, const std::string& name)
 {
-    auto named = [&](auto s) -> storage_spec
-    {
+    auto named = [&](auto s) -> storage_spec {
         s.name = name;
         return s;
     };
@@ -109,7 +104,7 @@ storage_spec read_spec(object_reader& r, const std::string& type, const std::str
     return named(read_local(r));
 }
 
-} // namespace
+}  // namespace
 
 std::optional<storage_settings> read_storage(object_reader& r)
 {
@@ -140,4 +135,4 @@ std::string_view type_name(const storage_spec& spec)
     return names[spec.index()];
 }
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot

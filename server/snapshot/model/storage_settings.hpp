@@ -6,8 +6,7 @@
 
 #include <optional>
 
-namespace vk::snapshot
-{
+namespace vk::snapshot {
 
 // Problems at their pointers; nullopt when the entry is unusable (no name or type).
 std::optional<storage_settings> read_storage(object_reader& r);
@@ -15,6 +14,6 @@ std::optional<storage_settings> read_storage(object_reader& r);
 // "local", "s3", "azure" or "gcs".
 std::string_view type_name(const storage_spec& spec);
 
-} // namespace vk::snapshot
+}  // namespace vk::snapshot
 
 #endif

@@ -4,8 +4,7 @@
 #include <charconv>
 #include <sstream>
 
-namespace vk::snapshot::xml
-{
+namespace vk::snapshot::xml {
 
 namespace pt = boost::property_tree;
 
@@ -79,26 +78,15 @@ std::string escape(std::string_view s)
     {
         switch (c)
         {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        default:
-            out.push_back(c);
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default: out.push_back(c);
         }
     }
     return out;
 }
 
-} // namespace vk::snapshot::xml
+}  // namespace vk::snapshot::xml

@@ -13,14 +13,14 @@
 #include <string_view>
 #include <vector>
 
-namespace vk::snapshot::xml
-{
+namespace vk::snapshot::xml {
 
 class node
 {
-  public:
+public:
     node(std::shared_ptr<const boost::property_tree::ptree> doc, const boost::property_tree::ptree* at)
-        : doc_(std::move(doc)), at_(at)
+        : doc_(std::move(doc)),
+          at_(at)
     {
     }
     // The text of the element at `path` below this one, "" when absent.
@@ -29,8 +29,8 @@ class node
     // The elements at `path` ("Blobs.Blob": every Blob inside Blobs), in document order.
     std::vector<node> children(std::string_view path) const;
 
-  private:
-    std::shared_ptr<const boost::property_tree::ptree> doc_; // keeps the tree alive
+private:
+    std::shared_ptr<const boost::property_tree::ptree> doc_;  // keeps the tree alive
     const boost::property_tree::ptree* at_;
 };
 
@@ -44,6 +44,6 @@ std::optional<std::string> error_code(std::string_view text);
 // Escapes & < > " ' for element text.
 std::string escape(std::string_view s);
 
-} // namespace vk::snapshot::xml
+}  // namespace vk::snapshot::xml
 
 #endif

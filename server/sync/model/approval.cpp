@@ -5,8 +5,7 @@
 
 #include <algorithm>
 
-namespace vk::sync
-{
+namespace vk::sync {
 
 std::string plan_id(std::vector<std::string> paths)
 {
@@ -33,33 +32,25 @@ result<std::string> parse_approval(const boost::json::value& body)
     return std::string(plan->as_string());
 }
 
-result<approval>
-accept_approval(std::string_view requested, std::string_view held, wall_clock::time_point now)
+result<approval> accept_approval(std::string_view requested, std::string_view held,
+                                 wall_clock::time_point now)
 {
     if (held.empty())
         return make_error(errc::conflict, "nothing is held for approval");
     if (requested != held)
-        return make_error(
-            errc::conflict,
-            "the held set changed since that plan; the plan id is now " + std::string(held) +
-                " (review GET plan again)"
-        );
+        return make_error(errc::conflict, "the held set changed since that plan; the plan id is now " +
+                                              std::string(held) + " (review GET plan again)");
     return approval{std::string(requested), now};
 }
 
-bool approval_expired(
-    const std::optional<approval>& a, wall_clock::time_point now, std::chrono::milliseconds ttl
-)
+bool approval_expired(const std::optional<approval>& a, wall_clock::time_point now,
+                      std::chrono::milliseconds ttl)
 {
     return a && now - a->at >= ttl;
 }
 
-bool approval_releases(
-    const std::optional<approval>& a,
-    std::string_view plan,
-    wall_clock::time_point now,
-    std::chrono::milliseconds ttl
-)
+bool approval_releases(const std::optional<approval>& a, std::string_view plan, wall_clock::time_point now,
+                       std::chrono::milliseconds ttl)
 {
     return a && !approval_expired(a, now, ttl) && a->plan == plan;
 }
@@ -99,4 +90,4 @@ std::vector<std::string> vanished_paths(const sync_info& before, const sync_info
     return out;
 }
 
-} // namespace vk::sync
+}  // namespace vk::sync

@@ -15,8 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vk::sync
-{
+namespace vk::sync {
 
 using wall_clock = std::chrono::system_clock;
 
@@ -40,28 +39,23 @@ result<std::string> parse_approval(const boost::json::value& body);
 
 // Accepts `requested` when it is the id of what is held now (`held`: "" when nothing is held).
 // errc::conflict when nothing is held, or when the held set changed (the message gives the current id).
-result<approval>
-accept_approval(std::string_view requested, std::string_view held, wall_clock::time_point now);
+result<approval> accept_approval(std::string_view requested, std::string_view held,
+                                 wall_clock::time_point now);
 
 // True when `a` is unused-but-live at `now` (given less than `ttl` ago) and approves exactly `plan`.
-bool approval_releases(
-    const std::optional<approval>& a,
-    std::string_view plan,
-    wall_clock::time_point now,
-    std::chrono::milliseconds ttl
-);
+bool approval_releases(const std::optional<approval>& a, std::string_view plan, wall_clock::time_point now,
+                       std::chrono::milliseconds ttl);
 
 // True when `a` has expired at `now` (drop it).
-bool approval_expired(
-    const std::optional<approval>& a, wall_clock::time_point now, std::chrono::milliseconds ttl
-);
+bool approval_expired(const std::optional<approval>& a, wall_clock::time_point now,
+                      std::chrono::milliseconds ttl);
 
 // The origin's publish guard: a walk that lost more than max_drop_percent of the last published insights
 // (a vanished mount, a wrong token policy) is held instead of being published as mass deletes.
 struct publish_guard
 {
     bool hold = false;
-    double percent = 0.0; // the drop, as a percentage of the last published count (0 when it grew)
+    double percent = 0.0;  // the drop, as a percentage of the last published count (0 when it grew)
 };
 publish_guard guard_publish(std::size_t published, std::size_t walked, double max_drop_percent) noexcept;
 
@@ -73,6 +67,6 @@ publish_guard guard_publish(const sync_info& published, const sync_info& walked,
 // The paths of `before` that `after` lacks, sorted.
 std::vector<std::string> vanished_paths(const sync_info& before, const sync_info& after);
 
-} // namespace vk::sync
+}  // namespace vk::sync
 
 #endif

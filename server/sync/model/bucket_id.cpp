@@ -10,9 +10,9 @@ namespace vk::sync {
 result<std::uint16_t> check_bucket_count(std::size_t n)
 {
     if (n == 0 || n > max_bucket_count)
-        return make_error(errc::invalid_argument,
-                          "bucket count " + std::to_string(n) + " is out of range: it must be 1..65535 (vsync "
-                          "computes bucket ids in uint16)");
+        return make_error(errc::invalid_argument, "bucket count " + std::to_string(n) +
+                                                      " is out of range: it must be 1..65535 (vsync "
+                                                      "computes bucket ids in uint16)");
     return static_cast<std::uint16_t>(n);
 }
 

@@ -36,8 +36,8 @@ const boost::json::value* find_field(const boost::json::object& o, std::string_v
 
 error entry_error(std::string_view key, std::string_view where, std::string_view what)
 {
-    return make_error(errc::bad_response,
-                      "bucket entry " + std::string(where) + ": " + std::string(what), {}, std::string(key));
+    return make_error(errc::bad_response, "bucket entry " + std::string(where) + ": " + std::string(what), {},
+                      std::string(key));
 }
 
 }  // namespace
@@ -108,7 +108,8 @@ result<bucket> decode_bucket(std::string_view json, std::string_view key)
     boost::system::error_code ec;
     const boost::json::value v = boost::json::parse(json, ec);
     if (ec)
-        return make_error(errc::bad_response, "bucket is not valid JSON: " + ec.message(), {}, std::string(key));
+        return make_error(errc::bad_response, "bucket is not valid JSON: " + ec.message(), {},
+                          std::string(key));
     bucket out;
     if (v.is_null())
         return out;

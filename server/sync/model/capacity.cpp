@@ -78,7 +78,8 @@ result<void> check_capacity(const sync_info& info, double threshold)
         if (bytes <= budget)
             continue;
         const auto needed = buckets_needed(info, threshold);
-        const auto pct = static_cast<int>(std::lround(100.0 * static_cast<double>(bytes) / consul_value_limit));
+        const auto pct =
+            static_cast<int>(std::lround(100.0 * static_cast<double>(bytes) / consul_value_limit));
         std::string msg = "sync bucket " + std::to_string(i) + " is " + std::to_string(bytes) + " bytes (" +
                           std::to_string(pct) + "% of Consul's 512 KiB value limit, over the " +
                           std::to_string(static_cast<int>(std::lround(threshold * 100))) + "% threshold); ";

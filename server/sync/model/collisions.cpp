@@ -6,10 +6,8 @@
 #include <map>
 #include <set>
 
-namespace vk::sync
-{
-namespace
-{
+namespace vk::sync {
+namespace {
 
 using feeders = std::map<std::string, std::vector<std::string>, std::less<>>;
 
@@ -25,13 +23,13 @@ feeders destinations_of(const sync_info& origin, const transform_pack& pack)
     return out;
 }
 
-} // namespace
+}  // namespace
 
 collision_check guard_collisions(std::vector<task>& run, const sync_info& origin, const transform_pack& pack)
 {
     collision_check out;
     if (pack.size() <= 1 || run.empty())
-        return out; // the identity alone is injective; an empty run has nothing to guard
+        return out;  // the identity alone is injective; an empty run has nothing to guard
     const feeders fed = destinations_of(origin, pack);
     std::set<std::string, std::less<>> colliding;
     for (const auto& [to, from] : fed)
@@ -41,34 +39,27 @@ collision_check guard_collisions(std::vector<task>& run, const sync_info& origin
             colliding.insert(from[0]);
             colliding.insert(from[i]);
         }
-    std::erase_if(
-        run,
-        [&](const task& t)
+    std::erase_if(run, [&](const task& t) {
+        if (t.op != task_op::remove)
         {
-            if (t.op != task_op::remove)
-            {
-                bool drop = colliding.contains(t.path);
-                out.dropped_copies += drop;
-                return drop;
-            }
-            if (!fed.contains(pack.apply(t.path).path))
-                return false;
-            out.forget.push_back(t.path);
-            return true;
+            bool drop = colliding.contains(t.path);
+            out.dropped_copies += drop;
+            return drop;
         }
-    );
+        if (!fed.contains(pack.apply(t.path).path))
+            return false;
+        out.forget.push_back(t.path);
+        return true;
+    });
     return out;
 }
 
 error describe(const path_collision& c)
 {
-    return make_error(
-        errc::conflict,
-        "origin paths " + c.first + " and " + c.second + " both transform to " + c.destination +
-            "; neither is copied until the transforms tell them apart",
-        "",
-        c.destination
-    );
+    return make_error(errc::conflict,
+                      "origin paths " + c.first + " and " + c.second + " both transform to " + c.destination +
+                          "; neither is copied until the transforms tell them apart",
+                      "", c.destination);
 }
 
-} // namespace vk::sync
+}  // namespace vk::sync

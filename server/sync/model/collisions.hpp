@@ -12,8 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace vk::sync
-{
+namespace vk::sync {
 
 // Two origin paths (first < second) that both transform to `destination`.
 struct path_collision
@@ -26,8 +25,8 @@ struct path_collision
 
 struct collision_check
 {
-    std::vector<path_collision> collisions; // sorted by destination, then first
-    std::size_t dropped_copies = 0;         // adds/updates of colliding origin paths taken out of the run
+    std::vector<path_collision> collisions;  // sorted by destination, then first
+    std::size_t dropped_copies = 0;          // adds/updates of colliding origin paths taken out of the run
     // Deleted origin paths whose destination path another live origin path still feeds: the delete is
     // dropped and the shell forgets them in its info (the destination secret stays).
     std::vector<std::string> forget;
@@ -42,6 +41,6 @@ collision_check guard_collisions(std::vector<task>& run, const sync_info& origin
 // errc::conflict naming both origin paths and the destination path they share.
 error describe(const path_collision& c);
 
-} // namespace vk::sync
+}  // namespace vk::sync
 
 #endif

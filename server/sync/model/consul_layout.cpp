@@ -34,7 +34,9 @@ std::string encode_index(const std::vector<std::string>& index)
 
 result<std::vector<std::string>> decode_index(std::string_view json, std::string_view key)
 {
-    const auto bad = [&](std::string what) { return make_error(errc::bad_response, std::move(what), {}, std::string(key)); };
+    const auto bad = [&](std::string what) {
+        return make_error(errc::bad_response, std::move(what), {}, std::string(key));
+    };
     boost::system::error_code ec;
     const auto v = boost::json::parse(json, ec);
     if (ec)
@@ -106,7 +108,8 @@ result<loaded_info> from_kv(std::string_view prefix, const kv_lookup& lookup)
     return out;
 }
 
-result<loaded_info> from_kv(std::string_view prefix, const std::map<std::string, std::string, std::less<>>& kv)
+result<loaded_info> from_kv(std::string_view prefix,
+                            const std::map<std::string, std::string, std::less<>>& kv)
 {
     return from_kv(prefix, [&](std::string_view key) -> const std::string* {
         auto it = kv.find(key);

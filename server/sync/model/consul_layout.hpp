@@ -55,7 +55,8 @@ using kv_lookup = std::function<const std::string*(std::string_view key)>;
 // errc::not_found naming the key when the index or a bucket is missing; errc::bad_response when one does
 // not parse.
 result<loaded_info> from_kv(std::string_view prefix, const kv_lookup& lookup);
-result<loaded_info> from_kv(std::string_view prefix, const std::map<std::string, std::string, std::less<>>& kv);
+result<loaded_info> from_kv(std::string_view prefix,
+                            const std::map<std::string, std::string, std::less<>>& kv);
 
 }  // namespace vk::sync
 

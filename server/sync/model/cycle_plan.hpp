@@ -24,17 +24,17 @@ struct plan_options
 
 struct cycle_plan
 {
-    std::vector<task> run;           // adds, then updates, then the deletes allowed
-    std::size_t held_deletes = 0;    // deletes the guard held (0 when none)
+    std::vector<task> run;            // adds, then updates, then the deletes allowed
+    std::size_t held_deletes = 0;     // deletes the guard held (0 when none)
     std::size_t ignored_deletes = 0;  // deletes skipped by ignore_deletes (recomputed every cycle, as vsync)
     double delete_percent = 0.0;
-    bool approval_used = false;      // the approval let this cycle's deletes through
-    std::string delete_plan;         // plan_id of this cycle's deletes when the guard stops them ("" otherwise)
+    bool approval_used = false;  // the approval let this cycle's deletes through
+    std::string delete_plan;     // plan_id of this cycle's deletes when the guard stops them ("" otherwise)
 };
 
 // `synced` is the number of secrets the destination holds in its info. An approval releases exactly the
-// delete set whose plan id it names (issue 10), never a later set of the same size. The diff's tasks are moved into the plan (a full copy of
-// 100,000 tasks costs ~20 MB at the peak of a first sync).
+// delete set whose plan id it names (issue 10), never a later set of the same size. The diff's tasks are
+// moved into the plan (a full copy of 100,000 tasks costs ~20 MB at the peak of a first sync).
 cycle_plan plan_cycle(diff_result&& diff, std::size_t synced, const plan_options& opts);
 
 // plan_id over the paths of delete tasks.

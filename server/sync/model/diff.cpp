@@ -102,7 +102,8 @@ delete_guard guard_deletes(std::size_t deletes, std::size_t synced, double max_d
 {
     if (deletes == 0)
         return {};
-    const double pct = synced == 0 ? 100.0 : 100.0 * static_cast<double>(deletes) / static_cast<double>(synced);
+    const double pct =
+        synced == 0 ? 100.0 : 100.0 * static_cast<double>(deletes) / static_cast<double>(synced);
     return {pct > max_delete_percent, pct};
 }
 

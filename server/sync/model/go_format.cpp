@@ -49,11 +49,18 @@ void append_ascii_escape(std::string& out, unsigned char b)
     switch (b)
     {
     case '\\':
-    case '"': out += '\\'; out += static_cast<char>(b); return;
+    case '"':
+        out += '\\';
+        out += static_cast<char>(b);
+        return;
     case '\n': out += "\\n"; return;
     case '\r': out += "\\r"; return;
     case '\t': out += "\\t"; return;
-    default: out += "\\u00"; out += hex_digits[b >> 4]; out += hex_digits[b & 0xF]; return;
+    default:
+        out += "\\u00";
+        out += hex_digits[b >> 4];
+        out += hex_digits[b & 0xF];
+        return;
     }
 }
 

@@ -92,8 +92,9 @@ parsed_time parse_rfc3339_nano(std::string_view s) noexcept
         return fail;
     if (pos != s.size())
         return fail;
-    const std::int64_t secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-                              hour * 3600 + minute * 60 + second - offset;
+    const std::int64_t secs =
+        days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+        hour * 3600 + minute * 60 + second - offset;
     return {{secs, nanos}, true};
 }
 

@@ -4,8 +4,7 @@
 #include "sync/model/bucket_json.hpp"
 #include "sync/model/go_format.hpp"
 
-namespace vk::sync
-{
+namespace vk::sync {
 
 consul_holdings consul_holdings::consistent(const std::vector<std::string>& index)
 {
@@ -40,4 +39,4 @@ rewrite_set heal_writes(const consul_holdings& held, const std::vector<std::stri
     return out;
 }
 
-} // namespace vk::sync
+}  // namespace vk::sync

@@ -13,8 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vk::sync
-{
+namespace vk::sync {
 
 // What Consul holds under one sync prefix, as far as the writer knows.
 struct consul_holdings
@@ -36,14 +35,14 @@ consul_holdings holdings_from_kv(std::string_view prefix, const kv_lookup& looku
 // The keys to write so that Consul holds `wanted`.
 struct rewrite_set
 {
-    std::vector<std::size_t> buckets; // ascending
-    bool index = false;               // true when any bucket is rewritten or the index differs
+    std::vector<std::size_t> buckets;  // ascending
+    bool index = false;                // true when any bucket is rewritten or the index differs
 };
 
 // Every bucket i < wanted.size() whose held hash differs from wanted[i] (or is unknown), and the index
 // when a bucket is rewritten or the held index is not `wanted`.
 rewrite_set heal_writes(const consul_holdings& held, const std::vector<std::string>& wanted);
 
-} // namespace vk::sync
+}  // namespace vk::sync
 
 #endif

@@ -14,8 +14,9 @@ namespace vk::sync {
 inline constexpr std::string_view type_kv_v2 = "kvV2";
 inline constexpr std::string_view type_kv_v1 = "kvV1";
 
-// Go: Insight{Version int64 `json:"version"`; UpdateTime string `json:"updateTime"`; Type string `json:"type"`}.
-// update_time is Vault's metadata updated_time copied verbatim (never normalised: it feeds the index hash).
+// Go: Insight{Version int64 `json:"version"`; UpdateTime string `json:"updateTime"`; Type string
+// `json:"type"`}. update_time is Vault's metadata updated_time copied verbatim (never normalised: it feeds
+// the index hash).
 struct insight
 {
     std::int64_t version = 0;

@@ -8,7 +8,8 @@ result<kv_location> locate(std::string_view api_path, const std::vector<kv_mount
 {
     std::size_t best = mounts.size();
     for (std::size_t i = 0; i < mounts.size(); ++i)
-        if (api_path.starts_with(mounts[i].path) && (best == mounts.size() || mounts[i].path.size() > mounts[best].path.size()))
+        if (api_path.starts_with(mounts[i].path) &&
+            (best == mounts.size() || mounts[i].path.size() > mounts[best].path.size()))
             best = i;
     if (best == mounts.size())
         return make_error(errc::invalid_argument, "no KV mount holds this path", {}, std::string(api_path));
@@ -32,8 +33,8 @@ result<void> same_mounts(const std::vector<kv_mount>& started, const std::vector
     {
         auto it = std::find_if(now.begin(), now.end(), [&](const kv_mount& n) { return n.path == m.path; });
         if (it == now.end())
-            return make_error(errc::not_found, "mount " + m.path + " no longer exists; nothing is published", {},
-                              "sys/mounts");
+            return make_error(errc::not_found, "mount " + m.path + " no longer exists; nothing is published",
+                              {}, "sys/mounts");
         if (it->v2 != m.v2)
             return make_error(errc::invalid_argument,
                               "mount " + m.path + " changed from KV " + (m.v2 ? "v2" : "v1") + " to KV " +

@@ -30,9 +30,9 @@ struct kv_location
 // data path (e.g. a transform produced "<mount>metadata/...").
 result<kv_location> locate(std::string_view api_path, const std::vector<kv_mount>& mounts);
 
-// Each cycle the origin re-reads its mounts (issue 10: a vanished mount's LIST answers 404, which a walk reads
-// as an empty folder). errc::not_found naming a mount of `started` missing from `now`; errc::invalid_argument
-// naming one whose KV version changed.
+// Each cycle the origin re-reads its mounts (issue 10: a vanished mount's LIST answers 404, which a walk
+// reads as an empty folder). errc::not_found naming a mount of `started` missing from `now`;
+// errc::invalid_argument naming one whose KV version changed.
 result<void> same_mounts(const std::vector<kv_mount>& started, const std::vector<kv_mount>& now);
 
 }  // namespace vk::sync

@@ -15,8 +15,7 @@ void append_canonical_json(std::string& out, const boost::json::value& v)
 {
     switch (v.kind())
     {
-    case boost::json::kind::object:
-    {
+    case boost::json::kind::object: {
         const auto& o = v.get_object();
         std::vector<const boost::json::key_value_pair*> members;
         members.reserve(o.size());
@@ -35,8 +34,7 @@ void append_canonical_json(std::string& out, const boost::json::value& v)
         out += '}';
         return;
     }
-    case boost::json::kind::array:
-    {
+    case boost::json::kind::array: {
         out += '[';
         bool first = true;
         for (const auto& e : v.get_array())
@@ -63,7 +61,8 @@ std::string canonical_json(const boost::json::value& v)
 
 insight kv_v1_insight(const boost::json::value& data, const vk::secret& key)
 {
-    return {0, "hmac-sha256:" + to_hex(hmac_sha256(key.reveal(), canonical_json(data))), std::string(type_kv_v1)};
+    return {0, "hmac-sha256:" + to_hex(hmac_sha256(key.reveal(), canonical_json(data))),
+            std::string(type_kv_v1)};
 }
 
 result<void> require_insight_key(const std::vector<kv_mount>& mounts, bool have_key)
@@ -72,11 +71,12 @@ result<void> require_insight_key(const std::vector<kv_mount>& mounts, bool have_
         return {};
     for (const auto& m : mounts)
         if (!m.v2)
-            return make_error(errc::invalid_argument,
-                              "mount " + m.path +
-                                  " is KV v1: set kv_v1_insight_key on this job (the same secret on the origin and "
-                                  "every destination)",
-                              "", m.path);
+            return make_error(
+                errc::invalid_argument,
+                "mount " + m.path +
+                    " is KV v1: set kv_v1_insight_key on this job (the same secret on the origin and "
+                    "every destination)",
+                "", m.path);
     return {};
 }
 

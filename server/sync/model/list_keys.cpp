@@ -1,10 +1,8 @@
 // Segment checks of LIST keys (see list_keys.hpp).
 #include "sync/model/list_keys.hpp"
 
-namespace vk::sync
-{
-namespace
-{
+namespace vk::sync {
+namespace {
 
 // A folder key's trailing '/' ends it; every segment before must be a real name.
 bool valid_key(std::string_view key)
@@ -25,7 +23,7 @@ bool valid_key(std::string_view key)
     }
 }
 
-} // namespace
+}  // namespace
 
 result<void> check_list_keys(std::string_view folder, const std::vector<std::string>& keys)
 {
@@ -35,10 +33,8 @@ result<void> check_list_keys(std::string_view folder, const std::vector<std::str
                 errc::bad_response,
                 "the LIST answer holds an unusable key \"" + k +
                     "\" (empty, or with an empty, \".\" or \"..\" segment); the folder is not walked",
-                "",
-                std::string(folder)
-            );
+                "", std::string(folder));
     return {};
 }
 
-} // namespace vk::sync
+}  // namespace vk::sync

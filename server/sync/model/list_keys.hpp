@@ -9,13 +9,12 @@
 #include <string_view>
 #include <vector>
 
-namespace vk::sync
-{
+namespace vk::sync {
 
 // Every key is a name ("db") or a sub-folder ("app/"): non-empty, no empty, "." or ".." segment.
 // errc::bad_response naming `folder` (the listed path) and the first offending key.
 result<void> check_list_keys(std::string_view folder, const std::vector<std::string>& keys);
 
-} // namespace vk::sync
+}  // namespace vk::sync
 
 #endif

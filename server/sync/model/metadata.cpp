@@ -76,9 +76,9 @@ result<metadata_outcome> interpret_metadata(std::string_view path, const boost::
         return malformed(path, "updated_time is missing or not a string");
     if (current > static_cast<std::uint64_t>(INT64_MAX))
         return malformed(path, "current_version does not fit int64");
-    return metadata_outcome{insight{static_cast<std::int64_t>(current), std::string(ut->get_string()),
-                                    std::string(type_kv_v2)},
-                            skip_reason::none};
+    return metadata_outcome{
+        insight{static_cast<std::int64_t>(current), std::string(ut->get_string()), std::string(type_kv_v2)},
+        skip_reason::none};
 }
 
 result<metadata_outcome> parse_metadata(std::string_view path, std::string_view reply_json)
@@ -96,9 +96,10 @@ result<std::string> metadata_to_data_path(std::string_view mount, std::string_vi
     if (base.empty() || base.back() != '/')
         base += '/';
     const std::string meta_prefix = base + "metadata/";
-    if (metadata_path.substr(0, meta_prefix.size()) != meta_prefix || metadata_path.size() == meta_prefix.size())
-        return make_error(errc::invalid_argument,
-                          "path is not a secret under " + meta_prefix, {}, std::string(metadata_path));
+    if (metadata_path.substr(0, meta_prefix.size()) != meta_prefix ||
+        metadata_path.size() == meta_prefix.size())
+        return make_error(errc::invalid_argument, "path is not a secret under " + meta_prefix, {},
+                          std::string(metadata_path));
     return base + "data/" + std::string(metadata_path.substr(meta_prefix.size()));
 }
 

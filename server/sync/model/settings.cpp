@@ -68,7 +68,8 @@ void read_transforms(object_reader& r, sync_settings& s)
 std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const vk::config& cfg)
 {
     auto s = std::make_shared<sync_settings>();
-    s->role = r.one_of("role", {"origin", "destination"}, "") == "destination" ? role::destination : role::origin;
+    s->role =
+        r.one_of("role", {"origin", "destination"}, "") == "destination" ? role::destination : role::origin;
     if (!r.has("role"))
         r.problem("role", "required: \"origin\" or \"destination\"");
     if (auto o = r.object("origin", need::required))
@@ -82,7 +83,8 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     }
     s->buckets = static_cast<std::size_t>(r.integer_or("buckets", 1, 65535, 1));
     s->workers = static_cast<std::size_t>(r.integer_or("workers", 1, 1024, 16));
-    s->max_requests_per_second = static_cast<double>(r.integer_or("max_requests_per_second", 0, 1'000'000, 0));
+    s->max_requests_per_second =
+        static_cast<double>(r.integer_or("max_requests_per_second", 0, 1'000'000, 0));
     s->max_delete_percent = static_cast<double>(r.integer_or("max_delete_percent", 0, 100, 20));
     s->ignore_deletes = r.boolean_or("ignore_deletes", false);
     s->repair = r.boolean_or("repair", false);
@@ -93,7 +95,8 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     s->max_publish_drop_percent = static_cast<double>(r.integer_or("max_publish_drop_percent", 0, 100, 20));
     s->kv_v1_insight_key = r.secret_value("kv_v1_insight_key");
     if (s->kv_v1_insight_key && s->kv_v1_insight_key->reveal().size() < 16)
-        r.problem("kv_v1_insight_key", "must be at least 16 bytes (it keys the HMAC that hides KV v1 content)");
+        r.problem("kv_v1_insight_key",
+                  "must be at least 16 bytes (it keys the HMAC that hides KV v1 content)");
     read_transforms(r, *s);
     if (dest && r.has("buckets"))
         r.problem("buckets", "a destination adopts the origin's bucket count; set buckets on the origin job");

@@ -26,7 +26,7 @@ struct side_config
 {
     std::string vault;
     std::string consul;
-    std::vector<std::string> mounts;  // "secret/" (trailing slash added when missing); origin only
+    std::vector<std::string> mounts;   // "secret/" (trailing slash added when missing); origin only
     std::string sync_path = "vsync/";  // vsync's syncPath; "origin/" or "destination/" is appended
 };
 
@@ -34,8 +34,8 @@ struct sync_settings : vk::job_settings
 {
     sync::role role = sync::role::origin;
     side_config origin;
-    side_config destination;  // destination role only
-    std::size_t buckets = 1;  // origin: bucket count (vsync's numBuckets); destinations adopt the origin's
+    side_config destination;   // destination role only
+    std::size_t buckets = 1;   // origin: bucket count (vsync's numBuckets); destinations adopt the origin's
     std::size_t workers = 16;  // requests in flight
     double max_requests_per_second = 0;  // to the origin Vault; 0 = unlimited
     std::vector<transform_config> transforms;

@@ -18,7 +18,10 @@ result<sync_info> sync_info::create(std::size_t n)
 }
 
 sync_info::sync_info(std::uint16_t n)
-    : buckets_(n), index_(n, std::string(empty_bucket_hash)), bytes_(n, 2), dirty_(n, 0)
+    : buckets_(n),
+      index_(n, std::string(empty_bucket_hash)),
+      bytes_(n, 2),
+      dirty_(n, 0)
 {
 }
 

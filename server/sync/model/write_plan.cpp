@@ -9,11 +9,12 @@ namespace vk::sync {
 namespace {
 
 // Appends `op` to the last batch when it fits both limits, else opens a new batch.
-void add_op(std::vector<txn_batch>& batches, std::size_t& batch_bytes, kv_pair op, const write_plan_options& o)
+void add_op(std::vector<txn_batch>& batches, std::size_t& batch_bytes, kv_pair op,
+            const write_plan_options& o)
 {
     const std::size_t max_ops = std::max<std::size_t>(o.max_ops, 1);
-    const bool fits = !batches.empty() && batches.back().size() < max_ops &&
-                      batch_bytes + op.value.size() <= o.max_bytes;
+    const bool fits =
+        !batches.empty() && batches.back().size() < max_ops && batch_bytes + op.value.size() <= o.max_bytes;
     if (!fits)
     {
         batches.emplace_back();
@@ -48,13 +49,14 @@ std::vector<txn_batch> plan_writes(const std::vector<std::string>& previous_inde
     for (std::size_t i = 0; i < index.size(); ++i)
         if (!same_count || previous_index[i] != index[i])
             what.buckets.push_back(i);
-    // An unchanged index is not rewritten either: writing it would wake every destination's watch for nothing.
+    // An unchanged index is not rewritten either: writing it would wake every destination's watch for
+    // nothing.
     what.index = !what.buckets.empty() || !same_count;
     return batch_writes(what, info, prefix, options);
 }
 
 std::vector<txn_batch> plan_writes_from(const consul_holdings& held, sync_info& info, std::string_view prefix,
-                                   const write_plan_options& options)
+                                        const write_plan_options& options)
 {
     info.reindex();
     return batch_writes(heal_writes(held, info.index()), info, prefix, options);

@@ -29,10 +29,8 @@ inline vk::consul_config consul_cfg(const sim_process& sim, std::string token = 
 }
 
 // A client on the current executor; throws (fails the test) if it cannot be built.
-inline boost::asio::awaitable<std::unique_ptr<consul::client>> make_consul(
-    vk::consul_config cfg,
-    consul::client_options opts = {}
-)
+inline boost::asio::awaitable<std::unique_ptr<consul::client>> make_consul(vk::consul_config cfg,
+                                                                           consul::client_options opts = {})
 {
     auto ex = co_await boost::asio::this_coro::executor;
     auto c = consul::client::create(ex, cfg, std::move(opts));
@@ -59,7 +57,8 @@ inline std::size_t sim_sessions(const sim_process& sim)
 }
 
 // A txn op with the fields tests care about (the rest default).
-inline vk::consul::txn_op op(vk::consul::kv_verb v, std::string key, std::string value = {}, std::uint64_t index = 0)
+inline vk::consul::txn_op op(vk::consul::kv_verb v, std::string key, std::string value = {},
+                             std::uint64_t index = 0)
 {
     vk::consul::txn_op o;
     o.verb = v;

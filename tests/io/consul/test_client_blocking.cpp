@@ -90,7 +90,8 @@ ASYNC_TEST(consul_txn_io, commits_all_or_nothing_and_decodes_the_409)
 {
     sim_process sim("consul-sim");
     auto c = co_await vk::test::make_consul(vk::test::consul_cfg(sim));
-    std::vector<txn_op> ok_ops{op(kv_verb::set, "t/a", "1"), op(kv_verb::set, "t/b", "2"), op(kv_verb::get, "t/a")};
+    std::vector<txn_op> ok_ops{op(kv_verb::set, "t/a", "1"), op(kv_verb::set, "t/b", "2"),
+                               op(kv_verb::get, "t/a")};
     auto ok = co_await c->txn(ok_ops);
     EXPECT_TRUE(ok && ok->committed);
     if (ok && ok->results.size() == 3)

@@ -26,7 +26,8 @@ ASYNC_TEST(consul_faults, persistent_500_is_server_error_with_the_text)
     o.retry.max_attempts = 2;
     o.retry.base_delay = 10ms;
     auto c = co_await vk::test::make_consul(vk::test::consul_cfg(sim), o);
-    sim.call("POST", "/_sim/fail", R"({"method":"GET","path":"/v1/kv/","status":500,"count":5,"body":"No cluster leader"})");
+    sim.call("POST", "/_sim/fail",
+             R"({"method":"GET","path":"/v1/kv/","status":500,"count":5,"body":"No cluster leader"})");
     auto r = co_await c->get("k");
     EXPECT_TRUE(!r && r.error().code == errc::server_error);
     if (!r)
@@ -40,13 +41,15 @@ ASYNC_TEST(consul_faults, retry_after_of_a_429_is_honoured)
 {
     sim_process sim("consul-sim");
     auto c = co_await vk::test::make_consul(vk::test::consul_cfg(sim));
-    sim.call("POST", "/_sim/fail", R"({"method":"GET","path":"/v1/kv/","status":429,"count":1,"retry_after":"1"})");
+    sim.call("POST", "/_sim/fail",
+             R"({"method":"GET","path":"/v1/kv/","status":429,"count":1,"retry_after":"1"})");
     auto t0 = std::chrono::steady_clock::now();
     auto r = co_await c->get("k");
     EXPECT_TRUE(r && !r->value);
     EXPECT_GE(vk::test::elapsed_since(t0), 900ms);
     // A transaction is never retried: the 429 comes back as rate_limited.
-    sim.call("POST", "/_sim/fail", R"({"method":"PUT","path":"/v1/txn","status":429,"count":1,"retry_after":"1"})");
+    sim.call("POST", "/_sim/fail",
+             R"({"method":"PUT","path":"/v1/txn","status":429,"count":1,"retry_after":"1"})");
     std::vector<txn_op> ops{vk::test::op(kv_verb::set, "a", "1")};
     auto t = co_await c->txn(ops);
     EXPECT_TRUE(!t && t.error().code == errc::rate_limited);

@@ -1,6 +1,7 @@
-// consul::lock against consul-sim: acquire, contention, release on cancel, loss detection, lock-delay, renewal.
-#include "consul_helpers.hpp"
+// consul::lock against consul-sim: acquire, contention, release on cancel, loss detection, lock-delay,
+// renewal.
 #include "consul/lock.hpp"
+#include "consul_helpers.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -16,7 +17,10 @@ using vk::test::sim_process;
 // A lock's run() spawned with its own cancellation signal, with counters of its callbacks.
 struct running_lock
 {
-    running_lock(client& c, lock_params p) : lk(c, std::move(p)) {}
+    running_lock(client& c, lock_params p)
+        : lk(c, std::move(p))
+    {
+    }
 
     void start(asio::any_io_executor ex)
     {
@@ -163,21 +167,23 @@ ASYNC_TEST(consul_lock, data_key_with_other_flags_is_never_taken)
 // Renewal happens at TTL/2 (5 s): this test takes about 6 s.
 TEST(consul_lock, renews_the_session_at_half_the_ttl)
 {
-    vk::test::run_async([]() -> asio::awaitable<void> {
-        sim_process sim("consul-sim");
-        auto c = co_await vk::test::make_consul(vk::test::consul_cfg(sim));
-        auto ex = co_await asio::this_coro::executor;
-        running_lock a(*c, params("replica-a"));
-        a.start(ex);
-        EXPECT_TRUE(co_await eventually([&] { return a.acquired == 1; }));
-        auto creates = vk::test::sim_counter(sim, "PUT /v1/session");
-        EXPECT_EQ(creates, 1);
-        co_await vk::test::sleep_for(5500ms);
-        EXPECT_GE(vk::test::sim_counter(sim, "PUT /v1/session"), 2);
-        EXPECT_EQ(a.lost, 0);
-        EXPECT_TRUE(a.lk.held());
-        EXPECT_TRUE(co_await a.stop());
-    }, std::chrono::seconds(30));
+    vk::test::run_async(
+        []() -> asio::awaitable<void> {
+            sim_process sim("consul-sim");
+            auto c = co_await vk::test::make_consul(vk::test::consul_cfg(sim));
+            auto ex = co_await asio::this_coro::executor;
+            running_lock a(*c, params("replica-a"));
+            a.start(ex);
+            EXPECT_TRUE(co_await eventually([&] { return a.acquired == 1; }));
+            auto creates = vk::test::sim_counter(sim, "PUT /v1/session");
+            EXPECT_EQ(creates, 1);
+            co_await vk::test::sleep_for(5500ms);
+            EXPECT_GE(vk::test::sim_counter(sim, "PUT /v1/session"), 2);
+            EXPECT_EQ(a.lost, 0);
+            EXPECT_TRUE(a.lk.held());
+            EXPECT_TRUE(co_await a.stop());
+        },
+        std::chrono::seconds(30));
 }
 
 }  // namespace

@@ -11,10 +11,8 @@
 #include <sstream>
 #include <sys/stat.h>
 
-namespace vk::emissary
-{
-namespace
-{
+namespace vk::emissary {
+namespace {
 
 using namespace std::chrono_literals;
 
@@ -51,7 +49,7 @@ ASYNC_TEST(emissary_command, timeout_kills_the_process_group)
     EXPECT_TRUE(r && r->timed_out && r->signal == SIGKILL);
     pid_t child = std::stoi(slurp(pidfile));
     bool gone = false;
-    for (int i = 0; i < 200 && !gone; ++i) // the orphan is reaped by init; it must at least be dead
+    for (int i = 0; i < 200 && !gone; ++i)  // the orphan is reaped by init; it must at least be dead
     {
         std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
         std::string s((std::istreambuf_iterator<char>(stat)), {});
@@ -96,5 +94,5 @@ TEST(emissary_atomic_write, skips_unchanged_then_rewrites_on_bytes_or_mode_with_
     std::filesystem::remove_all(dir);
 }
 
-} // namespace
-} // namespace vk::emissary
+}  // namespace
+}  // namespace vk::emissary

@@ -25,11 +25,9 @@ inline http::server_params local_params()
 }
 
 // Creates a server, runs it next to body(server), then stops it and waits until run() returned.
-inline boost::asio::awaitable<void> with_server(
-    http::server_params params,
-    http::handler h,
-    std::function<boost::asio::awaitable<void>(http::server&)> body
-)
+inline boost::asio::awaitable<void>
+with_server(http::server_params params, http::handler h,
+            std::function<boost::asio::awaitable<void>(http::server&)> body)
 {
     using namespace boost::asio::experimental::awaitable_operators;
     auto ex = co_await boost::asio::this_coro::executor;
@@ -59,9 +57,8 @@ inline boost::asio::awaitable<std::string> read_all(boost::asio::ip::tcp::socket
     char buf[4096];
     for (;;)
     {
-        auto [ec, n] = co_await s.async_read_some(
-            boost::asio::buffer(buf), boost::asio::as_tuple(boost::asio::use_awaitable)
-        );
+        auto [ec, n] = co_await s.async_read_some(boost::asio::buffer(buf),
+                                                  boost::asio::as_tuple(boost::asio::use_awaitable));
         out.append(buf, n);
         if (ec)
             co_return out;

@@ -12,7 +12,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::unique_ptr<http::client> make_client(asio::any_io_executor ex, std::uint16_t port, http::client_params p = {})
+std::unique_ptr<http::client> make_client(asio::any_io_executor ex, std::uint16_t port,
+                                          http::client_params p = {})
 {
     p.base_url = "http://127.0.0.1:" + std::to_string(port);
     p.retry.base_delay = 5ms;
@@ -322,8 +323,8 @@ ASYNC_TEST(http_client, redirect_elsewhere_is_refused_without_sending_credential
     EXPECT_FALSE(got_token);
 }
 
-// Issue 15, "Redirects": an endpoint the vouch hook confirms (the Vault client asks sys/leader) is followed and
-// trusted from then on.
+// Issue 15, "Redirects": an endpoint the vouch hook confirms (the Vault client asks sys/leader) is followed
+// and trusted from then on.
 ASYNC_TEST(http_client, redirect_vouched_endpoint_is_followed_and_trusted)
 {
     auto active = [](http::request&) -> asio::awaitable<http::response> {

@@ -1,7 +1,7 @@
 // core/deadline.hpp: the operation wins, the deadline wins (and the operation is cancelled, not leaked),
 // and the caller's cancellation reaches the operation.
-#include "async_test.hpp"
 #include "async/deadline.hpp"
+#include "async_test.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>

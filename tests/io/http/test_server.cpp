@@ -13,7 +13,8 @@ namespace {
 
 std::string get_request(std::string_view target, std::string_view extra = "")
 {
-    return "GET " + std::string(target) + " HTTP/1.1\r\nHost: x\r\n" + std::string(extra) + "Connection: close\r\n\r\n";
+    return "GET " + std::string(target) + " HTTP/1.1\r\nHost: x\r\n" + std::string(extra) +
+           "Connection: close\r\n\r\n";
 }
 
 }  // namespace
@@ -39,14 +40,16 @@ ASYNC_TEST(http_server, answers_and_decodes_request)
     EXPECT_TRUE(seen.remote_address.starts_with("127.0.0.1:"));
 }
 
-// Issue 15: a HEAD answer has the GET answer's headers (Content-Length of the body it would have) and no body.
+// Issue 15: a HEAD answer has the GET answer's headers (Content-Length of the body it would have) and no
+// body.
 ASYNC_TEST(http_server, head_answer_has_no_body)
 {
     auto h = [](http::request&) -> asio::awaitable<http::response> {
         co_return http::response::json(200, boost::json::value{{"state", "idle"}});
     };
     co_await with_server(local_params(), h, [&](http::server& srv) -> asio::awaitable<void> {
-        auto out = co_await raw_exchange(srv.port(), "HEAD /v1/jobs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        auto out = co_await raw_exchange(srv.port(),
+                                         "HEAD /v1/jobs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         EXPECT_TRUE(out.starts_with("HTTP/1.1 200 OK\r\n")) << out;
         EXPECT_NE(out.find("Content-Length: 16\r\n"), std::string::npos) << out;
         auto end_of_head = out.find("\r\n\r\n");
@@ -70,12 +73,13 @@ ASYNC_TEST(http_server, body_over_limit_is_413)
     p.body_limit = 10;
     co_await with_server(p, echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
         auto out = co_await raw_exchange(
-            srv.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n01234567890"
-        );
+            srv.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n01234567890");
         EXPECT_TRUE(out.starts_with("HTTP/1.1 413")) << out;
         EXPECT_NE(out.find("\"code\":\"too_large\""), std::string::npos) << out;
         // At the limit is fine.
-        out = co_await raw_exchange(srv.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nConnection: close\r\n\r\n0123456789");
+        out = co_await raw_exchange(
+            srv.port(),
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nConnection: close\r\n\r\n0123456789");
         EXPECT_TRUE(out.starts_with("HTTP/1.1 200")) << out;
     });
 }
@@ -85,7 +89,8 @@ ASYNC_TEST(http_server, header_over_limit_is_431)
     auto p = local_params();
     p.header_limit = 1024;
     co_await with_server(p, echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
-        auto out = co_await raw_exchange(srv.port(), get_request("/", "X-Big: " + std::string(2000, 'a') + "\r\n"));
+        auto out =
+            co_await raw_exchange(srv.port(), get_request("/", "X-Big: " + std::string(2000, 'a') + "\r\n"));
         EXPECT_TRUE(out.starts_with("HTTP/1.1 431")) << out;
         EXPECT_NE(out.find("\"code\":\"too_large\""), std::string::npos) << out;
     });
@@ -122,7 +127,8 @@ ASYNC_TEST(http_server, slow_client_is_cut_by_read_timeout)
         for (int i = 0; i < 40 && !closed; ++i)
         {
             co_await sleep_for(25ms);
-            auto [ec, n] = co_await asio::async_write(s, asio::buffer("a", 1), asio::as_tuple(asio::use_awaitable));
+            auto [ec, n] =
+                co_await asio::async_write(s, asio::buffer("a", 1), asio::as_tuple(asio::use_awaitable));
             closed = bool(ec);
         }
         if (!closed)
@@ -137,7 +143,8 @@ ASYNC_TEST(http_server, keep_alive_serves_several_requests_on_one_connection)
 {
     co_await with_server(local_params(), echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
         auto s = co_await connect_raw(srv.port());
-        std::string two = "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        std::string two =
+            "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
         co_await asio::async_write(s, asio::buffer(two), asio::use_awaitable);
         auto out = co_await read_all(s);
         EXPECT_NE(out.find("X-Path: /1"), std::string::npos) << out;

@@ -12,7 +12,10 @@ namespace {
 
 constexpr std::size_t mib = 1024 * 1024;
 
-char pattern(std::size_t i) { return char('a' + i % 26); }
+char pattern(std::size_t i)
+{
+    return char('a' + i % 26);
+}
 
 std::unique_ptr<http::client> client_for(asio::any_io_executor ex, std::uint16_t port)
 {
@@ -78,7 +81,8 @@ ASYNC_TEST(http_streaming, download_64_mib_arrives_in_pieces)
         std::string body;
         body.reserve(size);
         while (body.size() < size)
-            body.append(reference, 0, std::min<std::size_t>(64 * 1024, size - body.size()));  // 65536 % 26 != 0
+            body.append(reference, 0,
+                        std::min<std::size_t>(64 * 1024, size - body.size()));  // 65536 % 26 != 0
         co_return http::response::text(200, std::move(body));
     };
     co_await with_server(local_params(), h, [&](http::server& srv) -> asio::awaitable<void> {
@@ -92,7 +96,8 @@ ASYNC_TEST(http_streaming, download_64_mib_arrives_in_pieces)
             std::size_t at = received % (64 * 1024);  // the server repeats 64 KiB blocks
             std::size_t first = std::min(chunk.size(), 64 * 1024 - at);
             intact = intact && chunk.compare(0, first, std::string_view(reference).substr(at, first)) == 0 &&
-                     chunk.compare(first, chunk.size() - first, std::string_view(reference).substr(0, chunk.size() - first)) == 0;
+                     chunk.compare(first, chunk.size() - first,
+                                   std::string_view(reference).substr(0, chunk.size() - first)) == 0;
             received += chunk.size();
             largest = std::max(largest, chunk.size());
             ++pieces;
@@ -179,7 +184,8 @@ ASYNC_TEST(http_streaming, upload_chunked_and_with_length)
             if (r)
             {
                 EXPECT_EQ(r->body, std::to_string(4 * mib + 123) + " ok");
-                EXPECT_EQ(r->headers.get("X-Transfer-Encoding-Seen").value_or(""), with_length ? "none" : "chunked");
+                EXPECT_EQ(r->headers.get("X-Transfer-Encoding-Seen").value_or(""),
+                          with_length ? "none" : "chunked");
             }
             EXPECT_EQ(src.rewinds, 0);
         }

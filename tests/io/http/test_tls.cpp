@@ -27,7 +27,8 @@ cert_files make_cert(const std::string& tag)
     cert_files f{(dir / "cert.pem").string(), (dir / "key.pem").string()};
     std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
                       " -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1"
-                      " -keyout " + f.key + " -out " + f.cert + " >/dev/null 2>&1";
+                      " -keyout " +
+                      f.key + " -out " + f.cert + " >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0)
         throw std::runtime_error("openssl could not create the test certificate");
     return f;
@@ -54,7 +55,8 @@ http::server_params tls_params()
     return p;
 }
 
-std::unique_ptr<http::client> tls_client(asio::any_io_executor ex, std::string base, http::tls_client_options tls)
+std::unique_ptr<http::client> tls_client(asio::any_io_executor ex, std::string base,
+                                         http::tls_client_options tls)
 {
     http::client_params p;
     p.base_url = std::move(base);
@@ -78,7 +80,10 @@ http::tls_client_options insecure()
     return o;
 }
 
-std::string https_base(const http::server& s) { return "https://127.0.0.1:" + std::to_string(s.port()); }
+std::string https_base(const http::server& s)
+{
+    return "https://127.0.0.1:" + std::to_string(s.port());
+}
 
 }  // namespace
 
@@ -123,22 +128,24 @@ ASYNC_TEST(http_tls, configured_ca_replaces_the_system_store)
 {
     static const cert_files other_ca = make_cert("other-ca");
     system_store_override public_ca(test_cert().cert);
-    co_await with_server(tls_params(), echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        http::client_request req;
-        req.target = "/v1/sys/health";
-        auto with_system_store = tls_client(ex, https_base(srv), {});
-        auto r1 = co_await with_system_store->send(req);
-        EXPECT_TRUE(r1 && r1->status == 200) << "without a CA the system store is trusted: "
-                                             << (r1 ? "" : r1.error().describe());
-        http::tls_client_options private_ca;
-        private_ca.ca_file = other_ca.cert;
-        auto with_private_ca = tls_client(ex, https_base(srv), private_ca);
-        auto r2 = co_await with_private_ca->send(req);
-        EXPECT_FALSE(r2.has_value()) << "a certificate signed by another CA than the configured one is refused";
-        if (!r2)
-            EXPECT_EQ(r2.error().code, errc::transport_error);
-    });
+    co_await with_server(
+        tls_params(), echo_handler(), [&](http::server& srv) -> asio::awaitable<void> {
+            auto ex = co_await asio::this_coro::executor;
+            http::client_request req;
+            req.target = "/v1/sys/health";
+            auto with_system_store = tls_client(ex, https_base(srv), {});
+            auto r1 = co_await with_system_store->send(req);
+            EXPECT_TRUE(r1 && r1->status == 200)
+                << "without a CA the system store is trusted: " << (r1 ? "" : r1.error().describe());
+            http::tls_client_options private_ca;
+            private_ca.ca_file = other_ca.cert;
+            auto with_private_ca = tls_client(ex, https_base(srv), private_ca);
+            auto r2 = co_await with_private_ca->send(req);
+            EXPECT_FALSE(r2.has_value())
+                << "a certificate signed by another CA than the configured one is refused";
+            if (!r2)
+                EXPECT_EQ(r2.error().code, errc::transport_error);
+        });
 }
 
 ASYNC_TEST(http_tls, wrong_server_name_fails_verification)

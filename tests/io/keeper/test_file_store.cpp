@@ -12,8 +12,7 @@
 namespace fs = std::filesystem;
 using namespace vk::keeper;
 
-namespace
-{
+namespace {
 
 struct temp_dir
 {
@@ -36,7 +35,7 @@ std::string slurp(const fs::path& p)
     return s.str();
 }
 
-} // namespace
+}  // namespace
 
 ASYNC_TEST(file_store, round_trip_encrypted_0600_and_cas)
 {
@@ -44,11 +43,10 @@ ASYNC_TEST(file_store, round_trip_encrypted_0600_and_cas)
     auto store = make_file_store(settings(d.path));
     EXPECT_TRUE(co_await store->check());
     EXPECT_TRUE(store->supports_cas());
-    auto v1 = co_await store->put("set-1-shard-0", "the shard", std::string()); // only if absent
+    auto v1 = co_await store->put("set-1-shard-0", "the shard", std::string());  // only if absent
     EXPECT_TRUE(v1);
-    EXPECT_EQ(
-        (co_await store->put("set-1-shard-0", "again", std::string())).error().code, vk::errc::conflict
-    );
+    EXPECT_EQ((co_await store->put("set-1-shard-0", "again", std::string())).error().code,
+              vk::errc::conflict);
     auto raw = slurp(d.path / "set-1-shard-0");
     EXPECT_EQ(raw.find("the shard"), std::string::npos);
     struct stat st
@@ -63,7 +61,7 @@ ASYNC_TEST(file_store, round_trip_encrypted_0600_and_cas)
     EXPECT_EQ((co_await store->put("set-1-shard-0", "stale", *v1)).error().code, vk::errc::conflict);
     EXPECT_EQ((co_await store->remove("set-1-shard-0", *v1)).error().code, vk::errc::conflict);
     EXPECT_TRUE(co_await store->remove("set-1-shard-0", *v2));
-    EXPECT_TRUE(co_await store->remove("set-1-shard-0", std::nullopt)); // absent is success
+    EXPECT_TRUE(co_await store->remove("set-1-shard-0", std::nullopt));  // absent is success
     EXPECT_EQ((co_await store->get("set-1-shard-0")).error().code, vk::errc::not_found);
     EXPECT_EQ((co_await store->put("../escape", "x", std::nullopt)).error().code, vk::errc::invalid_argument);
 }

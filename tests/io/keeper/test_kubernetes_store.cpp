@@ -16,8 +16,7 @@ using namespace vk::test;
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
-namespace
-{
+namespace {
 
 constexpr const char* ns = "vault";
 const std::string token = "sa-token-for-io-tests";
@@ -25,8 +24,7 @@ const std::string token = "sa-token-for-io-tests";
 // Per-process scratch dir with a certificate for 127.0.0.1 (openssl CLI, as the other TLS tests do).
 const fs::path& scratch()
 {
-    static const fs::path dir = []
-    {
+    static const fs::path dir = [] {
         auto d = fs::temp_directory_path() / ("vk-k8s-store-" + std::to_string(::getpid()));
         fs::create_directories(d);
         const std::string cmd =
@@ -62,13 +60,8 @@ struct k8s
         write_file(token_file, token + "\n");
         std::vector<std::string> a{"--token-file", token_file.string()};
         if (tls)
-            a.insert(
-                a.end(),
-                {"--tls-cert",
-                 (scratch() / "cert.pem").string(),
-                 "--tls-key",
-                 (scratch() / "key.pem").string()}
-            );
+            a.insert(a.end(), {"--tls-cert", (scratch() / "cert.pem").string(), "--tls-key",
+                               (scratch() / "key.pem").string()});
         return a;
     }
 
@@ -80,13 +73,9 @@ struct k8s
     // A Secret written by someone else (no vaultkeeper label), straight through the API.
     int create_foreign(const std::string& name) const
     {
-        return http_call(
-                   sim.port(),
-                   "POST",
-                   std::string("/api/v1/namespaces/") + ns + "/secrets",
-                   R"({"metadata":{"name":")" + name + R"("},"data":{"value":"Zm9yZWlnbg=="}})",
-                   {"Authorization: Bearer " + token, "Content-Type: application/json"}
-        )
+        return http_call(sim.port(), "POST", std::string("/api/v1/namespaces/") + ns + "/secrets",
+                         R"({"metadata":{"name":")" + name + R"("},"data":{"value":"Zm9yZWlnbg=="}})",
+                         {"Authorization: Bearer " + token, "Content-Type: application/json"})
             .status;
     }
 };
@@ -114,7 +103,7 @@ std::shared_ptr<keeper::shard_store> plain_store(asio::any_io_executor ex, const
     return keeper::make_kubernetes_store(settings(env.url(false), std::move(tok), ""), ex);
 }
 
-} // namespace
+}  // namespace
 
 ASYNC_TEST(kubernetes_store, create_read_cas_remove_over_tls)
 {
@@ -201,17 +190,10 @@ ASYNC_TEST(kubernetes_store, secrets_of_others_are_never_listed_read_overwritten
     EXPECT_TRUE(!overwrite && overwrite.error().is(errc::conflict));
     auto removed = co_await store->remove("foreign", std::nullopt);
     EXPECT_TRUE(!removed && removed.error().is(errc::conflict));
-    EXPECT_EQ(
-        http_call(
-            env.sim.port(),
-            "GET",
-            std::string("/api/v1/namespaces/") + ns + "/secrets/foreign",
-            {},
-            {"Authorization: Bearer " + token}
-        )
-            .status,
-        200
-    );
+    EXPECT_EQ(http_call(env.sim.port(), "GET", std::string("/api/v1/namespaces/") + ns + "/secrets/foreign",
+                        {}, {"Authorization: Bearer " + token})
+                  .status,
+              200);
 }
 
 ASYNC_TEST(kubernetes_store, a_wrong_token_is_permission_denied_and_never_shown)
@@ -219,8 +201,7 @@ ASYNC_TEST(kubernetes_store, a_wrong_token_is_permission_denied_and_never_shown)
     k8s env(true);
     auto ex = co_await asio::this_coro::executor;
     auto bad = keeper::make_kubernetes_store(
-        settings(env.url(true), secret("wrong-token-value"), (scratch() / "cert.pem").string()), ex
-    );
+        settings(env.url(true), secret("wrong-token-value"), (scratch() / "cert.pem").string()), ex);
     auto listed = co_await bad->list();
     EXPECT_TRUE(!listed && listed.error().is(errc::permission_denied));
     auto put = co_await bad->put("shard", "SHARD-BYTES-NEVER-LOGGED", std::string());
@@ -275,8 +256,7 @@ ASYNC_TEST(kubernetes_store, server_errors_carry_no_data)
     EXPECT_EQ(
         env.sim.call("POST", "/_sim/fail", R"({"method":"POST","path":"/api/v1/","status":500,"count":1})")
             .status,
-        200
-    );
+        200);
     auto put = co_await store->put("shard", "SHARD-BYTES-NEVER-LOGGED", std::string());
     EXPECT_TRUE(!put && put.error().is(errc::server_error));
     EXPECT_EQ(put.error().describe().find("SHARD-BYTES"), std::string::npos);

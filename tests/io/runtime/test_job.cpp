@@ -25,7 +25,8 @@ struct recorder : vk::runtime::job_observer
     int cycles_ended = 0;
     void on_state(const job& j) override { states.push_back(j.state()); }
     void on_cycle_end(const job&, const vk::runtime::cycle_record&) override { ++cycles_ended; }
-    void on_report(const job&, const vk::runtime::cycle_context&, vk::runtime::severity s, const vk::error&) override
+    void on_report(const job&, const vk::runtime::cycle_context&, vk::runtime::severity s,
+                   const vk::error&) override
     {
         reports.push_back(s);
     }
@@ -76,7 +77,8 @@ const vk::runtime::cycle_record& last(const job& j)
 ASYNC_TEST(job_runtime, deadline_cancels_cycle_and_all_its_children)
 {
     recorder rec;
-    auto j = make_job(co_await boost::asio::this_coro::executor, make_config(sleeping(30s, 8), 1h, 200ms), rec);
+    auto j =
+        make_job(co_await boost::asio::this_coro::executor, make_config(sleeping(30s, 8), 1h, 200ms), rec);
     co_await with_running(*j, [&]() -> boost::asio::awaitable<void> {
         EXPECT_TRUE(co_await eventually([&] { return test_kind_live_children == 8; }));
         EXPECT_TRUE(co_await eventually([&] { return j->history().size() == 1; }, 3s));
@@ -93,7 +95,8 @@ ASYNC_TEST(job_runtime, halt_mid_cycle_cancels_its_children_and_resume_runs_a_ne
     recorder rec;
     auto j = make_job(co_await boost::asio::this_coro::executor, make_config(sleeping(30s, 3)), rec);
     co_await with_running(*j, [&]() -> boost::asio::awaitable<void> {
-        EXPECT_TRUE(co_await eventually([&] { return j->state() == job_state::running && test_kind_live_children == 3; }));
+        EXPECT_TRUE(co_await eventually(
+            [&] { return j->state() == job_state::running && test_kind_live_children == 3; }));
         EXPECT_TRUE(j->halt().ok);
         EXPECT_TRUE(co_await eventually([&] { return j->state() == job_state::halted; }));
         EXPECT_EQ(test_kind_live_children, 0);
@@ -232,4 +235,3 @@ ASYNC_TEST(job_runtime, background_work_that_throws_is_restarted_and_counted)
         j->stop();
     });
 }
-

@@ -10,8 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <sstream>
 
-namespace
-{
+namespace {
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 using vk::runtime::notification;
@@ -25,9 +24,8 @@ struct log_capture
     std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
     log_capture()
     {
-        auto logger = std::make_shared<spdlog::logger>(
-            "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)
-        );
+        auto logger = std::make_shared<spdlog::logger>("capture",
+                                                       std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
         logger->set_level(spdlog::level::trace);
         spdlog::set_default_logger(logger);
     }
@@ -60,8 +58,7 @@ struct hook_server
     int attempts = 0;
     vk::http::handler handler()
     {
-        return [this](vk::http::request& r) -> asio::awaitable<vk::http::response>
-        {
+        return [this](vk::http::request& r) -> asio::awaitable<vk::http::response> {
             ++attempts;
             auto body = boost::json::parse(r.body).as_object();
             cycles.push_back(body.at("cycle").to_number<std::uint64_t>());
@@ -72,7 +69,7 @@ struct hook_server
     }
 };
 
-} // namespace
+}  // namespace
 
 ASYNC_TEST(notifier, gives_up_after_its_retries_counted_and_logged_with_the_host_only)
 {
@@ -81,49 +78,39 @@ ASYNC_TEST(notifier, gives_up_after_its_retries_counted_and_logged_with_the_host
     hook.status = 500;
     vk::metrics::registry metrics;
     co_await with_server(
-        vk::test::local_params(),
-        hook.handler(),
-        [&](vk::http::server& srv) -> asio::awaitable<void>
-        {
-            auto ex = co_await asio::this_coro::executor; // own statement: GCC 12 temporaries bug
+        vk::test::local_params(), hook.handler(), [&](vk::http::server& srv) -> asio::awaitable<void> {
+            auto ex = co_await asio::this_coro::executor;  // own statement: GCC 12 temporaries bug
             notifier n(ex, hook_at(srv.port(), 2), &metrics);
             n.notify(note(7));
-            n.stop(); // run() drains what is queued, then returns
+            n.stop();  // run() drains what is queued, then returns
             co_await n.run();
             EXPECT_EQ(n.failed(), 1u);
             EXPECT_EQ(n.delivered(), 0u);
-            EXPECT_EQ(hook.attempts, 2); // max_attempts, then it gives up
+            EXPECT_EQ(hook.attempts, 2);  // max_attempts, then it gives up
             auto text = logs.text();
             EXPECT_NE(text.find("webhook notification failed"), std::string::npos) << text;
             EXPECT_NE(text.find("http://127.0.0.1:" + std::to_string(srv.port())), std::string::npos) << text;
             EXPECT_EQ(text.find("hook-secret"), std::string::npos) << text;
             EXPECT_EQ(text.find("/services"), std::string::npos) << text;
-        }
-    );
-    EXPECT_NE(
-        metrics.serialize().find("vaultkeeper_webhook_deliveries_total{result=\"failed\"} 1"),
-        std::string::npos
-    );
+        });
+    EXPECT_NE(metrics.serialize().find("vaultkeeper_webhook_deliveries_total{result=\"failed\"} 1"),
+              std::string::npos);
 }
 
 ASYNC_TEST(notifier, drains_the_queue_at_shutdown)
 {
     hook_server hook;
     co_await with_server(
-        vk::test::local_params(),
-        hook.handler(),
-        [&](vk::http::server& srv) -> asio::awaitable<void>
-        {
-            auto ex = co_await asio::this_coro::executor; // own statement: GCC 12 temporaries bug
+        vk::test::local_params(), hook.handler(), [&](vk::http::server& srv) -> asio::awaitable<void> {
+            auto ex = co_await asio::this_coro::executor;  // own statement: GCC 12 temporaries bug
             notifier n(ex, hook_at(srv.port(), 3));
             for (std::uint64_t c = 1; c <= 3; ++c)
                 n.notify(note(c));
-            n.stop(); // queued before the stop: every one is still attempted before run() returns
+            n.stop();  // queued before the stop: every one is still attempted before run() returns
             co_await n.run();
             EXPECT_EQ(n.delivered(), 3u);
             EXPECT_EQ(n.queued(), 0u);
-        }
-    );
+        });
     EXPECT_EQ(hook.cycles, (std::vector<std::uint64_t>{1, 2, 3}));
 }
 
@@ -133,21 +120,17 @@ ASYNC_TEST(notifier, a_full_queue_drops_the_oldest_and_counts_it)
     hook_server hook;
     vk::metrics::registry metrics;
     co_await with_server(
-        vk::test::local_params(),
-        hook.handler(),
-        [&](vk::http::server& srv) -> asio::awaitable<void>
-        {
-            auto ex = co_await asio::this_coro::executor; // own statement: GCC 12 temporaries bug
+        vk::test::local_params(), hook.handler(), [&](vk::http::server& srv) -> asio::awaitable<void> {
+            auto ex = co_await asio::this_coro::executor;  // own statement: GCC 12 temporaries bug
             notifier n(ex, hook_at(srv.port(), 1), &metrics, 2);
             for (std::uint64_t c = 1; c <= 5; ++c)
-                n.notify(note(c)); // nothing runs yet: the webhook is "down"
+                n.notify(note(c));  // nothing runs yet: the webhook is "down"
             EXPECT_EQ(n.queued(), 2u);
             EXPECT_EQ(n.dropped(), 3u);
             n.stop();
             co_await n.run();
-        }
-    );
-    EXPECT_EQ(hook.cycles, (std::vector<std::uint64_t>{4, 5})); // the newest survive
+        });
+    EXPECT_EQ(hook.cycles, (std::vector<std::uint64_t>{4, 5}));  // the newest survive
     EXPECT_NE(metrics.serialize().find("vaultkeeper_webhook_dropped_total 3"), std::string::npos)
         << metrics.serialize();
     auto text = logs.text();

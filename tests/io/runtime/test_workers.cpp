@@ -1,6 +1,6 @@
 // for_each_growing: a work list that grows while it runs, with a bound on concurrency and cancellation.
-#include "async_test.hpp"
 #include "async/deadline.hpp"
+#include "async_test.hpp"
 #include "runtime/workers.hpp"
 
 #include <algorithm>

@@ -1,14 +1,14 @@
 // The sync info in consul-sim: minimal writes (index last), cached refreshes that read only changed buckets,
 // and torn reads detected and re-read.
 #include "../consul/consul_helpers.hpp"
+#include "sync/consul_store.hpp"
 #include "sync/model/bucket_json.hpp"
 #include "sync/model/consul_layout.hpp"
-#include "sync/consul_store.hpp"
 
 namespace {
 using namespace vk::sync;
-using vk::test::sim_process;
 using vk::test::sim_counter;
+using vk::test::sim_process;
 
 insight v2(std::int64_t v)
 {
@@ -81,7 +81,8 @@ ASYNC_TEST(sync_consul_store, a_persistent_tear_is_a_conflict_not_a_silent_read)
     info_reader r("vs/origin/");
     auto st = co_await r.refresh(*c, 4);
     EXPECT_FALSE(st);
-    EXPECT_TRUE(!st && st.error().code == vk::errc::conflict) << (st ? "read a torn info" : st.error().describe());
+    EXPECT_TRUE(!st && st.error().code == vk::errc::conflict)
+        << (st ? "read a torn info" : st.error().describe());
 }
 
 }  // namespace

@@ -21,7 +21,8 @@ boost::asio::awaitable<vault_config> approle_setup(const sim_process& sim, json:
     // Named bodies: g++ 12 miscompiles initializer lists inside co_await expressions.
     json::object enable{{"type", "approle"}};
     co_await raw(*root, "POST", "sys/auth/approle", enable);
-    json::object policy{{"policy", "path \"secret/*\" { capabilities = [\"create\",\"read\",\"update\",\"list\"] }"}};
+    json::object policy{
+        {"policy", "path \"secret/*\" { capabilities = [\"create\",\"read\",\"update\",\"list\"] }"}};
     co_await raw(*root, "PUT", "sys/policies/acl/app", policy);
     role_settings["token_policies"] = json::array{"app"};
     co_await raw(*root, "POST", "auth/approle/role/app", role_settings);

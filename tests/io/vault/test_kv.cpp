@@ -73,7 +73,8 @@ ASYNC_TEST(vault_kv, v2_metadata_delete_undelete_destroy)
     EXPECT_TRUE(co_await kv2_delete(*c, "secret", "m/s", one));
     EXPECT_TRUE(co_await kv2_destroy(*c, "secret", "m/s", two));
     auto deleted = co_await kv2_read(*c, "secret", "m/s");
-    EXPECT_TRUE(deleted && deleted->deleted && deleted->meta.version == 3 && !deleted->meta.deletion_time.empty());
+    EXPECT_TRUE(deleted && deleted->deleted && deleted->meta.version == 3 &&
+                !deleted->meta.deletion_time.empty());
     auto destroyed = co_await kv2_read(*c, "secret", "m/s", 2);
     EXPECT_TRUE(destroyed && destroyed->deleted && destroyed->meta.destroyed);
     auto meta = co_await kv2_read_metadata(*c, "secret", "m/s");

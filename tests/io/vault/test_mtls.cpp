@@ -8,10 +8,8 @@
 #include <filesystem>
 #include <unistd.h>
 
-namespace vk::test
-{
-namespace
-{
+namespace vk::test {
+namespace {
 
 namespace fs = std::filesystem;
 
@@ -38,8 +36,8 @@ cert_pair make_cert(const std::string& tag)
 struct mtls_env
 {
     cert_pair server = make_cert("server");
-    cert_pair client = make_cert("client");     // trusted by the sim
-    cert_pair stranger = make_cert("stranger"); // signed by nobody the sim trusts
+    cert_pair client = make_cert("client");      // trusted by the sim
+    cert_pair stranger = make_cert("stranger");  // signed by nobody the sim trusts
     std::unique_ptr<sim_process> sim =
         dev_vault(1, {"--tls-cert", server.cert, "--tls-key", server.key, "--tls-client-ca", client.cert});
 
@@ -94,5 +92,5 @@ ASYNC_TEST(vault_mtls, a_certificate_from_another_ca_is_refused)
     }
 }
 
-} // namespace
-} // namespace vk::test
+}  // namespace
+}  // namespace vk::test

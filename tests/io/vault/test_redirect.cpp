@@ -5,10 +5,8 @@
 
 #include <boost/json/serialize.hpp>
 
-namespace vk::test
-{
-namespace
-{
+namespace vk::test {
+namespace {
 
 namespace asio = boost::asio;
 
@@ -19,8 +17,7 @@ struct recorder
     bool got_token = false;
     http::handler handler()
     {
-        return [this](http::request& r) -> asio::awaitable<http::response>
-        {
+        return [this](http::request& r) -> asio::awaitable<http::response> {
             ++reached;
             got_token = got_token || r.headers.contains("X-Vault-Token");
             co_return http::response::text(200, R"({"data":{"data":{"k":"v"},"metadata":{"version":1}}})");
@@ -31,19 +28,15 @@ struct recorder
 // A standby whose sys/leader names `leader` and which redirects every other request to `target`.
 http::handler standby(std::string leader, std::string target)
 {
-    return [leader, target](http::request& r) -> asio::awaitable<http::response>
-    {
+    return [leader, target](http::request& r) -> asio::awaitable<http::response> {
         if (r.path == "/v1/sys/leader")
             co_return http::response::text(
-                200,
-                boost::json::serialize(boost::json::object{
-                    {"ha_enabled", true},
-                    {"is_self", false},
-                    {"leader_address", leader},
-                    {"leader_cluster_address", ""},
-                    {"raft_committed_index", 0},
-                    {"raft_applied_index", 0}})
-            );
+                200, boost::json::serialize(boost::json::object{{"ha_enabled", true},
+                                                                {"is_self", false},
+                                                                {"leader_address", leader},
+                                                                {"leader_cluster_address", ""},
+                                                                {"raft_committed_index", 0},
+                                                                {"raft_applied_index", 0}}));
         http::response res;
         res.status = 307;
         res.headers.set("Location", target + r.target);
@@ -78,35 +71,22 @@ ASYNC_TEST(vault_redirect, a_redirect_to_a_node_that_is_not_the_leader_is_refuse
 {
     recorder other, leader;
     co_await with_server(
-        local_params(),
-        leader.handler(),
-        [&](http::server& active) -> asio::awaitable<void>
-        {
+        local_params(), leader.handler(), [&](http::server& active) -> asio::awaitable<void> {
             co_await with_server(
-                local_params(),
-                other.handler(),
-                [&](http::server& elsewhere) -> asio::awaitable<void>
-                {
+                local_params(), other.handler(), [&](http::server& elsewhere) -> asio::awaitable<void> {
                     auto h = standby(url_of(active), url_of(elsewhere));
-                    co_await with_server(
-                        local_params(),
-                        h,
-                        [&](http::server& node) -> asio::awaitable<void>
+                    co_await with_server(local_params(), h, [&](http::server& node) -> asio::awaitable<void> {
+                        auto r = co_await read_through(node.port());
+                        EXPECT_FALSE(r.has_value());
+                        if (!r)
                         {
-                            auto r = co_await read_through(node.port());
-                            EXPECT_FALSE(r.has_value());
-                            if (!r)
-                            {
-                                EXPECT_EQ(r.error().code, errc::bad_response) << r.error().describe();
-                                EXPECT_NE(r.error().describe().find(url_of(elsewhere)), std::string::npos)
-                                    << r.error().describe();
-                            }
+                            EXPECT_EQ(r.error().code, errc::bad_response) << r.error().describe();
+                            EXPECT_NE(r.error().describe().find(url_of(elsewhere)), std::string::npos)
+                                << r.error().describe();
                         }
-                    );
-                }
-            );
-        }
-    );
+                    });
+                });
+        });
     EXPECT_EQ(other.reached, 0);
     EXPECT_FALSE(other.got_token);
     EXPECT_EQ(leader.reached, 0);
@@ -116,25 +96,16 @@ ASYNC_TEST(vault_redirect, a_redirect_to_the_leader_the_node_names_is_followed)
 {
     recorder leader;
     co_await with_server(
-        local_params(),
-        leader.handler(),
-        [&](http::server& active) -> asio::awaitable<void>
-        {
+        local_params(), leader.handler(), [&](http::server& active) -> asio::awaitable<void> {
             auto h = standby(url_of(active), url_of(active));
-            co_await with_server(
-                local_params(),
-                h,
-                [&](http::server& node) -> asio::awaitable<void>
-                {
-                    auto r = co_await read_through(node.port());
-                    EXPECT_TRUE(r && r->status == 200) << (r ? "" : r.error().describe());
-                }
-            );
-        }
-    );
+            co_await with_server(local_params(), h, [&](http::server& node) -> asio::awaitable<void> {
+                auto r = co_await read_through(node.port());
+                EXPECT_TRUE(r && r->status == 200) << (r ? "" : r.error().describe());
+            });
+        });
     EXPECT_EQ(leader.reached, 1);
     EXPECT_TRUE(leader.got_token);
 }
 
-} // namespace
-} // namespace vk::test
+}  // namespace
+}  // namespace vk::test

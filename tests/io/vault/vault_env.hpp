@@ -56,12 +56,8 @@ inline boost::asio::awaitable<std::unique_ptr<vault::client>> started_client(con
 }
 
 // A raw authenticated request through the client (setup steps the typed API does not cover).
-inline boost::asio::awaitable<vault::reply> raw(
-    vault::client& c,
-    std::string method,
-    std::string path,
-    boost::json::object body = {}
-)
+inline boost::asio::awaitable<vault::reply> raw(vault::client& c, std::string method, std::string path,
+                                                boost::json::object body = {})
 {
     vault::call req;
     req.method = std::move(method);

@@ -27,7 +27,8 @@ const std::string& http_date()
     static std::time_t cached_at = 0;
     static std::string cached;
     std::time_t now = std::time(nullptr);
-    if (now != cached_at) {
+    if (now != cached_at)
+    {
         char buf[64];
         std::tm tm{};
         gmtime_r(&now, &tm);
@@ -50,8 +51,7 @@ bool decode_target(request& req)
     return true;
 }
 
-template <class Message>
-void copy_headers(Message& msg, const response& res, bool keep_alive)
+template <class Message> void copy_headers(Message& msg, const response& res, bool keep_alive)
 {
     for (auto& [name, value] : res.headers)
         msg.insert(name, value);
@@ -60,8 +60,7 @@ void copy_headers(Message& msg, const response& res, bool keep_alive)
 }
 
 // Writes a response whose body is produced chunk by chunk (multi-MB raft snapshots).
-template <class Stream>
-asio::awaitable<bool> write_streamed(Stream& stream, response& res, bool keep_alive)
+template <class Stream> asio::awaitable<bool> write_streamed(Stream& stream, response& res, bool keep_alive)
 {
     http::response<http::buffer_body> msg{static_cast<http::status>(res.status), 11};
     copy_headers(msg, res, keep_alive);
@@ -75,7 +74,8 @@ asio::awaitable<bool> write_streamed(Stream& stream, response& res, bool keep_al
     auto [ec, n] = co_await http::async_write_header(stream, sr, use_tuple);
     if (ec)
         co_return false;
-    while (auto chunk = res.stream()) {
+    while (auto chunk = res.stream())
+    {
         msg.body().data = chunk->data();
         msg.body().size = chunk->size();
         msg.body().more = true;
@@ -99,7 +99,8 @@ asio::awaitable<bool> write_response(Stream& stream, response& res, bool head, b
     msg.body() = std::move(res.body);
     msg.prepare_payload();
     // HEAD: announce the length the body would have, send none.
-    if (head && !msg.body().empty()) {
+    if (head && !msg.body().empty())
+    {
         auto length = msg.body().size();
         msg.body().clear();
         msg.content_length(length);
@@ -111,16 +112,19 @@ asio::awaitable<bool> write_response(Stream& stream, response& res, bool head, b
 // Reads one request, answering "100 Continue" when the client waits for it (curl does above 1 KiB).
 template <class Stream>
 asio::awaitable<boost::system::error_code> read_request(Stream& stream, beast::flat_buffer& buffer,
-                                                       http::request_parser<http::string_body>& parser)
+                                                        http::request_parser<http::string_body>& parser)
 {
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
     if (ec)
         co_return ec;
-    if (!parser.is_done()) {
+    if (!parser.is_done())
+    {
         auto expect = parser.get()[http::field::expect];
-        if (beast::iequals(expect, "100-continue")) {
+        if (beast::iequals(expect, "100-continue"))
+        {
             static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
-            auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(cont.data(), cont.size()), use_tuple);
+            auto [wec, wn] =
+                co_await asio::async_write(stream, asio::buffer(cont.data(), cont.size()), use_tuple);
             if (wec)
                 co_return wec;
         }
@@ -137,12 +141,14 @@ asio::awaitable<void> serve_http(Stream& stream, server& srv, std::size_t listen
                                  std::uint64_t body_limit)
 {
     beast::flat_buffer buffer;
-    for (;;) {
+    for (;;)
+    {
         http::request_parser<http::string_body> parser;
         parser.body_limit(body_limit);
         parser.header_limit(64 * 1024);
         auto ec = co_await read_request(stream, buffer, parser);
-        if (ec == http::error::body_limit) {
+        if (ec == http::error::body_limit)
+        {
             response too_large = text_response(413, "request body too large");
             co_await write_response(stream, too_large, false, false);
             co_return;
@@ -158,9 +164,12 @@ asio::awaitable<void> serve_http(Stream& stream, server& srv, std::size_t listen
         bool keep_alive = msg.keep_alive();
         bool head = msg.method() == http::verb::head;
         response res;
-        if (!decode_target(req)) {
+        if (!decode_target(req))
+        {
             res = text_response(400, "invalid request target");
-        } else {
+        }
+        else
+        {
             req.body = std::move(msg.body());
             req.headers = std::move(static_cast<http::fields&>(msg));
             res = co_await srv.dispatch(req);
@@ -176,7 +185,8 @@ asio::awaitable<void> serve_http(Stream& stream, server& srv, std::size_t listen
 
 template asio::awaitable<void> serve_http<tcp::socket>(tcp::socket&, server&, std::size_t, std::uint64_t,
                                                        std::uint64_t);
-template asio::awaitable<void> serve_http<asio::ssl::stream<tcp::socket>>(asio::ssl::stream<tcp::socket>&, server&,
-                                                                          std::size_t, std::uint64_t, std::uint64_t);
+template asio::awaitable<void> serve_http<asio::ssl::stream<tcp::socket>>(asio::ssl::stream<tcp::socket>&,
+                                                                          server&, std::size_t, std::uint64_t,
+                                                                          std::uint64_t);
 
 }  // namespace simc::detail

@@ -29,7 +29,10 @@ std::string string_field(const json::object& obj, std::string_view name)
     return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-response ok() { return json_response(200, json::object{{"ok", true}}); }
+response ok()
+{
+    return json_response(200, json::object{{"ok", true}});
+}
 
 // POST /_sim/fail {"method","path","status","count","skip","retry_after","body"}
 response add_failure(fault_injector& faults, const json::object& obj)
@@ -66,7 +69,8 @@ asio::awaitable<response> server::impl::control(request& req)
     if (auto it = control_routes.find({method, req.path}); it != control_routes.end())
         co_return co_await it->second(req);
     json::object body;
-    if (method == "POST" && !req.body.empty()) {
+    if (method == "POST" && !req.body.empty())
+    {
         auto parsed = parse_json(req.body);
         if (!parsed || !parsed->is_object())
             co_return text_response(400, "control body must be a JSON object");
@@ -74,13 +78,15 @@ asio::awaitable<response> server::impl::control(request& req)
     }
     if (req.path == "/_sim/latency" && method == "GET")
         co_return json_response(200, json::object{{"ms", faults.latency().count()}});
-    if (req.path == "/_sim/latency" && method == "POST") {
+    if (req.path == "/_sim/latency" && method == "POST")
+    {
         faults.set_latency(std::chrono::milliseconds(uint_field(body, "ms", 0)));
         co_return ok();
     }
     if (req.path == "/_sim/fail" && method == "POST")
         co_return add_failure(faults, body);
-    if (req.path == "/_sim/drop" && method == "POST") {
+    if (req.path == "/_sim/drop" && method == "POST")
+    {
         // "all": close every open connection now (except the one asking); "count": the next N requests.
         if (auto* all = body.if_contains("all"); all && all->is_bool() && all->as_bool())
             self->close_connections(req.connection);
@@ -89,7 +95,8 @@ asio::awaitable<response> server::impl::control(request& req)
     }
     if (req.path == "/_sim/counters" && method == "GET")
         co_return json_response(200, counters_json(faults));
-    if (req.path == "/_sim/reset" && method == "POST") {
+    if (req.path == "/_sim/reset" && method == "POST")
+    {
         faults.reset();
         for (auto& hook : reset_hooks)
             hook();

@@ -25,14 +25,18 @@ std::int64_t unit_ns(std::string_view unit)
     return 0;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
 std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view s)
 {
     bool negative = false;
-    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    if (!s.empty() && (s[0] == '-' || s[0] == '+'))
+    {
         negative = s[0] == '-';
         s.remove_prefix(1);
     }
@@ -41,16 +45,19 @@ std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view s)
     if (s.empty())
         return std::nullopt;
     long double total = 0;
-    while (!s.empty()) {
+    while (!s.empty())
+    {
         // Number: digits, optional fraction.
         std::size_t i = 0;
         while (i < s.size() && is_digit(s[i]))
             ++i;
         std::size_t int_digits = i;
         std::size_t frac_digits = 0;
-        if (i < s.size() && s[i] == '.') {
+        if (i < s.size() && s[i] == '.')
+        {
             ++i;
-            while (i < s.size() && is_digit(s[i])) {
+            while (i < s.size() && is_digit(s[i]))
+            {
                 ++i;
                 ++frac_digits;
             }

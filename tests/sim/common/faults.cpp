@@ -5,11 +5,13 @@ namespace simc {
 
 std::optional<fail_rule> fault_injector::take_failure(std::string_view method, std::string_view path)
 {
-    for (auto it = rules_.begin(); it != rules_.end(); ++it) {
+    for (auto it = rules_.begin(); it != rules_.end(); ++it)
+    {
         bool verb_ok = it->method.empty() || it->method == "*" || it->method == method;
         if (!verb_ok || !path.starts_with(it->path_prefix))
             continue;
-        if (it->skip > 0) {
+        if (it->skip > 0)
+        {
             --it->skip;
             return std::nullopt;
         }

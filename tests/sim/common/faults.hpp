@@ -22,7 +22,7 @@ struct fail_rule
     std::uint64_t remaining = 1;
     std::optional<std::string> retry_after;  // sent as Retry-After when set
     std::optional<std::string> body;         // the simulator's default error body when unset
-    std::uint64_t skip = 0;  // matching requests let through before the rule starts failing
+    std::uint64_t skip = 0;                  // matching requests let through before the rule starts failing
 };
 
 class fault_injector

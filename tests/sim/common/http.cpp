@@ -9,7 +9,8 @@ namespace simc {
 std::string_view request::header(std::string_view name) const
 {
     auto it = headers.find(name);
-    return it == headers.end() ? std::string_view{} : std::string_view(it->value().data(), it->value().size());
+    return it == headers.end() ? std::string_view{}
+                               : std::string_view(it->value().data(), it->value().size());
 }
 
 const std::string* request::param(std::string_view name) const

@@ -15,7 +15,8 @@ namespace simc {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-server::server(asio::io_context& ioc, server_options options) : impl_(std::make_unique<impl>(ioc, std::move(options)))
+server::server(asio::io_context& ioc, server_options options)
+    : impl_(std::make_unique<impl>(ioc, std::move(options)))
 {
     impl_->self = this;
 }
@@ -41,7 +42,8 @@ boost::system::error_code make_tls(const tls_files& files, std::shared_ptr<asio:
     ctx->use_certificate_chain_file(files.cert_file, ec);
     if (!ec)
         ctx->use_private_key_file(files.key_file, asio::ssl::context::pem, ec);
-    if (!ec && !files.client_ca_file.empty()) {
+    if (!ec && !files.client_ca_file.empty())
+    {
         ctx->load_verify_file(files.client_ca_file, ec);
         if (!ec)
             ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert, ec);
@@ -69,9 +71,12 @@ void log_exception(std::exception_ptr e)
 {
     if (!e)
         return;
-    try {
+    try
+    {
         std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
+    }
+    catch (const std::exception& ex)
+    {
         std::cerr << "sim: connection failed: " << ex.what() << "\n";
     }
 }
@@ -104,13 +109,15 @@ boost::system::error_code server::start(std::size_t id)
 void server::stop(std::size_t id)
 {
     auto& l = impl_->listeners.at(id);
-    if (l.acceptor) {
+    if (l.acceptor)
+    {
         boost::system::error_code ignored;
         l.acceptor->close(ignored);
         l.acceptor.reset();
     }
     for (auto& [conn, entry] : impl_->connections)
-        if (entry.listener == id) {
+        if (entry.listener == id)
+        {
             boost::system::error_code ignored;
             entry.socket->close(ignored);
         }
@@ -140,7 +147,8 @@ std::size_t server::listener_count() const
 void server::close_connections(std::uint64_t spare)
 {
     for (auto& [conn, entry] : impl_->connections)
-        if (conn != spare) {
+        if (conn != spare)
+        {
             boost::system::error_code ignored;
             entry.socket->close(ignored);
         }
@@ -165,38 +173,48 @@ void server::on_reset(std::function<void()> hook)
 
 asio::awaitable<response> server::dispatch(request& req)
 {
-    if (req.path.starts_with("/_sim/")) {
-        try {
+    if (req.path.starts_with("/_sim/"))
+    {
+        try
+        {
             co_return co_await impl_->control(req);
-        } catch (const std::exception& e) {
+        }
+        catch (const std::exception& e)
+        {
             co_return text_response(500, std::string("sim control route failed: ") + e.what());
         }
     }
     auto& faults = impl_->faults;
     faults.count(route_key(req.method, req.path, impl_->options.counter_segments));
-    if (faults.take_drop()) {
+    if (faults.take_drop())
+    {
         response dropped;
         dropped.status = 0;
         co_return dropped;
     }
     // Latency is a timer wait, so other connections keep being served meanwhile.
-    if (faults.latency().count() > 0) {
+    if (faults.latency().count() > 0)
+    {
         asio::steady_timer timer(co_await asio::this_coro::executor, faults.latency());
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     if (auto rule = faults.take_failure(req.method, req.path))
         co_return impl_->injected_failure(*rule);
     auto& on_request = impl_->listeners.at(req.listener).config.on_request;
-    try {
+    try
+    {
         co_return co_await on_request(req);
-    } catch (const std::exception& e) {
+    }
+    catch (const std::exception& e)
+    {
         co_return text_response(500, std::string("sim handler failed: ") + e.what());
     }
 }
 
 asio::awaitable<void> server::impl::accept_loop(std::size_t id, std::shared_ptr<tcp::acceptor> acc)
 {
-    for (;;) {
+    for (;;)
+    {
         auto [ec, socket] = co_await acc->async_accept(asio::as_tuple(asio::use_awaitable));
         // A stopped listener closed this acceptor (a restart made a new one).
         if (!acc->is_open())
@@ -224,14 +242,16 @@ asio::awaitable<void> server::impl::run_connection(tcp::socket socket, std::size
                 owner->connections.erase(conn);
         }
     } guard{this, alive, conn};
-    if (!tls) {
+    if (!tls)
+    {
         connections[conn] = {id, &socket};
         co_await detail::serve_http(socket, *self, id, conn, options.body_limit);
         co_return;
     }
     asio::ssl::stream<tcp::socket> stream(std::move(socket), *tls);
     connections[conn] = {id, &stream.next_layer()};
-    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+    auto [ec] =
+        co_await stream.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
     if (!ec)
         co_await detail::serve_http(stream, *self, id, conn, options.body_limit);
 }

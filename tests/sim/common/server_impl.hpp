@@ -30,7 +30,11 @@ struct connection_entry
 
 struct server::impl
 {
-    impl(boost::asio::io_context& io, server_options opts) : ioc(io), options(std::move(opts)) {}
+    impl(boost::asio::io_context& io, server_options opts)
+        : ioc(io),
+          options(std::move(opts))
+    {
+    }
 
     boost::asio::io_context& ioc;
     server_options options;
@@ -44,7 +48,8 @@ struct server::impl
     // Connection frames may outlive the server (destroyed with the io_context); they check this first.
     std::shared_ptr<int> alive = std::make_shared<int>(0);
 
-    boost::asio::awaitable<void> accept_loop(std::size_t id, std::shared_ptr<boost::asio::ip::tcp::acceptor> acc);
+    boost::asio::awaitable<void> accept_loop(std::size_t id,
+                                             std::shared_ptr<boost::asio::ip::tcp::acceptor> acc);
     boost::asio::awaitable<void> run_connection(boost::asio::ip::tcp::socket socket, std::size_t id,
                                                 std::shared_ptr<boost::asio::ssl::context> tls);
     boost::asio::awaitable<response> control(request& req);
@@ -56,8 +61,8 @@ namespace detail {
 // Serves requests on stream until the peer closes, an I/O error occurs or a response asks to close.
 // Instantiated for tcp::socket and ssl::stream<tcp::socket>.
 template <class Stream>
-boost::asio::awaitable<void> serve_http(Stream& stream, server& srv, std::size_t listener, std::uint64_t connection,
-                                        std::uint64_t body_limit);
+boost::asio::awaitable<void> serve_http(Stream& stream, server& srv, std::size_t listener,
+                                        std::uint64_t connection, std::uint64_t body_limit);
 
 }  // namespace detail
 }  // namespace simc

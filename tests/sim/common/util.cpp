@@ -36,16 +36,18 @@ std::string base64_encode(std::string_view data)
     std::string out;
     out.reserve((data.size() + 2) / 3 * 4);
     std::size_t i = 0;
-    for (; i + 2 < data.size(); i += 3) {
-        auto n = (std::uint32_t(std::uint8_t(data[i])) << 16) | (std::uint32_t(std::uint8_t(data[i + 1])) << 8) |
-                 std::uint8_t(data[i + 2]);
+    for (; i + 2 < data.size(); i += 3)
+    {
+        auto n = (std::uint32_t(std::uint8_t(data[i])) << 16) |
+                 (std::uint32_t(std::uint8_t(data[i + 1])) << 8) | std::uint8_t(data[i + 2]);
         out += alphabet[(n >> 18) & 63];
         out += alphabet[(n >> 12) & 63];
         out += alphabet[(n >> 6) & 63];
         out += alphabet[n & 63];
     }
     std::size_t rest = data.size() - i;
-    if (rest > 0) {
+    if (rest > 0)
+    {
         std::uint32_t n = std::uint32_t(std::uint8_t(data[i])) << 16;
         if (rest == 2)
             n |= std::uint32_t(std::uint8_t(data[i + 1])) << 8;
@@ -63,13 +65,15 @@ std::optional<std::string> base64_decode(std::string_view text)
         return std::nullopt;
     std::string out;
     out.reserve(text.size() / 4 * 3);
-    for (std::size_t i = 0; i < text.size(); i += 4) {
+    for (std::size_t i = 0; i < text.size(); i += 4)
+    {
         bool last = i + 4 == text.size();
         int pad = last ? (text[i + 3] == '=') + (text[i + 2] == '=') : 0;
         if (pad == 1 && text[i + 2] == '=')
             return std::nullopt;
         std::uint32_t n = 0;
-        for (int k = 0; k < 4 - pad; ++k) {
+        for (int k = 0; k < 4 - pad; ++k)
+        {
             int v = decode_char(text[i + k]);
             if (v < 0)
                 return std::nullopt;
@@ -88,9 +92,11 @@ std::optional<cli_flags> cli_flags::parse(int argc, char** argv, const std::vect
                                           std::string& error)
 {
     cli_flags flags;
-    for (int i = 1; i < argc; ++i) {
+    for (int i = 1; i < argc; ++i)
+    {
         std::string_view arg = argv[i];
-        if (!arg.starts_with("--")) {
+        if (!arg.starts_with("--"))
+        {
             error = "unexpected argument: " + std::string(arg);
             return std::nullopt;
         }
@@ -101,7 +107,8 @@ std::optional<cli_flags> cli_flags::parse(int argc, char** argv, const std::vect
             value = std::string(arg.substr(eq + 1));
         else if (i + 1 < argc && !std::string_view(argv[i + 1]).starts_with("--"))
             value = argv[++i];
-        if (std::find(known.begin(), known.end(), name) == known.end()) {
+        if (std::find(known.begin(), known.end(), name) == known.end())
+        {
             error = "unknown flag: --" + name;
             return std::nullopt;
         }

@@ -16,7 +16,11 @@ namespace csim {
 namespace asio = boost::asio;
 using simc::text_response;
 
-sim::sim(asio::io_context& ioc, options opts) : ioc_(ioc), opts_(std::move(opts)) {}
+sim::sim(asio::io_context& ioc, options opts)
+    : ioc_(ioc),
+      opts_(std::move(opts))
+{
+}
 
 asio::awaitable<simc::response> sim::handle(request& req)
 {
@@ -62,7 +66,8 @@ asio::awaitable<simc::response> sim::route(request& req)
     // A request for another datacenter has nowhere to go: this sim is a single-DC cluster.
     if (auto* dc = req.param("dc"); dc && !dc->empty() && *dc != opts_.datacenter)
         co_return text_response(500, "No path to datacenter");
-    if (strip(req.path, "/v1/kv/", rest) || (req.path == "/v1/kv" && (rest = "", true))) {
+    if (strip(req.path, "/v1/kv/", rest) || (req.path == "/v1/kv" && (rest = "", true)))
+    {
         if (m == "GET")
             co_return co_await kv_get(req, std::move(rest));
         if (m == "PUT")
@@ -73,7 +78,8 @@ asio::awaitable<simc::response> sim::route(request& req)
     }
     if (req.path == "/v1/txn")
         co_return m == "PUT" ? txn(req) : method_not_allowed(m, "PUT");
-    if (strip(req.path, "/v1/session/", rest)) {
+    if (strip(req.path, "/v1/session/", rest))
+    {
         if (rest == "create")
             co_return m == "PUT" ? session_create(req) : method_not_allowed(m, "PUT");
         if (strip(req.path, "/v1/session/renew/", rest) || req.path == "/v1/session/renew")
@@ -81,14 +87,16 @@ asio::awaitable<simc::response> sim::route(request& req)
         if (strip(req.path, "/v1/session/destroy/", rest) || req.path == "/v1/session/destroy")
             co_return m == "PUT" ? session_destroy(req, rest) : method_not_allowed(m, "PUT");
         for (std::string what : {"info", "node"})
-            if (strip(req.path, "/v1/session/" + what + "/", rest) || req.path == "/v1/session/" + what) {
+            if (strip(req.path, "/v1/session/" + what + "/", rest) || req.path == "/v1/session/" + what)
+            {
                 if (m != "GET")
                     co_return method_not_allowed(m, "GET");
                 co_return co_await session_read(req, what, rest);
             }
         if (rest == "list" && m != "GET")
             co_return method_not_allowed(m, "GET");
-        if (rest == "list") {
+        if (rest == "list")
+        {
             std::string what = "list", none;
             co_return co_await session_read(req, std::move(what), std::move(none));
         }
@@ -98,7 +106,8 @@ asio::awaitable<simc::response> sim::route(request& req)
         co_return simc::json_response(200, boost::json::string(opts_.address + ":8300"));
     if (req.path == "/v1/status/peers")
         co_return simc::json_response(200, boost::json::array{boost::json::string(opts_.address + ":8300")});
-    if (req.path == "/v1/agent/self") {
+    if (req.path == "/v1/agent/self")
+    {
         if (auto denied = deny(req, "agent:read", opts_.node_name))
             co_return std::move(*denied);
         co_return agent_self();
@@ -130,8 +139,8 @@ std::optional<simc::response> sim::deny(const request& req, std::string_view per
     if (!token.empty())
         return text_response(403, "ACL not found");
     // No token: the anonymous token, which default-deny gives no permission at all.
-    return text_response(403, "Permission denied: anonymous token lacks permission '" + std::string(permission) +
-                                  "' on \"" + std::string(resource) + "\"");
+    return text_response(403, "Permission denied: anonymous token lacks permission '" +
+                                  std::string(permission) + "' on \"" + std::string(resource) + "\"");
 }
 
 bool sim::list_allowed(const request& req) const
@@ -151,13 +160,15 @@ std::variant<sim::query_opts, simc::response> sim::parse_query(const request& re
 {
     using namespace std::chrono;
     query_opts q;
-    if (auto* index = req.param("index")) {
+    if (auto* index = req.param("index"))
+    {
         auto [ptr, ec] = std::from_chars(index->data(), index->data() + index->size(), q.min_index);
         if (ec != std::errc{} || ptr != index->data() + index->size())
             return text_response(400, "Invalid index");
     }
     nanoseconds wait = minutes(5);
-    if (auto* w = req.param("wait")) {
+    if (auto* w = req.param("wait"))
+    {
         auto parsed = simc::parse_go_duration(*w);
         if (!parsed)
             return text_response(400, "Invalid wait time");
@@ -176,10 +187,12 @@ asio::awaitable<simc::response> sim::blocking(const request& req, notifier& watc
     if (auto* bad = std::get_if<response>(&parsed))
         co_return std::move(*bad);
     auto q = std::get<query_opts>(parsed);
-    for (;;) {
+    for (;;)
+    {
         auto [res, index] = compute();
         // Not blocking (no index), changed past the client's index, or out of time: answer now.
-        if (q.min_index == 0 || index > q.min_index || clock::now() >= q.deadline) {
+        if (q.min_index == 0 || index > q.min_index || clock::now() >= q.deadline)
+        {
             add_meta(res, index);
             co_return std::move(res);
         }
@@ -199,7 +212,8 @@ void sim::start_session_reaper()
     // A coroutine that wakes every 100 ms to expire sessions (Consul's per-session timers are coarser).
     auto reaper = [this]() -> asio::awaitable<void> {
         asio::steady_timer timer(ioc_);
-        for (;;) {
+        for (;;)
+        {
             timer.expires_after(std::chrono::milliseconds(100));
             auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
             if (ec)

@@ -58,7 +58,8 @@ private:
     void add_meta(response& res, std::uint64_t index) const;
 
     // ACL: nullopt when allowed; else the 403 answer. Reads of lists are filtered instead (list_allowed).
-    std::optional<response> deny(const request& req, std::string_view permission, std::string_view resource) const;
+    std::optional<response> deny(const request& req, std::string_view permission,
+                                 std::string_view resource) const;
     bool list_allowed(const request& req) const;
     std::string token_of(const request& req) const;
 

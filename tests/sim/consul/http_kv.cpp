@@ -28,7 +28,10 @@ simc::response not_found_empty()
     return res;
 }
 
-simc::response missing_key() { return text_response(400, "Missing key name"); }
+simc::response missing_key()
+{
+    return text_response(400, "Missing key name");
+}
 
 // Parses an unsigned query parameter; false when present but not a number.
 bool uint_param(const simc::request& req, std::string_view name, std::optional<std::uint64_t>& out)
@@ -47,7 +50,8 @@ bool uint_param(const simc::request& req, std::string_view name, std::optional<s
 std::string entries_json(const std::vector<const dir_entry*>& entries)
 {
     std::string body = "[";
-    for (std::size_t i = 0; i < entries.size(); ++i) {
+    for (std::size_t i = 0; i < entries.size(); ++i)
+    {
         if (i)
             body += ',';
         append_entry(body, *entries[i]);
@@ -64,12 +68,14 @@ asio::awaitable<simc::response> sim::kv_get(request& req, std::string key)
     bool keys = req.has_param("keys");
     if (!recurse && !keys && key.empty())
         co_return missing_key();
-    if (!recurse && !keys) {
+    if (!recurse && !keys)
+    {
         if (auto denied = deny(req, "key:read", key))
             co_return std::move(*denied);
         bool raw = req.has_param("raw");
         // Named before the co_await: GCC 12 mis-destroys a temporary converted into a coroutine argument.
-        std::function<std::pair<response, std::uint64_t>()> compute = [this, key, raw]() -> std::pair<response, std::uint64_t> {
+        std::function<std::pair<response, std::uint64_t>()> compute =
+            [this, key, raw]() -> std::pair<response, std::uint64_t> {
             auto* e = state_.kv.get(key);
             if (!e)
                 return {not_found_empty(), state_.kv.key_index(key)};
@@ -90,15 +96,18 @@ asio::awaitable<simc::response> sim::kv_get(request& req, std::string key)
     if (!sep)
         sep = req.param("seperator");
     std::string separator = sep ? *sep : "";
-    std::function<std::pair<response, std::uint64_t>()> compute = [this, key, keys, visible, separator]() -> std::pair<response, std::uint64_t> {
+    std::function<std::pair<response, std::uint64_t>()> compute =
+        [this, key, keys, visible, separator]() -> std::pair<response, std::uint64_t> {
         auto index = state_.kv.prefix_index(key);
-        if (keys) {
+        if (keys)
+        {
             auto names = visible ? state_.kv.keys(key, separator) : std::vector<std::string>{};
             // An empty listing of the root is [], of any other prefix 404.
             if (names.empty() && !key.empty())
                 return {not_found_empty(), index};
             std::string body = "[";
-            for (std::size_t i = 0; i < names.size(); ++i) {
+            for (std::size_t i = 0; i < names.size(); ++i)
+            {
                 if (i)
                     body += ',';
                 append_json_string(body, names[i]);
@@ -120,9 +129,10 @@ simc::response sim::kv_put(request& req, const std::string& key)
     if (auto denied = deny(req, "key:write", key))
         return std::move(*denied);
     if (req.body.size() > max_value_size)
-        return text_response(413, "Request body(" + std::to_string(req.body.size()) +
-                                      " bytes) too large, max size: " + std::to_string(max_value_size) +
-                                      " bytes. See https://www.consul.io/docs/agent/config/config-files#kv_max_value_size.");
+        return text_response(
+            413, "Request body(" + std::to_string(req.body.size()) +
+                     " bytes) too large, max size: " + std::to_string(max_value_size) +
+                     " bytes. See https://www.consul.io/docs/agent/config/config-files#kv_max_value_size.");
     std::optional<std::uint64_t> flags, cas;
     if (!uint_param(req, "flags", flags))
         return text_response(400, "Invalid flags");
@@ -134,7 +144,8 @@ simc::response sim::kv_put(request& req, const std::string& key)
         return text_response(400, "Conflicting flags: " + encode_query(req.query));
     auto idx = state_.next_index();
     bool ok = true;
-    if (acquire || release) {
+    if (acquire || release)
+    {
         const std::string& session = acquire ? *acquire : *release;
         if (session.empty())
             return text_response(500, "missing session");
@@ -145,9 +156,13 @@ simc::response sim::kv_put(request& req, const std::string& key)
                  state_.kv.lock(idx, key, std::move(req.body), flags.value_or(0), session);
         else
             ok = state_.kv.unlock(idx, key, std::move(req.body), flags.value_or(0), session);
-    } else if (cas) {
+    }
+    else if (cas)
+    {
         ok = state_.kv.cas(idx, key, std::move(req.body), flags.value_or(0), *cas);
-    } else {
+    }
+    else
+    {
         state_.kv.set(idx, key, std::move(req.body), flags.value_or(0));
     }
     if (ok)

@@ -21,8 +21,10 @@ simc::response sim::agent_self() const
     json::object member{{"Name", opts_.node_name},
                         {"Addr", opts_.address},
                         {"Port", 8301},
-                        {"Tags",
-                         json::object{{"dc", opts_.datacenter}, {"role", "consul"}, {"port", "8300"}, {"build", "1.16.0:consul-sim"}}},
+                        {"Tags", json::object{{"dc", opts_.datacenter},
+                                              {"role", "consul"},
+                                              {"port", "8300"},
+                                              {"build", "1.16.0:consul-sim"}}},
                         {"Status", 1}};
     json::object body{{"Config", std::move(config)},
                       {"Coord", nullptr},
@@ -44,41 +46,47 @@ json::object body_object(const simc::request& req)
 
 void sim::add_control_routes(simc::server& srv)
 {
-    srv.add_control_route("GET", "/_sim/consul/state", [this](simc::request&) -> asio::awaitable<simc::response> {
-        co_return simc::json_response(200, json::object{{"index", state_.index},
-                                                        {"keys", state_.kv.size()},
-                                                        {"sessions", state_.sessions.list().size()},
-                                                        {"kv_waiters", kv_watch_.waiting()}});
-    });
+    srv.add_control_route(
+        "GET", "/_sim/consul/state", [this](simc::request&) -> asio::awaitable<simc::response> {
+            co_return simc::json_response(200, json::object{{"index", state_.index},
+                                                            {"keys", state_.kv.size()},
+                                                            {"sessions", state_.sessions.list().size()},
+                                                            {"kv_waiters", kv_watch_.waiting()}});
+        });
     // Invalidates every session now, as if their TTLs ran out (locks released or deleted, lock-delay on).
-    srv.add_control_route("POST", "/_sim/consul/expire-sessions", [this](simc::request&) -> asio::awaitable<simc::response> {
-        std::vector<std::string> ids;
-        for (auto* s : state_.sessions.list())
-            ids.push_back(s->id);
-        for (auto& id : ids)
-            invalidate_session(id);
-        co_return simc::json_response(200, json::object{{"expired", ids.size()}});
-    });
+    srv.add_control_route("POST", "/_sim/consul/expire-sessions",
+                          [this](simc::request&) -> asio::awaitable<simc::response> {
+                              std::vector<std::string> ids;
+                              for (auto* s : state_.sessions.list())
+                                  ids.push_back(s->id);
+                              for (auto& id : ids)
+                                  invalidate_session(id);
+                              co_return simc::json_response(200, json::object{{"expired", ids.size()}});
+                          });
     // {"prefix":"bench/","count":10000,"size":64}: bulk-loads keys for benchmarks in one request.
-    srv.add_control_route("POST", "/_sim/consul/load", [this](simc::request& req) -> asio::awaitable<simc::response> {
-        auto obj = body_object(req);
-        std::string prefix = obj.contains("prefix") && obj.at("prefix").is_string() ? std::string(obj.at("prefix").as_string()) : "load/";
-        auto count = obj.contains("count") ? obj.at("count").to_number<std::uint64_t>() : 0;
-        auto size = obj.contains("size") ? obj.at("size").to_number<std::uint64_t>() : 16;
-        for (std::uint64_t i = 0; i < count; ++i)
-            state_.kv.set(state_.next_index(), prefix + std::to_string(i), std::string(size, 'v'), 0);
-        kv_watch_.notify(prefix, true);
-        co_return simc::json_response(200, json::object{{"loaded", count}});
-    });
+    srv.add_control_route(
+        "POST", "/_sim/consul/load", [this](simc::request& req) -> asio::awaitable<simc::response> {
+            auto obj = body_object(req);
+            std::string prefix = obj.contains("prefix") && obj.at("prefix").is_string()
+                                     ? std::string(obj.at("prefix").as_string())
+                                     : "load/";
+            auto count = obj.contains("count") ? obj.at("count").to_number<std::uint64_t>() : 0;
+            auto size = obj.contains("size") ? obj.at("size").to_number<std::uint64_t>() : 16;
+            for (std::uint64_t i = 0; i < count; ++i)
+                state_.kv.set(state_.next_index(), prefix + std::to_string(i), std::string(size, 'v'), 0);
+            kv_watch_.notify(prefix, true);
+            co_return simc::json_response(200, json::object{{"loaded", count}});
+        });
     // Empties KV and sessions (the index keeps growing: clients never see it go back).
-    srv.add_control_route("POST", "/_sim/consul/clear", [this](simc::request&) -> asio::awaitable<simc::response> {
-        state_.kv.clear();
-        state_.sessions.clear();
-        state_.next_index();
-        kv_watch_.notify_all();
-        session_watch_.notify_all();
-        co_return simc::json_response(200, json::object{{"ok", true}});
-    });
+    srv.add_control_route("POST", "/_sim/consul/clear",
+                          [this](simc::request&) -> asio::awaitable<simc::response> {
+                              state_.kv.clear();
+                              state_.sessions.clear();
+                              state_.next_index();
+                              kv_watch_.notify_all();
+                              session_watch_.notify_all();
+                              co_return simc::json_response(200, json::object{{"ok", true}});
+                          });
 }
 
 }  // namespace csim

@@ -25,7 +25,8 @@ simc::response json_body(std::string body)
 std::string sessions_json(const std::vector<const session*>& list)
 {
     std::string body = "[";
-    for (std::size_t i = 0; i < list.size(); ++i) {
+    for (std::size_t i = 0; i < list.size(); ++i)
+    {
         if (i)
             body += ',';
         append_session(body, *list[i]);
@@ -37,7 +38,8 @@ std::string sessions_json(const std::vector<const session*>& list)
 bool parse_lock_delay(const json::value& v, std::chrono::nanoseconds& out)
 {
     using namespace std::chrono;
-    if (v.is_string()) {
+    if (v.is_string())
+    {
         auto d = simc::parse_go_duration(std::string(v.as_string()));
         if (d)
             out = *d;
@@ -57,7 +59,8 @@ bool parse_checks(const json::value& v, std::vector<std::string>& out)
         return true;
     if (!v.is_array())
         return false;
-    for (auto& c : v.as_array()) {
+    for (auto& c : v.as_array())
+    {
         if (!c.is_string())
             return false;
         out.emplace_back(c.as_string());
@@ -163,10 +166,12 @@ asio::awaitable<simc::response> sim::session_read(request& req, std::string what
     // Reads are filtered by ACL: the anonymous token sees no session.
     bool visible = list_allowed(req);
     // Named before the co_await: GCC 12 mis-destroys a temporary converted into a coroutine argument.
-    std::function<std::pair<response, std::uint64_t>()> compute = [this, what, arg, visible]() -> std::pair<response, std::uint64_t> {
+    std::function<std::pair<response, std::uint64_t>()> compute =
+        [this, what, arg, visible]() -> std::pair<response, std::uint64_t> {
         std::vector<const session*> out;
         for (auto* s : state_.sessions.list())
-            if (visible && (what == "list" || (what == "info" && s->id == arg) || (what == "node" && s->node == arg)))
+            if (visible &&
+                (what == "list" || (what == "info" && s->id == arg) || (what == "node" && s->node == arg)))
                 out.push_back(s);
         return {json_body(sessions_json(out)), state_.sessions.table_index()};
     };

@@ -19,7 +19,8 @@ simc::response txn_json(unsigned status, std::string body)
 std::string errors_json(const std::vector<txn_error>& errors)
 {
     std::string body = "{\"Results\":null,\"Errors\":[";
-    for (std::size_t i = 0; i < errors.size(); ++i) {
+    for (std::size_t i = 0; i < errors.size(); ++i)
+    {
         if (i)
             body += ',';
         body += "{\"OpIndex\":" + std::to_string(errors[i].op_index) + ",\"What\":";
@@ -32,7 +33,8 @@ std::string errors_json(const std::vector<txn_error>& errors)
 std::string results_json(const std::vector<txn_entry>& results)
 {
     std::string body = "{\"Results\":[";
-    for (std::size_t i = 0; i < results.size(); ++i) {
+    for (std::size_t i = 0; i < results.size(); ++i)
+    {
         if (i)
             body += ',';
         body += "{\"KV\":";
@@ -51,7 +53,8 @@ simc::response sim::txn(request& req)
         return simc::text_response(rejected->status, rejected->message);
     auto& ops = std::get<std::vector<txn_op>>(parsed);
     // ACL denials are per-op errors, so the whole transaction rolls back with 409.
-    if (!list_allowed(req)) {
+    if (!list_allowed(req))
+    {
         std::vector<txn_error> denied;
         for (std::size_t i = 0; i < ops.size(); ++i)
             denied.push_back({i, token_of(req).empty() ? "Permission denied" : "ACL not found"});
@@ -65,7 +68,8 @@ simc::response sim::txn(request& req)
         kv_watch_.notify(key, true);
     auto res = txn_json(200, results_json(outcome.results));
     // Read-only transactions are served like reads: leader meta but no index.
-    if (reads_only) {
+    if (reads_only)
+    {
         res.set("X-Consul-Knownleader", "true");
         res.set("X-Consul-Lastcontact", "0");
     }

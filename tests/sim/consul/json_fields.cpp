@@ -20,7 +20,8 @@ std::optional<std::string> string_field(const boost::json::object& obj, std::str
     auto* v = field(obj, name);
     if (!v || v->is_null())
         return std::nullopt;
-    if (!v->is_string()) {
+    if (!v->is_string())
+    {
         bad = true;
         return std::nullopt;
     }

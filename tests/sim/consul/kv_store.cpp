@@ -32,9 +32,11 @@ std::vector<const dir_entry*> kv_store::list(std::string_view prefix) const
 std::vector<std::string> kv_store::keys(std::string_view prefix, std::string_view separator) const
 {
     std::vector<std::string> out;
-    for (auto it = entries_.lower_bound(prefix); it != entries_.end() && it->first.starts_with(prefix); ++it) {
+    for (auto it = entries_.lower_bound(prefix); it != entries_.end() && it->first.starts_with(prefix); ++it)
+    {
         std::string_view key = it->first;
-        if (!separator.empty()) {
+        if (!separator.empty())
+        {
             auto cut = key.find(separator, prefix.size());
             if (cut != std::string_view::npos)
                 key = key.substr(0, cut + separator.size());
@@ -59,7 +61,8 @@ std::uint64_t kv_store::prefix_index(std::string_view prefix) const
     std::uint64_t idx = 0;
     for (auto* e : list(prefix))
         idx = std::max(idx, e->modify_index);
-    for (auto it = tombstones_.lower_bound(prefix); it != tombstones_.end() && it->first.starts_with(prefix); ++it)
+    for (auto it = tombstones_.lower_bound(prefix); it != tombstones_.end() && it->first.starts_with(prefix);
+         ++it)
         idx = std::max(idx, it->second);
     return idx != 0 ? idx : table_index_;
 }
@@ -67,7 +70,8 @@ std::uint64_t kv_store::prefix_index(std::string_view prefix) const
 dir_entry& kv_store::store(std::uint64_t idx, dir_entry entry)
 {
     auto it = entries_.find(entry.key);
-    if (it != entries_.end()) {
+    if (it != entries_.end())
+    {
         entry.create_index = it->second.create_index;
         // Unchanged content: Consul skips the write, so ModifyIndex and the table index stay.
         if (same_content(it->second, entry))
@@ -84,7 +88,8 @@ dir_entry& kv_store::store(std::uint64_t idx, dir_entry entry)
     return entries_.emplace(std::move(key), std::move(entry)).first->second;
 }
 
-const dir_entry& kv_store::set(std::uint64_t idx, std::string_view key, std::string value, std::uint64_t flags)
+const dir_entry& kv_store::set(std::uint64_t idx, std::string_view key, std::string value,
+                               std::uint64_t flags)
 {
     auto* existing = get(key);
     dir_entry e{std::string(key), std::move(value), flags, 0, existing ? existing->session : "", 0, 0};
@@ -156,7 +161,8 @@ std::vector<std::string> kv_store::del_tree(std::uint64_t idx, std::string_view 
 {
     std::vector<std::string> deleted;
     auto it = entries_.lower_bound(prefix);
-    while (it != entries_.end() && it->first.starts_with(prefix)) {
+    while (it != entries_.end() && it->first.starts_with(prefix))
+    {
         deleted.push_back(it->first);
         tombstone(idx, it->first);
         it = entries_.erase(it);
@@ -171,9 +177,11 @@ std::vector<std::string> kv_store::invalidate_session(std::uint64_t idx, const s
     for (auto& [key, e] : entries_)
         if (e.session == session)
             held.push_back(key);
-    for (auto& key : held) {
+    for (auto& key : held)
+    {
         lock_delays_[key] = lock_delay_until;
-        if (delete_keys) {
+        if (delete_keys)
+        {
             del(idx, key);
             continue;
         }

@@ -47,7 +47,8 @@ public:
     // kvsSetTxn does). An entry equal to the stored one is not rewritten (ModifyIndex unchanged).
     const dir_entry& set(std::uint64_t idx, std::string_view key, std::string value, std::uint64_t flags);
     // cas == 0: create only; otherwise only if the key exists with ModifyIndex == cas.
-    bool cas(std::uint64_t idx, std::string_view key, std::string value, std::uint64_t flags, std::uint64_t cas);
+    bool cas(std::uint64_t idx, std::string_view key, std::string value, std::uint64_t flags,
+             std::uint64_t cas);
     // acquire=<session>: false when another session holds the key. The caller has checked that the session
     // exists and (for KV PUT, not for txn) that no lock-delay is running, as Consul's KVS.Apply does.
     bool lock(std::uint64_t idx, std::string_view key, std::string value, std::uint64_t flags,
@@ -64,8 +65,8 @@ public:
 
     // Session invalidation: releases (or deletes) every key held by session and starts the lock-delay on
     // them. Returns the affected keys.
-    std::vector<std::string> invalidate_session(std::uint64_t idx, const std::string& session, bool delete_keys,
-                                                clock::time_point lock_delay_until);
+    std::vector<std::string> invalidate_session(std::uint64_t idx, const std::string& session,
+                                                bool delete_keys, clock::time_point lock_delay_until);
     bool lock_delayed(std::string_view key, clock::time_point now) const;
 
     std::size_t size() const { return entries_.size(); }

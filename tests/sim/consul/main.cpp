@@ -11,14 +11,17 @@ namespace asio = boost::asio;
 int main(int argc, char** argv)
 {
     std::string error;
-    auto flags = simc::cli_flags::parse(argc, argv, {"listen", "datacenter", "acl-token", "latency", "node-name"}, error);
-    if (!flags) {
+    auto flags = simc::cli_flags::parse(argc, argv,
+                                        {"listen", "datacenter", "acl-token", "latency", "node-name"}, error);
+    if (!flags)
+    {
         std::cerr << "consul-sim: " << error << "\n";
         return 2;
     }
     auto listen = simc::split_host_port(flags->get_or("listen", "127.0.0.1:8500"));
     auto latency = simc::parse_go_duration(flags->get_or("latency", "0"));
-    if (!listen || !latency) {
+    if (!listen || !latency)
+    {
         std::cerr << "consul-sim: --listen must be host:port and --latency a Go duration\n";
         return 2;
     }
@@ -37,9 +40,10 @@ int main(int argc, char** argv)
     auto initial_latency = srv.faults().latency();
     srv.on_reset([&srv, initial_latency] { srv.faults().set_latency(initial_latency); });
     consul.add_control_routes(srv);
-    if (auto ec = srv.start(id)) {
-        std::cerr << "consul-sim: cannot listen on " << listen->first << ":" << listen->second << ": " << ec.message()
-                  << "\n";
+    if (auto ec = srv.start(id))
+    {
+        std::cerr << "consul-sim: cannot listen on " << listen->first << ":" << listen->second << ": "
+                  << ec.message() << "\n";
         return 1;
     }
     consul.start_session_reaper();

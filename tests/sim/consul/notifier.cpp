@@ -9,7 +9,8 @@ namespace csim {
 
 namespace asio = boost::asio;
 
-asio::awaitable<bool> notifier::wait(std::string key, bool tree, std::chrono::steady_clock::time_point deadline)
+asio::awaitable<bool> notifier::wait(std::string key, bool tree,
+                                     std::chrono::steady_clock::time_point deadline)
 {
     auto ex = co_await asio::this_coro::executor;
     asio::steady_timer timer(ex, deadline);
@@ -31,7 +32,8 @@ void notifier::wake(waiter& w)
 
 void notifier::notify(std::string_view key, bool tree)
 {
-    for (auto* w : waiters_) {
+    for (auto* w : waiters_)
+    {
         std::string_view watched = w->key;
         bool hit = w->tree ? key.starts_with(watched) : key == watched;
         // A tree write (delete-tree) also reaches every watcher below its prefix.

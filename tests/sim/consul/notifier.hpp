@@ -17,7 +17,8 @@ class notifier
 public:
     // Suspends until notify() touches `key` (or, with tree, anything under it) or until deadline.
     // Returns true when woken by a write, false on timeout.
-    boost::asio::awaitable<bool> wait(std::string key, bool tree, std::chrono::steady_clock::time_point deadline);
+    boost::asio::awaitable<bool> wait(std::string key, bool tree,
+                                      std::chrono::steady_clock::time_point deadline);
     // A write to `key` (with tree: to everything under it, as delete-tree does).
     void notify(std::string_view key, bool tree = false);
     void notify_all();

@@ -6,15 +6,19 @@
 
 namespace csim {
 
-session_store::session_store() : rng_(std::random_device{}()) {}
+session_store::session_store()
+    : rng_(std::random_device{}())
+{
+}
 
 std::string session_store::new_uuid()
 {
     // Consul's IDs are random UUIDs in 8-4-4-4-12 hex form.
     auto a = rng_(), b = rng_();
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", unsigned(a >> 32), unsigned((a >> 16) & 0xffff),
-                  unsigned(a & 0xffff), unsigned(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffULL));
+    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", unsigned(a >> 32),
+                  unsigned((a >> 16) & 0xffff), unsigned(a & 0xffff), unsigned(b >> 48),
+                  static_cast<unsigned long long>(b & 0xffffffffffffULL));
     return buf;
 }
 

@@ -28,7 +28,8 @@ std::string quoted(std::string_view s)
 std::string base64_error(std::string_view text)
 {
     std::size_t i = 0;
-    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '+' || text[i] == '/'))
+    while (i < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '+' || text[i] == '/'))
         ++i;
     return "illegal base64 data at input byte " + std::to_string(i);
 }
@@ -58,8 +59,8 @@ std::variant<txn_op, txn_rejection> parse_op(const json::value& element)
         return reject(base64_error(encoded));
     if (decoded->size() > max_value_size)
         return txn_rejection{413, "Value for key " + quoted(op.key) + " is too large (" +
-                                      std::to_string(decoded->size()) + " > " + std::to_string(max_value_size) +
-                                      " bytes)"};
+                                      std::to_string(decoded->size()) + " > " +
+                                      std::to_string(max_value_size) + " bytes)"};
     op.value = std::move(*decoded);
     return op;
 }
@@ -69,19 +70,22 @@ std::variant<txn_op, txn_rejection> parse_op(const json::value& element)
 std::variant<std::vector<txn_op>, txn_rejection> parse_txn(std::string_view body)
 {
     if (body.size() > max_txn_request)
-        return txn_rejection{413, "Request body(" + std::to_string(body.size()) + " bytes) too large, max size: " +
-                                      std::to_string(max_txn_request) +
-                                      " bytes. See https://www.consul.io/docs/agent/config/config-files#txn_max_req_len."};
+        return txn_rejection{
+            413, "Request body(" + std::to_string(body.size()) +
+                     " bytes) too large, max size: " + std::to_string(max_txn_request) +
+                     " bytes. See https://www.consul.io/docs/agent/config/config-files#txn_max_req_len."};
     boost::system::error_code ec;
     auto doc = json::parse(body, ec);
     if (ec || !doc.is_array())
-        return txn_rejection{400, "Failed to parse body: " + (ec ? ec.message() : std::string("expected a JSON array"))};
+        return txn_rejection{400, "Failed to parse body: " +
+                                      (ec ? ec.message() : std::string("expected a JSON array"))};
     auto& arr = doc.as_array();
     if (arr.size() > max_txn_ops)
-        return txn_rejection{413, "Transaction contains too many operations (" + std::to_string(arr.size()) + " > " +
-                                      std::to_string(max_txn_ops) + ")"};
+        return txn_rejection{413, "Transaction contains too many operations (" + std::to_string(arr.size()) +
+                                      " > " + std::to_string(max_txn_ops) + ")"};
     std::vector<txn_op> ops;
-    for (auto& element : arr) {
+    for (auto& element : arr)
+    {
         auto parsed = parse_op(element);
         if (auto* rejection = std::get_if<txn_rejection>(&parsed))
             return *rejection;
@@ -93,8 +97,8 @@ std::variant<std::vector<txn_op>, txn_rejection> parse_txn(std::string_view body
 bool read_only(const std::vector<txn_op>& ops)
 {
     for (auto& op : ops)
-        if (op.verb != "get" && op.verb != "get-or-empty" && op.verb != "get-tree" && op.verb != "check-index" &&
-            op.verb != "check-session" && op.verb != "check-not-exists")
+        if (op.verb != "get" && op.verb != "get-or-empty" && op.verb != "get-tree" &&
+            op.verb != "check-index" && op.verb != "check-session" && op.verb != "check-not-exists")
             return false;
     return true;
 }
@@ -110,47 +114,65 @@ std::string run_op(kv_store& kv, const session_store& sessions, std::uint64_t id
         if (auto* e = kv.get(op.key))
             results.push_back({*e, with_value});
     };
-    if (op.verb == "set") {
+    if (op.verb == "set")
+    {
         kv.set(idx, op.key, op.value, op.flags);
         result(false);
-    } else if (op.verb == "cas") {
+    }
+    else if (op.verb == "cas")
+    {
         if (!kv.cas(idx, op.key, op.value, op.flags, op.index))
             return "failed to set key " + key + ", index is stale";
         result(false);
-    } else if (op.verb == "lock" || op.verb == "unlock") {
+    }
+    else if (op.verb == "lock" || op.verb == "unlock")
+    {
         if (op.session.empty())
             return "missing session";
-        if (op.verb == "lock") {
+        if (op.verb == "lock")
+        {
             if (!sessions.find(op.session))
                 return "invalid session " + quoted(op.session);
             if (!kv.lock(idx, op.key, op.value, op.flags, op.session))
                 return "failed to lock key " + key + ", lock is already held";
-        } else if (!kv.unlock(idx, op.key, op.value, op.flags, op.session)) {
+        }
+        else if (!kv.unlock(idx, op.key, op.value, op.flags, op.session))
+        {
             return "failed to unlock key " + key + ", lock isn't held, or is held by another session";
         }
         result(false);
-    } else if (op.verb == "get") {
+    }
+    else if (op.verb == "get")
+    {
         if (!kv.get(op.key))
             return "key " + key + " doesn't exist";
         result(true);
-    } else if (op.verb == "get-or-empty") {
+    }
+    else if (op.verb == "get-or-empty")
+    {
         if (kv.get(op.key))
             result(true);
         else
             // Consul echoes the op's own entry (flags, session, index) with a null value.
             results.push_back({dir_entry{op.key, "", op.flags, 0, op.session, 0, op.index}, true});
-    } else if (op.verb == "get-tree") {
+    }
+    else if (op.verb == "get-tree")
+    {
         for (auto* e : kv.list(op.key))
             results.push_back({*e, true});
-    } else if (op.verb == "check-index") {
+    }
+    else if (op.verb == "check-index")
+    {
         auto* e = kv.get(op.key);
         if (!e)
             return "failed to check index, key " + key + " doesn't exist";
         if (e->modify_index != op.index)
-            return "failed index check for key " + key + ", current modify index " + std::to_string(e->modify_index) +
-                   " != " + std::to_string(op.index);
+            return "failed index check for key " + key + ", current modify index " +
+                   std::to_string(e->modify_index) + " != " + std::to_string(op.index);
         result(false);
-    } else if (op.verb == "check-session") {
+    }
+    else if (op.verb == "check-session")
+    {
         auto* e = kv.get(op.key);
         if (!e)
             return "failed to check session, key " + key + " doesn't exist";
@@ -158,17 +180,27 @@ std::string run_op(kv_store& kv, const session_store& sessions, std::uint64_t id
             return "failed session check for key " + key + ", current session " + quoted(e->session) +
                    " != " + quoted(op.session);
         result(false);
-    } else if (op.verb == "check-not-exists") {
+    }
+    else if (op.verb == "check-not-exists")
+    {
         if (kv.get(op.key))
             return "key " + key + " exists";
-    } else if (op.verb == "delete") {
+    }
+    else if (op.verb == "delete")
+    {
         kv.del(idx, op.key);
-    } else if (op.verb == "delete-tree") {
+    }
+    else if (op.verb == "delete-tree")
+    {
         kv.del_tree(idx, op.key);
-    } else if (op.verb == "delete-cas") {
+    }
+    else if (op.verb == "delete-cas")
+    {
         if (!kv.del_cas(idx, op.key, op.index))
             return "failed to delete key " + key + ", index is stale";
-    } else {
+    }
+    else
+    {
         return "unknown KV verb " + quoted(op.verb);
     }
     return {};
@@ -184,14 +216,16 @@ txn_outcome run_txn(state& st, const std::vector<txn_op>& ops)
     std::uint64_t idx = writes ? st.next_index() : st.index;
     // All-or-nothing: work on a copy and keep it only if every op succeeded.
     kv_store scratch = st.kv;
-    for (std::size_t i = 0; i < ops.size(); ++i) {
+    for (std::size_t i = 0; i < ops.size(); ++i)
+    {
         auto error = run_op(scratch, st.sessions, idx, ops[i], out.results);
         if (!error.empty())
             out.errors.push_back({i, std::move(error)});
         else if (writes)
             out.touched.push_back(ops[i].key);
     }
-    if (!out.errors.empty()) {
+    if (!out.errors.empty())
+    {
         out.results.clear();
         out.touched.clear();
         return out;

@@ -14,8 +14,8 @@
 namespace csim {
 
 inline constexpr std::size_t max_txn_ops = 128;
-inline constexpr std::size_t max_value_size = 512 * 1024;  // kv_max_value_size default
-inline constexpr std::size_t max_txn_request = 512 * 1024; // txn_max_req_len default
+inline constexpr std::size_t max_value_size = 512 * 1024;   // kv_max_value_size default
+inline constexpr std::size_t max_txn_request = 512 * 1024;  // txn_max_req_len default
 
 struct txn_op
 {
@@ -54,7 +54,7 @@ struct txn_error
 struct txn_outcome
 {
     std::vector<txn_entry> results;
-    std::vector<txn_error> errors;  // non-empty: nothing was applied (409)
+    std::vector<txn_error> errors;     // non-empty: nothing was applied (409)
     std::vector<std::string> touched;  // keys written, for waking blocking queries
 };
 

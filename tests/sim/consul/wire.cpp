@@ -9,9 +9,11 @@ void append_json_string(std::string& out, std::string_view s)
 {
     static constexpr char hex[] = "0123456789abcdef";
     out += '"';
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    for (std::size_t i = 0; i < s.size(); ++i)
+    {
         unsigned char c = static_cast<unsigned char>(s[i]);
-        switch (c) {
+        switch (c)
+        {
         case '"': out += "\\\""; continue;
         case '\\': out += "\\\\"; continue;
         case '\n': out += "\\n"; continue;
@@ -19,14 +21,20 @@ void append_json_string(std::string& out, std::string_view s)
         case '\t': out += "\\t"; continue;
         default: break;
         }
-        if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+        if (c < 0x20 || c == '<' || c == '>' || c == '&')
+        {
             out += "\\u00";
             out += hex[c >> 4];
             out += hex[c & 15];
-        } else if (c == 0xE2 && i + 2 < s.size() && s[i + 1] == '\x80' && (s[i + 2] == '\xA8' || s[i + 2] == '\xA9')) {
+        }
+        else if (c == 0xE2 && i + 2 < s.size() && s[i + 1] == '\x80' &&
+                 (s[i + 2] == '\xA8' || s[i + 2] == '\xA9'))
+        {
             out += s[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
             i += 2;
-        } else {
+        }
+        else
+        {
             out += static_cast<char>(c);
         }
     }
@@ -42,14 +50,18 @@ void append_entry(std::string& out, const dir_entry& e, bool with_value)
     out += ",\"Flags\":";
     out += std::to_string(e.flags);
     out += ",\"Value\":";
-    if (with_value && !e.value.empty()) {
+    if (with_value && !e.value.empty())
+    {
         out += '"';
         out += simc::base64_encode(e.value);
         out += '"';
-    } else {
+    }
+    else
+    {
         out += "null";
     }
-    if (!e.session.empty()) {
+    if (!e.session.empty())
+    {
         out += ",\"Session\":";
         append_json_string(out, e.session);
     }
@@ -75,11 +87,15 @@ void append_session(std::string& out, const session& s)
     out += ",\"TTL\":";
     append_json_string(out, s.ttl);
     out += ",\"NodeChecks\":";
-    if (s.node_checks.empty()) {
+    if (s.node_checks.empty())
+    {
         out += "null";
-    } else {
+    }
+    else
+    {
         out += '[';
-        for (std::size_t i = 0; i < s.node_checks.size(); ++i) {
+        for (std::size_t i = 0; i < s.node_checks.size(); ++i)
+        {
             if (i)
                 out += ',';
             append_json_string(out, s.node_checks[i]);
@@ -100,12 +116,18 @@ std::string query_escape(std::string_view s)
 {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+    for (unsigned char c : s)
+    {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+        {
             out += static_cast<char>(c);
-        } else if (c == ' ') {
+        }
+        else if (c == ' ')
+        {
             out += '+';
-        } else {
+        }
+        else
+        {
             out += '%';
             out += hex[c >> 4];
             out += hex[c & 15];
@@ -119,7 +141,8 @@ std::string query_escape(std::string_view s)
 std::string encode_query(const std::map<std::string, std::string, std::less<>>& query)
 {
     std::string out;
-    for (auto& [k, v] : query) {
+    for (auto& [k, v] : query)
+    {
         if (!out.empty())
             out += '&';
         out += query_escape(k) + "=" + query_escape(v);

@@ -13,7 +13,8 @@
 namespace csim {
 
 void append_json_string(std::string& out, std::string_view s);
-// structs.DirEntry: {"LockIndex","Key","Flags","Value"(base64|null),"Session"(omitted if ""),"CreateIndex","ModifyIndex"}
+// structs.DirEntry: {"LockIndex","Key","Flags","Value"(base64|null),"Session"(omitted if
+// ""),"CreateIndex","ModifyIndex"}
 void append_entry(std::string& out, const dir_entry& e, bool with_value = true);
 // structs.Session as /v1/session/* return it.
 void append_session(std::string& out, const session& s);

@@ -10,8 +10,7 @@
 #include <random>
 #include <stdexcept>
 
-namespace ksim
-{
+namespace ksim {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -25,8 +24,7 @@ response status_response(const status& st)
     return res;
 }
 
-namespace
-{
+namespace {
 
 response object_response(unsigned code, json::object body)
 {
@@ -100,17 +98,18 @@ bool json_body(const request& req)
 status unsupported_media_type()
 {
     return {
-        415,
-        "UnsupportedMediaType",
+        415, "UnsupportedMediaType",
         "the body of the request was in an unknown format - accepted media types include: application/json, "
         "application/yaml, application/vnd.kubernetes.protobuf",
         ""};
 }
 
-} // namespace
+}  // namespace
 
 sim::sim(options opts, secret_store::stamper stamp)
-    : opts_(std::move(opts)), initial_token_(opts_.token), store_(std::move(stamp))
+    : opts_(std::move(opts)),
+      initial_token_(opts_.token),
+      store_(std::move(stamp))
 {
     std::string error;
     if (!opts_.data_dir.empty() && !load_state_file(opts_.data_dir, store_, error))
@@ -128,10 +127,10 @@ response sim::answer(const request& req)
     if (req.path == "/healthz" || req.path == "/readyz" || req.path == "/livez")
         return simc::text_response(200, "ok");
     if (req.path == "/version")
-        return object_response(
-            200,
-            {{"major", "1"}, {"minor", "29"}, {"gitVersion", "v1.29.0-k8s-sim"}, {"platform", "linux/amd64"}}
-        );
+        return object_response(200, {{"major", "1"},
+                                     {"minor", "29"},
+                                     {"gitVersion", "v1.29.0-k8s-sim"},
+                                     {"platform", "linux/amd64"}});
     if (!authorised(req))
         return status_response({401, "Unauthorized", "Unauthorized", ""});
     // Pretending to honour a dry run would write what the client meant only to check.
@@ -181,15 +180,10 @@ response sim::list(const request& req, const std::string& ns)
     auto fields = field_selector(req, error);
     if (!fields)
         return status_response(bad_request(error));
-    auto items = store_.list(
-        ns,
-        [&](const secret& s)
-        {
-            return labels->matches(s.labels) &&
-                   fields->matches({{"metadata.name", s.name}, {"metadata.namespace", s.ns}, {"type", s.type}}
-                   );
-        }
-    );
+    auto items = store_.list(ns, [&](const secret& s) {
+        return labels->matches(s.labels) &&
+               fields->matches({{"metadata.name", s.name}, {"metadata.namespace", s.ns}, {"type", s.type}});
+    });
     return object_response(200, secret_list_json(items, store_.revision()));
 }
 
@@ -201,8 +195,7 @@ response sim::create(const request& req, const std::string& ns)
     auto& d = std::get<decoded_secret>(decoded);
     if (d.resource_version)
         return status_response(
-            {500, "InternalError", "resourceVersion should not be set on objects to be created", ""}
-        );
+            {500, "InternalError", "resourceVersion should not be set on objects to be created", ""});
     if (d.object.name.empty() && !d.generate_name.empty())
         d.object.name = d.generate_name + random_suffix();
     auto created = store_.create(std::move(d.object));
@@ -225,9 +218,8 @@ response sim::replace(const request& req, const std::string& ns, const std::stri
         return status_response(*st);
     auto& d = std::get<decoded_secret>(decoded);
     if (d.object.name != name)
-        return status_response(bad_request(
-            "the name of the object (" + d.object.name + ") does not match the name on the URL (" + name + ")"
-        ));
+        return status_response(bad_request("the name of the object (" + d.object.name +
+                                           ") does not match the name on the URL (" + name + ")"));
     const auto before = store_.revision();
     auto updated = store_.replace(std::move(d.object), d.resource_version);
     if (auto* st = std::get_if<status>(&updated))
@@ -258,44 +250,27 @@ void sim::persist()
 
 void sim::add_control_routes(simc::server& srv)
 {
-    srv.add_control_route(
-        "GET",
-        "/_sim/k8s/state",
-        [this](request&) -> asio::awaitable<response>
-        {
-            co_return simc::json_response(
-                200,
-                json::object{
-                    {"resourceVersion", std::to_string(store_.revision())}, {"secrets", store_.size()}}
-            );
-        }
-    );
+    srv.add_control_route("GET", "/_sim/k8s/state", [this](request&) -> asio::awaitable<response> {
+        co_return simc::json_response(
+            200,
+            json::object{{"resourceVersion", std::to_string(store_.revision())}, {"secrets", store_.size()}});
+    });
     // {"token":"new"}: the accepted token rotates, as a projected service-account token does.
-    srv.add_control_route(
-        "POST",
-        "/_sim/k8s/token",
-        [this](request& req) -> asio::awaitable<response>
-        {
-            auto doc = simc::parse_json(req.body);
-            if (!doc || !doc->is_object() || !doc->as_object().contains("token") ||
-                !doc->as_object().at("token").is_string())
-                co_return simc::text_response(400, "expected {\"token\":\"...\"}");
-            opts_.token = doc->as_object().at("token").as_string();
-            co_return simc::json_response(200, json::object{{"ok", true}});
-        }
-    );
+    srv.add_control_route("POST", "/_sim/k8s/token", [this](request& req) -> asio::awaitable<response> {
+        auto doc = simc::parse_json(req.body);
+        if (!doc || !doc->is_object() || !doc->as_object().contains("token") ||
+            !doc->as_object().at("token").is_string())
+            co_return simc::text_response(400, "expected {\"token\":\"...\"}");
+        opts_.token = doc->as_object().at("token").as_string();
+        co_return simc::json_response(200, json::object{{"ok", true}});
+    });
     // Empties the table; resourceVersions keep growing.
-    srv.add_control_route(
-        "POST",
-        "/_sim/k8s/clear",
-        [this](request&) -> asio::awaitable<response>
-        {
-            store_.clear();
-            persist();
-            co_return simc::json_response(200, json::object{{"ok", true}});
-        }
-    );
+    srv.add_control_route("POST", "/_sim/k8s/clear", [this](request&) -> asio::awaitable<response> {
+        store_.clear();
+        persist();
+        co_return simc::json_response(200, json::object{{"ok", true}});
+    });
     srv.on_reset([this] { opts_.token = initial_token_; });
 }
 
-} // namespace ksim
+}  // namespace ksim

@@ -10,18 +10,17 @@
 #include <boost/asio/awaitable.hpp>
 #include <string>
 
-namespace ksim
-{
+namespace ksim {
 
 struct options
 {
-    std::string token;    // the one bearer token accepted (a service account's)
-    std::string data_dir; // "" = in memory only; else secrets.json there, rewritten after every change
+    std::string token;     // the one bearer token accepted (a service account's)
+    std::string data_dir;  // "" = in memory only; else secrets.json there, rewritten after every change
 };
 
 class sim
 {
-  public:
+public:
     // Loads data_dir/secrets.json when it exists; throws std::runtime_error when it cannot be read.
     explicit sim(options opts, secret_store::stamper stamp = {});
 
@@ -34,14 +33,14 @@ class sim
 
     secret_store& store() { return store_; }
 
-  private:
+private:
     simc::response list(const simc::request& req, const std::string& ns);
     simc::response create(const simc::request& req, const std::string& ns);
     simc::response read(const std::string& ns, const std::string& name);
     simc::response replace(const simc::request& req, const std::string& ns, const std::string& name);
     simc::response remove(const simc::request& req, const std::string& ns, const std::string& name);
-    simc::response
-    resource(const simc::request& req, const std::string& ns, const std::string& name, bool item);
+    simc::response resource(const simc::request& req, const std::string& ns, const std::string& name,
+                            bool item);
     bool authorised(const simc::request& req) const;
     // Writes the table to data_dir (when set) after a change.
     void persist();
@@ -54,6 +53,6 @@ class sim
 // A Status answer (Content-Type application/json, the Status's code as HTTP status).
 simc::response status_response(const status& st);
 
-} // namespace ksim
+}  // namespace ksim
 
 #endif

@@ -4,11 +4,9 @@
 
 #include <algorithm>
 
-namespace ksim
-{
+namespace ksim {
 
-namespace
-{
+namespace {
 
 std::string_view trim(std::string_view s)
 {
@@ -42,14 +40,9 @@ std::vector<std::string_view> split_requirements(std::string_view text)
 
 bool valid_token(std::string_view s)
 {
-    return !s.empty() && std::all_of(
-                             s.begin(),
-                             s.end(),
-                             [](char c) {
-                                 return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
-                                        c == '.' || c == '/';
-                             }
-                         );
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/';
+    });
 }
 
 // Values may be empty ("k=" selects an empty value).
@@ -58,7 +51,7 @@ bool valid_value(std::string_view s)
     return s.empty() || valid_token(s);
 }
 
-} // namespace
+}  // namespace
 
 std::optional<label_selector> label_selector::parse(std::string_view text, std::string& error)
 {
@@ -67,8 +60,7 @@ std::optional<label_selector> label_selector::parse(std::string_view text, std::
         return sel;
     for (auto part : split_requirements(text))
     {
-        auto fail = [&](const std::string& why)
-        {
+        auto fail = [&](const std::string& why) {
             error = "unable to parse requirement: " + why;
             return std::nullopt;
         };
@@ -115,29 +107,19 @@ std::optional<label_selector> label_selector::parse(std::string_view text, std::
 
 bool label_selector::matches(const std::map<std::string, std::string>& labels) const
 {
-    return std::all_of(
-        requirements_.begin(),
-        requirements_.end(),
-        [&](const requirement& r)
+    return std::all_of(requirements_.begin(), requirements_.end(), [&](const requirement& r) {
+        auto it = labels.find(r.key);
+        const bool has = it != labels.end();
+        const bool listed = has && std::find(r.values.begin(), r.values.end(), it->second) != r.values.end();
+        switch (r.kind)
         {
-            auto it = labels.find(r.key);
-            const bool has = it != labels.end();
-            const bool listed =
-                has && std::find(r.values.begin(), r.values.end(), it->second) != r.values.end();
-            switch (r.kind)
-            {
-            case op::exists:
-                return has;
-            case op::not_exists:
-                return !has;
-            case op::in:
-                return listed;
-            case op::not_in:
-                return !listed;
-            }
-            return false;
+        case op::exists: return has;
+        case op::not_exists: return !has;
+        case op::in: return listed;
+        case op::not_in: return !listed;
         }
-    );
+        return false;
+    });
 }
 
 std::vector<std::string> label_selector::keys() const
@@ -148,4 +130,4 @@ std::vector<std::string> label_selector::keys() const
     return out;
 }
 
-} // namespace ksim
+}  // namespace ksim

@@ -9,12 +9,11 @@
 #include <string_view>
 #include <vector>
 
-namespace ksim
-{
+namespace ksim {
 
 class label_selector
 {
-  public:
+public:
     // nullopt and a message (for a 400 BadRequest) when the text does not parse. "" selects everything.
     static std::optional<label_selector> parse(std::string_view text, std::string& error);
 
@@ -22,7 +21,7 @@ class label_selector
     // The keys the requirements name (fieldSelector checks them against the supported fields).
     std::vector<std::string> keys() const;
 
-  private:
+private:
     enum class op
     {
         exists,
@@ -39,6 +38,6 @@ class label_selector
     std::vector<requirement> requirements_;
 };
 
-} // namespace ksim
+}  // namespace ksim
 
 #endif

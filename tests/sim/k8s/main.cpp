@@ -9,8 +9,7 @@
 #include <iostream>
 #include <sstream>
 
-namespace
-{
+namespace {
 
 constexpr const char* usage =
     "usage: k8s-sim --listen 127.0.0.1:PORT (--token TOKEN | --token-file FILE)\n"
@@ -41,8 +40,7 @@ std::optional<config> parse(int argc, char** argv)
 {
     std::string error;
     auto flags = simc::cli_flags::parse(
-        argc, argv, {"listen", "token", "token-file", "data-dir", "latency", "tls-cert", "tls-key"}, error
-    );
+        argc, argv, {"listen", "token", "token-file", "data-dir", "latency", "tls-cert", "tls-key"}, error);
     if (!flags)
     {
         std::cerr << error << "\n" << usage;
@@ -76,11 +74,10 @@ simc::response k8s_failure(unsigned status)
 {
     const bool unavailable = status == 503;
     return ksim::status_response(
-        {status, unavailable ? "ServiceUnavailable" : "InternalError", "simulated failure", ""}
-    );
+        {status, unavailable ? "ServiceUnavailable" : "InternalError", "simulated failure", ""});
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -104,11 +101,9 @@ int main(int argc, char** argv)
     const auto initial_latency = srv.faults().latency();
     srv.on_reset([&srv, initial_latency] { srv.faults().set_latency(initial_latency); });
     const auto id = srv.add_listener(
-        {.address = cfg->host,
-         .port = cfg->port,
-         .tls = cfg->tls,
-         .on_request = [&k8s](simc::request& req) { return k8s->handle(req); }}
-    );
+        {.address = cfg->host, .port = cfg->port, .tls = cfg->tls, .on_request = [&k8s](simc::request& req) {
+             return k8s->handle(req);
+         }});
     if (auto ec = srv.start(id))
     {
         std::cerr << "k8s-sim: cannot listen on " << cfg->host << ":" << cfg->port << ": " << ec.message()

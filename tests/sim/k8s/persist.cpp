@@ -12,8 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace ksim
-{
+namespace ksim {
 
 namespace json = boost::json;
 
@@ -25,8 +24,7 @@ std::string dump_state(const secret_store& store)
     return json::serialize(json::object{{"revision", store.revision()}, {"items", std::move(items)}});
 }
 
-namespace
-{
+namespace {
 
 // Secrets from persisted items; throws on a malformed item.
 void collect_items(const json::array& items, std::vector<secret>& secrets)
@@ -45,7 +43,7 @@ void collect_items(const json::array& items, std::vector<secret>& secrets)
     }
 }
 
-} // namespace
+}  // namespace
 
 bool restore_state(const std::string& text, secret_store& store, std::string& error)
 {
@@ -91,4 +89,4 @@ bool load_state_file(const std::string& dir, secret_store& store, std::string& e
     return restore_state(ss.str(), store, error);
 }
 
-} // namespace ksim
+}  // namespace ksim

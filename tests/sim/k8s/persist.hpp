@@ -7,8 +7,7 @@
 
 #include <string>
 
-namespace ksim
-{
+namespace ksim {
 
 // Serialises the table; restore_state() reads it back. Pure.
 std::string dump_state(const secret_store& store);
@@ -19,6 +18,6 @@ bool restore_state(const std::string& text, secret_store& store, std::string& er
 bool save_state_file(const std::string& dir, const secret_store& store);
 bool load_state_file(const std::string& dir, secret_store& store, std::string& error);
 
-} // namespace ksim
+}  // namespace ksim
 
 #endif

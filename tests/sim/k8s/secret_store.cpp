@@ -7,11 +7,9 @@
 #include <ctime>
 #include <random>
 
-namespace ksim
-{
+namespace ksim {
 
-namespace
-{
+namespace {
 
 std::string quoted(const std::string& s)
 {
@@ -29,16 +27,10 @@ std::pair<std::string, std::string> real_stamp()
     static std::mt19937_64 rng{std::random_device{}()};
     char uid[40];
     const auto a = rng(), b = rng();
-    std::snprintf(
-        uid,
-        sizeof uid,
-        "%08x-%04x-4%03x-%04x-%012llx",
-        static_cast<unsigned>(a >> 32),
-        static_cast<unsigned>(a >> 16) & 0xffff,
-        static_cast<unsigned>(a) & 0xfff,
-        (static_cast<unsigned>(b >> 48) & 0x3fff) | 0x8000,
-        static_cast<unsigned long long>(b & 0xffffffffffffULL)
-    );
+    std::snprintf(uid, sizeof uid, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                  static_cast<unsigned>(a >> 16) & 0xffff, static_cast<unsigned>(a) & 0xfff,
+                  (static_cast<unsigned>(b >> 48) & 0x3fff) | 0x8000,
+                  static_cast<unsigned long long>(b & 0xffffffffffffULL));
     const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm tm{};
     ::gmtime_r(&now, &tm);
@@ -62,7 +54,7 @@ bool same_content(const secret& a, const secret& b)
     return a.type == b.type && a.labels == b.labels && a.annotations == b.annotations && a.data == b.data;
 }
 
-} // namespace
+}  // namespace
 
 status not_found(const std::string& name)
 {
@@ -76,15 +68,11 @@ status already_exists(const std::string& name)
 
 status conflict(const std::string& name)
 {
-    return {
-        409,
-        "Conflict",
-        cannot_fulfil(
-            name,
-            "the object has been modified; please apply your changes to the latest version and "
-            "try again"
-        ),
-        name};
+    return {409, "Conflict",
+            cannot_fulfil(name,
+                          "the object has been modified; please apply your changes to the latest version and "
+                          "try again"),
+            name};
 }
 
 status bad_request(std::string message)
@@ -121,17 +109,15 @@ std::optional<status> validate(const secret& s)
     if (s.name.empty())
         errors.push_back("metadata.name: Required value: name or generateName is required");
     else if (s.name.size() > 253)
-        errors.push_back(
-            "metadata.name: Invalid value: " + quoted(s.name) + ": must be no more than 253 characters"
-        );
+        errors.push_back("metadata.name: Invalid value: " + quoted(s.name) +
+                         ": must be no more than 253 characters");
     else if (!valid_subdomain(s.name))
         errors.push_back(
             "metadata.name: Invalid value: " + quoted(s.name) +
             ": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' "
             "or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
             "used for validation is "
-            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
-        );
+            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
     std::size_t total = 0;
     for (const auto& [key, value] : s.data)
     {
@@ -141,8 +127,7 @@ std::optional<status> validate(const secret& s)
                 "data[" + key + "]: Invalid value: " + quoted(key) +
                 ": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. "
                 "'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
-                "'[-._a-zA-Z0-9]+')"
-            );
+                "'[-._a-zA-Z0-9]+')");
     }
     if (total > 1024 * 1024)
         errors.push_back("data: Too long: must have at most 1048576 bytes");
@@ -154,7 +139,10 @@ std::optional<status> validate(const secret& s)
     return invalid(s.name, joined);
 }
 
-secret_store::secret_store(stamper stamp) : stamp_(stamp ? std::move(stamp) : stamper(real_stamp)) {}
+secret_store::secret_store(stamper stamp)
+    : stamp_(stamp ? std::move(stamp) : stamper(real_stamp))
+{
+}
 
 const secret* secret_store::get(const std::string& ns, const std::string& name) const
 {
@@ -162,8 +150,8 @@ const secret* secret_store::get(const std::string& ns, const std::string& name) 
     return it == secrets_.end() ? nullptr : &it->second;
 }
 
-std::vector<secret>
-secret_store::list(const std::string& ns, const std::function<bool(const secret&)>& filter) const
+std::vector<secret> secret_store::list(const std::string& ns,
+                                       const std::function<bool(const secret&)>& filter) const
 {
     std::vector<secret> out;
     for (const auto& [key, s] : secrets_)
@@ -204,26 +192,22 @@ outcome<secret> secret_store::replace(secret s, const std::optional<std::string>
     return current = std::move(s);
 }
 
-outcome<secret> secret_store::remove(
-    const std::string& ns, const std::string& name, const std::optional<std::string>& precondition_rv
-)
+outcome<secret> secret_store::remove(const std::string& ns, const std::string& name,
+                                     const std::optional<std::string>& precondition_rv)
 {
     auto it = secrets_.find({ns, name});
     if (it == secrets_.end())
         return not_found(name);
     const auto current_rv = std::to_string(it->second.resource_version);
     if (precondition_rv && *precondition_rv != current_rv)
-        return status{
-            409,
-            "Conflict",
-            cannot_fulfil(
-                name,
-                "StorageError: invalid object, Code: 4, Key: /registry/secrets/" + ns + "/" + name +
-                    ", ResourceVersion: 0, AdditionalErrorMsg: Precondition "
-                    "failed: ResourceVersion in precondition: " +
-                    *precondition_rv + ", ResourceVersion in object meta: " + current_rv
-            ),
-            name};
+        return status{409, "Conflict",
+                      cannot_fulfil(name, "StorageError: invalid object, Code: 4, Key: /registry/secrets/" +
+                                              ns + "/" + name +
+                                              ", ResourceVersion: 0, AdditionalErrorMsg: Precondition "
+                                              "failed: ResourceVersion in precondition: " +
+                                              *precondition_rv +
+                                              ", ResourceVersion in object meta: " + current_rv),
+                      name};
     secret gone = std::move(it->second);
     secrets_.erase(it);
     // etcd gives the delete a revision of its own.
@@ -243,4 +227,4 @@ void secret_store::restore(std::uint64_t revision, std::vector<secret> secrets)
     }
 }
 
-} // namespace ksim
+}  // namespace ksim

@@ -14,20 +14,19 @@
 #include <variant>
 #include <vector>
 
-namespace ksim
-{
+namespace ksim {
 
 struct secret
 {
     std::string ns;
     std::string name;
     std::string uid;
-    std::string creation_timestamp; // RFC 3339, UTC, seconds
+    std::string creation_timestamp;  // RFC 3339, UTC, seconds
     std::uint64_t resource_version = 0;
     std::string type = "Opaque";
     std::map<std::string, std::string> labels;
     std::map<std::string, std::string> annotations;
-    std::map<std::string, std::string> data; // decoded bytes
+    std::map<std::string, std::string> data;  // decoded bytes
 };
 
 // A metav1.Status failure: HTTP code, reason ("NotFound"), message, details.name.
@@ -36,8 +35,8 @@ struct status
     unsigned code = 500;
     std::string reason;
     std::string message;
-    std::string name;             // details.name; "" = no details
-    std::string kind = "secrets"; // details.kind ("Secret" for Invalid, as the API server has it)
+    std::string name;              // details.name; "" = no details
+    std::string kind = "secrets";  // details.kind ("Secret" for Invalid, as the API server has it)
 };
 
 status not_found(const std::string& name);
@@ -52,7 +51,7 @@ template <class T> using outcome = std::variant<T, status>;
 
 class secret_store
 {
-  public:
+public:
     // Fresh uid and creation timestamp for a created secret (tests inject deterministic ones).
     using stamper = std::function<std::pair<std::string, std::string>()>;
     explicit secret_store(stamper stamp = {});
@@ -69,8 +68,8 @@ class secret_store
     // that changes nothing keeps the resourceVersion (the API server skips the etcd write).
     outcome<secret> replace(secret s, const std::optional<std::string>& expected_rv);
     // DELETE: NotFound when absent; a resourceVersion precondition that does not match -> Conflict.
-    outcome<secret>
-    remove(const std::string& ns, const std::string& name, const std::optional<std::string>& precondition_rv);
+    outcome<secret> remove(const std::string& ns, const std::string& name,
+                           const std::optional<std::string>& precondition_rv);
 
     // Empties the table; the revision keeps growing.
     void clear() { secrets_.clear(); }
@@ -78,7 +77,7 @@ class secret_store
     void restore(std::uint64_t revision, std::vector<secret> secrets);
     std::size_t size() const { return secrets_.size(); }
 
-  private:
+private:
     std::map<std::pair<std::string, std::string>, secret> secrets_;
     std::uint64_t revision_ = 0;
     stamper stamp_;
@@ -90,6 +89,6 @@ std::optional<status> validate(const secret& s);
 // RFC 1123 subdomain (object names).
 bool valid_subdomain(const std::string& name);
 
-} // namespace ksim
+}  // namespace ksim
 
 #endif

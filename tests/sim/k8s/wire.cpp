@@ -6,13 +6,11 @@
 
 #include <boost/json/array.hpp>
 
-namespace ksim
-{
+namespace ksim {
 
 namespace json = boost::json;
 
-namespace
-{
+namespace {
 
 const std::string cannot_handle = "Secret in version \"v1\" cannot be handled as a Secret: ";
 
@@ -60,10 +58,9 @@ std::optional<status> read_data(const json::object& obj, std::map<std::string, s
     for (const auto& [k, val] : v->as_object())
     {
         if (!val.is_string())
-            return bad_request(
-                cannot_handle + "json: cannot unmarshal into Go struct field Secret.data of type "
-                                "[]uint8"
-            );
+            return bad_request(cannot_handle +
+                               "json: cannot unmarshal into Go struct field Secret.data of type "
+                               "[]uint8");
         if (auto err = base64_error(val.as_string()))
             return bad_request(cannot_handle + *err);
         data[std::string(k)] = *simc::base64_decode(val.as_string());
@@ -71,7 +68,7 @@ std::optional<status> read_data(const json::object& obj, std::map<std::string, s
     return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::string> base64_error(std::string_view text)
 {
@@ -100,8 +97,7 @@ outcome<decoded_secret> decode_secret(std::string_view body, const std::string& 
     const auto& meta = meta_v && meta_v->is_object() ? meta_v->as_object() : empty;
     if (auto body_ns = string_field(meta, "namespace"); body_ns && !body_ns->empty() && *body_ns != ns)
         return bad_request(
-            "the namespace of the provided object does not match the namespace sent on the request"
-        );
+            "the namespace of the provided object does not match the namespace sent on the request");
     d.object.name = string_field(meta, "name").value_or("");
     d.generate_name = string_field(meta, "generateName").value_or("");
     d.resource_version = string_field(meta, "resourceVersion");
@@ -135,12 +131,11 @@ outcome<std::optional<std::string>> decode_delete_preconditions(std::string_view
 
 json::object secret_json(const secret& s, bool with_kind)
 {
-    json::object meta{
-        {"name", s.name},
-        {"namespace", s.ns},
-        {"uid", s.uid},
-        {"resourceVersion", std::to_string(s.resource_version)},
-        {"creationTimestamp", s.creation_timestamp}};
+    json::object meta{{"name", s.name},
+                      {"namespace", s.ns},
+                      {"uid", s.uid},
+                      {"resourceVersion", std::to_string(s.resource_version)},
+                      {"creationTimestamp", s.creation_timestamp}};
     if (!s.labels.empty())
         meta["labels"] = string_map(s.labels);
     if (!s.annotations.empty())
@@ -168,22 +163,16 @@ json::object secret_list_json(const std::vector<secret>& items, std::uint64_t re
     json::array arr;
     for (const auto& s : items)
         arr.push_back(secret_json(s, false));
-    return {
-        {"kind", "SecretList"},
-        {"apiVersion", "v1"},
-        {"metadata", {{"resourceVersion", std::to_string(revision)}}},
-        {"items", std::move(arr)}};
+    return {{"kind", "SecretList"},
+            {"apiVersion", "v1"},
+            {"metadata", {{"resourceVersion", std::to_string(revision)}}},
+            {"items", std::move(arr)}};
 }
 
 json::object status_json(const status& st)
 {
-    json::object o{
-        {"kind", "Status"},
-        {"apiVersion", "v1"},
-        {"metadata", json::object{}},
-        {"status", "Failure"},
-        {"message", st.message},
-        {"reason", st.reason}};
+    json::object o{{"kind", "Status"},    {"apiVersion", "v1"},    {"metadata", json::object{}},
+                   {"status", "Failure"}, {"message", st.message}, {"reason", st.reason}};
     if (!st.name.empty())
         o["details"] = {{"name", st.name}, {"kind", st.kind}};
     else if (st.code == 404)
@@ -194,12 +183,11 @@ json::object status_json(const status& st)
 
 json::object deleted_json(const secret& s)
 {
-    return {
-        {"kind", "Status"},
-        {"apiVersion", "v1"},
-        {"metadata", json::object{}},
-        {"status", "Success"},
-        {"details", {{"name", s.name}, {"kind", "secrets"}, {"uid", s.uid}}}};
+    return {{"kind", "Status"},
+            {"apiVersion", "v1"},
+            {"metadata", json::object{}},
+            {"status", "Success"},
+            {"details", {{"name", s.name}, {"kind", "secrets"}, {"uid", s.uid}}}};
 }
 
-} // namespace ksim
+}  // namespace ksim

@@ -12,15 +12,14 @@
 #include <string_view>
 #include <vector>
 
-namespace ksim
-{
+namespace ksim {
 
 // A Secret from a request body.
 struct decoded_secret
 {
     secret object;
-    std::optional<std::string> resource_version; // metadata.resourceVersion when sent
-    std::string generate_name;                   // metadata.generateName
+    std::optional<std::string> resource_version;  // metadata.resourceVersion when sent
+    std::string generate_name;                    // metadata.generateName
 };
 
 // Decodes a POST/PUT body for namespace ns. 400 BadRequest for bodies the API server cannot decode (bad JSON,
@@ -41,6 +40,6 @@ boost::json::object deleted_json(const secret& s);
 // Go's base64.StdEncoding error: "illegal base64 data at input byte N"; nullopt when `text` decodes.
 std::optional<std::string> base64_error(std::string_view text);
 
-} // namespace ksim
+}  // namespace ksim
 
 #endif

@@ -21,23 +21,29 @@ bool is_plus_segment(std::string_view p, std::size_t i)
 
 }  // namespace
 
-acl::acl(const std::vector<const policy*>& policies, bool root) : root_(root)
+acl::acl(const std::vector<const policy*>& policies, bool root)
+    : root_(root)
 {
     std::unordered_map<std::string, std::uint32_t> globs;
-    for (auto* p : policies) {
-        for (auto& r : p->rules) {
+    for (auto* p : policies)
+    {
+        for (auto& r : p->rules)
+        {
             bool wild = r.pattern.ends_with('*') || r.pattern.find('+') != std::string::npos;
             auto& slot = wild ? globs[r.pattern] : exact_[r.pattern];
             slot = merge(slot, r.caps);
         }
     }
-    for (auto& [pattern, caps] : globs) {
+    for (auto& [pattern, caps] : globs)
+    {
         glob_rule g;
         g.prefix = pattern.ends_with('*');
         g.pattern = g.prefix ? pattern.substr(0, pattern.size() - 1) : pattern;
         g.first_wild = g.pattern.size();
-        for (std::size_t i = 0; i < g.pattern.size(); ++i) {
-            if (is_plus_segment(g.pattern, i)) {
+        for (std::size_t i = 0; i < g.pattern.size(); ++i)
+        {
+            if (is_plus_segment(g.pattern, i))
+            {
                 g.first_wild = std::min(g.first_wild, i);
                 ++g.plus_count;
             }
@@ -51,8 +57,10 @@ bool acl::matches(const glob_rule& r, std::string_view path)
 {
     std::string_view p = r.pattern;
     std::size_t i = 0, j = 0;
-    while (i < p.size()) {
-        if (is_plus_segment(p, i)) {
+    while (i < p.size())
+    {
+        if (is_plus_segment(p, i))
+        {
             // '+' consumes exactly one path segment.
             while (j < path.size() && path[j] != '/')
                 ++j;

@@ -59,10 +59,13 @@ bool consume_secret_id(call& c, const std::string& name, const std::string& secr
     std::string accessor = o["accessor"].is_string() ? std::string(o["accessor"].get_string()) : "";
     if (expire && expire <= c.now_ns)
         return false;
-    if (uses == 1) {
+    if (uses == 1)
+    {
         c.st.del(key);
         c.st.del(c.mount.data_prefix() + "accessor/" + name + "/" + accessor);
-    } else if (uses > 1) {
+    }
+    else if (uses > 1)
+    {
         o["num_uses"] = uses - 1;
         c.st.put(key, json::serialize(o));
     }
@@ -81,7 +84,8 @@ response login(call& c)
     auto r = load_role(c.st, c.mount, role_name);
     if (!r)
         return error(400, {std::string(invalid_creds)});
-    if (r->bind_secret_id) {
+    if (r->bind_secret_id)
+    {
         json::value sid = field(c.req, "secret_id");
         if (!sid.is_string() || sid.get_string().empty())
             return error(400, {"missing secret_id"});
@@ -111,15 +115,19 @@ response login(call& c)
 response secret_id_lookup(call& c, const std::string& name, bool by_accessor)
 {
     std::string hash;
-    if (by_accessor) {
+    if (by_accessor)
+    {
         json::value a = field(c.req, "secret_id_accessor");
-        const std::string* h = a.is_string() ? c.st.find(c.mount.data_prefix() + "accessor/" + name + "/" +
-                                                         std::string(a.get_string()))
-                                             : nullptr;
+        const std::string* h =
+            a.is_string()
+                ? c.st.find(c.mount.data_prefix() + "accessor/" + name + "/" + std::string(a.get_string()))
+                : nullptr;
         if (!h)
             return not_found();
         hash = *h;
-    } else {
+    }
+    else
+    {
         json::value s = field(c.req, "secret_id");
         if (!s.is_string())
             return error(400, {"missing secret_id"});
@@ -155,21 +163,26 @@ response secret_id_destroy(call& c, const std::string& name, bool by_accessor)
     json::value v = field(c.req, by_accessor ? "secret_id_accessor" : "secret_id");
     if (!v.is_string())
         return error(400, {by_accessor ? "missing secret_id_accessor" : "missing secret_id"});
-    if (by_accessor) {
+    if (by_accessor)
+    {
         const std::string* h = c.st.find(prefix + "accessor/" + name + "/" + std::string(v.get_string()));
         if (!h)
             return error(400, {"failed to find accessor entry for secret_id_accessor: \"" +
                                std::string(v.get_string()) + "\""});
         hash = *h;
         c.st.del(prefix + "accessor/" + name + "/" + std::string(v.get_string()));
-    } else {
+    }
+    else
+    {
         hash = sha256_hex(v.get_string());
         const std::string* raw = c.st.find(prefix + "secret_id/" + name + "/" + hash);
-        if (raw) {
+        if (raw)
+        {
             boost::system::error_code ec;
             json::value e = json::parse(*raw, ec);
             if (!ec && e.is_object() && e.get_object()["accessor"].is_string())
-                c.st.del(prefix + "accessor/" + name + "/" + std::string(e.get_object()["accessor"].get_string()));
+                c.st.del(prefix + "accessor/" + name + "/" +
+                         std::string(e.get_object()["accessor"].get_string()));
         }
     }
     c.st.del(prefix + "secret_id/" + name + "/" + hash);
@@ -189,7 +202,8 @@ response role_sub(call& c, const std::string& name, std::string_view sub)
         return set_role_id(c, name, *r);
     if (sub == "secret-id" && write)
         return issue_secret_id(c, name, *r, random_alnum(8) + "-" + new_uuid().substr(9));
-    if (sub == "custom-secret-id" && write) {
+    if (sub == "custom-secret-id" && write)
+    {
         json::value s = field(c.req, "secret_id");
         if (!s.is_string() || s.get_string().empty())
             return error(400, {"missing secret_id"});
@@ -206,7 +220,10 @@ response role_sub(call& c, const std::string& name, std::string_view sub)
 
 }  // namespace
 
-bool unauthenticated(std::string_view rel) { return rel == "login"; }
+bool unauthenticated(std::string_view rel)
+{
+    return rel == "login";
+}
 
 response handle(call& c)
 {

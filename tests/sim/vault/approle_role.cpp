@@ -5,7 +5,10 @@ namespace vsim::approle {
 
 namespace {
 
-std::string role_key(const mount_entry& m, const std::string& name) { return m.data_prefix() + "role/" + name; }
+std::string role_key(const mount_entry& m, const std::string& name)
+{
+    return m.data_prefix() + "role/" + name;
+}
 
 json::array to_array(const std::vector<std::string>& v)
 {
@@ -61,7 +64,8 @@ json::object role_json(const role& r)
 // Applies the writable role fields present in the request; returns an error message for a bad value.
 std::optional<std::string> apply(const request& req, role& r)
 {
-    for (std::string_view k : {"token_policies", "policies"}) {
+    for (std::string_view k : {"token_policies", "policies"})
+    {
         json::value v = field(req, k);
         if (v.is_null())
             continue;
@@ -75,10 +79,11 @@ std::optional<std::string> apply(const request& req, role& r)
         std::string_view name;
         std::int64_t* slot;
     };
-    for (auto [k, slot] : {dur{"token_ttl", &r.token_ttl}, dur{"token_max_ttl", &r.token_max_ttl},
-                           dur{"token_explicit_max_ttl", &r.token_explicit_max_ttl},
-                           dur{"token_period", &r.token_period}, dur{"period", &r.token_period},
-                           dur{"secret_id_ttl", &r.secret_id_ttl}}) {
+    for (auto [k, slot] :
+         {dur{"token_ttl", &r.token_ttl}, dur{"token_max_ttl", &r.token_max_ttl},
+          dur{"token_explicit_max_ttl", &r.token_explicit_max_ttl}, dur{"token_period", &r.token_period},
+          dur{"period", &r.token_period}, dur{"secret_id_ttl", &r.secret_id_ttl}})
+    {
         json::value v = field(req, k);
         if (v.is_null())
             continue;
@@ -88,7 +93,8 @@ std::optional<std::string> apply(const request& req, role& r)
         *slot = *s;
     }
     for (auto [k, slot] :
-         {dur{"token_num_uses", &r.token_num_uses}, dur{"secret_id_num_uses", &r.secret_id_num_uses}}) {
+         {dur{"token_num_uses", &r.token_num_uses}, dur{"secret_id_num_uses", &r.secret_id_num_uses}})
+    {
         json::value v = field(req, k);
         if (v.is_null())
             continue;
@@ -132,7 +138,8 @@ std::optional<role> load_role(const storage& st, const mount_entry& m, const std
     r.secret_id_ttl = int_at(o, "secret_id_ttl");
     r.secret_id_num_uses = int_at(o, "secret_id_num_uses");
     r.bind_secret_id = !o["bind_secret_id"].is_bool() || o["bind_secret_id"].get_bool();
-    r.token_no_default_policy = o["token_no_default_policy"].is_bool() && o["token_no_default_policy"].get_bool();
+    r.token_no_default_policy =
+        o["token_no_default_policy"].is_bool() && o["token_no_default_policy"].get_bool();
     return r;
 }
 
@@ -143,8 +150,10 @@ response role_crud(call& c, const std::string& name)
     auto existing = load_role(c.st, c.mount, name);
     if (c.op == "read")
         return existing ? ok(role_json(*existing), "approle") : not_found();
-    if (c.op == "delete") {
-        if (existing) {
+    if (c.op == "delete")
+    {
+        if (existing)
+        {
             c.st.del(c.mount.data_prefix() + "role_id/" + existing->role_id);
             c.st.del_prefix(c.mount.data_prefix() + "secret_id/" + name + "/");
             c.st.del_prefix(c.mount.data_prefix() + "accessor/" + name + "/");
@@ -157,9 +166,11 @@ response role_crud(call& c, const std::string& name)
     role r = existing.value_or(role{});
     if (auto err = apply(c.req, r))
         return error(400, {*err});
-    if (r.role_id.empty()) {
+    if (r.role_id.empty())
+    {
         json::value custom = field(c.req, "role_id");
-        r.role_id = custom.is_string() && !custom.get_string().empty() ? std::string(custom.get_string()) : new_uuid();
+        r.role_id = custom.is_string() && !custom.get_string().empty() ? std::string(custom.get_string())
+                                                                       : new_uuid();
         c.st.put(c.mount.data_prefix() + "role_id/" + r.role_id, name);
     }
     save_role(c.st, c.mount, name, r);

@@ -21,7 +21,8 @@ constexpr std::size_t block = 512;
 
 void put_octal(char* field, std::size_t width, std::uint64_t value)
 {
-    std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), static_cast<unsigned long long>(value));
+    std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1),
+                  static_cast<unsigned long long>(value));
 }
 
 std::string make_header(std::string_view name, std::uint64_t size)
@@ -34,7 +35,10 @@ std::string make_header(std::string_view name, std::uint64_t size)
     put_octal(&h[124], 12, size);
     put_octal(&h[136], 12, 0);
     h[156] = '0';
-    std::memcpy(&h[257], "ustar\0" "00", 8);
+    std::memcpy(&h[257],
+                "ustar\0"
+                "00",
+                8);
     // The checksum is computed with its own field set to spaces.
     std::memset(&h[148], ' ', 8);
     unsigned sum = 0;
@@ -46,7 +50,8 @@ std::string make_header(std::string_view name, std::uint64_t size)
 }
 }  // namespace
 
-tar_gz_writer::tar_gz_writer() : z_(std::make_unique<zstate>())
+tar_gz_writer::tar_gz_writer()
+    : z_(std::make_unique<zstate>())
 {
     // windowBits 15 + 16 selects the gzip wrapper.
     if (deflateInit2(&z_->s, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -136,7 +141,8 @@ std::variant<std::string, std::string> gunzip(std::string_view in)
     const bool trailing = s.avail_in != 0;
     inflateEnd(&s);
     if (rc != Z_STREAM_END)
-        return std::variant<std::string, std::string>{std::in_place_index<1>, "gzip: invalid or truncated stream"};
+        return std::variant<std::string, std::string>{std::in_place_index<1>,
+                                                      "gzip: invalid or truncated stream"};
     if (trailing)
         return std::variant<std::string, std::string>{std::in_place_index<1>, "gzip: trailing data"};
     return std::variant<std::string, std::string>{std::in_place_index<0>, std::move(out)};
@@ -173,7 +179,8 @@ std::variant<std::vector<tar_member>, std::string> read_tar_gz(std::string_view 
         if (pos + size > tar.size())
             return std::string{"tar: unexpected end of archive"};
         const auto name_end = h.substr(0, 100).find('\0');
-        out.push_back({std::string(h.substr(0, std::min<std::size_t>(name_end, 100))), std::string(tar.substr(pos, size))});
+        out.push_back({std::string(h.substr(0, std::min<std::size_t>(name_end, 100))),
+                       std::string(tar.substr(pos, size))});
         pos += (size + block - 1) / block * block;
     }
 }

@@ -23,18 +23,21 @@ const token_entry* auth_cache::token(const storage& st, const std::string& id, s
     if (id.empty())
         return nullptr;
     auto it = tokens_.find(id);
-    if (it == tokens_.end()) {
+    if (it == tokens_.end())
+    {
         if (tokens_.size() >= max_cached)
             tokens_.clear();
         it = tokens_.emplace(id, cached_token{token_key(id), {}, {}}).first;
     }
     cached_token& c = it->second;
     const std::string* raw = st.find(c.key);
-    if (!raw) {
+    if (!raw)
+    {
         tokens_.erase(it);
         return nullptr;
     }
-    if (*raw != c.raw || c.entry.id.empty()) {
+    if (*raw != c.raw || c.entry.id.empty())
+    {
         auto parsed = parse_token(*raw);
         if (!parsed)
             return nullptr;
@@ -46,7 +49,8 @@ const token_entry* auth_cache::token(const storage& st, const std::string& id, s
     return &c.entry;
 }
 
-std::shared_ptr<const policy> auth_cache::policy_of(const storage& st, const std::string& name, std::string& raw_out)
+std::shared_ptr<const policy> auth_cache::policy_of(const storage& st, const std::string& name,
+                                                    std::string& raw_out)
 {
     raw_out = std::string(stored(st, policy_key(name)));
     auto& slot = policies_[name];
@@ -67,7 +71,8 @@ std::shared_ptr<const acl> auth_cache::acl_of(const storage& st, const token_ent
     for (auto& p : t.policies)
         names += p + ",";
     auto it = acls_.find(names);
-    if (it != acls_.end()) {
+    if (it != acls_.end())
+    {
         bool fresh = true;
         for (auto& [key, raw] : it->second.sources)
             fresh = fresh && stored(st, key) == raw;
@@ -78,8 +83,10 @@ std::shared_ptr<const acl> auth_cache::acl_of(const storage& st, const token_ent
     std::vector<std::shared_ptr<const policy>> keep;
     std::vector<const policy*> ptrs;
     bool root = false;
-    for (auto& name : t.policies) {
-        if (name == "root") {
+    for (auto& name : t.policies)
+    {
+        if (name == "root")
+        {
             root = true;
             continue;
         }

@@ -37,7 +37,8 @@ std::string encrypt(const bytes& key, std::string_view plaintext, std::string_vi
     auto ctx = new_ctx();
     int len = 0;
     bool ok = EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nonce.data()) == 1;
-    ok = ok && (aad.empty() || EVP_EncryptUpdate(ctx.get(), nullptr, &len, u8(aad), static_cast<int>(aad.size())) == 1);
+    ok = ok && (aad.empty() ||
+                EVP_EncryptUpdate(ctx.get(), nullptr, &len, u8(aad), static_cast<int>(aad.size())) == 1);
     ok = ok && EVP_EncryptUpdate(ctx.get(), ct, &len, u8(plaintext), static_cast<int>(plaintext.size())) == 1;
     ok = ok && EVP_EncryptFinal_ex(ctx.get(), ct + len, &len) == 1;
     ok = ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, tag_size, ct + plaintext.size()) == 1;
@@ -56,7 +57,8 @@ std::optional<std::string> decrypt(const bytes& key, std::string_view blob, std:
     int len = 0;
     std::string tag{blob.substr(nonce_size + ct_size)};
     bool ok = EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), u8(blob)) == 1;
-    ok = ok && (aad.empty() || EVP_DecryptUpdate(ctx.get(), nullptr, &len, u8(aad), static_cast<int>(aad.size())) == 1);
+    ok = ok && (aad.empty() ||
+                EVP_DecryptUpdate(ctx.get(), nullptr, &len, u8(aad), static_cast<int>(aad.size())) == 1);
     ok = ok && EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
                                  u8(blob.substr(nonce_size, ct_size)), static_cast<int>(ct_size)) == 1;
     ok = ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, tag_size, tag.data()) == 1;

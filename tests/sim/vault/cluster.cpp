@@ -13,9 +13,11 @@ namespace json = boost::json;
 namespace {
 // Vault never reports the cluster port through the API of a test double, so any stable value will do.
 constexpr unsigned cluster_port_offset = 1000;
-}
+}  // namespace
 
-cluster::cluster(cluster_options opts) : opts_(std::move(opts)), logic_(std::make_unique<logical>(store_))
+cluster::cluster(cluster_options opts)
+    : opts_(std::move(opts)),
+      logic_(std::make_unique<logical>(store_))
 {
     for (std::size_t i = 0; i < opts_.nodes; ++i)
     {
@@ -56,7 +58,8 @@ const seal_config& cluster::config() const
 
 std::string cluster::api_addr(std::size_t i) const
 {
-    return std::string(opts_.tls ? "https://" : "http://") + opts_.host + ":" + std::to_string(nodes_.at(i).port);
+    return std::string(opts_.tls ? "https://" : "http://") + opts_.host + ":" +
+           std::to_string(nodes_.at(i).port);
 }
 
 std::string cluster::cluster_addr(std::size_t i) const
@@ -71,7 +74,8 @@ void cluster::dev_init()
     const std::string key(body.at("keys_base64").as_array()[0].as_string());
     for (std::size_t i = 0; i < nodes_.size(); ++i)
         unseal(i, *base64_decode(key));
-    std::cout << "Unseal Key: " << key << "\nRoot Token: " << std::string(body.at("root_token").as_string()) << std::endl;
+    std::cout << "Unseal Key: " << key << "\nRoot Token: " << std::string(body.at("root_token").as_string())
+              << std::endl;
 }
 
 std::variant<json::object, coded_error> cluster::init(const seal_config& cfg)
@@ -95,7 +99,8 @@ std::variant<json::object, coded_error> cluster::init(const seal_config& cfg)
         keys_b64.emplace_back(base64_encode(share));
     }
     flush();
-    return json::object{{"keys", std::move(keys)}, {"keys_base64", std::move(keys_b64)}, {"root_token", root_token}};
+    return json::object{
+        {"keys", std::move(keys)}, {"keys_base64", std::move(keys_b64)}, {"root_token", root_token}};
 }
 
 unseal_progress::outcome cluster::unseal(std::size_t i, const bytes& share)
@@ -252,8 +257,9 @@ std::optional<coded_error> cluster::restore(std::string_view archive, bool force
         return std::nullopt;
     }
     if (!force)
-        return coded_error{400, "failed to verify snapshot: the snapshot was sealed by other keys (another cluster); "
-                                "use snapshot-force to restore it anyway"};
+        return coded_error{
+            400, "failed to verify snapshot: the snapshot was sealed by other keys (another cluster); "
+                 "use snapshot-force to restore it anyway"};
     // Another cluster's data and keys: every node seals and needs that cluster's unseal keys.
     ring_ = snap.ring;
     pending_image_ = std::move(snap.encrypted);

@@ -55,7 +55,8 @@ std::optional<bytes> hex_decode(std::string_view s)
 std::string base64_encode(const bytes& b)
 {
     std::string out(4 * ((b.size() + 2) / 3), '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), b.data(), static_cast<int>(b.size()));
+    const int n =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), b.data(), static_cast<int>(b.size()));
     out.resize(static_cast<std::size_t>(n));
     return out;
 }
@@ -65,7 +66,8 @@ std::optional<bytes> base64_decode(std::string_view s)
     if (s.empty() || s.size() % 4 != 0)
         return std::nullopt;
     bytes out(s.size() / 4 * 3);
-    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
+    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(s.data()),
+                                  static_cast<int>(s.size()));
     if (n < 0)
         return std::nullopt;
     // EVP_DecodeBlock keeps the bytes that padding stands for; drop them.
@@ -92,7 +94,8 @@ std::string uuid()
     b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);
     b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);
     const auto h = hex_encode(b);
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
+           h.substr(20);
 }
 
 }  // namespace vsim

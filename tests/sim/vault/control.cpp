@@ -93,69 +93,81 @@ void add_control_routes(simc::server& srv, asio::io_context& ioc, cluster& vault
     srv.add_control_route("GET", "/_sim/vault/status", [&srv, &vault](request&) -> asio::awaitable<response> {
         co_return simc::json_response(200, status_json(srv, vault));
     });
-    srv.add_control_route("POST", "/_sim/vault/seal", [&srv, &vault](request& req) -> asio::awaitable<response> {
-        const auto node = node_of(req, body_of(req), vault);
-        if (!node)
-            co_return bad_node();
-        vault.seal(*node);
-        co_return simc::json_response(200, status_json(srv, vault));
-    });
-    srv.add_control_route("POST", "/_sim/vault/step-down", [&srv, &vault](request&) -> asio::awaitable<response> {
-        vault.step_down();
-        co_return simc::json_response(200, status_json(srv, vault));
-    });
+    srv.add_control_route("POST", "/_sim/vault/seal",
+                          [&srv, &vault](request& req) -> asio::awaitable<response> {
+                              const auto node = node_of(req, body_of(req), vault);
+                              if (!node)
+                                  co_return bad_node();
+                              vault.seal(*node);
+                              co_return simc::json_response(200, status_json(srv, vault));
+                          });
+    srv.add_control_route("POST", "/_sim/vault/step-down",
+                          [&srv, &vault](request&) -> asio::awaitable<response> {
+                              vault.step_down();
+                              co_return simc::json_response(200, status_json(srv, vault));
+                          });
     // {"node": i, "restart_after_ms": n}: the node dies (sealed, listener closed) and optionally comes back.
-    srv.add_control_route("POST", "/_sim/vault/kill", [&srv, &ioc, &vault](request& req) -> asio::awaitable<response> {
-        const auto body = body_of(req);
-        const auto node = node_of(req, body, vault);
-        if (!node)
-            co_return bad_node();
-        vault.kill(*node);
-        const auto i = *node;
-        later(ioc, std::chrono::milliseconds(20), [&srv, i] { srv.stop(i); });
-        if (const auto after = number(req, body, "restart_after_ms"))
-            later(ioc, std::chrono::milliseconds(20 + *after), [&srv, &vault, i] { restart_node(srv, vault, i); });
-        co_return simc::json_response(200, status_json(srv, vault));
-    });
-    srv.add_control_route("POST", "/_sim/vault/restart", [&srv, &vault](request& req) -> asio::awaitable<response> {
-        const auto node = node_of(req, body_of(req), vault);
-        if (!node)
-            co_return bad_node();
-        // A restart loses in-memory state: a rekey pending on this (active) node is dropped by seal().
-        if (srv.running(*node))
-            vault.kill(*node);
-        restart_node(srv, vault, *node);
-        co_return simc::json_response(200, status_json(srv, vault));
-    });
+    srv.add_control_route("POST", "/_sim/vault/kill",
+                          [&srv, &ioc, &vault](request& req) -> asio::awaitable<response> {
+                              const auto body = body_of(req);
+                              const auto node = node_of(req, body, vault);
+                              if (!node)
+                                  co_return bad_node();
+                              vault.kill(*node);
+                              const auto i = *node;
+                              later(ioc, std::chrono::milliseconds(20), [&srv, i] { srv.stop(i); });
+                              if (const auto after = number(req, body, "restart_after_ms"))
+                                  later(ioc, std::chrono::milliseconds(20 + *after),
+                                        [&srv, &vault, i] { restart_node(srv, vault, i); });
+                              co_return simc::json_response(200, status_json(srv, vault));
+                          });
+    srv.add_control_route("POST", "/_sim/vault/restart",
+                          [&srv, &vault](request& req) -> asio::awaitable<response> {
+                              const auto node = node_of(req, body_of(req), vault);
+                              if (!node)
+                                  co_return bad_node();
+                              // A restart loses in-memory state: a rekey pending on this (active) node is
+                              // dropped by seal().
+                              if (srv.running(*node))
+                                  vault.kill(*node);
+                              restart_node(srv, vault, *node);
+                              co_return simc::json_response(200, status_json(srv, vault));
+                          });
     srv.on_reset([] { snapshot_controls_instance() = snapshot_controls{}; });
     // {"mode": "truncate|corrupt|abort|step-down", "after_bytes": n, "count": 1}: the next `count` snapshot
     // downloads get that fault; {"mode": "none"} clears it.
-    srv.add_control_route("POST", "/_sim/vault/snapshot-fault", [](request& req) -> asio::awaitable<response> {
-        const auto body = body_of(req);
-        auto& controls = snapshot_controls_instance();
-        const auto* mode = body.if_contains("mode");
-        const std::string name = mode && mode->is_string() ? std::string(mode->as_string()) : "";
-        if (name == "none")
-        {
-            controls.fault.reset();
-            controls.remaining = 0;
-            co_return simc::json_response(200, json::object{{"fault", nullptr}});
-        }
-        const auto parsed = snapshot_controls::mode_of(name);
-        if (!parsed)
-            co_return simc::text_response(400, "mode must be truncate, corrupt, abort, step-down or none");
-        const auto after = number(req, body, "after_bytes").value_or(0);
-        controls.fault = snapshot_fault{*parsed, static_cast<std::uint64_t>(std::max<std::int64_t>(after, 0))};
-        controls.remaining = static_cast<std::uint64_t>(std::max<std::int64_t>(number(req, body, "count").value_or(1), 1));
-        co_return simc::json_response(200, json::object{{"mode", name}, {"after_bytes", after},
-                                                        {"count", controls.remaining}});
-    });
+    srv.add_control_route(
+        "POST", "/_sim/vault/snapshot-fault", [](request& req) -> asio::awaitable<response> {
+            const auto body = body_of(req);
+            auto& controls = snapshot_controls_instance();
+            const auto* mode = body.if_contains("mode");
+            const std::string name = mode && mode->is_string() ? std::string(mode->as_string()) : "";
+            if (name == "none")
+            {
+                controls.fault.reset();
+                controls.remaining = 0;
+                co_return simc::json_response(200, json::object{{"fault", nullptr}});
+            }
+            const auto parsed = snapshot_controls::mode_of(name);
+            if (!parsed)
+                co_return simc::text_response(400,
+                                              "mode must be truncate, corrupt, abort, step-down or none");
+            const auto after = number(req, body, "after_bytes").value_or(0);
+            controls.fault =
+                snapshot_fault{*parsed, static_cast<std::uint64_t>(std::max<std::int64_t>(after, 0))};
+            controls.remaining =
+                static_cast<std::uint64_t>(std::max<std::int64_t>(number(req, body, "count").value_or(1), 1));
+            co_return simc::json_response(
+                200, json::object{{"mode", name}, {"after_bytes", after}, {"count", controls.remaining}});
+        });
     // {"bytes": n}: every snapshot from now on carries ~n bytes of sealed filler (benchmarks); 0 = none.
-    srv.add_control_route("POST", "/_sim/vault/snapshot-padding", [](request& req) -> asio::awaitable<response> {
-        const auto bytes = number(req, body_of(req), "bytes").value_or(0);
-        snapshot_controls_instance().padding_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(bytes, 0));
-        co_return simc::json_response(200, json::object{{"bytes", bytes}});
-    });
+    srv.add_control_route("POST", "/_sim/vault/snapshot-padding",
+                          [](request& req) -> asio::awaitable<response> {
+                              const auto bytes = number(req, body_of(req), "bytes").value_or(0);
+                              snapshot_controls_instance().padding_bytes =
+                                  static_cast<std::uint64_t>(std::max<std::int64_t>(bytes, 0));
+                              co_return simc::json_response(200, json::object{{"bytes", bytes}});
+                          });
     // {"count": n, "mount": "secret/", "prefix": "bench/"}: n KV v2 secrets written straight into storage.
     srv.add_control_route("POST", "/_sim/vault/load", [&vault](request& req) -> asio::awaitable<response> {
         if (!vault.active())
@@ -165,10 +177,10 @@ void add_control_routes(simc::server& srv, asio::io_context& ioc, cluster& vault
         const auto* mount = body.if_contains("mount");
         const auto* prefix = body.if_contains("prefix");
         const auto started = std::chrono::steady_clock::now();
-        const bool ok = vault.logic().load_synthetic(mount && mount->is_string() ? std::string(mount->as_string()) : "secret/",
-                                                     prefix && prefix->is_string() ? std::string(prefix->as_string()) : "synthetic/",
-                                                     static_cast<std::size_t>(std::max<std::int64_t>(count, 0)),
-                                                     std::chrono::system_clock::now());
+        const bool ok = vault.logic().load_synthetic(
+            mount && mount->is_string() ? std::string(mount->as_string()) : "secret/",
+            prefix && prefix->is_string() ? std::string(prefix->as_string()) : "synthetic/",
+            static_cast<std::size_t>(std::max<std::int64_t>(count, 0)), std::chrono::system_clock::now());
         vault.flush();
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
         if (!ok)

@@ -28,8 +28,14 @@ constexpr route local_routes[] = {
     {"sys/health", handle_health}, {"sys/leader", handle_leader},           {"sys/seal", handle_seal},
 };
 
-simc::response restore_normal(sys_call& c) { return handle_raft_snapshot(c); }
-simc::response restore_force(sys_call& c) { return handle_raft_restore(c, true); }
+simc::response restore_normal(sys_call& c)
+{
+    return handle_raft_snapshot(c);
+}
+simc::response restore_force(sys_call& c)
+{
+    return handle_raft_restore(c, true);
+}
 
 // Need an unsealed node and run on the active one (standbys forward them).
 constexpr route active_routes[] = {
@@ -142,11 +148,13 @@ simc::response logical_call(cluster& vault, const simc::request& req, std::strin
     if (lr.op == "patch")
     {
         // mime.ParseMediaType: no header is a 400; any other type a 415.
-        const auto type = std::string(req.header("Content-Type").substr(0, req.header("Content-Type").find(';')));
+        const auto type =
+            std::string(req.header("Content-Type").substr(0, req.header("Content-Type").find(';')));
         if (type.empty())
             return vault_error(400, "mime: no media type");
         if (type != "application/merge-patch+json")
-            return vault_error(415, "PATCH requires Content-Type of application/merge-patch+json, got \"" + type + "\"");
+            return vault_error(415, "PATCH requires Content-Type of application/merge-patch+json, got \"" +
+                                        type + "\"");
     }
     for (const auto& [k, v] : req.query)
         lr.query.emplace(k, v);
@@ -227,10 +235,10 @@ simc::response handle_vault_request(cluster& vault, std::size_t node, const simc
 
 void add_request_log_route(simc::server& srv, cluster& vault)
 {
-    srv.add_control_route("GET", "/_sim/vault/last-token",
-                          [&vault](simc::request&) -> boost::asio::awaitable<simc::response> {
-                              co_return simc::json_response(200, json::object{{"sha256", vault.last_token_sha256}});
-                          });
+    srv.add_control_route(
+        "GET", "/_sim/vault/last-token", [&vault](simc::request&) -> boost::asio::awaitable<simc::response> {
+            co_return simc::json_response(200, json::object{{"sha256", vault.last_token_sha256}});
+        });
 }
 
 simc::handler make_node_handler(cluster& vault, std::size_t node)

@@ -113,7 +113,8 @@ void write_atomically(const std::string& target, std::string_view contents)
 }
 }  // namespace
 
-journal::journal(std::string dir) : dir_(std::move(dir))
+journal::journal(std::string dir)
+    : dir_(std::move(dir))
 {
     fs::create_directories(dir_);
     std::error_code ec;
@@ -139,11 +140,12 @@ std::optional<persisted_seal> journal::load_seal() const
 
 void journal::save_seal(const persisted_seal& s) const
 {
-    const json::object o{{"secret_shares", s.ring.config.shares},
-                         {"secret_threshold", s.ring.config.threshold},
-                         {"wrapped_root", base64_encode(bytes(s.ring.wrapped_root.begin(), s.ring.wrapped_root.end()))},
-                         {"cluster_id", s.cluster_id},
-                         {"cluster_name", s.cluster_name}};
+    const json::object o{
+        {"secret_shares", s.ring.config.shares},
+        {"secret_threshold", s.ring.config.threshold},
+        {"wrapped_root", base64_encode(bytes(s.ring.wrapped_root.begin(), s.ring.wrapped_root.end()))},
+        {"cluster_id", s.cluster_id},
+        {"cluster_name", s.cluster_name}};
     write_atomically(path("seal.json"), json::serialize(o));
 }
 
@@ -169,8 +171,8 @@ std::optional<journal::loaded> journal::load_entries(const bytes& root_key) cons
     return out;
 }
 
-void journal::append(const bytes& root_key, const entry_map& entries, const std::set<std::string, std::less<>>& dirty,
-                     std::uint64_t raft_index)
+void journal::append(const bytes& root_key, const entry_map& entries,
+                     const std::set<std::string, std::less<>>& dirty, std::uint64_t raft_index)
 {
     std::string batch;
     for (const auto& key : dirty)

@@ -36,8 +36,8 @@ public:
     // Replays every frame; nullopt if a frame does not open with root_key. A torn last frame is ignored.
     std::optional<loaded> load_entries(const bytes& root_key) const;
     // Appends one frame with the current value (or deletion) of each dirty key.
-    void append(const bytes& root_key, const entry_map& entries, const std::set<std::string, std::less<>>& dirty,
-                std::uint64_t raft_index);
+    void append(const bytes& root_key, const entry_map& entries,
+                const std::set<std::string, std::less<>>& dirty, std::uint64_t raft_index);
     // Replaces the journal with one holding exactly `entries` (compaction, snapshot restore, rekey of data).
     void rewrite(const bytes& root_key, const entry_map& entries, std::uint64_t raft_index);
     // The still-encrypted entries of a force-restored foreign snapshot, kept (already sealed under that

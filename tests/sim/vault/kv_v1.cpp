@@ -7,7 +7,10 @@ namespace {
 
 constexpr std::int64_t default_lease = 2764800;  // 768h: the system default TTL that KV v1 reports
 
-std::string key_of(const std::string& prefix, std::string_view rel) { return prefix + std::string(rel); }
+std::string key_of(const std::string& prefix, std::string_view rel)
+{
+    return prefix + std::string(rel);
+}
 
 response read(call& c, const std::string& prefix)
 {
@@ -20,7 +23,8 @@ response read(call& c, const std::string& prefix)
         return error(500, {"corrupt entry"});
     json::object o = envelope(data, c.mount.mount_type());
     // Cubbyhole values never carry a lease; KV v1 reports the mount TTL or the value's own ttl/lease.
-    if (c.mount.type != "cubbyhole") {
+    if (c.mount.type != "cubbyhole")
+    {
         std::int64_t lease = default_lease;
         for (std::string_view k : {"ttl", "lease"})
             if (auto* t = data.get_object().if_contains(k))
@@ -59,7 +63,8 @@ response handle(call& c, const std::string& prefix)
         return read(c, prefix);
     if (c.op == "create" || c.op == "update")
         return write(c, prefix);
-    if (c.op == "delete") {
+    if (c.op == "delete")
+    {
         c.st.del(key_of(prefix, c.rel));
         return no_content();
     }

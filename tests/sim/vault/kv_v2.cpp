@@ -9,10 +9,14 @@ namespace vsim::kv2 {
 namespace {
 
 constexpr std::string_view invalid_path_warning =
-    "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. "
+    "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to "
+    "use. "
     "If using the Vault CLI, use 'vault kv get' for this operation.";
 
-std::string key_of(const call& c, std::string_view key) { return key_prefix(c.mount.data_prefix()) + std::string(key); }
+std::string key_of(const call& c, std::string_view key)
+{
+    return key_prefix(c.mount.data_prefix()) + std::string(key);
+}
 
 response read_data(call& c, std::string_view key)
 {
@@ -21,7 +25,8 @@ response read_data(call& c, std::string_view key)
         return not_found();
     std::int64_t v = r->current_version;
     json::value qv = field(c.req, "version");
-    if (!qv.is_null()) {
+    if (!qv.is_null())
+    {
         auto n = weak_int(qv);
         if (!n)
             return error(400, {"error parsing version parameter"});
@@ -32,10 +37,12 @@ response read_data(call& c, std::string_view key)
     if (it == r->versions.end())
         return not_found();
     json::object meta = version_metadata(*r, v);
-    if (it->second.destroyed || it->second.deleted_at(c.now_ns)) {
+    if (it->second.destroyed || it->second.deleted_at(c.now_ns))
+    {
         // Vault answers 404 yet keeps the envelope, so clients can see deletion_time/destroyed.
-        return response{404, json::value(envelope(json::object{{"data", nullptr}, {"metadata", std::move(meta)}},
-                                                  c.mount.mount_type())),
+        return response{404,
+                        json::value(envelope(json::object{{"data", nullptr}, {"metadata", std::move(meta)}},
+                                             c.mount.mount_type())),
                         {}};
     }
     return ok(json::object{{"data", it->second.data}, {"metadata", std::move(meta)}}, c.mount.mount_type());
@@ -48,7 +55,8 @@ std::optional<std::string> check_cas(const call& c, const record& r, const confi
     auto& body = body_of(c.req);
     if (auto* opts = body.if_contains("options"); opts && opts->is_object())
         cas = opts->get_object().if_contains("cas");
-    if (!cas || cas->is_null()) {
+    if (!cas || cas->is_null())
+    {
         if (cfg.cas_required || r.cas_required)
             return "check-and-set parameter required for this call";
         return std::nullopt;
@@ -97,15 +105,21 @@ response write_data(call& c, std::string_view key)
 // RFC 7386 JSON merge patch: null removes a key, objects merge recursively, anything else replaces.
 void merge_patch(json::object& target, const json::object& patch)
 {
-    for (auto& kv : patch) {
-        if (kv.value().is_null()) {
+    for (auto& kv : patch)
+    {
+        if (kv.value().is_null())
+        {
             target.erase(kv.key());
-        } else if (kv.value().is_object()) {
+        }
+        else if (kv.value().is_object())
+        {
             json::value& t = target[kv.key()];
             if (!t.is_object())
                 t = json::object{};
             merge_patch(t.get_object(), kv.value().get_object());
-        } else {
+        }
+        else
+        {
             target[kv.key()] = kv.value();
         }
     }

@@ -1,4 +1,5 @@
-// KV secrets engine version 2 (vault-plugin-secrets-kv): data/, metadata/, delete/, undelete/, destroy/, config.
+// KV secrets engine version 2 (vault-plugin-secrets-kv): data/, metadata/, delete/, undelete/, destroy/,
+// config.
 #ifndef VAULTKEEPER_TESTS_SIM_VAULT_KV_V2_HPP
 #define VAULTKEEPER_TESTS_SIM_VAULT_KV_V2_HPP
 

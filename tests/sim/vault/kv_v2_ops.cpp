@@ -7,12 +7,16 @@ namespace vsim::kv2 {
 
 namespace {
 
-std::string key_of(const call& c, std::string_view key) { return key_prefix(c.mount.data_prefix()) + std::string(key); }
+std::string key_of(const call& c, std::string_view key)
+{
+    return key_prefix(c.mount.data_prefix()) + std::string(key);
+}
 
 response list_keys(call& c, std::string_view dir)
 {
     auto keys = c.st.list(key_of(c, dir));
-    if (auto ex = weak_bool(field(c.req, "exclude_deleted")); ex && *ex) {
+    if (auto ex = weak_bool(field(c.req, "exclude_deleted")); ex && *ex)
+    {
         std::erase_if(keys, [&](const std::string& k) {
             if (k.ends_with('/'))
                 return false;
@@ -30,25 +34,29 @@ response list_keys(call& c, std::string_view dir)
 std::optional<std::string> apply_metadata(const request& req, record& r)
 {
     auto& body = body_of(req);
-    if (auto* v = body.if_contains("max_versions")) {
+    if (auto* v = body.if_contains("max_versions"))
+    {
         auto n = weak_int(*v);
         if (!n || *n < 0)
             return "max_versions must be a non-negative integer";
         r.max_versions = *n;
     }
-    if (auto* v = body.if_contains("cas_required")) {
+    if (auto* v = body.if_contains("cas_required"))
+    {
         auto b = weak_bool(*v);
         if (!b)
             return "cas_required must be a boolean";
         r.cas_required = *b;
     }
-    if (auto* v = body.if_contains("delete_version_after")) {
+    if (auto* v = body.if_contains("delete_version_after"))
+    {
         auto s = parse_seconds(*v);
         if (!s)
             return "delete_version_after must be a duration";
         r.delete_version_after = *s < 0 ? 0 : *s;
     }
-    if (auto* v = body.if_contains("custom_metadata")) {
+    if (auto* v = body.if_contains("custom_metadata"))
+    {
         if (!v->is_object() && !v->is_null())
             return "custom_metadata must be a map of strings";
         if (v->is_object())
@@ -80,8 +88,10 @@ std::optional<std::vector<std::int64_t>> parse_versions(const json::value& v)
     std::vector<std::int64_t> out;
     if (v.is_null())
         return out;
-    if (v.is_array()) {
-        for (auto& e : v.get_array()) {
+    if (v.is_array())
+    {
+        for (auto& e : v.get_array())
+        {
             auto n = weak_int(e);
             if (!n)
                 return std::nullopt;
@@ -92,7 +102,8 @@ std::optional<std::vector<std::int64_t>> parse_versions(const json::value& v)
     auto parts = weak_strings(v.is_string() ? v : json::value(json::serialize(v)));
     if (!parts)
         return std::nullopt;
-    for (auto& p : *parts) {
+    for (auto& p : *parts)
+    {
         auto n = weak_int(json::value(p));
         if (!n)
             return std::nullopt;
@@ -110,7 +121,8 @@ void apply_verb(record& r, std::string_view verb, std::int64_t v, std::int64_t n
         it->second.deletion_ns = now_ns;
     else if (verb == "undelete")
         it->second.deletion_ns = 0;
-    else if (verb == "destroy") {
+    else if (verb == "destroy")
+    {
         it->second.destroyed = true;
         it->second.data = nullptr;
     }
@@ -124,7 +136,8 @@ response metadata_endpoint(call& c, std::string_view key)
         return list_keys(c, key);
     if (key.empty())
         return error(405, {"unsupported operation"});
-    if (c.op == "read") {
+    if (c.op == "read")
+    {
         auto r = load(c.st, key_of(c, key));
         if (!r)
             return not_found();
@@ -132,7 +145,8 @@ response metadata_endpoint(call& c, std::string_view key)
     }
     if (c.op == "create" || c.op == "update")
         return write_metadata(c, key);
-    if (c.op == "delete") {
+    if (c.op == "delete")
+    {
         c.st.del(key_of(c, key));
         return no_content();
     }
@@ -171,7 +185,8 @@ response config_endpoint(call& c)
     record tmp{cfg.cas_required, cfg.max_versions, cfg.delete_version_after};
     if (auto err = apply_metadata(c.req, tmp))
         return error(400, {*err});
-    save_config(c.st, c.mount.data_prefix(), config{tmp.max_versions, tmp.cas_required, tmp.delete_version_after});
+    save_config(c.st, c.mount.data_prefix(),
+                config{tmp.max_versions, tmp.cas_required, tmp.delete_version_after});
     return no_content();
 }
 

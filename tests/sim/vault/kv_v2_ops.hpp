@@ -1,4 +1,5 @@
-// KV v2 non-data endpoints: metadata/ (read, list, write, delete), delete/undelete/destroy of versions, config.
+// KV v2 non-data endpoints: metadata/ (read, list, write, delete), delete/undelete/destroy of versions,
+// config.
 #ifndef VAULTKEEPER_TESTS_SIM_VAULT_KV_V2_OPS_HPP
 #define VAULTKEEPER_TESTS_SIM_VAULT_KV_V2_OPS_HPP
 

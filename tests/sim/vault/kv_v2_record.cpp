@@ -23,7 +23,10 @@ bool bool_at(const json::object& o, std::string_view k)
 
 }  // namespace
 
-std::string key_prefix(const std::string& mount_prefix) { return mount_prefix + "k/"; }
+std::string key_prefix(const std::string& mount_prefix)
+{
+    return mount_prefix + "k/";
+}
 
 std::optional<record> load(const storage& st, const std::string& key)
 {
@@ -48,8 +51,10 @@ std::optional<record> load(const storage& st, const std::string& key)
     r.updated_ns = int_at(o, "ut");
     r.current_version = int_at(o, "cv");
     r.oldest_version = int_at(o, "ov");
-    if (auto* vs = o.if_contains("v"); vs && vs->is_object()) {
-        for (auto& kv : vs->get_object()) {
+    if (auto* vs = o.if_contains("v"); vs && vs->is_object())
+    {
+        for (auto& kv : vs->get_object())
+        {
             if (!kv.value().is_object())
                 continue;
             auto& vo = kv.value().get_object();
@@ -67,15 +72,16 @@ std::optional<record> load(const storage& st, const std::string& key)
 void save(storage& st, const std::string& key, const record& r)
 {
     json::object vs;
-    for (auto& [n, ver] : r.versions) {
+    for (auto& [n, ver] : r.versions)
+    {
         json::object vo{{"ct", ver.created_ns}, {"dt", ver.deletion_ns}, {"x", ver.destroyed}};
         if (!ver.destroyed)
             vo["d"] = ver.data;
         vs[std::to_string(n)] = std::move(vo);
     }
-    json::object o{{"cr", r.cas_required},     {"mv", r.max_versions},     {"dva", r.delete_version_after},
-                   {"cm", r.custom_metadata},  {"ct", r.created_ns},       {"ut", r.updated_ns},
-                   {"cv", r.current_version},  {"ov", r.oldest_version},   {"v", std::move(vs)}};
+    json::object o{{"cr", r.cas_required},    {"mv", r.max_versions},   {"dva", r.delete_version_after},
+                   {"cm", r.custom_metadata}, {"ct", r.created_ns},     {"ut", r.updated_ns},
+                   {"cv", r.current_version}, {"ov", r.oldest_version}, {"v", std::move(vs)}};
     st.put(key, json::serialize(o));
 }
 
@@ -111,7 +117,8 @@ void prune(record& r, const config& c)
     if (cutoff <= 0)
         return;
     bool pruned = false;
-    while (!r.versions.empty() && r.versions.begin()->first <= cutoff) {
+    while (!r.versions.empty() && r.versions.begin()->first <= cutoff)
+    {
         r.versions.erase(r.versions.begin());
         pruned = true;
     }
@@ -133,10 +140,10 @@ json::object metadata_json(const record& r)
 {
     json::object versions;
     for (auto& [n, ver] : r.versions)
-        versions[std::to_string(n)] = json::object{
-            {"created_time", rfc3339_nano(ver.created_ns)},
-            {"deletion_time", ver.deletion_ns ? rfc3339_nano(ver.deletion_ns) : std::string()},
-            {"destroyed", ver.destroyed}};
+        versions[std::to_string(n)] =
+            json::object{{"created_time", rfc3339_nano(ver.created_ns)},
+                         {"deletion_time", ver.deletion_ns ? rfc3339_nano(ver.deletion_ns) : std::string()},
+                         {"destroyed", ver.destroyed}};
     return {{"cas_required", r.cas_required},
             {"created_time", rfc3339_nano(r.created_ns)},
             {"current_version", r.current_version},

@@ -15,11 +15,18 @@ namespace vsim {
 namespace {
 
 // Paths that also need "sudo" (Vault's root paths of the system backend and token store).
-constexpr std::string_view sudo_prefixes[] = {"sys/auth/",        "sys/raw",           "sys/audit",
-                                              "sys/rotate",       "sys/seal",          "sys/step-down",
-                                              "sys/leases/lookup/", "sys/leases/revoke-prefix/",
-                                              "sys/leases/revoke-force/", "sys/storage/raft/snapshot",
-                                              "auth/token/accessors/", "auth/token/revoke-orphan"};
+constexpr std::string_view sudo_prefixes[] = {"sys/auth/",
+                                              "sys/raw",
+                                              "sys/audit",
+                                              "sys/rotate",
+                                              "sys/seal",
+                                              "sys/step-down",
+                                              "sys/leases/lookup/",
+                                              "sys/leases/revoke-prefix/",
+                                              "sys/leases/revoke-force/",
+                                              "sys/storage/raft/snapshot",
+                                              "auth/token/accessors/",
+                                              "auth/token/revoke-orphan"};
 
 bool needs_sudo(std::string_view path)
 {
@@ -46,10 +53,14 @@ struct logical::impl
     mount_table mounts;
     auth_cache auth;
 
-    explicit impl(storage& s) : st(s) {}
+    explicit impl(storage& s)
+        : st(s)
+    {
+    }
 
     // "create" or "update" for a write, by the engine's existence check; other ops unchanged.
-    std::string effective_op(const request& req, const mount_entry* m, std::string_view rel, const token_entry* t)
+    std::string effective_op(const request& req, const mount_entry* m, std::string_view rel,
+                             const token_entry* t)
     {
         if (req.op != "create" && req.op != "update")
             return req.op;
@@ -71,7 +82,8 @@ struct logical::impl
         if (t.num_uses <= 0)
             return;
         token_entry copy = t;
-        if (copy.num_uses == 1) {
+        if (copy.num_uses == 1)
+        {
             revoke_token(st, copy.id);
             return;
         }
@@ -92,7 +104,8 @@ struct logical::impl
             return token_api::handle(c);
         if (m.type == "approle")
             return approle::handle(c);
-        if (m.type == "system") {
+        if (m.type == "system")
+        {
             if (auto r = sys_mounts(c, mounts, c.rel))
                 return std::move(*r);
             acl_for acls = [this](const token_entry& t) { return auth.acl_of(st, t); };
@@ -107,7 +120,7 @@ struct logical::impl
         // Normally caught by the HTTP front already; kept so direct callers see Vault's answer too.
         if (req.op == "patch" && media_type(req.content_type) != "application/merge-patch+json")
             return error(415, {"PATCH requires Content-Type of application/merge-patch+json, got \"" +
-                                   std::string(media_type(req.content_type)) + "\""});
+                               std::string(media_type(req.content_type)) + "\""});
         mounts.sync(st);
         const mount_entry* m = mounts.route(req.path);
         std::string_view rel;
@@ -116,19 +129,23 @@ struct logical::impl
         std::int64_t now_ns = unix_nanos(now);
         const token_entry* t = nullptr;
         bool open = m && m->type == "approle" && approle::unauthenticated(rel);
-        if (!open) {
+        if (!open)
+        {
             if (req.token.empty())
                 return error(403, {std::string(denied_no_token)});
             t = auth.token(st, req.token, now_ns);
-            if (!t) {
-                // An expired token is gone for good: drop its entry (and children) like Vault's expiry manager.
+            if (!t)
+            {
+                // An expired token is gone for good: drop its entry (and children) like Vault's expiry
+                // manager.
                 if (st.find(token_key(req.token)))
                     revoke_token(st, req.token);
                 return error(403, {std::string(denied_bad_token)});
             }
         }
         std::string op = effective_op(req, m, rel, t);
-        if (t) {
+        if (t)
+        {
             auto a = auth.acl_of(st, *t);
             if (!a->allows(req.path, op) || (needs_sudo(req.path) && !a->allows(req.path, "sudo")))
                 return error(403, {std::string(denied_policy)});
@@ -143,7 +160,10 @@ struct logical::impl
     }
 };
 
-logical::logical(storage& st) : impl_(std::make_unique<impl>(st)) {}
+logical::logical(storage& st)
+    : impl_(std::make_unique<impl>(st))
+{
+}
 logical::~logical() = default;
 
 std::string logical::initialize(const std::string& dev_root_token, clock::time_point now)
@@ -151,12 +171,14 @@ std::string logical::initialize(const std::string& dev_root_token, clock::time_p
     storage& st = impl_->st;
     mount_table& mt = impl_->mounts;
     mt.sync(st);
-    if (!mt.find("sys/", false)) {
+    if (!mt.find("sys/", false))
+    {
         mt.add(default_mount("cubbyhole/", "cubbyhole", "per-token private secret storage"));
         mt.add(default_mount("identity/", "identity", "identity store"));
         mt.add(default_mount("sys/", "system", "system endpoints used for control, policy and debugging"));
         mt.add(default_mount("token/", "token", "token based credentials", true));
-        if (!dev_root_token.empty()) {
+        if (!dev_root_token.empty())
+        {
             mount_entry kv = default_mount("secret/", "kv", "key/value secret storage");
             kv.version = "2";
             mt.add(std::move(kv));
@@ -175,7 +197,10 @@ std::string logical::initialize(const std::string& dev_root_token, clock::time_p
     return create_token(st, std::move(p), unix_nanos(now)).id;
 }
 
-response logical::handle(const request& req, clock::time_point now) { return impl_->handle(req, now); }
+response logical::handle(const request& req, clock::time_point now)
+{
+    return impl_->handle(req, now);
+}
 
 bool logical::allowed(const std::string& token, const std::string& path, const std::string& capability,
                       clock::time_point now) const
@@ -199,10 +224,11 @@ bool logical::load_synthetic(const std::string& mount, const std::string& prefix
     // One persistence callback for the whole batch instead of one per secret.
     auto hook = std::move(st.on_change);
     st.on_change = nullptr;
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < n; ++i)
+    {
         std::string idx = std::to_string(i);
-        st.put(base + idx, kv2::synthetic_record(now_ns, R"({"index":)" + idx + R"(,"value":"synthetic-)" + idx +
-                                                             R"("})"));
+        st.put(base + idx, kv2::synthetic_record(now_ns, R"({"index":)" + idx + R"(,"value":"synthetic-)" +
+                                                             idx + R"("})"));
     }
     st.on_change = std::move(hook);
     if (st.on_change)

@@ -67,10 +67,12 @@ public:
 
     // Fast bulk load for benchmarks: writes n KV v2 secrets under <mount>data/<prefix><i>
     // (version 1, small JSON payload). Returns false if mount is not KV v2.
-    bool load_synthetic(const std::string& mount, const std::string& prefix, std::size_t n, clock::time_point now);
+    bool load_synthetic(const std::string& mount, const std::string& prefix, std::size_t n,
+                        clock::time_point now);
 
     // Drops every in-memory cache (mount table, tokens, policies, ACLs). Call after the storage was replaced
-    // (snapshot restore, reload from disk). Caches also check storage on each use, so this is belt and braces.
+    // (snapshot restore, reload from disk). Caches also check storage on each use, so this is belt and
+    // braces.
     void reload();
 
 private:

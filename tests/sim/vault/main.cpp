@@ -31,7 +31,9 @@ std::optional<config> parse(int argc, char** argv)
 {
     std::string error;
     auto flags = simc::cli_flags::parse(
-        argc, argv, {"listen", "nodes", "dev-root-token", "data-dir", "latency", "tls-cert", "tls-key", "tls-client-ca"}, error);
+        argc, argv,
+        {"listen", "nodes", "dev-root-token", "data-dir", "latency", "tls-cert", "tls-key", "tls-client-ca"},
+        error);
     if (!flags)
     {
         std::cerr << error << "\n" << usage;
@@ -57,7 +59,8 @@ std::optional<config> parse(int argc, char** argv)
         return std::nullopt;
     }
     if (flags->has("tls-cert"))
-        c.tls = simc::tls_files{*flags->get("tls-cert"), *flags->get("tls-key"), flags->get_or("tls-client-ca", "")};
+        c.tls = simc::tls_files{*flags->get("tls-cert"), *flags->get("tls-key"),
+                                flags->get_or("tls-client-ca", "")};
     else if (flags->has("tls-client-ca"))
     {
         std::cerr << "--tls-client-ca needs --tls-cert and --tls-key\n" << usage;
@@ -84,13 +87,14 @@ int main(int argc, char** argv)
     if (!cfg)
         return 2;
     boost::asio::io_context ioc{1};
-    vsim::cluster vault({.nodes = cfg->nodes,
-                         .host = cfg->host,
-                         .base_port = cfg->port,
-                         .tls = cfg->tls.has_value(),
-                         .dev_root_token = cfg->dev_root_token,
-                         .data_dir = cfg->data_dir,
-                         .post = [&ioc](std::function<void()> fn) { boost::asio::post(ioc, std::move(fn)); }});
+    vsim::cluster vault(
+        {.nodes = cfg->nodes,
+         .host = cfg->host,
+         .base_port = cfg->port,
+         .tls = cfg->tls.has_value(),
+         .dev_root_token = cfg->dev_root_token,
+         .data_dir = cfg->data_dir,
+         .post = [&ioc](std::function<void()> fn) { boost::asio::post(ioc, std::move(fn)); }});
     simc::server srv(ioc, {.fail_response = vault_failure});
     srv.faults().set_latency(cfg->latency);
     for (std::size_t i = 0; i < cfg->nodes; ++i)
@@ -101,8 +105,8 @@ int main(int argc, char** argv)
                                           .on_request = vsim::make_node_handler(vault, i)});
         if (auto ec = srv.start(id))
         {
-            std::cerr << "vault-sim: cannot listen on " << cfg->host << ":" << cfg->port + i << ": " << ec.message()
-                      << "\n";
+            std::cerr << "vault-sim: cannot listen on " << cfg->host << ":" << cfg->port + i << ": "
+                      << ec.message() << "\n";
             return 1;
         }
     }

@@ -18,8 +18,9 @@ std::string plugin_version(const mount_entry& m)
 
 json::object stored(const mount_entry& m)
 {
-    return {{"path", m.path},     {"type", m.type},   {"version", m.version},         {"uuid", m.uuid},
-            {"accessor", m.accessor}, {"description", m.description}, {"local", m.local}, {"seal_wrap", m.seal_wrap}};
+    return {{"path", m.path},   {"type", m.type},          {"version", m.version},
+            {"uuid", m.uuid},   {"accessor", m.accessor},  {"description", m.description},
+            {"local", m.local}, {"seal_wrap", m.seal_wrap}};
 }
 
 mount_entry parse_stored(const json::object& o, bool auth)
@@ -113,11 +114,13 @@ const mount_entry* mount_table::route(std::string_view path) const
 {
     const mount_entry* best = nullptr;
     std::size_t best_len = 0;
-    for (auto& m : mounts_) {
+    for (auto& m : mounts_)
+    {
         std::string r = m.route();
         // "secret" (no slash) also routes to "secret/", as Vault's router matches the mount itself.
         bool hit = path.starts_with(r) || path == std::string_view(r).substr(0, r.size() - 1);
-        if (hit && r.size() > best_len) {
+        if (hit && r.size() > best_len)
+        {
             best = &m;
             best_len = r.size();
         }
@@ -135,7 +138,8 @@ const mount_entry* mount_table::find(std::string_view table_path, bool auth) con
 
 std::optional<std::string> mount_table::add(mount_entry m)
 {
-    for (auto& e : mounts_) {
+    for (auto& e : mounts_)
+    {
         if (e.auth != m.auth)
             continue;
         if (m.path.starts_with(e.path) || e.path.starts_with(m.path))
@@ -161,8 +165,10 @@ bool mount_table::remove(std::string_view table_path, bool auth)
 
 bool mount_table::set_version(std::string_view table_path, std::string version)
 {
-    for (auto& m : mounts_) {
-        if (!m.auth && m.path == table_path) {
+    for (auto& m : mounts_)
+    {
+        if (!m.auth && m.path == table_path)
+        {
             m.version = std::move(version);
             return true;
         }

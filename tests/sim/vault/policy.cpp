@@ -16,8 +16,8 @@ struct cap_name
     std::uint32_t bit;
 };
 
-constexpr cap_name cap_names[] = {{"create", cap::create}, {"delete", cap::del},  {"deny", cap::deny},
-                                  {"list", cap::list},     {"patch", cap::patch}, {"read", cap::read},
+constexpr cap_name cap_names[] = {{"create", cap::create}, {"delete", cap::del},   {"deny", cap::deny},
+                                  {"list", cap::list},     {"patch", cap::patch},  {"read", cap::read},
                                   {"sudo", cap::sudo},     {"update", cap::update}};
 
 // Legacy `policy = "..."` values map onto capability sets (Vault's pre-0.9 syntax).
@@ -38,7 +38,10 @@ std::optional<std::uint32_t> legacy_policy(std::string_view p)
 class hcl_lexer
 {
 public:
-    explicit hcl_lexer(std::string_view s) : s_(s) {}
+    explicit hcl_lexer(std::string_view s)
+        : s_(s)
+    {
+    }
 
     // Next token; kind is '"' for strings, 'a' for bare words, the character for punctuation, 0 at end.
     std::optional<std::string> error;
@@ -50,10 +53,11 @@ public:
         char ch = s_[pos_];
         if (ch == '"')
             return read_string(text);
-        if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.') {
+        if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.')
+        {
             std::size_t start = pos_;
-            while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_' ||
-                                        s_[pos_] == '-' || s_[pos_] == '.'))
+            while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) ||
+                                        s_[pos_] == '_' || s_[pos_] == '-' || s_[pos_] == '.'))
                 ++pos_;
             text = s_.substr(start, pos_ - start);
             return 'a';
@@ -66,7 +70,8 @@ public:
 private:
     void skip_space()
     {
-        while (pos_ < s_.size()) {
+        while (pos_ < s_.size())
+        {
             char ch = s_[pos_];
             if (std::isspace(static_cast<unsigned char>(ch)))
                 ++pos_;
@@ -82,12 +87,14 @@ private:
     char read_string(std::string& text)
     {
         text.clear();
-        for (++pos_; pos_ < s_.size() && s_[pos_] != '"'; ++pos_) {
+        for (++pos_; pos_ < s_.size() && s_[pos_] != '"'; ++pos_)
+        {
             if (s_[pos_] == '\\' && pos_ + 1 < s_.size())
                 ++pos_;
             text.push_back(s_[pos_]);
         }
-        if (pos_ >= s_.size()) {
+        if (pos_ >= s_.size())
+        {
             error = "unterminated string";
             return 0;
         }
@@ -115,7 +122,8 @@ struct hcl_parser
     // Skips one value: string, word, list, or object.
     std::optional<std::string> skip_value()
     {
-        if (tok == '"' || tok == 'a') {
+        if (tok == '"' || tok == 'a')
+        {
             advance();
             return std::nullopt;
         }
@@ -123,7 +131,8 @@ struct hcl_parser
             return fail("expected value");
         char close = tok == '[' ? ']' : '}';
         int depth = 1;
-        while (depth > 0) {
+        while (depth > 0)
+        {
             advance();
             if (tok == 0)
                 return fail("unbalanced brackets");
@@ -142,7 +151,8 @@ struct hcl_parser
         if (tok != '[')
             return fail("expected list");
         advance();
-        while (tok != ']') {
+        while (tok != ']')
+        {
             if (tok != '"')
                 return fail("expected string");
             out.push_back(text);
@@ -159,24 +169,29 @@ struct hcl_parser
     // Body of a path block: `key = value` pairs; capabilities and policy are the ones that matter.
     std::optional<std::string> path_body(path_rule& rule)
     {
-        while (tok != '}') {
+        while (tok != '}')
+        {
             if (tok != 'a' && tok != '"')
                 return fail("expected key");
             std::string key = text;
             advance();
             if (tok == '=')
                 advance();
-            if (key == "capabilities") {
+            if (key == "capabilities")
+            {
                 std::vector<std::string> names;
                 if (auto e = string_list(names))
                     return e;
-                for (auto& n : names) {
+                for (auto& n : names)
+                {
                     std::uint32_t bit = capability_bit(n);
                     if (!bit)
                         return "path \"" + rule.pattern + "\": invalid capability \"" + n + "\"";
                     rule.caps |= bit;
                 }
-            } else if (key == "policy") {
+            }
+            else if (key == "policy")
+            {
                 if (tok != '"')
                     return fail("expected string");
                 auto bits = legacy_policy(text);
@@ -184,7 +199,9 @@ struct hcl_parser
                     return "path \"" + rule.pattern + "\": invalid policy \"" + text + "\"";
                 rule.caps |= *bits;
                 advance();
-            } else if (auto e = skip_value()) {
+            }
+            else if (auto e = skip_value())
+            {
                 return e;
             }
             if (tok == ',')
@@ -197,12 +214,14 @@ struct hcl_parser
     std::optional<std::string> document(policy& out)
     {
         advance();
-        while (tok != 0) {
+        while (tok != 0)
+        {
             if (tok != 'a')
                 return fail("expected block or key");
             std::string key = text;
             advance();
-            if (key == "path" && tok == '"') {
+            if (key == "path" && tok == '"')
+            {
                 path_rule rule{text, 0};
                 advance();
                 if (tok != '{')
@@ -233,20 +252,24 @@ std::optional<std::string> parse_json_policy(std::string_view text, policy& out)
         return std::nullopt;
     if (!paths->is_object())
         return "path must be an object";
-    for (auto& kv : paths->get_object()) {
+    for (auto& kv : paths->get_object())
+    {
         path_rule rule{std::string(kv.key()), 0};
         if (!kv.value().is_object())
             return "path \"" + rule.pattern + "\": expected object";
         auto& body = kv.value().get_object();
-        if (auto* caps = body.if_contains("capabilities"); caps && caps->is_array()) {
-            for (auto& c : caps->get_array()) {
+        if (auto* caps = body.if_contains("capabilities"); caps && caps->is_array())
+        {
+            for (auto& c : caps->get_array())
+            {
                 std::uint32_t bit = c.is_string() ? capability_bit(c.get_string()) : 0;
                 if (!bit)
                     return "path \"" + rule.pattern + "\": invalid capability";
                 rule.caps |= bit;
             }
         }
-        if (auto* p = body.if_contains("policy"); p && p->is_string()) {
+        if (auto* p = body.if_contains("policy"); p && p->is_string())
+        {
             auto bits = legacy_policy(p->get_string());
             if (!bits)
                 return "path \"" + rule.pattern + "\": invalid policy";

@@ -99,16 +99,18 @@ json::object rekey_machine::complete_body(const std::vector<bytes>& shares) cons
     return o;
 }
 
-std::variant<rekey_machine::step, coded_error> rekey_machine::update(const keyring& current, const bytes& share,
-                                                                   const std::string& nonce)
+std::variant<rekey_machine::step, coded_error>
+rekey_machine::update(const keyring& current, const bytes& share, const std::string& nonce)
 {
     if (auto err = check_share_length(share))
         return *err;
     if (!state_)
         return bad("no barrier rekey in progress");
     if (!state_->verification_key.empty())
-        return bad("rekey operation already finished; verification must be performed; nonce for the verification "
-                   "operation is \"" + state_->verification_nonce + "\"");
+        return bad(
+            "rekey operation already finished; verification must be performed; nonce for the verification "
+            "operation is \"" +
+            state_->verification_nonce + "\"");
     if (nonce != state_->nonce)
         return bad("incorrect nonce supplied; nonce for this rekey operation is \"" + state_->nonce + "\"");
     if (contains(state_->progress, share))
@@ -153,8 +155,8 @@ std::variant<json::object, coded_error> rekey_machine::verify_status() const
     return o;
 }
 
-std::variant<rekey_machine::step, coded_error> rekey_machine::verify(const keyring& current, const bytes& share,
-                                                                   const std::string& nonce)
+std::variant<rekey_machine::step, coded_error>
+rekey_machine::verify(const keyring& current, const bytes& share, const std::string& nonce)
 {
     if (auto err = check_share_length(share))
         return *err;
@@ -163,7 +165,8 @@ std::variant<rekey_machine::step, coded_error> rekey_machine::verify(const keyri
     if (state_->verification_key.empty())
         return bad("no rekey verification in progress");
     if (nonce != state_->verification_nonce)
-        return bad("incorrect nonce supplied; nonce for this verify operation is \"" + state_->verification_nonce + "\"");
+        return bad("incorrect nonce supplied; nonce for this verify operation is \"" +
+                   state_->verification_nonce + "\"");
     if (contains(state_->verification_progress, share))
         return bad("given key has already been provided during this verify operation");
     state_->verification_progress.push_back(share);
@@ -178,7 +181,8 @@ std::variant<rekey_machine::step, coded_error> rekey_machine::verify(const keyri
     {
         state_->verification_nonce = uuid();
         if (!key)
-            return coded_error{500, "failed to compute key for verification: " + std::get<std::string>(combined)};
+            return coded_error{500,
+                               "failed to compute key for verification: " + std::get<std::string>(combined)};
         return bad("rekey verification failed; incorrect key shares supplied");
     }
     json::object o;

@@ -47,10 +47,12 @@ public:
     std::optional<coded_error> cancel(const std::optional<std::string>& nonce, time_point now);
     // GET sys/rekey/init; current_threshold is the threshold of the shares in use ("required").
     boost::json::object status(int current_threshold) const;
-    std::variant<step, coded_error> update(const keyring& current, const bytes& share, const std::string& nonce);
+    std::variant<step, coded_error> update(const keyring& current, const bytes& share,
+                                           const std::string& nonce);
 
     std::variant<boost::json::object, coded_error> verify_status() const;
-    std::variant<step, coded_error> verify(const keyring& current, const bytes& share, const std::string& nonce);
+    std::variant<step, coded_error> verify(const keyring& current, const bytes& share,
+                                           const std::string& nonce);
     // DELETE sys/rekey/verify: new verification nonce, progress cleared.
     std::variant<boost::json::object, coded_error> verify_restart();
 

@@ -99,7 +99,8 @@ std::string meta_json(const snapshot_input& in, std::uint64_t state_size)
 {
     json::array servers;
     for (std::size_t i = 0; i < in.server_ids.size(); ++i)
-        servers.push_back(json::object{{"Suffrage", 0}, {"ID", in.server_ids[i]}, {"Address", in.server_addresses[i]}});
+        servers.push_back(
+            json::object{{"Suffrage", 0}, {"ID", in.server_ids[i]}, {"Address", in.server_addresses[i]}});
     json::object meta{{"Version", 1},
                       {"ID", std::to_string(in.term) + "-" + std::to_string(in.index) + "-vaultsim"},
                       {"Index", in.index},
@@ -150,10 +151,12 @@ struct stream_state
         std::uint64_t size = record_size(seal_config_key.size(), config.size()) +
                              record_size(wrapped_root_key.size(), in.ring.wrapped_root.size());
         for (const auto& [k, v] : in.entries)
-            size += record_size(logical_prefix.size() + k.size(), barrier::nonce_size + v.size() + barrier::tag_size);
+            size += record_size(logical_prefix.size() + k.size(),
+                                barrier::nonce_size + v.size() + barrier::tag_size);
         padding_records = (in.padding_bytes + padding_plain - 1) / padding_plain;
         for (std::uint64_t i = 0; i < padding_records; ++i)
-            size += record_size(padding_key(i).size(), barrier::nonce_size + padding_plain + barrier::tag_size);
+            size +=
+                record_size(padding_key(i).size(), barrier::nonce_size + padding_plain + barrier::tag_size);
         meta = meta_json(in, size);
         tar.add_file("meta.json", meta);
         tar.begin_file("state.bin", size);
@@ -173,7 +176,10 @@ struct stream_state
         done = true;
     }
 
-    static std::string padding_key(std::uint64_t i) { return std::string(padding_prefix) + std::to_string(i); }
+    static std::string padding_key(std::uint64_t i)
+    {
+        return std::string(padding_prefix) + std::to_string(i);
+    }
 
     std::optional<std::string> produce()
     {
@@ -262,7 +268,8 @@ std::variant<parsed_snapshot, std::string> parse_snapshot(std::string_view archi
     for (std::size_t i = 0; i < 4; ++i)
         if (members[i].name != names[i])
             return "failed to read snapshot: unexpected file in snapshot: " + members[i].name;
-    const auto expected = sha256_digest_hex(members[0].data) + "  meta.json\n" + sha256_digest_hex(members[1].data) + "  state.bin\n";
+    const auto expected = sha256_digest_hex(members[0].data) + "  meta.json\n" +
+                          sha256_digest_hex(members[1].data) + "  state.bin\n";
     if (members[2].data != expected)
         return std::string{"failed to read snapshot: checksum mismatch"};
     parsed_snapshot out;

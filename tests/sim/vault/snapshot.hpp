@@ -38,10 +38,10 @@ std::function<std::optional<std::string>()> snapshot_stream(snapshot_input in);
 
 struct parsed_snapshot
 {
-    keyring ring;                // of the cluster that took the snapshot
-    entry_map encrypted;         // logical key -> barrier blob under that cluster's root key
-    std::string sums;            // SHA256SUMS text
-    std::string sealed_sums;     // SHA256SUMS.sealed
+    keyring ring;             // of the cluster that took the snapshot
+    entry_map encrypted;      // logical key -> barrier blob under that cluster's root key
+    std::string sums;         // SHA256SUMS text
+    std::string sealed_sums;  // SHA256SUMS.sealed
     std::uint64_t index = 0;
 };
 

@@ -19,8 +19,8 @@ std::optional<snapshot_fault_mode> snapshot_controls::mode_of(const std::string&
     return std::nullopt;
 }
 
-std::function<std::optional<std::string>()> snapshot_controls::wrap(
-    std::function<std::optional<std::string>()> producer, std::function<void()> step_down)
+std::function<std::optional<std::string>()>
+snapshot_controls::wrap(std::function<std::optional<std::string>()> producer, std::function<void()> step_down)
 {
     if (!fault || remaining == 0)
         return producer;

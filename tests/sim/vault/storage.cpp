@@ -6,7 +6,9 @@
 namespace vsim {
 
 storage::storage(const storage& other)
-    : on_change(other.on_change), on_key_change(other.on_key_change), entries_(other.entries_)
+    : on_change(other.on_change),
+      on_key_change(other.on_key_change),
+      entries_(other.entries_)
 {
     rebuild_index();
 }

@@ -11,7 +11,8 @@ namespace {
 bool iequals(std::string_view a, std::string_view b)
 {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
            });
 }
 }  // namespace
@@ -109,9 +110,9 @@ simc::response bad_json()
 
 simc::response sys_envelope(json::object data)
 {
-    json::object body{{"request_id", uuid()}, {"lease_id", ""},      {"renewable", false},
-                      {"lease_duration", 0},  {"data", std::move(data)},        {"wrap_info", nullptr},
-                      {"warnings", nullptr},  {"auth", nullptr},     {"mount_type", "system"}};
+    json::object body{{"request_id", uuid()}, {"lease_id", ""},          {"renewable", false},
+                      {"lease_duration", 0},  {"data", std::move(data)}, {"wrap_info", nullptr},
+                      {"warnings", nullptr},  {"auth", nullptr},         {"mount_type", "system"}};
     return simc::json_response(200, body);
 }
 

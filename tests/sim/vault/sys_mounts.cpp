@@ -28,12 +28,15 @@ std::optional<std::string> engine_kind(const request& req, mount_entry& m, bool 
         if (auto* v = o->get_object().if_contains("version"))
             version = v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
     if (auth)
-        return m.type == "approle" ? std::nullopt : std::optional<std::string>("unknown auth type: " + m.type);
-    if (m.type == "kv-v2") {
+        return m.type == "approle" ? std::nullopt
+                                   : std::optional<std::string>("unknown auth type: " + m.type);
+    if (m.type == "kv-v2")
+    {
         m.type = "kv";
         version = "2";
     }
-    if (m.type == "kv") {
+    if (m.type == "kv")
+    {
         m.version = version == "2" ? "2" : "1";
         return std::nullopt;
     }
@@ -67,8 +70,8 @@ response disable(call& c, mount_table& mt, const std::string& path, bool auth)
     if (!m)
         return no_content();
     if (m->type == "system" || m->type == "cubbyhole" || m->type == "identity" || m->type == "token")
-        return error(400, {auth ? "token credential backend cannot be disabled"
-                                : "cannot unmount \"" + path + "\""});
+        return error(
+            400, {auth ? "token credential backend cannot be disabled" : "cannot unmount \"" + path + "\""});
     std::string prefix = m->data_prefix();
     mt.remove(path, auth);
     mt.save(c.st);
@@ -81,7 +84,8 @@ void upgrade_kv(storage& st, const mount_entry& m, std::int64_t now_ns)
 {
     std::string prefix = kv2::key_prefix(m.data_prefix());
     std::vector<std::pair<std::string, std::string>> rewritten;
-    for (auto it = st.entries().lower_bound(prefix); it != st.entries().end() && it->first.starts_with(prefix); ++it)
+    for (auto it = st.entries().lower_bound(prefix);
+         it != st.entries().end() && it->first.starts_with(prefix); ++it)
         rewritten.emplace_back(it->first, kv2::synthetic_record(now_ns, it->second));
     for (auto& [k, v] : rewritten)
         st.put(k, std::move(v));
@@ -92,9 +96,12 @@ response tune(call& c, mount_table& mt, const std::string& path, bool auth)
     const mount_entry* m = mt.find(path, auth);
     if (!m)
         return error(400, {"cannot fetch sysview for path \"" + path + "\""});
-    if (c.op == "read") {
-        json::object d{{"default_lease_ttl", 2764800}, {"description", m->description},
-                       {"force_no_cache", false},      {"max_lease_ttl", 2764800}};
+    if (c.op == "read")
+    {
+        json::object d{{"default_lease_ttl", 2764800},
+                       {"description", m->description},
+                       {"force_no_cache", false},
+                       {"max_lease_ttl", 2764800}};
         if (!m->version.empty())
             d["options"] = json::object{{"version", m->version}};
         return ok_sys(std::move(d));
@@ -105,11 +112,14 @@ response tune(call& c, mount_table& mt, const std::string& path, bool auth)
     if (auto* o = body_of(c.req).if_contains("options"); o && o->is_object())
         if (auto* v = o->get_object().if_contains("version"); v && v->is_string())
             version = v->get_string();
-    if (m->type == "kv" && m->version != "2" && version == "2") {
+    if (m->type == "kv" && m->version != "2" && version == "2")
+    {
         upgrade_kv(c.st, *m, c.now_ns);
         mt.set_version(path, "2");
         mt.save(c.st);
-    } else if (m->type == "kv" && m->version == "2" && version == "1") {
+    }
+    else if (m->type == "kv" && m->version == "2" && version == "1")
+    {
         return error(400, {"cannot downgrade mount from versioned to non-versioned"});
     }
     return no_content();
@@ -140,7 +150,8 @@ response ui_mount(call& c, mount_table& mt, std::string_view path)
     // Vault answers an unknown mount like a failed preflight check, so the CLI prints a useful hint.
     if (!m)
         return error(403, {"preflight capability check returned 403, please ensure client's policies grant "
-                           "access to path \"" + std::string(path) + "/\""});
+                           "access to path \"" +
+                           std::string(path) + "/\""});
     json::object d = mount_to_json(*m);
     d["path"] = m->route();
     return ok(std::move(d), "system");
@@ -150,9 +161,11 @@ response ui_mount(call& c, mount_table& mt, std::string_view path)
 
 std::optional<response> sys_mounts(call& c, mount_table& mt, std::string_view sub)
 {
-    for (bool auth : {false, true}) {
+    for (bool auth : {false, true})
+    {
         std::string_view base = auth ? "auth" : "mounts";
-        if (sub == base || sub == std::string(base) + "/") {
+        if (sub == base || sub == std::string(base) + "/")
+        {
             if (c.op != "read")
                 return error(405, {"unsupported operation"});
             return ok_sys(table_json(mt, auth));

@@ -7,7 +7,10 @@
 
 namespace vsim {
 
-std::string policy_key(std::string_view name) { return "sys/policy/" + std::string(name); }
+std::string policy_key(std::string_view name)
+{
+    return "sys/policy/" + std::string(name);
+}
 
 std::optional<std::string> put_policy(storage& st, const std::string& name, std::string_view text)
 {
@@ -66,7 +69,8 @@ response write(call& c, const std::string& name, bool legacy)
 response read(call& c, const std::string& name, bool legacy)
 {
     std::string text;
-    if (name != "root") {
+    if (name != "root")
+    {
         const std::string* raw = c.st.find(policy_key(name));
         auto t = raw ? policy_text(*raw) : std::nullopt;
         if (!t)
@@ -86,7 +90,8 @@ response one_policy(call& c, std::string_view raw_name, bool legacy)
         return read(c, name, legacy);
     if (c.op == "create" || c.op == "update")
         return write(c, name, legacy);
-    if (c.op == "delete") {
+    if (c.op == "delete")
+    {
         if (name == "root" || name == "default")
             return error(400, {"cannot delete \"" + name + "\" policy"});
         c.st.del(policy_key(name));
@@ -111,7 +116,8 @@ response capabilities(call& c, const token_entry& t, const acl_for& acls)
         return error(400, {"paths must be supplied"});
     auto a = acls(t);
     json::object data;
-    for (auto& p : *paths) {
+    for (auto& p : *paths)
+    {
         json::array caps;
         for (auto& name : capabilities_of(a.get(), t.is_root(), p))
             caps.emplace_back(name);
@@ -127,7 +133,8 @@ response capabilities(call& c, const token_entry& t, const acl_for& acls)
 
 std::optional<response> sys_policy(call& c, std::string_view sub, const acl_for& acls)
 {
-    if (sub == "policy" || sub == "policy/" || sub == "policies/acl" || sub == "policies/acl/") {
+    if (sub == "policy" || sub == "policy/" || sub == "policies/acl" || sub == "policies/acl/")
+    {
         if (c.op != "read" && c.op != "list")
             return error(405, {"unsupported operation"});
         auto names = policy_names(c.st);
@@ -142,12 +149,14 @@ std::optional<response> sys_policy(call& c, std::string_view sub, const acl_for&
         return one_policy(c, sub.substr(7), true);
     if (sub.starts_with("policies/acl/"))
         return one_policy(c, sub.substr(13), false);
-    if (sub == "capabilities-self") {
+    if (sub == "capabilities-self")
+    {
         if (c.op != "create" && c.op != "update")
             return error(405, {"unsupported operation"});
         return capabilities(c, *c.token, acls);
     }
-    if (sub == "capabilities" || sub == "capabilities-accessor") {
+    if (sub == "capabilities" || sub == "capabilities-accessor")
+    {
         bool by_accessor = sub == "capabilities-accessor";
         json::value v = field(c.req, by_accessor ? "accessor" : "token");
         if (!v.is_string())

@@ -1,4 +1,5 @@
-// ACL policy storage (sys/policy/<name>) and the endpoints sys/policy, sys/policies/acl, sys/capabilities(-self).
+// ACL policy storage (sys/policy/<name>) and the endpoints sys/policy, sys/policies/acl,
+// sys/capabilities(-self).
 #ifndef VAULTKEEPER_TESTS_SIM_VAULT_SYS_POLICY_HPP
 #define VAULTKEEPER_TESTS_SIM_VAULT_SYS_POLICY_HPP
 

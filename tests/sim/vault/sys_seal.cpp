@@ -102,8 +102,9 @@ simc::response handle_seal(sys_call& c)
     if (c.vault.node(c.node).sealed)
         return sys_no_content();
     if (c.vault.active() != c.node)
-        return vault_error(500, "1 error occurred:\n\t* vault cannot seal when in standby mode; please restart "
-                                "instead\n\n");
+        return vault_error(500,
+                           "1 error occurred:\n\t* vault cannot seal when in standby mode; please restart "
+                           "instead\n\n");
     if (!c.vault.logic().allowed(c.token, "sys/seal", "sudo", std::chrono::system_clock::now()))
         return vault_error(403, "permission denied");
     c.vault.seal(c.node);

@@ -11,7 +11,8 @@ namespace {
 std::string rfc3339(std::chrono::system_clock::time_point t)
 {
     const auto secs = std::chrono::system_clock::to_time_t(t);
-    const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count() % 1000000000;
+    const auto nanos =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count() % 1000000000;
     std::tm tm{};
     gmtime_r(&secs, &tm);
     char buf[64];
@@ -51,8 +52,8 @@ std::optional<unsigned> health_code(sys_call& c)
                sealed = code("sealedcode", 503), uninit = code("uninitcode", 501),
                dr = code("drsecondarycode", 472), perf = code("performancestandbycode", 473),
                removed = code("removedcode", 530), haunhealthy = code("haunhealthycode", 474);
-    if (!standbyok || !perfstandbyok || !active || !standby || !sealed || !uninit || !dr || !perf || !removed ||
-        !haunhealthy)
+    if (!standbyok || !perfstandbyok || !active || !standby || !sealed || !uninit || !dr || !perf ||
+        !removed || !haunhealthy)
         return std::nullopt;
     const auto& n = c.vault.node(c.node);
     if (!c.vault.initialized())

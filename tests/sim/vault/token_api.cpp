@@ -31,7 +31,8 @@ std::optional<std::string> child_policies(const call& c, token_params& p, bool n
     for (auto& s : pols)
         std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
     pols = sorted_unique(std::move(pols));
-    if (!parent.is_root()) {
+    if (!parent.is_root())
+    {
         std::set<std::string> allowed(parent.policies.begin(), parent.policies.end());
         for (auto& s : pols)
             if (s != "default" && !allowed.contains(s))
@@ -79,18 +80,20 @@ response create(call& c, bool orphan_path)
         return error(400, {*err});
     if (auto err = ttl_params(c, p))
         return error(400, {*err});
-    p.renewable = weak_bool(field(c.req, "renewable").is_null() ? json::value(true) : field(c.req, "renewable"))
-                      .value_or(true);
+    p.renewable =
+        weak_bool(field(c.req, "renewable").is_null() ? json::value(true) : field(c.req, "renewable"))
+            .value_or(true);
     json::value name = field(c.req, "display_name");
-    p.display_name = name.is_string() && !name.get_string().empty() ? "token-" + std::string(name.get_string())
-                                                                     : "token";
+    p.display_name =
+        name.is_string() && !name.get_string().empty() ? "token-" + std::string(name.get_string()) : "token";
     json::value meta = field(c.req, "meta");
     p.meta = meta.is_object() && !meta.get_object().empty() ? meta : json::value(nullptr);
     p.orphan = orphan_path || no_parent;
     p.parent = sha256_hex(c.token->id);
     p.path = orphan_path ? "auth/token/create-orphan" : "auth/token/create";
     json::value id = field(c.req, "id");
-    if (id.is_string() && !id.get_string().empty()) {
+    if (id.is_string() && !id.get_string().empty())
+    {
         if (!c.token->is_root())
             return error(400, {"root or sudo privileges required to specify token id"});
         p.fixed_id = id.get_string();
@@ -123,11 +126,12 @@ response renew(call& c, token_entry t)
     std::int64_t max_expire = t.period && !t.explicit_max_ttl ? INT64_MAX : t.issue_ns + max * 1000000000;
     std::int64_t expire = c.now_ns + want * 1000000000;
     json::value warnings = nullptr;
-    if (expire > max_expire) {
+    if (expire > max_expire)
+    {
         expire = max_expire;
-        warnings = json::array{json::value("TTL of \"" + go_duration(want) + "\" exceeded the effective max_ttl of \"" +
-                                           go_duration((max_expire - c.now_ns) / 1000000000) +
-                                           "\"; TTL value is capped accordingly")};
+        warnings = json::array{json::value(
+            "TTL of \"" + go_duration(want) + "\" exceeded the effective max_ttl of \"" +
+            go_duration((max_expire - c.now_ns) / 1000000000) + "\"; TTL value is capped accordingly")};
     }
     t.expire_ns = expire;
     save_token(c.st, t);
@@ -140,7 +144,10 @@ response accessors(call& c)
     return list_response(std::move(keys), mtype);
 }
 
-response bad_token() { return error(403, {"bad token"}); }
+response bad_token()
+{
+    return error(403, {"bad token"});
+}
 
 }  // namespace
 
@@ -159,7 +166,8 @@ std::optional<response> by_name(call& c, std::string_view r)
 {
     bool accessor = r.ends_with("-accessor");
     auto target = [&] { return named(c, accessor ? "accessor" : "token", accessor); };
-    if (r == "lookup" || r == "lookup-accessor") {
+    if (r == "lookup" || r == "lookup-accessor")
+    {
         auto t = target();
         if (!t)
             return bad_token();
@@ -168,11 +176,13 @@ std::optional<response> by_name(call& c, std::string_view r)
             d["id"] = "";  // an accessor never reveals the token it stands for
         return ok(std::move(d), mtype);
     }
-    if (r == "renew" || r == "renew-accessor") {
+    if (r == "renew" || r == "renew-accessor")
+    {
         auto t = target();
         return t ? renew(c, *t) : bad_token();
     }
-    if (r == "revoke" || r == "revoke-accessor" || r == "revoke-orphan") {
+    if (r == "revoke" || r == "revoke-accessor" || r == "revoke-orphan")
+    {
         // Revoking an unknown token is not an error in Vault.
         if (auto t = target())
             r == "revoke-orphan" ? revoke_orphan(c.st, t->id) : revoke_token(c.st, t->id);
@@ -189,9 +199,10 @@ response handle(call& c)
     bool write = c.op == "create" || c.op == "update";
     if (r == "accessors/" && c.op == "list")
         return accessors(c);
-    static constexpr std::string_view known[] = {"create",     "create-orphan",  "lookup-self", "renew-self",
-                                                 "revoke-self", "lookup",        "lookup-accessor", "renew",
-                                                 "renew-accessor", "revoke",     "revoke-accessor", "revoke-orphan"};
+    static constexpr std::string_view known[] = {"create",          "create-orphan",   "lookup-self",
+                                                 "renew-self",      "revoke-self",     "lookup",
+                                                 "lookup-accessor", "renew",           "renew-accessor",
+                                                 "revoke",          "revoke-accessor", "revoke-orphan"};
     if (std::find(std::begin(known), std::end(known), r) == std::end(known))
         return error(404, {"unsupported path"});
     if (r == "lookup-self" && c.op == "read")
@@ -204,7 +215,8 @@ response handle(call& c)
         return ok(lookup_data(*c.token, c.now_ns), mtype);
     if (r == "renew-self")
         return renew(c, *c.token);
-    if (r == "revoke-self") {
+    if (r == "revoke-self")
+    {
         revoke_token(c.st, c.token->id);
         return no_content();
     }

@@ -42,9 +42,18 @@ std::int64_t token_entry::ttl_left(std::int64_t now_ns) const
     return std::max<std::int64_t>(0, (expire_ns - now_ns + 500000000) / 1000000000);
 }
 
-std::string token_key(const std::string& id) { return std::string(id_prefix) + sha256_hex(id); }
-std::string token_key_for_hash(const std::string& hash) { return std::string(id_prefix) + hash; }
-std::string cubbyhole_prefix(const std::string& id) { return std::string(cubby_prefix) + sha256_hex(id) + "/"; }
+std::string token_key(const std::string& id)
+{
+    return std::string(id_prefix) + sha256_hex(id);
+}
+std::string token_key_for_hash(const std::string& hash)
+{
+    return std::string(id_prefix) + hash;
+}
+std::string cubbyhole_prefix(const std::string& id)
+{
+    return std::string(cubby_prefix) + sha256_hex(id) + "/";
+}
 
 std::optional<token_entry> parse_token(std::string_view raw)
 {
@@ -111,7 +120,8 @@ std::optional<token_entry> lookup_token(const storage& st, const std::string& id
     return t;
 }
 
-std::optional<token_entry> lookup_accessor(const storage& st, const std::string& accessor, std::int64_t now_ns)
+std::optional<token_entry> lookup_accessor(const storage& st, const std::string& accessor,
+                                           std::int64_t now_ns)
 {
     if (accessor.empty())
         return std::nullopt;
@@ -127,7 +137,10 @@ std::optional<token_entry> lookup_accessor(const storage& st, const std::string&
     return t;
 }
 
-void save_token(storage& st, const token_entry& t) { st.put(token_key(t.id), serialize_token(t)); }
+void save_token(storage& st, const token_entry& t)
+{
+    st.put(token_key(t.id), serialize_token(t));
+}
 
 token_entry create_token(storage& st, token_params p, std::int64_t now_ns)
 {
@@ -161,8 +174,10 @@ namespace {
 void revoke_hash(storage& st, const std::string& hash, int depth)
 {
     const std::string* raw = st.find(token_key_for_hash(hash));
-    if (raw) {
-        if (auto t = parse_token(*raw)) {
+    if (raw)
+    {
+        if (auto t = parse_token(*raw))
+        {
             st.del(std::string(accessor_prefix) + t->accessor);
             if (!t->parent.empty())
                 st.del(std::string(parent_prefix) + t->parent + "/" + hash);
@@ -180,13 +195,17 @@ void revoke_hash(storage& st, const std::string& hash, int depth)
 
 }  // namespace
 
-void revoke_token(storage& st, const std::string& id) { revoke_hash(st, sha256_hex(id), 0); }
+void revoke_token(storage& st, const std::string& id)
+{
+    revoke_hash(st, sha256_hex(id), 0);
+}
 
 void revoke_orphan(storage& st, const std::string& id)
 {
     std::string hash = sha256_hex(id);
     std::string children = std::string(parent_prefix) + hash + "/";
-    for (auto& child : st.list(children)) {
+    for (auto& child : st.list(children))
+    {
         const std::string* raw = st.find(token_key_for_hash(child));
         auto t = raw ? parse_token(*raw) : std::nullopt;
         if (!t)
@@ -202,38 +221,33 @@ void revoke_orphan(storage& st, const std::string& id)
 json::object auth_block(const token_entry& t, std::int64_t now_ns)
 {
     json::array pols = to_array(t.policies);
-    return {{"client_token", t.id},
-            {"accessor", t.accessor},
-            {"policies", pols},
-            {"token_policies", pols},
-            {"metadata", t.meta},
-            {"lease_duration", t.ttl_left(now_ns)},
-            {"renewable", t.renewable},
-            {"entity_id", ""},
-            {"token_type", "service"},
-            {"orphan", t.orphan},
-            {"mfa_requirement", nullptr},
-            {"num_uses", t.num_uses}};
+    return {{"client_token", t.id},       {"accessor", t.accessor},
+            {"policies", pols},           {"token_policies", pols},
+            {"metadata", t.meta},         {"lease_duration", t.ttl_left(now_ns)},
+            {"renewable", t.renewable},   {"entity_id", ""},
+            {"token_type", "service"},    {"orphan", t.orphan},
+            {"mfa_requirement", nullptr}, {"num_uses", t.num_uses}};
 }
 
 json::object lookup_data(const token_entry& t, std::int64_t now_ns)
 {
-    json::object o{{"accessor", t.accessor},
-                   {"creation_time", t.creation_time},
-                   {"creation_ttl", t.creation_ttl},
-                   {"display_name", t.display_name},
-                   {"entity_id", ""},
-                   {"expire_time", t.expire_ns ? json::value(rfc3339_nano(t.expire_ns)) : json::value(nullptr)},
-                   {"explicit_max_ttl", t.explicit_max_ttl},
-                   {"id", t.id},
-                   {"meta", t.meta},
-                   {"num_uses", t.num_uses},
-                   {"orphan", t.orphan},
-                   {"path", t.path},
-                   {"policies", to_array(t.policies)},
-                   {"renewable", t.renewable},
-                   {"ttl", t.ttl_left(now_ns)},
-                   {"type", "service"}};
+    json::object o{
+        {"accessor", t.accessor},
+        {"creation_time", t.creation_time},
+        {"creation_ttl", t.creation_ttl},
+        {"display_name", t.display_name},
+        {"entity_id", ""},
+        {"expire_time", t.expire_ns ? json::value(rfc3339_nano(t.expire_ns)) : json::value(nullptr)},
+        {"explicit_max_ttl", t.explicit_max_ttl},
+        {"id", t.id},
+        {"meta", t.meta},
+        {"num_uses", t.num_uses},
+        {"orphan", t.orphan},
+        {"path", t.path},
+        {"policies", to_array(t.policies)},
+        {"renewable", t.renewable},
+        {"ttl", t.ttl_left(now_ns)},
+        {"type", "service"}};
     if (!t.is_root())
         o["issue_time"] = rfc3339_nano(t.issue_ns);
     if (t.period)

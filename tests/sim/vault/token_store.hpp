@@ -69,7 +69,8 @@ std::string serialize_token(const token_entry& t);
 
 // The entry for id if it exists and has not expired.
 std::optional<token_entry> lookup_token(const storage& st, const std::string& id, std::int64_t now_ns);
-std::optional<token_entry> lookup_accessor(const storage& st, const std::string& accessor, std::int64_t now_ns);
+std::optional<token_entry> lookup_accessor(const storage& st, const std::string& accessor,
+                                           std::int64_t now_ns);
 token_entry create_token(storage& st, token_params p, std::int64_t now_ns);
 void save_token(storage& st, const token_entry& t);
 // Revokes the token and, recursively, every non-orphan child.

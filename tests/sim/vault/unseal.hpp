@@ -13,9 +13,17 @@ namespace vsim {
 class unseal_progress
 {
 public:
-    struct pending {};
-    struct unsealed { bytes root_key; };
-    struct failed { std::string message; };
+    struct pending
+    {
+    };
+    struct unsealed
+    {
+        bytes root_key;
+    };
+    struct failed
+    {
+        std::string message;
+    };
     using outcome = std::variant<pending, unsealed, failed>;
 
     // Adds one share. A share already given in this attempt is ignored (no progress), as in Vault. At the

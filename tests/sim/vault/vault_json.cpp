@@ -46,7 +46,10 @@ response error(unsigned status, std::vector<std::string> messages)
     return response{status, json::value(json::object{{"errors", std::move(errs)}}), {}};
 }
 
-response no_content() { return response{204, std::nullopt, {}}; }
+response no_content()
+{
+    return response{204, std::nullopt, {}};
+}
 
 response list_response(std::vector<std::string> keys, std::string_view mount_type)
 {
@@ -85,13 +88,14 @@ std::string new_uuid()
         return state * 0x2545F4914F6CDD1DULL;
     };
     std::uint64_t hi = next(), lo = next();
-    hi = (hi & ~0xF000ULL) | 0x4000ULL;                            // version 4
-    lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;     // RFC 4122 variant
+    hi = (hi & ~0xF000ULL) | 0x4000ULL;                         // version 4
+    lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
     static constexpr char hex[] = "0123456789abcdef";
     std::string out(36, '-');
     std::size_t pos = 0;
     auto put = [&](std::uint64_t v, int nibbles) {
-        for (int i = nibbles - 1; i >= 0; --i) {
+        for (int i = nibbles - 1; i >= 0; --i)
+        {
             if (pos == 8 || pos == 13 || pos == 18 || pos == 23)
                 ++pos;
             out[pos++] = hex[(v >> (4 * i)) & 15];
@@ -119,7 +123,8 @@ std::string sha256_hex(std::string_view in)
     SHA256(reinterpret_cast<const unsigned char*>(in.data()), in.size(), md);
     static constexpr char hex[] = "0123456789abcdef";
     std::string out(2 * SHA256_DIGEST_LENGTH, ' ');
-    for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
+    for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i)
+    {
         out[2 * i] = hex[md[i] >> 4];
         out[2 * i + 1] = hex[md[i] & 15];
     }
@@ -135,7 +140,8 @@ std::string rfc3339_nano(std::int64_t unix_ns)
 {
     std::int64_t secs = unix_ns / 1000000000;
     std::int64_t frac = unix_ns % 1000000000;
-    if (frac < 0) {
+    if (frac < 0)
+    {
         frac += 1000000000;
         --secs;
     }
@@ -169,10 +175,12 @@ std::string rfc3339_nano(std::int64_t unix_ns)
     buf[16] = ':';
     two(buf + 17, sod % 60);
     std::size_t n = 19;
-    if (frac != 0) {
+    if (frac != 0)
+    {
         // Go's RFC3339Nano trims trailing zeros of the fraction.
         buf[n++] = '.';
-        for (std::int64_t div = 100000000; div > 0 && frac != 0; div /= 10) {
+        for (std::int64_t div = 100000000; div > 0 && frac != 0; div /= 10)
+        {
             buf[n++] = static_cast<char>('0' + frac / div);
             frac %= div;
         }
@@ -225,7 +233,8 @@ std::optional<bool> weak_bool(const json::value& v)
 {
     if (v.is_bool())
         return v.get_bool();
-    if (v.is_string()) {
+    if (v.is_string())
+    {
         std::string_view s = v.get_string();
         if (s == "1" || s == "t" || s == "T" || s == "true" || s == "TRUE" || s == "True")
             return true;
@@ -251,7 +260,8 @@ std::optional<std::int64_t> parse_seconds(const json::value& v)
         return i;
     // Go duration units; fractional parts are not needed by any caller here.
     std::int64_t total = 0;
-    while (!s.empty()) {
+    while (!s.empty())
+    {
         std::size_t digits = 0;
         while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9')
             ++digits;
@@ -285,9 +295,11 @@ std::optional<std::vector<std::string>> weak_strings(const json::value& v)
     std::vector<std::string> out;
     if (v.is_null())
         return out;
-    if (v.is_string()) {
+    if (v.is_string())
+    {
         std::string_view s = v.get_string();
-        while (!s.empty()) {
+        while (!s.empty())
+        {
             auto comma = s.find(',');
             std::string_view item = s.substr(0, comma);
             while (!item.empty() && item.front() == ' ')
@@ -304,7 +316,8 @@ std::optional<std::vector<std::string>> weak_strings(const json::value& v)
     }
     if (!v.is_array())
         return std::nullopt;
-    for (auto& e : v.get_array()) {
+    for (auto& e : v.get_array())
+    {
         if (!e.is_string())
             return std::nullopt;
         out.emplace_back(e.get_string());

@@ -19,7 +19,8 @@ namespace json = boost::json;
 // The three 403 wordings Vault uses (reference A.1): no token, policy denial, unknown/expired token.
 inline constexpr std::string_view denied_no_token = "permission denied";
 inline constexpr std::string_view denied_policy = "1 error occurred:\n\t* permission denied\n\n";
-inline constexpr std::string_view denied_bad_token = "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n";
+inline constexpr std::string_view denied_bad_token =
+    "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n";
 
 // Success envelope of sdk/logical/translate_response.go; data may be null.
 json::object envelope(json::value data, std::string_view mount_type);
@@ -29,7 +30,10 @@ response ok_sys(json::object data);
 response error(unsigned status, std::vector<std::string> messages = {});
 response no_content();
 // 404 {"errors":[]}: Vault's answer for a missing item or an empty list.
-inline response not_found() { return error(404); }
+inline response not_found()
+{
+    return error(404);
+}
 // Keys listing: 404 when empty, as Vault does.
 response list_response(std::vector<std::string> keys, std::string_view mount_type);
 

@@ -23,7 +23,10 @@ struct live_guard
 class test_body final : public job_body
 {
 public:
-    explicit test_body(std::shared_ptr<const test_kind_settings> s) : s_(std::move(s)) {}
+    explicit test_body(std::shared_ptr<const test_kind_settings> s)
+        : s_(std::move(s))
+    {
+    }
 
     asio::awaitable<vk::result<void>> start(cycle_context&) override
     {
@@ -35,7 +38,8 @@ public:
     asio::awaitable<void> run_cycle(cycle_context& ctx) override
     {
         ++cycles_;
-        co_await for_each_bounded(static_cast<std::size_t>(s_->children), static_cast<std::size_t>(s_->children),
+        co_await for_each_bounded(static_cast<std::size_t>(s_->children),
+                                  static_cast<std::size_t>(s_->children),
                                   [this](std::size_t) { return child(); });
         ctx.count("children", s_->children);
         if (cycles_ < s_->fail_from_cycle || s_->fail == "none")
@@ -83,7 +87,8 @@ job_kind make_test_kind()
         "test",
         parse,
         [](const vk::job_config& cfg, job_services&) -> std::unique_ptr<job_body> {
-            return std::make_unique<test_body>(std::static_pointer_cast<const test_kind_settings>(cfg.settings));
+            return std::make_unique<test_body>(
+                std::static_pointer_cast<const test_kind_settings>(cfg.settings));
         },
     };
 }

@@ -1,6 +1,7 @@
 // The "test" job kind: a cycle that sleeps in N concurrent child coroutines and then succeeds or fails as
 // configured. It exists so the runtime (deadlines, halt, trigger, fatal, shutdown) can be tested with a real
-// io_context and a real daemon process; only the test build of the daemon (vaultkeeper-test) and the io tests know it.
+// io_context and a real daemon process; only the test build of the daemon (vaultkeeper-test) and the io tests
+// know it.
 #ifndef VAULTKEEPER_TESTS_SUPPORT_DAEMON_TEST_KIND_HPP
 #define VAULTKEEPER_TESTS_SUPPORT_DAEMON_TEST_KIND_HPP
 

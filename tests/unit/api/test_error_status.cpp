@@ -12,12 +12,12 @@ using vk::api::http_status;
 TEST(error_status, every_errc_has_its_status)
 {
     const std::pair<errc, unsigned> table[] = {
-        {errc::not_found, 404},       {errc::permission_denied, 403}, {errc::bad_request, 400},
+        {errc::not_found, 404},        {errc::permission_denied, 403}, {errc::bad_request, 400},
         {errc::invalid_argument, 400}, {errc::conflict, 409},          {errc::too_large, 413},
-        {errc::timeout, 504},         {errc::unavailable, 503},       {errc::cancelled, 503},
-        {errc::sealed, 502},          {errc::uninitialized, 502},     {errc::standby, 502},
-        {errc::rate_limited, 502},    {errc::server_error, 502},      {errc::transport_error, 502},
-        {errc::bad_response, 502},    {errc::io_error, 500},          {errc::internal, 500},
+        {errc::timeout, 504},          {errc::unavailable, 503},       {errc::cancelled, 503},
+        {errc::sealed, 502},           {errc::uninitialized, 502},     {errc::standby, 502},
+        {errc::rate_limited, 502},     {errc::server_error, 502},      {errc::transport_error, 502},
+        {errc::bad_response, 502},     {errc::io_error, 500},          {errc::internal, 500},
     };
     for (auto [code, status] : table)
         EXPECT_EQ(http_status(code), status) << to_string(code);

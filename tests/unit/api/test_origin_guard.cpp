@@ -4,8 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace
-{
+namespace {
 using vk::api::origin_allowed;
 
 vk::http::request req(std::string method, std::string origin, std::string host = "127.0.0.1:8290")
@@ -61,4 +60,4 @@ TEST(web_assets, the_page_and_its_files_are_embedded_with_their_types)
     EXPECT_TRUE(index);
 }
 
-} // namespace
+}  // namespace

@@ -46,9 +46,10 @@ vk::http::response run(vk::api::router& r, std::string method, std::string path,
 
 vk::api::router make_router()
 {
-    vk::api::router r([](const vk::http::request& req) { return vk::api::bearer_matches(req, "sekret-token"); },
-                      nullptr);
-    auto ok = [](vk::http::request&, const vk::api::path_params& p) -> boost::asio::awaitable<vk::http::response> {
+    vk::api::router r(
+        [](const vk::http::request& req) { return vk::api::bearer_matches(req, "sekret-token"); }, nullptr);
+    auto ok = [](vk::http::request&,
+                 const vk::api::path_params& p) -> boost::asio::awaitable<vk::http::response> {
         co_return vk::http::response::text(200, p.empty() ? "none" : p.begin()->second);
     };
     r.add({"GET", "/v1/health", false, ok});
@@ -93,7 +94,8 @@ TEST(router, unknown_path_is_404_and_wrong_method_is_405_with_allow)
 TEST(router, api_answers_are_nosniff_and_no_store_and_foreign_hosts_are_refused)
 {
     auto r = make_router();
-    r.set_host_check([](std::string_view host) { return vk::api::host_allowed(host, 8290, {"ops.example"}); });
+    r.set_host_check(
+        [](std::string_view host) { return vk::api::host_allowed(host, 8290, {"ops.example"}); });
     for (unsigned status : {200u, 401u, 404u})
     {
         auto res = run(r, "GET", status == 200 ? "/v1/health" : status == 401 ? "/v1/jobs/x" : "/v1/none");

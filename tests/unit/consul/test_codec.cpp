@@ -22,9 +22,9 @@ TEST(consul_codec, base64_round_trips_every_length)
 
 TEST(consul_codec, base64_rejects_garbage)
 {
-    EXPECT_FALSE(base64_decode("abc"));    // length not a multiple of 4
-    EXPECT_FALSE(base64_decode("ab!d"));   // outside the alphabet
-    EXPECT_FALSE(base64_decode("a=bc"));   // padding in the middle
+    EXPECT_FALSE(base64_decode("abc"));       // length not a multiple of 4
+    EXPECT_FALSE(base64_decode("ab!d"));      // outside the alphabet
+    EXPECT_FALSE(base64_decode("a=bc"));      // padding in the middle
     EXPECT_FALSE(base64_decode("Zg==Zg=="));  // padding before the end
 }
 
@@ -73,7 +73,8 @@ TEST(consul_codec, malformed_answers_are_bad_response)
 
 TEST(consul_codec, decodes_keys_bools_and_sessions)
 {
-    EXPECT_EQ(*decode_keys(R"(["/web/bar","/web/subdir/"])"), (std::vector<std::string>{"/web/bar", "/web/subdir/"}));
+    EXPECT_EQ(*decode_keys(R"(["/web/bar","/web/subdir/"])"),
+              (std::vector<std::string>{"/web/bar", "/web/subdir/"}));
     EXPECT_TRUE(*decode_bool("true"));
     EXPECT_FALSE(*decode_bool("false\n"));
     EXPECT_EQ(*decode_session_id(R"({"ID":"adf4238a-882b"})"), "adf4238a-882b");
@@ -124,7 +125,8 @@ TEST(consul_codec, error_mapping_keeps_the_text)
         EXPECT_EQ(e.message, "Consul answered " + std::to_string(status) + ": Permission denied");
     }
     EXPECT_EQ(map_error(404, "", "k").message, "Consul answered 404");
-    EXPECT_EQ(map_error(500, std::string(1000, 'x'), "k").message.size(), std::string("Consul answered 500: ").size() + 200);
+    EXPECT_EQ(map_error(500, std::string(1000, 'x'), "k").message.size(),
+              std::string("Consul answered 500: ").size() + 200);
 }
 
 }  // namespace

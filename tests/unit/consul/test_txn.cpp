@@ -75,7 +75,8 @@ TEST(consul_txn, decodes_a_commit)
 
 TEST(consul_txn, decodes_a_rollback_with_every_error)
 {
-    auto r = decode_txn(409, R"({"Results":null,"Errors":[{"OpIndex":1,"What":"failed to set key \"b\", index is stale"},
+    auto r = decode_txn(
+        409, R"({"Results":null,"Errors":[{"OpIndex":1,"What":"failed to set key \"b\", index is stale"},
         {"OpIndex":3,"What":"key \"d\" doesn't exist"}]})");
     ASSERT_TRUE(r);
     EXPECT_FALSE(r->committed);
@@ -94,13 +95,14 @@ TEST(consul_txn, malformed_answers)
     EXPECT_EQ(decode_txn(200, R"({"Results":[{"Node":{}}]})").error().code, vk::errc::bad_response);
 }
 
-// Issue 15: untrusted numbers in a rollback never throw: a negative, fractional or huge OpIndex, or one of the
-// wrong type, is a decode error.
+// Issue 15: untrusted numbers in a rollback never throw: a negative, fractional or huge OpIndex, or one of
+// the wrong type, is a decode error.
 TEST(consul_txn, hostile_op_index_is_a_decode_error_not_a_throw)
 {
     for (const char* idx : {"-1", "1.5", "1e400", "18446744073709551616", "\"3\"", "[1]", "true"})
     {
-        std::string body = std::string(R"({"Results":null,"Errors":[{"OpIndex":)") + idx + R"(,"What":"x"}]})";
+        std::string body =
+            std::string(R"({"Results":null,"Errors":[{"OpIndex":)") + idx + R"(,"What":"x"}]})";
         vk::result<vk::consul::txn_result> r = vk::make_error(vk::errc::internal, "not run");
         EXPECT_NO_THROW(r = vk::consul::decode_txn(409, body)) << idx;
         EXPECT_FALSE(r.has_value()) << idx;
@@ -121,4 +123,3 @@ TEST(consul_txn, hostile_kv_indexes_are_decode_errors)
 }
 
 }  // namespace
-

@@ -54,10 +54,9 @@ TEST(config, minimal_document_gets_defaults)
 
 TEST(config, job_defaults_and_kind_settings)
 {
-    auto r = vk::parse_config(
-        doc(R"("vaults": {"v1": {"address": "http://127.0.0.1:8200", "token": "t"}},
+    auto r = vk::parse_config(doc(R"("vaults": {"v1": {"address": "http://127.0.0.1:8200", "token": "t"}},
                "jobs": [{"name": "a", "kind": "demo", "vault": "v1"}])"),
-        "cfg.json", kinds);
+                              "cfg.json", kinds);
     ASSERT_TRUE(r) << r.error().render();
     ASSERT_EQ(r->jobs.size(), 1u);
     EXPECT_EQ(r->jobs[0].interval, vk::duration(1min));
@@ -98,8 +97,9 @@ TEST(config, rendering_names_file_and_pointer)
 {
     auto r = vk::parse_config(R"({"admin": {}})", "/etc/vk.json", kinds);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().render(), "/etc/vk.json: /admin/token: missing required field (a string, {\"file\": ...} or "
-                                  "{\"env\": ...})\n");
+    EXPECT_EQ(r.error().render(),
+              "/etc/vk.json: /admin/token: missing required field (a string, {\"file\": ...} or "
+              "{\"env\": ...})\n");
 }
 
 TEST(config, invalid_json_names_line_and_column)
@@ -115,10 +115,9 @@ TEST(config, secrets_from_file_and_env)
     std::filesystem::create_directories(dir);
     std::ofstream(dir / "tok") << "file-token-0123456789\n";
     ::setenv("VK_TEST_TOKEN", "env-token", 1);
-    auto r = vk::parse_config(
-        R"({"admin": {"token": {"file": ")" + (dir / "tok").string() + R"("}},
+    auto r = vk::parse_config(R"({"admin": {"token": {"file": ")" + (dir / "tok").string() + R"("}},
             "vaults": {"v": {"address": "https://v:8200", "token": {"env": "VK_TEST_TOKEN"}}}})",
-        "cfg.json", kinds);
+                              "cfg.json", kinds);
     ASSERT_TRUE(r) << r.error().render();
     EXPECT_EQ(r->admin.token.reveal(), "file-token-0123456789");
     EXPECT_EQ(r->vaults.at("v").auth.token->reveal(), "env-token");
@@ -144,7 +143,8 @@ TEST(config, ha_must_reference_a_defined_consul)
     auto p = problems(doc(R"("ha": {"consul": "missing", "key": "vk/locks", "session_ttl": "2s"})"));
     std::vector<std::string> want = {
         "/ha/consul: no consul named \"missing\" is defined under /consuls",
-        "/ha/session_ttl: must be between 20s and 24h (sessions are created with half of it; Consul's minimum is "
+        "/ha/session_ttl: must be between 20s and 24h (sessions are created with half of it; Consul's "
+        "minimum is "
         "10s)",
     };
     EXPECT_EQ(p, want);
@@ -172,12 +172,14 @@ TEST(config, admin_listen_off_loopback_needs_tls_or_an_explicit_insecure_listen)
               std::vector<std::string>{"/admin/listen: \"0.0.0.0:8290\" is not a loopback address: configure "
                                        "admin.tls, or say \"insecure_listen\": true"});
     EXPECT_TRUE(with_admin(R"("listen": "0.0.0.0:8290", "insecure_listen": true)").empty());
-    EXPECT_TRUE(with_admin(R"("listen": "10.1.2.3:8290", "tls": {"cert_file": "c", "key_file": "k"})").empty());
+    EXPECT_TRUE(
+        with_admin(R"("listen": "10.1.2.3:8290", "tls": {"cert_file": "c", "key_file": "k"})").empty());
     EXPECT_TRUE(with_admin(R"("listen": "127.0.0.2:8290")").empty());
     EXPECT_TRUE(with_admin(R"("listen": "[::1]:8290")").empty());
     EXPECT_TRUE(with_admin(R"("listen": "localhost:8290")").empty());
     EXPECT_FALSE(with_admin(R"("listen": "[::]:8290")").empty());
-    EXPECT_FALSE(with_admin(R"("listen": "127.evil.example:8290")").empty()) << "a name, not an address in 127/8";
+    EXPECT_FALSE(with_admin(R"("listen": "127.evil.example:8290")").empty())
+        << "a name, not an address in 127/8";
 }
 
 }  // namespace
@@ -192,22 +194,24 @@ TEST(config, shared_secret_file_is_a_warning_or_with_strict_permissions_an_error
     std::filesystem::create_directories(dir);
     auto file = (dir / "token").string();
     std::ofstream(file) << "0123456789abcdef\n";
-    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
-                                           std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    std::filesystem::permissions(
+        file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                  std::filesystem::perms::group_read | std::filesystem::perms::others_read);
     std::string admin = R"({"admin": {"token": {"file": ")" + file + R"("}})";
     auto relaxed = vk::parse_config(admin + "}", "cfg.json", kinds);
     ASSERT_TRUE(relaxed) << relaxed.error().render();
     ASSERT_EQ(relaxed->warnings.size(), 1u);
-    EXPECT_EQ(relaxed->warnings[0],
-              "cfg.json: /admin/token: secret file " + file + " is accessible by group or others (chmod 600)");
+    EXPECT_EQ(relaxed->warnings[0], "cfg.json: /admin/token: secret file " + file +
+                                        " is accessible by group or others (chmod 600)");
     EXPECT_EQ(relaxed->admin.token.reveal(), "0123456789abcdef");
 
     auto strict = vk::parse_config(admin + R"(, "strict_permissions": true})", "cfg.json", kinds);
     ASSERT_FALSE(strict);
-    EXPECT_EQ(strict.error().render(),
-              "cfg.json: /admin/token: secret file " + file + " is accessible by group or others (chmod 600)\n");
+    EXPECT_EQ(strict.error().render(), "cfg.json: /admin/token: secret file " + file +
+                                           " is accessible by group or others (chmod 600)\n");
 
-    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::filesystem::permissions(file,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     auto private_file = vk::parse_config(admin + R"(, "strict_permissions": true})", "cfg.json", kinds);
     ASSERT_TRUE(private_file) << private_file.error().render();
     EXPECT_TRUE(private_file->warnings.empty());

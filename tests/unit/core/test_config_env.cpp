@@ -6,8 +6,7 @@
 #include <cstdlib>
 #include <gtest/gtest.h>
 
-namespace
-{
+namespace {
 
 const vk::kind_parsers no_kinds;
 
@@ -41,11 +40,10 @@ vk::config parse(const std::string& blocks)
 
 TEST(config_env, vault_block_falls_back_to_vault_variables)
 {
-    env_vars env{
-        {"VAULT_ADDR", "https://vault.env:8200"},
-        {"VAULT_TOKEN", "env-vault-token"},
-        {"VAULT_NAMESPACE", "team-a"},
-        {"VAULT_CACERT", "/etc/env-ca.pem"}};
+    env_vars env{{"VAULT_ADDR", "https://vault.env:8200"},
+                 {"VAULT_TOKEN", "env-vault-token"},
+                 {"VAULT_NAMESPACE", "team-a"},
+                 {"VAULT_CACERT", "/etc/env-ca.pem"}};
     auto cfg = parse(R"("vaults": {"v": {}})");
     const auto& v = cfg.vaults.at("v");
     EXPECT_EQ(v.address, "https://vault.env:8200");
@@ -58,11 +56,10 @@ TEST(config_env, vault_block_falls_back_to_vault_variables)
 
 TEST(config_env, vault_block_values_win_over_the_environment)
 {
-    env_vars env{
-        {"VAULT_ADDR", "https://vault.env:8200"},
-        {"VAULT_TOKEN", "env-vault-token"},
-        {"VAULT_NAMESPACE", "team-a"},
-        {"VAULT_CACERT", "/etc/env-ca.pem"}};
+    env_vars env{{"VAULT_ADDR", "https://vault.env:8200"},
+                 {"VAULT_TOKEN", "env-vault-token"},
+                 {"VAULT_NAMESPACE", "team-a"},
+                 {"VAULT_CACERT", "/etc/env-ca.pem"}};
     auto cfg =
         parse(R"("vaults": {"v": {"address": "https://v:8200", "token": "file-token", "namespace": "ns",
                                          "tls": {"ca_file": "/etc/own-ca.pem"}}})");
@@ -76,9 +73,8 @@ TEST(config_env, vault_block_values_win_over_the_environment)
 TEST(config_env, vault_without_address_anywhere_names_the_variable)
 {
     ::unsetenv("VAULT_ADDR");
-    auto r = vk::parse_config(
-        R"({"admin": {"token": "0123456789abcdef"}, "vaults": {"v": {"token": "t"}}})", "cfg.json", no_kinds
-    );
+    auto r = vk::parse_config(R"({"admin": {"token": "0123456789abcdef"}, "vaults": {"v": {"token": "t"}}})",
+                              "cfg.json", no_kinds);
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().render().find("/vaults/v/address"), std::string::npos) << r.error().render();
     EXPECT_NE(r.error().render().find("VAULT_ADDR"), std::string::npos) << r.error().render();
@@ -89,7 +85,7 @@ TEST(config_env, consul_block_falls_back_to_consul_variables)
     env_vars env{{"CONSUL_HTTP_ADDR", "127.0.0.1:8501"}, {"CONSUL_HTTP_TOKEN", "env-consul-token"}};
     auto cfg = parse(R"("consuls": {"c": {}})");
     const auto& c = cfg.consuls.at("c");
-    EXPECT_EQ(c.address, "http://127.0.0.1:8501"); // host:port, as Consul's CLI takes it
+    EXPECT_EQ(c.address, "http://127.0.0.1:8501");  // host:port, as Consul's CLI takes it
     ASSERT_TRUE(c.token);
     EXPECT_EQ(c.token->reveal(), "env-consul-token");
     EXPECT_EQ(c.token->source(), "env CONSUL_HTTP_TOKEN");
@@ -108,10 +104,9 @@ TEST(config_env, no_variables_no_tokens)
     ::unsetenv("VAULT_TOKEN");
     ::unsetenv("CONSUL_HTTP_TOKEN");
     auto cfg = parse(R"("vaults": {"v": {"address": "http://v:8200", "auth": {"method": "approle",
-                            "role_id": "r", "secret_id": "s"}}}, "consuls": {"c": {"address": "http://c:8500"}})"
-    );
+                            "role_id": "r", "secret_id": "s"}}}, "consuls": {"c": {"address": "http://c:8500"}})");
     EXPECT_FALSE(cfg.vaults.at("v").auth.token);
     EXPECT_FALSE(cfg.consuls.at("c").token);
 }
 
-} // namespace
+}  // namespace

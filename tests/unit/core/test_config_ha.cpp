@@ -12,7 +12,8 @@ const vk::kind_parsers no_kinds;
 vk::config parse_ha(const std::string& ha)
 {
     std::string text = R"({"admin": {"token": "0123456789abcdef"},
-        "consuls": {"main": {"address": "http://127.0.0.1:8500"}}, "ha": )" + ha + "}";
+        "consuls": {"main": {"address": "http://127.0.0.1:8500"}}, "ha": )" +
+                       ha + "}";
     auto r = vk::parse_config(text, "cfg.json", no_kinds);
     if (!r)
         ADD_FAILURE() << r.error().render();

@@ -10,13 +10,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-namespace
-{
+namespace {
 
 const vk::kind_parsers kinds = {
     {"demo",
-     [](vk::object_reader& r, const vk::config&) -> std::shared_ptr<const vk::job_settings>
-     {
+     [](vk::object_reader& r, const vk::config&) -> std::shared_ptr<const vk::job_settings> {
          r.string("vault");
          r.string("consul");
          r.secret_value("key");
@@ -33,9 +31,8 @@ struct temp_dir
     std::string write(const std::string& name, const std::string& text) const
     {
         std::ofstream(path / name) << text;
-        std::filesystem::permissions(
-            path / name, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write
-        );
+        std::filesystem::permissions(path / name, std::filesystem::perms::owner_read |
+                                                      std::filesystem::perms::owner_write);
         return (path / name).string();
     }
 };
@@ -84,7 +81,7 @@ TEST_F(reload_test, a_rotated_token_file_restarts_only_the_jobs_of_that_vault)
     auto old = load(dir);
     dir.write("token", "token-two\n");
     auto next = load(dir);
-    EXPECT_EQ(old.raw, next.raw); // the raw JSON did not change: comparing it would miss the rotation
+    EXPECT_EQ(old.raw, next.raw);  // the raw JSON did not change: comparing it would miss the rotation
     EXPECT_EQ(vk::jobs_hit_by_shared_changes(old, next), std::vector<std::string>{"uses-a"});
 }
 
@@ -134,8 +131,7 @@ TEST_F(reload_test, a_consul_going_away_restarts_its_jobs)
 
 TEST_F(reload_test, a_renewed_admin_certificate_behind_the_same_files_is_a_rotation)
 {
-    auto with_tls = [&](const std::string& cert)
-    {
+    auto with_tls = [&](const std::string& cert) {
         std::string text = R"({"admin": {"token": "0123456789abcdef", "tls": {"cert_file": ")" + cert +
                            R"(", "key_file": ")" + (dir.path / "admin.key").string() + R"("}}})";
         auto r = vk::parse_config(text, "cfg.json", kinds);
@@ -154,4 +150,4 @@ TEST_F(reload_test, a_renewed_admin_certificate_behind_the_same_files_is_a_rotat
     EXPECT_FALSE(vk::admin_tls_rotated(load(dir), load(dir)));
 }
 
-} // namespace
+}  // namespace

@@ -3,10 +3,8 @@
 
 #include <gtest/gtest.h>
 
-namespace vk::emissary
-{
-namespace
-{
+namespace vk::emissary {
+namespace {
 
 using namespace std::chrono_literals;
 
@@ -39,10 +37,10 @@ TEST(emissary_policy, command_window_coalesces_changes)
     w.changed(t0 + 1500ms);
     EXPECT_EQ(w.due(), t0 + 3500ms);
     w.changed(t0 + 4000ms);
-    EXPECT_EQ(w.due(), t0 + 5000ms); // never past first + max
+    EXPECT_EQ(w.due(), t0 + 5000ms);  // never past first + max
     EXPECT_FALSE(w.take(t0 + 4999ms));
     EXPECT_TRUE(w.take(t0 + 5000ms));
-    EXPECT_FALSE(w.take(t0 + 6000ms)); // once per window
+    EXPECT_FALSE(w.take(t0 + 6000ms));  // once per window
     command_window now({0ms, 0ms});
     now.changed(t0);
     EXPECT_TRUE(now.take(t0));
@@ -54,5 +52,5 @@ TEST(emissary_policy, redacts_longest_first)
     EXPECT_EQ(redact("nothing here", {"x1y"}), "nothing here");
 }
 
-} // namespace
-} // namespace vk::emissary
+}  // namespace
+}  // namespace vk::emissary

@@ -9,8 +9,7 @@
 
 #include "../config_problems.hpp"
 
-namespace
-{
+namespace {
 
 const vk::kind_parsers kinds = {{"emissary", vk::emissary::parse_settings}};
 
@@ -37,20 +36,17 @@ const std::string sources =
     R"("sources": {"v": {"type": "vault", "vault": "primary"}, "kv": {"type": "consul", "consul": "c"},
     "f": {"type": "file", "root": "/etc/seed"}, "e": {"type": "env"}, "h": {"type": "http", "base_url": "http://127.0.0.1:1/x/"}})";
 
-} // namespace
+}  // namespace
 
 TEST(emissary_settings, defaults_and_full_example)
 {
-    auto r = vk::parse_config(
-        doc(R"({"name": "web", "kind": "emissary", )" + sources + R"(,
+    auto r = vk::parse_config(doc(R"({"name": "web", "kind": "emissary", )" + sources + R"(,
         "templates": [{"contents": "{{ secret \"v\" \"secret/tls\" \"pem\" }}", "destination": "/tmp/x.pem",
                        "perms": "0640", "backup": true}],
         "command": ["systemctl", "reload", "nginx"], "command_timeout": "10s",
         "wait": {"min": "2s", "max": "10s"}, "retry": {"initial": "1s", "max": "1m"}, "refresh": "5m",
         "once": true, "dry_run": true})"),
-        "cfg.json",
-        kinds
-    );
+                              "cfg.json", kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = static_cast<const vk::emissary::emissary_settings&>(*r->jobs.at(0).settings);
     EXPECT_EQ(s.sources.size(), 5u);
@@ -84,24 +80,18 @@ TEST(emissary_settings, every_mistake_at_its_pointer)
     EXPECT_TRUE(has(ps, "/jobs/0/templates/0/destination: must be an absolute path"));
     EXPECT_TRUE(has(ps, "/jobs/0/templates/0/perms: must be an octal mode like \"0600\""));
     EXPECT_TRUE(has(
-        ps, "/jobs/0/templates/1/contents: web#1:2:5: unknown function \"nope\" (secret, poll, secretOr, env)"
-    ));
+        ps,
+        "/jobs/0/templates/1/contents: web#1:2:5: unknown function \"nope\" (secret, poll, secretOr, env)"));
     EXPECT_TRUE(
-        has(ps,
-            "/jobs/0/templates/2/contents: web#2:1:4: a file path must be relative to the source's root, "
-            "without \"..\"")
-    );
+        has(ps, "/jobs/0/templates/2/contents: web#2:1:4: a file path must be relative to the source's root, "
+                "without \"..\""));
     EXPECT_TRUE(has(ps, "/jobs/0/templates/2/extra: unknown key"));
-    EXPECT_TRUE(
-        has(ps,
-            "/jobs/0/templates/3: exactly one of \"source\" (a template file) or \"contents\" (inline) is "
-            "required")
-    );
-    EXPECT_TRUE(
-        has(ps,
-            "/jobs/0/command: a command string runs through sh -c only with \"shell\": true; or give an argv "
-            "array")
-    );
+    EXPECT_TRUE(has(
+        ps, "/jobs/0/templates/3: exactly one of \"source\" (a template file) or \"contents\" (inline) is "
+            "required"));
+    EXPECT_TRUE(has(
+        ps, "/jobs/0/command: a command string runs through sh -c only with \"shell\": true; or give an argv "
+            "array"));
     EXPECT_TRUE(has(ps, "/jobs/0/wait/max: must not be shorter than min"));
     EXPECT_TRUE(has(ps, "/jobs/0/retry/initial: must be positive"));
 }
@@ -112,20 +102,15 @@ TEST(emissary_settings, template_file_relative_to_the_config_and_its_parse_error
         std::filesystem::temp_directory_path() / ("vk-emissary-settings-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     std::ofstream(dir / "bad.tmpl") << "ok\nok {{ secret \"kv\" }}\n";
-    auto r = vk::parse_config(
-        doc(R"({"name": "j", "kind": "emissary", )" + sources + R"(,
-        "templates": [{"source": "bad.tmpl", "destination": "/tmp/o"}, {"source": "absent.tmpl", "destination": "/tmp/p"}]})"
-        ),
-        (dir / "cfg.json").string(),
-        kinds
-    );
+    auto r = vk::parse_config(doc(R"({"name": "j", "kind": "emissary", )" + sources + R"(,
+        "templates": [{"source": "bad.tmpl", "destination": "/tmp/o"}, {"source": "absent.tmpl", "destination": "/tmp/p"}]})"),
+                              (dir / "cfg.json").string(), kinds);
     ASSERT_FALSE(r);
     std::vector<std::string> ps;
     for (const auto& p : r.error().problems)
         ps.push_back(p.pointer + ": " + p.message);
     EXPECT_TRUE(
-        has(ps, "/jobs/0/templates/0/source: bad.tmpl:2:19: secret: argument 2 must be a string literal")
-    );
+        has(ps, "/jobs/0/templates/0/source: bad.tmpl:2:19: secret: argument 2 must be a string literal"));
     EXPECT_TRUE(has(ps, "/jobs/0/templates/1/source: cannot read the template file"));
     std::filesystem::remove_all(dir);
 }

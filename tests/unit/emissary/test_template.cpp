@@ -5,10 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
-namespace vk::emissary
-{
-namespace
-{
+namespace vk::emissary {
+namespace {
 
 template_ast parse_ok(std::string_view text, const delimiters& d = {})
 {
@@ -50,17 +48,15 @@ TEST(emissary_template, errors_carry_file_line_and_column)
     EXPECT_EQ(parse_bad("{{ secret \"a\" }}").message, "secret: argument 2 must be a string literal");
     EXPECT_EQ(parse_bad("ab\n{{ secret \"a\" \"b\"").where.line, 2u);
     EXPECT_EQ(parse_bad("{{ secret \"a\" \"b\" | nope }}").message, "unknown filter \"nope\"");
-    EXPECT_EQ(
-        parse_bad("{{ secret \"a\" \"b\" | indent }}").message, "indent: expected a width from 0 to 999"
-    );
+    EXPECT_EQ(parse_bad("{{ secret \"a\" \"b\" | indent }}").message,
+              "indent: expected a width from 0 to 999");
     EXPECT_EQ(parse_bad("{{ secret \"a\" \"b\" \"c\" \"d\" }}").message, "secret: too many arguments");
     EXPECT_EQ(parse_bad("{{ secret \"a\\q\" \"b\" }}").message, "unknown escape \\q");
     EXPECT_EQ(parse_bad("{{ \"unterminated }}").message, "unterminated string");
     EXPECT_EQ(parse_bad("{{   }}").message, "empty action");
     EXPECT_EQ(parse_bad("{{/* never closed }}").message, "unclosed comment");
-    EXPECT_EQ(
-        parse_bad("{{ secret \"\" \"b\" }}").message, "secret: the source and the path must not be empty"
-    );
+    EXPECT_EQ(parse_bad("{{ secret \"\" \"b\" }}").message,
+              "secret: the source and the path must not be empty");
 }
 
 TEST(emissary_template, renders_only_when_every_value_is_present)
@@ -110,8 +106,7 @@ TEST(emissary_template, secret_or_waits_for_the_first_answer_then_defaults)
 
 TEST(emissary_template, env_filters_trimming_comments_and_delimiters)
 {
-    env_lookup env = [](const std::string& n) -> std::optional<std::string>
-    {
+    env_lookup env = [](const std::string& n) -> std::optional<std::string> {
         if (n == "NAME")
             return std::string("ab\"c");
         return std::nullopt;
@@ -122,13 +117,11 @@ TEST(emissary_template, env_filters_trimming_comments_and_delimiters)
     EXPECT_EQ(render(parse_ok(R"({{ env "NAME" | base64 | base64decode }})"), none, env).text, "ab\"c");
     EXPECT_EQ(render(parse_ok("x  \n {{- /* note */ -}} \n y"), none, env).text, "xy");
     EXPECT_EQ(render(parse_ok("a {{- env \"NAME\" -}}  b"), none, env).text, "aab\"cb");
-    EXPECT_EQ(
-        render(parse_ok("{{ env \"NOPE\" }}"), none, env).missing, std::vector<std::string>{"env NOPE"}
-    );
+    EXPECT_EQ(render(parse_ok("{{ env \"NOPE\" }}"), none, env).missing,
+              std::vector<std::string>{"env NOPE"});
     delimiters d{"[[", "]]"};
-    EXPECT_EQ(
-        render(parse_ok("{{ keep }} [[ env \"NAME\" | trim ]]", d), none, env).text, "{{ keep }} ab\"c"
-    );
+    EXPECT_EQ(render(parse_ok("{{ keep }} [[ env \"NAME\" | trim ]]", d), none, env).text,
+              "{{ keep }} ab\"c");
     value_map v{{{"kv", "cert"}, str("l1\nl2")}};
     EXPECT_EQ(render(parse_ok("{{ secret \"kv\" \"cert\" | indent 2 }}"), v, env).text, "  l1\n  l2");
 }
@@ -151,18 +144,13 @@ TEST(emissary_template, secrets_lists_values_before_and_after_filters)
 
 TEST(emissary_template, base64_round_trips)
 {
-    for (std::string s :
-         {std::string(),
-          std::string("a"),
-          std::string("ab"),
-          std::string("abc"),
-          std::string("abcd"),
-          std::string("\0\xff", 2)})
+    for (std::string s : {std::string(), std::string("a"), std::string("ab"), std::string("abc"),
+                          std::string("abcd"), std::string("\0\xff", 2)})
         EXPECT_EQ(base64_decode(base64_encode(s)), s);
     EXPECT_EQ(base64_encode("hello"), "aGVsbG8=");
     EXPECT_FALSE(base64_decode("a==="));
     EXPECT_FALSE(base64_decode("ab=c"));
 }
 
-} // namespace
-} // namespace vk::emissary
+}  // namespace
+}  // namespace vk::emissary

@@ -7,15 +7,14 @@
 using namespace vk;
 using namespace vk::http;
 
-namespace
-{
+namespace {
 
 endpoint at(std::string scheme, std::string host, std::uint16_t port)
 {
     return {std::move(scheme), std::move(host), port};
 }
 
-} // namespace
+}  // namespace
 
 TEST(http_redirect, same_origin_is_followed)
 {

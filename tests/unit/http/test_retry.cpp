@@ -8,10 +8,11 @@ using namespace std::chrono_literals;
 
 namespace {
 const auto now = std::chrono::sys_days(std::chrono::year_month_day(
-                     std::chrono::year(2024), std::chrono::month(3), std::chrono::day(1)
-                 )) + 12h;
+                     std::chrono::year(2024), std::chrono::month(3), std::chrono::day(1))) +
+                 12h;
 
-retry_decision decide(unsigned attempts, bool idem, attempt_outcome o, std::chrono::milliseconds elapsed = 0ms)
+retry_decision decide(unsigned attempts, bool idem, attempt_outcome o,
+                      std::chrono::milliseconds elapsed = 0ms)
 {
     return decide_retry(retry_policy{}, attempts, idem, o, elapsed, 0.5, now);
 }

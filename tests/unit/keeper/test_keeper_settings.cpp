@@ -5,12 +5,11 @@
 
 #include <gtest/gtest.h>
 
-namespace
-{
+namespace {
 
 const vk::kind_parsers kinds = {{"keeper", vk::keeper::parse_settings}};
 const std::string kek_hex(64, 'a');
-const std::string kek_b64 = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="; // 32 bytes
+const std::string kek_b64 = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";  // 32 bytes
 
 std::string file_store(const std::string& name, const std::string& kek = kek_hex)
 {
@@ -18,9 +17,8 @@ std::string file_store(const std::string& name, const std::string& kek = kek_hex
            kek + R"("})";
 }
 
-std::string
-job(const std::string& stores,
-    const std::string& extra = R"("init": {"secret_shares": 5, "secret_threshold": 3})")
+std::string job(const std::string& stores,
+                const std::string& extra = R"("init": {"secret_shares": 5, "secret_threshold": 3})")
 {
     return R"({"admin": {"token": "0123456789abcdef"},
                "vaults": {"v": {"address": "http://127.0.0.1:1", "token": "t"}},
@@ -38,25 +36,22 @@ bool has(const std::vector<std::string>& ps, const std::string& needle)
     return vk::test::mentions(ps, needle);
 }
 
-} // namespace
+}  // namespace
 
 TEST(keeper_settings, three_stores_of_both_types)
 {
-    auto text =
-        job(file_store("a") + "," + file_store("b", kek_b64) +
-                R"(, {"name": "k8s", "type": "kubernetes", "api_server": "https://127.0.0.1:6443",
+    auto text = job(file_store("a") + "," + file_store("b", kek_b64) +
+                        R"(, {"name": "k8s", "type": "kubernetes", "api_server": "https://127.0.0.1:6443",
                           "namespace": "vault", "token": "tok", "ca_file": "/ca.pem"})",
-            R"("nodes": ["http://127.0.0.1:8200"], "init": {"secret_shares": 5, "secret_threshold": 3,
+                    R"("nodes": ["http://127.0.0.1:8200"], "init": {"secret_shares": 5, "secret_threshold": 3,
                        "root_token": "store"}, "rekey_interval": "1h")");
     auto r = vk::parse_config(text, "cfg.json", kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = static_cast<const vk::keeper::keeper_settings&>(*r->jobs.at(0).settings);
     ASSERT_EQ(s.stores.size(), 3u);
     EXPECT_EQ(std::get<vk::keeper::file_store_settings>(s.stores[0]).kek.reveal().size(), 32u);
-    EXPECT_EQ(
-        std::get<vk::keeper::file_store_settings>(s.stores[1]).kek.reveal(),
-        "0123456789abcdef0123456789abcdef"
-    );
+    EXPECT_EQ(std::get<vk::keeper::file_store_settings>(s.stores[1]).kek.reveal(),
+              "0123456789abcdef0123456789abcdef");
     const auto& k = std::get<vk::keeper::kubernetes_store_settings>(s.stores[2]);
     EXPECT_EQ(k.ns, "vault");
     EXPECT_EQ(k.token.reveal(), "tok");
@@ -86,9 +81,8 @@ TEST(keeper_settings, placement_that_cannot_hold_is_rejected)
     EXPECT_TRUE(has(ps, "/jobs/0/stores: 2 store(s) for 5 shares would put 3 shards in one store"))
         << ::testing::PrintToString(ps);
     // threshold 1: any shard unseals alone.
-    ps = problems(
-        job(file_store("a") + "," + file_store("b"), R"("init": {"secret_shares": 2, "secret_threshold": 1})")
-    );
+    ps = problems(job(file_store("a") + "," + file_store("b"),
+                      R"("init": {"secret_shares": 2, "secret_threshold": 1})"));
     EXPECT_TRUE(has(ps, "/jobs/0/stores:")) << ::testing::PrintToString(ps);
     EXPECT_TRUE(problems(job(file_store("a") + "," + file_store("b") + "," + file_store("c"))).empty());
 }
@@ -99,20 +93,14 @@ TEST(keeper_settings, other_mistakes)
         file_store("a") + "," + file_store("a") +
             R"(, {"name": "x", "type": "file", "path": "rel", "kek": ")" + kek_hex +
             R"("}, {"name": "y", "type": "kubernetes", "api_server": "ftp://x", "namespace": "Bad_NS", "token": "t"})",
-        R"("nodes": ["vault-0:8200"], "init": {"secret_shares": 2, "secret_threshold": 3, "root_token": "keep"})"
-    ));
+        R"("nodes": ["vault-0:8200"], "init": {"secret_shares": 2, "secret_threshold": 3, "root_token": "keep"})"));
     for (const char* needle :
-         {"/jobs/0/stores/1/name: another store has this name",
-          "/jobs/0/stores/2/path: must be an absolute",
-          "/jobs/0/stores/3/api_server:",
-          "/jobs/0/stores/3/namespace:",
-          "/jobs/0/nodes:",
-          "/jobs/0/init/secret_threshold: must not exceed",
-          "/jobs/0/init/root_token:"})
+         {"/jobs/0/stores/1/name: another store has this name", "/jobs/0/stores/2/path: must be an absolute",
+          "/jobs/0/stores/3/api_server:", "/jobs/0/stores/3/namespace:", "/jobs/0/nodes:",
+          "/jobs/0/init/secret_threshold: must not exceed", "/jobs/0/init/root_token:"})
         EXPECT_TRUE(has(ps, needle)) << needle << " in " << ::testing::PrintToString(ps);
     ps = problems(
-        R"({"admin": {"token": "0123456789abcdef"}, "jobs": [{"name": "k", "kind": "keeper", "vault": "nope", "stores": []}]})"
-    );
+        R"({"admin": {"token": "0123456789abcdef"}, "jobs": [{"name": "k", "kind": "keeper", "vault": "nope", "stores": []}]})");
     EXPECT_TRUE(has(ps, "/jobs/0/vault: no vault named")) << ::testing::PrintToString(ps);
     EXPECT_TRUE(has(ps, "/jobs/0/stores: at least one store")) << ::testing::PrintToString(ps);
 }

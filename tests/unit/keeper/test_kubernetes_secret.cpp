@@ -12,10 +12,8 @@ TEST(kubernetes_secret, targets)
 {
     EXPECT_EQ(collection_target("vault"), "/api/v1/namespaces/vault/secrets");
     EXPECT_EQ(secret_target("vault", "shard-1"), "/api/v1/namespaces/vault/secrets/shard-1");
-    EXPECT_EQ(
-        list_target("vault"),
-        "/api/v1/namespaces/vault/secrets?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dvaultkeeper"
-    );
+    EXPECT_EQ(list_target("vault"),
+              "/api/v1/namespaces/vault/secrets?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dvaultkeeper");
 }
 
 TEST(kubernetes_secret, body_carries_label_base64_data_and_the_expected_version)
@@ -61,8 +59,7 @@ TEST(kubernetes_secret, list_keeps_only_our_names_sorted)
         R"({"kind":"SecretList","items":[)"
         R"({"metadata":{"name":"z","labels":{"app.kubernetes.io/managed-by":"vaultkeeper"}}},)"
         R"({"metadata":{"name":"foreign","labels":{"app.kubernetes.io/managed-by":"helm"}}},)"
-        R"({"metadata":{"name":"a","labels":{"app.kubernetes.io/managed-by":"vaultkeeper"}}}]})"
-    );
+        R"({"metadata":{"name":"a","labels":{"app.kubernetes.io/managed-by":"vaultkeeper"}}}]})");
     ASSERT_TRUE(names);
     EXPECT_EQ(*names, (std::vector<std::string>{"a", "z"}));
     EXPECT_TRUE(parse_secret_names(R"({"items":null})")->empty());
@@ -84,9 +81,8 @@ TEST(kubernetes_secret, status_errors_map_to_errc_with_the_servers_words)
     EXPECT_TRUE(status_error(422, "{}", "put").is(errc::bad_request));
     EXPECT_TRUE(status_error(429, "", "put").is(errc::rate_limited));
     EXPECT_TRUE(status_error(503, "<html>", "put").is(errc::server_error));
-    EXPECT_LT(
-        status_error(500, R"({"message":")" + std::string(1000, 'x') + R"("})", "put").message.size(), 340u
-    );
+    EXPECT_LT(status_error(500, R"({"message":")" + std::string(1000, 'x') + R"("})", "put").message.size(),
+              340u);
 }
 
 TEST(kubernetes_secret, base64_round_trip_and_rejects)

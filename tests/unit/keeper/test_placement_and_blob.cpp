@@ -44,13 +44,11 @@ TEST(keeper_placement, object_names)
 TEST(keeper_blob, kek_forms)
 {
     EXPECT_EQ(decode_kek(vk::secret(std::string(64, 'F')))->reveal(), std::string(32, '\xff'));
-    EXPECT_EQ(
-        decode_kek(vk::secret("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="))->reveal(),
-        "0123456789abcdef0123456789abcdef"
-    );
+    EXPECT_EQ(decode_kek(vk::secret("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="))->reveal(),
+              "0123456789abcdef0123456789abcdef");
     EXPECT_FALSE(decode_kek(vk::secret(std::string(63, 'a'))));
     EXPECT_FALSE(decode_kek(vk::secret(std::string(64, 'z'))));
-    EXPECT_FALSE(decode_kek(vk::secret("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlh"))); // 27 bytes
+    EXPECT_FALSE(decode_kek(vk::secret("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlh")));  // 27 bytes
 }
 
 TEST(keeper_blob, seal_open_and_every_tamper_refused)
@@ -60,8 +58,8 @@ TEST(keeper_blob, seal_open_and_every_tamper_refused)
     ASSERT_TRUE(sealed);
     EXPECT_EQ(sealed->find("shard bytes"), std::string::npos);
     EXPECT_EQ(*open_blob(kek, "set-1-shard-0", *sealed), "shard bytes");
-    EXPECT_NE(*sealed, *seal_blob(kek, "set-1-shard-0", "shard bytes")); // fresh nonce
-    EXPECT_FALSE(open_blob(kek, "set-1-shard-1", *sealed));              // moved to another name
+    EXPECT_NE(*sealed, *seal_blob(kek, "set-1-shard-0", "shard bytes"));  // fresh nonce
+    EXPECT_FALSE(open_blob(kek, "set-1-shard-1", *sealed));               // moved to another name
     EXPECT_FALSE(open_blob(other, "set-1-shard-0", *sealed));
     auto flipped = *sealed;
     flipped[flipped.size() / 2] ^= 1;

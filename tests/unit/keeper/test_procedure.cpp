@@ -8,8 +8,7 @@
 
 using namespace vk::keeper;
 
-namespace
-{
+namespace {
 
 shard_set set(std::string id)
 {
@@ -49,7 +48,7 @@ rekey_view ours(std::string nonce, int progress = 0, std::string vnonce = "")
     return {std::move(nonce), 3, 5, progress, true, std::move(vnonce)};
 }
 
-} // namespace
+}  // namespace
 
 TEST(keeper_record, json_round_trip_and_refusals)
 {
@@ -70,13 +69,13 @@ TEST(keeper_record, json_round_trip_and_refusals)
     EXPECT_FALSE(record_from_json(R"({"version": 2})"));
     auto broken = to_json(r);
     broken.replace(broken.find("\"nonce\":\"n1\""), 12, "\"nonce\":\"\"");
-    EXPECT_FALSE(record_from_json(broken)); // pending_stored without its nonce
+    EXPECT_FALSE(record_from_json(broken));  // pending_stored without its nonce
 }
 
 TEST(keeper_procedure, init_records_intent_first_and_never_reinitialises_over_held_keys)
 {
     procedure_record r;
-    observation o; // not initialised
+    observation o;  // not initialised
     auto a = decide(r, o, policy());
     ASSERT_EQ(a.kind, act::write);
     EXPECT_EQ(a.next.st, step::init_intent);
@@ -143,7 +142,7 @@ TEST(keeper_procedure, the_happy_path_step_by_step)
     a = decide(r, vault(ours("N", 3, "V2")), policy());
     ASSERT_EQ(a.kind, act::verify);
     EXPECT_EQ(a.set, "set-2");
-    EXPECT_EQ(a.nonce, "V2"); // Vault's current verification nonce
+    EXPECT_EQ(a.nonce, "V2");  // Vault's current verification nonce
     r = a.next;
     EXPECT_EQ(r.st, step::promoted);
     EXPECT_EQ(r.current->id, "set-2");
@@ -179,7 +178,7 @@ TEST(keeper_procedure, foreign_rekeys_are_left_alone)
     r.planned = set("set-2");
     // other shares/threshold, no verification, or shards already submitted: not adoptable
     auto pgp = ours("X");
-    pgp.pgp = true; // the bait-and-switch: new keys encrypted for someone else
+    pgp.pgp = true;  // the bait-and-switch: new keys encrypted for someone else
     for (auto v :
          {rekey_view{"X", 2, 5, 0, true, ""}, rekey_view{"X", 3, 5, 0, false, ""}, ours("X", 1), pgp})
         EXPECT_EQ(decide(r, vault(v), policy()).kind, act::wait);
@@ -198,7 +197,7 @@ TEST(keeper_procedure, ours_lost_or_half_done_is_cancelled_with_its_nonce)
     auto r = rekey_started(idle_with("set-1"), "N");
     r.st = step::started;
     r.planned = set("set-2");
-    auto a = decide(r, vault(), policy()); // Vault lost it
+    auto a = decide(r, vault(), policy());  // Vault lost it
     EXPECT_EQ(a.kind, act::write);
     EXPECT_EQ(a.next.st, step::requested);
     for (auto v : {ours("N", 2), ours("N", 0, "V")})
@@ -245,8 +244,8 @@ TEST(keeper_procedure, audit_in_flight_resumes_from_what_vault_shows)
     r.previous = r.current;
     r.current = set("set-2");
     r.audit = audit_op{"set-2", "A"};
-    EXPECT_EQ(decide(r, vault(), policy()).next.audit->nonce, ""); // lost: start again
-    auto a = decide(r, vault(ours("A", 0, "V")), policy());        // completed before the crash: proved
+    EXPECT_EQ(decide(r, vault(), policy()).next.audit->nonce, "");  // lost: start again
+    auto a = decide(r, vault(ours("A", 0, "V")), policy());         // completed before the crash: proved
     EXPECT_EQ(a.kind, act::cancel);
     EXPECT_EQ(a.next.verdicts.at("set-2"), verdict::live);
     a = decide(r, vault(ours("A", 2)), policy());
@@ -283,16 +282,15 @@ TEST(keeper_procedure, unseal_order_and_wrong_key)
 
 // ---- the simulated world ----
 
-namespace
-{
+namespace {
 
 // A Vault reduced to what the procedure can observe: which set unseals, and its single rekey slot.
 struct fake_vault
 {
     bool initialized = false;
-    std::string live; // set id whose shards unseal
+    std::string live;  // set id whose shards unseal
     std::optional<rekey_view> rk;
-    std::string rk_new; // the set the completed update handed out
+    std::string rk_new;  // the set the completed update handed out
     int nonces = 0;
 
     void restart() { rk.reset(); }
@@ -304,7 +302,7 @@ struct world
 {
     fake_vault v;
     procedure_record durable;
-    std::set<std::string> stored; // sets whose shards are in the stores
+    std::set<std::string> stored;  // sets whose shards are in the stores
     std::mt19937 rng;
     int crashes = 0;
 
@@ -332,7 +330,7 @@ struct world
         {
             ++crashes;
             if (maybe(50))
-                v.restart(); // the active node restarts too
+                v.restart();  // the active node restarts too
             return false;
         }
         return true;
@@ -347,9 +345,7 @@ struct world
         switch (a.kind)
         {
         case act::none:
-        case act::wait:
-            EXPECT_NE(a.level, level::fatal) << a.message;
-            return false;
+        case act::wait: EXPECT_NE(a.level, level::fatal) << a.message; return false;
         case act::write:
             if (effect(crash))
                 write(a.next);
@@ -360,7 +356,7 @@ struct world
             v.initialized = true;
             v.live = a.set;
             if (!effect(crash))
-                break; // the answer is lost: the test below accepts only a fatal wait in this case
+                break;  // the answer is lost: the test below accepts only a fatal wait in this case
             stored.insert(a.set);
             if (effect(crash))
                 write(initialised(a.next, false, 1));
@@ -373,8 +369,7 @@ struct world
                 write(rekey_started(a.next, v.rk->nonce));
             break;
         case act::submit_old:
-        case act::audit_submit:
-        {
+        case act::audit_submit: {
             if (!effect(crash))
                 break;
             bool live = a.set == v.live;
@@ -395,14 +390,14 @@ struct world
             {
                 if (!effect(crash))
                     break;
-                v.rk.reset(); // cancel with the nonce
+                v.rk.reset();  // cancel with the nonce
                 if (effect(crash))
                     write(audited(a.next, a.set, verdict::live, 1));
                 break;
             }
             v.rk_new = a.next.planned->id;
             if (!effect(crash))
-                break; // new keys answered but not stored
+                break;  // new keys answered but not stored
             stored.insert(v.rk_new);
             if (effect(crash))
                 write(update_completed(a.next, v.rk->verification_nonce));
@@ -412,7 +407,7 @@ struct world
             if (!effect(crash))
                 break;
             EXPECT_EQ(a.set, v.rk_new);
-            v.live = a.set; // rotation committed
+            v.live = a.set;  // rotation committed
             v.rk.reset();
             if (effect(crash))
                 write(a.next);
@@ -444,7 +439,7 @@ struct world
     }
 };
 
-} // namespace
+}  // namespace
 
 TEST(keeper_procedure, simulated_crashes_and_vault_restarts_never_lose_the_live_set)
 {

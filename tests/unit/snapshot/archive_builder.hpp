@@ -9,8 +9,7 @@
 #include <vector>
 #include <zlib.h>
 
-namespace vk::snapshot::test
-{
+namespace vk::snapshot::test {
 
 inline std::string sha256_hex(const std::string& d)
 {
@@ -82,11 +81,10 @@ struct archive_parts
     std::string sums() { return sha256_hex(meta()) + "  meta.json\n" + sha256_hex(state) + "  state.bin\n"; }
     std::vector<std::pair<std::string, std::string>> entries()
     {
-        return {
-            {"meta.json", meta()},
-            {"state.bin", state},
-            {"SHA256SUMS", sums()},
-            {"SHA256SUMS.sealed", "sealed"}};
+        return {{"meta.json", meta()},
+                {"state.bin", state},
+                {"SHA256SUMS", sums()},
+                {"SHA256SUMS.sealed", "sealed"}};
     }
 };
 
@@ -95,6 +93,6 @@ inline std::string good_archive()
     return gzip(tar(archive_parts{}.entries()));
 }
 
-} // namespace vk::snapshot::test
+}  // namespace vk::snapshot::test
 
 #endif

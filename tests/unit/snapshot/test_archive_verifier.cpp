@@ -4,10 +4,8 @@
 
 #include <gtest/gtest.h>
 
-namespace vk::snapshot
-{
-namespace
-{
+namespace vk::snapshot {
+namespace {
 
 using test::archive_parts;
 using test::gzip;
@@ -57,7 +55,7 @@ TEST(snapshot_archive_verifier, rejects_a_tar_cut_short_inside_a_clean_gzip)
 {
     archive_parts p;
     auto raw = tar(p.entries());
-    EXPECT_FALSE(verify(gzip(raw.substr(0, raw.size() - 1024 - 512)))); // no sealed sums, no end
+    EXPECT_FALSE(verify(gzip(raw.substr(0, raw.size() - 1024 - 512))));  // no sealed sums, no end
     EXPECT_NE(message_of(verify(gzip(tar(p.entries(), false)))).find("zero blocks"), std::string::npos);
 }
 
@@ -67,7 +65,7 @@ TEST(snapshot_archive_verifier, rejects_corrupted_bytes)
     a[a.size() / 2] ^= 0x55;
     EXPECT_FALSE(verify(a));
     auto trailer = test::good_archive();
-    trailer[trailer.size() - 6] ^= 1; // the CRC-32
+    trailer[trailer.size() - 6] ^= 1;  // the CRC-32
     EXPECT_FALSE(verify(trailer));
     EXPECT_NE(message_of(verify(test::good_archive() + "x")).find("after the end"), std::string::npos);
 }
@@ -76,11 +74,11 @@ TEST(snapshot_archive_verifier, rejects_inconsistent_contents)
 {
     archive_parts p;
     auto e = p.entries();
-    e[1].second[5] = 'x'; // state.bin no longer matches its sum
+    e[1].second[5] = 'x';  // state.bin no longer matches its sum
     EXPECT_NE(message_of(verify(gzip(tar(e)))).find("does not match"), std::string::npos);
 
     e = p.entries();
-    e[0].second = R"({"Index":1,"Size":1})"; // meta says another size
+    e[0].second = R"({"Index":1,"Size":1})";  // meta says another size
     EXPECT_NE(message_of(verify(gzip(tar(e)))).find("meta.json says"), std::string::npos);
 
     e = p.entries();
@@ -96,14 +94,14 @@ TEST(snapshot_archive_verifier, rejects_inconsistent_contents)
     EXPECT_NE(message_of(verify(gzip(tar(e)))).find("unexpected entry"), std::string::npos);
 
     e = p.entries();
-    e[2].second = p.sums().substr(0, p.sums().find('\n') + 1); // state.bin not listed
+    e[2].second = p.sums().substr(0, p.sums().find('\n') + 1);  // state.bin not listed
     EXPECT_NE(message_of(verify(gzip(tar(e)))).find("both"), std::string::npos);
 }
 
 TEST(snapshot_archive_verifier, rejects_a_bad_header_checksum)
 {
     auto raw = tar(archive_parts{}.entries());
-    raw[0] = 'M'; // "Meta.json": checksum no longer matches
+    raw[0] = 'M';  // "Meta.json": checksum no longer matches
     EXPECT_NE(message_of(verify(gzip(raw))).find("checksum"), std::string::npos);
 }
 
@@ -115,5 +113,5 @@ TEST(snapshot_archive_verifier, keeps_failing_after_an_error)
     EXPECT_FALSE(v.finish());
 }
 
-} // namespace
-} // namespace vk::snapshot
+}  // namespace
+}  // namespace vk::snapshot

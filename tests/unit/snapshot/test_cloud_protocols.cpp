@@ -41,8 +41,7 @@ TEST(s3_protocol, list_objects_v2_pages)
 <Contents><Key>vault/a&amp;b.snap</Key><LastModified>2026-11-30T12:00:00.250Z</LastModified><ETag>"x"</ETag>
 <Size>42</Size></Contents>
 <Contents><Key>vault/c.snap</Key><LastModified>2026-11-30T12:00:01Z</LastModified><Size>0</Size></Contents>
-<NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken></ListBucketResult>)"
-    );
+<NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken></ListBucketResult>)");
     ASSERT_TRUE(page) << page.error().describe();
     ASSERT_EQ(page->objects.size(), 2u);
     EXPECT_EQ(page->objects[0].key, "vault/a&b.snap");
@@ -55,8 +54,7 @@ TEST(s3_protocol, list_objects_v2_pages)
     EXPECT_TRUE(last->objects.empty());
     EXPECT_FALSE(last->next_token);
     EXPECT_FALSE(
-        s3::parse_list_objects_v2("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>")
-    );
+        s3::parse_list_objects_v2("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>"));
     EXPECT_FALSE(s3::parse_list_objects_v2("not xml"));
 }
 
@@ -66,15 +64,11 @@ TEST(s3_protocol, multipart_documents_and_errors)
                                   "<UploadId>abc</UploadId></InitiateMultipartUploadResult>");
     ASSERT_TRUE(id);
     EXPECT_EQ(*id, "abc");
-    EXPECT_EQ(
-        s3::complete_multipart_body({"\"e1\"", "\"e2\""}),
-        "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&quot;e1&quot;</ETag></Part>"
-        "<Part><PartNumber>2</PartNumber><ETag>&quot;e2&quot;</ETag></Part></CompleteMultipartUpload>"
-    );
-    EXPECT_EQ(
-        vk::snapshot::xml::error_code("<Error><Code>InternalError</Code><Message>m</Message></Error>"),
-        "InternalError"
-    );
+    EXPECT_EQ(s3::complete_multipart_body({"\"e1\"", "\"e2\""}),
+              "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&quot;e1&quot;</ETag></Part>"
+              "<Part><PartNumber>2</PartNumber><ETag>&quot;e2&quot;</ETag></Part></CompleteMultipartUpload>");
+    EXPECT_EQ(vk::snapshot::xml::error_code("<Error><Code>InternalError</Code><Message>m</Message></Error>"),
+              "InternalError");
     EXPECT_FALSE(vk::snapshot::xml::error_code("<CompleteMultipartUploadResult/>"));
     EXPECT_FALSE(s3::parse_iso8601("2026-11-30 12:00:00"));
 }
@@ -85,18 +79,15 @@ TEST(azure_protocol, string_to_sign_layout)
     r.method = "PUT";
     r.path = "/devstoreaccount1/snaps/raft%20x.snap";
     r.query = {{"comp", "block"}, {"blockid", "YmxvY2s="}};
-    r.headers = {
-        {"x-ms-version", azure::api_version.data()},
-        {"x-ms-date", "Mon, 30 Nov 2026 12:00:00 GMT"},
-        {"Content-Type", "application/octet-stream"},
-        {"X-Ms-Meta-Sha256", " abc "}};
+    r.headers = {{"x-ms-version", azure::api_version.data()},
+                 {"x-ms-date", "Mon, 30 Nov 2026 12:00:00 GMT"},
+                 {"Content-Type", "application/octet-stream"},
+                 {"X-Ms-Meta-Sha256", " abc "}};
     r.content_length = 7;
-    EXPECT_EQ(
-        azure::string_to_sign(r, "devstoreaccount1"),
-        "PUT\n\n\n7\n\napplication/octet-stream\n\n\n\n\n\n\n"
-        "x-ms-date:Mon, 30 Nov 2026 12:00:00 GMT\nx-ms-meta-sha256:abc\nx-ms-version:2021-08-06\n"
-        "/devstoreaccount1/devstoreaccount1/snaps/raft%20x.snap\nblockid:YmxvY2s=\ncomp:block"
-    );
+    EXPECT_EQ(azure::string_to_sign(r, "devstoreaccount1"),
+              "PUT\n\n\n7\n\napplication/octet-stream\n\n\n\n\n\n\n"
+              "x-ms-date:Mon, 30 Nov 2026 12:00:00 GMT\nx-ms-meta-sha256:abc\nx-ms-version:2021-08-06\n"
+              "/devstoreaccount1/devstoreaccount1/snaps/raft%20x.snap\nblockid:YmxvY2s=\ncomp:block");
     r.content_length = 0;
     EXPECT_EQ(azure::string_to_sign(r, "a").substr(0, 8), "PUT\n\n\n\n\n");
 }
@@ -120,18 +111,14 @@ TEST(azure_protocol, dates_block_ids_and_lists)
     EXPECT_EQ(azure::parse_rfc1123("Mon, 30 Nov 2026 12:00:00 GMT"), t);
     EXPECT_EQ(azure::block_id(0).size(), azure::block_id(123456).size());
     EXPECT_NE(azure::block_id(1), azure::block_id(2));
-    EXPECT_EQ(
-        azure::block_list_body(1),
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList><Latest>" + azure::block_id(0) +
-            "</Latest></BlockList>"
-    );
+    EXPECT_EQ(azure::block_list_body(1), "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList><Latest>" +
+                                             azure::block_id(0) + "</Latest></BlockList>");
     auto page = azure::parse_list_blobs(R"(<?xml version="1.0" encoding="utf-8"?>
 <EnumerationResults ServiceEndpoint="http://127.0.0.1/devstoreaccount1" ContainerName="snaps"><Prefix>p/</Prefix>
 <Blobs><Blob><Name>p/a.snap</Name><Properties><Last-Modified>Mon, 30 Nov 2026 12:00:00 GMT</Last-Modified>
 <Content-Length>5</Content-Length></Properties><Metadata><sha256>ab</sha256></Metadata></Blob>
 <Blob><Name>p/b.snap</Name><Properties><Last-Modified>Mon, 30 Nov 2026 12:00:00 GMT</Last-Modified>
-<Content-Length>6</Content-Length></Properties></Blob></Blobs><NextMarker>m2</NextMarker></EnumerationResults>)"
-    );
+<Content-Length>6</Content-Length></Properties></Blob></Blobs><NextMarker>m2</NextMarker></EnumerationResults>)");
     ASSERT_TRUE(page) << page.error().describe();
     ASSERT_EQ(page->blobs.size(), 2u);
     EXPECT_EQ(page->blobs[0].sha256, "ab");

@@ -4,10 +4,8 @@
 
 #include <gtest/gtest.h>
 
-namespace vk::snapshot
-{
-namespace
-{
+namespace vk::snapshot {
+namespace {
 
 using namespace std::chrono;
 
@@ -36,15 +34,10 @@ TEST(snapshot_naming, other_names_do_not_parse)
 {
     name_format f;
     for (const char* n :
-         {"raft-snapshot-2026-11-30T12-05-09Z.snap.tmp",
-          "x-2026-11-30T12-05-09Z.snap",
-          "raft-snapshot-2026-13-30T12-05-09Z.snap",
-          "raft-snapshot-2026-02-30T12-05-09Z.snap",
-          "raft-snapshot-2026-11-30T24-05-09Z.snap",
-          "raft-snapshot-.snap",
-          "raft-snapshot-",
-          "raft-snapshot-2026-11-30T12-05-0xZ.snap",
-          "notes.txt"})
+         {"raft-snapshot-2026-11-30T12-05-09Z.snap.tmp", "x-2026-11-30T12-05-09Z.snap",
+          "raft-snapshot-2026-13-30T12-05-09Z.snap", "raft-snapshot-2026-02-30T12-05-09Z.snap",
+          "raft-snapshot-2026-11-30T24-05-09Z.snap", "raft-snapshot-.snap", "raft-snapshot-",
+          "raft-snapshot-2026-11-30T12-05-0xZ.snap", "notes.txt"})
         EXPECT_FALSE(parse_snapshot_name(f, n)) << n;
     name_format agent{"raft_snapshot-", ".snap", timestamp_style::unix_nano};
     EXPECT_FALSE(parse_snapshot_name(agent, "raft_snapshot-12ab.snap"));
@@ -63,7 +56,7 @@ TEST(snapshot_retention, keeps_the_newest_retain_and_ignores_foreign_names)
 {
     const auto now = at(2026, 11, 30, 12);
     auto names = hourly(5, now);
-    std::reverse(names.begin(), names.end()); // listing order must not matter
+    std::reverse(names.begin(), names.end());  // listing order must not matter
     names.push_back("notes.txt");
     names.push_back("raft-snapshot-garbage.snap");
     auto plan = plan_retention(names, name_format{}, retention{3, std::nullopt}, now);
@@ -76,7 +69,7 @@ TEST(snapshot_retention, max_age_and_zero_retain)
     const auto now = at(2026, 11, 30, 12);
     const auto names = hourly(5, now);
     auto plan = plan_retention(names, name_format{}, retention{0, hours(2)}, now);
-    EXPECT_EQ(plan.keep.size(), 3u); // 0h, 1h and exactly 2h old
+    EXPECT_EQ(plan.keep.size(), 3u);  // 0h, 1h and exactly 2h old
     EXPECT_EQ(plan.remove, (std::vector<std::string>{names[3], names[4]}));
     EXPECT_TRUE(plan_retention(names, name_format{}, retention{}, now).remove.empty());
     // Both limits: the stricter wins.
@@ -92,5 +85,5 @@ TEST(snapshot_retention, never_deletes_the_newest)
     EXPECT_EQ(plan.remove.size(), 2u);
 }
 
-} // namespace
-} // namespace vk::snapshot
+}  // namespace
+}  // namespace vk::snapshot

@@ -4,10 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
-namespace vk::snapshot
-{
-namespace
-{
+namespace vk::snapshot {
+namespace {
 
 snapshot_settings with_disk()
 {
@@ -28,30 +26,27 @@ std::string problem(const char* body)
 
 TEST(snapshot_restore_request, valid)
 {
-    auto r = parse_restore_request(
-        boost::json::parse(R"({"storage":"disk","name":"a.snap","force":true})"), with_disk()
-    );
+    auto r = parse_restore_request(boost::json::parse(R"({"storage":"disk","name":"a.snap","force":true})"),
+                                   with_disk());
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(r->storage, "disk");
     EXPECT_EQ(r->name, "a.snap");
     EXPECT_TRUE(r->force);
     EXPECT_FALSE(
-        parse_restore_request(boost::json::parse(R"({"storage":"disk","name":"a"})"), with_disk())->force
-    );
+        parse_restore_request(boost::json::parse(R"({"storage":"disk","name":"a"})"), with_disk())->force);
 }
 
 TEST(snapshot_restore_request, fields_named)
 {
     EXPECT_NE(problem("[]").find("JSON object"), std::string::npos);
     EXPECT_EQ(problem(R"({"name":"a"})").rfind("/storage:", 0), 0u);
-    EXPECT_NE(
-        problem(R"({"storage":"s3","name":"a"})").find("/storage: no storage named \"s3\""), std::string::npos
-    );
+    EXPECT_NE(problem(R"({"storage":"s3","name":"a"})").find("/storage: no storage named \"s3\""),
+              std::string::npos);
     EXPECT_EQ(problem(R"({"storage":"disk"})").rfind("/name:", 0), 0u);
     EXPECT_EQ(problem(R"({"storage":"disk","name":"../etc/x"})").rfind("/name:", 0), 0u);
     EXPECT_EQ(problem(R"({"storage":"disk","name":"a","force":1})").rfind("/force:", 0), 0u);
     EXPECT_EQ(problem(R"({"storage":"disk","name":"a","extra":1})").rfind("/extra:", 0), 0u);
 }
 
-} // namespace
-} // namespace vk::snapshot
+}  // namespace
+}  // namespace vk::snapshot

@@ -10,8 +10,7 @@
 
 #include "../config_problems.hpp"
 
-namespace
-{
+namespace {
 
 using namespace vk::snapshot;
 
@@ -44,13 +43,12 @@ std::string job(const std::string& extra)
     return R"({"name": "snap", "kind": "snapshot", "vault": "v", )" + extra + "}";
 }
 
-} // namespace
+}  // namespace
 
 TEST(snapshot_settings, every_storage_type_and_defaults)
 {
     setenv("VK_TEST_AWS_KEY", "AKIA", 1);
-    auto r = vk::parse_config(
-        doc(job(R"("storages": [
+    auto r = vk::parse_config(doc(job(R"("storages": [
         {"name": "disk", "type": "local", "path": "/backups/vault", "retain": 24},
         {"name": "s3", "type": "s3", "bucket": "b", "region": "eu-west-1", "endpoint": "http://127.0.0.1:4569/",
          "force_path_style": true, "key_prefix": "vault/",
@@ -59,9 +57,7 @@ TEST(snapshot_settings, every_storage_type_and_defaults)
         {"name": "azure", "type": "azure", "account_name": "acct", "account_key": "a2V5", "container": "snaps",
          "retain": 30},
         {"name": "gcs", "type": "gcs", "bucket": "g", "hmac_access_id": "id", "hmac_secret": "sec"}])")),
-        "cfg.json",
-        kinds
-    );
+                              "cfg.json", kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = settings_of(*r);
     EXPECT_EQ(s.vault, "v");
@@ -93,45 +89,30 @@ TEST(snapshot_settings, mistakes_at_their_pointers)
         {"type": "s3", "name": "x", "endpoint": "ftp://h", "access_key_id": "a"},
         {"name": "z", "type": "azure", "account_name": "a", "container": "c", "bogus": 1},
         {"name": "g", "type": "gcs", "bucket": "b", "hmac_access_id": "i", "hmac_secret": "s", "max_age": "0s"},
-        {"name": "s", "type": "s3", "bucket": "b", "server_side_encryption": {"type": "AES256", "kms_key_id": "k"}}])"
-    ));
+        {"name": "s", "type": "s3", "bucket": "b", "server_side_encryption": {"type": "AES256", "kms_key_id": "k"}}])"));
     for (const char* want :
-         {"/jobs/0/mode",
-          "/jobs/0/spool_dir",
-          "/jobs/0/name_format/prefix",
-          "/jobs/0/encrypt_for/cert_file",
-          "/jobs/0/storages/0/path",
-          "/jobs/0/storages/0/retain",
-          "/jobs/0/storages/1/name: duplicate",
-          "/jobs/0/storages/1/type",
-          "/jobs/0/storages/2/bucket",
-          "/jobs/0/storages/2/endpoint",
-          "/jobs/0/storages/2/secret_access_key",
-          "/jobs/0/storages/3/account_key",
-          "/jobs/0/storages/3/bogus",
-          "/jobs/0/storages/4/max_age",
+         {"/jobs/0/mode", "/jobs/0/spool_dir", "/jobs/0/name_format/prefix", "/jobs/0/encrypt_for/cert_file",
+          "/jobs/0/storages/0/path", "/jobs/0/storages/0/retain", "/jobs/0/storages/1/name: duplicate",
+          "/jobs/0/storages/1/type", "/jobs/0/storages/2/bucket", "/jobs/0/storages/2/endpoint",
+          "/jobs/0/storages/2/secret_access_key", "/jobs/0/storages/3/account_key",
+          "/jobs/0/storages/3/bogus", "/jobs/0/storages/4/max_age",
           "/jobs/0/storages/5/server_side_encryption/kms_key_id"})
         EXPECT_TRUE(has(ps, want)) << want;
+    EXPECT_TRUE(has(problems(R"({"name": "s", "kind": "snapshot", "vault": "nope", "storages": []})"),
+                    "/jobs/0/vault: no vault named"));
     EXPECT_TRUE(
-        has(problems(R"({"name": "s", "kind": "snapshot", "vault": "nope", "storages": []})"),
-            "/jobs/0/vault: no vault named")
-    );
-    EXPECT_TRUE(
-        has(problems(R"({"name": "s", "kind": "snapshot", "vault": "v"})"), "/jobs/0/storages: required")
-    );
+        has(problems(R"({"name": "s", "kind": "snapshot", "vault": "v"})"), "/jobs/0/storages: required"));
 }
 
 TEST(snapshot_settings, secrets_never_in_messages)
 {
     auto ps = problems(job(R"("storages": [{"name": "z", "type": "azure", "account_name": "a",
-                                            "account_key": "TOPSECRETKEY", "container": "c", "retain": "x"}])"
-    ));
+                                            "account_key": "TOPSECRETKEY", "container": "c", "retain": "x"}])"));
     ASSERT_FALSE(ps.empty());
     EXPECT_FALSE(has(ps, "TOPSECRETKEY"));
 }
 
-namespace
-{
+namespace {
 
 struct agent_file
 {
@@ -146,7 +127,7 @@ struct agent_file
     }
 };
 
-} // namespace
+}  // namespace
 
 TEST(snapshot_settings, lucretius_agent_file_maps_onto_storages)
 {
@@ -157,8 +138,7 @@ TEST(snapshot_settings, lucretius_agent_file_maps_onto_storages)
                                      "s3_region": "eu-west-1", "s3_bucket": "bk", "s3_server_side_encryption": true,
                                      "s3_force_path_style": true},
                      "google_storage": {"bucket": ""},
-                     "azure_storage": {"account_name": "acct", "account_key": "a2V5", "container_name": "c"}})"
-    );
+                     "azure_storage": {"account_name": "acct", "account_key": "a2V5", "container_name": "c"}})");
     auto r = vk::parse_config(doc(f.job()), "cfg.json", kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = settings_of(*r);
@@ -184,21 +164,15 @@ TEST(snapshot_settings, lucretius_agent_file_unmappable_keys_are_errors)
     auto ps = problems(f.job());
     const std::string at = "/jobs/0/agent_config: " + f.path.string() + ": ";
     for (const std::string want :
-         {at + "/addr: no vault",
-          at + "/aws_storage/s3_static_snapshot_name",
-          at + "/google_storage/bucket",
-          at + "/unknown_key",
-          at + "/frequency: is 30m"})
+         {at + "/addr: no vault", at + "/aws_storage/s3_static_snapshot_name", at + "/google_storage/bucket",
+          at + "/unknown_key", at + "/frequency: is 30m"})
         EXPECT_TRUE(has(ps, want)) << want;
     EXPECT_FALSE(has(ps, "\"other\""));
 
     agent_file creds(R"({"addr": "http://127.0.0.1:8300", "role_id": "other", "secret_id": "sid",
                          "local_storage": {"path": "/x"}})");
     EXPECT_TRUE(
-        has(problems(creds.job()), "/role_id: AppRole credentials differ from the auth of vault \"ar\"")
-    );
-    EXPECT_TRUE(
-        has(problems(R"({"name": "a", "kind": "snapshot", "agent_config": "/nonexistent/x.json"})"),
-            "/jobs/0/agent_config: cannot read file")
-    );
+        has(problems(creds.job()), "/role_id: AppRole credentials differ from the auth of vault \"ar\""));
+    EXPECT_TRUE(has(problems(R"({"name": "a", "kind": "snapshot", "agent_config": "/nonexistent/x.json"})"),
+                    "/jobs/0/agent_config: cannot read file"));
 }

@@ -8,8 +8,9 @@ using namespace vk::sync;
 TEST(sync_bucket_json, section_2_2_examples_encode_byte_for_byte)
 {
     EXPECT_EQ(encode_bucket({}), "{}");
-    EXPECT_EQ(encode_bucket({{"secret/data/team1/db", {3, "2021-06-02T21:36:12.123456789Z", "kvV2"}}}),
-              R"({"secret/data/team1/db":{"version":3,"updateTime":"2021-06-02T21:36:12.123456789Z","type":"kvV2"}})");
+    EXPECT_EQ(
+        encode_bucket({{"secret/data/team1/db", {3, "2021-06-02T21:36:12.123456789Z", "kvV2"}}}),
+        R"({"secret/data/team1/db":{"version":3,"updateTime":"2021-06-02T21:36:12.123456789Z","type":"kvV2"}})");
     EXPECT_EQ(encode_bucket({{"b", {1, "t", "kvV2"}}, {"a&<>", {2, "u", "kvV2"}}}),
               R"({"a\u0026\u003c\u003e":{"version":2,"updateTime":"u","type":"kvV2"},)"
               R"("b":{"version":1,"updateTime":"t","type":"kvV2"}})");

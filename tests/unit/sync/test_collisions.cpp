@@ -7,8 +7,7 @@
 
 using namespace vk::sync;
 
-namespace
-{
+namespace {
 
 const insight live{1, "2024-01-01T00:00:00Z", "kvV2"};
 
@@ -37,7 +36,7 @@ task removal(const char* path)
     return {path, task_op::remove, {}};
 }
 
-} // namespace
+}  // namespace
 
 TEST(sync_collisions, two_origin_paths_to_one_destination_are_an_error_naming_both)
 {

@@ -16,7 +16,10 @@ sync_info make(std::initializer_list<std::pair<const char*, insight>> entries, s
     return info;
 }
 
-insight v2(std::int64_t v, const char* t) { return {v, t, "kvV2"}; }
+insight v2(std::int64_t v, const char* t)
+{
+    return {v, t, "kvV2"};
+}
 
 std::vector<std::string> paths(const std::vector<task>& ts)
 {
@@ -47,7 +50,8 @@ TEST(sync_diff, truth_table)
     auto d = compare(origin, dest);
     ASSERT_TRUE(d) << d.error().describe();
     EXPECT_EQ(paths(d->add), std::vector<std::string>{"s/data/add"});
-    EXPECT_EQ(paths(d->update), (std::vector<std::string>{"s/data/by_time", "s/data/by_type", "s/data/by_version"}));
+    EXPECT_EQ(paths(d->update),
+              (std::vector<std::string>{"s/data/by_time", "s/data/by_type", "s/data/by_version"}));
     EXPECT_EQ(paths(d->remove), std::vector<std::string>{"s/data/gone"});
     EXPECT_EQ(d->add[0], (task{"s/data/add", task_op::add, v2(1, t1)}));
     EXPECT_EQ(d->remove[0].in, insight{});

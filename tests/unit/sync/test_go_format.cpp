@@ -34,9 +34,8 @@ TEST(sync_go_format, two_entry_vector_of_section_2_3)
 {
     bucket b{{"secret/data/platform/env/app2", {1, "2019-05-14T23:41:52.736990492Z", "kvV2"}},
              {"secret/data/platform/env/app1", {3, "2019-05-14T23:41:52.904927369Z", "kvV2"}}};
-    EXPECT_EQ(go_sprint(b),
-              "map[secret/data/platform/env/app1:{3 2019-05-14T23:41:52.904927369Z kvV2} "
-              "secret/data/platform/env/app2:{1 2019-05-14T23:41:52.736990492Z kvV2}]");
+    EXPECT_EQ(go_sprint(b), "map[secret/data/platform/env/app1:{3 2019-05-14T23:41:52.904927369Z kvV2} "
+                            "secret/data/platform/env/app2:{1 2019-05-14T23:41:52.736990492Z kvV2}]");
     EXPECT_EQ(bucket_hash(b), "ad20c7cf9423c28628b8726af1b328a3e77caf4f05db22bb82eb515637f08dfe");
 }
 
@@ -71,9 +70,10 @@ TEST(sync_go_format, json_strings_escape_line_separators_and_invalid_utf8)
 {
     EXPECT_EQ(json_str("a\u2028b\u2029c"), R"("a\u2028b\u2029c")");
     EXPECT_EQ(json_str("\xff"), R"("\ufffd")");
-    EXPECT_EQ(json_str("a\xc3"), R"("a\ufffd")");             // truncated sequence
-    EXPECT_EQ(json_str("\xc0\xaf"), R"("\ufffd\ufffd")");     // overlong: each byte replaced
-    EXPECT_EQ(json_str("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");  // surrogate
+    EXPECT_EQ(json_str("a\xc3"), R"("a\ufffd")");                              // truncated sequence
+    EXPECT_EQ(json_str("\xc0\xaf"), R"("\ufffd\ufffd")");                      // overlong: each byte replaced
+    EXPECT_EQ(json_str("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");            // surrogate
     EXPECT_EQ(json_str("\xf4\x90\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");  // > U+10FFFF
-    EXPECT_EQ(json_str("\xef\xbf\xbd\xf0\x9f\x94\x91"), "\"\xef\xbf\xbd\xf0\x9f\x94\x91\"");  // valid, verbatim
+    EXPECT_EQ(json_str("\xef\xbf\xbd\xf0\x9f\x94\x91"),
+              "\"\xef\xbf\xbd\xf0\x9f\x94\x91\"");  // valid, verbatim
 }

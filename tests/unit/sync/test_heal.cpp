@@ -9,17 +9,14 @@
 
 using namespace vk::sync;
 
-namespace
-{
+namespace {
 
 sync_info info_with(std::size_t buckets, int secrets, int version = 1)
 {
     auto info = sync_info::create(buckets);
     for (int i = 0; i < secrets; ++i)
-        info->put(
-            "s/data/k" + std::to_string(i),
-            insight{static_cast<std::uint64_t>(version), "2024-01-01T00:00:00Z", "kvV2"}
-        );
+        info->put("s/data/k" + std::to_string(i),
+                  insight{static_cast<std::uint64_t>(version), "2024-01-01T00:00:00Z", "kvV2"});
     info->reindex();
     return std::move(*info);
 }
@@ -36,14 +33,13 @@ kv_map consul_of(sync_info& info, const std::string& prefix)
 
 kv_lookup lookup_in(const kv_map& m)
 {
-    return [&m](std::string_view key) -> const std::string*
-    {
+    return [&m](std::string_view key) -> const std::string* {
         auto it = m.find(key);
         return it == m.end() ? nullptr : &it->second;
     };
 }
 
-} // namespace
+}  // namespace
 
 TEST(sync_heal, consistent_holdings_need_no_write)
 {
@@ -116,7 +112,7 @@ TEST(sync_heal, healed_writes_leave_consul_byte_identical_to_a_clean_publish)
     auto consul = consul_of(old_info, "p/");
     auto new_info = info_with(4, 40, 2);
     auto clean = consul_of(new_info, "p/");
-    consul["p/3"] = clean["p/3"]; // a torn save
+    consul["p/3"] = clean["p/3"];  // a torn save
     for (auto& batch : plan_writes_from(holdings_from_kv("p/", lookup_in(consul), 4), new_info, "p/"))
         for (auto& kv : batch)
             consul[kv.key] = kv.value;

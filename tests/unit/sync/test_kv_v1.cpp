@@ -45,7 +45,8 @@ TEST(sync_kv_v1, insight_is_a_stable_keyed_content_hash)
     EXPECT_EQ(a.type, "kvV1");
     EXPECT_EQ(a.version, 0);
     // python3 -c 'import hmac,hashlib; print(hmac.new(b"insight-key-0123456789",
-    //                                                 b"{\"pass\":\"p\",\"user\":\"u\"}", hashlib.sha256).hexdigest())'
+    //                                                 b"{\"pass\":\"p\",\"user\":\"u\"}",
+    //                                                 hashlib.sha256).hexdigest())'
     EXPECT_EQ(a.update_time, "hmac-sha256:4ba82030a9d00dcfb689b6874cc7d1b16e70f566f41972dba7d6fec033e6fbc2");
     // Never the unsalted hash of the data (8acd...9874 = sha256 of the same canonical JSON).
     EXPECT_EQ(a.update_time.find(sha256_hex(R"({"pass":"p","user":"u"})")), std::string::npos);

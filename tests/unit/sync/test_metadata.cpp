@@ -27,11 +27,16 @@ TEST(sync_metadata, live_secret_gives_its_insight)
 TEST(sync_metadata, skip_reasons)
 {
     const auto reason = [](const char* json) { return parse_metadata("p", json).value().reason; };
-    EXPECT_EQ(reason(R"({"current_version":2,"updated_time":"t","versions":{"2":{"deletion_time":"2021-01-01T00:00:00Z","destroyed":false}}})"),
-              skip_reason::deleted);
-    EXPECT_EQ(reason(R"({"current_version":2,"updated_time":"t","versions":{"2":{"deletion_time":"","destroyed":true}}})"),
-              skip_reason::destroyed);
-    EXPECT_EQ(reason(R"({"current_version":0,"updated_time":"t","versions":{}})"), skip_reason::no_current_version);
+    EXPECT_EQ(
+        reason(
+            R"({"current_version":2,"updated_time":"t","versions":{"2":{"deletion_time":"2021-01-01T00:00:00Z","destroyed":false}}})"),
+        skip_reason::deleted);
+    EXPECT_EQ(
+        reason(
+            R"({"current_version":2,"updated_time":"t","versions":{"2":{"deletion_time":"","destroyed":true}}})"),
+        skip_reason::destroyed);
+    EXPECT_EQ(reason(R"({"current_version":0,"updated_time":"t","versions":{}})"),
+              skip_reason::no_current_version);
     EXPECT_EQ(reason(R"({"current_version":4,"updated_time":"t","versions":{"3":{}}})"),
               skip_reason::missing_version_entry);
     EXPECT_EQ(reason(R"({"current_version":4,"updated_time":"t"})"), skip_reason::missing_version_entry);
@@ -40,14 +45,14 @@ TEST(sync_metadata, skip_reasons)
 
 TEST(sync_metadata, malformed_replies_are_errors_naming_the_path)
 {
-    for (const char* json : {"", "[]", "{", R"({"data":null})", R"({"current_version":"3"})",
-                             R"({"current_version":1.5})", R"({"current_version":-1})",
-                             R"({"current_version":1,"versions":[]})",
-                             R"({"current_version":1,"versions":{"1":"x"}})",
-                             R"({"current_version":1,"updated_time":"t","versions":{"1":{"deletion_time":5}}})",
-                             R"({"current_version":1,"updated_time":"t","versions":{"1":{"destroyed":"no"}}})",
-                             R"({"current_version":1,"versions":{"1":{}}})",
-                             R"({"current_version":1,"updated_time":7,"versions":{"1":{}}})"})
+    for (const char* json :
+         {"", "[]", "{", R"({"data":null})", R"({"current_version":"3"})", R"({"current_version":1.5})",
+          R"({"current_version":-1})", R"({"current_version":1,"versions":[]})",
+          R"({"current_version":1,"versions":{"1":"x"}})",
+          R"({"current_version":1,"updated_time":"t","versions":{"1":{"deletion_time":5}}})",
+          R"({"current_version":1,"updated_time":"t","versions":{"1":{"destroyed":"no"}}})",
+          R"({"current_version":1,"versions":{"1":{}}})",
+          R"({"current_version":1,"updated_time":7,"versions":{"1":{}}})"})
     {
         auto r = parse_metadata("secret/data/odd", json);
         ASSERT_FALSE(r) << json;
@@ -61,8 +66,9 @@ TEST(sync_metadata, data_path_replaces_only_the_mounts_metadata_segment)
     EXPECT_EQ(metadata_to_data_path("secret/", "secret/metadata/team/app").value(), "secret/data/team/app");
     EXPECT_EQ(metadata_to_data_path("secret", "secret/metadata/a").value(), "secret/data/a");
     // vsync's first-"/metadata" replace would break both of these.
-    EXPECT_EQ(metadata_to_data_path("team/metadata-store/", "team/metadata-store/metadata/x/metadata/y").value(),
-              "team/metadata-store/data/x/metadata/y");
+    EXPECT_EQ(
+        metadata_to_data_path("team/metadata-store/", "team/metadata-store/metadata/x/metadata/y").value(),
+        "team/metadata-store/data/x/metadata/y");
     EXPECT_EQ(metadata_to_data_path("kv/", "kv/metadata/metadata").value(), "kv/data/metadata");
     EXPECT_FALSE(metadata_to_data_path("secret/", "secret/data/a"));
     EXPECT_FALSE(metadata_to_data_path("secret/", "secret/metadata/"));

@@ -17,7 +17,8 @@ std::string doc(const std::string& jobs)
                "vaults": {"o": {"address": "http://127.0.0.1:1", "token": "t"},
                           "d": {"address": "http://127.0.0.1:2", "token": "t"}},
                "consuls": {"oc": {"address": "http://127.0.0.1:3"}, "dc": {"address": "http://127.0.0.1:4"}},
-               "jobs": [)" + jobs + "]}";
+               "jobs": [)" +
+           jobs + "]}";
 }
 
 std::vector<std::string> problems(const std::string& jobs)
@@ -39,10 +40,9 @@ const vk::sync::sync_settings& settings_of(const vk::config& c, std::size_t i = 
 
 TEST(sync_settings, origin_defaults_and_normalised_paths)
 {
-    auto r = vk::parse_config(
-        doc(R"({"name": "o", "kind": "sync", "role": "origin",
+    auto r = vk::parse_config(doc(R"({"name": "o", "kind": "sync", "role": "origin",
                 "origin": {"vault": "o", "consul": "oc", "mounts": ["secret", "team/kv/"], "sync_path": "vs"}})"),
-        "cfg.json", kinds);
+                              "cfg.json", kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = settings_of(*r);
     EXPECT_EQ(s.role, vk::sync::role::origin);
@@ -55,13 +55,12 @@ TEST(sync_settings, origin_defaults_and_normalised_paths)
 
 TEST(sync_settings, destination_with_transforms)
 {
-    auto r = vk::parse_config(
-        doc(R"J({"name": "d", "kind": "sync", "role": "destination",
+    auto r = vk::parse_config(doc(R"J({"name": "d", "kind": "sync", "role": "destination",
                 "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                 "destination": {"vault": "d", "consul": "dc"},
                 "transforms": [{"name": "t", "from": "secret/data/(?P<app>.+)", "to": "apps/data/app"}],
                 "max_delete_percent": 5, "ignore_deletes": true, "repair": true, "watch": false})J"),
-        "cfg.json", kinds);
+                              "cfg.json", kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = settings_of(*r);
     EXPECT_EQ(s.destination_prefix(), "vsync/destination/");
@@ -83,7 +82,8 @@ TEST(sync_settings, every_mistake_at_its_pointer)
     EXPECT_TRUE(has(ps, "/jobs/0/origin/vault: no vault named \"nope\"")) << ::testing::PrintToString(ps);
     EXPECT_TRUE(has(ps, "/jobs/0/origin/mounts: mount \"/abs\"")) << ::testing::PrintToString(ps);
     EXPECT_TRUE(has(ps, "/jobs/0/origin/extra: unknown key")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/destination/consul: no consul named \"missing\"")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/destination/consul: no consul named \"missing\""))
+        << ::testing::PrintToString(ps);
     EXPECT_TRUE(has(ps, "/jobs/0/buckets: a destination adopts")) << ::testing::PrintToString(ps);
     EXPECT_TRUE(has(ps, "/jobs/0/transforms/0/from:")) << ::testing::PrintToString(ps);
     EXPECT_TRUE(has(ps, "/jobs/0/max_delete_percent")) << ::testing::PrintToString(ps);
@@ -100,7 +100,8 @@ TEST(sync_settings, role_is_required_and_destination_keys_belong_to_destinations
     auto missing = problems(R"({"name": "x", "kind": "sync", "role": "destination",
                                 "origin": {"vault": "o", "consul": "oc", "mounts": []}})");
     EXPECT_TRUE(has(missing, "/jobs/0/destination")) << ::testing::PrintToString(missing);
-    EXPECT_TRUE(has(missing, "/jobs/0/origin/mounts: at least one mount")) << ::testing::PrintToString(missing);
+    EXPECT_TRUE(has(missing, "/jobs/0/origin/mounts: at least one mount"))
+        << ::testing::PrintToString(missing);
 }
 
 // Issue 10, "smaller defects", point 2: kv_v1_insight_key is a secret like the others (inline, file, env).
@@ -117,7 +118,8 @@ TEST(sync_settings, kv_v1_insight_key_is_a_secret)
     EXPECT_FALSE(settings_of(*r).kv_v1_insight_key->empty());
     auto ps = problems(R"({"name": "o", "kind": "sync", "role": "origin", "kv_v1_insight_key": "short",
                            "origin": {"vault": "o", "consul": "oc", "mounts": ["kv1/"]}})");
-    EXPECT_TRUE(has(ps, "/jobs/0/kv_v1_insight_key: must be at least 16 bytes")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/kv_v1_insight_key: must be at least 16 bytes"))
+        << ::testing::PrintToString(ps);
     EXPECT_FALSE(has(ps, "short")) << "the value never appears in a message";
 }
 
@@ -141,5 +143,6 @@ TEST(sync_settings, approval_ttl_and_max_publish_drop_percent)
                            "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                            "destination": {"vault": "d", "consul": "dc"}})");
     EXPECT_TRUE(has(ps, "/jobs/0/approval_ttl: must be a positive")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/max_publish_drop_percent: only an origin job")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(has(ps, "/jobs/0/max_publish_drop_percent: only an origin job"))
+        << ::testing::PrintToString(ps);
 }

@@ -50,14 +50,18 @@ TEST(sync_info, section_2_2_layout_byte_for_byte_with_index_last)
     auto info = section_2_2_info();
     auto kv = to_kv(info, "vsync/origin/");
     ASSERT_EQ(kv.size(), 4u);
-    EXPECT_EQ(kv[0].value, R"({"secret/data/team1/db":{"version":3,"updateTime":"2021-06-02T21:36:12.123456789Z","type":"kvV2"}})");
-    EXPECT_EQ(kv[1].value, R"({"secret/data/bar":{"version":1,"updateTime":"2021-06-01T10:00:00.5Z","type":"kvV2"}})");
-    EXPECT_EQ(kv[2].value, R"({"secret/data/app/prod":{"version":7,"updateTime":"2021-05-30T08:15:42.000000001Z","type":"kvV2"}})");
+    EXPECT_EQ(
+        kv[0].value,
+        R"({"secret/data/team1/db":{"version":3,"updateTime":"2021-06-02T21:36:12.123456789Z","type":"kvV2"}})");
+    EXPECT_EQ(kv[1].value,
+              R"({"secret/data/bar":{"version":1,"updateTime":"2021-06-01T10:00:00.5Z","type":"kvV2"}})");
+    EXPECT_EQ(
+        kv[2].value,
+        R"({"secret/data/app/prod":{"version":7,"updateTime":"2021-05-30T08:15:42.000000001Z","type":"kvV2"}})");
     EXPECT_EQ(kv[3].key, "vsync/origin/index");
-    EXPECT_EQ(kv[3].value,
-              R"(["2bf64a6586d7813c2bf685ff2d1696c5a96918f0854f8436937ef34166a5ae17",)"
-              R"("a40e9a6826001fe519609ce4845e10f2e25fbcfe4786ff24e9002ec8f7196f44",)"
-              R"("57a3f11c9dedab5a45c5de088798c2b566c00a143f65ae84738b21ae4dda8382"])");
+    EXPECT_EQ(kv[3].value, R"(["2bf64a6586d7813c2bf685ff2d1696c5a96918f0854f8436937ef34166a5ae17",)"
+                           R"("a40e9a6826001fe519609ce4845e10f2e25fbcfe4786ff24e9002ec8f7196f44",)"
+                           R"("57a3f11c9dedab5a45c5de088798c2b566c00a143f65ae84738b21ae4dda8382"])");
 }
 
 TEST(sync_info, put_remove_find_and_dirty_tracking)
@@ -106,7 +110,8 @@ TEST(sync_info, torn_read_names_the_buckets_that_do_not_match_the_index)
     auto info = section_2_2_info();
     auto kv = as_map(to_kv(info, "vsync/origin/"));
     // A writer replaced bucket 1 after the index was read.
-    kv["vsync/origin/1"] = R"({"secret/data/bar":{"version":2,"updateTime":"2021-06-01T10:00:00.5Z","type":"kvV2"}})";
+    kv["vsync/origin/1"] =
+        R"({"secret/data/bar":{"version":2,"updateTime":"2021-06-01T10:00:00.5Z","type":"kvV2"}})";
     auto loaded = from_kv("vsync/origin/", kv);
     ASSERT_TRUE(loaded);
     EXPECT_EQ(loaded->torn, std::vector<std::size_t>{1});
@@ -152,7 +157,8 @@ TEST(sync_info, capacity_check_names_the_bucket_count_needed)
     EXPECT_EQ(r.error().code, vk::errc::too_large);
     const auto needed = buckets_needed(info);
     EXPECT_GE(needed, 2u);
-    EXPECT_NE(r.error().message.find("use at least " + std::to_string(needed) + " buckets"), std::string::npos)
+    EXPECT_NE(r.error().message.find("use at least " + std::to_string(needed) + " buckets"),
+              std::string::npos)
         << r.error().message;
     // The projection is exact: re-bucketed into `needed` buckets, every bucket fits, and one fewer does not.
     auto fits = sync_info::create(needed).value();

@@ -37,7 +37,8 @@ TEST(sync_transform, section_3_4_examples)
     EXPECT_EQ(d.path, "secret/data/runner/qa/myapp");
     EXPECT_EQ(d.by, "");
     // Unanchored: the tail is ignored (a collision), and a prefix before the match too.
-    EXPECT_EQ(pack.apply("secret/data/runner/stage/myapp/extra/deep").path, "runner/data/stage/myapp/secrets");
+    EXPECT_EQ(pack.apply("secret/data/runner/stage/myapp/extra/deep").path,
+              "runner/data/stage/myapp/secrets");
     EXPECT_EQ(pack.apply("othersecret/data/runner/prod/app-1").path, "runner/data/prod/app/secrets");
 }
 
@@ -63,8 +64,9 @@ TEST(sync_transform, no_named_groups_never_applies_and_default_pack_is_identity)
 
 TEST(sync_transform, first_applicable_wins_and_slashes_collapse)
 {
-    auto pack = transform_pack::compile({{"kv", "^kv/data/(?P<rest>.+)$", "copy//data/rest"},
-                                         {"all", "^(?P<m>[^/]+)/data/(?P<rest>.+)$", "/mirror/m/data/rest/"}});
+    auto pack =
+        transform_pack::compile({{"kv", "^kv/data/(?P<rest>.+)$", "copy//data/rest"},
+                                 {"all", "^(?P<m>[^/]+)/data/(?P<rest>.+)$", "/mirror/m/data/rest/"}});
     ASSERT_TRUE(pack);
     EXPECT_EQ(pack->apply("kv/data/a/b").path, "copy/data/a/b");
     auto b = pack->apply("secret/data/a");

@@ -6,8 +6,7 @@
 namespace vk::vault {
 namespace {
 
-template <class T>
-void expect_malformed(const result<T>& r)
+template <class T> void expect_malformed(const result<T>& r)
 {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::bad_response);
@@ -15,7 +14,8 @@ void expect_malformed(const result<T>& r)
 
 TEST(vault_decode, health_any_status)
 {
-    auto h = decode_health(429, R"({"initialized":true,"sealed":false,"standby":true,"performance_standby":false,
+    auto h =
+        decode_health(429, R"({"initialized":true,"sealed":false,"standby":true,"performance_standby":false,
         "version":"1.21.0","cluster_name":"c","cluster_id":"id","server_time_utc":1716000000})");
     ASSERT_TRUE(h);
     EXPECT_EQ(h->status, 429u);
@@ -129,7 +129,8 @@ TEST(vault_decode, auth_block)
 
 TEST(vault_decode, kv2_read_live_and_deleted)
 {
-    auto s = decode_kv2_read(R"({"data":{"data":{"k":"v"},"metadata":{"created_time":"t","custom_metadata":{"o":"x"},
+    auto s = decode_kv2_read(
+        R"({"data":{"data":{"k":"v"},"metadata":{"created_time":"t","custom_metadata":{"o":"x"},
         "deletion_time":"","destroyed":false,"version":3}}})");
     ASSERT_TRUE(s);
     EXPECT_FALSE(s->deleted);
@@ -150,7 +151,8 @@ TEST(vault_decode, kv2_read_live_and_deleted)
 
 TEST(vault_decode, kv2_write)
 {
-    auto w = decode_kv2_write(R"({"data":{"created_time":"t","deletion_time":"","destroyed":false,"version":4}})");
+    auto w =
+        decode_kv2_write(R"({"data":{"created_time":"t","deletion_time":"","destroyed":false,"version":4}})");
     ASSERT_TRUE(w);
     EXPECT_EQ(w->version, 4u);
     expect_malformed(decode_kv2_write(R"({"data":{}})"));
@@ -171,7 +173,8 @@ TEST(vault_decode, kv2_metadata)
     EXPECT_TRUE(m->versions.at(1).destroyed);
     EXPECT_EQ(m->versions.at(2).deletion_time, "d");
     EXPECT_EQ(m->versions.at(3).version, 3u);
-    auto nullcm = decode_kv2_metadata(R"({"data":{"current_version":1,"custom_metadata":null,"versions":{}}})");
+    auto nullcm =
+        decode_kv2_metadata(R"({"data":{"current_version":1,"custom_metadata":null,"versions":{}}})");
     ASSERT_TRUE(nullcm);
     EXPECT_TRUE(nullcm->custom_metadata.empty());
     expect_malformed(decode_kv2_metadata(R"({"data":{"versions":{"x":{}}}})"));
@@ -202,7 +205,8 @@ TEST(vault_decode, rekey_shapes)
     EXPECT_TRUE(s->verification_required);
     expect_malformed(decode_rekey_status(R"({"nonce":"n"})"));
 
-    auto partial = decode_rekey_update(R"({"nonce":"n1","started":true,"t":2,"n":3,"progress":1,"required":2})");
+    auto partial =
+        decode_rekey_update(R"({"nonce":"n1","started":true,"t":2,"n":3,"progress":1,"required":2})");
     ASSERT_TRUE(partial);
     EXPECT_FALSE(partial->complete);
     EXPECT_EQ(partial->status.progress, 1u);
@@ -236,7 +240,8 @@ TEST(vault_decode, raft_configuration)
     EXPECT_EQ(c->servers[1].protocol_version, "3");
     expect_malformed(decode_raft_configuration(R"({"data":{}})"));
     expect_malformed(decode_raft_configuration(R"({"data":{"config":{"servers":[1]}}})"));
-    expect_malformed(decode_raft_configuration(R"({"data":{"config":{"servers":[{"protocol_version":3}]}}})"));
+    expect_malformed(
+        decode_raft_configuration(R"({"data":{"config":{"servers":[{"protocol_version":3}]}}})"));
 }
 
 }  // namespace

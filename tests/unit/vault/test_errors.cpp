@@ -32,11 +32,12 @@ TEST(vault_errors, error_text_joins_and_strips_multierror_framing)
 {
     EXPECT_EQ(error_text(R"({"errors":["a","b"]})"), "a; b");
     EXPECT_EQ(error_text(R"({"errors":[]})"), "");
-    EXPECT_EQ(error_text("{\"errors\":[\"1 error occurred:\\n\\t* permission denied\\n\\n\"]}"), "permission denied");
+    EXPECT_EQ(error_text("{\"errors\":[\"1 error occurred:\\n\\t* permission denied\\n\\n\"]}"),
+              "permission denied");
     EXPECT_EQ(
-        error_text("{\"errors\":[\"2 errors occurred:\\n\\t* permission denied\\n\\t* invalid token\\n\\n\"]}"),
-        "permission denied; invalid token"
-    );
+        error_text(
+            "{\"errors\":[\"2 errors occurred:\\n\\t* permission denied\\n\\t* invalid token\\n\\n\"]}"),
+        "permission denied; invalid token");
     EXPECT_EQ(error_text("<html>secret stuff</html>"), "");  // non-JSON bodies are never echoed
     EXPECT_EQ(error_text(R"({"data":{}})"), "");
     EXPECT_EQ(error_text(R"({"errors":"nope"})"), "");
@@ -58,9 +59,9 @@ TEST(vault_errors, reply_error_carries_context)
 TEST(vault_errors, invalid_token_is_told_from_policy_denial)
 {
     EXPECT_TRUE(is_invalid_token(
-        403, "{\"errors\":[\"2 errors occurred:\\n\\t* permission denied\\n\\t* invalid token\\n\\n\"]}"
-    ));
-    EXPECT_FALSE(is_invalid_token(403, "{\"errors\":[\"1 error occurred:\\n\\t* permission denied\\n\\n\"]}"));
+        403, "{\"errors\":[\"2 errors occurred:\\n\\t* permission denied\\n\\t* invalid token\\n\\n\"]}"));
+    EXPECT_FALSE(
+        is_invalid_token(403, "{\"errors\":[\"1 error occurred:\\n\\t* permission denied\\n\\n\"]}"));
     EXPECT_FALSE(is_invalid_token(400, R"({"errors":["invalid token"]})"));
 }
 

@@ -2,8 +2,8 @@
 // failures and drops via /_sim/, streamed bodies and listener stop/restart.
 #include <gtest/gtest.h>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -51,21 +51,23 @@ class sim_common_server : public ::testing::Test
 protected:
     void SetUp() override
     {
-        id = srv.add_listener({"127.0.0.1", 0, std::nullopt, [](simc::request& req) -> asio::awaitable<simc::response> {
-                                   if (req.path == "/stream") {
-                                       auto left = std::make_shared<int>(3);
-                                       simc::response res;
-                                       res.stream = [left]() -> std::optional<std::string> {
-                                           if ((*left)-- == 0)
-                                               return std::nullopt;
-                                           return std::string(1000, 'x');
-                                       };
-                                       co_return res;
-                                   }
-                                   auto* q = req.param("q");
-                                   co_return simc::text_response(
-                                       200, req.method + " " + req.path + " " + (q ? *q : "-") + " " + req.body);
-                               }});
+        id = srv.add_listener(
+            {"127.0.0.1", 0, std::nullopt, [](simc::request& req) -> asio::awaitable<simc::response> {
+                 if (req.path == "/stream")
+                 {
+                     auto left = std::make_shared<int>(3);
+                     simc::response res;
+                     res.stream = [left]() -> std::optional<std::string> {
+                         if ((*left)-- == 0)
+                             return std::nullopt;
+                         return std::string(1000, 'x');
+                     };
+                     co_return res;
+                 }
+                 auto* q = req.param("q");
+                 co_return simc::text_response(200, req.method + " " + req.path + " " + (q ? *q : "-") + " " +
+                                                        req.body);
+             }});
         ASSERT_FALSE(srv.start(id));
         port = srv.port(id);
         runner = std::thread([this] { io.run(); });
@@ -73,7 +75,10 @@ protected:
 
     void TearDown() override
     {
-        asio::post(io, [this] { srv.stop_all(); io.stop(); });
+        asio::post(io, [this] {
+            srv.stop_all();
+            io.stop();
+        });
         runner.join();
     }
 
@@ -125,7 +130,10 @@ TEST_F(sim_common_server, streamed_body_arrives_whole)
 TEST_F(sim_common_server, stopped_listener_refuses_and_restarts)
 {
     std::promise<void> stopped;
-    asio::post(io, [&] { srv.stop(id); stopped.set_value(); });
+    asio::post(io, [&] {
+        srv.stop(id);
+        stopped.set_value();
+    });
     stopped.get_future().wait();
     EXPECT_EQ(exchange(port, http::verb::get, "/x").status, 0u);
     std::promise<boost::system::error_code> restarted;

@@ -65,9 +65,10 @@ TEST(sim_common_tls, serves_https_and_survives_kill_and_restart)
     asio::io_context io{1};
     auto work = asio::make_work_guard(io);
     simc::server srv{io};
-    auto id = srv.add_listener({"127.0.0.1", 0, files, [](simc::request& req) -> asio::awaitable<simc::response> {
-                                    co_return simc::text_response(200, "tls " + req.path);
-                                }});
+    auto id =
+        srv.add_listener({"127.0.0.1", 0, files, [](simc::request& req) -> asio::awaitable<simc::response> {
+                              co_return simc::text_response(200, "tls " + req.path);
+                          }});
     ASSERT_FALSE(srv.start(id));
     auto port = srv.port(id);
     std::thread runner([&] { io.run(); });
@@ -82,7 +83,10 @@ TEST(sim_common_tls, serves_https_and_survives_kill_and_restart)
     EXPECT_FALSE(restarted.get_future().get());
     EXPECT_EQ(https_get(port, "/again", body), 200u);
     EXPECT_EQ(body, "tls /again");
-    asio::post(io, [&] { srv.stop_all(); io.stop(); });
+    asio::post(io, [&] {
+        srv.stop_all();
+        io.stop();
+    });
     runner.join();
     std::filesystem::remove_all(dir);
 }
@@ -91,8 +95,9 @@ TEST(sim_common_tls, unreadable_certificate_is_a_start_error)
 {
     asio::io_context io{1};
     simc::server srv{io};
-    auto id = srv.add_listener({"127.0.0.1", 0, simc::tls_files{"/nonexistent/c.pem", "/nonexistent/k.pem"},
-                                [](simc::request&) -> asio::awaitable<simc::response> { co_return simc::response{}; }});
+    auto id = srv.add_listener(
+        {"127.0.0.1", 0, simc::tls_files{"/nonexistent/c.pem", "/nonexistent/k.pem"},
+         [](simc::request&) -> asio::awaitable<simc::response> { co_return simc::response{}; }});
     EXPECT_TRUE(srv.start(id));
     EXPECT_FALSE(srv.running(id));
 }

@@ -81,7 +81,8 @@ TEST(sim_common_faults, failure_rules_are_consumed_by_matching_requests_only)
     EXPECT_FALSE(f.take_failure("PUT", "/v1/kv/c"));
 }
 
-// Issue 10 (interrupted saves): "fail the second /v1/txn of a save" needs a rule that lets matches through first.
+// Issue 10 (interrupted saves): "fail the second /v1/txn of a save" needs a rule that lets matches through
+// first.
 TEST(sim_common_faults, a_rule_with_skip_lets_that_many_matches_through_first)
 {
     simc::fault_injector f;

@@ -13,13 +13,14 @@ using namespace std::chrono_literals;
 namespace {
 
 // Runs one wait on a fresh io_context, calling poke() once the waiter is registered.
-std::optional<bool> wait_once(csim::notifier& n, std::string key, bool tree, std::chrono::milliseconds timeout,
-                              std::function<void()> poke)
+std::optional<bool> wait_once(csim::notifier& n, std::string key, bool tree,
+                              std::chrono::milliseconds timeout, std::function<void()> poke)
 {
     asio::io_context io;
     std::optional<bool> result;
     auto deadline = std::chrono::steady_clock::now() + timeout;
-    asio::co_spawn(io, n.wait(std::move(key), tree, deadline), [&](std::exception_ptr, bool woke) { result = woke; });
+    asio::co_spawn(io, n.wait(std::move(key), tree, deadline),
+                   [&](std::exception_ptr, bool woke) { result = woke; });
     asio::post(io, poke);
     io.run_for(5s);
     return result;
@@ -40,7 +41,10 @@ TEST(consul_notifier, other_keys_do_not_wake_and_the_wait_times_out)
 {
     csim::notifier n;
     auto start = std::chrono::steady_clock::now();
-    auto r = wait_once(n, "a", false, 200ms, [&] { n.notify("b"); n.notify("ab"); });
+    auto r = wait_once(n, "a", false, 200ms, [&] {
+        n.notify("b");
+        n.notify("ab");
+    });
     ASSERT_TRUE(r);
     EXPECT_FALSE(*r);
     EXPECT_GE(std::chrono::steady_clock::now() - start, 200ms);

@@ -54,10 +54,14 @@ TEST(consul_wire, entry_json_has_consul_field_order_and_omits_empty_session)
 {
     std::string out;
     append_entry(out, dir_entry{"web/<x>", "test", 2, 0, "", 100, 200});
-    EXPECT_EQ(out, R"({"LockIndex":0,"Key":"web/\u003cx\u003e","Flags":2,"Value":"dGVzdA==","CreateIndex":100,"ModifyIndex":200})");
+    EXPECT_EQ(
+        out,
+        R"({"LockIndex":0,"Key":"web/\u003cx\u003e","Flags":2,"Value":"dGVzdA==","CreateIndex":100,"ModifyIndex":200})");
     out.clear();
     append_entry(out, dir_entry{"k", "", 0, 1, "s", 1, 2});
-    EXPECT_EQ(out, R"({"LockIndex":1,"Key":"k","Flags":0,"Value":null,"Session":"s","CreateIndex":1,"ModifyIndex":2})");
+    EXPECT_EQ(
+        out,
+        R"({"LockIndex":1,"Key":"k","Flags":0,"Value":null,"Session":"s","CreateIndex":1,"ModifyIndex":2})");
 }
 
 TEST(consul_wire, conflicting_flags_query_is_sorted_and_escaped)

@@ -10,7 +10,8 @@ namespace {
 std::vector<txn_op> parse_ok(std::string_view body)
 {
     auto parsed = parse_txn(body);
-    if (auto* r = std::get_if<txn_rejection>(&parsed)) {
+    if (auto* r = std::get_if<txn_rejection>(&parsed))
+    {
         ADD_FAILURE() << r->message;
         return {};
     }
@@ -30,7 +31,8 @@ txn_rejection rejected(std::string_view body)
 
 TEST(consul_txn_parse, decodes_kv_ops_case_insensitively_and_base64_values)
 {
-    auto ops = parse_ok(R"([{"KV":{"Verb":"set","Key":"k","Value":"aGk=","Flags":7}},{"kv":{"verb":"cas","key":"k","index":3}}])");
+    auto ops = parse_ok(
+        R"([{"KV":{"Verb":"set","Key":"k","Value":"aGk=","Flags":7}},{"kv":{"verb":"cas","key":"k","index":3}}])");
     ASSERT_EQ(ops.size(), 2u);
     EXPECT_EQ(ops[0].value, "hi");
     EXPECT_EQ(ops[0].flags, 7u);
@@ -55,7 +57,8 @@ TEST(consul_txn_parse, limits_and_bad_input)
 TEST(consul_txn_run, commits_all_ops_and_returns_entries_without_values_for_writes)
 {
     state st;
-    auto out = run_txn(st, parse_ok(R"([{"KV":{"Verb":"set","Key":"a","Value":"MQ=="}},{"KV":{"Verb":"get","Key":"a"}}])"));
+    auto out = run_txn(
+        st, parse_ok(R"([{"KV":{"Verb":"set","Key":"a","Value":"MQ=="}},{"KV":{"Verb":"get","Key":"a"}}])"));
     ASSERT_TRUE(out.errors.empty());
     ASSERT_EQ(out.results.size(), 2u);
     EXPECT_FALSE(out.results[0].with_value);
@@ -83,9 +86,10 @@ TEST(consul_txn_run, any_failure_rolls_back_and_lists_every_failing_op)
     EXPECT_EQ(out.errors[0].what, R"(failed to set key "held", index is stale)");
     EXPECT_EQ(out.errors[1].what, R"(key "held" exists)");
     EXPECT_EQ(out.errors[2].what, R"(key "missing" doesn't exist)");
-    EXPECT_EQ(out.errors[3].what,
-              "failed index check for key \"held\", current modify index " + std::to_string(before) + " != 4");
-    EXPECT_EQ(out.errors[4].what, R"(failed to unlock key "held", lock isn't held, or is held by another session)");
+    EXPECT_EQ(out.errors[3].what, "failed index check for key \"held\", current modify index " +
+                                      std::to_string(before) + " != 4");
+    EXPECT_EQ(out.errors[4].what,
+              R"(failed to unlock key "held", lock isn't held, or is held by another session)");
     EXPECT_EQ(out.errors[5].what, R"(unknown KV verb "frob")");
     EXPECT_EQ(st.kv.get("new"), nullptr);
 }
@@ -99,7 +103,9 @@ TEST(consul_txn_run, lock_needs_a_live_session)
     session s;
     s.node = "n";
     auto id = st.sessions.create(st.next_index(), s, clock::now()).id;
-    auto ok = run_txn(st, parse_ok(R"([{"KV":{"Verb":"lock","Key":"l","Session":")" + id + R"("}},{"KV":{"Verb":"check-session","Key":"l","Session":")" + id + R"("}}])"));
+    auto ok =
+        run_txn(st, parse_ok(R"([{"KV":{"Verb":"lock","Key":"l","Session":")" + id +
+                             R"("}},{"KV":{"Verb":"check-session","Key":"l","Session":")" + id + R"("}}])"));
     EXPECT_TRUE(ok.errors.empty());
     EXPECT_EQ(st.kv.get("l")->session, id);
 }

@@ -6,20 +6,14 @@
 
 namespace json = boost::json;
 
-namespace
-{
+namespace {
 
 struct k8s_front : ::testing::Test
 {
     ksim::sim k8s{{.token = "sa-token", .data_dir = ""}};
 
-    simc::response call(
-        std::string method,
-        std::string target,
-        std::string body = {},
-        bool auth = true,
-        std::string content_type = "application/json"
-    )
+    simc::response call(std::string method, std::string target, std::string body = {}, bool auth = true,
+                        std::string content_type = "application/json")
     {
         simc::request req;
         req.method = std::move(method);
@@ -46,7 +40,7 @@ const std::string ours =
     R"({"metadata":{"name":"a","labels":{"app.kubernetes.io/managed-by":"vaultkeeper"}},)"
     R"("data":{"value":"c2hhcmQ="}})";
 
-} // namespace
+}  // namespace
 
 TEST_F(k8s_front, create_read_replace_delete)
 {
@@ -90,11 +84,8 @@ TEST_F(k8s_front, list_by_label_and_field_selector)
     EXPECT_EQ(all["kind"], "SecretList");
     EXPECT_EQ(all["items"].as_array().size(), 2u);
     EXPECT_FALSE(all["items"].as_array()[0].as_object().contains("kind"));
-    auto mine = body(call(
-        "GET",
-        "/api/v1/namespaces/vault/secrets?labelSelector=app.kubernetes.io/"
-        "managed-by=vaultkeeper"
-    ));
+    auto mine = body(call("GET", "/api/v1/namespaces/vault/secrets?labelSelector=app.kubernetes.io/"
+                                 "managed-by=vaultkeeper"));
     ASSERT_EQ(mine["items"].as_array().size(), 1u);
     EXPECT_EQ(mine["items"].as_array()[0].as_object()["metadata"].as_object()["name"], "a");
     auto by_name = body(call("GET", "/api/v1/secrets?fieldSelector=metadata.name=foreign"));
@@ -107,10 +98,8 @@ TEST_F(k8s_front, bad_bodies_and_paths)
     auto bad64 =
         call("POST", "/api/v1/namespaces/vault/secrets", R"({"metadata":{"name":"b"},"data":{"v":"!!"}})");
     EXPECT_EQ(bad64.status, 400u);
-    EXPECT_EQ(
-        body(bad64)["message"],
-        "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 0"
-    );
+    EXPECT_EQ(body(bad64)["message"],
+              "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 0");
     auto other_ns =
         call("POST", "/api/v1/namespaces/vault/secrets", R"({"metadata":{"name":"b","namespace":"x"}})");
     EXPECT_EQ(other_ns.status, 400u);
@@ -118,19 +107,15 @@ TEST_F(k8s_front, bad_bodies_and_paths)
     EXPECT_EQ(body(mismatch)["message"], "the name of the object (b) does not match the name on the URL (a)");
     EXPECT_EQ(call("GET", "/api/v1/namespaces/vault/configmaps").status, 404u);
     EXPECT_EQ(call("PATCH", "/api/v1/namespaces/vault/secrets/a").status, 405u);
-    auto with_rv = call(
-        "POST", "/api/v1/namespaces/vault/secrets", R"({"metadata":{"name":"c","resourceVersion":"1"}})"
-    );
+    auto with_rv = call("POST", "/api/v1/namespaces/vault/secrets",
+                        R"({"metadata":{"name":"c","resourceVersion":"1"}})");
     EXPECT_EQ(with_rv.status, 500u);
 }
 
 TEST_F(k8s_front, string_data_and_generate_name)
 {
-    auto res = call(
-        "POST",
-        "/api/v1/namespaces/vault/secrets",
-        R"({"metadata":{"generateName":"shard-"},"stringData":{"k":"plain"}})"
-    );
+    auto res = call("POST", "/api/v1/namespaces/vault/secrets",
+                    R"({"metadata":{"generateName":"shard-"},"stringData":{"k":"plain"}})");
     ASSERT_EQ(res.status, 201u);
     auto obj = body(res);
     EXPECT_TRUE(obj["metadata"].as_object()["name"].as_string().starts_with("shard-"));
@@ -154,10 +139,8 @@ TEST_F(k8s_front, only_json_bodies_are_understood)
         call("POST", "/api/v1/namespaces/vault/secrets", "metadata: {name: a}", true, "application/yaml");
     EXPECT_EQ(yaml.status, 415u);
     EXPECT_EQ(body(yaml)["reason"], "UnsupportedMediaType");
-    EXPECT_EQ(
-        call("POST", "/api/v1/namespaces/vault/secrets", ours, true, "application/json; charset=utf-8")
-            .status,
-        201u
-    );
+    EXPECT_EQ(call("POST", "/api/v1/namespaces/vault/secrets", ours, true, "application/json; charset=utf-8")
+                  .status,
+              201u);
     EXPECT_EQ(call("PUT", "/api/v1/namespaces/vault/secrets/a", ours, true, "").status, 200u);
 }

@@ -5,8 +5,7 @@
 
 using ksim::label_selector;
 
-namespace
-{
+namespace {
 
 bool selects(std::string_view text, const std::map<std::string, std::string>& labels)
 {
@@ -16,12 +15,12 @@ bool selects(std::string_view text, const std::map<std::string, std::string>& la
     return sel && sel->matches(labels);
 }
 
-} // namespace
+}  // namespace
 
 TEST(k8s_label_selector, equality_and_inequality)
 {
-    const std::map<std::string, std::string> ours{
-        {"app.kubernetes.io/managed-by", "vaultkeeper"}, {"set", "1"}};
+    const std::map<std::string, std::string> ours{{"app.kubernetes.io/managed-by", "vaultkeeper"},
+                                                  {"set", "1"}};
     EXPECT_TRUE(selects("app.kubernetes.io/managed-by=vaultkeeper", ours));
     EXPECT_TRUE(selects("app.kubernetes.io/managed-by==vaultkeeper,set=1", ours));
     EXPECT_FALSE(selects("app.kubernetes.io/managed-by=helm", ours));

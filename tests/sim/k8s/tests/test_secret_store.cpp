@@ -7,16 +7,14 @@
 
 using namespace ksim;
 
-namespace
-{
+namespace {
 
 secret_store fixed_store()
 {
     int n = 0;
-    return secret_store(
-        [n]() mutable
-        { return std::make_pair("uid-" + std::to_string(++n), std::string("2026-01-01T00:00:00Z")); }
-    );
+    return secret_store([n]() mutable {
+        return std::make_pair("uid-" + std::to_string(++n), std::string("2026-01-01T00:00:00Z"));
+    });
 }
 
 secret make(std::string name, std::string value = "v")
@@ -33,7 +31,7 @@ template <class T> status failure(const outcome<T>& o)
     return std::get<status>(o);
 }
 
-} // namespace
+}  // namespace
 
 TEST(k8s_secret_store, create_assigns_growing_resource_versions_and_refuses_a_taken_name)
 {
@@ -62,11 +60,9 @@ TEST(k8s_secret_store, replace_checks_the_resource_version_and_keeps_it_when_not
     const auto st = failure(store.replace(make("a", "x"), std::string("1")));
     EXPECT_EQ(st.code, 409u);
     EXPECT_EQ(st.reason, "Conflict");
-    EXPECT_EQ(
-        st.message,
-        "Operation cannot be fulfilled on secrets \"a\": the object has been modified; please "
-        "apply your changes to the latest version and try again"
-    );
+    EXPECT_EQ(st.message,
+              "Operation cannot be fulfilled on secrets \"a\": the object has been modified; please "
+              "apply your changes to the latest version and try again");
     // Secrets allow unconditional updates.
     EXPECT_EQ(std::get<secret>(store.replace(make("a", "x"), std::nullopt)).resource_version, 3u);
     EXPECT_EQ(failure(store.replace(make("missing"), std::nullopt)).message, "secrets \"missing\" not found");
@@ -80,9 +76,8 @@ TEST(k8s_secret_store, type_is_immutable)
     s.type = "kubernetes.io/tls";
     const auto st = failure(store.replace(s, std::nullopt));
     EXPECT_EQ(st.code, 422u);
-    EXPECT_EQ(
-        st.message, "Secret \"a\" is invalid: type: Invalid value: \"kubernetes.io/tls\": field is immutable"
-    );
+    EXPECT_EQ(st.message,
+              "Secret \"a\" is invalid: type: Invalid value: \"kubernetes.io/tls\": field is immutable");
 }
 
 TEST(k8s_secret_store, remove_honours_the_precondition_and_takes_a_revision)
@@ -95,8 +90,7 @@ TEST(k8s_secret_store, remove_honours_the_precondition_and_takes_a_revision)
     EXPECT_NE(
         st.message.find("Precondition failed: ResourceVersion in precondition: 7, ResourceVersion in object "
                         "meta: 1"),
-        std::string::npos
-    );
+        std::string::npos);
     EXPECT_EQ(std::get<secret>(store.remove("vault", "a", std::string("1"))).name, "a");
     EXPECT_EQ(store.revision(), 2u);
     EXPECT_EQ(failure(store.remove("vault", "a", std::nullopt)).code, 404u);
@@ -121,20 +115,15 @@ TEST(k8s_secret_store, validation_worded_as_the_api_server)
     EXPECT_EQ(upper.reason, "Invalid");
     EXPECT_TRUE(
         upper.message.starts_with("Secret \"Bad\" is invalid: metadata.name: Invalid value: \"Bad\": a "
-                                  "lowercase RFC 1123 subdomain")
-    );
+                                  "lowercase RFC 1123 subdomain"));
     auto bad_key = make("ok");
     bad_key.data["a b"] = "x";
     EXPECT_TRUE(failure(store.create(bad_key)).message.find("data[a b]: Invalid value") != std::string::npos);
     auto big = make("big", std::string(1024 * 1024 + 1, 'x'));
-    EXPECT_EQ(
-        failure(store.create(big)).message,
-        "Secret \"big\" is invalid: data: Too long: must have at most 1048576 bytes"
-    );
-    EXPECT_EQ(
-        failure(store.create(make(""))).message,
-        "Secret \"\" is invalid: metadata.name: Required value: name or generateName is required"
-    );
+    EXPECT_EQ(failure(store.create(big)).message,
+              "Secret \"big\" is invalid: data: Too long: must have at most 1048576 bytes");
+    EXPECT_EQ(failure(store.create(make(""))).message,
+              "Secret \"\" is invalid: metadata.name: Required value: name or generateName is required");
     EXPECT_TRUE(valid_subdomain("a.b-c.d"));
     EXPECT_FALSE(valid_subdomain("a..b"));
     EXPECT_FALSE(valid_subdomain("-a"));

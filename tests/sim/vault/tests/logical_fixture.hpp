@@ -18,14 +18,20 @@ class logical_test : public ::testing::Test
 protected:
     storage st;
     logical lg{st};
-    clock::time_point now = clock::time_point(std::chrono::seconds(1700000000)) + std::chrono::nanoseconds(123456789);
+    clock::time_point now =
+        clock::time_point(std::chrono::seconds(1700000000)) + std::chrono::nanoseconds(123456789);
     std::string root = lg.initialize("dev-root", now);
 
     response send(std::string op, std::string path, json::value body = nullptr, std::string token = "",
-                  std::map<std::string, std::string> query = {}, std::string content_type = "application/json")
+                  std::map<std::string, std::string> query = {},
+                  std::string content_type = "application/json")
     {
-        request r{std::move(op), std::move(path), std::move(query), std::move(body),
-                  token.empty() ? root : std::move(token), std::move(content_type)};
+        request r{std::move(op),
+                  std::move(path),
+                  std::move(query),
+                  std::move(body),
+                  token.empty() ? root : std::move(token),
+                  std::move(content_type)};
         return lg.handle(r, now);
     }
 
@@ -42,7 +48,8 @@ protected:
     {
         auto w = send("update", "sys/policies/acl/" + name, json::object{{"policy", hcl}});
         EXPECT_EQ(w.status, 204u);
-        auto c = send("update", "auth/token/create", json::object{{"policies", json::array{json::value(name)}}});
+        auto c =
+            send("update", "auth/token/create", json::object{{"policies", json::array{json::value(name)}}});
         EXPECT_EQ(c.status, 200u);
         return std::string(body(c).at("auth").at("client_token").as_string());
     }

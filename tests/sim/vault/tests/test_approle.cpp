@@ -15,14 +15,20 @@ protected:
                       .status,
                   204u);
     }
-    std::string role_id() { return std::string(data(send("read", "auth/approle/role/app/role-id")).at("role_id").as_string()); }
+    std::string role_id()
+    {
+        return std::string(data(send("read", "auth/approle/role/app/role-id")).at("role_id").as_string());
+    }
     std::string secret_id()
     {
-        return std::string(data(send("update", "auth/approle/role/app/secret-id", json::object{})).at("secret_id").as_string());
+        return std::string(data(send("update", "auth/approle/role/app/secret-id", json::object{}))
+                               .at("secret_id")
+                               .as_string());
     }
     response login(std::string rid, std::string sid)
     {
-        request r{"update", "auth/approle/login", {}, json::object{{"role_id", rid}, {"secret_id", sid}}, "", ""};
+        request r{"update", "auth/approle/login", {}, json::object{{"role_id", rid}, {"secret_id", sid}}, "",
+                  ""};
         return lg.handle(r, now);
     }
 };
@@ -70,14 +76,16 @@ TEST_F(approle, secret_id_num_uses_and_destroy)
     EXPECT_EQ(login(role_id(), sid).status, 200u);
     EXPECT_EQ(login(role_id(), sid).status, 400u);
     auto sid2 = secret_id();
-    EXPECT_EQ(send("update", "auth/approle/role/app/secret-id/destroy", json::object{{"secret_id", sid2}}).status,
-              204u);
+    EXPECT_EQ(
+        send("update", "auth/approle/role/app/secret-id/destroy", json::object{{"secret_id", sid2}}).status,
+        204u);
     EXPECT_EQ(login(role_id(), sid2).status, 400u);
 }
 
 TEST_F(approle, custom_role_id)
 {
-    EXPECT_EQ(send("update", "auth/approle/role/app/role-id", json::object{{"role_id", "my-role"}}).status, 204u);
+    EXPECT_EQ(send("update", "auth/approle/role/app/role-id", json::object{{"role_id", "my-role"}}).status,
+              204u);
     EXPECT_EQ(role_id(), "my-role");
     EXPECT_EQ(login("my-role", secret_id()).status, 200u);
 }

@@ -45,15 +45,19 @@ struct TwoNodeFront : ::testing::Test
 {
     cluster vault{cluster_options{.nodes = 2, .base_port = 8200}};
 
-    simc::response call(std::size_t node, simc::request req) { return handle_vault_request(vault, node, req); }
+    simc::response call(std::size_t node, simc::request req)
+    {
+        return handle_vault_request(vault, node, req);
+    }
 
     json::object init_and_unseal()
     {
         auto init = body(call(0, make("PUT", "/v1/sys/init", R"({"secret_shares":3,"secret_threshold":2})")));
         for (std::size_t node = 0; node < 2; ++node)
             for (int k = 0; k < 2; ++k)
-                call(node, make("PUT", "/v1/sys/unseal",
-                                R"({"key":")" + std::string(init.at("keys").as_array()[k].as_string()) + R"("})"));
+                call(node,
+                     make("PUT", "/v1/sys/unseal",
+                          R"({"key":")" + std::string(init.at("keys").as_array()[k].as_string()) + R"("})"));
         return init.as_object();
     }
 };
@@ -87,7 +91,8 @@ TEST_F(TwoNodeFront, FirstUnsealedNodeIsActiveAndStandbysForwardOrRedirect)
     EXPECT_TRUE(redirect.body.empty());
     EXPECT_EQ(call(1, make("GET", "/v1/sys/storage/raft/snapshot", {}, root)).status, 307u);
     // Rekey through the standby reaches the active node's rekey state.
-    auto started = body(call(1, make("PUT", "/v1/sys/rekey/init", R"({"secret_shares":1,"secret_threshold":1})")));
+    auto started =
+        body(call(1, make("PUT", "/v1/sys/rekey/init", R"({"secret_shares":1,"secret_threshold":1})")));
     EXPECT_TRUE(started.at("started").as_bool());
     EXPECT_TRUE(body(call(0, make("GET", "/v1/sys/rekey/init"))).at("started").as_bool());
 }

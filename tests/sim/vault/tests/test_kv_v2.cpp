@@ -6,7 +6,10 @@ namespace {
 
 using kv_v2 = logical_test;
 
-json::object secret(std::string v) { return json::object{{"data", json::object{{"k", v}}}}; }
+json::object secret(std::string v)
+{
+    return json::object{{"data", json::object{{"k", v}}}};
+}
 
 TEST_F(kv_v2, write_then_read_returns_data_and_metadata)
 {
@@ -132,8 +135,8 @@ TEST_F(kv_v2, patch_merges_and_needs_merge_patch_content_type)
     auto bad = send("patch", "secret/data/p", json::object{{"data", json::object{{"a", "9"}}}}, "", {},
                     "application/json");
     EXPECT_EQ(bad.status, 415u);
-    auto p = send("patch", "secret/data/p", json::object{{"data", json::object{{"a", "9"}, {"b", nullptr}}}}, "",
-                  {}, "application/merge-patch+json");
+    auto p = send("patch", "secret/data/p", json::object{{"data", json::object{{"a", "9"}, {"b", nullptr}}}},
+                  "", {}, "application/merge-patch+json");
     ASSERT_EQ(p.status, 200u);
     EXPECT_EQ(data(p).at("version").as_int64(), 2);
     EXPECT_EQ(json::serialize(data(send("read", "secret/data/p")).at("data")), R"({"a":"9"})");
@@ -162,8 +165,9 @@ TEST_F(kv_v2, metadata_delete_removes_everything)
 
 TEST_F(kv_v2, config_cas_required_applies_to_writes)
 {
-    EXPECT_EQ(send("update", "secret/config", json::object{{"cas_required", true}, {"max_versions", 5}}).status,
-              204u);
+    EXPECT_EQ(
+        send("update", "secret/config", json::object{{"cas_required", true}, {"max_versions", 5}}).status,
+        204u);
     auto c = send("read", "secret/config");
     EXPECT_TRUE(data(c).at("cas_required").as_bool());
     EXPECT_EQ(data(c).at("max_versions").as_int64(), 5);

@@ -10,7 +10,8 @@ TEST_F(logical_layer, default_mounts_like_dev_vault)
 {
     auto r = send("read", "sys/mounts");
     ASSERT_EQ(r.status, 200u);
-    for (auto p : {"cubbyhole/", "identity/", "sys/", "secret/"}) {
+    for (auto p : {"cubbyhole/", "identity/", "sys/", "secret/"})
+    {
         EXPECT_TRUE(data(r).as_object().contains(p)) << p;
         EXPECT_TRUE(body(r).contains(p)) << "HTTPSysInjector copy of " << p;
     }
@@ -22,10 +23,12 @@ TEST_F(logical_layer, default_mounts_like_dev_vault)
 
 TEST_F(logical_layer, enable_kv_v1_and_v2_and_disable)
 {
-    EXPECT_EQ(send("update", "sys/mounts/kv1", json::object{{"type", "kv"}, {"options", json::object{{"version", "1"}}}})
+    EXPECT_EQ(send("update", "sys/mounts/kv1",
+                   json::object{{"type", "kv"}, {"options", json::object{{"version", "1"}}}})
                   .status,
               204u);
-    EXPECT_EQ(send("update", "sys/mounts/kv2", json::object{{"type", "kv"}, {"options", json::object{{"version", "2"}}}})
+    EXPECT_EQ(send("update", "sys/mounts/kv2",
+                   json::object{{"type", "kv"}, {"options", json::object{{"version", "2"}}}})
                   .status,
               204u);
     auto dup = send("update", "sys/mounts/kv2", json::object{{"type", "kv"}});
@@ -72,18 +75,21 @@ TEST_F(logical_layer, kv_v1_read_write_list_delete)
 
 TEST_F(logical_layer, tune_reads_config_and_upgrades_kv_v1_to_v2)
 {
-    send("update", "sys/mounts/up", json::object{{"type", "kv"}, {"options", json::object{{"version", "1"}}}});
+    send("update", "sys/mounts/up",
+         json::object{{"type", "kv"}, {"options", json::object{{"version", "1"}}}});
     send("update", "up/a", json::object{{"k", "v"}});
     auto t = send("read", "sys/mounts/up/tune");
     ASSERT_EQ(t.status, 200u);
     EXPECT_EQ(data(t).at("default_lease_ttl").as_int64(), 2764800);
-    EXPECT_EQ(send("update", "sys/mounts/up/tune", json::object{{"options", json::object{{"version", "2"}}}}).status,
+    EXPECT_EQ(send("update", "sys/mounts/up/tune", json::object{{"options", json::object{{"version", "2"}}}})
+                  .status,
               204u);
     auto r = send("read", "up/data/a");
     ASSERT_EQ(r.status, 200u);
     EXPECT_EQ(json::serialize(data(r).at("data")), R"({"k":"v"})");
     EXPECT_EQ(data(r).at("metadata").at("version").as_int64(), 1);
-    EXPECT_EQ(send("update", "sys/mounts/up/tune", json::object{{"options", json::object{{"version", "1"}}}}).status,
+    EXPECT_EQ(send("update", "sys/mounts/up/tune", json::object{{"options", json::object{{"version", "1"}}}})
+                  .status,
               400u);
 }
 
@@ -109,7 +115,8 @@ TEST_F(logical_layer, capabilities_self)
     EXPECT_EQ(json::serialize(data(r).at("secret/data/x")), R"(["read","update"])");
     EXPECT_EQ(json::serialize(body(r).at("secret/metadata/x")), R"(["deny"])");
     EXPECT_FALSE(data(r).as_object().contains("capabilities"));
-    auto legacy = send("update", "sys/capabilities-self", json::object{{"path", "secret/data/x"}, {"token", t}}, t);
+    auto legacy =
+        send("update", "sys/capabilities-self", json::object{{"path", "secret/data/x"}, {"token", t}}, t);
     EXPECT_EQ(json::serialize(body(legacy).at("capabilities")), R"(["read","update"])");
     auto rootcaps = send("update", "sys/capabilities-self", json::object{{"paths", json::array{"a/b"}}});
     EXPECT_EQ(json::serialize(data(rootcaps).at("a/b")), R"(["root"])");
@@ -117,7 +124,8 @@ TEST_F(logical_layer, capabilities_self)
 
 TEST_F(logical_layer, policy_crud_current_and_legacy)
 {
-    EXPECT_EQ(send("update", "sys/policies/acl/Ops", json::object{{"policy", R"(path "a/*" { capabilities = ["read"] })"}})
+    EXPECT_EQ(send("update", "sys/policies/acl/Ops",
+                   json::object{{"policy", R"(path "a/*" { capabilities = ["read"] })"}})
                   .status,
               204u);
     auto r = send("read", "sys/policies/acl/ops");
@@ -125,9 +133,12 @@ TEST_F(logical_layer, policy_crud_current_and_legacy)
     EXPECT_EQ(data(r).at("name").as_string(), "ops");
     auto legacy = send("read", "sys/policy/ops");
     EXPECT_TRUE(body(legacy).contains("rules"));
-    EXPECT_EQ(json::serialize(data(send("list", "sys/policies/acl/")).at("keys")), R"(["default","ops","root"])");
-    EXPECT_EQ(json::serialize(body(send("read", "sys/policy")).at("policies")), R"(["default","ops","root"])");
-    auto bad = send("update", "sys/policy/bad", json::object{{"policy", "path \"x\" { capabilities = [\"fly\"] }"}});
+    EXPECT_EQ(json::serialize(data(send("list", "sys/policies/acl/")).at("keys")),
+              R"(["default","ops","root"])");
+    EXPECT_EQ(json::serialize(body(send("read", "sys/policy")).at("policies")),
+              R"(["default","ops","root"])");
+    auto bad =
+        send("update", "sys/policy/bad", json::object{{"policy", "path \"x\" { capabilities = [\"fly\"] }"}});
     EXPECT_EQ(bad.status, 400u);
     EXPECT_TRUE(first_error(bad).starts_with("failed to parse policy: "));
     EXPECT_EQ(send("delete", "sys/policy/default").status, 400u);
@@ -141,7 +152,8 @@ TEST_F(logical_layer, policy_change_takes_effect_for_existing_token)
     auto t = token_with("dyn", R"(path "secret/data/*" { capabilities = ["read"] })");
     send("update", "secret/data/k", json::object{{"data", json::object{{"a", "1"}}}});
     EXPECT_EQ(send("read", "secret/data/k", nullptr, t).status, 200u);
-    send("update", "sys/policies/acl/dyn", json::object{{"policy", R"(path "secret/data/*" { capabilities = ["deny"] })"}});
+    send("update", "sys/policies/acl/dyn",
+         json::object{{"policy", R"(path "secret/data/*" { capabilities = ["deny"] })"}});
     EXPECT_EQ(send("read", "secret/data/k", nullptr, t).status, 403u);
 }
 

@@ -66,8 +66,8 @@ TEST(vault_json, envelopes)
     auto r = ok(json::object{{"a", 1}}, "kv");
     EXPECT_EQ(r.status, 200u);
     auto& o = r.body->as_object();
-    for (auto k : {"request_id", "lease_id", "renewable", "lease_duration", "data", "wrap_info", "warnings", "auth",
-                   "mount_type"})
+    for (auto k : {"request_id", "lease_id", "renewable", "lease_duration", "data", "wrap_info", "warnings",
+                   "auth", "mount_type"})
         EXPECT_TRUE(o.contains(k)) << k;
     auto s = ok_sys(json::object{{"x", 1}});
     EXPECT_EQ(s.body->as_object().at("x").as_int64(), 1);

@@ -35,7 +35,8 @@ TEST(Shamir, XCoordinatesAreDistinctAndNonZero)
 
 TEST(Shamir, RejectsBadParametersWithVaultWording)
 {
-    EXPECT_EQ(std::get<std::string>(shamir::split(random_bytes(32), 2, 3)), "parts cannot be less than threshold");
+    EXPECT_EQ(std::get<std::string>(shamir::split(random_bytes(32), 2, 3)),
+              "parts cannot be less than threshold");
     EXPECT_EQ(std::get<std::string>(shamir::split(random_bytes(32), 256, 3)), "parts cannot exceed 255");
     EXPECT_EQ(std::get<std::string>(shamir::split(random_bytes(32), 3, 1)), "threshold must be at least 2");
     EXPECT_EQ(std::get<std::string>(shamir::split({}, 3, 2)), "cannot split an empty secret");

@@ -15,7 +15,8 @@ snapshot_input sample(std::size_t n, const bytes& root)
 {
     snapshot_input in;
     for (std::size_t i = 0; i < n; ++i)
-        in.entries.emplace("kv/data/key" + std::to_string(i), std::string(100, static_cast<char>('a' + i % 26)));
+        in.entries.emplace("kv/data/key" + std::to_string(i),
+                           std::string(100, static_cast<char>('a' + i % 26)));
     in.root_key = root;
     in.ring = wrap_root({1, 1}, random_bytes(32), root);
     in.index = 42;
@@ -48,7 +49,8 @@ TEST(Snapshot, ArchiveHasTheFourMembersInOrderWithMatchingSums)
     EXPECT_EQ(members[2].name, "SHA256SUMS");
     EXPECT_EQ(members[3].name, "SHA256SUMS.sealed");
     EXPECT_NE(members[0].data.find("\"Size\":" + std::to_string(members[1].data.size())), std::string::npos);
-    EXPECT_EQ(members[2].data, sha256_digest_hex(members[0].data) + "  meta.json\n" + sha256_digest_hex(members[1].data) + "  state.bin\n");
+    EXPECT_EQ(members[2].data, sha256_digest_hex(members[0].data) + "  meta.json\n" +
+                                   sha256_digest_hex(members[1].data) + "  state.bin\n");
     EXPECT_FALSE(members[3].data.empty());
 }
 
@@ -87,7 +89,8 @@ TEST(Snapshot, RejectsCorruptedArchives)
     w.add_file("SHA256SUMS", "wrong");
     w.add_file("SHA256SUMS.sealed", "x");
     w.finish();
-    EXPECT_EQ(std::get<std::string>(parse_snapshot(w.take_output())), "failed to read snapshot: checksum mismatch");
+    EXPECT_EQ(std::get<std::string>(parse_snapshot(w.take_output())),
+              "failed to read snapshot: checksum mismatch");
 }
 
 TEST(Journal, AppendsReplaysCompactsAndNeedsTheRootKey)

@@ -6,7 +6,10 @@ namespace {
 
 using token = logical_test;
 
-std::string client_token(const response& r) { return std::string(r.body->as_object().at("auth").at("client_token").as_string()); }
+std::string client_token(const response& r)
+{
+    return std::string(r.body->as_object().at("auth").at("client_token").as_string());
+}
 
 TEST_F(token, root_lookup_self)
 {
@@ -125,8 +128,9 @@ TEST_F(token, child_policies_must_be_subset)
     auto r = send("update", "auth/token/create", json::object{{"policies", json::array{"admin"}}}, t);
     EXPECT_EQ(r.status, 400u);
     EXPECT_EQ(first_error(r), "child policies must be subset of parent");
-    EXPECT_EQ(send("update", "auth/token/create", json::object{{"policies", json::array{"limited"}}}, t).status,
-              200u);
+    EXPECT_EQ(
+        send("update", "auth/token/create", json::object{{"policies", json::array{"limited"}}}, t).status,
+        200u);
 }
 
 TEST_F(token, num_uses_limits_token)

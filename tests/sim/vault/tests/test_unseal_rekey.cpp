@@ -72,7 +72,8 @@ TEST(Rekey, WithoutVerificationRotatesAtTheThreshold)
     const auto nonce = std::string(r.status(3).at("nonce").as_string());
     EXPECT_EQ(r.status(3).at("required").as_int64(), 3);
     auto wrong_nonce = std::get<coded_error>(r.update(v.ring, v.shares[0], "nope"));
-    EXPECT_EQ(wrong_nonce.message, "incorrect nonce supplied; nonce for this rekey operation is \"" + nonce + "\"");
+    EXPECT_EQ(wrong_nonce.message,
+              "incorrect nonce supplied; nonce for this rekey operation is \"" + nonce + "\"");
     std::get<rekey_machine::step>(r.update(v.ring, v.shares[0], nonce));
     EXPECT_EQ(std::get<coded_error>(r.update(v.ring, v.shares[0], nonce)).message,
               "given key has already been provided during this generation operation");
@@ -86,7 +87,8 @@ TEST(Rekey, WithoutVerificationRotatesAtTheThreshold)
     std::vector<bytes> new_shares;
     for (const auto& k : done.body.at("keys").as_array())
         new_shares.push_back(*hex_decode(k.as_string()));
-    EXPECT_EQ(open_root(*done.rotated, std::get<bytes>(combine_shares({new_shares[0], new_shares[2]}))), v.root_key);
+    EXPECT_EQ(open_root(*done.rotated, std::get<bytes>(combine_shares({new_shares[0], new_shares[2]}))),
+              v.root_key);
     EXPECT_FALSE(open_root(*done.rotated, v.unseal_key));
 }
 
@@ -103,12 +105,14 @@ TEST(Rekey, WithVerificationTheNewKeyTakesEffectOnlyAfterVerify)
     EXPECT_TRUE(done.body.at("verification_required").as_bool());
     const auto vnonce = std::string(done.body.at("verification_nonce").as_string());
     const auto new_share = *hex_decode(done.body.at("keys").as_array()[0].as_string());
-    EXPECT_NE(std::get<coded_error>(r.update(v.ring, v.shares[0], nonce)).message.find("verification must be performed"),
+    EXPECT_NE(std::get<coded_error>(r.update(v.ring, v.shares[0], nonce))
+                  .message.find("verification must be performed"),
               std::string::npos);
     // A wrong key fails verification and rotates the verification nonce.
     auto failed = std::get<coded_error>(r.verify(v.ring, random_bytes(32), vnonce));
     EXPECT_EQ(failed.message, "rekey verification failed; incorrect key shares supplied");
-    const auto vnonce2 = std::string(std::get<boost::json::object>(r.verify_status()).at("nonce").as_string());
+    const auto vnonce2 =
+        std::string(std::get<boost::json::object>(r.verify_status()).at("nonce").as_string());
     EXPECT_NE(vnonce2, vnonce);
     auto ok = std::get<rekey_machine::step>(r.verify(v.ring, new_share, vnonce2));
     ASSERT_TRUE(ok.rotated);
@@ -140,7 +144,8 @@ TEST(Rekey, ValidatesInitRequests)
               "invalid rekey seal configuration: threshold cannot be larger than shares");
     EXPECT_EQ(r.init({.config = {3, 2}, .backup = true}, now)->message,
               "cannot request a backup of the new keys without providing PGP keys for encryption");
-    EXPECT_EQ(r.init({.config = {3, 2}, .pgp_keys = 2}, now)->message, "incorrect number of PGP keys for rekey");
+    EXPECT_EQ(r.init({.config = {3, 2}, .pgp_keys = 2}, now)->message,
+              "incorrect number of PGP keys for rekey");
 }
 
 }  // namespace
