@@ -73,8 +73,8 @@ def setup():
     if not os.path.exists("/usr/bin/prometheus"):
         pytest.fail("run scripts/install-deps.sh (Debian package prometheus) first")
     root = tempfile.mkdtemp(prefix="vk-prometheus-jobs-")
-    # The held deletes raise an alert (errors_total{severity="alert"}); "snap" has a storage that fails.
-    s = stack_with_held_deletes([snapshot_job("snap", root, broken_storage=True)])
+    # The held deletes raise an alert (errors_total{severity="alert"}); "snap-broken" has a storage that fails.
+    s = stack_with_held_deletes([snapshot_job("snap", root), snapshot_job("snap-broken", root, broken_storage=True)])
     p = None
     try:
         p = Prometheus(f"127.0.0.1:{s.daemon.port}")
@@ -83,7 +83,8 @@ def setup():
         # A few more cycles between scrapes, so rates and histogram quantiles have something to show.
         for _ in range(3):
             s.sync()
-            s.run_cycle("snap", expect="failed")
+            s.run_cycle("snap")
+            s.run_cycle("snap-broken", expect="failed")
         vkproc.wait_until(
             lambda: p.query('count_over_time(up{job="vaultkeeper"}[1m]) >= 6')["data"]["result"], 60,
             interval=0.5, what="six scrapes")
