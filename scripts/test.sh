@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+scripts/check-format.sh
 for preset in default asan; do
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset"
