@@ -1,6 +1,7 @@
 // Drives Debian's chromium through the web status page of a running vaultkeeper (started by
 // tests/integration/test_web_ui.py with sync jobs "origin", "east", "west" on the sims; "west" holds deletes;
-// snapshot job "snap" of the origin vault with allow_restore).
+// snapshot job "snap" of the origin vault with allow_restore; emissary job "render-stuck" with a template
+// waiting for a missing secret and one that cannot be written).
 // Env: VK_URL (http://127.0.0.1:port), VK_TOKEN, VK_SHOTS (directory for the screenshots).
 // Prints one line per step; exits 1 at the first failed step.
 import { chromium } from 'playwright-core';
@@ -172,6 +173,15 @@ await step('restore the newest snapshot', async () => {
   await job('snap').locator(`tr[data-snapshot="${name}"] button[data-action="restore"]`).click();
   await page.locator('#message', { hasText: 'snap restore: done' }).waitFor();
   await page.screenshot({ path: join(shots, 'ui-restored.png'), fullPage: true });
+});
+
+await step('the emissary section shows a waiting template with its missing reference and a failed one', async () => {
+  const missing = job('render-stuck').locator('tr[data-state="waiting"] [data-missing] li');
+  await missing.first().waitFor();
+  expect((await missing.first().textContent()).includes('secret/app/missing'), 'missing reference shown');
+  await job('render-stuck').locator('tr[data-state="error"]').waitFor();
+  expect((await job('render-stuck').locator('[data-field="waiting"]').textContent()).startsWith('1 of 2'), 'waiting count');
+  await job('render-stuck').screenshot({ path: join(shots, 'ui-emissary.png') });
 });
 
 await step('no page error and no CSP violation', async () => {

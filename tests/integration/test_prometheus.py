@@ -1,5 +1,5 @@
-"""A real Prometheus (Debian's prometheus) scrapes a vaultkeeper running sync and snapshot jobs on the sims,
-with our alert rules loaded: every rule loads healthy, and every expression of the Grafana dashboard and of the
+"""A real Prometheus (Debian's prometheus) scrapes a vaultkeeper running sync, snapshot and emissary jobs on the
+sims, with our alert rules loaded: every rule loads healthy, and every expression of the Grafana dashboard and of the
 alert rules parses and returns data through Prometheus' HTTP API. Alert expressions that are empty when nothing is wrong
 are evaluated with their final comparison stripped (and every vaultkeeper metric they name must exist)."""
 import json
@@ -16,7 +16,7 @@ import yaml
 
 import vkproc
 from held_deletes import stack_with_held_deletes
-from kindjobs import snapshot_job
+from kindjobs import emissary_job, snapshot_job
 
 SOURCE = os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 ALERTS = os.path.join(SOURCE, "metrics", "prometheus", "alerts.yml")
@@ -74,7 +74,9 @@ def setup():
         pytest.fail("run scripts/install-deps.sh (Debian package prometheus) first")
     root = tempfile.mkdtemp(prefix="vk-prometheus-jobs-")
     # The held deletes raise an alert (errors_total{severity="alert"}); "snap-broken" has a storage that fails.
-    s = stack_with_held_deletes([snapshot_job("snap", root), snapshot_job("snap-broken", root, broken_storage=True)])
+    # "render" runs a failing command; "render-stuck" has a template that waits and one that cannot be written.
+    s = stack_with_held_deletes([snapshot_job("snap", root), snapshot_job("snap-broken", root, broken_storage=True),
+                                 emissary_job("render", root), emissary_job("render-stuck", root, stuck=True)])
     p = None
     try:
         p = Prometheus(f"127.0.0.1:{s.daemon.port}")

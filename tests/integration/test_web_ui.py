@@ -12,7 +12,7 @@ import pytest
 
 import vkproc
 from held_deletes import stack_with_held_deletes
-from kindjobs import snapshot_job
+from kindjobs import emissary_job, snapshot_job
 from vkdaemon import ADMIN_TOKEN
 
 SOURCE = os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -20,15 +20,17 @@ BROWSER_DIR = os.path.join(SOURCE, "tests", "browser")
 SHOTS = os.path.join(os.path.dirname(os.path.abspath(vkproc.BIN_DIR)), "ui-screenshots")
 PAGE_FILES = {"/ui/": "text/html", "/ui/index.html": "text/html", "/ui/app.js": "text/javascript",
               "/ui/kind-sync.js": "text/javascript", "/ui/kind-snapshot.js": "text/javascript",
+              "/ui/kind-emissary.js": "text/javascript",
               "/ui/style.css": "text/css"}
 
 
 @pytest.fixture(scope="module")
 def stack():
     """origin publishes 10 secrets, then 5 are deleted: "west" (max_delete_percent 20) holds the deletes; "snap"
-    snapshots the origin vault (allow_restore)."""
+    snapshots the origin vault (allow_restore); "render-stuck" has a waiting and a failing template."""
     with tempfile.TemporaryDirectory() as root:
-        s = stack_with_held_deletes([snapshot_job("snap", root, allow_restore=True)])
+        s = stack_with_held_deletes([snapshot_job("snap", root, allow_restore=True),
+                                     emissary_job("render-stuck", root, stuck=True)])
         yield s
         s.close()
 
@@ -86,7 +88,7 @@ def test_in_a_real_browser(stack):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "FAIL" not in r.stdout
     for shot in ("ui-wrong-token.png", "ui-jobs.png", "ui-halted.png", "ui-held-deletes.png", "ui-approved.png",
-                 "ui-snapshots.png", "ui-restored.png"):
+                 "ui-snapshots.png", "ui-restored.png", "ui-emissary.png"):
         assert os.path.getsize(os.path.join(SHOTS, shot)) > 1000, shot
     # The approval reached the destination Vault.
     assert stack.dest.read("app/s0", "west") is None and stack.dest.read("app/s9", "west") == {"value": "v9"}

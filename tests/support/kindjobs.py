@@ -14,3 +14,21 @@ def snapshot_job(name, root, allow_restore=False, broken_storage=False):
         storages.append({"name": "broken", "type": "local", "path": path})
     return {"name": name, "kind": "snapshot", "interval": "1h", "timeout": "20s", "vault": "origin",
             "spool_dir": os.path.join(root, "spool-" + name), "allow_restore": allow_restore, "storages": storages}
+
+
+def emissary_job(name, root, stuck=False):
+    """An emissary job rendering from the origin vault into <root>/<name>/ and running `false` after a change
+    (its command runs fail). stuck: one template waits for a secret that does not exist, another cannot be
+    written (its directory is missing and create_dest_dirs is off), so renders wait and fail."""
+    out = os.path.join(root, name)
+    os.makedirs(out)
+    templates = [{"contents": '{{ secret "vault" "secret/app/s9" "value" }}\n',
+                  "destination": os.path.join(out, "s9.txt")}]
+    if stuck:
+        templates = [{"contents": '{{ secret "vault" "secret/app/missing" "value" }}\n',
+                      "destination": os.path.join(out, "missing.txt")},
+                     {"contents": "static\n", "destination": os.path.join(out, "no-such-dir", "x.txt"),
+                      "create_dest_dirs": False}]
+    return {"name": name, "kind": "emissary", "interval": "1h", "timeout": "10s",
+            "sources": {"vault": {"type": "vault", "vault": "origin"}}, "templates": templates,
+            "command": ["false"], "wait": {"min": "100ms", "max": "200ms"}, "retry": {"initial": "1s", "max": "1m"}}
