@@ -58,7 +58,8 @@ vaultkeeper http://127.0.0.1:8290  (admin token: \$VK_ADMIN_TOKEN); logs in $run
   admin token: $VK_ADMIN_TOKEN
 
 jobs: "publish" (sync origin: primary -> Consul), "replicate" (sync destination: primary -> replica),
-      "snapshots" (snapshot: the primary's Raft snapshot every minute into /tmp/vaultkeeper-demo/snapshots)
+      "snapshots" (snapshot: the primary's Raft snapshot every minute into /tmp/vaultkeeper-demo/snapshots),
+      "render" (emissary: apps/billing/db rendered into /tmp/vaultkeeper-demo/rendered/billing-db.env, 0600)
 
   curl -s -H "Authorization: Bearer \$VK_ADMIN_TOKEN" http://127.0.0.1:8290/v1/jobs
   curl -s -H "Authorization: Bearer \$VK_ADMIN_TOKEN" http://127.0.0.1:8290/v1/sync/replicate/status
