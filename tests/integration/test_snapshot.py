@@ -5,6 +5,7 @@ or cut off by the sim (rejected, nothing uploaded, nothing left in the spool), l
 and restore routes (403 without allow_restore, 400 naming the field, a restore round trip), CMS encryption
 opened by `openssl cms -decrypt`, and the metrics."""
 import json
+import re
 import os
 import subprocess
 import tarfile
@@ -322,4 +323,44 @@ def test_metrics_after_a_good_cycle(cluster):
         assert st["last"]["storages"] == {"disk": "ok"} and st["last"]["index"] > 0
         assert ROOT not in [line.split(" ")[-1] for line in m.splitlines()]
     finally:
+        s.daemon.stop()
+
+
+# Issue 12: retention over more than 1,000 objects in s3rver deletes exactly the right ones. The peers read one
+# ListObjects page: with 1,005 old snapshots they would see only the 1,000 oldest, keep the wrong ones and delete
+# the newest. Here the newest two old snapshots are on the second page and must survive.
+from test_snapshot_storages import botocore_headers, s3_config, s3rver  # noqa: E402,F401  (s3rver: fixture)
+
+
+def test_s3_retention_past_1000_objects_keeps_exactly_the_newest(cluster, s3rver):
+    import http.client
+    from urllib.parse import urlsplit
+    old = [f"raft-snapshot-2024-{1 + i // 600:02d}-01T{(i // 60) % 10:02d}-{i % 60:02d}-00Z.snap" for i in range(1005)]
+    assert len(set(old)) == 1005 and sorted(old) == old
+    foreign = ["notes.txt", "raft-snapshot-latest.snap"]
+    conn = http.client.HTTPConnection(urlsplit(s3rver).netloc, timeout=10)
+    for name in old + foreign:  # straight into s3rver (it does not check signatures), one keep-alive connection
+        url = f"{s3rver}/snaps/ret/{name}"
+        conn.request("PUT", f"/snaps/ret/{name}", body=b"x", headers=botocore_headers("PUT", url, {}))
+        r = conn.getresponse()
+        r.read()
+        assert r.status == 200
+    storage = s3_config(s3rver, name="s3", key_prefix="ret/", region="us-east-1", retain=3, max_age="87600h")
+    s = Setup(cluster, lambda s: [{"name": "ret", "kind": "snapshot", "interval": "1h", "timeout": "2m",
+                                   "vault": "n0", "spool_dir": s.spool, "storages": [storage]}])
+    try:
+        j = s.daemon.wait_job("ret", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] not in (None, "running"),
+                              timeout=120, what="first cycle")
+        assert j["last_cycle"]["outcome"] == "ok", j
+        new = j["status"]["last"]["name"]
+        conn.request("GET", "/snaps?list-type=2&prefix=ret/&max-keys=2000",
+                     headers=botocore_headers("GET", f"{s3rver}/snaps?list-type=2&prefix=ret/&max-keys=2000", {}))
+        r = conn.getresponse()
+        body = r.read().decode()
+        assert r.status == 200, body
+        keys = sorted(k[len("ret/"):] for k in re.findall(r"<Key>([^<]+)</Key>", body))
+        assert keys == sorted([new, old[-2], old[-1]] + foreign), keys[:10]
+        assert j["last_cycle"]["counters"]["deleted"] == 1003
+    finally:
+        conn.close()
         s.daemon.stop()
