@@ -2,10 +2,10 @@
 # Builds the libFuzzer targets (preset `fuzz`: clang, ASan + UBSan) and runs each for a bounded time on a copy of
 # its checked-in seed corpus (tests/fuzz/corpus/<target>/). Fails on the first crash, leak or sanitizer report;
 # the crashing input is kept in build-fuzz/crashes/ (add it to the corpus as a regression case once fixed).
-# VK_FUZZ_SECONDS sets the time per target (default 15).
+# VK_FUZZ_SECONDS sets the time per target (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${VK_FUZZ_SECONDS:-15}"
+seconds="${VK_FUZZ_SECONDS:-10}"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 mkdir -p build-fuzz/crashes
