@@ -121,7 +121,10 @@ def test_waits_for_every_value_then_writes_and_runs_once_then_follows_consul(sim
         vkproc.wait_until(lambda: lines(runs) == ["run"], 10, what="file written and command run")
         assert open(dest).read() == f"pw={SECRETS['pw']}\nhost={SECRETS['host']}\nport={SECRETS['port']}\n"
         assert os.stat(dest).st_mode & 0o777 == 0o600
-        st = emissary_status(d, "web")
+        # The command has written its line before it exits: wait for its exit to be recorded (slow under ASan).
+        st = vkproc.wait_until(
+            lambda: (s := emissary_status(d, "web"))["templates"][0]["last_command_exit_status"] is not None and s,
+            20, what="command exit recorded")
         assert st["templates"][0]["state"] == "rendered"
         assert st["templates"][0]["last_command_exit_status"] == 0
         assert st["command"]["runs"] == 1
