@@ -4,6 +4,7 @@
 #ifndef VAULTKEEPER_SERVER_KEEPER_KEEPER_CORE_HPP
 #define VAULTKEEPER_SERVER_KEEPER_KEEPER_CORE_HPP
 
+#include "async/mutex.hpp"
 #include "keeper/model/procedure.hpp"
 #include "keeper/model/settings.hpp"
 #include "keeper/stores.hpp"
@@ -40,7 +41,9 @@ struct keeper_core
 
     procedure_record record;  // as last read or written
     std::string last_good;    // the set that last unsealed a node (tried first)
-    bool rekey_requested = false;
+    // Held by a cycle and by the rekey action: one writer of the record at a time, each starting from the
+    // record as the other left it.
+    async_mutex turn;
     std::string waiting;  // why the procedure waits ("" when it does not)
     std::string alerted;  // the last waiting reason sent as an alert (repeats are warnings, not webhooks)
     std::map<std::string, std::map<std::string, int>> held;  // set -> store -> objects, for status
@@ -55,6 +58,19 @@ struct keeper_core
 // Unseals every sealed node concurrently (one coroutine per node, under the cycle's deadline), trying the
 // held shard sets in unseal_order; a wrong key resets the node's progress and moves to the next set.
 boost::asio::awaitable<void> unseal_nodes(keeper_core& core, runtime::cycle_context& ctx);
+
+// What the job wants of the procedure now (shares, threshold and placement for a new set; whether
+// rekey_interval has elapsed).
+result<procedure_policy> procedure_policy_of(const keeper_core& core);
+
+// Writes `next`, as the next seq, over the record by compare-and-swap and keeps it as core.record; the crash
+// point after it is named by what changed.
+boost::asio::awaitable<result<void>> commit_record(keeper_core& core, const procedure_record& next);
+
+// POST /v1/keeper/{name}/rekey: records `requested` durably (waiting for a running cycle to finish) before
+// answering, so an accepted request survives any crash after the answer.
+boost::asio::awaitable<runtime::action_result> accept_rekey(std::shared_ptr<keeper_core> core,
+                                                            std::function<void()> request_cycle);
 
 // Runs the procedure (init, rekey, audits, recovery) until it has nothing to do or must wait.
 boost::asio::awaitable<void> run_procedure(keeper_core& core, runtime::cycle_context& ctx);

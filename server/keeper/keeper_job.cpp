@@ -106,7 +106,7 @@ json::object keeper_core::status() const
         {"audit", record.audit ? json::value(record.audit->set) : json::value(nullptr)},
         {"seq", record.seq},
         {"waiting", waiting},
-        {"rekey_requested", rekey_requested},
+        {"rekey_requested", record.st == step::requested},  // recorded, not yet started in Vault
     };
     json::object out{
         {"nodes", std::move(ns)}, {"sets", std::move(sets)}, {"procedure", std::move(procedure)}};
@@ -137,6 +137,9 @@ public:
             co_return *core->setup_error;
         if (auto c = co_await core->stores.check(); !c)
             co_return c.error();
+        auto turn = co_await core->turn.acquire(std::chrono::hours(24));  // a rekey request being recorded
+        if (!turn)
+            co_return make_error(errc::cancelled, "cancelled", core->job);
         auto r = co_await core->stores.read_record();
         if (!r)
             co_return r.error();
@@ -147,6 +150,9 @@ public:
     asio::awaitable<void> run_cycle(runtime::cycle_context& ctx) override
     {
         auto core = core_;
+        auto turn = co_await core->turn.acquire(std::chrono::hours(24));  // the cycle deadline bounds it
+        if (!turn)
+            co_return;
         auto r = co_await core->stores.read_record();
         if (!r)
         {
@@ -179,19 +185,11 @@ public:
             s["job"] = core->job;
             return runtime::ready(std::move(s));
         };
-        table["rekey"] = [core](const runtime::action_request& req) {
+        table["rekey"] =
+            [core](const runtime::action_request& req) -> asio::awaitable<runtime::action_result> {
             if (!req.body.is_null() && !(req.body.is_object() && req.body.as_object().empty()))
                 return runtime::ready(make_error(errc::bad_request, "/: the rekey request takes no body"));
-            if (!core->record.current)
-                return runtime::ready(make_error(errc::conflict, "no shard set held yet: nothing to rekey"));
-            if (core->record.st != step::idle)
-                return runtime::ready(json::object{{"job", core->job},
-                                                   {"queued", false},
-                                                   {"step", step_label(core->record.st)},
-                                                   {"message", "a procedure is already running"}});
-            core->rekey_requested = true;
-            req.request_cycle();
-            return runtime::ready(json::object{{"job", core->job}, {"queued", true}});
+            return accept_rekey(core, req.request_cycle);
         };
         return table;
     }

@@ -58,7 +58,7 @@ public:
                     core_.waiting = "the active node is sealed";
                 co_return;
             }
-            auto p = policy();
+            auto p = procedure_policy_of(core_);
             if (!p)
             {
                 core_.waiting = p.error().message;
@@ -128,30 +128,6 @@ private:
         co_return o;
     }
 
-    result<procedure_policy> policy() const
-    {
-        const auto& s = *core_.settings;
-        procedure_policy p;
-        p.can_init = s.init.has_value();
-        p.shares = s.init ? s.init->secret_shares : core_.record.current ? core_.record.current->shares : 0;
-        p.threshold = s.init                 ? s.init->secret_threshold
-                      : core_.record.current ? core_.record.current->threshold
-                                             : 0;
-        p.root_revoke = !s.init || s.init->root_token == root_token_policy::revoke;
-        p.now_unix = now_unix();
-        auto interval = std::chrono::duration_cast<std::chrono::seconds>(s.rekey_interval).count();
-        p.want_rekey = core_.rekey_requested || (interval > 0 && core_.record.current &&
-                                                 p.now_unix - core_.record.last_rekey_unix >= interval);
-        if (p.shares > 0)
-        {
-            auto placed = place_shards(p.shares, p.threshold, core_.stores.names());
-            if (!placed)
-                return placed.error();
-            p.placement = std::move(*placed);
-        }
-        return p;
-    }
-
     void report_wait(const action& a)
     {
         core_.waiting = a.message;
@@ -173,15 +149,7 @@ private:
 
     asio::awaitable<result<void>> write(const procedure_record& next)
     {
-        auto prev = core_.record;
-        auto r = bump(next);
-        if (auto w = co_await core_.stores.write_record(r); !w)
-            co_return w.error();
-        core_.record = r;
-        if (r.st != step::idle)
-            core_.rekey_requested = false;  // the request was taken up
-        crash_point(point_after_write(prev, r));
-        co_return result<void>();
+        co_return co_await commit_record(core_, next);
     }
 
     asio::awaitable<result<std::map<int, secret>>> shards_of(const std::string& set_id)
@@ -254,7 +222,7 @@ private:
 
     asio::awaitable<result<void>> do_rekey_init(const action& a)
     {
-        auto p = policy();
+        auto p = procedure_policy_of(core_);
         if (!p)
             co_return p.error();
         vault::rekey_params params{static_cast<unsigned>(p->shares), static_cast<unsigned>(p->threshold),
@@ -411,6 +379,40 @@ private:
 };
 
 }  // namespace
+
+result<procedure_policy> procedure_policy_of(const keeper_core& core)
+{
+    const auto& s = *core.settings;
+    const auto& r = core.record;
+    procedure_policy p;
+    p.can_init = s.init.has_value();
+    p.shares = s.init ? s.init->secret_shares : r.current ? r.current->shares : 0;
+    p.threshold = s.init ? s.init->secret_threshold : r.current ? r.current->threshold : 0;
+    p.root_revoke = !s.init || s.init->root_token == root_token_policy::revoke;
+    p.now_unix = now_unix();
+    // An operator's request is written as `requested` by the admin action; only the interval is decided here.
+    auto interval = std::chrono::duration_cast<std::chrono::seconds>(s.rekey_interval).count();
+    p.want_rekey = interval > 0 && r.current && p.now_unix - r.last_rekey_unix >= interval;
+    if (p.shares > 0)
+    {
+        auto placed = place_shards(p.shares, p.threshold, core.stores.names());
+        if (!placed)
+            return placed.error();
+        p.placement = std::move(*placed);
+    }
+    return p;
+}
+
+asio::awaitable<result<void>> commit_record(keeper_core& core, const procedure_record& next)
+{
+    auto prev = core.record;
+    auto r = bump(next);
+    if (auto w = co_await core.stores.write_record(r); !w)
+        co_return w.error();
+    core.record = r;
+    crash_point(point_after_write(prev, r));
+    co_return result<void>();
+}
 
 asio::awaitable<void> run_procedure(keeper_core& core, runtime::cycle_context& ctx)
 {

@@ -3,12 +3,15 @@ daemon (vaultkeeper-test) running one keeper job; helpers to read the stores as 
 (AES-256-GCM, object name as AAD) and to check the promise: every node unseals from the stores, nothing
 is left behind."""
 import base64
+import concurrent.futures
+import http.client
 import json
 import os
 import shutil
 import signal
 import tempfile
 import time
+import urllib.error
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -184,3 +187,13 @@ class KeeperWorld:
         code, body, _ = self.daemon.call("POST", f"/v1/keeper/{JOB}/rekey")
         assert code == 202, body
         return body
+
+    def rekey_in_background(self):
+        """POSTs a rekey from a thread, for a daemon that may pause or die before it answers: returns a future
+        of the HTTP status, or of None when the connection dropped unanswered."""
+        def post():
+            try:
+                return self.daemon.call("POST", f"/v1/keeper/{JOB}/rekey")[0]
+            except (urllib.error.URLError, http.client.HTTPException, ConnectionError):
+                return None
+        return concurrent.futures.ThreadPoolExecutor(max_workers=1).submit(post)

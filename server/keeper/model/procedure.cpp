@@ -8,6 +8,18 @@
 namespace vk::keeper {
 namespace json = boost::json;
 
+// Back to `requested` with a fresh planned set (the old plan's objects become stray and are removed).
+procedure_record request_rekey(procedure_record r, const procedure_policy& p)
+{
+    r.st = step::requested;
+    r.nonce.clear();
+    r.verification_nonce.clear();
+    r.pending.reset();
+    r.planned = shard_set{"set-" + std::to_string(r.next_set), p.shares, p.threshold, p.placement};
+    ++r.next_set;
+    return r;
+}
+
 namespace {
 
 constexpr std::array<std::pair<step, std::string_view>, 7> step_names{{
@@ -93,18 +105,6 @@ action foreign(const rekey_view& v)
     return wait("a rekey this keeper did not start is in progress in Vault (nonce " + v.nonce +
                     "): left alone; cancel it or let its owner finish",
                 level::alert);
-}
-
-// Back to `requested` with a fresh planned set (the old plan's objects become stray and are removed).
-procedure_record rerequest(procedure_record r, const procedure_policy& p)
-{
-    r.st = step::requested;
-    r.nonce.clear();
-    r.verification_nonce.clear();
-    r.pending.reset();
-    r.planned = shard_set{"set-" + std::to_string(r.next_set), p.shares, p.threshold, p.placement};
-    ++r.next_set;
-    return r;
 }
 
 procedure_record start_audit(procedure_record r, const std::string& set)
@@ -201,7 +201,7 @@ action decide_ambiguous(const procedure_record& r, const procedure_policy& p)
     if (!vc)
         return write(start_audit(r, r.current->id));
     if (*vc == verdict::live)  // roll back: the new set was never in force
-        return with(act::delete_set, rerequest(r, p), r.pending->id);
+        return with(act::delete_set, request_rekey(r, p), r.pending->id);
     return wait("neither the current set " + r.current->id + " nor the pending set " + r.pending->id +
                     " authenticates against Vault: nothing is deleted; a human must look",
                 level::alert);
@@ -227,7 +227,7 @@ action decide_promoted(const procedure_record& r, const procedure_policy& p)
         std::swap(next.current, next.previous);
         next.pending = next.previous;
         next.previous.reset();
-        return with(act::delete_set, rerequest(next, p), r.current->id);
+        return with(act::delete_set, request_rekey(next, p), r.current->id);
     }
     return wait("neither " + r.current->id + " nor " + r.previous->id +
                     " authenticates against Vault: nothing is deleted; a human must look",
@@ -258,7 +258,7 @@ action decide_rekey(const procedure_record& r, const observation& o, const proce
             return {};
         if (v)
             return foreign(*v);
-        return write(rerequest(r, p));
+        return write(request_rekey(r, p));
     case step::requested:
         if (!v)
             return with(act::rekey_init, r, r.planned->id);
@@ -267,16 +267,16 @@ action decide_rekey(const procedure_record& r, const observation& o, const proce
         return foreign(*v);
     case step::started:
         if (!v || v->nonce != r.nonce)
-            return write(rerequest(r, p));  // Vault lost our rekey
+            return write(request_rekey(r, p));  // Vault lost our rekey
         if (!v->verification_nonce.empty() || v->progress > 0)
             // the new keys were answered but not stored, or which old shards went in is unknown: cancel ours
-            return with(act::cancel, rerequest(r, p), "", r.nonce);
+            return with(act::cancel, request_rekey(r, p), "", r.nonce);
         return with(act::submit_old, r, r.current->id, r.nonce);
     case step::pending_stored:
         if (v && v->nonce == r.nonce)
         {
             if (v->verification_nonce.empty())  // cannot be after an update completed; Vault did not rotate
-                return with(act::cancel, rerequest(r, p), "", r.nonce);
+                return with(act::cancel, request_rekey(r, p), "", r.nonce);
             return with(act::verify, promoted(r), r.pending->id, v->verification_nonce);
         }
         if (v)

@@ -166,6 +166,9 @@ action decide(const procedure_record& r, const observation& o, const procedure_p
 // Records after the shell's I/O (each returns the record to write next).
 // sys/init answered and its whole answer stored: the pending set becomes current.
 procedure_record initialised(procedure_record r, bool revoke_root, std::int64_t now_unix);
+// A rekey asked for (the admin API, rekey_interval, or again after Vault lost ours): `requested` with a fresh
+// planned set from the policy (the old plan's objects become stray and are removed).
+procedure_record request_rekey(procedure_record r, const procedure_policy& p);
 procedure_record rekey_started(procedure_record r, std::string nonce);
 procedure_record update_completed(procedure_record r, std::string verification_nonce);
 // Verification completed: the pending set is in force, the old one kept as previous until audited.

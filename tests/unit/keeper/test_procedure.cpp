@@ -472,3 +472,19 @@ TEST(keeper_procedure, simulated_crashes_and_vault_restarts_never_lose_the_live_
         }
     }
 }
+
+TEST(keeper_procedure, an_operator_request_is_a_requested_record_the_next_decision_carries_out)
+{
+    auto r = request_rekey(idle_with("set-1"), policy());
+    EXPECT_EQ(r.st, step::requested);
+    ASSERT_TRUE(r.planned);
+    EXPECT_EQ(r.planned->id, "set-2");
+    EXPECT_EQ(r.next_set, 3);
+    EXPECT_TRUE(r.nonce.empty());
+    EXPECT_EQ(r.current->id, "set-1");      // nothing held is touched by asking
+    auto a = decide(r, vault(), policy());  // no interval wish: the record alone drives it
+    EXPECT_EQ(a.kind, act::rekey_init);
+    EXPECT_EQ(a.set, "set-2");
+    auto foreign = decide(r, vault(rekey_view{"theirs", 2, 3, 0, false, ""}), policy());
+    EXPECT_EQ(foreign.kind, act::wait);  // someone else's rekey is left alone; the request stays recorded
+}

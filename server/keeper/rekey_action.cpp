@@ -1,0 +1,44 @@
+// The operator's rekey request: taken only once it is durable. The record is read fresh under the job's turn
+// (a cycle may have moved it since), checked, and written as `requested`; the cycle that follows carries it
+// out, and so does any later one after a crash.
+#include "keeper/keeper_core.hpp"
+
+#include <chrono>
+
+namespace vk::keeper {
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+// How long the request waits for a running cycle before saying "busy".
+constexpr auto busy_limit = std::chrono::seconds(30);
+}  // namespace
+
+asio::awaitable<runtime::action_result> accept_rekey(std::shared_ptr<keeper_core> core,
+                                                     std::function<void()> request_cycle)
+{
+    auto turn = co_await core->turn.acquire(busy_limit);
+    if (!turn)
+        co_return make_error(errc::unavailable, "a keeper cycle is still running; retry the request",
+                             core->job);
+    auto r = co_await core->stores.read_record();
+    if (!r)
+        co_return r.error();
+    core->record = std::move(*r);
+    if (!core->record.current)
+        co_return make_error(errc::conflict, "no shard set held yet: nothing to rekey", core->job);
+    if (core->record.st != step::idle)
+        co_return json::object{{"job", core->job},
+                               {"queued", false},
+                               {"step", step_label(core->record.st)},
+                               {"message", "a procedure is already running"}};
+    auto p = procedure_policy_of(*core);
+    if (!p)
+        co_return p.error();
+    if (auto w = co_await commit_record(*core, request_rekey(core->record, *p)); !w)
+        co_return w.error();
+    request_cycle();
+    co_return json::object{{"job", core->job}, {"queued", true}, {"planned", core->record.planned->id}};
+}
+
+}  // namespace vk::keeper
