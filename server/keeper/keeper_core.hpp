@@ -5,6 +5,7 @@
 #define VAULTKEEPER_SERVER_KEEPER_KEEPER_CORE_HPP
 
 #include "async/mutex.hpp"
+#include "keeper/model/discovery.hpp"
 #include "keeper/model/procedure.hpp"
 #include "keeper/model/settings.hpp"
 #include "keeper/stores.hpp"
@@ -34,8 +35,11 @@ struct keeper_core
     std::shared_ptr<const keeper_settings> settings;
     std::shared_ptr<const vk::config> config;
     metrics::registry* metrics = nullptr;
-    std::unique_ptr<vault::client> vault;  // the cluster address: init, rekey (forwarded to the active node)
+    boost::asio::any_io_executor executor;  // for node clients made as nodes are discovered
+    std::unique_ptr<vault::client> vault;   // the cluster address: init, rekey (forwarded to the active node)
     std::vector<node_client> nodes;
+    node_map discovered;         // without `nodes`: what raft configuration and ha-status taught
+    std::string discovery_note;  // why the last discovery failed ("" when it worked or is not used)
     store_set stores;
     std::optional<error> setup_error;
 
@@ -50,10 +54,18 @@ struct keeper_core
 
     keeper_core(const vk::job_config& jc, runtime::job_services& services);
 
+    // The nodes to unseal become `addresses`; a node already known keeps its client and last state.
+    void set_nodes(const std::vector<std::string>& addresses);
+
     void count_unseal(std::string_view outcome) const;
     void publish_metrics() const;
     boost::json::object status() const;
 };
+
+// Without `nodes` in the job: the nodes from the raft configuration (their API addresses from ha-status,
+// remembered, or derived). Leaves the list as it was when Vault cannot say (sealed, no token): returns
+// whether the list changed.
+boost::asio::awaitable<bool> discover_nodes(keeper_core& core, runtime::cycle_context& ctx);
 
 // Unseals every sealed node concurrently (one coroutine per node, under the cycle's deadline), trying the
 // held shard sets in unseal_order; a wrong key resets the node's progress and moves to the next set.

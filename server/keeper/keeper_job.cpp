@@ -6,6 +6,7 @@
 #include "keeper/keeper_metrics.hpp"
 #include "metrics/registry.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace vk::keeper {
@@ -18,7 +19,16 @@ std::vector<std::string> node_addresses(const keeper_settings& s, const vk::conf
 {
     if (!s.nodes.empty())
         return s.nodes;
-    return {cfg.vaults.at(s.vault).address};
+    return {cfg.vaults.at(s.vault).address};  // until discovery names the nodes
+}
+
+vault_config node_config(const vk::config& cfg, const std::string& vault)
+{
+    // init, unseal, seal-status and rekey are unauthenticated: a vault without a token is fine here.
+    auto vcfg = cfg.vaults.at(vault);
+    if (vcfg.auth.method == "token" && !vcfg.auth.token)
+        vcfg.auth.token = secret("keeper-sends-no-token", "none");
+    return vcfg;
 }
 
 json::value set_json(const std::optional<shard_set>& s)
@@ -37,26 +47,37 @@ keeper_core::keeper_core(const vk::job_config& jc, runtime::job_services& servic
       metrics(services.metrics),
       stores(make_stores(*settings, services.executor))
 {
-    // init, unseal, seal-status and rekey are unauthenticated: a vault without a token is fine here.
-    auto vcfg = config->vaults.at(settings->vault);
-    if (vcfg.auth.method == "token" && !vcfg.auth.token)
-        vcfg.auth.token = secret("keeper-sends-no-token", "none");
-    if (auto c = vault::client::create(services.executor, vcfg))
+    if (auto c = vault::client::create(services.executor, node_config(*config, settings->vault)))
         vault = std::move(*c);
     else
         setup_error = c.error();
-    for (const auto& address : node_addresses(*settings, *config))
+    executor = services.executor;
+    set_nodes(node_addresses(*settings, *config));
+}
+
+void keeper_core::set_nodes(const std::vector<std::string>& addresses)
+{
+    std::vector<node_client> next;
+    for (const auto& address : addresses)
     {
-        auto cfg = vcfg;
+        auto known = std::find_if(nodes.begin(), nodes.end(),
+                                  [&](const node_client& n) { return n.address == address; });
+        if (known != nodes.end())
+        {
+            next.push_back(std::move(*known));
+            continue;
+        }
+        auto cfg = node_config(*config, settings->vault);
         cfg.address = address;
-        auto c = vault::client::create(services.executor, cfg);
+        auto c = vault::client::create(executor, cfg);
         if (!c)
         {
             setup_error = c.error();
             continue;
         }
-        nodes.push_back({address, std::move(*c)});
+        next.push_back({address, std::move(*c)});
     }
+    nodes = std::move(next);
 }
 
 void keeper_core::count_unseal(std::string_view outcome) const
@@ -110,6 +131,8 @@ json::object keeper_core::status() const
     };
     json::object out{
         {"nodes", std::move(ns)}, {"sets", std::move(sets)}, {"procedure", std::move(procedure)}};
+    out["discovery"] = settings->nodes.empty() ? json::object{{"source", "raft"}, {"problem", discovery_note}}
+                                               : json::object{{"source", "configured"}, {"problem", ""}};
     out["last_audit"] =
         record.last_audit_unix > 0
             ? json::value(json::object{{"set", record.last_audit_set}, {"unix", record.last_audit_unix}})
@@ -160,14 +183,18 @@ public:
             co_return;
         }
         core->record = std::move(*r);
-        // Once more when the procedure changed the sets (init): unseal with them now and go on, not next
-        // cycle.
-        for (int round = 0; round < 2; ++round)
+        co_await discover_nodes(*core, ctx);
+        // Again when the procedure changed the sets (init) or discovery, failing before, now names more
+        // nodes (one just unsealed answers): unseal with what is new now, not next cycle.
+        for (int round = 0; round < 3; ++round)
         {
             co_await unseal_nodes(*core, ctx);
             auto seq = core->record.seq;
             co_await run_procedure(*core, ctx);
-            if (core->record.seq == seq || ctx.has_fatal())
+            bool again = core->record.seq != seq;
+            if (!core->discovery_note.empty())
+                again = co_await discover_nodes(*core, ctx) || again;
+            if (!again || ctx.has_fatal())
                 break;
         }
         core->held = co_await core->stores.counts();

@@ -122,4 +122,33 @@ result<raft_configuration> decode_raft_configuration(std::string_view body)
     return c;
 }
 
+result<std::vector<ha_node>> decode_ha_status(std::string_view body)
+{
+    auto top = detail::parse_object(body);
+    if (!top)
+        return top.error();
+    const json::value* nodes = nullptr;
+    const auto* data = top->if_contains("data");
+    const json::object* data_object = data && data->is_object() ? &data->as_object() : nullptr;
+    for (const json::object* o : {data_object, static_cast<const json::object*>(&*top)})
+        for (auto key : {"nodes", "Nodes"})
+            if (!nodes && o)
+                nodes = o->if_contains(key);
+    if (!nodes || !nodes->is_array())
+        return malformed("no nodes array");
+    std::vector<ha_node> out;
+    for (const auto& n : nodes->as_array())
+    {
+        if (!n.is_object())
+            return malformed("ha-status node is not an object");
+        json_reader r(&n.as_object());
+        ha_node h{r.str("hostname"), r.str("api_address"), r.str("cluster_address"),
+                  r.boolean("active_node")};
+        if (!r.ok())
+            return malformed(r.problem());
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
 }  // namespace vk::vault

@@ -46,4 +46,11 @@ asio::awaitable<result<raft_configuration>> raft_config(client& c)
     co_return co_await detail::fetch(c, req, &decode_raft_configuration);
 }
 
+asio::awaitable<result<std::vector<ha_node>>> ha_status(client& c)
+{
+    call req;
+    req.path = "sys/ha-status";
+    co_return co_await detail::fetch(c, req, &decode_ha_status);
+}
+
 }  // namespace vk::vault

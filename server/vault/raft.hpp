@@ -32,6 +32,8 @@ raft_restore(client& c, http::body_source source, bool force = false,
 
 // GET sys/storage/raft/configuration.
 boost::asio::awaitable<result<raft_configuration>> raft_config(client& c);
+// GET sys/ha-status (forwarded to the active node by a standby).
+boost::asio::awaitable<result<std::vector<ha_node>>> ha_status(client& c);
 
 }  // namespace vk::vault
 

@@ -191,6 +191,15 @@ struct raft_configuration
     std::vector<raft_server> servers;
 };
 
+// One node of sys/ha-status: the active node and the standbys it hears from (a sealed node is missing).
+struct ha_node
+{
+    std::string hostname;
+    std::string api_address;      // "http://10.0.0.3:8200"
+    std::string cluster_address;  // "https://10.0.0.3:8201"
+    bool active = false;
+};
+
 }  // namespace vk::vault
 
 #endif

@@ -399,3 +399,21 @@ def test_forced_foreign_restore_survives_a_restart_before_unseal(vault_persisten
         assert vault_persistent.client(token="other-root").secrets.kv.v2.read_secret_version(path="moved")
     finally:
         other.close()
+
+
+def test_ha_status_lists_the_nodes_the_active_hears_from(vault_ha):
+    root = vault_ha.init_result["root_token"]
+    # hvac has no helper for sys/ha-status: its adapter still speaks to it (auth header, JSON, errors).
+    status = vault_ha.client(1, root).adapter.get("/v1/sys/ha-status")  # forwarded from a standby
+    nodes = {n["api_address"]: n for n in status["nodes"]}
+    assert status["data"]["nodes"] == status["nodes"]  # injected at the top level, as Vault does
+    assert sorted(nodes) == sorted(vault_ha.url(i) for i in range(3))
+    assert nodes[vault_ha.url(0)]["active_node"] is True and nodes[vault_ha.url(0)]["last_echo"] is None
+    assert nodes[vault_ha.url(1)]["active_node"] is False and nodes[vault_ha.url(1)]["last_echo"]
+    raft = vault_ha.client(0, root).sys.read_raft_config()["data"]["config"]["servers"]
+    assert sorted(n["cluster_address"] for n in nodes.values()) == sorted("https://" + s["address"] for s in raft)
+    vault_ha.control("POST", "seal", {"node": 2})  # a sealed standby sends no echo: missing, as in Vault
+    assert vault_ha.url(2) not in [n["api_address"] for n in vault_ha.client(0, root).adapter.get(
+        "/v1/sys/ha-status")["nodes"]]
+    with pytest.raises(hvac.exceptions.Forbidden):
+        vault_ha.client(0, "not-a-token").adapter.get("/v1/sys/ha-status")

@@ -5,6 +5,7 @@ re-unseals a restarted node within an interval, leaves a foreign rekey alone; ba
 JSON pointer."""
 import json
 import os
+import signal
 import subprocess
 import time
 
@@ -163,3 +164,41 @@ def test_unseal_works_while_a_store_is_down(world):
         vkproc.wait_until(lambda: not world.seal_states()[1], 10, what="node 1 unsealed from stores a and b")
     finally:
         os.rename(down, world.stores[2])
+
+
+def test_without_nodes_they_are_discovered_from_the_raft_configuration():
+    """`nodes` omitted: the keeper initialises and unseals the configured address; once its vault has a token
+    that reads sys/storage/raft/configuration, every raft peer is found and unsealed, including peers never
+    seen unsealed (their API address derived from the layout sys/ha-status shows: vault-sim puts the cluster
+    port 1000 above the API port, not Vault's default +1)."""
+    world = KeeperWorld()
+    token_file = os.path.join(world.dir, "vault-token")
+    with open(token_file, "w") as f:
+        f.write("not-yet-a-token")
+    os.chmod(token_file, 0o600)
+    job = world.config["jobs"][0]
+    del job["nodes"]
+    job["init"]["root_token"] = "store"
+    world.config["vaults"]["v"]["token"] = {"file": token_file}
+    try:
+        world.start_daemon()
+        rec = vkproc.wait_until(lambda: world.record() if world.record() and world.record()["current"] else None,
+                                30, what="initialised")
+        # sealed first, then refused: the warning names why
+        status = vkproc.wait_until(lambda: "permission denied" in (s := world.status())["discovery"]["problem"]
+                                   and s, 20, what="discovery refused for want of a token")
+        assert [n["address"] for n in status["nodes"]] == [world.node_url(0)]  # only what it was told
+        assert world.seal_states() == [False, True, True]
+        root = world.read_object(world.stores[0], rec["current"]["id"] + "-root")  # kept: root_token "store"
+        with open(token_file, "wb") as f:
+            f.write(root)
+        world.daemon.proc.signal(signal.SIGHUP)
+        world.wait_settled(timeout=30, what="every discovered node unsealed")
+        status = vkproc.wait_until(lambda: (s := world.status())["discovery"]["problem"] == "" and s, 20,
+                                   what="discovery works")
+        assert sorted(n["address"] for n in status["nodes"]) == [world.node_url(i) for i in range(3)]
+        # A discovered node that restarts sealed is unsealed again within an interval.
+        world.restart_node(2)
+        vkproc.wait_until(lambda: not any(world.seal_states()), 20, what="node 2 unsealed again")
+    finally:
+        world.close()

@@ -44,6 +44,7 @@ constexpr route active_routes[] = {
     {"sys/rekey/update", handle_rekey_update},
     {"sys/rekey/verify", handle_rekey_verify},
     {"sys/storage/raft/configuration", handle_raft_configuration},
+    {"sys/ha-status", handle_ha_status},
     {"sys/storage/raft/snapshot", restore_normal},
     {"sys/storage/raft/snapshot-force", restore_force},
 };

@@ -108,11 +108,16 @@ simc::response bad_json()
     return vault_error(400, "error parsing JSON");
 }
 
-simc::response sys_envelope(json::object data)
+simc::response sys_envelope(json::object data, bool inject)
 {
+    json::object injected;
+    if (inject)
+        injected = data;
     json::object body{{"request_id", uuid()}, {"lease_id", ""},          {"renewable", false},
                       {"lease_duration", 0},  {"data", std::move(data)}, {"wrap_info", nullptr},
                       {"warnings", nullptr},  {"auth", nullptr},         {"mount_type", "system"}};
+    for (auto& [key, value] : injected)
+        body[key] = std::move(value);
     return simc::json_response(200, body);
 }
 

@@ -40,7 +40,8 @@ simc::response method_not_allowed();
 simc::response sys_no_content();
 simc::response bad_json();
 // The logical success envelope for sys/ paths (mount_type "system").
-simc::response sys_envelope(boost::json::object data);
+// `inject`: the data's keys also at the top level, as Vault's HTTPSysInjector does for some sys routes.
+simc::response sys_envelope(boost::json::object data, bool inject = false);
 
 simc::response handle_init(sys_call& c);
 simc::response handle_seal_status(sys_call& c);
@@ -53,6 +54,7 @@ simc::response handle_rekey_init(sys_call& c);
 simc::response handle_rekey_update(sys_call& c);
 simc::response handle_rekey_verify(sys_call& c);
 simc::response handle_raft_configuration(sys_call& c);
+simc::response handle_ha_status(sys_call& c);
 simc::response handle_raft_snapshot(sys_call& c);
 simc::response handle_raft_restore(sys_call& c, bool force);
 

@@ -3,11 +3,19 @@
 
 #include "snapshot_faults.hpp"
 #include "sys_common.hpp"
+#include "vault_json.hpp"
 
 namespace vsim {
 namespace json = boost::json;
 
 namespace {
+std::int64_t now_ns()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 bool allowed(sys_call& c, const char* path, const char* capability)
 {
     return c.vault.logic().allowed(c.token, path, capability, std::chrono::system_clock::now());
@@ -32,6 +40,32 @@ simc::response handle_raft_configuration(sys_call& c)
     }
     json::object config{{"index", c.vault.raft_index()}, {"servers", std::move(servers)}};
     return sys_envelope(json::object{{"config", std::move(config)}});
+}
+
+// sys/ha-status: the active node and the standbys it hears from (unsealed and up); a sealed or stopped node
+// sends no echo and is missing, as in Vault. Its data is also injected at the top level (HTTPSysInjector).
+simc::response handle_ha_status(sys_call& c)
+{
+    if (c.req.method != "GET")
+        return method_not_allowed();
+    if (!allowed(c, "sys/ha-status", "read"))
+        return vault_error(403, "permission denied");
+    json::array nodes;
+    for (std::size_t i = 0; i < c.vault.size(); ++i)
+    {
+        const auto& n = c.vault.node(i);
+        if (!n.up || n.sealed)
+            continue;
+        const bool active = c.vault.active() == i;
+        nodes.push_back(
+            json::object{{"hostname", n.id},
+                         {"api_address", c.vault.api_addr(i)},
+                         {"cluster_address", "https://" + c.vault.cluster_addr(i)},
+                         {"active_node", active},
+                         {"last_echo", active ? json::value(nullptr) : json::value(rfc3339_nano(now_ns()))},
+                         {"version", "1.21.0"}});
+    }
+    return sys_envelope(json::object{{"nodes", std::move(nodes)}}, true);
 }
 
 simc::response handle_raft_snapshot(sys_call& c)

@@ -244,5 +244,29 @@ TEST(vault_decode, raft_configuration)
         decode_raft_configuration(R"({"data":{"config":{"servers":[{"protocol_version":3}]}}})"));
 }
 
+
+TEST(vault_decode, ha_status)
+{
+    // As Vault answers it: the data, and the same keys injected at the top level.
+    auto h = decode_ha_status(R"({"nodes":[
+        {"hostname":"vault-0","api_address":"http://10.0.0.2:8200","cluster_address":"https://10.0.0.2:8201",
+         "active_node":true,"last_echo":null,"version":"1.15.0"},
+        {"hostname":"vault-1","api_address":"http://10.0.0.3:8200","cluster_address":"https://10.0.0.3:8201",
+         "active_node":false,"last_echo":"2024-03-04T08:05:48.403148-05:00"}],
+        "data":{"nodes":[]}})");
+    ASSERT_TRUE(h);
+    EXPECT_TRUE(h->empty());                                          // data wins over the injected copy
+    h = decode_ha_status(R"({"Nodes":[{"hostname":"n","api_address":"http://a:8200",
+        "cluster_address":"https://a:8201","active_node":true}]})");  // older releases: "Nodes", top level
+                                                                      // only
+    ASSERT_TRUE(h);
+    ASSERT_EQ(h->size(), 1u);
+    EXPECT_EQ((*h)[0].cluster_address, "https://a:8201");
+    EXPECT_TRUE((*h)[0].active);
+    expect_malformed(decode_ha_status(R"({"data":{}})"));
+    expect_malformed(decode_ha_status(R"({"data":{"nodes":[1]}})"));
+    expect_malformed(decode_ha_status(R"({"data":{"nodes":[{"api_address":7}]}})"));
+}
+
 }  // namespace
 }  // namespace vk::vault
