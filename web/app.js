@@ -72,6 +72,14 @@ const VK = (() => {
 
   function badge(text, kind) { return el('span', { class: 'badge ' + (kind || text), text }); }
 
+  // One label/value pair of a <dl class="meta">; data-field names the value for tests.
+  function fact(dl, label, value, field) {
+    dl.append(el('dt', { text: label }), el('dd', { 'data-field': field, text: value }));
+  }
+
+  // A Unix time (seconds) as "… ago"; 0 or missing is "—".
+  const agoUnix = (unix) => (unix ? ago(new Date(unix * 1000).toISOString()) : '—');
+
   function message(text, isError) {
     const m = $('message');
     m.hidden = !text;
@@ -89,12 +97,13 @@ const VK = (() => {
     $('token').focus();
   }
 
-  // Runs an action; dangerous ones ask first. Refreshes the page after.
-  async function act(method, path, label, confirmText, body) {
+  // Runs an action; dangerous ones ask first. Refreshes the page after. describe(answer), when given, words the
+  // answer for the banner (otherwise "done").
+  async function act(method, path, label, confirmText, body, describe) {
     if (confirmText && !window.confirm(confirmText)) return;
     try {
-      await api(method, path, body);
-      message(label + ': done');
+      const answer = await api(method, path, body);
+      message(label + ': ' + (describe ? describe(answer) : 'done'));
     } catch (e) {
       if (e.status === 401) return showLogin('The admin token was refused.');
       message(label + ': ' + e.message, true);
@@ -210,7 +219,7 @@ const VK = (() => {
   document.addEventListener('DOMContentLoaded', init);
 
   return {
-    el, api, act, ago, duration, badge, message, refresh,
+    el, api, act, ago, agoUnix, duration, badge, fact, message, refresh,
     // A kind's section: render(job, box) fills `box` from the job detail (job.status is the kind's status).
     registerKind(name, section) { kinds[name] = section; },
   };

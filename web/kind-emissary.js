@@ -4,7 +4,7 @@
 'use strict';
 
 (() => {
-  const { el, ago, badge } = VK;
+  const { el, ago, badge, fact } = VK;
   const STATE_BADGE = { rendered: 'ok', waiting: 'halted', error: 'failed' };
 
   function stateCell(t) {
@@ -32,7 +32,7 @@
 
   function commandFacts(c) {
     const dl = el('dl', { class: 'meta' });
-    const add = (label, value, field) => dl.append(el('dt', { text: label }), el('dd', { 'data-field': field, text: value }));
+    const add = (label, value, field) => fact(dl, label, value, field);
     add('command runs', String(c.runs || 0), 'command-runs');
     add('last outcome', c.outcome || '—', 'command-outcome');
     add('exit status', c.exit_status === null || c.exit_status === undefined ? '—' : String(c.exit_status), 'command-exit');

@@ -4,7 +4,7 @@
 'use strict';
 
 (() => {
-  const { el, api, act, ago, badge } = VK;
+  const { el, api, act, ago, badge, fact } = VK;
   const lists = new Map();  // job -> {open, data, error, force}: survives the periodic refresh
 
   function bytes(n) {
@@ -16,10 +16,6 @@
   }
 
   const shortSha = (sha) => (sha ? sha.slice(0, 12) + '…' : '—');
-
-  function fact(dl, label, value, field) {
-    dl.append(el('dt', { text: label }), el('dd', { 'data-field': field, text: value }));
-  }
 
   function storagesTable(storages, outcomes) {
     return el('table', { class: 'cycles storages' },

@@ -1,7 +1,8 @@
 // Drives Debian's chromium through the web status page of a running vaultkeeper (started by
 // tests/integration/test_web_ui.py with sync jobs "origin", "east", "west" on the sims; "west" holds deletes;
 // snapshot job "snap" of the origin vault with allow_restore; emissary job "render-stuck" with a template
-// waiting for a missing secret and one that cannot be written).
+// waiting for a missing secret and one that cannot be written; keeper job "keeper" that initialised a 3-node
+// vault-sim and keeps it unsealed).
 // Env: VK_URL (http://127.0.0.1:port), VK_TOKEN, VK_SHOTS (directory for the screenshots).
 // Prints one line per step; exits 1 at the first failed step.
 import { chromium } from 'playwright-core';
@@ -182,6 +183,51 @@ await step('the emissary section shows a waiting template with its missing refer
   await job('render-stuck').locator('tr[data-state="error"]').waitFor();
   expect((await job('render-stuck').locator('[data-field="waiting"]').textContent()).startsWith('1 of 2'), 'waiting count');
   await job('render-stuck').screenshot({ path: join(shots, 'ui-emissary.png') });
+});
+
+const keeperField = (field) => job('keeper').locator(`[data-field="${field}"]`).textContent();
+
+await step('the keeper section shows every node unsealed and the shard sets held per store', async () => {
+  const nodes = job('keeper').locator('tr[data-node]');
+  await waitFor(async () => (await nodes.count()) === 3, 'three node rows');
+  expect(await job('keeper').locator('tr[data-node][data-state="unsealed"]').count() === 3, 'every node unsealed');
+  expect((await keeperField('unsealed')).startsWith('3 of 3'), 'unsealed count');
+  const current = job('keeper').locator('tr[data-set][data-role="current"]');
+  await current.waitFor();
+  const id = await current.getAttribute('data-set');
+  expect((await keeperField('current')).startsWith(id + ' (3 of 5)'), 'current set with its threshold');
+  // 5 shards over 3 stores, none holding the threshold (3).
+  const counts = (await current.locator('td[data-store]').allTextContents()).map(Number);
+  expect(counts.length === 3 && counts.every((c) => c > 0 && c < 3) && counts.reduce((a, b) => a + b) === 5,
+    'per-store counts: ' + counts);
+  expect(await keeperField('step') === 'idle', 'procedure idle');
+  expect(!(await job('keeper').textContent()).match(/"key"|shard [0-9a-f]{20}/), 'no shard on the page');
+  await job('keeper').screenshot({ path: join(shots, 'ui-keeper.png') });
+});
+
+await step('"Rekey now" asks first, is queued and ends with a new current set', async () => {
+  const old = await job('keeper').locator('tr[data-set][data-role="current"]').getAttribute('data-set');
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await job('keeper').locator('button[data-action="rekey"]').click();
+  await waitFor(async () => asked !== '', 'the confirmation');
+  expect(asked.startsWith('Rekey the Vault of keeper "keeper" now?') && asked.includes(old), 'asked: ' + asked);
+  expect(!(await page.locator('#message').textContent()).includes('keeper rekey'), 'nothing sent when dismissed');
+  page.once('dialog', (d) => d.accept());
+  await job('keeper').locator('button[data-action="rekey"]').click();
+  await page.locator('#message', { hasText: 'keeper rekey: queued' }).waitFor();
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    await page.click('#refresh');
+    const row = job('keeper').locator('tr[data-set][data-role="current"]');
+    const now = (await row.count()) ? await row.getAttribute('data-set') : old;
+    const audited = (await keeperField('last-audit')).startsWith(now + ',');
+    if (now !== old && (await keeperField('step')) === 'idle' && audited) break;
+    expect(Date.now() < deadline, 'timed out: the rekey did not finish with a new audited current set');
+    await page.waitForTimeout(250);
+  }
+  expect(await job('keeper').locator('tr[data-node][data-state="unsealed"]').count() === 3, 'every node unsealed');
+  await job('keeper').screenshot({ path: join(shots, 'ui-rekeyed.png') });
 });
 
 await step('no page error and no CSP violation', async () => {

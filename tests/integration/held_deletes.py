@@ -5,9 +5,17 @@ from syncstack import SyncStack
 from test_sync import seed, start
 
 
-def stack_with_held_deletes(extra_jobs=()):
-    s = SyncStack()
+def stack_with_held_deletes(extra_jobs=(), extra_vaults=()):
+    """extra_vaults: sims for SyncStack.add_vault (stopped with the stack, also when this fails)."""
     try:
+        s = SyncStack()
+    except BaseException:
+        for v in extra_vaults:
+            v.stop()
+        raise
+    try:
+        for v in extra_vaults:
+            s.add_vault(v)
         start(s, extra_jobs)
         seed(s, 10)
         s.sync()

@@ -1,5 +1,5 @@
-"""A real Prometheus (Debian's prometheus) scrapes a vaultkeeper running sync, snapshot and emissary jobs on the
-sims, with our alert rules loaded: every rule loads healthy, and every expression of the Grafana dashboard and of the
+"""A real Prometheus (Debian's prometheus) scrapes a vaultkeeper running sync, snapshot, emissary and keeper jobs on
+the sims, with our alert rules loaded: every rule loads healthy, and every expression of the Grafana dashboard and of the
 alert rules parses and returns data through Prometheus' HTTP API. Alert expressions that are empty when nothing is wrong
 are evaluated with their final comparison stripped (and every vaultkeeper metric they name must exist)."""
 import json
@@ -16,7 +16,7 @@ import yaml
 
 import vkproc
 from held_deletes import stack_with_held_deletes
-from kindjobs import emissary_job, snapshot_job
+from kindjobs import KeeperVault, emissary_job, keeper_job, snapshot_job
 
 SOURCE = os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 ALERTS = os.path.join(SOURCE, "metrics", "prometheus", "alerts.yml")
@@ -75,10 +75,14 @@ def setup():
     root = tempfile.mkdtemp(prefix="vk-prometheus-jobs-")
     # The held deletes raise an alert (errors_total{severity="alert"}); "snap-broken" has a storage that fails.
     # "render" runs a failing command; "render-stuck" has a template that waits and one that cannot be written.
+    # "keeper" initialises its own vault-sim, then rekeys (so an audit time exists) and sees a failed unseal.
+    kv = KeeperVault()
     s = stack_with_held_deletes([snapshot_job("snap", root), snapshot_job("snap-broken", root, broken_storage=True),
-                                 emissary_job("render", root), emissary_job("render-stuck", root, stuck=True)])
+                                 emissary_job("render", root), emissary_job("render-stuck", root, stuck=True),
+                                 keeper_job("keeper", root, kv)], extra_vaults=[kv])
     p = None
     try:
+        keeper_rekeyed_with_a_failed_unseal(s, kv)
         p = Prometheus(f"127.0.0.1:{s.daemon.port}")
         vkproc.wait_until(lambda: p.query('up{job="vaultkeeper"} == 1')["data"]["result"], 60, interval=0.5,
                           what="Prometheus scraped vaultkeeper")
@@ -90,12 +94,38 @@ def setup():
         vkproc.wait_until(
             lambda: p.query('count_over_time(up{job="vaultkeeper"}[1m]) >= 6')["data"]["result"], 60,
             interval=0.5, what="six scrapes")
+        vkproc.wait_until(
+            lambda: p.query('count_over_time(vaultkeeper_keeper_unseal_total{outcome="failed"}[1m]) >= 2'
+                            ' and on (job) vaultkeeper_keeper_last_audit_success_timestamp_seconds'
+                            ' and on (job) vaultkeeper_keeper_sealed_nodes == 0')["data"]["result"], 60,
+            interval=0.5, what="the keeper's failed unseal and audit scraped")
         yield s, p
     finally:
         if p:
             p.proc.stop()
         s.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def keeper_rekeyed_with_a_failed_unseal(s, kv):
+    """Waits for the keeper to initialise its vault, rekeys it (an audit ends the rekey), then seals a node whose
+    first unseal answer fails: every keeper series the dashboard and the alerts name gets a value."""
+    def settled():
+        status, k, _ = s.daemon.call("GET", "/v1/keeper/keeper/status")
+        assert status == 200, k
+        idle = k["procedure"]["step"] == "idle" and k["procedure"]["current"]
+        return k if idle and all(n["state"] == "unsealed" for n in k["nodes"]) else None
+
+    def failed_unseal_counted():
+        text = s.daemon.call("GET", "/metrics", token=None)[1]
+        return 'vaultkeeper_keeper_unseal_total{job="keeper",outcome="failed"}' in text and settled()
+
+    first = vkproc.wait_until(settled, 60, interval=0.1, what="keeper: initialised, every node unsealed")
+    assert s.daemon.call("POST", "/v1/keeper/keeper/rekey")[0] == 202
+    vkproc.wait_until(lambda: (k := settled()) and k["last_audit"] and k["procedure"]["current"] != first[
+        "procedure"]["current"], 60, interval=0.1, what="keeper: rekeyed and audited")
+    kv.seal_and_fail_one_unseal(1)
+    vkproc.wait_until(failed_unseal_counted, 30, interval=0.1, what="keeper: a failed unseal, the node unsealed again")
 
 
 def dashboard_expressions():

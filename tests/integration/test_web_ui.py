@@ -1,7 +1,8 @@
 """The web status page (/ui/) on a daemon running sync origin and destination jobs on the sims: its security
 headers and the API's cross-origin refusal over plain HTTP, then a real browser (Debian's chromium driven by
 playwright-core, tests/browser/ui.test.mjs) loads it, sees the jobs, triggers, halts and resumes, approves
-held deletes, lists a snapshot job's snapshots and restores one, and is refused with a wrong token.
+held deletes, lists a snapshot job's snapshots and restores one, sees a keeper job's nodes unsealed and its shard
+sets and rekeys with "Rekey now", and is refused with a wrong token.
 Screenshots land in <build>/ui-screenshots/."""
 import os
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 
 import vkproc
 from held_deletes import stack_with_held_deletes
-from kindjobs import emissary_job, snapshot_job
+from kindjobs import KeeperVault, emissary_job, keeper_job, snapshot_job
 from vkdaemon import ADMIN_TOKEN
 
 SOURCE = os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -20,19 +21,39 @@ BROWSER_DIR = os.path.join(SOURCE, "tests", "browser")
 SHOTS = os.path.join(os.path.dirname(os.path.abspath(vkproc.BIN_DIR)), "ui-screenshots")
 PAGE_FILES = {"/ui/": "text/html", "/ui/index.html": "text/html", "/ui/app.js": "text/javascript",
               "/ui/kind-sync.js": "text/javascript", "/ui/kind-snapshot.js": "text/javascript",
-              "/ui/kind-emissary.js": "text/javascript",
+              "/ui/kind-emissary.js": "text/javascript", "/ui/kind-keeper.js": "text/javascript",
               "/ui/style.css": "text/css"}
 
 
 @pytest.fixture(scope="module")
 def stack():
     """origin publishes 10 secrets, then 5 are deleted: "west" (max_delete_percent 20) holds the deletes; "snap"
-    snapshots the origin vault (allow_restore); "render-stuck" has a waiting and a failing template."""
+    snapshots the origin vault (allow_restore); "render-stuck" has a waiting and a failing template; "keeper"
+    initialised a 3-node vault-sim of its own and keeps every node unsealed."""
     with tempfile.TemporaryDirectory() as root:
+        kv = KeeperVault()
         s = stack_with_held_deletes([snapshot_job("snap", root, allow_restore=True),
-                                     emissary_job("render-stuck", root, stuck=True)])
-        yield s
-        s.close()
+                                     emissary_job("render-stuck", root, stuck=True),
+                                     keeper_job("keeper", root, kv)], extra_vaults=[kv])
+        try:
+            vkproc.wait_until(lambda: keeper_settled(s), 60, interval=0.1, what="keeper: initialised, 3 nodes unsealed")
+            yield s
+        finally:
+            s.close()
+
+
+def keeper_status(stack):
+    status, body, _ = stack.daemon.call("GET", "/v1/keeper/keeper/status")
+    assert status == 200, body
+    return body
+
+
+def keeper_settled(stack):
+    """The keeper's status once idle with a current set and every node unsealed, else None."""
+    k = keeper_status(stack)
+    p = k["procedure"]
+    ok = p["step"] == "idle" and p["current"] and [n["state"] for n in k["nodes"]] == ["unsealed"] * 3
+    return k if ok else None
 
 
 def get(stack, path, method="GET"):
@@ -81,6 +102,7 @@ def test_in_a_real_browser(stack):
     assert os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "playwright-core")), \
         "run scripts/install-deps.sh (npm ci in tests/browser) first"
     assert os.path.exists("/usr/bin/chromium"), "run scripts/install-deps.sh (apt package chromium) first"
+    before = keeper_settled(stack)["procedure"]["current"]["id"]
     env = dict(os.environ, VK_URL=stack.daemon.url(""), VK_TOKEN=ADMIN_TOKEN, VK_SHOTS=SHOTS)
     r = subprocess.run(["node", "ui.test.mjs"], cwd=BROWSER_DIR, env=env, capture_output=True, text=True,
                        timeout=300)
@@ -88,10 +110,14 @@ def test_in_a_real_browser(stack):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "FAIL" not in r.stdout
     for shot in ("ui-wrong-token.png", "ui-jobs.png", "ui-halted.png", "ui-held-deletes.png", "ui-approved.png",
-                 "ui-snapshots.png", "ui-restored.png", "ui-emissary.png"):
+                 "ui-snapshots.png", "ui-restored.png", "ui-emissary.png", "ui-keeper.png", "ui-rekeyed.png"):
         assert os.path.getsize(os.path.join(SHOTS, shot)) > 1000, shot
     # The approval reached the destination Vault.
     assert stack.dest.read("app/s0", "west") is None and stack.dest.read("app/s9", "west") == {"value": "v9"}
     # The origin Vault answers after the restore, with the data of the snapshot (taken after the 5 deletes).
     assert stack.origin.read("app/s9") == {"value": "v9"} and stack.origin.read("app/s0") is None
+    # The rekey ran to the end: a new current set, audited, the old one dropped, every node unsealed.
+    k = vkproc.wait_until(lambda: keeper_settled(stack), 30, what="keeper settled after the rekey")
+    assert k["procedure"]["current"]["id"] != before and k["last_rekey_unix"] > 0, k
+    assert k["last_audit"]["set"] == k["procedure"]["current"]["id"] and list(k["sets"]) == [k["last_audit"]["set"]], k
     assert "Authorization" not in stack.daemon.log() and ADMIN_TOKEN not in stack.daemon.log()

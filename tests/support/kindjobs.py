@@ -1,6 +1,9 @@
 """Configs of jobs of the other kinds that run beside test_sync's jobs in the web page and Prometheus tests,
-against the sync stack's origin vault-sim (vault "origin")."""
+against the sync stack's origin vault-sim (vault "origin"), and a keeper job on a vault-sim of its own."""
+import base64
 import os
+
+import vkproc
 
 
 def snapshot_job(name, root, allow_restore=False, broken_storage=False):
@@ -32,3 +35,45 @@ def emissary_job(name, root, stuck=False):
     return {"name": name, "kind": "emissary", "interval": "1h", "timeout": "10s",
             "sources": {"vault": {"type": "vault", "vault": "origin"}}, "templates": templates,
             "command": ["false"], "wait": {"min": "100ms", "max": "200ms"}, "retry": {"initial": "1s", "max": "1m"}}
+
+
+class KeeperVault:
+    """An uninitialised vault-sim cluster (vault "keeper-vault", 3 nodes on consecutive ports) for a keeper job:
+    the keeper initialises it and unseals every node. Add it to the stack (SyncStack.add_vault) before the
+    daemon starts; the stack stops it."""
+    name = "keeper-vault"
+
+    def __init__(self, nodes=3):
+        port = vkproc.free_port(nodes)
+        self.nodes = [f"http://127.0.0.1:{port + i}" for i in range(nodes)]
+        self.addr = self.nodes[0]
+        self.proc = vkproc.Process([vkproc.binary("vault-sim"), "--listen", f"127.0.0.1:{port}", "--nodes",
+                                    str(nodes)], ready_url=self.addr + "/v1/sys/seal-status")
+
+    def config(self):
+        return {"address": self.addr}
+
+    def sim(self, path, body):
+        status, answer = vkproc.json_call("POST", f"{self.addr}/_sim/{path}", body)
+        assert status == 200, (path, status, answer)
+        return answer
+
+    def seal_and_fail_one_unseal(self, node):
+        """Seals a node and makes the next sys/unseal answer 400 (not a wrong key, and not retried as a 5xx is):
+        the keeper counts a failed unseal, then unseals the node in a later cycle."""
+        self.sim("fail", {"method": "PUT", "path": "/v1/sys/unseal", "status": 400, "count": 1,
+                          "body": '{"errors":["simulated failure"]}'})
+        self.sim("vault/seal", {"node": node})
+
+    def stop(self):
+        self.proc.stop()
+
+
+def keeper_job(name, root, vault, interval="1s"):
+    """A keeper job that initialises `vault` (a KeeperVault: 5 shares, threshold 3, root token revoked) and keeps
+    its shards in three file stores <root>/<name>-{a,b,c}/ (each under its own random key-encryption key)."""
+    stores = [{"name": s, "type": "file", "path": os.path.join(root, f"{name}-{s}"),
+               "kek": base64.b64encode(os.urandom(32)).decode()} for s in ("a", "b", "c")]
+    return {"name": name, "kind": "keeper", "interval": interval, "timeout": "30s", "vault": vault.name,
+            "nodes": vault.nodes, "init": {"secret_shares": 5, "secret_threshold": 3, "root_token": "revoke"},
+            "stores": stores}

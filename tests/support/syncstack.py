@@ -162,6 +162,7 @@ class SyncStack:
 
     def __init__(self):
         self.sims = []
+        self.extra_vaults = {}  # name -> config, beside origin and dest (add_vault)
         self.daemon = None
         self.prepared = None
         try:
@@ -173,9 +174,15 @@ class SyncStack:
             self.close()
             raise
 
+    def add_vault(self, sim):
+        """One more vault in the daemon's config (sim.name, sim.config()); the stack stops it on close()."""
+        self.sims.append(sim)
+        self.extra_vaults[sim.name] = sim.config()
+
     def config(self, jobs, vaults=None, **extra):
-        return {"vaults": vaults or {"origin": {"address": self.origin.addr, "token": ROOT},
-                                     "dest": {"address": self.dest.addr, "token": ROOT}},
+        return {"vaults": {**(vaults or {"origin": {"address": self.origin.addr, "token": ROOT},
+                                         "dest": {"address": self.dest.addr, "token": ROOT}}),
+                           **self.extra_vaults},
                 "consuls": {"oc": {"address": self.oc.addr}, "dc": {"address": self.dc.addr}},
                 "jobs": jobs, **extra}
 

@@ -1,0 +1,82 @@
+// The keeper kind's section: each Vault node with its seal state, the shard sets held with their object count per
+// store (counts only: the status never carries a shard), the init/rekey procedure's step and what it waits for,
+// the last audit, and a "Rekey now" button that asks first and shows the daemon's answer.
+'use strict';
+
+(() => {
+  const { el, act, agoUnix, badge, fact } = VK;
+  const NODE_BADGE = { unsealed: 'ok', sealed: 'failed', unreachable: 'failed', uninitialized: 'halted' };
+
+  function nodesTable(nodes) {
+    if (!nodes.length) return el('p', { class: 'muted', text: 'No node seen yet.' });
+    return el('table', { class: 'cycles nodes' },
+      el('thead', {}, el('tr', {}, ...['node', 'seal state', 'detail'].map((h) => el('th', { text: h })))),
+      el('tbody', {}, ...nodes.map((n) => el('tr', { 'data-node': n.address, 'data-state': n.state },
+        el('td', { text: n.address }),
+        el('td', {}, badge(n.state || 'unknown', NODE_BADGE[n.state] || 'halted')),
+        el('td', { class: 'muted', text: n.detail || '' })))));
+  }
+
+  // The role a held set plays in the procedure record: current, pending, previous (or none: left behind).
+  function roleOf(id, p) {
+    for (const role of ['current', 'pending', 'previous']) if (p[role] && p[role].id === id) return role;
+    return '—';
+  }
+
+  function setsTable(sets, p) {
+    const ids = Object.keys(sets);
+    if (!ids.length) return el('p', { class: 'muted', text: 'No shard set held yet.' });
+    const stores = [...new Set(ids.flatMap((id) => Object.keys(sets[id])))].sort();
+    return el('table', { class: 'cycles sets' },
+      el('thead', {}, el('tr', {}, ...['set', 'role', ...stores].map((h) => el('th', { text: h })))),
+      el('tbody', {}, ...ids.map((id) => el('tr', { 'data-set': id, 'data-role': roleOf(id, p) },
+        el('td', { text: id }),
+        el('td', { text: roleOf(id, p) }),
+        ...stores.map((st) => el('td', { class: 'num', 'data-store': st, text: String(sets[id][st] || 0) }))))));
+  }
+
+  const setText = (s) => (s ? s.id + ' (' + s.threshold + ' of ' + s.shares + ')' : '—');
+
+  function procedureFacts(p, s) {
+    const dl = el('dl', { class: 'meta' });
+    fact(dl, 'step', p.step || '—', 'step');
+    fact(dl, 'waiting for', p.waiting || '—', 'waiting');
+    fact(dl, 'current set', setText(p.current), 'current');
+    fact(dl, 'pending set', setText(p.pending), 'pending');
+    if (p.previous) fact(dl, 'previous set', setText(p.previous), 'previous');
+    if (p.audit) fact(dl, 'auditing', p.audit, 'audit');
+    fact(dl, 'last audit', s.last_audit ? s.last_audit.set + ', ' + agoUnix(s.last_audit.unix) : 'never', 'last-audit');
+    fact(dl, 'last rekey', s.last_rekey_unix ? agoUnix(s.last_rekey_unix) : 'never', 'last-rekey');
+    return dl;
+  }
+
+  function rekeyButton(job, p) {
+    const name = job.name;
+    const busy = p.step !== 'idle' || p.rekey_requested;
+    return el('div', { class: 'actions' },
+      el('button', { type: 'button', class: 'danger', 'data-action': 'rekey', disabled: !p.current || busy,
+        title: !p.current ? 'No shard set held yet' : busy ? 'A procedure is already running' : '',
+        onclick: () => act('POST', '/v1/keeper/' + encodeURIComponent(name) + '/rekey', name + ' rekey',
+          'Rekey the Vault of keeper "' + name + '" now?\n\nVault gets new unseal keys; the keeper stores the new ' +
+          'shards, verifies them, proves them with an audit and only then drops the current set (' +
+          setText(p.current) + ').',
+          undefined,
+          (a) => (a && a.queued ? 'queued' : 'not queued: ' + ((a && a.message) || 'no reason given'))),
+        text: 'Rekey now' }));
+  }
+
+  function render(job, box) {
+    const s = job.status || {};
+    const p = s.procedure || {};
+    const nodes = s.nodes || [];
+    const unsealed = nodes.filter((n) => n.state === 'unsealed').length;
+    box.append(el('h3', {}, 'keeper ', badge(p.step || 'unknown', p.step === 'idle' ? 'ok' : 'running')));
+    box.append(el('p', { class: unsealed === nodes.length ? 'muted' : 'warn', 'data-field': 'unsealed',
+      text: unsealed + ' of ' + nodes.length + ' nodes unsealed.' }));
+    box.append(el('h4', { text: 'Nodes' }), nodesTable(nodes));
+    box.append(el('h4', { text: 'Shard sets held (objects per store)' }), setsTable(s.sets || {}, p));
+    box.append(el('h4', { text: 'Procedure' }), procedureFacts(p, s), rekeyButton(job, p));
+  }
+
+  VK.registerKind('keeper', { render });
+})();
