@@ -2,7 +2,11 @@
 // coroutine that tries the sets in order until one unseals it.
 #include "keeper/keeper_core.hpp"
 #include "runtime/workers.hpp"
+#include "vault/raft.hpp"
 #include "vault/sys.hpp"
+
+#include <fstream>
+#include <sstream>
 
 #include <boost/asio/this_coro.hpp>
 
@@ -49,6 +53,40 @@ asio::awaitable<outcome> try_set(node_client& node, const loaded_set& s)
     co_return outcome::failed;
 }
 
+// The CA the job trusts for Vault, handed to a joining node so it can verify the leader ("" when none).
+std::string leader_ca(const keeper_core& core)
+{
+    const auto& file = core.config->vaults.at(core.settings->vault).tls.ca_file;
+    if (file.empty())
+        return {};
+    std::ifstream in(file);
+    std::ostringstream pem;
+    pem << in.rdbuf();
+    return pem.str();
+}
+
+// A node with empty storage (a replaced pod) beside a cluster whose keys we hold: join it to the leader;
+// the unseal that follows completes the join. Never done while the cluster itself is not initialised.
+asio::awaitable<bool> join_cluster(keeper_core& core, node_client& node, runtime::cycle_context& ctx)
+{
+    auto leader = co_await vault::sys_leader(*core.vault);
+    if (!leader || leader->leader_address.empty() || leader->leader_address == node.address)
+    {
+        node.detail = "not initialised, and no unsealed leader to join";
+        co_return false;
+    }
+    if (auto j = co_await vault::raft_join(*node.client, leader->leader_address, leader_ca(core)); !j)
+    {
+        node.detail = j.error().describe();
+        ctx.warning(make_error(errc::unavailable, "joining the raft cluster failed: " + j.error().message,
+                               node.address));
+        co_return false;
+    }
+    ctx.info("node with empty storage joined the raft cluster",
+             {{"node", node.address}, {"leader", leader->leader_address}});
+    co_return true;
+}
+
 asio::awaitable<void> unseal_node(keeper_core& core, node_client& node, const std::vector<loaded_set>& sets,
                                   runtime::cycle_context& ctx)
 {
@@ -62,7 +100,12 @@ asio::awaitable<void> unseal_node(keeper_core& core, node_client& node, const st
     if (!st->initialized)
     {
         node.state = "uninitialized";
-        co_return;
+        if (!core.record.current)  // the cluster's own init is the procedure's work
+            co_return;
+        const bool joined = co_await join_cluster(core, node, ctx);
+        if (!joined)
+            co_return;
+        st->sealed = true;
     }
     if (!st->sealed)
     {

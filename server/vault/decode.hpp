@@ -44,6 +44,8 @@ result<rekey_status> decode_rekey_status(std::string_view body);
 result<rekey_update_result> decode_rekey_update(std::string_view body);
 result<rekey_verify_status> decode_rekey_verify(std::string_view body);
 result<raft_configuration> decode_raft_configuration(std::string_view body);
+// sys/storage/raft/join: {"joined": bool}.
+result<bool> decode_raft_join(std::string_view body);
 // sys/ha-status: the nodes under data (or, injected, at the top level; "Nodes" in older releases).
 result<std::vector<ha_node>> decode_ha_status(std::string_view body);
 

@@ -151,4 +151,18 @@ result<std::vector<ha_node>> decode_ha_status(std::string_view body)
     return out;
 }
 
+result<bool> decode_raft_join(std::string_view body)
+{
+    auto top = detail::parse_object(body);
+    if (!top)
+        return top.error();
+    json_reader r(&*top);
+    bool joined = r.boolean("joined");
+    if (!r.ok())
+        return malformed(r.problem());
+    if (!top->contains("joined"))
+        return malformed("no joined");
+    return joined;
+}
+
 }  // namespace vk::vault

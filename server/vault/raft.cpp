@@ -6,6 +6,7 @@
 namespace vk::vault {
 
 namespace asio = boost::asio;
+namespace json = boost::json;
 
 asio::awaitable<result<std::uint64_t>> raft_snapshot(client& c, http::body_sink sink,
                                                      std::chrono::milliseconds timeout)
@@ -51,6 +52,25 @@ asio::awaitable<result<std::vector<ha_node>>> ha_status(client& c)
     call req;
     req.path = "sys/ha-status";
     co_return co_await detail::fetch(c, req, &decode_ha_status);
+}
+
+asio::awaitable<result<void>> raft_join(client& c, const std::string& leader_api_addr,
+                                        const std::string& leader_ca_cert)
+{
+    call req;
+    req.method = "POST";
+    req.path = "sys/storage/raft/join";
+    req.authenticated = false;
+    json::object body{{"leader_api_addr", leader_api_addr}};
+    if (!leader_ca_cert.empty())
+        body["leader_ca_cert"] = leader_ca_cert;
+    req.body = detail::to_json(body);
+    auto joined = co_await detail::fetch(c, req, &decode_raft_join);
+    if (!joined)
+        co_return joined.error();
+    if (!*joined)
+        co_return make_error(errc::bad_response, "Vault answered joined: false", c.endpoint(), req.path);
+    co_return result<void>();
 }
 
 }  // namespace vk::vault

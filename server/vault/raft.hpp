@@ -32,6 +32,11 @@ raft_restore(client& c, http::body_source source, bool force = false,
 
 // GET sys/storage/raft/configuration.
 boost::asio::awaitable<result<raft_configuration>> raft_config(client& c);
+// POST sys/storage/raft/join on a node with empty storage: it joins the cluster led at `leader_api_addr`
+// (`leader_ca_cert`: PEM to verify it, "" for none) and then unseals with the cluster's keys.
+// Unauthenticated.
+boost::asio::awaitable<result<void>> raft_join(client& c, const std::string& leader_api_addr,
+                                               const std::string& leader_ca_cert);
 // GET sys/ha-status (forwarded to the active node by a standby).
 boost::asio::awaitable<result<std::vector<ha_node>>> ha_status(client& c);
 

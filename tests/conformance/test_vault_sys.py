@@ -417,3 +417,25 @@ def test_ha_status_lists_the_nodes_the_active_hears_from(vault_ha):
         "/v1/sys/ha-status")["nodes"]]
     with pytest.raises(hvac.exceptions.Forbidden):
         vault_ha.client(0, "not-a-token").adapter.get("/v1/sys/ha-status")
+
+
+def test_a_replaced_node_is_uninitialised_until_it_joins_then_unseals_with_the_cluster_keys(vault_ha):
+    root, keys = vault_ha.init_result["root_token"], vault_ha.init_result["keys"]
+    vault_ha.control("POST", "wipe", {"node": 2})  # a pod replaced with empty storage
+    fresh = vault_ha.client(2)
+    status = fresh.sys.read_seal_status()
+    assert (status["initialized"], status["sealed"], status["t"]) == (False, True, 0)
+    assert fresh.sys.read_init_status()["initialized"] is False
+    assert _health(vault_ha, node=2).status == 501
+    raft = vault_ha.client(0, root).sys.read_raft_config()["data"]["config"]["servers"]
+    assert len(raft) == 2  # not a peer until it joins
+    with pytest.raises(hvac.exceptions.InvalidRequest, match="not initialized"):
+        fresh.sys.submit_unseal_key(keys[0])
+    with pytest.raises(hvac.exceptions.InternalServerError, match="failed to join"):
+        fresh.sys.join_raft_cluster(leader_api_addr="http://127.0.0.1:1")
+    assert fresh.sys.join_raft_cluster(leader_api_addr=vault_ha.url(0)) == {"joined": True}
+    assert fresh.sys.read_seal_status()["initialized"] is True
+    vault_ha.unseal(keys, node=2)  # the cluster's keys unseal it: it is a member again
+    assert len(vault_ha.client(0, root).sys.read_raft_config()["data"]["config"]["servers"]) == 3
+    with pytest.raises(hvac.exceptions.InternalServerError, match="initialized cluster"):
+        vault_ha.client(1).sys.join_raft_cluster(leader_api_addr=vault_ha.url(0))

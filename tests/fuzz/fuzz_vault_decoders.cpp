@@ -30,5 +30,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)v::decode_rekey_verify(body);
     (void)v::decode_raft_configuration(body);
     (void)v::decode_ha_status(body);
+    (void)v::decode_raft_join(body);
     return 0;
 }

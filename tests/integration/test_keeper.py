@@ -202,3 +202,17 @@ def test_without_nodes_they_are_discovered_from_the_raft_configuration():
         vkproc.wait_until(lambda: not any(world.seal_states()), 20, what="node 2 unsealed again")
     finally:
         world.close()
+
+
+def test_a_node_replaced_with_empty_storage_is_joined_to_the_raft_and_unsealed(world):
+    """vault-manager never re-joins a pod that lost its raft data (it tries to unseal it forever); the keeper
+    joins it to the leader and unseals it with the held shards."""
+    world.start_daemon()
+    world.wait_settled()
+    world.sim("POST", "wipe", {"node": 2})
+    assert world.sim("GET", "status")["nodes"][2]["empty"] is True
+    vkproc.wait_until(lambda: not world.sim("GET", "status")["nodes"][2]["empty"] and not any(world.seal_states()),
+                      20, what="node 2 joined and unsealed")
+    assert "joined the raft cluster" in world.daemon.log()
+    node = next(n for n in world.status()["nodes"] if n["address"] == world.node_url(2))
+    assert node["state"] == "unsealed"

@@ -106,7 +106,7 @@ std::variant<json::object, coded_error> cluster::init(const seal_config& cfg)
 unseal_progress::outcome cluster::unseal(std::size_t i, const bytes& share)
 {
     auto& n = nodes_.at(i);
-    if (!ring_)
+    if (!initialized(i))
         return unseal_progress::failed{"Vault is not initialized"};
     auto out = n.progress.submit(*ring_, share);
     if (auto* ok = std::get_if<unseal_progress::unsealed>(&out))
@@ -208,6 +208,29 @@ void cluster::restart(std::size_t i)
         n.sealed = false;  // `vault server -dev` unseals itself on start
         elect();
     }
+}
+
+void cluster::wipe(std::size_t i)
+{
+    kill(i);
+    auto& n = nodes_.at(i);
+    n.up = true;
+    n.empty = true;
+}
+
+std::optional<coded_error> cluster::join(std::size_t i, std::string_view leader_api_addr)
+{
+    if (!nodes_.at(i).empty && initialized())
+        return coded_error{500, "join can't be invoked on an initialized cluster"};
+    for (std::size_t k = 0; k < nodes_.size(); ++k)
+        if (k != i && api_addr(k) == leader_api_addr && nodes_[k].up && !nodes_[k].sealed && active_)
+        {
+            nodes_[i].empty = false;
+            nodes_[i].progress.reset();
+            return std::nullopt;
+        }
+    return coded_error{500, "failed to join raft cluster: no unsealed leader answers at " +
+                                std::string(leader_api_addr)};
 }
 
 void cluster::install_keyring(const keyring& ring)

@@ -41,6 +41,8 @@ struct node_state
     unsigned short port = 0;
     bool up = true;
     bool sealed = true;
+    // A replacement with no raft data (/_sim/vault/wipe): not initialised until it joins the cluster.
+    bool empty = false;
     unseal_progress progress;
     // Set while this node is the active one (RFC3339 active_time in sys/leader).
     std::optional<std::chrono::system_clock::time_point> active_since;
@@ -53,6 +55,8 @@ public:
     ~cluster();
 
     bool initialized() const { return ring_.has_value(); }
+    // As node i sees it: an empty node is not, whatever the cluster is.
+    bool initialized(std::size_t i) const { return initialized() && !nodes_.at(i).empty; }
     const seal_config& config() const;
     const std::string& cluster_id() const { return cluster_id_; }
     const std::string& cluster_name() const { return cluster_name_; }
@@ -78,6 +82,12 @@ public:
     // Control API: node i stops (sealed, not serving) or comes back sealed (unsealed again in dev mode).
     void kill(std::size_t i);
     void restart(std::size_t i);
+    // Control API: node i comes back with empty storage (a replaced pod): uninitialised, out of the raft
+    // configuration, until sys/storage/raft/join.
+    void wipe(std::size_t i);
+    // sys/storage/raft/join on node i with the leader's API address: nullopt when joined (the node is then
+    // sealed and unseals with the cluster's keys).
+    std::optional<coded_error> join(std::size_t i, std::string_view leader_api_addr);
     // The keyring in use (nullopt before init).
     const std::optional<keyring>& current_ring() const { return ring_; }
     // Rekey finished: the new shares replace the old ones.

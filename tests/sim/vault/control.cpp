@@ -57,6 +57,7 @@ json::object status_json(simc::server& srv, cluster& vault)
                                      {"address", vault.api_addr(i)},
                                      {"up", srv.running(i)},
                                      {"sealed", n.sealed},
+                                     {"empty", n.empty},
                                      {"active", vault.active() == i}});
     }
     return json::object{{"initialized", vault.initialized()},
@@ -131,6 +132,17 @@ void add_control_routes(simc::server& srv, asio::io_context& ioc, cluster& vault
                               if (srv.running(*node))
                                   vault.kill(*node);
                               restart_node(srv, vault, *node);
+                              co_return simc::json_response(200, status_json(srv, vault));
+                          });
+    // {"node": i}: the node is replaced by one with empty storage (uninitialised until it joins the raft).
+    srv.add_control_route("POST", "/_sim/vault/wipe",
+                          [&srv, &vault](request& req) -> asio::awaitable<response> {
+                              const auto node = node_of(req, body_of(req), vault);
+                              if (!node)
+                                  co_return bad_node();
+                              vault.wipe(*node);
+                              if (!srv.running(*node))
+                                  srv.start(*node);
                               co_return simc::json_response(200, status_json(srv, vault));
                           });
     srv.on_reset([] { snapshot_controls_instance() = snapshot_controls{}; });

@@ -24,8 +24,13 @@ struct route
 
 // Answered by the node that received them, sealed or not.
 constexpr route local_routes[] = {
-    {"sys/init", handle_init},     {"sys/seal-status", handle_seal_status}, {"sys/unseal", handle_unseal},
-    {"sys/health", handle_health}, {"sys/leader", handle_leader},           {"sys/seal", handle_seal},
+    {"sys/init", handle_init},
+    {"sys/seal-status", handle_seal_status},
+    {"sys/unseal", handle_unseal},
+    {"sys/health", handle_health},
+    {"sys/leader", handle_leader},
+    {"sys/seal", handle_seal},
+    {"sys/storage/raft/join", handle_raft_join},
 };
 
 simc::response restore_normal(sys_call& c)

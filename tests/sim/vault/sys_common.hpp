@@ -55,6 +55,7 @@ simc::response handle_rekey_update(sys_call& c);
 simc::response handle_rekey_verify(sys_call& c);
 simc::response handle_raft_configuration(sys_call& c);
 simc::response handle_ha_status(sys_call& c);
+simc::response handle_raft_join(sys_call& c);
 simc::response handle_raft_snapshot(sys_call& c);
 simc::response handle_raft_restore(sys_call& c, bool force);
 

@@ -31,6 +31,8 @@ simc::response handle_raft_configuration(sys_call& c)
     json::array servers;
     for (std::size_t i = 0; i < c.vault.size(); ++i)
     {
+        if (c.vault.node(i).empty)  // a replacement that has not joined yet is no peer
+            continue;
         // A killed node stays a raft peer (as a crashed server would) until it is removed.
         servers.push_back(json::object{{"node_id", c.vault.node(i).id},
                                        {"address", c.vault.cluster_addr(i)},
@@ -66,6 +68,22 @@ simc::response handle_ha_status(sys_call& c)
                          {"version", "1.21.0"}});
     }
     return sys_envelope(json::object{{"nodes", std::move(nodes)}}, true);
+}
+
+// sys/storage/raft/join, answered by the joining node itself (unauthenticated: it has no token store yet).
+simc::response handle_raft_join(sys_call& c)
+{
+    if (c.req.method != "POST" && c.req.method != "PUT")
+        return method_not_allowed();
+    auto body = body_object(c.req);
+    if (!body)
+        return bad_json();
+    const auto leader = go_string_field(*body, "leader_api_addr");
+    if (!leader || leader->empty())
+        return vault_error(400, "either leader_api_addr or auto_join must be provided");
+    if (auto err = c.vault.join(c.node, *leader))
+        return vault_error(*err);
+    return simc::json_response(200, json::object{{"joined", true}});
 }
 
 simc::response handle_raft_snapshot(sys_call& c)

@@ -15,10 +15,10 @@ json::object seal_status(cluster& vault, std::size_t i)
 {
     auto& n = vault.node(i);
     json::object o{{"type", "shamir"},
-                   {"initialized", vault.initialized()},
+                   {"initialized", vault.initialized(i)},
                    {"sealed", n.sealed},
-                   {"t", vault.config().threshold},
-                   {"n", vault.config().shares},
+                   {"t", vault.initialized(i) ? vault.config().threshold : 0},
+                   {"n", vault.initialized(i) ? vault.config().shares : 0},
                    {"progress", n.progress.progress()},
                    {"nonce", n.progress.nonce()},
                    {"version", vault_version},
@@ -44,14 +44,17 @@ simc::response handle_seal_status(sys_call& c)
 simc::response handle_init(sys_call& c)
 {
     if (c.req.method == "GET")
-        return simc::json_response(200, json::object{{"initialized", c.vault.initialized()}});
+        return simc::json_response(200, json::object{{"initialized", c.vault.initialized(c.node)}});
     if (c.req.method != "PUT" && c.req.method != "POST")
         return method_not_allowed();
     auto body = body_object(c.req);
     if (!body)
         return bad_json();
-    if (c.vault.initialized())
+    if (c.vault.initialized(c.node))
         return vault_error(400, "Vault is already initialized");
+    if (c.vault.initialized())  // real Vault would found a second cluster here
+        return vault_error(400,
+                           "vault-sim: init of an empty node beside an initialised cluster is not simulated");
     if (const auto* pgp = go_field(*body, "pgp_keys"); pgp && pgp->is_array() && !pgp->as_array().empty())
         return vault_error(400, "vault-sim does not support pgp_keys");
     const seal_config cfg{static_cast<int>(go_int_field(*body, "secret_shares").value_or(0)),
@@ -69,7 +72,7 @@ simc::response handle_unseal(sys_call& c)
     auto body = body_object(c.req);
     if (!body)
         return bad_json();
-    if (!c.vault.initialized())
+    if (!c.vault.initialized(c.node))
         return vault_error(400, "Vault is not initialized");
     auto& n = c.vault.node(c.node);
     // reset wins over key.

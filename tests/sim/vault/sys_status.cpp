@@ -56,7 +56,7 @@ std::optional<unsigned> health_code(sys_call& c)
         !removed || !haunhealthy)
         return std::nullopt;
     const auto& n = c.vault.node(c.node);
-    if (!c.vault.initialized())
+    if (!c.vault.initialized(c.node))
         return *uninit;
     if (n.sealed)
         return *sealed;
@@ -74,7 +74,7 @@ simc::response handle_health(sys_call& c)
     if (!status)
         return simc::json_errors(400, {});
     const auto& n = c.vault.node(c.node);
-    json::object o{{"initialized", c.vault.initialized()},
+    json::object o{{"initialized", c.vault.initialized(c.node)},
                    {"sealed", n.sealed},
                    {"standby", c.vault.active() != c.node},
                    {"performance_standby", false},
@@ -87,7 +87,7 @@ simc::response handle_health(sys_call& c)
                    {"clock_skew_ms", 0},
                    {"replication_primary_canary_age_ms", 0},
                    {"removed_from_cluster", false}};
-    if (!n.sealed && c.vault.initialized())
+    if (!n.sealed && c.vault.initialized(c.node))
     {
         o["cluster_name"] = c.vault.cluster_name();
         o["cluster_id"] = c.vault.cluster_id();

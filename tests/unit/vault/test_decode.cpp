@@ -244,7 +244,6 @@ TEST(vault_decode, raft_configuration)
         decode_raft_configuration(R"({"data":{"config":{"servers":[{"protocol_version":3}]}}})"));
 }
 
-
 TEST(vault_decode, ha_status)
 {
     // As Vault answers it: the data, and the same keys injected at the top level.
@@ -266,6 +265,18 @@ TEST(vault_decode, ha_status)
     expect_malformed(decode_ha_status(R"({"data":{}})"));
     expect_malformed(decode_ha_status(R"({"data":{"nodes":[1]}})"));
     expect_malformed(decode_ha_status(R"({"data":{"nodes":[{"api_address":7}]}})"));
+}
+
+TEST(vault_decode, raft_join)
+{
+    auto j = decode_raft_join(R"({"joined":true})");
+    ASSERT_TRUE(j);
+    EXPECT_TRUE(*j);
+    j = decode_raft_join(R"({"joined":false})");
+    ASSERT_TRUE(j);
+    EXPECT_FALSE(*j);
+    expect_malformed(decode_raft_join("{}"));
+    expect_malformed(decode_raft_join(R"({"joined":"yes"})"));
 }
 
 }  // namespace
