@@ -1,6 +1,7 @@
 // The keeper kind's section: each Vault node with its seal state, the shard sets held with their object count per
 // store (counts only: the status never carries a shard), the init/rekey procedure's step and what it waits for,
-// the last audit, and a "Rekey now" button that asks first and shows the daemon's answer.
+// the last audit, and a "Rekey now" button that asks first and shows the daemon's answer. Without configured
+// nodes, the nodes come from Vault's raft configuration; a failed discovery is shown.
 'use strict';
 
 (() => {
@@ -73,7 +74,10 @@
     box.append(el('h3', {}, 'keeper ', badge(p.step || 'unknown', p.step === 'idle' ? 'ok' : 'running')));
     box.append(el('p', { class: unsealed === nodes.length ? 'muted' : 'warn', 'data-field': 'unsealed',
       text: unsealed + ' of ' + nodes.length + ' nodes unsealed.' }));
-    box.append(el('h4', { text: 'Nodes' }), nodesTable(nodes));
+    const d = s.discovery || {};
+    box.append(el('h4', { text: 'Nodes' + (d.source === 'raft' ? ' (from the raft configuration)' : '') }),
+      nodesTable(nodes));
+    if (d.problem) box.append(el('p', { class: 'warn', 'data-field': 'discovery', text: 'Discovery: ' + d.problem }));
     box.append(el('h4', { text: 'Shard sets held (objects per store)' }), setsTable(s.sets || {}, p));
     box.append(el('h4', { text: 'Procedure' }), procedureFacts(p, s), rekeyButton(job, p));
   }
