@@ -49,6 +49,18 @@ async function waitFor(fn, what) {
   }
 }
 
+// A screenshot of one job's card. The page replaces every card on each refresh (every 5 s): a card replaced
+// while it is being captured is captured again, a bounded number of times.
+async function jobShot(name, file) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await job(name).screenshot({ path: join(shots, file) });
+    } catch (e) {
+      if (attempt === 5 || !/not attached|detached/i.test(String(e && e.message))) throw e;
+    }
+  }
+}
+
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1500, height: 1100 } });
   const p = await context.newPage();
@@ -182,7 +194,7 @@ await step('the emissary section shows a waiting template with its missing refer
   expect((await missing.first().textContent()).includes('secret/app/missing'), 'missing reference shown');
   await job('render-stuck').locator('tr[data-state="error"]').waitFor();
   expect((await job('render-stuck').locator('[data-field="waiting"]').textContent()).startsWith('1 of 2'), 'waiting count');
-  await job('render-stuck').screenshot({ path: join(shots, 'ui-emissary.png') });
+  await jobShot('render-stuck', 'ui-emissary.png');
 });
 
 const keeperField = (field) => job('keeper').locator(`[data-field="${field}"]`).textContent();
@@ -202,7 +214,7 @@ await step('the keeper section shows every node unsealed and the shard sets held
     'per-store counts: ' + counts);
   expect(await keeperField('step') === 'idle', 'procedure idle');
   expect(!(await job('keeper').textContent()).match(/"key"|shard [0-9a-f]{20}/), 'no shard on the page');
-  await job('keeper').screenshot({ path: join(shots, 'ui-keeper.png') });
+  await jobShot('keeper', 'ui-keeper.png');
 });
 
 await step('"Rekey now" asks first, is queued and ends with a new current set', async () => {
@@ -227,7 +239,7 @@ await step('"Rekey now" asks first, is queued and ends with a new current set', 
     await page.waitForTimeout(250);
   }
   expect(await job('keeper').locator('tr[data-node][data-state="unsealed"]').count() === 3, 'every node unsealed');
-  await job('keeper').screenshot({ path: join(shots, 'ui-rekeyed.png') });
+  await jobShot('keeper', 'ui-rekeyed.png');
 });
 
 await step('no page error and no CSP violation', async () => {
