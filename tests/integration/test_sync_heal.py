@@ -8,7 +8,6 @@ test_sync_scenarios.py):
   that exact set is approved."""
 import base64
 import json
-import time
 
 import pytest
 
@@ -148,18 +147,30 @@ def test_destination_heals_after_its_second_txn_failed(stack):
     assert stack.dest.read("app/s7") == {"value": "v2-7"}
 
 
+def raft_index(consul):
+    """consul-sim's raft index: every write request it applies takes a new one."""
+    status, body = http("GET", f"{consul.addr}/_sim/consul/state", token=None)
+    assert status == 200, body
+    return body["index"]
+
+
 def kill_mid_save(stack, consul, job):
     """Slows `consul`, triggers `job` and kills the daemon -9 once its first transaction was answered."""
     consul.sim("latency", {"ms": 400})
     before = txns(consul)
     stack.trigger(job, stack.newest_id(job))
-    vkproc.wait_until(lambda: txns(consul) >= before + 2, 60, interval=0.02,
-                      what=f"{job} sent its second transaction")
+
+    def second_txn_received():
+        # The index is read first: the second transaction, not yet received then, lands 400 ms after receipt.
+        index = raft_index(consul)
+        return index if txns(consul) >= before + 2 else None
+    index = vkproc.wait_until(second_txn_received, 60, interval=0.02, what=f"{job} sent its second transaction")
     stack.daemon.proc.kill()
     stack.daemon = None
     # The sim applies a request it received after its latency, even from a dead client (real Consul applies
-    # it on receipt): let that in-flight transaction land before the restarted daemon reads Consul.
-    time.sleep(1.0)
+    # it on receipt): wait for that in-flight transaction to land before the restarted daemon reads Consul.
+    vkproc.wait_until(lambda: raft_index(consul) > index, 10, interval=0.02,
+                      what=f"the in-flight transaction of {job} to land")
     consul.sim("reset", {})
 
 

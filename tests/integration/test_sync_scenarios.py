@@ -9,7 +9,6 @@ GET /v1/jobs/{name}/cycles: `run_cycle` returns the first cycle that started aft
 import hashlib
 import json
 import re
-import time
 
 import pytest
 
@@ -362,6 +361,25 @@ def slow_origin_jobs():
             east_job(interval="1h")]
 
 
+def secret_requests(vault):
+    """Requests to the secret/ mount so far (the sim counts them on receipt, before its injected latency)."""
+    status, counters = http("GET", f"{vault.addr}/_sim/counters", token=None)
+    assert status == 200, counters
+    return sum(n for route, n in counters.items() if route.endswith(" /v1/secret"))
+
+
+def start_slow_walk(env, job="origin", reads=4):
+    """Triggers a cycle of `job` and returns its id once its walk is under way: `reads` requests to secret/
+    received (with one worker at 200 ms each, about 0.8 s into a walk of some 4 s)."""
+    before = secret_requests(env.origin)
+    n = env.newest_id(job)
+    env.trigger(job, n)
+    env.wait_running(job, n + 1)
+    vkproc.wait_until(lambda: secret_requests(env.origin) >= before + reads, 10, interval=0.02,
+                      what=f"the walk of {job} cycle {n + 1} to be under way")
+    return n + 1
+
+
 def test_halt_and_timeout_mid_walk_leave_consul_unchanged(fresh_stack):
     env = fresh_stack
     paths = [f"slow/s{i:02d}" for i in range(20)]
@@ -376,13 +394,10 @@ def test_halt_and_timeout_mid_walk_leave_consul_unchanged(fresh_stack):
     assert "vsync/origin/index" in before, before
     env.origin.write("slow/s00", {"value": "changed"})
     env.origin.sim("latency", {"ms": 200})
-    n = env.newest_id("origin")
-    env.trigger("origin", n)
-    env.wait_running("origin", n + 1)
-    time.sleep(0.8)
+    cid = start_slow_walk(env)
     status, body, _ = env.daemon.call("POST", "/v1/jobs/origin/halt")
     assert status == 200, f"POST /v1/jobs/origin/halt -> {status} {body}"
-    c = env.wait_cycle_end("origin", n + 1)
+    c = env.wait_cycle_end("origin", cid)
     assert c["outcome"] == "halted", f"expected a halted cycle, got {json.dumps(c)}{env.log_tail()}"
     assert env.daemon.job("origin")["state"] == "halted"
     after = env.oc.modify_indexes("vsync/origin/")
@@ -424,12 +439,9 @@ def test_origin_sealed_mid_walk(fresh_stack):
     data["seal/s05"] = {"value": "changed before the seal"}
     env.origin.write("seal/s05", data["seal/s05"])
     env.origin.sim("latency", {"ms": 200})
-    n = env.newest_id("origin")
-    env.trigger("origin", n)
-    env.wait_running("origin", n + 1)
-    time.sleep(0.8)
+    cid = start_slow_walk(env)
     env.origin.sim("vault/seal", {"node": 0})
-    c = env.wait_cycle_end("origin", n + 1)
+    c = env.wait_cycle_end("origin", cid)
     assert c["outcome"] == "failed", f"origin cycle with the vault sealed mid-walk: {json.dumps(c)}{env.log_tail()}"
     assert "seal" in json.dumps(c).lower(), f"the failed cycle does not say the vault is sealed: {json.dumps(c)}"
     after = env.oc.modify_indexes("vsync/origin/")
