@@ -22,7 +22,9 @@ RUN cmake --preset default -DVK_BUILD_TESTS=OFF -DVK_BUILD_SIMS=OFF -DVK_BUILD_B
  && build/bin/vaultkeeper --version
 
 FROM debian:bookworm-slim
-# The runtime libraries of `ldd vaultkeeper`, and CA certificates for TLS to Vault and Consul.
+# The runtime libraries of `ldd vaultkeeper`, and CA certificates for TLS to Vault and Consul; the user, and the
+# state directories of docker-compose.yml's jobs (snapshot spool and storage, emissary output, keeper stores)
+# owned by it, so that the fresh named volumes mounted on them take that owner.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libboost-json1.81.0 libboost-url1.81.0 libssl3 libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 zlib1g \
@@ -30,7 +32,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 vaultkeeper \
  && useradd --system --uid 10001 --gid vaultkeeper --home-dir /var/lib/vaultkeeper --create-home \
-      --shell /usr/sbin/nologin vaultkeeper
+      --shell /usr/sbin/nologin vaultkeeper \
+ && install -d -m 0700 -o vaultkeeper -g vaultkeeper /var/lib/vaultkeeper/spool /var/lib/vaultkeeper/snapshots \
+      /var/lib/vaultkeeper/rendered /var/lib/vaultkeeper/keeper-a /var/lib/vaultkeeper/keeper-b \
+      /var/lib/vaultkeeper/keeper-c
 COPY --from=build /src/build/bin/vaultkeeper /usr/local/bin/vaultkeeper
 # Fails the image build if a runtime library is missing.
 RUN ! ldd /usr/local/bin/vaultkeeper | grep -q 'not found' && /usr/local/bin/vaultkeeper --version

@@ -1,7 +1,11 @@
-"""Packaging: docker-compose.yml passes Debian's `docker-compose config -q` and every file it mounts or builds
-from exists; the Dockerfile builds with the repository's preset, tests off, and runs as a non-root user; the
-compose stack's vaultkeeper configuration passes --check-config; packaging/vaultkeeper.service passes
-`systemd-analyze verify` (with ExecStart pointed at the built binary) and is hardened."""
+"""Packaging: docker-compose.yml passes Debian's `docker-compose config -q`, every file it mounts or builds from
+exists, every named volume is declared and every port is published on 127.0.0.1 only; the Dockerfile builds with
+the repository's preset, tests off, and runs as a non-root user; the compose stack's vaultkeeper configuration
+passes --check-config and has a job of every kind, each writing only into the volumes compose mounts, against
+the compose services; packaging/vaultkeeper.service passes `systemd-analyze verify` (with ExecStart pointed at
+the built binary) and is hardened. (No Docker engine here: the stack itself is not started.)"""
+import base64
+import json
 import os
 import re
 import shutil
@@ -33,9 +37,11 @@ def test_docker_compose_config_is_valid():
 
 
 def test_every_mounted_or_built_file_exists():
-    services = compose()["services"]
-    assert {"vault-primary", "vault-replica", "consul-primary", "consul-replica", "vaultkeeper", "prometheus",
-            "grafana"} <= set(services)
+    stack = compose()
+    services = stack["services"]
+    assert {"vault-primary", "vault-replica", "consul-primary", "consul-replica", "vault-0", "vault-1", "vault-2",
+            "keks", "vaultkeeper", "prometheus", "grafana"} <= set(services)
+    declared = set(stack.get("volumes") or {})
     checked = 0
     for name, svc in services.items():
         for volume in svc.get("volumes", []):
@@ -43,6 +49,8 @@ def test_every_mounted_or_built_file_exists():
             if host.startswith("."):
                 assert os.path.exists(os.path.join(SOURCE, host)), f"{name} mounts missing {host}"
                 checked += 1
+            else:
+                assert host in declared, f"{name} mounts the undeclared volume {host}"
         build = svc.get("build")
         if build:
             context = os.path.join(SOURCE, build["context"] if isinstance(build, dict) else build)
@@ -50,11 +58,44 @@ def test_every_mounted_or_built_file_exists():
             dockerfile = os.path.join(context, build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile")
             assert os.path.isfile(dockerfile), name
             checked += 1
-    assert checked >= 6
-    for name in ("vault-primary", "vault-replica"):
+    assert checked >= 10
+    for name in ("vault-primary", "vault-replica", "vault-0", "vault-1", "vault-2", "keks"):
         assert services[name]["image"].startswith("hashicorp/vault:")
     for name in ("consul-primary", "consul-replica"):
         assert services[name]["image"].startswith("hashicorp/consul:")
+
+
+def test_every_port_is_published_on_loopback_only():
+    published = 0
+    for name, svc in compose()["services"].items():
+        for port in svc.get("ports", []):
+            assert isinstance(port, str) and port.startswith("127.0.0.1:"), f"{name} publishes {port}"
+            published += 1
+    assert published >= 10
+
+
+def test_the_keeper_vault_starts_uninitialised_with_raft_and_the_primary_can_snapshot():
+    services = compose()["services"]
+    with open(os.path.join(SOURCE, "docker", "vault-raft.hcl")) as f:
+        raft = f.read()
+    assert 'storage "raft"' in raft and "disable_mlock = true" in raft and "tls_disable" in raft
+    for node in ("vault-0", "vault-1", "vault-2"):
+        svc = services[node]
+        assert "-dev" not in svc["command"], f"{node} must start uninitialised (no dev mode)"
+        env = svc["environment"]
+        assert env["VAULT_RAFT_NODE_ID"] == node and env["VAULT_API_ADDR"] == f"http://{node}:8200"
+        assert env["VAULT_CLUSTER_ADDR"] == f"http://{node}:8201"
+        assert f'leader_api_addr = "http://{node}:8200"' in raft
+        assert any(v.startswith("./docker/vault-raft.hcl:/vault/config/") for v in svc["volumes"])
+        # An uninitialised or sealed Vault's `vault status` exits 2: healthy means "answers".
+        assert "test $$? -ne 1" in svc["healthcheck"]["test"][-1]
+    primary = services["vault-primary"]
+    assert any(v.startswith("./docker/vault-dev-raft.hcl:/vault/config/") for v in primary["volumes"])
+    with open(os.path.join(SOURCE, "docker", "vault-dev-raft.hcl")) as f:
+        dev_raft = f.read()
+    assert 'storage "raft"' in dev_raft and 'path    = "/vault/raft"' in dev_raft
+    assert "/vault/raft" in primary["tmpfs"], "dev mode initialises afresh: its raft data must not outlive it"
+    assert primary["environment"]["VAULT_CLUSTER_ADDR"]
 
 
 def test_dockerfile_builds_the_binary_only_and_runs_unprivileged():
@@ -72,14 +113,97 @@ def test_dockerfile_builds_the_binary_only_and_runs_unprivileged():
             assert os.path.exists(os.path.join(SOURCE, path)), f"Dockerfile copies missing {path}"
 
 
+KEKS_MOUNT = "/run/vaultkeeper-keks"
+
+
+def compose_config():
+    with open(os.path.join(SOURCE, "examples", "docker-compose.json")) as f:
+        return json.load(f)
+
+
 def test_the_compose_configuration_checks():
-    cfg = os.path.join(SOURCE, "examples", "docker-compose.json")
-    svc = compose()["services"]["vaultkeeper"]
+    """The configuration as the container sees it: its KEK files (written by the "keks" service into a volume)
+    are stand-ins here with the same names; the addresses need not resolve for --check-config."""
+    stack = compose()
+    svc = stack["services"]["vaultkeeper"]
     assert any(v.startswith("./examples/docker-compose.json:/etc/vaultkeeper/vaultkeeper.json") for v in svc["volumes"])
-    env = dict(os.environ, VK_ADMIN_TOKEN="compose-admin-token-0123", VK_VAULT_TOKEN="root")
-    r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", cfg], env=env, capture_output=True,
-                       text=True, timeout=30)
-    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"vaultkeeper-keks:{KEKS_MOUNT}:ro" in svc["volumes"]
+    assert svc["depends_on"]["keks"] == {"condition": "service_completed_successfully"}
+    keks_cmd = stack["services"]["keks"]["command"][-1]
+    with open(os.path.join(SOURCE, "examples", "docker-compose.json")) as f:
+        text = f.read()
+    d = tempfile.mkdtemp(prefix="vk-compose-")
+    try:
+        for k in ("a", "b", "c"):
+            assert f"{KEKS_MOUNT}/{k}" in text and f"/keks/{k}" in keks_cmd
+            with open(os.path.join(d, k), "w") as f:
+                f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+            os.chmod(os.path.join(d, k), 0o600)
+        cfg = os.path.join(d, "vaultkeeper.json")
+        with open(cfg, "w") as f:
+            f.write(text.replace(KEKS_MOUNT, d))
+        env = dict(os.environ, VK_ADMIN_TOKEN="compose-admin-token-0123", VK_VAULT_TOKEN="root")
+        r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", cfg], env=env, capture_output=True,
+                           text=True, timeout=30)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "warning" not in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
+    finally:
+        shutil.rmtree(d)
+
+
+def test_the_compose_stack_runs_a_job_of_every_kind_on_its_services_and_volumes():
+    stack = compose()
+    services = stack["services"]
+    vk = services["vaultkeeper"]
+    mounts = [v.split(":")[1] for v in vk["volumes"] if not v.startswith(".")]
+    cfg = compose_config()
+    jobs = {j["kind"]: j for j in cfg["jobs"]}
+    assert set(jobs) == {"sync", "keeper", "snapshot", "emissary"}
+
+    def service_of(address):
+        host = re.match(r"http://([^:/]+):", address).group(1)
+        assert host in services, f"{address} names no compose service"
+        return host
+
+    def in_a_volume(path):
+        assert any(path == m or path.startswith(m + "/") for m in mounts), f"{path} is not on a mounted volume"
+
+    for vault in cfg["vaults"].values():
+        assert services[service_of(vault["address"])]["image"].startswith("hashicorp/vault:")
+    for consul in cfg["consuls"].values():
+        assert services[service_of(consul["address"])]["image"].startswith("hashicorp/consul:")
+    for name in (service_of(v["address"]) for v in cfg["vaults"].values()):
+        assert vk["depends_on"][name] == {"condition": "service_healthy"}, name
+
+    keeper = jobs["keeper"]
+    assert [service_of(n) for n in keeper["nodes"]] == ["vault-0", "vault-1", "vault-2"]
+    assert keeper["init"] == {"secret_shares": 5, "secret_threshold": 3, "root_token": "revoke"}
+    assert len(keeper["stores"]) == 3
+    for store in keeper["stores"]:
+        assert store["type"] == "file" and set(store["kek"]) == {"file"}
+        assert store["kek"]["file"].startswith(KEKS_MOUNT + "/")
+        in_a_volume(store["path"])
+    assert len({s["path"] for s in keeper["stores"]}) == 3, "three stores, three directories"
+
+    snapshot = jobs["snapshot"]
+    assert service_of(cfg["vaults"][snapshot["vault"]]["address"]) == "vault-primary", "the raft-backed dev Vault"
+    in_a_volume(snapshot["spool_dir"])
+    for storage in snapshot["storages"]:
+        in_a_volume(storage["path"])
+
+    emissary = jobs["emissary"]
+    assert service_of(cfg["vaults"][emissary["sources"]["vault"]["vault"]]["address"]) == "vault-primary"
+    for template in emissary["templates"]:
+        assert template["perms"] == "0600" and "secret/apps/billing/db" in template["contents"]
+        in_a_volume(os.path.dirname(template["destination"]))
+    assert emissary["command"][0].startswith("/")
+
+    # The Dockerfile creates every mounted state directory owned by vaultkeeper (a fresh volume copies that).
+    with open(os.path.join(SOURCE, "Dockerfile")) as f:
+        dockerfile = f.read()
+    for m in mounts:
+        if m.startswith("/var/lib/vaultkeeper/"):
+            assert m in dockerfile, f"the Dockerfile does not create {m}"
 
 
 def unit_settings():
