@@ -151,15 +151,16 @@ public:
     {
     }
 
-    // The stores are reachable, writable and open with their keys; the state record reads. Recovery of an
-    // interrupted procedure is the first cycle's work (the same code as every cycle).
-    asio::awaitable<result<void>> start(runtime::cycle_context&) override
+    // The stores are reachable, writable and open with their keys; the state record reads. A store that
+    // fails is fatal unless the others still hold `threshold` shards of the current set: then the keeper
+    // starts degraded (alert) and keeps unsealing, which is the promise. Recovery of an interrupted
+    // procedure is the first cycle's work (the same code as every cycle).
+    asio::awaitable<result<void>> start(runtime::cycle_context& ctx) override
     {
         auto core = core_;
         if (core->setup_error)
             co_return *core->setup_error;
-        if (auto c = co_await core->stores.check(); !c)
-            co_return c.error();
+        auto failed = co_await core->stores.check();
         auto turn = co_await core->turn.acquire(std::chrono::hours(24));  // a rekey request being recorded
         if (!turn)
             co_return make_error(errc::cancelled, "cancelled", core->job);
@@ -167,6 +168,20 @@ public:
         if (!r)
             co_return r.error();
         core->record = std::move(*r);
+        if (failed.empty())
+            co_return result<void>();
+        const auto& current = core->record.current;
+        if (!current)  // nothing held yet: an init must be able to place every shard
+            co_return failed.front();
+        auto readable = (co_await core->stores.read_set(*current)).size();
+        if (static_cast<int>(readable) < current->threshold)
+            co_return failed.front();
+        for (auto e : failed)
+        {
+            e.message = "store unusable at start-up; unsealing from the others (" + std::to_string(readable) +
+                        " shards of " + current->id + " readable): " + e.message;
+            ctx.alert(e);
+        }
         co_return result<void>();
     }
 

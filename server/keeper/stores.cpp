@@ -46,12 +46,13 @@ std::shared_ptr<shard_store> store_set::find(const std::string& name) const
     return nullptr;
 }
 
-asio::awaitable<result<void>> store_set::check()
+asio::awaitable<std::vector<error>> store_set::check()
 {
+    std::vector<error> failed;
     for (const auto& s : stores_)
         if (auto r = co_await s->check(); !r)
-            co_return r.error();
-    co_return result<void>();
+            failed.push_back(r.error());
+    co_return failed;
 }
 
 asio::awaitable<result<procedure_record>> store_set::read_record()

@@ -30,8 +30,8 @@ public:
     const std::vector<std::shared_ptr<shard_store>>& stores() const noexcept { return stores_; }
     std::vector<std::string> names() const;
 
-    // Every store's check(); the first error.
-    boost::asio::awaitable<result<void>> check();
+    // Every store's check(); the errors of those that failed (none: all usable).
+    boost::asio::awaitable<std::vector<error>> check();
 
     // The record with the highest seq among the stores that answer (an empty record when none holds one).
     // An unreadable record anywhere is an error: it must not be overwritten by a guess.
