@@ -19,6 +19,7 @@ import pytest
 
 import vkproc
 from keeperenv import JOB, NODES, KeeperWorld
+from vkdaemon import WebhookReceiver
 
 REKEY_POINTS = [
     "recorded-requested", "rekey-init-answered", "recorded-started", "update-partial", "update-answered",
@@ -136,12 +137,18 @@ def test_rekey_crash_matrix(table, fault):
 def test_init_crash_matrix(table, fault):
     for point in INIT_POINTS:
         world = KeeperWorld()
+        hook = WebhookReceiver()
+        world.config["notify"] = {"webhook": {"url": hook.url}}
         try:
             handle = inject(world, point, fault)
             after_point(world, point, fault, handle)
             if (point, fault) in EXPECTED_FATAL:
                 job = world.daemon.wait_job(JOB, lambda j: j["state"] == "failed", 20, what="fatal")
                 assert "init answer was lost" in str(job)
+                said = vkproc.wait_until(lambda: [r["body"] for r in hook.received
+                                                  if "init answer was lost" in r["body"]["error"]], 20,
+                                         what="the webhook told a human")
+                assert said[0]["severity"] == "fatal" and said[0]["job"] == JOB
                 results.append(("init", point, fault, "fatal: keys lost (expected)"))
                 continue
             rec = world.wait_settled(timeout=30)
@@ -149,6 +156,7 @@ def test_init_crash_matrix(table, fault):
             results.append(("init", point, fault, "initialised"))
         finally:
             world.close()
+            hook.close()
 
 
 @contextlib.contextmanager
