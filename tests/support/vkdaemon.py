@@ -21,14 +21,21 @@ class Daemon:
 
     def __init__(self, config, extra_env=None, tmpdir=None, wait_ready=True):
         self.dir = tmpdir or tempfile.mkdtemp(prefix="vk-daemon-")
-        self.port = vkproc.free_port()
         self.config_path = os.path.join(self.dir, "vk.json")
         self.log_path = os.path.join(self.dir, "vk.log")
-        self.write_config(config)
         env = dict(extra_env or {})
-        self.proc = vkproc.Process([vkproc.binary("vaultkeeper-test"), "--config", self.config_path],
-                                   ready_url=self.url("/v1/health") if wait_ready else None,
-                                   env=env, log_path=self.log_path)
+        # A free port can be taken by a parallel test before the daemon binds it: then try another.
+        for attempt in range(3):
+            self.port = vkproc.free_port()
+            self.write_config(config)
+            try:
+                self.proc = vkproc.Process([vkproc.binary("vaultkeeper-test"), "--config", self.config_path],
+                                           ready_url=self.url("/v1/health") if wait_ready else None,
+                                           env=env, log_path=self.log_path, ready_log="admin API listening")
+                return
+            except RuntimeError:
+                if attempt == 2 or "cannot start the admin API" not in self.log():
+                    raise
 
     def write_config(self, config):
         full = {"admin": {"listen": f"127.0.0.1:{self.port}", "token": ADMIN_TOKEN}, **config}

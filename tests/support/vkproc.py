@@ -93,16 +93,23 @@ def http_ok(url, timeout=1.0):
 class Process:
     """A child process started with a readiness URL; stopped by PID (SIGTERM, then SIGKILL)."""
 
-    def __init__(self, argv, ready_url=None, env=None, timeout=15.0, log_path=None):
+    def __init__(self, argv, ready_url=None, env=None, timeout=15.0, log_path=None, ready_log=None):
+        """`ready_log`: a text the process logs once it holds its port; until then an answer at `ready_url` may
+        come from another process that took the port first (parallel tests), so it does not count."""
         self.argv = argv
         self.log_path = log_path
         self._log = open(log_path, "wb") if log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT,
                                      env={**os.environ, **(env or {})}, start_new_session=True)
         if ready_url:
+            def ready():
+                if self.proc.poll() is not None:
+                    return True
+                if ready_log and ready_log not in self.output():
+                    return False
+                return http_ok(ready_url)
             try:
-                wait_until(lambda: self.proc.poll() is not None or http_ok(ready_url), timeout,
-                           what=f"{argv[0]} at {ready_url}")
+                wait_until(ready, timeout, what=f"{argv[0]} at {ready_url}")
             except TimeoutError:
                 self.stop()
                 raise
@@ -114,11 +121,15 @@ class Process:
     def pid(self):
         return self.proc.pid
 
-    def _tail(self):
+    def output(self):
+        """What the process logged so far ("" without a log file)."""
         if not self.log_path:
             return ""
         with open(self.log_path, "rb") as f:
-            return "\n" + f.read()[-4000:].decode(errors="replace")
+            return f.read().decode(errors="replace")
+
+    def _tail(self):
+        return "\n" + self.output()[-4000:] if self.log_path else ""
 
     def signal(self, sig):
         if self.proc.poll() is None:
