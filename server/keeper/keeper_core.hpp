@@ -37,6 +37,7 @@ struct keeper_core
     metrics::registry* metrics = nullptr;
     boost::asio::any_io_executor executor;  // for node clients made as nodes are discovered
     std::unique_ptr<vault::client> vault;   // the cluster address: init, rekey (forwarded to the active node)
+    std::string leader_ca;  // PEM of the vault's CA ("" when none), handed to a node joining the raft
     std::vector<node_client> nodes;
     node_map discovered;         // without `nodes`: what raft configuration and ha-status taught
     std::string discovery_note;  // why the last discovery failed ("" when it worked or is not used)
@@ -54,8 +55,9 @@ struct keeper_core
 
     keeper_core(const vk::job_config& jc, runtime::job_services& services);
 
-    // The nodes to unseal become `addresses`; a node already known keeps its client and last state.
-    void set_nodes(const std::vector<std::string>& addresses);
+    // The nodes to unseal become `addresses`; a node already known keeps its client and last state. An
+    // address no client can be made for is left out: the first such error.
+    std::optional<error> set_nodes(const std::vector<std::string>& addresses);
 
     void count_unseal(std::string_view outcome) const;
     void publish_metrics() const;

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
 
 namespace vk::keeper {
 namespace asio = boost::asio;
@@ -52,11 +54,21 @@ keeper_core::keeper_core(const vk::job_config& jc, runtime::job_services& servic
     else
         setup_error = c.error();
     executor = services.executor;
-    set_nodes(node_addresses(*settings, *config));
+    if (auto ca_file = config->vaults.at(settings->vault).tls.ca_file; !ca_file.empty())
+    {
+        // Read once with the job (a reload makes a new one); the vault client above already loaded it.
+        std::ifstream in(ca_file);
+        std::ostringstream pem;
+        pem << in.rdbuf();
+        leader_ca = pem.str();
+    }
+    if (auto e = set_nodes(node_addresses(*settings, *config)))
+        setup_error = std::move(e);
 }
 
-void keeper_core::set_nodes(const std::vector<std::string>& addresses)
+std::optional<error> keeper_core::set_nodes(const std::vector<std::string>& addresses)
 {
+    std::optional<error> failed;
     std::vector<node_client> next;
     for (const auto& address : addresses)
     {
@@ -72,12 +84,14 @@ void keeper_core::set_nodes(const std::vector<std::string>& addresses)
         auto c = vault::client::create(executor, cfg);
         if (!c)
         {
-            setup_error = c.error();
+            if (!failed)
+                failed = c.error();
             continue;
         }
         next.push_back({address, std::move(*c)});
     }
     nodes = std::move(next);
+    return failed;
 }
 
 void keeper_core::count_unseal(std::string_view outcome) const

@@ -62,7 +62,8 @@ asio::awaitable<bool> discover_nodes(keeper_core& core, runtime::cycle_context& 
                    [](const std::string& a, const node_client& n) { return a == n.address; }))
         co_return false;
     ctx.info("Vault nodes discovered", {{"nodes", std::to_string(addresses.size())}});
-    core.set_nodes(addresses);
+    if (auto e = core.set_nodes(addresses))
+        note(core, ctx, *e);
     co_return true;
 }
 

@@ -5,9 +5,6 @@
 #include "vault/raft.hpp"
 #include "vault/sys.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <boost/asio/this_coro.hpp>
 
 namespace vk::keeper {
@@ -53,18 +50,6 @@ asio::awaitable<outcome> try_set(node_client& node, const loaded_set& s)
     co_return outcome::failed;
 }
 
-// The CA the job trusts for Vault, handed to a joining node so it can verify the leader ("" when none).
-std::string leader_ca(const keeper_core& core)
-{
-    const auto& file = core.config->vaults.at(core.settings->vault).tls.ca_file;
-    if (file.empty())
-        return {};
-    std::ifstream in(file);
-    std::ostringstream pem;
-    pem << in.rdbuf();
-    return pem.str();
-}
-
 // A node with empty storage (a replaced pod) beside a cluster whose keys we hold: join it to the leader;
 // the unseal that follows completes the join. Never done while the cluster itself is not initialised.
 asio::awaitable<bool> join_cluster(keeper_core& core, node_client& node, runtime::cycle_context& ctx)
@@ -75,7 +60,7 @@ asio::awaitable<bool> join_cluster(keeper_core& core, node_client& node, runtime
         node.detail = "not initialised, and no unsealed leader to join";
         co_return false;
     }
-    if (auto j = co_await vault::raft_join(*node.client, leader->leader_address, leader_ca(core)); !j)
+    if (auto j = co_await vault::raft_join(*node.client, leader->leader_address, core.leader_ca); !j)
     {
         node.detail = j.error().describe();
         ctx.warning(make_error(errc::unavailable, "joining the raft cluster failed: " + j.error().message,
