@@ -62,27 +62,7 @@ build/bin/vaultkeeper --config examples/local-stack.json >"$run_dir/vaultkeeper.
 pids+=($!)
 wait_http http://127.0.0.1:8290/v1/health vaultkeeper
 
-cat <<TXT
-primary  vault-sim http://127.0.0.1:8200, consul-sim http://127.0.0.1:8500  (root token: \$VK_VAULT_TOKEN)
-replica  vault-sim http://127.0.0.1:8210, consul-sim http://127.0.0.1:8510
-sealed   vault-sim http://127.0.0.1:8220-8222 (3 nodes, initialised and unsealed by the keeper job)
-vaultkeeper http://127.0.0.1:8290  (admin token: \$VK_ADMIN_TOKEN); logs in $run_dir
-
-  web page:    http://127.0.0.1:8290/ui/
-  admin token: $VK_ADMIN_TOKEN
-
-jobs: "publish" (sync origin: primary -> Consul), "replicate" (sync destination: primary -> replica),
-      "snapshots" (snapshot: the primary's Raft snapshot every minute into /tmp/vaultkeeper-demo/snapshots),
-      "render" (emissary: apps/billing/db rendered into /tmp/vaultkeeper-demo/rendered/billing-db.env, 0600),
-      "keeper" (keeper: initialises the 3-node vault-sim, 5 shares spread over /tmp/vaultkeeper-demo/keeper-{a,b,c},
-               threshold 3, and unseals every node; "Rekey now" on the web page rekeys it)
-
-  curl -s -H "Authorization: Bearer \$VK_ADMIN_TOKEN" http://127.0.0.1:8290/v1/jobs
-  curl -s -H "Authorization: Bearer \$VK_ADMIN_TOKEN" http://127.0.0.1:8290/v1/sync/replicate/status
-  curl -s -H "Authorization: Bearer \$VK_ADMIN_TOKEN" http://127.0.0.1:8290/v1/keeper/keeper/status
-  curl -s -H "X-Vault-Token: \$VK_VAULT_TOKEN" http://127.0.0.1:8210/v1/secret/data/apps/billing/db
-  curl -s http://127.0.0.1:8290/metrics | grep vaultkeeper_sync
-TXT
+VK_DEMO_RUN_DIR="$run_dir" scripts/demo-banner.sh
 if [[ "${VK_DEMO_DETACH:-0}" == 1 ]]; then
   echo "pids: ${pids[*]}"
   exit 0

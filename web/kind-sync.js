@@ -50,7 +50,8 @@
   function render(job, box) {
     const s = job.status || {};
     const name = job.name;
-    box.append(el('h3', {}, 'sync ', badge(s.role || 'unknown', 'role')));
+    box.append(el('h3', {}, 'sync ', badge(s.role || 'unknown', 'role'), s.state === 'waiting' ? ' ' : null,
+      s.state === 'waiting' ? badge('waiting', 'sync-state') : null));
     const facts = el('dl', { class: 'meta' });
     if (s.role === 'destination') {
       facts.append(el('dt', { text: 'lag' }), el('dd', { 'data-field': 'lag', text: duration(s.lag_seconds) }),
@@ -60,6 +61,11 @@
       facts.append(el('dt', { text: 'publishes under' }), el('dd', { text: s.sync_prefix }));
     }
     box.append(facts);
+    // A destination whose origin never published waits: a state, not a failure (an alert after origin_grace).
+    if (s.waiting)
+      box.append(el('p', { class: s.waiting.overdue ? 'warn' : 'muted', 'data-field': 'waiting',
+        text: 'Waiting since ' + s.waiting.since + ': ' + s.waiting.reason +
+          (s.waiting.overdue ? ' Longer than origin_grace: an alert went out.' : '') }));
     // An approval names the plan id of exactly the held set (a changed set answers 409 with the new id).
     const held = s.role === 'destination' ? s.held_deletes : s.held_vanished;
     if (held > 0 && s.held_plan) {

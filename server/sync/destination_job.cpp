@@ -16,7 +16,9 @@
 #include <map>
 
 #include "async/deadline.hpp"
+#include "core/duration.hpp"
 #include "core/log.hpp"
+#include "core/time.hpp"
 #include "runtime/workers.hpp"
 #include "sync/consul_store.hpp"
 #include "sync/copy_secret.hpp"
@@ -25,6 +27,7 @@
 #include "sync/model/collisions.hpp"
 #include "sync/model/consul_layout.hpp"
 #include "sync/model/cycle_plan.hpp"
+#include "sync/model/origin_wait.hpp"
 #include "sync/startup_checks.hpp"
 
 namespace vk::sync {
@@ -121,9 +124,8 @@ public:
         if (!ro)
             co_return ctx.error(ro.error());
         if (!ro->present)
-            co_return ctx.error(make_error(
-                errc::not_found, "the origin has not published a sync info yet (start the origin job first)",
-                "", index_key(s.origin_prefix())));
+            co_return wait_for_origin(ctx);
+        note_origin_present(wait_);
         // The cached info is trusted only after a save that completed: a cycle that stopped anywhere after it
         // began changing the info (error, cancel, deadline) left Consul and the cache apart.
         if (!saved_)
@@ -178,6 +180,8 @@ public:
                 failed.push_back(json::object{{"path", path}, {"error", e.describe()}});
         return {
             {"role", "destination"},
+            {"state", wait_.waiting() ? "waiting" : "replicating"},
+            {"waiting", waiting_json()},
             {"last_cycle", last_},
             {"lag_seconds", lag_seconds()},
             {"held_deletes", held_deletes_},
@@ -200,6 +204,33 @@ public:
     }
 
 private:
+    // No origin index yet: the origin has never published (or its sync path was wiped). An ok cycle in the
+    // `waiting` state; an alert once the wait outlasts origin_grace.
+    void wait_for_origin(runtime::cycle_context& ctx)
+    {
+        const auto& s = *core_->settings;
+        ctx.count("waiting_for_origin");
+        if (note_origin_absent(wait_, system_clock::now(), s.origin_grace) == wait_verdict::alert_overdue)
+            ctx.alert(make_error(errc::not_found,
+                                 "the origin has published no sync info for longer than origin_grace (" +
+                                     format_duration(s.origin_grace) + "); is its origin job running?",
+                                 "", index_key(s.origin_prefix())));
+        else
+            ctx.info("waiting for the origin's first publish", {{"key", index_key(s.origin_prefix())}});
+    }
+
+    json::value waiting_json() const
+    {
+        if (!wait_.waiting())
+            return nullptr;
+        return json::object{
+            {"reason", "the origin has not published a sync info yet (is its origin job running?)"},
+            {"key", index_key(core_->settings->origin_prefix())},
+            {"since", format_rfc3339(*wait_.since)},
+            {"overdue", wait_.alerted},
+        };
+    }
+
     runtime::action_result approve(const runtime::action_request& r)
     {
         auto accepted = approve_plan(r, held_plan_);
@@ -402,6 +433,7 @@ private:
     std::size_t held_deletes_ = 0;
     std::string held_plan_;             // plan id of the held deletes ("" when none)
     std::optional<approval> approval_;  // the operator's, until used or expired
+    origin_wait wait_;                  // for the origin's first publish
     bool saved_ = false;                // the last cycle's save completed: the cached info is Consul's
     std::optional<system_clock::time_point> origin_changed_at_;
     std::optional<system_clock::time_point> unapplied_since_;

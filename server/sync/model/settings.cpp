@@ -92,6 +92,7 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     s->approval_ttl = r.dur_or("approval_ttl", s->approval_ttl);
     if (s->approval_ttl <= std::chrono::milliseconds(0))
         r.problem("approval_ttl", "must be a positive duration like \"1h\"");
+    s->origin_grace = r.dur_or("origin_grace", s->origin_grace);
     s->max_publish_drop_percent = static_cast<double>(r.integer_or("max_publish_drop_percent", 0, 100, 20));
     s->kv_v1_insight_key = r.secret_value("kv_v1_insight_key");
     if (s->kv_v1_insight_key && s->kv_v1_insight_key->reveal().size() < 16)
@@ -103,7 +104,8 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     if (dest && r.has("max_publish_drop_percent"))
         r.problem("max_publish_drop_percent", "only an origin job has this setting");
     if (!dest)
-        for (const char* key : {"transforms", "ignore_deletes", "max_delete_percent", "repair", "watch"})
+        for (const char* key :
+             {"transforms", "ignore_deletes", "max_delete_percent", "repair", "watch", "origin_grace"})
             if (r.has(key))
                 r.problem(key, "only a destination job has this setting");
     return s;

@@ -146,3 +146,26 @@ TEST(sync_settings, approval_ttl_and_max_publish_drop_percent)
     EXPECT_TRUE(has(ps, "/jobs/0/max_publish_drop_percent: only an origin job"))
         << ::testing::PrintToString(ps);
 }
+
+// Issue 19 (sync and the first run): origin_grace, a destination's setting, defaults to 10m.
+TEST(sync_settings, origin_grace_is_a_destination_setting)
+{
+    auto r = vk::parse_config(
+        doc(R"({"name": "d", "kind": "sync", "role": "destination", "origin_grace": "90s",
+                "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
+                "destination": {"vault": "d", "consul": "dc"}},
+               {"name": "e", "kind": "sync", "role": "destination",
+                "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
+                "destination": {"vault": "d", "consul": "dc"}})"),
+        "cfg.json", kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    EXPECT_EQ(settings_of(*r, 0).origin_grace, std::chrono::seconds(90));
+    EXPECT_EQ(settings_of(*r, 1).origin_grace, std::chrono::minutes(10));
+    auto ps = problems(R"({"name": "o", "kind": "sync", "role": "origin", "origin_grace": "1m",
+                           "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]}})");
+    EXPECT_TRUE(has(ps, "/jobs/0/origin_grace: only a destination job")) << ::testing::PrintToString(ps);
+    auto bad = problems(R"({"name": "d", "kind": "sync", "role": "destination", "origin_grace": "soon",
+                            "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
+                            "destination": {"vault": "d", "consul": "dc"}})");
+    EXPECT_TRUE(has(bad, "/jobs/0/origin_grace")) << ::testing::PrintToString(bad);
+}
