@@ -54,7 +54,7 @@
       s.state === 'waiting' ? badge('waiting', 'sync-state') : null));
     const facts = el('dl', { class: 'meta' });
     if (s.role === 'destination') {
-      facts.append(el('dt', { text: 'lag' }), el('dd', { 'data-field': 'lag', text: duration(s.lag_seconds) }),
+      facts.append(el('dt', { text: 'lag' }), el('dd', { 'data-field': 'lag', text: s.state === 'waiting' ? '— (no origin yet)' : duration(s.lag_seconds) }),
         el('dt', { text: 'failed paths' }), el('dd', { text: String(s.failed_paths || 0) }),
         el('dt', { text: 'held deletes' }), el('dd', { 'data-field': 'held-deletes', text: String(s.held_deletes || 0) }));
     } else if (s.sync_prefix) {

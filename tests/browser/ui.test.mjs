@@ -98,6 +98,19 @@ await step('the right token shows every job', async () => {
   await page.screenshot({ path: join(shots, 'ui-jobs.png'), fullPage: true });
 });
 
+await step('a destination whose origin never published waits, not fails', async () => {
+  const north = job('north');
+  await north.waitFor();
+  await north.locator('[data-field="waiting"]').waitFor();
+  const text = await north.locator('[data-field="waiting"]').textContent();
+  expect(text.includes('origin has not published'), 'the reason is shown: ' + text);
+  expect((await north.textContent()).includes('waiting'), 'a waiting badge');
+  await waitFor(async () => (await north.locator('tr[data-cycle]').count()) > 0, 'a cycle row of north');
+  const row = await north.locator('tr[data-cycle]').first().textContent();
+  expect(row.includes('ok') && !row.includes('error'), 'its cycle is ok, not failed: ' + row);
+  await jobShot('north', 'ui-waiting.png');
+});
+
 await step('the token stays for the browser session only', async () => {
   await page.reload();
   await job('origin').waitFor();

@@ -2,7 +2,8 @@
 headers and the API's cross-origin refusal over plain HTTP, then a real browser (Debian's chromium driven by
 playwright-core, tests/browser/ui.test.mjs) loads it, sees the jobs, triggers, halts and resumes, approves
 held deletes, lists a snapshot job's snapshots and restores one, sees a keeper job's nodes unsealed and its shard
-sets and rekeys with "Rekey now", and is refused with a wrong token.
+sets and rekeys with "Rekey now", sees "north" (a destination whose origin never published) waiting rather than
+failed, and is refused with a wrong token.
 Screenshots land in <build>/ui-screenshots/."""
 import os
 import subprocess
@@ -29,17 +30,26 @@ PAGE_FILES = {"/ui/": "text/html", "/ui/index.html": "text/html", "/ui/app.js": 
 def stack():
     """origin publishes 10 secrets, then 5 are deleted: "west" (max_delete_percent 20) holds the deletes; "snap"
     snapshots the origin vault (allow_restore); "render-stuck" has a waiting and a failing template; "keeper"
-    initialised a 3-node vault-sim of its own and keeps every node unsealed."""
+    initialised a 3-node vault-sim of its own and keeps every node unsealed; "north" replicates an origin sync path
+    nothing publishes to, so it waits."""
     with tempfile.TemporaryDirectory() as root:
         kv = KeeperVault()
         s = stack_with_held_deletes([snapshot_job("snap", root, allow_restore=True),
                                      emissary_job("render-stuck", root, stuck=True),
-                                     keeper_job("keeper", root, kv)], extra_vaults=[kv])
+                                     keeper_job("keeper", root, kv), waiting_destination("north")],
+                                    extra_vaults=[kv])
         try:
             vkproc.wait_until(lambda: keeper_settled(s), 60, interval=0.1, what="keeper: initialised, 3 nodes unsealed")
             yield s
         finally:
             s.close()
+
+
+def waiting_destination(name):
+    """A destination of an origin sync path no origin job publishes to: it waits (ok cycles, state waiting)."""
+    return {"name": name, "kind": "sync", "role": "destination", "interval": "1h", "timeout": "20s",
+            "origin": {"vault": "origin", "consul": "oc", "mounts": ["secret/"], "sync_path": "unpublished/"},
+            "destination": {"vault": "dest", "consul": "dc", "sync_path": "north/"}, "watch": False}
 
 
 def keeper_status(stack):
@@ -110,7 +120,8 @@ def test_in_a_real_browser(stack):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "FAIL" not in r.stdout
     for shot in ("ui-wrong-token.png", "ui-jobs.png", "ui-halted.png", "ui-held-deletes.png", "ui-approved.png",
-                 "ui-snapshots.png", "ui-restored.png", "ui-emissary.png", "ui-keeper.png", "ui-rekeyed.png"):
+                 "ui-snapshots.png", "ui-restored.png", "ui-emissary.png", "ui-keeper.png", "ui-rekeyed.png",
+                 "ui-waiting.png"):
         assert os.path.getsize(os.path.join(SHOTS, shot)) > 1000, shot
     # The approval reached the destination Vault.
     assert stack.dest.read("app/s0", "west") is None and stack.dest.read("app/s9", "west") == {"value": "v9"}

@@ -1,5 +1,5 @@
-// A destination started before its origin ever published (issue 19): waiting for that first publish is a state
-// of the job, not a failed cycle. It becomes an alert, once, when it lasts longer than `origin_grace`.
+// A destination started before its origin ever published (issue 19): waiting for that first publish is a
+// state of the job, not a failed cycle. It becomes an alert, once, when it lasts longer than `origin_grace`.
 #ifndef VAULTKEEPER_SERVER_SYNC_MODEL_ORIGIN_WAIT_HPP
 #define VAULTKEEPER_SERVER_SYNC_MODEL_ORIGIN_WAIT_HPP
 

@@ -46,7 +46,8 @@ struct sync_settings : vk::job_settings
     bool watch = true;  // destination: a blocking query on the origin index starts a cycle on change
     // An approval of held deletes (destination) or of a held publish (origin) unused this long expires.
     std::chrono::milliseconds approval_ttl = std::chrono::hours(1);
-    // Destination: waiting this long for an origin's first publish raises an alert (until then it is a state).
+    // Destination: waiting this long for an origin's first publish raises an alert (until then it is a
+    // state).
     std::chrono::milliseconds origin_grace = std::chrono::minutes(10);
     // Origin: a walk with more than this percentage fewer insights than the last published set is held.
     double max_publish_drop_percent = 20.0;

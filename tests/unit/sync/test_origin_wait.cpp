@@ -14,7 +14,8 @@ TEST(sync_origin_wait, waits_quietly_within_the_grace)
     EXPECT_EQ(note_origin_absent(w, t0, 10min), wait_verdict::waiting);
     ASSERT_TRUE(w.waiting());
     EXPECT_EQ(*w.since, t0) << "the wait counts from the first cycle that found nothing";
-    EXPECT_EQ(note_origin_absent(w, t0 + 10min, 10min), wait_verdict::waiting) << "exactly the grace: not yet";
+    EXPECT_EQ(note_origin_absent(w, t0 + 10min, 10min), wait_verdict::waiting)
+        << "exactly the grace: not yet";
     EXPECT_EQ(*w.since, t0);
 }
 
@@ -40,5 +41,6 @@ TEST(sync_origin_wait, the_first_publish_ends_the_wait_and_a_later_one_starts_af
     auto t1 = t0 + 1h;
     EXPECT_EQ(note_origin_absent(w, t1, 1min), wait_verdict::waiting);
     EXPECT_EQ(*w.since, t1);
-    EXPECT_EQ(note_origin_absent(w, t1 + 61s, 1min), wait_verdict::alert_overdue) << "the new wait alerts again";
+    EXPECT_EQ(note_origin_absent(w, t1 + 61s, 1min), wait_verdict::alert_overdue)
+        << "the new wait alerts again";
 }

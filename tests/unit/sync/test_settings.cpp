@@ -150,14 +150,14 @@ TEST(sync_settings, approval_ttl_and_max_publish_drop_percent)
 // Issue 19 (sync and the first run): origin_grace, a destination's setting, defaults to 10m.
 TEST(sync_settings, origin_grace_is_a_destination_setting)
 {
-    auto r = vk::parse_config(
-        doc(R"({"name": "d", "kind": "sync", "role": "destination", "origin_grace": "90s",
+    auto r =
+        vk::parse_config(doc(R"({"name": "d", "kind": "sync", "role": "destination", "origin_grace": "90s",
                 "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                 "destination": {"vault": "d", "consul": "dc"}},
                {"name": "e", "kind": "sync", "role": "destination",
                 "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                 "destination": {"vault": "d", "consul": "dc"}})"),
-        "cfg.json", kinds);
+                         "cfg.json", kinds);
     ASSERT_TRUE(r) << r.error().render();
     EXPECT_EQ(settings_of(*r, 0).origin_grace, std::chrono::seconds(90));
     EXPECT_EQ(settings_of(*r, 1).origin_grace, std::chrono::minutes(10));
