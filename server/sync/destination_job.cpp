@@ -22,12 +22,14 @@
 #include "runtime/workers.hpp"
 #include "sync/consul_store.hpp"
 #include "sync/copy_secret.hpp"
-#include "sync/model/approval.hpp"
+#include "sync/model/approval_gate.hpp"
 #include "sync/model/capacity.hpp"
 #include "sync/model/collisions.hpp"
 #include "sync/model/consul_layout.hpp"
 #include "sync/model/cycle_plan.hpp"
 #include "sync/model/origin_wait.hpp"
+#include "sync/model/replication_lag.hpp"
+#include "sync/model/save_trust.hpp"
 #include "sync/startup_checks.hpp"
 
 namespace vk::sync {
@@ -126,9 +128,7 @@ public:
         if (!ro->present)
             co_return wait_for_origin(ctx);
         note_origin_present(wait_);
-        // The cached info is trusted only after a save that completed: a cycle that stopped anywhere after it
-        // began changing the info (error, cancel, deadline) left Consul and the cache apart.
-        if (!saved_)
+        if (!trust_.trusted())
             dest_reader_.reset();
         auto rd = co_await dest_reader_.refresh(*core->destination.consul, s.workers);
         if (!rd)
@@ -136,7 +136,7 @@ public:
         auto& origin = *origin_reader_.info();
         auto& stored = dest_reader_.info();
         const consul_holdings held = dest_reader_.holdings();
-        saved_ = false;
+        trust_.begin_save();
         if (auto a = align_destination(stored, origin.bucket_count()); !a)
             co_return ctx.error(a.error());
         auto& dest = *stored;
@@ -145,13 +145,11 @@ public:
             co_return ctx.error(diff.error());
         for (const auto& w : diff->warnings)
             ctx.warning(make_error(errc::bad_response, w));
-        if (!diff->empty() && !unapplied_since_)
-            unapplied_since_ = origin_changed_at_.value_or(system_clock::now());
+        if (!diff->empty())
+            lag_.found_changes(system_clock::now());
 
-        const auto now = system_clock::now();
-        if (approval_expired(approval_, now, s.approval_ttl))
-            approval_.reset();
-        plan_options po{s.ignore_deletes, s.max_delete_percent, approval_ ? approval_->plan : std::string()};
+        plan_options po{s.ignore_deletes, s.max_delete_percent,
+                        gate_.approved_plan(system_clock::now(), s.approval_ttl)};
         auto plan = plan_cycle(std::move(*diff), dest.size(), po);
         note_guard(ctx, plan, dest.size());
         note_collisions(ctx, guard_collisions(plan.run, origin, s.pack), dest);
@@ -167,8 +165,8 @@ public:
             co_return ctx.error(cap.error());
         auto written = co_await save_info(*core->destination.consul, s.destination_prefix(), held, dest);
         if (!written)
-            co_return ctx.error(written.error());  // saved_ stays false: Consul holds an unknown mix now
-        saved_ = true;
+            co_return ctx.error(written.error());  // not trusted: Consul holds an unknown mix now
+        trust_.saved();
         finish_cycle(ctx, plan, *written, dest);
     }
 
@@ -184,9 +182,9 @@ public:
             {"waiting", waiting_json()},
             {"last_cycle", last_},
             {"lag_seconds", lag_seconds()},
-            {"held_deletes", held_deletes_},
-            {"held_plan", held_plan_.empty() ? json::value(nullptr) : json::value(held_plan_)},
-            {"approved_plan", approval_ ? json::value(approval_->plan) : json::value(nullptr)},
+            {"held_deletes", gate_.held_count()},
+            {"held_plan", held_plan_json(gate_)},
+            {"approved_plan", approved_plan_json(gate_)},
             {"failed_paths", failures_.size()},
             {"failures", std::move(failed)},
         };
@@ -197,8 +195,8 @@ public:
         auto table = sync_base::actions();
         table["plan"] = [core = core_](const runtime::action_request&) { return plan_action(core); };
         table["approve-deletes"] = [this](const runtime::action_request& r) {
-            auto out = approve(r);  // decided now: the body is not used after this call
-            return runtime::ready(std::move(out));
+            // decided now: the body is not used after this call
+            return runtime::ready(approve_held(r, gate_, core_->job, "held_deletes"));
         };
         return table;
     }
@@ -231,16 +229,6 @@ private:
         };
     }
 
-    runtime::action_result approve(const runtime::action_request& r)
-    {
-        auto accepted = approve_plan(r, held_plan_);
-        if (!accepted)
-            return accepted.error();
-        approval_ = std::move(*accepted);
-        r.request_cycle();
-        return json::object{{"job", core_->job}, {"plan", approval_->plan}, {"held_deletes", held_deletes_}};
-    }
-
     // A blocking query on the origin index: a change starts a cycle within seconds instead of a tick.
     asio::awaitable<void> watch(const std::function<void()>& request_cycle)
     {
@@ -268,7 +256,7 @@ private:
             std::uint64_t modify = r->value ? r->value->modify_index : 0;
             if (index != 0 && modify != seen_modify)
             {
-                origin_changed_at_ = system_clock::now();
+                lag_.origin_changed(system_clock::now());
                 request_cycle();
             }
             seen_modify = modify;
@@ -373,20 +361,14 @@ private:
     void note_guard(runtime::cycle_context& ctx, const cycle_plan& plan, std::size_t synced)
     {
         if (plan.approval_used)
-            approval_.reset();
-        held_deletes_ = plan.held_deletes;
-        held_plan_ = plan.held_deletes ? plan.delete_plan : std::string();
+            gate_.use_approval();
+        gate_.hold(plan.held_deletes ? plan.delete_plan : std::string(), plan.held_deletes);
         if (plan.ignored_deletes)
             ctx.count("deletes_ignored", static_cast<std::int64_t>(plan.ignored_deletes));
         if (!plan.held_deletes)
             return;
         ctx.count("deletes_held", static_cast<std::int64_t>(plan.held_deletes));
-        ctx.alert(make_error(errc::conflict,
-                             "deletion guard: " + std::to_string(plan.held_deletes) + " deletes (" +
-                                 std::to_string(static_cast<int>(plan.delete_percent + 0.5)) + "% of " +
-                                 std::to_string(synced) + " synced secrets) are held; review GET /v1/sync/" +
-                                 core_->job + "/plan, then POST /v1/sync/" + core_->job +
-                                 "/approve-deletes {\"plan\": \"" + held_plan_ + "\"}"));
+        ctx.alert(deletes_held_alert(plan, synced));
     }
 
     void finish_cycle(runtime::cycle_context& ctx, const cycle_plan& plan, std::size_t written,
@@ -398,13 +380,13 @@ private:
         core_->count("bucket_write", static_cast<double>(written));
         bool in_sync = failures_.empty() && plan.held_deletes == 0 && plan.ignored_deletes == 0;
         if (in_sync)
-            unapplied_since_.reset();
+            lag_.caught_up();
         auto& core = *core_;
         core.gauge(metric::secrets, static_cast<double>(dest.size()));
         core.gauge(metric::lag, lag_seconds());
         core.gauge(metric::failed_paths, static_cast<double>(failures_.size()));
         core.gauge(metric::bucket_fill, fill_ratio(dest));
-        core.gauge(metric::deletes_held, static_cast<double>(held_deletes_));
+        core.gauge(metric::deletes_held, static_cast<double>(gate_.held_count()));
         json::object last;
         for (const auto& [op, n] : counts_)
             last[op] = n;
@@ -419,24 +401,16 @@ private:
         last_ = std::move(last);
     }
 
-    double lag_seconds() const
-    {
-        if (!unapplied_since_)
-            return 0.0;
-        return std::chrono::duration<double>(system_clock::now() - *unapplied_since_).count();
-    }
+    double lag_seconds() const { return lag_.seconds(system_clock::now()); }
 
     info_reader origin_reader_;
     info_reader dest_reader_;
     std::map<std::string, std::int64_t> counts_;
     std::map<std::string, error> failures_;  // this cycle's, by origin path
-    std::size_t held_deletes_ = 0;
-    std::string held_plan_;             // plan id of the held deletes ("" when none)
-    std::optional<approval> approval_;  // the operator's, until used or expired
-    origin_wait wait_;                  // for the origin's first publish
-    bool saved_ = false;                // the last cycle's save completed: the cached info is Consul's
-    std::optional<system_clock::time_point> origin_changed_at_;
-    std::optional<system_clock::time_point> unapplied_since_;
+    approval_gate gate_;                     // the deletes the guard holds and the operator's approval
+    origin_wait wait_;                       // for the origin's first publish
+    save_trust trust_;                       // whether the destination reader's cache is what Consul holds
+    replication_lag lag_;
     json::object last_;
 };
 

@@ -9,8 +9,9 @@
 #include <chrono>
 
 #include "sync/consul_store.hpp"
-#include "sync/model/approval.hpp"
 #include "sync/model/capacity.hpp"
+#include "sync/model/publish_hold.hpp"
+#include "sync/model/save_trust.hpp"
 #include "sync/startup_checks.hpp"
 
 namespace vk::sync {
@@ -62,25 +63,23 @@ public:
         ctx.count("vault_requests", static_cast<std::int64_t>(walked->requests));
         if (auto cap = check_capacity(info); !cap)
             co_return ctx.error(cap.error());
-        // Nothing remembered is trusted after a save that did not complete (or at start-up): read Consul.
-        if (!holdings_)
+        if (!holdings_.known())
         {
             auto found =
                 co_await load_published(*core->origin.consul, s.origin_prefix(), info.bucket_count());
             if (!found)
                 co_return ctx.error(found.error());
-            holdings_ = std::move(found->holdings);
+            holdings_.known_as(std::move(found->holdings));
             published_ = std::move(found->info);
             unknown_ = std::move(found->torn);
         }
         if (held(ctx, info))
             co_return;
-        const consul_holdings before = std::move(*holdings_);
-        holdings_.reset();  // stays unknown unless the save completes (error, cancel, deadline, crash)
+        const consul_holdings before = holdings_.begin_save();
         auto written = co_await save_info(*core->origin.consul, s.origin_prefix(), before, info);
         if (!written)
             co_return ctx.error(written.error());
-        holdings_ = consul_holdings::consistent(info.index());
+        holdings_.known_as(consul_holdings::consistent(info.index()));
         ctx.count("keys_written", static_cast<std::int64_t>(*written));
         core->count("bucket_write", static_cast<double>(*written));
         core->gauge(metric::secrets, static_cast<double>(info.size()));
@@ -104,9 +103,9 @@ public:
         return {{"role", "origin"},
                 {"sync_prefix", core_->settings->origin_prefix()},
                 {"last_cycle", last_},
-                {"held_vanished", hold_.paths.size()},
-                {"held_plan", hold_.plan.empty() ? json::value(nullptr) : json::value(hold_.plan)},
-                {"approved_plan", approval_ ? json::value(approval_->plan) : json::value(nullptr)}};
+                {"held_vanished", gate_.held_count()},
+                {"held_plan", held_plan_json(gate_)},
+                {"approved_plan", approved_plan_json(gate_)}};
     }
 
     // plan: what the drop guard holds (the paths that would vanish from the published set) and its plan id;
@@ -116,13 +115,8 @@ public:
         auto table = sync_base::actions();
         table["plan"] = [this](const runtime::action_request&) { return runtime::ready(plan()); };
         table["approve-deletes"] = [this](const runtime::action_request& r) {
-            auto accepted = approve_plan(r, hold_.plan);  // decided now: the body is not used after this call
-            if (!accepted)
-                return runtime::ready(accepted.error());
-            approval_ = std::move(*accepted);
-            r.request_cycle();
-            return runtime::ready(json::object{
-                {"job", core_->job}, {"plan", approval_->plan}, {"held_vanished", hold_.paths.size()}});
+            // decided now: the body is not used after this call
+            return runtime::ready(approve_held(r, gate_, core_->job, "held_vanished"));
         };
         return table;
     }
@@ -137,37 +131,18 @@ private:
         co_return same_mounts(core.origin.mounts, *now);
     }
 
-    // The publish guard: a walk that lost more than max_publish_drop_percent of the published insights is
-    // not published unless an operator approved exactly the paths that would vanish. True when held.
+    // The publish guard (sync/model/publish_hold.hpp). True when the walk is held.
     bool held(runtime::cycle_context& ctx, const sync_info& info)
     {
         const auto& s = *core_->settings;
-        const auto now = wall_clock::now();
-        if (approval_expired(approval_, now, s.approval_ttl))
-            approval_.reset();
-        auto guard = published_ ? guard_publish(*published_, info, unknown_, s.max_publish_drop_percent)
-                                : publish_guard{};
-        hold_ = {};
-        if (guard.hold)
-        {
-            auto vanished = vanished_paths(*published_, info);
-            auto id = plan_id(vanished);
-            if (approval_releases(approval_, id, now, s.approval_ttl))
-                approval_.reset();
-            else
-                hold_ = {std::move(vanished), std::move(id), guard.percent, published_->size(), info.size()};
-        }
+        publish_inputs in{published_ ? &*published_ : nullptr, &unknown_, s.max_publish_drop_percent,
+                          s.approval_ttl};
+        hold_ = decide_publish(info, in, gate_, wall_clock::now());
         core_->gauge(metric::publish_held, static_cast<double>(hold_.paths.size()));
-        if (hold_.plan.empty())
+        if (!hold_.held())
             return false;
         ctx.count("publish_held", static_cast<std::int64_t>(hold_.paths.size()));
-        ctx.alert(make_error(errc::conflict, "publish guard: the walk found " + std::to_string(info.size()) +
-                                                 " secrets, " +
-                                                 std::to_string(static_cast<int>(guard.percent + 0.5)) +
-                                                 "% fewer than the " + std::to_string(published_->size()) +
-                                                 " published; nothing is published. Review GET /v1/sync/" +
-                                                 core_->job + "/plan, then POST /v1/sync/" + core_->job +
-                                                 "/approve-deletes {\"plan\": \"" + hold_.plan + "\"}"));
+        ctx.alert(publish_held_alert(hold_));
         last_ = json::object{{"held", true}, {"secrets", info.size()}, {"published", published_->size()}};
         return true;
     }
@@ -218,19 +193,11 @@ private:
         co_return result<void>{};
     }
 
-    // What Consul holds under the prefix; nullopt when unknown (start-up, or a save that did not complete).
-    std::optional<consul_holdings> holdings_;
-    std::optional<sync_info> published_;  // the last published insights (nullopt: none yet)
-    std::vector<std::size_t> unknown_;    // buckets of published_ a torn save left unknown (emptied)
-    struct publish_hold
-    {
-        std::vector<std::string> paths;  // published paths the held walk lacks
-        std::string plan;                // their plan id ("" when nothing is held)
-        double percent = 0.0;
-        std::size_t published = 0;
-        std::size_t walked = 0;
-    } hold_;
-    std::optional<approval> approval_;
+    remembered_save<consul_holdings> holdings_;  // what Consul holds under the prefix (unknown at start-up)
+    std::optional<sync_info> published_;         // the last published insights (nullopt: none yet)
+    std::vector<std::size_t> unknown_;           // buckets of published_ a torn save left unknown (emptied)
+    publish_hold hold_;                          // the publish guard's last verdict
+    approval_gate gate_;
     boost::json::object last_;
 };
 

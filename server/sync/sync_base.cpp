@@ -97,12 +97,28 @@ asio::awaitable<result<void>> sync_base::start_side(side_clients& side,
     co_return result<void>{};
 }
 
-result<approval> approve_plan(const runtime::action_request& r, std::string_view held)
+runtime::action_result approve_held(const runtime::action_request& r, approval_gate& gate,
+                                    const std::string& job, const char* count_field)
 {
     auto plan = parse_approval(r.body);
     if (!plan)
         return plan.error();
-    return accept_approval(*plan, held, wall_clock::now());
+    auto accepted = gate.approve(*plan, wall_clock::now());
+    if (!accepted)
+        return accepted.error();
+    r.request_cycle();
+    return boost::json::object{{"job", job}, {"plan", accepted->plan}, {count_field, gate.held_count()}};
+}
+
+boost::json::value held_plan_json(const approval_gate& gate)
+{
+    return gate.held_plan().empty() ? boost::json::value(nullptr) : boost::json::value(gate.held_plan());
+}
+
+boost::json::value approved_plan_json(const approval_gate& gate)
+{
+    const auto& a = gate.approval_given();
+    return a ? boost::json::value(a->plan) : boost::json::value(nullptr);
 }
 
 runtime::action_table sync_base::actions()

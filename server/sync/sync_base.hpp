@@ -7,7 +7,7 @@
 #include "core/token_bucket.hpp"
 #include "metrics/family.hpp"
 #include "runtime/job_kind.hpp"
-#include "sync/model/approval.hpp"
+#include "sync/model/approval_gate.hpp"
 #include "sync/model/settings.hpp"
 #include "sync/origin_walk.hpp"
 #include "vault/client.hpp"
@@ -46,9 +46,15 @@ struct sync_core
     void gauge(const metrics::family& f, double value) const;
 };
 
-// POST approve-deletes: the body's {"plan": id} must name what is held now (`held`, "" when nothing is);
-// errc::bad_request naming /plan, errc::conflict giving the current id (sync/model/approval.hpp).
-result<approval> approve_plan(const runtime::action_request& r, std::string_view held);
+// POST approve-deletes, for both roles: the body's {"plan": id} must name what `gate` holds now;
+// errc::bad_request naming /plan, errc::conflict giving the current id (sync/model/approval.hpp). Accepted,
+// it asks for a cycle and answers {job, plan, <count_field>: how many paths it releases}.
+runtime::action_result approve_held(const runtime::action_request& r, approval_gate& gate,
+                                    const std::string& job, const char* count_field);
+
+// The held plan id and the approved one, as status reports them (null when none).
+boost::json::value held_plan_json(const approval_gate& gate);
+boost::json::value approved_plan_json(const approval_gate& gate);
 
 class sync_base : public runtime::job_body
 {

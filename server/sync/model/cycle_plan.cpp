@@ -1,6 +1,6 @@
 #include "sync/model/cycle_plan.hpp"
 
-#include "sync/model/approval.hpp"
+#include "sync/model/approval_gate.hpp"
 
 namespace vk::sync {
 
@@ -43,6 +43,14 @@ cycle_plan plan_cycle(diff_result&& diff, std::size_t synced, const plan_options
     p.approval_used = guard.hold;
     append(p.run, diff.remove);
     return p;
+}
+
+error deletes_held_alert(const cycle_plan& plan, std::size_t synced)
+{
+    return held_alert("deletion guard: " + std::to_string(plan.held_deletes) + " deletes (" +
+                          std::to_string(static_cast<int>(plan.delete_percent + 0.5)) + "% of " +
+                          std::to_string(synced) + " synced secrets) are held",
+                      plan.delete_plan);
 }
 
 result<void> align_destination(std::optional<sync_info>& stored, std::size_t origin_buckets)

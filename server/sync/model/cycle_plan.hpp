@@ -37,6 +37,9 @@ struct cycle_plan
 // moved into the plan (a full copy of 100,000 tasks costs ~20 MB at the peak of a first sync).
 cycle_plan plan_cycle(diff_result&& diff, std::size_t synced, const plan_options& opts);
 
+// The alert of deletes the guard held this cycle (plan.held_deletes > 0) out of `synced` secrets.
+error deletes_held_alert(const cycle_plan& plan, std::size_t synced);
+
 // plan_id over the paths of delete tasks.
 std::string delete_plan_id(const std::vector<task>& deletes);
 
