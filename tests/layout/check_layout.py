@@ -1,0 +1,68 @@
+"""Reads every pure file of the daemon (server/core and server/<kind>/model) and names the layout rule a file
+breaks, with the file, line and include: the compiler's view of the tree makes a broken rule a compile error,
+but its message is only "No such file" (DEVELOPERS.md, "Layout").
+
+Usage: check_layout.py <server dir>. Exit 1 when a rule is broken."""
+import os
+import re
+import sys
+
+RULES = {
+    "core": "core/ is the foundation: it includes only core/",
+    "model": "a kind's model sees only core/ and its own model/",
+    "io": "pure code does no I/O: no Asio, no Beast",
+    "suspend": "pure code does not suspend: no coroutines",
+}
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
+COROUTINE = re.compile(r"\b(co_await|co_return|co_yield|awaitable)\b")
+
+
+def pure_folders(server):
+    """(folder relative to server, the quoted include prefixes it may use, the rule key)."""
+    yield "core", ("core/",), "core"
+    for kind in sorted(os.listdir(server)):
+        if os.path.isdir(os.path.join(server, kind, "model")):
+            yield f"{kind}/model", ("core/", f"{kind}/model/"), "model"
+
+
+def code_of(line):
+    """The line without its // comment and string literals (a rule is about code, not prose)."""
+    line = re.sub(r'"(\\.|[^"\\])*"', '""', line)
+    return line.split("//", 1)[0]
+
+
+def problems_in(path, shown, allowed, rule):
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            where = f"{shown}:{number}"
+            m = INCLUDE.match(line)
+            if m and m.group(1) == '"' and not m.group(2).startswith(allowed):
+                yield f"layout rule '{RULES[rule]}': {where} includes \"{m.group(2)}\""
+            elif m and m.group(2).startswith(("boost/asio", "boost/beast")):
+                yield f"layout rule '{RULES['io']}': {where} includes <{m.group(2)}>"
+            elif not m and COROUTINE.search(code_of(line)):
+                yield f"layout rule '{RULES['suspend']}': {where} uses {COROUTINE.search(code_of(line)).group(1)}"
+
+
+def problems(server):
+    for folder, allowed, rule in pure_folders(server):
+        full = os.path.join(server, folder)
+        for name in sorted(os.listdir(full)):
+            if name.endswith((".cpp", ".hpp")):
+                yield from problems_in(os.path.join(full, name), f"server/{folder}/{name}", allowed, rule)
+
+
+def main(argv):
+    if len(argv) != 2 or not os.path.isdir(argv[1]):
+        print("usage: check_layout.py <server dir>", file=sys.stderr)
+        return 2
+    found = list(problems(argv[1]))
+    for p in found:
+        print(p)
+    if not found:
+        print("layout: every pure file keeps the rules")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,2 +1,0 @@
-// Forbidden: the model does no I/O.
-#include <boost/asio/steady_timer.hpp>

@@ -1,4 +1,0 @@
-// Forbidden: the model does not suspend.
-#include "sync/model/insight.hpp"
-struct task;
-task f() { co_return; }
