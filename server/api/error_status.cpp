@@ -42,4 +42,24 @@ http::response error_response(const vk::error& e)
     return http::response::error(http_status(e.code), to_string(e.code), message);
 }
 
+http::response refuse(refusal r, std::string message)
+{
+    switch (r)
+    {
+    case refusal::unauthorized: {
+        auto res = http::response::error(401, "unauthorized", std::move(message));
+        res.headers.set("WWW-Authenticate", "Bearer");
+        return res;
+    }
+    case refusal::host_not_allowed: return http::response::error(403, "host_not_allowed", std::move(message));
+    case refusal::cross_origin: return http::response::error(403, "cross_origin", std::move(message));
+    case refusal::no_route: return http::response::error(404, "not_found", std::move(message));
+    case refusal::job_not_found: return http::response::error(404, "job_not_found", std::move(message));
+    case refusal::cycle_not_found: return http::response::error(404, "cycle_not_found", std::move(message));
+    case refusal::method_not_allowed:
+        return http::response::error(405, "method_not_allowed", std::move(message));
+    }
+    return http::response::error(500, "internal", std::move(message));
+}
+
 }  // namespace vk::api

@@ -17,6 +17,20 @@ unsigned http_status(errc e) noexcept;
 // secret: errors never carry one).
 http::response error_response(const vk::error& e);
 
+// The admin API's own refusals, decided before or around a handler; their statuses are chosen here too, so
+// that this stays the only file that picks an HTTP status for an error.
+enum class refusal
+{
+    unauthorized,        // 401 unauthorized (with WWW-Authenticate: Bearer)
+    host_not_allowed,    // 403 host_not_allowed
+    cross_origin,        // 403 cross_origin
+    no_route,            // 404 not_found
+    job_not_found,       // 404 job_not_found
+    cycle_not_found,     // 404 cycle_not_found
+    method_not_allowed,  // 405 method_not_allowed (the caller sets Allow)
+};
+http::response refuse(refusal r, std::string message);
+
 }  // namespace vk::api
 
 #endif

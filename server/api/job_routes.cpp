@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "api/error_status.hpp"
 #include "api/json_views.hpp"
 #include "runtime/job_set.hpp"
 
@@ -16,7 +17,7 @@ namespace {
 
 http::response no_such_job(const std::string& name)
 {
-    return http::response::error(404, "job_not_found", "no job named \"" + name + "\"");
+    return refuse(refusal::job_not_found, "no job named \"" + name + "\"");
 }
 
 std::string holder_of(context& ctx, const runtime::job& j)
@@ -35,7 +36,7 @@ template <class Fn> awaitable<http::response> with_job(context& ctx, const path_
 http::response control(runtime::job& j, runtime::control_result res, unsigned ok_status, context& ctx)
 {
     if (!res.ok)
-        return http::response::error(409, "conflict", res.message);
+        return error_response(make_error(errc::conflict, res.message));
     return http::response::json(ok_status, job_summary_json(j, holder_of(ctx, j)));
 }
 
@@ -66,13 +67,12 @@ awaitable<http::response> get_cycle(context& ctx, const path_params& p)
         std::uint64_t id = 0;
         auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
         if (ec != std::errc() || end != id_text.data() + id_text.size())
-            return http::response::error(400, "bad_request", "cycle id must be a positive integer");
+            return error_response(make_error(errc::bad_request, "cycle id must be a positive integer"));
         const runtime::cycle_record* r = j.find_cycle(id);
         if (!r)
-            return http::response::error(404, "cycle_not_found",
-                                         "no cycle " + id_text + " in the last " +
-                                             std::to_string(runtime::job::history_size) + " of job " +
-                                             j.name());
+            return refuse(refusal::cycle_not_found, "no cycle " + id_text + " in the last " +
+                                                        std::to_string(runtime::job::history_size) +
+                                                        " of job " + j.name());
         return http::response::json(200, cycle_json(*r));
     });
 }

@@ -31,7 +31,7 @@ awaitable<http::response> run_action(context& ctx, const std::string& kind,
     const std::string& name = p.at("name");
     runtime::job* j = ctx.jobs ? ctx.jobs->find(name) : nullptr;
     if (!j || j->kind() != kind)
-        co_return http::response::error(404, "job_not_found", "no " + kind + " job named \"" + name + "\"");
+        co_return refuse(refusal::job_not_found, "no " + kind + " job named \"" + name + "\"");
     auto body = parse_body(req.body);
     if (!body)
         co_return error_response(body.error());

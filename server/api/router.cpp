@@ -1,6 +1,8 @@
 // Route lookup, auth gate, metrics, and the 404/405 answers.
 #include "api/router.hpp"
 
+#include "api/error_status.hpp"
+
 #include "api/origin_guard.hpp"
 #include "metrics/registry.hpp"
 
@@ -83,25 +85,18 @@ boost::asio::awaitable<http::response> router::dispatch(http::request& req)
     std::string route_label = f.r ? f.r->pattern : (f.allow.empty() ? "unmatched" : "method_not_allowed");
     http::response res;
     if (host_ok_ && !host_ok_(req.headers.get("Host").value_or("")))
-        res = http::response::error(403, "host_not_allowed",
-                                    "the admin API does not answer for this Host header");
+        res = refuse(refusal::host_not_allowed, "the admin API does not answer for this Host header");
     else if (!f.r && f.allow.empty())
-        res = http::response::error(404, "not_found", "no route for " + req.path);
+        res = refuse(refusal::no_route, "no route for " + req.path);
     else if (!f.r)
     {
-        res = http::response::error(405, "method_not_allowed",
-                                    req.method + " is not allowed here; use " + f.allow);
+        res = refuse(refusal::method_not_allowed, req.method + " is not allowed here; use " + f.allow);
         res.headers.set("Allow", f.allow);
     }
     else if (!origin_allowed(req))
-        res = http::response::error(403, "cross_origin",
-                                    "the admin API refuses changes requested by another origin");
+        res = refuse(refusal::cross_origin, "the admin API refuses changes requested by another origin");
     else if (f.r->needs_auth && !token_ok_(req))
-    {
-        res = http::response::error(401, "unauthorized",
-                                    "missing or wrong admin token (Authorization: Bearer ...)");
-        res.headers.set("WWW-Authenticate", "Bearer");
-    }
+        res = refuse(refusal::unauthorized, "missing or wrong admin token (Authorization: Bearer ...)");
     else
         res = co_await f.r->handler(req, f.params);
     // API answers are never sniffed as another type and never cached (they carry job state and plans).

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/error_status.hpp"
 #include "core/log.hpp"
 #include "metrics/registry.hpp"
 
@@ -42,13 +43,13 @@ awaitable<http::response> put_log_level(http::request& req)
     const json::object* o = ec ? nullptr : body.if_object();
     const json::value* level = o ? o->if_contains("level") : nullptr;
     if (!level || !level->is_string())
-        co_return http::response::error(400, "bad_request",
-                                        "body must be {\"level\": \"trace|debug|info|warn|error\"}");
+        co_return error_response(
+            make_error(errc::bad_request, "body must be {\"level\": \"trace|debug|info|warn|error\"}"));
     if (o->size() != 1)
-        co_return http::response::error(400, "bad_request", "only the field \"level\" is accepted");
+        co_return error_response(make_error(errc::bad_request, "only the field \"level\" is accepted"));
     if (!log::set_level(level->get_string()))
-        co_return http::response::error(400, "bad_request",
-                                        "level must be one of trace, debug, info, warn, error");
+        co_return error_response(
+            make_error(errc::bad_request, "level must be one of trace, debug, info, warn, error"));
     log::warn("log level changed through the API", {{"level", log::current_level()}});
     co_return http::response::json(200, json::object{{"level", log::current_level()}});
 }

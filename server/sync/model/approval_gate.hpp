@@ -1,6 +1,7 @@
 // One role's held change and the operator's approval of it, shared by both sync roles: the destination's
 // deletion guard holds deletes, the origin's publish guard holds a walk that shrank. What is held is named by
-// a plan id (approval.hpp); an approval releases exactly that set once, and expires unused after approval_ttl.
+// a plan id (approval.hpp); an approval releases exactly that set once, and expires unused after
+// approval_ttl.
 #ifndef VAULTKEEPER_SERVER_SYNC_MODEL_APPROVAL_GATE_HPP
 #define VAULTKEEPER_SERVER_SYNC_MODEL_APPROVAL_GATE_HPP
 

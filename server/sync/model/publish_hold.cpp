@@ -19,7 +19,8 @@ publish_hold decide_publish(const sync_info& walked, const publish_inputs& in, a
         gate.hold({}, 0);
         return {};
     }
-    publish_hold h{vanished_paths(*in.published, walked), {}, guard.percent, in.published->size(), walked.size()};
+    publish_hold h{
+        vanished_paths(*in.published, walked), {}, guard.percent, in.published->size(), walked.size()};
     h.plan = plan_id(h.paths);
     if (!approved.empty() && approved == h.plan)
     {

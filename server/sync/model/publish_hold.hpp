@@ -27,7 +27,7 @@ struct publish_hold
 
 struct publish_inputs
 {
-    const sync_info* published = nullptr;  // the last published insights (nullptr: none yet)
+    const sync_info* published = nullptr;               // the last published insights (nullptr: none yet)
     const std::vector<std::size_t>* unknown = nullptr;  // buckets of `published` a torn save left unknown
     double max_drop_percent = default_max_publish_drop_percent;
     std::chrono::milliseconds approval_ttl = default_approval_ttl;

@@ -1,6 +1,6 @@
 // What a sync role remembers of what it wrote to Consul is trusted only after a save that completed: a cycle
-// that stopped anywhere after it began changing Consul (error, cancel, deadline) left Consul and memory apart,
-// so the next cycle reads Consul again. At start-up nothing is trusted.
+// that stopped anywhere after it began changing Consul (error, cancel, deadline) left Consul and memory
+// apart, so the next cycle reads Consul again. At start-up nothing is trusted.
 #ifndef VAULTKEEPER_SERVER_SYNC_MODEL_SAVE_TRUST_HPP
 #define VAULTKEEPER_SERVER_SYNC_MODEL_SAVE_TRUST_HPP
 

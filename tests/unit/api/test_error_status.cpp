@@ -44,4 +44,28 @@ TEST(error_status, field_errors_keep_their_json_pointer)
     EXPECT_EQ(v.at("error").at("message").as_string(), "/plan: must be a string");
 }
 
+TEST(error_status, the_apis_own_refusals_are_mapped_here_too)
+{
+    using vk::api::refusal;
+    const std::tuple<refusal, unsigned, const char*> table[] = {
+        {refusal::unauthorized, 401, "unauthorized"},
+        {refusal::host_not_allowed, 403, "host_not_allowed"},
+        {refusal::cross_origin, 403, "cross_origin"},
+        {refusal::no_route, 404, "not_found"},
+        {refusal::job_not_found, 404, "job_not_found"},
+        {refusal::cycle_not_found, 404, "cycle_not_found"},
+        {refusal::method_not_allowed, 405, "method_not_allowed"},
+    };
+    for (auto [r, status, code] : table)
+    {
+        auto res = vk::api::refuse(r, "why");
+        EXPECT_EQ(res.status, status) << code;
+        auto v = boost::json::parse(res.body);
+        EXPECT_EQ(v.at("error").at("code").as_string(), code);
+        EXPECT_EQ(v.at("error").at("message").as_string(), "why");
+    }
+    EXPECT_EQ(vk::api::refuse(refusal::unauthorized, "x").headers.get("WWW-Authenticate").value_or(""),
+              "Bearer");
+}
+
 }  // namespace

@@ -89,7 +89,8 @@ TEST(sync_publish_hold, nothing_published_yet_or_a_small_drop_is_not_held)
     EXPECT_FALSE(decide_publish(walked, publish_inputs{}, g, wall_clock::now()).held()) << "first publish";
     auto published = info_of({"s/a", "s/b"});
     std::vector<std::size_t> unknown;
-    EXPECT_FALSE(decide_publish(walked, publish_inputs{&published, &unknown, 60, 1h}, g, wall_clock::now()).held());
+    EXPECT_FALSE(
+        decide_publish(walked, publish_inputs{&published, &unknown, 60, 1h}, g, wall_clock::now()).held());
 }
 
 TEST(sync_replication_lag, runs_from_the_publish_seen_until_a_cycle_applied_everything)
