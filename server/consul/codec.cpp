@@ -1,6 +1,8 @@
 // Consul wire helpers: base64, URL encoding, JSON decoding of KV and session answers, error mapping.
 #include "consul/codec.hpp"
 
+#include "core/upstream_status.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -219,19 +221,7 @@ error map_error(unsigned status, std::string_view body, std::string path)
         line.remove_suffix(1);
     if (line.size() > 200)
         line = line.substr(0, 200);
-    errc code = errc::bad_request;
-    if (status == 401 || status == 403)
-        code = errc::permission_denied;
-    else if (status == 404)
-        code = errc::not_found;
-    else if (status == 409)
-        code = errc::conflict;
-    else if (status == 413)
-        code = errc::too_large;
-    else if (status == 429)
-        code = errc::rate_limited;
-    else if (status >= 500)
-        code = errc::server_error;
+    const errc code = upstream_errc(status);  // Consul has no exceptions to the common map
     std::string msg = "Consul answered " + std::to_string(status);
     if (!line.empty())
         msg += ": " + std::string(line);

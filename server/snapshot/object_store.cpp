@@ -1,6 +1,8 @@
 // Streaming helpers and reply errors shared by the cloud storages (see object_store.hpp).
 #include "snapshot/object_store.hpp"
 
+#include "core/upstream_status.hpp"
+
 #include "snapshot/model/xml_reader.hpp"
 
 #include <cerrno>
@@ -216,17 +218,8 @@ asio::awaitable<result<http::response>> object_storage::perform(http::client_req
 
 errc status_errc(unsigned status)
 {
-    switch (status)
-    {
-    case 401:
-    case 403: return errc::permission_denied;
-    case 404: return errc::not_found;
-    case 409:
-    case 412: return errc::conflict;
-    case 429:
-    case 503: return errc::rate_limited;
-    default: return status >= 500 ? errc::server_error : errc::bad_request;
-    }
+    // S3 answers 503 SlowDown when throttling; the rest is the common map.
+    return status == 503 ? errc::rate_limited : upstream_errc(status);
 }
 
 error reply_error(std::string_view what, const http::response& r, std::string endpoint, std::string path)

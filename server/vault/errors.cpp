@@ -1,6 +1,8 @@
 // Status -> errc mapping of Vault replies, error text extraction and path encoding.
 #include "vault/errors.hpp"
 
+#include "core/upstream_status.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -67,19 +69,12 @@ std::string error_text(std::string_view body)
 
 errc map_status(unsigned status, std::string_view text)
 {
+    // Where Vault differs from the common map: a redirect comes from a standby, 501 is "not initialised",
+    // 503 and a 4xx say more in their text.
     if (status >= 300 && status < 400)
         return errc::standby;
-    switch (status)
-    {
-    case 404: return errc::not_found;
-    case 401:
-    case 403: return errc::permission_denied;
-    case 409: return errc::conflict;
-    case 413: return errc::too_large;
-    case 429: return errc::rate_limited;
-    case 501: return errc::uninitialized;
-    default: break;
-    }
+    if (status == 501)
+        return errc::uninitialized;
     if (status == 503)
     {
         if (contains(text, "Vault is sealed"))
@@ -87,11 +82,10 @@ errc map_status(unsigned status, std::string_view text)
         if (contains(text, "no active Vault instance") || contains(text, "node is not active") ||
             contains(text, "standby"))
             return errc::standby;
-        return errc::server_error;
     }
-    if (status >= 400 && status < 500)
-        return contains(text, "check-and-set parameter did not match") ? errc::conflict : errc::bad_request;
-    return errc::server_error;
+    if (status >= 400 && status < 500 && contains(text, "check-and-set parameter did not match"))
+        return errc::conflict;
+    return upstream_errc(status);
 }
 
 error reply_error(unsigned status, std::string_view body, std::string endpoint, std::string path)

@@ -1,6 +1,8 @@
 // Kubernetes Secrets for kubernetes_store (see kubernetes_secret.hpp).
 #include "keeper/model/kubernetes_secret.hpp"
 
+#include "core/upstream_status.hpp"
+
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -142,15 +144,7 @@ std::string status_reason(std::string_view body)
 
 error status_error(unsigned status, std::string_view body, std::string_view what)
 {
-    errc code = status >= 500 ? errc::server_error : errc::bad_request;
-    if (status == 404)
-        code = errc::not_found;
-    else if (status == 409)
-        code = errc::conflict;
-    else if (status == 401 || status == 403)
-        code = errc::permission_denied;
-    else if (status == 429)
-        code = errc::rate_limited;
+    const errc code = upstream_errc(status);
     std::string message = "kubernetes: " + std::string(what) + ": HTTP " + std::to_string(status);
     if (auto obj = parse_object(body))
     {
