@@ -78,8 +78,7 @@ emissary_core::emissary_core(const vk::job_config& jc, runtime::job_services& se
 void emissary_core::count(const metrics::family& f, const std::string& outcome) const
 {
     if (metrics)
-        metrics->counter_add(std::string(f.name), std::string(f.help), {{"job", job}, {"outcome", outcome}},
-                             1);
+        metrics->counter_add(f, {{"job", job}, {"outcome", outcome}}, 1);
 }
 
 void emissary_core::schedule_retry(dep_state& s, fetch_class c, clock_time now)
@@ -256,8 +255,7 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
     for (const auto& t : templates)
         waiting += t.state == "waiting" ? 1 : 0;
     if (metrics)
-        metrics->gauge_set(std::string(metric::waiting.name), std::string(metric::waiting.help),
-                           {{"job", job}}, static_cast<double>(waiting));
+        metrics->gauge_set(metric::waiting, {{"job", job}}, static_cast<double>(waiting));
     if (once && all_rendered() && !window->window.due())
     {
         finished = true;

@@ -97,8 +97,7 @@ std::optional<error> keeper_core::set_nodes(const std::vector<std::string>& addr
 void keeper_core::count_unseal(std::string_view outcome) const
 {
     if (metrics)
-        metrics->counter_add(std::string(metric::unseal_total.name), std::string(metric::unseal_total.help),
-                             {{"job", job}, {"outcome", std::string(outcome)}});
+        metrics->counter_add(metric::unseal_total, {{"job", job}, {"outcome", std::string(outcome)}});
 }
 
 void keeper_core::publish_metrics() const
@@ -108,15 +107,12 @@ void keeper_core::publish_metrics() const
     double sealed = 0;
     for (const auto& n : nodes)
         sealed += n.state != "unsealed";
-    metrics->gauge_set(std::string(metric::sealed_nodes.name), std::string(metric::sealed_nodes.help),
-                       {{"job", job}}, sealed);
+    metrics->gauge_set(metric::sealed_nodes, {{"job", job}}, sealed);
     for (auto label : step_labels())
-        metrics->gauge_set(std::string(metric::rekey_step.name), std::string(metric::rekey_step.help),
-                           {{"job", job}, {"step", std::string(label)}},
+        metrics->gauge_set(metric::rekey_step, {{"job", job}, {"step", std::string(label)}},
                            label == step_label(record.st) ? 1 : 0);
     if (record.last_audit_unix > 0)
-        metrics->gauge_set(std::string(metric::last_audit.name), std::string(metric::last_audit.help),
-                           {{"job", job}}, static_cast<double>(record.last_audit_unix));
+        metrics->gauge_set(metric::last_audit, {{"job", job}}, static_cast<double>(record.last_audit_unix));
 }
 
 json::object keeper_core::status() const

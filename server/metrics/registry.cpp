@@ -142,23 +142,24 @@ void registry::forget_job(const std::string& job, const std::string& kind)
             impl_->state.Remove(&impl_->state.Add({{"job", job}, {"state", state}}));
 }
 
-void registry::counter_add(const std::string& name, const std::string& help,
-                           const std::map<std::string, std::string>& labels, double value)
+void registry::counter_add(const family& f, const std::map<std::string, std::string>& labels, double value)
 {
+    std::string name(f.name);
     auto it = impl_->kind_counters.find(name);
     if (it == impl_->kind_counters.end())
-        it =
-            impl_->kind_counters.emplace(name, &p::BuildCounter().Name(name).Help(help).Register(*impl_->reg))
-                .first;
+        it = impl_->kind_counters
+                 .emplace(name, &p::BuildCounter().Name(name).Help(std::string(f.help)).Register(*impl_->reg))
+                 .first;
     it->second->Add(labels).Increment(value);
 }
 
-void registry::gauge_set(const std::string& name, const std::string& help,
-                         const std::map<std::string, std::string>& labels, double value)
+void registry::gauge_set(const family& f, const std::map<std::string, std::string>& labels, double value)
 {
+    std::string name(f.name);
     auto it = impl_->kind_gauges.find(name);
     if (it == impl_->kind_gauges.end())
-        it = impl_->kind_gauges.emplace(name, &p::BuildGauge().Name(name).Help(help).Register(*impl_->reg))
+        it = impl_->kind_gauges
+                 .emplace(name, &p::BuildGauge().Name(name).Help(std::string(f.help)).Register(*impl_->reg))
                  .first;
     it->second->Add(labels).Set(value);
 }

@@ -3,6 +3,8 @@
 #ifndef VAULTKEEPER_SERVER_METRICS_REGISTRY_HPP
 #define VAULTKEEPER_SERVER_METRICS_REGISTRY_HPP
 
+#include "metrics/family.hpp"
+
 #include <map>
 #include <memory>
 #include <string>
@@ -39,12 +41,10 @@ public:
     // Removes the per-job series of a job that no longer exists (after a reload).
     void forget_job(const std::string& job, const std::string& kind);
 
-    // Counters and gauges for job kinds (sync, keeper, ...): a family is created on first use; the label
-    // names are fixed by the first call.
-    void counter_add(const std::string& name, const std::string& help,
-                     const std::map<std::string, std::string>& labels, double value = 1.0);
-    void gauge_set(const std::string& name, const std::string& help,
-                   const std::map<std::string, std::string>& labels, double value);
+    // Counters and gauges for job kinds (sync, keeper, ...), named by a family of the kind's
+    // <kind>_metrics.hpp: created on first use; the label names are fixed by the first call.
+    void counter_add(const family& f, const std::map<std::string, std::string>& labels, double value = 1.0);
+    void gauge_set(const family& f, const std::map<std::string, std::string>& labels, double value);
 
     // Prometheus text exposition format 0.0.4.
     std::string serialize() const;

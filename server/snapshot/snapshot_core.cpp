@@ -121,7 +121,7 @@ void snapshot_core::count(const metrics::family& f, const std::string& storage, 
     std::map<std::string, std::string> labels{{"job", job}, {"storage", storage}};
     if (!outcome.empty())
         labels["outcome"] = std::string(outcome);
-    metrics->counter_add(std::string(f.name), std::string(f.help), labels, n);
+    metrics->counter_add(f, labels, n);
 }
 
 void snapshot_core::gauge(const metrics::family& f, double value, const std::string& storage) const
@@ -131,7 +131,7 @@ void snapshot_core::gauge(const metrics::family& f, double value, const std::str
     std::map<std::string, std::string> labels{{"job", job}};
     if (!storage.empty())
         labels["storage"] = storage;
-    metrics->gauge_set(std::string(f.name), std::string(f.help), labels, value);
+    metrics->gauge_set(f, labels, value);
 }
 
 }  // namespace vk::snapshot

@@ -52,14 +52,13 @@ sync_core::sync_core(const vk::job_config& jc, runtime::job_services& services)
 void sync_core::count(const std::string& op, double n) const
 {
     if (metrics && n > 0)
-        metrics->counter_add(std::string(metric::operations.name), std::string(metric::operations.help),
-                             {{"job", job}, {"op", op}}, n);
+        metrics->counter_add(metric::operations, {{"job", job}, {"op", op}}, n);
 }
 
 void sync_core::gauge(const metrics::family& f, double value) const
 {
     if (metrics)
-        metrics->gauge_set(std::string(f.name), std::string(f.help), {{"job", job}}, value);
+        metrics->gauge_set(f, {{"job", job}}, value);
 }
 
 sync_base::sync_base(const vk::job_config& jc, runtime::job_services& services)
