@@ -1,15 +1,15 @@
 // parse_config: the top-level blocks (admin, log, vaults, consuls, notify, ha) and the jobs list.
 #include "core/config.hpp"
 
+#include "core/read_file.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
 
 #include <cstdio>
-#include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include <unistd.h>
 
@@ -269,12 +269,10 @@ boost::system::result<config, config_errors> parse_config(std::string_view text,
 
 boost::system::result<config, config_errors> load_config(const std::string& path, const kind_parsers& kinds)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    auto text = read_file(path);
+    if (!text)
         return config_errors{path, {{"", "cannot read the file"}}};
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    return parse_config(buf.str(), path, kinds);
+    return parse_config(*text, path, kinds);
 }
 
 [[noreturn]] void throw_exception_from_error(const config_errors& e, const boost::source_location&)

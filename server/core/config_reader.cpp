@@ -1,13 +1,13 @@
 // object_reader: typed, problem-collecting access to a JSON config object.
 #include "core/config_reader.hpp"
 
+#include "core/read_file.hpp"
+
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 namespace vk {
 namespace json = boost::json;
@@ -208,19 +208,14 @@ std::optional<secret> object_reader::secret_value(std::string_view key, need n)
         }
         return secret(value, "env " + *env);
     }
-    std::ifstream in(*file, std::ios::binary);
-    if (!in)
+    auto text = read_file(*file);
+    if (!text)
     {
         problem(key, "cannot read file " + *file);
         return std::nullopt;
     }
     warn_if_shared(key, *file);
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    std::string value = buf.str();
-    while (!value.empty() && (value.back() == '\n' || value.back() == '\r'))
-        value.pop_back();
-    return secret(std::move(value), "file " + *file);
+    return secret(without_line_end(std::move(*text)), "file " + *file);
 }
 
 std::vector<std::string> object_reader::string_list(std::string_view key, need n)

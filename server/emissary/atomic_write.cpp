@@ -1,14 +1,14 @@
 // The atomic write sequence with POSIX calls; every failure names its step and the path, never the bytes.
 #include "emissary/atomic_write.hpp"
 
+#include "core/read_file.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <grp.h>
 #include <pwd.h>
-#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -78,10 +78,8 @@ bool same(const file_target& t, std::string_view bytes, const owner& o)
     if ((o.uid != static_cast<uid_t>(-1) && st.st_uid != o.uid) ||
         (o.gid != static_cast<gid_t>(-1) && st.st_gid != o.gid))
         return false;
-    std::ifstream in(t.path, std::ios::binary);
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    return in && buf.str() == bytes;
+    auto now = read_file(t.path);
+    return now && *now == bytes;
 }
 
 bool write_all(int fd, std::string_view bytes)

@@ -1,12 +1,12 @@
 // One fetch per source type; each maps "absent" to fetched{present=false}.
 #include "emissary/sources.hpp"
 
+#include "core/read_file.hpp"
+
 #include "consul/codec.hpp"
 #include "vault/kv.hpp"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 namespace vk::emissary {
 namespace asio = boost::asio;
@@ -54,12 +54,10 @@ asio::awaitable<result<fetched>> from_consul(source_clients& s, const std::strin
 result<fetched> from_file(const source_clients& s, const std::string& path)
 {
     const std::string full = s.cfg.root + (s.cfg.root.ends_with('/') ? "" : "/") + path;
-    std::ifstream in(full, std::ios::binary);
-    if (!in)
+    auto text = read_file(full);
+    if (!text)
         return fetched{};  // not there (yet); an unreadable file looks the same and keeps being polled
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    return fetched{true, boost::json::value(buf.str())};
+    return fetched{true, boost::json::value(*text)};
 }
 
 result<fetched> from_env(const std::string& name)

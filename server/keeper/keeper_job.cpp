@@ -2,14 +2,14 @@
 // every node, then run the procedure.
 #include "keeper/keeper_job.hpp"
 
+#include "core/read_file.hpp"
+
 #include "keeper/keeper_core.hpp"
 #include "keeper/keeper_metrics.hpp"
 #include "metrics/registry.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <fstream>
-#include <sstream>
 
 namespace vk::keeper {
 namespace asio = boost::asio;
@@ -57,10 +57,7 @@ keeper_core::keeper_core(const vk::job_config& jc, runtime::job_services& servic
     if (auto ca_file = config->vaults.at(settings->vault).tls.ca_file; !ca_file.empty())
     {
         // Read once with the job (a reload makes a new one); the vault client above already loaded it.
-        std::ifstream in(ca_file);
-        std::ostringstream pem;
-        pem << in.rdbuf();
-        leader_ca = pem.str();
+        leader_ca = read_file(ca_file).value_or("");
     }
     if (auto e = set_nodes(node_addresses(*settings, *config)))
         setup_error = std::move(e);

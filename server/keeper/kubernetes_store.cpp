@@ -4,13 +4,12 @@
 // keeper/model/kubernetes_secret; this shell sends them, adds the bearer token and re-reads a rotated one.
 #include "keeper/kubernetes_store.hpp"
 
+#include "core/read_file.hpp"
+
 #include "core/log.hpp"
 #include "http/client.hpp"
 #include "keeper/model/kubernetes_secret.hpp"
 #include "keeper/model/object_name.hpp"
-
-#include <fstream>
-#include <sstream>
 
 namespace vk::keeper {
 
@@ -251,13 +250,9 @@ private:
         const auto& source = token_.source();
         if (!source.starts_with("file "))
             return false;
-        std::ifstream in(source.substr(5), std::ios::binary);
-        std::ostringstream buf;
-        buf << in.rdbuf();
-        auto value = buf.str();
-        while (!value.empty() && (value.back() == '\n' || value.back() == '\r'))
-            value.pop_back();
-        if (!in || value.empty() || value == token_.reveal())
+        auto read = read_file(source.substr(5));
+        auto value = without_line_end(read.value_or(""));
+        if (!read || value.empty() || value == token_.reveal())
             return false;
         token_ = secret(std::move(value), source);
         log::info("kubernetes store re-read its service-account token", {{"store", name_}});

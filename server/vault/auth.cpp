@@ -1,13 +1,13 @@
 // Login requests per auth method and the token refresh plan (pure; the I/O is in session.cpp).
 #include "vault/auth.hpp"
+
+#include "core/read_file.hpp"
 #include "vault/errors.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace vk::vault {
 
@@ -46,12 +46,10 @@ namespace {
 
 result<std::string> read_jwt(const std::string& file)
 {
-    std::ifstream in(file);
-    if (!in)
+    auto text = read_file(file);
+    if (!text)
         return make_error(errc::io_error, "cannot read the kubernetes JWT file", {}, file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string jwt = ss.str();
+    std::string jwt = std::move(*text);
     // Service account token files may end with a newline; Vault wants the bare JWT.
     while (!jwt.empty() && (jwt.back() == '\n' || jwt.back() == '\r' || jwt.back() == ' '))
         jwt.pop_back();

@@ -1,8 +1,7 @@
 // Reads an emissary job's keys and parses its templates.
 #include "emissary/model/settings.hpp"
 
-#include <fstream>
-#include <sstream>
+#include "core/read_file.hpp"
 
 namespace vk::emissary {
 namespace {
@@ -59,16 +58,6 @@ source_config read_source(object_reader& r, const vk::config& cfg)
     expect("base_url", s.type == source_type::http);
     r.finish();
     return s;
-}
-
-std::optional<std::string> read_file(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return std::nullopt;
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
 }
 
 std::string resolve(const std::string& path, const std::string& config_file)

@@ -2,13 +2,13 @@
 // storages and retention.
 #include "snapshot/model/settings.hpp"
 
+#include "core/read_file.hpp"
+
 #include "snapshot/model/agent_config.hpp"
 #include "snapshot/model/storage_settings.hpp"
 
 #include <boost/json/parse.hpp>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace vk::snapshot {
 namespace {
@@ -54,16 +54,14 @@ duration job_interval(const object_reader& r)
 
 std::optional<boost::json::value> read_json_file(const std::string& path, std::string& why)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    auto text = read_file(path);
+    if (!text)
     {
         why = "cannot read file " + path;
         return std::nullopt;
     }
-    std::ostringstream buf;
-    buf << in.rdbuf();
     boost::system::error_code ec;
-    auto v = boost::json::parse(buf.str(), ec);
+    auto v = boost::json::parse(*text, ec);
     if (ec)
     {
         why = path + ": not valid JSON (" + ec.message() + ")";
