@@ -58,8 +58,7 @@ result<std::unique_ptr<client>> client::create(asio::any_io_executor ex, const v
 {
     http::client_params p;
     p.base_url = cfg.address;
-    p.tls = {cfg.tls.ca_file,  cfg.tls.ca_path,     cfg.tls.cert_file,
-             cfg.tls.key_file, cfg.tls.server_name, cfg.tls.skip_verify};
+    p.tls = cfg.tls;
     if (cfg.token && !cfg.token->empty())
         p.default_headers.set("X-Consul-Token", cfg.token->reveal());
     p.max_connections = static_cast<std::size_t>(cfg.max_connections);

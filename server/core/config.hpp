@@ -16,18 +16,9 @@
 #include "core/config_reader.hpp"
 #include "core/duration.hpp"
 #include "core/secret.hpp"
+#include "core/tls_client_config.hpp"
 
 namespace vk {
-
-struct tls_client_config
-{
-    std::string ca_file;
-    std::string ca_path;
-    std::string cert_file;
-    std::string key_file;
-    std::string server_name;  // SNI and verification name; default: the address host
-    bool skip_verify = false;
-};
 
 struct vault_auth_config
 {

@@ -16,8 +16,7 @@ http::client_params http_params(const vault_config& cfg)
 {
     http::client_params p;
     p.base_url = cfg.address;
-    p.tls = {cfg.tls.ca_file,  cfg.tls.ca_path,     cfg.tls.cert_file,
-             cfg.tls.key_file, cfg.tls.server_name, cfg.tls.skip_verify};
+    p.tls = cfg.tls;
     p.default_headers.set("X-Vault-Request", "true");
     if (!cfg.namespace_.empty())
         p.default_headers.set("X-Vault-Namespace", cfg.namespace_);
