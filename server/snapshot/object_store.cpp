@@ -149,8 +149,11 @@ asio::awaitable<result<void>> object_storage::upload(std::filesystem::path file,
         done = co_await put_parts(file, object, sha256_hex, size);
     // 409/412: the precondition refused the write, an object of that name is there already.
     if (!done && done.error().is(errc::conflict))
-        done.error().message =
-            "\"" + object + "\" already exists; not overwritten (" + done.error().message + ")";
+    {
+        auto e = done.error();
+        e.message = "\"" + object + "\" already exists; not overwritten (" + e.message + ")";
+        co_return e;
+    }
     co_return done;
 }
 
