@@ -233,11 +233,13 @@ def test_gcs_uses_the_s3_code_path(s3rver, tmp_path):
 
 
 # A local recorder standing in for S3: keeps every request's method, target and headers, answers like S3
-# (fail_part: that UploadPart number answers 400).
+# (fail_part: that UploadPart number answers 400; exists: the object is there, so a write carrying
+# If-None-Match: * answers 412 as S3 does).
 class Recorder(http.server.ThreadingHTTPServer):
-    def __init__(self, fail_part=None):
+    def __init__(self, fail_part=None, exists=False):
         self.requests = []
         self.fail_part = fail_part
+        self.exists = exists
         super().__init__(("127.0.0.1", 0), RecorderHandler)
 
 
@@ -253,7 +255,10 @@ class RecorderHandler(http.server.BaseHTTPRequestHandler):
         query = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
         self.server.requests.append((self.command, self.path, dict(self.headers), body))
         status, payload, headers = 200, b"", {}
-        if self.command == "POST" and "uploads" in query:
+        creates = (self.command == "PUT" and "partNumber" not in query) or (self.command == "POST" and "uploadId" in query)
+        if creates and self.server.exists and self.headers.get("If-None-Match") == "*":
+            status, payload = 412, b"<Error><Code>PreconditionFailed</Code><Message>exists</Message></Error>"
+        elif self.command == "POST" and "uploads" in query:
             payload = b"<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>"
         elif self.command == "PUT" and query.get("partNumber") == str(self.server.fail_part):
             status, payload = 400, b"<Error><Code>InvalidPart</Code><Message>no</Message></Error>"
@@ -340,6 +345,18 @@ def test_multipart_failure_aborts_the_upload(recorder, tmp_path):
     calls = [(m, t) for m, t, _, _ in rec.requests]
     assert calls[-1] == ("DELETE", "/snaps/f.snap?uploadId=up-1")
     assert not any(m == "POST" and "uploads" not in t for m, t in calls)
+
+
+@pytest.mark.parametrize("size", [100, 11 * MIB], ids=["put", "multipart"])
+def test_s3_refused_precondition_is_a_conflict_naming_the_object(recorder, tmp_path, size):
+    rec = recorder(exists=True)
+    config = s3_config(f"http://127.0.0.1:{rec.server_address[1]}", part_size=5 * MIB)
+    path, sha = snapshot_file(tmp_path, "x.snap", size)
+    r = cli(tmp_path, config, "upload", str(path), "x.snap", sha)
+    assert r.returncode == 1 and "conflict" in r.stderr and "HTTP 412 PreconditionFailed" in r.stderr, r.stderr
+    assert '"x.snap" already exists; not overwritten' in r.stderr
+    if size > 5 * MIB:
+        assert [m for m, _, _, _ in rec.requests][-1] == "DELETE", "the refused multipart upload is aborted"
 
 
 def test_gcs_quirks_region_auto_and_goog_metadata(recorder, tmp_path):
