@@ -82,9 +82,10 @@ public:
     {
         std::error_code ec;
         if (!fs::is_directory(s_.path, ec))
-            co_return make_error(errc::io_error,
-                                 "the storage directory is missing (it is created at start-up only)", {},
-                                 s_.path);
+            co_return make_error(
+                errc::io_error,
+                "the storage directory is missing or not a directory (it is created at start-up only)", {},
+                s_.path);
         const auto to = fs::path(s_.path) / object;
         // The snapshot first, never over an existing file; its sidecar last, so a failed copy leaves none.
         if (auto r = co_await copy_file_atomically(file, to, on_existing::refuse); !r)
