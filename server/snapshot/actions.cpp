@@ -44,11 +44,14 @@ asio::awaitable<runtime::action_result> list_all(std::shared_ptr<snapshot_core> 
             out[st->name()] = std::move(entry);
             continue;
         }
-        json::array items;
-        // Only this job's snapshots: other objects in the same place are not ours to show.
+        // Only this job's snapshots (other objects in the same place are not ours to show), newest first by
+        // the time in their names, whatever order the storage listed them in.
+        std::vector<std::string> names;
         for (const auto& s : *listed)
-            if (parse_snapshot_name(core->settings->name_format, s.name))
-                items.push_back(describe(s));
+            names.push_back(s.name);
+        json::array items;
+        for (auto i : newest_first(names, core->settings->name_format))
+            items.push_back(describe((*listed)[i]));
         entry["snapshots"] = std::move(items);
         out[st->name()] = std::move(entry);
     }
@@ -98,14 +101,13 @@ asio::awaitable<result<void>> restore_file(snapshot_core& core, const fs::path& 
 // naming /name when the storage has no such snapshot.
 asio::awaitable<result<std::optional<std::string>>> recorded_sum(snapshot_storage& st, std::string name)
 {
-    auto listed = co_await st.list();
-    if (!listed)
-        co_return listed.error();
-    for (const auto& s : *listed)
-        if (s.name == name)
-            co_return s.sha256;
-    co_return make_error(errc::bad_request,
-                         "/name: no snapshot \"" + name + "\" in storage \"" + st.name() + "\"");
+    auto found = co_await st.find(name);
+    if (!found)
+        co_return found.error();
+    if (!*found)
+        co_return make_error(errc::bad_request,
+                             "/name: no snapshot \"" + name + "\" in storage \"" + st.name() + "\"");
+    co_return (*found)->sha256;
 }
 
 // Downloads `name` into `file` and checks it: the archive verifies and the file is the one uploaded.

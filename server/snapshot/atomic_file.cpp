@@ -6,6 +6,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -34,6 +35,20 @@ result<void> sync_directory(const fs::path& dir)
     if (!ok)
         return io_error("fsync of directory", dir, err);
     return {};
+}
+
+// Renames `from` to `to` unless `to` exists (EEXIST then). Falls back to link + unlink where the file system
+// has no RENAME_NOREPLACE (EINVAL): link never replaces either.
+int rename_noreplace(const fs::path& from, const fs::path& to)
+{
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+    if (::link(from.c_str(), to.c_str()) != 0)
+        return -1;
+    ::unlink(from.c_str());
+    return 0;
 }
 
 }  // namespace
@@ -111,13 +126,18 @@ asio::awaitable<result<void>> atomic_file::copy_from(fs::path from)
     }
 }
 
-result<void> atomic_file::publish()
+result<void> atomic_file::publish(on_existing existing)
 {
     if (::fsync(fd_) != 0)
         return io_error("fsync", temp_);
     ::close(std::exchange(fd_, -1));
-    if (::rename(temp_.c_str(), final_.c_str()) != 0)
+    const bool replace = existing == on_existing::replace;
+    if ((replace ? ::rename(temp_.c_str(), final_.c_str()) : rename_noreplace(temp_, final_)) != 0)
+    {
+        if (errno == EEXIST)
+            return make_error(errc::conflict, "already exists; not overwritten", {}, final_.string());
         return io_error("rename", final_);
+    }
     published_ = true;
     return sync_directory(final_.parent_path());
 }
@@ -132,14 +152,14 @@ result<void> write_file_atomically(const fs::path& to, std::string_view data)
     return f->publish();
 }
 
-asio::awaitable<result<void>> copy_file_atomically(fs::path from, fs::path to)
+asio::awaitable<result<void>> copy_file_atomically(fs::path from, fs::path to, on_existing existing)
 {
     auto f = atomic_file::create(to);
     if (!f)
         co_return f.error();
     if (auto r = co_await f->copy_from(from); !r)
         co_return r;
-    co_return f->publish();
+    co_return f->publish(existing);
 }
 
 }  // namespace vk::snapshot

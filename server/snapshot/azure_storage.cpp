@@ -75,6 +75,9 @@ private:
                 {"x-ms-meta-sha256", sha256_hex}};
     }
 
+    // Put Blob and Put Block List refuse to replace a blob that exists (409 BlobAlreadyExists).
+    fields create_only_headers() const override { return {{"If-None-Match", "*"}}; }
+
     // Staged blocks are invisible until the block list commits them (uncommitted ones expire on their own).
     asio::awaitable<result<void>> put_parts(const std::filesystem::path& file, const std::string& object,
                                             const std::string& sha256_hex, std::uint64_t size) override
@@ -106,6 +109,8 @@ private:
         call.headers = {{"Content-Type", "application/xml"},
                         {"x-ms-blob-content-type", "application/octet-stream"},
                         {"x-ms-meta-sha256", sha256_hex}};
+        for (auto& h : create_only_headers())
+            call.headers.push_back(std::move(h));
         call.body = azure::block_list_body(blocks);
         auto r = co_await send(std::move(call), "put block list");
         if (!r)

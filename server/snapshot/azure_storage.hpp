@@ -1,7 +1,8 @@
 // Azure Blob Storage as a snapshot storage: Shared Key auth on every request; Put Blob up to the part size,
-// Put Block per part above it with the block list committed last (the blob appears only then); the file's
-// SHA-256 as blob metadata (x-ms-meta-sha256); List Blobs followed to the last NextMarker; Delete Blob; Get
-// Blob streamed into a file. The endpoint may be any service URL (sovereign clouds, azurite).
+// Put Block per part above it with the block list committed last (the blob appears only then), both with
+// If-None-Match: * so an existing blob is never replaced; the file's SHA-256 as blob metadata
+// (x-ms-meta-sha256); List Blobs followed to the last NextMarker; Delete Blob; Get Blob streamed into a
+// file. The endpoint may be any service URL (sovereign clouds, azurite).
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_AZURE_STORAGE_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_AZURE_STORAGE_HPP
 

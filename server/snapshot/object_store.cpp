@@ -135,17 +135,28 @@ asio::awaitable<result<void>> object_storage::upload(std::filesystem::path file,
     auto size = std::filesystem::file_size(file, ec);
     if (ec)
         co_return make_error(errc::io_error, "reading the snapshot: " + ec.message(), {}, file.string());
+    result<void> done;
     if (size <= opts_.part_size)
     {
         object_call call;
         call.path = object_path(object);
         call.headers = whole_object_headers(sha256_hex);
+        for (auto& h : create_only_headers())
+            call.headers.push_back(std::move(h));
         auto r = co_await put_region(file, 0, size, std::move(call), "put");
         if (!r)
-            co_return r.error();
-        co_return result<void>{};
+            done = r.error();
     }
-    co_return co_await put_parts(file, object, sha256_hex, size);
+    else
+        done = co_await put_parts(file, object, sha256_hex, size);
+    // 409/412: the precondition refused the write, an object of that name is there already.
+    if (!done && done.error().is(errc::conflict))
+    {
+        auto e = done.error();
+        e.message = "\"" + object + "\" already exists; not overwritten (" + e.message + ")";
+        co_return e;
+    }
+    co_return done;
 }
 
 asio::awaitable<result<void>> object_storage::remove(std::string object)

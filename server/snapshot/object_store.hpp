@@ -78,8 +78,9 @@ struct object_call
 };
 
 // What S3/GCS and Azure storages share: the upload decision (one request up to the part size, parts above
-// it), delete (absent is success) and download (streamed into a file removed again on failure). A storage
-// supplies the signing transport and its two upload paths.
+// it; never over an existing object: a refused precondition is errc::conflict naming the object), delete
+// (absent is success) and download (streamed into a file removed again on failure). A storage supplies the
+// signing transport, its precondition and its two upload paths.
 class object_storage : public snapshot_storage
 {
 public:
@@ -101,6 +102,9 @@ protected:
     virtual std::string object_path(const std::string& object) const = 0;
     // The headers of an object sent whole (metadata with the SHA-256, type, encryption).
     virtual fields whole_object_headers(const std::string& sha256_hex) const = 0;
+    // The precondition that makes a write fail instead of replacing an existing object (on the single PUT
+    // and on the request that commits the parts).
+    virtual fields create_only_headers() const = 0;
     virtual boost::asio::awaitable<result<void>> put_parts(const std::filesystem::path& file,
                                                            const std::string& object,
                                                            const std::string& sha256_hex,

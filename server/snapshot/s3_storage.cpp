@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 
 namespace vk::snapshot {
 
@@ -26,6 +27,9 @@ struct s3_config
     std::string key_prefix;
     sigv4::scope scope;
     std::string meta_header;  // where the SHA-256 goes: x-amz-meta-sha256 (S3) or x-goog-meta-sha256 (GCS)
+    // The write precondition: If-None-Match: * (S3: PutObject, CompleteMultipartUpload), or GCS's own
+    // x-goog-if-generation-match: 0 ("no live object of this name").
+    fields create_only;
     s3_server_side_encryption sse;
     std::optional<secret> access_key_id, secret_access_key, session_token;
 };
@@ -136,6 +140,8 @@ private:
         return h;
     }
 
+    fields create_only_headers() const override { return cfg_.create_only; }
+
     // Create, send the parts, complete; any failure aborts the upload so no parts linger (and the object
     // never appears: S3 makes it visible only at completion).
     asio::awaitable<result<void>> put_parts(const std::filesystem::path& file, const std::string& object,
@@ -203,6 +209,8 @@ private:
         call.path = key;
         call.query = {{"uploadId", id}};
         call.headers = {{"Content-Type", "application/xml"}};
+        for (auto& h : create_only_headers())
+            call.headers.push_back(std::move(h));
         call.body = s3::complete_multipart_body(etags);
         auto r = co_await send(std::move(call), "complete multipart upload");
         if (!r)
@@ -285,6 +293,7 @@ std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s, 
     c.key_prefix = s.key_prefix;
     c.scope = {s.region, "s3"};
     c.meta_header = "x-amz-meta-sha256";
+    c.create_only = {{"If-None-Match", "*"}};
     c.sse = s.server_side_encryption;
     c.access_key_id = s.access_key_id;
     c.secret_access_key = s.secret_access_key;
@@ -297,10 +306,13 @@ std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s, 
     return make_s3_storage(s, std::move(ex), object_store_options{});
 }
 
-// GCS's XML API takes SigV4 with HMAC keys; its region is "auto"; it keeps metadata as x-goog-meta-*.
+// GCS's XML API takes SigV4 with HMAC keys; its region is "auto"; it keeps metadata as x-goog-meta-*. Its
+// XML multipart uploads take no preconditions, so a snapshot goes in one streamed PUT whatever its size
+// (up to GCS's 5 TiB per object), which x-goog-if-generation-match: 0 keeps from replacing anything.
 std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s, asio::any_io_executor ex,
-                                                   const object_store_options& o)
+                                                   object_store_options o)
 {
+    o.part_size = std::numeric_limits<std::uint64_t>::max();
     s3_config c;
     c.storage_name = s.name;
     c.endpoint = s.endpoint.empty() ? "https://storage.googleapis.com" : s.endpoint;
@@ -309,6 +321,7 @@ std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s
     c.key_prefix = s.key_prefix;
     c.scope = {"auto", "s3"};
     c.meta_header = "x-goog-meta-sha256";
+    c.create_only = {{"x-goog-if-generation-match", "0"}};
     c.access_key_id = s.hmac_access_id;
     c.secret_access_key = s.hmac_secret;
     return std::make_unique<s3_storage>(std::move(c), std::move(ex), o);

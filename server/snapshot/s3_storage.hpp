@@ -1,8 +1,9 @@
 // S3 (and S3-compatible stores, and GCS through its XML API with HMAC keys) as a snapshot storage: AWS
 // Signature V4 on every request; PutObject up to the part size, multipart upload above it (parts streamed
-// from the file one by one, completed last, aborted on failure); the file's SHA-256 as object metadata;
-// ListObjectsV2 followed to the last continuation token (the SHA-256 of the newest 32 read back with HEAD);
-// DeleteObject; GetObject streamed into a file.
+// from the file one by one, completed last, aborted on failure), both with If-None-Match: * so an existing
+// object is never replaced (stores that ignore the header, like s3rver, rely on unique names alone); the
+// file's SHA-256 as object metadata; ListObjectsV2 followed to the last continuation token (the SHA-256 of
+// the newest 32 read back with HEAD); DeleteObject; GetObject streamed into a file.
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_S3_STORAGE_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_S3_STORAGE_HPP
 
@@ -19,10 +20,10 @@ namespace vk::snapshot {
 // AWS_SESSION_TOKEN at each use. A bad endpoint fails at use (errc::invalid_argument).
 std::unique_ptr<snapshot_storage>
 make_s3_storage(const s3_storage_settings& s, boost::asio::any_io_executor ex, const object_store_options& o);
-// GCS: endpoint https://storage.googleapis.com, region "auto", path-style, metadata as x-goog-meta-sha256.
+// GCS: endpoint https://storage.googleapis.com, region "auto", path-style, metadata as x-goog-meta-sha256;
+// every upload one streamed PUT with x-goog-if-generation-match: 0 (o.part_size is not used).
 std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s,
-                                                   boost::asio::any_io_executor ex,
-                                                   const object_store_options& o);
+                                                   boost::asio::any_io_executor ex, object_store_options o);
 
 }  // namespace vk::snapshot
 

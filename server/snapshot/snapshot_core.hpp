@@ -13,6 +13,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -47,6 +48,8 @@ struct snapshot_core
     std::vector<std::unique_ptr<snapshot_storage>> storages;
     std::optional<error> setup_error;
     std::optional<cycle_status> last;
+    // The time in the last name this job gave a snapshot (next_name_time keeps names unique).
+    std::optional<std::chrono::system_clock::time_point> last_name_time;
 
     snapshot_core(const vk::job_config& jc, runtime::job_services& services);
 

@@ -48,11 +48,15 @@ public:
     {
     }
 
-    asio::awaitable<result<void>> start(runtime::cycle_context&) override
+    asio::awaitable<result<void>> start(runtime::cycle_context& ctx) override
     {
         if (core_->setup_error)
             co_return *core_->setup_error;
         core_->clean_spool();
+        // A storage that cannot be made ready fails at each upload, the others carry on: not fatal.
+        for (const auto& st : core_->storages)
+            if (auto ready = st->prepare(); !ready)
+                ctx.alert(at_storage(ready.error(), st->name()));
         auto token = co_await core_->vault->start();
         if (!token)
             co_return token.error();
@@ -98,8 +102,11 @@ asio::awaitable<void> snapshot_body::run_cycle(runtime::cycle_context& ctx)
         co_return;
     }
     status.node = (*node)->endpoint();
-    const auto now = std::chrono::system_clock::now();
-    const auto name = snapshot_name(s.name_format, now);
+    // Unique at any rate of cycles: a name never repeats one this job gave before.
+    const auto taken_at =
+        next_name_time(s.name_format.style, std::chrono::system_clock::now(), core->last_name_time);
+    core->last_name_time = taken_at;
+    const auto name = snapshot_name(s.name_format, taken_at);
     const auto started = std::chrono::steady_clock::now();
     auto snap = co_await take_snapshot(**node, s, core->spool(), name);
     if (!snap)
@@ -180,6 +187,14 @@ asio::awaitable<void> snapshot_body::apply_retention(runtime::cycle_context& ctx
         core->count(metric::deleted, st.name(), "");
     }
     core->gauge(metric::retained, static_cast<double>(kept), st.name());
+    auto orphans = co_await st.remove_orphans(core->settings->name_format);
+    if (!orphans)
+        co_return ctx.error(at_storage(orphans.error(), st.name()));
+    for (const auto& o : *orphans)
+    {
+        ctx.info("removed a sidecar left without its snapshot", {{"storage", st.name()}, {"file", o}});
+        ctx.count("orphans_removed");
+    }
 }
 
 boost::json::object snapshot_body::status() const

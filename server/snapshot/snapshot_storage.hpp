@@ -25,6 +25,8 @@ struct stored_snapshot
     std::optional<std::string> sha256;           // hex, when the storage keeps it (object metadata / sidecar)
 };
 
+struct name_format;
+
 class snapshot_storage
 {
 public:
@@ -33,14 +35,27 @@ public:
     // The configured storage name ("s3"), for logs, metrics labels and the API: never a secret.
     virtual const std::string& name() const noexcept = 0;
 
+    // Makes the storage ready when the job starts (local: creates its directory, mode 0700, parents too).
+    // Errors name the storage's path; the default has nothing to do.
+    virtual result<void> prepare() { return {}; }
+
     // Uploads `file` (verified, complete) as `object`, recording its SHA-256; atomic for readers: a partial
-    // upload is never listed as a snapshot (local: temp + rename; S3/GCS: multipart completed last; Azure:
-    // block list committed last).
+    // upload is never listed as a snapshot (local: temp + rename, the sidecar after the snapshot; S3:
+    // multipart completed last; Azure: block list committed last; GCS: one streamed PUT). Never replaces
+    // an object already there (local: RENAME_NOREPLACE or link; S3 and Azure: If-None-Match: *; GCS:
+    // x-goog-if-generation-match: 0): that is errc::conflict and the existing object stays as it was.
     virtual boost::asio::awaitable<result<void>> upload(std::filesystem::path file, std::string object,
                                                         std::string sha256_hex) = 0;
 
     // Every snapshot under the storage's prefix, following continuation tokens / markers to the end.
     virtual boost::asio::awaitable<result<std::vector<stored_snapshot>>> list() = 0;
+
+    // `object` as list() shows it, or nullopt when the storage does not hold it. The default lists all.
+    virtual boost::asio::awaitable<result<std::optional<stored_snapshot>>> find(std::string object);
+
+    // Removes what an interrupted upload or removal left beside the snapshots `f` names (local: sidecars
+    // whose snapshot is gone) and returns their names; the default has nothing to remove.
+    virtual boost::asio::awaitable<result<std::vector<std::string>>> remove_orphans(name_format f);
 
     // Absent is success.
     virtual boost::asio::awaitable<result<void>> remove(std::string object) = 0;

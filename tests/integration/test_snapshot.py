@@ -1,12 +1,16 @@
 """snapshot end to end: a 3-node vault-sim and vaultkeeper with snapshot jobs writing to local storages.
 Covers leader mode (the active node found through sys/leader, a step-down between cycles followed, a
 step-down mid-stream failing the cycle), per-node mode (the standby skips), snapshots truncated, corrupted
-or cut off by the sim (rejected, nothing uploaded, nothing left in the spool), local retention, the list
-and restore routes (403 without allow_restore, 400 naming the field, a restore round trip), CMS encryption
-opened by `openssl cms -decrypt`, and the metrics."""
+or cut off by the sim (rejected, nothing uploaded, nothing left in the spool), local retention (orphan
+sidecars removed), unique names at any rate of cycles, the local path created 0700 at start-up, the list
+(newest first) and restore routes (403 without allow_restore, 400 naming the field, also for a name the
+storage does not hold whatever its state, a restore round trip), CMS encryption opened by
+`openssl cms -decrypt`, and the metrics."""
 import json
 import re
 import os
+import shutil
+import stat
 import subprocess
 import tarfile
 import tempfile
@@ -185,13 +189,19 @@ def test_bad_snapshots_are_rejected_and_never_uploaded(cluster, fault):
 
 
 def test_local_retention_deletes_exactly_the_oldest(cluster):
-    s = Setup(cluster, lambda s: [job(s, "keep", "n0", "keep", storage_extra={"retain": 3, "max_age": "87600h"})])
+    # No job in the first daemon: its first cycle would race the stop and store a snapshot of its own (hidden
+    # before by one-second names, when both cycles' snapshots got the same name).
+    s = Setup(cluster, lambda s: [])
     s.daemon.stop()
     d = s.storage_dir("keep")
     old = [f"raft-snapshot-2024-01-0{i}T00-00-00Z.snap" for i in range(1, 6)]
-    foreign = ["notes.txt", "raft-snapshot-latest.snap", "other-2024-01-01T00-00-00Z.snap"]
+    foreign = ["notes.txt", "raft-snapshot-latest.snap", "other-2024-01-01T00-00-00Z.snap", "notes.txt.sha256"]
     for f in old + foreign:
         open(os.path.join(d, f), "w").write("x")
+    # A sidecar whose snapshot is gone (an interrupted removal, or a copy that failed after it was written by
+    # earlier versions): never listed, never counted, removed after retention.
+    orphan = "raft-snapshot-2023-12-31T00-00-00Z.snap.sha256"
+    open(os.path.join(d, orphan), "w").write("f" * 64 + "  raft-snapshot-2023-12-31T00-00-00Z.snap\n")
     # What a killed daemon left in its spool goes at start-up.
     os.makedirs(os.path.join(s.spool, "keep"), exist_ok=True)
     for f in ("raft-snapshot-2024-01-09T00-00-00Z.snap", ".raft-snapshot-x.snap.tmp-1-0"):
@@ -205,6 +215,7 @@ def test_local_retention_deletes_exactly_the_oldest(cluster):
         new = j["status"]["last"]["name"]
         assert sorted(os.listdir(d)) == sorted([new, new + ".sha256", old[4], old[3]] + foreign)
         assert j["last_cycle"]["counters"]["deleted"] == 3
+        assert j["last_cycle"]["counters"]["orphans_removed"] == 1
         assert spooled(s.spool) == []
         m = s.metrics()
         assert 'vaultkeeper_snapshot_retained{job="keep",storage="disk"} 3' in m
@@ -287,8 +298,11 @@ def test_a_failing_storage_does_not_stop_the_others(cluster):
     s = Setup(cluster, lambda s: [])
     s.daemon.stop()
     good = s.storage_dir("good")
+    # A file where the storage's directory should go: it cannot be created at start-up (an alert), and each
+    # upload there fails.
+    open(os.path.join(s.dir, "blocker"), "w").write("x")
     spec = {"name": "two", "kind": "snapshot", "interval": "1h", "timeout": "1m", "vault": "n0", "spool_dir": s.spool,
-            "storages": [{"name": "broken", "type": "local", "path": os.path.join(s.dir, "missing", "dir")},
+            "storages": [{"name": "broken", "type": "local", "path": os.path.join(s.dir, "blocker", "dir")},
                          {"name": "good", "type": "local", "path": good}]}
     s.daemon = Daemon({"vaults": {"n0": {"address": cluster.addrs[0], "token": ROOT}}, "jobs": [spec]}, tmpdir=s.dir)
     try:
@@ -296,6 +310,7 @@ def test_a_failing_storage_does_not_stop_the_others(cluster):
                               timeout=20, what="first cycle")
         assert j["last_cycle"]["outcome"] == "failed", j
         assert 'storage "broken"' in j["last_cycle"]["error"]
+        assert "cannot create the storage directory" in s.daemon.log()
         assert snap_files(good) == [j["status"]["last"]["name"]]
         assert j["status"]["last"]["storages"]["good"] == "ok"
         assert j["status"]["last"]["storages"]["broken"].startswith("failed")
@@ -304,6 +319,101 @@ def test_a_failing_storage_does_not_stop_the_others(cluster):
         assert 'vaultkeeper_snapshot_uploads_total{job="two",outcome="ok",storage="good"} 1' in m
         assert 'vaultkeeper_snapshot_last_success_timestamp_seconds{job="two"}' not in m
         assert 'vaultkeeper_snapshot_size_bytes{job="two"}' in m
+    finally:
+        s.daemon.stop()
+
+
+def test_many_cycles_within_a_second_keep_every_snapshot(cluster):
+    # Issue 19: names had one-second resolution, so cycles within a second overwrote each other's snapshot
+    # while uploads_total counted each and retention counted what was left.
+    s = Setup(cluster, lambda s: [job(s, "fast", "n0", "fast", storage_extra={"retain": 6})])
+    try:
+        s.daemon.wait_job("fast", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                          what="first cycle")
+        names = [s.daemon.job("fast")["status"]["last"]["name"]]
+        for _ in range(9):
+            names.append(s.cycle("fast")["status"]["last"]["name"])
+        assert len(set(names)) == 10, names
+        assert sorted(names) == names, "names sort as strings in the order they were taken"
+        seconds = [n.split(".")[0] for n in names]
+        assert len(set(seconds)) < 10, "the cycles should share seconds, or the test proves nothing"
+        d = s.storage_dir("fast")
+        assert snap_files(d) == names[-6:]
+        assert sorted(f for f in os.listdir(d) if f.endswith(".sha256")) == [n + ".sha256" for n in names[-6:]]
+        m = s.metrics()
+        assert 'vaultkeeper_snapshot_uploads_total{job="fast",outcome="ok",storage="disk"} 10' in m
+        assert 'vaultkeeper_snapshot_deleted_total{job="fast",storage="disk"} 4' in m
+        assert 'vaultkeeper_snapshot_retained{job="fast",storage="disk"} 6' in m
+    finally:
+        s.daemon.stop()
+
+
+def test_list_is_newest_first_whatever_the_storage_order(cluster):
+    s = Setup(cluster, lambda s: [])
+    s.daemon.stop()
+    d = s.storage_dir("order")
+    # Created out of time order, old whole-second names among millisecond ones.
+    stamps = ["2024-03-01T00-00-00Z", "2024-01-01T00-00-00.250Z", "2024-05-01T00-00-00Z", "2024-01-01T00-00-00Z",
+              "2024-02-01T00-00-00.999Z", "2024-01-01T00-00-00.001Z"]
+    for stamp in stamps:
+        open(os.path.join(d, f"raft-snapshot-{stamp}.snap"), "w").write("x")
+    s.daemon = Daemon({"vaults": {"n0": {"address": cluster.addrs[0], "token": ROOT}},
+                       "jobs": [job(s, "order", "n0", "order")]}, tmpdir=s.dir)
+    try:
+        j = s.daemon.wait_job("order", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                              what="first cycle")
+        status, listed, _ = s.daemon.call("GET", "/v1/snapshot/order/list")
+        assert status == 200, listed
+        got = [item["name"] for item in listed["storages"]["disk"]["snapshots"]]
+        oldest_first = ["2024-01-01T00-00-00Z", "2024-01-01T00-00-00.001Z", "2024-01-01T00-00-00.250Z",
+                        "2024-02-01T00-00-00.999Z", "2024-03-01T00-00-00Z", "2024-05-01T00-00-00Z"]
+        expected = [j["status"]["last"]["name"]] + [f"raft-snapshot-{t}.snap" for t in reversed(oldest_first)]
+        assert got == expected
+        in_storage_order = [f for f in os.listdir(d) if f in expected]
+        assert in_storage_order != expected, "the directory happened to list newest first: the test proves nothing"
+    finally:
+        s.daemon.stop()
+
+
+def test_a_missing_local_path_is_created_0700_at_start_up(cluster):
+    s = Setup(cluster, lambda s: [])
+    s.daemon.stop()
+    path = os.path.join(s.dir, "new", "deeper", "snaps")
+    spec = {"name": "mk", "kind": "snapshot", "interval": "1h", "timeout": "1m", "vault": "n0", "spool_dir": s.spool,
+            "storages": [{"name": "disk", "type": "local", "path": path}]}
+    s.daemon = Daemon({"vaults": {"n0": {"address": cluster.addrs[0], "token": ROOT}}, "jobs": [spec]}, tmpdir=s.dir)
+    try:
+        j = s.daemon.wait_job("mk", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] != "running",
+                              timeout=20, what="first cycle")
+        assert j["last_cycle"]["outcome"] == "ok", j
+        for p in (os.path.join(s.dir, "new"), os.path.join(s.dir, "new", "deeper"), path):
+            assert stat.S_IMODE(os.stat(p).st_mode) == 0o700, p
+        assert snap_files(path) == [j["status"]["last"]["name"]]
+    finally:
+        s.daemon.stop()
+
+
+def test_restore_of_a_name_not_held_is_400_whatever_the_storage_state(cluster):
+    s = Setup(cluster, lambda s: [job(s, "gone", "n0", "gone", allow_restore=True)])
+    try:
+        j = s.daemon.wait_job("gone", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                              what="first cycle")
+        name = j["status"]["last"]["name"]
+        d = s.storage_dir("gone")
+        shutil.rmtree(d)  # an unmounted volume, a directory removed by hand
+        for blocked in (False, True):
+            if blocked:
+                open(d, "w").write("a file where the directory was")
+            for wanted in ("nope.snap", name):
+                status, body, _ = s.daemon.call("POST", "/v1/snapshot/gone/restore", {"storage": "disk", "name": wanted})
+                assert status == 400 and body["error"]["message"].startswith("/name: no snapshot"), (blocked, body)
+            status, listed, _ = s.daemon.call("GET", "/v1/snapshot/gone/list")
+            assert status == 200 and "error" in listed["storages"]["disk"], listed
+        # The next cycle does not bring the directory back: an unmounted volume must not fill the disk below it.
+        os.remove(d)
+        j = s.cycle("gone", outcome="failed")
+        assert "storage directory is missing" in j["last_cycle"]["error"], j
+        assert not os.path.exists(d)
     finally:
         s.daemon.stop()
 

@@ -3,8 +3,10 @@
 uploads below and above the part size (multipart / blocks), the SHA-256 kept as object metadata, listing
 past 1,000 objects (continuation tokens) and across Azure markers, delete, streamed download, credentials
 from the environment, wrong keys (azurite verifies Shared Key; s3rver does not verify SigV4, so the signature
-is checked against botocore on a request captured by a local recorder, which also shows the SSE headers and
-the multipart sequence, abort included). No secret may appear in the CLI's output."""
+is checked against botocore on a request captured by a local recorder, which also shows the SSE headers, the
+multipart sequence, abort included, and the preconditions that keep an upload from replacing an object:
+If-None-Match: * on PutObject and CompleteMultipartUpload, GCS's x-goog-if-generation-match: 0 on its single
+PUT; azurite enforces If-None-Match, s3rver ignores it). No secret may appear in the CLI's output."""
 import base64
 import datetime
 import email.utils
@@ -231,11 +233,13 @@ def test_gcs_uses_the_s3_code_path(s3rver, tmp_path):
 
 
 # A local recorder standing in for S3: keeps every request's method, target and headers, answers like S3
-# (fail_part: that UploadPart number answers 400).
+# (fail_part: that UploadPart number answers 400; exists: the object is there, so a write carrying
+# If-None-Match: * answers 412 as S3 does).
 class Recorder(http.server.ThreadingHTTPServer):
-    def __init__(self, fail_part=None):
+    def __init__(self, fail_part=None, exists=False):
         self.requests = []
         self.fail_part = fail_part
+        self.exists = exists
         super().__init__(("127.0.0.1", 0), RecorderHandler)
 
 
@@ -251,7 +255,10 @@ class RecorderHandler(http.server.BaseHTTPRequestHandler):
         query = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
         self.server.requests.append((self.command, self.path, dict(self.headers), body))
         status, payload, headers = 200, b"", {}
-        if self.command == "POST" and "uploads" in query:
+        creates = (self.command == "PUT" and "partNumber" not in query) or (self.command == "POST" and "uploadId" in query)
+        if creates and self.server.exists and self.headers.get("If-None-Match") == "*":
+            status, payload = 412, b"<Error><Code>PreconditionFailed</Code><Message>exists</Message></Error>"
+        elif self.command == "POST" and "uploads" in query:
             payload = b"<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>"
         elif self.command == "PUT" and query.get("partNumber") == str(self.server.fail_part):
             status, payload = 400, b"<Error><Code>InvalidPart</Code><Message>no</Message></Error>"
@@ -299,6 +306,7 @@ def test_put_object_sends_sse_kms_headers_and_botocore_s_signature(recorder, tmp
     assert headers["x-amz-server-side-encryption"] == "aws:kms"
     assert headers["x-amz-server-side-encryption-aws-kms-key-id"] == "arn:aws:kms:k"
     assert headers["x-amz-meta-sha256"] == sha
+    assert headers["If-None-Match"] == "*", "a PutObject never replaces an existing object"
     assert headers["x-amz-content-sha256"] == "UNSIGNED-PAYLOAD"
     signed = headers["Authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")
     again = {k: v for k, v in headers.items()
@@ -325,6 +333,7 @@ def test_multipart_sequence_with_sse_aes256_completes_last(recorder, tmp_path):
     assert all("x-amz-server-side-encryption" not in p[2] for p in parts)
     assert b"".join(p[3] for p in parts) == path.read_bytes()
     assert complete[3].count(b"<Part>") == 3 and b"&quot;etag-3&quot;" in complete[3]
+    assert complete[2]["If-None-Match"] == "*", "completing never replaces an existing object"
 
 
 def test_multipart_failure_aborts_the_upload(recorder, tmp_path):
@@ -338,15 +347,32 @@ def test_multipart_failure_aborts_the_upload(recorder, tmp_path):
     assert not any(m == "POST" and "uploads" not in t for m, t in calls)
 
 
+@pytest.mark.parametrize("size", [100, 11 * MIB], ids=["put", "multipart"])
+def test_s3_refused_precondition_is_a_conflict_naming_the_object(recorder, tmp_path, size):
+    rec = recorder(exists=True)
+    config = s3_config(f"http://127.0.0.1:{rec.server_address[1]}", part_size=5 * MIB)
+    path, sha = snapshot_file(tmp_path, "x.snap", size)
+    r = cli(tmp_path, config, "upload", str(path), "x.snap", sha)
+    assert r.returncode == 1 and "conflict" in r.stderr and "HTTP 412 PreconditionFailed" in r.stderr, r.stderr
+    assert '"x.snap" already exists; not overwritten' in r.stderr
+    if size > 5 * MIB:
+        assert [m for m, _, _, _ in rec.requests][-1] == "DELETE", "the refused multipart upload is aborted"
+
+
 def test_gcs_quirks_region_auto_and_goog_metadata(recorder, tmp_path):
     rec = recorder()
+    # GCS's XML multipart uploads take no preconditions: above the part size the snapshot still goes in one
+    # streamed PUT, whose x-goog-if-generation-match: 0 keeps it from replacing an object.
     config = {"type": "gcs", "bucket": "snaps", "endpoint": f"http://127.0.0.1:{rec.server_address[1]}",
               "hmac_access_id": "GOOGTS7C7FUP3AIRVJTE2BCD",
-              "hmac_secret": "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ"}
-    path, sha = snapshot_file(tmp_path, "g.snap", 10)
+              "hmac_secret": "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ", "part_size": 5 * MIB}
+    path, sha = snapshot_file(tmp_path, "g.snap", 6 * MIB)
     r = ok(cli(tmp_path, config, "upload", str(path), "g.snap", sha))
-    [(method, target, headers, _)] = rec.requests
+    [(method, target, headers, body)] = rec.requests
     assert (method, target) == ("PUT", "/snaps/g.snap")
+    assert body == path.read_bytes()
+    assert headers["x-goog-if-generation-match"] == "0"
+    assert "If-None-Match" not in headers
     assert headers["x-goog-meta-sha256"] == sha
     assert "Credential=GOOGTS7C7FUP3AIRVJTE2BCD/" in headers["Authorization"]
     assert "/auto/s3/aws4_request" in headers["Authorization"]
@@ -387,6 +413,22 @@ def test_azure_put_blob_and_blocks_round_trip_with_sha256_metadata(azurite, tmp_
         out = tmp_path / "got"
         ok(cli(tmp_path, config, "download", name, str(out)))
         assert out.read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize("size", [1000, 7 * MIB], ids=["put-blob", "block-list"])
+def test_azure_never_replaces_an_existing_blob(azurite, tmp_path, size):
+    # azurite enforces If-None-Match: * on Put Blob and Put Block List (s3rver ignores it on PutObject; there
+    # unique names are the guarantee).
+    config = azure_config(azurite, key_prefix=f"keep-{size}/", part_size=5 * MIB)
+    first, first_sha = snapshot_file(tmp_path, "first.snap", size)
+    second, second_sha = snapshot_file(tmp_path, "second.snap", size)
+    ok(cli(tmp_path, config, "upload", str(first), "s.snap", first_sha))
+    r = cli(tmp_path, config, "upload", str(second), "s.snap", second_sha)
+    assert r.returncode == 1 and "conflict" in r.stderr and "already exists; not overwritten" in r.stderr, r.stderr
+    assert listed(cli(tmp_path, config, "list"))["s.snap"]["sha256"] == first_sha
+    out = tmp_path / "back"
+    ok(cli(tmp_path, config, "download", "s.snap", str(out)))
+    assert out.read_bytes() == first.read_bytes()
 
 
 def test_azure_list_follows_next_marker(azurite, tmp_path):

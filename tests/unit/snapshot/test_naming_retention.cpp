@@ -2,7 +2,9 @@
 #include "snapshot/model/naming.hpp"
 #include "snapshot/model/retention.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
+#include <set>
 
 namespace vk::snapshot {
 namespace {
@@ -14,12 +16,73 @@ system_time at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0)
     return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
 }
 
-TEST(snapshot_naming, utc_names_round_trip)
+TEST(snapshot_naming, utc_names_round_trip_to_the_millisecond)
 {
     name_format f;
-    const auto t = at(2026, 11, 30, 12, 5, 9);
-    EXPECT_EQ(snapshot_name(f, t + milliseconds(700)), "raft-snapshot-2026-11-30T12-05-09Z.snap");
-    EXPECT_EQ(parse_snapshot_name(f, "raft-snapshot-2026-11-30T12-05-09Z.snap"), t);
+    const auto t = at(2026, 11, 30, 12, 5, 9) + milliseconds(7);
+    EXPECT_EQ(snapshot_name(f, t + microseconds(900)), "raft-snapshot-2026-11-30T12-05-09.007Z.snap");
+    EXPECT_EQ(parse_snapshot_name(f, "raft-snapshot-2026-11-30T12-05-09.007Z.snap"), t);
+    EXPECT_EQ(snapshot_name(f, at(1999, 1, 2)), "raft-snapshot-1999-01-02T00-00-00.000Z.snap");
+}
+
+TEST(snapshot_naming, whole_second_names_of_earlier_versions_still_parse)
+{
+    name_format f;
+    EXPECT_EQ(parse_snapshot_name(f, "raft-snapshot-2026-11-30T12-05-09Z.snap"), at(2026, 11, 30, 12, 5, 9));
+}
+
+// Six cycles within one second gave three names before: every cycle overwrote another's snapshot.
+TEST(snapshot_naming, names_are_unique_and_sorted_at_any_rate)
+{
+    for (const auto& f : {name_format{}, name_format{"raft_snapshot-", ".snap", timestamp_style::unix_nano}})
+    {
+        const auto now = at(2026, 11, 30, 12) + microseconds(1500);
+        std::optional<system_time> previous;
+        std::vector<std::string> names;
+        for (int i = 0; i < 2000; ++i)
+        {
+            // The clock barely moves (or steps back a little) between cycles.
+            const auto t = next_name_time(f.style, now + nanoseconds(i % 3) - nanoseconds(i % 7), previous);
+            EXPECT_TRUE(!previous || t > *previous);
+            previous = t;
+            names.push_back(snapshot_name(f, t));
+            EXPECT_EQ(parse_snapshot_name(f, names.back()), t) << names.back();
+        }
+        EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+        EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), names.size());
+    }
+}
+
+TEST(snapshot_naming, next_name_time_keeps_the_clock_when_it_moved_on)
+{
+    const auto now = at(2026, 11, 30, 12) + microseconds(1500);
+    EXPECT_EQ(next_name_time(timestamp_style::utc, now, std::nullopt),
+              at(2026, 11, 30, 12) + milliseconds(1));
+    EXPECT_EQ(next_name_time(timestamp_style::utc, now, now - seconds(5)),
+              at(2026, 11, 30, 12) + milliseconds(1));
+    const auto named = at(2026, 11, 30, 12) + milliseconds(1);
+    EXPECT_EQ(next_name_time(timestamp_style::utc, now, named), at(2026, 11, 30, 12) + milliseconds(2));
+    EXPECT_EQ(next_name_time(timestamp_style::utc, now, named + milliseconds(5)), named + milliseconds(6));
+    EXPECT_EQ(next_name_time(timestamp_style::unix_nano, now, std::nullopt), now);
+    EXPECT_EQ(next_name_time(timestamp_style::unix_nano, now, now), now + nanoseconds(1));
+}
+
+TEST(snapshot_naming, agent_names_parse_with_the_lucretius_format)
+{
+    // The agent's own names and ours in its format are the same shape: prefix, decimal nanoseconds, suffix.
+    name_format agent{"raft_snapshot-", ".snap", timestamp_style::unix_nano};
+    const auto ours = snapshot_name(agent, next_name_time(agent.style, at(2026, 1, 1), at(2026, 1, 1)));
+    EXPECT_EQ(ours, "raft_snapshot-1767225600000000001.snap");
+    EXPECT_TRUE(parse_snapshot_name(agent, ours));
+}
+
+TEST(snapshot_naming, newest_first_orders_by_the_time_in_the_name)
+{
+    name_format f;
+    const std::vector<std::string> names{
+        "raft-snapshot-2026-11-30T12-00-00Z.snap", "notes.txt", "raft-snapshot-2026-11-30T12-00-00.500Z.snap",
+        "raft-snapshot-2026-11-30T11-59-59.999Z.snap", "raft-snapshot-2026-11-30T12-00-00.001Z.snap"};
+    EXPECT_EQ(newest_first(names, f), (std::vector<std::size_t>{2, 4, 0, 3}));
 }
 
 TEST(snapshot_naming, unix_nano_names_are_the_agents)
@@ -37,11 +100,14 @@ TEST(snapshot_naming, other_names_do_not_parse)
          {"raft-snapshot-2026-11-30T12-05-09Z.snap.tmp", "x-2026-11-30T12-05-09Z.snap",
           "raft-snapshot-2026-13-30T12-05-09Z.snap", "raft-snapshot-2026-02-30T12-05-09Z.snap",
           "raft-snapshot-2026-11-30T24-05-09Z.snap", "raft-snapshot-.snap", "raft-snapshot-",
-          "raft-snapshot-2026-11-30T12-05-0xZ.snap", "notes.txt"})
+          "raft-snapshot-2026-11-30T12-05-0xZ.snap", "raft-snapshot-2026-11-30T12--5-09Z.snap",
+          "raft-snapshot-2026-11-30T12-05-09.1Z.snap", "raft-snapshot-2026-11-30T12-05-09.12xZ.snap",
+          "raft-snapshot-2026-11-30T12-05-09,123Z.snap", "notes.txt"})
         EXPECT_FALSE(parse_snapshot_name(f, n)) << n;
     name_format agent{"raft_snapshot-", ".snap", timestamp_style::unix_nano};
     EXPECT_FALSE(parse_snapshot_name(agent, "raft_snapshot-12ab.snap"));
     EXPECT_FALSE(parse_snapshot_name(agent, "raft_snapshot--5.snap"));
+    EXPECT_FALSE(parse_snapshot_name(agent, "raft_snapshot-+5.snap"));
 }
 
 std::vector<std::string> hourly(int n, system_time newest)
