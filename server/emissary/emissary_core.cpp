@@ -104,16 +104,16 @@ error emissary_core::hide(error e) const
     return e;
 }
 
-void emissary_core::retry_later(dep_state& s, fetch_class c, bool progress, clock_time now)
+void emissary_core::retry_later(dep_state& s, fetch_class c, clock_time now)
 {
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
-    s.next_poll = now + s.backoff.trouble(c, progress, settings->retry, uniform(rng));
+    s.next_poll = now + s.backoff.trouble(c, settings->retry, uniform(rng));
 }
 
 void emissary_core::record(const dependency& d, const fetched& f)
 {
     auto& s = deps[d];
-    s.progress = !s.value || s.value->present != f.present || s.value->value != f.value;
+    s.backoff.answered(!s.value || s.value->present != f.present || s.value->value != f.value);
     s.value = f;
     s.last_error.reset();
     s.judged = false;
@@ -134,7 +134,7 @@ void emissary_core::schedule(const std::map<dependency, verdict>& verdicts)
         s.judged = true;
         if (auto v = verdicts.find(d); v != verdicts.end() && v->second)
         {
-            retry_later(s, *v->second, s.progress, now);
+            retry_later(s, *v->second, now);
             continue;
         }
         s.backoff.usable();
@@ -171,7 +171,7 @@ asio::awaitable<void> emissary_core::fetch_due(runtime::cycle_context& ctx)
         // source that hangs does not start the next cycle at once.
         const bool cancelled = r.error().code == errc::cancelled;
         auto c = cancelled ? fetch_class::transient : classify(r.error().code);
-        retry_later(s, c, false, steady_clock::now());
+        retry_later(s, c, steady_clock::now());
         if (cancelled)
             co_return;
         s.last_error = hide(r.error());

@@ -31,7 +31,6 @@ struct dep_state
     std::optional<fetched> value;  // the last answer (kept when a refresh fails)
     poll_backoff backoff;          // retries since the answers last made progress
     bool judged = true;            // false: a new answer waits for the renders to say whether it is usable
-    bool progress = false;         // that answer differs from the one before it
     clock_time next_poll{};        // the epoch = due now
     std::optional<error> last_error;
     bool watched = false;  // a Consul blocking query keeps it fresh
@@ -111,7 +110,7 @@ private:
     boost::asio::awaitable<void> fetch_due(runtime::cycle_context& ctx);
     bool render_all(runtime::cycle_context& ctx);
     boost::asio::awaitable<void> run_the_command(runtime::cycle_context& ctx);
-    void retry_later(dep_state& s, fetch_class c, bool progress, clock_time now);
+    void retry_later(dep_state& s, fetch_class c, clock_time now);
     // Schedules the next poll of every value answered since the last renders, from their verdicts.
     void schedule(const std::map<dependency, verdict>& verdicts);
     void remember_substitutions(std::size_t index, const render_result& r);

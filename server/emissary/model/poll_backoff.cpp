@@ -29,10 +29,11 @@ void merge(std::map<dependency, verdict>& verdicts, const dependency& d, verdict
 
 }  // namespace
 
-milliseconds poll_backoff::trouble(fetch_class c, bool progress, const backoff_policy& p, double random01)
+milliseconds poll_backoff::trouble(fetch_class c, const backoff_policy& p, double random01)
 {
-    if (progress)
+    if (progress_)
         attempts_ = 0;
+    progress_ = false;
     const auto delay = retry_delay(p, attempts_, c, random01);
     attempts_ = std::min(attempts_ + 1, 64u);
     return delay;

@@ -21,15 +21,24 @@ using verdict = std::optional<fetch_class>;
 class poll_backoff
 {
 public:
+    // A new answer came; `changed`: it differs from the one before it (or is the first). That progress counts
+    // at the next verdict, even when more answers come before it (a cycle cancelled before its renders).
+    void answered(bool changed) { progress_ = progress_ || changed; }
     // The answer could be used: the next poll is a refresh, and the backoff starts over.
-    void usable() { attempts_ = 0; }
-    // The delay before polling again after trouble of class `c`. `progress` (the answer differs from the one
-    // before it, or is the first) starts the backoff over; `random01` in [0, 1) draws the jitter.
-    milliseconds trouble(fetch_class c, bool progress, const backoff_policy& p, double random01);
+    void usable()
+    {
+        attempts_ = 0;
+        progress_ = false;
+    }
+    // The delay before polling again after trouble of class `c` (the answer could not be used, or the fetch
+    // failed); progress since the last verdict starts the backoff over. `random01` in [0, 1) draws the
+    // jitter.
+    milliseconds trouble(fetch_class c, const backoff_policy& p, double random01);
     unsigned attempts() const { return attempts_; }
 
 private:
     unsigned attempts_ = 0;
+    bool progress_ = false;
 };
 
 // What one template's render says about the values it reads, merged into `verdicts` (the worst verdict wins

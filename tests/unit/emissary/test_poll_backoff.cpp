@@ -16,30 +16,50 @@ TEST(emissary_poll_backoff, the_same_answer_again_doubles_the_delay_up_to_max)
     poll_backoff b;
     std::vector<milliseconds> delays;
     for (int i = 0; i < 9; ++i)
-        delays.push_back(b.trouble(fetch_class::missing, i == 0, p, 1.0));
+    {
+        b.answered(i == 0);  // the first answer, then the same one again
+        delays.push_back(b.trouble(fetch_class::missing, p, 1.0));
+    }
     EXPECT_EQ(delays, (std::vector<milliseconds>{1000ms, 2000ms, 4000ms, 8000ms, 16000ms, 32000ms, 60000ms,
                                                  60000ms, 60000ms}));
     // With the defaults, 30 s of an unchanged missing field are at most 6 reads, not 40.
     poll_backoff low;
     milliseconds spent{0};
     int reads = 0;
-    for (bool first = true; spent < 30000ms; first = false, ++reads)
-        spent += low.trouble(fetch_class::missing, first, p, 0.0);  // the shortest jitter
-    EXPECT_LE(reads, 7);
+    for (; spent < 30000ms; ++reads)
+    {
+        low.answered(reads == 0);
+        spent += low.trouble(fetch_class::missing, p, 0.0);  // the shortest jitter
+    }
+    EXPECT_LE(reads, 6);
 }
 
 TEST(emissary_poll_backoff, progress_starts_over_and_usable_resets)
 {
     const backoff_policy p{100ms, 1000ms};
     poll_backoff b;
-    b.trouble(fetch_class::transient, true, p, 1.0);
-    b.trouble(fetch_class::transient, false, p, 1.0);
-    EXPECT_EQ(b.trouble(fetch_class::transient, false, p, 1.0), 400ms);
-    EXPECT_EQ(b.trouble(fetch_class::missing, true, p, 1.0), 100ms);  // a different answer
+    b.trouble(fetch_class::transient, p, 1.0);
+    b.trouble(fetch_class::transient, p, 1.0);
+    EXPECT_EQ(b.trouble(fetch_class::transient, p, 1.0), 400ms);  // failed fetches: no answer, no progress
+    b.answered(false);
+    EXPECT_EQ(b.trouble(fetch_class::missing, p, 1.0), 800ms);  // the same answer again
+    b.answered(true);
+    EXPECT_EQ(b.trouble(fetch_class::missing, p, 1.0), 100ms);  // a different answer
     EXPECT_EQ(b.attempts(), 1u);
     b.usable();
-    EXPECT_EQ(b.trouble(fetch_class::missing, false, p, 1.0), 100ms);
-    EXPECT_EQ(b.trouble(fetch_class::permanent, false, p, 0.0), 1000ms);  // permanent: the slow pace
+    EXPECT_EQ(b.trouble(fetch_class::missing, p, 1.0), 100ms);
+    EXPECT_EQ(b.trouble(fetch_class::permanent, p, 0.0), 1000ms);  // permanent: the slow pace
+}
+
+TEST(emissary_poll_backoff, progress_counts_even_when_more_answers_come_before_the_verdict)
+{
+    const backoff_policy p{100ms, 1000ms};
+    poll_backoff b;
+    for (int i = 0; i < 4; ++i)
+        b.trouble(fetch_class::missing, p, 1.0);
+    b.answered(true);   // a new value, whose cycle was cancelled before the renders judged it
+    b.answered(false);  // read again: the same as the one just before
+    EXPECT_EQ(b.trouble(fetch_class::missing, p, 1.0), 100ms);
 }
 
 TEST(emissary_poll_backoff, jitter_stays_between_half_and_the_whole_step)
@@ -48,8 +68,8 @@ TEST(emissary_poll_backoff, jitter_stays_between_half_and_the_whole_step)
     for (double r : {0.0, 0.3, 0.999})
     {
         poll_backoff b;
-        b.trouble(fetch_class::missing, true, p, r);
-        auto d = b.trouble(fetch_class::missing, false, p, r);
+        b.trouble(fetch_class::missing, p, r);
+        auto d = b.trouble(fetch_class::missing, p, r);
         EXPECT_GE(d, 1000ms);
         EXPECT_LE(d, 2000ms);
     }
