@@ -1,8 +1,8 @@
 """emissary edges: a rotated-out secret the command prints after the rotation stays redacted; a secret that
 crosses the command output's cap leaves no prefix in the log; a missing field of an existing Vault secret and
 a template error are re-read with exponential backoff (a bounded number of reads and cycles in a window) and
-picked up promptly once fixed; directories create_dest_dirs makes get dir_perms and their owner under the
-systemd unit's 0077 umask."""
+picked up promptly once fixed, and a read that outlasts the cycle's timeout does not start the next cycle at
+once; directories create_dest_dirs makes get dir_perms and their owner under the systemd unit's 0077 umask."""
 import base64
 import json
 import os
@@ -161,3 +161,23 @@ def test_created_directories_get_dir_perms_and_owner_under_a_0077_umask(sims):
         for path in (os.path.join(tmp, "c"), os.path.join(tmp, "c", "d")):
             assert (os.stat(path).st_uid, os.stat(path).st_gid) == (65534, 65534), path
         assert os.stat(os.path.join(tmp, "a")).st_uid == os.geteuid()
+
+
+def test_a_source_that_outlasts_the_cycle_timeout_is_retried_with_backoff_not_at_once(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-emissary-")
+    sims.vault_write("app", {"pw": "slow-value-1"})
+    status, body = call("POST", f"{sims.vault_addr}/_sim/latency", {"ms": 3000})
+    assert status in (200, 204), body
+    spec = job("slow", '{{ secret "vault" "secret/app" "pw" }}', os.path.join(tmp, "pw"), timeout="500ms",
+               retry={"initial": "4s", "max": "4s"})
+    d = Daemon(sims.config([spec]))
+    try:
+        vkproc.wait_until(lambda: any(c.get("outcome") == "timeout" for c in cycles_after(d, "slow", 0)), 10,
+                          what="a cycle that timed out")
+        first = last_cycle_id(d, "slow")
+        time.sleep(6.0)  # how few reads start in this time is the behaviour under test
+        timed_out = [c for c in cycles_after(d, "slow", first) if c.get("outcome") == "timeout"]
+        # Unscheduled, each timed-out read started the next at once: ~12 in 6 s. Waiting 2-4 s: at most 3.
+        assert len(timed_out) <= 3, timed_out
+    finally:
+        d.stop()
