@@ -54,15 +54,25 @@ struct owner
     gid_t gid;
 };
 
-result<owner> owner_of(const file_target& t)
+result<owner> owner_of(const std::string& user, const std::string& group_name)
 {
-    auto u = id_of(t.user, "user", ::getpwnam_r, &passwd::pw_uid);
+    auto u = id_of(user, "user", ::getpwnam_r, &passwd::pw_uid);
     if (!u)
         return u.error();
-    auto g = id_of(t.group, "group", ::getgrnam_r, &group::gr_gid);
+    auto g = id_of(group_name, "group", ::getgrnam_r, &group::gr_gid);
     if (!g)
         return g.error();
     return owner{*u, *g};
+}
+
+result<owner> owner_of(const file_target& t)
+{
+    return owner_of(t.user, t.group);
+}
+
+bool chown_asked(const owner& o)
+{
+    return o.uid != static_cast<uid_t>(-1) || o.gid != static_cast<gid_t>(-1);
 }
 
 // true when the file exists with these bytes, this mode and (where asked) this owner.
@@ -107,8 +117,7 @@ std::string dir_of(const std::string& path)
 result<void> fill(int fd, const std::string& tmp, const file_target& t, std::string_view bytes,
                   const owner& o)
 {
-    if ((o.uid != static_cast<uid_t>(-1) || o.gid != static_cast<gid_t>(-1)) &&
-        ::fchown(fd, o.uid, o.gid) != 0)
+    if (chown_asked(o) && ::fchown(fd, o.uid, o.gid) != 0)
         return io_failure("chown", tmp);
     if (::fchmod(fd, t.perms) != 0)
         return io_failure("chmod", tmp);
@@ -146,6 +155,38 @@ result<void> sync_dir(const std::string& dir)
     return {};
 }
 
+// Creates the missing directories of `dir`, top down: each made 0700 (nobody else can enter it meanwhile),
+// given its owner, then exactly `dir_perms` (mkdir's mode is filtered by the umask, chmod's is not).
+// Directories that exist, or that another process creates meanwhile, are left as they are.
+result<void> make_dirs(const std::string& dir, const file_target& t)
+{
+    std::vector<std::string> missing;
+    struct stat st
+    {
+    };
+    for (std::string d = dir; d.size() > 1 && d.front() == '/' && ::stat(d.c_str(), &st) != 0; d = dir_of(d))
+        missing.push_back(d);
+    if (missing.empty())
+        return {};
+    auto o = owner_of(t.dir_user, t.dir_group);
+    if (!o)
+        return make_error(o.error().code, "directory owner: " + o.error().message, {}, dir);
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it)
+    {
+        if (::mkdir(it->c_str(), 0700) != 0)
+        {
+            if (errno == EEXIST)
+                continue;
+            return io_failure("create directory", *it);
+        }
+        if (chown_asked(*o) && ::chown(it->c_str(), o->uid, o->gid) != 0)
+            return io_failure("chown directory", *it);
+        if (::chmod(it->c_str(), t.dir_perms) != 0)
+            return io_failure("chmod directory", *it);
+    }
+    return {};
+}
+
 }  // namespace
 
 void remove_stale_temps(const std::string& path)
@@ -179,9 +220,9 @@ result<write_outcome> write_atomically(const file_target& t, std::string_view by
     if (same(t, bytes, *o))
         return write_outcome::unchanged;
     const std::string dir = dir_of(t.path);
-    std::error_code ec;
     if (t.create_dirs)
-        std::filesystem::create_directories(dir, ec);
+        if (auto made = make_dirs(dir, t); !made)
+            return made.error();
     const std::string tmp = t.path + ".vk-tmp-" + std::to_string(::getpid());
     ::unlink(tmp.c_str());  // a leftover of a crashed write of ours (same pid reused is harmless)
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);

@@ -20,7 +20,7 @@ namespace vk::emissary {
 namespace asio = boost::asio;
 namespace {
 
-constexpr std::size_t max_output = 64 * 1024;
+constexpr std::size_t max_output = command_capture_bytes;
 
 // Reads until EOF (every writer of the pipe, children included, has closed it).
 asio::awaitable<void> drain(asio::posix::stream_descriptor& pipe, std::string& out)

@@ -13,12 +13,16 @@
 
 namespace vk::emissary {
 
+// How much output is kept, raw: more than is logged (command_log_bytes), so a secret that crosses the log's
+// cap is still whole when it is redacted.
+inline constexpr std::size_t command_capture_bytes = 80 * 1024;
+
 struct command_outcome
 {
     int exit_status = -1;    // the exit code; -1 when killed by a signal
     int signal = 0;          // the signal that ended it, if any
     bool timed_out = false;  // the group was killed at the deadline
-    std::string output;      // stdout and stderr, interleaved, at most 64 KiB (raw: redact before logging)
+    std::string output;      // stdout and stderr, interleaved, at most command_capture_bytes (raw: redact)
     bool ok() const { return !timed_out && exit_status == 0; }
 };
 

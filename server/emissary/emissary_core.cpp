@@ -19,6 +19,7 @@ namespace {
 
 constexpr clock_time never = clock_time::max();
 
+// Every string in a value (a Vault secret's data is an object of them), for redaction.
 void collect_strings(const json::value& v, std::vector<std::string>& out)
 {
     if (v.is_string() && !v.as_string().empty())
@@ -37,6 +38,15 @@ std::string describe_for_log(const dependency& d)
 }
 
 }  // namespace
+
+std::shared_ptr<secret_memory> secret_memory_for(const std::string& job)
+{
+    static std::map<std::string, std::shared_ptr<secret_memory>> memories;  // the io_context's thread only
+    auto& m = memories[job];
+    if (!m)
+        m = std::make_shared<secret_memory>();
+    return m;
+}
 
 std::shared_ptr<shared_command> shared_command_for(const std::vector<std::string>& argv, wait_window w)
 {
@@ -60,6 +70,7 @@ emissary_core::emissary_core(const vk::job_config& jc, runtime::job_services& se
       metrics(services.metrics),
       window(settings->once ? std::make_shared<shared_command>(wait_window{})
                             : shared_command_for(settings->command, settings->wait)),
+      memory(secret_memory_for(job)),
       once(settings->once)
 {
     auto made = make_sources(services.executor, *config, settings->sources);
@@ -81,21 +92,61 @@ void emissary_core::count(const metrics::family& f, const std::string& outcome) 
         metrics->counter_add(f, {{"job", job}, {"outcome", outcome}}, 1);
 }
 
-void emissary_core::schedule_retry(dep_state& s, fetch_class c, clock_time now)
+std::string emissary_core::hide(std::string_view text) const
 {
-    std::uniform_real_distribution<double> uniform(0.0, 1.0);
-    s.next_poll = now + retry_delay(settings->retry, s.attempts++, c, uniform(rng));
+    return redact(text, memory->values());
 }
 
-void emissary_core::record(const dependency& d, const fetched& f, clock_time now)
+error emissary_core::hide(error e) const
+{
+    e.message = hide(e.message);
+    return e;
+}
+
+void emissary_core::retry_later(dep_state& s, fetch_class c, clock_time now)
+{
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    s.next_poll = now + s.backoff.trouble(c, settings->retry, uniform(rng));
+}
+
+void emissary_core::record(const dependency& d, const fetched& f)
 {
     auto& s = deps[d];
+    s.backoff.answered(!s.value || s.value->present != f.present || s.value->value != f.value);
     s.value = f;
     s.last_error.reset();
-    if (!select(f, "").has_value())  // absent, empty or the sentinel: poll again soon
-        return schedule_retry(s, fetch_class::missing, now);
-    s.attempts = 0;
-    s.next_poll = settings->refresh.count() > 0 ? now + settings->refresh : never;
+    s.judged = false;
+    if (!f.present)
+        return;
+    std::vector<std::string> strings;
+    collect_strings(f.value, strings);
+    memory->remember("value " + d.source + " " + d.path, std::move(strings));
+}
+
+void emissary_core::schedule(const std::map<dependency, verdict>& verdicts)
+{
+    const auto now = steady_clock::now();
+    for (auto& [d, s] : deps)
+    {
+        if (s.judged)
+            continue;
+        s.judged = true;
+        if (auto v = verdicts.find(d); v != verdicts.end() && v->second)
+        {
+            retry_later(s, *v->second, now);
+            continue;
+        }
+        s.backoff.usable();
+        s.next_poll = settings->refresh.count() > 0 ? now + settings->refresh : never;
+    }
+}
+
+void emissary_core::remember_substitutions(std::size_t index, const render_result& r)
+{
+    const auto& destination = settings->templates[index].destination;
+    for (std::size_t node = 0; node < r.secrets.size(); ++node)
+        if (!r.secrets[node].empty())
+            memory->remember("template " + destination + " node " + std::to_string(node), r.secrets[node]);
 }
 
 asio::awaitable<void> emissary_core::fetch_due(runtime::cycle_context& ctx)
@@ -112,16 +163,18 @@ asio::awaitable<void> emissary_core::fetch_due(runtime::cycle_context& ctx)
         ctx.count("fetches");
         if (r)
         {
-            record(d, *r, steady_clock::now());
+            record(d, *r);
             continue;
         }
-        if (r.error().code == errc::cancelled)
+        // A failed refresh keeps the last good value. A cancelled one (the cycle's deadline) waits too, so a
+        // source that hangs does not start the next cycle at once.
+        const bool cancelled = r.error().code == errc::cancelled;
+        auto c = cancelled ? fetch_class::transient : classify(r.error().code);
+        retry_later(s, c, steady_clock::now());
+        if (cancelled)
             co_return;
-        // A failed refresh keeps the last good value.
-        auto c = classify(r.error().code);
-        s.last_error = r.error();
-        schedule_retry(s, c, steady_clock::now());
-        auto e = r.error();
+        s.last_error = hide(r.error());
+        auto e = *s.last_error;
         e.message = "source " + describe_for_log(d) + ": " + e.message;
         if (c == fetch_class::permanent)
             ctx.error(e);
@@ -133,14 +186,10 @@ asio::awaitable<void> emissary_core::fetch_due(runtime::cycle_context& ctx)
 bool emissary_core::render_all(runtime::cycle_context& ctx)
 {
     value_map values;
-    secrets.clear();  // the current values only, so the list stays as small as the sources
     for (const auto& [d, s] : deps)
         if (s.value)
-        {
             values.emplace(d, *s.value);
-            if (s.value->present)
-                collect_strings(s.value->value, secrets);
-        }
+    std::map<dependency, verdict> verdicts;
     env_lookup env = [](const std::string& name) -> std::optional<std::string> {
         const char* v = std::getenv(name.c_str());
         return v ? std::optional<std::string>(v) : std::nullopt;
@@ -152,27 +201,25 @@ bool emissary_core::render_all(runtime::cycle_context& ctx)
         const auto& cfg = settings->templates[i];
         auto& st = templates[i];
         auto r = render(cfg.ast, values, env);
-        secrets.insert(secrets.end(), r.secrets.begin(), r.secrets.end());
+        remember_substitutions(i, r);
+        judge(cfg.ast, r, values, verdicts);
         st.missing = r.missing;
         if (!r.errors.empty() || !r.complete())
         {
             st.state = r.errors.empty() ? "waiting" : "error";
-            st.error = r.errors.empty() ? "" : cfg.label + ":" + r.errors.front();
+            st.error = r.errors.empty() ? "" : hide(cfg.label + ":" + r.errors.front());
             count(metric::renders, st.state == "error" ? "error" : "waiting");
             if (!r.errors.empty())
                 ctx.error(make_error(errc::bad_request, st.error, {}, cfg.destination));
-            // A present value whose field is missing is polled again with backoff too.
-            for (const auto& d : cfg.ast.dependencies())
-                if (auto& s = deps[d]; !s.watched && s.value && s.value->present && s.attempts == 0)
-                    schedule_retry(s, fetch_class::missing, steady_clock::now());
             continue;
         }
-        file_target target{cfg.destination, cfg.perms, cfg.user, cfg.group, cfg.backup, cfg.create_dest_dirs};
+        file_target target{cfg.destination,      cfg.perms,     cfg.user,     cfg.group,    cfg.backup,
+                           cfg.create_dest_dirs, cfg.dir_perms, cfg.dir_user, cfg.dir_group};
         if (settings->dry_run)
         {
             auto w = would_change(target, *r.text);
             st.state = w ? "rendered" : "error";
-            st.error = w ? "" : w.error().describe();
+            st.error = w ? "" : hide(w.error().describe());
             st.would_change = w && *w;
             count(metric::renders, "dry_run");
             if (st.would_change)
@@ -183,9 +230,9 @@ bool emissary_core::render_all(runtime::cycle_context& ctx)
         if (!w)
         {
             st.state = "error";
-            st.error = w.error().describe();
+            st.error = hide(w.error().describe());
             count(metric::renders, "error");
-            ctx.error(w.error());
+            ctx.error(hide(w.error()));
             continue;
         }
         st.state = "rendered";
@@ -200,8 +247,7 @@ bool emissary_core::render_all(runtime::cycle_context& ctx)
         }
         count(metric::renders, *w == write_outcome::written ? "written" : "unchanged");
     }
-    std::sort(secrets.begin(), secrets.end());
-    secrets.erase(std::unique(secrets.begin(), secrets.end()), secrets.end());
+    schedule(verdicts);
     return changed;
 }
 
@@ -215,14 +261,15 @@ asio::awaitable<void> emissary_core::run_the_command(runtime::cycle_context& ctx
         command.outcome = "error";
         command.exit_status.reset();
         count(metric::command_runs, "error");
-        co_return ctx.error(r.error());
+        co_return ctx.error(hide(r.error()));
     }
     command.exit_status = r->exit_status;
     command.outcome = r->timed_out ? "timeout" : r->ok() ? "ok" : "failed";
     count(metric::command_runs, command.outcome);
     ctx.info("command output", {{"outcome", command.outcome},
                                 {"exit_status", std::to_string(r->exit_status)},
-                                {"output", redact(r->output, secrets)}});
+                                {"output", redact_and_cap(r->output, memory->values(), command_log_bytes,
+                                                          r->output.size() < command_capture_bytes)}});
     if (!r->ok())
         ctx.error(make_error(errc::io_error, r->timed_out
                                                  ? "the command timed out; its process group was killed"
@@ -305,7 +352,7 @@ json::object emissary_core::status() const
                        {"last_command_exit_status",
                         command.exit_status ? json::value(*command.exit_status) : json::value(nullptr)}};
         if (!t.error.empty())
-            o["error"] = t.error;
+            o["error"] = hide(t.error);
         if (settings->dry_run)
             o["would_change"] = t.would_change;
         list.push_back(std::move(o));
@@ -313,8 +360,8 @@ json::object emissary_core::status() const
     json::array errors;
     for (const auto& [d, s] : deps)
         if (s.last_error)
-            errors.push_back(
-                json::object{{"source", d.source}, {"path", d.path}, {"error", s.last_error->describe()}});
+            errors.push_back(json::object{
+                {"source", d.source}, {"path", d.path}, {"error", hide(s.last_error->describe())}});
     return json::object{
         {"templates", std::move(list)},
         {"source_errors", std::move(errors)},

@@ -6,6 +6,8 @@
 
 #include "emissary/command.hpp"
 #include "emissary/model/policy.hpp"
+#include "emissary/model/poll_backoff.hpp"
+#include "emissary/model/redaction.hpp"
 #include "emissary/model/render.hpp"
 #include "emissary/model/settings.hpp"
 #include "emissary/sources.hpp"
@@ -27,7 +29,8 @@ namespace vk::emissary {
 struct dep_state
 {
     std::optional<fetched> value;  // the last answer (kept when a refresh fails)
-    unsigned attempts = 0;         // consecutive polls that found nothing or failed
+    poll_backoff backoff;          // retries since the answers last made progress
+    bool judged = true;            // false: a new answer waits for the renders to say whether it is usable
     clock_time next_poll{};        // the epoch = due now
     std::optional<error> last_error;
     bool watched = false;  // a Consul blocking query keeps it fresh
@@ -64,6 +67,10 @@ struct shared_command
 };
 std::shared_ptr<shared_command> shared_command_for(const std::vector<std::string>& argv, wait_window w);
 
+// The values a job has read or rendered since the process started, kept by job name so a reload that
+// rebuilds the job keeps hiding the values it rendered before.
+std::shared_ptr<secret_memory> secret_memory_for(const std::string& job);
+
 struct emissary_core
 {
     std::string job;
@@ -77,9 +84,10 @@ struct emissary_core
     std::vector<template_state> templates;
     std::shared_ptr<shared_command> window;
     command_state command;
-    std::vector<std::string> secrets;  // the current values, for redaction of command output
-    bool once = false;                 // the settings' once, or forced by --once
-    bool finished = false;             // once: everything rendered and the command ran
+    std::shared_ptr<secret_memory>
+        memory;             // what to hide: every value read or rendered, not only the current
+    bool once = false;      // the settings' once, or forced by --once
+    bool finished = false;  // once: everything rendered and the command ran
     std::mt19937_64 rng{std::random_device{}()};
 
     emissary_core(const vk::job_config& jc, runtime::job_services& services);
@@ -92,14 +100,20 @@ struct emissary_core
     // --once: stop after the first complete render; the command runs at once (no wait window).
     void force_once();
     boost::json::object status() const;
-    // Records a value from a watch or a fetch and schedules its next poll.
-    void record(const dependency& d, const fetched& f, clock_time now);
+    // Records a value from a watch or a fetch; its next poll is scheduled once the renders judged it.
+    void record(const dependency& d, const fetched& f);
+    // Text and errors with every value this job ever read or rendered replaced by "<redacted>".
+    std::string hide(std::string_view text) const;
+    error hide(error e) const;
 
 private:
     boost::asio::awaitable<void> fetch_due(runtime::cycle_context& ctx);
     bool render_all(runtime::cycle_context& ctx);
     boost::asio::awaitable<void> run_the_command(runtime::cycle_context& ctx);
-    void schedule_retry(dep_state& s, fetch_class c, clock_time now);
+    void retry_later(dep_state& s, fetch_class c, clock_time now);
+    // Schedules the next poll of every value answered since the last renders, from their verdicts.
+    void schedule(const std::map<dependency, verdict>& verdicts);
+    void remember_substitutions(std::size_t index, const render_result& r);
     void count(const metrics::family& f, const std::string& outcome) const;
 };
 

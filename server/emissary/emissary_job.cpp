@@ -47,7 +47,7 @@ asio::awaitable<void> watch_key(std::shared_ptr<emissary_core> core, dependency 
         {
             core->deps[d].watched = false;  // the cycle polls it meanwhile, with backoff
             log::debug("consul watch failed; retrying",
-                       {{"job", core->job}, {"error", r.error().describe()}});
+                       {{"job", core->job}, {"error", core->hide(r.error().describe())}});
             co_await sleep_for(watch_retry);
             index = 0;
             continue;
@@ -58,7 +58,7 @@ asio::awaitable<void> watch_key(std::shared_ptr<emissary_core> core, dependency 
             fetched f;
             if (r->value)
                 f = fetched{true, boost::json::value(r->value->value)};
-            core->record(d, f, steady_clock::now());
+            core->record(d, f);
             core->deps[d].watched = true;
             request_cycle();
         }

@@ -1,4 +1,4 @@
-// Backoff, classification, the command window and redaction.
+// Backoff, classification and the command window.
 #include "emissary/model/policy.hpp"
 
 #include <algorithm>
@@ -45,21 +45,6 @@ bool command_window::take(clock_time now)
     due_.reset();
     first_.reset();
     return true;
-}
-
-std::string redact(std::string_view text, std::vector<std::string> secrets)
-{
-    std::sort(secrets.begin(), secrets.end(),
-              [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    std::string out(text);
-    for (const auto& s : secrets)
-    {
-        if (s.empty())
-            continue;
-        for (auto at = out.find(s); at != std::string::npos; at = out.find(s, at + 10))
-            out.replace(at, s.size(), "<redacted>");
-    }
-    return out;
 }
 
 }  // namespace vk::emissary

@@ -1,6 +1,5 @@
-// The emissary's timing and safety decisions, pure: how long to wait before polling a value again, whether
-// an error is worth retrying, when a command may run (coalescing changes inside the `wait` window) and how
-// secret values are blotted out of command output.
+// The emissary's timing decisions, pure: how long to wait before polling a value again, whether an error is
+// worth retrying, and when a command may run (coalescing changes inside the `wait` window).
 #ifndef VAULTKEEPER_SERVER_EMISSARY_MODEL_POLICY_HPP
 #define VAULTKEEPER_SERVER_EMISSARY_MODEL_POLICY_HPP
 
@@ -65,10 +64,6 @@ private:
     std::optional<clock_time> first_;
     std::optional<clock_time> due_;
 };
-
-// `text` with every occurrence of every known secret value replaced by "<redacted>" (longest first, so a
-// value that contains another is hidden whole). Empty values are ignored.
-std::string redact(std::string_view text, std::vector<std::string> secrets);
 
 }  // namespace vk::emissary
 

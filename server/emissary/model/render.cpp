@@ -109,20 +109,21 @@ std::optional<std::string> select(const fetched& f, std::string_view field)
 render_result render(const template_ast& ast, const value_map& values, const env_lookup& env)
 {
     render_result out;
+    out.secrets.resize(ast.nodes.size());
     std::string text;
-    for (const auto& n : ast.nodes)
+    for (std::size_t i = 0; i < ast.nodes.size(); ++i)
     {
-        if (const auto* literal = std::get_if<std::string>(&n))
+        if (const auto* literal = std::get_if<std::string>(&ast.nodes[i]))
         {
             text += *literal;
             continue;
         }
-        const auto& a = std::get<action>(n);
+        const auto& a = std::get<action>(ast.nodes[i]);
         auto v = resolve(a, values, env, out);
         if (!v)
             continue;
         if (a.kind != call_kind::env)
-            out.secrets.push_back(*v);
+            out.secrets[i].push_back(*v);
         for (const auto& f : a.filters)
         {
             v = apply(f, std::move(*v));
@@ -132,7 +133,7 @@ render_result render(const template_ast& ast, const value_map& values, const env
                 break;
             }
             if (a.kind != call_kind::env)
-                out.secrets.push_back(*v);
+                out.secrets[i].push_back(*v);
         }
         if (v)
             text += *v;

@@ -39,7 +39,9 @@ struct render_result
     std::vector<std::string> missing;  // references (action::reference()), sorted, unique
     std::vector<std::string>
         errors;  // "line:column: base64decode: not valid base64 (source path)"; no values
-    std::vector<std::string> secrets;  // every substituted value before and after its filters, for redaction
+    // Per node of the template (empty for text, env and missing values): the value it substituted before and
+    // after each filter, for redaction.
+    std::vector<std::vector<std::string>> secrets;
     bool complete() const { return text.has_value(); }
 };
 

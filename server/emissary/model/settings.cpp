@@ -89,6 +89,39 @@ void check_references(object_reader& r, std::string_view key, const template_con
     }
 }
 
+unsigned read_perms(object_reader& r, std::string_view key, unsigned fallback, std::string_view example)
+{
+    auto p = r.string(key);
+    if (!p)
+        return fallback;
+    if (auto m = parse_perms(*p))
+        return *m;
+    r.problem(key, "must be an octal mode like \"" + std::string(example) + "\"");
+    return fallback;
+}
+
+// The directories create_dest_dirs makes: their mode (exactly, whatever the daemon's umask: under the
+// systemd unit's 0077 a 0644 file for nginx would land in a 0700 directory nginx cannot enter) and owner.
+void read_dirs(object_reader& r, template_config& t)
+{
+    t.create_dest_dirs = r.boolean_or("create_dest_dirs", true);
+    t.dir_perms = read_perms(r, "dir_perms", t.dir_perms, "0755");
+    if ((t.dir_perms & 0100) == 0)
+        r.problem("dir_perms", "must let the owner enter the directory (the 0100 bit, as in \"0755\")");
+    auto owner = [&](std::string_view key) {
+        auto v = r.string(key);
+        if (v && v->empty())
+            r.problem(key, "must not be empty: a name or a numeric id (leave it out to keep the daemon's)");
+        return v.value_or("");
+    };
+    t.dir_user = owner("dir_user");
+    t.dir_group = owner("dir_group");
+    if (!t.create_dest_dirs)
+        for (const char* key : {"dir_perms", "dir_user", "dir_group"})
+            if (r.has(key))
+                r.problem(key, "applies only to directories that create_dest_dirs creates, and it is false");
+}
+
 template_config read_template(object_reader& r, const vk::config& cfg, const std::string& job,
                               std::size_t index, const std::map<std::string, source_config>& sources)
 {
@@ -100,17 +133,11 @@ template_config read_template(object_reader& r, const vk::config& cfg, const std
     t.destination = r.string("destination", need::required).value_or("");
     if (!t.destination.empty() && t.destination.front() != '/')
         r.problem("destination", "must be an absolute path");
-    if (auto p = r.string("perms"))
-    {
-        if (auto m = parse_perms(*p))
-            t.perms = *m;
-        else
-            r.problem("perms", "must be an octal mode like \"0600\"");
-    }
+    t.perms = read_perms(r, "perms", t.perms, "0600");
     t.user = r.string_or("user", "");
     t.group = r.string_or("group", "");
     t.backup = r.boolean_or("backup", false);
-    t.create_dest_dirs = r.boolean_or("create_dest_dirs", true);
+    read_dirs(r, t);
     t.delims.left = r.string_or("left_delimiter", t.delims.left);
     t.delims.right = r.string_or("right_delimiter", t.delims.right);
     if (t.delims.left.empty() || t.delims.right.empty())

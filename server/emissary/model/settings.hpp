@@ -45,6 +45,9 @@ struct template_config
     std::string group;
     bool backup = false;
     bool create_dest_dirs = true;
+    unsigned dir_perms = 0755;  // the directories create_dest_dirs makes, exactly (not the daemon's umask)
+    std::string dir_user;       // their owner; empty = the daemon's
+    std::string dir_group;
     delimiters delims;
     template_ast ast;
 };

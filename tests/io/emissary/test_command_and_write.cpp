@@ -1,5 +1,6 @@
 // The emissary's shells on a real system: the command runner (exit status, output, a timeout that kills the
-// whole process group, a missing program) and the atomic write (skip when unchanged, mode change, backup).
+// whole process group, a missing program) and the atomic write (skip when unchanged, mode change, backup,
+// created directories' mode whatever the umask).
 #include "async_test.hpp"
 #include "emissary/atomic_write.hpp"
 #include "emissary/command.hpp"
@@ -91,6 +92,39 @@ TEST(emissary_atomic_write, skips_unchanged_then_rewrites_on_bytes_or_mode_with_
     remove_stale_temps(t.path);
     EXPECT_FALSE(std::filesystem::exists(t.path + ".vk-tmp-1"));
     EXPECT_TRUE(std::filesystem::exists(t.path));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(emissary_atomic_write, created_directories_get_dir_perms_whatever_the_umask)
+{
+    auto dir = std::filesystem::temp_directory_path() / ("vk-emissary-dirs-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    ::chmod(dir.c_str(), 0711);
+    file_target t{(dir / "a" / "b" / "f").string(), 0644, "", "", false, true, 0750};
+    const mode_t old = ::umask(077);  // the systemd unit's
+    auto w = write_atomically(t, "x");
+    ::umask(old);
+    ASSERT_TRUE(w) << w.error().describe();
+    struct stat st
+    {
+    };
+    for (const auto& d : {dir / "a", dir / "a" / "b"})
+    {
+        ::stat(d.c_str(), &st);
+        EXPECT_EQ(st.st_mode & 07777, 0750u) << d;
+    }
+    ::stat(dir.c_str(), &st);
+    EXPECT_EQ(st.st_mode & 07777, 0711u);  // an existing directory is left as it is
+    file_target unknown{(dir / "c" / "f").string(), 0644, "", "", false, true, 0755, "no-such-user-vk"};
+    auto e = write_atomically(unknown, "x");
+    EXPECT_FALSE(e);
+    if (!e)
+    {
+        EXPECT_EQ(e.error().code, errc::invalid_argument);
+        EXPECT_EQ(e.error().path, (dir / "c").string());
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir / "c"));
     std::filesystem::remove_all(dir);
 }
 

@@ -96,6 +96,40 @@ TEST(emissary_settings, every_mistake_at_its_pointer)
     EXPECT_TRUE(has(ps, "/jobs/0/retry/initial: must be positive"));
 }
 
+TEST(emissary_settings, created_directories_mode_and_owner)
+{
+    auto r = vk::parse_config(doc(R"({"name": "web", "kind": "emissary", )" + sources + R"(,
+        "templates": [{"contents": "x", "destination": "/tmp/a/x"},
+                      {"contents": "y", "destination": "/tmp/b/y", "dir_perms": "0750", "dir_user": "nginx",
+                       "dir_group": "33"}]})"),
+                              "cfg.json", kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& s = static_cast<const vk::emissary::emissary_settings&>(*r->jobs.at(0).settings);
+    EXPECT_EQ(s.templates[0].dir_perms, 0755u);  // not the daemon's umask
+    EXPECT_EQ(s.templates[0].dir_user, "");
+    EXPECT_EQ(s.templates[1].dir_perms, 0750u);
+    EXPECT_EQ(s.templates[1].dir_user, "nginx");
+    EXPECT_EQ(s.templates[1].dir_group, "33");
+
+    auto ps = problems(R"({"name": "web", "kind": "emissary", )" + sources + R"(,
+        "templates": [{"contents": "x", "destination": "/a/x", "dir_perms": "rwx", "dir_user": ""},
+                      {"contents": "x", "destination": "/b/x", "dir_perms": "0644", "dir_group": 7},
+                      {"contents": "x", "destination": "/c/x", "create_dest_dirs": false, "dir_perms": "0755",
+                       "dir_user": "nginx"}]})");
+    EXPECT_TRUE(has(ps, "/jobs/0/templates/0/dir_perms: must be an octal mode like \"0755\""));
+    EXPECT_TRUE(has(ps,
+                    "/jobs/0/templates/0/dir_user: must not be empty: a name or a numeric id (leave it out "
+                    "to keep the daemon's)"));
+    EXPECT_TRUE(has(ps,
+                    "/jobs/0/templates/1/dir_perms: must let the owner enter the directory (the 0100 bit, as "
+                    "in \"0755\")"));
+    EXPECT_TRUE(has(ps, "/jobs/0/templates/1/dir_group: expected a string"));
+    EXPECT_TRUE(has(ps, "/jobs/0/templates/2/dir_perms: applies only to directories that create_dest_dirs "
+                        "creates, and it is false"));
+    EXPECT_TRUE(has(ps, "/jobs/0/templates/2/dir_user: applies only to directories that create_dest_dirs "
+                        "creates, and it is false"));
+}
+
 TEST(emissary_settings, template_file_relative_to_the_config_and_its_parse_error)
 {
     auto dir =

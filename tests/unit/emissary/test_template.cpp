@@ -135,11 +135,13 @@ TEST(emissary_template, bad_base64_is_an_error_naming_the_reference_not_the_valu
     EXPECT_EQ(r.errors[0], "1:4: base64decode: not valid base64 (kv k)");
 }
 
-TEST(emissary_template, secrets_lists_values_before_and_after_filters)
+TEST(emissary_template, secrets_lists_each_nodes_value_before_and_after_filters)
 {
     value_map v{{{"kv", "k"}, str("s3cret")}};
-    auto r = render(parse_ok("{{ secret \"kv\" \"k\" | base64 }}"), v, {});
-    EXPECT_EQ(r.secrets, (std::vector<std::string>{"s3cret", base64_encode("s3cret")}));
+    auto r = render(parse_ok("a {{ secret \"kv\" \"k\" | base64 }}"), v, {});
+    ASSERT_EQ(r.secrets.size(), 2u);
+    EXPECT_TRUE(r.secrets[0].empty());
+    EXPECT_EQ(r.secrets[1], (std::vector<std::string>{"s3cret", base64_encode("s3cret")}));
 }
 
 TEST(emissary_template, base64_round_trips)
