@@ -1,5 +1,6 @@
-// Kind actions as routes: /v1/<kind>/{name}/<action>. A job of another kind answers 404, like a missing job,
-// so a typo in the kind never acts on the wrong job. Actions answer results; statuses come from error_status.
+// Kind actions as routes: /v1/<kind>/{name}/<action>, and every kind's status route. A job of another kind
+// answers 404, like a missing job, so a typo in the kind never acts on the wrong job. Actions answer results;
+// statuses come from error_status.
 #include "api/kind_routes.hpp"
 
 #include <boost/json/parse.hpp>
@@ -48,6 +49,19 @@ awaitable<http::response> run_action(context& ctx, const std::string& kind,
     co_return http::response::json(route.accepted ? 202 : 200, std::move(*reply));
 }
 
+// GET /v1/<kind>/{name}/status, for every kind: the body's status (as in GET /v1/jobs/{name}) and the job
+// name.
+awaitable<http::response> kind_status(context& ctx, const std::string& kind, const path_params& p)
+{
+    const std::string& name = p.at("name");
+    runtime::job* j = ctx.jobs ? ctx.jobs->find(name) : nullptr;
+    if (!j || j->kind() != kind)
+        co_return refuse(refusal::job_not_found, "no " + kind + " job named \"" + name + "\"");
+    auto s = j->body().status();
+    s["job"] = name;
+    co_return http::response::json(200, std::move(s));
+}
+
 }  // namespace
 
 void add_kind_routes(router& r, context& ctx)
@@ -55,6 +69,11 @@ void add_kind_routes(router& r, context& ctx)
     if (!ctx.kinds)
         return;
     for (const auto& kind : *ctx.kinds)
+    {
+        r.add({"GET", "/v1/" + kind.name + "/{name}/status", true,
+               [&ctx, kind_name = kind.name](http::request&, const path_params& p) {
+                   return kind_status(ctx, kind_name, p);
+               }});
         for (const auto& action : kind.actions)
         {
             std::string kind_name = kind.name;
@@ -63,6 +82,7 @@ void add_kind_routes(router& r, context& ctx)
                        return run_action(ctx, kind_name, action, req, p);
                    }});
         }
+    }
 }
 
 }  // namespace vk::api

@@ -118,17 +118,6 @@ public:
         co_await (pump(core, rc) && watches(core, rc) && renewals(core));
     }
 
-    runtime::action_table actions() override
-    {
-        runtime::action_table table;
-        table["status"] = [core = core_](const runtime::action_request&) {
-            auto s = core->status();
-            s["job"] = core->job;
-            return runtime::ready(std::move(s));
-        };
-        return table;
-    }
-
 private:
     // One blocking-query loop per Consul key, all cancelled with this coroutine.
     static asio::awaitable<void> watches(std::shared_ptr<emissary_core> core, std::function<void()> rc)
@@ -176,7 +165,7 @@ std::unique_ptr<runtime::job_body> create(const vk::job_config& jc, runtime::job
 
 runtime::job_kind make_emissary_kind()
 {
-    return runtime::job_kind{"emissary", parse_settings, create, {{"GET", "status"}}};
+    return runtime::job_kind{"emissary", parse_settings, create, {}};
 }
 
 }  // namespace vk::emissary

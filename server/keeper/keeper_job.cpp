@@ -229,11 +229,6 @@ public:
     {
         runtime::action_table table;
         auto core = core_;
-        table["status"] = [core](const runtime::action_request&) {
-            auto s = core->status();
-            s["job"] = core->job;
-            return runtime::ready(std::move(s));
-        };
         table["rekey"] =
             [core](const runtime::action_request& req) -> asio::awaitable<runtime::action_result> {
             if (!req.body.is_null() && !(req.body.is_object() && req.body.as_object().empty()))
@@ -261,7 +256,6 @@ runtime::job_kind make_keeper_kind()
         parse_settings,
         create,
         {
-            {"GET", "status"},
             {"POST", "rekey", true},
         },
     };

@@ -192,7 +192,7 @@ public:
 
     runtime::action_table actions() override
     {
-        auto table = sync_base::actions();
+        runtime::action_table table;
         table["plan"] = [core = core_](const runtime::action_request&) { return plan_action(core); };
         table["approve-deletes"] = [this](const runtime::action_request& r) {
             // decided now: the body is not used after this call

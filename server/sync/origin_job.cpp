@@ -112,7 +112,7 @@ public:
     // approve-deletes: publish exactly that set once.
     runtime::action_table actions() override
     {
-        auto table = sync_base::actions();
+        runtime::action_table table;
         table["plan"] = [this](const runtime::action_request&) { return runtime::ready(plan()); };
         table["approve-deletes"] = [this](const runtime::action_request& r) {
             // decided now: the body is not used after this call

@@ -120,15 +120,4 @@ boost::json::value approved_plan_json(const approval_gate& gate)
     return a ? boost::json::value(a->plan) : boost::json::value(nullptr);
 }
 
-runtime::action_table sync_base::actions()
-{
-    runtime::action_table table;
-    table["status"] = [this](const runtime::action_request&) {
-        auto s = status();
-        s["job"] = core_->job;
-        return runtime::ready(std::move(s));
-    };
-    return table;
-}
-
 }  // namespace vk::sync

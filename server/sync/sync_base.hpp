@@ -66,9 +66,6 @@ public:
 
     std::shared_ptr<sync_core> core() const { return core_; }
 
-    // Both roles serve `status`; the destination adds plan and approve-deletes.
-    runtime::action_table actions() override;
-
 protected:
     // Logs one side's Vault client in and finds its KV mounts (`mounts`, or every KV mount when empty).
     boost::asio::awaitable<result<void>> start_side(side_clients& side,

@@ -26,7 +26,6 @@ runtime::job_kind make_sync_kind()
         create,
         {
             {"GET", "plan"},
-            {"GET", "status"},
             {"POST", "approve-deletes", true},
         },
     };
