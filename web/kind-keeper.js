@@ -1,7 +1,8 @@
-// The keeper kind's section: each Vault node with its seal state, the shard sets held with their object count per
-// store (counts only: the status never carries a shard), the init/rekey procedure's step and what it waits for,
-// the last audit, and a "Rekey now" button that asks first and shows the daemon's answer. Without configured
-// nodes, the nodes come from Vault's raft configuration; a failed discovery is shown.
+// The keeper kind's section: why a failed job stopped, each Vault node with its seal state (as last seen), each
+// store usable or why not, the shard sets held with their object count per store (counts only: the status never
+// carries a shard), the init/rekey procedure's step and what it waits for, the last audit, and a "Rekey now"
+// button that asks first and shows the daemon's answer. Without configured nodes, the nodes come from Vault's
+// raft configuration; a failed discovery is shown.
 'use strict';
 
 (() => {
@@ -16,6 +17,19 @@
         el('td', { text: n.address }),
         el('td', {}, badge(n.state || 'unknown', NODE_BADGE[n.state] || 'halted')),
         el('td', { class: 'muted', text: n.detail || '' })))));
+  }
+
+  // A store is usable, unusable (its objects left as they are: the reason says which one does not open and
+  // why), or not read yet.
+  function storesTable(stores) {
+    if (!stores.length) return el('p', { class: 'muted', text: 'No store.' });
+    const state = (s) => (s.usable === true ? 'usable' : s.usable === false ? 'unusable' : 'not read yet');
+    return el('table', { class: 'cycles stores' },
+      el('thead', {}, el('tr', {}, ...['store', 'state', 'reason'].map((h) => el('th', { text: h })))),
+      el('tbody', {}, ...stores.map((s) => el('tr', { 'data-store': s.name, 'data-usable': String(s.usable) },
+        el('td', { text: s.name }),
+        el('td', {}, badge(state(s), s.usable ? 'ok' : s.usable === false ? 'failed' : 'halted')),
+        el('td', { class: 'muted', text: s.reason || '' })))));
   }
 
   // The role a held set plays in the procedure record: current, pending, previous (or none: left behind).
@@ -72,12 +86,17 @@
     const nodes = s.nodes || [];
     const unsealed = nodes.filter((n) => n.state === 'unsealed').length;
     box.append(el('h3', {}, 'keeper ', badge(p.step || 'unknown', p.step === 'idle' ? 'ok' : 'running')));
+    if (s.stopped) box.append(el('p', { class: 'warn', 'data-field': 'stopped', text: 'Stopped: ' + s.stopped }));
     box.append(el('p', { class: unsealed === nodes.length ? 'muted' : 'warn', 'data-field': 'unsealed',
       text: unsealed + ' of ' + nodes.length + ' nodes unsealed.' }));
     const d = s.discovery || {};
     box.append(el('h4', { text: 'Nodes' + (d.source === 'raft' ? ' (from the raft configuration)' : '') }),
       nodesTable(nodes));
     if (d.problem) box.append(el('p', { class: 'warn', 'data-field': 'discovery', text: 'Discovery: ' + d.problem }));
+    const stores = s.stores || [];
+    const unusable = stores.filter((st) => st.usable === false).length;
+    box.append(el('h4', { text: 'Stores' + (unusable ? ' (' + unusable + ' unusable: left as they are)' : '') }),
+      storesTable(stores));
     box.append(el('h4', { text: 'Shard sets held (objects per store)' }), setsTable(s.sets || {}, p));
     box.append(el('h4', { text: 'Procedure' }), procedureFacts(p, s), rekeyButton(job, p));
   }

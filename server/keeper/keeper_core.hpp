@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,12 +53,20 @@ struct keeper_core
     std::string waiting;  // why the procedure waits ("" when it does not)
     std::string alerted;  // the last waiting reason sent as an alert (repeats are warnings, not webhooks)
     std::map<std::string, std::map<std::string, int>> held;  // set -> store -> objects, for status
+    std::set<std::string> stores_alerted;  // unusable stores a human was told about (until usable again)
+    std::string stopped;  // why the job stopped (a fatal error), "" while it runs; cleared by a new start
 
     keeper_core(const vk::job_config& jc, runtime::job_services& services);
 
     // The nodes to unseal become `addresses`; a node already known keeps its client and last state. An
     // address no client can be made for is left out: the first such error.
     std::optional<error> set_nodes(const std::vector<std::string>& addresses);
+
+    // A fatal error: the job stops until resumed. Kept for status with the nodes as last seen.
+    void stop(runtime::cycle_context& ctx, const error& e);
+    void stopped_by(const error& e);
+    // Alerts once for each store that became unusable, logs each that is usable again.
+    void report_store_health(runtime::cycle_context& ctx);
 
     void count_unseal(std::string_view outcome) const;
     void publish_metrics() const;
@@ -68,6 +77,9 @@ struct keeper_core
 // remembered, or derived). Leaves the list as it was when Vault cannot say (sealed, no token): returns
 // whether the list changed.
 boost::asio::awaitable<bool> discover_nodes(keeper_core& core, runtime::cycle_context& ctx);
+
+// Reads every node's seal status (nothing else), so that a job stopped at start-up still shows them.
+boost::asio::awaitable<void> observe_nodes(keeper_core& core);
 
 // Unseals every sealed node concurrently (one coroutine per node, under the cycle's deadline), trying the
 // held shard sets in unseal_order; a wrong key resets the node's progress and moves to the next set.

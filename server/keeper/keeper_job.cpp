@@ -40,6 +40,21 @@ json::value set_json(const std::optional<shard_set>& s)
     return json::object{{"id", s->id}, {"shares", s->shares}, {"threshold", s->threshold}};
 }
 
+// Each store with whether the last read could use it and why not; usable is null before the first read.
+json::array stores_json(const store_set& stores)
+{
+    json::array out;
+    for (const auto& name : stores.names())
+    {
+        const auto& h = stores.health();
+        auto it = std::find_if(h.begin(), h.end(), [&](const store_health& x) { return x.store == name; });
+        out.push_back(json::object{{"name", name},
+                                   {"usable", it == h.end() ? json::value(nullptr) : json::value(it->usable)},
+                                   {"reason", it == h.end() ? "" : it->reason}});
+    }
+    return out;
+}
+
 }  // namespace
 
 keeper_core::keeper_core(const vk::job_config& jc, runtime::job_services& services)
@@ -89,6 +104,38 @@ std::optional<error> keeper_core::set_nodes(const std::vector<std::string>& addr
     }
     nodes = std::move(next);
     return failed;
+}
+
+void keeper_core::stop(runtime::cycle_context& ctx, const error& e)
+{
+    stopped_by(e);
+    ctx.fatal(e);
+}
+
+void keeper_core::stopped_by(const error& e)
+{
+    stopped = e.describe();
+    for (auto& n : nodes)
+        if (n.state != "unsealed" && n.detail.empty())
+            n.detail = "not unsealed: the job stopped";
+}
+
+void keeper_core::report_store_health(runtime::cycle_context& ctx)
+{
+    auto news = health_changes(stores_alerted, stores.health());
+    for (const auto& h : news.broke)
+    {
+        ctx.alert(
+            make_error(errc::unavailable, "store " + h.store + " is unusable: " + h.reason +
+                                              "; its objects are left as they are and the keeper goes on "
+                                              "with the other stores"));
+        stores_alerted.insert(h.store);
+    }
+    for (const auto& name : news.recovered)
+    {
+        ctx.info("store usable again", {{"store", name}});
+        stores_alerted.erase(name);
+    }
 }
 
 void keeper_core::count_unseal(std::string_view outcome) const
@@ -145,6 +192,8 @@ json::object keeper_core::status() const
             ? json::value(json::object{{"set", record.last_audit_set}, {"unix", record.last_audit_unix}})
             : json::value(nullptr);
     out["last_rekey_unix"] = record.last_rekey_unix;
+    out["stores"] = stores_json(stores);
+    out["stopped"] = stopped;
     return out;
 }
 
@@ -158,38 +207,15 @@ public:
     {
     }
 
-    // The stores are reachable, writable and open with their keys; the state record reads. A store that
-    // fails is fatal unless the others still hold `threshold` shards of the current set: then the keeper
-    // starts degraded (alert) and keeps unsealing, which is the promise. Recovery of an interrupted
-    // procedure is the first cycle's work (the same code as every cycle).
+    // Start-up checks; a failure stops the job, and status keeps why with the nodes as seen.
     asio::awaitable<result<void>> start(runtime::cycle_context& ctx) override
     {
         auto core = core_;
-        if (core->setup_error)
-            co_return *core->setup_error;
-        auto failed = co_await core->stores.check();
-        auto turn = co_await core->turn.acquire(std::chrono::hours(24));  // a rekey request being recorded
-        if (!turn)
-            co_return make_error(errc::cancelled, "cancelled", core->job);
-        auto r = co_await core->stores.read_record();
-        if (!r)
-            co_return r.error();
-        core->record = std::move(*r);
-        if (failed.empty())
-            co_return result<void>();
-        const auto& current = core->record.current;
-        if (!current)  // nothing held yet: an init must be able to place every shard
-            co_return failed.front();
-        auto readable = (co_await core->stores.read_set(*current)).size();
-        if (static_cast<int>(readable) < current->threshold)
-            co_return failed.front();
-        for (auto e : failed)
-        {
-            e.message = "store unusable at start-up; unsealing from the others (" + std::to_string(readable) +
-                        " shards of " + current->id + " readable): " + e.message;
-            ctx.alert(e);
-        }
-        co_return result<void>();
+        core->stopped.clear();
+        auto started = co_await start_checks(*core, ctx);
+        if (!started)
+            core->stopped_by(started.error());
+        co_return started;
     }
 
     asio::awaitable<void> run_cycle(runtime::cycle_context& ctx) override
@@ -199,6 +225,7 @@ public:
         if (!turn)
             co_return;
         auto r = co_await core->stores.read_record();
+        core->report_store_health(ctx);
         if (!r)
         {
             ctx.error(r.error());
@@ -239,6 +266,35 @@ public:
     }
 
 private:
+    // The nodes are looked at first (so a job that stops here still shows them). Every store is checked
+    // (a probe object written and removed; nothing else is written) and read: the stores that open must give
+    // the record. A store that fails either is fatal unless a set is held and the others still give
+    // `threshold` of its shards: then the keeper starts degraded (an alert per unusable store) and keeps
+    // unsealing, which is the promise. Recovery of an interrupted procedure is the first cycle's work (the
+    // same code as every cycle).
+    static asio::awaitable<result<void>> start_checks(keeper_core& core, runtime::cycle_context& ctx)
+    {
+        co_await observe_nodes(core);
+        if (core.setup_error)
+            co_return *core.setup_error;
+        auto failed = co_await core.stores.check();  // creates a missing directory before it is read
+        auto turn = co_await core.turn.acquire(std::chrono::hours(24));  // a rekey request being recorded
+        if (!turn)
+            co_return make_error(errc::cancelled, "cancelled", core.job);
+        auto r = co_await core.stores.read_record();
+        if (!r)
+            co_return r.error();
+        core.record = std::move(*r);
+        core.stores.mark_unusable(failed);
+        int readable = 0;
+        if (core.record.current)
+            readable = static_cast<int>((co_await core.stores.read_set(*core.record.current)).size());
+        if (auto ok = degraded_start(core.record, readable, core.stores.health()); !ok)
+            co_return ok.error();
+        core.report_store_health(ctx);
+        co_return result<void>();
+    }
+
     std::shared_ptr<keeper_core> core_;
 };
 

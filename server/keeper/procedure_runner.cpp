@@ -3,7 +3,7 @@
 #include "core/time.hpp"
 #include "keeper/crash_point.hpp"
 #include "keeper/keeper_core.hpp"
-#include "keeper/model/placement.hpp"
+#include "keeper/model/store_health.hpp"
 #include "vault/rekey.hpp"
 #include "vault/sys.hpp"
 
@@ -143,7 +143,7 @@ private:
         case level::warning: ctx_.warning(e); break;
         case level::alert: ctx_.alert(e); break;
         case level::error: ctx_.error(e); break;
-        case level::fatal: ctx_.fatal(e); break;
+        case level::fatal: core_.stop(ctx_, e); break;
         }
     }
 
@@ -211,7 +211,7 @@ private:
         {
             auto e = stored.error();
             e.message = "Vault was initialised but its keys could not be stored: " + e.message;
-            ctx_.fatal(e);
+            core_.stop(ctx_, e);
             co_return result<void>();
         }
         crash_point("init-stored");
@@ -365,9 +365,8 @@ private:
                 co_return make_error(errc::server_error, "revoking the initial root token failed",
                                      core_.vault->endpoint(), revoke.path);
             crash_point("root-revoked");
-            for (const auto& s : core_.stores.stores())
-                if (auto d = co_await s->remove(root_object(a.set), std::nullopt); !d)
-                    co_return d.error();
+            if (auto d = co_await core_.stores.remove_everywhere(root_object(a.set)); !d)
+                co_return d.error();
         }
         else if (!root.error().is(errc::not_found))
             co_return root.error();
@@ -395,10 +394,16 @@ result<procedure_policy> procedure_policy_of(const keeper_core& core)
     p.want_rekey = interval > 0 && r.current && p.now_unix - r.last_rekey_unix >= interval;
     if (p.shares > 0)
     {
-        auto placed = place_shards(p.shares, p.threshold, core.stores.names());
-        if (!placed)
+        auto placed = placement_over_usable(p.shares, p.threshold, core.stores.health());
+        if (placed)
+            p.placement = std::move(*placed);
+        else if (placed.error().is(errc::conflict))  // unusable stores: no new set until they are back
+        {
+            p.no_placement = placed.error().message;
+            p.want_rekey = false;
+        }
+        else
             return placed.error();
-        p.placement = std::move(*placed);
     }
     return p;
 }
@@ -406,7 +411,8 @@ result<procedure_policy> procedure_policy_of(const keeper_core& core)
 asio::awaitable<result<void>> commit_record(keeper_core& core, const procedure_record& next)
 {
     auto prev = core.record;
-    auto r = bump(next);
+    auto r = next;
+    r.seq = next_seq(next.seq, core.stores.health());  // bump(), skipping one while a store is unusable
     if (auto w = co_await core.stores.write_record(r); !w)
         co_return w.error();
     core.record = r;

@@ -1,6 +1,7 @@
 // The operator's rekey request: taken only once it is durable. The record is read fresh under the job's turn
 // (a cycle may have moved it since), checked, and written as `requested`; the cycle that follows carries it
-// out, and so does any later one after a crash.
+// out, and so does any later one after a crash. While a store is unusable the new set goes to the others, or
+// the request is refused when they cannot hold it with each below the threshold.
 #include "keeper/keeper_core.hpp"
 
 #include <chrono>
@@ -35,6 +36,8 @@ asio::awaitable<runtime::action_result> accept_rekey(std::shared_ptr<keeper_core
     auto p = procedure_policy_of(*core);
     if (!p)
         co_return p.error();
+    if (!p->no_placement.empty())  // unusable stores leave no placement for the new set: refused (409)
+        co_return make_error(errc::conflict, "rekey refused: " + p->no_placement, core->job);
     if (auto w = co_await commit_record(*core, request_rekey(core->record, *p)); !w)
         co_return w.error();
     request_cycle();

@@ -46,56 +46,100 @@ std::shared_ptr<shard_store> store_set::find(const std::string& name) const
     return nullptr;
 }
 
-asio::awaitable<std::vector<error>> store_set::check()
+bool store_set::usable(const shard_store& s) const
 {
-    std::vector<error> failed;
-    for (const auto& s : stores_)
-        if (auto r = co_await s->check(); !r)
-            failed.push_back(r.error());
-    co_return failed;
+    for (const auto& h : health_)
+        if (h.store == s.name())
+            return h.usable;
+    return false;  // not read yet
+}
+
+asio::awaitable<store_reading> store_set::read_store(shard_store& s)
+{
+    store_reading out{s.name(), "", std::nullopt};
+    versions_.erase(s.name());
+    auto names = co_await s.list();
+    if (!names)
+    {
+        out.failure = store_reason(s.name(), names.error());
+        co_return out;
+    }
+    std::string version;  // "" when the store holds no record
+    for (const auto& n : *names)
+    {
+        auto got = co_await s.get(n);
+        if (!got && got.error().is(errc::not_found))
+            continue;  // removed since the listing
+        if (!got)
+        {
+            out.failure = store_reason(s.name(), got.error());
+            co_return out;
+        }
+        if (n == state_object)
+        {
+            out.record = std::move(got->data);
+            version = std::move(got->version);
+        }
+    }
+    versions_[s.name()] = std::move(version);
+    co_return out;
 }
 
 asio::awaitable<result<procedure_record>> store_set::read_record()
 {
-    procedure_record best;
-    bool primary = true;
+    std::vector<store_reading> readings;
     for (const auto& s : stores_)
-    {
-        auto got = co_await s->get(std::string(state_object));
-        if (!got)
-        {
-            if (primary && got.error().is(errc::not_found))
-                primary_version_.clear();
-            if (got.error().is(errc::bad_response))
-                co_return got.error();
-            primary = false;
-            continue;  // absent or unreachable: the others tell
-        }
-        if (primary)
-            primary_version_ = got->version;
-        primary = false;
-        auto r = record_from_json(got->data);
-        if (!r)
-        {
-            auto e = r.error();
-            e.message = "store " + s->name() + ": " + e.message;
-            co_return e;
-        }
-        if (r->seq >= best.seq)
-            best = std::move(*r);
-    }
-    co_return best;
+        readings.push_back(co_await read_store(*s));
+    auto chosen = choose_record(readings);
+    health_ = std::move(chosen.health);
+    for (const auto& h : health_)
+        if (!h.usable)
+            versions_.erase(h.store);  // e.g. its copy did not parse: never written over
+    if (!chosen.unknown.empty())
+        co_return make_error(errc::bad_response, std::move(chosen.unknown));
+    co_return std::move(chosen.record);
+}
+
+asio::awaitable<std::vector<store_health>> store_set::check()
+{
+    std::vector<store_health> failed;
+    for (const auto& s : stores_)
+        if (auto r = co_await s->check(); !r)
+            failed.push_back({s->name(), false, store_reason(s->name(), r.error())});
+    co_return failed;
+}
+
+void store_set::mark_unusable(const std::vector<store_health>& failed)
+{
+    for (const auto& f : failed)
+        for (auto& h : health_)
+            if (h.store == f.store && h.usable)
+            {
+                h = f;
+                versions_.erase(h.store);
+            }
 }
 
 asio::awaitable<result<void>> store_set::write_record(const procedure_record& r)
 {
     auto text = to_json(r);
-    auto v = co_await stores_.front()->put(std::string(state_object), text, primary_version_);
-    if (!v)
-        co_return v.error();
-    primary_version_ = *v;
-    for (std::size_t i = 1; i < stores_.size(); ++i)
-        (void)co_await stores_[i]->put(std::string(state_object), text, std::nullopt);  // best effort mirror
+    bool primary = true;
+    for (const auto& s : stores_)
+    {
+        auto version = versions_.find(s->name());
+        if (!usable(*s) || version == versions_.end())
+            continue;
+        auto v = co_await s->put(std::string(state_object), text, version->second);
+        if (v)
+            version->second = *v;
+        else if (primary)
+            co_return v.error();
+        // A mirror that failed (or changed since it was read) is left as it is; the next read tells.
+        primary = false;
+    }
+    if (primary)
+        co_return make_error(errc::unavailable,
+                             "no usable store to write the state record to: " + unusable_summary(health_));
     co_return result<void>();
 }
 
@@ -106,21 +150,40 @@ asio::awaitable<result<void>> store_set::put_set(const shard_set& set, const std
         co_return make_error(errc::bad_response, "Vault answered " + std::to_string(keys.size()) +
                                                      " keys for " + std::to_string(set.placement.size()) +
                                                      " shares");
+    // Every shard that can be stored is, before the first failure is answered: an init's answer exists
+    // nowhere else, and a threshold of it stored is still a set the keeper can adopt.
+    std::optional<error> failed;
+    auto keep = [&](error e) {
+        if (!failed)
+            failed = std::move(e);
+    };
     for (std::size_t i = 0; i < keys.size(); ++i)
     {
         auto store = find(set.placement[i]);
         if (!store)
-            co_return make_error(errc::invalid_argument, "no store named " + set.placement[i]);
+        {
+            keep(make_error(errc::invalid_argument, "no store named " + set.placement[i]));
+            continue;
+        }
+        if (!usable(*store))
+        {
+            keep(make_error(errc::unavailable, "store " + store->name() + " is unusable: not written to"));
+            continue;
+        }
         json::object o{{"set", set.id}, {"index", i}, {"key", keys[i].reveal()}};
         if (auto w = co_await store->put(shard_object(set.id, static_cast<int>(i)), json::serialize(o),
                                          std::nullopt);
             !w)
-            co_return w.error();
+            keep(w.error());
     }
-    if (root_token)
-        if (auto w = co_await stores_.front()->put(root_object(set.id), root_token->reveal(), std::nullopt);
-            !w)
-            co_return w.error();
+    auto first = std::find_if(stores_.begin(), stores_.end(), [&](const auto& s) { return usable(*s); });
+    if (root_token && first == stores_.end())
+        keep(make_error(errc::unavailable, "no usable store for the root token"));
+    else if (root_token)
+        if (auto w = co_await (*first)->put(root_object(set.id), root_token->reveal(), std::nullopt); !w)
+            keep(w.error());
+    if (failed)
+        co_return *failed;
     co_return result<void>();
 }
 
@@ -153,16 +216,27 @@ asio::awaitable<std::map<int, secret>> store_set::read_set(const shard_set& set)
 
 asio::awaitable<result<secret>> store_set::read_root(const std::string& set)
 {
-    auto got = co_await stores_.front()->get(root_object(set));
-    if (!got)
-        co_return got.error();
-    co_return secret(std::move(got->data), "store " + stores_.front()->name());
+    // Stored in the first usable store at init, which need not be the first store.
+    std::optional<error> failed;
+    for (const auto& s : stores_)
+    {
+        auto got = co_await s->get(root_object(set));
+        if (got)
+            co_return secret(std::move(got->data), "store " + s->name());
+        if (!got.error().is(errc::not_found) && !failed)
+            failed = got.error();
+    }
+    if (failed)
+        co_return *failed;
+    co_return make_error(errc::not_found, "no store holds the root token of " + set);
 }
 
 asio::awaitable<result<void>> store_set::delete_set(const std::string& set)
 {
     for (const auto& s : stores_)
     {
+        if (!usable(*s))
+            continue;
         auto names = co_await s->list();
         if (!names)
             co_return names.error();
@@ -174,11 +248,22 @@ asio::awaitable<result<void>> store_set::delete_set(const std::string& set)
     co_return result<void>();
 }
 
+asio::awaitable<result<void>> store_set::remove_everywhere(const std::string& name)
+{
+    for (const auto& s : stores_)
+        if (usable(*s))
+            if (auto r = co_await s->remove(name, std::nullopt); !r)
+                co_return r.error();
+    co_return result<void>();
+}
+
 asio::awaitable<result<std::set<std::string>>> store_set::sets_held()
 {
     std::set<std::string> out;
     for (const auto& s : stores_)
     {
+        if (!usable(*s))
+            continue;  // what it holds is looked at once it opens again
         auto names = co_await s->list();
         if (!names)
             co_return names.error();

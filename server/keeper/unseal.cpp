@@ -72,19 +72,36 @@ asio::awaitable<bool> join_cluster(keeper_core& core, node_client& node, runtime
     co_return true;
 }
 
-asio::awaitable<void> unseal_node(keeper_core& core, node_client& node, const std::vector<loaded_set>& sets,
-                                  runtime::cycle_context& ctx)
+// The node's seal status, kept as its state; nullopt when it does not answer.
+asio::awaitable<std::optional<vault::seal_status>> look_at(node_client& node)
 {
     auto st = co_await vault::sys_seal_status(*node.client);
     if (!st)
     {
         node.state = "unreachable";
         node.detail = st.error().describe();
-        co_return;
+        co_return std::nullopt;
     }
+    auto was = node.state;
+    node.state = !st->initialized ? "uninitialized" : st->sealed ? "sealed" : "unsealed";
+    if (node.state != was)
+        node.detail.clear();  // what was said of the former state no longer holds
+    co_return *st;
+}
+
+asio::awaitable<void> observe_node(node_client& node)
+{
+    (void)co_await look_at(node);
+}
+
+asio::awaitable<void> unseal_node(keeper_core& core, node_client& node, const std::vector<loaded_set>& sets,
+                                  runtime::cycle_context& ctx)
+{
+    auto st = co_await look_at(node);
+    if (!st)
+        co_return;
     if (!st->initialized)
     {
-        node.state = "uninitialized";
         if (!core.record.current)  // the cluster's own init is the procedure's work
             co_return;
         const bool joined = co_await join_cluster(core, node, ctx);
@@ -93,11 +110,8 @@ asio::awaitable<void> unseal_node(keeper_core& core, node_client& node, const st
         st->sealed = true;
     }
     if (!st->sealed)
-    {
-        node.state = "unsealed";
         co_return;
-    }
-    node.state = "sealed";
+    node.state = "sealed";  // also a node just joined
     for (const auto& s : sets)
     {
         if (static_cast<int>(s.shards.size()) < s.set.threshold)
@@ -119,6 +133,14 @@ asio::awaitable<void> unseal_node(keeper_core& core, node_client& node, const st
 }
 
 }  // namespace
+
+asio::awaitable<void> observe_nodes(keeper_core& core)
+{
+    const std::function<asio::awaitable<void>(std::size_t)> one = [&](std::size_t i) {
+        return observe_node(core.nodes[i]);
+    };
+    co_await runtime::for_each_bounded(core.nodes.size(), core.nodes.size(), one);
+}
 
 asio::awaitable<void> unseal_nodes(keeper_core& core, runtime::cycle_context& ctx)
 {

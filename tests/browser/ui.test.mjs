@@ -212,7 +212,7 @@ await step('the emissary section shows a waiting template with its missing refer
 
 const keeperField = (field) => job('keeper').locator(`[data-field="${field}"]`).textContent();
 
-await step('the keeper section shows every node unsealed and the shard sets held per store', async () => {
+await step('the keeper section shows every node unsealed, every store usable, the sets per store', async () => {
   const nodes = job('keeper').locator('tr[data-node]');
   await waitFor(async () => (await nodes.count()) === 3, 'three node rows');
   expect(await job('keeper').locator('tr[data-node][data-state="unsealed"]').count() === 3, 'every node unsealed');
@@ -226,6 +226,8 @@ await step('the keeper section shows every node unsealed and the shard sets held
   expect(counts.length === 3 && counts.every((c) => c > 0 && c < 3) && counts.reduce((a, b) => a + b) === 5,
     'per-store counts: ' + counts);
   expect(await keeperField('step') === 'idle', 'procedure idle');
+  expect(await job('keeper').locator('tr[data-store][data-usable="true"]').count() === 3, 'every store usable');
+  expect(await job('keeper').locator('[data-field="stopped"]').count() === 0, 'not stopped');
   expect(!(await job('keeper').textContent()).match(/"key"|shard [0-9a-f]{20}/), 'no shard on the page');
   await jobShot('keeper', 'ui-keeper.png');
 });

@@ -185,7 +185,7 @@ def test_a_daemon_started_while_a_store_is_down_unseals_from_the_others():
             vkproc.wait_until(lambda: not any(world.seal_states()), 10, what="every node unsealed, store b down")
             job = world.daemon.job(JOB)
             assert job["state"] != "failed", job
-            assert "store unusable at start-up" in world.daemon.log()
+            assert "store b is unusable: " in world.daemon.log()
         world.wait_settled()
     finally:
         world.close()
@@ -240,7 +240,9 @@ def test_randomized_soak():
                 interrupted[rec["step"] + (" (auditing)" if rec["audit"] else "")] += 1
             world.start_daemon()
             rec = world.wait_settled(timeout=60, what=f"rekey {i} (seed {seed})")
-            assert world.leftovers() == {}, (i, seed, world.objects())
+            # A set dropped while a store was down stays there until the store is back; a cycle then removes it.
+            vkproc.wait_until(lambda: world.leftovers() == {}, 10,
+                              what=f"nothing left behind after rekey {i} (seed {seed})")
             slowest = max(slowest, (time.monotonic() - began, i, store_fault))
             if store_fault:  # the store is back: the rekey completed or was cleanly rolled back
                 store_faults["completed" if rec["current"]["id"] != old else "rolled back"] += 1

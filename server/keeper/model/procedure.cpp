@@ -502,7 +502,9 @@ procedure_record audited(procedure_record r, const std::string& set, verdict v, 
     return r;
 }
 
-action decide(const procedure_record& r, const observation& o, const procedure_policy& p)
+namespace {
+
+action decide_step(const procedure_record& r, const observation& o, const procedure_policy& p)
 {
     if (!o.initialized)
         return decide_uninitialised(r, p);
@@ -522,6 +524,18 @@ action decide(const procedure_record& r, const observation& o, const procedure_p
     if ((r.st == step::idle || r.st == step::requested) && !o.stray_sets.empty())
         return with(act::delete_set, r, *o.stray_sets.begin());  // never named by a record: never live
     return decide_rekey(r, o, p);
+}
+
+}  // namespace
+
+action decide(const procedure_record& r, const observation& o, const procedure_policy& p)
+{
+    auto a = decide_step(r, o, p);
+    // A new set (init or rekey: each takes the next id) needs a placement; while unusable stores leave none,
+    // the procedure stays where it is (nothing deleted, nothing requested) until they are back.
+    if (!p.no_placement.empty() && a.kind != act::wait && a.next.next_set != r.next_set)
+        return wait(p.no_placement, level::warning);
+    return a;
 }
 
 std::vector<shard_set> unseal_order(const procedure_record& r, const std::string& last_good)

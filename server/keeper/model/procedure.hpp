@@ -117,8 +117,9 @@ struct procedure_policy
     int shares = 0;         // for init and new sets
     int threshold = 0;
     bool root_revoke = true;
-    std::vector<std::string> placement;  // for a new set (place_shards)
-    bool want_rekey = false;             // requested through the API or rekey_interval elapsed
+    std::vector<std::string> placement;  // for a new set (place_shards over the usable stores)
+    std::string no_placement;  // why a new set cannot be placed now (unusable stores), "" when it can
+    bool want_rekey = false;   // requested through the API or rekey_interval elapsed
     std::int64_t now_unix = 0;
 };
 
@@ -161,6 +162,8 @@ struct action
     keeper::level level = level::info;
 };
 
+// With `no_placement` set, an action that would create a set (init or rekey) becomes a wait (warning) naming
+// it: the procedure stays where it is until the stores are back.
 action decide(const procedure_record& r, const observation& o, const procedure_policy& p);
 
 // Records after the shell's I/O (each returns the record to write next).
