@@ -141,12 +141,23 @@ const VK = (() => {
       el('tbody', {}, ...rows));
   }
 
+  // The HA lock as this replica sees it: off (no HA), held here, held by another replica (named) or by nobody,
+  // or left by a replica that stopped renewing: free once Consul expires that replica's session.
+  function holderText(job) {
+    switch (job.lock) {
+      case 'held': return job.holder + ' (this replica)';
+      case 'expiring': return 'unheld (waiting for ' + job.lock_waiting_for + "'s session to expire)";
+      case 'unheld': return job.holder || 'unheld';
+      default: return '— (no HA)';
+    }
+  }
+
   function jobCard(job, cycles) {
     const meta = el('dl', { class: 'meta' },
       el('dt', { text: 'kind' }), el('dd', { text: job.kind }),
       el('dt', { text: 'interval' }), el('dd', { text: job.interval + ' (timeout ' + job.timeout + ')' }),
       el('dt', { text: 'next run' }), el('dd', { text: job.next_run ? ago(job.next_run) : '—' }),
-      el('dt', { text: 'holder' }), el('dd', { text: job.holder || '— (no HA)' }));
+      el('dt', { text: 'holder' }), el('dd', { 'data-lock': job.lock || 'off', text: holderText(job) }));
     const card = el('article', { class: 'card job state-' + job.state, 'data-job': job.name, 'data-state': job.state },
       el('header', {},
         el('h2', { text: job.name }), badge(job.kind, 'kind'), badge(job.state, 'state ' + job.state),

@@ -4,8 +4,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "core/lock_watch.hpp"
 
 namespace vk::runtime {
 class job_set;
@@ -23,11 +26,12 @@ struct context
     const std::vector<runtime::job_kind>* kinds = nullptr;  // their actions become routes
     metrics::registry* metrics = nullptr;
     std::function<bool()> ready;  // true once started and until shutdown begins
-    std::function<std::string(const std::string& job)> holder;
+    // The job's HA lock as this replica sees it; nullopt (or no function) without HA.
+    std::function<std::optional<vk::lock_view>(const std::string& job)> lock;
     // Host header check (DNS rebinding): the listen port and the extra names of admin.hosts; port 0 = no
     // check.
     std::uint16_t listen_port = 0;
-    std::vector<std::string> host_names;  // replica id holding the job's HA lock ("" without HA)
+    std::vector<std::string> host_names;
 };
 
 }  // namespace vk::api

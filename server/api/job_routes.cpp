@@ -20,9 +20,9 @@ http::response no_such_job(const std::string& name)
     return refuse(refusal::job_not_found, "no job named \"" + name + "\"");
 }
 
-std::string holder_of(context& ctx, const runtime::job& j)
+std::optional<vk::lock_view> lock_of(context& ctx, const runtime::job& j)
 {
-    return ctx.holder ? ctx.holder(j.name()) : std::string();
+    return ctx.lock ? ctx.lock(j.name()) : std::nullopt;
 }
 
 // Runs fn(job) for the {name} job, or answers 404.
@@ -37,14 +37,14 @@ http::response control(runtime::job& j, runtime::control_result res, unsigned ok
 {
     if (!res.ok)
         return error_response(make_error(errc::conflict, res.message));
-    return http::response::json(ok_status, job_summary_json(j, holder_of(ctx, j)));
+    return http::response::json(ok_status, job_summary_json(j, lock_of(ctx, j)));
 }
 
 awaitable<http::response> list_jobs(context& ctx)
 {
     json::array out;
     for (auto* j : ctx.jobs->all())
-        out.push_back(job_summary_json(*j, holder_of(ctx, *j)));
+        out.push_back(job_summary_json(*j, lock_of(ctx, *j)));
     co_return http::response::json(200, json::object{{"jobs", std::move(out)}});
 }
 
@@ -84,7 +84,7 @@ void add_job_routes(router& r, context& ctx)
     r.add({"GET", "/v1/jobs", true, [&ctx](http::request&, const path_params&) { return list_jobs(ctx); }});
     r.add({"GET", "/v1/jobs/{name}", true, [&ctx](http::request&, const path_params& p) {
                return with_job(ctx, p, [&](runtime::job& j) {
-                   return http::response::json(200, job_detail_json(j, holder_of(ctx, j)));
+                   return http::response::json(200, job_detail_json(j, lock_of(ctx, j)));
                });
            }});
     r.add({"POST", "/v1/jobs/{name}/trigger", true, [&ctx](http::request&, const path_params& p) {

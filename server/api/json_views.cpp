@@ -30,7 +30,7 @@ json::object cycle_json(const runtime::cycle_record& r)
     return o;
 }
 
-json::object job_summary_json(const runtime::job& j, const std::string& holder)
+json::object job_summary_json(const runtime::job& j, const std::optional<vk::lock_view>& lock)
 {
     const auto& c = j.config();
     const runtime::cycle_record* last = j.history().empty() ? nullptr : &j.history().back();
@@ -44,13 +44,16 @@ json::object job_summary_json(const runtime::job& j, const std::string& holder)
         {"running_cycle", j.current() ? json::value(j.current()->id) : json::value(nullptr)},
         {"last_cycle", last ? json::value(cycle_json(*last)) : json::value(nullptr)},
         {"next_run", next ? json::value(format_rfc3339(*next)) : json::value(nullptr)},
-        {"holder", holder},
+        {"holder", lock ? lock->holder : std::string()},
+        {"lock", lock ? std::string(to_string(lock->state)) : std::string("off")},
+        {"lock_waiting_for",
+         lock && !lock->waiting_for.empty() ? json::value(lock->waiting_for) : json::value(nullptr)},
     };
 }
 
-json::object job_detail_json(const runtime::job& j, const std::string& holder)
+json::object job_detail_json(const runtime::job& j, const std::optional<vk::lock_view>& lock)
 {
-    json::object o = job_summary_json(j, holder);
+    json::object o = job_summary_json(j, lock);
     o["halt_on_fatal"] = j.config().halt_on_fatal;
     o["status"] = j.body_status();
     return o;

@@ -49,7 +49,7 @@ struct daemon::impl
         api_ctx.kinds = &jobs.kinds();
         api_ctx.metrics = &metrics;
         api_ctx.ready = [this] { return ready; };
-        api_ctx.holder = [this](const std::string& job) { return ha.holder(job); };
+        api_ctx.lock = [this](const std::string& job) { return ha.view(job); };
         if (auto listen = http::parse_host_port(cfg->admin.listen))
             api_ctx.listen_port = listen->second;
         api_ctx.host_names = cfg->admin.hosts;

@@ -1,5 +1,6 @@
 // HA coordinator: one consul::lock coroutine per job, spawned with its own cancellation signal and awaited
-// when the job goes away or at shutdown; lock callbacks switch the job between active and standby.
+// when the job goes away or at shutdown; lock callbacks switch the job between active and standby, and a
+// lost lock waits for the job's cycle to end before the lock lets its session go.
 #include "app/ha_coordinator.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -20,8 +21,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-// A replica that cannot renew stops its jobs after one session TTL, before Consul (2 x session TTL after the
-// last renewal) frees the key; a lock-delay would add takeover time, not safety.
+// A replica that cannot renew stops its jobs (cycles cancelled and ended) by 3/4 of the session TTL after its
+// last renewal, before Consul may free the key (no sooner than one TTL after it, in practice two); a
+// lock-delay would add takeover time, not safety.
 constexpr std::chrono::seconds ha_lock_delay{0};
 constexpr std::chrono::seconds ha_retry_delay{2};
 
@@ -51,6 +53,7 @@ struct ha_coordinator::entry
     std::shared_ptr<consul::client> client;  // shared: the lock's client lives as long as the lock
     consul::lock lk;
     asio::cancellation_signal cancel;
+    bool cancelled = false;
     bool finished = false;
     asio::steady_timer finished_event;  // cancelled when the lock coroutine returns
 };
@@ -64,8 +67,15 @@ ha_coordinator::ha_coordinator(asio::any_io_executor ex, runtime::job_set& jobs)
 ha_coordinator::~ha_coordinator()
 {
     for (auto& [name, e] : locks_)
-        if (!e->finished)
-            e->cancel.emit(asio::cancellation_type::terminal);
+        cancel(*e);
+}
+
+void ha_coordinator::cancel(entry& e)
+{
+    if (e.finished || e.cancelled)
+        return;
+    e.cancelled = true;
+    e.cancel.emit(asio::cancellation_type::terminal);
 }
 
 asio::awaitable<void> ha_coordinator::apply(const vk::config& cfg)
@@ -124,7 +134,7 @@ void ha_coordinator::start(const std::string& job)
     auto e = std::make_shared<entry>(ex_, client_, std::move(p));
     locks_[job] = e;
     auto on_acquired = [this, job] { set_active(job, true); };
-    auto on_lost = [this, job] { set_active(job, false); };
+    auto on_lost = [this, job] { return deactivate(job); };
     // The completion handler (not the coordinator) keeps the entry alive until the lock coroutine returned.
     auto done = [e, job](std::exception_ptr ex) {
         if (ex)
@@ -151,27 +161,54 @@ asio::awaitable<void> ha_coordinator::stop(const std::string& job)
     if (it == locks_.end())
         co_return;
     auto e = it->second;
-    if (!e->finished)
-        e->cancel.emit(asio::cancellation_type::terminal);
+    co_await deactivate(job);
+    cancel(*e);
+    co_await until_finished(e);
+    if (auto now = locks_.find(job); now != locks_.end() && now->second == e)
+        locks_.erase(now);
+}
+
+asio::awaitable<void> ha_coordinator::until_finished(std::shared_ptr<entry> e)
+{
     while (!e->finished)
         co_await e->finished_event.async_wait(asio::as_tuple(asio::use_awaitable));
-    locks_.erase(job);
 }
 
 asio::awaitable<void> ha_coordinator::stop_all()
 {
-    // Cancel every lock first so their releases run side by side, then await each.
+    std::vector<std::shared_ptr<entry>> all;
+    std::vector<std::string> names;
     for (auto& [name, e] : locks_)
-        if (!e->finished)
-            e->cancel.emit(asio::cancellation_type::terminal);
-    while (!locks_.empty())
-        co_await stop(locks_.begin()->first);
+    {
+        names.push_back(name);
+        all.push_back(e);
+        set_active(name, false);
+    }
+    for (const auto& name : names)
+        co_await deactivate(name);
+    // Then release them side by side.
+    for (auto& e : all)
+        cancel(*e);
+    for (auto& e : all)
+        co_await until_finished(e);
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (auto it = locks_.find(names[i]); it != locks_.end() && it->second == all[i])
+            locks_.erase(it);
 }
 
-std::string ha_coordinator::holder(const std::string& job) const
+std::optional<vk::lock_view> ha_coordinator::view(const std::string& job) const
 {
+    if (!ha_)
+        return std::nullopt;
     auto it = locks_.find(job);
-    return it == locks_.end() ? std::string() : it->second->lk.holder();
+    return it == locks_.end() ? vk::lock_view{} : it->second->lk.view();
+}
+
+asio::awaitable<void> ha_coordinator::deactivate(std::string job)
+{
+    set_active(job, false);
+    if (auto* j = jobs_.find(job))
+        co_await j->cycle_finished();
 }
 
 void ha_coordinator::set_active(const std::string& job, bool active)

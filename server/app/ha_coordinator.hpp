@@ -1,5 +1,7 @@
-// HA across vaultkeeper replicas: one Consul lock per job (<ha.key>/<job name>, value = replica id); a job
-// runs only on the replica holding its lock and is in standby elsewhere.
+// HA across vaultkeeper replicas: one Consul lock per job (<ha.key>/<job name>, value = replica id and a
+// heartbeat); a job runs only on the replica holding its lock and is in standby elsewhere. A lock is released
+// (or left to expire) only once the job's cycle has ended: no cycle, and nothing a cycle started, overlaps
+// the next holder's.
 #ifndef VAULTKEEPER_SERVER_APP_HA_COORDINATOR_HPP
 #define VAULTKEEPER_SERVER_APP_HA_COORDINATOR_HPP
 
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "core/lock_watch.hpp"
 
 namespace vk::consul {
 class client;
@@ -38,20 +41,24 @@ public:
     // Without cfg.ha, every lock is stopped. A Consul client that cannot be built is logged; jobs then stay
     // in standby.
     boost::asio::awaitable<void> apply(const vk::config& cfg);
-    // Releases every lock and waits until each lock's coroutine has returned (shutdown: after the jobs
-    // stopped).
+    // Puts every job in standby and awaits the end of their cycles, then releases every lock and waits until
+    // each lock's coroutine has returned (shutdown: after the jobs stopped).
     boost::asio::awaitable<void> stop_all();
 
-    // The replica id holding `job`'s lock as last seen: ours while we hold it, another replica's while in
-    // standby, "" when unknown or free.
-    std::string holder(const std::string& job) const;
+    // `job`'s lock as this replica sees it (core/lock_watch.hpp); nullopt without HA.
+    std::optional<vk::lock_view> view(const std::string& job) const;
     const std::string& replica_id() const noexcept { return replica_id_; }
 
 private:
     struct entry;
     void start(const std::string& job);
     boost::asio::awaitable<void> stop(const std::string& job);
+    // The one way a lock is cancelled (a second cancellation would cut its release short).
+    static void cancel(entry& e);
+    boost::asio::awaitable<void> until_finished(std::shared_ptr<entry> e);
     void set_active(const std::string& job, bool active);
+    // Standby, and the job's running cycle (if any) cancelled and ended. By value: the job may go meanwhile.
+    boost::asio::awaitable<void> deactivate(std::string job);
 
     boost::asio::any_io_executor ex_;
     runtime::job_set& jobs_;

@@ -16,6 +16,7 @@ namespace vk::consul {
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 using steady = std::chrono::steady_clock;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -31,11 +32,20 @@ bool is_cancelled(const error& e)
 
 lock::lock(client& c, lock_params p)
     : c_(c),
-      p_(std::move(p))
+      p_(std::move(p)),
+      watch_(p_.ttl)
 {
 }
 
-asio::awaitable<void> lock::run(std::function<void()> on_acquired, std::function<void()> on_lost)
+lock_view lock::view() const
+{
+    if (held_)
+        return {lock_state::held, p_.value, ""};
+    return watch_.view(steady::now());
+}
+
+asio::awaitable<void> lock::run(std::function<void()> on_acquired,
+                                std::function<asio::awaitable<void>()> on_lost)
 {
     auto cs = co_await asio::this_coro::cancellation_state;
     try
@@ -48,9 +58,8 @@ asio::awaitable<void> lock::run(std::function<void()> on_acquired, std::function
             if (held_)
             {
                 held_ = false;
-                holder_.clear();
                 log::warn("HA lock lost", {{"key", p_.key}});
-                on_lost();
+                co_await on_lost();  // before clean_up: destroying the session would free the key
             }
             co_await clean_up();
         }
@@ -69,9 +78,11 @@ asio::awaitable<void> lock::run(std::function<void()> on_acquired, std::function
 asio::awaitable<void> lock::one_session(const std::function<void()>& on_acquired)
 {
     session_params sp{p_.session_name, p_.ttl, p_.lock_delay, "release"};
+    auto sent = steady::now();  // Consul starts the session's TTL when it receives this, later
     auto id = co_await c_.create_session(sp);
     if (!id)
     {
+        watch_.forget();  // Consul cannot be reached: what we saw of the key is stale
         if (!is_cancelled(id.error()))
             log::warn("HA lock: cannot create a Consul session",
                       {{"key", p_.key}, {"error", id.error().describe()}});
@@ -80,35 +91,57 @@ asio::awaitable<void> lock::one_session(const std::function<void()>& on_acquired
     }
     session_ = *id;
     // Whichever ends first (session gone, or lock lost) ends this session's life; the other is cancelled.
-    co_await (keep_alive() || acquire_and_hold(on_acquired));
+    co_await (keep_alive(sent) || acquire_and_hold(on_acquired));
 }
 
-asio::awaitable<void> lock::keep_alive()
+asio::awaitable<void> lock::keep_alive(steady::time_point created_sent)
 {
-    auto last_ok = steady::now();
+    auto last_sent = created_sent;  // when the last request Consul took as a renewal was sent
     steady::duration next = p_.ttl / 2;
     for (;;)
     {
-        co_await vk::sleep_for(next);
-        // A renewal may not take longer than what is left of the TTL since the last success.
-        auto left =
-            std::max<steady::duration>(p_.ttl - (steady::now() - last_ok), std::chrono::milliseconds(100));
-        auto r = co_await with_deadline(c_.renew_session(session_), left, "session renewal timed out");
+        auto deadline = loss_deadline(last_sent, p_.ttl);
+        co_await vk::sleep_for(std::min<steady::duration>(next, deadline - steady::now()));
+        auto sent = steady::now();
+        if (sent >= deadline)
+        {
+            log::warn("HA lock: no renewal succeeded in time; the lock counts as lost", {{"key", p_.key}});
+            co_return;
+        }
+        auto r =
+            co_await with_deadline(c_.renew_session(session_), deadline - sent, "session renewal timed out");
         if (r)
         {
-            last_ok = steady::now();
+            last_sent = sent;
             next = p_.ttl / 2;
+            co_await heartbeat(loss_deadline(last_sent, p_.ttl));
             continue;
         }
         if (is_cancelled(r.error()))
             co_return;
-        if (r.error().is(errc::not_found) || steady::now() - last_ok >= p_.ttl)
+        if (r.error().is(errc::not_found))
         {
             log::warn("HA lock: session lost", {{"key", p_.key}, {"error", r.error().describe()}});
             co_return;
         }
-        next = renew_retry;
+        next = renew_retry;  // the deadline above still holds
     }
+}
+
+// Rewrites the key with the next beat while we hold it: the waiting replicas see the change. A failure costs
+// nothing but that: the renewals decide whether the lock is still ours.
+asio::awaitable<void> lock::heartbeat(steady::time_point deadline)
+{
+    if (!held_)
+        co_return;
+    put_options o;
+    o.flags = lock_flag;
+    o.acquire = session_;
+    auto r = co_await with_deadline(c_.put(p_.key, encode_lock_value(p_.value, ++beat_), o),
+                                    std::max<steady::duration>(deadline - steady::now(), 1ms),
+                                    "heartbeat timed out");
+    if (!r && !is_cancelled(r.error()))
+        log::debug("HA lock: heartbeat failed", {{"key", p_.key}, {"error", r.error().describe()}});
 }
 
 asio::awaitable<void> lock::acquire_and_hold(const std::function<void()>& on_acquired)
@@ -125,6 +158,7 @@ asio::awaitable<void> lock::acquire_and_hold(const std::function<void()>& on_acq
                 co_return;
             log::warn("HA lock: cannot read the lock key",
                       {{"key", p_.key}, {"error", r.error().describe()}});
+            watch_.forget();
             index = 0;
             co_await vk::sleep_for(p_.retry_delay);
             continue;
@@ -140,11 +174,11 @@ asio::awaitable<void> lock::acquire_and_hold(const std::function<void()>& on_acq
         }
         if (e && !e->session.empty() && e->session != session_)
         {
-            holder_ = e->value;  // another holder: block until the key changes
-            refused = false;     // our refusal is explained: no lock-delay to wait out
+            watch_.saw(e->session, e->value, e->modify_index, steady::now());  // block until the key changes
+            refused = false;  // our refusal is explained: no lock-delay to wait out
             continue;
         }
-        holder_.clear();
+        watch_.forget();
         if (refused)
         {
             // Free, yet our last acquire was refused: Consul's lock-delay after an invalidation.
@@ -165,7 +199,6 @@ asio::awaitable<void> lock::acquire_and_hold(const std::function<void()>& on_acq
             }
         }
         held_ = true;
-        holder_ = p_.value;
         log::info("HA lock acquired", {{"key", p_.key}});
         on_acquired();
         co_await monitor();
@@ -178,7 +211,7 @@ asio::awaitable<bool> lock::try_acquire()
     put_options o;
     o.flags = lock_flag;
     o.acquire = session_;
-    auto a = co_await c_.put(p_.key, p_.value, o);
+    auto a = co_await c_.put(p_.key, encode_lock_value(p_.value, ++beat_), o);
     if (!a && !is_cancelled(a.error()))
         log::warn("HA lock: acquire failed", {{"key", p_.key}, {"error", a.error().describe()}});
     co_return a&&* a;
@@ -213,11 +246,11 @@ asio::awaitable<void> lock::clean_up()
         put_options o;
         o.flags = lock_flag;
         o.release = session_;
-        auto r = co_await with_deadline(c_.put(p_.key, p_.value, o), cleanup_limit, "release timed out");
+        auto r = co_await with_deadline(c_.put(p_.key, encode_lock_value(p_.value, beat_), o), cleanup_limit,
+                                        "release timed out");
         if (!r)
             log::warn("HA lock: release failed", {{"key", p_.key}, {"error", r.error().describe()}});
         held_ = false;
-        holder_.clear();
     }
     if (!session_.empty())
     {

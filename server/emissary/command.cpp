@@ -1,20 +1,18 @@
-// fork/exec with a pipe read through Asio; the deadline kills the process group (setpgid + kill(-pgid)) so a
-// shell's children die with it.
+// The command under its supervisor (supervisor.hpp), its output and end read through Asio; the deadline, a
+// cancelled cycle and the end of the command all end the group the same way, killed and reaped before this
+// returns, so a shell's children die with it and nothing outlives the cycle.
 #include "emissary/command.hpp"
 
 #include "async/deadline.hpp"
 #include "async/sleep.hpp"
+#include "emissary/supervisor.hpp"
 
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <cerrno>
 #include <csignal>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace vk::emissary {
 namespace asio = boost::asio;
@@ -37,38 +35,29 @@ asio::awaitable<void> drain(asio::posix::stream_descriptor& pipe, std::string& o
     }
 }
 
-// Waits for the leader's exit without blocking the io_context.
-asio::awaitable<void> reap(pid_t pid, int& status, bool& reaped)
+// Reads the supervisor's report of the leader's end; nullopt when the supervisor died without one.
+asio::awaitable<std::optional<leader_exit>> read_report(asio::posix::stream_descriptor& report)
 {
-    for (;;)
-    {
-        pid_t r = ::waitpid(pid, &status, WNOHANG);
-        if (r == pid || (r < 0 && errno != EINTR))
-        {
-            reaped = true;
-            co_return;
-        }
-        co_await sleep_for(std::chrono::milliseconds(5));
-    }
+    unsigned char bytes[leader_report_size];
+    boost::system::error_code ec;
+    co_await asio::async_read(report, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, ec));
+    co_return ec ? std::nullopt : decode_leader_report(bytes);
 }
 
-asio::awaitable<void> drain_and_reap(asio::posix::stream_descriptor& pipe, std::string& out, pid_t pid,
-                                     int& status, bool& reaped)
+asio::awaitable<std::optional<leader_exit>>
+drain_and_wait(asio::posix::stream_descriptor& pipe, std::string& out, asio::posix::stream_descriptor& report)
 {
     co_await drain(pipe, out);
-    co_await reap(pid, status, reaped);
+    co_return co_await read_report(report);
 }
 
-[[noreturn]] void exec_child(int out_fd, std::vector<char*>& argv)
+// Ends the group (the supervisor kills what is left of it) and waits until the supervisor is reaped, without
+// blocking the io_context. Runs to the end even when the caller was cancelled: it only polls.
+asio::awaitable<void> end_group(supervised_group& g)
 {
-    ::setpgid(0, 0);
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    if (null_fd >= 0)
-        ::dup2(null_fd, 0);
-    ::dup2(out_fd, 1);
-    ::dup2(out_fd, 2);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
+    g.end();
+    while (!g.reaped())
+        co_await sleep_for(std::chrono::milliseconds(2));
 }
 
 }  // namespace
@@ -76,44 +65,46 @@ asio::awaitable<void> drain_and_reap(asio::posix::stream_descriptor& pipe, std::
 asio::awaitable<result<command_outcome>> run_command(const std::vector<std::string>& args,
                                                      std::chrono::milliseconds timeout)
 {
-    if (args.empty())
-        co_return make_error(errc::invalid_argument, "empty command");
-    std::vector<std::string> copy = args;
-    std::vector<char*> argv;
-    for (auto& a : copy)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-        co_return make_error(errc::io_error, std::string("pipe: ") + std::strerror(errno));
-    pid_t pid = ::fork();
-    if (pid == 0)
-        exec_child(fds[1], argv);
-    ::close(fds[1]);
-    if (pid < 0)
-    {
-        ::close(fds[0]);
-        co_return make_error(errc::io_error, std::string("fork: ") + std::strerror(errno));
-    }
-    ::setpgid(pid, pid);  // also in the child: whichever runs first, the group exists before any kill
+    auto group = supervised_group::start(args);
+    if (!group)
+        co_return group.error();
     auto ex = co_await asio::this_coro::executor;
-    asio::posix::stream_descriptor pipe(ex, fds[0]);
+    auto cs = co_await asio::this_coro::cancellation_state;
+    asio::posix::stream_descriptor pipe(ex, group->release_output());
+    asio::posix::stream_descriptor report(ex, group->release_report());
     command_outcome out;
-    int status = 0;
-    bool reaped = false;
-    bool finished = co_await with_timeout(drain_and_reap(pipe, out.output, pid, status, reaped), timeout);
-    if (!finished || !reaped)  // the deadline, or the cycle was cancelled: nothing of it may outlive us
+    std::optional<std::optional<leader_exit>> ended;
+    std::exception_ptr cancelled;
+    try
     {
-        out.timed_out = !finished;
-        ::kill(-pid, SIGKILL);
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        {
-        }
+        ended = co_await with_timeout(drain_and_wait(pipe, out.output, report), timeout);
     }
-    if (WIFEXITED(status))
-        out.exit_status = WEXITSTATUS(status);
-    else if (WIFSIGNALED(status))
-        out.signal = WTERMSIG(status);
+    catch (...)
+    {
+        cancelled = std::current_exception();  // the cycle was cancelled
+    }
+    // Whatever happened, nothing of the command outlives this call: the group is killed and reaped before
+    // the caller (and the HA lock above it) goes on. Awaits must not throw for the cancellation meanwhile.
+    bool throwing = co_await asio::this_coro::throw_if_cancelled();
+    co_await asio::this_coro::throw_if_cancelled(false);
+    co_await end_group(*group);
+    co_await asio::this_coro::throw_if_cancelled(throwing);
+    if (cancelled)
+        std::rethrow_exception(cancelled);
+    if (cs.cancelled() != asio::cancellation_type::none)
+        throw boost::system::system_error(asio::error::operation_aborted);  // as if the await had thrown
+    if (!ended)
+    {
+        out.timed_out = true;
+        out.signal = SIGKILL;
+    }
+    else if (!*ended)
+        co_return make_error(errc::io_error, "the command's supervisor ended before the command did");
+    else
+    {
+        out.exit_status = (*ended)->exit_status;
+        out.signal = (*ended)->signal;
+    }
     co_return out;
 }
 

@@ -23,17 +23,36 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 constexpr auto wait_token = asio::as_tuple(asio::use_awaitable);
-}
+
+// Whether a cycle runs, shared with the coroutines waiting for its end: they may outlive the job (reload).
+struct cycle_gate
+{
+    explicit cycle_gate(asio::any_io_executor ex)
+        : ended(ex, steady::time_point::max())
+    {
+    }
+    void close()
+    {
+        running = false;
+        ended.cancel();  // wakes every waiter; the expiry stays at max for the next ones
+    }
+    bool running = false;
+    asio::steady_timer ended;
+};
+}  // namespace
 
 struct job::impl
 {
     explicit impl(asio::any_io_executor ex)
         : wake(ex),
-          stop_event(ex)
+          stop_event(ex),
+          gate(std::make_shared<cycle_gate>(ex))
     {
     }
+    ~impl() { gate->close(); }
     asio::steady_timer wake;        // the loop's wait: cancelled to wake it after a control
     asio::steady_timer stop_event;  // cancelled to end the running cycle (halt, shutdown, fatal, lost lock)
+    std::shared_ptr<cycle_gate> gate;
     steady::time_point next_tick = steady::now();
 };
 
@@ -118,6 +137,7 @@ asio::awaitable<void> job::run_one_cycle(bool run_start_checks)
 {
     cycle_context ctx(cfg_.name, cfg_.kind, ++last_id_, this);
     current_ = &ctx;
+    impl_->gate->running = true;
     impl_->next_tick = steady::now() + cfg_.interval;
     ctx.debug("cycle started");
 
@@ -133,6 +153,7 @@ asio::awaitable<void> job::run_one_cycle(bool run_start_checks)
     ctx.record().end = std::chrono::system_clock::now();
     ctx.record().outcome = step.outcome;
     current_ = nullptr;
+    impl_->gate->close();
     ctx.log(step.outcome == cycle_outcome::ok ? log::level::info : log::level::warn, "cycle ended",
             {{"outcome", std::string(to_string(*step.outcome))}, {"error", ctx.record().error}});
     history_.push_back(ctx.record());
@@ -235,6 +256,13 @@ void job::stop()
 void job::set_active(bool active)
 {
     control(fsm_.set_active(active));
+}
+
+asio::awaitable<void> job::cycle_finished()
+{
+    auto gate = impl_->gate;  // ours: the job may be destroyed while we wait
+    while (gate->running)
+        co_await gate->ended.async_wait(wait_token);
 }
 
 const cycle_record* job::current() const noexcept

@@ -64,6 +64,9 @@ public:
     // HA: while not the lock holder the job is in standby and starts no cycle; losing the lock cancels the
     // running cycle at once.
     void set_active(bool active);
+    // Returns once no cycle of this job runs (at once when none does): a cancelled cycle has ended, every
+    // coroutine and process it started with it. Also returns when the job is destroyed meanwhile.
+    boost::asio::awaitable<void> cycle_finished();
 
     const std::string& name() const noexcept { return cfg_.name; }
     const std::string& kind() const noexcept { return cfg_.kind; }

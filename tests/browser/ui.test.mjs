@@ -94,6 +94,7 @@ await step('the right token shows every job', async () => {
   for (const name of ['origin', 'east', 'west']) await job(name).waitFor();
   expect(await page.locator('#login').isHidden(), 'login hidden');
   expect((await job('origin').textContent()).includes('origin'), 'origin role shown');
+  expect(await job('origin').locator('dd[data-lock="off"]').textContent() === '— (no HA)', 'no HA: holder says so');
   await job('west').locator('[data-field="held-deletes"]', { hasText: '5' }).waitFor();
   await page.screenshot({ path: join(shots, 'ui-jobs.png'), fullPage: true });
 });

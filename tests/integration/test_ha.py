@@ -1,9 +1,15 @@
-"""HA as processes: two vaultkeeper replicas share the jobs through per-job Consul locks on one consul-sim.
-Each job runs on exactly one replica; kill -9 of the holder hands every job to the other; a restarted
-replica stays in standby; no job ever runs on both replicas at once."""
+"""HA as processes: two or three vaultkeeper replicas share the jobs through per-job Consul locks on one
+consul-sim. Each job runs on exactly one replica; kill -9 of the holder hands every job to the other; a
+restarted replica stays in standby; no job ever runs on both replicas at once -- nor the command of an
+emissary job, which holds a per-job flock (tests/support/flockprobe.py) across SIGTERM, kill -9 and a Consul
+outage."""
 import datetime
+import os
+import signal
+import tempfile
 import time
 
+import flockprobe
 import vkproc
 from vkdaemon import Daemon, job_spec
 
@@ -212,3 +218,198 @@ def test_lock_consul_unreachable_mid_cycle_cancels_the_cycle_and_saves_nothing()
         vault.stop()
         data_consul.stop()
         lock_consul.stop()
+
+
+def _consul_key(addr, key):
+    status, body = vkproc.json_call("GET", f"{addr}/v1/kv/{key}")
+    assert status in (200, 404), body
+    return body[0] if status == 200 else None
+
+
+def test_clean_shutdown_releases_every_lock_without_a_warning():
+    """Issue 19: a SIGTERM logged "HA lock: destroying the session failed ... cancelled" although the locks were
+    released: each lock was cancelled again once the one before it had finished, cutting its own clean-up
+    short. Made certain here: r0 holds alpha, so r1's alpha lock (the first stopped) only destroys its session
+    while beta's and gamma's release and destroy (Consul answering in 50 ms) are still in flight."""
+    consul, addr = start_consul()
+    r0 = r1 = None
+    try:
+        r0_cfg = ha_config(addr, "r0")
+        r0_cfg["jobs"] = r0_cfg["jobs"][:1]
+        r0 = Daemon(r0_cfg)
+        vkproc.wait_until(lambda: jobs_of(r0)[JOBS[0]]["holder"] == "r0", 10, what="r0 holds alpha")
+        r1 = Daemon(ha_config(addr, "r1"))
+        vkproc.wait_until(lambda: [jobs_of(r1)[n]["holder"] for n in JOBS] == ["r0", "r1", "r1"], 10,
+                          what="r1 holds beta and gamma, waits for alpha")
+        status, _ = vkproc.json_call("POST", f"{addr}/_sim/latency", {"ms": 50})
+        assert status in (200, 204)
+        assert r1.stop() == 0
+        log = r1.log()
+        assert "destroying the session failed" not in log, log
+        assert "release failed" not in log, log
+        for name in JOBS[1:]:
+            entry = _consul_key(addr, f"vk/ha/{name}")
+            assert entry is not None and not entry.get("Session"), entry
+        status, sessions = vkproc.json_call("GET", f"{addr}/v1/session/list")
+        assert status == 200 and len(sessions) == 1, sessions  # r0's alone
+    finally:
+        for d in (r1, r0):
+            if d:
+                d.stop()
+        consul.stop()
+
+
+class Guarded:
+    """Replicas sharing one emissary job, "guard", whose command is flockprobe: it holds the job's flock for
+    `hold` seconds and logs a collision when another replica's command still holds it. Each replica renders
+    into its own directory, so a replica that takes the job over renders (and runs the command) at once."""
+
+    def __init__(self, consul_addr, hold=60):
+        self.dir = tempfile.mkdtemp(prefix="vk-ha-guard-")
+        self.seed = os.path.join(self.dir, "seed")
+        os.makedirs(self.seed)
+        self.set_seed("v1")
+        self.lockfile = os.path.join(self.dir, "guard.lock")
+        self.log = flockprobe.Log(os.path.join(self.dir, "probe.log"))
+        self.consul = consul_addr
+        self.hold = hold
+        self.replicas = {}
+
+    def set_seed(self, value):
+        tmp = os.path.join(self.seed, ".value.tmp")
+        with open(tmp, "w") as f:
+            f.write(value)
+        os.rename(tmp, os.path.join(self.seed, "value"))
+
+    def config(self, replica):
+        return {
+            "consuls": {"main": {"address": self.consul}},
+            "ha": {"consul": "main", "key": "vk/ha", "session_ttl": f"{TTL}s", "replica_id": replica},
+            "jobs": [{"name": "guard", "kind": "emissary", "interval": "1s", "timeout": "5m", "refresh": "1s",
+                      "sources": {"files": {"type": "file", "root": self.seed}},
+                      "templates": [{"contents": '{{ secret "files" "value" }}',
+                                     "destination": os.path.join(self.dir, replica, "out")}],
+                      "command": flockprobe.command(self.lockfile, self.log.path, self.hold, replica),
+                      "command_timeout": "120s"}],
+        }
+
+    def start(self, *replicas):
+        for r in replicas:
+            self.replicas[r] = Daemon(self.config(r))
+
+    def running_command(self):
+        """(replica, pid) of a command that started and has not ended, held by that replica; else None."""
+        ended = {e[1] for e in self.log.events("end")}
+        running = [e for e in self.log.starts() if e[1] not in ended and not gone(e[1])]
+        if len(running) != 1:
+            return None
+        _, pid, tag, _ = running[0]
+        d = self.replicas.get(tag)
+        if d is None:
+            return None
+        job = d.job("guard")
+        return (tag, pid) if job["holder"] == tag and job["state"] == "running" else None
+
+    def wait_command(self, timeout, other_than=None):
+        def check():
+            r = self.running_command()
+            return r if r and r[0] != other_than else None
+        return vkproc.wait_until(check, timeout, interval=0.1, what="the guard's command running on its holder")
+
+    def stop(self):
+        for d in self.replicas.values():
+            d.stop()
+        # A command that outlived its daemon (the bug these tests catch) must not outlive the test.
+        for _, pid, _, _ in self.log.starts():
+            if not gone(pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+
+def gone(pid):
+    """Dead and reaped (or a zombie of a parent not ours): its command line is empty."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read() == b""
+    except OSError:
+        return True
+
+
+def test_sigterm_kills_the_command_before_the_lock_goes_so_commands_never_overlap():
+    """Issue 19: SIGTERM cancelled the cycle and released the lock at once while the command it had started ran
+    on; the next holder ran the same job's command beside it. Now the command is killed and reaped before the
+    lock is released: across two handovers among three replicas, no two commands hold the job's flock."""
+    consul, addr = start_consul()
+    g = Guarded(addr)
+    try:
+        g.start("r1", "r2", "r3")
+        for _ in range(2):
+            holder, pid = g.wait_command(20)
+            assert g.replicas.pop(holder).stop() == 0
+            # The daemon has exited: its command is gone with it, not left running.
+            assert gone(pid), f"the command {pid} outlived the replica that ran it"
+            g.wait_command(10, other_than=holder)  # the next holder took over at once and runs it
+        assert g.log.collisions() == [], g.log.entries()
+    finally:
+        g.stop()
+        consul.stop()
+
+
+def test_kill_9_takes_the_command_down_and_the_survivor_waits_for_the_dead_session():
+    """Issue 19: a command lived on past kill -9 of its daemon (its own process group) and overlapped the
+    survivor's; the survivor showed the dead replica as holder until its session expired. Now the supervisor
+    kills the group when the daemon dies; the survivor shows the lock as expiring, naming the replica whose
+    session it waits for, and takes over within session_ttl of the crash (Consul invalidates a session twice
+    its TTL, session_ttl / 2, after the last renewal)."""
+    consul, addr = start_consul()
+    g = Guarded(addr)
+    try:
+        g.start("r1", "r2")
+        victim_id, pid = g.wait_command(20)
+        survivor_id = "r2" if victim_id == "r1" else "r1"
+        survivor = g.replicas[survivor_id]
+        g.replicas.pop(victim_id).proc.kill()
+        t0 = time.monotonic()
+        vkproc.wait_until(lambda: gone(pid), 5, interval=0.05, what="the command killed with its daemon")
+        expiring = survivor.wait_job("guard", lambda j: j["lock"] == "expiring", TTL / 2 + 5,
+                                     what="the dead holder's session seen expiring")
+        assert expiring["lock_waiting_for"] == victim_id, expiring
+        assert expiring["holder"] == "" and expiring["state"] == "standby", expiring
+        g.wait_command(TTL + 5, other_than=victim_id)
+        takeover = time.monotonic() - t0
+        assert takeover <= TTL + 2, f"takeover took {takeover:.1f}s"
+        job = survivor.job("guard")
+        assert job["lock"] == "held" and job["holder"] == survivor_id and job["lock_waiting_for"] is None, job
+        assert g.log.collisions() == [], g.log.entries()
+    finally:
+        g.stop()
+        consul.stop()
+
+
+def test_consul_outage_kills_the_command_within_one_session_ttl_and_nothing_overlaps():
+    """Issue 19: a replica cut off from Consul (here: consul-sim stopped with SIGSTOP) counts its lock as lost by
+    3/4 of the session TTL after its last renewal and kills and reaps the job's command before one session TTL
+    (session_ttl / 2) has passed, so it is gone before Consul could let another replica in; once Consul is
+    back, the next holder's command runs alone."""
+    consul, addr = start_consul()
+    g = Guarded(addr)
+    try:
+        g.start("r1", "r2")
+        holder, pid = g.wait_command(20)
+        before = len(g.log.starts())
+        consul.signal(signal.SIGSTOP)
+        t0 = time.monotonic()
+        g.set_seed("v2")  # whoever holds the job next has a change to render, and runs the command again
+        vkproc.wait_until(lambda: gone(pid), TTL / 2 + 3, interval=0.05, what="the command killed")
+        killed_after = time.monotonic() - t0
+        assert killed_after <= TTL / 2 + 0.5, f"the command died {killed_after:.1f}s after the outage began"
+        consul.signal(signal.SIGCONT)
+        vkproc.wait_until(lambda: len(g.log.starts()) > before and g.running_command(), 2 * TTL + 10,
+                          interval=0.2, what="the command running again after the outage")
+        assert g.log.collisions() == [], g.log.entries()
+    finally:
+        consul.signal(signal.SIGCONT)
+        g.stop()
+        consul.stop()

@@ -1,5 +1,6 @@
-// consul::lock against consul-sim: acquire, contention, release on cancel, loss detection, lock-delay,
-// renewal.
+// consul::lock against consul-sim: acquire, contention, release on cancel, loss detection (the session gone,
+// renewals failing until 3/4 of the TTL), lock-delay, renewal with a heartbeat, a silent holder seen as
+// expiring.
 #include "consul/lock.hpp"
 #include "consul_helpers.hpp"
 
@@ -14,7 +15,13 @@ namespace asio = boost::asio;
 using vk::test::eventually;
 using vk::test::sim_process;
 
-// A lock's run() spawned with its own cancellation signal, with counters of its callbacks.
+asio::awaitable<void> nothing()
+{
+    co_return;
+}
+
+// A lock's run() spawned with its own cancellation signal, with counters of its callbacks. `while_lost` is
+// awaited by on_lost (what the lock guards winding down).
 struct running_lock
 {
     running_lock(client& c, lock_params p)
@@ -31,6 +38,7 @@ struct running_lock
         auto on_lost = [this] {
             ++lost;
             last_lost = std::chrono::steady_clock::now();
+            return while_lost ? while_lost() : nothing();
         };
         asio::co_spawn(ex, lk.run(on_acquired, on_lost),
                        asio::bind_cancellation_slot(sig.slot(), [this](std::exception_ptr e) {
@@ -46,6 +54,7 @@ struct running_lock
     }
 
     lock lk;
+    std::function<asio::awaitable<void>()> while_lost;
     asio::cancellation_signal sig;
     int acquired = 0;
     int lost = 0;
@@ -74,13 +83,14 @@ ASYNC_TEST(consul_lock, acquires_holds_and_releases_on_cancel)
     a.start(ex);
     EXPECT_TRUE(co_await eventually([&] { return a.acquired == 1; }));
     EXPECT_TRUE(a.lk.held());
-    EXPECT_EQ(a.lk.holder(), "replica-a");
+    EXPECT_EQ(a.lk.view().state, vk::lock_state::held);
+    EXPECT_EQ(a.lk.view().holder, "replica-a");
     auto e = co_await c->get("locks/job-a");
     EXPECT_TRUE(e && e->value);
     if (e && e->value)
     {
         EXPECT_EQ(e->value->flags, lock_flag);
-        EXPECT_EQ(e->value->value, "replica-a");
+        EXPECT_EQ(vk::holder_in_lock_value(e->value->value), "replica-a");
         EXPECT_EQ(e->value->session, a.lk.session());
     }
     EXPECT_TRUE(co_await a.stop());
@@ -101,7 +111,8 @@ ASYNC_TEST(consul_lock, second_contender_waits_sees_the_holder_and_takes_over_af
     a.start(ex);
     EXPECT_TRUE(co_await eventually([&] { return a.acquired == 1; }));
     b.start(ex);
-    EXPECT_TRUE(co_await eventually([&] { return b.lk.holder() == "replica-a"; }));
+    EXPECT_TRUE(co_await eventually([&] { return b.lk.view().holder == "replica-a"; }));
+    EXPECT_EQ(b.lk.view().state, vk::lock_state::unheld);
     co_await vk::test::sleep_for(300ms);
     EXPECT_EQ(b.acquired, 0);
     auto t0 = std::chrono::steady_clock::now();
@@ -109,7 +120,7 @@ ASYNC_TEST(consul_lock, second_contender_waits_sees_the_holder_and_takes_over_af
     // An explicit release starts no lock-delay: the blocked contender takes over at once.
     EXPECT_TRUE(co_await eventually([&] { return b.acquired == 1; }, 3s));
     EXPECT_LT(vk::test::elapsed_since(t0), 2s);
-    EXPECT_EQ(b.lk.holder(), "replica-b");
+    EXPECT_EQ(b.lk.view().holder, "replica-b");
     EXPECT_TRUE(co_await b.stop());
 }
 
@@ -177,13 +188,100 @@ TEST(consul_lock, renews_the_session_at_half_the_ttl)
             EXPECT_TRUE(co_await eventually([&] { return a.acquired == 1; }));
             auto creates = vk::test::sim_counter(sim, "PUT /v1/session");
             EXPECT_EQ(creates, 1);
+            auto before = co_await c->get("locks/job-a");
             co_await vk::test::sleep_for(5500ms);
             EXPECT_GE(vk::test::sim_counter(sim, "PUT /v1/session"), 2);
             EXPECT_EQ(a.lost, 0);
             EXPECT_TRUE(a.lk.held());
+            // The renewal's heartbeat: the key changed (the waiting replicas see the holder alive).
+            auto after = co_await c->get("locks/job-a");
+            EXPECT_TRUE(before && before->value && after && after->value);
+            if (before && before->value && after && after->value)
+            {
+                EXPECT_GT(after->value->modify_index, before->value->modify_index);
+                EXPECT_NE(after->value->value, before->value->value);
+                EXPECT_EQ(after->value->session, a.lk.session());
+            }
             EXPECT_TRUE(co_await a.stop());
         },
         std::chrono::seconds(30));
+}
+
+// Fails every request of `a`'s session to `verb` (renew, destroy) from now on.
+void fail_session_calls(const sim_process& sim, const std::string& verb, const std::string& session)
+{
+    sim.call("POST", "/_sim/fail",
+             R"({"method":"PUT","path":"/v1/session/)" + verb + "/" + session +
+                 R"(","status":500,"count":100000})");
+}
+
+// Renewals failing (Consul unreachable for this session) but the session alive: the lock counts as lost by
+// 3/4 of the TTL after the last good renewal was sent (here: the session's creation), and what it guards
+// winds down (on_lost) while the key is still ours; only then is the session destroyed and the key free.
+TEST(consul_lock,
+     failing_renewals_lose_the_lock_by_three_quarters_of_the_ttl_and_stop_before_the_key_is_freed)
+{
+    vk::test::run_async(
+        []() -> asio::awaitable<void> {
+            sim_process sim("consul-sim");
+            auto c = co_await vk::test::make_consul(vk::test::consul_cfg(sim));
+            auto ex = co_await asio::this_coro::executor;
+            running_lock a(*c, params("replica-a"));
+            running_lock b(*c, params("replica-b"));
+            std::string key_session_after_winding_down = "unset";
+            a.while_lost = [&]() -> asio::awaitable<void> {
+                co_await vk::test::sleep_for(500ms);  // a slow cancellation
+                auto e = co_await c->get("locks/job-a");
+                key_session_after_winding_down = e && e->value ? e->value->session : "";
+            };
+            a.start(ex);
+            EXPECT_TRUE(co_await eventually([&] { return a.acquired == 1; }));
+            auto acquired_at = std::chrono::steady_clock::now();
+            std::string held_by = a.lk.session();
+            fail_session_calls(sim, "renew", held_by);
+            b.start(ex);
+            EXPECT_TRUE(co_await eventually([&] { return a.lost == 1; }, 12s));
+            // 7.5 s after the creation was sent, which preceded the acquisition.
+            EXPECT_LT(a.last_lost - acquired_at, 7600ms);
+            EXPECT_GT(a.last_lost - acquired_at, 6500ms);
+            EXPECT_TRUE(co_await eventually([&] { return b.acquired == 1; }, 5s));
+            EXPECT_EQ(key_session_after_winding_down, held_by);
+            EXPECT_GE(b.last_acquired, a.last_lost + 500ms);
+            EXPECT_TRUE(co_await b.stop());
+            EXPECT_TRUE(co_await a.stop());
+        },
+        std::chrono::seconds(40));
+}
+
+// A holder that stopped renewing (dead, or cut off) leaves its session to expire: the replica waiting for the
+// key sees it alive (holder named) until one TTL passed without a heartbeat, then as expiring, naming it.
+TEST(consul_lock, a_holder_that_stops_renewing_is_seen_expiring_by_the_others)
+{
+    vk::test::run_async(
+        []() -> asio::awaitable<void> {
+            sim_process sim("consul-sim");
+            auto c = co_await vk::test::make_consul(vk::test::consul_cfg(sim));
+            auto ex = co_await asio::this_coro::executor;
+            running_lock a(*c, params("replica-a"));
+            running_lock b(*c, params("replica-b"));
+            a.start(ex);
+            EXPECT_TRUE(co_await eventually([&] { return a.acquired == 1; }));
+            auto acquired_at = std::chrono::steady_clock::now();
+            fail_session_calls(sim, "renew", a.lk.session());
+            fail_session_calls(sim, "destroy", a.lk.session());  // as if a had died: its session lingers
+            b.start(ex);
+            EXPECT_TRUE(co_await eventually([&] { return b.lk.view().holder == "replica-a"; }));
+            EXPECT_EQ(b.lk.view().state, vk::lock_state::unheld);
+            EXPECT_TRUE(
+                co_await eventually([&] { return b.lk.view().state == vk::lock_state::expiring; }, 12s));
+            EXPECT_GE(std::chrono::steady_clock::now() - acquired_at, 9900ms);  // one TTL without a change
+            EXPECT_EQ(b.lk.view().waiting_for, "replica-a");
+            EXPECT_EQ(b.lk.view().holder, "");
+            EXPECT_EQ(b.acquired, 0);
+            EXPECT_TRUE(co_await b.stop());
+            EXPECT_TRUE(co_await a.stop());
+        },
+        std::chrono::seconds(40));
 }
 
 }  // namespace

@@ -110,6 +110,27 @@ ASYNC_TEST(job_runtime, halt_mid_cycle_cancels_its_children_and_resume_runs_a_ne
     EXPECT_EQ(test_kind_live_children, 0);
 }
 
+// HA's lost lock: standby cancels the cycle, and cycle_finished() returns once it ended with everything it
+// started (the lock waits for it before letting its session go).
+ASYNC_TEST(job_runtime, cycle_finished_waits_for_the_cancelled_cycle_and_its_children)
+{
+    recorder rec;
+    auto j = make_job(co_await boost::asio::this_coro::executor, make_config(sleeping(30s, 3)), rec);
+    co_await with_running(*j, [&]() -> boost::asio::awaitable<void> {
+        EXPECT_TRUE(co_await eventually(
+            [&] { return j->state() == job_state::running && test_kind_live_children == 3; }));
+        j->set_active(false);
+        EXPECT_NE(j->current(), nullptr);  // the cancellation is under way, not done
+        co_await j->cycle_finished();
+        EXPECT_EQ(j->current(), nullptr);
+        EXPECT_EQ(test_kind_live_children, 0);
+        EXPECT_EQ(last(*j).outcome, cycle_outcome::cancelled);
+        EXPECT_EQ(j->state(), job_state::standby);
+        co_await j->cycle_finished();  // no cycle: at once
+        j->stop();
+    });
+}
+
 ASYNC_TEST(job_runtime, failed_start_up_check_is_fatal_and_resume_retries_it)
 {
     recorder rec;
