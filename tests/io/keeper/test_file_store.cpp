@@ -2,6 +2,7 @@
 // remove, interrupted writes' temp files cleaned, a wrong key or an unusable directory refused at check().
 #include "async_test.hpp"
 #include "keeper/file_store.hpp"
+#include "temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -14,12 +15,12 @@ using namespace vk::keeper;
 
 namespace {
 
-struct temp_dir
+struct temp_dir : vk::test::temp_dir
 {
-    fs::path path = fs::temp_directory_path() / ("vk-file-store-" + std::to_string(::getpid()) + "-" +
-                                                 std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    temp_dir() { fs::create_directories(path); }
-    ~temp_dir() { fs::remove_all(path); }
+    temp_dir()
+        : vk::test::temp_dir("vk-file-store")
+    {
+    }
 };
 
 file_store_settings settings(const fs::path& dir, char key = 'k')

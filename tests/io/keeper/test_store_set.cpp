@@ -5,6 +5,7 @@
 #include "async_test.hpp"
 #include "keeper/file_store.hpp"
 #include "keeper/stores.hpp"
+#include "temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -19,16 +20,14 @@ namespace {
 
 const std::vector<std::string> names{"a", "b", "c"};
 
-struct stores_dir
+struct stores_dir : vk::test::temp_dir
 {
-    fs::path path = fs::temp_directory_path() / ("vk-store-set-" + std::to_string(::getpid()) + "-" +
-                                                 std::to_string(reinterpret_cast<std::uintptr_t>(this)));
     stores_dir()
+        : vk::test::temp_dir("vk-store-set")
     {
         for (const auto& n : names)
             fs::create_directories(path / n);
     }
-    ~stores_dir() { fs::remove_all(path); }
 
     // Every store with key 'k', except `wrong_key` (keyed 'x').
     store_set open(const std::string& wrong_key = "") const

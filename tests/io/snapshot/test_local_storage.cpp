@@ -3,6 +3,7 @@
 // removed by remove_orphans, find answering "not held" whatever the directory's state.
 #include "async_test.hpp"
 #include "snapshot/local_storage.hpp"
+#include "temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -16,12 +17,12 @@ using namespace vk::snapshot;
 
 namespace {
 
-struct temp_dir
+struct temp_dir : vk::test::temp_dir
 {
-    fs::path path = fs::temp_directory_path() / ("vk-local-storage-" + std::to_string(::getpid()) + "-" +
-                                                 std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    temp_dir() { fs::create_directories(path); }
-    ~temp_dir() { fs::remove_all(path); }
+    temp_dir()
+        : vk::test::temp_dir("vk-local-storage")
+    {
+    }
 };
 
 const std::string sum_a(64, 'a');
