@@ -5,6 +5,9 @@
 function(vk_add_gtest name)
     cmake_parse_arguments(ARG "ONE_PROCESS_UNDER_SANITIZERS" "" "SOURCES;LIBS;LABELS" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
+    # Test files share most of their headers and template instances (GoogleTest, Asio, JSON): compiled a few
+    # at a time, each of those is parsed and generated once per batch instead of once per file.
+    set_target_properties(${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
     target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main vk_project_options)
     if(VK_SANITIZE AND ARG_ONE_PROCESS_UNDER_SANITIZERS)
         add_test(NAME ${name} COMMAND ${name})

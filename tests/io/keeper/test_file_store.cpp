@@ -15,9 +15,9 @@ using namespace vk::keeper;
 
 namespace {
 
-struct temp_dir : vk::test::temp_dir
+struct store_dir : vk::test::temp_dir
 {
-    temp_dir()
+    store_dir()
         : vk::test::temp_dir("vk-file-store")
     {
     }
@@ -40,7 +40,7 @@ std::string slurp(const fs::path& p)
 
 ASYNC_TEST(file_store, round_trip_encrypted_0600_and_cas)
 {
-    temp_dir d;
+    store_dir d;
     auto store = make_file_store(settings(d.path));
     EXPECT_TRUE(co_await store->check());
     EXPECT_TRUE(store->supports_cas());
@@ -69,7 +69,7 @@ ASYNC_TEST(file_store, round_trip_encrypted_0600_and_cas)
 
 ASYNC_TEST(file_store, list_cleans_temp_files_and_renamed_objects_do_not_open)
 {
-    temp_dir d;
+    store_dir d;
     auto store = make_file_store(settings(d.path));
     (void)co_await store->put("set-1-shard-0", "a", std::nullopt);
     (void)co_await store->put("set-1-shard-1", "b", std::nullopt);
@@ -84,7 +84,7 @@ ASYNC_TEST(file_store, list_cleans_temp_files_and_renamed_objects_do_not_open)
 
 ASYNC_TEST(file_store, check_refuses_a_wrong_key_and_an_unusable_directory)
 {
-    temp_dir d;
+    store_dir d;
     (void)co_await make_file_store(settings(d.path))->put("keeper-state", "{}", std::nullopt);
     auto other_key = co_await make_file_store(settings(d.path, 'x'))->check();
     EXPECT_FALSE(other_key);

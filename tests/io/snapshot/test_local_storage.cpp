@@ -17,9 +17,9 @@ using namespace vk::snapshot;
 
 namespace {
 
-struct temp_dir : vk::test::temp_dir
+struct storage_dir : vk::test::temp_dir
 {
-    temp_dir()
+    storage_dir()
         : vk::test::temp_dir("vk-local-storage")
     {
     }
@@ -61,7 +61,7 @@ unsigned mode_of(const fs::path& p)
 
 TEST(local_storage, prepare_creates_the_path_0700_with_its_parents)
 {
-    temp_dir d;
+    storage_dir d;
     const auto path = d.path / "a" / "b" / "snaps";
     EXPECT_TRUE(storage(path)->prepare());
     EXPECT_TRUE(fs::is_directory(path));
@@ -78,7 +78,7 @@ TEST(local_storage, prepare_creates_the_path_0700_with_its_parents)
 
 ASYNC_TEST(local_storage, never_overwrites_a_snapshot_or_its_sidecar)
 {
-    temp_dir d;
+    storage_dir d;
     auto st = storage(d.path / "store");
     EXPECT_TRUE(st->prepare());
     const auto first = write(d.path / "first", "first snapshot");
@@ -100,7 +100,7 @@ ASYNC_TEST(local_storage, never_overwrites_a_snapshot_or_its_sidecar)
 
 ASYNC_TEST(local_storage, a_failed_copy_leaves_no_sidecar)
 {
-    temp_dir d;
+    storage_dir d;
     auto st = storage(d.path);
     EXPECT_FALSE(co_await st->upload(d.path / "no such spooled file", snap, sum_a));
     EXPECT_FALSE(fs::exists(d.path / snap));
@@ -109,7 +109,7 @@ ASYNC_TEST(local_storage, a_failed_copy_leaves_no_sidecar)
 
 ASYNC_TEST(local_storage, orphan_sidecars_are_not_listed_and_removed_later)
 {
-    temp_dir d;
+    storage_dir d;
     auto st = storage(d.path);
     const std::string gone = "raft-snapshot-2026-11-30T11-00-00Z.snap";
     EXPECT_TRUE(co_await st->upload(write(d.path / ".spooled", "x"), snap, sum_a));
@@ -127,7 +127,7 @@ ASYNC_TEST(local_storage, orphan_sidecars_are_not_listed_and_removed_later)
 
 ASYNC_TEST(local_storage, find_says_not_held_whatever_the_directory_state)
 {
-    temp_dir d;
+    storage_dir d;
     auto st = storage(d.path / "store");
     EXPECT_TRUE(st->prepare());
     EXPECT_TRUE(co_await st->upload(write(d.path / "spooled", "x"), snap, sum_a));

@@ -12,7 +12,7 @@
 namespace {
 using namespace std::chrono_literals;
 
-const vk::kind_parsers kinds = {
+const vk::kind_parsers config_kinds = {
     {"demo",
      [](vk::object_reader& r, const vk::config& cfg) -> std::shared_ptr<const vk::job_settings> {
          auto vault = r.string("vault", vk::need::required);
@@ -31,9 +31,9 @@ std::string doc(const std::string& rest)
     return buf;
 }
 
-std::vector<std::string> problems(const std::string& text)
+std::vector<std::string> config_problems(const std::string& text)
 {
-    auto r = vk::parse_config(text, "cfg.json", kinds);
+    auto r = vk::parse_config(text, "cfg.json", config_kinds);
     std::vector<std::string> out;
     if (r)
         return out;
@@ -44,7 +44,7 @@ std::vector<std::string> problems(const std::string& text)
 
 TEST(config, minimal_document_gets_defaults)
 {
-    auto r = vk::parse_config(doc(R"("jobs": [])"), "cfg.json", kinds);
+    auto r = vk::parse_config(doc(R"("jobs": [])"), "cfg.json", config_kinds);
     ASSERT_TRUE(r) << r.error().render();
     EXPECT_EQ(r->admin.listen, "127.0.0.1:8290");
     EXPECT_EQ(r->log.level, "info");
@@ -56,7 +56,7 @@ TEST(config, job_defaults_and_kind_settings)
 {
     auto r = vk::parse_config(doc(R"("vaults": {"v1": {"address": "http://127.0.0.1:8200", "token": "t"}},
                "jobs": [{"name": "a", "kind": "demo", "vault": "v1"}])"),
-                              "cfg.json", kinds);
+                              "cfg.json", config_kinds);
     ASSERT_TRUE(r) << r.error().render();
     ASSERT_EQ(r->jobs.size(), 1u);
     EXPECT_EQ(r->jobs[0].interval, vk::duration(1min));
@@ -68,7 +68,7 @@ TEST(config, job_defaults_and_kind_settings)
 
 TEST(config, reports_every_problem_with_its_pointer)
 {
-    auto p = problems(doc(R"("bogus": 1,
+    auto p = config_problems(doc(R"("bogus": 1,
         "log": {"level": "loud"},
         "vaults": {"v1": {"address": "ftp://x", "colour": "red"}},
         "jobs": [
@@ -95,7 +95,7 @@ TEST(config, reports_every_problem_with_its_pointer)
 
 TEST(config, rendering_names_file_and_pointer)
 {
-    auto r = vk::parse_config(R"({"admin": {}})", "/etc/vk.json", kinds);
+    auto r = vk::parse_config(R"({"admin": {}})", "/etc/vk.json", config_kinds);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().render(),
               "/etc/vk.json: /admin/token: missing required field (a string, {\"file\": ...} or "
@@ -104,7 +104,7 @@ TEST(config, rendering_names_file_and_pointer)
 
 TEST(config, invalid_json_names_line_and_column)
 {
-    auto p = problems("{\n  \"admin\": {\n    \"token\": \"x\",\n  }\n}");
+    auto p = config_problems("{\n  \"admin\": {\n    \"token\": \"x\",\n  }\n}");
     ASSERT_EQ(p.size(), 1u);
     EXPECT_NE(p[0].find("invalid JSON at line 4"), std::string::npos) << p[0];
 }
@@ -117,7 +117,7 @@ TEST(config, secrets_from_file_and_env)
     ::setenv("VK_TEST_TOKEN", "env-token", 1);
     auto r = vk::parse_config(R"({"admin": {"token": {"file": ")" + (dir / "tok").string() + R"("}},
             "vaults": {"v": {"address": "https://v:8200", "token": {"env": "VK_TEST_TOKEN"}}}})",
-                              "cfg.json", kinds);
+                              "cfg.json", config_kinds);
     ASSERT_TRUE(r) << r.error().render();
     EXPECT_EQ(r->admin.token.reveal(), "file-token-0123456789");
     EXPECT_EQ(r->vaults.at("v").auth.token->reveal(), "env-token");
@@ -127,7 +127,7 @@ TEST(config, secrets_from_file_and_env)
 TEST(config, missing_secret_sources_are_problems_not_crashes)
 {
     ::unsetenv("VK_NO_SUCH_VAR");
-    auto p = problems(R"({"admin": {"token": {"env": "VK_NO_SUCH_VAR"}},
+    auto p = config_problems(R"({"admin": {"token": {"env": "VK_NO_SUCH_VAR"}},
         "consuls": {"c": {"address": "http://c:8500", "token": {"file": "/nonexistent/x"}}},
         "notify": {"webhook": {"url": "http://127.0.0.1:1/h", "headers": {"X-Key": {"env": "VK_NO_SUCH_VAR", "file": "y"}}}}})");
     std::vector<std::string> want = {
@@ -140,7 +140,7 @@ TEST(config, missing_secret_sources_are_problems_not_crashes)
 
 TEST(config, ha_must_reference_a_defined_consul)
 {
-    auto p = problems(doc(R"("ha": {"consul": "missing", "key": "vk/locks", "session_ttl": "2s"})"));
+    auto p = config_problems(doc(R"("ha": {"consul": "missing", "key": "vk/locks", "session_ttl": "2s"})"));
     std::vector<std::string> want = {
         "/ha/consul: no consul named \"missing\" is defined under /consuls",
         "/ha/session_ttl: must be between 20s and 24h (sessions are created with half of it; Consul's "
@@ -153,7 +153,7 @@ TEST(config, ha_must_reference_a_defined_consul)
 TEST(config, pointer_tokens_are_escaped)
 {
     EXPECT_EQ(vk::escape_pointer_token("a/b~c"), "a~1b~0c");
-    auto p = problems(doc(R"("vaults": {"eu/west": {"address": "http://x:1", "x~y": 1}})"));
+    auto p = config_problems(doc(R"("vaults": {"eu/west": {"address": "http://x:1", "x~y": 1}})"));
     ASSERT_EQ(p.size(), 1u);
     EXPECT_EQ(p[0], "/vaults/eu~1west/x~0y: unknown key");
 }
@@ -166,7 +166,7 @@ namespace {
 TEST(config, admin_listen_off_loopback_needs_tls_or_an_explicit_insecure_listen)
 {
     auto with_admin = [](const std::string& admin) {
-        return problems(R"({"admin": {"token": "0123456789abcdef", )" + admin + "}}");
+        return config_problems(R"({"admin": {"token": "0123456789abcdef", )" + admin + "}}");
     };
     EXPECT_EQ(with_admin(R"("listen": "0.0.0.0:8290")"),
               std::vector<std::string>{"/admin/listen: \"0.0.0.0:8290\" is not a loopback address: configure "
@@ -198,21 +198,21 @@ TEST(config, shared_secret_file_is_a_warning_or_with_strict_permissions_an_error
         file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
                   std::filesystem::perms::group_read | std::filesystem::perms::others_read);
     std::string admin = R"({"admin": {"token": {"file": ")" + file + R"("}})";
-    auto relaxed = vk::parse_config(admin + "}", "cfg.json", kinds);
+    auto relaxed = vk::parse_config(admin + "}", "cfg.json", config_kinds);
     ASSERT_TRUE(relaxed) << relaxed.error().render();
     ASSERT_EQ(relaxed->warnings.size(), 1u);
     EXPECT_EQ(relaxed->warnings[0], "cfg.json: /admin/token: secret file " + file +
                                         " is accessible by group or others (chmod 600)");
     EXPECT_EQ(relaxed->admin.token.reveal(), "0123456789abcdef");
 
-    auto strict = vk::parse_config(admin + R"(, "strict_permissions": true})", "cfg.json", kinds);
+    auto strict = vk::parse_config(admin + R"(, "strict_permissions": true})", "cfg.json", config_kinds);
     ASSERT_FALSE(strict);
     EXPECT_EQ(strict.error().render(), "cfg.json: /admin/token: secret file " + file +
                                            " is accessible by group or others (chmod 600)\n");
 
     std::filesystem::permissions(file,
                                  std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    auto private_file = vk::parse_config(admin + R"(, "strict_permissions": true})", "cfg.json", kinds);
+    auto private_file = vk::parse_config(admin + R"(, "strict_permissions": true})", "cfg.json", config_kinds);
     ASSERT_TRUE(private_file) << private_file.error().render();
     EXPECT_TRUE(private_file->warnings.empty());
     std::filesystem::remove_all(dir);

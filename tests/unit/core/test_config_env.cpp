@@ -8,7 +8,7 @@
 
 namespace {
 
-const vk::kind_parsers no_kinds;
+const vk::kind_parsers env_no_kinds;
 
 // Sets the variables for the test's lifetime and removes them afterwards.
 struct env_vars
@@ -32,7 +32,7 @@ struct env_vars
 vk::config parse(const std::string& blocks)
 {
     auto r =
-        vk::parse_config(R"({"admin": {"token": "0123456789abcdef"}, )" + blocks + "}", "cfg.json", no_kinds);
+        vk::parse_config(R"({"admin": {"token": "0123456789abcdef"}, )" + blocks + "}", "cfg.json", env_no_kinds);
     if (!r)
         throw std::runtime_error(r.error().render());
     return std::move(*r);
@@ -74,7 +74,7 @@ TEST(config_env, vault_without_address_anywhere_names_the_variable)
 {
     ::unsetenv("VAULT_ADDR");
     auto r = vk::parse_config(R"({"admin": {"token": "0123456789abcdef"}, "vaults": {"v": {"token": "t"}}})",
-                              "cfg.json", no_kinds);
+                              "cfg.json", env_no_kinds);
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().render().find("/vaults/v/address"), std::string::npos) << r.error().render();
     EXPECT_NE(r.error().render().find("VAULT_ADDR"), std::string::npos) << r.error().render();

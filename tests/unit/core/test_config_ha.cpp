@@ -7,14 +7,14 @@
 
 namespace {
 
-const vk::kind_parsers no_kinds;
+const vk::kind_parsers ha_no_kinds;
 
 vk::config parse_ha(const std::string& ha)
 {
     std::string text = R"({"admin": {"token": "0123456789abcdef"},
         "consuls": {"main": {"address": "http://127.0.0.1:8500"}}, "ha": )" +
                        ha + "}";
-    auto r = vk::parse_config(text, "cfg.json", no_kinds);
+    auto r = vk::parse_config(text, "cfg.json", ha_no_kinds);
     if (!r)
         ADD_FAILURE() << r.error().render();
     return r ? std::move(*r) : vk::config{};
@@ -41,7 +41,7 @@ TEST(config_ha, empty_replica_id_is_a_problem)
     std::string text = R"({"admin": {"token": "0123456789abcdef"},
         "consuls": {"main": {"address": "http://127.0.0.1:8500"}},
         "ha": {"consul": "main", "key": "vk/locks", "replica_id": ""}})";
-    auto r = vk::parse_config(text, "cfg.json", no_kinds);
+    auto r = vk::parse_config(text, "cfg.json", ha_no_kinds);
     ASSERT_FALSE(r);
     ASSERT_EQ(r.error().problems.size(), 1u);
     EXPECT_EQ(r.error().problems[0].pointer, "/ha/replica_id");

@@ -12,7 +12,7 @@
 
 namespace {
 
-const vk::kind_parsers kinds = {
+const vk::kind_parsers reload_kinds = {
     {"demo",
      [](vk::object_reader& r, const vk::config&) -> std::shared_ptr<const vk::job_settings> {
          r.string("vault");
@@ -51,7 +51,7 @@ vk::config load(const temp_dir& d)
                  {"name": "uses-b", "kind": "demo", "vault": "b"},
                  {"name": "keyed", "kind": "demo", "key": {"file": ")" +
                        (d.path / "key").string() + R"("}}]})";
-    auto r = vk::parse_config(text, "cfg.json", kinds);
+    auto r = vk::parse_config(text, "cfg.json", reload_kinds);
     if (!r)
         throw std::runtime_error(r.error().render());
     return std::move(*r);
@@ -134,7 +134,7 @@ TEST_F(reload_test, a_renewed_admin_certificate_behind_the_same_files_is_a_rotat
     auto with_tls = [&](const std::string& cert) {
         std::string text = R"({"admin": {"token": "0123456789abcdef", "tls": {"cert_file": ")" + cert +
                            R"(", "key_file": ")" + (dir.path / "admin.key").string() + R"("}}})";
-        auto r = vk::parse_config(text, "cfg.json", kinds);
+        auto r = vk::parse_config(text, "cfg.json", reload_kinds);
         if (!r)
             throw std::runtime_error(r.error().render());
         return std::move(*r);

@@ -11,7 +11,7 @@
 
 namespace {
 
-const vk::kind_parsers kinds = {{"emissary", vk::emissary::parse_settings}};
+const vk::kind_parsers emissary_kinds = {{"emissary", vk::emissary::parse_settings}};
 
 std::string doc(const std::string& job)
 {
@@ -22,12 +22,12 @@ std::string doc(const std::string& job)
            job + "]}";
 }
 
-std::vector<std::string> problems(const std::string& job)
+std::vector<std::string> emissary_problems(const std::string& job)
 {
-    return vk::test::config_problems_of(doc(job), kinds, "/etc/vk/cfg.json");
+    return vk::test::config_problems_of(doc(job), emissary_kinds, "/etc/vk/cfg.json");
 }
 
-bool has(const std::vector<std::string>& ps, const std::string& needle)
+bool has_problem(const std::vector<std::string>& ps, const std::string& needle)
 {
     return std::any_of(ps.begin(), ps.end(), [&](const std::string& p) { return p == needle; });
 }
@@ -46,7 +46,7 @@ TEST(emissary_settings, defaults_and_full_example)
         "command": ["systemctl", "reload", "nginx"], "command_timeout": "10s",
         "wait": {"min": "2s", "max": "10s"}, "retry": {"initial": "1s", "max": "1m"}, "refresh": "5m",
         "once": true, "dry_run": true})"),
-                              "cfg.json", kinds);
+                              "cfg.json", emissary_kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = static_cast<const vk::emissary::emissary_settings&>(*r->jobs.at(0).settings);
     EXPECT_EQ(s.sources.size(), 5u);
@@ -64,7 +64,7 @@ TEST(emissary_settings, defaults_and_full_example)
 
 TEST(emissary_settings, every_mistake_at_its_pointer)
 {
-    auto ps = problems(R"({"name": "web", "kind": "emissary",
+    auto ps = emissary_problems(R"({"name": "web", "kind": "emissary",
         "sources": {"v": {"type": "vault", "vault": "nope"}, "x": {"type": "ftp"}, "f": {"type": "file"},
                     "h": {"type": "http", "base_url": "ftp://x", "root": "/"}},
         "templates": [{"contents": "{{ secret \"zz\" \"a\" }}", "destination": "rel", "perms": "999"},
@@ -72,28 +72,28 @@ TEST(emissary_settings, every_mistake_at_its_pointer)
                       {"contents": "{{ secret \"f\" \"../etc/shadow\" }}", "destination": "/y", "extra": 1},
                       {"destination": "/z"}],
         "command": "reload it", "wait": {"min": "5s", "max": "1s"}, "retry": {"initial": "0s"}})");
-    EXPECT_TRUE(has(ps, "/jobs/0/sources/v/vault: no vault named \"nope\" in /vaults"));
-    EXPECT_TRUE(has(ps, "/jobs/0/sources/f/root: missing required field (a string)"));
-    EXPECT_TRUE(has(ps, "/jobs/0/sources/h/base_url: must start with http:// or https://"));
-    EXPECT_TRUE(has(ps, "/jobs/0/sources/h/root: only a file source has this setting"));
-    EXPECT_TRUE(has(ps, "/jobs/0/templates/0/contents: web#0:1:4: no source named \"zz\" in sources"));
-    EXPECT_TRUE(has(ps, "/jobs/0/templates/0/destination: must be an absolute path"));
-    EXPECT_TRUE(has(ps, "/jobs/0/templates/0/perms: must be an octal mode like \"0600\""));
-    EXPECT_TRUE(has(
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/sources/v/vault: no vault named \"nope\" in /vaults"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/sources/f/root: missing required field (a string)"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/sources/h/base_url: must start with http:// or https://"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/sources/h/root: only a file source has this setting"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/contents: web#0:1:4: no source named \"zz\" in sources"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/destination: must be an absolute path"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/perms: must be an octal mode like \"0600\""));
+    EXPECT_TRUE(has_problem(
         ps,
         "/jobs/0/templates/1/contents: web#1:2:5: unknown function \"nope\" (secret, poll, secretOr, env)"));
     EXPECT_TRUE(
-        has(ps, "/jobs/0/templates/2/contents: web#2:1:4: a file path must be relative to the source's root, "
+        has_problem(ps, "/jobs/0/templates/2/contents: web#2:1:4: a file path must be relative to the source's root, "
                 "without \"..\""));
-    EXPECT_TRUE(has(ps, "/jobs/0/templates/2/extra: unknown key"));
-    EXPECT_TRUE(has(
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/2/extra: unknown key"));
+    EXPECT_TRUE(has_problem(
         ps, "/jobs/0/templates/3: exactly one of \"source\" (a template file) or \"contents\" (inline) is "
             "required"));
-    EXPECT_TRUE(has(
+    EXPECT_TRUE(has_problem(
         ps, "/jobs/0/command: a command string runs through sh -c only with \"shell\": true; or give an argv "
             "array"));
-    EXPECT_TRUE(has(ps, "/jobs/0/wait/max: must not be shorter than min"));
-    EXPECT_TRUE(has(ps, "/jobs/0/retry/initial: must be positive"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/wait/max: must not be shorter than min"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/retry/initial: must be positive"));
 }
 
 TEST(emissary_settings, created_directories_mode_and_owner)
@@ -102,7 +102,7 @@ TEST(emissary_settings, created_directories_mode_and_owner)
         "templates": [{"contents": "x", "destination": "/tmp/a/x"},
                       {"contents": "y", "destination": "/tmp/b/y", "dir_perms": "0750", "dir_user": "nginx",
                        "dir_group": "33"}]})"),
-                              "cfg.json", kinds);
+                              "cfg.json", emissary_kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = static_cast<const vk::emissary::emissary_settings&>(*r->jobs.at(0).settings);
     EXPECT_EQ(s.templates[0].dir_perms, 0755u);  // not the daemon's umask
@@ -111,22 +111,22 @@ TEST(emissary_settings, created_directories_mode_and_owner)
     EXPECT_EQ(s.templates[1].dir_user, "nginx");
     EXPECT_EQ(s.templates[1].dir_group, "33");
 
-    auto ps = problems(R"({"name": "web", "kind": "emissary", )" + sources + R"(,
+    auto ps = emissary_problems(R"({"name": "web", "kind": "emissary", )" + sources + R"(,
         "templates": [{"contents": "x", "destination": "/a/x", "dir_perms": "rwx", "dir_user": ""},
                       {"contents": "x", "destination": "/b/x", "dir_perms": "0644", "dir_group": 7},
                       {"contents": "x", "destination": "/c/x", "create_dest_dirs": false, "dir_perms": "0755",
                        "dir_user": "nginx"}]})");
-    EXPECT_TRUE(has(ps, "/jobs/0/templates/0/dir_perms: must be an octal mode like \"0755\""));
-    EXPECT_TRUE(has(ps,
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/dir_perms: must be an octal mode like \"0755\""));
+    EXPECT_TRUE(has_problem(ps,
                     "/jobs/0/templates/0/dir_user: must not be empty: a name or a numeric id (leave it out "
                     "to keep the daemon's)"));
-    EXPECT_TRUE(has(ps,
+    EXPECT_TRUE(has_problem(ps,
                     "/jobs/0/templates/1/dir_perms: must let the owner enter the directory (the 0100 bit, as "
                     "in \"0755\")"));
-    EXPECT_TRUE(has(ps, "/jobs/0/templates/1/dir_group: expected a string"));
-    EXPECT_TRUE(has(ps, "/jobs/0/templates/2/dir_perms: applies only to directories that create_dest_dirs "
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/1/dir_group: expected a string"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/2/dir_perms: applies only to directories that create_dest_dirs "
                         "creates, and it is false"));
-    EXPECT_TRUE(has(ps, "/jobs/0/templates/2/dir_user: applies only to directories that create_dest_dirs "
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/2/dir_user: applies only to directories that create_dest_dirs "
                         "creates, and it is false"));
 }
 
@@ -138,14 +138,14 @@ TEST(emissary_settings, template_file_relative_to_the_config_and_its_parse_error
     std::ofstream(dir / "bad.tmpl") << "ok\nok {{ secret \"kv\" }}\n";
     auto r = vk::parse_config(doc(R"({"name": "j", "kind": "emissary", )" + sources + R"(,
         "templates": [{"source": "bad.tmpl", "destination": "/tmp/o"}, {"source": "absent.tmpl", "destination": "/tmp/p"}]})"),
-                              (dir / "cfg.json").string(), kinds);
+                              (dir / "cfg.json").string(), emissary_kinds);
     ASSERT_FALSE(r);
     std::vector<std::string> ps;
     for (const auto& p : r.error().problems)
         ps.push_back(p.pointer + ": " + p.message);
     EXPECT_TRUE(
-        has(ps, "/jobs/0/templates/0/source: bad.tmpl:2:19: secret: argument 2 must be a string literal"));
-    EXPECT_TRUE(has(ps, "/jobs/0/templates/1/source: cannot read the template file"));
+        has_problem(ps, "/jobs/0/templates/0/source: bad.tmpl:2:19: secret: argument 2 must be a string literal"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/1/source: cannot read the template file"));
     std::filesystem::remove_all(dir);
 }
 

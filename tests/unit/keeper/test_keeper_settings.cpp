@@ -7,7 +7,7 @@
 
 namespace {
 
-const vk::kind_parsers kinds = {{"keeper", vk::keeper::parse_settings}};
+const vk::kind_parsers keeper_kinds = {{"keeper", vk::keeper::parse_settings}};
 const std::string kek_hex(64, 'a');
 const std::string kek_b64 = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";  // 32 bytes
 
@@ -26,15 +26,11 @@ std::string job(const std::string& stores,
            extra + R"(, "stores": [)" + stores + "]}]}";
 }
 
-std::vector<std::string> problems(const std::string& text)
+std::vector<std::string> keeper_problems(const std::string& text)
 {
-    return vk::test::config_problems_of(text, kinds);
+    return vk::test::config_problems_of(text, keeper_kinds);
 }
 
-bool has(const std::vector<std::string>& ps, const std::string& needle)
-{
-    return vk::test::mentions(ps, needle);
-}
 
 }  // namespace
 
@@ -45,7 +41,7 @@ TEST(keeper_settings, three_stores_of_both_types)
                           "namespace": "vault", "token": "tok", "ca_file": "/ca.pem"})",
                     R"("nodes": ["http://127.0.0.1:8200"], "init": {"secret_shares": 5, "secret_threshold": 3,
                        "root_token": "store"}, "rekey_interval": "1h")");
-    auto r = vk::parse_config(text, "cfg.json", kinds);
+    auto r = vk::parse_config(text, "cfg.json", keeper_kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = static_cast<const vk::keeper::keeper_settings&>(*r->jobs.at(0).settings);
     ASSERT_EQ(s.stores.size(), 3u);
@@ -63,33 +59,33 @@ TEST(keeper_settings, three_stores_of_both_types)
 
 TEST(keeper_settings, unknown_store_type_at_its_pointer)
 {
-    auto ps = problems(job(file_store("a") + "," + file_store("b") + R"(, {"name": "c", "type": "s3"})"));
-    EXPECT_TRUE(has(ps, "/jobs/0/stores/2/type: unknown store type \"s3\"")) << ::testing::PrintToString(ps);
+    auto ps = keeper_problems(job(file_store("a") + "," + file_store("b") + R"(, {"name": "c", "type": "s3"})"));
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores/2/type: unknown store type \"s3\"")) << ::testing::PrintToString(ps);
 }
 
 TEST(keeper_settings, kek_of_the_wrong_length_is_a_load_error_without_the_value)
 {
-    auto ps = problems(job(file_store("a", "c2hvcnQ=") + "," + file_store("b") + "," + file_store("c")));
-    ASSERT_TRUE(has(ps, "/jobs/0/stores/0/kek: must be 32 bytes")) << ::testing::PrintToString(ps);
-    EXPECT_FALSE(has(ps, "c2hvcnQ="));
+    auto ps = keeper_problems(job(file_store("a", "c2hvcnQ=") + "," + file_store("b") + "," + file_store("c")));
+    ASSERT_TRUE(vk::test::mentions(ps, "/jobs/0/stores/0/kek: must be 32 bytes")) << ::testing::PrintToString(ps);
+    EXPECT_FALSE(vk::test::mentions(ps, "c2hvcnQ="));
 }
 
 TEST(keeper_settings, placement_that_cannot_hold_is_rejected)
 {
     // 2 stores for 5 shares: one store holds 3 = the threshold.
-    auto ps = problems(job(file_store("a") + "," + file_store("b")));
-    EXPECT_TRUE(has(ps, "/jobs/0/stores: 2 store(s) for 5 shares would put 3 shards in one store"))
+    auto ps = keeper_problems(job(file_store("a") + "," + file_store("b")));
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores: 2 store(s) for 5 shares would put 3 shards in one store"))
         << ::testing::PrintToString(ps);
     // threshold 1: any shard unseals alone.
-    ps = problems(job(file_store("a") + "," + file_store("b"),
+    ps = keeper_problems(job(file_store("a") + "," + file_store("b"),
                       R"("init": {"secret_shares": 2, "secret_threshold": 1})"));
-    EXPECT_TRUE(has(ps, "/jobs/0/stores:")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(problems(job(file_store("a") + "," + file_store("b") + "," + file_store("c"))).empty());
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores:")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(keeper_problems(job(file_store("a") + "," + file_store("b") + "," + file_store("c"))).empty());
 }
 
 TEST(keeper_settings, other_mistakes)
 {
-    auto ps = problems(job(
+    auto ps = keeper_problems(job(
         file_store("a") + "," + file_store("a") +
             R"(, {"name": "x", "type": "file", "path": "rel", "kek": ")" + kek_hex +
             R"("}, {"name": "y", "type": "kubernetes", "api_server": "ftp://x", "namespace": "Bad_NS", "token": "t"})",
@@ -98,9 +94,9 @@ TEST(keeper_settings, other_mistakes)
          {"/jobs/0/stores/1/name: another store has this name", "/jobs/0/stores/2/path: must be an absolute",
           "/jobs/0/stores/3/api_server:", "/jobs/0/stores/3/namespace:", "/jobs/0/nodes:",
           "/jobs/0/init/secret_threshold: must not exceed", "/jobs/0/init/root_token:"})
-        EXPECT_TRUE(has(ps, needle)) << needle << " in " << ::testing::PrintToString(ps);
-    ps = problems(
+        EXPECT_TRUE(vk::test::mentions(ps, needle)) << needle << " in " << ::testing::PrintToString(ps);
+    ps = keeper_problems(
         R"({"admin": {"token": "0123456789abcdef"}, "jobs": [{"name": "k", "kind": "keeper", "vault": "nope", "stores": []}]})");
-    EXPECT_TRUE(has(ps, "/jobs/0/vault: no vault named")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/stores: at least one store")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/vault: no vault named")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores: at least one store")) << ::testing::PrintToString(ps);
 }

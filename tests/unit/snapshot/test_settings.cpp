@@ -14,7 +14,7 @@ namespace {
 
 using namespace vk::snapshot;
 
-const vk::kind_parsers kinds = {{"snapshot", parse_settings}};
+const vk::kind_parsers snapshot_kinds = {{"snapshot", parse_settings}};
 
 std::string doc(const std::string& jobs)
 {
@@ -26,9 +26,9 @@ std::string doc(const std::string& jobs)
            jobs + "]}";
 }
 
-std::vector<std::string> problems(const std::string& jobs)
+std::vector<std::string> snapshot_problems(const std::string& jobs)
 {
-    return vk::test::config_problems_of(doc(jobs), kinds);
+    return vk::test::config_problems_of(doc(jobs), snapshot_kinds);
 }
 
 const auto has = vk::test::mentions;
@@ -57,7 +57,7 @@ TEST(snapshot_settings, every_storage_type_and_defaults)
         {"name": "azure", "type": "azure", "account_name": "acct", "account_key": "a2V5", "container": "snaps",
          "retain": 30},
         {"name": "gcs", "type": "gcs", "bucket": "g", "hmac_access_id": "id", "hmac_secret": "sec"}])")),
-                              "cfg.json", kinds);
+                              "cfg.json", snapshot_kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = settings_of(*r);
     EXPECT_EQ(s.vault, "v");
@@ -82,7 +82,7 @@ TEST(snapshot_settings, every_storage_type_and_defaults)
 
 TEST(snapshot_settings, mistakes_at_their_pointers)
 {
-    auto ps = problems(job(R"("mode": "all", "spool_dir": "rel", "name_format": {"prefix": "a/b"},
+    auto ps = snapshot_problems(job(R"("mode": "all", "spool_dir": "rel", "name_format": {"prefix": "a/b"},
         "encrypt_for": {}, "storages": [
         {"name": "d", "type": "local", "path": "rel", "retain": -1},
         {"name": "d", "type": "ftp"},
@@ -98,15 +98,15 @@ TEST(snapshot_settings, mistakes_at_their_pointers)
           "/jobs/0/storages/3/bogus", "/jobs/0/storages/4/max_age",
           "/jobs/0/storages/5/server_side_encryption/kms_key_id"})
         EXPECT_TRUE(has(ps, want)) << want;
-    EXPECT_TRUE(has(problems(R"({"name": "s", "kind": "snapshot", "vault": "nope", "storages": []})"),
+    EXPECT_TRUE(has(snapshot_problems(R"({"name": "s", "kind": "snapshot", "vault": "nope", "storages": []})"),
                     "/jobs/0/vault: no vault named"));
     EXPECT_TRUE(
-        has(problems(R"({"name": "s", "kind": "snapshot", "vault": "v"})"), "/jobs/0/storages: required"));
+        has(snapshot_problems(R"({"name": "s", "kind": "snapshot", "vault": "v"})"), "/jobs/0/storages: required"));
 }
 
 TEST(snapshot_settings, secrets_never_in_messages)
 {
-    auto ps = problems(job(R"("storages": [{"name": "z", "type": "azure", "account_name": "a",
+    auto ps = snapshot_problems(job(R"("storages": [{"name": "z", "type": "azure", "account_name": "a",
                                             "account_key": "TOPSECRETKEY", "container": "c", "retain": "x"}])"));
     ASSERT_FALSE(ps.empty());
     EXPECT_FALSE(has(ps, "TOPSECRETKEY"));
@@ -139,7 +139,7 @@ TEST(snapshot_settings, lucretius_agent_file_maps_onto_storages)
                                      "s3_force_path_style": true},
                      "google_storage": {"bucket": ""},
                      "azure_storage": {"account_name": "acct", "account_key": "a2V5", "container_name": "c"}})");
-    auto r = vk::parse_config(doc(f.job()), "cfg.json", kinds);
+    auto r = vk::parse_config(doc(f.job()), "cfg.json", snapshot_kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = settings_of(*r);
     EXPECT_EQ(s.vault, "ar");
@@ -161,7 +161,7 @@ TEST(snapshot_settings, lucretius_agent_file_unmappable_keys_are_errors)
     agent_file f(R"({"addr": "http://10.0.0.9:8200", "frequency": "30m", "role_id": "other", "secret_id": "x",
                      "aws_storage": {"s3_bucket": "b", "s3_static_snapshot_name": "latest"},
                      "google_storage": {"bucket": "g"}, "unknown_key": 1})");
-    auto ps = problems(f.job());
+    auto ps = snapshot_problems(f.job());
     const std::string at = "/jobs/0/agent_config: " + f.path.string() + ": ";
     for (const std::string want :
          {at + "/addr: no vault", at + "/aws_storage/s3_static_snapshot_name", at + "/google_storage/bucket",
@@ -172,7 +172,7 @@ TEST(snapshot_settings, lucretius_agent_file_unmappable_keys_are_errors)
     agent_file creds(R"({"addr": "http://127.0.0.1:8300", "role_id": "other", "secret_id": "sid",
                          "local_storage": {"path": "/x"}})");
     EXPECT_TRUE(
-        has(problems(creds.job()), "/role_id: AppRole credentials differ from the auth of vault \"ar\""));
-    EXPECT_TRUE(has(problems(R"({"name": "a", "kind": "snapshot", "agent_config": "/nonexistent/x.json"})"),
+        has(snapshot_problems(creds.job()), "/role_id: AppRole credentials differ from the auth of vault \"ar\""));
+    EXPECT_TRUE(has(snapshot_problems(R"({"name": "a", "kind": "snapshot", "agent_config": "/nonexistent/x.json"})"),
                     "/jobs/0/agent_config: cannot read file"));
 }

@@ -9,7 +9,7 @@
 
 namespace {
 
-const vk::kind_parsers kinds = {{"sync", vk::sync::parse_settings}};
+const vk::kind_parsers sync_kinds = {{"sync", vk::sync::parse_settings}};
 
 std::string doc(const std::string& jobs)
 {
@@ -21,15 +21,11 @@ std::string doc(const std::string& jobs)
            jobs + "]}";
 }
 
-std::vector<std::string> problems(const std::string& jobs)
+std::vector<std::string> sync_problems(const std::string& jobs)
 {
-    return vk::test::config_problems_of(doc(jobs), kinds);
+    return vk::test::config_problems_of(doc(jobs), sync_kinds);
 }
 
-bool has(const std::vector<std::string>& ps, const std::string& needle)
-{
-    return vk::test::mentions(ps, needle);
-}
 
 const vk::sync::sync_settings& settings_of(const vk::config& c, std::size_t i = 0)
 {
@@ -42,7 +38,7 @@ TEST(sync_settings, origin_defaults_and_normalised_paths)
 {
     auto r = vk::parse_config(doc(R"({"name": "o", "kind": "sync", "role": "origin",
                 "origin": {"vault": "o", "consul": "oc", "mounts": ["secret", "team/kv/"], "sync_path": "vs"}})"),
-                              "cfg.json", kinds);
+                              "cfg.json", sync_kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = settings_of(*r);
     EXPECT_EQ(s.role, vk::sync::role::origin);
@@ -60,7 +56,7 @@ TEST(sync_settings, destination_with_transforms)
                 "destination": {"vault": "d", "consul": "dc"},
                 "transforms": [{"name": "t", "from": "secret/data/(?P<app>.+)", "to": "apps/data/app"}],
                 "max_delete_percent": 5, "ignore_deletes": true, "repair": true, "watch": false})J"),
-                              "cfg.json", kinds);
+                              "cfg.json", sync_kinds);
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = settings_of(*r);
     EXPECT_EQ(s.destination_prefix(), "vsync/destination/");
@@ -73,34 +69,34 @@ TEST(sync_settings, destination_with_transforms)
 
 TEST(sync_settings, every_mistake_at_its_pointer)
 {
-    auto ps = problems(R"J({"name": "x", "kind": "sync", "role": "destination",
+    auto ps = sync_problems(R"J({"name": "x", "kind": "sync", "role": "destination",
                            "origin": {"vault": "nope", "consul": "oc", "mounts": ["/abs"], "extra": 1},
                            "destination": {"vault": "d", "consul": "missing"},
                            "buckets": 3,
                            "transforms": [{"name": "bad", "from": "(?P<a>x)(?P<a>y)", "to": "a"}],
                            "max_delete_percent": 101})J");
-    EXPECT_TRUE(has(ps, "/jobs/0/origin/vault: no vault named \"nope\"")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/origin/mounts: mount \"/abs\"")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/origin/extra: unknown key")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/destination/consul: no consul named \"missing\""))
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/origin/vault: no vault named \"nope\"")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/origin/mounts: mount \"/abs\"")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/origin/extra: unknown key")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/destination/consul: no consul named \"missing\""))
         << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/buckets: a destination adopts")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/transforms/0/from:")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/max_delete_percent")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/buckets: a destination adopts")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/transforms/0/from:")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/max_delete_percent")) << ::testing::PrintToString(ps);
 }
 
 TEST(sync_settings, role_is_required_and_destination_keys_belong_to_destinations)
 {
-    auto ps = problems(R"({"name": "x", "kind": "sync",
+    auto ps = sync_problems(R"({"name": "x", "kind": "sync",
                            "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                            "ignore_deletes": true, "destination": {"vault": "d", "consul": "dc"}})");
-    EXPECT_TRUE(has(ps, "/jobs/0/role: required")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/ignore_deletes: only a destination job")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/destination: only a destination job")) << ::testing::PrintToString(ps);
-    auto missing = problems(R"({"name": "x", "kind": "sync", "role": "destination",
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/role: required")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/ignore_deletes: only a destination job")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/destination: only a destination job")) << ::testing::PrintToString(ps);
+    auto missing = sync_problems(R"({"name": "x", "kind": "sync", "role": "destination",
                                 "origin": {"vault": "o", "consul": "oc", "mounts": []}})");
-    EXPECT_TRUE(has(missing, "/jobs/0/destination")) << ::testing::PrintToString(missing);
-    EXPECT_TRUE(has(missing, "/jobs/0/origin/mounts: at least one mount"))
+    EXPECT_TRUE(vk::test::mentions(missing, "/jobs/0/destination")) << ::testing::PrintToString(missing);
+    EXPECT_TRUE(vk::test::mentions(missing, "/jobs/0/origin/mounts: at least one mount"))
         << ::testing::PrintToString(missing);
 }
 
@@ -111,16 +107,16 @@ TEST(sync_settings, kv_v1_insight_key_is_a_secret)
     auto r = vk::parse_config(
         doc(R"({"name": "o", "kind": "sync", "role": "origin", "kv_v1_insight_key": {"env": "VK_TEST_INSIGHT_KEY"},
                 "origin": {"vault": "o", "consul": "oc", "mounts": ["kv1/"]}})"),
-        "cfg.json", kinds);
+        "cfg.json", sync_kinds);
     ASSERT_TRUE(r) << r.error().render();
     ASSERT_TRUE(settings_of(*r).kv_v1_insight_key);
     EXPECT_EQ(settings_of(*r).kv_v1_insight_key->reveal(), "from-the-environment-0123");
     EXPECT_FALSE(settings_of(*r).kv_v1_insight_key->empty());
-    auto ps = problems(R"({"name": "o", "kind": "sync", "role": "origin", "kv_v1_insight_key": "short",
+    auto ps = sync_problems(R"({"name": "o", "kind": "sync", "role": "origin", "kv_v1_insight_key": "short",
                            "origin": {"vault": "o", "consul": "oc", "mounts": ["kv1/"]}})");
-    EXPECT_TRUE(has(ps, "/jobs/0/kv_v1_insight_key: must be at least 16 bytes"))
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/kv_v1_insight_key: must be at least 16 bytes"))
         << ::testing::PrintToString(ps);
-    EXPECT_FALSE(has(ps, "short")) << "the value never appears in a message";
+    EXPECT_FALSE(vk::test::mentions(ps, "short")) << "the value never appears in a message";
 }
 
 // Issue 10, points 2 and 3: approval_ttl (both roles) and max_publish_drop_percent (origin) with defaults.
@@ -132,18 +128,18 @@ TEST(sync_settings, approval_ttl_and_max_publish_drop_percent)
                {"name": "d", "kind": "sync", "role": "destination",
                 "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                 "destination": {"vault": "d", "consul": "dc"}})"),
-        "cfg.json", kinds);
+        "cfg.json", sync_kinds);
     ASSERT_TRUE(r) << r.error().render();
     EXPECT_EQ(settings_of(*r, 0).approval_ttl, std::chrono::minutes(15));
     EXPECT_EQ(settings_of(*r, 0).max_publish_drop_percent, 5.0);
     EXPECT_EQ(settings_of(*r, 1).approval_ttl, std::chrono::hours(1));
     EXPECT_EQ(settings_of(*r, 1).max_publish_drop_percent, 20.0);
-    auto ps = problems(R"({"name": "d", "kind": "sync", "role": "destination", "approval_ttl": "0s",
+    auto ps = sync_problems(R"({"name": "d", "kind": "sync", "role": "destination", "approval_ttl": "0s",
                            "max_publish_drop_percent": 10,
                            "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                            "destination": {"vault": "d", "consul": "dc"}})");
-    EXPECT_TRUE(has(ps, "/jobs/0/approval_ttl: must be a positive")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(has(ps, "/jobs/0/max_publish_drop_percent: only an origin job"))
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/approval_ttl: must be a positive")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/max_publish_drop_percent: only an origin job"))
         << ::testing::PrintToString(ps);
 }
 
@@ -157,15 +153,15 @@ TEST(sync_settings, origin_grace_is_a_destination_setting)
                {"name": "e", "kind": "sync", "role": "destination",
                 "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                 "destination": {"vault": "d", "consul": "dc"}})"),
-                         "cfg.json", kinds);
+                         "cfg.json", sync_kinds);
     ASSERT_TRUE(r) << r.error().render();
     EXPECT_EQ(settings_of(*r, 0).origin_grace, std::chrono::seconds(90));
     EXPECT_EQ(settings_of(*r, 1).origin_grace, std::chrono::minutes(10));
-    auto ps = problems(R"({"name": "o", "kind": "sync", "role": "origin", "origin_grace": "1m",
+    auto ps = sync_problems(R"({"name": "o", "kind": "sync", "role": "origin", "origin_grace": "1m",
                            "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]}})");
-    EXPECT_TRUE(has(ps, "/jobs/0/origin_grace: only a destination job")) << ::testing::PrintToString(ps);
-    auto bad = problems(R"({"name": "d", "kind": "sync", "role": "destination", "origin_grace": "soon",
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/origin_grace: only a destination job")) << ::testing::PrintToString(ps);
+    auto bad = sync_problems(R"({"name": "d", "kind": "sync", "role": "destination", "origin_grace": "soon",
                             "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                             "destination": {"vault": "d", "consul": "dc"}})");
-    EXPECT_TRUE(has(bad, "/jobs/0/origin_grace")) << ::testing::PrintToString(bad);
+    EXPECT_TRUE(vk::test::mentions(bad, "/jobs/0/origin_grace")) << ::testing::PrintToString(bad);
 }
