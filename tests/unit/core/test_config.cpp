@@ -212,7 +212,8 @@ TEST(config, shared_secret_file_is_a_warning_or_with_strict_permissions_an_error
 
     std::filesystem::permissions(file,
                                  std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    auto private_file = vk::parse_config(admin + R"(, "strict_permissions": true})", "cfg.json", config_kinds);
+    auto private_file =
+        vk::parse_config(admin + R"(, "strict_permissions": true})", "cfg.json", config_kinds);
     ASSERT_TRUE(private_file) << private_file.error().render();
     EXPECT_TRUE(private_file->warnings.empty());
     std::filesystem::remove_all(dir);

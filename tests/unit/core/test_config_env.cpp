@@ -31,8 +31,8 @@ struct env_vars
 
 vk::config parse(const std::string& blocks)
 {
-    auto r =
-        vk::parse_config(R"({"admin": {"token": "0123456789abcdef"}, )" + blocks + "}", "cfg.json", env_no_kinds);
+    auto r = vk::parse_config(R"({"admin": {"token": "0123456789abcdef"}, )" + blocks + "}", "cfg.json",
+                              env_no_kinds);
     if (!r)
         throw std::runtime_error(r.error().render());
     return std::move(*r);

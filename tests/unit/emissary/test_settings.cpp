@@ -76,15 +76,16 @@ TEST(emissary_settings, every_mistake_at_its_pointer)
     EXPECT_TRUE(has_problem(ps, "/jobs/0/sources/f/root: missing required field (a string)"));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/sources/h/base_url: must start with http:// or https://"));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/sources/h/root: only a file source has this setting"));
-    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/contents: web#0:1:4: no source named \"zz\" in sources"));
+    EXPECT_TRUE(
+        has_problem(ps, "/jobs/0/templates/0/contents: web#0:1:4: no source named \"zz\" in sources"));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/destination: must be an absolute path"));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/perms: must be an octal mode like \"0600\""));
     EXPECT_TRUE(has_problem(
         ps,
         "/jobs/0/templates/1/contents: web#1:2:5: unknown function \"nope\" (secret, poll, secretOr, env)"));
-    EXPECT_TRUE(
-        has_problem(ps, "/jobs/0/templates/2/contents: web#2:1:4: a file path must be relative to the source's root, "
-                "without \"..\""));
+    EXPECT_TRUE(has_problem(
+        ps, "/jobs/0/templates/2/contents: web#2:1:4: a file path must be relative to the source's root, "
+            "without \"..\""));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/2/extra: unknown key"));
     EXPECT_TRUE(has_problem(
         ps, "/jobs/0/templates/3: exactly one of \"source\" (a template file) or \"contents\" (inline) is "
@@ -117,17 +118,19 @@ TEST(emissary_settings, created_directories_mode_and_owner)
                       {"contents": "x", "destination": "/c/x", "create_dest_dirs": false, "dir_perms": "0755",
                        "dir_user": "nginx"}]})");
     EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/dir_perms: must be an octal mode like \"0755\""));
-    EXPECT_TRUE(has_problem(ps,
-                    "/jobs/0/templates/0/dir_user: must not be empty: a name or a numeric id (leave it out "
-                    "to keep the daemon's)"));
-    EXPECT_TRUE(has_problem(ps,
-                    "/jobs/0/templates/1/dir_perms: must let the owner enter the directory (the 0100 bit, as "
-                    "in \"0755\")"));
+    EXPECT_TRUE(has_problem(
+        ps, "/jobs/0/templates/0/dir_user: must not be empty: a name or a numeric id (leave it out "
+            "to keep the daemon's)"));
+    EXPECT_TRUE(has_problem(
+        ps, "/jobs/0/templates/1/dir_perms: must let the owner enter the directory (the 0100 bit, as "
+            "in \"0755\")"));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/1/dir_group: expected a string"));
-    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/2/dir_perms: applies only to directories that create_dest_dirs "
+    EXPECT_TRUE(
+        has_problem(ps, "/jobs/0/templates/2/dir_perms: applies only to directories that create_dest_dirs "
                         "creates, and it is false"));
-    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/2/dir_user: applies only to directories that create_dest_dirs "
-                        "creates, and it is false"));
+    EXPECT_TRUE(has_problem(ps,
+                            "/jobs/0/templates/2/dir_user: applies only to directories that create_dest_dirs "
+                            "creates, and it is false"));
 }
 
 TEST(emissary_settings, template_file_relative_to_the_config_and_its_parse_error)
@@ -143,8 +146,8 @@ TEST(emissary_settings, template_file_relative_to_the_config_and_its_parse_error
     std::vector<std::string> ps;
     for (const auto& p : r.error().problems)
         ps.push_back(p.pointer + ": " + p.message);
-    EXPECT_TRUE(
-        has_problem(ps, "/jobs/0/templates/0/source: bad.tmpl:2:19: secret: argument 2 must be a string literal"));
+    EXPECT_TRUE(has_problem(
+        ps, "/jobs/0/templates/0/source: bad.tmpl:2:19: secret: argument 2 must be a string literal"));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/1/source: cannot read the template file"));
     std::filesystem::remove_all(dir);
 }

@@ -31,7 +31,6 @@ std::vector<std::string> keeper_problems(const std::string& text)
     return vk::test::config_problems_of(text, keeper_kinds);
 }
 
-
 }  // namespace
 
 TEST(keeper_settings, three_stores_of_both_types)
@@ -59,14 +58,18 @@ TEST(keeper_settings, three_stores_of_both_types)
 
 TEST(keeper_settings, unknown_store_type_at_its_pointer)
 {
-    auto ps = keeper_problems(job(file_store("a") + "," + file_store("b") + R"(, {"name": "c", "type": "s3"})"));
-    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores/2/type: unknown store type \"s3\"")) << ::testing::PrintToString(ps);
+    auto ps =
+        keeper_problems(job(file_store("a") + "," + file_store("b") + R"(, {"name": "c", "type": "s3"})"));
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores/2/type: unknown store type \"s3\""))
+        << ::testing::PrintToString(ps);
 }
 
 TEST(keeper_settings, kek_of_the_wrong_length_is_a_load_error_without_the_value)
 {
-    auto ps = keeper_problems(job(file_store("a", "c2hvcnQ=") + "," + file_store("b") + "," + file_store("c")));
-    ASSERT_TRUE(vk::test::mentions(ps, "/jobs/0/stores/0/kek: must be 32 bytes")) << ::testing::PrintToString(ps);
+    auto ps =
+        keeper_problems(job(file_store("a", "c2hvcnQ=") + "," + file_store("b") + "," + file_store("c")));
+    ASSERT_TRUE(vk::test::mentions(ps, "/jobs/0/stores/0/kek: must be 32 bytes"))
+        << ::testing::PrintToString(ps);
     EXPECT_FALSE(vk::test::mentions(ps, "c2hvcnQ="));
 }
 
@@ -74,13 +77,15 @@ TEST(keeper_settings, placement_that_cannot_hold_is_rejected)
 {
     // 2 stores for 5 shares: one store holds 3 = the threshold.
     auto ps = keeper_problems(job(file_store("a") + "," + file_store("b")));
-    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores: 2 store(s) for 5 shares would put 3 shards in one store"))
+    EXPECT_TRUE(
+        vk::test::mentions(ps, "/jobs/0/stores: 2 store(s) for 5 shares would put 3 shards in one store"))
         << ::testing::PrintToString(ps);
     // threshold 1: any shard unseals alone.
     ps = keeper_problems(job(file_store("a") + "," + file_store("b"),
-                      R"("init": {"secret_shares": 2, "secret_threshold": 1})"));
+                             R"("init": {"secret_shares": 2, "secret_threshold": 1})"));
     EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores:")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(keeper_problems(job(file_store("a") + "," + file_store("b") + "," + file_store("c"))).empty());
+    EXPECT_TRUE(
+        keeper_problems(job(file_store("a") + "," + file_store("b") + "," + file_store("c"))).empty());
 }
 
 TEST(keeper_settings, other_mistakes)

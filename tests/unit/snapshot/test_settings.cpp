@@ -98,10 +98,11 @@ TEST(snapshot_settings, mistakes_at_their_pointers)
           "/jobs/0/storages/3/bogus", "/jobs/0/storages/4/max_age",
           "/jobs/0/storages/5/server_side_encryption/kms_key_id"})
         EXPECT_TRUE(has(ps, want)) << want;
-    EXPECT_TRUE(has(snapshot_problems(R"({"name": "s", "kind": "snapshot", "vault": "nope", "storages": []})"),
-                    "/jobs/0/vault: no vault named"));
     EXPECT_TRUE(
-        has(snapshot_problems(R"({"name": "s", "kind": "snapshot", "vault": "v"})"), "/jobs/0/storages: required"));
+        has(snapshot_problems(R"({"name": "s", "kind": "snapshot", "vault": "nope", "storages": []})"),
+            "/jobs/0/vault: no vault named"));
+    EXPECT_TRUE(has(snapshot_problems(R"({"name": "s", "kind": "snapshot", "vault": "v"})"),
+                    "/jobs/0/storages: required"));
 }
 
 TEST(snapshot_settings, secrets_never_in_messages)
@@ -171,8 +172,9 @@ TEST(snapshot_settings, lucretius_agent_file_unmappable_keys_are_errors)
 
     agent_file creds(R"({"addr": "http://127.0.0.1:8300", "role_id": "other", "secret_id": "sid",
                          "local_storage": {"path": "/x"}})");
+    EXPECT_TRUE(has(snapshot_problems(creds.job()),
+                    "/role_id: AppRole credentials differ from the auth of vault \"ar\""));
     EXPECT_TRUE(
-        has(snapshot_problems(creds.job()), "/role_id: AppRole credentials differ from the auth of vault \"ar\""));
-    EXPECT_TRUE(has(snapshot_problems(R"({"name": "a", "kind": "snapshot", "agent_config": "/nonexistent/x.json"})"),
-                    "/jobs/0/agent_config: cannot read file"));
+        has(snapshot_problems(R"({"name": "a", "kind": "snapshot", "agent_config": "/nonexistent/x.json"})"),
+            "/jobs/0/agent_config: cannot read file"));
 }

@@ -26,7 +26,6 @@ std::vector<std::string> sync_problems(const std::string& jobs)
     return vk::test::config_problems_of(doc(jobs), sync_kinds);
 }
 
-
 const vk::sync::sync_settings& settings_of(const vk::config& c, std::size_t i = 0)
 {
     return static_cast<const vk::sync::sync_settings&>(*c.jobs.at(i).settings);
@@ -75,12 +74,15 @@ TEST(sync_settings, every_mistake_at_its_pointer)
                            "buckets": 3,
                            "transforms": [{"name": "bad", "from": "(?P<a>x)(?P<a>y)", "to": "a"}],
                            "max_delete_percent": 101})J");
-    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/origin/vault: no vault named \"nope\"")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/origin/mounts: mount \"/abs\"")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/origin/vault: no vault named \"nope\""))
+        << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/origin/mounts: mount \"/abs\""))
+        << ::testing::PrintToString(ps);
     EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/origin/extra: unknown key")) << ::testing::PrintToString(ps);
     EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/destination/consul: no consul named \"missing\""))
         << ::testing::PrintToString(ps);
-    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/buckets: a destination adopts")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/buckets: a destination adopts"))
+        << ::testing::PrintToString(ps);
     EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/transforms/0/from:")) << ::testing::PrintToString(ps);
     EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/max_delete_percent")) << ::testing::PrintToString(ps);
 }
@@ -91,8 +93,10 @@ TEST(sync_settings, role_is_required_and_destination_keys_belong_to_destinations
                            "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                            "ignore_deletes": true, "destination": {"vault": "d", "consul": "dc"}})");
     EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/role: required")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/ignore_deletes: only a destination job")) << ::testing::PrintToString(ps);
-    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/destination: only a destination job")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/ignore_deletes: only a destination job"))
+        << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/destination: only a destination job"))
+        << ::testing::PrintToString(ps);
     auto missing = sync_problems(R"({"name": "x", "kind": "sync", "role": "destination",
                                 "origin": {"vault": "o", "consul": "oc", "mounts": []}})");
     EXPECT_TRUE(vk::test::mentions(missing, "/jobs/0/destination")) << ::testing::PrintToString(missing);
@@ -138,7 +142,8 @@ TEST(sync_settings, approval_ttl_and_max_publish_drop_percent)
                            "max_publish_drop_percent": 10,
                            "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                            "destination": {"vault": "d", "consul": "dc"}})");
-    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/approval_ttl: must be a positive")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/approval_ttl: must be a positive"))
+        << ::testing::PrintToString(ps);
     EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/max_publish_drop_percent: only an origin job"))
         << ::testing::PrintToString(ps);
 }
@@ -159,7 +164,8 @@ TEST(sync_settings, origin_grace_is_a_destination_setting)
     EXPECT_EQ(settings_of(*r, 1).origin_grace, std::chrono::minutes(10));
     auto ps = sync_problems(R"({"name": "o", "kind": "sync", "role": "origin", "origin_grace": "1m",
                            "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]}})");
-    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/origin_grace: only a destination job")) << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/origin_grace: only a destination job"))
+        << ::testing::PrintToString(ps);
     auto bad = sync_problems(R"({"name": "d", "kind": "sync", "role": "destination", "origin_grace": "soon",
                             "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
                             "destination": {"vault": "d", "consul": "dc"}})");
