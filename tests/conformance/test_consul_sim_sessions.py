@@ -104,31 +104,54 @@ def test_delete_behavior_deletes_held_keys(c):
     assert c.kv.get("ephemeral")[1] is None
 
 
-def test_ttl_expiry_releases_lock_after_twice_the_ttl(c):
+def test_ttl_expiry_releases_lock_after_twice_the_ttl(c, consul_sim):  # noqa: F811
+    """Consul guarantees at least the TTL and invalidates after about 2x TTL. The sim's clock is advanced
+    (POST /_sim/consul/advance) instead of waiting 20 s; a blocking query on the lock key, already waiting
+    in real time, returns when the expiry releases the key."""
     sid = c.session.create(ttl=10, lock_delay=0)
     assert c.kv.put("ttl-lock", "v", acquire=sid) is True
     index, _ = c.kv.get("ttl-lock")
-    created = time.monotonic()
-    # Consul guarantees at least the TTL; it invalidates after about 2x TTL.
-    time.sleep(10.5)
-    _, info = c.session.info(sid)
-    assert info is not None, "session expired before its TTL"
-    # A blocking query on the lock key returns when the expiry releases it.
-    new_index, e = c.kv.get("ttl-lock", index=index, wait="30s")
-    elapsed = time.monotonic() - created
+    # The sim's clock also runs in real time: a second of margin either side of the 20 s.
+    assert consul_sim.control("/_sim/consul/advance", {"by": "19s"}) == {"advanced_ms": 19000}
+    assert c.session.info(sid)[1] is not None, "session expired before 2x its TTL"
+    answer = {}
+    waiter = threading.Thread(target=lambda: answer.update(got=c.kv.get("ttl-lock", index=index, wait="30s")))
+    waiter.start()
+    time.sleep(0.2)  # the query is parked in the sim (nothing to wait on: it returns only on a change)
+    assert "got" not in answer, "a blocking query returned before the lock key changed"
+    consul_sim.control("/_sim/consul/advance", {"by": "1.5s"})
+    waiter.join(timeout=5)
+    new_index, e = answer["got"]
     assert "Session" not in e
     assert int(new_index) > int(index)
-    assert 19 <= elapsed < 25
     assert c.session.info(sid)[1] is None
 
 
-def test_renew_extends_ttl(c):
+def test_renew_extends_ttl(c, consul_sim):  # noqa: F811
     sid = c.session.create(ttl=10)
     for _ in range(3):
-        time.sleep(7)
+        consul_sim.control("/_sim/consul/advance", {"by": "7s"})
         assert c.session.renew(sid)["ID"] == sid
     # 21 s after creation: without the renewals the session would have expired at 20 s.
     assert c.session.info(sid)[1] is not None
+    consul_sim.control("/_sim/consul/advance", {"by": "20s"})
+    assert c.session.info(sid)[1] is None, "2x the TTL after the last renewal the session is gone"
+
+
+def test_lock_delay_ends_after_its_time(c, consul_sim):  # noqa: F811
+    holder = c.session.create(lock_delay=5)
+    other = c.session.create()
+    assert c.kv.put("delayed", "me", acquire=holder) is True
+    c.session.destroy(holder)
+    consul_sim.control("/_sim/consul/advance", {"by": "4s"})  # a second of margin for the real time passing
+    assert c.kv.put("delayed", "you", acquire=other) is False
+    consul_sim.control("/_sim/consul/advance", {"by": "1.5s"})
+    assert c.kv.put("delayed", "you", acquire=other) is True
+
+
+def test_advance_refuses_a_bad_duration(consul_sim):  # noqa: F811
+    status, _, body = consul_sim.request("POST", "/_sim/consul/advance", '{"by": "soon"}')
+    assert status == 400 and b"Go duration" in body
 
 
 def test_session_info_blocks_until_change(c):

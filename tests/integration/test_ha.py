@@ -17,8 +17,11 @@ TTL = 20  # seconds: ha.session_ttl, the smallest allowed (Consul sessions get h
 JOBS = ["alpha", "beta", "gamma"]
 # Consul (and consul-sim) invalidate a session 2 x its TTL (= ha.session_ttl) after the last renewal and HA
 # locks have no lock-delay, so a crashed holder's jobs are taken over within one session_ttl; 2 s of slack
-# covers the test's own polling and process scheduling.
+# covers the test's own polling and process scheduling. That bound is checked in real time by
+# test_kill_9_takes_the_command_down_and_the_survivor_waits_for_the_dead_session; the other kill -9 test
+# advances consul-sim's clock past the expiry instead and checks the survivor's reaction to it.
 TAKEOVER_LIMIT = TTL + 2
+REACTION_LIMIT = 5  # seconds from Consul freeing the locks to the survivor running every job
 
 
 def start_consul():
@@ -102,14 +105,17 @@ def test_jobs_run_on_one_replica_and_fail_over_after_kill_9():
         before = {name: cycles_of(victim, name) for name in JOBS}
         victim.proc.kill()
         killed_at = time.time()
+        # The dead replica's sessions run out (2 x TTL = ha.session_ttl) on consul-sim's clock, moved forward.
+        status, _ = vkproc.json_call("POST", addr + "/_sim/consul/advance", {"by": f"{TTL}s"})[:2]
+        assert status == 200
         t0 = time.monotonic()
 
         def all_taken():
             js = jobs_of(survivor)
             return all(js[n]["holder"] == survivor_id and js[n]["state"] != "standby" for n in JOBS)
-        vkproc.wait_until(all_taken, TAKEOVER_LIMIT + 5, interval=0.2, what="takeover by the survivor")
+        vkproc.wait_until(all_taken, REACTION_LIMIT + 5, interval=0.2, what="takeover by the survivor")
         takeover = time.monotonic() - t0
-        assert takeover <= TAKEOVER_LIMIT, f"takeover took {takeover:.1f}s"
+        assert takeover <= REACTION_LIMIT, f"takeover took {takeover:.1f}s after the sessions expired"
 
         # The survivor never ran a victim-held job while the victim was alive.
         for name in JOBS:
@@ -379,7 +385,7 @@ def test_kill_9_takes_the_command_down_and_the_survivor_waits_for_the_dead_sessi
         assert expiring["holder"] == "" and expiring["state"] == "standby", expiring
         g.wait_command(TTL + 5, other_than=victim_id)
         takeover = time.monotonic() - t0
-        assert takeover <= TTL + 2, f"takeover took {takeover:.1f}s"
+        assert takeover <= TAKEOVER_LIMIT, f"takeover took {takeover:.1f}s"
         job = survivor.job("guard")
         assert job["lock"] == "held" and job["holder"] == survivor_id and job["lock_waiting_for"] is None, job
         assert g.log.collisions() == [], g.log.entries()

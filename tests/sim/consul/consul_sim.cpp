@@ -202,7 +202,7 @@ asio::awaitable<simc::response> sim::blocking(const request& req, notifier& watc
 
 void sim::invalidate_session(const std::string& id)
 {
-    for (auto& key : state_.invalidate(id, clock::now()))
+    for (auto& key : state_.invalidate(id, state_.now()))
         kv_watch_.notify(key);
     session_watch_.notify_all();
 }
@@ -218,7 +218,7 @@ void sim::start_session_reaper()
             auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
             if (ec)
                 co_return;
-            for (auto& id : state_.sessions.expired(clock::now()))
+            for (auto& id : state_.sessions.expired(state_.now()))
                 invalidate_session(id);
         }
     };

@@ -152,7 +152,7 @@ simc::response sim::kv_put(request& req, const std::string& key)
         if (acquire && !state_.sessions.find(session))
             return text_response(500, "invalid session \"" + session + "\"");
         if (acquire)
-            ok = !state_.kv.lock_delayed(key, clock::now()) &&
+            ok = !state_.kv.lock_delayed(key, state_.now()) &&
                  state_.kv.lock(idx, key, std::move(req.body), flags.value_or(0), session);
         else
             ok = state_.kv.unlock(idx, key, std::move(req.body), flags.value_or(0), session);

@@ -1,6 +1,7 @@
 // /v1/agent/self and consul-sim's own /_sim/consul/* control routes.
 #include <boost/json.hpp>
 
+#include "common/util.hpp"
 #include "consul_sim.hpp"
 
 namespace csim {
@@ -63,6 +64,22 @@ void sim::add_control_routes(simc::server& srv)
                                   invalidate_session(id);
                               co_return simc::json_response(200, json::object{{"expired", ids.size()}});
                           });
+    // {"by": "25s"} (a Go duration): moves the clock session TTLs and lock-delays run on forward, then
+    // expires what ran out, as if that much time had passed. Answers the total advance.
+    srv.add_control_route(
+        "POST", "/_sim/consul/advance", [this](simc::request& req) -> asio::awaitable<simc::response> {
+            auto obj = body_object(req);
+            auto* by = obj.if_contains("by");
+            auto step = by && by->is_string() ? simc::parse_go_duration(by->as_string()) : std::nullopt;
+            if (!step || step->count() < 0)
+                co_return simc::text_response(400,
+                                              R"(body must be {"by": "<Go duration>"}, e.g. {"by": "25s"})");
+            state_.advanced += std::chrono::duration_cast<clock::duration>(*step);
+            for (auto& id : state_.sessions.expired(state_.now()))
+                invalidate_session(id);
+            auto total = std::chrono::duration_cast<std::chrono::milliseconds>(state_.advanced);
+            co_return simc::json_response(200, json::object{{"advanced_ms", total.count()}});
+        });
     // {"prefix":"bench/","count":10000,"size":64}: bulk-loads keys for benchmarks in one request.
     srv.add_control_route(
         "POST", "/_sim/consul/load", [this](simc::request& req) -> asio::awaitable<simc::response> {

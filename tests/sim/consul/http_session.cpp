@@ -128,7 +128,7 @@ simc::response sim::session_create(request& req)
         s.node = opts_.node_name;
     if (auto error = validate_session(s, opts_.node_name); !error.empty())
         return text_response(500, error);
-    auto& created = state_.sessions.create(state_.next_index(), std::move(s), clock::now());
+    auto& created = state_.sessions.create(state_.next_index(), std::move(s), state_.now());
     session_watch_.notify_all();
     std::string body = "{\"ID\":";
     append_json_string(body, created.id);
@@ -141,7 +141,7 @@ simc::response sim::session_renew(request& req, const std::string& id)
         return text_response(400, "Missing session");
     if (auto denied = deny(req, "session:write", opts_.node_name))
         return std::move(*denied);
-    auto* s = state_.sessions.renew(id, clock::now());
+    auto* s = state_.sessions.renew(id, state_.now());
     if (!s)
         return text_response(404, "Session id '" + id + "' not found");
     return json_body(sessions_json({s}));

@@ -19,8 +19,15 @@ struct state
     kv_store kv;
     session_store sessions;
 
+    // How far tests moved the clock forward (POST /_sim/consul/advance): session TTLs and lock-delays run on
+    // now(), so a test lets them run out without waiting for them. Blocking-query waits stay in real time.
+    clock::duration advanced{0};
+
     // Every write request is one raft log entry, whether or not it changes anything.
     std::uint64_t next_index() { return ++index; }
+
+    // The time session TTLs and lock-delays are measured in.
+    clock::time_point now() const { return clock::now() + advanced; }
 
     // Destroys a session (explicitly, or on TTL expiry): its keys are released or deleted and their
     // lock-delay starts. Returns the affected keys (empty if the session did not exist).
