@@ -17,17 +17,24 @@ function(vk_add_gtest name)
     endif()
 endfunction()
 
-# vk_add_pytests(LABEL): every test_*.py in the calling directory becomes one ctest test, run by Debian's
-# /usr/bin/python3 (which has python3-hvac, python3-consul) with the project's test support on PYTHONPATH.
+# vk_add_pytests(LABEL [SLOW name...]): every test_*.py in the calling directory becomes one ctest test, run by
+# Debian's /usr/bin/python3 (which has python3-hvac, python3-consul) with the project's test support on PYTHONPATH.
+# COST orders a fresh tree's first run (ctest has no timings yet): the SLOW files first, then the other pytest
+# files, then the short GoogleTest cases, so that two slow files never end the run alone.
 function(vk_add_pytests label)
+    cmake_parse_arguments(ARG "" "" "SLOW" ${ARGN})
     file(GLOB test_files CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/test_*.py)
     foreach(test_file ${test_files})
         get_filename_component(test_name ${test_file} NAME_WE)
+        set(cost 100)
+        if(test_name IN_LIST ARG_SLOW)
+            set(cost 1000)
+        endif()
         add_test(NAME ${label}.${test_name}
                  COMMAND /usr/bin/python3 -m pytest -q -p no:cacheprovider ${test_file}
                  WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
         set_tests_properties(${label}.${test_name} PROPERTIES
             ENVIRONMENT "VK_BIN_DIR=${CMAKE_BINARY_DIR}/bin;PYTHONPATH=${PROJECT_SOURCE_DIR}/tests/support;VK_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
-            LABELS ${label} TIMEOUT 600)
+            LABELS ${label} TIMEOUT 600 COST ${cost})
     endforeach()
 endfunction()

@@ -4,13 +4,12 @@ daemon (vaultkeeper-test) running one keeper job; helpers to read the stores as 
 is left behind."""
 import base64
 import concurrent.futures
+import contextlib
 import http.client
 import json
 import os
 import shutil
-import signal
 import tempfile
-import time
 import urllib.error
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -197,3 +196,17 @@ class KeeperWorld:
             except (urllib.error.URLError, http.client.HTTPException, ConnectionError):
                 return None
         return concurrent.futures.ThreadPoolExecutor(max_workers=1).submit(post)
+
+
+@contextlib.contextmanager
+def store_down(path):
+    """The store's directory goes away and a plain file takes its place, so every open, list, write and mkdir
+    there fails, for root too (a chmod 000 would not stop root); then the directory comes back as it was."""
+    away = path + ".away"
+    os.rename(path, away)
+    open(path, "w").close()
+    try:
+        yield
+    finally:
+        os.remove(path)
+        os.rename(away, path)
