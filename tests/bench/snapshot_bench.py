@@ -8,6 +8,7 @@ step-down check, copy into the local storage, retention), the daemon's peak RSS 
 Targets (issue 12): job throughput >= 0.8 of curl's; peak RSS < 64 MiB.
 
 Usage: tests/bench/snapshot_bench.py [MiB]      (default 1024; VK_BIN_DIR overrides build/bin)
+       tests/bench/snapshot_bench.py --smoke    (8 MiB: ctest's check that the bench still runs)
 """
 import json
 import os
@@ -57,7 +58,7 @@ def cpu_seconds(pid):
 
 
 def main():
-    mib = int(sys.argv[1]) if len(sys.argv) > 1 else 1024
+    mib = 8 if sys.argv[1:] == ["--smoke"] else int(sys.argv[1]) if len(sys.argv) > 1 else 1024
     work = tempfile.mkdtemp(prefix="vk-snap-bench-")
     port = vkproc.free_port(3)
     addrs = [f"http://127.0.0.1:{port + i}" for i in range(3)]

@@ -8,6 +8,7 @@ Targets (issue 5): ratio <= 1.5 at 64 in flight; no-change destination cycle on 
 < 1 KiB of RSS per secret.
 
 Usage: tests/bench/sync_bench.py [counts...]      (VK_BIN_DIR overrides build/bin; default counts 10000 100000)
+       tests/bench/sync_bench.py --smoke            (500 secrets: ctest's check that the bench still runs)
 """
 import concurrent.futures
 import json
@@ -155,7 +156,7 @@ def bench(n):
 
 
 def main():
-    counts = [int(a) for a in sys.argv[1:]] or [10000, 100000]
+    counts = [500] if sys.argv[1:] == ["--smoke"] else [int(a) for a in sys.argv[1:]] or [10000, 100000]
     for n in counts:
         bench(n)
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # vault-sim throughput: dev-mode node, 100,000 synthetic KV v2 secrets, then wrk with 64 connections on
 # random KV v2 reads and on writes. Prints the load time, requests/s, and whether reads reached 20,000/s.
-# Usage: tests/bench/vault_sim_bench.sh [duration, default 10s]   (VK_BIN_DIR overrides build/bin)
+# Usage: tests/bench/vault_sim_bench.sh [duration, default 10s]   (VK_BIN_DIR overrides build/bin, KEYS the
+# number of secrets, default 100000)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 bin_dir=${VK_BIN_DIR:-$here/../../build/bin}
 duration=${1:-10s}
+keys=${KEYS:-100000}
 token=bench-root
 target_reads=20000
 
@@ -29,7 +31,7 @@ curl -s -o /dev/null "http://127.0.0.1:$port/v1/sys/health" || { echo "vault-sim
 
 start=$(date +%s.%N)
 curl -sf -X POST "http://127.0.0.1:$port/_sim/vault/load" \
-    -d '{"count":100000,"mount":"secret/","prefix":"bench/"}' >"$work/load.json"
+    -d "{\"count\":$keys,\"mount\":\"secret/\",\"prefix\":\"bench/\"}" >"$work/load.json"
 end=$(date +%s.%N)
 printf 'loaded 100000 secrets in %.2f s (server-side %s s)\n' "$(echo "$end - $start" | bc)" \
     "$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["seconds"],2))' "$work/load.json")"
