@@ -2,6 +2,7 @@
 #include "emissary/emissary_job.hpp"
 
 #include "async/sleep.hpp"
+#include "consul/watch.hpp"
 #include "core/log.hpp"
 #include "emissary/emissary_core.hpp"
 
@@ -23,48 +24,30 @@ constexpr std::chrono::minutes watch_wait{5};
 constexpr std::chrono::seconds watch_retry{2};
 constexpr std::chrono::seconds pump_max_sleep{1};
 
-bool cancelled(const asio::cancellation_state& cs)
-{
-    return cs.cancelled() != asio::cancellation_type::none;
-}
-
 // Keeps one Consul key fresh with blocking queries; every change (or first answer) asks for a cycle.
 asio::awaitable<void> watch_key(std::shared_ptr<emissary_core> core, dependency d,
                                 std::function<void()> request_cycle)
 {
     auto& client = *core->sources.at(d.source).consul;  // the sources live as long as the core
-    std::uint64_t index = 0;
-    std::optional<std::uint64_t> seen;  // modify index of the last answer (0 = absent)
-    for (;;)
-    {
-        consul::query_options q;
-        q.index = index;
-        q.wait = watch_wait;
-        auto r = co_await client.get(d.path, q);
-        if (cancelled(co_await asio::this_coro::cancellation_state) || core->finished)
-            co_return;
-        if (!r)
-        {
-            core->deps[d].watched = false;  // the cycle polls it meanwhile, with backoff
-            log::debug("consul watch failed; retrying",
-                       {{"job", core->job}, {"error", core->hide(r.error().describe())}});
-            co_await sleep_for(watch_retry);
-            index = 0;
-            continue;
-        }
-        std::uint64_t modify = r->value ? r->value->modify_index : 0;
-        if (seen != modify)
-        {
-            fetched f;
-            if (r->value)
-                f = fetched{true, boost::json::value(r->value->value)};
-            core->record(d, f);
-            core->deps[d].watched = true;
-            request_cycle();
-        }
-        seen = modify;
-        index = consul::next_blocking_index(index, r->index);
-    }
+    consul::watch_options o;
+    o.wait = watch_wait;
+    o.retry = watch_retry;
+    consul::watch_handlers h;
+    h.changed = [&](const std::optional<consul::kv_entry>& value, bool) {
+        fetched f;
+        if (value)
+            f = fetched{true, boost::json::value(value->value)};
+        core->record(d, f);
+        core->deps[d].watched = true;
+        request_cycle();
+    };
+    h.failed = [&](const error& e) {
+        core->deps[d].watched = false;  // the cycle polls it meanwhile, with backoff
+        log::debug("consul watch failed; retrying",
+                   {{"job", core->job}, {"error", core->hide(e.describe())}});
+    };
+    h.done = [&] { return core->finished; };
+    co_await consul::watch(client, d.path, o, h);
 }
 
 // Asks for a cycle when a poll (a missing value's retry, a refresh) or the command's window is due.

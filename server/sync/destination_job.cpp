@@ -16,6 +16,7 @@
 #include <map>
 
 #include "async/deadline.hpp"
+#include "consul/watch.hpp"
 #include "core/duration.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
@@ -229,40 +230,25 @@ private:
         };
     }
 
-    // A blocking query on the origin index: a change starts a cycle within seconds instead of a tick.
+    // A blocking query on the origin index: a change starts a cycle within seconds instead of a tick (the
+    // first answer does not: the start-up cycle covers it).
     asio::awaitable<void> watch(const std::function<void()>& request_cycle)
     {
         auto core = core_;
-        const std::string key = index_key(core->settings->origin_prefix());
-        std::uint64_t index = 0;
-        std::uint64_t seen_modify = 0;
-        for (;;)
-        {
-            consul::query_options q;
-            q.index = index;
-            q.wait = watch_wait;
-            auto r = co_await core->origin.consul->get(key, q);
-            auto cs = co_await asio::this_coro::cancellation_state;
-            if (cs.cancelled() != asio::cancellation_type::none)
-                co_return;
-            if (!r)
-            {
-                log::debug("origin index watch failed; retrying",
-                           {{"job", core->job}, {"error", r.error().describe()}});
-                co_await sleep_for(watch_retry);
-                index = 0;
-                continue;
-            }
-            std::uint64_t modify = r->value ? r->value->modify_index : 0;
-            if (index != 0 && modify != seen_modify)
-            {
-                lag_.origin_changed(system_clock::now());
-                request_cycle();
-            }
-            seen_modify = modify;
-            // Consul: an index that goes backwards (a snapshot restore) means start over.
-            index = r->index < index ? 0 : r->index;
-        }
+        consul::watch_options o;
+        o.wait = watch_wait;
+        o.retry = watch_retry;
+        consul::watch_handlers h;
+        h.changed = [&](const std::optional<consul::kv_entry>&, bool first) {
+            if (first)
+                return;
+            lag_.origin_changed(system_clock::now());
+            request_cycle();
+        };
+        h.failed = [&](const error& e) {
+            log::debug("origin index watch failed; retrying", {{"job", core->job}, {"error", e.describe()}});
+        };
+        co_await consul::watch(*core->origin.consul, index_key(core->settings->origin_prefix()), o, h);
     }
 
     copy_context copier() const

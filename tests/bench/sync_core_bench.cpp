@@ -1,5 +1,5 @@
-// Times the sync decision core on 100,000 secrets (or argv[1]; ctest runs 2,000 as a smoke test): build, full and no-change reindex, diff with 1% changed,
-// write planning and serialisation. Prints one line per step.
+// Times the sync decision core on 100,000 secrets (or argv[1]; ctest runs 2,000 as a smoke test): build, full
+// and no-change reindex, diff with 1% changed, write planning and serialisation. Prints one line per step.
 #include "sync/model/consul_layout.hpp"
 #include "sync/model/diff.hpp"
 #include "sync/model/sync_info.hpp"
