@@ -1,10 +1,11 @@
-// A file written under a temporary name next to its final path and published by fsync + rename + directory
-// fsync, so readers see all of it or nothing; dropped unpublished (error, cancellation), it is removed.
-// Publication either replaces what is at the final path or refuses to (a snapshot is never overwritten).
-#ifndef VAULTKEEPER_SERVER_SNAPSHOT_ATOMIC_FILE_HPP
-#define VAULTKEEPER_SERVER_SNAPSHOT_ATOMIC_FILE_HPP
+// How the snapshot kind publishes a file (the spool's download, a copy into the local storage, a sidecar):
+// through io::atomic_file, under a temp name the storage never lists (".<name>.tmp-<pid>-<n>"), either
+// replacing what is at the final path or refusing to (a snapshot is never overwritten).
+#ifndef VAULTKEEPER_SERVER_SNAPSHOT_PUBLISH_FILE_HPP
+#define VAULTKEEPER_SERVER_SNAPSHOT_PUBLISH_FILE_HPP
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <filesystem>
@@ -12,41 +13,13 @@
 
 namespace vk::snapshot {
 
-// What publication does when the final path already exists.
-enum class on_existing
-{
-    replace,  // rename over it
-    refuse,   // errc::conflict; the existing file stays as it was
-};
+using io::on_existing;
 
-class atomic_file
-{
-public:
-    // Creates "<dir>/.<name>.tmp-<pid>-<n>" with mode 0600. errc::io_error with the path.
-    static result<atomic_file> create(const std::filesystem::path& final_path);
+// Creates "<dir>/.<name>.tmp-<pid>-<n>" with mode 0600 for `final_path`. errc::io_error with the path.
+result<io::atomic_file> create_atomic_file(const std::filesystem::path& final_path);
 
-    atomic_file(atomic_file&& o) noexcept;
-    atomic_file& operator=(atomic_file&&) = delete;
-    ~atomic_file();
-
-    result<void> write(std::string_view data);
-    // Copies the file `from` in, a slice at a time, yielding to other coroutines between slices.
-    boost::asio::awaitable<result<void>> copy_from(std::filesystem::path from);
-    // fsync, rename to the final path, fsync of the directory. With on_existing::refuse the rename is
-    // renameat2(RENAME_NOREPLACE), or link + unlink where the file system lacks it: an existing final path
-    // is errc::conflict and the temp file is removed when this object goes.
-    result<void> publish(on_existing existing = on_existing::replace);
-
-    int fd() const noexcept { return fd_; }
-    const std::filesystem::path& temp_path() const noexcept { return temp_; }
-
-private:
-    atomic_file(std::filesystem::path final_path, std::filesystem::path temp, int fd);
-    std::filesystem::path final_;
-    std::filesystem::path temp_;
-    int fd_ = -1;
-    bool published_ = false;
-};
+// Copies the file `from` into `to`, a slice at a time, yielding to other coroutines between slices.
+boost::asio::awaitable<result<void>> copy_into(io::atomic_file& to, std::filesystem::path from);
 
 // Removes a file when it goes out of scope (an error, a cancelled coroutine's frame, the end of a cycle).
 struct remove_on_exit
@@ -62,7 +35,7 @@ struct remove_on_exit
 // Writes `data` to `to` atomically (small files: sidecars), replacing what is there.
 result<void> write_file_atomically(const std::filesystem::path& to, std::string_view data);
 
-// Copies `from` to `to` atomically; see atomic_file::publish for `existing`.
+// Copies `from` to `to` atomically; see io::atomic_file::publish for `existing`.
 boost::asio::awaitable<result<void>> copy_file_atomically(std::filesystem::path from,
                                                           std::filesystem::path to,
                                                           on_existing existing = on_existing::replace);
