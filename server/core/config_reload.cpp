@@ -1,13 +1,13 @@
 // Resolved views of the configuration and the reach of a shared block's change, for SIGHUP.
 #include "core/config_reload.hpp"
 
+#include "core/read_file.hpp"
+
 #include <algorithm>
 #include <boost/json/object.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <optional>
 #include <set>
 
@@ -22,14 +22,6 @@ std::string digest(std::string_view data)
     return std::to_string(std::hash<std::string_view>{}(data));
 }
 
-std::optional<std::string> file_text(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return std::nullopt;
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // A file's contents, or a directory's files (ca_path) with their names, in name order.
 std::string path_digest(const std::string& path)
 {
@@ -41,10 +33,10 @@ std::string path_digest(const std::string& path)
             names.insert(e.path().string());
         std::string all;
         for (const auto& n : names)
-            all += n + "\n" + file_text(n).value_or("") + "\n";
+            all += n + "\n" + read_file(n).value_or("") + "\n";
         return digest(all);
     }
-    auto text = file_text(path);
+    auto text = read_file(path);
     return text ? digest(*text) : "unreadable";
 }
 

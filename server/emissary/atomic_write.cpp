@@ -2,6 +2,7 @@
 #include "emissary/atomic_write.hpp"
 
 #include "core/read_file.hpp"
+#include "io/atomic_file.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -92,20 +93,6 @@ bool same(const file_target& t, std::string_view bytes, const owner& o)
     return now && *now == bytes;
 }
 
-bool write_all(int fd, std::string_view bytes)
-{
-    while (!bytes.empty())
-    {
-        ssize_t n = ::write(fd, bytes.data(), bytes.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
 std::string dir_of(const std::string& path)
 {
     auto slash = path.rfind('/');
@@ -114,23 +101,21 @@ std::string dir_of(const std::string& path)
 
 // Fills the temp file: owner and mode first (no secret byte ever sits in a file others could read), then
 // the bytes and fsync.
-result<void> fill(int fd, const std::string& tmp, const file_target& t, std::string_view bytes,
-                  const owner& o)
+result<void> fill(io::atomic_file& f, const file_target& t, std::string_view bytes, const owner& o)
 {
-    if (chown_asked(o) && ::fchown(fd, o.uid, o.gid) != 0)
+    const std::string tmp = f.temp_path();
+    if (chown_asked(o) && ::fchown(f.fd(), o.uid, o.gid) != 0)
         return io_failure("chown", tmp);
-    if (::fchmod(fd, t.perms) != 0)
+    if (::fchmod(f.fd(), t.perms) != 0)
         return io_failure("chmod", tmp);
     const std::size_t half = bytes.size() / 2;
-    if (!write_all(fd, bytes.substr(0, half)))
-        return io_failure("write", tmp);
+    if (auto w = f.write(bytes.substr(0, half)); !w)
+        return w;
     if (pause_hook())
         pause_hook()();
-    if (!write_all(fd, bytes.substr(half)))
-        return io_failure("write", tmp);
-    if (::fsync(fd) != 0)
-        return io_failure("fsync", tmp);
-    return {};
+    if (auto w = f.write(bytes.substr(half)); !w)
+        return w;
+    return f.sync();
 }
 
 result<void> backup(const file_target& t)
@@ -139,19 +124,6 @@ result<void> backup(const file_target& t)
     ::unlink(bak.c_str());
     if (::link(t.path.c_str(), bak.c_str()) != 0 && errno != ENOENT)
         return io_failure("backup", bak);
-    return {};
-}
-
-result<void> sync_dir(const std::string& dir)
-{
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return io_failure("open directory", dir);
-    int rc = ::fsync(fd);
-    int err = errno;
-    ::close(fd);
-    if (rc != 0)
-        return io_failure("fsync directory", dir, err);
     return {};
 }
 
@@ -225,22 +197,17 @@ result<write_outcome> write_atomically(const file_target& t, std::string_view by
             return made.error();
     const std::string tmp = t.path + ".vk-tmp-" + std::to_string(::getpid());
     ::unlink(tmp.c_str());  // a leftover of a crashed write of ours (same pid reused is harmless)
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return io_failure("create temp file", tmp);
-    auto filled = fill(fd, tmp, t, bytes, *o);
-    ::close(fd);
+    auto f = io::atomic_file::create(t.path, tmp, O_NOFOLLOW);
+    if (!f)
+        return f.error();
+    // Backup between fsync and rename; a failure anywhere before the rename removes the temp file.
+    auto filled = fill(*f, t, bytes, *o);
     if (filled && t.backup)
         filled = backup(t);
-    if (filled && ::rename(tmp.c_str(), t.path.c_str()) != 0)
-        filled = io_failure("rename", t.path);
+    if (filled)
+        filled = f->publish();
     if (!filled)
-    {
-        ::unlink(tmp.c_str());
         return filled.error();
-    }
-    if (auto s = sync_dir(dir); !s)
-        return s.error();
     return write_outcome::written;
 }
 

@@ -1,6 +1,8 @@
 // Retry decisions, backoff and Retry-After parsing (pure functions).
 #include "http/retry.hpp"
 
+#include "core/backoff.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -57,14 +59,8 @@ bool default_idempotent(std::string_view method) noexcept
 std::chrono::milliseconds backoff_delay(const retry_policy& p, unsigned attempts_done,
                                         double unit_random) noexcept
 {
-    // Doubling stops once the ceiling is reached, so large attempt counts cannot overflow.
-    auto ceiling = p.base_delay;
-    for (unsigned i = 1; i < attempts_done && ceiling < p.max_delay; ++i)
-        ceiling *= 2;
-    ceiling = std::min(ceiling, p.max_delay);
-    double r = std::clamp(unit_random, 0.0, 1.0);
-    auto d = std::chrono::milliseconds(static_cast<long long>(r * double(ceiling.count())));
-    return std::min(d, ceiling);
+    const unsigned retry = attempts_done > 0 ? attempts_done - 1 : 0;
+    return vk::backoff_delay({p.base_delay, p.max_delay, jitter::full}, retry, unit_random);
 }
 
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,

@@ -1,5 +1,6 @@
 #include "keeper/file_store.hpp"
 
+#include "io/atomic_file.hpp"
 #include "keeper/model/sealed_blob.hpp"
 
 #include <algorithm>
@@ -17,17 +18,6 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::string_view temp_prefix = ".tmp-";
-
-// Closes a descriptor on every exit path.
-struct fd_guard
-{
-    int fd = -1;
-    ~fd_guard()
-    {
-        if (fd >= 0)
-            ::close(fd);
-    }
-};
 
 class file_store final : public shard_store
 {
@@ -78,8 +68,8 @@ private:
     // The raw file bytes; not_found when absent.
     result<std::string> read_raw(std::string_view name) const
     {
-        fd_guard f{::open(path_of(name).c_str(), O_RDONLY | O_CLOEXEC)};
-        if (f.fd < 0)
+        const io::unique_fd f(::open(path_of(name).c_str(), O_RDONLY | O_CLOEXEC));
+        if (!f)
         {
             if (errno == ENOENT)
                 return make_error(errc::not_found, "store " + s_.name + ": no object " + std::string(name));
@@ -89,7 +79,7 @@ private:
         char buf[8192];
         for (;;)
         {
-            auto n = ::read(f.fd, buf, sizeof buf);
+            auto n = ::read(f.get(), buf, sizeof buf);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0)
@@ -101,11 +91,17 @@ private:
         return out;
     }
 
+    // An error of the shared file code, said to be this store's.
+    error ours(error e) const
+    {
+        e.message = "store " + s_.name + ": " + e.message;
+        return e;
+    }
+
     result<void> sync_dir() const
     {
-        fd_guard d{::open(s_.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-        if (d.fd < 0 || ::fsync(d.fd) != 0)
-            return io("fsync directory", "", errno);
+        if (auto d = io::sync_directory(s_.path); !d)
+            return ours(d.error());
         return {};
     }
 
@@ -124,25 +120,6 @@ private:
         return {};
     }
 
-    result<void> write_file(const std::string& path, std::string_view bytes) const
-    {
-        fd_guard f{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
-        if (f.fd < 0)
-            return io("create", "", errno);
-        for (std::size_t done = 0; done < bytes.size();)
-        {
-            auto n = ::write(f.fd, bytes.data() + done, bytes.size() - done);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0)
-                return io("write", "", errno);
-            done += static_cast<std::size_t>(n);
-        }
-        if (::fsync(f.fd) != 0)
-            return io("fsync", "", errno);
-        return {};
-    }
-
     result<stored_object> get_now(const std::string& name) const
     {
         if (auto v = valid(name); !v)
@@ -152,11 +129,7 @@ private:
             return raw.error();
         auto plain = open_blob(s_.kek, name, *raw);
         if (!plain)
-        {
-            auto e = plain.error();
-            e.message = "store " + s_.name + ": " + e.message;
-            return e;
-        }
+            return ours(plain.error());
         return stored_object{name, std::move(*plain), sha256_hex(*raw)};
     }
 
@@ -173,19 +146,13 @@ private:
         static std::atomic<unsigned> counter{0};
         std::string temp = path_of(std::string(temp_prefix) + name + "-" + std::to_string(::getpid()) + "-" +
                                    std::to_string(counter++));
-        if (auto w = write_file(temp, *sealed); !w)
-        {
-            ::unlink(temp.c_str());
-            return w.error();
-        }
-        if (::rename(temp.c_str(), path_of(name).c_str()) != 0)
-        {
-            int err = errno;
-            ::unlink(temp.c_str());
-            return io("rename", name, err);
-        }
-        if (auto d = sync_dir(); !d)
-            return d.error();
+        auto f = io::atomic_file::create(path_of(name), temp);
+        if (!f)
+            return ours(f.error());
+        if (auto w = f->write(*sealed); !w)
+            return ours(w.error());
+        if (auto p = f->publish(); !p)
+            return ours(p.error());
         return sha256_hex(*sealed);
     }
 

@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "async/sleep.hpp"
+#include "core/backoff.hpp"
 
 namespace vk::runtime {
 namespace asio = boost::asio;
@@ -75,8 +76,8 @@ asio::awaitable<void> job::run()
 
 std::chrono::milliseconds background_backoff(unsigned failures)
 {
-    unsigned doublings = std::min(failures > 0 ? failures - 1 : 0u, 6u);
-    return std::min(std::chrono::milliseconds(1000LL << doublings), std::chrono::milliseconds(60000));
+    return vk::backoff_delay({std::chrono::seconds(1), std::chrono::minutes(1), jitter::none},
+                             failures > 0 ? failures - 1 : 0, 0.0);
 }
 
 asio::awaitable<void> job::run_background()

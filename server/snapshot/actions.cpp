@@ -2,9 +2,10 @@
 #include "snapshot/actions.hpp"
 
 #include "core/time.hpp"
-#include "snapshot/atomic_file.hpp"
+#include "io/unique_fd.hpp"
 #include "snapshot/model/naming.hpp"
 #include "snapshot/model/restore_request.hpp"
+#include "snapshot/publish_file.hpp"
 #include "snapshot/take.hpp"
 #include "vault/raft.hpp"
 
@@ -61,13 +62,8 @@ asio::awaitable<runtime::action_result> list_all(std::shared_ptr<snapshot_core> 
 // Reads the file in 1 MiB pieces for the restore request body; rewinds for a redirect or retry.
 struct file_source
 {
-    int fd = -1;
+    io::unique_fd fd;
     std::string buf = std::string(1 << 20, '\0');
-    ~file_source()
-    {
-        if (fd >= 0)
-            ::close(fd);
-    }
 };
 
 http::body_source body_of(const std::shared_ptr<file_source>& f, std::uint64_t size)
@@ -75,12 +71,12 @@ http::body_source body_of(const std::shared_ptr<file_source>& f, std::uint64_t s
     http::body_source src;
     src.length = size;
     src.next = [f]() -> asio::awaitable<result<std::string_view>> {
-        const auto n = ::read(f->fd, f->buf.data(), f->buf.size());
+        const auto n = ::read(f->fd.get(), f->buf.data(), f->buf.size());
         if (n < 0)
             co_return make_error(errc::io_error, "reading the snapshot to restore failed");
         co_return std::string_view(f->buf.data(), static_cast<std::size_t>(n));
     };
-    src.rewind = [f]() { return ::lseek(f->fd, 0, SEEK_SET) == 0; };
+    src.rewind = [f]() { return ::lseek(f->fd.get(), 0, SEEK_SET) == 0; };
     return src;
 }
 
@@ -90,8 +86,8 @@ asio::awaitable<result<void>> restore_file(snapshot_core& core, const fs::path& 
     if (!node)
         co_return node.error();
     auto f = std::make_shared<file_source>();
-    f->fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (f->fd < 0)
+    f->fd.reset(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!f->fd)
         co_return make_error(errc::io_error, "cannot open the downloaded snapshot", {}, file.string());
     auto source = body_of(f, fs::file_size(file));
     co_return co_await vault::raft_restore(**node, source, force);

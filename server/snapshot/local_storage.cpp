@@ -1,13 +1,12 @@
 // The local directory storage (see local_storage.hpp).
 #include "snapshot/local_storage.hpp"
 
-#include "snapshot/atomic_file.hpp"
+#include "core/read_file.hpp"
 #include "snapshot/model/sidecar.hpp"
+#include "snapshot/publish_file.hpp"
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <sys/stat.h>
 
 namespace vk::snapshot {
@@ -44,9 +43,7 @@ result<void> make_private_dirs(const fs::path& dir)
 // What a snapshot's sidecar records, if it records anything.
 std::optional<std::string> read_sum(const fs::path& snapshot)
 {
-    std::ifstream in(snapshot.string() + std::string(sidecar_suffix));
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    return parse_sidecar(text);
+    return parse_sidecar(read_file(snapshot.string() + std::string(sidecar_suffix)).value_or(""));
 }
 
 // A snapshot file as the storage shows it, from its stat.

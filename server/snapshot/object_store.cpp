@@ -31,23 +31,17 @@ error io_error(std::string what, const std::filesystem::path& p)
 // The state of one region being sent: the fd and the read position. Shared by the source's callbacks.
 struct region_reader
 {
-    int fd = -1;
+    io::unique_fd fd;
     std::filesystem::path path;
     std::uint64_t offset = 0, length = 0, done = 0;
     std::string buffer = std::string(64 * 1024, '\0');
-
-    ~region_reader()
-    {
-        if (fd >= 0)
-            ::close(fd);
-    }
 
     result<std::string_view> next()
     {
         std::uint64_t want = std::min<std::uint64_t>(buffer.size(), length - done);
         if (want == 0)
             return std::string_view();
-        ssize_t n = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset + done));
+        ssize_t n = ::pread(fd.get(), buffer.data(), want, static_cast<off_t>(offset + done));
         if (n < 0)
             return io_error("reading", path);
         if (n == 0)
@@ -63,8 +57,8 @@ result<http::body_source> file_region_source(const std::filesystem::path& file, 
                                              std::uint64_t length)
 {
     auto r = std::make_shared<region_reader>();
-    r->fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (r->fd < 0)
+    r->fd.reset(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!r->fd)
         return io_error("opening", file);
     r->path = file;
     r->offset = offset;
@@ -81,16 +75,15 @@ result<http::body_source> file_region_source(const std::filesystem::path& file, 
 
 result<std::shared_ptr<file_writer>> file_writer::create(std::filesystem::path to)
 {
-    int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
+    io::unique_fd fd(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd)
         return io_error("creating", to);
-    return std::shared_ptr<file_writer>(new file_writer(std::move(to), fd));
+    return std::shared_ptr<file_writer>(new file_writer(std::move(to), std::move(fd)));
 }
 
 file_writer::~file_writer()
 {
-    if (fd_ >= 0)
-        ::close(fd_);
+    fd_.reset();
     if (!closed_)
     {
         std::error_code ec;
@@ -104,7 +97,7 @@ http::body_sink file_writer::sink()
         result<void> r;
         while (!chunk.empty())
         {
-            ssize_t n = ::write(fd_, chunk.data(), chunk.size());
+            ssize_t n = ::write(fd_.get(), chunk.data(), chunk.size());
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0)
@@ -120,9 +113,8 @@ http::body_sink file_writer::sink()
 
 result<void> file_writer::close()
 {
-    int fd = fd_;
-    fd_ = -1;
-    if (::fsync(fd) != 0 || ::close(fd) != 0)
+    io::unique_fd fd = std::move(fd_);
+    if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0)
         return io_error("writing", path_);
     closed_ = true;
     return {};

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "http/client.hpp"
+#include "io/unique_fd.hpp"
 #include "snapshot/snapshot_storage.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -53,13 +54,13 @@ public:
     result<void> close();
 
 private:
-    explicit file_writer(std::filesystem::path to, int fd)
+    explicit file_writer(std::filesystem::path to, io::unique_fd fd)
         : path_(std::move(to)),
-          fd_(fd)
+          fd_(std::move(fd))
     {
     }
     std::filesystem::path path_;
-    int fd_ = -1;
+    io::unique_fd fd_;
     bool closed_ = false;
 };
 

@@ -3,10 +3,10 @@
 #include "snapshot/snapshot_job.hpp"
 
 #include "snapshot/actions.hpp"
-#include "snapshot/atomic_file.hpp"
 #include "snapshot/model/naming.hpp"
 #include "snapshot/model/retention.hpp"
 #include "snapshot/model/storage_settings.hpp"
+#include "snapshot/publish_file.hpp"
 #include "snapshot/snapshot_core.hpp"
 #include "snapshot/snapshot_metrics.hpp"
 #include "snapshot/take.hpp"

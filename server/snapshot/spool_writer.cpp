@@ -2,8 +2,8 @@
 // that is drained after every write, so encrypted and plain bytes take the same path: hash, then file.
 #include "snapshot/spool_writer.hpp"
 
-#include "snapshot/atomic_file.hpp"
 #include "snapshot/model/sha256.hpp"
+#include "snapshot/publish_file.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
@@ -77,7 +77,7 @@ result<std::unique_ptr<envelope>> open_envelope(const std::string& cert_file)
 
 struct spool_writer::impl
 {
-    atomic_file file;
+    io::atomic_file file;
     std::unique_ptr<envelope> env;
     sha256_hasher sha;
     std::uint64_t size = 0;
@@ -113,7 +113,7 @@ result<std::unique_ptr<spool_writer>> spool_writer::open(const std::filesystem::
                                                          const std::string& name,
                                                          const std::optional<std::string>& recipient_cert)
 {
-    auto file = atomic_file::create(dir / name);
+    auto file = create_atomic_file(dir / name);
     if (!file)
         return file.error();
     auto p = std::unique_ptr<impl>(new impl{std::move(*file), nullptr});

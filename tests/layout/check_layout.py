@@ -1,6 +1,7 @@
-"""Reads every pure file of the daemon (server/core and server/<kind>/model) and names the layout rule a file
-breaks, with the file, line and include: the compiler's view of the tree makes a broken rule a compile error,
-but its message is only "No such file" (DEVELOPERS.md, "Layout").
+"""Reads every pure file of the daemon (server/core and server/<kind>/model) and the shared I/O helpers
+(server/io) and names the layout rule a file breaks, with the file, line and include: the compiler's view of
+the tree makes a broken pure rule a compile error, but its message is only "No such file" (DEVELOPERS.md,
+"Layout").
 
 Usage: check_layout.py <server dir>. Exit 1 when a rule is broken."""
 import os
@@ -12,6 +13,7 @@ RULES = {
     "model": "a kind's model sees only core/ and its own model/",
     "io": "pure code does no I/O: no Asio, no Beast",
     "suspend": "pure code does not suspend: no coroutines",
+    "shared": "io/ is shared by the kinds: it includes only core/ and io/",
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 COROUTINE = re.compile(r"\b(co_await|co_return|co_yield|awaitable)\b")
@@ -44,12 +46,29 @@ def problems_in(path, shown, allowed, rule):
                 yield f"layout rule '{RULES['suspend']}': {where} uses {COROUTINE.search(code_of(line)).group(1)}"
 
 
-def problems(server):
-    for folder, allowed, rule in pure_folders(server):
-        full = os.path.join(server, folder)
+def shared_problems_in(path, shown):
+    """io/ may do I/O (it is vk_core), but no kind, runtime or client: every kind uses it."""
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            m = INCLUDE.match(line)
+            if m and m.group(1) == '"' and not m.group(2).startswith(("core/", "io/")):
+                yield f"layout rule '{RULES['shared']}': {shown}:{number} includes \"{m.group(2)}\""
+
+
+def sources(server, folder):
+    full = os.path.join(server, folder)
+    if os.path.isdir(full):
         for name in sorted(os.listdir(full)):
             if name.endswith((".cpp", ".hpp")):
-                yield from problems_in(os.path.join(full, name), f"server/{folder}/{name}", allowed, rule)
+                yield os.path.join(full, name), f"server/{folder}/{name}"
+
+
+def problems(server):
+    for folder, allowed, rule in pure_folders(server):
+        for path, shown in sources(server, folder):
+            yield from problems_in(path, shown, allowed, rule)
+    for path, shown in sources(server, "io"):
+        yield from shared_problems_in(path, shown)
 
 
 def main(argv):

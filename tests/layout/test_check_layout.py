@@ -23,6 +23,7 @@ CLEAN = {
     "core/error.hpp": '#include <string>\n#include "core/time.hpp"\n',
     "sync/model/diff.cpp": '#include "sync/model/diff.hpp"\n#include "core/error.hpp"\n// co_await in a comment\n',
     "sync/origin_walk.cpp": '#include "runtime/job.hpp"\nint f() { co_return; }\n',  # a shell: not checked
+    "io/atomic_file.cpp": '#include "io/atomic_file.hpp"\n#include "core/error.hpp"\n#include <fcntl.h>\n',
 }
 
 
@@ -38,6 +39,7 @@ def test_each_broken_rule_is_named_with_file_and_line(tmp_path):
     files["core/log.cpp"] = '#include "metrics/registry.hpp"\n'
     files["snapshot/model/naming.cpp"] = '#include <boost/asio/steady_timer.hpp>\n'
     files["sync/model/wait.cpp"] = 'task f()\n{\n    co_await g();\n}\n'
+    files["io/unique_fd.hpp"] = '#include <unistd.h>\n#include "snapshot/take.hpp"\n'
     code, out = run(tree(tmp_path, files))
     assert code == 1
     expected = [
@@ -50,6 +52,8 @@ def test_each_broken_rule_is_named_with_file_and_line(tmp_path):
         "layout rule 'pure code does no I/O: no Asio, no Beast': server/snapshot/model/naming.cpp:1 includes "
         "<boost/asio/steady_timer.hpp>",
         "layout rule 'pure code does not suspend: no coroutines': server/sync/model/wait.cpp:3 uses co_await",
+        "layout rule 'io/ is shared by the kinds: it includes only core/ and io/': server/io/unique_fd.hpp:2 "
+        "includes \"snapshot/take.hpp\"",
     ]
     for line in expected:
         assert line in out, out

@@ -1,8 +1,9 @@
 // Backoff, classification and the command window.
 #include "emissary/model/policy.hpp"
 
+#include "core/backoff.hpp"
+
 #include <algorithm>
-#include <cmath>
 
 namespace vk::emissary {
 
@@ -24,10 +25,7 @@ milliseconds retry_delay(const backoff_policy& p, unsigned attempt, fetch_class 
     const auto cap = std::max(p.max, p.initial);
     if (c == fetch_class::permanent)
         return cap;
-    double step = static_cast<double>(p.initial.count()) * std::pow(2.0, std::min(attempt, 40u));
-    step = std::min(step, static_cast<double>(cap.count()));
-    random01 = std::clamp(random01, 0.0, 1.0);
-    return milliseconds(static_cast<long long>(step / 2 + step / 2 * random01));
+    return backoff_delay({p.initial, cap, jitter::equal}, attempt, random01);
 }
 
 void command_window::changed(clock_time now)

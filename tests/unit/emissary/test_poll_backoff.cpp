@@ -75,7 +75,7 @@ TEST(emissary_poll_backoff, jitter_stays_between_half_and_the_whole_step)
     }
 }
 
-template_ast parse_ok(std::string_view text)
+template_ast poll_parse_ok(std::string_view text)
 {
     auto p = parse_template(text, "t", {});
     EXPECT_TRUE(p.ok());
@@ -90,7 +90,7 @@ fetched object(std::string_view json_text)
 TEST(emissary_poll_backoff, judge_names_the_values_a_render_could_not_use)
 {
     const dependency db{"v", "secret/db"}, host{"kv", "host"}, cert{"kv", "cert"};
-    auto ast = parse_ok(R"({{ secret "v" "secret/db" "pw" }}@{{ secret "kv" "host" }})");
+    auto ast = poll_parse_ok(R"({{ secret "v" "secret/db" "pw" }}@{{ secret "kv" "host" }})");
     value_map values{{db, object(R"({"user": "u"})")}, {host, fetched{true, "h"}}};
     std::map<dependency, verdict> v;
     judge(ast, render(ast, values, {}), values, v);
@@ -105,7 +105,7 @@ TEST(emissary_poll_backoff, judge_names_the_values_a_render_could_not_use)
     EXPECT_EQ(v.at(host), verdict(fetch_class::missing));
 
     // A template that fails: every value it reads is retried; the worst verdict wins across templates.
-    auto bad = parse_ok(R"({{ secret "kv" "cert" | base64decode }}{{ secret "kv" "host" }})");
+    auto bad = poll_parse_ok(R"({{ secret "kv" "cert" | base64decode }}{{ secret "kv" "host" }})");
     values = {{cert, fetched{true, "not*base64"}}, {host, fetched{true, "h"}}};
     v.clear();
     judge(ast, render(ast, values, {}), values, v);
@@ -118,7 +118,7 @@ TEST(emissary_poll_backoff, judge_names_the_values_a_render_could_not_use)
 TEST(emissary_poll_backoff, an_absent_value_with_a_default_is_still_polled_as_missing)
 {
     const dependency d{"kv", "opt"};
-    auto ast = parse_ok(R"({{ secretOr "kv" "opt" "f" "fallback" }})");
+    auto ast = poll_parse_ok(R"({{ secretOr "kv" "opt" "f" "fallback" }})");
     value_map values{{d, fetched{}}};
     auto r = render(ast, values, {});
     EXPECT_TRUE(r.complete());

@@ -1,0 +1,79 @@
+// The snapshot kind's file publication (see publish_file.hpp).
+#include "snapshot/publish_file.hpp"
+
+#include "io/unique_fd.hpp"
+
+#include <atomic>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <unistd.h>
+
+namespace vk::snapshot {
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t slice = 8 << 20;
+
+error io_error(const std::string& what, const fs::path& p)
+{
+    return make_error(errc::io_error, what + ": " + std::strerror(errno), {}, p.string());
+}
+
+}  // namespace
+
+result<io::atomic_file> create_atomic_file(const fs::path& final_path)
+{
+    static std::atomic<unsigned> counter{0};
+    auto temp = final_path.parent_path() / ("." + final_path.filename().string() + ".tmp-" +
+                                            std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    return io::atomic_file::create(final_path, std::move(temp));
+}
+
+asio::awaitable<result<void>> copy_into(io::atomic_file& to, fs::path from)
+{
+    const io::unique_fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!in)
+        co_return io_error("open", from);
+    auto ex = co_await asio::this_coro::executor;
+    for (;;)
+    {
+        // copy_file_range stays in the kernel; a slice at a time, then other coroutines run.
+        const auto n = ::copy_file_range(in.get(), nullptr, to.fd(), nullptr, slice, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            co_return io_error("copy", to.final_path());
+        if (n == 0)
+            co_return result<void>{};
+        co_await asio::post(ex, asio::use_awaitable);
+    }
+}
+
+result<void> write_file_atomically(const fs::path& to, std::string_view data)
+{
+    auto f = create_atomic_file(to);
+    if (!f)
+        return f.error();
+    if (auto r = f->write(data); !r)
+        return r;
+    return f->publish();
+}
+
+asio::awaitable<result<void>> copy_file_atomically(fs::path from, fs::path to, on_existing existing)
+{
+    auto f = create_atomic_file(to);
+    if (!f)
+        co_return f.error();
+    if (auto r = co_await copy_into(*f, from); !r)
+        co_return r;
+    co_return f->publish(existing);
+}
+
+}  // namespace vk::snapshot

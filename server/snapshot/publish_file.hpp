@@ -1,0 +1,45 @@
+// How the snapshot kind publishes a file (the spool's download, a copy into the local storage, a sidecar):
+// through io::atomic_file, under a temp name the storage never lists (".<name>.tmp-<pid>-<n>"), either
+// replacing what is at the final path or refusing to (a snapshot is never overwritten).
+#ifndef VAULTKEEPER_SERVER_SNAPSHOT_PUBLISH_FILE_HPP
+#define VAULTKEEPER_SERVER_SNAPSHOT_PUBLISH_FILE_HPP
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <filesystem>
+#include <string_view>
+
+namespace vk::snapshot {
+
+using io::on_existing;
+
+// Creates "<dir>/.<name>.tmp-<pid>-<n>" with mode 0600 for `final_path`. errc::io_error with the path.
+result<io::atomic_file> create_atomic_file(const std::filesystem::path& final_path);
+
+// Copies the file `from` into `to`, a slice at a time, yielding to other coroutines between slices.
+boost::asio::awaitable<result<void>> copy_into(io::atomic_file& to, std::filesystem::path from);
+
+// Removes a file when it goes out of scope (an error, a cancelled coroutine's frame, the end of a cycle).
+struct remove_on_exit
+{
+    std::filesystem::path path;
+    ~remove_on_exit()
+    {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+    }
+};
+
+// Writes `data` to `to` atomically (small files: sidecars), replacing what is there.
+result<void> write_file_atomically(const std::filesystem::path& to, std::string_view data);
+
+// Copies `from` to `to` atomically; see io::atomic_file::publish for `existing`.
+boost::asio::awaitable<result<void>> copy_file_atomically(std::filesystem::path from,
+                                                          std::filesystem::path to,
+                                                          on_existing existing = on_existing::replace);
+
+}  // namespace vk::snapshot
+
+#endif
