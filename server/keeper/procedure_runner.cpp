@@ -1,5 +1,6 @@
 // The shell of the procedure: observe Vault and the stores, ask decide() for one action, perform it, write
 // the record it names, and ask again. Every remote or durable effect is followed by a named crash point.
+#include "async/retry.hpp"
 #include "core/time.hpp"
 #include "keeper/crash_point.hpp"
 #include "keeper/keeper_core.hpp"
@@ -16,6 +17,9 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr int max_actions_per_cycle = 64;
+// How many times the answer of sys/init is offered to the stores before the job stops: it exists nowhere
+// else.
+constexpr int init_store_attempts = 5;
 
 std::int64_t now_unix()
 {
@@ -201,9 +205,9 @@ private:
             co_return init.error();
         crash_point("init-answered");
         // The answer exists only here: store all of it before anything else, retrying a failing store.
-        result<void> stored = make_error(errc::internal, "not stored");
-        for (int attempt = 0; attempt < 5 && !stored; ++attempt)
-            stored = co_await core_.stores.put_set(set, init->keys_base64, &init->root_token);
+        auto store_answer = [&] { return core_.stores.put_set(set, init->keys_base64, &init->root_token); };
+        auto any_failure = [](const error&) { return true; };
+        auto stored = co_await retry_while(init_store_attempts, store_answer, any_failure);
         if (!stored)
         {
             auto e = stored.error();
