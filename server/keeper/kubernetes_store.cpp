@@ -4,6 +4,7 @@
 // keeper/model/kubernetes_secret; this shell sends them, adds the bearer token and re-reads a rotated one.
 #include "keeper/kubernetes_store.hpp"
 
+#include "async/retry.hpp"
 #include "core/read_file.hpp"
 
 #include "core/log.hpp"
@@ -90,8 +91,9 @@ public:
             co_return co_await delete_at(name, *expected_version);
         // Unconditional (or "only if absent"): read the current version, then delete exactly that one, so a
         // Secret that is not ours is never deleted and a concurrent rewrite is retried.
-        for (int attempt = 0; attempt < unconditional_attempts; ++attempt)
-        {
+        bool raced = false;  // the last attempt's delete found another version than the one it read
+        auto remove_once = [&]() -> asio::awaitable<result<void>> {
+            raced = false;
             auto current = co_await read(name);
             if (!current && current.error().is(errc::not_found))
                 co_return result<void>{};
@@ -101,11 +103,14 @@ public:
                 co_return failure(errc::conflict,
                                   "Secret " + name + (current->managed ? " exists" : not_ours));
             auto removed = co_await delete_at(name, current->resource_version);
-            if (!removed && removed.error().is(errc::conflict))
-                continue;
+            raced = !removed && removed.error().is(errc::conflict);
             co_return removed;
-        }
-        co_return failure(errc::conflict, "Secret " + name + " kept changing while being removed");
+        };
+        auto lost_race = [&](const error&) { return raced; };
+        auto removed = co_await retry_on_conflict(unconditional_attempts, remove_once, lost_race);
+        if (raced)
+            co_return failure(errc::conflict, "Secret " + name + " kept changing while being removed");
+        co_return removed;
     }
 
     asio::awaitable<result<std::vector<std::string>>> list() override
@@ -178,14 +183,12 @@ private:
     // Creates when absent, else replaces the current version; a lost race is retried.
     asio::awaitable<result<std::string>> put_unconditional(const std::string& name, const std::string& data)
     {
-        for (int attempt = 0; attempt < unconditional_attempts; ++attempt)
-        {
-            auto written = co_await write_over(name, data);
-            if (!written && written.error().is(errc::conflict) && !foreign_conflict(written.error()))
-                continue;
-            co_return written;
-        }
-        co_return failure(errc::conflict, "Secret " + name + " kept changing while being written");
+        auto write_once = [&] { return write_over(name, data); };
+        auto lost_race = [](const error& e) { return !foreign_conflict(e); };
+        auto written = co_await retry_on_conflict(unconditional_attempts, write_once, lost_race);
+        if (!written && written.error().is(errc::conflict) && lost_race(written.error()))
+            co_return failure(errc::conflict, "Secret " + name + " kept changing while being written");
+        co_return written;
     }
 
     // One attempt of put_unconditional: create, or replace the version just read.

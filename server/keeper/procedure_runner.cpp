@@ -1,9 +1,11 @@
 // The shell of the procedure: observe Vault and the stores, ask decide() for one action, perform it, write
 // the record it names, and ask again. Every remote or durable effect is followed by a named crash point.
+#include "async/retry.hpp"
 #include "core/time.hpp"
 #include "keeper/crash_point.hpp"
 #include "keeper/keeper_core.hpp"
 #include "keeper/model/store_health.hpp"
+#include "keeper/model/threshold_feed.hpp"
 #include "vault/rekey.hpp"
 #include "vault/sys.hpp"
 
@@ -15,6 +17,9 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr int max_actions_per_cycle = 64;
+// How many times the answer of sys/init is offered to the stores before the job stops: it exists nowhere
+// else.
+constexpr int init_store_attempts = 5;
 
 std::int64_t now_unix()
 {
@@ -154,17 +159,13 @@ private:
 
     asio::awaitable<result<std::map<int, secret>>> shards_of(const std::string& set_id)
     {
-        for (const auto* s : {&core_.record.current, &core_.record.pending, &core_.record.previous})
-            if (*s && (*s)->id == set_id)
-            {
-                auto shards = co_await core_.stores.read_set(**s);
-                if (static_cast<int>(shards.size()) < (*s)->threshold)
-                    co_return make_error(errc::unavailable, "only " + std::to_string(shards.size()) +
-                                                                " shards of " + set_id + " are readable; " +
-                                                                std::to_string((*s)->threshold) + " needed");
-                co_return shards;
-            }
-        co_return make_error(errc::internal, "set " + set_id + " is not in the record");
+        const auto* s = set_named(core_.record, set_id);
+        if (!s)
+            co_return make_error(errc::internal, "set " + set_id + " is not in the record");
+        auto shards = co_await core_.stores.read_set(*s);
+        if (auto enough = threshold_readable(*s, shards.size()); !enough)
+            co_return enough.error();
+        co_return shards;
     }
 
     asio::awaitable<result<void>> perform(const action& a)
@@ -204,9 +205,9 @@ private:
             co_return init.error();
         crash_point("init-answered");
         // The answer exists only here: store all of it before anything else, retrying a failing store.
-        result<void> stored = make_error(errc::internal, "not stored");
-        for (int attempt = 0; attempt < 5 && !stored; ++attempt)
-            stored = co_await core_.stores.put_set(set, init->keys_base64, &init->root_token);
+        auto store_answer = [&] { return core_.stores.put_set(set, init->keys_base64, &init->root_token); };
+        auto any_failure = [](const error&) { return true; };
+        auto stored = co_await retry_while(init_store_attempts, store_answer, any_failure);
         if (!stored)
         {
             auto e = stored.error();
@@ -248,43 +249,48 @@ private:
         auto shards = co_await shards_of(a.set);
         if (!shards)
             co_return shards.error();
-        int threshold = 0;
-        for (const auto* s : {&a.next.current, &a.next.pending, &a.next.previous})
-            if (*s && (*s)->id == a.set)
-                threshold = (*s)->threshold;
-        int given = 0;
+        const auto* set = set_named(a.next, a.set);
+        threshold_feed feed{set ? set->threshold : 0};
         for (const auto& [index, key] : *shards)
         {
-            if (given++ == threshold)
+            if (!wants_shard(feed))
                 break;
             auto r = co_await vault::rekey_update(*core_.vault, key, a.nonce);
-            if (!r && audit && is_wrong_key(r.error()))
+            auto answer = after_shard(feed, failure_of(r), r && r->complete);
+            feed = answer.feed;
+            if (audit && answer.outcome == shard_outcome::wrong_key)
                 co_return co_await end_audit(a, verdict::dead);
             if (!r)
                 co_return r.error();
-            if (given == 1)
+            if (first_shard_given(feed))
                 crash_point(audit ? "audit-partial" : "update-partial");
-            if (!r->complete)
+            if (answer.outcome != shard_outcome::complete)
                 continue;
             if (audit)
             {
                 crash_point("audit-answered");
                 co_return co_await end_audit(a, verdict::live);
             }
-            crash_point("update-answered");
-            if (auto w = co_await core_.stores.put_set(*a.next.planned, r->keys_base64, nullptr); !w)
-            {
-                // Not stored: Vault must not rotate to keys nobody holds. Cancel ours; the stray objects go
-                // later.
-                (void)co_await vault::rekey_cancel(*core_.vault, a.nonce);
-                co_return w.error();
-            }
-            crash_point("pending-stored");
-            co_return co_await write(update_completed(a.next, r->verification_nonce));
+            co_return co_await store_new_keys(a, *r);
         }
         co_return make_error(errc::bad_response,
                              "Vault did not complete the update after the threshold of shards",
                              core_.vault->endpoint());
+    }
+
+    // The update completed: Vault's new keys are stored as the pending set before anything else.
+    asio::awaitable<result<void>> store_new_keys(const action& a, const vault::rekey_update_result& done)
+    {
+        crash_point("update-answered");
+        if (auto w = co_await core_.stores.put_set(*a.next.planned, done.keys_base64, nullptr); !w)
+        {
+            // Not stored: Vault must not rotate to keys nobody holds. Cancel ours; the stray objects go
+            // later.
+            (void)co_await vault::rekey_cancel(*core_.vault, a.nonce);
+            co_return w.error();
+        }
+        crash_point("pending-stored");
+        co_return co_await write(update_completed(a.next, done.verification_nonce));
     }
 
     asio::awaitable<result<void>> end_audit(const action& a, verdict v)
@@ -314,14 +320,16 @@ private:
         }
         else if (!progress->nonce.empty())
             vnonce = progress->nonce;
-        int threshold = a.next.current->threshold;  // a.next is the promoted record: current is the new set
-        int given = 0;
+        // a.next is the promoted record: current is the new set.
+        threshold_feed feed{a.next.current->threshold};
         for (const auto& [index, key] : *shards)
         {
-            if (given++ == threshold)
+            if (!wants_shard(feed))
                 break;
             auto r = co_await vault::rekey_verify(*core_.vault, key, vnonce);
-            if (!r && is_wrong_key(r.error()))
+            auto answer = after_shard(feed, failure_of(r), r && r->complete);
+            feed = answer.feed;
+            if (answer.outcome == shard_outcome::wrong_key)
             {
                 // Vault refused the stored new keys and did not rotate: drop ours, let audits decide.
                 (void)co_await vault::rekey_cancel(*core_.vault, core_.record.nonce);
@@ -329,9 +337,9 @@ private:
             }
             if (!r)
                 co_return r.error();
-            if (given == 1)
+            if (first_shard_given(feed))
                 crash_point("verify-partial");
-            if (r->complete)
+            if (answer.outcome == shard_outcome::complete)
             {
                 crash_point("verify-answered");
                 ctx_.info("rekey verified: the new shard set is in force", {{"set", a.set}});

@@ -1,6 +1,7 @@
 // Unseal of every node: the shard sets are read once per cycle, then each sealed node gets its own
 // coroutine that tries the sets in order until one unseals it.
 #include "keeper/keeper_core.hpp"
+#include "keeper/model/threshold_feed.hpp"
 #include "runtime/workers.hpp"
 #include "vault/raft.hpp"
 #include "vault/sys.hpp"
@@ -18,36 +19,30 @@ struct loaded_set
     std::map<int, secret> shards;
 };
 
-enum class outcome
-{
-    ok,
-    wrong_key,
-    failed
-};
-
-asio::awaitable<outcome> try_set(node_client& node, const loaded_set& s)
+// Gives `s` to the node a shard at a time from a fresh unseal: complete (unsealed), wrong_key, or failed
+// (with the node's detail saying why).
+asio::awaitable<shard_outcome> try_set(node_client& node, const loaded_set& s)
 {
     if (auto r = co_await vault::sys_unseal_reset(*node.client); !r)
     {
         node.detail = r.error().describe();
-        co_return outcome::failed;
+        co_return shard_outcome::failed;
     }
-    int given = 0;
+    threshold_feed feed{s.set.threshold};
     for (const auto& [index, key] : s.shards)
     {
-        if (given++ == s.set.threshold)
+        if (!wants_shard(feed))
             break;
         auto r = co_await vault::sys_unseal(*node.client, key);
+        auto answer = after_shard(feed, failure_of(r), r && !r->sealed);
+        feed = answer.feed;
         if (!r)
-        {
             node.detail = r.error().describe();
-            co_return is_wrong_key(r.error()) ? outcome::wrong_key : outcome::failed;
-        }
-        if (!r->sealed)
-            co_return outcome::ok;
+        if (answer.outcome != shard_outcome::more)
+            co_return answer.outcome;
     }
     node.detail = "still sealed after " + std::to_string(s.set.threshold) + " shards of " + s.set.id;
-    co_return outcome::failed;
+    co_return shard_outcome::failed;
 }
 
 // A node with empty storage (a replaced pod) beside a cluster whose keys we hold: join it to the leader;
@@ -114,11 +109,11 @@ asio::awaitable<void> unseal_node(keeper_core& core, node_client& node, const st
     node.state = "sealed";  // also a node just joined
     for (const auto& s : sets)
     {
-        if (static_cast<int>(s.shards.size()) < s.set.threshold)
+        if (!threshold_readable(s.set, s.shards.size()))
             continue;
         auto o = co_await try_set(node, s);
-        core.count_unseal(o == outcome::ok ? "ok" : o == outcome::wrong_key ? "wrong_key" : "failed");
-        if (o == outcome::ok)
+        core.count_unseal(unseal_label(o));
+        if (o == shard_outcome::complete)
         {
             node.state = "unsealed";
             node.detail = "unsealed with " + s.set.id;
@@ -126,7 +121,7 @@ asio::awaitable<void> unseal_node(keeper_core& core, node_client& node, const st
             ctx.info("node unsealed", {{"node", node.address}, {"set", s.set.id}});
             co_return;
         }
-        if (o == outcome::failed)
+        if (!try_next_set(o))
             break;
     }
     ctx.warning(make_error(errc::sealed, "node stays sealed: " + node.detail, node.address));
