@@ -3,12 +3,12 @@
 #ifndef VAULTKEEPER_SERVER_CONSUL_CLIENT_HPP
 #define VAULTKEEPER_SERVER_CONSUL_CLIENT_HPP
 
-#include "consul/codec.hpp"
-#include "consul/txn.hpp"
+#include "consul/model/codec.hpp"
+#include "consul/model/txn.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "http/message.hpp"
-#include "http/retry.hpp"
+#include "http/model/retry.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

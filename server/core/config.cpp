@@ -1,8 +1,6 @@
 // parse_config: the top-level blocks (admin, log, vaults, consuls, notify, ha) and the jobs list.
 #include "core/config.hpp"
 
-#include "core/read_file.hpp"
-
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -239,7 +237,8 @@ boost::system::result<config, config_errors> settle_problems(config cfg, config_
 }  // namespace
 
 boost::system::result<config, config_errors> parse_config(std::string_view text, const std::string& source,
-                                                          const kind_parsers& kinds)
+                                                          const kind_parsers& kinds,
+                                                          const config_inputs& inputs)
 {
     config_errors errors{source, {}};
     auto doc = parse_json(text, errors.problems);
@@ -248,7 +247,7 @@ boost::system::result<config, config_errors> parse_config(std::string_view text,
     config cfg;
     cfg.source = source;
     cfg.raw = *doc;
-    object_reader root(*doc, "", errors.problems);
+    object_reader root(*doc, "", errors.problems, inputs);
     if (!root.is_object())
         return errors;
     read_admin(root, cfg);
@@ -269,7 +268,7 @@ boost::system::result<config, config_errors> parse_config(std::string_view text,
 
 boost::system::result<config, config_errors> load_config(const std::string& path, const kind_parsers& kinds)
 {
-    auto text = read_file(path);
+    auto text = host_inputs().file(path);
     if (!text)
         return config_errors{path, {{"", "cannot read the file"}}};
     return parse_config(*text, path, kinds);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config_inputs.hpp"
 #include "core/config_reader.hpp"
 #include "core/duration.hpp"
 #include "core/secret.hpp"
@@ -145,9 +146,11 @@ struct config_errors
 
 [[noreturn]] void throw_exception_from_error(const config_errors& e, const boost::source_location& loc);
 
-// Parses and validates config text. `source` names the file in messages.
+// Parses and validates config text. `source` names the file in messages; `inputs` gives the files and
+// environment variables the config refers to.
 boost::system::result<config, config_errors> parse_config(std::string_view text, const std::string& source,
-                                                          const kind_parsers& kinds);
+                                                          const kind_parsers& kinds,
+                                                          const config_inputs& inputs = host_inputs());
 // Reads the file, then parse_config.
 boost::system::result<config, config_errors> load_config(const std::string& path, const kind_parsers& kinds);
 

@@ -1,23 +1,22 @@
 // Vault and Consul endpoint blocks, with the standard VAULT_* / CONSUL_* environment variables as fallbacks.
 #include "core/config_endpoints.hpp"
 
-#include <cstdlib>
-
 namespace vk {
 namespace {
 
-std::string env_or(const char* name, std::string fallback = {})
+// The variable through the config's inputs (the environment, for the daemon), when set and not empty.
+std::string env_or(const object_reader& r, const char* name, std::string fallback = {})
 {
-    const char* v = std::getenv(name);
-    return v && *v ? std::string(v) : fallback;
+    auto v = r.inputs().env(name);
+    return v && !v->empty() ? *v : fallback;
 }
 
-std::optional<secret> env_secret(const char* name)
+std::optional<secret> env_secret(const object_reader& r, const char* name)
 {
-    const char* v = std::getenv(name);
-    if (!v || !*v)
+    auto v = r.inputs().env(name);
+    if (!v || v->empty())
         return std::nullopt;
-    return secret(v, std::string("env ") + name);
+    return secret(*v, std::string("env ") + name);
 }
 
 void check_address(object_reader& r, const std::string& address, const char* env_name)
@@ -37,7 +36,7 @@ vault_auth_config read_vault_auth(object_reader& r)
     {
         a.token = r.secret_value("token");
         if (!a.token)
-            a.token = env_secret("VAULT_TOKEN");
+            a.token = env_secret(r, "VAULT_TOKEN");
         return a;
     }
     a.method = block->one_of("method", {"token", "approle", "kubernetes"}, "token");
@@ -48,7 +47,7 @@ vault_auth_config read_vault_auth(object_reader& r)
         if (!a.token)
             a.token = r.secret_value("token");
         if (!a.token)
-            a.token = env_secret("VAULT_TOKEN");
+            a.token = env_secret(r, "VAULT_TOKEN");
     }
     else if (a.method == "approle")
     {
@@ -100,13 +99,13 @@ vault_config read_vault(const std::string& name, object_reader& r)
 {
     vault_config v;
     v.name = name;
-    v.address = r.string_or("address", env_or("VAULT_ADDR"));
+    v.address = r.string_or("address", env_or(r, "VAULT_ADDR"));
     check_address(r, v.address, "VAULT_ADDR");
     v.auth = read_vault_auth(r);
-    v.namespace_ = r.string_or("namespace", env_or("VAULT_NAMESPACE"));
+    v.namespace_ = r.string_or("namespace", env_or(r, "VAULT_NAMESPACE"));
     v.tls = read_tls_client(r);
     if (v.tls.ca_file.empty())
-        v.tls.ca_file = env_or("VAULT_CACERT");
+        v.tls.ca_file = env_or(r, "VAULT_CACERT");
     v.max_connections = static_cast<int>(r.integer_or("max_connections", 1, 4096, v.max_connections));
     v.request_timeout = r.dur_or("request_timeout", v.request_timeout);
     r.finish();
@@ -117,13 +116,13 @@ consul_config read_consul(const std::string& name, object_reader& r)
 {
     consul_config c;
     c.name = name;
-    c.address = r.string_or("address", env_or("CONSUL_HTTP_ADDR"));
+    c.address = r.string_or("address", env_or(r, "CONSUL_HTTP_ADDR"));
     if (!c.address.empty() && !c.address.starts_with("http"))
         c.address = "http://" + c.address;  // CONSUL_HTTP_ADDR is commonly host:port
     check_address(r, c.address, "CONSUL_HTTP_ADDR");
     c.token = r.secret_value("token");
     if (!c.token)
-        c.token = env_secret("CONSUL_HTTP_TOKEN");
+        c.token = env_secret(r, "CONSUL_HTTP_TOKEN");
     c.datacenter = r.string_or("datacenter", "");
     c.tls = read_tls_client(r);
     c.max_connections = static_cast<int>(r.integer_or("max_connections", 1, 4096, c.max_connections));

@@ -3,11 +3,7 @@
 
 #include "core/read_file.hpp"
 
-#include <sys/stat.h>
-
 #include <boost/json.hpp>
-
-#include <cstdlib>
 
 namespace vk {
 namespace json = boost::json;
@@ -27,10 +23,12 @@ std::string escape_pointer_token(std::string_view token)
     return out;
 }
 
-object_reader::object_reader(const json::value& v, std::string pointer, config_problems& problems)
+object_reader::object_reader(const json::value& v, std::string pointer, config_problems& problems,
+                             const config_inputs& inputs)
     : obj_(v.if_object()),
       pointer_(std::move(pointer)),
-      problems_(&problems)
+      problems_(&problems),
+      inputs_(&inputs)
 {
     if (!obj_)
         problems_->push_back({pointer_, "expected an object"});
@@ -172,10 +170,7 @@ duration object_reader::dur_or(std::string_view key, duration fallback)
 
 void object_reader::warn_if_shared(std::string_view key, const std::string& file)
 {
-    struct stat st
-    {
-    };
-    if (::stat(file.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    if (inputs_->shared(file))
         problems_->push_back(
             {pointer_of(key), "secret file " + file + " is accessible by group or others (chmod 600)", true});
 }
@@ -187,7 +182,7 @@ std::optional<secret> object_reader::secret_value(std::string_view key, need n)
         return std::nullopt;
     if (v->is_string())
         return secret(std::string(v->get_string()), "inline");
-    object_reader ref(*v, pointer_of(key), *problems_);
+    object_reader ref(*v, pointer_of(key), *problems_, *inputs_);
     if (!ref.is_object())
         return std::nullopt;
     auto file = ref.string("file");
@@ -200,15 +195,15 @@ std::optional<secret> object_reader::secret_value(std::string_view key, need n)
     }
     if (env)
     {
-        const char* value = std::getenv(env->c_str());
+        auto value = inputs_->env(*env);
         if (!value)
         {
             problem(key, "environment variable " + *env + " is not set");
             return std::nullopt;
         }
-        return secret(value, "env " + *env);
+        return secret(*value, "env " + *env);
     }
-    auto text = read_file(*file);
+    auto text = inputs_->file(*file);
     if (!text)
     {
         problem(key, "cannot read file " + *file);
@@ -267,7 +262,7 @@ std::optional<object_reader> object_reader::object(std::string_view key, need n)
     const json::value* v = fetch(key, n, "an object");
     if (!v)
         return std::nullopt;
-    object_reader r(*v, pointer_of(key), *problems_);
+    object_reader r(*v, pointer_of(key), *problems_, *inputs_);
     if (!r.is_object())
         return std::nullopt;
     return r;
@@ -286,7 +281,7 @@ void object_reader::each_object(std::string_view key, const std::function<void(o
     }
     for (std::size_t i = 0; i < arr->size(); ++i)
     {
-        object_reader r((*arr)[i], pointer_of(key) + "/" + std::to_string(i), *problems_);
+        object_reader r((*arr)[i], pointer_of(key) + "/" + std::to_string(i), *problems_, *inputs_);
         if (r.is_object())
             fn(r);
     }
@@ -306,7 +301,7 @@ void object_reader::each_member(std::string_view key,
     }
     for (const auto& [name, member] : *o)
     {
-        object_reader r(member, pointer_of(key) + "/" + escape_pointer_token(name), *problems_);
+        object_reader r(member, pointer_of(key) + "/" + escape_pointer_token(name), *problems_, *inputs_);
         if (r.is_object())
             fn(std::string(name), r);
     }

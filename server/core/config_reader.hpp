@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/config_inputs.hpp"
 #include "core/duration.hpp"
 #include "core/secret.hpp"
 
@@ -40,7 +41,9 @@ class object_reader
 {
 public:
     // Reports "expected an object" if v is not one; then every accessor returns nothing.
-    object_reader(const boost::json::value& v, std::string pointer, config_problems& problems);
+    // `inputs`: where {"file": ...} and {"env": ...} values (and kinds' file references) are read from.
+    object_reader(const boost::json::value& v, std::string pointer, config_problems& problems,
+                  const config_inputs& inputs = host_inputs());
     object_reader(const object_reader&) = delete;
     object_reader& operator=(const object_reader&) = delete;
     object_reader(object_reader&&) = default;
@@ -50,6 +53,7 @@ public:
     const boost::json::object* value() const noexcept { return obj_; }
     const std::string& pointer() const noexcept { return pointer_; }
     std::string pointer_of(std::string_view key) const;
+    const config_inputs& inputs() const { return *inputs_; }
     bool has(std::string_view key) const;
 
     std::optional<std::string> string(std::string_view key, need n = need::optional);
@@ -92,6 +96,7 @@ private:
     const boost::json::object* obj_ = nullptr;
     std::string pointer_;
     config_problems* problems_;
+    const config_inputs* inputs_;
     std::set<std::string, std::less<>> known_;
 };
 

@@ -1,6 +1,8 @@
 // The atomic write sequence with POSIX calls; every failure names its step and the path, never the bytes.
 #include "emissary/atomic_write.hpp"
 
+#include "core/test_point.hpp"
+
 #include "core/read_file.hpp"
 #include "io/atomic_file.hpp"
 
@@ -16,12 +18,6 @@
 
 namespace vk::emissary {
 namespace {
-
-std::function<void()>& pause_hook()
-{
-    static std::function<void()> hook;
-    return hook;
-}
 
 error io_failure(const std::string& step, const std::string& path, int err = errno)
 {
@@ -111,8 +107,7 @@ result<void> fill(io::atomic_file& f, const file_target& t, std::string_view byt
     const std::size_t half = bytes.size() / 2;
     if (auto w = f.write(bytes.substr(0, half)); !w)
         return w;
-    if (pause_hook())
-        pause_hook()();
+    test_point("emissary-write-half");  // a test build may pause here, to kill the daemon mid-write
     if (auto w = f.write(bytes.substr(half)); !w)
         return w;
     return f.sync();
@@ -169,11 +164,6 @@ void remove_stale_temps(const std::string& path)
     for (const auto& entry : std::filesystem::directory_iterator(dir_of(path), ec))
         if (entry.path().filename().string().starts_with(prefix))
             std::filesystem::remove(entry.path(), ec);
-}
-
-void set_write_pause_hook(std::function<void()> hook)
-{
-    pause_hook() = std::move(hook);
 }
 
 result<bool> would_change(const file_target& t, std::string_view bytes)

@@ -7,7 +7,6 @@
 
 #include "core/error.hpp"
 
-#include <functional>
 #include <string>
 #include <string_view>
 
@@ -40,10 +39,6 @@ result<bool> would_change(const file_target& t, std::string_view bytes);
 
 // Removes the temp files a crashed write of <path> left (<path>.vk-tmp-<pid>); errors are ignored.
 void remove_stale_temps(const std::string& path);
-
-// Test builds only (tests/support/daemon): called between the two halves of the temp file's bytes, so a test
-// can kill the daemon mid-write. Unset in the production binary.
-void set_write_pause_hook(std::function<void()> hook);
 
 }  // namespace vk::emissary
 

@@ -183,7 +183,25 @@ asio::awaitable<void> emissary_core::fetch_due(runtime::cycle_context& ctx)
     }
 }
 
-bool emissary_core::render_all(runtime::cycle_context& ctx)
+namespace {
+
+write_result as_write_result(const result<write_outcome>& w)
+{
+    if (!w)
+        return write_result::failed;
+    return *w == write_outcome::written ? write_result::written : write_result::unchanged;
+}
+
+write_result as_compare_result(const result<bool>& w)
+{
+    if (!w)
+        return write_result::failed;
+    return *w ? write_result::written : write_result::unchanged;
+}
+
+}  // namespace
+
+asio::awaitable<bool> emissary_core::render_all(runtime::cycle_context& ctx)
 {
     value_map values;
     for (const auto& [d, s] : deps)
@@ -195,60 +213,69 @@ bool emissary_core::render_all(runtime::cycle_context& ctx)
         return v ? std::optional<std::string>(v) : std::nullopt;
     };
     bool changed = false;
-    const auto now_sys = system_clock::now();
     for (std::size_t i = 0; i < templates.size(); ++i)
     {
         const auto& cfg = settings->templates[i];
-        auto& st = templates[i];
         auto r = render(cfg.ast, values, env);
         remember_substitutions(i, r);
         judge(cfg.ast, r, values, verdicts);
-        st.missing = r.missing;
-        if (!r.errors.empty() || !r.complete())
+        templates[i].missing = r.missing;
+        auto decided = decide_render(r, cfg.label, settings->dry_run);
+        if (decided.step == write_step::none)
         {
-            st.state = r.errors.empty() ? "waiting" : "error";
-            st.error = r.errors.empty() ? "" : hide(cfg.label + ":" + r.errors.front());
-            count(metric::renders, st.state == "error" ? "error" : "waiting");
-            if (!r.errors.empty())
-                ctx.error(make_error(errc::bad_request, st.error, {}, cfg.destination));
+            templates[i].phase = decided.phase;
+            templates[i].error = hide(decided.error);
+            count(metric::renders, std::string(decided.outcome));
+            if (decided.phase == template_phase::error)
+                ctx.error(make_error(errc::bad_request, templates[i].error, {}, cfg.destination));
             continue;
         }
         file_target target{cfg.destination,      cfg.perms,     cfg.user,     cfg.group,    cfg.backup,
                            cfg.create_dest_dirs, cfg.dir_perms, cfg.dir_user, cfg.dir_group};
-        if (settings->dry_run)
+        std::optional<error> failure;
+        write_decision done;
+        if (decided.step == write_step::compare)
         {
             auto w = would_change(target, *r.text);
-            st.state = w ? "rendered" : "error";
-            st.error = w ? "" : hide(w.error().describe());
-            st.would_change = w && *w;
-            count(metric::renders, "dry_run");
-            if (st.would_change)
-                ctx.info("dry run: would write", {{"destination", cfg.destination}});
-            continue;
+            done = decide_compare(as_compare_result(w));
+            if (!w)
+                failure = w.error();
         }
-        auto w = write_atomically(target, *r.text);
-        if (!w)
+        else
         {
-            st.state = "error";
-            st.error = hide(w.error().describe());
-            count(metric::renders, "error");
-            ctx.error(hide(w.error()));
-            continue;
+            auto w = write_atomically(target, *r.text);
+            done = decide_write(as_write_result(w));
+            if (!w)
+                failure = w.error();
         }
-        st.state = "rendered";
-        st.error.clear();
-        st.last_render = now_sys;
-        if (*w == write_outcome::written)
-        {
-            st.last_change = now_sys;
-            changed = true;
-            ctx.count("written");
-            ctx.info("template written", {{"destination", cfg.destination}});
-        }
-        count(metric::renders, *w == write_outcome::written ? "written" : "unchanged");
+        changed = applied(i, done, failure, ctx) || changed;
     }
     schedule(verdicts);
-    return changed;
+    co_return changed;
+}
+
+bool emissary_core::applied(std::size_t i, const write_decision& done, const std::optional<error>& failure,
+                            runtime::cycle_context& ctx)
+{
+    const auto& cfg = settings->templates[i];
+    auto& st = templates[i];
+    const auto now = system_clock::now();
+    st.phase = done.phase;
+    st.error = failure ? hide(failure->describe()) : "";
+    st.would_change = done.would_change;
+    count(metric::renders, std::string(done.outcome));
+    if (failure && !settings->dry_run)
+        ctx.error(hide(*failure));
+    if (st.would_change)
+        ctx.info("dry run: would write", {{"destination", cfg.destination}});
+    if (done.on_disk)
+        st.last_render = now;
+    if (!done.changed)
+        return false;
+    st.last_change = now;
+    ctx.count("written");
+    ctx.info("template written", {{"destination", cfg.destination}});
+    return true;
 }
 
 asio::awaitable<void> emissary_core::run_the_command(runtime::cycle_context& ctx)
@@ -284,7 +311,7 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
     if (finished)
         co_return ctx.debug("once: every template rendered; nothing more to do");
     co_await fetch_due(ctx);
-    bool changed = render_all(ctx);
+    bool changed = co_await render_all(ctx);
     const auto now = steady_clock::now();
     if (changed && !settings->command.empty())
         window->window.changed(now);
@@ -300,7 +327,7 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
     }
     std::size_t waiting = 0;
     for (const auto& t : templates)
-        waiting += t.state == "waiting" ? 1 : 0;
+        waiting += t.phase == template_phase::waiting ? 1 : 0;
     if (metrics)
         metrics->gauge_set(metric::waiting, {{"job", job}}, static_cast<double>(waiting));
     if (once && all_rendered() && !window->window.due())
@@ -328,7 +355,7 @@ void emissary_core::force_once()
 bool emissary_core::all_rendered() const
 {
     return std::all_of(templates.begin(), templates.end(),
-                       [](const auto& t) { return t.state == "rendered"; });
+                       [](const auto& t) { return t.phase == template_phase::rendered; });
 }
 
 json::object emissary_core::status() const
@@ -345,7 +372,7 @@ json::object emissary_core::status() const
             missing.emplace_back(m);
         json::object o{{"template", settings->templates[i].label},
                        {"destination", settings->templates[i].destination},
-                       {"state", t.state},
+                       {"state", to_string(t.phase)},
                        {"missing", std::move(missing)},
                        {"last_render", when(t.last_render)},
                        {"last_change", when(t.last_change)},

@@ -5,6 +5,7 @@
 #define VAULTKEEPER_SERVER_EMISSARY_EMISSARY_CORE_HPP
 
 #include "emissary/command.hpp"
+#include "emissary/model/cycle.hpp"
 #include "emissary/model/policy.hpp"
 #include "emissary/model/poll_backoff.hpp"
 #include "emissary/model/redaction.hpp"
@@ -12,8 +13,8 @@
 #include "emissary/model/settings.hpp"
 #include "emissary/sources.hpp"
 #include "metrics/family.hpp"
-#include "runtime/cycle.hpp"
 #include "runtime/job_kind.hpp"
+#include "runtime/model/cycle.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
@@ -38,7 +39,7 @@ struct dep_state
 
 struct template_state
 {
-    std::string state = "waiting";  // waiting | rendered | error
+    template_phase phase = template_phase::waiting;
     std::vector<std::string> missing;
     std::string error;
     std::optional<runtime::system_time> last_render;  // last time its bytes were confirmed on disk
@@ -108,7 +109,11 @@ struct emissary_core
 
 private:
     boost::asio::awaitable<void> fetch_due(runtime::cycle_context& ctx);
-    bool render_all(runtime::cycle_context& ctx);
+    // Renders every template and writes those complete (off the io thread); true when a file changed.
+    boost::asio::awaitable<bool> render_all(runtime::cycle_context& ctx);
+    // Records the outcome of template i's write (or dry-run comparison); true when its file changed.
+    bool applied(std::size_t i, const write_decision& done, const std::optional<error>& failure,
+                 runtime::cycle_context& ctx);
     boost::asio::awaitable<void> run_the_command(runtime::cycle_context& ctx);
     void retry_later(dep_state& s, fetch_class c, clock_time now);
     // Schedules the next poll of every value answered since the last renders, from their verdicts.

@@ -39,9 +39,10 @@ void report(const emissary_core& core)
     for (std::size_t i = 0; i < core.templates.size(); ++i)
     {
         const auto& t = core.templates[i];
-        if (t.state == "rendered")
+        if (t.phase == template_phase::rendered)
             continue;
-        std::cerr << core.job << ": " << core.settings->templates[i].destination << ": " << t.state;
+        std::cerr << core.job << ": " << core.settings->templates[i].destination << ": "
+                  << to_string(t.phase);
         for (const auto& m : t.missing)
             std::cerr << (&m == &t.missing.front() ? " (missing: " : ", ") << m;
         std::cerr << (t.missing.empty() ? "" : ")") << (t.error.empty() ? "" : ": " + t.error) << "\n";

@@ -3,7 +3,7 @@
 
 #include "core/read_file.hpp"
 
-#include "consul/codec.hpp"
+#include "consul/model/codec.hpp"
 #include "vault/kv.hpp"
 
 #include <cstdlib>

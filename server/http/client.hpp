@@ -5,9 +5,9 @@
 
 #include "core/error.hpp"
 #include "http/message.hpp"
-#include "http/retry.hpp"
+#include "http/model/retry.hpp"
+#include "http/model/url.hpp"
 #include "http/tls_options.hpp"
-#include "http/url.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

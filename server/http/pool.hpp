@@ -3,7 +3,7 @@
 #define VAULTKEEPER_SERVER_HTTP_POOL_HPP
 
 #include "core/error.hpp"
-#include "http/url.hpp"
+#include "http/model/url.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

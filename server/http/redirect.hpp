@@ -5,7 +5,7 @@
 #define VAULTKEEPER_SERVER_HTTP_REDIRECT_HPP
 
 #include "core/error.hpp"
-#include "http/url.hpp"
+#include "http/model/url.hpp"
 
 #include <span>
 

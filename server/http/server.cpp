@@ -2,9 +2,9 @@
 // running (sessions are children of run(), which waits for them).
 #include "http/server.hpp"
 
+#include "http/model/url.hpp"
 #include "http/server_impl.hpp"
 #include "http/tls.hpp"
-#include "http/url.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>

@@ -1,8 +1,8 @@
 // The shell of the procedure: observe Vault and the stores, ask decide() for one action, perform it, write
 // the record it names, and ask again. Every remote or durable effect is followed by a named crash point.
 #include "async/retry.hpp"
+#include "core/test_point.hpp"
 #include "core/time.hpp"
-#include "keeper/crash_point.hpp"
 #include "keeper/keeper_core.hpp"
 #include "keeper/model/store_health.hpp"
 #include "keeper/model/threshold_feed.hpp"
@@ -181,13 +181,13 @@ private:
         case act::cancel:
             if (auto c = co_await vault::rekey_cancel(*core_.vault, a.nonce); !c)
                 co_return c.error();
-            crash_point("cancelled");
+            test_point("cancelled");
             co_return co_await write(a.next);
         case act::delete_set:
             if (!a.set.empty())
                 if (auto d = co_await core_.stores.delete_set(a.set); !d)
                     co_return d.error();
-            crash_point("set-deleted");
+            test_point("set-deleted");
             co_return co_await write(a.next);
         case act::revoke_root: co_return co_await do_revoke_root(a);
         case act::none:
@@ -203,7 +203,7 @@ private:
                                              static_cast<unsigned>(set.threshold));
         if (!init)
             co_return init.error();
-        crash_point("init-answered");
+        test_point("init-answered");
         // The answer exists only here: store all of it before anything else, retrying a failing store.
         auto store_answer = [&] { return core_.stores.put_set(set, init->keys_base64, &init->root_token); };
         auto any_failure = [](const error&) { return true; };
@@ -215,7 +215,7 @@ private:
             core_.stop(ctx_, e);
             co_return result<void>();
         }
-        crash_point("init-stored");
+        test_point("init-stored");
         ctx_.info("Vault initialised", {{"set", set.id}});
         bool revoke = !core_.settings->init || core_.settings->init->root_token == root_token_policy::revoke;
         co_return co_await write(initialised(a.next, revoke, now_unix()));
@@ -231,7 +231,7 @@ private:
         auto st = co_await vault::rekey_init(*core_.vault, params);
         if (!st)
             co_return st.error();
-        crash_point(a.next.audit ? "audit-init-answered" : "rekey-init-answered");
+        test_point(a.next.audit ? "audit-init-answered" : "rekey-init-answered");
         if (!st->verification_required || st->t != params.secret_threshold || st->n != params.secret_shares)
         {
             (void)co_await vault::rekey_cancel(*core_.vault, st->nonce);
@@ -263,12 +263,12 @@ private:
             if (!r)
                 co_return r.error();
             if (first_shard_given(feed))
-                crash_point(audit ? "audit-partial" : "update-partial");
+                test_point(audit ? "audit-partial" : "update-partial");
             if (answer.outcome != shard_outcome::complete)
                 continue;
             if (audit)
             {
-                crash_point("audit-answered");
+                test_point("audit-answered");
                 co_return co_await end_audit(a, verdict::live);
             }
             co_return co_await store_new_keys(a, *r);
@@ -281,7 +281,7 @@ private:
     // The update completed: Vault's new keys are stored as the pending set before anything else.
     asio::awaitable<result<void>> store_new_keys(const action& a, const vault::rekey_update_result& done)
     {
-        crash_point("update-answered");
+        test_point("update-answered");
         if (auto w = co_await core_.stores.put_set(*a.next.planned, done.keys_base64, nullptr); !w)
         {
             // Not stored: Vault must not rotate to keys nobody holds. Cancel ours; the stray objects go
@@ -289,7 +289,7 @@ private:
             (void)co_await vault::rekey_cancel(*core_.vault, a.nonce);
             co_return w.error();
         }
-        crash_point("pending-stored");
+        test_point("pending-stored");
         co_return co_await write(update_completed(a.next, done.verification_nonce));
     }
 
@@ -297,7 +297,7 @@ private:
     {
         if (auto c = co_await vault::rekey_cancel(*core_.vault, a.nonce); !c)
             co_return c.error();
-        crash_point("audit-cancelled");
+        test_point("audit-cancelled");
         ctx_.info("audit", {{"set", a.set}, {"verdict", v == verdict::live ? "live" : "dead"}});
         co_return co_await write(audited(a.next, a.set, v, now_unix()));
     }
@@ -338,10 +338,10 @@ private:
             if (!r)
                 co_return r.error();
             if (first_shard_given(feed))
-                crash_point("verify-partial");
+                test_point("verify-partial");
             if (answer.outcome == shard_outcome::complete)
             {
-                crash_point("verify-answered");
+                test_point("verify-answered");
                 ctx_.info("rekey verified: the new shard set is in force", {{"set", a.set}});
                 co_return co_await write(a.next);
             }
@@ -372,7 +372,7 @@ private:
             if (r->status >= 300 && r->status != 403)  // 403: already revoked
                 co_return make_error(errc::server_error, "revoking the initial root token failed",
                                      core_.vault->endpoint(), revoke.path);
-            crash_point("root-revoked");
+            test_point("root-revoked");
             if (auto d = co_await core_.stores.remove_everywhere(root_object(a.set)); !d)
                 co_return d.error();
         }
@@ -424,7 +424,7 @@ asio::awaitable<result<void>> commit_record(keeper_core& core, const procedure_r
     if (auto w = co_await core.stores.write_record(r); !w)
         co_return w.error();
     core.record = r;
-    crash_point(point_after_write(prev, r));
+    test_point(point_after_write(prev, r));
     co_return result<void>();
 }
 

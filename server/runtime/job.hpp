@@ -15,9 +15,9 @@
 #include <string>
 
 #include "core/config.hpp"
-#include "runtime/cycle.hpp"
-#include "runtime/job_fsm.hpp"
 #include "runtime/job_kind.hpp"
+#include "runtime/model/cycle.hpp"
+#include "runtime/model/job_fsm.hpp"
 
 namespace vk::runtime {
 

@@ -16,7 +16,7 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
-#include "runtime/cycle.hpp"
+#include "runtime/model/cycle.hpp"
 
 namespace vk::metrics {
 class registry;

@@ -5,7 +5,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "vault/client.hpp"
-#include "vault/types.hpp"
+#include "vault/model/types.hpp"
 
 #include <chrono>
 

@@ -3,8 +3,8 @@
 #include "core/log.hpp"
 #include "vault/auth.hpp"
 #include "vault/client_impl.hpp"
-#include "vault/decode.hpp"
 #include "vault/errors.hpp"
+#include "vault/model/decode.hpp"
 
 namespace vk::vault {
 

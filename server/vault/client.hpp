@@ -7,7 +7,7 @@
 #include "core/error.hpp"
 #include "core/secret.hpp"
 #include "http/client.hpp"
-#include "vault/types.hpp"
+#include "vault/model/types.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

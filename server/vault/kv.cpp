@@ -1,7 +1,7 @@
 // KV v2 and v1 operations (see kv.hpp).
 #include "vault/kv.hpp"
-#include "vault/decode.hpp"
 #include "vault/errors.hpp"
+#include "vault/model/decode.hpp"
 #include "vault/ops_util.hpp"
 
 #include <boost/json/array.hpp>

@@ -7,7 +7,7 @@
 #define VAULTKEEPER_SERVER_VAULT_KV_HPP
 
 #include "vault/client.hpp"
-#include "vault/types.hpp"
+#include "vault/model/types.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>

@@ -1,6 +1,6 @@
 // Raft snapshot/restore streaming and configuration (see raft.hpp).
 #include "vault/raft.hpp"
-#include "vault/decode.hpp"
+#include "vault/model/decode.hpp"
 #include "vault/ops_util.hpp"
 
 namespace vk::vault {

@@ -5,7 +5,7 @@
 
 #include "http/client.hpp"
 #include "vault/client.hpp"
-#include "vault/types.hpp"
+#include "vault/model/types.hpp"
 
 #include <boost/asio/awaitable.hpp>
 

@@ -1,6 +1,6 @@
 // sys/rekey/* operations (see rekey.hpp).
 #include "vault/rekey.hpp"
-#include "vault/decode.hpp"
+#include "vault/model/decode.hpp"
 #include "vault/ops_util.hpp"
 
 #include <boost/json/object.hpp>

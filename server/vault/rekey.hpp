@@ -6,7 +6,7 @@
 #define VAULTKEEPER_SERVER_VAULT_REKEY_HPP
 
 #include "vault/client.hpp"
-#include "vault/types.hpp"
+#include "vault/model/types.hpp"
 
 #include <boost/asio/awaitable.hpp>
 

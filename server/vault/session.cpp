@@ -2,8 +2,8 @@
 #include "core/log.hpp"
 #include "vault/auth.hpp"
 #include "vault/client_impl.hpp"
-#include "vault/decode.hpp"
 #include "vault/errors.hpp"
+#include "vault/model/decode.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>

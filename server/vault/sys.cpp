@@ -1,7 +1,7 @@
 // sys/* operations (see sys.hpp).
 #include "vault/sys.hpp"
-#include "vault/decode.hpp"
 #include "vault/errors.hpp"
+#include "vault/model/decode.hpp"
 #include "vault/ops_util.hpp"
 
 #include <boost/json/array.hpp>

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "consul/codec.hpp"
-#include "consul/txn.hpp"
+#include "consul/model/codec.hpp"
+#include "consul/model/txn.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

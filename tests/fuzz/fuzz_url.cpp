@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "http/url.hpp"
+#include "http/model/url.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

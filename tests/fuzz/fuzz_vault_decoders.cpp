@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "vault/decode.hpp"
 #include "vault/errors.hpp"
+#include "vault/model/decode.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

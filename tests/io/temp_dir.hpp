@@ -1,9 +1,12 @@
-// A fresh directory under the system temp dir for one test, removed with everything in it when the test ends.
+// A fresh directory under the system temp dir for one test, removed with everything in it when the test ends;
+// and reading a file whole.
 #ifndef VAULTKEEPER_TESTS_IO_TEMP_DIR_HPP
 #define VAULTKEEPER_TESTS_IO_TEMP_DIR_HPP
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -29,6 +32,15 @@ struct temp_dir
 
     std::filesystem::path path;
 };
+
+// A file's whole content ("" when it cannot be read).
+inline std::string slurp(const std::filesystem::path& p)
+{
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
 
 }  // namespace vk::test
 

@@ -5,6 +5,7 @@
 #include "core/config.hpp"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,21 @@ inline std::vector<std::string> config_problems_of(const std::string& doc, const
         for (const auto& p : r.error().problems)
             out.push_back(p.pointer + ": " + p.message);
     return out;
+}
+
+// Config inputs from tables: exactly these files and environment variables exist.
+inline config_inputs table_inputs(std::map<std::string, std::string> files,
+                                  std::map<std::string, std::string> env)
+{
+    auto lookup = [](std::map<std::string, std::string> table) {
+        return [table = std::move(table)](const std::string& key) -> std::optional<std::string> {
+            auto it = table.find(key);
+            if (it == table.end())
+                return std::nullopt;
+            return it->second;
+        };
+    };
+    return config_inputs{lookup(std::move(files)), lookup(std::move(env))};
 }
 
 // True when some problem line contains `needle`.

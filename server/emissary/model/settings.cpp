@@ -1,8 +1,6 @@
 // Reads an emissary job's keys and parses its templates.
 #include "emissary/model/settings.hpp"
 
-#include "core/read_file.hpp"
-
 namespace vk::emissary {
 namespace {
 
@@ -148,7 +146,7 @@ template_config read_template(object_reader& r, const vk::config& cfg, const std
     if (source)
     {
         t.label = *source;
-        auto body = read_file(resolve(*source, cfg.source));
+        auto body = r.inputs().file(resolve(*source, cfg.source));
         if (!body)
             return r.problem("source", "cannot read the template file"), t;
         text = std::move(*body);

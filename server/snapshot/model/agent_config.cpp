@@ -3,8 +3,6 @@
 // k8s_auth_path, local_storage, aws_storage, google_storage, azure_storage.
 #include "snapshot/model/agent_config.hpp"
 
-#include <cstdlib>
-
 namespace vk::snapshot {
 namespace {
 
@@ -58,10 +56,10 @@ void check_auth(object_reader& a, const vault_config* v)
         a.problem(role_id ? "role_id" : "secret_id", "AppRole credentials differ from " + where);
 }
 
-std::optional<secret> env_override(const char* name)
+std::optional<secret> env_override(const object_reader& r, const char* name)
 {
-    if (const char* v = std::getenv(name); v && *v)
-        return secret(v, std::string("env ") + name);
+    if (auto v = r.inputs().env(name); v && !v->empty())
+        return secret(*v, std::string("env ") + name);
     return std::nullopt;
 }
 
@@ -134,9 +132,9 @@ void map_azure(object_reader& a, std::size_t retain, std::vector<storage_setting
     auto key = o->secret_value("account_key");
     s.container = o->string_or("container_name", "");
     o->finish();
-    if (auto acct = env_override("AZURE_STORAGE_ACCOUNT"))
+    if (auto acct = env_override(a, "AZURE_STORAGE_ACCOUNT"))
         s.account_name = acct->reveal();
-    if (auto k = env_override("AZURE_STORAGE_ACCESS_KEY"))
+    if (auto k = env_override(a, "AZURE_STORAGE_ACCESS_KEY"))
         key = std::move(k);
     if (s.account_name.empty())
         return;
@@ -154,10 +152,11 @@ name_format agent_name_format()
 }
 
 agent_mapping map_agent_config(const boost::json::value& doc, const vk::config& cfg,
-                               const std::string& job_vault, config_problems& problems)
+                               const std::string& job_vault, config_problems& problems,
+                               const config_inputs& inputs)
 {
     agent_mapping m;
-    object_reader a(doc, "", problems);
+    object_reader a(doc, "", problems, inputs);
     if (!a.is_object())
         return m;
     m.vault = find_vault(a, cfg, job_vault);

@@ -21,9 +21,11 @@ struct agent_mapping
 
 // Maps the parsed agent file `doc` (pointers in `problems` are relative to the file). `job_vault` is the
 // vault the job names ("" if none): the agent's addr and credentials must agree with it. Azure's account
-// and key follow the agent's rule: AZURE_STORAGE_ACCOUNT / AZURE_STORAGE_ACCESS_KEY override the file.
+// and key follow the agent's rule: AZURE_STORAGE_ACCOUNT / AZURE_STORAGE_ACCESS_KEY (from `inputs`) override
+// the file.
 agent_mapping map_agent_config(const boost::json::value& doc, const vk::config& cfg,
-                               const std::string& job_vault, config_problems& problems);
+                               const std::string& job_vault, config_problems& problems,
+                               const config_inputs& inputs);
 
 // The agent's object names: "raft_snapshot-<unix nanoseconds>.snap".
 name_format agent_name_format();

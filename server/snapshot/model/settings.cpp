@@ -2,8 +2,6 @@
 // storages and retention.
 #include "snapshot/model/settings.hpp"
 
-#include "core/read_file.hpp"
-
 #include "snapshot/model/agent_config.hpp"
 #include "snapshot/model/storage_settings.hpp"
 
@@ -52,9 +50,10 @@ duration job_interval(const object_reader& r)
     return std::chrono::minutes(1);
 }
 
-std::optional<boost::json::value> read_json_file(const std::string& path, std::string& why)
+std::optional<boost::json::value> read_json_file(const config_inputs& inputs, const std::string& path,
+                                                 std::string& why)
 {
-    auto text = read_file(path);
+    auto text = inputs.file(path);
     if (!text)
     {
         why = "cannot read file " + path;
@@ -77,14 +76,14 @@ void read_agent_config(object_reader& r, const vk::config& cfg, snapshot_setting
     if (!path)
         return;
     std::string why;
-    auto doc = read_json_file(*path, why);
+    auto doc = read_json_file(r.inputs(), *path, why);
     if (!doc)
     {
         r.problem("agent_config", why);
         return;
     }
     config_problems problems;
-    auto m = map_agent_config(*doc, cfg, s.vault, problems);
+    auto m = map_agent_config(*doc, cfg, s.vault, problems, r.inputs());
     for (const auto& p : problems)
         r.problem("agent_config", *path + ": " + (p.pointer.empty() ? "/" : p.pointer) + ": " + p.message);
     if (m.frequency != job_interval(r))

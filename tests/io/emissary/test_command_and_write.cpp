@@ -4,6 +4,7 @@
 #include "async_test.hpp"
 #include "emissary/atomic_write.hpp"
 #include "emissary/command.hpp"
+#include "temp_dir.hpp"
 
 #include <csignal>
 #include <filesystem>
@@ -16,14 +17,6 @@ namespace vk::emissary {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string slurp(const std::filesystem::path& p)
-{
-    std::ifstream in(p);
-    std::ostringstream b;
-    b << in.rdbuf();
-    return b.str();
-}
 
 ASYNC_TEST(emissary_command, exit_status_and_output)
 {
@@ -48,7 +41,7 @@ ASYNC_TEST(emissary_command, timeout_kills_the_process_group)
     auto r = co_await run_command(argv, 300ms);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
     EXPECT_TRUE(r && r->timed_out && r->signal == SIGKILL);
-    pid_t child = std::stoi(slurp(pidfile));
+    pid_t child = std::stoi(vk::test::slurp(pidfile));
     bool gone = false;
     for (int i = 0; i < 200 && !gone; ++i)  // the orphan is reaped by init; it must at least be dead
     {
@@ -84,8 +77,8 @@ TEST(emissary_atomic_write, skips_unchanged_then_rewrites_on_bytes_or_mode_with_
     ::stat(t.path.c_str(), &st);
     EXPECT_EQ(st.st_mode & 0777, 0640u);
     EXPECT_EQ(write_atomically(t, "two").value(), write_outcome::written);
-    EXPECT_EQ(slurp(t.path), "two");
-    EXPECT_EQ(slurp(t.path + ".bak"), "one");
+    EXPECT_EQ(vk::test::slurp(t.path), "two");
+    EXPECT_EQ(vk::test::slurp(t.path + ".bak"), "one");
     t.user = "no-such-user-vk";
     EXPECT_EQ(write_atomically(t, "three").error().code, errc::invalid_argument);
     std::ofstream(t.path + ".vk-tmp-1") << "partial";

@@ -28,14 +28,6 @@ file_store_settings settings(const fs::path& dir, char key = 'k')
     return {"disk-a", dir.string(), vk::secret(std::string(32, key))};
 }
 
-std::string slurp(const fs::path& p)
-{
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
-
 }  // namespace
 
 ASYNC_TEST(file_store, round_trip_encrypted_0600_and_cas)
@@ -48,7 +40,7 @@ ASYNC_TEST(file_store, round_trip_encrypted_0600_and_cas)
     EXPECT_TRUE(v1);
     EXPECT_EQ((co_await store->put("set-1-shard-0", "again", std::string())).error().code,
               vk::errc::conflict);
-    auto raw = slurp(d.path / "set-1-shard-0");
+    auto raw = vk::test::slurp(d.path / "set-1-shard-0");
     EXPECT_EQ(raw.find("the shard"), std::string::npos);
     struct stat st
     {

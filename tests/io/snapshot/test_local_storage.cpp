@@ -29,14 +29,6 @@ const std::string sum_a(64, 'a');
 const std::string sum_b(64, 'b');
 const std::string snap = "raft-snapshot-2026-11-30T12-00-00.000Z.snap";
 
-std::string slurp(const fs::path& p)
-{
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
-
 fs::path write(const fs::path& p, const std::string& text)
 {
     std::ofstream(p, std::ios::binary) << text;
@@ -87,8 +79,8 @@ ASYNC_TEST(local_storage, never_overwrites_a_snapshot_or_its_sidecar)
     auto again = co_await st->upload(second, snap, sum_b);
     EXPECT_FALSE(again);
     EXPECT_TRUE(!again && again.error().code == vk::errc::conflict);
-    EXPECT_EQ(slurp(d.path / "store" / snap), "first snapshot");
-    EXPECT_EQ(slurp(d.path / "store" / (snap + ".sha256")), sum_a + "  " + snap + "\n");
+    EXPECT_EQ(vk::test::slurp(d.path / "store" / snap), "first snapshot");
+    EXPECT_EQ(vk::test::slurp(d.path / "store" / (snap + ".sha256")), sum_a + "  " + snap + "\n");
     auto listed = co_await st->list();
     EXPECT_TRUE(listed && listed->size() == 1 && listed->front().sha256 == sum_a);
     // Nothing of the refused upload stays behind (temp files are dot files).

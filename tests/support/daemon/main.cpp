@@ -2,8 +2,7 @@
 // (deadlines, halt, trigger, fatal errors, shutdown). The production binary never contains the test kind.
 #include "app/cli.hpp"
 #include "app/kinds.hpp"
-#include "emissary/atomic_write.hpp"
-#include "keeper/crash_point.hpp"
+#include "core/test_point.hpp"
 #include "test_kind.hpp"
 
 #include <unistd.h>
@@ -20,7 +19,7 @@ namespace {
 // VK_KEEPER_PAUSE_AT=<point> with VK_KEEPER_PAUSE_DIR=<dir>: at that instant (first time only) the daemon
 // creates <dir>/paused and blocks until <dir>/resume exists (at most 60 s), so a test can restart a Vault
 // node exactly between two of the keeper's effects.
-void crash_at_configured_point(std::string_view point)
+void keeper_crash_or_pause(std::string_view point)
 {
     static const char* wanted = std::getenv("VK_KEEPER_CRASH_AT");
     if (wanted && point == wanted)
@@ -43,23 +42,26 @@ void crash_at_configured_point(std::string_view point)
     }
 }
 
-}  // namespace
-
 // VK_EMISSARY_SLOW_WRITE_MS=<ms>: the emissary pauses that long in the middle of writing a temp file, so a
 // test can kill the daemon mid-write and check the destination still holds the old file.
-void slow_emissary_writes()
+void slow_emissary_write(std::string_view point)
 {
-    if (const char* ms = std::getenv("VK_EMISSARY_SLOW_WRITE_MS"))
-    {
-        const long pause = std::atol(ms);
-        vk::emissary::set_write_pause_hook([pause] { ::usleep(static_cast<useconds_t>(pause) * 1000); });
-    }
+    static const char* ms = std::getenv("VK_EMISSARY_SLOW_WRITE_MS");
+    if (ms && point == "emissary-write-half")
+        ::usleep(static_cast<useconds_t>(std::atol(ms)) * 1000);
 }
+
+void at_test_point(std::string_view point)
+{
+    keeper_crash_or_pause(point);
+    slow_emissary_write(point);
+}
+
+}  // namespace
 
 int main(int argc, char** argv)
 {
-    slow_emissary_writes();
-    vk::keeper::set_crash_hook(crash_at_configured_point);
+    vk::set_test_point_hook(at_test_point);
     auto kinds = vk::app::known_kinds();
     kinds.push_back(vk::runtime::make_test_kind());
     return vk::app::run_cli(argc, argv, std::move(kinds));

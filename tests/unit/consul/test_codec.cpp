@@ -1,7 +1,7 @@
 // Consul wire helpers: base64, key/query encoding, entry/keys/session decoding, error mapping, index rules.
 #include <gtest/gtest.h>
 
-#include "consul/codec.hpp"
+#include "consul/model/codec.hpp"
 
 namespace {
 using namespace vk::consul;

@@ -3,7 +3,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "consul/txn.hpp"
+#include "consul/model/txn.hpp"
 
 namespace {
 using namespace vk::consul;

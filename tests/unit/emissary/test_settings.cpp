@@ -165,3 +165,21 @@ TEST(emissary_settings, perms_and_paths)
     EXPECT_FALSE(vk::emissary::safe_relative_path("a/../b"));
     EXPECT_FALSE(vk::emissary::safe_relative_path("a//b"));
 }
+
+// A template file is read through the inputs handed to the parser (relative to the config's directory).
+TEST(emissary_settings, template_file_comes_from_the_inputs)
+{
+    auto inputs =
+        vk::test::table_inputs({{"/etc/vk/app.tmpl", "port={{ secret \"kv\" \"app/port\" }}\n"}}, {});
+    auto r = vk::parse_config(doc(R"({"name": "j", "kind": "emissary", )" + sources + R"(,
+        "templates": [{"source": "app.tmpl", "destination": "/tmp/o"}]})"),
+                              "/etc/vk/cfg.json", emissary_kinds, inputs);
+    ASSERT_TRUE(r) << r.error().render();
+    auto missing = vk::parse_config(doc(R"({"name": "j", "kind": "emissary", )" + sources + R"(,
+        "templates": [{"source": "other.tmpl", "destination": "/tmp/o"}]})"),
+                                    "/etc/vk/cfg.json", emissary_kinds, inputs);
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().render().find("/jobs/0/templates/0/source: cannot read the template file"),
+              std::string::npos)
+        << missing.error().render();
+}

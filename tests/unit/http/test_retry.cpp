@@ -1,5 +1,5 @@
 // Retry policy of the HTTP client: retryable outcomes, full-jitter backoff, Retry-After, bounds.
-#include "http/retry.hpp"
+#include "http/model/retry.hpp"
 
 #include <gtest/gtest.h>
 

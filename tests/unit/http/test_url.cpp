@@ -1,7 +1,7 @@
 // Endpoint / URL parsing, header_map, and the server's read-error answers (header and body limits).
 #include "http/message.hpp"
+#include "http/model/url.hpp"
 #include "http/server_impl.hpp"
-#include "http/url.hpp"
 
 #include <boost/beast/http/error.hpp>
 #include <gtest/gtest.h>

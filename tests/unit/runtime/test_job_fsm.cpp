@@ -1,6 +1,6 @@
 // The job's state machine without a reactor: a table of event sequences with the state and the answer to
 // the last event, then the cases that are easy to get wrong (precedence of fatal, halt races, HA, shutdown).
-#include "runtime/job_fsm.hpp"
+#include "runtime/model/job_fsm.hpp"
 
 #include <gtest/gtest.h>
 #include <initializer_list>

@@ -178,3 +178,24 @@ TEST(snapshot_settings, lucretius_agent_file_unmappable_keys_are_errors)
         has(snapshot_problems(R"({"name": "a", "kind": "snapshot", "agent_config": "/nonexistent/x.json"})"),
             "/jobs/0/agent_config: cannot read file"));
 }
+
+// The agent's file and its AZURE_STORAGE_* overrides come from the inputs handed to the parser, not the disk
+// or the process environment.
+TEST(snapshot_settings, agent_file_and_azure_overrides_come_from_the_inputs)
+{
+    auto inputs = vk::test::table_inputs(
+        {{"/etc/agent.json", R"({"addr": "http://127.0.0.1:8300", "frequency": "1h", "role_id": "rid",
+                                "secret_id": "sid", "azure_storage": {"account_name": "in-file",
+                                "account_key": "a2V5", "container_name": "c"}})"}},
+        {{"AZURE_STORAGE_ACCOUNT", "from-env"}, {"AZURE_STORAGE_ACCESS_KEY", "ZW52a2V5"}});
+    auto r = vk::parse_config(
+        doc(R"({"name": "a", "kind": "snapshot", "agent_config": "/etc/agent.json", "interval": "1h"})"),
+        "cfg.json", snapshot_kinds, inputs);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& s = settings_of(*r);
+    ASSERT_EQ(s.storages.size(), 1u);
+    const auto& az = std::get<azure_storage_settings>(s.storages[0].spec);
+    EXPECT_EQ(az.account_name, "from-env");
+    EXPECT_EQ(az.account_key.reveal(), "ZW52a2V5");
+    EXPECT_EQ(az.account_key.source(), "env AZURE_STORAGE_ACCESS_KEY");
+}

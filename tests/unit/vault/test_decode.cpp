@@ -1,5 +1,5 @@
 // vault/decode: every reply shape the client reads, including malformed ones (-> errc::bad_response).
-#include "vault/decode.hpp"
+#include "vault/model/decode.hpp"
 
 #include <gtest/gtest.h>
 

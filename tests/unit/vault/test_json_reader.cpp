@@ -4,7 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "vault/json_reader.hpp"
+#include "vault/model/json_reader.hpp"
 
 namespace {
 using vk::vault::detail::json_reader;

@@ -1,7 +1,7 @@
 // One cycle of a job: its identity, error sink (warning / error / fatal), counters and the record kept in
 // the job's history once it ends.
-#ifndef VAULTKEEPER_SERVER_RUNTIME_CYCLE_HPP
-#define VAULTKEEPER_SERVER_RUNTIME_CYCLE_HPP
+#ifndef VAULTKEEPER_SERVER_RUNTIME_MODEL_CYCLE_HPP
+#define VAULTKEEPER_SERVER_RUNTIME_MODEL_CYCLE_HPP
 
 #include <chrono>
 #include <cstdint>

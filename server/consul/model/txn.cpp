@@ -1,5 +1,5 @@
 // Consul transaction body building and answer decoding.
-#include "consul/txn.hpp"
+#include "consul/model/txn.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>

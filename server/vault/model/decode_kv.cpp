@@ -1,6 +1,6 @@
 // Decoders of KV v1/v2 replies (reads incl. the deleted-version 404, writes, metadata, lists).
-#include "vault/decode.hpp"
-#include "vault/json_reader.hpp"
+#include "vault/model/decode.hpp"
+#include "vault/model/json_reader.hpp"
 
 #include <charconv>
 

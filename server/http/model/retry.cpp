@@ -1,5 +1,5 @@
 // Retry decisions, backoff and Retry-After parsing (pure functions).
-#include "http/retry.hpp"
+#include "http/model/retry.hpp"
 
 #include "core/backoff.hpp"
 

@@ -1,7 +1,7 @@
 // Internal: a lenient-on-absence, strict-on-type reader of Vault JSON objects used by the decoders.
 // A missing or null field reads as its default; a field of the wrong type marks the reader failed.
-#ifndef VAULTKEEPER_SERVER_VAULT_JSON_READER_HPP
-#define VAULTKEEPER_SERVER_VAULT_JSON_READER_HPP
+#ifndef VAULTKEEPER_SERVER_VAULT_MODEL_JSON_READER_HPP
+#define VAULTKEEPER_SERVER_VAULT_MODEL_JSON_READER_HPP
 
 #include "core/error.hpp"
 

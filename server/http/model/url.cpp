@@ -1,5 +1,5 @@
 // Endpoint and URL parsing on top of Boost.URL.
-#include "http/url.hpp"
+#include "http/model/url.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>

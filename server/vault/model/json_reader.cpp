@@ -1,5 +1,5 @@
 // The decoders' JSON field reader (see json_reader.hpp).
-#include "vault/json_reader.hpp"
+#include "vault/model/json_reader.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>

@@ -1,7 +1,7 @@
 // Pure Consul wire helpers: base64, key and query encoding, KV/session JSON decoding, HTTP error mapping and
 // the blocking-query index rules. No I/O, so everything here is unit-tested in tests/unit/consul.
-#ifndef VAULTKEEPER_SERVER_CONSUL_CODEC_HPP
-#define VAULTKEEPER_SERVER_CONSUL_CODEC_HPP
+#ifndef VAULTKEEPER_SERVER_CONSUL_MODEL_CODEC_HPP
+#define VAULTKEEPER_SERVER_CONSUL_MODEL_CODEC_HPP
 
 #include "core/base64.hpp"
 #include "core/error.hpp"

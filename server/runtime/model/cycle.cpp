@@ -1,5 +1,5 @@
 // cycle_context: error reports with context, counters, job+cycle tagged logging.
-#include "runtime/cycle.hpp"
+#include "runtime/model/cycle.hpp"
 
 #include <vector>
 

@@ -1,6 +1,6 @@
 // Decoders of operator replies: rekey init/update/verify status and the raft configuration.
-#include "vault/decode.hpp"
-#include "vault/json_reader.hpp"
+#include "vault/model/decode.hpp"
+#include "vault/model/json_reader.hpp"
 
 namespace vk::vault {
 

@@ -1,9 +1,9 @@
 // Consul transactions (PUT /v1/txn), pure part: KV operations, the request body, and the decoding of a
 // committed (200) or rolled-back (409) answer.
-#ifndef VAULTKEEPER_SERVER_CONSUL_TXN_HPP
-#define VAULTKEEPER_SERVER_CONSUL_TXN_HPP
+#ifndef VAULTKEEPER_SERVER_CONSUL_MODEL_TXN_HPP
+#define VAULTKEEPER_SERVER_CONSUL_MODEL_TXN_HPP
 
-#include "consul/codec.hpp"
+#include "consul/model/codec.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,5 +1,5 @@
 // The job's state machine: transitions and the judgement of a finished cycle.
-#include "runtime/job_fsm.hpp"
+#include "runtime/model/job_fsm.hpp"
 
 #include <ostream>
 

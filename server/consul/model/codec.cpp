@@ -1,5 +1,5 @@
 // Consul wire helpers: base64, URL encoding, JSON decoding of KV and session answers, error mapping.
-#include "consul/codec.hpp"
+#include "consul/model/codec.hpp"
 
 #include "core/upstream_status.hpp"
 

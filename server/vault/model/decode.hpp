@@ -1,10 +1,10 @@
 // Pure decoders: Vault reply bodies -> typed values. Every decoder returns errc::bad_response ("malformed
 // reply: ...") for a body that is not the expected JSON shape; callers add endpoint and path.
-#ifndef VAULTKEEPER_SERVER_VAULT_DECODE_HPP
-#define VAULTKEEPER_SERVER_VAULT_DECODE_HPP
+#ifndef VAULTKEEPER_SERVER_VAULT_MODEL_DECODE_HPP
+#define VAULTKEEPER_SERVER_VAULT_MODEL_DECODE_HPP
 
 #include "core/error.hpp"
-#include "vault/types.hpp"
+#include "vault/model/types.hpp"
 
 #include <map>
 #include <string>

@@ -1,6 +1,6 @@
 // Endpoint and URL parsing for the HTTP client and server: "host:port", absolute URLs, Location headers.
-#ifndef VAULTKEEPER_SERVER_HTTP_URL_HPP
-#define VAULTKEEPER_SERVER_HTTP_URL_HPP
+#ifndef VAULTKEEPER_SERVER_HTTP_MODEL_URL_HPP
+#define VAULTKEEPER_SERVER_HTTP_MODEL_URL_HPP
 
 #include "core/error.hpp"
 

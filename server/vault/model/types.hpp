@@ -1,6 +1,6 @@
 // Plain value types of the Vault client: what the typed operations return (decoded from Vault's JSON).
-#ifndef VAULTKEEPER_SERVER_VAULT_TYPES_HPP
-#define VAULTKEEPER_SERVER_VAULT_TYPES_HPP
+#ifndef VAULTKEEPER_SERVER_VAULT_MODEL_TYPES_HPP
+#define VAULTKEEPER_SERVER_VAULT_MODEL_TYPES_HPP
 
 #include "core/secret.hpp"
 

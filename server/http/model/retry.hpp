@@ -1,7 +1,7 @@
 // Pure retry policy of the HTTP client: which outcomes are retried, exponential backoff with full jitter,
 // Retry-After parsing. No I/O, no clock reads: time and randomness come in as arguments.
-#ifndef VAULTKEEPER_SERVER_HTTP_RETRY_HPP
-#define VAULTKEEPER_SERVER_HTTP_RETRY_HPP
+#ifndef VAULTKEEPER_SERVER_HTTP_MODEL_RETRY_HPP
+#define VAULTKEEPER_SERVER_HTTP_MODEL_RETRY_HPP
 
 #include <chrono>
 #include <optional>

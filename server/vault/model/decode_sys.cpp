@@ -1,6 +1,6 @@
 // Decoders of sys/* and auth replies (health, seal status, init, leader, mounts, capabilities, tokens).
-#include "vault/decode.hpp"
-#include "vault/json_reader.hpp"
+#include "vault/model/decode.hpp"
+#include "vault/model/json_reader.hpp"
 
 #include <algorithm>
 

@@ -3,10 +3,10 @@
 // clock and does no I/O: `job` feeds it events (the timer fired, a control, a report, the cycle ended) and
 // performs the actions it returns (start or cancel the cycle, arm the timer, notify observers, exit), so
 // every transition is unit-tested without a reactor.
-#ifndef VAULTKEEPER_SERVER_RUNTIME_JOB_FSM_HPP
-#define VAULTKEEPER_SERVER_RUNTIME_JOB_FSM_HPP
+#ifndef VAULTKEEPER_SERVER_RUNTIME_MODEL_JOB_FSM_HPP
+#define VAULTKEEPER_SERVER_RUNTIME_MODEL_JOB_FSM_HPP
 
-#include "runtime/cycle.hpp"
+#include "runtime/model/cycle.hpp"
 
 #include <iosfwd>
 #include <optional>
