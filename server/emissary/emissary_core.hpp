@@ -109,7 +109,8 @@ struct emissary_core
 
 private:
     boost::asio::awaitable<void> fetch_due(runtime::cycle_context& ctx);
-    // Renders every template and writes those complete (off the io thread); true when a file changed.
+    // Renders every template and writes those complete; true when a file changed. (The writes still run on
+    // the io thread: an awaitable so that moving them to a blocking pool changes only the two write calls.)
     boost::asio::awaitable<bool> render_all(runtime::cycle_context& ctx);
     // Records the outcome of template i's write (or dry-run comparison); true when its file changed.
     bool applied(std::size_t i, const write_decision& done, const std::optional<error>& failure,
