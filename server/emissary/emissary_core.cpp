@@ -1,6 +1,7 @@
 // The emissary cycle: poll what is due, render in memory, write what changed, run the command once.
 #include "emissary/emissary_core.hpp"
 
+#include "async/blocking.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "emissary/atomic_write.hpp"
@@ -234,16 +235,19 @@ asio::awaitable<bool> emissary_core::render_all(runtime::cycle_context& ctx)
                            cfg.create_dest_dirs, cfg.dir_perms, cfg.dir_user, cfg.dir_group};
         std::optional<error> failure;
         write_decision done;
+        // The file-system calls run on the blocking pool: a slow disk holds this job, not the daemon.
         if (decided.step == write_step::compare)
         {
-            auto w = would_change(target, *r.text);
+            result<bool> w = false;
+            co_await run_blocking([&] { w = would_change(target, *r.text); });
             done = decide_compare(as_compare_result(w));
             if (!w)
                 failure = w.error();
         }
         else
         {
-            auto w = write_atomically(target, *r.text);
+            result<write_outcome> w = write_outcome::unchanged;
+            co_await run_blocking([&] { w = write_atomically(target, *r.text); });
             done = decide_write(as_write_result(w));
             if (!w)
                 failure = w.error();

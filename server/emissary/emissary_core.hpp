@@ -109,8 +109,7 @@ struct emissary_core
 
 private:
     boost::asio::awaitable<void> fetch_due(runtime::cycle_context& ctx);
-    // Renders every template and writes those complete; true when a file changed. (The writes still run on
-    // the io thread: an awaitable so that moving them to a blocking pool changes only the two write calls.)
+    // Renders every template and writes those complete (on the blocking pool); true when a file changed.
     boost::asio::awaitable<bool> render_all(runtime::cycle_context& ctx);
     // Records the outcome of template i's write (or dry-run comparison); true when its file changed.
     bool applied(std::size_t i, const write_decision& done, const std::optional<error>& failure,

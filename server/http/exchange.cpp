@@ -1,6 +1,7 @@
 // One HTTP exchange: request out (string or streamed source, Content-Length or chunked), response in
 // (buffered up to a limit, or 2xx bodies streamed to the sink in 64 KiB pieces). Plain and TLS alike.
 #include "http/exchange.hpp"
+#include "async/use_tuple.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,7 +13,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 namespace {
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t chunk_size = 64 * 1024;
 constexpr std::size_t max_error_body = 64 * 1024;  // non-2xx bodies when streaming: kept for diagnostics
 

@@ -1,5 +1,6 @@
 // Connection pool: slot accounting, the fair wait queue, liveness checks, and connecting (TCP, then TLS).
 #include "http/pool.hpp"
+#include "async/use_tuple.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,7 +14,6 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
 namespace {
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // An idle keep-alive connection the server has closed reads as EOF (or has stray bytes): don't reuse it.
 bool still_open(tcp::socket& s)

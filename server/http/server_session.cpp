@@ -1,5 +1,6 @@
 // One server connection: read a request under the limits and timeouts, call the handler, answer, repeat
 // while keep-alive holds. Plain and TLS streams share the same template.
+#include "async/use_tuple.hpp"
 #include "http/request_parse.hpp"
 #include "http/server_impl.hpp"
 
@@ -20,8 +21,6 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 bhttp::response<bhttp::string_body> to_beast(response&& r, unsigned version, bool keep_alive)
 {

@@ -1,5 +1,6 @@
 // Atomic file publication (see atomic_file.hpp).
 #include "io/atomic_file.hpp"
+#include "io/errno_error.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -12,11 +13,6 @@ namespace vk::io {
 namespace fs = std::filesystem;
 
 namespace {
-
-error io_error(const std::string& step, const fs::path& p, int err = errno)
-{
-    return make_error(errc::io_error, step + ": " + std::strerror(err), {}, p.string());
-}
 
 // Renames `from` to `to` unless `to` exists (EEXIST then). Falls back to link + unlink where the file system
 // has no RENAME_NOREPLACE (EINVAL): link never replaces either.
@@ -60,7 +56,7 @@ result<atomic_file> atomic_file::create(fs::path final_path, fs::path temp, int 
 {
     unique_fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | extra_flags, 0600));
     if (!fd)
-        return io_error("create", temp);
+        return io::errno_error("create", temp);
     return atomic_file(std::move(final_path), std::move(temp), std::move(fd));
 }
 
@@ -72,7 +68,7 @@ result<void> atomic_file::write(std::string_view data)
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return io_error("write", temp_);
+            return io::errno_error("write", temp_);
         data.remove_prefix(static_cast<std::size_t>(w));
     }
     return {};
@@ -83,7 +79,7 @@ result<void> atomic_file::sync()
     if (!fd_)
         return {};
     if (::fsync(fd_.get()) != 0)
-        return io_error("fsync", temp_);
+        return io::errno_error("fsync", temp_);
     fd_.reset();
     return {};
 }
@@ -97,7 +93,7 @@ result<void> atomic_file::publish(on_existing existing)
     {
         if (!replace && errno == EEXIST)
             return make_error(errc::conflict, "already exists; not overwritten", {}, final_.string());
-        return io_error("rename", final_);
+        return io::errno_error("rename", final_);
     }
     published_ = true;
     return sync_directory(final_.parent_path());
@@ -107,9 +103,9 @@ result<void> sync_directory(const fs::path& dir)
 {
     const unique_fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!d)
-        return io_error("open directory", dir);
+        return io::errno_error("open directory", dir);
     if (::fsync(d.get()) != 0)
-        return io_error("fsync directory", dir);
+        return io::errno_error("fsync directory", dir);
     return {};
 }
 

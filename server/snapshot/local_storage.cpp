@@ -1,5 +1,6 @@
 // The local directory storage (see local_storage.hpp).
 #include "snapshot/local_storage.hpp"
+#include "io/errno_error.hpp"
 
 #include "core/read_file.hpp"
 #include "snapshot/model/sidecar.hpp"
@@ -15,11 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-error io_error(const std::string& what, const fs::path& p, int err = errno)
-{
-    return make_error(errc::io_error, what + ": " + std::strerror(err), {}, p.string());
-}
-
 // mkdir -p with mode 0700 for every folder it creates (existing ones keep theirs).
 result<void> make_private_dirs(const fs::path& dir)
 {
@@ -28,13 +24,13 @@ result<void> make_private_dirs(const fs::path& dir)
     {
         p /= part;
         if (::mkdir(p.c_str(), 0700) != 0 && errno != EEXIST)
-            return io_error("cannot create the storage directory", p);
+            return io::errno_error("cannot create the storage directory", p);
     }
     struct stat st
     {
     };
     if (::stat(dir.c_str(), &st) != 0)
-        return io_error("cannot create the storage directory", dir);
+        return io::errno_error("cannot create the storage directory", dir);
     if (!S_ISDIR(st.st_mode))
         return make_error(errc::io_error, "the storage path is not a directory", {}, dir.string());
     return {};
@@ -112,7 +108,7 @@ public:
         {
             if (errno == ENOENT || errno == ENOTDIR)
                 co_return std::optional<stored_snapshot>();
-            co_return io_error("stat", p);
+            co_return io::errno_error("stat", p);
         }
         if (!S_ISREG(st.st_mode))
             co_return std::optional<stored_snapshot>();

@@ -1,5 +1,6 @@
 // Streaming helpers and reply errors shared by the cloud storages (see object_store.hpp).
 #include "snapshot/object_store.hpp"
+#include "io/errno_error.hpp"
 
 #include "core/upstream_status.hpp"
 
@@ -23,11 +24,6 @@ template <class T> asio::awaitable<T> ready(T value)
     co_return value;
 }
 
-error io_error(std::string what, const std::filesystem::path& p)
-{
-    return make_error(errc::io_error, what + ": " + std::strerror(errno), {}, p.string());
-}
-
 // The state of one region being sent: the fd and the read position. Shared by the source's callbacks.
 struct region_reader
 {
@@ -43,7 +39,7 @@ struct region_reader
             return std::string_view();
         ssize_t n = ::pread(fd.get(), buffer.data(), want, static_cast<off_t>(offset + done));
         if (n < 0)
-            return io_error("reading", path);
+            return io::errno_error("reading", path);
         if (n == 0)
             return make_error(errc::io_error, "file shorter than expected", {}, path.string());
         done += static_cast<std::uint64_t>(n);
@@ -59,7 +55,7 @@ result<http::body_source> file_region_source(const std::filesystem::path& file, 
     auto r = std::make_shared<region_reader>();
     r->fd.reset(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (!r->fd)
-        return io_error("opening", file);
+        return io::errno_error("opening", file);
     r->path = file;
     r->offset = offset;
     r->length = length;
@@ -77,7 +73,7 @@ result<std::shared_ptr<file_writer>> file_writer::create(std::filesystem::path t
 {
     io::unique_fd fd(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (!fd)
-        return io_error("creating", to);
+        return io::errno_error("creating", to);
     return std::shared_ptr<file_writer>(new file_writer(std::move(to), std::move(fd)));
 }
 
@@ -102,7 +98,7 @@ http::body_sink file_writer::sink()
                 continue;
             if (n < 0)
             {
-                r = io_error("writing", path_);
+                r = io::errno_error("writing", path_);
                 break;
             }
             chunk.remove_prefix(static_cast<std::size_t>(n));
@@ -115,7 +111,7 @@ result<void> file_writer::close()
 {
     io::unique_fd fd = std::move(fd_);
     if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0)
-        return io_error("writing", path_);
+        return io::errno_error("writing", path_);
     closed_ = true;
     return {};
 }

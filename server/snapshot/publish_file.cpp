@@ -1,5 +1,6 @@
 // The snapshot kind's file publication (see publish_file.hpp).
 #include "snapshot/publish_file.hpp"
+#include "io/errno_error.hpp"
 
 #include "io/unique_fd.hpp"
 
@@ -21,11 +22,6 @@ namespace {
 
 constexpr std::size_t slice = 8 << 20;
 
-error io_error(const std::string& what, const fs::path& p)
-{
-    return make_error(errc::io_error, what + ": " + std::strerror(errno), {}, p.string());
-}
-
 }  // namespace
 
 result<io::atomic_file> create_atomic_file(const fs::path& final_path)
@@ -40,7 +36,7 @@ asio::awaitable<result<void>> copy_into(io::atomic_file& to, fs::path from)
 {
     const io::unique_fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
     if (!in)
-        co_return io_error("open", from);
+        co_return io::errno_error("open", from);
     auto ex = co_await asio::this_coro::executor;
     for (;;)
     {
@@ -49,7 +45,7 @@ asio::awaitable<result<void>> copy_into(io::atomic_file& to, fs::path from)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            co_return io_error("copy", to.final_path());
+            co_return io::errno_error("copy", to.final_path());
         if (n == 0)
             co_return result<void>{};
         co_await asio::post(ex, asio::use_awaitable);

@@ -2,7 +2,8 @@
 waiting on three secrets writes nothing until the third appears, then writes once and runs the command once;
 a Consul change re-renders within a second; unchanged values neither rewrite nor re-run; a hanging command is
 killed with its child at its timeout; no secret value reaches the log; a crash mid-write leaves the old file;
-`--once` exits non-zero when a template cannot be rendered."""
+the admin API answers while a write is slow (writes run off the io thread); `--once` exits non-zero when a
+template cannot be rendered."""
 import functools
 import glob
 import http.server
@@ -183,7 +184,7 @@ def test_a_crash_mid_write_leaves_the_old_file(sims):
     os.chmod(dest, 0o600)
     sims.consul_put("k", "new contents that are long enough to be cut in half")
     d = Daemon(sims.config([job("crash", '{{ secret "kv" "k" }}', dest)]),
-               extra_env={"VK_EMISSARY_SLOW_WRITE_MS": "5000"}, wait_ready=False)  # the pause blocks the daemon
+               extra_env={"VK_EMISSARY_SLOW_WRITE_MS": "5000"}, wait_ready=False)
     try:
         vkproc.wait_until(lambda: glob.glob(dest + ".vk-tmp-*"), 10, what="a temp file being written")
         d.proc.kill()
@@ -195,6 +196,24 @@ def test_a_crash_mid_write_leaves_the_old_file(sims):
     try:
         vkproc.wait_until(lambda: open(dest).read().startswith("new contents"), 10, what="render after restart")
         assert glob.glob(dest + ".vk-tmp-*") == []
+    finally:
+        d.stop()
+
+
+def test_the_admin_api_answers_while_a_write_is_slow(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-emissary-")
+    dest = os.path.join(tmp, "f")
+    sims.consul_put("k", "slow contents")
+    d = Daemon(sims.config([job("slow", '{{ secret "kv" "k" }}', dest)]),
+               extra_env={"VK_EMISSARY_SLOW_WRITE_MS": "5000"})
+    try:
+        vkproc.wait_until(lambda: glob.glob(dest + ".vk-tmp-*"), 10, what="a temp file being written")
+        status, body, _ = d.call("GET", "/v1/jobs/slow")
+        assert status == 200, body
+        # The write is still in its pause: the answer came while the file was being written.
+        assert glob.glob(dest + ".vk-tmp-*") and not os.path.exists(dest)
+        vkproc.wait_until(lambda: os.path.exists(dest), 15, what="the slow write finished")
+        assert open(dest).read() == "slow contents"
     finally:
         d.stop()
 
