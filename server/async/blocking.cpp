@@ -9,8 +9,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <csignal>
 #include <condition_variable>
+#include <csignal>
 #include <deque>
 #include <exception>
 #include <memory>
@@ -108,7 +108,8 @@ asio::awaitable<void> run_blocking(const std::function<void()>& fn)
                 {
                     failure = std::current_exception();
                 }
-                // The handler (which owns the coroutine's frame) only ever runs and dies on the caller's thread.
+                // The handler (which owns the coroutine's frame) only ever runs and dies on the caller's
+                // thread.
                 asio::post(home, [held = std::move(held), failure] { (*held)(failure); });
             });
         },

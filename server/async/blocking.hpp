@@ -1,5 +1,5 @@
-// Blocking system calls (file writes, fsyncs) off the io thread: a small pool of plain threads runs them while
-// the calling coroutine waits, so the admin API and the other jobs keep running during a slow disk.
+// Blocking system calls (file writes, fsyncs) off the io thread: a small pool of plain threads runs them
+// while the calling coroutine waits, so the admin API and the other jobs keep running during a slow disk.
 #ifndef VAULTKEEPER_SERVER_ASYNC_BLOCKING_HPP
 #define VAULTKEEPER_SERVER_ASYNC_BLOCKING_HPP
 

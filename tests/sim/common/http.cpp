@@ -43,6 +43,14 @@ response json_response(unsigned status, const boost::json::value& body)
     return res;
 }
 
+response json_text(std::string body)
+{
+    response res;
+    res.body = std::move(body);
+    res.set("Content-Type", "application/json");
+    return res;
+}
+
 response json_errors(unsigned status, std::vector<std::string> errors)
 {
     boost::json::array arr;

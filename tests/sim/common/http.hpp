@@ -66,6 +66,8 @@ using handler = std::function<boost::asio::awaitable<response>(request&)>;
 response text_response(unsigned status, std::string body);
 // Compact JSON body with Content-Type application/json.
 response json_response(unsigned status, const boost::json::value& body);
+// A 200 whose body is JSON text built by hand (Consul's answers, written in Consul's field order).
+response json_text(std::string body);
 // Vault's error envelope {"errors":[...]}.
 response json_errors(unsigned status, std::vector<std::string> errors);
 // Parses a JSON document; nullopt on a syntax error (empty input is an error too).

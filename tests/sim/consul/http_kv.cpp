@@ -12,14 +12,6 @@ using simc::text_response;
 
 namespace {
 
-simc::response json_body(std::string body)
-{
-    simc::response res;
-    res.body = std::move(body);
-    res.set("Content-Type", "application/json");
-    return res;
-}
-
 // A KV miss: 404 with an empty body (the meta headers are added by the caller).
 simc::response not_found_empty()
 {
@@ -80,7 +72,7 @@ asio::awaitable<simc::response> sim::kv_get(request& req, std::string key)
             if (!e)
                 return {not_found_empty(), state_.kv.key_index(key)};
             if (!raw)
-                return {json_body(entries_json({e})), e->modify_index};
+                return {simc::json_text(entries_json({e})), e->modify_index};
             simc::response res;
             res.body = e->value;
             res.set("Content-Type", "text/plain");
@@ -112,12 +104,12 @@ asio::awaitable<simc::response> sim::kv_get(request& req, std::string key)
                     body += ',';
                 append_json_string(body, names[i]);
             }
-            return {json_body(body + "]"), index};
+            return {simc::json_text(body + "]"), index};
         }
         auto entries = visible ? state_.kv.list(key) : std::vector<const dir_entry*>{};
         if (entries.empty())
             return {not_found_empty(), index};
-        return {json_body(entries_json(entries)), index};
+        return {simc::json_text(entries_json(entries)), index};
     };
     co_return co_await blocking(req, kv_watch_, key, true, std::move(compute));
 }
@@ -167,7 +159,7 @@ simc::response sim::kv_put(request& req, const std::string& key)
     }
     if (ok)
         kv_watch_.notify(key);
-    return json_body(ok ? "true" : "false");
+    return simc::json_text(ok ? "true" : "false");
 }
 
 simc::response sim::kv_delete(request& req, const std::string& key)
@@ -191,7 +183,7 @@ simc::response sim::kv_delete(request& req, const std::string& key)
     else
         state_.kv.del(idx, key);
     kv_watch_.notify(key, recurse);
-    return json_body(ok ? "true" : "false");
+    return simc::json_text(ok ? "true" : "false");
 }
 
 }  // namespace csim

@@ -14,14 +14,6 @@ using simc::text_response;
 
 namespace {
 
-simc::response json_body(std::string body)
-{
-    simc::response res;
-    res.body = std::move(body);
-    res.set("Content-Type", "application/json");
-    return res;
-}
-
 std::string sessions_json(const std::vector<const session*>& list)
 {
     std::string body = "[";
@@ -132,7 +124,7 @@ simc::response sim::session_create(request& req)
     session_watch_.notify_all();
     std::string body = "{\"ID\":";
     append_json_string(body, created.id);
-    return json_body(body + "}");
+    return simc::json_text(body + "}");
 }
 
 simc::response sim::session_renew(request& req, const std::string& id)
@@ -144,7 +136,7 @@ simc::response sim::session_renew(request& req, const std::string& id)
     auto* s = state_.sessions.renew(id, state_.now());
     if (!s)
         return text_response(404, "Session id '" + id + "' not found");
-    return json_body(sessions_json({s}));
+    return simc::json_text(sessions_json({s}));
 }
 
 simc::response sim::session_destroy(request& req, const std::string& id)
@@ -154,7 +146,7 @@ simc::response sim::session_destroy(request& req, const std::string& id)
     if (auto denied = deny(req, "session:write", opts_.node_name))
         return std::move(*denied);
     invalidate_session(id);
-    return json_body("true");
+    return simc::json_text("true");
 }
 
 asio::awaitable<simc::response> sim::session_read(request& req, std::string what, std::string arg)
@@ -173,7 +165,7 @@ asio::awaitable<simc::response> sim::session_read(request& req, std::string what
             if (visible &&
                 (what == "list" || (what == "info" && s->id == arg) || (what == "node" && s->node == arg)))
                 out.push_back(s);
-        return {json_body(sessions_json(out)), state_.sessions.table_index()};
+        return {simc::json_text(sessions_json(out)), state_.sessions.table_index()};
     };
     std::string whole_table;
     co_return co_await blocking(req, session_watch_, std::move(whole_table), true, std::move(compute));

@@ -11,14 +11,14 @@ namespace ksim {
 
 namespace {
 
-std::string quoted(const std::string& s)
+std::string in_quotes(const std::string& s)
 {
     return "\"" + s + "\"";
 }
 
 std::string cannot_fulfil(const std::string& name, const std::string& why)
 {
-    return "Operation cannot be fulfilled on secrets " + quoted(name) + ": " + why;
+    return "Operation cannot be fulfilled on secrets " + in_quotes(name) + ": " + why;
 }
 
 // A random v4 UUID and the current time, as the API server stamps a created object.
@@ -58,12 +58,12 @@ bool same_content(const secret& a, const secret& b)
 
 status not_found(const std::string& name)
 {
-    return {404, "NotFound", "secrets " + quoted(name) + " not found", name};
+    return {404, "NotFound", "secrets " + in_quotes(name) + " not found", name};
 }
 
 status already_exists(const std::string& name)
 {
-    return {409, "AlreadyExists", "secrets " + quoted(name) + " already exists", name};
+    return {409, "AlreadyExists", "secrets " + in_quotes(name) + " already exists", name};
 }
 
 status conflict(const std::string& name)
@@ -82,7 +82,7 @@ status bad_request(std::string message)
 
 status invalid(const std::string& name, const std::string& field_detail)
 {
-    return {422, "Invalid", "Secret " + quoted(name) + " is invalid: " + field_detail, name, "Secret"};
+    return {422, "Invalid", "Secret " + in_quotes(name) + " is invalid: " + field_detail, name, "Secret"};
 }
 
 bool valid_subdomain(const std::string& name)
@@ -109,11 +109,11 @@ std::optional<status> validate(const secret& s)
     if (s.name.empty())
         errors.push_back("metadata.name: Required value: name or generateName is required");
     else if (s.name.size() > 253)
-        errors.push_back("metadata.name: Invalid value: " + quoted(s.name) +
+        errors.push_back("metadata.name: Invalid value: " + in_quotes(s.name) +
                          ": must be no more than 253 characters");
     else if (!valid_subdomain(s.name))
         errors.push_back(
-            "metadata.name: Invalid value: " + quoted(s.name) +
+            "metadata.name: Invalid value: " + in_quotes(s.name) +
             ": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' "
             "or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
             "used for validation is "
@@ -124,7 +124,7 @@ std::optional<status> validate(const secret& s)
         total += value.size();
         if (!valid_config_key(key))
             errors.push_back(
-                "data[" + key + "]: Invalid value: " + quoted(key) +
+                "data[" + key + "]: Invalid value: " + in_quotes(key) +
                 ": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. "
                 "'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
                 "'[-._a-zA-Z0-9]+')");
@@ -183,7 +183,7 @@ outcome<secret> secret_store::replace(secret s, const std::optional<std::string>
     if (auto bad = validate(s))
         return *bad;
     if (s.type != current.type)
-        return invalid(s.name, "type: Invalid value: " + quoted(s.type) + ": field is immutable");
+        return invalid(s.name, "type: Invalid value: " + in_quotes(s.type) + ": field is immutable");
     if (same_content(s, current))
         return current;
     s.uid = current.uid;

@@ -13,14 +13,9 @@ constexpr std::string_view invalid_path_warning =
     "use. "
     "If using the Vault CLI, use 'vault kv get' for this operation.";
 
-std::string key_of(const call& c, std::string_view key)
-{
-    return key_prefix(c.mount.data_prefix()) + std::string(key);
-}
-
 response read_data(call& c, std::string_view key)
 {
-    auto r = load(c.st, key_of(c, key));
+    auto r = load(c.st, record_key(c, key));
     if (!r || r->current_version == 0)
         return not_found();
     std::int64_t v = r->current_version;
@@ -94,7 +89,7 @@ response write_data(call& c, std::string_view key)
         return error(400, {"no data provided"});
     if (!data->is_object())
         return error(400, {"error parsing data"});
-    std::string skey = key_of(c, key);
+    std::string skey = record_key(c, key);
     record r = load(c.st, skey).value_or(record{});
     config cfg = load_config(c.st, c.mount.data_prefix());
     if (auto err = check_cas(c, r, cfg))
@@ -131,7 +126,7 @@ response patch_data(call& c, std::string_view key)
     auto* data = body.if_contains("data");
     if (!data || !data->is_object())
         return error(400, {"no data provided"});
-    std::string skey = key_of(c, key);
+    std::string skey = record_key(c, key);
     auto r = load(c.st, skey);
     if (!r || r->current_version == 0)
         return not_found();
@@ -148,7 +143,7 @@ response patch_data(call& c, std::string_view key)
 
 response delete_latest(call& c, std::string_view key)
 {
-    std::string skey = key_of(c, key);
+    std::string skey = record_key(c, key);
     auto r = load(c.st, skey);
     if (!r || r->current_version == 0)
         return no_content();

@@ -5,22 +5,22 @@
 
 namespace vsim::kv2 {
 
-namespace {
-
-std::string key_of(const call& c, std::string_view key)
+std::string record_key(const call& c, std::string_view key)
 {
     return key_prefix(c.mount.data_prefix()) + std::string(key);
 }
 
+namespace {
+
 response list_keys(call& c, std::string_view dir)
 {
-    auto keys = c.st.list(key_of(c, dir));
+    auto keys = c.st.list(record_key(c, dir));
     if (auto ex = weak_bool(field(c.req, "exclude_deleted")); ex && *ex)
     {
         std::erase_if(keys, [&](const std::string& k) {
             if (k.ends_with('/'))
                 return false;
-            auto r = load(c.st, key_of(c, dir) + k);
+            auto r = load(c.st, record_key(c, dir) + k);
             if (!r)
                 return true;
             auto it = r->versions.find(r->current_version);
@@ -70,7 +70,7 @@ std::optional<std::string> apply_metadata(const request& req, record& r)
 
 response write_metadata(call& c, std::string_view key)
 {
-    std::string skey = key_of(c, key);
+    std::string skey = record_key(c, key);
     record r = load(c.st, skey).value_or(record{});
     if (auto err = apply_metadata(c.req, r))
         return error(400, {*err});
@@ -138,7 +138,7 @@ response metadata_endpoint(call& c, std::string_view key)
         return error(405, {"unsupported operation"});
     if (c.op == "read")
     {
-        auto r = load(c.st, key_of(c, key));
+        auto r = load(c.st, record_key(c, key));
         if (!r)
             return not_found();
         return ok(metadata_json(*r), c.mount.mount_type());
@@ -147,7 +147,7 @@ response metadata_endpoint(call& c, std::string_view key)
         return write_metadata(c, key);
     if (c.op == "delete")
     {
-        c.st.del(key_of(c, key));
+        c.st.del(record_key(c, key));
         return no_content();
     }
     return error(405, {"unsupported operation"});
@@ -162,7 +162,7 @@ response versions_endpoint(call& c, std::string_view verb, std::string_view key)
         return error(400, {"error parsing versions"});
     if (versions->empty())
         return error(400, {verb == "destroy" ? "no version number provided" : "No version number provided"});
-    std::string skey = key_of(c, key);
+    std::string skey = record_key(c, key);
     auto r = load(c.st, skey);
     if (!r)
         return no_content();

@@ -7,6 +7,9 @@
 
 namespace vsim::kv2 {
 
+// The storage key of a secret's record: the mount's KV v2 prefix and the secret's path.
+std::string record_key(const call& c, std::string_view key);
+
 // key is the path below metadata/ (ends with '/' or is empty for a list).
 response metadata_endpoint(call& c, std::string_view key);
 // verb is "delete", "undelete" or "destroy".
