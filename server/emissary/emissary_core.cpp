@@ -289,15 +289,16 @@ asio::awaitable<void> emissary_core::run_the_command(runtime::cycle_context& ctx
     ++command.runs;
     if (!r)
     {
-        command.outcome = "error";
+        command.outcome = command_result::error;
         command.exit_status.reset();
         count(metric::command_runs, "error");
         co_return ctx.error(hide(r.error()));
     }
     command.exit_status = r->exit_status;
-    command.outcome = r->timed_out ? "timeout" : r->ok() ? "ok" : "failed";
-    count(metric::command_runs, command.outcome);
-    ctx.info("command output", {{"outcome", command.outcome},
+    command.outcome = command_result_of(r->timed_out, r->exit_status);
+    const std::string outcome(to_string(command.outcome));
+    count(metric::command_runs, outcome);
+    ctx.info("command output", {{"outcome", outcome},
                                 {"exit_status", std::to_string(r->exit_status)},
                                 {"output", redact_and_cap(r->output, memory->values(), command_log_bytes,
                                                           r->output.size() < command_capture_bytes)}});
@@ -399,7 +400,8 @@ json::object emissary_core::status() const
         {"command",
          json::object{
              {"runs", command.runs},
-             {"outcome", command.outcome.empty() ? json::value(nullptr) : json::value(command.outcome)},
+             {"outcome", command.outcome == command_result::none ? json::value(nullptr)
+                                                                 : json::value(to_string(command.outcome))},
              {"exit_status", command.exit_status ? json::value(*command.exit_status) : json::value(nullptr)},
              {"at", when(command.at)},
              {"pending", window->window.due().has_value()}}},

@@ -50,7 +50,7 @@ struct template_state
 struct command_state
 {
     std::optional<int> exit_status;
-    std::string outcome;  // ok | failed | timeout | error
+    command_result outcome = command_result::none;
     std::optional<runtime::system_time> at;
     std::uint64_t runs = 0;
 };

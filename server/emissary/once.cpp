@@ -30,8 +30,8 @@ asio::awaitable<bool> render_job(std::shared_ptr<emissary_core> core)
             due - steady_clock::now(), std::chrono::milliseconds(10), std::chrono::seconds(1));
         co_await sleep_for(std::min<steady_clock::duration>(wait, deadline - steady_clock::now()));
     }
-    co_return core->finished && core->command.outcome != "failed" && core->command.outcome != "timeout" &&
-        core->command.outcome != "error";
+    co_return core->finished &&
+        (core->command.outcome == command_result::none || core->command.outcome == command_result::ok);
 }
 
 void report(const emissary_core& core)
@@ -49,8 +49,8 @@ void report(const emissary_core& core)
     }
     if (core.setup_error)
         std::cerr << core.job << ": " << core.setup_error->describe() << "\n";
-    if (!core.command.outcome.empty() && core.command.outcome != "ok")
-        std::cerr << core.job << ": command " << core.command.outcome << "\n";
+    if (core.command.outcome != command_result::none && core.command.outcome != command_result::ok)
+        std::cerr << core.job << ": command " << to_string(core.command.outcome) << "\n";
 }
 
 }  // namespace

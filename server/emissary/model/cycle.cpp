@@ -42,4 +42,24 @@ write_decision decide_compare(write_result w)
     return {template_phase::rendered, false, false, w == write_result::written, "dry_run"};
 }
 
+std::string_view to_string(command_result r)
+{
+    switch (r)
+    {
+    case command_result::none: return "";
+    case command_result::ok: return "ok";
+    case command_result::failed: return "failed";
+    case command_result::timeout: return "timeout";
+    case command_result::error: return "error";
+    }
+    return "error";
+}
+
+command_result command_result_of(bool timed_out, int exit_status)
+{
+    if (timed_out)
+        return command_result::timeout;
+    return exit_status == 0 ? command_result::ok : command_result::failed;
+}
+
 }  // namespace vk::emissary

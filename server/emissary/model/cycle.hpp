@@ -57,6 +57,19 @@ struct write_decision
 write_decision decide_write(write_result w);
 write_decision decide_compare(write_result w);
 
+// How the command's last run ended, as status and the command_runs metric name it.
+enum class command_result
+{
+    none,     // it has not run
+    ok,       // exit status 0
+    failed,   // another exit status, or killed by a signal
+    timeout,  // its process group was killed at command_timeout
+    error,    // it could not be started
+};
+std::string_view to_string(command_result r);  // "" for none
+// A finished run: its exit status and whether the deadline killed it.
+command_result command_result_of(bool timed_out, int exit_status);
+
 }  // namespace vk::emissary
 
 #endif

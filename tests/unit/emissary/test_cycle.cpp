@@ -79,4 +79,15 @@ TEST(emissary_cycle, status_names_of_the_phases)
     EXPECT_EQ(to_string(template_phase::error), "error");
 }
 
+TEST(emissary_cycle, a_finished_command_is_ok_failed_or_timed_out)
+{
+    EXPECT_EQ(command_result_of(false, 0), command_result::ok);
+    EXPECT_EQ(command_result_of(false, 3), command_result::failed);
+    EXPECT_EQ(command_result_of(false, -1), command_result::failed);  // killed by a signal
+    EXPECT_EQ(command_result_of(true, 0), command_result::timeout);   // the deadline wins over the status
+    EXPECT_EQ(to_string(command_result::none), "");
+    EXPECT_EQ(to_string(command_result::timeout), "timeout");
+    EXPECT_EQ(to_string(command_result::error), "error");
+}
+
 }  // namespace
