@@ -10,6 +10,7 @@
 #include "keeper/model/settings.hpp"
 #include "keeper/stores.hpp"
 #include "runtime/job_kind.hpp"
+#include "runtime/kind_core.hpp"
 #include "vault/client.hpp"
 
 #include <boost/json/object.hpp>
@@ -30,20 +31,15 @@ struct node_client
     std::string detail;             // the last error or unseal outcome (never a key)
 };
 
-struct keeper_core
+// Its executor makes node clients as nodes are discovered.
+struct keeper_core : runtime::kind_core<keeper_settings>
 {
-    std::string job;
-    std::shared_ptr<const keeper_settings> settings;
-    std::shared_ptr<const vk::config> config;
-    metrics::registry* metrics = nullptr;
-    boost::asio::any_io_executor executor;  // for node clients made as nodes are discovered
-    std::unique_ptr<vault::client> vault;   // the cluster address: init, rekey (forwarded to the active node)
+    std::unique_ptr<vault::client> vault;  // the cluster address: init, rekey (forwarded to the active node)
     std::string leader_ca;  // PEM of the vault's CA ("" when none), handed to a node joining the raft
     std::vector<node_client> nodes;
     node_map discovered;         // without `nodes`: what raft configuration and ha-status taught
     std::string discovery_note;  // why the last discovery failed ("" when it worked or is not used)
     store_set stores;
-    std::optional<error> setup_error;
 
     procedure_record record;  // as last read or written
     std::string last_good;    // the set that last unsealed a node (tried first)

@@ -58,17 +58,13 @@ json::array stores_json(const store_set& stores)
 }  // namespace
 
 keeper_core::keeper_core(const vk::job_config& jc, runtime::job_services& services)
-    : job(jc.name),
-      settings(std::static_pointer_cast<const keeper_settings>(jc.settings)),
-      config(services.config),
-      metrics(services.metrics),
-      stores(make_stores(*settings, services.executor))
+    : kind_core(jc, services),
+      stores(make_stores(*settings, executor))
 {
-    if (auto c = vault::client::create(services.executor, node_config(*config, settings->vault)))
+    if (auto c = vault::client::create(executor, node_config(*config, settings->vault)))
         vault = std::move(*c);
     else
         setup_error = c.error();
-    executor = services.executor;
     if (auto ca_file = config->vaults.at(settings->vault).tls.ca_file; !ca_file.empty())
     {
         // Read once with the job (a reload makes a new one); the vault client above already loaded it.

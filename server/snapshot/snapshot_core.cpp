@@ -47,11 +47,7 @@ std::string without_slash(std::string s)
 }  // namespace
 
 snapshot_core::snapshot_core(const vk::job_config& jc, runtime::job_services& services)
-    : job(jc.name),
-      settings(std::static_pointer_cast<const snapshot_settings>(jc.settings)),
-      config(services.config),
-      metrics(services.metrics),
-      executor(services.executor)
+    : kind_core(jc, services)
 {
     auto v = vault::client::create(executor, config->vaults.at(settings->vault));
     if (!v)

@@ -37,16 +37,13 @@ void build_side(sync_core& core, asio::any_io_executor ex, const side_config& cf
 }  // namespace
 
 sync_core::sync_core(const vk::job_config& jc, runtime::job_services& services)
-    : job(jc.name),
+    : kind_core(jc, services),
       timeout(jc.timeout),
-      settings(std::static_pointer_cast<const sync_settings>(jc.settings)),
-      config(services.config),
-      metrics(services.metrics),
       pace(settings->max_requests_per_second, burst_of(settings->max_requests_per_second))
 {
-    build_side(*this, services.executor, settings->origin, origin);
+    build_side(*this, executor, settings->origin, origin);
     if (settings->role == role::destination)
-        build_side(*this, services.executor, settings->destination, destination);
+        build_side(*this, executor, settings->destination, destination);
 }
 
 void sync_core::count(const std::string& op, double n) const

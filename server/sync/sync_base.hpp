@@ -7,6 +7,7 @@
 #include "core/token_bucket.hpp"
 #include "metrics/family.hpp"
 #include "runtime/job_kind.hpp"
+#include "runtime/kind_core.hpp"
 #include "sync/model/approval_gate.hpp"
 #include "sync/model/settings.hpp"
 #include "sync/origin_walk.hpp"
@@ -28,16 +29,12 @@ struct side_clients
 };
 
 // Lives in a shared_ptr so an admin action still running when a reload drops the job keeps it alive.
-struct sync_core
+// Its setup_error (a client could not be built) is reported by the start-up check.
+struct sync_core : runtime::kind_core<sync_settings>
 {
-    std::string job;
     std::chrono::nanoseconds timeout{};  // the job's per-cycle deadline
-    std::shared_ptr<const sync_settings> settings;
-    std::shared_ptr<const vk::config> config;
-    metrics::registry* metrics = nullptr;
     side_clients origin;
-    side_clients destination;          // destination role only
-    std::optional<error> setup_error;  // a client could not be built: the start-up check reports it
+    side_clients destination;  // destination role only
     token_bucket pace;
 
     sync_core(const vk::job_config& jc, runtime::job_services& services);
