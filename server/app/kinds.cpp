@@ -4,7 +4,7 @@
 #include "emissary/emissary_job.hpp"
 #include "keeper/keeper_job.hpp"
 #include "snapshot/snapshot_job.hpp"
-#include "sync/sync_job.hpp"
+#include "sync/sync_kind.hpp"
 
 namespace vk::app {
 
