@@ -2,7 +2,7 @@
 #include "app/kinds.hpp"
 
 #include "emissary/emissary_job.hpp"
-#include "keeper/keeper_job.hpp"
+#include "keeper/keeper_kind.hpp"
 #include "snapshot/snapshot_job.hpp"
 #include "sync/sync_kind.hpp"
 

@@ -69,34 +69,6 @@ struct keeper_core : runtime::kind_core<keeper_settings>
     boost::json::object status() const;
 };
 
-// Without `nodes` in the job: the nodes from the raft configuration (their API addresses from ha-status,
-// remembered, or derived). Leaves the list as it was when Vault cannot say (sealed, no token): returns
-// whether the list changed.
-boost::asio::awaitable<bool> discover_nodes(keeper_core& core, runtime::cycle_context& ctx);
-
-// Reads every node's seal status (nothing else), so that a job stopped at start-up still shows them.
-boost::asio::awaitable<void> observe_nodes(keeper_core& core);
-
-// Unseals every sealed node concurrently (one coroutine per node, under the cycle's deadline), trying the
-// held shard sets in unseal_order; a wrong key resets the node's progress and moves to the next set.
-boost::asio::awaitable<void> unseal_nodes(keeper_core& core, runtime::cycle_context& ctx);
-
-// What the job wants of the procedure now (shares, threshold and placement for a new set; whether
-// rekey_interval has elapsed).
-result<procedure_policy> procedure_policy_of(const keeper_core& core);
-
-// Writes `next`, as the next seq, over the record by compare-and-swap and keeps it as core.record; the crash
-// point after it is named by what changed.
-boost::asio::awaitable<result<void>> commit_record(keeper_core& core, const procedure_record& next);
-
-// POST /v1/keeper/{name}/rekey: records `requested` durably (waiting for a running cycle to finish) before
-// answering, so an accepted request survives any crash after the answer.
-boost::asio::awaitable<runtime::action_result> accept_rekey(std::shared_ptr<keeper_core> core,
-                                                            std::function<void()> request_cycle);
-
-// Runs the procedure (init, rekey, audits, recovery) until it has nothing to do or must wait.
-boost::asio::awaitable<void> run_procedure(keeper_core& core, runtime::cycle_context& ctx);
-
 }  // namespace vk::keeper
 
 #endif
