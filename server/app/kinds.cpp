@@ -3,7 +3,7 @@
 
 #include "emissary/emissary_job.hpp"
 #include "keeper/keeper_kind.hpp"
-#include "snapshot/snapshot_job.hpp"
+#include "snapshot/snapshot_kind.hpp"
 #include "sync/sync_kind.hpp"
 
 namespace vk::app {
