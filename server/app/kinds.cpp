@@ -1,7 +1,7 @@
 // The kind table: add each new job kind here.
 #include "app/kinds.hpp"
 
-#include "emissary/emissary_job.hpp"
+#include "emissary/emissary_kind.hpp"
 #include "keeper/keeper_kind.hpp"
 #include "snapshot/snapshot_kind.hpp"
 #include "sync/sync_kind.hpp"
