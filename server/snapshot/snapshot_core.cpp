@@ -1,8 +1,9 @@
 // Clients, storages, the active node and metrics of a snapshot job (see snapshot_core.hpp).
 #include "snapshot/snapshot_core.hpp"
 
-#include "snapshot/cloud_storages.hpp"
+#include "snapshot/azure_storage.hpp"
 #include "snapshot/local_storage.hpp"
+#include "snapshot/s3_storage.hpp"
 #include "vault/sys.hpp"
 
 #include <unistd.h>
