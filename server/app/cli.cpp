@@ -17,7 +17,7 @@
 #include "app/daemon.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
-#include "emissary/emissary_job.hpp"
+#include "emissary/once.hpp"
 #include "runtime/job_set.hpp"
 
 namespace {

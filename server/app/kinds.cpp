@@ -1,10 +1,10 @@
 // The kind table: add each new job kind here.
 #include "app/kinds.hpp"
 
-#include "emissary/emissary_job.hpp"
-#include "keeper/keeper_job.hpp"
-#include "snapshot/snapshot_job.hpp"
-#include "sync/sync_job.hpp"
+#include "emissary/emissary_kind.hpp"
+#include "keeper/keeper_kind.hpp"
+#include "snapshot/snapshot_kind.hpp"
+#include "sync/sync_kind.hpp"
 
 namespace vk::app {
 

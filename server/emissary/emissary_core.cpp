@@ -64,17 +64,14 @@ std::shared_ptr<shared_command> shared_command_for(const std::vector<std::string
 }
 
 emissary_core::emissary_core(const vk::job_config& jc, runtime::job_services& services)
-    : job(jc.name),
+    : kind_core(jc, services),
       timeout(jc.timeout),
-      settings(std::static_pointer_cast<const emissary_settings>(jc.settings)),
-      config(services.config),
-      metrics(services.metrics),
       window(settings->once ? std::make_shared<shared_command>(wait_window{})
                             : shared_command_for(settings->command, settings->wait)),
       memory(secret_memory_for(job)),
       once(settings->once)
 {
-    auto made = make_sources(services.executor, *config, settings->sources);
+    auto made = make_sources(executor, *config, settings->sources);
     if (made)
         sources = std::move(*made);
     else

@@ -14,6 +14,7 @@
 #include "emissary/sources.hpp"
 #include "metrics/family.hpp"
 #include "runtime/job_kind.hpp"
+#include "runtime/kind_core.hpp"
 #include "runtime/model/cycle.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -72,15 +73,10 @@ std::shared_ptr<shared_command> shared_command_for(const std::vector<std::string
 // rebuilds the job keeps hiding the values it rendered before.
 std::shared_ptr<secret_memory> secret_memory_for(const std::string& job);
 
-struct emissary_core
+struct emissary_core : runtime::kind_core<emissary_settings>
 {
-    std::string job;
     std::chrono::milliseconds timeout{};
-    std::shared_ptr<const emissary_settings> settings;
-    std::shared_ptr<const vk::config> config;
-    metrics::registry* metrics = nullptr;
     std::map<std::string, source_clients> sources;
-    std::optional<error> setup_error;
     std::map<dependency, dep_state> deps;
     std::vector<template_state> templates;
     std::shared_ptr<shared_command> window;

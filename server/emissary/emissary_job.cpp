@@ -1,4 +1,4 @@
-// The emissary kind: its body (cycles, Consul watches, the poll pump), its status route and --once.
+// The emissary body: cycles, Consul watches, the poll pump, and its status.
 #include "emissary/emissary_job.hpp"
 
 #include "async/sleep.hpp"
@@ -6,12 +6,8 @@
 #include "core/log.hpp"
 #include "emissary/emissary_core.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <iostream>
 
 namespace vk::emissary {
 namespace asio = boost::asio;
@@ -139,16 +135,12 @@ private:
     std::shared_ptr<emissary_core> core_;
 };
 
-std::unique_ptr<runtime::job_body> create(const vk::job_config& jc, runtime::job_services& services)
-{
-    return std::make_unique<emissary_body>(jc, services);
-}
-
 }  // namespace
 
-runtime::job_kind make_emissary_kind()
+std::unique_ptr<runtime::job_body> make_emissary_body(const vk::job_config& jc,
+                                                      runtime::job_services& services)
 {
-    return runtime::job_kind{"emissary", parse_settings, create, {}};
+    return std::make_unique<emissary_body>(jc, services);
 }
 
 }  // namespace vk::emissary

@@ -1,8 +1,9 @@
 // `vaultkeeper --once --config F`: every emissary job rendered once, outside the daemon.
+#include "emissary/once.hpp"
+
 #include "async/sleep.hpp"
 #include "core/log.hpp"
 #include "emissary/emissary_core.hpp"
-#include "emissary/emissary_job.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>

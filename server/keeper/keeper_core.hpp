@@ -10,6 +10,7 @@
 #include "keeper/model/settings.hpp"
 #include "keeper/stores.hpp"
 #include "runtime/job_kind.hpp"
+#include "runtime/kind_core.hpp"
 #include "vault/client.hpp"
 
 #include <boost/json/object.hpp>
@@ -30,20 +31,15 @@ struct node_client
     std::string detail;             // the last error or unseal outcome (never a key)
 };
 
-struct keeper_core
+// Its executor makes node clients as nodes are discovered.
+struct keeper_core : runtime::kind_core<keeper_settings>
 {
-    std::string job;
-    std::shared_ptr<const keeper_settings> settings;
-    std::shared_ptr<const vk::config> config;
-    metrics::registry* metrics = nullptr;
-    boost::asio::any_io_executor executor;  // for node clients made as nodes are discovered
-    std::unique_ptr<vault::client> vault;   // the cluster address: init, rekey (forwarded to the active node)
+    std::unique_ptr<vault::client> vault;  // the cluster address: init, rekey (forwarded to the active node)
     std::string leader_ca;  // PEM of the vault's CA ("" when none), handed to a node joining the raft
     std::vector<node_client> nodes;
     node_map discovered;         // without `nodes`: what raft configuration and ha-status taught
     std::string discovery_note;  // why the last discovery failed ("" when it worked or is not used)
     store_set stores;
-    std::optional<error> setup_error;
 
     procedure_record record;  // as last read or written
     std::string last_good;    // the set that last unsealed a node (tried first)
@@ -72,34 +68,6 @@ struct keeper_core
     void publish_metrics() const;
     boost::json::object status() const;
 };
-
-// Without `nodes` in the job: the nodes from the raft configuration (their API addresses from ha-status,
-// remembered, or derived). Leaves the list as it was when Vault cannot say (sealed, no token): returns
-// whether the list changed.
-boost::asio::awaitable<bool> discover_nodes(keeper_core& core, runtime::cycle_context& ctx);
-
-// Reads every node's seal status (nothing else), so that a job stopped at start-up still shows them.
-boost::asio::awaitable<void> observe_nodes(keeper_core& core);
-
-// Unseals every sealed node concurrently (one coroutine per node, under the cycle's deadline), trying the
-// held shard sets in unseal_order; a wrong key resets the node's progress and moves to the next set.
-boost::asio::awaitable<void> unseal_nodes(keeper_core& core, runtime::cycle_context& ctx);
-
-// What the job wants of the procedure now (shares, threshold and placement for a new set; whether
-// rekey_interval has elapsed).
-result<procedure_policy> procedure_policy_of(const keeper_core& core);
-
-// Writes `next`, as the next seq, over the record by compare-and-swap and keeps it as core.record; the crash
-// point after it is named by what changed.
-boost::asio::awaitable<result<void>> commit_record(keeper_core& core, const procedure_record& next);
-
-// POST /v1/keeper/{name}/rekey: records `requested` durably (waiting for a running cycle to finish) before
-// answering, so an accepted request survives any crash after the answer.
-boost::asio::awaitable<runtime::action_result> accept_rekey(std::shared_ptr<keeper_core> core,
-                                                            std::function<void()> request_cycle);
-
-// Runs the procedure (init, rekey, audits, recovery) until it has nothing to do or must wait.
-boost::asio::awaitable<void> run_procedure(keeper_core& core, runtime::cycle_context& ctx);
 
 }  // namespace vk::keeper
 

@@ -1,13 +1,16 @@
-// The "keeper" kind: init, unseal and crash-safe rekey of one Vault cluster with its shards in the
-// configured stores; routes GET status and POST rekey under /v1/keeper/{name}/.
+// The keeper job body: start-up checks (nodes, stores, record), and a cycle as unseal every node, then run
+// the procedure; its status and its rekey action.
 #ifndef VAULTKEEPER_SERVER_KEEPER_KEEPER_JOB_HPP
 #define VAULTKEEPER_SERVER_KEEPER_KEEPER_JOB_HPP
+
+#include <memory>
 
 #include "runtime/job_kind.hpp"
 
 namespace vk::keeper {
 
-runtime::job_kind make_keeper_kind();
+std::unique_ptr<runtime::job_body> make_keeper_body(const vk::job_config& jc,
+                                                    runtime::job_services& services);
 
 }  // namespace vk::keeper
 

@@ -1,6 +1,7 @@
 // The shell of node discovery: read the raft configuration and ha-status through the job's vault, let the
 // node map pair them, and make the result the node list.
-#include "keeper/keeper_core.hpp"
+#include "keeper/node_discovery.hpp"
+
 #include "vault/raft.hpp"
 
 namespace vk::keeper {

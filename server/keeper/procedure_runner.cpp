@@ -1,9 +1,10 @@
 // The shell of the procedure: observe Vault and the stores, ask decide() for one action, perform it, write
 // the record it names, and ask again. Every remote or durable effect is followed by a named crash point.
+#include "keeper/procedure_runner.hpp"
+
 #include "async/retry.hpp"
 #include "core/test_point.hpp"
 #include "core/time.hpp"
-#include "keeper/keeper_core.hpp"
 #include "keeper/model/store_health.hpp"
 #include "keeper/model/threshold_feed.hpp"
 #include "vault/rekey.hpp"

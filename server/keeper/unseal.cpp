@@ -1,6 +1,7 @@
 // Unseal of every node: the shard sets are read once per cycle, then each sealed node gets its own
 // coroutine that tries the sets in order until one unseals it.
-#include "keeper/keeper_core.hpp"
+#include "keeper/unseal.hpp"
+
 #include "keeper/model/threshold_feed.hpp"
 #include "runtime/workers.hpp"
 #include "vault/raft.hpp"

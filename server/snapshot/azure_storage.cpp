@@ -2,7 +2,6 @@
 // it through the HTTP client and reads the answer. See azure_storage.hpp.
 #include "snapshot/azure_storage.hpp"
 
-#include "snapshot/cloud_storages.hpp"
 #include "snapshot/model/azure_protocol.hpp"
 #include "snapshot/model/s3_protocol.hpp"
 #include "snapshot/model/sigv4.hpp"
@@ -171,12 +170,6 @@ std::unique_ptr<snapshot_storage> make_azure_storage(const azure_storage_setting
                                                      asio::any_io_executor ex, const object_store_options& o)
 {
     return std::make_unique<azure_storage>(s, std::move(ex), o);
-}
-
-std::unique_ptr<snapshot_storage> make_azure_storage(const azure_storage_settings& s,
-                                                     asio::any_io_executor ex)
-{
-    return make_azure_storage(s, std::move(ex), object_store_options{});
 }
 
 }  // namespace vk::snapshot

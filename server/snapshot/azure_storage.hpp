@@ -17,7 +17,7 @@ namespace vk::snapshot {
 
 std::unique_ptr<snapshot_storage> make_azure_storage(const azure_storage_settings& s,
                                                      boost::asio::any_io_executor ex,
-                                                     const object_store_options& o);
+                                                     const object_store_options& o = {});
 
 }  // namespace vk::snapshot
 

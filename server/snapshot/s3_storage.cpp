@@ -2,7 +2,6 @@
 // and reads the answer (model/s3_protocol). See s3_storage.hpp.
 #include "snapshot/s3_storage.hpp"
 
-#include "snapshot/cloud_storages.hpp"
 #include "snapshot/model/s3_protocol.hpp"
 #include "snapshot/model/signing_crypto.hpp"
 #include "snapshot/model/sigv4.hpp"
@@ -301,11 +300,6 @@ std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s, 
     return std::make_unique<s3_storage>(std::move(c), std::move(ex), o);
 }
 
-std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s, asio::any_io_executor ex)
-{
-    return make_s3_storage(s, std::move(ex), object_store_options{});
-}
-
 // GCS's XML API takes SigV4 with HMAC keys; its region is "auto"; it keeps metadata as x-goog-meta-*. Its
 // XML multipart uploads take no preconditions, so a snapshot goes in one streamed PUT whatever its size
 // (up to GCS's 5 TiB per object), which x-goog-if-generation-match: 0 keeps from replacing anything.
@@ -325,11 +319,6 @@ std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s
     c.access_key_id = s.hmac_access_id;
     c.secret_access_key = s.hmac_secret;
     return std::make_unique<s3_storage>(std::move(c), std::move(ex), o);
-}
-
-std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s, asio::any_io_executor ex)
-{
-    return make_gcs_storage(s, std::move(ex), object_store_options{});
 }
 
 }  // namespace vk::snapshot

@@ -17,13 +17,15 @@
 namespace vk::snapshot {
 
 // Credentials absent from the settings are read from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
-// AWS_SESSION_TOKEN at each use. A bad endpoint fails at use (errc::invalid_argument).
-std::unique_ptr<snapshot_storage>
-make_s3_storage(const s3_storage_settings& s, boost::asio::any_io_executor ex, const object_store_options& o);
+// AWS_SESSION_TOKEN at each use. A bad endpoint fails at use (errc::invalid_argument). Construction does no
+// I/O.
+std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s,
+                                                  boost::asio::any_io_executor ex,
+                                                  const object_store_options& o = {});
 // GCS: endpoint https://storage.googleapis.com, region "auto", path-style, metadata as x-goog-meta-sha256;
 // every upload one streamed PUT with x-goog-if-generation-match: 0 (o.part_size is not used).
-std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s,
-                                                   boost::asio::any_io_executor ex, object_store_options o);
+std::unique_ptr<snapshot_storage>
+make_gcs_storage(const gcs_storage_settings& s, boost::asio::any_io_executor ex, object_store_options o = {});
 
 }  // namespace vk::snapshot
 

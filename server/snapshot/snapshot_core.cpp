@@ -1,8 +1,9 @@
 // Clients, storages, the active node and metrics of a snapshot job (see snapshot_core.hpp).
 #include "snapshot/snapshot_core.hpp"
 
-#include "snapshot/cloud_storages.hpp"
+#include "snapshot/azure_storage.hpp"
 #include "snapshot/local_storage.hpp"
+#include "snapshot/s3_storage.hpp"
 #include "vault/sys.hpp"
 
 #include <unistd.h>
@@ -47,11 +48,7 @@ std::string without_slash(std::string s)
 }  // namespace
 
 snapshot_core::snapshot_core(const vk::job_config& jc, runtime::job_services& services)
-    : job(jc.name),
-      settings(std::static_pointer_cast<const snapshot_settings>(jc.settings)),
-      config(services.config),
-      metrics(services.metrics),
-      executor(services.executor)
+    : kind_core(jc, services)
 {
     auto v = vault::client::create(executor, config->vaults.at(settings->vault));
     if (!v)

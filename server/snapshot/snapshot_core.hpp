@@ -6,6 +6,7 @@
 #include "metrics/family.hpp"
 #include "metrics/registry.hpp"
 #include "runtime/job_kind.hpp"
+#include "runtime/kind_core.hpp"
 #include "snapshot/model/settings.hpp"
 #include "snapshot/snapshot_storage.hpp"
 #include "vault/client.hpp"
@@ -36,17 +37,11 @@ struct cycle_status
     std::map<std::string, std::string> storages;  // storage -> "ok" | "failed: ..."
 };
 
-struct snapshot_core
+struct snapshot_core : runtime::kind_core<snapshot_settings>
 {
-    std::string job;
-    std::shared_ptr<const snapshot_settings> settings;
-    std::shared_ptr<const vk::config> config;
-    metrics::registry* metrics = nullptr;
-    boost::asio::any_io_executor executor;
     std::unique_ptr<vault::client> vault;                         // the configured address
     std::map<std::string, std::unique_ptr<vault::client>> nodes;  // active nodes met, by API address
     std::vector<std::unique_ptr<snapshot_storage>> storages;
-    std::optional<error> setup_error;
     std::optional<cycle_status> last;
     // The time in the last name this job gave a snapshot (next_name_time keeps names unique).
     std::optional<std::chrono::system_clock::time_point> last_name_time;

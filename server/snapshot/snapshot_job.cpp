@@ -2,11 +2,11 @@
 // apply each storage's retention.
 #include "snapshot/snapshot_job.hpp"
 
-#include "snapshot/actions.hpp"
 #include "snapshot/model/naming.hpp"
 #include "snapshot/model/retention.hpp"
 #include "snapshot/model/storage_settings.hpp"
 #include "snapshot/publish_file.hpp"
+#include "snapshot/snapshot_actions.hpp"
 #include "snapshot/snapshot_core.hpp"
 #include "snapshot/snapshot_metrics.hpp"
 #include "snapshot/take.hpp"
@@ -218,24 +218,12 @@ boost::json::object snapshot_body::status() const
     return o;
 }
 
-std::unique_ptr<runtime::job_body> create(const vk::job_config& jc, runtime::job_services& services)
-{
-    return std::make_unique<snapshot_body>(jc, services);
-}
-
 }  // namespace
 
-runtime::job_kind make_snapshot_kind()
+std::unique_ptr<runtime::job_body> make_snapshot_body(const vk::job_config& jc,
+                                                      runtime::job_services& services)
 {
-    return runtime::job_kind{
-        "snapshot",
-        parse_settings,
-        create,
-        {
-            {"GET", "list"},
-            {"POST", "restore"},
-        },
-    };
+    return std::make_unique<snapshot_body>(jc, services);
 }
 
 }  // namespace vk::snapshot

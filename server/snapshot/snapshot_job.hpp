@@ -1,13 +1,16 @@
-// The "snapshot" job kind: leader-aware Raft snapshots, streamed and verified into the spool, then uploaded
-// to every storage with retention per storage; admin actions list and restore (actions.hpp).
+// The snapshot job body: leader-aware Raft snapshots, streamed and verified into the spool, then uploaded
+// to every storage with retention per storage; its admin actions are in snapshot_actions.hpp.
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_SNAPSHOT_JOB_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_SNAPSHOT_JOB_HPP
+
+#include <memory>
 
 #include "runtime/job_kind.hpp"
 
 namespace vk::snapshot {
 
-runtime::job_kind make_snapshot_kind();
+std::unique_ptr<runtime::job_body> make_snapshot_body(const vk::job_config& jc,
+                                                      runtime::job_services& services);
 
 }  // namespace vk::snapshot
 

@@ -2,6 +2,7 @@
 // with bounded concurrency, record what reached the destination Vault, save the changed buckets.
 #include "sync/destination_job.hpp"
 #include "async/sleep.hpp"
+#include "sync/sync_actions.hpp"
 #include "sync/sync_metrics.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -44,41 +45,6 @@ namespace {
 constexpr std::size_t reported_failures = 10;  // per cycle; the rest are summarised
 constexpr std::chrono::seconds watch_wait{300};
 constexpr std::chrono::seconds watch_retry{5};
-
-json::array paths_json(const std::vector<task>& tasks, const transform_pack& pack)
-{
-    json::array out;
-    for (const auto& t : tasks)
-        out.push_back(json::object{{"path", t.path}, {"to", pack.apply(t.path).path}});
-    return out;
-}
-
-// Both infos read afresh and aligned, for the plan; nothing cached, nothing written.
-struct fresh_infos
-{
-    sync_info origin;
-    std::optional<sync_info> destination;
-};
-
-asio::awaitable<result<fresh_infos>> read_fresh(sync_core& core)
-{
-    const auto& s = *core.settings;
-    info_reader o(s.origin_prefix());
-    info_reader d(s.destination_prefix());
-    auto ro = co_await o.refresh(*core.origin.consul, s.workers);
-    if (!ro)
-        co_return ro.error();
-    if (!ro->present)
-        co_return make_error(errc::not_found, "the origin has not published a sync info yet", {},
-                             index_key(s.origin_prefix()));
-    auto rd = co_await d.refresh(*core.destination.consul, s.workers);
-    if (!rd)
-        co_return rd.error();
-    fresh_infos out{std::move(*o.info()), std::move(d.info())};
-    if (auto a = align_destination(out.destination, out.origin.bucket_count()); !a)
-        co_return a.error();
-    co_return out;
-}
 
 class destination_body final : public sync_base
 {
@@ -406,37 +372,6 @@ std::unique_ptr<runtime::job_body> make_destination_body(const vk::job_config& j
                                                          runtime::job_services& services)
 {
     return std::make_unique<destination_body>(jc, services);
-}
-
-asio::awaitable<runtime::action_result> plan_action(std::shared_ptr<sync_core> core)
-{
-    if (core->setup_error)
-        co_return make_error(errc::unavailable, core->setup_error->describe());
-    auto infos = co_await with_deadline(read_fresh(*core), std::chrono::seconds(30),
-                                        "reading the sync infos took over 30 s");
-    if (!infos)
-        co_return infos.error();
-    auto& dest = *infos->destination;
-    auto diff = compare(infos->origin, dest);
-    if (!diff)
-        co_return diff.error();
-    const auto& s = *core->settings;
-    json::object body{
-        {"job", core->job},
-        {"add", paths_json(diff->add, s.pack)},
-        {"update", paths_json(diff->update, s.pack)},
-        {"delete", paths_json(diff->remove, s.pack)},
-        {"synced", dest.size()},
-        {"ignore_deletes", s.ignore_deletes},
-    };
-    plan_options po{s.ignore_deletes, s.max_delete_percent, {}};
-    auto plan = plan_cycle(std::move(*diff), dest.size(), po);
-    body["deletion_guard"] = json::object{{"hold", plan.held_deletes > 0},
-                                          {"percent", plan.delete_percent},
-                                          {"max_delete_percent", s.max_delete_percent}};
-    // The id to approve the held set with: a digest of exactly these deletes.
-    body["plan"] = plan.held_deletes ? json::value(plan.delete_plan) : json::value(nullptr);
-    co_return body;
 }
 
 }  // namespace vk::sync

@@ -1,6 +1,7 @@
 // Origin cycle: a fresh sync info from a full walk, saved only when the walk read every path; only changed
 // buckets are written, the index last.
 #include "sync/origin_job.hpp"
+#include "sync/sync_actions.hpp"
 #include "sync/sync_metrics.hpp"
 
 #include <boost/json/array.hpp>

@@ -1,5 +1,6 @@
-// The "sync" kind: settings parser, role -> body, and the admin routes its bodies serve.
-#include "sync/sync_job.hpp"
+// The "sync" kind's registration: settings parser, role -> body, and the admin routes its bodies serve
+// (sync/sync_actions.hpp).
+#include "sync/sync_kind.hpp"
 
 #include "sync/destination_job.hpp"
 #include "sync/origin_job.hpp"

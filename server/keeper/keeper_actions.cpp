@@ -1,8 +1,11 @@
-// The operator's rekey request: taken only once it is durable. The record is read fresh under the job's turn
-// (a cycle may have moved it since), checked, and written as `requested`; the cycle that follows carries it
-// out, and so does any later one after a crash. While a store is unusable the new set goes to the others, or
-// the request is refused when they cannot hold it with each below the threshold.
-#include "keeper/keeper_core.hpp"
+// The keeper kind's admin actions. The operator's rekey request: taken only once it is durable. The record is
+// read fresh under the job's turn (a cycle may have moved it since), checked, and written as `requested`; the
+// cycle that follows carries it out, and so does any later one after a crash. While a store is unusable the
+// new set goes to the others, or the request is refused when they cannot hold it with each below the
+// threshold.
+#include "keeper/keeper_actions.hpp"
+
+#include "keeper/procedure_runner.hpp"
 
 #include <chrono>
 
@@ -13,7 +16,6 @@ namespace json = boost::json;
 namespace {
 // How long the request waits for a running cycle before saying "busy".
 constexpr auto busy_limit = std::chrono::seconds(30);
-}  // namespace
 
 asio::awaitable<runtime::action_result> accept_rekey(std::shared_ptr<keeper_core> core,
                                                      std::function<void()> request_cycle)
@@ -42,6 +44,16 @@ asio::awaitable<runtime::action_result> accept_rekey(std::shared_ptr<keeper_core
         co_return w.error();
     request_cycle();
     co_return json::object{{"job", core->job}, {"queued", true}, {"planned", core->record.planned->id}};
+}
+
+}  // namespace
+
+asio::awaitable<runtime::action_result> rekey_action(std::shared_ptr<keeper_core> core,
+                                                     const runtime::action_request& req)
+{
+    if (!req.body.is_null() && !(req.body.is_object() && req.body.as_object().empty()))
+        return runtime::ready(make_error(errc::bad_request, "/: the rekey request takes no body"));
+    return accept_rekey(std::move(core), req.request_cycle);
 }
 
 }  // namespace vk::keeper

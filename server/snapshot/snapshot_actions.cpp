@@ -1,5 +1,5 @@
-// list and restore (see actions.hpp).
-#include "snapshot/actions.hpp"
+// The snapshot kind's admin actions: list and restore (see snapshot_actions.hpp).
+#include "snapshot/snapshot_actions.hpp"
 
 #include "core/time.hpp"
 #include "io/unique_fd.hpp"

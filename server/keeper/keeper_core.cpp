@@ -1,0 +1,194 @@
+// The keeper core: the Vault clients of the cluster and its nodes, the stores, status and metrics.
+#include "keeper/keeper_core.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "core/read_file.hpp"
+#include "keeper/keeper_metrics.hpp"
+#include "metrics/registry.hpp"
+
+namespace vk::keeper {
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+std::vector<std::string> node_addresses(const keeper_settings& s, const vk::config& cfg)
+{
+    if (!s.nodes.empty())
+        return s.nodes;
+    return {cfg.vaults.at(s.vault).address};  // until discovery names the nodes
+}
+
+vault_config node_config(const vk::config& cfg, const std::string& vault)
+{
+    // init, unseal, seal-status and rekey are unauthenticated: a vault without a token is fine here.
+    auto vcfg = cfg.vaults.at(vault);
+    if (vcfg.auth.method == "token" && !vcfg.auth.token)
+        vcfg.auth.token = secret("keeper-sends-no-token", "none");
+    return vcfg;
+}
+
+json::value set_json(const std::optional<shard_set>& s)
+{
+    if (!s)
+        return nullptr;
+    return json::object{{"id", s->id}, {"shares", s->shares}, {"threshold", s->threshold}};
+}
+
+// Each store with whether the last read could use it and why not; usable is null before the first read.
+json::array stores_json(const store_set& stores)
+{
+    json::array out;
+    for (const auto& name : stores.names())
+    {
+        const auto& h = stores.health();
+        auto it = std::find_if(h.begin(), h.end(), [&](const store_health& x) { return x.store == name; });
+        out.push_back(json::object{{"name", name},
+                                   {"usable", it == h.end() ? json::value(nullptr) : json::value(it->usable)},
+                                   {"reason", it == h.end() ? "" : it->reason}});
+    }
+    return out;
+}
+
+}  // namespace
+
+keeper_core::keeper_core(const vk::job_config& jc, runtime::job_services& services)
+    : kind_core(jc, services),
+      stores(make_stores(*settings, executor))
+{
+    if (auto c = vault::client::create(executor, node_config(*config, settings->vault)))
+        vault = std::move(*c);
+    else
+        setup_error = c.error();
+    if (auto ca_file = config->vaults.at(settings->vault).tls.ca_file; !ca_file.empty())
+    {
+        // Read once with the job (a reload makes a new one); the vault client above already loaded it.
+        leader_ca = read_file(ca_file).value_or("");
+    }
+    if (auto e = set_nodes(node_addresses(*settings, *config)))
+        setup_error = std::move(e);
+}
+
+std::optional<error> keeper_core::set_nodes(const std::vector<std::string>& addresses)
+{
+    std::optional<error> failed;
+    std::vector<node_client> next;
+    for (const auto& address : addresses)
+    {
+        auto known = std::find_if(nodes.begin(), nodes.end(),
+                                  [&](const node_client& n) { return n.address == address; });
+        if (known != nodes.end())
+        {
+            next.push_back(std::move(*known));
+            continue;
+        }
+        auto cfg = node_config(*config, settings->vault);
+        cfg.address = address;
+        auto c = vault::client::create(executor, cfg);
+        if (!c)
+        {
+            if (!failed)
+                failed = c.error();
+            continue;
+        }
+        next.push_back({address, std::move(*c)});
+    }
+    nodes = std::move(next);
+    return failed;
+}
+
+void keeper_core::stop(runtime::cycle_context& ctx, const error& e)
+{
+    stopped_by(e);
+    ctx.fatal(e);
+}
+
+void keeper_core::stopped_by(const error& e)
+{
+    stopped = e.describe();
+    for (auto& n : nodes)
+        if (n.state != "unsealed" && n.detail.empty())
+            n.detail = "not unsealed: the job stopped";
+}
+
+void keeper_core::report_store_health(runtime::cycle_context& ctx)
+{
+    auto news = health_changes(stores_alerted, stores.health());
+    for (const auto& h : news.broke)
+    {
+        ctx.alert(
+            make_error(errc::unavailable, "store " + h.store + " is unusable: " + h.reason +
+                                              "; its objects are left as they are and the keeper goes on "
+                                              "with the other stores"));
+        stores_alerted.insert(h.store);
+    }
+    for (const auto& name : news.recovered)
+    {
+        ctx.info("store usable again", {{"store", name}});
+        stores_alerted.erase(name);
+    }
+}
+
+void keeper_core::count_unseal(std::string_view outcome) const
+{
+    if (metrics)
+        metrics->counter_add(metric::unseal_total, {{"job", job}, {"outcome", std::string(outcome)}});
+}
+
+void keeper_core::publish_metrics() const
+{
+    if (!metrics)
+        return;
+    double sealed = 0;
+    for (const auto& n : nodes)
+        sealed += n.state != "unsealed";
+    metrics->gauge_set(metric::sealed_nodes, {{"job", job}}, sealed);
+    for (auto label : step_labels())
+        metrics->gauge_set(metric::rekey_step, {{"job", job}, {"step", std::string(label)}},
+                           label == step_label(record.st) ? 1 : 0);
+    if (record.last_audit_unix > 0)
+        metrics->gauge_set(metric::last_audit, {{"job", job}}, static_cast<double>(record.last_audit_unix));
+}
+
+json::object keeper_core::status() const
+{
+    json::array ns;
+    for (const auto& n : nodes)
+        ns.push_back(json::object{{"address", n.address}, {"state", n.state}, {"detail", n.detail}});
+    json::object sets;
+    for (const auto& [set, per_store] : held)
+    {
+        json::object o;
+        for (const auto& [store, count] : per_store)
+            o[store] = count;
+        sets[set] = std::move(o);
+    }
+    json::object procedure{
+        {"step", step_label(record.st)},
+        {"state", to_string(record.st)},
+        {"current", set_json(record.current)},
+        {"pending", set_json(record.pending)},
+        {"previous", set_json(record.previous)},
+        {"audit", record.audit ? json::value(record.audit->set) : json::value(nullptr)},
+        {"seq", record.seq},
+        {"waiting", waiting},
+        {"rekey_requested", record.st == step::requested},  // recorded, not yet started in Vault
+    };
+    json::object out{
+        {"nodes", std::move(ns)}, {"sets", std::move(sets)}, {"procedure", std::move(procedure)}};
+    out["discovery"] = settings->nodes.empty() ? json::object{{"source", "raft"}, {"problem", discovery_note}}
+                                               : json::object{{"source", "configured"}, {"problem", ""}};
+    out["last_audit"] =
+        record.last_audit_unix > 0
+            ? json::value(json::object{{"set", record.last_audit_set}, {"unix", record.last_audit_unix}})
+            : json::value(nullptr);
+    out["last_rekey_unix"] = record.last_rekey_unix;
+    out["stores"] = stores_json(stores);
+    out["stopped"] = stopped;
+    return out;
+}
+
+}  // namespace vk::keeper
