@@ -33,6 +33,8 @@ awaitable<http::response> run_action(context& ctx, const std::string& kind,
     runtime::job* j = ctx.jobs ? ctx.jobs->find(name) : nullptr;
     if (!j || j->kind() != kind)
         co_return refuse(refusal::job_not_found, "no " + kind + " job named \"" + name + "\"");
+    if (const auto* unbuilt = j->body().setup_error())
+        co_return error_response(make_error(errc::unavailable, unbuilt->describe()));
     auto body = parse_body(req.body);
     if (!body)
         co_return error_response(body.error());

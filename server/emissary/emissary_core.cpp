@@ -308,8 +308,6 @@ asio::awaitable<void> emissary_core::run_the_command(runtime::cycle_context& ctx
 
 asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
 {
-    if (setup_error)
-        co_return ctx.error(*setup_error);
     if (finished)
         co_return ctx.debug("once: every template rendered; nothing more to do");
     co_await fetch_due(ctx);

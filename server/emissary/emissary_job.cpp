@@ -68,16 +68,9 @@ asio::awaitable<void> pump(std::shared_ptr<emissary_core> core, std::function<vo
 class emissary_body : public runtime::job_body
 {
 public:
-    emissary_body(const vk::job_config& jc, runtime::job_services& services)
-        : core_(std::make_shared<emissary_core>(jc, services))
+    explicit emissary_body(std::shared_ptr<emissary_core> core)
+        : core_(std::move(core))
     {
-    }
-
-    asio::awaitable<vk::result<void>> start(runtime::cycle_context&) override
-    {
-        if (core_->setup_error)
-            co_return *core_->setup_error;
-        co_return vk::result<void>{};
     }
 
     asio::awaitable<void> run_cycle(runtime::cycle_context& ctx) override
@@ -92,8 +85,6 @@ public:
     {
         auto core = core_;
         std::function<void()> rc = request_cycle;
-        if (core->setup_error)
-            co_return co_await job_body::background(request_cycle);
         co_await (pump(core, rc) && watches(core, rc) && renewals(core));
     }
 
@@ -137,10 +128,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<runtime::job_body> make_emissary_body(const vk::job_config& jc,
-                                                      runtime::job_services& services)
+runtime::body_result make_emissary_body(const vk::job_config& jc, runtime::job_services& services)
 {
-    return std::make_unique<emissary_body>(jc, services);
+    return runtime::body_of<emissary_body, emissary_core>(jc, services);
 }
 
 }  // namespace vk::emissary

@@ -24,7 +24,7 @@ asio::awaitable<bool> render_job(std::shared_ptr<emissary_core> core)
     {
         runtime::cycle_context ctx(core->job, "emissary", ++id, nullptr);
         co_await core->cycle(ctx);
-        if (core->setup_error || core->finished)
+        if (core->finished)
             break;
         auto due = core->next_due().value_or(steady_clock::now() + std::chrono::seconds(1));
         auto wait = std::clamp<steady_clock::duration>(
@@ -70,6 +70,13 @@ int run_once(const vk::config& cfg)
         }
     int failures = 0;
     for (const auto& core : cores)
+    {
+        if (core->setup_error)  // what the daemon's factory would refuse (runtime::body_of)
+        {
+            ++failures;
+            report(*core);
+            continue;
+        }
         asio::co_spawn(ioc, render_job(core), [&failures, core](std::exception_ptr e, bool ok) {
             if (e || !ok)
             {
@@ -77,6 +84,7 @@ int run_once(const vk::config& cfg)
                 report(*core);
             }
         });
+    }
     ioc.run();
     std::cerr << "vaultkeeper --once: " << cores.size() - static_cast<std::size_t>(failures) << " of "
               << cores.size() << " emissary jobs rendered\n";

@@ -110,7 +110,7 @@ void keeper_core::stopped_by(const error& e)
 {
     stopped = e.describe();
     for (auto& n : nodes)
-        if (n.state != "unsealed" && n.detail.empty())
+        if (n.state != node_state::unsealed && n.detail.empty())
             n.detail = "not unsealed: the job stopped";
 }
 
@@ -144,7 +144,7 @@ void keeper_core::publish_metrics() const
         return;
     double sealed = 0;
     for (const auto& n : nodes)
-        sealed += n.state != "unsealed";
+        sealed += n.state != node_state::unsealed;
     metrics->gauge_set(metric::sealed_nodes, {{"job", job}}, sealed);
     for (auto label : step_labels())
         metrics->gauge_set(metric::rekey_step, {{"job", job}, {"step", std::string(label)}},
@@ -157,7 +157,8 @@ json::object keeper_core::status() const
 {
     json::array ns;
     for (const auto& n : nodes)
-        ns.push_back(json::object{{"address", n.address}, {"state", n.state}, {"detail", n.detail}});
+        ns.push_back(
+            json::object{{"address", n.address}, {"state", to_string(n.state)}, {"detail", n.detail}});
     json::object sets;
     for (const auto& [set, per_store] : held)
     {

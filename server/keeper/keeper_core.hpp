@@ -6,6 +6,7 @@
 
 #include "async/mutex.hpp"
 #include "keeper/model/discovery.hpp"
+#include "keeper/model/node_state.hpp"
 #include "keeper/model/procedure.hpp"
 #include "keeper/model/settings.hpp"
 #include "keeper/stores.hpp"
@@ -27,8 +28,8 @@ struct node_client
 {
     std::string address;
     std::unique_ptr<vault::client> client;
-    std::string state = "unknown";  // unsealed, sealed, uninitialized, unreachable
-    std::string detail;             // the last error or unseal outcome (never a key)
+    node_state state = node_state::unknown;
+    std::string detail;  // the last error or unseal outcome (never a key)
 };
 
 // Its executor makes node clients as nodes are discovered.

@@ -18,8 +18,8 @@ namespace {
 class keeper_body final : public runtime::job_body
 {
 public:
-    keeper_body(const vk::job_config& jc, runtime::job_services& services)
-        : core_(std::make_shared<keeper_core>(jc, services))
+    explicit keeper_body(std::shared_ptr<keeper_core> core)
+        : core_(std::move(core))
     {
     }
 
@@ -86,8 +86,6 @@ private:
     static asio::awaitable<result<void>> start_checks(keeper_core& core, runtime::cycle_context& ctx)
     {
         co_await observe_nodes(core);
-        if (core.setup_error)
-            co_return *core.setup_error;
         auto failed = co_await core.stores.check();  // creates a missing directory before it is read
         auto turn = co_await core.turn.acquire(std::chrono::hours(24));  // a rekey request being recorded
         if (!turn)
@@ -111,9 +109,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<runtime::job_body> make_keeper_body(const vk::job_config& jc, runtime::job_services& services)
+runtime::body_result make_keeper_body(const vk::job_config& jc, runtime::job_services& services)
 {
-    return std::make_unique<keeper_body>(jc, services);
+    return runtime::body_of<keeper_body, keeper_core>(jc, services);
 }
 
 }  // namespace vk::keeper

@@ -9,8 +9,8 @@
 
 namespace vk::keeper {
 
-std::unique_ptr<runtime::job_body> make_keeper_body(const vk::job_config& jc,
-                                                    runtime::job_services& services);
+// The body, or the error of building its clients (runtime::body_of).
+runtime::body_result make_keeper_body(const vk::job_config& jc, runtime::job_services& services);
 
 }  // namespace vk::keeper
 

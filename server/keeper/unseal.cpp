@@ -74,12 +74,12 @@ asio::awaitable<std::optional<vault::seal_status>> look_at(node_client& node)
     auto st = co_await vault::sys_seal_status(*node.client);
     if (!st)
     {
-        node.state = "unreachable";
+        node.state = node_state::unreachable;
         node.detail = st.error().describe();
         co_return std::nullopt;
     }
     auto was = node.state;
-    node.state = !st->initialized ? "uninitialized" : st->sealed ? "sealed" : "unsealed";
+    node.state = node_state_of(st->initialized, st->sealed);
     if (node.state != was)
         node.detail.clear();  // what was said of the former state no longer holds
     co_return *st;
@@ -107,7 +107,7 @@ asio::awaitable<void> unseal_node(keeper_core& core, node_client& node, const st
     }
     if (!st->sealed)
         co_return;
-    node.state = "sealed";  // also a node just joined
+    node.state = node_state::sealed;  // also a node just joined
     for (const auto& s : sets)
     {
         if (!threshold_readable(s.set, s.shards.size()))
@@ -116,7 +116,7 @@ asio::awaitable<void> unseal_node(keeper_core& core, node_client& node, const st
         core.count_unseal(unseal_label(o));
         if (o == shard_outcome::complete)
         {
-            node.state = "unsealed";
+            node.state = node_state::unsealed;
             node.detail = "unsealed with " + s.set.id;
             core.last_good = s.set.id;
             ctx.info("node unsealed", {{"node", node.address}, {"set", s.set.id}});

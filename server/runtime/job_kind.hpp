@@ -66,6 +66,10 @@ public:
     // answer errc::conflict). An action may use the body only before its first suspension (a reload may drop
     // the job); state it needs across awaits lives in a shared_ptr it captures (see sync::sync_core).
     virtual action_table actions() { return {}; }
+
+    // Why the kind's factory could not build this job (only the runtime's stand-in body has one): every
+    // action of such a job answers errc::unavailable with it.
+    virtual const vk::error* setup_error() const { return nullptr; }
 };
 
 // A kind-specific admin route: METHOD /v1/<kind>/{name}/<name>, served by the named job's body (a job of
@@ -87,11 +91,19 @@ struct job_services
     vk::metrics::registry* metrics = nullptr;
 };
 
+// A kind's factory answers the job's body, or the error of building it (a client that cannot be made: an
+// unreadable CA file...). The runtime reports that error as the job's start failure (the job stops until a
+// resume or a reload), so no body checks for it.
+using body_result = vk::result<std::unique_ptr<job_body>>;
+
+// The body the runtime runs for a job whose factory failed: its start() answers the factory's error.
+std::unique_ptr<job_body> make_unbuilt_body(vk::error setup_error);
+
 struct job_kind
 {
     std::string name;
     vk::kind_parser parse;
-    std::function<std::unique_ptr<job_body>(const vk::job_config&, job_services&)> create;
+    std::function<body_result(const vk::job_config&, job_services&)> create;
     std::vector<action_route> actions;
 };
 

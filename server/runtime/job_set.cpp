@@ -48,7 +48,10 @@ void job_set::start(const vk::job_config& jc, job_services& services)
     if (!kind)
         throw std::logic_error("job kind " + jc.kind + " passed validation but is not registered");
     auto e = std::make_shared<entry>(ex_);
-    e->j = std::make_unique<job>(ex_, jc, kind->create(jc, services), observer_);
+    auto body = kind->create(jc, services);
+    if (!body)
+        body = make_unbuilt_body(body.error());
+    e->j = std::make_unique<job>(ex_, jc, std::move(*body), observer_);
     if (!initially_active_)
         e->j->set_active(false);  // before the run loop starts: no cycle runs until HA activates it
     jobs_[jc.name] = e;

@@ -43,15 +43,13 @@ boost::json::object json_of(const cycle_status& l)
 class snapshot_body final : public runtime::job_body
 {
 public:
-    snapshot_body(const vk::job_config& jc, runtime::job_services& services)
-        : core_(std::make_shared<snapshot_core>(jc, services))
+    explicit snapshot_body(std::shared_ptr<snapshot_core> core)
+        : core_(std::move(core))
     {
     }
 
     asio::awaitable<result<void>> start(runtime::cycle_context& ctx) override
     {
-        if (core_->setup_error)
-            co_return *core_->setup_error;
         core_->clean_spool();
         // A storage that cannot be made ready fails at each upload, the others carry on: not fatal.
         for (const auto& st : core_->storages)
@@ -66,8 +64,6 @@ public:
     asio::awaitable<void> background(const std::function<void()>& request_cycle) override
     {
         auto core = core_;
-        if (core->setup_error)
-            co_return co_await job_body::background(request_cycle);
         co_await core->vault->run_renewal();
     }
 
@@ -220,10 +216,9 @@ boost::json::object snapshot_body::status() const
 
 }  // namespace
 
-std::unique_ptr<runtime::job_body> make_snapshot_body(const vk::job_config& jc,
-                                                      runtime::job_services& services)
+runtime::body_result make_snapshot_body(const vk::job_config& jc, runtime::job_services& services)
 {
-    return std::make_unique<snapshot_body>(jc, services);
+    return runtime::body_of<snapshot_body, snapshot_core>(jc, services);
 }
 
 }  // namespace vk::snapshot

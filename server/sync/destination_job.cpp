@@ -49,8 +49,8 @@ constexpr std::chrono::seconds watch_retry{5};
 class destination_body final : public sync_base
 {
 public:
-    destination_body(const vk::job_config& jc, runtime::job_services& services)
-        : sync_base(jc, services),
+    explicit destination_body(std::shared_ptr<sync_core> core)
+        : sync_base(std::move(core)),
           origin_reader_(core_->settings->origin_prefix()),
           dest_reader_(core_->settings->destination_prefix(), true)
     {
@@ -80,7 +80,7 @@ public:
 
     asio::awaitable<void> background(const std::function<void()>& request_cycle) override
     {
-        if (core_->setup_error || !core_->settings->watch)
+        if (!core_->settings->watch)
             co_return co_await sync_base::background(request_cycle);
         co_await (sync_base::background(request_cycle) && watch(request_cycle));
     }
@@ -368,10 +368,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<runtime::job_body> make_destination_body(const vk::job_config& jc,
-                                                         runtime::job_services& services)
+runtime::body_result make_destination_body(const vk::job_config& jc, runtime::job_services& services)
 {
-    return std::make_unique<destination_body>(jc, services);
+    return runtime::body_of<destination_body, sync_core>(jc, services);
 }
 
 }  // namespace vk::sync

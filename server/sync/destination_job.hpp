@@ -11,8 +11,8 @@
 
 namespace vk::sync {
 
-std::unique_ptr<runtime::job_body> make_destination_body(const vk::job_config& jc,
-                                                         runtime::job_services& services);
+// The body, or the error of building its clients (runtime::body_of).
+runtime::body_result make_destination_body(const vk::job_config& jc, runtime::job_services& services);
 
 }  // namespace vk::sync
 

@@ -204,9 +204,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<runtime::job_body> make_origin_body(const vk::job_config& jc, runtime::job_services& services)
+runtime::body_result make_origin_body(const vk::job_config& jc, runtime::job_services& services)
 {
-    return std::make_unique<origin_body>(jc, services);
+    return runtime::body_of<origin_body, sync_core>(jc, services);
 }
 
 }  // namespace vk::sync

@@ -74,8 +74,6 @@ runtime::action_result approve_held(const runtime::action_request& r, approval_g
 
 asio::awaitable<runtime::action_result> plan_action(std::shared_ptr<sync_core> core)
 {
-    if (core->setup_error)
-        co_return make_error(errc::unavailable, core->setup_error->describe());
     auto infos = co_await with_deadline(read_fresh(*core), std::chrono::seconds(30),
                                         "reading the sync infos took over 30 s");
     if (!infos)

@@ -10,16 +10,14 @@ namespace vk::sync {
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 
-sync_base::sync_base(const vk::job_config& jc, runtime::job_services& services)
-    : core_(std::make_shared<sync_core>(jc, services))
+sync_base::sync_base(std::shared_ptr<sync_core> core)
+    : core_(std::move(core))
 {
 }
 
 asio::awaitable<void> sync_base::background(const std::function<void()>& request_cycle)
 {
     auto core = core_;
-    if (core->setup_error)
-        co_return co_await job_body::background(request_cycle);
     if (core->destination.vault)
         co_await (core->origin.vault->run_renewal() && core->destination.vault->run_renewal());
     else
@@ -29,8 +27,6 @@ asio::awaitable<void> sync_base::background(const std::function<void()>& request
 asio::awaitable<result<void>> sync_base::start_side(side_clients& side,
                                                     const std::vector<std::string>& mounts)
 {
-    if (core_->setup_error)
-        co_return *core_->setup_error;
     auto token = co_await side.vault->start();
     if (!token)
         co_return token.error();

@@ -22,7 +22,7 @@ boost::json::value approved_plan_json(const approval_gate& gate);
 class sync_base : public runtime::job_body
 {
 public:
-    sync_base(const vk::job_config& jc, runtime::job_services& services);
+    explicit sync_base(std::shared_ptr<sync_core> core);
 
     // Token renewal of every Vault client for the job's lifetime.
     boost::asio::awaitable<void> background(const std::function<void()>& request_cycle) override;

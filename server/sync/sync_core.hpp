@@ -28,7 +28,7 @@ struct side_clients
 };
 
 // Lives in a shared_ptr so an admin action still running when a reload drops the job keeps it alive.
-// Its setup_error (a client could not be built) is reported by the start-up check.
+// Its setup_error (a client could not be built) is the factory's answer (runtime::body_of).
 struct sync_core : runtime::kind_core<sync_settings>
 {
     std::chrono::nanoseconds timeout{};  // the job's per-cycle deadline

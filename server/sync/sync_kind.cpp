@@ -9,7 +9,7 @@ namespace vk::sync {
 
 namespace {
 
-std::unique_ptr<runtime::job_body> create(const vk::job_config& jc, runtime::job_services& services)
+runtime::body_result create(const vk::job_config& jc, runtime::job_services& services)
 {
     const auto& s = static_cast<const sync_settings&>(*jc.settings);
     if (s.role == role::destination)

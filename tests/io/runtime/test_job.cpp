@@ -52,7 +52,9 @@ std::unique_ptr<job> make_job(boost::asio::any_io_executor ex, vk::job_config cf
 {
     vk::runtime::job_services svc{ex, {}};
     auto body = vk::runtime::make_test_kind().create(cfg, svc);
-    return std::make_unique<job>(ex, std::move(cfg), std::move(body), &rec);
+    if (!body)
+        body = vk::runtime::make_unbuilt_body(body.error());  // what job_set does
+    return std::make_unique<job>(ex, std::move(cfg), std::move(*body), &rec);
 }
 
 test_kind_settings sleeping(vk::duration sleep, int children)
@@ -141,6 +143,26 @@ ASYNC_TEST(job_runtime, failed_start_up_check_is_fatal_and_resume_retries_it)
         EXPECT_TRUE(co_await eventually([&] { return j->state() == job_state::failed; }));
         EXPECT_NE(last(*j).error.find("start-up check failed"), std::string::npos);
         EXPECT_TRUE(j->resume().ok);
+        EXPECT_TRUE(co_await eventually([&] { return j->history().size() == 2; }));
+        EXPECT_EQ(j->state(), job_state::failed);
+        j->stop();
+    });
+}
+
+ASYNC_TEST(job_runtime, a_job_its_kind_could_not_build_fails_with_the_factorys_error)
+{
+    recorder rec;
+    auto s = sleeping(1ms, 0);
+    s.fail_setup = true;
+    auto j = make_job(co_await boost::asio::this_coro::executor, make_config(s), rec);
+    co_await with_running(*j, [&]() -> boost::asio::awaitable<void> {
+        EXPECT_TRUE(co_await eventually([&] { return j->state() == job_state::failed; }));
+        EXPECT_NE(last(*j).error.find("its client cannot be built"), std::string::npos);
+        EXPECT_NE(j->body().setup_error(), nullptr);  // what the kind routes answer 503 with
+        auto status = j->body().status();
+        EXPECT_TRUE(status.contains("setup_error") &&
+                    status.at("setup_error").as_string().find("fail_setup") != std::string::npos);
+        EXPECT_TRUE(j->resume().ok);  // a resume asks again, and gets the same answer
         EXPECT_TRUE(co_await eventually([&] { return j->history().size() == 2; }));
         EXPECT_EQ(j->state(), job_state::failed);
         j->stop();

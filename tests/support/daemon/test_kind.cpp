@@ -76,6 +76,7 @@ std::shared_ptr<const job_settings> parse(object_reader& r, const vk::config&)
     s->fail = r.one_of("fail", {"none", "error", "fatal", "throw"}, s->fail);
     s->fail_from_cycle = static_cast<int>(r.integer_or("fail_from_cycle", 1, 1'000'000, s->fail_from_cycle));
     s->fail_start = r.boolean_or("fail_start", false);
+    s->fail_setup = r.boolean_or("fail_setup", false);
     return s;
 }
 
@@ -86,9 +87,12 @@ job_kind make_test_kind()
     return job_kind{
         "test",
         parse,
-        [](const vk::job_config& cfg, job_services&) -> std::unique_ptr<job_body> {
-            return std::make_unique<test_body>(
-                std::static_pointer_cast<const test_kind_settings>(cfg.settings));
+        [](const vk::job_config& cfg, job_services&) -> body_result {
+            auto s = std::static_pointer_cast<const test_kind_settings>(cfg.settings);
+            if (s->fail_setup)
+                return vk::make_error(vk::errc::invalid_argument, "its client cannot be built (fail_setup)",
+                                      cfg.name);
+            return std::make_unique<test_body>(std::move(s));
         },
     };
 }

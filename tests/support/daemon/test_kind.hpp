@@ -18,6 +18,7 @@ struct test_kind_settings : vk::job_settings
     std::string fail = "none";  // none | error | fatal | throw
     int fail_from_cycle = 1;    // the first cycle that fails
     bool fail_start = false;    // the start-up check fails (fatal)
+    bool fail_setup = false;    // the factory refuses to build the body (a client that cannot be made)
 };
 
 // Child coroutines of test jobs alive right now, across all test jobs of the process.
