@@ -64,6 +64,8 @@ def required_fields(doc, schema):
     fields = set(schema.get("required", []))
     for part in schema.get("allOf", []):
         fields |= required_fields(doc, part)
+    if schema.get("oneOf"):  # the first alternative is the usual answer (a kind status: the built job's)
+        fields |= required_fields(doc, schema["oneOf"][0])
     return fields
 
 
