@@ -9,6 +9,7 @@ const VK = (() => {
   const CYCLES_SHOWN = 8;
   const kinds = {};
   let timer = null;
+  let me = null;  // GET /v1/whoami: the token's name, scopes and job globs
 
   const $ = (id) => document.getElementById(id);
 
@@ -70,6 +71,29 @@ const VK = (() => {
     return (Math.round(seconds / 360) / 10) + ' h';
   }
 
+  // A job-name glob ('*' any run, '?' one character) as the daemon matches it.
+  function globMatch(glob, name) {
+    const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return new RegExp('^' + re + '$').test(name);
+  }
+
+  // Why the token may not use `scope` on job `jobName` ('' when it may): the page disables such a button and
+  // shows this as its title, as the daemon would answer 403.
+  function denied(scope, jobName) {
+    if (!me) return '';
+    if (!me.scopes.includes(scope)) return 'this token (' + me.name + ') lacks the "' + scope + '" scope';
+    if (me.jobs.length && jobName && !me.jobs.some((g) => globMatch(g, jobName)))
+      return 'this token (' + me.name + ') may not act on job "' + jobName + '"';
+    return '';
+  }
+
+  // A button's attributes, disabled with the reason when the token may not use it.
+  function guard(attrs, scope, jobName) {
+    const why = denied(scope, jobName);
+    if (!why) return attrs;
+    return { ...attrs, disabled: true, title: why, 'data-denied': scope };
+  }
+
   function badge(text, kind) { return el('span', { class: 'badge ' + (kind || text), text }); }
 
   // One label/value pair of a <dl class="meta">; data-field names the value for tests.
@@ -114,15 +138,16 @@ const VK = (() => {
   function controls(job) {
     const base = '/v1/jobs/' + encodeURIComponent(job.name);
     const stopped = job.state === 'halted' || job.state === 'failed';
+    const operate = (attrs) => guard(attrs, 'operate', job.name);
     return el('div', { class: 'actions' },
-      el('button', { type: 'button', 'data-action': 'trigger', disabled: stopped || job.state === 'running' || job.state === 'standby',
-        onclick: () => act('POST', base + '/trigger', job.name + ' trigger') , text: 'Trigger cycle' }),
-      el('button', { type: 'button', class: 'danger', 'data-action': 'halt', disabled: stopped || job.state === 'standby',
+      el('button', operate({ type: 'button', 'data-action': 'trigger', disabled: stopped || job.state === 'running' || job.state === 'standby',
+        onclick: () => act('POST', base + '/trigger', job.name + ' trigger') , text: 'Trigger cycle' })),
+      el('button', operate({ type: 'button', class: 'danger', 'data-action': 'halt', disabled: stopped || job.state === 'standby',
         onclick: () => act('POST', base + '/halt', job.name + ' halt',
           'Halt job "' + job.name + '"? The running cycle is cancelled and no cycle starts until you resume it.'),
-        text: 'Halt' }),
-      el('button', { type: 'button', 'data-action': 'resume', disabled: !stopped,
-        onclick: () => act('POST', base + '/resume', job.name + ' resume'), text: 'Resume' }));
+        text: 'Halt' })),
+      el('button', operate({ type: 'button', 'data-action': 'resume', disabled: !stopped,
+        onclick: () => act('POST', base + '/resume', job.name + ' resume'), text: 'Resume' })));
   }
 
   function cyclesTable(cycles) {
@@ -181,8 +206,12 @@ const VK = (() => {
     if (!token() || refreshing) return;
     refreshing = true;
     try {
+      me = await api('GET', '/v1/whoami');
+      $('whoami').textContent = me.name + ' (' + me.scopes.join(', ') + (me.jobs.length ? '; jobs ' + me.jobs.join(', ') : '') + ')';
       const list = await api('GET', '/v1/jobs');
-      const cards = await Promise.all(list.jobs.map(async (j) => {
+      // A token limited to some jobs sees those; the others would answer 403.
+      const readable = list.jobs.filter((j) => !denied('read', j.name));
+      const cards = await Promise.all(readable.map(async (j) => {
         const path = '/v1/jobs/' + encodeURIComponent(j.name);
         const [detail, cycles] = await Promise.all([api('GET', path), api('GET', path + '/cycles')]);
         return jobCard(detail, cycles.cycles);
@@ -230,7 +259,7 @@ const VK = (() => {
   document.addEventListener('DOMContentLoaded', init);
 
   return {
-    el, api, act, ago, agoUnix, duration, badge, fact, message, refresh,
+    el, api, act, ago, agoUnix, duration, badge, fact, message, refresh, guard,
     // A kind's section: render(job, box) fills `box` from the job detail (job.status is the kind's status).
     registerKind(name, section) { kinds[name] = section; },
   };

@@ -69,7 +69,7 @@
     const name = job.name;
     const busy = p.step !== 'idle' || p.rekey_requested;
     return el('div', { class: 'actions' },
-      el('button', { type: 'button', class: 'danger', 'data-action': 'rekey', disabled: !p.current || busy,
+      el('button', VK.guard({ type: 'button', class: 'danger', 'data-action': 'rekey', disabled: !p.current || busy,
         title: !p.current ? 'No shard set held yet' : busy ? 'A procedure is already running' : '',
         onclick: () => act('POST', '/v1/keeper/' + encodeURIComponent(name) + '/rekey', name + ' rekey',
           'Rekey the Vault of keeper "' + name + '" now?\n\nVault gets new unseal keys; the keeper stores the new ' +
@@ -77,7 +77,7 @@
           setText(p.current) + ').',
           undefined,
           (a) => (a && a.queued ? 'queued' : 'not queued: ' + ((a && a.message) || 'no reason given'))),
-        text: 'Rekey now' }));
+        text: 'Rekey now' }, 'rekey', name)));
   }
 
   function render(job, box) {

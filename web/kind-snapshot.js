@@ -50,10 +50,10 @@
       '"?\n\nThe active node\'s data is REPLACED by the snapshot\'s: every secret written since ' +
       (snap.time || 'it was taken') + ' is lost. This cannot be undone.' +
       (state.force ? '\n\nForce is on: the snapshot is applied even if it came from another cluster.' : '');
-    return el('button', { type: 'button', class: 'danger', 'data-action': 'restore', 'data-snapshot': snap.name,
+    return el('button', VK.guard({ type: 'button', class: 'danger', 'data-action': 'restore', 'data-snapshot': snap.name,
       onclick: () => act('POST', '/v1/snapshot/' + encodeURIComponent(job.name) + '/restore', label, text,
         { storage, name: snap.name, force: !!state.force }),
-      text: 'Restore…' });
+      text: 'Restore…' }, 'restore', job.name));
   }
 
   function storedList(job, storage, entry, state) {

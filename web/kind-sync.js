@@ -73,11 +73,11 @@
         : 'A publish that drops ' + held + ' secrets is held by the publish guard';
       box.append(el('div', { class: 'held' },
         el('p', { class: 'warn', text: what + ' and wait for approval.' }),
-        el('button', { type: 'button', class: 'danger', 'data-action': 'approve-deletes',
+        el('button', VK.guard({ type: 'button', class: 'danger', 'data-action': 'approve-deletes',
           onclick: () => act('POST', '/v1/sync/' + encodeURIComponent(name) + '/approve-deletes', name + ' approve deletes',
             'Approve ' + held + ' deletes for "' + name + '"? The secrets are soft-deleted in its destinations.',
             { plan: s.held_plan }),
-          text: 'Approve ' + held + ' deletes' })));
+          text: 'Approve ' + held + ' deletes' }, 'approve', name))));
     }
     if (s.failures && s.failures.length)
       box.append(el('ul', { class: 'failures' }, ...s.failures.map((f) => el('li', { class: 'error', text: f.path + ': ' + f.error }))));

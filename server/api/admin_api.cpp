@@ -1,7 +1,6 @@
 // Assembles the admin route table.
 #include "api/admin_api.hpp"
 
-#include "api/auth.hpp"
 #include "api/host_guard.hpp"
 #include "api/job_routes.hpp"
 #include "api/kind_routes.hpp"
@@ -10,11 +9,9 @@
 
 namespace vk::api {
 
-std::unique_ptr<router> build_router(context& ctx, std::function<std::string()> token)
+std::unique_ptr<router> build_router(context& ctx, std::function<const access_list&()> access)
 {
-    auto r = std::make_unique<router>(
-        [token = std::move(token)](const http::request& req) { return bearer_matches(req, token()); },
-        ctx.metrics);
+    auto r = std::make_unique<router>(std::move(access), ctx.metrics);
     if (ctx.listen_port != 0)
         r->set_host_check([port = ctx.listen_port, names = ctx.host_names](std::string_view host) {
             return host_allowed(host, port, names);
@@ -24,6 +21,15 @@ std::unique_ptr<router> build_router(context& ctx, std::function<std::string()> 
     add_kind_routes(*r, ctx);
     add_ui_routes(*r);
     return r;
+}
+
+std::string guard_name(const route& r)
+{
+    if (!r.needs_auth)
+        return "public";
+    if (r.about_caller)
+        return "any-token";
+    return std::string(to_string(needed_scope(r)));
 }
 
 }  // namespace vk::api

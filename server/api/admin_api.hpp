@@ -12,8 +12,12 @@
 
 namespace vk::api {
 
-// `token` is consulted on every request, so a reload that changes the admin token applies at once.
-std::unique_ptr<router> build_router(context& ctx, std::function<std::string()> token);
+// `access` is consulted on every request, so a reload that changes the admin tokens applies at once.
+std::unique_ptr<router> build_router(context& ctx, std::function<const access_list&()> access);
+
+// How a route is guarded, as --print-routes and api/openapi.yaml name it: "public", "any-token" (about the
+// caller) or the scope it needs.
+std::string guard_name(const route& r);
 
 }  // namespace vk::api
 

@@ -51,6 +51,7 @@ http::response refuse(refusal r, std::string message)
         res.headers.set("WWW-Authenticate", "Bearer");
         return res;
     }
+    case refusal::forbidden: return http::response::error(403, "forbidden", std::move(message));
     case refusal::host_not_allowed: return http::response::error(403, "host_not_allowed", std::move(message));
     case refusal::cross_origin: return http::response::error(403, "cross_origin", std::move(message));
     case refusal::no_route: return http::response::error(404, "not_found", std::move(message));

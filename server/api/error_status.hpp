@@ -22,6 +22,7 @@ http::response error_response(const vk::error& e);
 enum class refusal
 {
     unauthorized,        // 401 unauthorized (with WWW-Authenticate: Bearer)
+    forbidden,           // 403 forbidden: the token lacks the route's scope or may not act on its job
     host_not_allowed,    // 403 host_not_allowed
     cross_origin,        // 403 cross_origin
     no_route,            // 404 not_found

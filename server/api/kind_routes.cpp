@@ -82,7 +82,8 @@ void add_kind_routes(router& r, context& ctx)
             r.add({action.method, "/v1/" + kind.name + "/{name}/" + action.name, true,
                    [&ctx, kind_name, &action](http::request& req, const path_params& p) {
                        return run_action(ctx, kind_name, action, req, p);
-                   }});
+                   },
+                   action.needs});
         }
     }
 }

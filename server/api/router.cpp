@@ -48,8 +48,21 @@ std::optional<path_params> match_pattern(std::string_view pattern, std::string_v
     return params;
 }
 
-router::router(std::function<bool(const http::request&)> token_ok, metrics::registry* metrics)
-    : token_ok_(std::move(token_ok)),
+vk::scope needed_scope(const route& r)
+{
+    if (r.needs)
+        return *r.needs;
+    return r.method == "GET" ? vk::scope::read : vk::scope::operate;
+}
+
+std::optional<std::string_view> bearer_of(const http::request& req)
+{
+    auto h = req.headers.get("Authorization");
+    return h ? bearer_token(*h) : std::nullopt;
+}
+
+router::router(std::function<const access_list&()> access, metrics::registry* metrics)
+    : access_(std::move(access)),
       metrics_(metrics)
 {
 }
@@ -95,8 +108,8 @@ boost::asio::awaitable<http::response> router::dispatch(http::request& req)
     }
     else if (!origin_allowed(req))
         res = refuse(refusal::cross_origin, "the admin API refuses changes requested by another origin");
-    else if (f.r->needs_auth && !token_ok_(req))
-        res = refuse(refusal::unauthorized, "missing or wrong admin token (Authorization: Bearer ...)");
+    else if (f.r->needs_auth)
+        res = co_await guarded(f, req, route_label);
     else
         res = co_await f.r->handler(req, f.params);
     // API answers are never sniffed as another type and never cached (they carry job state and plans).
@@ -106,6 +119,26 @@ boost::asio::awaitable<http::response> router::dispatch(http::request& req)
     if (metrics_)
         metrics_->admin_request(route_label, res.status);
     co_return res;
+}
+
+boost::asio::awaitable<http::response> router::guarded(const found& f, http::request& req,
+                                                       const std::string& route_label)
+{
+    auto job = f.params.find("name");
+    const auto& list = access_();
+    auto v = list.decide(bearer_of(req), needed_scope(*f.r), job == f.params.end() ? "" : job->second);
+    // A route about the caller needs a known token, not a scope.
+    if (f.r->about_caller && v.who && v.refused)
+        v.refused.reset();
+    if (v.refused)
+    {
+        if (metrics_)
+            metrics_->admin_denied(route_label, to_string(*v.refused));
+        co_return refuse(unauthenticated(*v.refused) ? refusal::unauthorized : refusal::forbidden, v.message);
+    }
+    if (f.r->about_caller)
+        co_return co_await f.r->about_caller(*v.who);
+    co_return co_await f.r->handler(req, f.params);
 }
 
 }  // namespace vk::api

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "api/model/access.hpp"
 #include "http/message.hpp"
 
 namespace vk::metrics {
@@ -23,6 +24,8 @@ namespace vk::api {
 using path_params = std::map<std::string, std::string, std::less<>>;
 using route_handler =
     std::function<boost::asio::awaitable<http::response>(http::request&, const path_params&)>;
+// A route about the caller itself (GET /v1/whoami): any known token may call it, whatever its scopes.
+using caller_handler = std::function<boost::asio::awaitable<http::response>(const principal&)>;
 
 struct route
 {
@@ -30,7 +33,16 @@ struct route
     std::string pattern;  // "/v1/jobs/{name}/cycles/{id}"
     bool needs_auth = true;
     route_handler handler;
+    // The scope the route needs, declared with it; unset: read for GET, operate for the other methods. A
+    // {name} in the pattern is the job a token limited to some jobs must be allowed.
+    std::optional<vk::scope> needs = std::nullopt;
+    caller_handler about_caller = nullptr;  // set instead of handler for a route about the caller
 };
+
+// The scope a route needs (its declared one, or the method's default).
+vk::scope needed_scope(const route& r);
+// The bearer token of a request ("Authorization: Bearer <token>"), nullopt without one.
+std::optional<std::string_view> bearer_of(const http::request& req);
 
 // Matches a path against a template; captures {name} segments (which never contain '/').
 std::optional<path_params> match_pattern(std::string_view pattern, std::string_view path);
@@ -38,8 +50,8 @@ std::optional<path_params> match_pattern(std::string_view pattern, std::string_v
 class router
 {
 public:
-    // `token_ok` decides whether a request carries the admin token; `metrics` may be null.
-    router(std::function<bool(const http::request&)> token_ok, metrics::registry* metrics);
+    // `access` gives the admin tokens as last loaded (a reload changes them at once); `metrics` may be null.
+    router(std::function<const access_list&()> access, metrics::registry* metrics);
 
     void add(route r);
     // Requests whose Host header this predicate refuses are answered 403 before routing (DNS rebinding).
@@ -56,8 +68,11 @@ private:
         std::string allow;  // methods of a path match with another method, for 405
     };
     found find(const http::request& req) const;
+    // The answer of a route that needs a token: the handler's, or the refusal of the access verdict.
+    boost::asio::awaitable<http::response> guarded(const found& f, http::request& req,
+                                                   const std::string& route_label);
 
-    std::function<bool(const http::request&)> token_ok_;
+    std::function<const access_list&()> access_;
     std::function<bool(std::string_view)> host_ok_;
     metrics::registry* metrics_;
     std::vector<route> routes_;

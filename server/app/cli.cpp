@@ -75,9 +75,10 @@ int print_routes(const std::vector<vk::runtime::job_kind>& kinds)
 {
     vk::api::context ctx;
     ctx.kinds = &kinds;
-    auto r = vk::api::build_router(ctx, [] { return std::string(); });
+    static const vk::api::access_list none;
+    auto r = vk::api::build_router(ctx, [&]() -> const vk::api::access_list& { return none; });
     for (const auto& route : r->routes())
-        std::cout << route.method << " " << route.pattern << "\n";
+        std::cout << route.method << " " << route.pattern << " " << vk::api::guard_name(route) << "\n";
     return 0;
 }
 

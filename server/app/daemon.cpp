@@ -34,6 +34,7 @@ struct daemon::impl
         : ex(ioc.get_executor()),
           params(std::move(p)),
           cfg(std::make_shared<const vk::config>(std::move(c))),
+          access(api::access_list::from(cfg->admin)),
           notifier(std::make_unique<runtime::notifier>(ex, cfg->webhook, &metrics)),
           observer(
               metrics, [this] { return notifier.get(); }, [this](int code) { request_shutdown(code); }),
@@ -53,7 +54,7 @@ struct daemon::impl
         if (auto listen = http::parse_host_port(cfg->admin.listen))
             api_ctx.listen_port = listen->second;
         api_ctx.host_names = cfg->admin.hosts;
-        router = api::build_router(api_ctx, [this] { return cfg->admin.token.reveal(); });
+        router = api::build_router(api_ctx, [this]() -> const api::access_list& { return access; });
     }
 
     asio::awaitable<int> run();
@@ -70,6 +71,7 @@ struct daemon::impl
     asio::any_io_executor ex;
     daemon_params params;
     std::shared_ptr<const vk::config> cfg;
+    api::access_list access;  // the admin tokens of cfg, as digests
     metrics::registry metrics;
     std::unique_ptr<runtime::notifier> notifier;
     daemon_observer observer;
@@ -211,6 +213,7 @@ asio::awaitable<void> daemon::impl::reload()
     auto hit = vk::jobs_hit_by_shared_changes(*cfg, *fresh);
     co_await jobs.stop_some(hit);
     cfg = fresh;
+    access = api::access_list::from(cfg->admin);  // a removed token stops working now
     services.config = cfg;
     co_await apply_jobs();
     log::info("configuration reloaded", {{"jobs", std::to_string(cfg->jobs.size())}});

@@ -65,6 +65,41 @@ bool is_loopback_listen(std::string_view listen)
 
 namespace {
 
+// admin.tokens: [{name, token, scopes, jobs}], names and tokens unique (with admin.token as "admin").
+void read_admin_tokens(object_reader& admin, admin_config& out)
+{
+    std::set<std::string> names;
+    if (!out.token.empty())
+        names.insert("admin");
+    admin.each_object("tokens", [&](object_reader& t) {
+        admin_token entry;
+        entry.name = t.string("name", need::required).value_or("");
+        if (!entry.name.empty() && !names.insert(entry.name).second)
+            t.problem("name", "\"" + entry.name + "\" is used by another token (\"admin\" is admin.token's)");
+        if (auto v = t.secret_value("token", need::required))
+        {
+            entry.token = *v;
+            if (v->reveal().size() < 16)
+                t.problem("token", "must be at least 16 characters");
+            for (const auto& other : out.tokens)
+                if (other.token == entry.token)
+                    t.problem("token", "the same token as \"" + other.name + "\"");
+            if (!out.token.empty() && out.token == entry.token)
+                t.problem("token", "the same token as admin.token");
+        }
+        std::string unknown;
+        entry.scopes = scope_set::parse(t.string_list("scopes", need::required), &unknown);
+        if (!unknown.empty())
+            t.problem("scopes",
+                      "unknown scope \"" + unknown + "\" (read, operate, approve, rekey, restore or *)");
+        else if (entry.scopes.empty())
+            t.problem("scopes", "must name at least one scope");
+        entry.jobs = t.string_list("jobs");
+        t.finish();
+        out.tokens.push_back(std::move(entry));
+    });
+}
+
 void read_admin(object_reader& root, config& cfg)
 {
     auto r = root.object("admin", need::required);
@@ -73,12 +108,16 @@ void read_admin(object_reader& root, config& cfg)
     cfg.admin.listen = r->string_or("listen", cfg.admin.listen);
     if (cfg.admin.listen.rfind(':') == std::string::npos)
         r->problem("listen", "expected host:port");
-    if (auto t = r->secret_value("token", need::required))
+    if (auto t = r->secret_value("token"))
     {
         cfg.admin.token = *t;
         if (t->reveal().size() < 16)
             r->problem("token", "must be at least 16 characters");
     }
+    read_admin_tokens(*r, cfg.admin);
+    if (cfg.admin.token.empty() && cfg.admin.tokens.empty() && !r->has("token"))
+        r->problem("token", "missing required field (a string, {\"file\": ...} or {\"env\": ...}) unless "
+                            "admin.tokens is given");
     if (auto tls = r->object("tls"))
     {
         cfg.admin.tls_cert_file = tls->string("cert_file", need::required);

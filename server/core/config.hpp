@@ -16,6 +16,7 @@
 #include "core/config_inputs.hpp"
 #include "core/config_reader.hpp"
 #include "core/duration.hpp"
+#include "core/scope.hpp"
 #include "core/secret.hpp"
 #include "core/tls_client_config.hpp"
 
@@ -54,10 +55,21 @@ struct consul_config
     duration request_timeout{std::chrono::seconds(30)};
 };
 
+// One admin token: its name (shown by whoami and in the audit trail, never the token), what it may do and on
+// which jobs.
+struct admin_token
+{
+    std::string name;
+    secret token;
+    scope_set scopes;
+    std::vector<std::string> jobs;  // globs over job names; empty: every job
+};
+
 struct admin_config
 {
     std::string listen = "127.0.0.1:8290";
-    secret token;
+    secret token;                     // admin.token: the entry "admin" with every scope ("" when not given)
+    std::vector<admin_token> tokens;  // admin.tokens
     std::optional<std::string> tls_cert_file;
     std::optional<std::string> tls_key_file;
     // A listener off loopback without TLS sends the admin token in clear; only with this said explicitly.

@@ -44,6 +44,11 @@ struct registry::impl
                                        .Name("vaultkeeper_admin_requests_total")
                                        .Help("Admin API requests, by route template and status code")
                                        .Register(*reg);
+    p::Family<p::Counter>& denied =
+        p::BuildCounter()
+            .Name("vaultkeeper_admin_denied_total")
+            .Help("Admin API requests refused for their token, by route template and reason")
+            .Register(*reg);
     p::Family<p::Gauge>& state =
         p::BuildGauge()
             .Name("vaultkeeper_job_state")
@@ -126,6 +131,11 @@ void registry::error_reported(const std::string& job, std::string_view severity)
 void registry::admin_request(std::string_view route, unsigned status)
 {
     impl_->admin.Add({{"route", std::string(route)}, {"code", std::to_string(status)}}).Increment();
+}
+
+void registry::admin_denied(std::string_view route, std::string_view reason)
+{
+    impl_->denied.Add({{"route", std::string(route)}, {"reason", std::string(reason)}}).Increment();
 }
 
 void registry::forget_job(const std::string& job, const std::string& kind)

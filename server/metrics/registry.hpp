@@ -38,6 +38,9 @@ public:
     void webhook_dropped();
     void error_reported(const std::string& job, std::string_view severity);
     void admin_request(std::string_view route, unsigned status);
+    // vaultkeeper_admin_denied_total{route,reason}: requests refused for their token (no_token,
+    // unknown_token, missing_scope, job_not_allowed), by route template.
+    void admin_denied(std::string_view route, std::string_view reason);
     // Removes the per-job series of a job that no longer exists (after a reload).
     void forget_job(const std::string& job, const std::string& kind);
 

@@ -79,6 +79,8 @@ struct action_route
     std::string method;
     std::string name;
     bool accepted = false;  // success means work was queued (202) rather than done (200)
+    // The admin scope it needs; unset: read for GET, operate otherwise (api/router.hpp).
+    std::optional<vk::scope> needs = std::nullopt;
 };
 
 // Services a job body may use; filled in by the application (clients, metrics...).

@@ -15,7 +15,7 @@ runtime::job_kind make_snapshot_kind()
         make_snapshot_body,
         {
             {"GET", "list"},
-            {"POST", "restore"},
+            {"POST", "restore", false, vk::scope::restore},
         },
     };
 }

@@ -27,7 +27,7 @@ runtime::job_kind make_sync_kind()
         create,
         {
             {"GET", "plan"},
-            {"POST", "approve-deletes", true},
+            {"POST", "approve-deletes", true, vk::scope::approve},
         },
     };
 }

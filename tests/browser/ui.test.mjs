@@ -11,6 +11,7 @@ import { join } from 'node:path';
 
 const url = process.env.VK_URL;
 const token = process.env.VK_TOKEN;
+const readToken = process.env.VK_READ_TOKEN;  // a token with only the read scope, named "grafana"
 const shots = process.env.VK_SHOTS || '.';
 const STEP_MS = 20000;
 mkdirSync(shots, { recursive: true });
@@ -86,6 +87,31 @@ await step('a wrong token is refused', async () => {
   expect(await page.locator('article[data-job]').count() === 0, 'no job shown with a wrong token');
   expect(await page.evaluate(() => sessionStorage.length) === 0, 'the wrong token is not kept');
   await page.screenshot({ path: join(shots, 'ui-wrong-token.png') });
+});
+
+await step('a read-only token sees every job and may change nothing, and the page says why', async () => {
+  await page.fill('#token', readToken);
+  await page.click('#login-form button[type=submit]');
+  for (const name of ['origin', 'east', 'west', 'snap', 'keeper']) await job(name).waitFor();
+  await page.locator('#whoami', { hasText: 'grafana (read)' }).waitFor();
+  await job('west').locator('button[data-action="approve-deletes"]').waitFor();
+  await job('keeper').locator('button[data-action="rekey"]').waitFor();
+  await job('snap').locator('button[data-action="snapshots"]').click();
+  await job('snap').locator('[data-list="disk"]').waitFor();  // its restore buttons, if any, are checked too
+  const mutations = page.locator(['trigger', 'halt', 'resume', 'approve-deletes', 'rekey', 'restore']
+    .map((a) => `button[data-action="${a}"]`).join(', '));
+  const count = await mutations.count();
+  expect(count >= 7 * 3 + 2, 'every job has its controls (' + count + ')');
+  for (let i = 0; i < count; i++) {
+    const b = mutations.nth(i);
+    expect(await b.isDisabled(), (await b.getAttribute('data-action')) + ' is disabled');
+    expect(/grafana\) lacks the "(operate|approve|rekey|restore)" scope/.test(await b.getAttribute('title') || ''),
+      (await b.getAttribute('data-action')) + ' says which scope it lacks');
+  }
+  await page.screenshot({ path: join(shots, 'ui-read-only.png'), fullPage: true });
+  await job('snap').locator('button[data-action="snapshots"]').click();  // closed again, as the next steps expect
+  await page.click('#forget');
+  await page.locator('#login').waitFor({ state: 'visible' });
 });
 
 await step('the right token shows every job', async () => {

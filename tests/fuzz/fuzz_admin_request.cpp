@@ -1,6 +1,7 @@
 // libFuzzer: the admin server's request parsing — Beast's parser under the server's header and body limits,
-// then the conversion to vk::http::request (target, path decoding, query, headers). Property: a request or a
-// refusal, never a throw, a crash or a sanitizer report; a converted request's path starts with '/'.
+// then the conversion to vk::http::request (target, path decoding, query, headers), then the access verdict
+// for its Authorization header (api/model/access). Property: a request or a refusal, never a throw, a crash
+// or a sanitizer report; a converted request's path starts with '/'; only the configured token is let in.
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "api/model/access.hpp"
 #include "http/request_parse.hpp"
 #include "http/server.hpp"
 
@@ -33,6 +35,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     auto r = vk::http::detail::to_request(parser.release(), "127.0.0.1:1");
     if (r && (r->path.empty() || r->path.front() != '/'))
+        std::abort();
+    if (!r)
+        return 0;
+    static const vk::api::access_list tokens = [] {
+        vk::admin_config admin;
+        admin.tokens.push_back(
+            {"reader", vk::secret("fuzz-reader-token-000"), vk::scope_set::parse({"read"}), {"j*"}});
+        return vk::api::access_list::from(admin);
+    }();
+    auto header = r->headers.get("Authorization");
+    auto bearer = header ? vk::api::bearer_token(*header) : std::nullopt;
+    auto v = tokens.decide(bearer, vk::scope::read, r->path);
+    const bool known = bearer && *bearer == "fuzz-reader-token-000";
+    if (known != (v.who != nullptr) || (!v.refused && !known))
         std::abort();
     return 0;
 }

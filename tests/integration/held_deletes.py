@@ -5,8 +5,9 @@ from syncstack import SyncStack
 from test_sync import seed, start
 
 
-def stack_with_held_deletes(extra_jobs=(), extra_vaults=()):
-    """extra_vaults: sims for SyncStack.add_vault (stopped with the stack, also when this fails)."""
+def stack_with_held_deletes(extra_jobs=(), extra_vaults=(), admin=None):
+    """extra_vaults: sims for SyncStack.add_vault (stopped with the stack, also when this fails); admin: the
+    daemon's admin block besides its listener and token (admin.tokens)."""
     try:
         s = SyncStack()
     except BaseException:
@@ -16,7 +17,7 @@ def stack_with_held_deletes(extra_jobs=(), extra_vaults=()):
     try:
         for v in extra_vaults:
             s.add_vault(v)
-        start(s, extra_jobs)
+        start(s, extra_jobs, admin=admin)
         seed(s, 10)
         s.sync()
         for i in range(5):

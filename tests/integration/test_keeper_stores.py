@@ -74,10 +74,24 @@ class World(KeeperWorld):
         first = self.daemon.job(JOB)["last_cycle"]["id"]
         self.daemon.wait_job(JOB, lambda j: j["last_cycle"]["id"] >= first + n, 15, what=f"{n} more cycles")
 
+    def unseals_ok(self):
+        """How many times the keeper unsealed a node (vaultkeeper_keeper_unseal_total, outcome ok)."""
+        _, text, _ = self.daemon.call("GET", "/metrics", token=None)
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                   if line.startswith("vaultkeeper_keeper_unseal_total{") and 'outcome="ok"' in line)
+
     def restart_every_node(self):
+        """Every node restarts, so comes back sealed. With the daemon running it may unseal the first ones
+        before the last restarts: then wait_unsealed_again proves each was unsealed after its restart."""
         for i in range(NODES):
             self.restart_node(i)
-        assert all(self.seal_states())
+        if self.daemon is None:
+            assert all(self.seal_states())
+
+    def restart_and_wait_unsealed(self, what):
+        before = self.unseals_ok()
+        self.restart_every_node()
+        vkproc.wait_until(lambda: not any(self.seal_states()) and self.unseals_ok() >= before + NODES, 20, what=what)
 
     def settle_then_stop(self):
         self.start_daemon()
@@ -161,8 +175,7 @@ def test_a_broken_record_copy_makes_its_store_unusable_until_it_is_back(world, h
     stores = vkproc.wait_until(lambda: (s := world.store_status()) and s[bad]["usable"] is False and s, 10,
                                what="the broken store found unusable")
     assert ("does not parse" if "parse" in how else "does not open") in stores[bad]["reason"], stores
-    world.restart_every_node()
-    vkproc.wait_until(lambda: not any(world.seal_states()), 20, what="every node unsealed from b and c")
+    world.restart_and_wait_unsealed("every node unsealed from b and c")
     world.cycles_pass(3)
     assert len(world.alerts(unusable_alert(bad))) == 1
     assert world.files(bad) == {**files, "keeper-state": broken}  # left exactly as broken
@@ -191,8 +204,7 @@ def test_a_rekey_with_a_store_unusable_goes_to_the_others_when_they_can_hold_it(
                                 what="rekey done on a, c and d")
         assert "b" not in rec["current"]["placement"], rec["current"]
         assert world.files("b") == before  # set-1's shards there stay until b opens again
-        world.restart_every_node()
-        vkproc.wait_until(lambda: not any(world.seal_states()), 20, what="unsealed with the new set")
+        world.restart_and_wait_unsealed("unsealed with the new set")
 
         world.set_kek("b", KEK)
         world.daemon.proc.signal(signal.SIGHUP)

@@ -25,10 +25,24 @@ def described_routes():
     return {(m.upper(), p) for p, item in spec()["paths"].items() for m in item if m in METHODS}
 
 
-def served_routes():
+def served_guards():
+    """(method, path) -> how the daemon guards it: public, any-token, or the scope it needs."""
     out = subprocess.run([vkproc.binary("vaultkeeper"), "--print-routes"], capture_output=True, text=True,
                          timeout=30, check=True).stdout
-    return {tuple(line.split(" ", 1)) for line in out.splitlines() if line}
+    return {(m, p): g for m, p, g in (line.split(" ") for line in out.splitlines() if line)}
+
+
+def served_routes():
+    return set(served_guards())
+
+
+def described_guard(op):
+    security = op.get("security")
+    assert security is not None, "every operation names its security requirement"
+    if security == []:
+        return "public"
+    (scheme,) = security[0].keys()
+    return "any-token" if scheme == "anyToken" else scheme
 
 
 def test_spec_passes_a_real_openapi_validator():
@@ -43,6 +57,16 @@ def test_spec_passes_a_real_openapi_validator():
 def test_every_served_route_is_described():
     missing = served_routes() - described_routes()
     assert not missing, f"served but not in api/openapi.yaml: {sorted(missing)}"
+
+
+def test_every_route_needs_the_scope_its_operation_names():
+    doc = spec()
+    described = {(m.upper(), p): described_guard(op) for p, item in doc["paths"].items()
+                 for m, op in item.items() if m in METHODS}
+    served = served_guards()
+    differ = {k: (served[k], described[k]) for k in served.keys() & described.keys() if served[k] != described[k]}
+    assert not differ, f"(served, described) guards differ: {differ}"
+    assert set(served.values()) >= {"public", "any-token", "read", "operate", "approve", "rekey", "restore"}
 
 
 def test_every_described_route_is_served():

@@ -142,7 +142,11 @@ def test_the_compose_configuration_checks():
         cfg = os.path.join(d, "vaultkeeper.json")
         with open(cfg, "w") as f:
             f.write(text.replace(KEKS_MOUNT, d))
-        env = dict(os.environ, VK_ADMIN_TOKEN="compose-admin-token-0123", VK_VAULT_TOKEN="root")
+        env = dict(os.environ, VK_ADMIN_TOKEN="compose-admin-token-0123", VK_VAULT_TOKEN="root",
+                   VK_READ_TOKEN="compose-read-token-01234", VK_OPERATOR_TOKEN="compose-operator-token-0")
+        scopes = {t["name"]: t["scopes"] for t in compose_config()["admin"]["tokens"]}
+        assert scopes["dashboards"] == ["read"] and "restore" not in scopes["operator"], scopes
+        assert {"VK_READ_TOKEN", "VK_OPERATOR_TOKEN"} <= set(svc["environment"])
         r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", cfg], env=env, capture_output=True,
                            text=True, timeout=30)
         assert r.returncode == 0, r.stdout + r.stderr

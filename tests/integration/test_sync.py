@@ -28,10 +28,10 @@ def sync_jobs(origin_timeout="20s", east_extra=None):
     ]
 
 
-def start(stack, extra_jobs=(), **jobs):
+def start(stack, extra_jobs=(), admin=None, **jobs):
     """The daemon with the origin, east and west jobs (and extra_jobs) on `stack`, their start-up cycles
-    ended."""
-    stack.start_daemon(sync_jobs(**jobs) + list(extra_jobs))
+    ended; `admin`: its admin block besides the listener and token (admin.tokens)."""
+    stack.start_daemon(sync_jobs(**jobs) + list(extra_jobs), **({"admin": admin} if admin else {}))
     stack.wait_idle(JOBS)
     return stack
 

@@ -3,7 +3,7 @@ headers and the API's cross-origin refusal over plain HTTP, then a real browser 
 playwright-core, tests/browser/ui.test.mjs) loads it, sees the jobs, triggers, halts and resumes, approves
 held deletes, lists a snapshot job's snapshots and restores one, sees a keeper job's nodes unsealed and its shard
 sets and rekeys with "Rekey now", sees "north" (a destination whose origin never published) waiting rather than
-failed, and is refused with a wrong token.
+failed, is refused with a wrong token, and with a read-only token sees every control disabled with the scope it lacks.
 Screenshots land in <build>/ui-screenshots/."""
 import os
 import subprocess
@@ -16,6 +16,8 @@ import vkproc
 from held_deletes import stack_with_held_deletes
 from kindjobs import KeeperVault, emissary_job, keeper_job, snapshot_job
 from vkdaemon import ADMIN_TOKEN
+
+READ_TOKEN = "grafana-read-only-token-0123"  # admin.tokens: "grafana" with the read scope only
 
 SOURCE = os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BROWSER_DIR = os.path.join(SOURCE, "tests", "browser")
@@ -37,7 +39,8 @@ def stack():
         s = stack_with_held_deletes([snapshot_job("snap", root, allow_restore=True),
                                      emissary_job("render-stuck", root, stuck=True),
                                      keeper_job("keeper", root, kv), waiting_destination("north")],
-                                    extra_vaults=[kv])
+                                    extra_vaults=[kv],
+                                    admin={"tokens": [{"name": "grafana", "token": READ_TOKEN, "scopes": ["read"]}]})
         try:
             vkproc.wait_until(lambda: keeper_settled(s), 60, interval=0.1, what="keeper: initialised, 3 nodes unsealed")
             yield s
@@ -113,13 +116,14 @@ def test_in_a_real_browser(stack):
         "run scripts/install-deps.sh (npm ci in tests/browser) first"
     assert os.path.exists("/usr/bin/chromium"), "run scripts/install-deps.sh (apt package chromium) first"
     before = keeper_settled(stack)["procedure"]["current"]["id"]
-    env = dict(os.environ, VK_URL=stack.daemon.url(""), VK_TOKEN=ADMIN_TOKEN, VK_SHOTS=SHOTS)
+    env = dict(os.environ, VK_URL=stack.daemon.url(""), VK_TOKEN=ADMIN_TOKEN, VK_READ_TOKEN=READ_TOKEN,
+               VK_SHOTS=SHOTS)
     r = subprocess.run(["node", "ui.test.mjs"], cwd=BROWSER_DIR, env=env, capture_output=True, text=True,
                        timeout=300)
     print(r.stdout)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "FAIL" not in r.stdout
-    for shot in ("ui-wrong-token.png", "ui-jobs.png", "ui-halted.png", "ui-held-deletes.png", "ui-approved.png",
+    for shot in ("ui-wrong-token.png", "ui-read-only.png", "ui-jobs.png", "ui-halted.png", "ui-held-deletes.png", "ui-approved.png",
                  "ui-snapshots.png", "ui-restored.png", "ui-emissary.png", "ui-keeper.png", "ui-rekeyed.png",
                  "ui-waiting.png"):
         assert os.path.getsize(os.path.join(SHOTS, shot)) > 1000, shot

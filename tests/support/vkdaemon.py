@@ -45,7 +45,9 @@ class Daemon:
                     raise
 
     def write_config(self, config):
-        full = {"admin": {"listen": f"127.0.0.1:{self.port}", "token": ADMIN_TOKEN}, **config}
+        # The config's own admin block (admin.tokens...) is merged into the test's listener and token.
+        admin = {"listen": f"127.0.0.1:{self.port}", "token": ADMIN_TOKEN, **config.get("admin", {})}
+        full = {**config, "admin": admin}
         with open(self.config_path, "w") as f:
             json.dump(full, f)
 

@@ -99,7 +99,7 @@ TEST(config, rendering_names_file_and_pointer)
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().render(),
               "/etc/vk.json: /admin/token: missing required field (a string, {\"file\": ...} or "
-              "{\"env\": ...})\n");
+              "{\"env\": ...}) unless admin.tokens is given\n");
 }
 
 TEST(config, invalid_json_names_line_and_column)
@@ -161,6 +161,40 @@ TEST(config, pointer_tokens_are_escaped)
 }  // namespace
 
 namespace {
+
+// Issue 21: admin.tokens, each with a name, a token and scopes (and job globs); admin.token may be left out.
+TEST(config, admin_tokens_with_scopes_and_jobs)
+{
+    auto r = vk::parse_config(R"({"admin": {"tokens": [
+        {"name": "grafana", "token": "read-only-token-000", "scopes": ["read"]},
+        {"name": "ops", "token": "operator-token-0000", "scopes": ["operate", "approve"], "jobs": ["replicate-*"]},
+        {"name": "break-glass", "token": "everything-token-00", "scopes": ["*"]}]}})",
+                              "cfg.json", config_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    EXPECT_TRUE(r->admin.token.empty());
+    ASSERT_EQ(r->admin.tokens.size(), 3u);
+    EXPECT_EQ(r->admin.tokens[0].scopes.names(), std::vector<std::string>{"read"});
+    EXPECT_EQ(r->admin.tokens[1].jobs, std::vector<std::string>{"replicate-*"});
+    EXPECT_EQ(r->admin.tokens[2].scopes, vk::scope_set::all());
+}
+
+TEST(config, admin_tokens_problems_name_the_entry_and_field)
+{
+    EXPECT_EQ(
+        config_problems(R"({"admin": {"token": "0123456789abcdef", "tokens": [
+        {"name": "admin", "token": "another-token-0000", "scopes": ["read"]},
+        {"name": "a", "token": "short", "scopes": ["read", "destroy"]},
+        {"name": "b", "token": "0123456789abcdef", "scopes": []},
+        {"token": "yet-another-token-0", "scopes": ["read"]}]}})"),
+        (std::vector<std::string>{
+            "/admin/tokens/0/name: \"admin\" is used by another token (\"admin\" is admin.token's)",
+            "/admin/tokens/1/token: must be at least 16 characters",
+            "/admin/tokens/1/scopes: unknown scope \"destroy\" (read, operate, approve, rekey, restore or *)",
+            "/admin/tokens/2/token: the same token as admin.token",
+            "/admin/tokens/2/scopes: must name at least one scope",
+            "/admin/tokens/3/name: missing required field (a string)",
+        }));
+}
 
 // Issue 15: an admin listener off loopback without TLS is refused unless insecure_listen says so.
 TEST(config, admin_listen_off_loopback_needs_tls_or_an_explicit_insecure_listen)

@@ -1,0 +1,77 @@
+// Who a request is and whether it may do what it asks: the admin tokens as digests (the tokens themselves are
+// not kept), the presented bearer token matched against every one of them in constant time, and the verdict
+// for a route's scope and job. Pure: the router asks, the tests step it with plain values.
+#ifndef VAULTKEEPER_SERVER_API_MODEL_ACCESS_HPP
+#define VAULTKEEPER_SERVER_API_MODEL_ACCESS_HPP
+
+#include "core/config.hpp"
+#include "core/scope.hpp"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vk::api {
+
+// The token of an Authorization header value "Bearer <token>" (the scheme in any case); nullopt otherwise.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
+
+using token_digest = std::array<unsigned char, 32>;  // SHA-256
+token_digest digest_of(std::string_view token);
+
+// A named token's rights.
+struct principal
+{
+    std::string name;
+    scope_set scopes;
+    std::vector<std::string> jobs;  // globs; empty: every job
+
+    bool limited_to_jobs() const { return !jobs.empty(); }
+    bool may_touch(std::string_view job) const;
+};
+
+// Why a request was refused: 401 for the first two, 403 for the others.
+enum class denial
+{
+    no_token,
+    unknown_token,
+    missing_scope,
+    job_not_allowed,
+};
+std::string_view to_string(denial d);  // the metric's reason label
+bool unauthenticated(denial d);
+
+struct verdict
+{
+    const principal* who = nullptr;  // set when the token is known, also when refused for its rights
+    std::optional<denial> refused;
+    std::string message;  // for a refusal: names the missing scope or the job, never another token
+};
+
+class access_list
+{
+public:
+    access_list() = default;
+    // admin.token as "admin" with every scope, then admin.tokens.
+    static access_list from(const admin_config& admin);
+
+    // The token's entry: every digest is compared, whatever matches first, so timing tells nothing.
+    const principal* identify(std::string_view bearer) const;
+    // `bearer`: the request's token (nullopt without one); `job`: the job the route acts on ("" for none).
+    verdict decide(std::optional<std::string_view> bearer, scope needed, std::string_view job) const;
+    std::size_t size() const { return entries_.size(); }
+
+private:
+    struct entry
+    {
+        token_digest digest;
+        principal who;
+    };
+    std::vector<entry> entries_;
+};
+
+}  // namespace vk::api
+
+#endif
