@@ -83,6 +83,8 @@ def setup():
     p = None
     try:
         keeper_rekeyed_with_a_failed_unseal(s, kv)
+        # A request with a token the daemon does not know: vaultkeeper_admin_denied_total gets a series.
+        assert s.daemon.call("GET", "/v1/jobs", token="not-a-token-of-this-daemon")[0] == 401
         p = Prometheus(f"127.0.0.1:{s.daemon.port}")
         vkproc.wait_until(lambda: p.query('up{job="vaultkeeper"} == 1')["data"]["result"], 60, interval=0.5,
                           what="Prometheus scraped vaultkeeper")
