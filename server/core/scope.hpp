@@ -20,7 +20,8 @@ enum class scope : std::uint8_t
     restore,  // snapshot restore
 };
 
-inline constexpr scope every_scope[] = {scope::read, scope::operate, scope::approve, scope::rekey, scope::restore};
+inline constexpr scope every_scope[] = {scope::read, scope::operate, scope::approve, scope::rekey,
+                                        scope::restore};
 
 std::string_view to_string(scope s);
 // nullopt for a name that is no scope ("*" is not one: see scope_set::parse).

@@ -98,8 +98,10 @@ verdict access_list::decide(std::optional<std::string_view> bearer, scope needed
         v.message = "this token lacks the \"" + std::string(to_string(needed)) + "\" scope";
         return v;
     }
-    // A token limited to some jobs may read what concerns no job (the job list, the log level), not change it.
-    const bool outside = job.empty() ? needed != scope::read && v.who->limited_to_jobs() : !v.who->may_touch(job);
+    // A token limited to some jobs may read what concerns no job (the job list, the log level), not change
+    // it.
+    const bool outside =
+        job.empty() ? needed != scope::read && v.who->limited_to_jobs() : !v.who->may_touch(job);
     if (outside)
     {
         v.refused = denial::job_not_allowed;

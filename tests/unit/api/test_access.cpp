@@ -1,5 +1,5 @@
-// api/model/access and core/scope: scope names and sets, job globs, and the verdict for a token, a scope and a
-// job, with plain values.
+// api/model/access and core/scope: scope names and sets, job globs, and the verdict for a token, a scope and
+// a job, with plain values.
 #include "api/model/access.hpp"
 
 #include <gtest/gtest.h>
@@ -14,7 +14,9 @@ access_list access_fixture()
     admin_config admin;
     admin.token = secret("the-full-admin-token");
     admin.tokens.push_back({"grafana", secret("read-only-token-000"), scope_set::parse({"read"}), {}});
-    admin.tokens.push_back({"sync-ops", secret("sync-operator-token"), scope_set::parse({"read", "operate", "approve"}),
+    admin.tokens.push_back({"sync-ops",
+                            secret("sync-operator-token"),
+                            scope_set::parse({"read", "operate", "approve"}),
                             {"replicate-*", "origin"}});
     return access_list::from(admin);
 }
