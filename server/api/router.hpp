@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/model/access.hpp"
+#include "api/model/audit.hpp"
 #include "http/message.hpp"
 
 namespace vk::metrics {
@@ -20,6 +21,8 @@ class registry;
 }
 
 namespace vk::api {
+
+class audit_log;
 
 using path_params = std::map<std::string, std::string, std::less<>>;
 using route_handler =
@@ -56,6 +59,11 @@ public:
     void add(route r);
     // Requests whose Host header this predicate refuses are answered 403 before routing (DNS rebinding).
     void set_host_check(std::function<bool(std::string_view host)> host_ok) { host_ok_ = std::move(host_ok); }
+    // Every change (any route but GET) is written to `audit` before it is made, and its answer after; denied
+    // requests are counted per minute. May be null (no audit trail).
+    void set_audit(audit_log* audit) { audit_ = audit; }
+    // Writes the denial counts not written yet (at shutdown).
+    boost::asio::awaitable<void> flush_denials(bool all);
     const std::vector<route>& routes() const noexcept { return routes_; }
 
     boost::asio::awaitable<http::response> dispatch(http::request& req);
@@ -72,7 +80,15 @@ private:
     boost::asio::awaitable<http::response> guarded(const found& f, http::request& req,
                                                    const std::string& route_label);
 
+    // The handler's answer between the audit trail's request and answer lines.
+    boost::asio::awaitable<http::response> audited(const found& f, http::request& req,
+                                                   const std::string& route_label, const principal& who);
+    void count_denial(const http::request& req, const std::string& route_label, denial reason);
+
     std::function<const access_list&()> access_;
+    audit_log* audit_ = nullptr;
+    std::uint64_t audit_id_ = 0;
+    denial_tally denials_;
     std::function<bool(std::string_view)> host_ok_;
     metrics::registry* metrics_;
     std::vector<route> routes_;

@@ -13,6 +13,7 @@
 #include <csignal>
 
 #include "api/admin_api.hpp"
+#include "api/audit_log.hpp"
 #include "app/daemon_observer.hpp"
 #include "app/ha_coordinator.hpp"
 #include "core/config_reload.hpp"
@@ -35,6 +36,7 @@ struct daemon::impl
           params(std::move(p)),
           cfg(std::make_shared<const vk::config>(std::move(c))),
           access(api::access_list::from(cfg->admin)),
+          audit(cfg->audit),
           notifier(std::make_unique<runtime::notifier>(ex, cfg->webhook, &metrics)),
           observer(
               metrics, [this] { return notifier.get(); }, [this](int code) { request_shutdown(code); }),
@@ -55,6 +57,7 @@ struct daemon::impl
             api_ctx.listen_port = listen->second;
         api_ctx.host_names = cfg->admin.hosts;
         router = api::build_router(api_ctx, [this]() -> const api::access_list& { return access; });
+        router->set_audit(&audit);
     }
 
     asio::awaitable<int> run();
@@ -72,6 +75,7 @@ struct daemon::impl
     daemon_params params;
     std::shared_ptr<const vk::config> cfg;
     api::access_list access;  // the admin tokens of cfg, as digests
+    api::audit_log audit;     // cfg's audit file
     metrics::registry metrics;
     std::unique_ptr<runtime::notifier> notifier;
     daemon_observer observer;
@@ -150,6 +154,7 @@ asio::awaitable<void> daemon::impl::shutdown()
     co_await jobs.stop_all();
     co_await ha.stop_all();  // locks go only after our jobs stopped: no other replica overlaps them
     server->stop();
+    co_await router->flush_denials(true);  // the denials of the minute not over yet
     notifier->stop();
     grace_timer.expires_after(params.shutdown_grace);
 }
@@ -195,6 +200,7 @@ void daemon::impl::apply_admin_changes(const vk::config& fresh)
 asio::awaitable<void> daemon::impl::reload()
 {
     log::info("SIGHUP: reloading the configuration", {{"file", params.config_path}});
+    audit.reopen();  // whatever becomes of the reload: logrotate moved the file away
     auto next = vk::load_config(params.config_path, jobs.parsers());
     if (!next)
     {
@@ -214,6 +220,7 @@ asio::awaitable<void> daemon::impl::reload()
     co_await jobs.stop_some(hit);
     cfg = fresh;
     access = api::access_list::from(cfg->admin);  // a removed token stops working now
+    audit.configure(cfg->audit);
     services.config = cfg;
     co_await apply_jobs();
     log::info("configuration reloaded", {{"jobs", std::to_string(cfg->jobs.size())}});

@@ -143,6 +143,18 @@ void read_log(object_reader& root, config& cfg)
     r->finish();
 }
 
+void read_audit(object_reader& root, config& cfg)
+{
+    auto r = root.object("audit");
+    if (!r)
+        return;
+    cfg.audit.file = r->string("file", need::required).value_or("");
+    if (!cfg.audit.file.empty() && cfg.audit.file.front() != '/')
+        r->problem("file", "must be an absolute path");
+    cfg.audit.required = r->boolean_or("required", true);
+    r->finish();
+}
+
 void read_notify(object_reader& root, config& cfg)
 {
     auto r = root.object("notify");
@@ -291,6 +303,7 @@ boost::system::result<config, config_errors> parse_config(std::string_view text,
         return errors;
     read_admin(root, cfg);
     read_log(root, cfg);
+    read_audit(root, cfg);
     root.each_member("vaults",
                      [&](const std::string& n, object_reader& r) { cfg.vaults[n] = read_vault(n, r); });
     root.each_member("consuls",

@@ -124,6 +124,14 @@ struct job_config
     boost::json::value resolved;  // resolved_view(raw) at load: what a reload compares (config_reload.hpp)
 };
 
+// The audit trail of the admin API: every change requested through it, one JSON line each.
+struct audit_config
+{
+    std::string file;  // "" = no audit file
+    bool required =
+        true;  // a line that cannot be written refuses the change (503) instead of acting unaudited
+};
+
 struct config
 {
     std::string source;           // file name, for messages
@@ -131,6 +139,7 @@ struct config
     boost::json::value resolved;  // resolved_view(raw) at load: what a reload compares (config_reload.hpp)
     admin_config admin;
     log_config log;
+    audit_config audit;
     std::map<std::string, vault_config> vaults;
     std::map<std::string, consul_config> consuls;
     std::optional<webhook_config> webhook;

@@ -196,6 +196,19 @@ TEST(config, admin_tokens_problems_name_the_entry_and_field)
         }));
 }
 
+// Issue 21: the audit block; the file must be an absolute path; required defaults to true.
+TEST(config, audit_file_and_required)
+{
+    auto r = vk::parse_config(doc(R"("audit": {"file": "/var/log/vaultkeeper/audit.log"}, "jobs": [])"),
+                              "cfg.json", config_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    EXPECT_EQ(r->audit.file, "/var/log/vaultkeeper/audit.log");
+    EXPECT_TRUE(r->audit.required);
+    EXPECT_EQ(
+        config_problems(doc(R"("audit": {"file": "audit.log", "required": false, "hook": 1}, "jobs": [])")),
+        (std::vector<std::string>{"/audit/file: must be an absolute path", "/audit/hook: unknown key"}));
+}
+
 // Issue 15: an admin listener off loopback without TLS is refused unless insecure_listen says so.
 TEST(config, admin_listen_off_loopback_needs_tls_or_an_explicit_insecure_listen)
 {
