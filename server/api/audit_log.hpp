@@ -1,5 +1,5 @@
-// The audit file: lines appended (O_APPEND, one write each) and fsynced on the blocking pool, so the io thread
-// never waits on the disk; reopened at the next line after a SIGHUP (logrotate moves the file away).
+// The audit file: lines appended (O_APPEND, one write each) and fsynced on the blocking pool, so the io
+// thread never waits on the disk; reopened at the next line after a SIGHUP (logrotate moves the file away).
 #ifndef VAULTKEEPER_SERVER_API_AUDIT_LOG_HPP
 #define VAULTKEEPER_SERVER_API_AUDIT_LOG_HPP
 

@@ -42,7 +42,7 @@ json::object identifying_fields(std::string_view body)
 
 std::string request_line(const audit_request& r)
 {
-    json::object o{{"event", "request"}, {"id", r.id},         {"time", r.time},     {"token", r.token},
+    json::object o{{"event", "request"}, {"id", r.id},         {"time", r.time},  {"token", r.token},
                    {"peer", r.peer},     {"method", r.method}, {"route", r.route}};
     if (!r.job.empty())
         o["job"] = r.job;
@@ -51,11 +51,13 @@ std::string request_line(const audit_request& r)
     return json::serialize(o) + "\n";
 }
 
-std::string answer_line(std::uint64_t id, const std::string& time, unsigned status, std::string_view answer_body)
+std::string answer_line(std::uint64_t id, const std::string& time, unsigned status,
+                        std::string_view answer_body)
 {
     json::object o{{"event", "answer"}, {"id", id}, {"time", time}, {"status", status}};
     auto body = parsed(answer_body);
-    if (auto* err = body.is_object() ? body.as_object().if_contains("error") : nullptr; err && err->is_object())
+    if (auto* err = body.is_object() ? body.as_object().if_contains("error") : nullptr;
+        err && err->is_object())
     {
         if (auto* m = err->as_object().if_contains("message"))
             o["outcome"] = *m;
@@ -79,8 +81,9 @@ std::vector<std::string> denial_tally::take_before(std::int64_t minute)
     {
         const auto& [m, route, peer, reason] = it->first;
         auto start = std::chrono::system_clock::time_point(std::chrono::minutes(m));
-        json::object o{{"event", "denied"}, {"minute", format_rfc3339(start)}, {"route", route},
-                       {"peer", peer},      {"reason", reason},                {"count", it->second}};
+        json::object o{{"event", "denied"}, {"minute", format_rfc3339(start)},
+                       {"route", route},    {"peer", peer},
+                       {"reason", reason},  {"count", it->second}};
         lines.push_back(json::serialize(o) + "\n");
     }
     counts_.erase(counts_.begin(), it);

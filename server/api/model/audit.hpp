@@ -22,8 +22,8 @@ struct audit_request
     std::string token;     // the token's name, never the token
     std::string peer;      // "ip:port"
     std::string method;
-    std::string route;  // the route template, e.g. /v1/sync/{name}/approve-deletes
-    std::string job;    // "" when the route concerns none
+    std::string route;           // the route template, e.g. /v1/sync/{name}/approve-deletes
+    std::string job;             // "" when the route concerns none
     boost::json::object fields;  // what identifies the request (a plan id, a snapshot name...)
 };
 
@@ -34,13 +34,15 @@ boost::json::object identifying_fields(std::string_view body);
 std::string request_line(const audit_request& r);
 // {"event":"answer","id":..,"time":..,"status":..,"outcome":..}\n; outcome is the answer's error message or
 // its identifying fields (a queued rekey's planned set, an approval's plan).
-std::string answer_line(std::uint64_t id, const std::string& time, unsigned status, std::string_view answer_body);
+std::string answer_line(std::uint64_t id, const std::string& time, unsigned status,
+                        std::string_view answer_body);
 
 // Denied requests, counted per minute (minutes since the epoch) and written once the minute is over.
 class denial_tally
 {
 public:
-    void add(std::int64_t minute, const std::string& route, const std::string& peer, const std::string& reason);
+    void add(std::int64_t minute, const std::string& route, const std::string& peer,
+             const std::string& reason);
     // The lines of every minute before `minute` (all of them when `minute` is the largest value), in order;
     // they leave the tally.
     std::vector<std::string> take_before(std::int64_t minute);

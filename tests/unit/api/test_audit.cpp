@@ -10,8 +10,13 @@ namespace json = boost::json;
 
 TEST(audit_lines, a_request_line_names_who_and_what_and_only_identifying_fields)
 {
-    audit_request r{7, "2026-12-04T10:00:00.000Z", "sync-oncall", "10.0.0.5:51234", "POST",
-                    "/v1/sync/{name}/approve-deletes", "west",
+    audit_request r{7,
+                    "2026-12-04T10:00:00.000Z",
+                    "sync-oncall",
+                    "10.0.0.5:51234",
+                    "POST",
+                    "/v1/sync/{name}/approve-deletes",
+                    "west",
                     identifying_fields(R"({"plan":"p-123","token":"hvs.SECRET","nested":{"a":1}})")};
     auto line = request_line(r);
     ASSERT_EQ(line.back(), '\n');
@@ -28,7 +33,8 @@ TEST(audit_lines, a_request_line_names_who_and_what_and_only_identifying_fields)
 
 TEST(audit_lines, a_request_without_job_or_fields_leaves_them_out)
 {
-    audit_request r{1, "t", "admin", "127.0.0.1:1", "PUT", "/v1/log-level", "", identifying_fields("not json")};
+    audit_request r{
+        1, "t", "admin", "127.0.0.1:1", "PUT", "/v1/log-level", "", identifying_fields("not json")};
     auto v = json::parse(request_line(r)).as_object();
     EXPECT_FALSE(v.contains("job"));
     EXPECT_FALSE(v.contains("fields"));
@@ -36,12 +42,14 @@ TEST(audit_lines, a_request_without_job_or_fields_leaves_them_out)
 
 TEST(audit_lines, an_answer_line_carries_the_status_and_the_outcome)
 {
-    auto ok = json::parse(answer_line(3, "t", 202, R"({"job":"k","queued":true,"planned":"set-2"})")).as_object();
+    auto ok =
+        json::parse(answer_line(3, "t", 202, R"({"job":"k","queued":true,"planned":"set-2"})")).as_object();
     EXPECT_EQ(ok.at("event"), "answer");
     EXPECT_EQ(ok.at("status"), 202);
     EXPECT_EQ(ok.at("outcome"), (json::object{{"planned", "set-2"}, {"queued", true}}));
     auto refused =
-        json::parse(answer_line(4, "t", 409, R"({"error":{"code":"conflict","message":"plan p-1 is not held"}})"))
+        json::parse(
+            answer_line(4, "t", 409, R"({"error":{"code":"conflict","message":"plan p-1 is not held"}})"))
             .as_object();
     EXPECT_EQ(refused.at("outcome"), "plan p-1 is not held");
     EXPECT_FALSE(json::parse(answer_line(5, "t", 200, "")).as_object().contains("outcome"));
