@@ -2,14 +2,20 @@
 and one answer line after, in audit.file, naming the token (never the token itself), the peer, the route
 template, the job and the request's identifying fields; GETs are not audited; denied requests become one line
 per minute, route, peer and reason with a count; SIGHUP reopens the file (logrotate); a file that cannot be
-written refuses the change with 503 unless audit.required is false."""
+written refuses the change with 503 unless audit.required is false. The three guarded operations are driven
+for real on their kinds' stacks: an approval of held deletes names its plan, a rekey its planned key set, a
+restore its snapshot, and none of their secrets (tokens, shares) reaches the file."""
+import base64
 import json
 import os
 import signal
 import tempfile
 
 import vkproc
-from vkdaemon import Daemon, job_spec
+from held_deletes import stack_with_held_deletes
+from keeperenv import JOB as KEEPER_JOB, KeeperWorld
+from test_snapshot import Cluster, Setup as SnapshotSetup, job as snapshot_job
+from vkdaemon import ADMIN_TOKEN, Daemon, job_spec
 
 OPS = "operator-token-0123456789"
 
@@ -24,6 +30,20 @@ def lines(path):
         return []
     with open(path) as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def exchanges(path, route):
+    """[(request line, its answer line)] of every audited request on `route`, in order (the answer None while
+    it is not written). Lines are found by event and id: other kinds of lines may come between."""
+    got = lines(path)
+    answers = {l["id"]: l for l in got if l["event"] == "answer"}
+    return [(l, answers.get(l["id"])) for l in got if l["event"] == "request" and l["route"] == route]
+
+
+def assert_no_secret(path, secrets):
+    text = open(path).read()
+    for secret in secrets:
+        assert secret not in text, f"a secret is in the audit file: {secret[:4]}..."
 
 
 def reload(d):
@@ -112,3 +132,101 @@ def test_an_audit_file_that_cannot_be_written_refuses_the_change_unless_not_requ
         assert "audit: request not written" in d.log()
     finally:
         d.stop()
+
+
+APPROVER = "approver-token-0123456789"
+KEYHOLDER = "keyholder-token-0123456789"
+RESTORER = "restorer-token-0123456789"
+
+
+def test_an_approval_is_written_with_its_plan():
+    path = os.path.join(tempfile.mkdtemp(prefix="vk-audit-"), "audit.log")
+    s = stack_with_held_deletes(
+        admin={"tokens": [{"name": "approver", "token": APPROVER, "scopes": ["read", "approve"],
+                           "jobs": ["west"]}]},
+        audit={"file": path})
+    try:
+        status, plan, _ = s.daemon.call("GET", "/v1/sync/west/plan", token=APPROVER)
+        assert status == 200 and plan["plan"], plan
+        status, body, _ = s.daemon.call("POST", "/v1/sync/west/approve-deletes", {"plan": "0" * 64},
+                                        token=APPROVER)
+        assert status == 409, body
+        status, body, _ = s.daemon.call("POST", "/v1/sync/west/approve-deletes", {"plan": plan["plan"]},
+                                        token=APPROVER)
+        assert status == 202, body
+    finally:
+        s.close()
+    stale, approval = exchanges(path, "/v1/sync/{name}/approve-deletes")
+    for request, _ in (stale, approval):
+        assert request["token"] == "approver" and request["job"] == "west" and request["method"] == "POST"
+    assert stale[0]["fields"] == {"plan": "0" * 64}
+    assert stale[1]["status"] == 409 and plan["plan"] in stale[1]["outcome"], stale
+    request, answer = approval
+    assert request["fields"] == {"plan": plan["plan"]}, request
+    assert answer["status"] == 202 and answer["outcome"] == {"plan": plan["plan"]}, answer
+    assert request["id"] != stale[0]["id"]
+    # The stack's own triggers used admin.token: written under its name, never as the token.
+    assert {r["token"] for r, _ in exchanges(path, "/v1/jobs/{name}/trigger")} == {"admin"}
+    assert_no_secret(path, [APPROVER, ADMIN_TOKEN])
+
+
+def share_forms(keys):
+    """A share as the stores keep it (base64) and as Vault also shows it (hex)."""
+    return [f for k in keys for f in (k, base64.b64decode(k).hex())]
+
+
+def test_a_rekey_is_written_with_its_planned_set_and_no_share():
+    w = KeeperWorld()
+    path = os.path.join(w.dir, "audit.log")
+    w.config["admin"] = {"tokens": [{"name": "keyholder", "token": KEYHOLDER, "scopes": ["read", "rekey"]}]}
+    w.config["audit"] = {"file": path}
+    try:
+        w.start_daemon()
+        w.wait_settled(what="initialised and unsealed")
+        old = w.keys_of("set-1")
+        queued = w.rekey(token=KEYHOLDER)
+        after = vkproc.wait_until(lambda: (r := w.wait_settled()) and r["current"]["id"] != "set-1" and r, 30,
+                                  what="rekey done")
+        new = w.keys_of(after["current"]["id"])
+        assert queued["planned"] == after["current"]["id"], (queued, after["current"])
+        w.stop_daemon()
+        [(request, answer)] = exchanges(path, "/v1/keeper/{name}/rekey")
+        assert request["token"] == "keyholder" and request["job"] == KEEPER_JOB and request["method"] == "POST"
+        assert "fields" not in request, "the rekey request takes no body"
+        assert answer["id"] == request["id"] and answer["status"] == 202
+        assert answer["outcome"] == {"queued": True, "planned": after["current"]["id"]}, answer
+        assert old and new
+        assert_no_secret(path, [KEYHOLDER, ADMIN_TOKEN] + share_forms(old + new))
+    finally:
+        w.close()
+
+
+def test_a_restore_is_written_with_its_snapshot_and_a_token_without_the_scope_is_counted():
+    cluster = Cluster()
+    tokens = {"tokens": [{"name": "restorer", "token": RESTORER, "scopes": ["read", "restore"]},
+                         {"name": "ops", "token": OPS, "scopes": ["read", "operate"]}]}
+    s = SnapshotSetup(cluster, lambda s: [snapshot_job(s, "rt", "n0", "rt", allow_restore=True)],
+                      blocks=lambda s: {"admin": tokens, "audit": {"file": os.path.join(s.dir, "audit.log")}})
+    path = os.path.join(s.dir, "audit.log")
+    try:
+        j = s.daemon.wait_job("rt", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                              what="first cycle")
+        name = j["status"]["last"]["name"]
+        wanted = {"storage": "disk", "name": name}
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/rt/restore", wanted, token=OPS)
+        assert status == 403 and "restore" in body["error"]["message"], body
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/rt/restore", {**wanted, "force": True},
+                                        token=RESTORER)
+        assert status == 200, body
+    finally:
+        s.daemon.stop()  # writes the denials counted in this minute
+        cluster.proc.stop()
+    [(request, answer)] = exchanges(path, "/v1/snapshot/{name}/restore")
+    assert request["token"] == "restorer" and request["job"] == "rt" and request["method"] == "POST"
+    assert request["fields"] == {**wanted, "force": True}, request
+    assert answer["id"] == request["id"] and answer["status"] == 200
+    assert answer["outcome"] == {**wanted, "force": True}, answer
+    [denied] = [l for l in lines(path) if l["event"] == "denied"]
+    assert denied["reason"] == "missing_scope" and denied["count"] == 1, denied
+    assert denied["route"] == "/v1/snapshot/{name}/restore" and "token" not in denied
+    assert_no_secret(path, [RESTORER, OPS, ADMIN_TOKEN])

@@ -86,11 +86,14 @@ def snap_files(d):
 
 
 class Setup:
-    def __init__(self, cluster, jobs):
+    """The daemon with jobs(self) on the cluster; blocks: more top-level config (admin, audit...), built from
+    self.dir by a function of self when they need paths."""
+
+    def __init__(self, cluster, jobs, blocks=lambda s: {}):
         self.dir = tempfile.mkdtemp(prefix="vk-snap-")
         self.spool = os.path.join(self.dir, "spool")
         vaults = {f"n{i}": {"address": a, "token": ROOT} for i, a in enumerate(cluster.addrs)}
-        self.daemon = Daemon({"vaults": vaults, "jobs": jobs(self)}, tmpdir=self.dir)
+        self.daemon = Daemon({"vaults": vaults, "jobs": jobs(self), **blocks(self)}, tmpdir=self.dir)
 
     def storage_dir(self, name):
         d = os.path.join(self.dir, name)

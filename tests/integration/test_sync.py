@@ -28,10 +28,11 @@ def sync_jobs(origin_timeout="20s", east_extra=None):
     ]
 
 
-def start(stack, extra_jobs=(), admin=None, **jobs):
+def start(stack, extra_jobs=(), admin=None, audit=None, **jobs):
     """The daemon with the origin, east and west jobs (and extra_jobs) on `stack`, their start-up cycles
-    ended; `admin`: its admin block besides the listener and token (admin.tokens)."""
-    stack.start_daemon(sync_jobs(**jobs) + list(extra_jobs), **({"admin": admin} if admin else {}))
+    ended; `admin`: its admin block besides the listener and token (admin.tokens); `audit`: its audit block."""
+    blocks = {k: v for k, v in (("admin", admin), ("audit", audit)) if v}
+    stack.start_daemon(sync_jobs(**jobs) + list(extra_jobs), **blocks)
     stack.wait_idle(JOBS)
     return stack
 

@@ -15,7 +15,7 @@ import urllib.error
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 import vkproc
-from vkdaemon import Daemon
+from vkdaemon import ADMIN_TOKEN, Daemon
 
 KEK = bytes(range(32))
 JOB = "keeper"
@@ -182,8 +182,8 @@ class KeeperWorld:
                 return True
         return False
 
-    def rekey(self):
-        code, body, _ = self.daemon.call("POST", f"/v1/keeper/{JOB}/rekey")
+    def rekey(self, token=ADMIN_TOKEN):
+        code, body, _ = self.daemon.call("POST", f"/v1/keeper/{JOB}/rekey", token=token)
         assert code == 202, body
         return body
 
