@@ -3,7 +3,10 @@ exists, every named volume is declared and every port is published on 127.0.0.1 
 the repository's preset, tests off, and runs as a non-root user; the compose stack's vaultkeeper configuration
 passes --check-config and has a job of every kind, each writing only into the volumes compose mounts, against
 the compose services; packaging/vaultkeeper.service passes `systemd-analyze verify` (with ExecStart pointed at
-the built binary) and is hardened. (No Docker engine here: the stack itself is not started.)"""
+the built binary) and is hardened, and its example configuration packaging/vaultkeeper.json passes --check-config
+with a read-only token apart from the operator's, its secrets under /etc/vaultkeeper or in the unit's
+EnvironmentFile and its audit file in the unit's LogsDirectory. (No Docker engine here: the stack itself is not
+started.)"""
 import base64
 import json
 import os
@@ -20,6 +23,7 @@ import vkproc
 SOURCE = os.path.abspath(os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")))
 COMPOSE = os.path.join(SOURCE, "docker-compose.yml")
 UNIT = os.path.join(SOURCE, "packaging", "vaultkeeper.service")
+UNIT_CONFIG = os.path.join(SOURCE, "packaging", "vaultkeeper.json")
 
 
 def compose():
@@ -147,12 +151,17 @@ def test_the_compose_configuration_checks():
         scopes = {t["name"]: t["scopes"] for t in compose_config()["admin"]["tokens"]}
         assert scopes["dashboards"] == ["read"] and "restore" not in scopes["operator"], scopes
         assert {"VK_READ_TOKEN", "VK_OPERATOR_TOKEN"} <= set(svc["environment"])
-        r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", cfg], env=env, capture_output=True,
-                           text=True, timeout=30)
-        assert r.returncode == 0, r.stdout + r.stderr
-        assert "warning" not in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
+        check_config(cfg, env)
     finally:
         shutil.rmtree(d)
+
+
+def check_config(path, env):
+    """`vaultkeeper --check-config path` with env passes, without a warning."""
+    r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", path], env=env, capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "warning" not in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
 
 
 def test_the_compose_stack_runs_a_job_of_every_kind_on_its_services_and_volumes():
@@ -254,3 +263,43 @@ def test_systemd_unit_is_hardened():
         assert s.get(key) == [value], key
     assert "/var/lib/vaultkeeper" in s["ReadWritePaths"]
     assert int(s["LimitNOFILE"][0]) >= 65536
+
+
+def test_the_systemd_example_configuration_checks_with_a_read_only_token_apart_from_the_operator():
+    with open(UNIT_CONFIG) as f:
+        text = f.read()
+    cfg = json.loads(text)
+    assert cfg["admin"]["listen"].startswith("127.0.0.1:")
+    tokens = {t["name"]: t for t in cfg["admin"]["tokens"]}
+    assert tokens["dashboards"]["scopes"] == ["read"], tokens
+    operator = set(tokens["operator"]["scopes"])
+    assert "operate" in operator and not operator & {"rekey", "restore", "*"}, operator
+    assert tokens["dashboards"]["token"] != tokens["operator"]["token"]
+    # Secrets from files where the unit keeps its configuration, or from its EnvironmentFile (documented there).
+    with open(UNIT) as f:
+        unit = f.read()
+    s = unit_settings()
+    envs = re.findall(r'"env": "([^"]+)"', text)
+    files = [f for f in re.findall(r'"file": "([^"]+)"', text) if f != cfg["audit"]["file"]]
+    secret_dir = "/etc/" + s["ConfigurationDirectory"][0] + "/"
+    assert files and all(f.startswith(secret_dir) for f in files), files
+    assert s["EnvironmentFile"] == ["-" + secret_dir + "vaultkeeper.env"]
+    assert envs and all(f"{e}=" in unit for e in envs), envs
+    # The audit file and the jobs' paths are writable under ProtectSystem=strict.
+    assert os.path.dirname(cfg["audit"]["file"]) == "/var/log/" + s["LogsDirectory"][0]
+    job = cfg["jobs"][0]
+    for path in [job["spool_dir"]] + [st["path"] for st in job["storages"]]:
+        assert path.startswith("/var/lib/" + s["StateDirectory"][0] + "/"), path
+    d = tempfile.mkdtemp(prefix="vk-unit-config-")
+    try:
+        for path in files:
+            stand_in = os.path.join(d, os.path.basename(path))
+            with open(stand_in, "w") as f:
+                f.write(base64.b16encode(os.urandom(32)).decode() + "\n")
+            os.chmod(stand_in, 0o600)
+        path = os.path.join(d, "vaultkeeper.json")
+        with open(path, "w") as f:
+            f.write(text.replace(secret_dir, d + "/"))
+        check_config(path, dict(os.environ, **{e: f"{e.lower()}-stand-in-0123456789" for e in envs}))
+    finally:
+        shutil.rmtree(d)
