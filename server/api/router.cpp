@@ -131,7 +131,8 @@ boost::asio::awaitable<http::response> router::guarded(const found& f, http::req
 {
     auto job = f.params.find("name");
     const auto& list = access_();
-    auto v = list.decide(bearer_of(req), needed_scope(*f.r), job == f.params.end() ? "" : job->second);
+    auto v = list.decide({bearer_of(req), req.client_cert.get()}, needed_scope(*f.r),
+                         job == f.params.end() ? "" : job->second);
     // A route about the caller needs a known token, not a scope.
     if (f.r->about_caller && v.who && v.refused)
         v.refused.reset();
@@ -144,10 +145,10 @@ boost::asio::awaitable<http::response> router::guarded(const found& f, http::req
         co_return refuse(unauthenticated(*v.refused) ? refusal::unauthorized : refusal::forbidden, v.message);
     }
     if (f.r->about_caller)
-        co_return co_await f.r->about_caller(*v.who);
+        co_return co_await f.r->about_caller(*v.who, v.via);
     if (f.r->method == "GET" || !audit_ || !audit_->enabled())
         co_return co_await f.r->handler(req, f.params);
-    co_return co_await audited(f, req, route_label, *v.who);
+    co_return co_await audited(f, req, route_label, v);
 }
 
 namespace {
@@ -189,13 +190,15 @@ boost::asio::awaitable<void> router::flush_denials(bool all)
 }
 
 boost::asio::awaitable<http::response> router::audited(const found& f, http::request& req,
-                                                       const std::string& route_label, const principal& who)
+                                                       const std::string& route_label, const verdict& v)
 {
+    const principal& who = *v.who;
     co_await flush_denials(false);
     auto job = f.params.find("name");
     audit_request ar{++audit_id_,
                      now_text(),
                      who.name,
+                     std::string(to_string(v.via)),
                      req.remote_address,
                      req.method,
                      route_label,
@@ -214,7 +217,8 @@ boost::asio::awaitable<http::response> router::audited(const found& f, http::req
                         {"method", req.method},
                         {"route", route_label},
                         {"job", ar.job},
-                        {"peer", ar.peer}});
+                        {"peer", ar.peer},
+                        {"credential", ar.credential}});
     auto res = co_await f.r->handler(req, f.params);
     if (auto w = co_await audit_->append(answer_line(ar.id, now_text(), res.status, res.body)); !w)
         log::error("audit: answer not written",

@@ -27,8 +27,9 @@ class audit_log;
 using path_params = std::map<std::string, std::string, std::less<>>;
 using route_handler =
     std::function<boost::asio::awaitable<http::response>(http::request&, const path_params&)>;
-// A route about the caller itself (GET /v1/whoami): any known token may call it, whatever its scopes.
-using caller_handler = std::function<boost::asio::awaitable<http::response>(const principal&)>;
+// A route about the caller itself (GET /v1/whoami): any known caller may call it, whatever its scopes.
+using caller_handler =
+    std::function<boost::asio::awaitable<http::response>(const principal&, credential via)>;
 
 struct route
 {
@@ -82,7 +83,7 @@ private:
 
     // The handler's answer between the audit trail's request and answer lines.
     boost::asio::awaitable<http::response> audited(const found& f, http::request& req,
-                                                   const std::string& route_label, const principal& who);
+                                                   const std::string& route_label, const verdict& v);
     void count_denial(const http::request& req, const std::string& route_label, denial reason);
 
     std::function<const access_list&()> access_;

@@ -54,17 +54,18 @@ awaitable<http::response> put_log_level(http::request& req)
     co_return http::response::json(200, json::object{{"level", log::current_level()}});
 }
 
-// GET /v1/whoami: the token's name, scopes and job globs (never the token).
-awaitable<http::response> whoami(const principal& who)
+// GET /v1/whoami: the caller's name, scopes and job globs (never the token), and how it was identified.
+awaitable<http::response> whoami(const principal& who, credential via)
 {
     boost::json::array scopes, jobs;
     for (const auto& s : who.scopes.names())
         scopes.emplace_back(s);
     for (const auto& g : who.jobs)
         jobs.emplace_back(g);
-    co_return http::response::json(
-        200,
-        boost::json::object{{"name", who.name}, {"scopes", std::move(scopes)}, {"jobs", std::move(jobs)}});
+    co_return http::response::json(200, boost::json::object{{"name", who.name},
+                                                            {"scopes", std::move(scopes)},
+                                                            {"jobs", std::move(jobs)},
+                                                            {"credential", to_string(via)}});
 }
 
 }  // namespace
@@ -74,8 +75,8 @@ void add_system_routes(router& r, context& ctx)
     r.add({"GET", "/v1/health", false, [](http::request&, const path_params&) { return health(); }});
     r.add({"GET", "/v1/ready", false, [&ctx](http::request&, const path_params&) { return ready(ctx); }});
     r.add({"GET", "/metrics", false, [&ctx](http::request&, const path_params&) { return metrics(ctx); }});
-    r.add(
-        {"GET", "/v1/whoami", true, nullptr, std::nullopt, [](const principal& who) { return whoami(who); }});
+    r.add({"GET", "/v1/whoami", true, nullptr, std::nullopt,
+           [](const principal& who, credential via) { return whoami(who, via); }});
     r.add({"GET", "/v1/log-level", true, [](http::request&, const path_params&) { return get_log_level(); }});
     r.add({"PUT", "/v1/log-level", true,
            [](http::request& req, const path_params&) { return put_log_level(req); }});

@@ -92,12 +92,22 @@ struct daemon::impl
     int exit_code = 0;
 };
 
+namespace {
+
+http::tls_server_options admin_tls_options(const vk::config& c)
+{
+    return {c.admin.tls_cert_file.value_or(""), c.admin.tls_key_file.value_or(""),
+            c.admin.tls_client_ca_file.value_or(""), c.admin.require_client_cert};
+}
+
+}  // namespace
+
 http::server_params daemon::impl::server_params() const
 {
     http::server_params p;
     p.listen = cfg->admin.listen;
     if (cfg->admin.tls_cert_file)
-        p.tls = http::tls_server_options{*cfg->admin.tls_cert_file, cfg->admin.tls_key_file.value_or("")};
+        p.tls = admin_tls_options(*cfg);
     return p;
 }
 
@@ -177,8 +187,9 @@ asio::awaitable<void> daemon::impl::run_notifier()
     co_await (notifier->run() || grace_wait());
 }
 
-// The admin token is read per request; a renewed certificate behind the same files is swapped in place;
-// another listen address or other files need a restart.
+// The admin tokens are read per request; a renewed certificate behind the same files, another client CA or
+// require_client_cert is swapped in place (new connections); another listen address or certificate files need
+// a restart.
 void daemon::impl::apply_admin_changes(const vk::config& fresh)
 {
     if (fresh.admin.listen != cfg->admin.listen || fresh.admin.tls_cert_file != cfg->admin.tls_cert_file ||
@@ -189,8 +200,7 @@ void daemon::impl::apply_admin_changes(const vk::config& fresh)
     }
     if (!vk::admin_tls_rotated(*cfg, fresh))
         return;
-    http::tls_server_options tls{*fresh.admin.tls_cert_file, fresh.admin.tls_key_file.value_or("")};
-    if (auto ok = server->reload_tls(tls); !ok)
+    if (auto ok = server->reload_tls(admin_tls_options(fresh)); !ok)
         log::error("admin TLS certificate not reloaded; the previous one stays",
                    {{"error", ok.error().describe()}});
     else

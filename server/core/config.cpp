@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 #include <cstdio>
 #include <regex>
@@ -65,6 +66,42 @@ bool is_loopback_listen(std::string_view listen)
 
 namespace {
 
+// "EMAIL:ops@x" -> "email:ops@x"; "" when the type is not one a certificate is mapped by.
+std::string normalized_san(std::string_view san)
+{
+    auto colon = san.find(':');
+    if (colon == std::string_view::npos || colon + 1 == san.size())
+        return "";
+    std::string type(san.substr(0, colon));
+    std::ranges::transform(type, type.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (type != "email" && type != "dns" && type != "uri")
+        return "";
+    return type + std::string(san.substr(colon));
+}
+
+bool same_match(const client_cert_match& a, const client_cert_match& b)
+{
+    return a.san == b.san && a.subject == b.subject;
+}
+
+// admin.tokens[].client_cert: {"san": "email:ops@example"} or {"subject": "CN=deployer,O=Example"}.
+std::optional<client_cert_match> read_client_cert(object_reader& t)
+{
+    auto c = t.object("client_cert");
+    if (!c)
+        return std::nullopt;
+    client_cert_match m;
+    auto san = c->string_or("san", "");
+    m.subject = c->string_or("subject", "");
+    if (san.empty() == m.subject.empty())
+        c->problem("san", "give one of san (\"email:...\", \"dns:...\" or \"uri:...\") and subject");
+    else if (!san.empty() && (m.san = normalized_san(san)).empty())
+        c->problem("san", "\"" + san + "\" does not start with email:, dns: or uri: followed by a value");
+    c->finish();
+    return m;
+}
+
 // admin.tokens: [{name, token, scopes, jobs}], names and tokens unique (with admin.token as "admin").
 void read_admin_tokens(object_reader& admin, admin_config& out)
 {
@@ -76,7 +113,15 @@ void read_admin_tokens(object_reader& admin, admin_config& out)
         entry.name = t.string("name", need::required).value_or("");
         if (!entry.name.empty() && !names.insert(entry.name).second)
             t.problem("name", "\"" + entry.name + "\" is used by another token (\"admin\" is admin.token's)");
-        if (auto v = t.secret_value("token", need::required))
+        entry.client_cert = read_client_cert(t);
+        auto v = t.secret_value("token");
+        if (!v && !entry.client_cert && !t.has("token"))
+            t.problem("token", "missing required field (a string, {\"file\": ...} or {\"env\": ...}) unless "
+                               "client_cert is given");
+        for (const auto& other : out.tokens)
+            if (entry.client_cert && other.client_cert && same_match(*other.client_cert, *entry.client_cert))
+                t.problem("client_cert", "the same certificate as \"" + other.name + "\"");
+        if (v)
         {
             entry.token = *v;
             if (v->reveal().size() < 16)
@@ -100,6 +145,37 @@ void read_admin_tokens(object_reader& admin, admin_config& out)
     });
 }
 
+// admin.tls: the listener's certificate and key, and the CA its clients' certificates are verified against.
+void read_admin_tls(object_reader& admin, admin_config& out)
+{
+    if (auto tls = admin.object("tls"))
+    {
+        out.tls_cert_file = tls->string("cert_file", need::required);
+        out.tls_key_file = tls->string("key_file", need::required);
+        out.tls_client_ca_file = tls->string("client_ca_file");
+        out.require_client_cert = tls->boolean_or("require_client_cert", false);
+        if (out.require_client_cert && !out.tls_client_ca_file)
+            tls->problem("require_client_cert",
+                         "needs client_ca_file, the CA the certificates are verified against");
+        tls->finish();
+    }
+    const bool by_cert =
+        std::ranges::any_of(out.tokens, [](const admin_token& t) { return t.client_cert.has_value(); });
+    if (by_cert && !out.tls_client_ca_file)
+        admin.problem("tokens",
+                      "a client_cert entry needs admin.tls.client_ca_file (no certificate is asked for "
+                      "without it)");
+    if (!out.require_client_cert)
+        return;
+    if (!by_cert)
+        admin.problem("tokens",
+                      "no entry names a client_cert, yet admin.tls.require_client_cert refuses every "
+                      "bearer token");
+    if (!out.token.empty())
+        admin.problem("token",
+                      "is a bearer token, which admin.tls.require_client_cert refuses; remove one of them");
+}
+
 void read_admin(object_reader& root, config& cfg)
 {
     auto r = root.object("admin", need::required);
@@ -118,12 +194,7 @@ void read_admin(object_reader& root, config& cfg)
     if (cfg.admin.token.empty() && cfg.admin.tokens.empty() && !r->has("token"))
         r->problem("token", "missing required field (a string, {\"file\": ...} or {\"env\": ...}) unless "
                             "admin.tokens is given");
-    if (auto tls = r->object("tls"))
-    {
-        cfg.admin.tls_cert_file = tls->string("cert_file", need::required);
-        cfg.admin.tls_key_file = tls->string("key_file", need::required);
-        tls->finish();
-    }
+    read_admin_tls(*r, cfg.admin);
     cfg.admin.insecure_listen = r->boolean_or("insecure_listen", false);
     cfg.admin.hosts = r->string_list("hosts");
     if (!is_loopback_listen(cfg.admin.listen) && !cfg.admin.tls_cert_file && !cfg.admin.insecure_listen)

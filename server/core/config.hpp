@@ -55,12 +55,22 @@ struct consul_config
     duration request_timeout{std::chrono::seconds(30)};
 };
 
+// How a verified client certificate names a token entry: by one of its subject alternative names ("email:",
+// "dns:" or "uri:" and the value, which may be a glob) or by its whole subject in RFC 2253 form
+// ("CN=deployer,O=Example"). One of the two is set.
+struct client_cert_match
+{
+    std::string san;
+    std::string subject;
+};
+
 // One admin token: its name (shown by whoami and in the audit trail, never the token), what it may do and on
-// which jobs.
+// which jobs. It is presented as a bearer token, a client certificate, or either.
 struct admin_token
 {
     std::string name;
-    secret token;
+    secret token;  // "" for an entry only a client certificate names
+    std::optional<client_cert_match> client_cert;
     scope_set scopes;
     std::vector<std::string> jobs;  // globs over job names; empty: every job
 };
@@ -72,6 +82,11 @@ struct admin_config
     std::vector<admin_token> tokens;  // admin.tokens
     std::optional<std::string> tls_cert_file;
     std::optional<std::string> tls_key_file;
+    // admin.tls.client_ca_file: the listener asks for a client certificate and verifies it against this CA.
+    std::optional<std::string> tls_client_ca_file;
+    // admin.tls.require_client_cert: a connection without a verified certificate is refused, and so is every
+    // bearer token (the certificate is the only credential).
+    bool require_client_cert = false;
     // A listener off loopback without TLS sends the admin token in clear; only with this said explicitly.
     bool insecure_listen = false;
     // Names the admin API answers for besides IP literals and localhost (the Host header; DNS rebinding).

@@ -3,8 +3,11 @@
 #ifndef VAULTKEEPER_SERVER_HTTP_MESSAGE_HPP
 #define VAULTKEEPER_SERVER_HTTP_MESSAGE_HPP
 
+#include "core/peer_certificate.hpp"
+
 #include <boost/json/fwd.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +60,8 @@ struct request
     header_map headers;
     std::string body;
     std::string remote_address;  // "ip:port" of the peer
+    // The client certificate the TLS handshake verified (admin.tls.client_ca_file), null without one.
+    std::shared_ptr<const peer_certificate> client_cert;
 
     // First value of query parameter `name`, or nullopt.
     std::optional<std::string_view> query_param(std::string_view name) const;

@@ -1,6 +1,7 @@
 // One server connection: read a request under the limits and timeouts, call the handler, answer, repeat
 // while keep-alive holds. Plain and TLS streams share the same template.
 #include "async/use_tuple.hpp"
+#include "http/certificate_names.hpp"
 #include "http/request_parse.hpp"
 #include "http/server_impl.hpp"
 
@@ -91,7 +92,8 @@ asio::awaitable<void> write_response(Stream& stream, server::impl& s, response r
 
 // The keep-alive loop. Returns when the connection should close.
 template <class Stream>
-asio::awaitable<void> serve(server::impl& s, Stream& stream, const std::string& remote)
+asio::awaitable<void> serve(server::impl& s, Stream& stream, const std::string& remote,
+                            const std::shared_ptr<const peer_certificate>& client_cert = nullptr)
 {
     beast::flat_buffer buf;
     for (;;)
@@ -115,6 +117,8 @@ asio::awaitable<void> serve(server::impl& s, Stream& stream, const std::string& 
         unsigned version = m.version();
         bool keep = m.keep_alive();
         auto req = to_request(std::move(m), remote);
+        if (req)
+            req->client_cert = client_cert;
         if (!req)
         {
             co_await write_response(stream, s, response::error(400, "bad_request", "bad request target"),
@@ -148,7 +152,7 @@ asio::awaitable<void> run_tls(server::impl& s, tcp::socket socket, std::string r
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
     if (ec)
         co_return;  // scanners, wrong CA on the client side...: nothing to answer
-    co_await serve(s, stream, remote);
+    co_await serve(s, stream, remote, verified_peer_certificate(stream.native_handle()));
     if (s.stopping)
         co_return;  // no polite close_notify while shutting down
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));

@@ -55,6 +55,16 @@ result<std::shared_ptr<ssl::context>> make_server_context(const tls_server_optio
         return load_error("cannot load certificate", o.cert_file, ec);
     if (ctx->use_private_key_file(o.key_file, ssl::context::pem, ec), ec)
         return load_error("cannot load key", o.key_file, ec);
+    if (o.client_ca_file.empty())
+        return ctx;
+    if (ctx->load_verify_file(o.client_ca_file, ec), ec)
+        return load_error("cannot load client CA file", o.client_ca_file, ec);
+    // The CA names go to the client in the CertificateRequest, so it knows which of its certificates to show.
+    if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(o.client_ca_file.c_str()))
+        SSL_CTX_set_client_CA_list(ctx->native_handle(), names);
+    auto mode = ssl::verify_peer | (o.require_client_cert ? ssl::verify_fail_if_no_peer_cert : 0);
+    if (ctx->set_verify_mode(mode, ec), ec)
+        return load_error("cannot verify clients with", o.client_ca_file, ec);
     return ctx;
 }
 

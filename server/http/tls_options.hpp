@@ -11,11 +11,14 @@ namespace vk::http {
 // Client side: the config's own type, so that the Vault and Consul clients hand theirs over as it is.
 using tls_client_options = vk::tls_client_config;
 
-// Server side: certificate chain and private key, PEM.
+// Server side: certificate chain and private key, PEM; with a client CA, a certificate the client presents is
+// verified against it (and one is demanded when required).
 struct tls_server_options
 {
     std::string cert_file;
     std::string key_file;
+    std::string client_ca_file;  // "" = no client certificate asked for
+    bool require_client_cert = false;
 };
 
 }  // namespace vk::http

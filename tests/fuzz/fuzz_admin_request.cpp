@@ -40,13 +40,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     static const vk::api::access_list tokens = [] {
         vk::admin_config admin;
-        admin.tokens.push_back(
-            {"reader", vk::secret("fuzz-reader-token-000"), vk::scope_set::parse({"read"}), {"j*"}});
+        admin.tokens.push_back({"reader",
+                                vk::secret("fuzz-reader-token-000"),
+                                std::nullopt,
+                                vk::scope_set::parse({"read"}),
+                                {"j*"}});
         return vk::api::access_list::from(admin);
     }();
     auto header = r->headers.get("Authorization");
     auto bearer = header ? vk::api::bearer_token(*header) : std::nullopt;
-    auto v = tokens.decide(bearer, vk::scope::read, r->path);
+    auto v = tokens.decide({bearer, nullptr}, vk::scope::read, r->path);
     const bool known = bearer && *bearer == "fuzz-reader-token-000";
     if (known != (v.who != nullptr) || (!v.refused && !known))
         std::abort();

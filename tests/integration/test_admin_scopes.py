@@ -76,9 +76,10 @@ def test_a_token_limited_to_jobs_acts_only_on_them(daemon):
 
 def test_whoami_names_the_caller_and_never_the_token(daemon):
     status, body, _ = daemon.call("GET", "/v1/whoami", token=TOKENS["restore"])
-    assert status == 200 and body == {"name": "restore-only", "scopes": ["restore"], "jobs": []}, body
+    assert status == 200 and body == {"name": "restore-only", "scopes": ["restore"], "jobs": [], "credential": "token"}, body
     status, body, _ = daemon.call("GET", "/v1/whoami", token=LIMITED)
-    assert body == {"name": "j1-operator", "scopes": ["read", "operate"], "jobs": ["j1"]}, body
+    assert body == {"name": "j1-operator", "scopes": ["read", "operate"], "jobs": ["j1"],
+                    "credential": "token"}, body
     status, body, _ = daemon.call("GET", "/v1/whoami")
     assert body["name"] == "admin" and body["scopes"] == SCOPES
     assert daemon.call("GET", "/v1/whoami", token=None)[0] == 401

@@ -1,6 +1,7 @@
 // Token digests, the constant-time lookup and the verdict.
 #include "api/model/access.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <openssl/crypto.h>
@@ -36,12 +37,50 @@ bool principal::may_touch(std::string_view job) const
     return false;
 }
 
+std::string_view to_string(credential c)
+{
+    return c == credential::client_certificate ? "client_certificate" : "token";
+}
+
+namespace {
+
+std::string lowered(std::string_view s)
+{
+    std::string out(s);
+    for (auto& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool san_matches(std::string_view selector, std::string_view san)
+{
+    auto colon = selector.find(':');
+    if (colon == std::string_view::npos || san.substr(0, colon + 1) != selector.substr(0, colon + 1))
+        return false;
+    auto glob = selector.substr(colon + 1);
+    auto value = san.substr(colon + 1);
+    if (selector.starts_with("dns:"))
+        return glob_match(lowered(glob), lowered(value));
+    return glob_match(glob, value);
+}
+
+}  // namespace
+
+bool matches(const client_cert_match& m, const peer_certificate& cert)
+{
+    if (!m.subject.empty())
+        return m.subject == cert.subject;
+    return std::ranges::any_of(cert.sans, [&](const std::string& san) { return san_matches(m.san, san); });
+}
+
 std::string_view to_string(denial d)
 {
     switch (d)
     {
     case denial::no_token: return "no_token";
     case denial::unknown_token: return "unknown_token";
+    case denial::unknown_certificate: return "unknown_certificate";
+    case denial::certificate_required: return "certificate_required";
     case denial::missing_scope: return "missing_scope";
     case denial::job_not_allowed: return "job_not_allowed";
     }
@@ -50,16 +89,23 @@ std::string_view to_string(denial d)
 
 bool unauthenticated(denial d)
 {
-    return d == denial::no_token || d == denial::unknown_token;
+    return d != denial::missing_scope && d != denial::job_not_allowed;
 }
 
 access_list access_list::from(const admin_config& admin)
 {
     access_list out;
+    out.certificates_only_ = admin.require_client_cert;
     if (!admin.token.empty())
-        out.entries_.push_back({digest_of(admin.token.reveal()), principal{"admin", scope_set::all(), {}}});
+        out.entries_.push_back(
+            {digest_of(admin.token.reveal()), std::nullopt, principal{"admin", scope_set::all(), {}}});
     for (const auto& t : admin.tokens)
-        out.entries_.push_back({digest_of(t.token.reveal()), principal{t.name, t.scopes, t.jobs}});
+    {
+        std::optional<token_digest> digest;
+        if (!t.token.empty())
+            digest = digest_of(t.token.reveal());
+        out.entries_.push_back({digest, t.client_cert, principal{t.name, t.scopes, t.jobs}});
+    }
     return out;
 }
 
@@ -69,33 +115,70 @@ const principal* access_list::identify(std::string_view bearer) const
     const principal* found = nullptr;
     for (const auto& e : entries_)
     {
-        const bool same = CRYPTO_memcmp(e.digest.data(), presented.data(), presented.size()) == 0;
+        const bool same =
+            e.digest && CRYPTO_memcmp(e.digest->data(), presented.data(), presented.size()) == 0;
         if (same && !found)  // no early exit: every entry costs the same
             found = &e.who;
     }
     return found;
 }
 
-verdict access_list::decide(std::optional<std::string_view> bearer, scope needed, std::string_view job) const
+const principal* access_list::identify(const peer_certificate& cert) const
+{
+    for (const auto& e : entries_)
+        if (e.cert && matches(*e.cert, cert))
+            return &e.who;
+    return nullptr;
+}
+
+verdict access_list::identified(const credentials& presented) const
 {
     verdict v;
-    if (!bearer || bearer->empty())
+    const bool bearer = presented.bearer && !presented.bearer->empty();
+    if (bearer && !certificates_only_)
     {
+        v.who = identify(*presented.bearer);
+        if (!v.who)
+        {
+            v.refused = denial::unknown_token;
+            v.message = "the admin token is not valid";
+        }
+        return v;
+    }
+    v.via = credential::client_certificate;
+    if (presented.cert)
+        v.who = identify(*presented.cert);
+    if (v.who)
+        return v;
+    if (presented.cert)
+    {
+        v.refused = denial::unknown_certificate;
+        v.message = "the client certificate names no admin token entry";
+    }
+    else if (certificates_only_)
+    {
+        v.refused = denial::certificate_required;
+        v.message = "this admin API accepts client certificates only; bearer tokens are refused";
+    }
+    else
+    {
+        v.via = credential::token;
         v.refused = denial::no_token;
         v.message = "an admin token is required (Authorization: Bearer <token>)";
-        return v;
     }
-    v.who = identify(*bearer);
-    if (!v.who)
-    {
-        v.refused = denial::unknown_token;
-        v.message = "the admin token is not valid";
+    return v;
+}
+
+verdict access_list::decide(const credentials& presented, scope needed, std::string_view job) const
+{
+    verdict v = identified(presented);
+    if (v.refused)
         return v;
-    }
     if (!v.who->scopes.has(needed))
     {
         v.refused = denial::missing_scope;
-        v.message = "this token lacks the \"" + std::string(to_string(needed)) + "\" scope";
+        v.message = "this " + std::string(v.via == credential::token ? "token" : "certificate") +
+                    " lacks the \"" + std::string(to_string(needed)) + "\" scope";
         return v;
     }
     // A token limited to some jobs may read what concerns no job (the job list, the log level), not change

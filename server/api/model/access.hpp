@@ -1,10 +1,12 @@
 // Who a request is and whether it may do what it asks: the admin tokens as digests (the tokens themselves are
-// not kept), the presented bearer token matched against every one of them in constant time, and the verdict
-// for a route's scope and job. Pure: the router asks, the tests step it with plain values.
+// not kept), the presented bearer token matched against every one of them in constant time, or the verified
+// client certificate matched by subject or SAN, and the verdict for a route's scope and job. Pure: the router
+// asks, the tests step it with plain values.
 #ifndef VAULTKEEPER_SERVER_API_MODEL_ACCESS_HPP
 #define VAULTKEEPER_SERVER_API_MODEL_ACCESS_HPP
 
 #include "core/config.hpp"
+#include "core/peer_certificate.hpp"
 #include "core/scope.hpp"
 
 #include <array>
@@ -32,11 +34,34 @@ struct principal
     bool may_touch(std::string_view job) const;
 };
 
-// Why a request was refused: 401 for the first two, 403 for the others.
+// What the caller presented: the bearer token (nullopt without one) and the client certificate the TLS
+// handshake verified (null without one).
+struct credentials
+{
+    std::optional<std::string_view> bearer;
+    const peer_certificate* cert = nullptr;
+};
+
+// How a caller was identified.
+enum class credential
+{
+    token,
+    client_certificate,
+};
+std::string_view to_string(credential c);
+
+// Whether a certificate's names satisfy an entry's client_cert: the SAN of the same type whose value matches
+// the glob (DNS names in any case), or the whole subject.
+bool matches(const client_cert_match& m, const peer_certificate& cert);
+
+// Why a request was refused: 401 for the first four, 403 for the others.
 enum class denial
 {
     no_token,
     unknown_token,
+    unknown_certificate,   // verified, but no entry names it
+    certificate_required,  // admin.tls.require_client_cert, and no certificate (a bearer token does not
+                           // count)
     missing_scope,
     job_not_allowed,
 };
@@ -45,7 +70,8 @@ bool unauthenticated(denial d);
 
 struct verdict
 {
-    const principal* who = nullptr;  // set when the token is known, also when refused for its rights
+    const principal* who = nullptr;  // set when the caller is known, also when refused for its rights
+    credential via = credential::token;
     std::optional<denial> refused;
     std::string message;  // for a refusal: names the missing scope or the job, never another token
 };
@@ -59,17 +85,24 @@ public:
 
     // The token's entry: every digest is compared, whatever matches first, so timing tells nothing.
     const principal* identify(std::string_view bearer) const;
-    // `bearer`: the request's token (nullopt without one); `job`: the job the route acts on ("" for none).
-    verdict decide(std::optional<std::string_view> bearer, scope needed, std::string_view job) const;
+    // The first entry, in configuration order, whose client_cert the certificate matches.
+    const principal* identify(const peer_certificate& cert) const;
+    // A bearer token identifies the caller when one is sent (unless certificates are required), else the
+    // certificate; `job`: the job the route acts on ("" for none).
+    verdict decide(const credentials& presented, scope needed, std::string_view job) const;
     std::size_t size() const { return entries_.size(); }
 
 private:
     struct entry
     {
-        token_digest digest;
+        std::optional<token_digest> digest;  // none for an entry only a certificate names
+        std::optional<client_cert_match> cert;
         principal who;
     };
+    verdict identified(const credentials& presented) const;
+
     std::vector<entry> entries_;
+    bool certificates_only_ = false;  // admin.tls.require_client_cert
 };
 
 }  // namespace vk::api

@@ -44,6 +44,8 @@ std::string request_line(const audit_request& r)
 {
     json::object o{{"event", "request"}, {"id", r.id},         {"time", r.time},  {"token", r.token},
                    {"peer", r.peer},     {"method", r.method}, {"route", r.route}};
+    if (r.credential == "client_certificate")  // a token is the usual way; only the other one is said
+        o["credential"] = r.credential;
     if (!r.job.empty())
         o["job"] = r.job;
     if (!r.fields.empty())

@@ -17,10 +17,11 @@ namespace vk::api {
 
 struct audit_request
 {
-    std::uint64_t id = 0;  // joins the request line to its answer line
-    std::string time;      // RFC 3339, UTC
-    std::string token;     // the token's name, never the token
-    std::string peer;      // "ip:port"
+    std::uint64_t id = 0;    // joins the request line to its answer line
+    std::string time;        // RFC 3339, UTC
+    std::string token;       // the token's name, never the token
+    std::string credential;  // how it was presented: "token" or "client_certificate"
+    std::string peer;        // "ip:port"
     std::string method;
     std::string route;           // the route template, e.g. /v1/sync/{name}/approve-deletes
     std::string job;             // "" when the route concerns none

@@ -13,6 +13,7 @@ TEST(audit_lines, a_request_line_names_who_and_what_and_only_identifying_fields)
     audit_request r{7,
                     "2026-12-04T10:00:00.000Z",
                     "sync-oncall",
+                    "token",
                     "10.0.0.5:51234",
                     "POST",
                     "/v1/sync/{name}/approve-deletes",
@@ -29,15 +30,24 @@ TEST(audit_lines, a_request_line_names_who_and_what_and_only_identifying_fields)
     EXPECT_EQ(v.at("job"), "west");
     EXPECT_EQ(v.at("fields"), (json::object{{"plan", "p-123"}}));
     EXPECT_EQ(line.find("hvs.SECRET"), std::string::npos);
+    EXPECT_FALSE(v.contains("credential"));  // a token: the usual case goes unsaid
 }
 
 TEST(audit_lines, a_request_without_job_or_fields_leaves_them_out)
 {
-    audit_request r{
-        1, "t", "admin", "127.0.0.1:1", "PUT", "/v1/log-level", "", identifying_fields("not json")};
+    audit_request r{1,
+                    "t",
+                    "deployer",
+                    "client_certificate",
+                    "127.0.0.1:1",
+                    "PUT",
+                    "/v1/log-level",
+                    "",
+                    identifying_fields("not json")};
     auto v = json::parse(request_line(r)).as_object();
     EXPECT_FALSE(v.contains("job"));
     EXPECT_FALSE(v.contains("fields"));
+    EXPECT_EQ(v.at("credential"), "client_certificate");
 }
 
 TEST(audit_lines, an_answer_line_carries_the_status_and_the_outcome)

@@ -51,9 +51,10 @@ const vk::api::access_list& router_tokens()
         vk::admin_config admin;
         admin.token = vk::secret("sekret-token");
         admin.tokens.push_back(
-            {"reader", vk::secret("reader-token-1234"), vk::scope_set::parse({"read"}), {}});
+            {"reader", vk::secret("reader-token-1234"), std::nullopt, vk::scope_set::parse({"read"}), {}});
         admin.tokens.push_back({"operator",
                                 vk::secret("operator-token-12"),
+                                std::nullopt,
                                 vk::scope_set::parse({"operate"}),
                                 {"replicate-*"}});
         return vk::api::access_list::from(admin);

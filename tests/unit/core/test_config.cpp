@@ -196,6 +196,57 @@ TEST(config, admin_tokens_problems_name_the_entry_and_field)
         }));
 }
 
+// Issue 21: a token entry named by a client certificate (SAN or subject), the client CA and
+// require_client_cert.
+TEST(config, admin_tokens_named_by_client_certificates)
+{
+    auto r = vk::parse_config(R"({"admin": {"tls": {"cert_file": "a.crt", "key_file": "a.key",
+        "client_ca_file": "clients.pem", "require_client_cert": true}, "tokens": [
+        {"name": "deployer", "client_cert": {"san": "EMAIL:deploy@ops.example"}, "scopes": ["operate"]},
+        {"name": "ops", "client_cert": {"subject": "CN=ops,O=Example"}, "scopes": ["*"]}]}})",
+                              "cfg.json", config_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    EXPECT_EQ(r->admin.tls_client_ca_file, "clients.pem");
+    EXPECT_TRUE(r->admin.require_client_cert);
+    ASSERT_EQ(r->admin.tokens.size(), 2u);
+    EXPECT_TRUE(r->admin.tokens[0].token.empty());
+    EXPECT_EQ(r->admin.tokens[0].client_cert->san, "email:deploy@ops.example");  // the type in lower case
+    EXPECT_EQ(r->admin.tokens[1].client_cert->subject, "CN=ops,O=Example");
+}
+
+TEST(config, client_certificate_problems_name_the_entry_and_field)
+{
+    EXPECT_EQ(
+        config_problems(R"({"admin": {"token": "0123456789abcdef", "tokens": [
+        {"name": "a", "client_cert": {"san": "ip:10.0.0.1"}, "scopes": ["read"]},
+        {"name": "b", "client_cert": {"san": "dns:x", "subject": "CN=x"}, "scopes": ["read"]},
+        {"name": "c", "client_cert": {"san": "dns:ci.example"}, "scopes": ["read"]},
+        {"name": "d", "client_cert": {"san": "DNS:ci.example"}, "scopes": ["read"]},
+        {"name": "e", "scopes": ["read"]}]}})"),
+        (std::vector<std::string>{
+            "/admin/tokens/0/client_cert/san: \"ip:10.0.0.1\" does not start with email:, dns: or uri: "
+            "followed by a value",
+            "/admin/tokens/1/client_cert/san: give one of san (\"email:...\", \"dns:...\" or \"uri:...\") "
+            "and subject",
+            "/admin/tokens/3/client_cert: the same certificate as \"c\"",
+            "/admin/tokens/4/token: missing required field (a string, {\"file\": ...} or {\"env\": ...}) "
+            "unless client_cert is given",
+            "/admin/tokens: a client_cert entry needs admin.tls.client_ca_file (no certificate is asked "
+            "for without it)",
+        }));
+    EXPECT_EQ(
+        config_problems(R"({"admin": {"token": "0123456789abcdef",
+        "tls": {"cert_file": "a.crt", "key_file": "a.key", "require_client_cert": true}}})"),
+        (std::vector<std::string>{
+            "/admin/tls/require_client_cert: needs client_ca_file, the CA the certificates are verified "
+            "against",
+            "/admin/tokens: no entry names a client_cert, yet admin.tls.require_client_cert refuses every "
+            "bearer token",
+            "/admin/token: is a bearer token, which admin.tls.require_client_cert refuses; remove one of "
+            "them",
+        }));
+}
+
 // Issue 21: the audit block; the file must be an absolute path; required defaults to true.
 TEST(config, audit_file_and_required)
 {
