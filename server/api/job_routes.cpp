@@ -87,15 +87,19 @@ void add_job_routes(router& r, context& ctx)
                    return http::response::json(200, job_detail_json(j, lock_of(ctx, j)));
                });
            }});
-    r.add({"POST", "/v1/jobs/{name}/trigger", true, [&ctx](http::request&, const path_params& p) {
+    r.add({"POST", "/v1/jobs/{name}/trigger", true,
+           [&ctx](http::request&, const path_params& p) {
                return with_job(ctx, p, [&](runtime::job& j) { return control(j, j.trigger(), 202, ctx); });
-           }});
+           },
+           std::nullopt, nullptr, vk::follow_up::next_cycle});
     r.add({"POST", "/v1/jobs/{name}/halt", true, [&ctx](http::request&, const path_params& p) {
                return with_job(ctx, p, [&](runtime::job& j) { return control(j, j.halt(), 200, ctx); });
            }});
-    r.add({"POST", "/v1/jobs/{name}/resume", true, [&ctx](http::request&, const path_params& p) {
+    r.add({"POST", "/v1/jobs/{name}/resume", true,
+           [&ctx](http::request&, const path_params& p) {
                return with_job(ctx, p, [&](runtime::job& j) { return control(j, j.resume(), 200, ctx); });
-           }});
+           },
+           std::nullopt, nullptr, vk::follow_up::next_cycle});
     r.add({"GET", "/v1/jobs/{name}/cycles", true,
            [&ctx](http::request&, const path_params& p) { return list_cycles(ctx, p); }});
     r.add({"GET", "/v1/jobs/{name}/cycles/{id}", true,

@@ -83,7 +83,7 @@ void add_kind_routes(router& r, context& ctx)
                    [&ctx, kind_name, &action](http::request& req, const path_params& p) {
                        return run_action(ctx, kind_name, action, req, p);
                    },
-                   action.needs});
+                   action.needs, nullptr, action.follow});
         }
     }
 }

@@ -3,7 +3,7 @@
 
 #include "api/error_status.hpp"
 
-#include "api/audit_log.hpp"
+#include "api/audit_trail.hpp"
 #include "api/origin_guard.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
@@ -28,6 +28,19 @@ std::vector<std::string_view> split(std::string_view path)
         start = end + 1;
     }
     return out;
+}
+
+std::int64_t now_ms()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// The peer without its port: denials are counted per client, not per connection.
+std::string peer_host(const std::string& address)
+{
+    auto colon = address.rfind(':');
+    return colon == std::string::npos ? address : address.substr(0, colon);
 }
 
 }  // namespace
@@ -140,89 +153,35 @@ boost::asio::awaitable<http::response> router::guarded(const found& f, http::req
     {
         if (metrics_)
             metrics_->admin_denied(route_label, to_string(*v.refused));
-        count_denial(req, route_label, *v.refused);
-        co_await flush_denials(false);
+        if (audit_)
+            audit_->denied(route_label, peer_host(req.remote_address), to_string(*v.refused));
         co_return refuse(unauthenticated(*v.refused) ? refusal::unauthorized : refusal::forbidden, v.message);
     }
     if (f.r->about_caller)
         co_return co_await f.r->about_caller(*v.who, v.via);
-    if (f.r->method == "GET" || !audit_ || !audit_->enabled())
+    if (f.r->method == "GET" || !audit_ || !audit_->active())
         co_return co_await f.r->handler(req, f.params);
     co_return co_await audited(f, req, route_label, v);
-}
-
-namespace {
-
-std::int64_t minute_now()
-{
-    using namespace std::chrono;
-    return duration_cast<minutes>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string now_text()
-{
-    return format_rfc3339(std::chrono::system_clock::now());
-}
-
-// The peer without its port: denials are counted per client, not per connection.
-std::string peer_host(const std::string& address)
-{
-    auto colon = address.rfind(':');
-    return colon == std::string::npos ? address : address.substr(0, colon);
-}
-
-}  // namespace
-
-void router::count_denial(const http::request& req, const std::string& route_label, denial reason)
-{
-    if (audit_ && audit_->enabled())
-        denials_.add(minute_now(), route_label, peer_host(req.remote_address),
-                     std::string(to_string(reason)));
-}
-
-boost::asio::awaitable<void> router::flush_denials(bool all)
-{
-    if (!audit_ || denials_.empty())
-        co_return;
-    for (auto& line : denials_.take_before(all ? INT64_MAX : minute_now()))
-        if (auto w = co_await audit_->append(std::move(line)); !w)
-            log::error("audit: denied requests not written", {{"error", w.error().describe()}});
 }
 
 boost::asio::awaitable<http::response> router::audited(const found& f, http::request& req,
                                                        const std::string& route_label, const verdict& v)
 {
-    const principal& who = *v.who;
-    co_await flush_denials(false);
     auto job = f.params.find("name");
-    audit_request ar{++audit_id_,
-                     now_text(),
-                     who.name,
+    const auto requested_ms = now_ms();
+    audit_request ar{audit_->next_id(),
+                     format_rfc3339(std::chrono::system_clock::now()),
+                     v.who->name,
                      std::string(to_string(v.via)),
                      req.remote_address,
                      req.method,
                      route_label,
                      job == f.params.end() ? "" : job->second,
                      identifying_fields(req.body)};
-    if (auto w = co_await audit_->append(request_line(ar)); !w)
-    {
-        log::error("audit: request not written", {{"route", route_label}, {"error", w.error().describe()}});
-        if (audit_->required())
-            co_return error_response(
-                make_error(errc::unavailable, "the audit trail cannot be written, so nothing was done: " +
-                                                  w.error().describe()));
-    }
-    log::info("audit", {{"id", std::to_string(ar.id)},
-                        {"token", who.name},
-                        {"method", req.method},
-                        {"route", route_label},
-                        {"job", ar.job},
-                        {"peer", ar.peer},
-                        {"credential", ar.credential}});
+    if (auto w = co_await audit_->request(ar); !w)
+        co_return error_response(w.error());
     auto res = co_await f.r->handler(req, f.params);
-    if (auto w = co_await audit_->append(answer_line(ar.id, now_text(), res.status, res.body)); !w)
-        log::error("audit: answer not written",
-                   {{"id", std::to_string(ar.id)}, {"error", w.error().describe()}});
+    co_await audit_->answer(ar, res.status, res.body, f.r->follow, requested_ms);
     co_return res;
 }
 

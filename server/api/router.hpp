@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "api/model/access.hpp"
-#include "api/model/audit.hpp"
+#include "core/follow_up.hpp"
 #include "http/message.hpp"
 
 namespace vk::metrics {
@@ -22,7 +22,7 @@ class registry;
 
 namespace vk::api {
 
-class audit_log;
+class audit_trail;
 
 using path_params = std::map<std::string, std::string, std::less<>>;
 using route_handler =
@@ -41,6 +41,8 @@ struct route
     // {name} in the pattern is the job a token limited to some jobs must be allowed.
     std::optional<vk::scope> needs = std::nullopt;
     caller_handler about_caller = nullptr;  // set instead of handler for a route about the caller
+    // What the audit trail waits for before it writes the change's outcome (a trigger: the cycle it starts).
+    vk::follow_up follow = vk::follow_up::none;
 };
 
 // The scope a route needs (its declared one, or the method's default).
@@ -61,10 +63,8 @@ public:
     // Requests whose Host header this predicate refuses are answered 403 before routing (DNS rebinding).
     void set_host_check(std::function<bool(std::string_view host)> host_ok) { host_ok_ = std::move(host_ok); }
     // Every change (any route but GET) is written to `audit` before it is made, and its answer after; denied
-    // requests are counted per minute. May be null (no audit trail).
-    void set_audit(audit_log* audit) { audit_ = audit; }
-    // Writes the denial counts not written yet (at shutdown).
-    boost::asio::awaitable<void> flush_denials(bool all);
+    // requests are counted. May be null (no audit trail).
+    void set_audit(audit_trail* audit) { audit_ = audit; }
     const std::vector<route>& routes() const noexcept { return routes_; }
 
     boost::asio::awaitable<http::response> dispatch(http::request& req);
@@ -84,12 +84,9 @@ private:
     // The handler's answer between the audit trail's request and answer lines.
     boost::asio::awaitable<http::response> audited(const found& f, http::request& req,
                                                    const std::string& route_label, const verdict& v);
-    void count_denial(const http::request& req, const std::string& route_label, denial reason);
 
     std::function<const access_list&()> access_;
-    audit_log* audit_ = nullptr;
-    std::uint64_t audit_id_ = 0;
-    denial_tally denials_;
+    audit_trail* audit_ = nullptr;
     std::function<bool(std::string_view)> host_ok_;
     metrics::registry* metrics_;
     std::vector<route> routes_;

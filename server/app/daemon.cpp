@@ -13,7 +13,7 @@
 #include <csignal>
 
 #include "api/admin_api.hpp"
-#include "api/audit_log.hpp"
+#include "api/audit_trail.hpp"
 #include "app/daemon_observer.hpp"
 #include "app/ha_coordinator.hpp"
 #include "core/config_reload.hpp"
@@ -36,10 +36,11 @@ struct daemon::impl
           params(std::move(p)),
           cfg(std::make_shared<const vk::config>(std::move(c))),
           access(api::access_list::from(cfg->admin)),
-          audit(cfg->audit),
+          audit(ex),
           notifier(std::make_unique<runtime::notifier>(ex, cfg->webhook, &metrics)),
           observer(
-              metrics, [this] { return notifier.get(); }, [this](int code) { request_shutdown(code); }),
+              metrics, [this] { return notifier.get(); }, [this](int code) { request_shutdown(code); },
+              [this](const runtime::job& j, const runtime::cycle_record& r) { audit_cycle_end(j, r); }),
           jobs(ex, params.kinds, &observer),
           ha(ex, jobs),
           signals(ex, SIGINT, SIGTERM, SIGHUP),
@@ -57,12 +58,15 @@ struct daemon::impl
             api_ctx.listen_port = listen->second;
         api_ctx.host_names = cfg->admin.hosts;
         router = api::build_router(api_ctx, [this]() -> const api::access_list& { return access; });
+        audit.configure(cfg->audit, audit_forward(*cfg));
         router->set_audit(&audit);
     }
 
     asio::awaitable<int> run();
     asio::awaitable<void> control_loop();
     asio::awaitable<void> run_notifier();
+    std::function<void(boost::json::object)> audit_forward(const vk::config& c);
+    void audit_cycle_end(const runtime::job& j, const runtime::cycle_record& r);
     asio::awaitable<void> grace_wait();
     asio::awaitable<void> reload();
     void apply_admin_changes(const vk::config& fresh);
@@ -75,7 +79,7 @@ struct daemon::impl
     daemon_params params;
     std::shared_ptr<const vk::config> cfg;
     api::access_list access;  // the admin tokens of cfg, as digests
-    api::audit_log audit;     // cfg's audit file
+    api::audit_trail audit;   // cfg's audit file and webhook
     metrics::registry metrics;
     std::unique_ptr<runtime::notifier> notifier;
     daemon_observer observer;
@@ -125,7 +129,7 @@ asio::awaitable<int> daemon::impl::run()
               {{"address", server->local_address()}, {"tls", cfg->admin.tls_cert_file ? "on" : "off"}});
     co_await apply_jobs();
     ready = true;
-    co_await (server->run() && run_notifier() && control_loop());
+    co_await (server->run() && run_notifier() && audit.run() && control_loop());
     log::info("vaultkeeper stopped", {{"exit_code", std::to_string(exit_code)}});
     co_return exit_code;
 }
@@ -164,7 +168,7 @@ asio::awaitable<void> daemon::impl::shutdown()
     co_await jobs.stop_all();
     co_await ha.stop_all();  // locks go only after our jobs stopped: no other replica overlaps them
     server->stop();
-    co_await router->flush_denials(true);  // the denials of the minute not over yet
+    audit.stop();  // writes the outcomes and denials not written yet, those of this minute too
     notifier->stop();
     grace_timer.expires_after(params.shutdown_grace);
 }
@@ -179,6 +183,38 @@ asio::awaitable<void> daemon::impl::grace_wait()
         if (!ec || cs.cancelled() != asio::cancellation_type::none)
             co_return;
     }
+}
+
+// audit.webhook: each change and outcome as a notification of severity "audit".
+std::function<void(boost::json::object)> daemon::impl::audit_forward(const vk::config& c)
+{
+    if (!c.audit.webhook)
+        return nullptr;
+    return [this](boost::json::object event) {
+        const auto* job = event.if_contains("job");
+        runtime::notification n{job && job->is_string() ? std::string(job->get_string()) : "",
+                                0,
+                                "",
+                                format_rfc3339(std::chrono::system_clock::now()),
+                                "audit",
+                                std::move(event)};
+        notifier->notify(std::move(n));
+    };
+}
+
+void daemon::impl::audit_cycle_end(const runtime::job& j, const runtime::cycle_record& r)
+{
+    if (!audit.awaits_cycle_of(j.name()))
+        return;
+    using namespace std::chrono;
+    api::ended_cycle c{j.name(),
+                       r.id,
+                       duration_cast<milliseconds>(r.start.time_since_epoch()).count(),
+                       std::string(runtime::to_string(r.outcome.value_or(runtime::cycle_outcome::failed))),
+                       r.error,
+                       format_rfc3339(r.end.value_or(system_clock::now())),
+                       j.body_status()};
+    audit.cycle_ended(c);
 }
 
 asio::awaitable<void> daemon::impl::run_notifier()
@@ -230,7 +266,7 @@ asio::awaitable<void> daemon::impl::reload()
     co_await jobs.stop_some(hit);
     cfg = fresh;
     access = api::access_list::from(cfg->admin);  // a removed token stops working now
-    audit.configure(cfg->audit);
+    audit.configure(cfg->audit, audit_forward(*cfg));
     services.config = cfg;
     co_await apply_jobs();
     log::info("configuration reloaded", {{"jobs", std::to_string(cfg->jobs.size())}});

@@ -7,10 +7,11 @@
 namespace vk::app {
 
 daemon_observer::daemon_observer(metrics::registry& m, std::function<runtime::notifier*()> notifier,
-                                 std::function<void(int)> request_shutdown)
+                                 std::function<void(int)> request_shutdown, cycle_hook cycle_ended)
     : metrics_(m),
       notifier_(std::move(notifier)),
-      request_shutdown_(std::move(request_shutdown))
+      request_shutdown_(std::move(request_shutdown)),
+      cycle_ended_(std::move(cycle_ended))
 {
 }
 
@@ -33,6 +34,8 @@ void daemon_observer::on_cycle_end(const runtime::job& j, const runtime::cycle_r
     metrics_.cycle_ended(j.name(), j.kind(),
                          runtime::to_string(r.outcome.value_or(runtime::cycle_outcome::failed)), seconds, ok,
                          unix_seconds(end));
+    if (cycle_ended_)
+        cycle_ended_(j, r);
 }
 
 void daemon_observer::on_report(const runtime::job& j, const runtime::cycle_context& ctx, runtime::severity s,

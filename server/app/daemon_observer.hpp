@@ -1,4 +1,5 @@
-// Turns job events into metrics, fatal-error notifications and the halt_on_fatal shutdown request.
+// Turns job events into metrics, fatal-error notifications, the halt_on_fatal shutdown request, and cycle
+// ends for the audit trail (the outcome of a change a cycle carried out).
 #ifndef VAULTKEEPER_SERVER_APP_DAEMON_OBSERVER_HPP
 #define VAULTKEEPER_SERVER_APP_DAEMON_OBSERVER_HPP
 
@@ -13,8 +14,9 @@ namespace vk::app {
 class daemon_observer final : public runtime::job_observer
 {
 public:
+    using cycle_hook = std::function<void(const runtime::job&, const runtime::cycle_record&)>;
     daemon_observer(metrics::registry& m, std::function<runtime::notifier*()> notifier,
-                    std::function<void(int exit_code)> request_shutdown);
+                    std::function<void(int exit_code)> request_shutdown, cycle_hook cycle_ended = nullptr);
 
     void on_state(const runtime::job& j) override;
     void on_cycle_end(const runtime::job& j, const runtime::cycle_record& r) override;
@@ -28,6 +30,7 @@ private:
     metrics::registry& metrics_;
     std::function<runtime::notifier*()> notifier_;
     std::function<void(int)> request_shutdown_;
+    cycle_hook cycle_ended_;
 };
 
 }  // namespace vk::app

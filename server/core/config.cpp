@@ -219,10 +219,15 @@ void read_audit(object_reader& root, config& cfg)
     auto r = root.object("audit");
     if (!r)
         return;
-    cfg.audit.file = r->string("file", need::required).value_or("");
+    cfg.audit.file = r->string("file").value_or("");
     if (!cfg.audit.file.empty() && cfg.audit.file.front() != '/')
         r->problem("file", "must be an absolute path");
     cfg.audit.required = r->boolean_or("required", true);
+    cfg.audit.webhook = r->boolean_or("webhook", false);
+    if (cfg.audit.webhook && !cfg.webhook)
+        r->problem("webhook", "needs notify.webhook, where the changes are sent");
+    if (cfg.audit.file.empty() && !cfg.audit.webhook)
+        r->problem("file", "missing required field (a string) unless webhook is true");
     r->finish();
 }
 
@@ -374,12 +379,12 @@ boost::system::result<config, config_errors> parse_config(std::string_view text,
         return errors;
     read_admin(root, cfg);
     read_log(root, cfg);
-    read_audit(root, cfg);
     root.each_member("vaults",
                      [&](const std::string& n, object_reader& r) { cfg.vaults[n] = read_vault(n, r); });
     root.each_member("consuls",
                      [&](const std::string& n, object_reader& r) { cfg.consuls[n] = read_consul(n, r); });
     read_notify(root, cfg);
+    read_audit(root, cfg);  // after notify: audit.webhook needs it
     read_ha(root, cfg);
     std::set<std::string> names;
     root.each_object("jobs", [&](object_reader& r) { read_job(r, cfg, kinds, names); });

@@ -145,6 +145,7 @@ struct audit_config
     std::string file;  // "" = no audit file
     bool required =
         true;  // a line that cannot be written refuses the change (503) instead of acting unaudited
+    bool webhook = false;  // each change and its outcome also go to notify.webhook
 };
 
 struct config

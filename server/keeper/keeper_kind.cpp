@@ -14,7 +14,7 @@ runtime::job_kind make_keeper_kind()
         parse_settings,
         make_keeper_body,
         {
-            {"POST", "rekey", true, vk::scope::rekey},
+            {"POST", "rekey", true, vk::scope::rekey, vk::follow_up::procedure},
         },
     };
 }

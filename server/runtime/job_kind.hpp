@@ -16,6 +16,7 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/follow_up.hpp"
 #include "runtime/model/cycle.hpp"
 
 namespace vk::metrics {
@@ -81,6 +82,8 @@ struct action_route
     bool accepted = false;  // success means work was queued (202) rather than done (200)
     // The admin scope it needs; unset: read for GET, operate otherwise (api/router.hpp).
     std::optional<vk::scope> needs = std::nullopt;
+    // What the audit trail waits for to write the outcome of a successful call (api/model/audit_follow).
+    vk::follow_up follow = vk::follow_up::none;
 };
 
 // Services a job body may use; filled in by the application (clients, metrics...).

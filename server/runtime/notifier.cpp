@@ -149,8 +149,15 @@ asio::awaitable<void> notifier::deliver(const notification& n)
     req.headers.set("Content-Type", "application/json");
     for (const auto& [name, value] : cfg_->headers)
         req.headers.set(name, value.reveal());
-    req.body = boost::json::serialize(boost::json::object{
-        {"job", n.job}, {"cycle", n.cycle}, {"severity", n.severity}, {"error", n.error}, {"time", n.time}});
+    req.body = boost::json::serialize(n.severity == "audit" ? boost::json::object{{"job", n.job},
+                                                                                  {"severity", n.severity},
+                                                                                  {"time", n.time},
+                                                                                  {"audit", n.audit}}
+                                                            : boost::json::object{{"job", n.job},
+                                                                                  {"cycle", n.cycle},
+                                                                                  {"severity", n.severity},
+                                                                                  {"error", n.error},
+                                                                                  {"time", n.time}});
     auto r = co_await client->send(std::move(req));
     if (r && r->status / 100 == 2)
     {

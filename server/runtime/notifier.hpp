@@ -1,11 +1,13 @@
 // Tells a human about fatal errors and alerts: a webhook POST of {job, cycle, severity, error, time}, retried
-// with backoff. Notifications queue up and are sent one by one by run(), which outlives no cycle: it belongs
+// with backoff; and, with audit.webhook, about changes made through the admin API ({job, severity: "audit",
+// time, audit}). Notifications queue up and are sent one by one by run(), which outlives no cycle: it belongs
 // to the daemon.
 #ifndef VAULTKEEPER_SERVER_RUNTIME_NOTIFIER_HPP
 #define VAULTKEEPER_SERVER_RUNTIME_NOTIFIER_HPP
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include <cstdint>
 #include <deque>
@@ -30,7 +32,8 @@ struct notification
     std::uint64_t cycle = 0;
     std::string error;
     std::string time;                // RFC 3339
-    std::string severity = "fatal";  // fatal | alert
+    std::string severity = "fatal";  // fatal | alert | audit
+    boost::json::object audit;       // severity audit: the change or outcome the trail recorded (no error)
 };
 
 class notifier

@@ -27,7 +27,7 @@ runtime::job_kind make_sync_kind()
         create,
         {
             {"GET", "plan"},
-            {"POST", "approve-deletes", true, vk::scope::approve},
+            {"POST", "approve-deletes", true, vk::scope::approve, vk::follow_up::next_cycle},
         },
     };
 }

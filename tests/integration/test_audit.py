@@ -15,7 +15,7 @@ import vkproc
 from held_deletes import stack_with_held_deletes
 from keeperenv import JOB as KEEPER_JOB, KeeperWorld
 from test_snapshot import Cluster, Setup as SnapshotSetup, job as snapshot_job
-from vkdaemon import ADMIN_TOKEN, Daemon, job_spec
+from vkdaemon import ADMIN_TOKEN, Daemon, WebhookReceiver, job_spec
 
 OPS = "operator-token-0123456789"
 
@@ -61,7 +61,7 @@ def test_a_change_is_written_before_and_after_and_reads_are_not():
         assert d.call("GET", "/v1/jobs", token=OPS)[0] == 200
         assert d.call("POST", "/v1/jobs/j1/trigger", token=OPS)[0] == 202
         assert d.call("PUT", "/v1/log-level", body={"level": "debug"}, token=OPS)[0] == 200
-        got = lines(path)
+        got = [l for l in lines(path) if l["event"] != "outcome"]  # the trigger's may come at any point
         assert [(l["event"], l.get("route")) for l in got] == [
             ("request", "/v1/jobs/{name}/trigger"), ("answer", None),
             ("request", "/v1/log-level"), ("answer", None)], got
@@ -74,8 +74,45 @@ def test_a_change_is_written_before_and_after_and_reads_are_not():
         assert OPS not in text and "test-admin-token" not in text
         assert oct(os.stat(path).st_mode & 0o777) == "0o600"
         assert f"info audit id={trigger['id']} token=ops method=POST route=/v1/jobs/{{name}}/trigger job=j1" in d.log()
+        # The trigger's outcome: the cycle it started, once that cycle ended.
+        outcome = vkproc.wait_until(lambda: outcome_of(path, trigger["id"]), 15, what="the trigger's outcome")
+        cycle = d.call("GET", f"/v1/jobs/j1/cycles/{outcome['cycle']}")[1]
+        assert outcome["job"] == "j1" and outcome["result"] == "ok" and cycle["outcome"] == "ok", (outcome, cycle)
+        assert cycle["start"] >= trigger["time"], "the cycle the trigger started, not one running before it"
+        assert all(l["id"] != got[2]["id"] for l in lines(path) if l["event"] == "outcome"), \
+            "the log level's answer is its outcome: nothing more is written for it"
     finally:
         d.stop()
+
+
+def outcome_of(path, request_id):
+    return next((l for l in lines(path) if l["event"] == "outcome" and l["id"] == request_id), None)
+
+
+def test_a_failed_triggered_cycle_is_the_outcome_and_the_webhook_gets_changes_and_outcomes():
+    """audit.webhook: each change (its request and answer in one object) and its outcome also go to the webhook,
+    with severity "audit"; also without an audit file."""
+    hook = WebhookReceiver()
+    d = Daemon({"admin": {"tokens": [{"name": "ops", "token": OPS, "scopes": ["read", "operate"]}]},
+                "audit": {"webhook": True}, "notify": {"webhook": {"url": hook.url}},
+                "jobs": [job_spec("j1", interval="1h", sleep="5ms", fail="error", fail_from_cycle=2)]})
+    try:
+        d.wait_job("j1", lambda j: j["last_cycle"] is not None, what="first cycle")
+        assert d.call("POST", "/v1/jobs/j1/trigger", token=OPS)[0] == 202
+
+        def audit_events():
+            return [r["body"] for r in hook.received if r["body"].get("severity") == "audit"]
+        vkproc.wait_until(lambda: len(audit_events()) >= 2, 15, what="change and outcome at the webhook")
+        change, outcome = audit_events()[:2]
+        assert change["job"] == "j1" and change["audit"]["event"] == "change", change
+        assert change["audit"]["token"] == "ops" and change["audit"]["route"] == "/v1/jobs/{name}/trigger"
+        assert change["audit"]["status"] == 202
+        assert outcome["audit"]["event"] == "outcome" and outcome["audit"]["id"] == change["audit"]["id"]
+        assert outcome["audit"]["result"] == "failed" and outcome["audit"]["cycle"] == 2, outcome
+        assert OPS not in json.dumps(hook.received)
+    finally:
+        d.stop()
+        hook.close()
 
 
 def test_denials_are_counted_per_minute_and_written_by_the_end():
@@ -106,8 +143,9 @@ def test_sighup_reopens_the_file_that_logrotate_moved():
         reload(d)
         d.wait_job("j1", lambda j: j["state"] == "idle", what="idle")
         assert d.call("POST", "/v1/jobs/j1/trigger", token=OPS)[0] == 202
-        assert [l["event"] for l in lines(path + ".1")] == ["request", "answer"]
-        assert [l["event"] for l in lines(path)] == ["request", "answer"]
+        # (the first trigger's outcome goes wherever the file is when its cycle ends)
+        assert [l["event"] for l in lines(path + ".1") if l["event"] != "outcome"] == ["request", "answer"]
+        assert [l["event"] for l in lines(path) if l["event"] != "outcome"] == ["request", "answer"]
     finally:
         d.stop()
 
@@ -195,6 +233,10 @@ def test_a_rekey_is_written_with_its_planned_set_and_no_share():
         assert "fields" not in request, "the rekey request takes no body"
         assert answer["id"] == request["id"] and answer["status"] == 202
         assert answer["outcome"] == {"queued": True, "planned": after["current"]["id"]}, answer
+        # The rekey's result, once the procedure it queued was done: the planned set is the current one.
+        outcome = outcome_of(path, request["id"])
+        assert outcome and outcome["result"] == "rekeyed" and outcome["current"] == after["current"]["id"], outcome
+        assert outcome["cycles"], outcome
         assert old and new
         assert_no_secret(path, [KEYHOLDER, ADMIN_TOKEN] + share_forms(old + new))
     finally:

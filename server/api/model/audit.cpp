@@ -40,7 +40,7 @@ json::object identifying_fields(std::string_view body)
     return pick(parsed(body));
 }
 
-std::string request_line(const audit_request& r)
+json::object request_object(const audit_request& r)
 {
     json::object o{{"event", "request"}, {"id", r.id},         {"time", r.time},  {"token", r.token},
                    {"peer", r.peer},     {"method", r.method}, {"route", r.route}};
@@ -50,11 +50,16 @@ std::string request_line(const audit_request& r)
         o["job"] = r.job;
     if (!r.fields.empty())
         o["fields"] = r.fields;
-    return json::serialize(o) + "\n";
+    return o;
 }
 
-std::string answer_line(std::uint64_t id, const std::string& time, unsigned status,
-                        std::string_view answer_body)
+std::string request_line(const audit_request& r)
+{
+    return json::serialize(request_object(r)) + "\n";
+}
+
+json::object answer_object(std::uint64_t id, const std::string& time, unsigned status,
+                           std::string_view answer_body)
 {
     json::object o{{"event", "answer"}, {"id", id}, {"time", time}, {"status", status}};
     auto body = parsed(answer_body);
@@ -66,7 +71,26 @@ std::string answer_line(std::uint64_t id, const std::string& time, unsigned stat
     }
     else if (auto fields = pick(body); !fields.empty())
         o["outcome"] = std::move(fields);
-    return json::serialize(o) + "\n";
+    return o;
+}
+
+std::string answer_line(std::uint64_t id, const std::string& time, unsigned status,
+                        std::string_view answer_body)
+{
+    return json::serialize(answer_object(id, time, status, answer_body)) + "\n";
+}
+
+json::object change_event(const audit_request& r, const std::string& time, unsigned status,
+                          std::string_view answer_body)
+{
+    auto o = request_object(r);
+    o["event"] = "change";
+    o["answered"] = time;
+    auto answer = answer_object(r.id, time, status, answer_body);
+    o["status"] = status;
+    if (auto* outcome = answer.if_contains("outcome"))
+        o["outcome"] = *outcome;
+    return o;
 }
 
 void denial_tally::add(std::int64_t minute, const std::string& route, const std::string& peer,

@@ -32,11 +32,18 @@ struct audit_request
 boost::json::object identifying_fields(std::string_view body);
 
 // {"event":"request",...}\n
+boost::json::object request_object(const audit_request& r);
 std::string request_line(const audit_request& r);
 // {"event":"answer","id":..,"time":..,"status":..,"outcome":..}\n; outcome is the answer's error message or
 // its identifying fields (a queued rekey's planned set, an approval's plan).
+boost::json::object answer_object(std::uint64_t id, const std::string& time, unsigned status,
+                                  std::string_view answer_body);
 std::string answer_line(std::uint64_t id, const std::string& time, unsigned status,
                         std::string_view answer_body);
+// What the webhook gets for a change (audit.webhook): the request's fields with event "change", the time it
+// was answered, its status and outcome, in one object.
+boost::json::object change_event(const audit_request& r, const std::string& time, unsigned status,
+                                 std::string_view answer_body);
 
 // Denied requests, counted per minute (minutes since the epoch) and written once the minute is over.
 class denial_tally

@@ -65,6 +65,27 @@ TEST(audit_lines, an_answer_line_carries_the_status_and_the_outcome)
     EXPECT_FALSE(json::parse(answer_line(5, "t", 200, "")).as_object().contains("outcome"));
 }
 
+TEST(audit_lines, the_webhook_gets_a_change_as_one_object_with_its_answer)
+{
+    audit_request r{9,
+                    "t0",
+                    "ops",
+                    "token",
+                    "127.0.0.1:5",
+                    "POST",
+                    "/v1/keeper/{name}/rekey",
+                    "keeper",
+                    identifying_fields("")};
+    auto o = change_event(r, "t1", 202, R"({"job":"keeper","queued":true,"planned":"set-2","secret":"x"})");
+    EXPECT_EQ(o.at("event"), "change");
+    EXPECT_EQ(o.at("id"), 9);
+    EXPECT_EQ(o.at("token"), "ops");
+    EXPECT_EQ(o.at("route"), "/v1/keeper/{name}/rekey");
+    EXPECT_EQ(o.at("answered"), "t1");
+    EXPECT_EQ(o.at("status"), 202);
+    EXPECT_EQ(o.at("outcome"), (json::object{{"planned", "set-2"}, {"queued", true}}));
+}
+
 TEST(audit_denials, counted_per_minute_route_peer_and_reason_and_written_once_the_minute_is_over)
 {
     denial_tally t;

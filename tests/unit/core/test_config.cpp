@@ -258,6 +258,17 @@ TEST(config, audit_file_and_required)
     EXPECT_EQ(
         config_problems(doc(R"("audit": {"file": "audit.log", "required": false, "hook": 1}, "jobs": [])")),
         (std::vector<std::string>{"/audit/file: must be an absolute path", "/audit/hook: unknown key"}));
+    EXPECT_EQ(config_problems(doc(R"("audit": {"webhook": true}, "jobs": [])")),
+              (std::vector<std::string>{"/audit/webhook: needs notify.webhook, where the changes are sent"}));
+    EXPECT_EQ(
+        config_problems(doc(R"("audit": {}, "jobs": [])")),
+        (std::vector<std::string>{"/audit/file: missing required field (a string) unless webhook is true"}));
+    auto hooked = vk::parse_config(
+        doc(R"("audit": {"webhook": true}, "notify": {"webhook": {"url": "http://127.0.0.1:9/h"}}, "jobs": [])"),
+        "cfg.json", config_kinds);
+    ASSERT_TRUE(hooked) << hooked.error().render();
+    EXPECT_TRUE(hooked->audit.webhook);
+    EXPECT_TRUE(hooked->audit.file.empty());
 }
 
 // Issue 15: an admin listener off loopback without TLS is refused unless insecure_listen says so.
