@@ -27,7 +27,7 @@ std::string guard_name(const route& r)
 {
     if (!r.needs_auth)
         return "public";
-    if (r.about_caller)
+    if (r.any_scope)
         return "any-token";
     return std::string(to_string(needed_scope(r)));
 }

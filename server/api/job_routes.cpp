@@ -40,11 +40,13 @@ http::response control(runtime::job& j, runtime::control_result res, unsigned ok
     return http::response::json(ok_status, job_summary_json(j, lock_of(ctx, j)));
 }
 
-awaitable<http::response> list_jobs(context& ctx)
+// A caller limited to some jobs sees only those (as Consul's ACLs filter a catalog listing).
+awaitable<http::response> list_jobs(context& ctx, const principal& who)
 {
     json::array out;
     for (auto* j : ctx.jobs->all())
-        out.push_back(job_summary_json(*j, lock_of(ctx, *j)));
+        if (who.may_touch(j->name()))
+            out.push_back(job_summary_json(*j, lock_of(ctx, *j)));
     co_return http::response::json(200, json::object{{"jobs", std::move(out)}});
 }
 
@@ -81,7 +83,8 @@ awaitable<http::response> get_cycle(context& ctx, const path_params& p)
 
 void add_job_routes(router& r, context& ctx)
 {
-    r.add({"GET", "/v1/jobs", true, [&ctx](http::request&, const path_params&) { return list_jobs(ctx); }});
+    r.add({"GET", "/v1/jobs", true, nullptr, std::nullopt,
+           [&ctx](http::request&, const path_params&, const verdict& v) { return list_jobs(ctx, *v.who); }});
     r.add({"GET", "/v1/jobs/{name}", true, [&ctx](http::request&, const path_params& p) {
                return with_job(ctx, p, [&](runtime::job& j) {
                    return http::response::json(200, job_detail_json(j, lock_of(ctx, j)));

@@ -146,8 +146,8 @@ boost::asio::awaitable<http::response> router::guarded(const found& f, http::req
     const auto& list = access_();
     auto v = list.decide({bearer_of(req), req.client_cert.get()}, needed_scope(*f.r),
                          job == f.params.end() ? "" : job->second);
-    // A route about the caller needs a known token, not a scope.
-    if (f.r->about_caller && v.who && v.refused)
+    // A route about the caller needs a known caller, not a scope.
+    if (f.r->any_scope && v.who && v.refused)
         v.refused.reset();
     if (v.refused)
     {
@@ -157,11 +157,16 @@ boost::asio::awaitable<http::response> router::guarded(const found& f, http::req
             audit_->denied(route_label, peer_host(req.remote_address), to_string(*v.refused));
         co_return refuse(unauthenticated(*v.refused) ? refusal::unauthorized : refusal::forbidden, v.message);
     }
-    if (f.r->about_caller)
-        co_return co_await f.r->about_caller(*v.who, v.via);
     if (f.r->method == "GET" || !audit_ || !audit_->active())
-        co_return co_await f.r->handler(req, f.params);
+        co_return co_await call(f, req, v);
     co_return co_await audited(f, req, route_label, v);
+}
+
+boost::asio::awaitable<http::response> router::call(const found& f, http::request& req, const verdict& v)
+{
+    if (f.r->for_caller)
+        co_return co_await f.r->for_caller(req, f.params, v);
+    co_return co_await f.r->handler(req, f.params);
 }
 
 boost::asio::awaitable<http::response> router::audited(const found& f, http::request& req,
@@ -180,7 +185,7 @@ boost::asio::awaitable<http::response> router::audited(const found& f, http::req
                      identifying_fields(req.body)};
     if (auto w = co_await audit_->request(ar); !w)
         co_return error_response(w.error());
-    auto res = co_await f.r->handler(req, f.params);
+    auto res = co_await call(f, req, v);
     co_await audit_->answer(ar, res.status, res.body, f.r->follow, requested_ms);
     co_return res;
 }

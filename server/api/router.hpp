@@ -27,9 +27,10 @@ class audit_trail;
 using path_params = std::map<std::string, std::string, std::less<>>;
 using route_handler =
     std::function<boost::asio::awaitable<http::response>(http::request&, const path_params&)>;
-// A route about the caller itself (GET /v1/whoami): any known caller may call it, whatever its scopes.
+// A route whose answer depends on who calls (whoami; the job list, which shows a token limited to some jobs
+// only those): the handler gets the access verdict, its caller known and allowed.
 using caller_handler =
-    std::function<boost::asio::awaitable<http::response>(const principal&, credential via)>;
+    std::function<boost::asio::awaitable<http::response>(http::request&, const path_params&, const verdict&)>;
 
 struct route
 {
@@ -40,9 +41,10 @@ struct route
     // The scope the route needs, declared with it; unset: read for GET, operate for the other methods. A
     // {name} in the pattern is the job a token limited to some jobs must be allowed.
     std::optional<vk::scope> needs = std::nullopt;
-    caller_handler about_caller = nullptr;  // set instead of handler for a route about the caller
+    caller_handler for_caller = nullptr;  // set instead of handler for an answer that depends on the caller
     // What the audit trail waits for before it writes the change's outcome (a trigger: the cycle it starts).
     vk::follow_up follow = vk::follow_up::none;
+    bool any_scope = false;  // any known caller, whatever its scopes (whoami)
 };
 
 // The scope a route needs (its declared one, or the method's default).
@@ -84,6 +86,7 @@ private:
     // The handler's answer between the audit trail's request and answer lines.
     boost::asio::awaitable<http::response> audited(const found& f, http::request& req,
                                                    const std::string& route_label, const verdict& v);
+    static boost::asio::awaitable<http::response> call(const found& f, http::request& req, const verdict& v);
 
     std::function<const access_list&()> access_;
     audit_trail* audit_ = nullptr;

@@ -76,7 +76,8 @@ void add_system_routes(router& r, context& ctx)
     r.add({"GET", "/v1/ready", false, [&ctx](http::request&, const path_params&) { return ready(ctx); }});
     r.add({"GET", "/metrics", false, [&ctx](http::request&, const path_params&) { return metrics(ctx); }});
     r.add({"GET", "/v1/whoami", true, nullptr, std::nullopt,
-           [](const principal& who, credential via) { return whoami(who, via); }});
+           [](http::request&, const path_params&, const verdict& v) { return whoami(*v.who, v.via); },
+           vk::follow_up::none, true});
     r.add({"GET", "/v1/log-level", true, [](http::request&, const path_params&) { return get_log_level(); }});
     r.add({"PUT", "/v1/log-level", true,
            [](http::request& req, const path_params&) { return put_log_level(req); }});

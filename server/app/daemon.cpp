@@ -29,13 +29,24 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto tuple_token = asio::as_tuple(asio::use_awaitable);
 
+namespace {
+
+// The configuration as the daemon keeps it: the admin tokens only as the access list's digests.
+vk::config tokens_forgotten(vk::config c)
+{
+    vk::forget_admin_tokens(c);
+    return c;
+}
+
+}  // namespace
+
 struct daemon::impl
 {
     impl(asio::io_context& ioc, vk::config c, daemon_params p)
         : ex(ioc.get_executor()),
           params(std::move(p)),
-          cfg(std::make_shared<const vk::config>(std::move(c))),
-          access(api::access_list::from(cfg->admin)),
+          access(api::access_list::from(c.admin)),
+          cfg(std::make_shared<const vk::config>(tokens_forgotten(std::move(c)))),
           audit(ex),
           notifier(std::make_unique<runtime::notifier>(ex, cfg->webhook, &metrics)),
           observer(
@@ -77,9 +88,9 @@ struct daemon::impl
 
     asio::any_io_executor ex;
     daemon_params params;
+    api::access_list access;  // the admin tokens of cfg, as digests (cfg keeps none of them)
     std::shared_ptr<const vk::config> cfg;
-    api::access_list access;  // the admin tokens of cfg, as digests
-    api::audit_trail audit;   // cfg's audit file and webhook
+    api::audit_trail audit;  // cfg's audit file and webhook
     metrics::registry metrics;
     std::unique_ptr<runtime::notifier> notifier;
     daemon_observer observer;
@@ -255,7 +266,8 @@ asio::awaitable<void> daemon::impl::reload()
     }
     for (const auto& w : next->warnings)
         log::warn("config warning", {{"problem", w}});
-    auto fresh = std::make_shared<const vk::config>(std::move(*next));
+    auto next_access = api::access_list::from(next->admin);
+    auto fresh = std::make_shared<const vk::config>(tokens_forgotten(std::move(*next)));
     apply_admin_changes(*fresh);
     log::set_level(fresh->log.level);
     if (fresh->webhook != cfg->webhook)
@@ -265,7 +277,7 @@ asio::awaitable<void> daemon::impl::reload()
     auto hit = vk::jobs_hit_by_shared_changes(*cfg, *fresh);
     co_await jobs.stop_some(hit);
     cfg = fresh;
-    access = api::access_list::from(cfg->admin);  // a removed token stops working now
+    access = std::move(next_access);  // a removed token stops working now
     audit.configure(cfg->audit, audit_forward(*cfg));
     services.config = cfg;
     co_await apply_jobs();

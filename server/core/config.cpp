@@ -408,3 +408,44 @@ boost::system::result<config, config_errors> load_config(const std::string& path
 }
 
 }  // namespace vk
+
+namespace vk {
+
+namespace {
+
+// An inline token is overwritten before its member goes ({"file": ...} and {"env": ...} name no secret).
+void erase_token(boost::json::object& o)
+{
+    if (auto* t = o.if_contains("token"); t && t->is_string())
+    {
+        volatile char* p = t->get_string().data();
+        for (std::size_t i = 0; i < t->get_string().size(); ++i)
+            p[i] = '\0';
+    }
+    o.erase("token");
+}
+
+void erase_tokens(boost::json::value& doc)
+{
+    auto* admin = doc.is_object() ? doc.get_object().if_contains("admin") : nullptr;
+    if (!admin || !admin->is_object())
+        return;
+    erase_token(admin->get_object());
+    if (auto* tokens = admin->get_object().if_contains("tokens"); tokens && tokens->is_array())
+        for (auto& t : tokens->get_array())
+            if (t.is_object())
+                erase_token(t.get_object());
+}
+
+}  // namespace
+
+void forget_admin_tokens(config& c)
+{
+    c.admin.token.wipe();
+    for (auto& t : c.admin.tokens)
+        t.token.wipe();
+    erase_tokens(c.raw);
+    erase_tokens(c.resolved);
+}
+
+}  // namespace vk

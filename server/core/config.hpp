@@ -188,6 +188,10 @@ struct config_errors
 boost::system::result<config, config_errors> parse_config(std::string_view text, const std::string& source,
                                                           const kind_parsers& kinds,
                                                           const config_inputs& inputs = host_inputs());
+// Wipes the admin tokens from `c` once the caller has their digests: the secrets themselves and their inline
+// values in the raw and resolved JSON (names, scopes, jobs and certificate matches stay).
+void forget_admin_tokens(config& c);
+
 // Reads the file, then parse_config.
 boost::system::result<config, config_errors> load_config(const std::string& path, const kind_parsers& kinds);
 

@@ -24,6 +24,15 @@ public:
     // Where the value came from ("inline", "file /run/token", "env VAULT_TOKEN"), safe to log.
     const std::string& source() const noexcept { return source_; }
 
+    // Overwrites the value where it lies and forgets it (the admin tokens, once their digests are made).
+    void wipe() noexcept
+    {
+        volatile char* p = value_.data();
+        for (std::size_t i = 0; i < value_.size(); ++i)
+            p[i] = '\0';
+        value_.clear();
+    }
+
     friend bool operator==(const secret& a, const secret& b) { return a.value_ == b.value_; }
     friend std::ostream& operator<<(std::ostream& os, const secret&) { return os << "<redacted>"; }
 

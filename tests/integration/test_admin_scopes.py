@@ -70,7 +70,9 @@ def test_a_token_limited_to_jobs_acts_only_on_them(daemon):
     status, body, _ = daemon.call("POST", "/v1/jobs/j2/trigger", token=LIMITED)
     assert status == 403 and 'job "j2"' in body["error"]["message"], body
     assert daemon.call("GET", "/v1/jobs/j2", token=LIMITED)[0] == 403
-    assert daemon.call("GET", "/v1/jobs", token=LIMITED)[0] == 200  # concerns no job: it may read it
+    status, listed, _ = daemon.call("GET", "/v1/jobs", token=LIMITED)
+    assert status == 200 and [j["name"] for j in listed["jobs"]] == ["j1"], listed  # only its own jobs
+    assert len(daemon.call("GET", "/v1/jobs")[1]["jobs"]) > 1
     assert daemon.call("PUT", "/v1/log-level", body={"level": "debug"}, token=LIMITED)[0] == 403
 
 

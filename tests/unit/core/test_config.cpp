@@ -1,4 +1,5 @@
 // Config validation: every problem reported once with its JSON pointer, defaults, secret references.
+#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -326,6 +327,32 @@ TEST(config, shared_secret_file_is_a_warning_or_with_strict_permissions_an_error
     ASSERT_TRUE(private_file) << private_file.error().render();
     EXPECT_TRUE(private_file->warnings.empty());
     std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 21: "tokens are stored as hashes in memory once loaded": the config forgets them once the digests
+// exist.
+TEST(config, admin_tokens_are_forgotten_but_their_entries_stay)
+{
+    auto r = vk::parse_config(R"({"admin": {"token": "the-admin-token-000", "tokens": [
+        {"name": "grafana", "token": "read-only-token-000", "scopes": ["read"]}]}})",
+                              "cfg.json", config_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    vk::forget_admin_tokens(*r);
+    EXPECT_TRUE(r->admin.token.empty());
+    EXPECT_TRUE(r->admin.tokens[0].token.empty());
+    EXPECT_EQ(r->admin.tokens[0].name, "grafana");
+    EXPECT_EQ(r->admin.tokens[0].scopes.names(), std::vector<std::string>{"read"});
+    for (const auto* doc : {&r->raw, &r->resolved})
+    {
+        auto text = boost::json::serialize(*doc);
+        EXPECT_EQ(text.find("the-admin-token-000"), std::string::npos) << text;
+        EXPECT_EQ(text.find("read-only-token-000"), std::string::npos) << text;
+        EXPECT_NE(text.find("grafana"), std::string::npos);
+    }
 }
 
 }  // namespace
