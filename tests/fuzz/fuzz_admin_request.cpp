@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto bearer = header ? vk::api::bearer_token(*header) : std::nullopt;
     auto v = tokens.decide({bearer, nullptr}, vk::scope::read, r->path);
     const bool known = bearer && *bearer == "fuzz-reader-token-000";
-    if (known != (v.who != nullptr) || (!v.refused && !known))
+    if (known != v.who.has_value() || (!v.refused && !known))
         std::abort();
     return 0;
 }

@@ -137,8 +137,9 @@ verdict access_list::identified(const credentials& presented) const
     const bool bearer = presented.bearer && !presented.bearer->empty();
     if (bearer && !certificates_only_)
     {
-        v.who = identify(*presented.bearer);
-        if (!v.who)
+        if (const auto* p = identify(*presented.bearer))
+            v.who = *p;
+        else
         {
             v.refused = denial::unknown_token;
             v.message = "the admin token is not valid";
@@ -146,10 +147,11 @@ verdict access_list::identified(const credentials& presented) const
         return v;
     }
     v.via = credential::client_certificate;
-    if (presented.cert)
-        v.who = identify(*presented.cert);
-    if (v.who)
+    if (const auto* p = presented.cert ? identify(*presented.cert) : nullptr)
+    {
+        v.who = *p;
         return v;
+    }
     if (presented.cert)
     {
         v.refused = denial::unknown_certificate;

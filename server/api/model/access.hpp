@@ -70,7 +70,9 @@ bool unauthenticated(denial d);
 
 struct verdict
 {
-    const principal* who = nullptr;  // set when the caller is known, also when refused for its rights
+    // Set when the caller is known, also when refused for its rights. A copy: a reload may replace the list
+    // while the request it identified is still running.
+    std::optional<principal> who;
     credential via = credential::token;
     std::optional<denial> refused;
     std::string message;  // for a refusal: names the missing scope or the job, never another token

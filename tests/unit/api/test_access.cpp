@@ -65,7 +65,7 @@ TEST(access_list_verdict, no_or_unknown_token_is_unauthenticated)
     auto wrong = list.decide({"not-a-known-token"}, scope::read, "");
     ASSERT_TRUE(wrong.refused);
     EXPECT_EQ(*wrong.refused, denial::unknown_token);
-    EXPECT_EQ(wrong.who, nullptr);
+    EXPECT_FALSE(wrong.who);
 }
 
 TEST(access_list_verdict, admin_token_is_every_scope_on_every_job)
@@ -75,7 +75,7 @@ TEST(access_list_verdict, admin_token_is_every_scope_on_every_job)
     {
         auto v = list.decide({"the-full-admin-token"}, s, "any-job");
         EXPECT_FALSE(v.refused) << to_string(s);
-        ASSERT_NE(v.who, nullptr);
+        ASSERT_TRUE(v.who);
         EXPECT_EQ(v.who->name, "admin");
     }
 }
