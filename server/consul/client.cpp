@@ -64,6 +64,7 @@ result<std::unique_ptr<client>> client::create(asio::any_io_executor ex, const v
     p.max_connections = static_cast<std::size_t>(cfg.max_connections);
     p.retry = o.retry;
     p.timeout = cfg.request_timeout;
+    p.max_response_body = o.max_response_body;
     auto http = http::client::create(std::move(ex), std::move(p));
     if (!http)
         return http.error();

@@ -28,8 +28,9 @@ namespace vk::consul {
 
 struct client_options
 {
-    std::size_t max_txn_ops = default_max_txn_ops;  // txn() refuses more operations than this
-    http::retry_policy retry;                       // for idempotent requests (reads, plain puts, renew)
+    std::size_t max_txn_ops = default_max_txn_ops;     // txn() refuses more operations than this
+    http::retry_policy retry;                          // for idempotent requests (reads, plain puts, renew)
+    std::size_t max_response_body = 32 * 1024 * 1024;  // a bigger answer is errc::too_large
 };
 
 // Read options. With index > 0 the read is a blocking query: it returns when the watched index moves past

@@ -15,6 +15,7 @@
 #include "runtime/workers.hpp"
 #include "sync/model/bucket_json.hpp"
 #include "sync/model/consul_layout.hpp"
+#include "sync/model/info_assembly.hpp"
 #include "sync/model/write_plan.hpp"
 
 namespace vk::sync {
@@ -47,30 +48,77 @@ asio::awaitable<result<index_read>> read_index(consul::client& c, const std::str
 
 }  // namespace
 
-asio::awaitable<result<info_state>> info_reader::read_all(consul::client& c)
+namespace {
+
+// Reads bucket keys `which` with at most `workers` reads in flight, each answer to `take` (its value, nullptr
+// when the key is absent) as it arrives: one key per request, so no answer is ever as big as the prefix.
+template <class Take>
+asio::awaitable<result<void>> read_bucket_keys(consul::client& c, const std::string& prefix,
+                                               const std::vector<std::size_t>& which, std::size_t workers,
+                                               Take take)
 {
-    auto r = co_await c.get_recurse(prefix_);
-    if (!r)
-        co_return r.error();
-    const auto& entries = r->value;
-    auto lookup = [&](std::string_view key) -> const std::string* {
-        auto it = std::lower_bound(entries.begin(), entries.end(), key,
-                                   [](const consul::kv_entry& e, std::string_view k) { return e.key < k; });
-        return it != entries.end() && it->key == key ? &it->value : nullptr;
+    std::optional<error> failure;
+    std::function<asio::awaitable<void>(std::size_t)> read_one = [&](std::size_t k) -> asio::awaitable<void> {
+        if (failure)
+            co_return;
+        auto r = co_await c.get(bucket_key(prefix, which[k]));
+        if (!r)
+            failure = r.error();
+        else if (auto e = take(which[k], r->value ? &r->value->value : nullptr))
+            failure = std::move(*e);
     };
-    if (!lookup(index_key(prefix_)))
+    co_await runtime::for_each_bounded(which.size(), workers, read_one);
+    if (failure)
+        co_return *failure;
+    co_return result<void>{};
+}
+
+std::vector<std::size_t> first_keys(std::size_t n)
+{
+    std::vector<std::size_t> out(n);
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = i;
+    return out;
+}
+
+// The index and then every bucket key, one at a time, into an assembly.
+asio::awaitable<result<info_assembly>> assemble(consul::client& c, const std::string& prefix,
+                                                std::size_t holding_buckets, std::size_t workers)
+{
+    auto ir = co_await c.get(index_key(prefix));
+    if (!ir)
+        co_return ir.error();
+    info_assembly a(prefix, ir->value ? &ir->value->value : nullptr, holding_buckets);
+    auto read = co_await read_bucket_keys(c, prefix, first_keys(a.keys()), workers,
+                                          [&](std::size_t i, const std::string* v) -> std::optional<error> {
+                                              a.add(i, v);
+                                              return std::nullopt;
+                                          });
+    if (!read)
+        co_return read.error();
+    co_return a;
+}
+
+}  // namespace
+
+asio::awaitable<result<info_state>> info_reader::read_all(consul::client& c, std::size_t workers)
+{
+    auto a = co_await assemble(c, prefix_, info_assembly::index_length, workers);
+    if (!a)
+        co_return a.error();
+    if (a->index_absent())
     {
         reset();
         co_return info_state{};
     }
-    auto loaded = from_kv(prefix_, kv_lookup(lookup));
+    auto loaded = a->take_info();
     if (!loaded)
         co_return loaded.error();
     info_ = std::move(loaded->info);
     if (own_ && !loaded->torn.empty())
     {
         // Our own save stopped half way: keep what the buckets say, each entry in its right bucket.
-        holdings_ = holdings_from_kv(prefix_, kv_lookup(lookup), info_->bucket_count());
+        holdings_ = a->take_holdings();
         auto settled = rebucket(*info_, info_->bucket_count());
         if (!settled)
             co_return settled.error();
@@ -93,8 +141,8 @@ asio::awaitable<result<info_state>> info_reader::read_all(consul::client& c)
             co_return make_error(errc::not_found, "sync index disappeared while read", {},
                                  index_key(prefix_));
         if (idx->index->size() != info_->bucket_count())
-            co_return co_await read_all(c);  // the bucket count changed under us: start over
-        if (auto rb = co_await read_buckets(c, torn, 16); !rb)
+            co_return co_await read_all(c, workers);  // the bucket count changed under us: start over
+        if (auto rb = co_await read_buckets(c, torn, workers); !rb)
             co_return rb.error();
         torn = torn_buckets(*info_, *idx->index);
     }
@@ -106,40 +154,23 @@ asio::awaitable<result<info_state>> info_reader::read_all(consul::client& c)
 asio::awaitable<result<void>> info_reader::read_buckets(consul::client& c, std::vector<std::size_t> which,
                                                         std::size_t workers)
 {
-    std::optional<error> failure;
-    std::function<asio::awaitable<void>(std::size_t)> read_one = [&](std::size_t k) -> asio::awaitable<void> {
-        if (failure)
-            co_return;
-        auto key = bucket_key(prefix_, which[k]);
-        auto r = co_await c.get(key);
-        if (!r)
-        {
-            failure = r.error();
-            co_return;
-        }
-        if (!r->value)
-        {
-            failure = make_error(errc::not_found, "sync bucket is missing", {}, key);
-            co_return;
-        }
-        auto b = decode_bucket(r->value->value, key);
-        if (!b)
-        {
-            failure = b.error();
-            co_return;
-        }
-        info_->set_bucket(which[k], std::move(*b));
-    };
-    co_await runtime::for_each_bounded(which.size(), workers, read_one);
-    if (failure)
-        co_return *failure;
-    co_return result<void>{};
+    co_return co_await read_bucket_keys(
+        c, prefix_, which, workers, [&](std::size_t i, const std::string* v) -> std::optional<error> {
+            auto key = bucket_key(prefix_, i);
+            if (!v)
+                return make_error(errc::not_found, "sync bucket is missing", {}, key);
+            auto b = decode_bucket(*v, key);
+            if (!b)
+                return b.error();
+            info_->set_bucket(i, std::move(*b));
+            return std::nullopt;
+        });
 }
 
 asio::awaitable<result<info_state>> info_reader::refresh(consul::client& c, std::size_t workers)
 {
     if (!info_)
-        co_return co_await read_all(c);
+        co_return co_await read_all(c, workers);
     for (int round = 0; round < max_rounds; ++round)
     {
         auto idx = co_await read_index(c, prefix_);
@@ -151,7 +182,7 @@ asio::awaitable<result<info_state>> info_reader::refresh(consul::client& c, std:
             co_return info_state{};
         }
         if (idx->index->size() != info_->bucket_count())
-            co_return co_await read_all(c);
+            co_return co_await read_all(c, workers);
         auto stale = torn_buckets(*info_, *idx->index);
         if (stale.empty())
         {
@@ -159,7 +190,8 @@ asio::awaitable<result<info_state>> info_reader::refresh(consul::client& c, std:
             co_return info_state{true, round > 0, idx->modify_index};
         }
         if (own_)
-            co_return co_await read_all(c);  // only a save of ours writes here: what Consul holds wins
+            co_return co_await read_all(c,
+                                        workers);  // only a save of ours writes here: what Consul holds wins
         if (auto rb = co_await read_buckets(c, std::move(stale), workers); !rb)
             co_return rb.error();
         if (torn_buckets(*info_, *idx->index).empty())
@@ -250,18 +282,11 @@ asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::str
 asio::awaitable<result<published_state>> load_published(consul::client& c, const std::string& prefix,
                                                         std::size_t buckets)
 {
-    auto r = co_await c.get_recurse(prefix);
-    if (!r)
-        co_return r.error();
-    std::map<std::string, std::string, std::less<>> kv;
-    for (auto& e : r->value)
-        kv.emplace(std::move(e.key), std::move(e.value));
-    kv_lookup lookup = [&kv](std::string_view key) -> const std::string* {
-        auto it = kv.find(key);
-        return it == kv.end() ? nullptr : &it->second;
-    };
-    published_state out{holdings_from_kv(prefix, lookup, buckets), std::nullopt, {}};
-    if (auto loaded = from_kv(prefix, lookup))
+    auto a = co_await assemble(c, prefix, buckets, 16);
+    if (!a)
+        co_return a.error();
+    published_state out{a->take_holdings(), std::nullopt, {}};
+    if (auto loaded = a->take_info())
     {
         for (std::size_t b : loaded->torn)
             loaded->info.set_bucket(b, bucket{});

@@ -67,7 +67,7 @@ public:
     static constexpr int max_rounds = 5;
 
 private:
-    boost::asio::awaitable<result<info_state>> read_all(consul::client& c);
+    boost::asio::awaitable<result<info_state>> read_all(consul::client& c, std::size_t workers);
     boost::asio::awaitable<result<void>> read_buckets(consul::client& c, std::vector<std::size_t> which,
                                                       std::size_t workers);
 

@@ -80,34 +80,6 @@ std::vector<std::size_t> torn_buckets(sync_info& info, const std::vector<std::st
     return out;
 }
 
-result<loaded_info> from_kv(std::string_view prefix, const kv_lookup& lookup)
-{
-    const auto ikey = index_key(prefix);
-    const std::string* index_json = lookup(ikey);
-    if (!index_json)
-        return make_error(errc::not_found, "sync index is missing", {}, ikey);
-    auto read_index = decode_index(*index_json, ikey);
-    if (!read_index)
-        return read_index.error();
-    auto info = sync_info::create(read_index->size());
-    if (!info)
-        return info.error();
-    for (std::size_t i = 0; i < read_index->size(); ++i)
-    {
-        const auto key = bucket_key(prefix, i);
-        const std::string* json = lookup(key);
-        if (!json)
-            return make_error(errc::not_found, "sync bucket is missing", {}, key);
-        auto b = decode_bucket(*json, key);
-        if (!b)
-            return b.error();
-        info->set_bucket(i, std::move(*b));
-    }
-    loaded_info out{std::move(*info), std::move(*read_index), {}};
-    out.torn = torn_buckets(out.info, out.read_index);
-    return out;
-}
-
 result<loaded_info> from_kv(std::string_view prefix,
                             const std::map<std::string, std::string, std::less<>>& kv)
 {

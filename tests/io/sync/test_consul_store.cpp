@@ -86,3 +86,48 @@ ASYNC_TEST(sync_consul_store, a_persistent_tear_is_a_conflict_not_a_silent_read)
 }
 
 }  // namespace
+
+namespace {
+
+// Values long enough that 64 buckets of them are far bigger than the client may take in one answer.
+sync_info make_wide(std::size_t buckets, int secrets)
+{
+    auto info = sync_info::create(buckets).value();
+    for (int i = 0; i < secrets; ++i)
+        info.put("secret/data/team-" + std::to_string(i % 37) + "/service/" + std::string(60, 'x') +
+                     std::to_string(i),
+                 v2(i + 1));
+    return info;
+}
+
+}  // namespace
+
+// Issue 22: a destination must read the origin's info bucket by bucket, never the whole prefix in one
+// answer: with the client's body limit below the prefix's size (where a recursive GET fails), the reader and
+// the origin's own load still get every secret.
+ASYNC_TEST(sync_consul_store, the_info_is_read_key_by_key_never_as_one_fleet_sized_answer)
+{
+    sim_process sim("consul-sim");
+    vk::consul::client_options small;
+    small.max_response_body = 64 * 1024;
+    auto writer = co_await vk::test::make_consul(vk::test::consul_cfg(sim));
+    auto c = co_await vk::test::make_consul(vk::test::consul_cfg(sim), small);
+    auto info = make_wide(64, 3000);
+    const std::vector<std::string> none;
+    auto written = co_await save_info(*writer, "vs/origin/", none, info);
+    EXPECT_TRUE(written) << (written ? "" : written.error().describe());
+
+    auto whole = co_await c->get_recurse("vs/origin/");
+    EXPECT_FALSE(whole) << "the limit must be below the prefix's size for this test to mean anything";
+    EXPECT_TRUE(!whole && whole.error().code == vk::errc::too_large);
+
+    info_reader r("vs/origin/");
+    auto st = co_await r.refresh(*c, 4);
+    EXPECT_TRUE(st && st->present) << (st ? "" : st.error().describe());
+    EXPECT_TRUE(r.info() && r.info()->size() == 3000 && r.info()->index() == info.index());
+
+    auto published = co_await load_published(*c, "vs/origin/", 64);
+    EXPECT_TRUE(published && published->info && published->info->size() == 3000)
+        << (published ? "" : published.error().describe());
+    EXPECT_TRUE(published && published->torn.empty());
+}

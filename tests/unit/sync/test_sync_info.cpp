@@ -2,6 +2,7 @@
 #include "sync/model/capacity.hpp"
 #include "sync/model/consul_layout.hpp"
 #include "sync/model/go_format.hpp"
+#include "sync/model/info_assembly.hpp"
 #include "sync/model/sync_info.hpp"
 
 #include <gtest/gtest.h>
@@ -179,4 +180,51 @@ TEST(sync_info, fill_ratio_of_empty_info_is_tiny)
     EXPECT_DOUBLE_EQ(fill_ratio(info), 2.0 / 524288.0);
     EXPECT_TRUE(check_capacity(info));
     EXPECT_EQ(buckets_needed(info), 1u);
+}
+
+// Issue 22: the info is assembled key by key as the reads come back, in any order, with the same result and
+// the same first error (in key order) as a read of the whole prefix.
+TEST(sync_info, assembled_key_by_key_in_any_order_it_is_what_the_prefix_holds)
+{
+    auto info = sync_info::create(4).value();
+    for (int i = 0; i < 40; ++i)
+        info.put("secret/data/p" + std::to_string(i), {i + 1, "2024-01-01T00:00:00Z", "kvV2"});
+    auto kv = as_map(to_kv(info, "p/"));
+    info_assembly a("p/", &kv.at("p/index"));
+    ASSERT_EQ(a.keys(), 4u);
+    for (std::size_t i : {3u, 0u, 2u, 1u})
+        a.add(i, &kv.at("p/" + std::to_string(i)));
+    auto loaded = a.take_info();
+    ASSERT_TRUE(loaded) << loaded.error().describe();
+    EXPECT_TRUE(loaded->torn.empty());
+    EXPECT_EQ(loaded->info.index(), info.index());
+    EXPECT_EQ(loaded->info.size(), 40u);
+
+    info_assembly broken("p/", &kv.at("p/index"));
+    std::string bad = "not json";
+    broken.add(3, nullptr);  // missing, but a later key than the broken one
+    broken.add(2, &bad);
+    broken.add(0, &kv.at("p/0"));
+    auto err = broken.take_info();
+    ASSERT_FALSE(err);
+    EXPECT_EQ(err.error().path, "p/2") << "the first problem in key order, whatever order the reads came in";
+    EXPECT_EQ(err.error().code, vk::errc::bad_response);
+}
+
+TEST(sync_info, assembled_holdings_cover_the_configured_buckets_and_never_fail)
+{
+    auto info = sync_info::create(2).value();
+    info.put("secret/data/a", {1, "2024-01-01T00:00:00Z", "kvV2"});
+    auto kv = as_map(to_kv(info, "p/"));
+    info_assembly a("p/", nullptr, 3);  // no index (an interrupted first save), three buckets wanted
+    EXPECT_TRUE(a.index_absent());
+    ASSERT_EQ(a.keys(), 3u);
+    a.add(0, &kv.at("p/0"));
+    a.add(1, nullptr);
+    std::string bad = "{";
+    a.add(2, &bad);
+    auto held = a.take_holdings();
+    EXPECT_FALSE(held.index);
+    EXPECT_EQ(held.buckets, (std::vector<std::string>{info.index()[0], "", ""}));
+    EXPECT_FALSE(a.take_info());
 }
