@@ -16,6 +16,7 @@
 #include "api/audit_trail.hpp"
 #include "app/daemon_observer.hpp"
 #include "app/ha_coordinator.hpp"
+#include "app/loop_lag.hpp"
 #include "core/config_reload.hpp"
 #include "core/log.hpp"
 #include "http/model/url.hpp"
@@ -48,6 +49,7 @@ struct daemon::impl
           access(api::access_list::from(c.admin)),
           cfg(std::make_shared<const vk::config>(tokens_forgotten(std::move(c)))),
           audit(ex),
+          lag(ex, metrics),
           notifier(std::make_unique<runtime::notifier>(ex, cfg->webhook, &metrics)),
           observer(
               metrics, [this] { return notifier.get(); }, [this](int code) { request_shutdown(code); },
@@ -92,6 +94,7 @@ struct daemon::impl
     std::shared_ptr<const vk::config> cfg;
     api::audit_trail audit;  // cfg's audit file and webhook
     metrics::registry metrics;
+    loop_lag lag;  // the io thread's lateness, in metrics
     std::unique_ptr<runtime::notifier> notifier;
     daemon_observer observer;
     runtime::job_set jobs;
@@ -140,7 +143,7 @@ asio::awaitable<int> daemon::impl::run()
               {{"address", server->local_address()}, {"tls", cfg->admin.tls_cert_file ? "on" : "off"}});
     co_await apply_jobs();
     ready = true;
-    co_await (server->run() && run_notifier() && audit.run() && control_loop());
+    co_await (server->run() && run_notifier() && audit.run() && lag.run() && control_loop());
     log::info("vaultkeeper stopped", {{"exit_code", std::to_string(exit_code)}});
     co_return exit_code;
 }
@@ -179,6 +182,7 @@ asio::awaitable<void> daemon::impl::shutdown()
     co_await jobs.stop_all();
     co_await ha.stop_all();  // locks go only after our jobs stopped: no other replica overlaps them
     server->stop();
+    lag.stop();
     audit.stop();  // writes the outcomes and denials not written yet, those of this minute too
     notifier->stop();
     grace_timer.expires_after(params.shutdown_grace);

@@ -68,6 +68,12 @@ struct registry::impl
             .Help("Webhook notifications dropped, oldest first, because the queue was full")
             .Register(*reg)
             .Add({});
+    p::Histogram& loop_lag = p::BuildHistogram()
+                                 .Name("vaultkeeper_event_loop_lag_seconds")
+                                 .Help("How late a 10 ms timer on the io thread fired")
+                                 .Register(*reg)
+                                 .Add({}, p::Histogram::BucketBoundaries{0.001, 0.002, 0.005, 0.01, 0.025,
+                                                                         0.05, 0.1, 0.25, 0.5, 1, 2.5});
     std::set<std::string, std::less<>> state_names;  // to forget a job's state series
     std::map<std::string, p::Family<p::Counter>*, std::less<>> kind_counters;
     std::map<std::string, p::Family<p::Gauge>*, std::less<>> kind_gauges;
@@ -111,6 +117,11 @@ void registry::job_state(const std::string& job, std::string_view state, bool cu
 void registry::job_interval(const std::string& job, double seconds)
 {
     impl_->interval.Add({{"job", job}}).Set(seconds);
+}
+
+void registry::event_loop_lag(double seconds)
+{
+    impl_->loop_lag.Observe(seconds);
 }
 
 void registry::webhook_delivery(bool delivered)

@@ -41,6 +41,9 @@ public:
     // vaultkeeper_admin_denied_total{route,reason}: requests refused for their token (no_token,
     // unknown_token, missing_scope, job_not_allowed), by route template.
     void admin_denied(std::string_view route, std::string_view reason);
+    // vaultkeeper_event_loop_lag_seconds: how late a 10 ms timer on the io thread fired (a busy cycle that
+    // does not yield delays every request, lock renewal and timer by as much).
+    void event_loop_lag(double seconds);
     // Removes the per-job series of a job that no longer exists (after a reload).
     void forget_job(const std::string& job, const std::string& kind);
 
