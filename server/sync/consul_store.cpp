@@ -23,9 +23,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-// A bucket that does not fit a transaction body (base64 grows it by 4/3) is written with a plain PUT.
-constexpr std::size_t plain_put_above = 384 * 1024;
-
 struct index_read
 {
     std::optional<std::vector<std::string>> index;  // nullopt: the key is absent
@@ -230,7 +227,8 @@ asio::awaitable<result<std::size_t>> send_batches(consul::client& c, const std::
     std::size_t written = 0;
     for (auto& batch : batches)
     {
-        if (batch.size() == 1 && batch.front().value.size() > plain_put_above)
+        // A bucket whose operation alone does not fit a transaction body is written with a plain PUT.
+        if (batch.size() == 1 && !fits_one_txn(batch.front(), write_plan_options{}.max_body))
         {
             auto r = co_await c.put(batch.front().key, std::move(batch.front().value));
             if (!r)

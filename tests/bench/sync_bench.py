@@ -147,7 +147,12 @@ class AdminProbe:
               f"p99 <= {bucket_quantile(self.lag_before, lag_after, 0.99) * 1000:g} ms (a 10 ms timer's lateness)")
 
 
-def config(ov, dv, oc, dc):
+def buckets_for(n):
+    """64 buckets up to 100,000 secrets, 256 at a million (each bucket's JSON under Consul's value limit)."""
+    return 64 if n <= 100_000 else 256
+
+
+def config(ov, dv, oc, dc, buckets=64):
     common = {"interval": "1h", "timeout": "30m", "workers": IN_FLIGHT}
     return {
         "log": {"level": "warn"},
@@ -155,7 +160,7 @@ def config(ov, dv, oc, dc):
                    "d": {"address": dv, "token": "root", "max_connections": IN_FLIGHT}},
         "consuls": {"oc": {"address": oc}, "dc": {"address": dc}},
         "jobs": [
-            {"name": "origin", "kind": "sync", "role": "origin", "buckets": 64,
+            {"name": "origin", "kind": "sync", "role": "origin", "buckets": buckets,
              "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]}, **common},
             {"name": "dest", "kind": "sync", "role": "destination", "watch": False,
              "origin": {"vault": "o", "consul": "oc", "mounts": ["secret/"]},
@@ -181,7 +186,7 @@ def bench(n):
         loaded = post(f"{ov}/_sim/vault/load", {"count": n, "mount": "secret/", "prefix": "bench/"})
         assert loaded.get("loaded", n) == n, loaded
         # Baseline: the same daemon with its jobs disabled (no sync info held).
-        cfg = config(ov, dv, oc, dc)
+        cfg = config(ov, dv, oc, dc, buckets_for(n))
         idle_cfg = json.loads(json.dumps(cfg))
         for j in idle_cfg["jobs"]:
             j["enabled"] = False
@@ -210,7 +215,7 @@ def bench(n):
         changed = run_cycle(d, "dest", nochange["id"])
         assert changed["counters"].get("update", 0) == changed_n, changed["counters"]
         peak = peak_rss_kib(d.proc.pid)
-        print(f"--- {n:,} secrets, vault-sim latency {LATENCY_MS} ms, {IN_FLIGHT} in flight")
+        print(f"--- {n:,} secrets, {buckets_for(n)} buckets, vault-sim latency {LATENCY_MS} ms, {IN_FLIGHT} in flight")
         print(f"origin cycle:               {t_origin:8.2f} s   (lower bound {lower:.2f} s, ratio {t_origin / lower:.2f}; target <= 1.5)")
         print(f"origin cycle after 1% change:{origin2['duration_seconds']:7.2f} s   (keys written {origin2['counters'].get('keys_written')})")
         print(f"destination first cycle:    {first['duration_seconds']:8.2f} s   (copied {first['counters'].get('add', 0):,})")

@@ -6,21 +6,37 @@
 #include <algorithm>
 
 namespace vk::sync {
+
+namespace {
+// {"KV":{"Verb":"set","Key":"","Value":""}} and the comma after it; the key and the base64 come on top.
+constexpr std::size_t set_op_json = 42;
+constexpr std::size_t array_brackets = 2;
+}  // namespace
+
+std::size_t txn_cost(const kv_pair& op)
+{
+    return set_op_json + op.key.size() + 4 * ((op.value.size() + 2) / 3);
+}
+
+bool fits_one_txn(const kv_pair& op, std::size_t max_body)
+{
+    return array_brackets + txn_cost(op) <= max_body;
+}
+
 namespace {
 
-// Appends `op` to the last batch when it fits both limits, else opens a new batch.
-void add_op(std::vector<txn_batch>& batches, std::size_t& batch_bytes, kv_pair op,
-            const write_plan_options& o)
+// Appends `op` to the last batch when the batch stays within both limits, else opens a new batch.
+void add_op(std::vector<txn_batch>& batches, std::size_t& batch_body, kv_pair op, const write_plan_options& o)
 {
     const std::size_t max_ops = std::max<std::size_t>(o.max_ops, 1);
-    const bool fits =
-        !batches.empty() && batches.back().size() < max_ops && batch_bytes + op.value.size() <= o.max_bytes;
+    const std::size_t cost = txn_cost(op);
+    const bool fits = !batches.empty() && batches.back().size() < max_ops && batch_body + cost <= o.max_body;
     if (!fits)
     {
         batches.emplace_back();
-        batch_bytes = 0;
+        batch_body = array_brackets;
     }
-    batch_bytes += op.value.size();
+    batch_body += cost;
     batches.back().push_back(std::move(op));
 }
 
@@ -29,11 +45,11 @@ std::vector<txn_batch> batch_writes(const rewrite_set& what, const sync_info& in
                                     const write_plan_options& options)
 {
     std::vector<txn_batch> batches;
-    std::size_t batch_bytes = 0;
+    std::size_t batch_body = 0;
     for (std::size_t i : what.buckets)
-        add_op(batches, batch_bytes, {bucket_key(prefix, i), encode_bucket(info.bucket_at(i))}, options);
+        add_op(batches, batch_body, {bucket_key(prefix, i), encode_bucket(info.bucket_at(i))}, options);
     if (what.index)
-        add_op(batches, batch_bytes, {index_key(prefix), encode_index(info.index())}, options);
+        add_op(batches, batch_body, {index_key(prefix), encode_index(info.index())}, options);
     return batches;
 }
 

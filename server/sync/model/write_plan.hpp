@@ -18,11 +18,18 @@ struct write_plan_options
 {
     // Older Consul accepts at most 64 operations per transaction.
     std::size_t max_ops = 64;
-    // Raw value bytes per transaction. The txn body base64-encodes values (x4/3) and Consul bounds the body
-    // (limits.txn_max_req_len, 512 KiB by default), so 384 KiB raw stays under it. A single larger value
-    // still gets a transaction of its own; the shell must then fall back to a plain PUT if Consul refuses.
-    std::size_t max_bytes = 384 * 1024;
+    // Consul bounds a transaction's whole request body (limits.txn_max_req_len, 512 KiB by default), where
+    // each value is base64-encoded (x4/3) inside its JSON operation: a batch's body is kept within it. A
+    // single value whose operation alone is bigger gets a batch of its own, which the shell writes with a
+    // plain PUT (bounded by the value limit instead, see capacity.hpp).
+    std::size_t max_body = 512 * 1024;
 };
+
+// The bytes setting `op` adds to a transaction body: its JSON operation with the value in base64, and the
+// comma after it.
+std::size_t txn_cost(const kv_pair& op);
+// Whether a transaction of this one operation fits the body limit.
+bool fits_one_txn(const kv_pair& op, std::size_t max_body);
 
 // One Consul transaction: set each key to its value, in order.
 using txn_batch = std::vector<kv_pair>;
