@@ -32,12 +32,14 @@ void audit_log::configure(audit_config c)
 void audit_log::reopen()
 {
     open_.reset();  // a write in progress keeps its own reference; the next line opens the path again
+    ++generation_;
 }
 
 boost::asio::awaitable<result<void>> audit_log::append(std::string line)
 {
     if (!enabled())
         co_return result<void>{};
+    const auto generation = generation_;
     auto f = open_;
     if (!f)
         f = std::make_shared<file>(file{config_.file, {}});
@@ -57,7 +59,7 @@ boost::asio::awaitable<result<void>> audit_log::append(std::string line)
         else if (::fsync(f->fd.get()) != 0)
             done = io::errno_error("fsync the audit file", f->path);
     });
-    if (done && f->fd.get() >= 0 && f->path == config_.file)
+    if (done && f->fd.get() >= 0 && generation == generation_)
         open_ = f;
     else if (!done)
         open_.reset();  // try a fresh open next time

@@ -5,6 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,8 @@ private:
     struct file;
     audit_config config_;
     std::shared_ptr<file> open_;  // shared with a write in progress on the pool
+    // Bumped by reopen(): a write that started before it must not keep its (rotated) file open after it.
+    std::uint64_t generation_ = 0;
 };
 
 }  // namespace vk::api
