@@ -79,15 +79,15 @@ asio::awaitable<void> audit_trail::answer(const audit_request& r, unsigned statu
                                           follow_up follow, std::int64_t requested_ms)
 {
     auto time = now_text();
+    // Filed before anything suspends: the cycle a trigger started may end while the answer line is written.
+    if (status / 100 == 2)
+        for (auto& line : follow_.file(r.id, r.job, follow, requested_ms, body, time))
+            queue(std::move(line));
+    if (forward_)
+        forward_(change_event(r, time, status, body));
     if (auto w = co_await file_.append(answer_line(r.id, time, status, body)); !w)
         log::error("audit: answer not written",
                    {{"id", std::to_string(r.id)}, {"error", w.error().describe()}});
-    if (forward_)
-        forward_(change_event(r, time, status, body));
-    if (status / 100 != 2)
-        co_return;
-    for (auto& line : follow_.file(r.id, r.job, follow, requested_ms, body, time))
-        queue(std::move(line));
 }
 
 void audit_trail::denied(const std::string& route, const std::string& peer, std::string_view reason)
