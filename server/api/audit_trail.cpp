@@ -106,9 +106,12 @@ void audit_trail::cycle_ended(const ended_cycle& c)
 
 void audit_trail::queue(std::string line)
 {
-    boost::system::error_code ec;
-    if (auto v = json::parse(line, ec); forward_ && !ec && v.is_object())
-        forward_(std::move(v.as_object()));
+    if (forward_)  // the webhook gets the line's object; without one nothing is parsed back
+    {
+        boost::system::error_code ec;
+        if (auto v = json::parse(line, ec); !ec && v.is_object())
+            forward_(std::move(v.as_object()));
+    }
     queued_.push_back(std::move(line));
     impl_->wake.cancel();
 }
