@@ -221,27 +221,31 @@ write_plan_options options_for(const consul::client& c)
 
 // Sends the batches in order and stops at the first failure (so the index, last, is written only when every
 // bucket was).
+// Each batch's values are encoded only when it is sent. `info` must not change meanwhile.
 asio::awaitable<result<std::size_t>> send_batches(consul::client& c, const std::string& prefix,
-                                                  std::vector<txn_batch> batches)
+                                                  const std::vector<txn_batch>& batches,
+                                                  const sync_info& info)
 {
     std::size_t written = 0;
-    for (auto& batch : batches)
+    for (const auto& batch : batches)
     {
         // A bucket whose operation alone does not fit a transaction body is written with a plain PUT.
         if (batch.size() == 1 && !fits_one_txn(batch.front(), write_plan_options{}.max_body))
         {
-            auto r = co_await c.put(batch.front().key, std::move(batch.front().value));
+            kv_pair kv = materialize(batch.front(), info);
+            auto r = co_await c.put(kv.key, std::move(kv.value));
             if (!r)
                 co_return r.error();
             if (!*r)
-                co_return make_error(errc::conflict, "consul refused the write", {}, batch.front().key);
+                co_return make_error(errc::conflict, "consul refused the write", {}, kv.key);
             ++written;
             continue;
         }
         std::vector<consul::txn_op> ops;
         ops.reserve(batch.size());
-        for (auto& kv : batch)
+        for (const auto& set : batch)
         {
+            kv_pair kv = materialize(set, info);
             consul::txn_op op;
             op.verb = consul::kv_verb::set;
             op.key = std::move(kv.key);
@@ -268,13 +272,15 @@ asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::str
                                                const std::vector<std::string>& previous_index,
                                                sync_info& info)
 {
-    co_return co_await send_batches(c, prefix, plan_writes(previous_index, info, prefix, options_for(c)));
+    const auto batches = plan_writes(previous_index, info, prefix, options_for(c));
+    co_return co_await send_batches(c, prefix, batches, info);
 }
 
 asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::string& prefix,
                                                const consul_holdings& held, sync_info& info)
 {
-    co_return co_await send_batches(c, prefix, plan_writes_from(held, info, prefix, options_for(c)));
+    const auto batches = plan_writes_from(held, info, prefix, options_for(c));
+    co_return co_await send_batches(c, prefix, batches, info);
 }
 
 asio::awaitable<result<published_state>> load_published(consul::client& c, const std::string& prefix,

@@ -122,7 +122,9 @@ public:
         note_collisions(ctx, guard_collisions(plan.run, origin, s.pack), dest);
         counts_ = {};
         failures_.clear();
-        co_await run_tasks(ctx, plan.run, dest);
+        if (dest.size() < origin.size() / 2)
+            dest.reserve_like(origin);  // a first copy: the destination ends where the origin is
+        co_await run_tasks(ctx, plan.run, origin, dest);
         if (s.repair)
             co_await repair(ctx, dest);
         report_failures(ctx);
@@ -229,29 +231,33 @@ private:
                             core.settings->kv_v1_insight_key ? &*core.settings->kv_v1_insight_key : nullptr};
     }
 
+    // The tasks' paths view `origin` (unchanged while they run) or the plan's own storage.
     asio::awaitable<void> run_tasks(runtime::cycle_context& ctx, const std::vector<task>& tasks,
-                                    sync_info& dest)
+                                    const sync_info& origin, sync_info& dest)
     {
         const copy_context cc = copier();
         std::function<asio::awaitable<void>(std::size_t)> one = [&](std::size_t i) -> asio::awaitable<void> {
             const task& t = tasks[i];
+            const std::string path(t.path);
             if (t.op == task_op::remove)
             {
-                auto r = co_await delete_secret(cc, t.path);
+                auto r = co_await delete_secret(cc, path);
                 if (!r)
-                    co_return fail(t.path, r.error());
-                dest.remove(t.path);
+                    co_return fail(path, r.error());
+                dest.remove(path);
                 co_return bump("delete");
             }
-            auto r = co_await copy_secret(cc, t.path, t.in);
+            // Owned: the origin's bucket could hand out views only while nothing changes it.
+            const insight in = origin.find(path).value_or(insight_view{}).owned();
+            auto r = co_await copy_secret(cc, path, in);
             if (!r)
-                co_return fail(t.path, r.error());
+                co_return fail(path, r.error());
             if (!*r)
             {
                 ++counts_["gone_at_origin"];
                 co_return;
             }
-            dest.put(t.path, std::move(**r));
+            dest.put(path, **r);
             bump(t.op == task_op::add ? "add" : "update");
         };
         co_await runtime::for_each_bounded(tasks.size(), core_->settings->workers, one);
@@ -260,16 +266,19 @@ private:
 
     asio::awaitable<void> repair(runtime::cycle_context&, const sync_info& dest)
     {
-        std::vector<std::pair<std::string, insight>> entries;
+        // Views into dest, which nothing changes while the repairs run.
+        std::vector<std::pair<std::string_view, insight_view>> entries;
         entries.reserve(dest.size());
         for (std::size_t b = 0; b < dest.bucket_count(); ++b)
             for (const auto& [path, in] : dest.bucket_at(b))
                 entries.emplace_back(path, in);
         const copy_context cc = copier();
         std::function<asio::awaitable<void>(std::size_t)> one = [&](std::size_t i) -> asio::awaitable<void> {
-            auto r = co_await repair_secret(cc, entries[i].first, entries[i].second);
+            const std::string path(entries[i].first);
+            const insight in = entries[i].second.owned();
+            auto r = co_await repair_secret(cc, path, in);
             if (!r)
-                co_return fail(entries[i].first, r.error());
+                co_return fail(path, r.error());
             if (*r)
                 bump("repair");
         };

@@ -51,6 +51,7 @@ public:
         auto began = steady::now();
         walk_options opts{s.workers, core->pace.unlimited() ? nullptr : &core->pace, false};
         opts.insight_key = s.kv_v1_insight_key ? &*s.kv_v1_insight_key : nullptr;
+        opts.expect = published_ ? &*published_ : nullptr;
         auto walked = co_await walk_origin(*core->origin.vault, core->origin.mounts, s.buckets, opts);
         if (!walked)
             co_return ctx.error(walked.error());

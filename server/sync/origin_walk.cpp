@@ -1,8 +1,13 @@
-// One work list for folders and secrets, so the listing of a folder and the reads of secrets already found
-// share the same `workers` slots and the pipe to Vault never drains between levels.
+// One pool of `workers` slots for folders and secrets, so the listing of a folder and the reads of secrets
+// already found share it and the pipe to Vault never drains between levels. Secrets found go first once
+// enough are queued to fill the slots: the queue of found-but-unread paths stays near the size of one
+// listing instead of growing towards the whole fleet (a million paths queued would cost more than their
+// insights).
 #include "sync/origin_walk.hpp"
 
 #include <boost/json/parse.hpp>
+
+#include <deque>
 
 #include "runtime/pace.hpp"
 #include "runtime/workers.hpp"
@@ -42,7 +47,7 @@ public:
           opts_(opts)
     {
         for (std::size_t m = 0; m < mounts_.size(); ++m)
-            items_.push_back({m, ""});
+            add({m, ""});
     }
 
     asio::awaitable<result<walk_result>> run(std::size_t buckets)
@@ -53,8 +58,10 @@ public:
             if (!info)
                 co_return info.error();
             out_.info = std::move(*info);
+            if (opts_.expect)
+                out_.info->reserve_like(*opts_.expect);
         }
-        std::function<std::size_t()> size = [this] { return items_.size(); };
+        std::function<std::size_t()> size = [this] { return added_; };
         std::function<asio::awaitable<void>(std::size_t)> step = [this](std::size_t i) { return visit(i); };
         co_await runtime::for_each_growing(opts_.workers, size, step);
         if (failure_)
@@ -70,9 +77,10 @@ private:
         if (opts_.pace)
             co_await runtime::pace(*opts_.pace);
         ++out_.requests;
-        // Moved out: items_ grows (and reallocates) while this request is in flight, and a visited item's
-        // path is not needed again (100,000 of them would otherwise stay allocated until the walk ends).
-        item it = std::move(items_[i]);
+        // Index i only counts: each call takes one queued item, and for_each_growing never calls more often
+        // than items were added.
+        (void)i;
+        item it = take();
         if (is_folder(it.rel))
             co_await list(it);
         else if (mounts_[it.mount].v2)
@@ -100,7 +108,7 @@ private:
             if (!is_folder(k))
                 ++out_.secrets;
             if (!opts_.list_only || is_folder(k))
-                items_.push_back({it.mount, it.rel + k});
+                add({it.mount, it.rel + k});
         }
     }
 
@@ -145,6 +153,21 @@ private:
                        kv_v1_insight(boost::json::value(std::move(*data)), *opts_.insight_key));
     }
 
+    void add(item it)
+    {
+        (is_folder(it.rel) ? folders_ : secrets_).push_back(std::move(it));
+        ++added_;
+    }
+
+    // A secret while enough are queued to keep every slot busy, else a folder (to find more).
+    item take()
+    {
+        auto& from = secrets_.size() >= opts_.workers || folders_.empty() ? secrets_ : folders_;
+        item it = std::move(from.front());
+        from.pop_front();
+        return it;
+    }
+
     void fail(error e)
     {
         if (!failure_)
@@ -154,7 +177,9 @@ private:
     vault::client& c_;
     const std::vector<kv_mount>& mounts_;
     const walk_options& opts_;
-    std::vector<item> items_;
+    std::deque<item> folders_;
+    std::deque<item> secrets_;
+    std::size_t added_ = 0;
     walk_result out_;
     std::optional<error> failure_;
 };

@@ -29,6 +29,7 @@ struct walk_options
     token_bucket* pace = nullptr;  // null: unpaced
     bool list_only = false;        // count secrets without reading them (the start-up deadline check)
     const vk::secret* insight_key = nullptr;  // keys KV v1 insights; required when a mount is KV v1
+    const sync_info* expect = nullptr;        // the last walk's info: its bucket sizes are reserved up front
 };
 
 struct walk_result

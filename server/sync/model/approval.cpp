@@ -85,7 +85,7 @@ std::vector<std::string> vanished_paths(const sync_info& before, const sync_info
     for (std::size_t b = 0; b < before.bucket_count(); ++b)
         for (const auto& [path, in] : before.bucket_at(b))
             if (!after.find(path))
-                out.push_back(path);
+                out.emplace_back(path);
     std::sort(out.begin(), out.end());
     return out;
 }

@@ -73,6 +73,11 @@ std::string encode_bucket(const bucket& b)
     return out;
 }
 
+std::size_t bucket_json_size(const bucket& b)
+{
+    return encode_bucket(b).size();
+}
+
 result<insight> insight_from_json(const boost::json::value& v, std::string_view key, std::string_view where)
 {
     insight in;
@@ -92,12 +97,16 @@ result<insight> insight_from_json(const boost::json::value& v, std::string_view 
     {
         if (!f->is_string())
             return entry_error(key, where, "updateTime is not a string");
+        if (f->get_string().size() > max_insight_text)
+            return entry_error(key, where, "updateTime is longer than 65535 bytes");
         in.update_time = f->get_string();
     }
     if (const auto* f = find_field(*o, "type"); f && !f->is_null())
     {
         if (!f->is_string())
             return entry_error(key, where, "type is not a string");
+        if (f->get_string().size() > max_insight_text)
+            return entry_error(key, where, "type is longer than 65535 bytes");
         in.type = f->get_string();
     }
     return in;
@@ -116,13 +125,24 @@ result<bucket> decode_bucket(std::string_view json, std::string_view key)
     const auto* o = v.if_object();
     if (!o)
         return make_error(errc::bad_response, "bucket is not a JSON object", {}, std::string(key));
+    // Exactly the room the entries need (a million secrets are read this way: no growth by doubling).
+    std::size_t text = 0;
+    for (const auto& kv : *o)
+    {
+        text += kv.key().size();
+        if (const auto* e = kv.value().if_object())
+            for (const auto& f : *e)
+                if (f.value().is_string())
+                    text += f.value().get_string().size();
+    }
+    out.reserve(o->size(), text);
     for (const auto& kv : *o)
     {
         auto in = insight_from_json(kv.value(), key, kv.key());
         if (!in)
             return in.error();
-        // Hinted insertion at the end is O(1) when keys arrive sorted, as Go writes them.
-        out.insert_or_assign(out.end(), std::string(kv.key()), std::move(*in));
+        // O(1) when keys arrive sorted, as Go writes them; a repeated key keeps its last value, as in Go.
+        out.push_back(kv.key(), *in);
     }
     return out;
 }

@@ -4,7 +4,7 @@
 #define VAULTKEEPER_SERVER_SYNC_MODEL_BUCKET_JSON_HPP
 
 #include "core/error.hpp"
-#include "sync/model/insight.hpp"
+#include "sync/model/bucket.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -17,11 +17,14 @@ namespace vk::sync {
 // when empty.
 void append_bucket_json(std::string& out, const bucket& b);
 std::string encode_bucket(const bucket& b);
+// The size of encode_bucket(b).
+std::size_t bucket_json_size(const bucket& b);
 
 // Parses a bucket value read from Consul key `key` (used in error messages only). Go-compatible tolerance:
 // any field order, unknown fields ignored, field names matched case-insensitively when no exact match,
 // missing or null fields left zero, `null` as the whole value is an empty bucket. Strict: version must be
-// an integer that fits int64, updateTime and type strings, each entry an object.
+// an integer that fits int64, updateTime and type strings of at most max_insight_text bytes, each entry an
+// object.
 // errc::bad_response naming the key (error.path) and the entry path (message) otherwise.
 result<bucket> decode_bucket(std::string_view json, std::string_view key);
 

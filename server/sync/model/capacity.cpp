@@ -32,8 +32,8 @@ std::vector<std::pair<std::uint16_t, std::size_t>> entry_sizes(const sync_info& 
         for (const auto& [path, in] : info.bucket_at(i))
         {
             // `{"path":{...}}` minus the braces is the entry; the comma makes up for one brace pair.
-            one.clear();
-            one.emplace(path, in);
+            one = bucket{};
+            one.push_back(path, in);
             json.clear();
             append_bucket_json(json, one);
             out.emplace_back(path_key(path), json.size() - 1);

@@ -17,7 +17,7 @@ feeders destinations_of(const sync_info& origin, const transform_pack& pack)
     feeders out;
     for (std::size_t b = 0; b < origin.bucket_count(); ++b)
         for (const auto& [path, in] : origin.bucket_at(b))
-            out[pack.apply(path).path].push_back(path);
+            out[pack.apply(path).path].emplace_back(path);
     for (auto& [to, from] : out)
         std::sort(from.begin(), from.end());
     return out;
@@ -48,7 +48,7 @@ collision_check guard_collisions(std::vector<task>& run, const sync_info& origin
         }
         if (!fed.contains(pack.apply(t.path).path))
             return false;
-        out.forget.push_back(t.path);
+        out.forget.emplace_back(t.path);
         return true;
     });
     return out;

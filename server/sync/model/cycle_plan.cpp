@@ -9,7 +9,7 @@ std::string delete_plan_id(const std::vector<task>& deletes)
     std::vector<std::string> paths;
     paths.reserve(deletes.size());
     for (const auto& t : deletes)
-        paths.push_back(t.path);
+        paths.emplace_back(t.path);
     return plan_id(std::move(paths));
 }
 
@@ -20,6 +20,7 @@ cycle_plan plan_cycle(diff_result&& diff, std::size_t synced, const plan_options
         from.clear();
     };
     cycle_plan p;
+    p.removed_paths = std::move(diff.removed_paths);
     p.run = std::move(diff.add);
     p.run.reserve(p.run.size() + diff.update.size() + diff.remove.size());
     append(p.run, diff.update);

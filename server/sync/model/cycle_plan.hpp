@@ -9,6 +9,7 @@
 #include "sync/model/sync_info.hpp"
 
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,14 +23,22 @@ struct plan_options
     std::string approved_plan;  // the plan id of the delete set an operator approved ("" none; approval.hpp)
 };
 
+// Move-only, as the diff it takes its tasks (and the storage of their delete paths) from.
 struct cycle_plan
 {
+    cycle_plan() = default;
+    cycle_plan(cycle_plan&&) = default;
+    cycle_plan& operator=(cycle_plan&&) = default;
+    cycle_plan(const cycle_plan&) = delete;
+    cycle_plan& operator=(const cycle_plan&) = delete;
+
     std::vector<task> run;            // adds, then updates, then the deletes allowed
     std::size_t held_deletes = 0;     // deletes the guard held (0 when none)
     std::size_t ignored_deletes = 0;  // deletes skipped by ignore_deletes (recomputed every cycle, as vsync)
     double delete_percent = 0.0;
     bool approval_used = false;  // the approval let this cycle's deletes through
     std::string delete_plan;     // plan_id of this cycle's deletes when the guard stops them ("" otherwise)
+    std::deque<std::string> removed_paths;  // what the delete tasks' paths view (diff_result's)
 };
 
 // `synced` is the number of secrets the destination holds in its info. An approval releases exactly the

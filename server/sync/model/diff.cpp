@@ -8,13 +8,13 @@
 namespace vk::sync {
 namespace {
 
-go_instant parse_or_warn(std::string_view path, std::string_view side, const std::string& text,
+go_instant parse_or_warn(std::string_view path, std::string_view side, std::string_view text,
                          std::vector<std::string>& warnings)
 {
     const auto t = parse_rfc3339_nano(text);
     if (!t.ok)
         warnings.push_back(std::string(side) + " updateTime of " + std::string(path) +
-                           " is not RFC3339Nano: \"" + text + "\"");
+                           " is not RFC3339Nano: \"" + std::string(text) + "\"");
     return t.instant;
 }
 
@@ -36,7 +36,7 @@ std::string_view to_string(task_op op) noexcept
     return "unknown";
 }
 
-bool needs_update(std::string_view path, const insight& origin, const insight& dest,
+bool needs_update(std::string_view path, insight_view origin, insight_view dest,
                   std::vector<std::string>& warnings)
 {
     if (origin.type != dest.type || origin.version > dest.version)
@@ -53,25 +53,25 @@ bool needs_update(std::string_view path, const insight& origin, const insight& d
 
 void compare_buckets(const bucket& origin, const bucket& dest, diff_result& out)
 {
-    // Both maps are sorted by path: one simultaneous walk finds adds, updates and deletes without lookups.
+    // Both buckets are sorted by path: one simultaneous walk finds adds, updates and deletes without lookups.
     auto o = origin.begin();
     auto d = dest.begin();
     while (o != origin.end() || d != dest.end())
     {
         if (d == dest.end() || (o != origin.end() && o->first < d->first))
         {
-            out.add.push_back({o->first, task_op::add, o->second});
+            out.add.push_back({o->first, task_op::add});
             ++o;
         }
         else if (o == origin.end() || d->first < o->first)
         {
-            out.remove.push_back({d->first, task_op::remove, {}});
+            out.remove.push_back({out.removed_paths.emplace_back(d->first), task_op::remove});
             ++d;
         }
         else
         {
             if (needs_update(o->first, o->second, d->second, out.warnings))
-                out.update.push_back({o->first, task_op::update, o->second});
+                out.update.push_back({o->first, task_op::update});
             ++o;
             ++d;
         }
@@ -89,6 +89,12 @@ result<diff_result> compare(const sync_info& origin, const sync_info& dest)
     diff_result out;
     const auto& oi = origin.index();
     const auto& di = dest.index();
+    // At least this many adds: reserved once, so that a first copy's million tasks are not grown by doubling.
+    std::size_t adds = 0;
+    for (std::size_t i = 0; i < oi.size(); ++i)
+        if (oi[i] != di[i] && origin.bucket_at(i).size() > dest.bucket_at(i).size())
+            adds += origin.bucket_at(i).size() - dest.bucket_at(i).size();
+    out.add.reserve(adds);
     for (std::size_t i = 0; i < oi.size(); ++i)
         if (oi[i] != di[i])
             compare_buckets(origin.bucket_at(i), dest.bucket_at(i), out);

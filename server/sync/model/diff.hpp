@@ -6,6 +6,7 @@
 #include "sync/model/insight.hpp"
 #include "sync/model/sync_info.hpp"
 
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,23 +23,33 @@ enum class task_op
 // "add", "update", "delete" (vsync's Op strings).
 std::string_view to_string(task_op op) noexcept;
 
-// One thing to do on the destination. `path` is the origin data path; `in` the origin insight to record
-// once done (empty for a delete, as in vsync).
+// One thing to do on the destination: `path` is the origin data path, a view (see diff_result). The
+// insight an add or update records is the origin info's for that path (looked up when the task runs: a
+// million tasks of a first copy carry 24 bytes each, not a copy of every insight).
 struct task
 {
-    std::string path;
+    std::string_view path;
     task_op op = task_op::add;
-    insight in;
     bool operator==(const task&) const = default;
 };
 
 // Each list sorted by path. `warnings` are the non-fatal updateTime parse failures vsync also reports.
+// The paths of adds and updates are views into the origin info compared, valid while it is unchanged;
+// those of deletes point into `removed_paths` (the destination info they come from changes while the
+// tasks run). Move-only: a copy's delete paths would point into the original.
 struct diff_result
 {
+    diff_result() = default;
+    diff_result(diff_result&&) = default;
+    diff_result& operator=(diff_result&&) = default;
+    diff_result(const diff_result&) = delete;
+    diff_result& operator=(const diff_result&) = delete;
+
     std::vector<task> add;
     std::vector<task> update;
     std::vector<task> remove;
     std::vector<std::string> warnings;
+    std::deque<std::string> removed_paths;  // a deque: its strings never move once added
 
     bool empty() const noexcept { return add.empty() && update.empty() && remove.empty(); }
     std::size_t size() const noexcept { return add.size() + update.size() + remove.size(); }
@@ -50,10 +61,11 @@ struct diff_result
 //   updateTime there carry a content hash, not an order;
 // - otherwise, when not equal, update iff origin updateTime is after the destination's (RFC3339Nano; an
 //   unparsable time is Go's zero time and adds a warning naming the path).
-bool needs_update(std::string_view path, const insight& origin, const insight& dest,
+bool needs_update(std::string_view path, insight_view origin, insight_view dest,
                   std::vector<std::string>& warnings);
 
-// vsync's CompareBuckets for one bucket pair, appending (unsorted across calls) to out.
+// vsync's CompareBuckets for one bucket pair, appending (unsorted across calls) to out. out's add/update
+// paths view `origin`.
 void compare_buckets(const bucket& origin, const bucket& dest, diff_result& out);
 
 // vsync's Compare: only buckets whose index hashes differ are compared entry by entry; lists are sorted.

@@ -3,7 +3,7 @@
 #ifndef VAULTKEEPER_SERVER_SYNC_MODEL_GO_FORMAT_HPP
 #define VAULTKEEPER_SERVER_SYNC_MODEL_GO_FORMAT_HPP
 
-#include "sync/model/insight.hpp"
+#include "sync/model/bucket.hpp"
 
 #include <string>
 #include <string_view>

@@ -1,10 +1,8 @@
-// The sync vocabulary shared with vsync: an insight (what is recorded per secret) and a bucket of them.
+// The sync vocabulary shared with vsync: an insight (what is recorded per secret), owned or viewed.
 #ifndef VAULTKEEPER_SERVER_SYNC_MODEL_INSIGHT_HPP
 #define VAULTKEEPER_SERVER_SYNC_MODEL_INSIGHT_HPP
 
 #include <cstdint>
-#include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 
@@ -26,9 +24,32 @@ struct insight
     bool operator==(const insight&) const = default;
 };
 
-// Keyed by the origin KV v2 data path. std::map's bytewise (char_traits) order is Go's sorted map order,
-// which both the JSON encoding and the fmt.Sprint index hash rely on. std::less<> allows string_view lookups.
-using bucket = std::map<std::string, insight, std::less<>>;
+// An insight held by someone else (a bucket's arena, an owned insight): valid while its holder is unchanged.
+// What the sync info hands out, so that a million of them are never copied into strings.
+struct insight_view
+{
+    std::int64_t version = 0;
+    std::string_view update_time;
+    std::string_view type;
+
+    insight_view() = default;
+    insight_view(std::int64_t v, std::string_view t, std::string_view ty)
+        : version(v),
+          update_time(t),
+          type(ty)
+    {
+    }
+    // Implicit: every reader of insights takes views, and an owned insight is one.
+    insight_view(const insight& in)
+        : version(in.version),
+          update_time(in.update_time),
+          type(in.type)
+    {
+    }
+
+    insight owned() const { return {version, std::string(update_time), std::string(type)}; }
+    bool operator==(const insight_view&) const = default;
+};
 
 }  // namespace vk::sync
 

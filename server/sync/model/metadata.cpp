@@ -1,6 +1,8 @@
 // KV v2 metadata interpretation for the origin walk (see metadata.hpp).
 #include "sync/model/metadata.hpp"
 
+#include "sync/model/bucket.hpp"
+
 #include <boost/json/parse.hpp>
 
 namespace vk::sync {
@@ -74,6 +76,8 @@ result<metadata_outcome> interpret_metadata(std::string_view path, const boost::
     const auto* ut = m->if_contains("updated_time");
     if (!ut || !ut->is_string())
         return malformed(path, "updated_time is missing or not a string");
+    if (ut->get_string().size() > max_insight_text)
+        return malformed(path, "updated_time is longer than 65535 bytes");
     if (current > static_cast<std::uint64_t>(INT64_MAX))
         return malformed(path, "current_version does not fit int64");
     return metadata_outcome{

@@ -34,70 +34,68 @@ void sync_info::touch(std::size_t i)
     }
 }
 
-void sync_info::put(std::string_view path, insight in)
+std::size_t sync_info::size() const
+{
+    std::size_t n = 0;
+    for (const auto& b : buckets_)
+        n += b.size();
+    return n;
+}
+
+void sync_info::put(std::string_view path, insight_view in)
 {
     const auto id = bucket_id(path, bucket_count());
-    auto& b = buckets_[id];
-    auto it = b.find(path);
-    if (it == b.end())
-    {
-        b.emplace_hint(it, std::string(path), std::move(in));
-        ++size_;
+    // An identical re-put (the common case of a full origin walk) leaves the bucket clean.
+    if (buckets_[id].put(path, in))
         touch(id);
-    }
-    else if (it->second != in)
-    {
-        // An identical re-put (the common case of a full origin walk) leaves the bucket clean.
-        it->second = std::move(in);
-        touch(id);
-    }
 }
 
 bool sync_info::remove(std::string_view path)
 {
     const auto id = bucket_id(path, bucket_count());
-    auto& b = buckets_[id];
-    auto it = b.find(path);
-    if (it == b.end())
+    if (!buckets_[id].remove(path))
         return false;
-    b.erase(it);
-    --size_;
     touch(id);
     return true;
 }
 
-const insight* sync_info::find(std::string_view path) const
+std::optional<insight_view> sync_info::find(std::string_view path) const
 {
-    const auto& b = buckets_[bucket_id(path, bucket_count())];
-    auto it = b.find(path);
-    return it == b.end() ? nullptr : &it->second;
+    return buckets_[bucket_id(path, bucket_count())].find(path);
 }
 
 void sync_info::set_bucket(std::size_t i, bucket b)
 {
     BOOST_ASSERT(i < buckets_.size());
-    size_ -= buckets_[i].size();
-    size_ += b.size();
     buckets_[i] = std::move(b);
     touch(i);
+}
+
+void sync_info::reserve_like(const sync_info& like)
+{
+    if (like.bucket_count() != bucket_count())
+        return;
+    for (std::size_t i = 0; i < buckets_.size(); ++i)
+        buckets_[i].reserve(like.buckets_[i].size(), like.buckets_[i].text_bytes());
 }
 
 void sync_info::reindex()
 {
     if (dirty_count_ == 0)
         return;
-    std::string json;  // reused across buckets: only its size is kept
     for (std::size_t i = 0; i < buckets_.size(); ++i)
-    {
-        if (!dirty_[i])
-            continue;
-        index_[i] = bucket_hash(buckets_[i]);
-        json.clear();
-        append_bucket_json(json, buckets_[i]);
-        bytes_[i] = json.size();
-        dirty_[i] = 0;
-    }
-    dirty_count_ = 0;
+        reindex_bucket(i);
+}
+
+void sync_info::reindex_bucket(std::size_t i)
+{
+    if (!dirty_[i])
+        return;
+    buckets_[i].shrink_to_fit();  // a bucket is mostly read from now on: its growth room is waste
+    index_[i] = bucket_hash(buckets_[i]);
+    bytes_[i] = bucket_json_size(buckets_[i]);
+    dirty_[i] = 0;
+    --dirty_count_;
 }
 
 result<sync_info> rebucket(const sync_info& info, std::size_t n)

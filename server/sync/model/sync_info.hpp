@@ -4,10 +4,11 @@
 #define VAULTKEEPER_SERVER_SYNC_MODEL_SYNC_INFO_HPP
 
 #include "core/error.hpp"
-#include "sync/model/insight.hpp"
+#include "sync/model/bucket.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,21 +25,30 @@ public:
     static result<sync_info> create(std::size_t n);
 
     std::uint16_t bucket_count() const noexcept { return static_cast<std::uint16_t>(buckets_.size()); }
-    std::size_t size() const noexcept { return size_; }  // entries across all buckets
+    std::size_t size() const;  // entries across all buckets
 
     // Insert or overwrite the insight of `path` (an origin data path) in its bucket.
-    void put(std::string_view path, insight in);
+    void put(std::string_view path, insight_view in);
     // true when the path was present.
     bool remove(std::string_view path);
-    const insight* find(std::string_view path) const;
+    // A view valid until the path's bucket next changes.
+    std::optional<insight_view> find(std::string_view path) const;
 
     const bucket& bucket_at(std::size_t i) const { return buckets_[i]; }
     // Replaces bucket i wholesale (a bucket read from Consul). Entries are kept where they are even if their
     // id differs: the index read says which bucket they belong to.
     void set_bucket(std::size_t i, bucket b);
 
+    // Room in each bucket for what the same bucket of `like` holds (a walk or a first copy expected to end
+    // where `like` is), so that a million puts do not grow every bucket by doubling. Nothing when the
+    // bucket counts differ.
+    void reserve_like(const sync_info& like);
+
     // Recomputes the hash and JSON size of every bucket changed since the last reindex, and only those.
     void reindex();
+    // The same for bucket i alone (a shell spreading a reindex over several turns of its event loop).
+    void reindex_bucket(std::size_t i);
+    bool dirty(std::size_t i) const { return dirty_[i] != 0; }
     bool dirty() const noexcept { return dirty_count_ != 0; }
 
     // Index hashes and bucket JSON sizes as of the last reindex() (create() starts clean).
@@ -54,7 +64,6 @@ private:
     std::vector<std::size_t> bytes_;
     std::vector<char> dirty_;  // char, not vector<bool>: cheap per-bucket flags
     std::size_t dirty_count_ = 0;
-    std::size_t size_ = 0;
 };
 
 // The same entries spread over n buckets (reindexed): how a destination adopts the origin's bucket count

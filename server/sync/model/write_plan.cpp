@@ -13,9 +13,19 @@ constexpr std::size_t set_op_json = 42;
 constexpr std::size_t array_brackets = 2;
 }  // namespace
 
+std::size_t txn_cost(std::size_t key_bytes, std::size_t value_bytes)
+{
+    return set_op_json + key_bytes + 4 * ((value_bytes + 2) / 3);
+}
+
 std::size_t txn_cost(const kv_pair& op)
 {
-    return set_op_json + op.key.size() + 4 * ((op.value.size() + 2) / 3);
+    return txn_cost(op.key.size(), op.value.size());
+}
+
+std::size_t txn_cost(const planned_set& s)
+{
+    return txn_cost(s.key.size(), s.value_bytes);
 }
 
 bool fits_one_txn(const kv_pair& op, std::size_t max_body)
@@ -23,10 +33,21 @@ bool fits_one_txn(const kv_pair& op, std::size_t max_body)
     return array_brackets + txn_cost(op) <= max_body;
 }
 
+bool fits_one_txn(const planned_set& s, std::size_t max_body)
+{
+    return array_brackets + txn_cost(s) <= max_body;
+}
+
+kv_pair materialize(const planned_set& s, const sync_info& info)
+{
+    return {s.key, s.bucket ? encode_bucket(info.bucket_at(*s.bucket)) : encode_index(info.index())};
+}
+
 namespace {
 
 // Appends `op` to the last batch when the batch stays within both limits, else opens a new batch.
-void add_op(std::vector<txn_batch>& batches, std::size_t& batch_body, kv_pair op, const write_plan_options& o)
+void add_op(std::vector<txn_batch>& batches, std::size_t& batch_body, planned_set op,
+            const write_plan_options& o)
 {
     const std::size_t max_ops = std::max<std::size_t>(o.max_ops, 1);
     const std::size_t cost = txn_cost(op);
@@ -46,10 +67,12 @@ std::vector<txn_batch> batch_writes(const rewrite_set& what, const sync_info& in
 {
     std::vector<txn_batch> batches;
     std::size_t batch_body = 0;
+    // bucket_bytes(i) is the size of bucket i's JSON as of the reindex the planners start with.
     for (std::size_t i : what.buckets)
-        add_op(batches, batch_body, {bucket_key(prefix, i), encode_bucket(info.bucket_at(i))}, options);
+        add_op(batches, batch_body, {bucket_key(prefix, i), i, info.bucket_bytes(i)}, options);
     if (what.index)
-        add_op(batches, batch_body, {index_key(prefix), encode_index(info.index())}, options);
+        add_op(batches, batch_body, {index_key(prefix), std::nullopt, encode_index(info.index()).size()},
+               options);
     return batches;
 }
 

@@ -8,6 +8,7 @@
 #include "sync/model/sync_info.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,14 +26,31 @@ struct write_plan_options
     std::size_t max_body = 512 * 1024;
 };
 
-// The bytes setting `op` adds to a transaction body: its JSON operation with the value in base64, and the
-// comma after it.
+// One set a plan makes: its key, and its value as what to encode once the set is sent (bucket i of the
+// info, or the info's index). A first publish of a million secrets so holds one transaction's JSON at a
+// time, not every bucket's (about 100 MB).
+struct planned_set
+{
+    std::string key;
+    std::optional<std::size_t> bucket;  // nullopt: the index
+    std::size_t value_bytes = 0;        // the size of the encoded value
+    bool operator==(const planned_set&) const = default;
+};
+
+// The key and encoded value of `s`, from the info it was planned for (unchanged since).
+kv_pair materialize(const planned_set& s, const sync_info& info);
+
+// The bytes setting a key to a value adds to a transaction body: its JSON operation with the value in
+// base64, and the comma after it.
+std::size_t txn_cost(std::size_t key_bytes, std::size_t value_bytes);
 std::size_t txn_cost(const kv_pair& op);
+std::size_t txn_cost(const planned_set& s);
 // Whether a transaction of this one operation fits the body limit.
 bool fits_one_txn(const kv_pair& op, std::size_t max_body);
+bool fits_one_txn(const planned_set& s, std::size_t max_body);
 
 // One Consul transaction: set each key to its value, in order.
-using txn_batch = std::vector<kv_pair>;
+using txn_batch = std::vector<planned_set>;
 
 // Reindexes `info`, then plans the sets that bring Consul from `previous_index` (the index last read or
 // written; empty when none) to `info`: every bucket whose hash differs (all of them when the bucket count

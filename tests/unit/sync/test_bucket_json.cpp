@@ -32,9 +32,9 @@ TEST(sync_bucket_json, decoding_is_tolerant_of_order_case_unknown_fields_and_nul
                            R"("r":{"version":null}})",
                            "k");
     ASSERT_TRUE(b) << b.error().describe();
-    EXPECT_EQ(b->at("p"), (insight{4, "t", "kvV2"}));
-    EXPECT_EQ(b->at("q"), insight{});
-    EXPECT_EQ(b->at("r"), insight{});
+    EXPECT_EQ(b->find("p")->owned(), (insight{4, "t", "kvV2"}));
+    EXPECT_EQ(b->find("q")->owned(), insight{});
+    EXPECT_EQ(b->find("r")->owned(), insight{});
     auto n = decode_bucket("null", "k");
     ASSERT_TRUE(n);
     EXPECT_TRUE(n->empty());

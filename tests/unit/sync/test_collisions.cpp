@@ -28,12 +28,12 @@ sync_info origin_with(std::initializer_list<const char*> paths)
 
 task add(const char* path)
 {
-    return {path, task_op::add, live};
+    return {path, task_op::add};
 }
 
 task removal(const char* path)
 {
-    return {path, task_op::remove, {}};
+    return {path, task_op::remove};
 }
 
 }  // namespace

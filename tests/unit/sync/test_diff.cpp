@@ -21,11 +21,21 @@ insight v2(std::int64_t v, const char* t)
     return {v, t, "kvV2"};
 }
 
+// Where `info` holds the text of `path` (nullptr when absent).
+const char* held_path(const sync_info& info, std::string_view path)
+{
+    for (std::size_t b = 0; b < info.bucket_count(); ++b)
+        for (const auto& [p, in] : info.bucket_at(b))
+            if (p == path)
+                return p.data();
+    return nullptr;
+}
+
 std::vector<std::string> paths(const std::vector<task>& ts)
 {
     std::vector<std::string> out;
     for (const auto& t : ts)
-        out.push_back(t.path);
+        out.emplace_back(t.path);
     return out;
 }
 
@@ -53,9 +63,12 @@ TEST(sync_diff, truth_table)
     EXPECT_EQ(paths(d->update),
               (std::vector<std::string>{"s/data/by_time", "s/data/by_type", "s/data/by_version"}));
     EXPECT_EQ(paths(d->remove), std::vector<std::string>{"s/data/gone"});
-    EXPECT_EQ(d->add[0], (task{"s/data/add", task_op::add, v2(1, t1)}));
-    EXPECT_EQ(d->remove[0].in, insight{});
-    EXPECT_EQ(d->update[2].in, v2(3, t1));  // carries the origin insight
+    EXPECT_EQ(d->add[0], (task{"s/data/add", task_op::add}));
+    // Add and update paths view the origin info, delete paths the diff's own storage.
+    EXPECT_EQ(d->update[2].path.data(), held_path(origin, "s/data/by_version"));
+    EXPECT_EQ(d->add[0].path.data(), held_path(origin, "s/data/add"));
+    ASSERT_EQ(d->removed_paths.size(), 1u);
+    EXPECT_EQ(d->remove[0].path.data(), d->removed_paths.front().data());
     EXPECT_TRUE(d->warnings.empty());
     EXPECT_EQ(to_string(task_op::remove), "delete");
 }

@@ -114,7 +114,10 @@ TEST(sync_heal, healed_writes_leave_consul_byte_identical_to_a_clean_publish)
     auto clean = consul_of(new_info, "p/");
     consul["p/3"] = clean["p/3"];  // a torn save
     for (auto& batch : plan_writes_from(holdings_from_kv("p/", lookup_in(consul), 4), new_info, "p/"))
-        for (auto& kv : batch)
+        for (auto& set : batch)
+        {
+            const auto kv = materialize(set, new_info);
             consul[kv.key] = kv.value;
+        }
     EXPECT_EQ(consul, clean);
 }

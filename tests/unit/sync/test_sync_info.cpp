@@ -71,10 +71,10 @@ TEST(sync_info, put_remove_find_and_dirty_tracking)
     info.put("secret/data/foo", {1, "t", "kvV2"});
     EXPECT_TRUE(info.dirty());
     EXPECT_EQ(info.size(), 1u);
-    EXPECT_EQ(info.bucket_at(2).count("secret/data/foo"), 1u);
-    ASSERT_NE(info.find("secret/data/foo"), nullptr);
+    EXPECT_TRUE(info.bucket_at(2).contains("secret/data/foo"));
+    ASSERT_TRUE(info.find("secret/data/foo"));
     EXPECT_EQ(info.find("secret/data/foo")->version, 1);
-    EXPECT_EQ(info.find("secret/data/nope"), nullptr);
+    EXPECT_FALSE(info.find("secret/data/nope"));
     info.reindex();
     EXPECT_FALSE(info.dirty());
     const auto before = info.index();
@@ -103,7 +103,7 @@ TEST(sync_info, reads_back_what_was_written_and_ignores_stale_keys)
     EXPECT_EQ(loaded->info.index(), info.index());
     EXPECT_EQ(loaded->read_index, info.index());
     EXPECT_EQ(loaded->info.size(), 3u);
-    ASSERT_NE(loaded->info.find("secret/data/bar"), nullptr);
+    ASSERT_TRUE(loaded->info.find("secret/data/bar"));
 }
 
 TEST(sync_info, torn_read_names_the_buckets_that_do_not_match_the_index)

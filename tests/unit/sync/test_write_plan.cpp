@@ -49,7 +49,9 @@ TEST(sync_write_plan, only_changed_buckets_then_the_index_last)
     ASSERT_EQ(plan[0].size(), 2u);
     EXPECT_EQ(plan[0][0].key, "vsync/origin/" + std::to_string(id));
     EXPECT_EQ(plan[0][1].key, "vsync/origin/index");
-    EXPECT_EQ(plan[0][1].value, encode_index(info.index()));
+    EXPECT_EQ(materialize(plan[0][1], info).value, encode_index(info.index()));
+    EXPECT_EQ(materialize(plan[0][0], info).value, encode_bucket(info.bucket_at(id)));
+    EXPECT_EQ(plan[0][0].value_bytes, encode_bucket(info.bucket_at(id)).size());
 }
 
 TEST(sync_write_plan, first_write_or_count_change_writes_everything_in_bounded_batches)
@@ -72,7 +74,8 @@ TEST(sync_write_plan, index_opens_its_own_batch_when_the_last_is_full)
     auto info = filled(64, 1000);
     auto plan = plan_writes({}, info, "p/");
     ASSERT_EQ(plan.size(), 2u);
-    EXPECT_EQ(plan[1], (txn_batch{{"p/index", encode_index(info.index())}}));
+    ASSERT_EQ(plan[1].size(), 1u);
+    EXPECT_EQ(plan[1][0], (planned_set{"p/index", std::nullopt, encode_index(info.index()).size()}));
 }
 
 TEST(sync_write_plan, body_budget_splits_batches)
@@ -126,8 +129,12 @@ TEST(sync_write_plan, every_batch_encoded_as_sent_fits_consuls_body_limit)
         for (const auto& batch : plan)
         {
             std::vector<vk::consul::txn_op> txn;
-            for (const auto& op : batch)
+            for (const auto& set : batch)
+            {
+                const auto op = materialize(set, info);
+                EXPECT_EQ(op.value.size(), set.value_bytes);
                 txn.push_back({vk::consul::kv_verb::set, op.key, op.value});
+            }
             auto body = vk::consul::build_txn_body(txn);
             ASSERT_TRUE(body) << body.error().describe();
             const bool alone_and_too_big = batch.size() == 1 && !fits_one_txn(batch.front(), 512 * 1024);
