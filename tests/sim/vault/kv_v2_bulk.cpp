@@ -36,17 +36,17 @@ struct mixer
 };
 
 // Folder names per level below the prefix; none is 8 hex digits, so folders never collide with leaves.
-constexpr std::string_view teams[] = {"payments", "billing",  "identity", "search",   "checkout", "platform",
-                                      "data",     "ml",       "mobile",   "web",      "infra",    "security",
-                                      "growth",   "ads",      "support",  "logistics"};
-constexpr std::string_view apps[] = {"api",    "worker", "gateway", "frontend", "scheduler", "ingest",
-                                     "report", "auth",   "notifier", "cache",   "ledger",    "exporter"};
+constexpr std::string_view teams[] = {"payments", "billing", "identity", "search",   "checkout", "platform",
+                                      "data",     "ml",      "mobile",   "web",      "infra",    "security",
+                                      "growth",   "ads",     "support",  "logistics"};
+constexpr std::string_view apps[] = {"api",    "worker", "gateway",  "frontend", "scheduler", "ingest",
+                                     "report", "auth",   "notifier", "cache",    "ledger",    "exporter"};
 constexpr std::string_view envs[] = {"prod", "staging", "dev", "qa", "sandbox"};
-constexpr std::string_view components[] = {"db",     "redis", "kafka", "s3",     "smtp",
-                                           "oauth",  "tls",   "ldap",  "stripe", "github"};
-constexpr std::string_view field_names[] = {"username", "password",      "api_key",     "host",
-                                            "port",     "url",           "token",       "client_id",
-                                            "client_secret", "certificate", "region", "note"};
+constexpr std::string_view components[] = {"db",    "redis", "kafka", "s3",     "smtp",
+                                           "oauth", "tls",   "ldap",  "stripe", "github"};
+constexpr std::string_view field_names[] = {"username",      "password",    "api_key", "host",
+                                            "port",          "url",         "token",   "client_id",
+                                            "client_secret", "certificate", "region",  "note"};
 
 // Depth 2..6 (segments below the prefix, leaf included), mostly 3 or 4.
 int depth_of(mixer& m)
@@ -62,8 +62,7 @@ int depth_of(mixer& m)
     return 6;
 }
 
-template <std::size_t N>
-void append_word(std::string& out, mixer& m, const std::string_view (&words)[N])
+template <std::size_t N> void append_word(std::string& out, mixer& m, const std::string_view (&words)[N])
 {
     out += words[m.skewed(N)];
     out += '/';

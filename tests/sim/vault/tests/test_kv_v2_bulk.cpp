@@ -61,8 +61,9 @@ TEST_F(kv_v2_bulk, seeded_metadata_answers_as_a_written_secret_does)
     // The same data written through the API at the seeded secret's time.
     auto later = now;
     now = clock::time_point(std::chrono::nanoseconds(s.written_ns));
-    ASSERT_EQ(send("create", "secret/data/written/x", json::object{{"data", json::parse(s.data_json)}}).status,
-              200u);
+    ASSERT_EQ(
+        send("create", "secret/data/written/x", json::object{{"data", json::parse(s.data_json)}}).status,
+        200u);
     now = later;
     auto seeded_md = send("read", "secret/metadata/" + s.path);
     auto written_md = send("read", "secret/metadata/written/x");
