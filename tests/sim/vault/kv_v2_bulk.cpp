@@ -196,7 +196,7 @@ seeded_secret seeded(std::uint64_t seed, std::uint32_t i, std::string_view prefi
     if (depth >= 6)
     {
         s.path += "shard-";
-        s.path += std::to_string(m.skewed(16));
+        s.path += std::to_string(m.skewed(8));
         s.path += '/';
     }
     append_hex(s.path, scramble(i, seed));
