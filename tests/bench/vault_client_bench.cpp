@@ -2,13 +2,25 @@
 // secrets) at 1, 16, 64 and 256 requests in flight on one thread; requests/s and p50/p99 latency, then
 // wrk with 64 connections on the same path and the client/wrk ratio (target at 64 in flight: >= 80%).
 // Usage: vault_client_bench [secrets=10000] [seconds per run=3]
+//
+// --metadata mode: the ceiling the sync origin walk is compared with. KV v2 metadata reads
+// (GET /v1/<mount>/metadata/<path>, as the walk does them) of every secret of an already-running Vault (a
+// vault-sim loaded with /_sim/vault/seed), cycling through the paths at a fixed number in flight; the paths
+// come from a LIST walk of the mount or from --paths-file (one path per line). Prints one parseable line,
+// metadata_reads_per_second=<n>, after a human-readable summary.
+// Usage: vault_client_bench --metadata --address http://127.0.0.1:PORT [--token root] [--mount secret/]
+//                           [--inflight 64] [--seconds 5] [--paths-file F] [--dump-paths F]
+//        vault_client_bench --metadata --seed-count N ...   (no --address: starts and seeds its own vault-sim
+//                                                            with 2 ms of latency; ctest's smoke run)
 #include "sim_process.hpp"
 #include "vault/client.hpp"
 #include "vault/kv.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -16,6 +28,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <regex>
@@ -108,10 +121,201 @@ double run_wrk(std::uint16_t port, int seconds)
     return std::stod(m[1].str());
 }
 
+// --metadata mode ----------------------------------------------------------------------------------------
+
+struct metadata_options
+{
+    std::string address;
+    std::string token = "root";
+    std::string mount = "secret/";
+    int inflight = 64;
+    int seconds = 5;
+    std::string paths_file;
+    std::string dump_paths;  // write the paths read (one a line) here, for the caller's own use
+    int seed_count =
+        10000;  // without --address: a vault-sim of our own (--latency 2ms), seeded with this many
+};
+
+metadata_options parse_metadata_options(int argc, char** argv)
+{
+    metadata_options o;
+    for (int i = 1; i < argc; ++i)
+    {
+        std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc)
+                throw std::runtime_error(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--metadata")
+            continue;
+        if (a == "--address")
+            o.address = value();
+        else if (a == "--token")
+            o.token = value();
+        else if (a == "--mount")
+            o.mount = value();
+        else if (a == "--inflight")
+            o.inflight = std::stoi(value());
+        else if (a == "--seconds")
+            o.seconds = std::stoi(value());
+        else if (a == "--paths-file")
+            o.paths_file = value();
+        else if (a == "--dump-paths")
+            o.dump_paths = value();
+        else if (a == "--seed-count")
+            o.seed_count = std::stoi(value());
+        else
+            throw std::runtime_error("unknown argument " + a);
+    }
+    if (o.inflight < 1 || o.seconds < 1)
+        throw std::runtime_error("--inflight and --seconds must be at least 1");
+    return o;
+}
+
+// Every secret path under the mount through LIST, `inflight` folders at a time (so the set-up of a million
+// paths takes seconds, not minutes).
+struct tree_walk
+{
+    vk::vault::client& c;
+    std::string mount;
+    std::vector<std::string> folders{""};
+    std::vector<std::string> paths;
+    int listing = 0;
+    std::string error;
+
+    asio::awaitable<void> worker()
+    {
+        asio::steady_timer idle(co_await asio::this_coro::executor);
+        while (error.empty() && (!folders.empty() || listing > 0))
+        {
+            if (folders.empty())
+            {
+                idle.expires_after(std::chrono::milliseconds(1));  // another worker may still add folders
+                co_await idle.async_wait(asio::use_awaitable);
+                continue;
+            }
+            auto folder = std::move(folders.back());
+            folders.pop_back();
+            ++listing;
+            auto keys = co_await vk::vault::kv2_list(c, mount, folder);
+            --listing;
+            if (!keys)
+            {
+                error = keys.error().describe();
+                co_return;
+            }
+            for (auto& k : *keys)
+                (k.ends_with('/') ? folders : paths).push_back(folder + k);
+        }
+    }
+};
+
+std::vector<std::string> read_paths_file(const std::string& file)
+{
+    std::ifstream in(file);
+    if (!in)
+        throw std::runtime_error("cannot read --paths-file " + file);
+    std::vector<std::string> paths;
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty())
+            paths.push_back(line);
+    return paths;
+}
+
+// One of `inflight` readers: takes the next path (round robin over all of them) until `end`.
+asio::awaitable<void> metadata_worker(vk::vault::client& c, const metadata_options& o,
+                                      const std::vector<std::string>& paths, std::size_t& next,
+                                      clock_type::time_point end, run_stats& st)
+{
+    while (clock_type::now() < end)
+    {
+        const auto& path = paths[next++ % paths.size()];
+        auto t0 = clock_type::now();
+        auto r = co_await vk::vault::kv2_read_metadata_json(c, o.mount, path);
+        if (r)
+            st.latencies_us.push_back(
+                std::chrono::duration<double, std::micro>(clock_type::now() - t0).count());
+        else
+            ++st.errors;
+    }
+}
+
+int run_metadata_mode(int argc, char** argv)
+{
+    auto o = parse_metadata_options(argc, argv);
+    std::unique_ptr<vk::test::sim_process> own_sim;
+    if (o.address.empty())
+    {
+        own_sim = std::make_unique<vk::test::sim_process>(
+            "vault-sim", std::vector<std::string>{"--dev-root-token", "root", "--latency", "2ms"});
+        auto seeded =
+            own_sim->call("POST", "/_sim/vault/seed", R"({"count":)" + std::to_string(o.seed_count) + "}");
+        if (seeded.status != 200)
+            throw std::runtime_error("seed failed: " + std::to_string(seeded.status) + " " + seeded.body);
+        o.address = own_sim->address();
+        o.token = "root";
+    }
+    vk::vault_config cfg;
+    cfg.name = "bench";
+    cfg.address = o.address;
+    cfg.auth.token = vk::secret(o.token);
+    cfg.max_connections = o.inflight;
+    asio::io_context ctx;
+    auto created = vk::vault::client::create(ctx.get_executor(), cfg);
+    if (!created)
+        throw std::runtime_error(created.error().describe());
+    auto& c = **created;
+    std::vector<std::string> paths;
+    if (!o.paths_file.empty())
+        paths = read_paths_file(o.paths_file);
+    else
+    {
+        tree_walk walk{c, o.mount};
+        for (int i = 0; i < o.inflight; ++i)
+            asio::co_spawn(ctx, walk.worker(), asio::detached);
+        ctx.run();
+        ctx.restart();
+        if (!walk.error.empty())
+            throw std::runtime_error("LIST walk failed: " + walk.error);
+        paths = std::move(walk.paths);
+    }
+    if (paths.empty())
+        throw std::runtime_error("no secrets under " + o.mount);
+    if (!o.dump_paths.empty())
+    {
+        std::ofstream out(o.dump_paths);
+        for (auto& p : paths)
+            out << p << '\n';
+        if (!out)
+            throw std::runtime_error("cannot write --dump-paths " + o.dump_paths);
+    }
+    run_stats st;
+    std::size_t next = 0;
+    const auto start = clock_type::now();
+    const auto end = start + std::chrono::seconds(o.seconds);
+    for (int i = 0; i < o.inflight; ++i)
+        asio::co_spawn(ctx, metadata_worker(c, o, paths, next, end, st), [](std::exception_ptr e) {
+            if (e)
+                std::rethrow_exception(e);
+        });
+    ctx.run();
+    const double elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
+    const double rps = static_cast<double>(st.latencies_us.size()) / elapsed;
+    std::printf("metadata reads of %zu paths, %d in flight, %.1f s: p50 %.2f ms, p99 %.2f ms, errors %llu\n",
+                paths.size(), o.inflight, elapsed, percentile(st.latencies_us, 0.50) / 1000,
+                percentile(st.latencies_us, 0.99) / 1000, static_cast<unsigned long long>(st.errors));
+    std::printf("metadata_reads_per_second=%.1f\n", rps);
+    return st.errors == 0 && !st.latencies_us.empty() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
+try
 {
+    if (argc > 1 && std::string(argv[1]) == "--metadata")
+        return run_metadata_mode(argc, argv);
     int secrets = argc > 1 ? std::stoi(argv[1]) : 10000;
     int seconds = argc > 2 ? std::stoi(argv[2]) : 3;
     vk::test::sim_process sim("vault-sim", {"--dev-root-token", "root", "--latency", "2ms"});
@@ -142,4 +346,9 @@ int main(int argc, char** argv)
     if (wrk > 0)
         std::printf("client/wrk at 64 in flight: %.0f%% (target >= 80%%)\n", 100.0 * at64 / wrk);
     return 0;
+}
+catch (const std::exception& e)
+{
+    std::cerr << "vault_client_bench: " << e.what() << "\n";
+    return 1;
 }

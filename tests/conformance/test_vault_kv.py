@@ -195,6 +195,24 @@ def test_synthetic_load_through_control_api(client, vault_dev):
     assert len(client.secrets.kv.v2.list_secrets("bulk")["data"]["keys"]) == 1000
 
 
+def test_seeded_estate_reads_like_written_secrets_and_digests_match(client, vault_dev):
+    seeded = vault_dev.control("POST", "seed", {"count": 300, "prefix": "estate", "seed": 9})
+    assert seeded["seeded"] == 300 and len(seeded["paths_sample"]) == 5
+    path = seeded["paths_sample"][0]
+    assert path.startswith("estate/") and 2 <= len(path.split("/")) - 1 <= 6
+    md = client.secrets.kv.v2.read_secret_metadata(path)["data"]
+    assert md["current_version"] == 1 and md["oldest_version"] == 0 and md["custom_metadata"] is None
+    assert RFC3339_NANO.match(md["created_time"]) and md["created_time"] == md["updated_time"]
+    assert md["versions"]["1"] == {"created_time": md["created_time"], "deletion_time": "", "destroyed": False}
+    data = client.secrets.kv.v2.read_secret_version(path)["data"]["data"]
+    assert 50 <= len(json.dumps(data, separators=(",", ":"))) <= 2000
+    assert path.split("/")[1] + "/" in client.secrets.kv.v2.list_secrets("estate")["data"]["keys"]
+    before = vault_dev.control("GET", "digest?mount=secret/")
+    assert before["secrets"] == 300 and len(before["sha256"]) == 64
+    client.secrets.kv.v2.create_or_update_secret(path, {"k": "changed"})
+    assert vault_dev.control("GET", "digest?mount=secret/")["sha256"] != before["sha256"]
+
+
 def test_tune_reads_config_and_upgrades_v1_to_v2(client):
     client.sys.enable_secrets_engine("kv", path="grow", options={"version": "1"})
     client.secrets.kv.v1.create_or_update_secret("a", {"k": "v"}, mount_point="grow")

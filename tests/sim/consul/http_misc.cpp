@@ -49,10 +49,12 @@ void sim::add_control_routes(simc::server& srv)
 {
     srv.add_control_route(
         "GET", "/_sim/consul/state", [this](simc::request&) -> asio::awaitable<simc::response> {
-            co_return simc::json_response(200, json::object{{"index", state_.index},
-                                                            {"keys", state_.kv.size()},
-                                                            {"sessions", state_.sessions.list().size()},
-                                                            {"kv_waiters", kv_watch_.waiting()}});
+            co_return simc::json_response(
+                200, json::object{{"index", state_.index},
+                                  {"keys", state_.kv.size()},
+                                  {"sessions", state_.sessions.list().size()},
+                                  {"kv_waiters", kv_watch_.waiting()},
+                                  {"value_bytes_written", state_.kv.value_bytes_written()}});
         });
     // Invalidates every session now, as if their TTLs ran out (locks released or deleted, lock-delay on).
     srv.add_control_route("POST", "/_sim/consul/expire-sessions",

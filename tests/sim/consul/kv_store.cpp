@@ -69,6 +69,7 @@ std::uint64_t kv_store::prefix_index(std::string_view prefix) const
 
 dir_entry& kv_store::store(std::uint64_t idx, dir_entry entry)
 {
+    value_bytes_written_ += entry.value.size();
     auto it = entries_.find(entry.key);
     if (it != entries_.end())
     {

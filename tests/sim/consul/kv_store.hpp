@@ -70,6 +70,8 @@ public:
     bool lock_delayed(std::string_view key, clock::time_point now) const;
 
     std::size_t size() const { return entries_.size(); }
+    // Value bytes of every write since start (unchanged rewrites included): what clients cost the store.
+    std::uint64_t value_bytes_written() const { return value_bytes_written_; }
     void clear();
 
 private:
@@ -78,6 +80,7 @@ private:
 
     std::map<std::string, dir_entry, std::less<>> entries_;
     std::map<std::string, std::uint64_t, std::less<>> tombstones_;
+    std::uint64_t value_bytes_written_ = 0;
     std::map<std::string, clock::time_point, std::less<>> lock_delays_;
     std::uint64_t table_index_ = 0;
 };

@@ -67,6 +67,12 @@ json::object status_json(simc::server& srv, cluster& vault)
                         {"rekey_in_progress", vault.rekey().active()}};
 }
 
+std::string string_field(const json::object& body, const char* name, const char* fallback)
+{
+    const auto* v = body.if_contains(name);
+    return v && v->is_string() ? std::string(v->as_string()) : fallback;
+}
+
 simc::response bad_node()
 {
     return simc::text_response(400, "missing or invalid node");
@@ -186,18 +192,50 @@ void add_control_routes(simc::server& srv, asio::io_context& ioc, cluster& vault
             co_return simc::text_response(503, "no unsealed active node");
         const auto body = body_of(req);
         const auto count = number(req, body, "count").value_or(0);
-        const auto* mount = body.if_contains("mount");
-        const auto* prefix = body.if_contains("prefix");
         const auto started = std::chrono::steady_clock::now();
         const bool ok = vault.logic().load_synthetic(
-            mount && mount->is_string() ? std::string(mount->as_string()) : "secret/",
-            prefix && prefix->is_string() ? std::string(prefix->as_string()) : "synthetic/",
+            string_field(body, "mount", "secret/"), string_field(body, "prefix", "synthetic/"),
             static_cast<std::size_t>(std::max<std::int64_t>(count, 0)), std::chrono::system_clock::now());
         vault.flush();
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
         if (!ok)
             co_return simc::text_response(400, "mount is not a KV v2 mount");
         co_return simc::json_response(200, json::object{{"loaded", count}, {"seconds", took.count()}});
+    });
+    // {"count": n, "mount": "secret/", "prefix": "", "seed": 1}: n realistic KV v2 secrets (kv_v2_bulk.hpp)
+    // straight into storage, one persistence callback; answers the first 5 paths.
+    srv.add_control_route("POST", "/_sim/vault/seed", [&vault](request& req) -> asio::awaitable<response> {
+        if (!vault.active())
+            co_return simc::text_response(503, "no unsealed active node");
+        const auto body = body_of(req);
+        const auto count = number(req, body, "count").value_or(0);
+        const auto seed = number(req, body, "seed").value_or(1);
+        if (count < 0 || count > std::int64_t{0xffffffff})
+            co_return simc::text_response(400, "count must be between 0 and 4294967295");
+        if (seed < 0)
+            co_return simc::text_response(400, "seed must be a non-negative integer");
+        const auto started = std::chrono::steady_clock::now();
+        auto sample = vault.logic().seed(string_field(body, "mount", "secret/"),
+                                         string_field(body, "prefix", ""), static_cast<std::uint32_t>(count),
+                                         static_cast<std::uint64_t>(seed), std::chrono::system_clock::now());
+        vault.flush();
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        if (!sample)
+            co_return simc::text_response(400, "mount is not a KV v2 mount");
+        json::array paths(sample->begin(), sample->end());
+        co_return simc::json_response(
+            200,
+            json::object{{"seeded", count}, {"seconds", took.count()}, {"paths_sample", std::move(paths)}});
+    });
+    // ?mount=secret/: {"secrets": live secrets, "sha256": digest over their (path, data)} to compare sims.
+    srv.add_control_route("GET", "/_sim/vault/digest", [&vault](request& req) -> asio::awaitable<response> {
+        if (!vault.active())
+            co_return simc::text_response(503, "no unsealed active node");
+        const auto* mount = req.param("mount");
+        auto d = vault.logic().digest(mount ? *mount : "secret/", std::chrono::system_clock::now());
+        if (!d)
+            co_return simc::text_response(400, "mount is not a KV v2 mount");
+        co_return simc::json_response(200, json::object{{"secrets", d->first}, {"sha256", d->second}});
     });
 }
 

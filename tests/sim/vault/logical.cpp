@@ -5,6 +5,7 @@
 #include "auth_cache.hpp"
 #include "kv_v1.hpp"
 #include "kv_v2.hpp"
+#include "kv_v2_bulk.hpp"
 #include "kv_v2_record.hpp"
 #include "sys_mounts.hpp"
 #include "sys_policy.hpp"
@@ -211,29 +212,79 @@ bool logical::allowed(const std::string& token, const std::string& path, const s
     return impl_->auth.acl_of(impl_->st, *t)->allows(path, capability);
 }
 
-bool logical::load_synthetic(const std::string& mount, const std::string& prefix, std::size_t n,
-                             clock::time_point now)
+namespace {
+
+// Runs fill with the persistence callback held back, then calls it once (one save for a whole bulk load).
+template <typename Fill> void in_one_batch(storage& st, Fill fill)
 {
-    storage& st = impl_->st;
-    impl_->mounts.sync(st);
-    const mount_entry* m = impl_->mounts.find(normalize_mount_path(mount), false);
-    if (!m || !m->kv_v2())
-        return false;
-    std::string base = kv2::key_prefix(m->data_prefix()) + prefix;
-    std::int64_t now_ns = unix_nanos(now);
-    // One persistence callback for the whole batch instead of one per secret.
     auto hook = std::move(st.on_change);
     st.on_change = nullptr;
-    for (std::size_t i = 0; i < n; ++i)
-    {
-        std::string idx = std::to_string(i);
-        st.put(base + idx, kv2::synthetic_record(now_ns, R"({"index":)" + idx + R"(,"value":"synthetic-)" +
-                                                             idx + R"("})"));
-    }
+    fill();
     st.on_change = std::move(hook);
     if (st.on_change)
         st.on_change();
+}
+
+}  // namespace
+
+const mount_entry* logical::kv2_mount(const std::string& mount)
+{
+    impl_->mounts.sync(impl_->st);
+    const mount_entry* m = impl_->mounts.find(normalize_mount_path(mount), false);
+    return m && m->kv_v2() ? m : nullptr;
+}
+
+bool logical::load_synthetic(const std::string& mount, const std::string& prefix, std::size_t n,
+                             clock::time_point now)
+{
+    const mount_entry* m = kv2_mount(mount);
+    if (!m)
+        return false;
+    storage& st = impl_->st;
+    std::string base = kv2::key_prefix(m->data_prefix()) + prefix;
+    std::int64_t now_ns = unix_nanos(now);
+    in_one_batch(st, [&] {
+        for (std::size_t i = 0; i < n; ++i)
+        {
+            std::string idx = std::to_string(i);
+            st.put(base + idx, kv2::synthetic_record(now_ns, R"({"index":)" + idx +
+                                                                 R"(,"value":"synthetic-)" + idx + R"("})"));
+        }
+    });
     return true;
+}
+
+std::optional<std::vector<std::string>> logical::seed(const std::string& mount, const std::string& prefix,
+                                                      std::uint32_t n, std::uint64_t seed,
+                                                      clock::time_point now)
+{
+    const mount_entry* m = kv2_mount(mount);
+    if (!m)
+        return std::nullopt;
+    storage& st = impl_->st;
+    const std::string base = kv2::key_prefix(m->data_prefix());
+    const std::int64_t now_ns = unix_nanos(now);
+    std::vector<std::string> sample;
+    in_one_batch(st, [&] {
+        for (std::uint32_t i = 0; i < n; ++i)
+        {
+            auto s = kv2::seeded(seed, i, prefix, now_ns);
+            st.put(base + s.path, kv2::synthetic_record(s.written_ns, s.data_json));
+            if (sample.size() < 5)
+                sample.push_back(std::move(s.path));
+        }
+    });
+    return sample;
+}
+
+std::optional<std::pair<std::size_t, std::string>> logical::digest(const std::string& mount,
+                                                                   clock::time_point now)
+{
+    const mount_entry* m = kv2_mount(mount);
+    if (!m)
+        return std::nullopt;
+    auto d = kv2::digest(impl_->st, kv2::key_prefix(m->data_prefix()), unix_nanos(now));
+    return std::pair{d.secrets, std::move(d.sha256)};
 }
 
 void logical::reload()

@@ -20,6 +20,8 @@
 
 namespace vsim {
 
+struct mount_entry;
+
 // One request as Vault's HTTP layer hands it to the logical router (http/logical.go).
 struct request
 {
@@ -69,6 +71,14 @@ public:
     // (version 1, small JSON payload). Returns false if mount is not KV v2.
     bool load_synthetic(const std::string& mount, const std::string& prefix, std::size_t n,
                         clock::time_point now);
+    // Fast bulk load of a realistic estate (kv_v2_bulk.hpp): secrets 0..n-1 of `seed` under <mount><prefix>,
+    // each a one-version record as a write at its (past) time leaves it. Returns the first 5 paths, or
+    // nullopt if mount is not KV v2.
+    std::optional<std::vector<std::string>> seed(const std::string& mount, const std::string& prefix,
+                                                 std::uint32_t n, std::uint64_t seed, clock::time_point now);
+    // Live secrets of a KV v2 mount and a SHA-256 over their (path, data); nullopt if mount is not KV v2.
+    std::optional<std::pair<std::size_t, std::string>> digest(const std::string& mount,
+                                                              clock::time_point now);
 
     // Drops every in-memory cache (mount table, tokens, policies, ACLs). Call after the storage was replaced
     // (snapshot restore, reload from disk). Caches also check storage on each use, so this is belt and
@@ -76,6 +86,9 @@ public:
     void reload();
 
 private:
+    // The KV v2 mount at `mount` (mount table re-read from storage), or nullptr.
+    const mount_entry* kv2_mount(const std::string& mount);
+
     struct impl;
     std::unique_ptr<impl> impl_;
 };

@@ -22,6 +22,16 @@ TEST(consul_kv_store, set_creates_then_updates_and_skips_identical_writes)
     EXPECT_EQ(kv.set(13, "a", "v2", 4).modify_index, 13u);
 }
 
+TEST(consul_kv_store, counts_the_value_bytes_of_every_write)
+{
+    kv_store kv;
+    EXPECT_EQ(kv.value_bytes_written(), 0u);
+    kv.set(1, "a", "12345", 0);
+    kv.set(2, "a", "12345", 0);  // skipped by the store, still sent by the client
+    EXPECT_TRUE(kv.cas(3, "b", "xy", 0, 0));
+    EXPECT_EQ(kv.value_bytes_written(), 12u);
+}
+
 TEST(consul_kv_store, cas_zero_creates_only_and_nonzero_needs_matching_index)
 {
     kv_store kv;

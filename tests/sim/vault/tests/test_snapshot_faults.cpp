@@ -21,7 +21,7 @@ std::function<std::optional<std::string>()> chunks_of(std::string data, std::siz
     };
 }
 
-std::string drain(std::function<std::optional<std::string>()> p)
+std::string drain_faulted(std::function<std::optional<std::string>()> p)
 {
     std::string out;
     while (auto c = p())
@@ -36,20 +36,20 @@ TEST(SnapshotFaults, TruncateCorruptAndCountedUses)
     snapshot_controls c;
     c.fault = snapshot_fault{snapshot_fault_mode::truncate, 250};
     c.remaining = 1;
-    EXPECT_EQ(drain(c.wrap(chunks_of(data, 100), [] {})), std::string(250, 'a'));
+    EXPECT_EQ(drain_faulted(c.wrap(chunks_of(data, 100), [] {})), std::string(250, 'a'));
     EXPECT_FALSE(c.fault);
-    EXPECT_EQ(drain(c.wrap(chunks_of(data, 100), [] {})), data);
+    EXPECT_EQ(drain_faulted(c.wrap(chunks_of(data, 100), [] {})), data);
 
     c.fault = snapshot_fault{snapshot_fault_mode::corrupt, 512};
     c.remaining = 2;
     for (int i = 0; i < 2; ++i)
     {
-        auto out = drain(c.wrap(chunks_of(data, 64), [] {}));
+        auto out = drain_faulted(c.wrap(chunks_of(data, 64), [] {}));
         ASSERT_EQ(out.size(), data.size());
         EXPECT_EQ(out[512], static_cast<char>('a' ^ 0xff));
         EXPECT_EQ(out.substr(0, 512), data.substr(0, 512));
     }
-    EXPECT_EQ(drain(c.wrap(chunks_of(data, 64), [] {})), data);
+    EXPECT_EQ(drain_faulted(c.wrap(chunks_of(data, 64), [] {})), data);
 }
 
 TEST(SnapshotFaults, AbortThrowsAndStepDownFiresOnce)
@@ -63,7 +63,7 @@ TEST(SnapshotFaults, AbortThrowsAndStepDownFiresOnce)
     int downs = 0;
     c.fault = snapshot_fault{snapshot_fault_mode::step_down, 300};
     c.remaining = 1;
-    EXPECT_EQ(drain(c.wrap(chunks_of(data, 100), [&] { ++downs; })), data);
+    EXPECT_EQ(drain_faulted(c.wrap(chunks_of(data, 100), [&] { ++downs; })), data);
     EXPECT_EQ(downs, 1);
     EXPECT_EQ(snapshot_controls::mode_of("bogus"), std::nullopt);
 }
@@ -74,9 +74,9 @@ TEST(SnapshotFaults, PaddingGrowsTheArchiveAndParsesAway)
     in.entries.emplace("kv/x", "v");
     in.root_key = random_bytes(32);
     in.ring = wrap_root({1, 1}, random_bytes(32), in.root_key);
-    auto plain = drain(snapshot_stream(in));
+    auto plain = drain_faulted(snapshot_stream(in));
     in.padding_bytes = 300 * 1024;
-    auto padded = drain(snapshot_stream(in));
+    auto padded = drain_faulted(snapshot_stream(in));
     EXPECT_GT(padded.size(), plain.size() + 300 * 1024);
     auto parsed = parse_snapshot(padded);
     ASSERT_TRUE(std::holds_alternative<parsed_snapshot>(parsed)) << std::get<std::string>(parsed);
