@@ -79,16 +79,15 @@ public:
     }
 
     // The destination's saved info at the origin's current bucket count (which it adopts) fits, read before
-    // the first cycle so that a count too small is named at start-up rather than by a failed save.
+    // the first cycle so that a count too small is named at start-up rather than by a failed save. An origin
+    // Consul that does not answer yet is no start-up failure (the cycles wait for it): then the stored count.
     asio::awaitable<result<void>> check_own_capacity()
     {
         auto& core = *core_;
         const auto& s = *core.settings;
         auto origin = co_await load_index(*core.origin.consul, s.origin_prefix());
-        if (!origin)
-            co_return origin.error();
-        auto fits = co_await check_stored_capacity(*core.destination.consul, s.destination_prefix(),
-                                                   origin->hashes.size());
+        const std::size_t count = origin ? origin->hashes.size() : 0;
+        auto fits = co_await check_stored_capacity(*core.destination.consul, s.destination_prefix(), count);
         if (!fits && fits.error().is(errc::too_large))
             co_return capacity_error_for(fits.error(), core.job, false);
         co_return fits;
