@@ -4,6 +4,8 @@
 
 #include "http/client.hpp"
 
+#include <algorithm>
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -64,7 +66,8 @@ result<std::unique_ptr<client>> client::create(asio::any_io_executor ex, const v
     p.max_connections = static_cast<std::size_t>(cfg.max_connections);
     p.retry = o.retry;
     p.timeout = cfg.request_timeout;
-    p.max_response_body = o.max_response_body;
+    // The lower of the operator's limit and the caller's (a caller may know its answers are small).
+    p.max_response_body = std::min(o.max_response_body, cfg.max_response_bytes);
     auto http = http::client::create(std::move(ex), std::move(p));
     if (!http)
         return http.error();

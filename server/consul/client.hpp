@@ -83,7 +83,8 @@ class client
 {
 public:
     // Builds the HTTP client from cfg (address, ACL token sent as X-Consul-Token, datacenter as ?dc=, TLS,
-    // max_connections, request_timeout). errc::invalid_argument for a bad address or TLS file.
+    // max_connections, request_timeout, max_response_bytes: the lower of it and opts.max_response_body).
+    // errc::invalid_argument for a bad address or TLS file.
     static result<std::unique_ptr<client>> create(boost::asio::any_io_executor ex,
                                                   const vk::consul_config& cfg, client_options opts = {});
     ~client();

@@ -33,6 +33,12 @@ struct vault_auth_config
     std::string jwt_file = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 };
 
+// The largest buffered answer a Vault or Consul client accepts (`max_response_bytes`); a bigger one is
+// errc::too_large naming the request's path. Below 64 KiB one Consul bucket or one LIST page would not fit.
+inline constexpr std::int64_t default_max_response_bytes = 32 * 1024 * 1024;
+inline constexpr std::int64_t min_max_response_bytes = 64 * 1024;
+inline constexpr std::int64_t max_max_response_bytes = std::int64_t{1} << 30;
+
 struct vault_config
 {
     std::string name;
@@ -42,6 +48,7 @@ struct vault_config
     tls_client_config tls;   // ca_file falls back to VAULT_CACERT
     int max_connections = 32;
     duration request_timeout{std::chrono::seconds(30)};
+    std::size_t max_response_bytes = default_max_response_bytes;
 };
 
 struct consul_config
@@ -53,6 +60,7 @@ struct consul_config
     tls_client_config tls;
     int max_connections = 16;
     duration request_timeout{std::chrono::seconds(30)};
+    std::size_t max_response_bytes = default_max_response_bytes;
 };
 
 // How a verified client certificate names a token entry: by one of its subject alternative names ("email:",

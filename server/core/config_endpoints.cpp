@@ -63,6 +63,20 @@ vault_auth_config read_vault_auth(object_reader& r)
     return a;
 }
 
+// max_response_bytes: the largest buffered answer the client accepts (see default_max_response_bytes).
+std::size_t read_max_response_bytes(object_reader& r)
+{
+    auto n = r.integer("max_response_bytes", 0, INT64_MAX);
+    if (!n)
+        return default_max_response_bytes;
+    if (*n < min_max_response_bytes || *n > max_max_response_bytes)
+    {
+        r.problem("max_response_bytes", "must be between 65536 (64 KiB) and 1073741824 (1 GiB) bytes");
+        return default_max_response_bytes;
+    }
+    return static_cast<std::size_t>(*n);
+}
+
 }  // namespace
 
 bool is_http_url(std::string_view url)
@@ -108,6 +122,7 @@ vault_config read_vault(const std::string& name, object_reader& r)
         v.tls.ca_file = env_or(r, "VAULT_CACERT");
     v.max_connections = static_cast<int>(r.integer_or("max_connections", 1, 4096, v.max_connections));
     v.request_timeout = r.dur_or("request_timeout", v.request_timeout);
+    v.max_response_bytes = read_max_response_bytes(r);
     r.finish();
     return v;
 }
@@ -127,6 +142,7 @@ consul_config read_consul(const std::string& name, object_reader& r)
     c.tls = read_tls_client(r);
     c.max_connections = static_cast<int>(r.integer_or("max_connections", 1, 4096, c.max_connections));
     c.request_timeout = r.dur_or("request_timeout", c.request_timeout);
+    c.max_response_bytes = read_max_response_bytes(r);
     r.finish();
     return c;
 }

@@ -28,8 +28,9 @@ struct info_state
     std::uint64_t modify_index = 0;  // the index key's ModifyIndex (0 when absent)
 };
 
-// Follows one sync info (`<prefix>index` and its buckets) across cycles. The first refresh reads the whole
-// prefix in one request; later ones read the index and then only the buckets whose hash changed.
+// Follows one sync info (`<prefix>index` and its buckets) across cycles. The first refresh reads the index
+// and then every bucket, one key per request (no answer is ever as big as the prefix); later ones read the
+// index and then only the buckets whose hash changed.
 // Every bucket read is checked against the index read; a mismatch (a writer raced us) re-reads the index and
 // those buckets, up to `max_rounds`, then fails with errc::conflict. Not for concurrent use.
 //

@@ -75,7 +75,22 @@ public:
                                            s.destination.sync_path + "probe-" + core.job);
             !r)
             co_return r.error();
-        co_return result<void>{};
+        co_return co_await check_own_capacity();
+    }
+
+    // The destination's saved info at the origin's current bucket count (which it adopts) fits, read before
+    // the first cycle so that a count too small is named at start-up rather than by a failed save. An origin
+    // Consul that does not answer yet is no start-up failure (the cycles wait for it): then the stored count.
+    asio::awaitable<result<void>> check_own_capacity()
+    {
+        auto& core = *core_;
+        const auto& s = *core.settings;
+        auto origin = co_await load_index(*core.origin.consul, s.origin_prefix());
+        const std::size_t count = origin ? origin->hashes.size() : 0;
+        auto fits = co_await check_stored_capacity(*core.destination.consul, s.destination_prefix(), count);
+        if (!fits && fits.error().is(errc::too_large))
+            co_return capacity_error_for(fits.error(), core.job, false);
+        co_return fits;
     }
 
     asio::awaitable<void> background(const std::function<void()>& request_cycle) override
@@ -131,7 +146,7 @@ public:
 
         dest.reindex();
         if (auto cap = check_capacity(dest); !cap)
-            co_return ctx.error(cap.error());
+            co_return ctx.error(capacity_error_for(cap.error(), core->job, false));
         auto written = co_await save_info(*core->destination.consul, s.destination_prefix(), held, dest);
         if (!written)
             co_return ctx.error(written.error());  // not trusted: Consul holds an unknown mix now

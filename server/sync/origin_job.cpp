@@ -39,6 +39,10 @@ public:
             co_return r.error();
         if (auto r = co_await probe_consul(*core.origin.consul, s.origin.sync_path + "probe-" + core.job); !r)
             co_return r.error();
+        // What was last published, at the configured bucket count: too much for it fails here, not at a save.
+        if (auto r = co_await check_stored_capacity(*core.origin.consul, s.origin_prefix(), s.buckets); !r)
+            co_return r.error().is(errc::too_large) ? capacity_error_for(r.error(), core.job, true)
+                                                    : r.error();
         if (!core.pace.unlimited())
             co_return co_await check_pace(ctx);
         co_return result<void>{};
@@ -64,7 +68,7 @@ public:
         ctx.count("skipped", static_cast<std::int64_t>(walked->skipped));
         ctx.count("vault_requests", static_cast<std::int64_t>(walked->requests));
         if (auto cap = check_capacity(info); !cap)
-            co_return ctx.error(cap.error());
+            co_return ctx.error(capacity_error_for(cap.error(), core->job, true));
         if (!holdings_.known())
         {
             auto found =

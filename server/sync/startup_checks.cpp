@@ -1,6 +1,9 @@
 #include "sync/startup_checks.hpp"
 
 #include "consul/client.hpp"
+#include "sync/model/bucket_json.hpp"
+#include "sync/model/capacity.hpp"
+#include "sync/model/consul_layout.hpp"
 #include "vault/sys.hpp"
 
 #include <algorithm>
@@ -81,6 +84,38 @@ asio::awaitable<result<void>> probe_consul(consul::client& c, const std::string&
         co_return step("update", u ? make_error(errc::conflict, "consul refused the update") : u.error());
     if (auto d = co_await c.remove(key); !d || !*d)
         co_return step("delete", d ? make_error(errc::conflict, "consul refused the delete") : d.error());
+    co_return result<void>{};
+}
+
+asio::awaitable<result<void>> check_stored_capacity(consul::client& c, const std::string& prefix,
+                                                    std::size_t buckets)
+{
+    const auto ikey = index_key(prefix);
+    auto ir = co_await c.get(ikey);
+    if (!ir)
+        co_return ir.error();
+    if (!ir->value)
+        co_return result<void>{};
+    auto index = decode_index(ir->value->value, ikey);
+    if (!index)
+        co_return index.error();
+    std::vector<entry_size> entries;
+    for (std::size_t i = 0; i < index->size(); ++i)
+    {
+        const auto key = bucket_key(prefix, i);
+        auto br = co_await c.get(key);
+        if (!br)
+            co_return br.error();
+        if (!br->value)
+            continue;  // a torn save: the next one writes it
+        auto b = decode_bucket(br->value->value, key);
+        if (!b)
+            co_return b.error();
+        add_entry_sizes(*b, entries);
+    }
+    auto fits = check_capacity(entries, buckets ? buckets : index->size());
+    if (!fits)
+        co_return fits.error();
     co_return result<void>{};
 }
 

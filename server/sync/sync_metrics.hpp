@@ -17,7 +17,7 @@ inline constexpr metrics::family failed_paths{"vaultkeeper_sync_failed_paths",
                                               "Paths that failed in the last destination cycle"};
 inline constexpr metrics::family bucket_fill{
     "vaultkeeper_sync_bucket_fill_ratio",
-    "Largest sync bucket as a fraction of Consul's 512 KiB value limit"};
+    "Largest sync bucket as a fraction of the 392192 bytes a bucket may hold (one Consul transaction)"};
 inline constexpr metrics::family deletes_held{"vaultkeeper_sync_deletes_held",
                                               "Deletes held by the deletion guard, waiting for approval"};
 inline constexpr metrics::family publish_held{

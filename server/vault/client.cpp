@@ -23,6 +23,7 @@ http::client_params http_params(const vault_config& cfg)
     p.max_connections = static_cast<std::size_t>(std::max(1, cfg.max_connections));
     if (cfg.request_timeout.count() > 0)
         p.timeout = cfg.request_timeout;
+    p.max_response_body = cfg.max_response_bytes;
     return p;
 }
 

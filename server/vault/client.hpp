@@ -45,9 +45,9 @@ struct reply
 class client
 {
 public:
-    // Builds the HTTP client from `cfg`: base URL, TLS, max_connections, request_timeout, default headers
-    // X-Vault-Request: true and X-Vault-Namespace (when set). Logs a warning when TLS verification is off.
-    // errc::invalid_argument for a bad address, TLS files, or an auth method other than
+    // Builds the HTTP client from `cfg`: base URL, TLS, max_connections, request_timeout, max_response_bytes,
+    // default headers X-Vault-Request: true and X-Vault-Namespace (when set). Logs a warning when TLS
+    // verification is off. errc::invalid_argument for a bad address, TLS files, or an auth method other than
     // token/approle/kubernetes (or token auth without a token). No I/O happens here.
     static result<std::unique_ptr<client>> create(boost::asio::any_io_executor ex, const vault_config& cfg);
 

@@ -1,17 +1,17 @@
-// Consul value-size checks for the sync buckets (see capacity.hpp).
+// Bucket-size checks for the sync buckets (see capacity.hpp).
 #include "sync/model/capacity.hpp"
 
 #include "sync/model/bucket_id.hpp"
 #include "sync/model/bucket_json.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 #include <utility>
-#include <vector>
 
 namespace vk::sync {
 namespace {
+
+constexpr std::size_t empty_bucket_json = 2;  // `{}`
 
 std::size_t largest_bucket(const sync_info& info)
 {
@@ -21,74 +21,112 @@ std::size_t largest_bucket(const sync_info& info)
     return best;
 }
 
-// (path_key, bytes the entry adds to a bucket's JSON including its separating comma).
-std::vector<std::pair<std::uint16_t, std::size_t>> entry_sizes(const sync_info& info)
+std::vector<entry_size> entry_sizes(const sync_info& info)
 {
-    std::vector<std::pair<std::uint16_t, std::size_t>> out;
+    std::vector<entry_size> out;
     out.reserve(info.size());
-    bucket one;
-    std::string json;
     for (std::size_t i = 0; i < info.bucket_count(); ++i)
-        for (const auto& [path, in] : info.bucket_at(i))
-        {
-            // `{"path":{...}}` minus the braces is the entry; the comma makes up for one brace pair.
-            one = bucket{};
-            one.push_back(path, in);
-            json.clear();
-            append_bucket_json(json, one);
-            out.emplace_back(path_key(path), json.size() - 1);
-        }
+        add_entry_sizes(info.bucket_at(i), out);
     return out;
+}
+
+// Each bucket's JSON size with the entries spread over `count` buckets.
+std::vector<std::size_t> sizes_at(const std::vector<entry_size>& entries, std::size_t count)
+{
+    std::vector<std::size_t> sizes(count, empty_bucket_json - 1);  // the first entry has no comma
+    for (const auto& e : entries)
+        sizes[e.key % count] += e.bytes;
+    for (auto& s : sizes)
+        s = std::max(s, empty_bucket_json);
+    return sizes;
+}
+
+error too_large(std::size_t bucket, std::size_t bytes, std::size_t count, std::size_t needed,
+                std::size_t limit)
+{
+    std::string msg = "bucket " + std::to_string(bucket) + " holds " + std::to_string(bytes) +
+                      " bytes, over the " + std::to_string(limit) +
+                      " bytes a bucket may hold (its base64 must fit one Consul transaction of 512 KiB); ";
+    msg += needed ? "buckets: " + std::to_string(needed) + " needed (now " + std::to_string(count) + ")"
+                  : "even 65535 buckets would not be enough";
+    return make_error(errc::too_large, std::move(msg));
 }
 
 }  // namespace
 
-double fill_ratio(const sync_info& info)
+void add_entry_sizes(const bucket& b, std::vector<entry_size>& out)
 {
-    return static_cast<double>(largest_bucket(info)) / static_cast<double>(consul_value_limit);
+    bucket one;
+    std::string json;
+    for (const auto& [path, in] : b)
+    {
+        // `{"path":{...}}` minus the braces is the entry; the comma makes up for one brace pair.
+        one = bucket{};
+        one.push_back(path, in);
+        json.clear();
+        append_bucket_json(json, one);
+        out.push_back({path_key(path), json.size() - 1});
+    }
 }
 
-std::size_t buckets_needed(const sync_info& info, double threshold)
+double fill_ratio(const sync_info& info)
 {
-    const auto budget = static_cast<std::size_t>(threshold * static_cast<double>(consul_value_limit));
-    const auto entries = entry_sizes(info);
+    return static_cast<double>(largest_bucket(info)) / static_cast<double>(max_bucket_bytes);
+}
+
+std::size_t buckets_needed(const std::vector<entry_size>& entries, std::size_t limit)
+{
+    limit = std::max(limit, empty_bucket_json);
     std::size_t total = 0;
     for (const auto& e : entries)
-        total += e.second;
-    // Nothing smaller than total/budget can work; walk up from there projecting exactly.
-    std::size_t n = std::max<std::size_t>(1, (total + budget - 1) / std::max<std::size_t>(budget, 1));
-    std::vector<std::size_t> sizes;
-    for (; n <= max_bucket_count; ++n)
     {
-        sizes.assign(n, 1);  // `{}` minus the comma the first entry does not have
-        for (const auto& [key, bytes] : entries)
-            sizes[key % n] += bytes;
-        if (*std::max_element(sizes.begin(), sizes.end()) <= budget)
+        if (e.bytes + 1 > limit)  // `{` + the entry + `}` - its comma: no count can hold it
+            return 0;
+        total += e.bytes;
+    }
+    // Nothing smaller than total/limit can work; walk up from there projecting exactly.
+    for (std::size_t n = std::max<std::size_t>(1, (total + limit - 1) / limit); n <= max_bucket_count; ++n)
+    {
+        const auto sizes = sizes_at(entries, n);
+        if (*std::max_element(sizes.begin(), sizes.end()) <= limit)
             return n;
     }
     return 0;
 }
 
-result<void> check_capacity(const sync_info& info, double threshold)
+std::size_t buckets_needed(const sync_info& info, std::size_t limit)
 {
-    const auto budget = static_cast<std::size_t>(threshold * static_cast<double>(consul_value_limit));
+    return buckets_needed(entry_sizes(info), limit);
+}
+
+result<void> check_capacity(const sync_info& info, std::size_t limit)
+{
     for (std::size_t i = 0; i < info.bucket_count(); ++i)
-    {
-        const auto bytes = info.bucket_bytes(i);
-        if (bytes <= budget)
-            continue;
-        const auto needed = buckets_needed(info, threshold);
-        const auto pct =
-            static_cast<int>(std::lround(100.0 * static_cast<double>(bytes) / consul_value_limit));
-        std::string msg = "sync bucket " + std::to_string(i) + " is " + std::to_string(bytes) + " bytes (" +
-                          std::to_string(pct) + "% of Consul's 512 KiB value limit, over the " +
-                          std::to_string(static_cast<int>(std::lround(threshold * 100))) + "% threshold); ";
-        msg += needed ? "use at least " + std::to_string(needed) + " buckets (now " +
-                            std::to_string(info.bucket_count()) + ")"
-                      : "even 65535 buckets would not be enough";
-        return make_error(errc::too_large, std::move(msg));
-    }
+        if (const auto bytes = info.bucket_bytes(i); bytes > limit)
+            return too_large(i, bytes, info.bucket_count(), buckets_needed(info, limit), limit);
     return {};
+}
+
+result<void> check_capacity(const std::vector<entry_size>& entries, std::size_t count, std::size_t limit)
+{
+    if (count == 0)
+        return {};
+    const auto sizes = sizes_at(entries, count);
+    for (std::size_t i = 0; i < count; ++i)
+        if (sizes[i] > limit)
+            return too_large(i, sizes[i], count, buckets_needed(entries, limit), limit);
+    return {};
+}
+
+error capacity_error_for(error e, std::string_view job, bool origin_role)
+{
+    std::string who = origin_role ? "sync job \"" + std::string(job) + "\" (origin): "
+                                  : "sync job \"" + std::string(job) +
+                                        "\" (destination; its bucket count is the origin's): ";
+    e.message = who + e.message +
+                (origin_role ? "; set the job's \"buckets\" to at least that"
+                             : "; set the origin job's \"buckets\" to at least that");
+    return e;
 }
 
 }  // namespace vk::sync

@@ -64,7 +64,7 @@ ASYNC_TEST(sync_consul_store, refresh_reads_only_the_changed_buckets)
     auto st = co_await r.refresh(*c, 4);
     EXPECT_TRUE(st && st->changed);
     EXPECT_EQ(sim_counter(sim, "GET /v1/kv") - gets_before, 2) << "the index and the one changed bucket";
-    const insight* got = r.info() ? r.info()->find("secret/data/p7") : nullptr;
+    const auto got = r.info() ? r.info()->find("secret/data/p7") : std::nullopt;
     EXPECT_TRUE(got && got->version == 2);
 }
 

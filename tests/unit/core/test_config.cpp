@@ -2,6 +2,7 @@
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -148,6 +149,39 @@ TEST(config, ha_must_reference_a_defined_consul)
         "minimum is "
         "10s)",
     };
+    EXPECT_EQ(p, want);
+}
+
+TEST(config, max_response_bytes_defaults_to_32_mib_and_is_read_per_vault_and_consul)
+{
+    auto r = vk::parse_config(doc(R"("vaults": {"a": {"address": "http://127.0.0.1:1", "token": "t"},
+                                                "b": {"address": "http://127.0.0.1:2", "token": "t",
+                                                      "max_response_bytes": 1048576}},
+                                     "consuls": {"c": {"address": "http://127.0.0.1:3"},
+                                                 "d": {"address": "http://127.0.0.1:4",
+                                                       "max_response_bytes": 65536}})"),
+                              "cfg.json", config_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    EXPECT_EQ(r->vaults.at("a").max_response_bytes, 32u * 1024 * 1024);
+    EXPECT_EQ(r->vaults.at("b").max_response_bytes, 1048576u);
+    EXPECT_EQ(r->consuls.at("c").max_response_bytes, 32u * 1024 * 1024);
+    EXPECT_EQ(r->consuls.at("d").max_response_bytes, 65536u);
+}
+
+TEST(config, max_response_bytes_out_of_range_names_the_field)
+{
+    auto p = config_problems(doc(R"("vaults": {"v": {"address": "http://127.0.0.1:1", "token": "t",
+                                                     "max_response_bytes": 65535}},
+                                    "consuls": {"c": {"address": "http://127.0.0.1:3",
+                                                      "max_response_bytes": 2147483648},
+                                                "e": {"address": "http://127.0.0.1:4",
+                                                      "max_response_bytes": "1MiB"}})"));
+    std::vector<std::string> want = {
+        "/consuls/c/max_response_bytes: must be between 65536 (64 KiB) and 1073741824 (1 GiB) bytes",
+        "/consuls/e/max_response_bytes: expected an integer",
+        "/vaults/v/max_response_bytes: must be between 65536 (64 KiB) and 1073741824 (1 GiB) bytes",
+    };
+    std::sort(p.begin(), p.end());
     EXPECT_EQ(p, want);
 }
 
