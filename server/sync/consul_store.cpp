@@ -160,6 +160,7 @@ asio::awaitable<result<void>> info_reader::read_buckets(consul::client& c, std::
             if (!b)
                 return b.error();
             info_->set_bucket(i, std::move(*b));
+            info_->reindex_bucket(i);  // now, not all buckets at once after the last one arrived
             return std::nullopt;
         });
 }

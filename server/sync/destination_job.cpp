@@ -24,6 +24,7 @@
 #include "runtime/workers.hpp"
 #include "sync/consul_store.hpp"
 #include "sync/copy_secret.hpp"
+#include "sync/info_steps.hpp"
 #include "sync/model/approval_gate.hpp"
 #include "sync/model/capacity.hpp"
 #include "sync/model/collisions.hpp"
@@ -122,7 +123,7 @@ public:
         if (auto a = align_destination(stored, origin.bucket_count()); !a)
             co_return ctx.error(a.error());
         auto& dest = *stored;
-        auto diff = compare(origin, dest);
+        auto diff = co_await compare_in_steps(origin, dest);
         if (!diff)
             co_return ctx.error(diff.error());
         for (const auto& w : diff->warnings)
@@ -144,7 +145,7 @@ public:
             co_await repair(ctx, dest);
         report_failures(ctx);
 
-        dest.reindex();
+        co_await reindex_in_steps(dest);
         if (auto cap = check_capacity(dest); !cap)
             co_return ctx.error(capacity_error_for(cap.error(), core->job, false));
         auto written = co_await save_info(*core->destination.consul, s.destination_prefix(), held, dest);

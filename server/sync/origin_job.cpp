@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "sync/consul_store.hpp"
+#include "sync/info_steps.hpp"
 #include "sync/model/capacity.hpp"
 #include "sync/model/publish_hold.hpp"
 #include "sync/model/save_trust.hpp"
@@ -63,7 +64,7 @@ public:
         if (auto m = co_await mounts_unchanged(*core); !m)
             co_return ctx.error(m.error());
         auto& info = *walked->info;
-        info.reindex();
+        co_await reindex_in_steps(info);
         ctx.count("secrets", static_cast<std::int64_t>(info.size()));
         ctx.count("skipped", static_cast<std::int64_t>(walked->skipped));
         ctx.count("vault_requests", static_cast<std::int64_t>(walked->requests));

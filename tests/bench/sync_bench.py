@@ -187,8 +187,8 @@ def call(url, method, body=None):
 
 
 def buckets_for(n):
-    """64 buckets up to 100,000 secrets, 256 at a million (each bucket's JSON under Consul's value limit)."""
-    return 64 if n <= 100_000 else 256
+    """64 buckets up to 100,000 secrets, 512 at a million (each bucket within the 383 KiB a bucket may hold)."""
+    return 64 if n <= 100_000 else 512
 
 
 def config(ov, dv, oc, dc, buckets=64):

@@ -78,7 +78,7 @@ void compare_buckets(const bucket& origin, const bucket& dest, diff_result& out)
     }
 }
 
-result<diff_result> compare(const sync_info& origin, const sync_info& dest)
+result<void> check_comparable(const sync_info& origin, const sync_info& dest)
 {
     if (origin.bucket_count() != dest.bucket_count())
         return make_error(errc::invalid_argument,
@@ -86,21 +86,42 @@ result<diff_result> compare(const sync_info& origin, const sync_info& dest)
                               " buckets, destination " + std::to_string(dest.bucket_count()));
     if (origin.dirty() || dest.dirty())
         return make_error(errc::invalid_argument, "sync info compared before reindex()");
-    diff_result out;
-    const auto& oi = origin.index();
-    const auto& di = dest.index();
+    return {};
+}
+
+bool bucket_differs(const sync_info& origin, const sync_info& dest, std::size_t i)
+{
+    return origin.index()[i] != dest.index()[i];
+}
+
+diff_result begin_diff(const sync_info& origin, const sync_info& dest)
+{
     // At least this many adds: reserved once, so that a first copy's million tasks are not grown by doubling.
     std::size_t adds = 0;
-    for (std::size_t i = 0; i < oi.size(); ++i)
-        if (oi[i] != di[i] && origin.bucket_at(i).size() > dest.bucket_at(i).size())
+    for (std::size_t i = 0; i < origin.bucket_count(); ++i)
+        if (bucket_differs(origin, dest, i) && origin.bucket_at(i).size() > dest.bucket_at(i).size())
             adds += origin.bucket_at(i).size() - dest.bucket_at(i).size();
+    diff_result out;
     out.add.reserve(adds);
-    for (std::size_t i = 0; i < oi.size(); ++i)
-        if (oi[i] != di[i])
+    return out;
+}
+
+void sort_diff(diff_result& d)
+{
+    sort_by_path(d.add);
+    sort_by_path(d.update);
+    sort_by_path(d.remove);
+}
+
+result<diff_result> compare(const sync_info& origin, const sync_info& dest)
+{
+    if (auto ok = check_comparable(origin, dest); !ok)
+        return ok.error();
+    diff_result out = begin_diff(origin, dest);
+    for (std::size_t i = 0; i < origin.bucket_count(); ++i)
+        if (bucket_differs(origin, dest, i))
             compare_buckets(origin.bucket_at(i), dest.bucket_at(i), out);
-    sort_by_path(out.add);
-    sort_by_path(out.update);
-    sort_by_path(out.remove);
+    sort_diff(out);
     return out;
 }
 

@@ -73,6 +73,14 @@ void compare_buckets(const bucket& origin, const bucket& dest, diff_result& out)
 // origin's count first, see rebucket()) or when an info has changes not yet reindexed.
 result<diff_result> compare(const sync_info& origin, const sync_info& dest);
 
+// compare() in steps, for a shell that yields between buckets: check_comparable, begin_diff, then
+// compare_buckets for every bucket i where bucket_differs; sort_diff orders the lists as compare() does
+// (a cycle does without: it runs tasks in bucket order, and a plan id sorts its own paths).
+result<void> check_comparable(const sync_info& origin, const sync_info& dest);
+diff_result begin_diff(const sync_info& origin, const sync_info& dest);  // adds reserved
+bool bucket_differs(const sync_info& origin, const sync_info& dest, std::size_t i);
+void sort_diff(diff_result& d);
+
 inline constexpr double default_max_delete_percent = 20.0;
 
 struct delete_guard

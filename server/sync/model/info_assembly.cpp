@@ -57,10 +57,17 @@ void info_assembly::add(std::size_t i, const std::string* json)
             fail(i, b.error());
         return;
     }
-    if (i < holdings_.buckets.size())
-        holdings_.buckets[i] = bucket_hash(*b);
+    // Hashed as each bucket arrives (once: the holdings take the info's hash), not all at the end: a
+    // reader's event loop so never hashes a million entries in one go.
     if (in_info)
+    {
         info_->set_bucket(i, std::move(*b));
+        info_->reindex_bucket(i);
+        if (i < holdings_.buckets.size())
+            holdings_.buckets[i] = info_->index()[i];
+    }
+    else if (i < holdings_.buckets.size())
+        holdings_.buckets[i] = bucket_hash(*b);
 }
 
 result<loaded_info> info_assembly::take_info()

@@ -133,3 +133,33 @@ TEST(sync_diff, deletion_guard_holds_above_the_percentage)
     EXPECT_FALSE(guard_deletes(50, 100, 50.0).hold);
     EXPECT_TRUE(guard_deletes(51, 100, 50.0).hold);
 }
+
+// The steps a shell yields between give compare()'s tasks, in bucket order until sorted.
+TEST(sync_diff, the_steps_give_what_compare_gives)
+{
+    auto origin = sync_info::create(7).value();
+    auto dest = sync_info::create(7).value();
+    for (int i = 0; i < 300; ++i)
+    {
+        const std::string p = "s/data/" + std::to_string(i);
+        if (i % 3 != 0)
+            origin.put(p, v2(i % 5 == 0 ? 2 : 1, "2021-06-01T10:00:00Z"));
+        if (i % 4 != 0)
+            dest.put(p, v2(1, "2021-06-01T10:00:00Z"));
+    }
+    origin.reindex();
+    dest.reindex();
+    ASSERT_TRUE(check_comparable(origin, dest));
+    diff_result stepped = begin_diff(origin, dest);
+    for (std::size_t i = 0; i < origin.bucket_count(); ++i)
+        if (bucket_differs(origin, dest, i))
+            compare_buckets(origin.bucket_at(i), dest.bucket_at(i), stepped);
+    sort_diff(stepped);
+    const auto whole = compare(origin, dest).value();
+    EXPECT_EQ(paths(stepped.add), paths(whole.add));
+    EXPECT_EQ(paths(stepped.update), paths(whole.update));
+    EXPECT_EQ(paths(stepped.remove), paths(whole.remove));
+    EXPECT_FALSE(whole.add.empty() || whole.update.empty() || whole.remove.empty());
+    dest.put("s/data/new", v2(1, "t"));
+    EXPECT_FALSE(check_comparable(origin, dest)) << "an info with changes not reindexed";
+}
