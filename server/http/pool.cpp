@@ -7,6 +7,9 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 namespace vk::http::detail {
 namespace asio = boost::asio;
@@ -16,14 +19,13 @@ using tcp = asio::ip::tcp;
 namespace {
 
 // An idle keep-alive connection the server has closed reads as EOF (or has stray bytes): don't reuse it.
+// One recv(MSG_PEEK | MSG_DONTWAIT): toggling the socket's non-blocking mode around it cost two more system
+// calls per request (a tenth of the origin walk's CPU).
 bool still_open(tcp::socket& s)
 {
-    boost::system::error_code ec, ignored;
     char c;
-    s.non_blocking(true, ec);
-    s.receive(asio::buffer(&c, 1), tcp::socket::message_peek, ec);
-    s.non_blocking(false, ignored);
-    return ec == asio::error::would_block;
+    const auto n = ::recv(s.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 error connect_error(const endpoint& where, std::string what, const boost::system::error_code& ec)
