@@ -12,8 +12,9 @@ vault-sim is seeded with /_sim/vault/seed (paths 2-6 deep, values 50-2,000 bytes
 - the destination's first copy rate, a no-change cycle (target < 0.1 s), 1% changed (target < 5 s at 1M),
   1% deleted at the origin then approved by plan id, the bucket count, the Consul value bytes written per
   cycle (consul-sim's /_sim/consul/state) and the largest bucket's fill;
-- GET /v1/jobs, /v1/sync/{name}/status (target p99 < 5 ms) and /metrics (p99 < 50 ms) through the origin's
-  first cycle and then its second running beside the destination's first copy, and the io thread's lag;
+- GET /v1/jobs, /v1/sync/{name}/status (target p99 < 5 ms) and /metrics (p99 < 50 ms) while the origin's
+  second cycle runs beside the destination's first copy (the first cycle, whose walk rate is compared with
+  the ceiling, runs unprobed like the ceiling's measurement), and the io thread's lag;
 - an identity check (GET /_sim/vault/digest of both sims) after the first copy, the changes and the deletes.
 The sims run on core 0, the daemon and vault_client_bench on core 1. --smoke asserts no figures but fails
 when a cycle fails or the destination differs from the origin.
@@ -339,7 +340,6 @@ def bench(n, smoke):
 
         d = start_daemon(cfg, procs)
         rss = PeakRss(d.proc.pid)
-        probe = AdminProbe(d)  # through the origin's first cycle, then its second beside the first copy
         oc_before = consul_bytes(oc)
         origin = Phase(run_cycle(d, "origin", None), None)
         origin.bytes = consul_bytes(oc) - oc_before
@@ -350,6 +350,8 @@ def bench(n, smoke):
         # latency while both run).
         vkproc.wait_until(lambda: (newest_cycle(d, "dest") or {}).get("outcome", "running") != "running",
                           timeout=60, what="dest start-up cycle")
+        # The walk rate is measured unprobed (the ceiling is too); the probe starts with the second phase.
+        probe = AdminProbe(d)
         d.call("POST", "/v1/jobs/origin/trigger")
         first = measured(d, "dest", newest_cycle(d, "dest")["id"], dc)
         beside = run_cycle(d, "origin", origin.cycle["id"], trigger=False)
@@ -418,7 +420,7 @@ def bench(n, smoke):
               f"{alone_copy['duration_seconds']:.2f} s)")
         print(f"peak RSS, both jobs:        {both_peak / 1024:8.1f} MiB, {per_secret(both_peak):6.0f} B per secret "
               f"above idle (origin and destination in one daemon, the first copy beside an origin cycle)")
-        print("admin API during the origin's first cycle, then its second beside the destination's first copy:")
+        print("admin API while the origin's second cycle runs beside the destination's first copy:")
         probe.report()
         assert not probe.failures, probe.failures[:5]
         d.stop()

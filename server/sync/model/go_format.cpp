@@ -44,7 +44,24 @@ bool html_safe(unsigned char b)
     return b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&';
 }
 
-void append_ascii_escape(std::string& out, unsigned char b)
+// Counts what a std::string would receive: the escaper below writes into either.
+struct size_counter
+{
+    std::size_t n = 0;
+    size_counter& operator+=(char)
+    {
+        ++n;
+        return *this;
+    }
+    size_counter& operator+=(std::string_view s)
+    {
+        n += s.size();
+        return *this;
+    }
+    void append(std::string_view s) { n += s.size(); }
+};
+
+template <class Out> void append_ascii_escape(Out& out, unsigned char b)
 {
     switch (b)
     {
@@ -64,9 +81,7 @@ void append_ascii_escape(std::string& out, unsigned char b)
     }
 }
 
-}  // namespace
-
-void append_go_json_string(std::string& out, std::string_view s)
+template <class Out> void write_go_json_string(Out& out, std::string_view s)
 {
     out += '"';
     std::size_t start = 0;  // start of the pending run of bytes copied verbatim
@@ -101,6 +116,20 @@ void append_go_json_string(std::string& out, std::string_view s)
     }
     flush(i);
     out += '"';
+}
+
+}  // namespace
+
+void append_go_json_string(std::string& out, std::string_view s)
+{
+    write_go_json_string(out, s);
+}
+
+std::size_t go_json_string_size(std::string_view s)
+{
+    size_counter n;
+    write_go_json_string(n, s);
+    return n.n;
 }
 
 void append_go_sprint(std::string& out, const bucket& b)

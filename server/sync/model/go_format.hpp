@@ -18,6 +18,8 @@ inline constexpr std::string_view empty_bucket_hash =
 // era): `"` and `\` escaped, \n \r \t short forms, other bytes < 0x20 and & < > as \u00XX, U+2028/U+2029 as
 // \u2028/\u2029, and each byte of invalid UTF-8 as \ufffd.
 void append_go_json_string(std::string& out, std::string_view s);
+// The number of bytes append_go_json_string would append (quotes included).
+std::size_t go_json_string_size(std::string_view s);
 
 // Appends Go's fmt.Sprint(map[string]Insight): `map[k1:{3 t kvV2} k2:{...}]`, keys in sorted order, strings
 // raw (unquoted, unescaped), and `map[]` for an empty bucket.

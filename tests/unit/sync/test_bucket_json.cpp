@@ -59,3 +59,27 @@ TEST(sync_bucket_json, decoding_errors_name_key_and_entry)
     ASSERT_FALSE(garbage);
     EXPECT_EQ(garbage.error().path, "vsync/origin/2");
 }
+
+// The size a reindex records is counted, never encoded: it must be the encoding's size byte for byte.
+TEST(sync_bucket_json, the_counted_size_is_the_encoded_size)
+{
+    const std::string odd[] = {"plain",
+                               "a&b<c>",
+                               "quote\"back\\slash",
+                               "tab\tnl\ncr\r",
+                               std::string("nul\0x", 5),
+                               "é ü \u2028 \u2029",
+                               "bad \xff\xfe utf8",
+                               "\xe2\x82",
+                               ""};
+    bucket b;
+    EXPECT_EQ(bucket_json_size(b), encode_bucket(b).size());
+    std::int64_t version = -3;
+    for (const auto& p : odd)
+        for (const auto& t : odd)
+        {
+            b.put("secret/data/" + p + "/" + t, {version, t, p.empty() ? "kvV2" : p});
+            version = version * -7 + 1;
+        }
+    EXPECT_EQ(bucket_json_size(b), encode_bucket(b).size());
+}
