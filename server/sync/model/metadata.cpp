@@ -3,6 +3,7 @@
 
 #include "sync/model/bucket.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
 namespace vk::sync {
@@ -87,8 +88,12 @@ result<metadata_outcome> interpret_metadata(std::string_view path, const boost::
 
 result<metadata_outcome> parse_metadata(std::string_view path, std::string_view reply_json)
 {
+    // A reply is parsed per secret of a walk (a million times): its tree goes into a buffer on the stack
+    // (spilling to the heap only for a secret with many versions) instead of an allocation per node.
+    unsigned char buffer[8192];
+    boost::json::monotonic_resource arena(buffer, sizeof buffer);
     boost::system::error_code ec;
-    const auto v = boost::json::parse(reply_json, ec);
+    const auto v = boost::json::parse(reply_json, ec, &arena);
     if (ec)
         return malformed(path, "not valid JSON: " + ec.message());
     return interpret_metadata(path, v);

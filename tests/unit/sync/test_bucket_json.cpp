@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 using namespace vk::sync;
 
 TEST(sync_bucket_json, section_2_2_examples_encode_byte_for_byte)
@@ -74,12 +76,10 @@ TEST(sync_bucket_json, the_counted_size_is_the_encoded_size)
                                ""};
     bucket b;
     EXPECT_EQ(bucket_json_size(b), encode_bucket(b).size());
-    std::int64_t version = -3;
+    const std::int64_t versions[] = {-3, 0, 7, 1234567890123, INT64_MIN, INT64_MAX};
+    std::size_t k = 0;
     for (const auto& p : odd)
         for (const auto& t : odd)
-        {
-            b.put("secret/data/" + p + "/" + t, {version, t, p.empty() ? "kvV2" : p});
-            version = version * -7 + 1;
-        }
+            b.put("secret/data/" + p + "/" + t, {versions[k++ % 6], t, p.empty() ? "kvV2" : p});
     EXPECT_EQ(bucket_json_size(b), encode_bucket(b).size());
 }
