@@ -78,21 +78,25 @@ std::string encode_bucket(const bucket& b)
     return out;
 }
 
+std::size_t entry_json_size(std::string_view path, insight_view in)
+{
+    char num[24];
+    const auto r = std::to_chars(num, num + sizeof num, in.version);
+    return go_json_string_size(path) + before_version.size() + static_cast<std::size_t>(r.ptr - num) +
+           before_time.size() + go_json_string_size(in.update_time) + before_type.size() +
+           go_json_string_size(in.type) + 1;
+}
+
 // Counted, not encoded: every reindex needs each changed bucket's size, and encoding a million entries only
 // to measure them was a tenth of a destination cycle's CPU.
 std::size_t bucket_json_size(const bucket& b)
 {
     std::size_t n = 2;  // the braces
-    char num[24];
     bool first = true;
     for (const auto& [path, in] : b)
     {
-        n += first ? 0 : 1;  // the comma
+        n += (first ? 0 : 1) + entry_json_size(path, in);  // and the comma
         first = false;
-        const auto r = std::to_chars(num, num + sizeof num, in.version);
-        n += go_json_string_size(path) + before_version.size() + static_cast<std::size_t>(r.ptr - num) +
-             before_time.size() + go_json_string_size(in.update_time) + before_type.size() +
-             go_json_string_size(in.type) + 1;
     }
     return n;
 }

@@ -17,8 +17,10 @@ namespace vk::sync {
 // when empty.
 void append_bucket_json(std::string& out, const bucket& b);
 std::string encode_bucket(const bucket& b);
-// The size of encode_bucket(b).
+// The size of encode_bucket(b), counted without encoding.
 std::size_t bucket_json_size(const bucket& b);
+// The size of one entry's `"path":{...}` in a bucket's JSON (without a separating comma).
+std::size_t entry_json_size(std::string_view path, insight_view in);
 
 // Parses a bucket value read from Consul key `key` (used in error messages only). Go-compatible tolerance:
 // any field order, unknown fields ignored, field names matched case-insensitively when no exact match,

@@ -56,17 +56,8 @@ error too_large(std::size_t bucket, std::size_t bytes, std::size_t count, std::s
 
 void add_entry_sizes(const bucket& b, std::vector<entry_size>& out)
 {
-    bucket one;
-    std::string json;
     for (const auto& [path, in] : b)
-    {
-        // `{"path":{...}}` minus the braces is the entry; the comma makes up for one brace pair.
-        one = bucket{};
-        one.push_back(path, in);
-        json.clear();
-        append_bucket_json(json, one);
-        out.push_back({path_key(path), json.size() - 1});
-    }
+        out.push_back({path_key(path), entry_json_size(path, in) + 1});  // with its comma
 }
 
 double fill_ratio(const sync_info& info)
