@@ -89,8 +89,8 @@ boost::asio::awaitable<result<published_index>> load_index(consul::client& c, co
 
 // Brings Consul from `previous_index` to `info` (plan_writes: changed buckets in transactions of <= 64 ops,
 // the index last). Returns the number of keys written (0 when nothing changed). A bucket too big for a
-// transaction body goes alone as a plain PUT. Nothing after a failed batch is sent, so the index is written
-// only when every bucket was.
+// transaction body goes alone as a plain PUT. Two batches are in flight at a time; none starts after one
+// failed, and the final batch (the index) is sent only once every other one was written.
 boost::asio::awaitable<result<std::size_t>> save_info(consul::client& c, const std::string& prefix,
                                                       const std::vector<std::string>& previous_index,
                                                       sync_info& info);

@@ -33,6 +33,7 @@
 #include "sync/model/origin_wait.hpp"
 #include "sync/model/replication_lag.hpp"
 #include "sync/model/save_trust.hpp"
+#include "sync/phase_times.hpp"
 #include "sync/startup_checks.hpp"
 
 namespace vk::sync {
@@ -105,17 +106,20 @@ public:
     {
         auto core = core_;
         const auto& s = *core->settings;
+        phase_times phases;
         auto ro = co_await origin_reader_.refresh(*core->origin.consul, s.workers);
         if (!ro)
             co_return ctx.error(ro.error());
         if (!ro->present)
             co_return wait_for_origin(ctx);
         note_origin_present(wait_);
+        phases.lap("read_origin");
         if (!trust_.trusted())
             dest_reader_.reset();
         auto rd = co_await dest_reader_.refresh(*core->destination.consul, s.workers);
         if (!rd)
             co_return ctx.error(rd.error());
+        phases.lap("read_own");
         auto& origin = *origin_reader_.info();
         auto& stored = dest_reader_.info();
         const consul_holdings held = dest_reader_.holdings();
@@ -128,6 +132,7 @@ public:
             co_return ctx.error(diff.error());
         for (const auto& w : diff->warnings)
             ctx.warning(make_error(errc::bad_response, w));
+        phases.lap("diff");
         if (!diff->empty())
             lag_.found_changes(system_clock::now());
 
@@ -141,18 +146,25 @@ public:
         if (dest.size() < origin.size() / 2)
             dest.reserve_like(origin);  // a first copy: the destination ends where the origin is
         co_await run_tasks(ctx, plan.run, origin, dest);
+        phases.lap("copy");
         if (s.repair)
+        {
             co_await repair(ctx, dest);
+            phases.lap("repair");
+        }
         report_failures(ctx);
 
         co_await reindex_in_steps(dest);
+        phases.lap("reindex");
         if (auto cap = check_capacity(dest); !cap)
             co_return ctx.error(capacity_error_for(cap.error(), core->job, false));
         auto written = co_await save_info(*core->destination.consul, s.destination_prefix(), held, dest);
         if (!written)
             co_return ctx.error(written.error());  // not trusted: Consul holds an unknown mix now
         trust_.saved();
+        phases.lap("save");
         finish_cycle(ctx, plan, *written, dest);
+        last_["seconds"] = phases.seconds();
     }
 
     json::object status() const override

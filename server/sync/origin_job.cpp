@@ -7,19 +7,17 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
-#include <chrono>
-
 #include "sync/consul_store.hpp"
 #include "sync/info_steps.hpp"
 #include "sync/model/capacity.hpp"
 #include "sync/model/publish_hold.hpp"
 #include "sync/model/save_trust.hpp"
+#include "sync/phase_times.hpp"
 #include "sync/startup_checks.hpp"
 
 namespace vk::sync {
 namespace asio = boost::asio;
 namespace json = boost::json;
-using steady = std::chrono::steady_clock;
 
 namespace {
 
@@ -53,18 +51,20 @@ public:
     {
         auto core = core_;
         const auto& s = *core->settings;
-        auto began = steady::now();
+        phase_times phases;
         walk_options opts{s.workers, core->pace.unlimited() ? nullptr : &core->pace, false};
         opts.insight_key = s.kv_v1_insight_key ? &*s.kv_v1_insight_key : nullptr;
         opts.expect = published_ ? &*published_ : nullptr;
         auto walked = co_await walk_origin(*core->origin.vault, core->origin.mounts, s.buckets, opts);
         if (!walked)
             co_return ctx.error(walked.error());
+        phases.lap("walk");
         // After the walk: a mount removed before or during it answered its LISTs with 404, read as empty.
         if (auto m = co_await mounts_unchanged(*core); !m)
             co_return ctx.error(m.error());
         auto& info = *walked->info;
         co_await reindex_in_steps(info);
+        phases.lap("reindex");
         ctx.count("secrets", static_cast<std::int64_t>(info.size()));
         ctx.count("skipped", static_cast<std::int64_t>(walked->skipped));
         ctx.count("vault_requests", static_cast<std::int64_t>(walked->requests));
@@ -79,6 +79,7 @@ public:
             holdings_.known_as(std::move(found->holdings));
             published_ = std::move(found->info);
             unknown_ = std::move(found->torn);
+            phases.lap("read_published");
         }
         if (held(ctx, info))
             co_return;
@@ -86,6 +87,7 @@ public:
         auto written = co_await save_info(*core->origin.consul, s.origin_prefix(), before, info);
         if (!written)
             co_return ctx.error(written.error());
+        phases.lap("save");
         holdings_.known_as(consul_holdings::consistent(info.index()));
         ctx.count("keys_written", static_cast<std::int64_t>(*written));
         core->count("bucket_write", static_cast<double>(*written));
@@ -99,7 +101,8 @@ public:
             {"keys_written", *written},
             {"buckets", info.bucket_count()},
             {"fill_ratio", fill_ratio(info)},
-            {"walk_seconds", std::chrono::duration<double>(steady::now() - began).count()},
+            {"walk_seconds", phases.seconds().at("walk")},  // the LISTs and metadata reads alone
+            {"seconds", phases.seconds()},
         };
         published_ = std::move(info);
         unknown_.clear();

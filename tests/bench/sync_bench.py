@@ -272,17 +272,26 @@ def approve_held_deletes(d, held):
 
 
 class Phase:
-    """One measured cycle: its duration and the Consul value bytes written meanwhile."""
+    """One measured cycle: its duration, the Consul value bytes written meanwhile and the seconds of its
+    phases (the job's last_cycle.seconds, read right after the cycle)."""
 
-    def __init__(self, cycle, consul_bytes_written):
+    def __init__(self, cycle, consul_bytes_written, d=None, job=None):
         self.cycle, self.bytes = cycle, consul_bytes_written
         self.seconds = cycle["duration_seconds"]
+        self.phases = phases_of(d, job) if d else {}
+
+    def split(self):
+        return ", ".join(f"{k} {v:.2f}" for k, v in self.phases.items()) or "?"
+
+
+def phases_of(d, job):
+    return d.call("GET", f"/v1/sync/{job}/status")[1].get("last_cycle", {}).get("seconds", {})
 
 
 def measured(d, job, after_id, consul_addr, trigger=True):
     before = consul_bytes(consul_addr)
     c = run_cycle(d, job, after_id, trigger=trigger)
-    return Phase(c, consul_bytes(consul_addr) - before)
+    return Phase(c, consul_bytes(consul_addr) - before, d, job)
 
 
 def start_daemon(cfg, procs):
@@ -341,7 +350,7 @@ def bench(n, smoke):
         d = start_daemon(cfg, procs)
         rss = PeakRss(d.proc.pid)
         oc_before = consul_bytes(oc)
-        origin = Phase(run_cycle(d, "origin", None), None)
+        origin = Phase(run_cycle(d, "origin", None), None, d, "origin")
         origin.bytes = consul_bytes(oc) - oc_before
         origin_peak = rss.read()  # the destination job holds nothing yet: it waits for the first publish
         status = d.call("GET", "/v1/sync/origin/status")[1]["last_cycle"]
@@ -376,7 +385,7 @@ def bench(n, smoke):
         held = run_cycle(d, "dest", changed.cycle["id"])
         assert held["counters"].get("deletes_held") == len(deleted_paths), held["counters"]
         before = consul_bytes(dc)
-        approved = Phase(approve_held_deletes(d, len(deleted_paths)), None)
+        approved = Phase(approve_held_deletes(d, len(deleted_paths)), None, d, "dest")
         approved.bytes = consul_bytes(dc) - before
         assert approved.cycle["counters"].get("delete") == len(deleted_paths), approved.cycle["counters"]
         live = check_identity(ov, dv, "1% deletes approved by plan id")
@@ -394,22 +403,27 @@ def bench(n, smoke):
         print(f"origin cycle:               {origin.seconds:8.2f} s   (walk {walk:.2f} s over {status.get('folders', '?')} "
               f"folders; latency bound {bound:.2f} s, ratio {origin.seconds / bound:.2f}); Consul "
               f"{origin.bytes / 1024:,.0f} KiB written")
+        print(f"  its phases (s):           {origin.split()}")
         print(f"origin walk rate:           {walk_rate:10.0f} secrets/s, {walk_rate / ceiling:.2f} of the ceiling "
               f"(target >= 0.9 at 1M)")
         print(f"origin after 1% change:     {origin2.seconds:8.2f} s   keys written "
               f"{origin2.cycle['counters'].get('keys_written')}, Consul {origin2.bytes / 1024:,.0f} KiB")
+        print(f"  its phases (s):           {origin2.split()}")
         print(f"origin after 1% delete:     {origin3.seconds:8.2f} s   keys written "
               f"{origin3.cycle['counters'].get('keys_written')}, Consul {origin3.bytes / 1024:,.0f} KiB")
         print(f"largest bucket:             fill {fill if fill is None else f'{fill:.3f}'} of Consul's 512 KiB value limit"
               + (f" (~{fill * 512:.0f} KiB)" if fill is not None else ""))
         print(f"destination first copy:     {first.seconds:8.2f} s   {n / first.seconds:8.0f} secrets/s, "
               f"Consul {first.bytes / 1024:,.0f} KiB written")
+        print(f"  its phases (s):           {first.split()}")
         print(f"destination, no change:     {nochange.seconds:8.3f} s   (target < 0.1 s), Consul "
               f"{nochange.bytes / 1024:,.0f} KiB")
         print(f"destination, 1% changed:    {changed.seconds:8.2f} s   ({len(changed_paths):,} updated; target < 5 s "
               f"at 1M), Consul {changed.bytes / 1024:,.0f} KiB")
+        print(f"  its phases (s):           {changed.split()}")
         print(f"destination, 1% deleted:    {approved.seconds:8.2f} s   ({len(deleted_paths):,} held, then deleted "
               f"once approved by plan id), Consul {approved.bytes / 1024:,.0f} KiB")
+        print(f"  its phases (s):           {approved.split()}")
         print(f"identity:                   destination equals origin after the first copy, the changes and the "
               f"deletes ({live:,} live secrets)")
         print(f"idle daemon:                {base_kib / 1024:8.1f} MiB")

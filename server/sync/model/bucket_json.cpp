@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include <charconv>
+#include <optional>
 
 namespace vk::sync {
 namespace {
@@ -135,8 +136,117 @@ result<insight> insight_from_json(const boost::json::value& v, std::string_view 
     return in;
 }
 
+namespace {
+
+// Reads the bytes Go's json.Marshal (and append_bucket_json) writes for a bucket without building a DOM:
+// `{"path":{"version":N,"updateTime":"t","type":"x"},...}` with no whitespace, no escape and ASCII text only.
+// Anything else (another writer's spacing or field order, an escaped or non-ASCII character, a number JSON or
+// int64 refuses, text over max_insight_text) makes read() false, and the general decoder reads the value with
+// its tolerance and its errors. At a million secrets the DOM was most of a destination's read of the origin.
+class canonical_reader
+{
+public:
+    explicit canonical_reader(std::string_view s)
+        : s_(s)
+    {
+    }
+
+    // Calls sink(path, insight_view) per entry; true when the whole value was canonical (and read).
+    template <class Sink> bool read(Sink&& sink)
+    {
+        if (!literal("{"))
+            return false;
+        if (literal("}"))
+            return at_end();
+        do
+        {
+            std::string_view path, time, type;
+            std::int64_t version = 0;
+            if (!string(path) || !literal(before_version) || !integer(version) || !literal(before_time) ||
+                !string(time) || !literal(before_type) || !string(type) || !literal("}"))
+                return false;
+            if (time.size() > max_insight_text || type.size() > max_insight_text)
+                return false;
+            sink(path, insight_view{version, time, type});
+        } while (literal(","));
+        return literal("}") && at_end();
+    }
+
+private:
+    bool at_end() const { return i_ == s_.size(); }
+
+    bool literal(std::string_view l)
+    {
+        if (s_.compare(i_, l.size(), l) != 0)
+            return false;
+        i_ += l.size();
+        return true;
+    }
+
+    bool string(std::string_view& out)
+    {
+        if (!literal("\""))
+            return false;
+        const std::size_t begin = i_;
+        for (; i_ < s_.size(); ++i_)
+        {
+            const auto c = static_cast<unsigned char>(s_[i_]);
+            if (c == '"')
+            {
+                out = s_.substr(begin, i_ - begin);
+                ++i_;
+                return true;
+            }
+            if (c == '\\' || c < 0x20 || c >= 0x80)
+                return false;
+        }
+        return false;
+    }
+
+    // JSON's integer grammar (no leading zero, no fraction or exponent) within int64.
+    bool integer(std::int64_t& v)
+    {
+        const char* first = s_.data() + i_;
+        const char* last = s_.data() + s_.size();
+        const char* digits = first != last && *first == '-' ? first + 1 : first;
+        if (digits == last || *digits < '0' || *digits > '9' ||
+            (*digits == '0' && digits + 1 != last && digits[1] >= '0' && digits[1] <= '9'))
+            return false;
+        const auto r = std::from_chars(first, last, v);
+        if (r.ec != std::errc{} || (r.ptr != last && (*r.ptr == '.' || *r.ptr == 'e' || *r.ptr == 'E')))
+            return false;
+        i_ += static_cast<std::size_t>(r.ptr - first);
+        return true;
+    }
+
+    std::string_view s_;
+    std::size_t i_ = 0;
+};
+
+// The canonical form read twice: once to size the bucket exactly, once to fill it. nullopt when not
+// canonical.
+std::optional<bucket> decode_canonical(std::string_view json)
+{
+    std::size_t entries = 0;
+    std::size_t text = 0;
+    const bool canonical = canonical_reader(json).read([&](std::string_view path, insight_view in) {
+        ++entries;
+        text += path.size() + in.update_time.size() + in.type.size();
+    });
+    if (!canonical)
+        return std::nullopt;
+    bucket out;
+    out.reserve(entries, text);
+    canonical_reader(json).read([&](std::string_view path, insight_view in) { out.push_back(path, in); });
+    return out;
+}
+
+}  // namespace
+
 result<bucket> decode_bucket(std::string_view json, std::string_view key)
 {
+    if (auto fast = decode_canonical(json))
+        return std::move(*fast);
     boost::system::error_code ec;
     const boost::json::value v = boost::json::parse(json, ec);
     if (ec)

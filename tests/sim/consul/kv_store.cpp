@@ -67,8 +67,55 @@ std::uint64_t kv_store::prefix_index(std::string_view prefix) const
     return idx != 0 ? idx : table_index_;
 }
 
+void kv_store::begin()
+{
+    undo_.emplace();
+    undo_->table_index = table_index_;
+    undo_->value_bytes_written = value_bytes_written_;
+}
+
+void kv_store::commit()
+{
+    undo_.reset();
+}
+
+void kv_store::rollback()
+{
+    if (!undo_)
+        return;
+    for (auto& [key, before] : undo_->entries)
+    {
+        if (before)
+            entries_.insert_or_assign(key, std::move(*before));
+        else
+            entries_.erase(key);
+    }
+    for (auto& [key, before] : undo_->tombstones)
+    {
+        if (before)
+            tombstones_.insert_or_assign(key, *before);
+        else
+            tombstones_.erase(key);
+    }
+    table_index_ = undo_->table_index;
+    value_bytes_written_ = undo_->value_bytes_written;
+    undo_.reset();
+}
+
+void kv_store::keep(std::string_view key)
+{
+    if (!undo_ || undo_->entries.contains(key))
+        return;
+    const auto* e = get(key);
+    undo_->entries.emplace(std::string(key), e ? std::optional<dir_entry>(*e) : std::nullopt);
+    auto t = tombstones_.find(key);
+    undo_->tombstones.emplace(
+        std::string(key), t == tombstones_.end() ? std::nullopt : std::optional<std::uint64_t>(t->second));
+}
+
 dir_entry& kv_store::store(std::uint64_t idx, dir_entry entry)
 {
+    keep(entry.key);
     value_bytes_written_ += entry.value.size();
     auto it = entries_.find(entry.key);
     if (it != entries_.end())
@@ -134,6 +181,7 @@ bool kv_store::unlock(std::uint64_t idx, std::string_view key, std::string value
 
 void kv_store::tombstone(std::uint64_t idx, std::string_view key)
 {
+    keep(key);
     tombstones_[std::string(key)] = idx;
     table_index_ = std::max(table_index_, idx);
 }
@@ -143,6 +191,7 @@ bool kv_store::del(std::uint64_t idx, std::string_view key)
     auto it = entries_.find(key);
     if (it == entries_.end())
         return false;
+    keep(key);
     entries_.erase(it);
     tombstone(idx, key);
     return true;
@@ -165,6 +214,7 @@ std::vector<std::string> kv_store::del_tree(std::uint64_t idx, std::string_view 
     while (it != entries_.end() && it->first.starts_with(prefix))
     {
         deleted.push_back(it->first);
+        keep(it->first);
         tombstone(idx, it->first);
         it = entries_.erase(it);
     }
@@ -202,6 +252,7 @@ bool kv_store::lock_delayed(std::string_view key, clock::time_point now) const
 
 void kv_store::clear()
 {
+    undo_.reset();
     // The table index stays: clients must never see the index go backwards.
     entries_.clear();
     tombstones_.clear();

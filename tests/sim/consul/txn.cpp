@@ -105,7 +105,8 @@ bool read_only(const std::vector<txn_op>& ops)
 
 namespace {
 
-// Runs one op on the scratch table; returns an error message or "" and appends results.
+// Runs one op on the table (inside a transaction's undo log); returns an error message or "" and appends
+// results.
 std::string run_op(kv_store& kv, const session_store& sessions, std::uint64_t idx, const txn_op& op,
                    std::vector<txn_entry>& results)
 {
@@ -214,11 +215,21 @@ txn_outcome run_txn(state& st, const std::vector<txn_op>& ops)
     bool writes = !read_only(ops);
     // Reads go through no raft apply; writes are one log entry for the whole transaction.
     std::uint64_t idx = writes ? st.next_index() : st.index;
-    // All-or-nothing: work on a copy and keep it only if every op succeeded.
-    kv_store scratch = st.kv;
+    // All-or-nothing: what the ops change is undone unless every op succeeded (or when one throws).
+    struct undo_unless_committed
+    {
+        kv_store& kv;
+        bool committed = false;
+        ~undo_unless_committed()
+        {
+            if (!committed)
+                kv.rollback();
+        }
+    } guard{st.kv};
+    st.kv.begin();
     for (std::size_t i = 0; i < ops.size(); ++i)
     {
-        auto error = run_op(scratch, st.sessions, idx, ops[i], out.results);
+        auto error = run_op(st.kv, st.sessions, idx, ops[i], out.results);
         if (!error.empty())
             out.errors.push_back({i, std::move(error)});
         else if (writes)
@@ -230,7 +241,8 @@ txn_outcome run_txn(state& st, const std::vector<txn_op>& ops)
         out.touched.clear();
         return out;
     }
-    st.kv = std::move(scratch);
+    st.kv.commit();
+    guard.committed = true;
     return out;
 }
 

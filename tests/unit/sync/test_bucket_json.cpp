@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
 
 using namespace vk::sync;
 
@@ -82,4 +85,62 @@ TEST(sync_bucket_json, the_counted_size_is_the_encoded_size)
         for (const auto& t : odd)
             b.put("secret/data/" + p + "/" + t, {versions[k++ % 6], t, p.empty() ? "kvV2" : p});
     EXPECT_EQ(bucket_json_size(b), encode_bucket(b).size());
+}
+
+// Canonical values (what Go and we write) are read without a DOM; every near miss must decode exactly as the
+// tolerant decoder does (the same insights, or an error): a space, another field order, an escape, non-ASCII
+// text, numbers JSON or int64 refuse, trailing bytes.
+TEST(sync_bucket_json, the_canonical_fast_path_decodes_like_the_tolerant_decoder)
+{
+    bucket many;
+    for (int i = 0; i < 500; ++i)
+        many.put("secret/data/app" + std::to_string(i % 37) + "/key" + std::to_string(i),
+                 {i * 7919 - 1000, "2024-0" + std::to_string(1 + i % 9) + "-01T00:00:00.5Z", "kvV2"});
+    auto back = decode_bucket(encode_bucket(many), "k");
+    ASSERT_TRUE(back) << back.error().describe();
+    EXPECT_EQ(*back, many);
+    EXPECT_EQ(back->text_bytes(), many.text_bytes());
+
+    const insight v{3, "t", "kvV2"};
+    const std::pair<const char*, std::optional<insight>> cases[] = {
+        {R"({"p":{"version":3,"updateTime":"t","type":"kvV2"}})", v},
+        {R"({ "p":{"version":3,"updateTime":"t","type":"kvV2"}})", v},
+        {R"({"p": {"version":3,"updateTime":"t","type":"kvV2"}})", v},
+        {R"({"p":{"version":3,"updateTime":"t","type":"kvV2"}} )", v},
+        {R"({"p":{"type":"kvV2","version":3,"updateTime":"t"}})", v},
+        {R"({"p":{"version":3,"updateTime":"t","type":"kvV2","x":1}})", v},
+        {R"({"p":{"version":3,"updateTime":"\u0074","type":"kvV2"}})", v},
+        {R"({"p":{"version":3,"updateTime":"t","type":"kvV2"},"p":{"version":3,"updateTime":"t","type":"kvV2"}})",
+         v},
+        {R"({"p":{"version":03,"updateTime":"t","type":"kvV2"}})", std::nullopt},
+        {R"({"p":{"version":3.0,"updateTime":"t","type":"kvV2"}})", std::nullopt},
+        {R"({"p":{"version":3e0,"updateTime":"t","type":"kvV2"}})", std::nullopt},
+        {R"({"p":{"version":9223372036854775808,"updateTime":"t","type":"kvV2"}})", std::nullopt},
+        {R"({"p":{"version":-,"updateTime":"t","type":"kvV2"}})", std::nullopt},
+        {R"({"p":{"version":3,"updateTime":"t","type":"kvV2"}}x)", std::nullopt},
+        {R"({"p":{"version":3,"updateTime":"t","type":"kvV2"},})", std::nullopt},
+        {"{\"p\":{\"version\":3,\"updateTime\":\"t\x01\",\"type\":\"kvV2\"}}", std::nullopt},
+        {"{\"p\":{\"version\":3,\"updateTime\":\"t\xff\",\"type\":\"kvV2\"}}", std::nullopt},
+    };
+    for (const auto& [json, expected] : cases)
+    {
+        auto b = decode_bucket(json, "k");
+        if (!expected)
+        {
+            EXPECT_FALSE(b) << json;
+            continue;
+        }
+        ASSERT_TRUE(b) << json << ": " << b.error().describe();
+        ASSERT_EQ(b->size(), 1u) << json;
+        EXPECT_EQ(b->find("p")->owned(), *expected) << json;
+    }
+    auto min = decode_bucket(R"({"p":{"version":-9223372036854775808,"updateTime":"","type":""}})", "k");
+    ASSERT_TRUE(min);
+    EXPECT_EQ(min->find("p")->version, INT64_MIN);
+    auto utf8 = decode_bucket("{\"p\xc3\xbc\":{\"version\":1,\"updateTime\":\"t\",\"type\":\"kvV2\"}}", "k");
+    ASSERT_TRUE(utf8);
+    EXPECT_TRUE(utf8->contains("p\xc3\xbc"));
+    const std::string long_time(max_insight_text + 1, 't');
+    EXPECT_FALSE(
+        decode_bucket(R"({"p":{"version":1,"updateTime":")" + long_time + R"(","type":"kvV2"}})", "k"));
 }

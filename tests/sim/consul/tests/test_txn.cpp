@@ -122,3 +122,41 @@ TEST(consul_txn_run, read_only_transactions_do_not_advance_the_index)
     EXPECT_EQ(out.results[0].entry.key, "x");
     EXPECT_EQ(st.index, before);
 }
+
+// The undo log puts back everything a failed transaction changed: overwritten values, deleted keys (and
+// their tombstones), a deleted tree, the table index, and the bytes-written counter.
+TEST(consul_txn_run, a_rollback_restores_overwrites_deletes_and_indexes)
+{
+    state st;
+    st.kv.set(st.next_index(), "a", "1", 0);
+    st.kv.set(st.next_index(), "t/x", "2", 0);
+    st.kv.set(st.next_index(), "t/y", "3", 0);
+    const auto table = st.kv.table_index();
+    const auto prefix = st.kv.prefix_index("t/");
+    const auto written = st.kv.value_bytes_written();
+    auto ops = parse_ok(R"([{"KV":{"Verb":"set","Key":"a","Value":"OQ=="}},
+        {"KV":{"Verb":"set","Key":"a","Value":"OA=="}},
+        {"KV":{"Verb":"delete-tree","Key":"t/"}},
+        {"KV":{"Verb":"set","Key":"t/x","Value":"Nw=="}},
+        {"KV":{"Verb":"set","Key":"b","Value":"Ng=="}},
+        {"KV":{"Verb":"check-not-exists","Key":"a"}}])");
+    auto out = run_txn(st, ops);
+    ASSERT_EQ(out.errors.size(), 1u);
+    EXPECT_EQ(st.kv.get("a")->value, "1");
+    EXPECT_EQ(st.kv.get("t/x")->value, "2");
+    EXPECT_EQ(st.kv.get("t/y")->value, "3");
+    EXPECT_EQ(st.kv.get("b"), nullptr);
+    EXPECT_EQ(st.kv.size(), 3u);
+    EXPECT_EQ(st.kv.table_index(), table);
+    EXPECT_EQ(st.kv.prefix_index("t/"), prefix);
+    EXPECT_EQ(st.kv.prefix_index("b"), table);
+    EXPECT_EQ(st.kv.value_bytes_written(), written);
+
+    // And a committed one keeps all of it, with no undo left to replay later.
+    auto ok = parse_ok(R"([{"KV":{"Verb":"set","Key":"a","Value":"OQ=="}},
+        {"KV":{"Verb":"delete","Key":"t/y"}}])");
+    ASSERT_TRUE(run_txn(st, ok).errors.empty());
+    st.kv.rollback();
+    EXPECT_EQ(st.kv.get("a")->value, "9");
+    EXPECT_EQ(st.kv.get("t/y"), nullptr);
+}
