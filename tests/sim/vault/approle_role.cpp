@@ -10,14 +10,6 @@ std::string role_key(const mount_entry& m, const std::string& name)
     return m.data_prefix() + "role/" + name;
 }
 
-json::array to_array(const std::vector<std::string>& v)
-{
-    json::array a;
-    for (auto& s : v)
-        a.emplace_back(s);
-    return a;
-}
-
 std::int64_t int_at(const json::object& o, std::string_view k)
 {
     auto* v = o.if_contains(k);

@@ -1,6 +1,8 @@
 // Token store storage: entries by sha256 of the id, accessor and parent indexes, expiry and revocation.
 #include "token_store.hpp"
 
+#include "lease_store.hpp"
+
 #include <algorithm>
 
 namespace vsim {
@@ -22,14 +24,6 @@ std::string str_at(const json::object& o, std::string_view k)
 {
     auto* v = o.if_contains(k);
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-json::array to_array(const std::vector<std::string>& v)
-{
-    json::array a;
-    for (auto& s : v)
-        a.emplace_back(s);
-    return a;
 }
 
 }  // namespace
@@ -185,6 +179,8 @@ void revoke_hash(storage& st, const std::string& hash, int depth)
         st.del(token_key_for_hash(hash));
     }
     st.del_prefix(std::string(cubby_prefix) + hash + "/");
+    // Vault's RevokeTree revokes the token's leases first (expiration.RevokeByToken).
+    leases::revoke_by_token(st, hash);
     // Children die with their parent; the depth bound only guards against a corrupt cycle.
     std::string children = std::string(parent_prefix) + hash + "/";
     if (depth < 64)

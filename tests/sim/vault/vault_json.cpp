@@ -9,6 +9,14 @@
 
 namespace vsim {
 
+json::array to_array(const std::vector<std::string>& v)
+{
+    json::array a;
+    for (auto& s : v)
+        a.emplace_back(s);
+    return a;
+}
+
 json::object envelope(json::value data, std::string_view mount_type)
 {
     json::object o;

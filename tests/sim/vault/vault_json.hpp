@@ -56,6 +56,8 @@ std::optional<std::int64_t> parse_seconds(const json::value& v);
 // Weak list of strings: an array, or a comma-separated string.
 std::optional<std::vector<std::string>> weak_strings(const json::value& v);
 
+json::array to_array(const std::vector<std::string>& v);
+
 // The request body as an object; an empty object when absent or not an object.
 const json::object& body_of(const request& req);
 // body[key], else query[key] as a string (GET/DELETE parameters), else null.
