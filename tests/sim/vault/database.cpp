@@ -18,20 +18,7 @@ std::string key(const call& c, std::string_view kind, std::string_view name)
 
 std::optional<json::object> load(const call& c, std::string_view kind, std::string_view name)
 {
-    const std::string* raw = c.st.find(key(c, kind, name));
-    if (!raw)
-        return std::nullopt;
-    boost::system::error_code ec;
-    json::value v = json::parse(*raw, ec);
-    if (ec || !v.is_object())
-        return std::nullopt;
-    return v.get_object();
-}
-
-std::int64_t int_of(const json::object& o, std::string_view k)
-{
-    const auto* v = o.if_contains(k);
-    return v && v->is_int64() ? v->get_int64() : 0;
+    return stored_object(c.st, key(c, kind, name));
 }
 
 response write_role(call& c, std::string_view name)
@@ -80,7 +67,7 @@ response creds(call& c, std::string_view name)
     if (!role)
         return error(400, {"unknown role: " + std::string(name)});
     leases::lease_request lr{c.req.path, c.token ? sha256_hex(c.token->id) : std::string(),
-                             int_of(*role, "default_ttl"), int_of(*role, "max_ttl"), true};
+                             int_at(*role, "default_ttl"), int_at(*role, "max_ttl"), true};
     auto l = leases::create(c.st, lr, c.now_ns);
     json::object o =
         envelope(json::object{{"username", username(c, name)}, {"password", "A1a-" + random_alnum(16)}},
@@ -122,13 +109,6 @@ response config(call& c, std::string_view name)
     return no_content();
 }
 
-std::optional<std::string_view> below(std::string_view rel, std::string_view head)
-{
-    if (rel.starts_with(head) && rel.size() > head.size())
-        return rel.substr(head.size());
-    return std::nullopt;
-}
-
 }  // namespace
 
 response handle(call& c)
@@ -137,11 +117,11 @@ response handle(call& c)
         if (c.op == "list" && c.rel == kind)
             return list_response(c.st.list(key(c, kind == "roles/" ? "role" : "config", "")),
                                  c.mount.mount_type());
-    if (auto name = below(c.rel, "creds/"))
+    if (auto name = path_below(c.rel, "creds/"))
         return creds(c, *name);
-    if (auto name = below(c.rel, "config/"))
+    if (auto name = path_below(c.rel, "config/"))
         return config(c, *name);
-    if (auto name = below(c.rel, "roles/"))
+    if (auto name = path_below(c.rel, "roles/"))
     {
         if (c.op == "read")
             return read_role(c, *name);

@@ -49,14 +49,8 @@ std::optional<lease> parse(std::string_view raw)
     if (ec || !v.is_object())
         return std::nullopt;
     const auto& o = v.get_object();
-    auto num = [&](std::string_view k) {
-        const auto* x = o.if_contains(k);
-        return x && x->is_int64() ? x->get_int64() : std::int64_t{0};
-    };
-    auto str = [&](std::string_view k) {
-        const auto* x = o.if_contains(k);
-        return x && x->is_string() ? std::string(x->get_string()) : std::string();
-    };
+    auto num = [&](std::string_view k) { return int_at(o, k); };
+    auto str = [&](std::string_view k) { return string_at(o, k); };
     const auto* r = o.if_contains("renewable");
     return lease{str("lease_id"),        str("token"), num("issue_ns"), num("expire_ns"),
                  num("last_renewal_ns"), num("ttl"),   num("max_ttl"),  r && r->is_bool() && r->get_bool()};

@@ -26,18 +26,7 @@ std::string key(const call& c, std::string_view name)
 
 std::optional<json::object> load(const call& c, std::string_view name)
 {
-    const std::string* raw = c.st.find(key(c, name));
-    if (!raw)
-        return std::nullopt;
-    boost::system::error_code ec;
-    json::value v = json::parse(*raw, ec);
-    return !ec && v.is_object() ? std::optional(v.get_object()) : std::nullopt;
-}
-
-std::string str(const json::object& o, std::string_view k)
-{
-    const auto* v = o.if_contains(k);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    return stored_object(c.st, key(c, name));
 }
 
 std::int64_t unix_now(const call& c)
@@ -132,7 +121,7 @@ role role_of(const json::object& o)
     r.allow_ip_sans = o.at("allow_ip_sans").as_bool();
     r.ttl = o.at("ttl").as_int64();
     r.max_ttl = o.at("max_ttl").as_int64();
-    r.key_type = str(o, "key_type");
+    r.key_type = string_at(o, "key_type");
     return r;
 }
 
@@ -217,12 +206,12 @@ response issue(call& c, std::string_view role_name)
                            rfc3339_nano(s.not_after * 1000000000) +
                            " that is beyond the expiration of the CA certificate at " +
                            rfc3339_nano(ca->at("expiration").as_int64() * 1000000000)});
-    auto leaf = sign_leaf(s, str(*ca, "certificate"), str(*ca, "private_key"));
+    auto leaf = sign_leaf(s, string_at(*ca, "certificate"), string_at(*ca, "private_key"));
     if (!leaf)
         return error(500, {"failed to sign the certificate"});
     c.st.put(key(c, "certs/" + leaf->serial),
              json::serialize(json::object{{"certificate", leaf->certificate}}));
-    const std::string ca_pem = str(*ca, "certificate");
+    const std::string ca_pem = string_at(*ca, "certificate");
     return with_warnings(json::object{{"certificate", leaf->certificate},
                                       {"issuing_ca", ca_pem},
                                       {"ca_chain", json::array{json::value(ca_pem)}},
@@ -240,7 +229,7 @@ response ca_pem(call& c)
     if (!ca)
         return no_content();
     response r{200, std::nullopt, {{"Content-Type", "application/pem-certificate-chain"}}};
-    r.raw = str(*ca, "certificate");
+    r.raw = string_at(*ca, "certificate");
     return r;
 }
 
@@ -250,12 +239,13 @@ response read_cert(call& c, std::string_view serial)
         serial == "ca" ? load(c, "ca") : load(c, "certs/" + std::string(serial));
     if (!entry)
         return serial == "ca" ? error(400, {std::string(no_issuer)}) : not_found();
-    json::object d{
-        {"certificate", str(*entry, "certificate")}, {"revocation_time", 0}, {"revocation_time_rfc3339", ""}};
+    json::object d{{"certificate", string_at(*entry, "certificate")},
+                   {"revocation_time", 0},
+                   {"revocation_time_rfc3339", ""}};
     if (serial == "ca")
     {
-        d["issuer_id"] = str(*entry, "issuer_id");
-        d["ca_chain"] = str(*entry, "certificate");
+        d["issuer_id"] = string_at(*entry, "issuer_id");
+        d["ca_chain"] = string_at(*entry, "certificate");
     }
     return ok(std::move(d), c.mount.mount_type());
 }
@@ -275,13 +265,6 @@ response roles(call& c, std::string_view name)
     if (c.op == "create" || c.op == "update")
         return write_role(c, name);
     return error(405, {"unsupported operation"});
-}
-
-std::optional<std::string_view> below(std::string_view rel, std::string_view head)
-{
-    if (rel.starts_with(head) && rel.size() > head.size())
-        return rel.substr(head.size());
-    return std::nullopt;
 }
 
 }  // namespace
@@ -308,15 +291,15 @@ response handle(call& c)
     const bool write = c.op == "create" || c.op == "update";
     if (c.op == "list" && c.rel == "roles/")
         return list_response(c.st.list(key(c, "role/")), c.mount.mount_type());
-    if (auto kind = below(c.rel, "root/generate/"); kind && write)
+    if (auto kind = path_below(c.rel, "root/generate/"); kind && write)
         return generate_root(c, *kind);
-    if (auto name = below(c.rel, "issue/"); name && write)
+    if (auto name = path_below(c.rel, "issue/"); name && write)
         return issue(c, *name);
-    if (auto name = below(c.rel, "roles/"))
+    if (auto name = path_below(c.rel, "roles/"))
         return roles(c, *name);
     if (c.op == "read" && (c.rel == "ca/pem" || c.rel == "ca_chain" || c.rel == "cert/ca_chain"))
         return ca_pem(c);
-    if (auto serial = below(c.rel, "cert/"); serial && c.op == "read")
+    if (auto serial = path_below(c.rel, "cert/"); serial && c.op == "read")
         return read_cert(c, *serial);
     return error(404, {"unsupported path"});
 }

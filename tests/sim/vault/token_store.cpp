@@ -14,18 +14,6 @@ constexpr std::string_view accessor_prefix = "sys/token/accessor/";
 constexpr std::string_view parent_prefix = "sys/token/parent/";
 constexpr std::string_view cubby_prefix = "sys/cubbyhole/";
 
-std::int64_t int_at(const json::object& o, std::string_view k)
-{
-    auto* v = o.if_contains(k);
-    return v && v->is_int64() ? v->get_int64() : 0;
-}
-
-std::string str_at(const json::object& o, std::string_view k)
-{
-    auto* v = o.if_contains(k);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
 }  // namespace
 
 std::int64_t token_entry::ttl_left(std::int64_t now_ns) const
@@ -57,11 +45,11 @@ std::optional<token_entry> parse_token(std::string_view raw)
         return std::nullopt;
     auto& o = v.get_object();
     token_entry t;
-    t.id = str_at(o, "id");
-    t.accessor = str_at(o, "accessor");
-    t.parent = str_at(o, "parent");
-    t.display_name = str_at(o, "display_name");
-    t.path = str_at(o, "path");
+    t.id = string_at(o, "id");
+    t.accessor = string_at(o, "accessor");
+    t.parent = string_at(o, "parent");
+    t.display_name = string_at(o, "display_name");
+    t.path = string_at(o, "path");
     if (auto* p = o.if_contains("policies"); p && p->is_array())
         for (auto& e : p->get_array())
             if (e.is_string())
