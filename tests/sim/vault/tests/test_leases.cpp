@@ -151,6 +151,14 @@ TEST_F(leases_test, revoke_and_revoke_prefix)
     EXPECT_EQ(first_error(renew(c)), "lease not found");
 }
 
+TEST_F(leases_test, unmount_revokes_the_engine_leases)
+{
+    creds();
+    ASSERT_EQ(live(), 1u);
+    EXPECT_EQ(send("delete", "sys/mounts/database").status, 204u);
+    EXPECT_EQ(live(), 0u);
+}
+
 TEST_F(leases_test, leases_die_with_their_token)
 {
     const std::string hcl = R"(path "database/creds/*" { capabilities = ["read"] }
