@@ -86,6 +86,9 @@ std::optional<response> sys_leases(call& c, std::string_view sub)
     for (std::string_view head : {"revoke-prefix", "revoke-force"})
         if (auto t = after(sub, head))
         {
+            // The prefix is required (Vault's pattern is "revoke-prefix/(?P<prefix>.+)").
+            if (t->empty())
+                return std::nullopt;
             if (!is_write(c))
                 return error(405, {"unsupported operation"});
             leases::revoke_prefix(c.st, std::string(*t));

@@ -145,6 +145,8 @@ TEST_F(leases_test, revoke_and_revoke_prefix)
     EXPECT_EQ(first_error(renew(a)), "lease not found");
     EXPECT_EQ(send("update", "sys/leases/revoke", json::object{{"lease_id", a}}).status, 204u);  // idempotent
     EXPECT_EQ(live(), 2u);
+    EXPECT_EQ(send("update", "sys/leases/revoke-prefix/").status, 404u);
+    EXPECT_EQ(live(), 2u);
     EXPECT_EQ(send("update", "sys/leases/revoke-prefix/database/creds/ro").status, 204u);
     EXPECT_EQ(live(), 0u);
     EXPECT_EQ(first_error(renew(b)), "lease not found");
