@@ -29,6 +29,8 @@ constexpr std::string_view sudo_prefixes[] = {"sys/auth/",
                                               "sys/leases/lookup/",
                                               "sys/leases/revoke-prefix/",
                                               "sys/leases/revoke-force/",
+                                              "sys/revoke-prefix/",
+                                              "sys/revoke-force/",
                                               "sys/storage/raft/snapshot",
                                               "auth/token/accessors/",
                                               "auth/token/revoke-orphan"};

@@ -190,7 +190,12 @@ TEST_F(leases_test, lease_paths_obey_acl)
     EXPECT_EQ(send("update", "sys/leases/renew", json::object{{"lease_id", id}}, t).status, 403u);
     EXPECT_EQ(send("update", "sys/leases/revoke", json::object{{"lease_id", id}}, t).status, 403u);
     EXPECT_EQ(send("update", "sys/leases/lookup", json::object{{"lease_id", id}}, t).status, 403u);
+    // revoke-prefix is a root path: update alone is not enough, under either spelling.
+    auto all = token_with("all", R"(path "sys/*" { capabilities = ["update"] })");
+    EXPECT_EQ(send("update", "sys/leases/revoke-prefix/database", nullptr, all).status, 403u);
+    EXPECT_EQ(send("update", "sys/revoke-prefix/database", nullptr, all).status, 403u);
     EXPECT_EQ(live(), 1u);
+    EXPECT_EQ(send("update", "sys/leases/renew", json::object{{"lease_id", id}}, all).status, 200u);
 }
 
 TEST_F(leases_test, non_renewable_lease_is_refused)
