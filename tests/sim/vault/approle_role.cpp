@@ -10,20 +10,6 @@ std::string role_key(const mount_entry& m, const std::string& name)
     return m.data_prefix() + "role/" + name;
 }
 
-json::array to_array(const std::vector<std::string>& v)
-{
-    json::array a;
-    for (auto& s : v)
-        a.emplace_back(s);
-    return a;
-}
-
-std::int64_t int_at(const json::object& o, std::string_view k)
-{
-    auto* v = o.if_contains(k);
-    return v && v->is_int64() ? v->get_int64() : 0;
-}
-
 void save_role(storage& st, const mount_entry& m, const std::string& name, const role& r)
 {
     json::object o{{"role_id", r.role_id},
@@ -116,14 +102,10 @@ std::optional<std::string> apply(const request& req, role& r)
 
 std::optional<role> load_role(const storage& st, const mount_entry& m, const std::string& name)
 {
-    const std::string* raw = st.find(role_key(m, name));
-    if (!raw)
+    auto stored = stored_object(st, role_key(m, name));
+    if (!stored)
         return std::nullopt;
-    boost::system::error_code ec;
-    json::value v = json::parse(*raw, ec);
-    if (ec || !v.is_object())
-        return std::nullopt;
-    auto& o = v.get_object();
+    auto& o = *stored;
     role r;
     r.role_id = o["role_id"].is_string() ? std::string(o["role_id"].get_string()) : "";
     if (o["token_policies"].is_array())

@@ -71,6 +71,11 @@ public:
     logical& logic() { return *logic_; }
     rekey_machine& rekey() { return rekey_; }
     bool dev_mode() const { return !opts_.dev_root_token.empty(); }
+    // The sim's clock for logical requests: wall time plus what POST /_sim/vault/advance added, so tests see
+    // tokens and leases expire without waiting.
+    std::chrono::system_clock::time_point now() const { return std::chrono::system_clock::now() + offset_; }
+    void advance(std::chrono::seconds by) { offset_ += by; }
+    std::chrono::seconds clock_offset() const { return offset_; }
 
     // sys/init: returns {"keys","keys_base64","root_token"}; every node stays sealed.
     std::variant<boost::json::object, coded_error> init(const seal_config& cfg);
@@ -112,6 +117,7 @@ private:
     void dev_init();
 
     cluster_options opts_;
+    std::chrono::seconds offset_{0};
     storage store_;
     std::unique_ptr<logical> logic_;
     std::vector<node_state> nodes_;

@@ -232,10 +232,25 @@ void add_control_routes(simc::server& srv, asio::io_context& ioc, cluster& vault
         if (!vault.active())
             co_return simc::text_response(503, "no unsealed active node");
         const auto* mount = req.param("mount");
-        auto d = vault.logic().digest(mount ? *mount : "secret/", std::chrono::system_clock::now());
+        auto d = vault.logic().digest(mount ? *mount : "secret/", vault.now());
         if (!d)
             co_return simc::text_response(400, "mount is not a KV v2 mount");
         co_return simc::json_response(200, json::object{{"secrets", d->first}, {"sha256", d->second}});
+    });
+    // {"seconds":N}: the sim's clock jumps N seconds ahead (tokens and leases expire by it); answers the
+    // offset.
+    srv.add_control_route("POST", "/_sim/vault/advance", [&vault](request& req) -> asio::awaitable<response> {
+        const auto seconds = number(req, body_of(req), "seconds");
+        if (!seconds || *seconds < 0)
+            co_return simc::text_response(400, "seconds must be a non-negative integer");
+        vault.advance(std::chrono::seconds(*seconds));
+        co_return simc::json_response(200, json::object{{"offset_seconds", vault.clock_offset().count()}});
+    });
+    // The leases alive on the sim's clock: {"leases":[{"id","issue_time","expire_time","ttl",...}]}.
+    srv.add_control_route("GET", "/_sim/vault/leases", [&vault](request&) -> asio::awaitable<response> {
+        if (!vault.active())
+            co_return simc::text_response(503, "no unsealed active node");
+        co_return simc::json_response(200, json::object{{"leases", vault.logic().live_leases(vault.now())}});
     });
 }
 

@@ -125,9 +125,12 @@ simc::response render(const response& r)
 {
     simc::response res;
     res.status = r.status;
-    if (r.body)
+    if (r.raw)
+        res.body = *r.raw;
+    else if (r.body)
         res.body = json::serialize(*r.body);
-    res.set("Content-Type", "application/json");
+    if (!r.raw)
+        res.set("Content-Type", "application/json");
     for (const auto& [k, v] : r.headers)
         res.set(k, v);
     return res;
@@ -182,7 +185,7 @@ simc::response logical_call(cluster& vault, const simc::request& req, std::strin
     lr.path = std::move(path);
     lr.token = std::move(token);
     lr.content_type = std::string(req.header("Content-Type"));
-    return render(vault.logic().handle(lr, std::chrono::system_clock::now()));
+    return render(vault.logic().handle(lr, vault.now()));
 }
 
 simc::response redirect_to_active(cluster& vault, const simc::request& req)

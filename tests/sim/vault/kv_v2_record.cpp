@@ -9,12 +9,6 @@ namespace vsim::kv2 {
 
 namespace {
 
-std::int64_t int_at(const json::object& o, std::string_view k)
-{
-    auto* v = o.if_contains(k);
-    return v && v->is_int64() ? v->get_int64() : 0;
-}
-
 bool bool_at(const json::object& o, std::string_view k)
 {
     auto* v = o.if_contains(k);

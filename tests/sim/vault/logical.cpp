@@ -3,10 +3,14 @@
 
 #include "approle.hpp"
 #include "auth_cache.hpp"
+#include "database.hpp"
 #include "kv_v1.hpp"
 #include "kv_v2.hpp"
 #include "kv_v2_bulk.hpp"
 #include "kv_v2_record.hpp"
+#include "lease_store.hpp"
+#include "pki.hpp"
+#include "sys_leases.hpp"
 #include "sys_mounts.hpp"
 #include "sys_policy.hpp"
 #include "token_api.hpp"
@@ -25,6 +29,8 @@ constexpr std::string_view sudo_prefixes[] = {"sys/auth/",
                                               "sys/leases/lookup/",
                                               "sys/leases/revoke-prefix/",
                                               "sys/leases/revoke-force/",
+                                              "sys/revoke-prefix/",
+                                              "sys/revoke-force/",
                                               "sys/storage/raft/snapshot",
                                               "auth/token/accessors/",
                                               "auth/token/revoke-orphan"};
@@ -105,12 +111,18 @@ struct logical::impl
             return token_api::handle(c);
         if (m.type == "approle")
             return approle::handle(c);
+        if (m.type == "database")
+            return database::handle(c);
+        if (m.type == "pki")
+            return pki::handle(c);
         if (m.type == "system")
         {
             if (auto r = sys_mounts(c, mounts, c.rel))
                 return std::move(*r);
             acl_for acls = [this](const token_entry& t) { return auth.acl_of(st, t); };
             if (auto r = sys_policy(c, c.rel, acls))
+                return std::move(*r);
+            if (auto r = sys_leases(c, c.rel))
                 return std::move(*r);
         }
         return error(404, {"unsupported path"});
@@ -285,6 +297,14 @@ std::optional<std::pair<std::size_t, std::string>> logical::digest(const std::st
         return std::nullopt;
     auto d = kv2::digest(impl_->st, kv2::key_prefix(m->data_prefix()), unix_nanos(now));
     return std::pair{d.secrets, std::move(d.sha256)};
+}
+
+json::array logical::live_leases(clock::time_point now)
+{
+    json::array out;
+    for (const auto& l : leases::live(impl_->st, unix_nanos(now)))
+        out.push_back(leases::lookup_json(l, unix_nanos(now)));
+    return out;
 }
 
 void logical::reload()

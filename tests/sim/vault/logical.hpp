@@ -5,6 +5,7 @@
 #ifndef VAULTKEEPER_TESTS_SIM_VAULT_LOGICAL_HPP
 #define VAULTKEEPER_TESTS_SIM_VAULT_LOGICAL_HPP
 
+#include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
 #include <chrono>
@@ -44,6 +45,8 @@ struct response
     // nullopt means no body (204 No Content). Error responses are {"errors":[...]}.
     std::optional<boost::json::value> body;
     std::vector<std::pair<std::string, std::string>> headers;
+    // A non-JSON body (Vault's HTTPRawBody: pki/ca/pem); its Content-Type goes in headers.
+    std::optional<std::string> raw = std::nullopt;
 };
 
 using clock = std::chrono::system_clock;
@@ -79,6 +82,9 @@ public:
     // Live secrets of a KV v2 mount and a SHA-256 over their (path, data); nullopt if mount is not KV v2.
     std::optional<std::pair<std::size_t, std::string>> digest(const std::string& mount,
                                                               clock::time_point now);
+
+    // The leases alive at now (sys/leases/lookup data of each), for GET /_sim/vault/leases.
+    boost::json::array live_leases(clock::time_point now);
 
     // Drops every in-memory cache (mount table, tokens, policies, ACLs). Call after the storage was replaced
     // (snapshot restore, reload from disk). Caches also check storage on each use, so this is belt and

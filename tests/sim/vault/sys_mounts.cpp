@@ -2,6 +2,7 @@
 #include "sys_mounts.hpp"
 
 #include "kv_v2_record.hpp"
+#include "lease_store.hpp"
 
 namespace vsim {
 
@@ -40,7 +41,7 @@ std::optional<std::string> engine_kind(const request& req, mount_entry& m, bool 
         m.version = version == "2" ? "2" : "1";
         return std::nullopt;
     }
-    if (m.type == "generic")
+    if (m.type == "generic" || m.type == "database" || m.type == "pki")
         return std::nullopt;
     return "plugin not found in the catalog: " + m.type;
 }
@@ -76,6 +77,9 @@ response disable(call& c, mount_table& mt, const std::string& path, bool auth)
     mt.remove(path, auth);
     mt.save(c.st);
     c.st.del_prefix(prefix);
+    // Unmounting revokes every lease the engine handed out (Vault's unmount calls RevokePrefix).
+    if (!auth)
+        leases::revoke_prefix(c.st, path);
     return no_content();
 }
 

@@ -18,7 +18,7 @@ std::int64_t now_ns()
 
 bool allowed(sys_call& c, const char* path, const char* capability)
 {
-    return c.vault.logic().allowed(c.token, path, capability, std::chrono::system_clock::now());
+    return c.vault.logic().allowed(c.token, path, capability, c.vault.now());
 }
 }  // namespace
 

@@ -108,7 +108,7 @@ simc::response handle_seal(sys_call& c)
         return vault_error(500,
                            "1 error occurred:\n\t* vault cannot seal when in standby mode; please restart "
                            "instead\n\n");
-    if (!c.vault.logic().allowed(c.token, "sys/seal", "sudo", std::chrono::system_clock::now()))
+    if (!c.vault.logic().allowed(c.token, "sys/seal", "sudo", c.vault.now()))
         return vault_error(403, "permission denied");
     c.vault.seal(c.node);
     return sys_no_content();

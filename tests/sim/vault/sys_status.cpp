@@ -126,7 +126,7 @@ simc::response handle_step_down(sys_call& c)
 {
     if (c.req.method != "PUT" && c.req.method != "POST")
         return method_not_allowed();
-    if (!c.vault.logic().allowed(c.token, "sys/step-down", "sudo", std::chrono::system_clock::now()))
+    if (!c.vault.logic().allowed(c.token, "sys/step-down", "sudo", c.vault.now()))
         return vault_error(403, "permission denied");
     c.vault.step_down();
     return sys_no_content();

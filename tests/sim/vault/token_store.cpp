@@ -1,6 +1,8 @@
 // Token store storage: entries by sha256 of the id, accessor and parent indexes, expiry and revocation.
 #include "token_store.hpp"
 
+#include "lease_store.hpp"
+
 #include <algorithm>
 
 namespace vsim {
@@ -11,26 +13,6 @@ constexpr std::string_view id_prefix = "sys/token/id/";
 constexpr std::string_view accessor_prefix = "sys/token/accessor/";
 constexpr std::string_view parent_prefix = "sys/token/parent/";
 constexpr std::string_view cubby_prefix = "sys/cubbyhole/";
-
-std::int64_t int_at(const json::object& o, std::string_view k)
-{
-    auto* v = o.if_contains(k);
-    return v && v->is_int64() ? v->get_int64() : 0;
-}
-
-std::string str_at(const json::object& o, std::string_view k)
-{
-    auto* v = o.if_contains(k);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-json::array to_array(const std::vector<std::string>& v)
-{
-    json::array a;
-    for (auto& s : v)
-        a.emplace_back(s);
-    return a;
-}
 
 }  // namespace
 
@@ -63,11 +45,11 @@ std::optional<token_entry> parse_token(std::string_view raw)
         return std::nullopt;
     auto& o = v.get_object();
     token_entry t;
-    t.id = str_at(o, "id");
-    t.accessor = str_at(o, "accessor");
-    t.parent = str_at(o, "parent");
-    t.display_name = str_at(o, "display_name");
-    t.path = str_at(o, "path");
+    t.id = string_at(o, "id");
+    t.accessor = string_at(o, "accessor");
+    t.parent = string_at(o, "parent");
+    t.display_name = string_at(o, "display_name");
+    t.path = string_at(o, "path");
     if (auto* p = o.if_contains("policies"); p && p->is_array())
         for (auto& e : p->get_array())
             if (e.is_string())
@@ -185,6 +167,8 @@ void revoke_hash(storage& st, const std::string& hash, int depth)
         st.del(token_key_for_hash(hash));
     }
     st.del_prefix(std::string(cubby_prefix) + hash + "/");
+    // Vault's RevokeTree revokes the token's leases first (expiration.RevokeByToken).
+    leases::revoke_by_token(st, hash);
     // Children die with their parent; the depth bound only guards against a corrupt cycle.
     std::string children = std::string(parent_prefix) + hash + "/";
     if (depth < 64)

@@ -9,6 +9,45 @@
 
 namespace vsim {
 
+json::array to_array(const std::vector<std::string>& v)
+{
+    json::array a;
+    for (auto& s : v)
+        a.emplace_back(s);
+    return a;
+}
+
+std::int64_t int_at(const json::object& o, std::string_view k)
+{
+    const auto* v = o.if_contains(k);
+    return v && v->is_int64() ? v->get_int64() : 0;
+}
+
+std::string string_at(const json::object& o, std::string_view k)
+{
+    const auto* v = o.if_contains(k);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::optional<json::object> stored_object(const storage& st, std::string_view key)
+{
+    const std::string* raw = st.find(key);
+    if (!raw)
+        return std::nullopt;
+    boost::system::error_code ec;
+    json::value v = json::parse(*raw, ec);
+    if (ec || !v.is_object())
+        return std::nullopt;
+    return std::move(v.get_object());
+}
+
+std::optional<std::string_view> path_below(std::string_view path, std::string_view head)
+{
+    if (path.starts_with(head) && path.size() > head.size())
+        return path.substr(head.size());
+    return std::nullopt;
+}
+
 json::object envelope(json::value data, std::string_view mount_type)
 {
     json::object o;

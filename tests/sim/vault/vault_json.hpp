@@ -56,6 +56,15 @@ std::optional<std::int64_t> parse_seconds(const json::value& v);
 // Weak list of strings: an array, or a comma-separated string.
 std::optional<std::vector<std::string>> weak_strings(const json::value& v);
 
+json::array to_array(const std::vector<std::string>& v);
+// Typed reads of a stored JSON object: the value at k, or 0 / "" when absent or of another type.
+std::int64_t int_at(const json::object& o, std::string_view k);
+std::string string_at(const json::object& o, std::string_view k);
+// The JSON object stored at key; nullopt when absent or not an object.
+std::optional<json::object> stored_object(const storage& st, std::string_view key);
+// The rest of path after head ("roles/" in "roles/web" gives "web"); nullopt unless something follows head.
+std::optional<std::string_view> path_below(std::string_view path, std::string_view head);
+
 // The request body as an object; an empty object when absent or not an object.
 const json::object& body_of(const request& req);
 // body[key], else query[key] as a string (GET/DELETE parameters), else null.
