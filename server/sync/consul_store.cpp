@@ -45,14 +45,9 @@ asio::awaitable<result<index_read>> read_index(consul::client& c, const std::str
 
 }  // namespace
 
-namespace {
-
-// Reads bucket keys `which` with at most `workers` reads in flight, each answer to `take` (its value, nullptr
-// when the key is absent) as it arrives: one key per request, so no answer is ever as big as the prefix.
-template <class Take>
 asio::awaitable<result<void>> read_bucket_keys(consul::client& c, const std::string& prefix,
                                                const std::vector<std::size_t>& which, std::size_t workers,
-                                               Take take)
+                                               const bucket_taker& take)
 {
     std::optional<error> failure;
     std::function<asio::awaitable<void>(std::size_t)> read_one = [&](std::size_t k) -> asio::awaitable<void> {
@@ -70,6 +65,8 @@ asio::awaitable<result<void>> read_bucket_keys(consul::client& c, const std::str
     co_return result<void>{};
 }
 
+namespace {
+
 std::vector<std::size_t> first_keys(std::size_t n)
 {
     std::vector<std::size_t> out(n);
@@ -86,11 +83,12 @@ asio::awaitable<result<info_assembly>> assemble(consul::client& c, const std::st
     if (!ir)
         co_return ir.error();
     info_assembly a(prefix, ir->value ? &ir->value->value : nullptr, holding_buckets);
-    auto read = co_await read_bucket_keys(c, prefix, first_keys(a.keys()), workers,
-                                          [&](std::size_t i, const std::string* v) -> std::optional<error> {
-                                              a.add(i, v);
-                                              return std::nullopt;
-                                          });
+    const auto keys = first_keys(a.keys());
+    const bucket_taker take = [&](std::size_t i, const std::string* v) -> std::optional<error> {
+        a.add(i, v);
+        return std::nullopt;
+    };
+    auto read = co_await read_bucket_keys(c, prefix, keys, workers, take);
     if (!read)
         co_return read.error();
     co_return a;
@@ -151,18 +149,18 @@ asio::awaitable<result<info_state>> info_reader::read_all(consul::client& c, std
 asio::awaitable<result<void>> info_reader::read_buckets(consul::client& c, std::vector<std::size_t> which,
                                                         std::size_t workers)
 {
-    co_return co_await read_bucket_keys(
-        c, prefix_, which, workers, [&](std::size_t i, const std::string* v) -> std::optional<error> {
-            auto key = bucket_key(prefix_, i);
-            if (!v)
-                return make_error(errc::not_found, "sync bucket is missing", {}, key);
-            auto b = decode_bucket(*v, key);
-            if (!b)
-                return b.error();
-            info_->set_bucket(i, std::move(*b));
-            info_->reindex_bucket(i);  // now, not all buckets at once after the last one arrived
-            return std::nullopt;
-        });
+    const bucket_taker take = [&](std::size_t i, const std::string* v) -> std::optional<error> {
+        auto key = bucket_key(prefix_, i);
+        if (!v)
+            return make_error(errc::not_found, "sync bucket is missing", {}, key);
+        auto b = decode_bucket(*v, key);
+        if (!b)
+            return b.error();
+        info_->set_bucket(i, std::move(*b));
+        info_->reindex_bucket(i);  // now, not all buckets at once after the last one arrived
+        return std::nullopt;
+    };
+    co_return co_await read_bucket_keys(c, prefix_, which, workers, take);
 }
 
 asio::awaitable<result<info_state>> info_reader::refresh(consul::client& c, std::size_t workers)

@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,6 +78,14 @@ private:
     std::optional<sync_info> info_;
     consul_holdings holdings_;
 };
+
+// Reads the bucket keys `which` under `prefix` with at most `workers` reads in flight, handing each answer to
+// `take` as it arrives (its value, nullptr when the key is absent; an error it returns stops the reads): one
+// key per request, so no answer is ever as big as the prefix, and memory bounded by `workers` buckets.
+using bucket_taker = std::function<std::optional<error>(std::size_t bucket, const std::string* value)>;
+boost::asio::awaitable<result<void>> read_bucket_keys(consul::client& c, const std::string& prefix,
+                                                      const std::vector<std::size_t>& which,
+                                                      std::size_t workers, const bucket_taker& take);
 
 // The index hashes under `prefix` (`<prefix>index`), with the key's ModifyIndex; an absent key is an empty
 // list with modify index 0.

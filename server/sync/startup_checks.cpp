@@ -1,12 +1,14 @@
 #include "sync/startup_checks.hpp"
 
 #include "consul/client.hpp"
+#include "sync/consul_store.hpp"
 #include "sync/model/bucket_json.hpp"
 #include "sync/model/capacity.hpp"
 #include "sync/model/consul_layout.hpp"
 #include "vault/sys.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace vk::sync {
 namespace asio = boost::asio;
@@ -87,6 +89,9 @@ asio::awaitable<result<void>> probe_consul(consul::client& c, const std::string&
     co_return result<void>{};
 }
 
+// A few reads at a time: the check runs once at start-up, beside nothing else of the job's.
+constexpr std::size_t stored_reads_in_flight = 8;
+
 asio::awaitable<result<void>> check_stored_capacity(consul::client& c, const std::string& prefix,
                                                     std::size_t buckets)
 {
@@ -99,20 +104,21 @@ asio::awaitable<result<void>> check_stored_capacity(consul::client& c, const std
     auto index = decode_index(ir->value->value, ikey);
     if (!index)
         co_return index.error();
-    std::vector<entry_size> entries;
-    for (std::size_t i = 0; i < index->size(); ++i)
-    {
-        const auto key = bucket_key(prefix, i);
-        auto br = co_await c.get(key);
-        if (!br)
-            co_return br.error();
-        if (!br->value)
-            continue;  // a torn save: the next one writes it
-        auto b = decode_bucket(br->value->value, key);
+    key_sizes entries;
+    std::vector<std::size_t> all(index->size());
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    const bucket_taker take = [&](std::size_t i, const std::string* v) -> std::optional<error> {
+        if (!v)
+            return std::nullopt;  // a torn save: the next one writes it
+        auto b = decode_bucket(*v, bucket_key(prefix, i));
         if (!b)
-            co_return b.error();
-        add_entry_sizes(*b, entries);
-    }
+            return b.error();
+        entries.add(*b);
+        return std::nullopt;
+    };
+    auto read = co_await read_bucket_keys(c, prefix, all, stored_reads_in_flight, take);
+    if (!read)
+        co_return read.error();
     auto fits = check_capacity(entries, buckets ? buckets : index->size());
     if (!fits)
         co_return fits.error();

@@ -39,10 +39,11 @@ boost::asio::awaitable<result<void>> check_capabilities(vault::client& c,
 // Errors name the key and the step that failed.
 boost::asio::awaitable<result<void>> probe_consul(consul::client& c, const std::string& key);
 
-// The sync info stored under `prefix` (the index, then one bucket at a time: memory bounded by one bucket and
-// 16 bytes an entry), re-bucketed into `buckets` buckets (0: as many as the stored index names), fits
-// max_bucket_bytes. Nothing stored is fine. errc::too_large from check_capacity naming the bucket count
-// needed, so a job whose info outgrew its `buckets` says so at start-up instead of failing its first save.
+// The sync info stored under `prefix` (the index, then its buckets a few at a time, each folded into
+// key_sizes as it arrives: memory bounded by those buckets, not by the fleet), re-bucketed into `buckets`
+// buckets (0: as many as the stored index names), fits max_bucket_bytes. Nothing stored is fine.
+// errc::too_large from check_capacity naming the bucket count needed, so a job whose info outgrew its
+// `buckets` says so at start-up instead of failing its first save.
 boost::asio::awaitable<result<void>> check_stored_capacity(consul::client& c, const std::string& prefix,
                                                            std::size_t buckets);
 

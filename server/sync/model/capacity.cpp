@@ -21,24 +21,12 @@ std::size_t largest_bucket(const sync_info& info)
     return best;
 }
 
-std::vector<entry_size> entry_sizes(const sync_info& info)
+key_sizes sizes_of(const sync_info& info)
 {
-    std::vector<entry_size> out;
-    out.reserve(info.size());
+    key_sizes out;
     for (std::size_t i = 0; i < info.bucket_count(); ++i)
-        add_entry_sizes(info.bucket_at(i), out);
+        out.add(info.bucket_at(i));
     return out;
-}
-
-// Each bucket's JSON size with the entries spread over `count` buckets.
-std::vector<std::size_t> sizes_at(const std::vector<entry_size>& entries, std::size_t count)
-{
-    std::vector<std::size_t> sizes(count, empty_bucket_json - 1);  // the first entry has no comma
-    for (const auto& e : entries)
-        sizes[e.key % count] += e.bytes;
-    for (auto& s : sizes)
-        s = std::max(s, empty_bucket_json);
-    return sizes;
 }
 
 error too_large(std::size_t bucket, std::size_t bytes, std::size_t count, std::size_t needed,
@@ -54,10 +42,32 @@ error too_large(std::size_t bucket, std::size_t bytes, std::size_t count, std::s
 
 }  // namespace
 
-void add_entry_sizes(const bucket& b, std::vector<entry_size>& out)
+key_sizes::key_sizes()
+    : bytes_(max_bucket_count + 1, 0)
+{
+}
+
+void key_sizes::add(std::uint16_t key, std::size_t bytes)
+{
+    bytes_[key] += bytes;
+    total_ += bytes;
+    largest_ = std::max(largest_, bytes);
+}
+
+void key_sizes::add(const bucket& b)
 {
     for (const auto& [path, in] : b)
-        out.push_back({path_key(path), entry_json_size(path, in) + 1});  // with its comma
+        add(path_key(path), entry_json_size(path, in) + 1);  // with its comma
+}
+
+std::vector<std::size_t> key_sizes::at(std::size_t count) const
+{
+    std::vector<std::size_t> sizes(count, empty_bucket_json - 1);  // the first entry has no comma
+    for (std::size_t k = 0; k < bytes_.size(); ++k)
+        sizes[k % count] += bytes_[k];
+    for (auto& s : sizes)
+        s = std::max(s, empty_bucket_json);
+    return sizes;
 }
 
 double fill_ratio(const sync_info& info)
@@ -65,20 +75,16 @@ double fill_ratio(const sync_info& info)
     return static_cast<double>(largest_bucket(info)) / static_cast<double>(max_bucket_bytes);
 }
 
-std::size_t buckets_needed(const std::vector<entry_size>& entries, std::size_t limit)
+std::size_t buckets_needed(const key_sizes& entries, std::size_t limit)
 {
     limit = std::max(limit, empty_bucket_json);
-    std::size_t total = 0;
-    for (const auto& e : entries)
-    {
-        if (e.bytes + 1 > limit)  // `{` + the entry + `}` - its comma: no count can hold it
-            return 0;
-        total += e.bytes;
-    }
+    if (entries.largest_entry() + 1 > limit)  // `{` + the entry + `}` - its comma: no count can hold it
+        return 0;
     // Nothing smaller than total/limit can work; walk up from there projecting exactly.
-    for (std::size_t n = std::max<std::size_t>(1, (total + limit - 1) / limit); n <= max_bucket_count; ++n)
+    for (std::size_t n = std::max<std::size_t>(1, (entries.total() + limit - 1) / limit);
+         n <= max_bucket_count; ++n)
     {
-        const auto sizes = sizes_at(entries, n);
+        const auto sizes = entries.at(n);
         if (*std::max_element(sizes.begin(), sizes.end()) <= limit)
             return n;
     }
@@ -87,7 +93,7 @@ std::size_t buckets_needed(const std::vector<entry_size>& entries, std::size_t l
 
 std::size_t buckets_needed(const sync_info& info, std::size_t limit)
 {
-    return buckets_needed(entry_sizes(info), limit);
+    return buckets_needed(sizes_of(info), limit);
 }
 
 result<void> check_capacity(const sync_info& info, std::size_t limit)
@@ -98,11 +104,11 @@ result<void> check_capacity(const sync_info& info, std::size_t limit)
     return {};
 }
 
-result<void> check_capacity(const std::vector<entry_size>& entries, std::size_t count, std::size_t limit)
+result<void> check_capacity(const key_sizes& entries, std::size_t count, std::size_t limit)
 {
     if (count == 0)
         return {};
-    const auto sizes = sizes_at(entries, count);
+    const auto sizes = entries.at(count);
     for (std::size_t i = 0; i < count; ++i)
         if (sizes[i] > limit)
             return too_large(i, sizes[i], count, buckets_needed(entries, limit), limit);

@@ -21,23 +21,33 @@ namespace vk::sync {
 // It is also far below Consul's 512 KiB value limit (kv_max_value_size), which a plain PUT would meet.
 inline constexpr std::size_t max_bucket_bytes = 384 * 1024 - 1024;
 
-// What one entry (a path and its insight) adds to a bucket's JSON, comma included, and the path's key (which
-// bucket it falls in for any bucket count: key % count, as vsync).
-struct entry_size
+// What entries add to buckets' JSON (each with its comma), summed per path key: an entry's bucket is its key
+// modulo the bucket count (as vsync), so these 65,536 sums project the buckets of any count exactly, in
+// 512 KiB whatever the number of secrets (a start-up check at a million held 16 bytes per secret before).
+class key_sizes
 {
-    std::uint16_t key = 0;
-    std::size_t bytes = 0;
-};
+public:
+    key_sizes();
+    void add(std::uint16_t key, std::size_t bytes);
+    // Every entry of a bucket (as stored or as built).
+    void add(const bucket& b);
+    // Each bucket's JSON size with the entries spread over `count` (> 0) buckets.
+    std::vector<std::size_t> at(std::size_t count) const;
+    std::size_t total() const noexcept { return total_; }
+    std::size_t largest_entry() const noexcept { return largest_; }
 
-// The entries of one bucket (as stored or as built), appended to `out`.
-void add_entry_sizes(const bucket& b, std::vector<entry_size>& out);
+private:
+    std::vector<std::size_t> bytes_;  // per key
+    std::size_t total_ = 0;
+    std::size_t largest_ = 0;
+};
 
 // Largest bucket JSON size / max_bucket_bytes, as of info's last reindex.
 double fill_ratio(const sync_info& info);
 
 // The smallest bucket count (1..65535) whose largest bucket, re-bucketing every entry exactly as vsync
 // would, stays within `limit` bytes; 0 when even 65535 buckets are not enough.
-std::size_t buckets_needed(const std::vector<entry_size>& entries, std::size_t limit = max_bucket_bytes);
+std::size_t buckets_needed(const key_sizes& entries, std::size_t limit = max_bucket_bytes);
 std::size_t buckets_needed(const sync_info& info, std::size_t limit = max_bucket_bytes);
 
 // errc::too_large when a bucket (as of the last reindex) holds more than `limit` bytes; the message names the
@@ -46,7 +56,7 @@ std::size_t buckets_needed(const sync_info& info, std::size_t limit = max_bucket
 result<void> check_capacity(const sync_info& info, std::size_t limit = max_bucket_bytes);
 
 // The same for entries re-bucketed into `count` buckets (what a start-up check read from Consul).
-result<void> check_capacity(const std::vector<entry_size>& entries, std::size_t count,
+result<void> check_capacity(const key_sizes& entries, std::size_t count,
                             std::size_t limit = max_bucket_bytes);
 
 // A check_capacity error told for the job: its name, and whose `buckets` setting to raise (a destination

@@ -20,17 +20,16 @@ constexpr std::size_t txn_max_req_len = 512 * 1024;  // Consul's default limits.
 std::size_t capacity_entry_bytes(const std::string& path)
 {
     bucket b{{path, insight{12, "2026-12-05T01:53:08.123456789Z", std::string(type_kv_v2)}}};
-    std::vector<entry_size> one;
-    add_entry_sizes(b, one);
-    return one.at(0).bytes;
+    key_sizes one;
+    one.add(b);
+    return one.total();
 }
 
 // `n` paths of depth 2 to 6 under secret/data/, ~50-70 bytes each, like a real estate's.
-std::vector<entry_size> capacity_estate(std::size_t n)
+key_sizes capacity_estate(std::size_t n)
 {
     const std::size_t fixed = capacity_entry_bytes("x") - 1;
-    std::vector<entry_size> out;
-    out.reserve(n);
+    key_sizes out;
     std::string path;
     for (std::size_t i = 0; i < n; ++i)
     {
@@ -38,7 +37,7 @@ std::vector<entry_size> capacity_estate(std::size_t n)
         for (std::size_t d = 0; d < i % 5; ++d)
             path += "/service-" + std::to_string((i / 7 + d) % 1000);
         path += "/key-" + std::to_string(i);
-        out.push_back({path_key(path), fixed + path.size()});
+        out.add(path_key(path), fixed + path.size());
     }
     return out;
 }
@@ -57,9 +56,9 @@ TEST(capacity, a_full_bucket_fits_one_transaction_and_384_kib_would_not)
 
 TEST(capacity, entries_over_the_limit_name_the_bucket_and_the_count_needed)
 {
-    std::vector<entry_size> entries;
+    key_sizes entries;
     for (std::uint16_t k = 0; k < 4000; ++k)
-        entries.push_back({k, 1000});  // 4 MB over 8 buckets: 500 KB each
+        entries.add(k, 1000);  // 4 MB over 8 buckets: 500 KB each
     auto r = check_capacity(entries, 8);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, vk::errc::too_large);
@@ -70,12 +69,38 @@ TEST(capacity, entries_over_the_limit_name_the_bucket_and_the_count_needed)
               "base64 must fit one Consul transaction of 512 KiB); buckets: 11 needed (now 8)");
     EXPECT_TRUE(check_capacity(entries, needed));
     EXPECT_FALSE(check_capacity(entries, needed - 1));
-    EXPECT_TRUE(check_capacity(std::vector<entry_size>{}, 1));
+    EXPECT_TRUE(check_capacity(key_sizes{}, 1));
+}
+
+// Sums per key project exactly what the entries would: the same bucket sizes at every count.
+TEST(capacity, sums_per_key_project_the_buckets_the_entries_make)
+{
+    sync_info info = *sync_info::create(7);
+    for (int i = 0; i < 3000; ++i)
+        info.put("secret/data/app-" + std::to_string(i % 13) + "/key-" + std::to_string(i),
+                 insight{i, "2026-12-05T01:53:08Z", std::string(type_kv_v2)});
+    info.reindex();
+    key_sizes sizes;
+    for (std::size_t b = 0; b < info.bucket_count(); ++b)
+        sizes.add(info.bucket_at(b));
+    const auto at7 = sizes.at(7);
+    for (std::size_t b = 0; b < 7; ++b)
+        EXPECT_EQ(at7[b], info.bucket_bytes(b)) << b;
+    for (std::size_t n : {1u, 3u, 64u, 1000u})
+    {
+        auto moved = rebucket(info, n);
+        ASSERT_TRUE(moved);
+        const auto at = sizes.at(n);
+        for (std::size_t b = 0; b < n; ++b)
+            EXPECT_EQ(at[b], moved->bucket_bytes(b)) << n << " buckets, bucket " << b;
+    }
+    EXPECT_EQ(buckets_needed(sizes), buckets_needed(info));
 }
 
 TEST(capacity, a_single_entry_too_big_for_any_count_says_so)
 {
-    std::vector<entry_size> entries{{7, max_bucket_bytes + 1}};
+    key_sizes entries;
+    entries.add(7, max_bucket_bytes + 1);
     EXPECT_EQ(buckets_needed(entries), 0u);
     auto r = check_capacity(entries, 4);
     ASSERT_FALSE(r);
