@@ -118,12 +118,13 @@ private:
             for (std::size_t i = 0; i < v->v.as_array().size(); ++i)
                 items.push_back({json::value(static_cast<std::int64_t>(i)), {v->v.as_array()[i], v->secret}});
         if (v->v.is_object())
+        {
             for (const auto& [k, x] : v->v.as_object())
                 items.push_back({json::value(std::string_view(k)), {x, v->secret}});
-        std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
-            return a.first.is_string() && b.first.is_string() ? a.first.as_string() < b.first.as_string()
-                                                              : false;
-        });
+            // A map in key order, as Go ranges over one.
+            std::sort(items.begin(), items.end(),
+                      [](const auto& a, const auto& b) { return a.first.as_string() < b.first.as_string(); });
+        }
         if (items.empty())
             return walk(n.else_body, dot, text);
         const auto& names = n.pipe.variables;

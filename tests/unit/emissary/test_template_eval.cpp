@@ -88,6 +88,19 @@ TEST(emissary_template_eval, a_listing_not_fetched_yet_waits_and_safe_forms_wait
     EXPECT_EQ(eval_text(R"({{ range safeLs "kv" "app/" }}{{ .Key }}{{ end }})", empty), "k");
 }
 
+TEST(emissary_template_eval, a_map_ranges_in_key_order_and_a_list_in_its_own)
+{
+    value_map v{
+        {eval_app_tree, eval_listing({{"app/z", "1"}, {"app/a", "2"}})}};  // as the source listed them
+    EXPECT_EQ(
+        eval_text(R"({{ range tree "kv" "app/" }}{{ range $k, $x := . }}{{ $k }} {{ end }}|{{ end }})", v),
+        "Key Path Value |Key Path Value |");
+    EXPECT_EQ(eval_text(R"({{ range tree "kv" "app/" }}{{ .Key }}{{ end }})", v), "za");
+    EXPECT_EQ(
+        eval_text(R"({{ range split "," "c,a,b,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s" }}{{ . }}{{ end }})", v),
+        "cabdefghijklmnopqrs");
+}
+
 TEST(emissary_template_eval, vault_secrets_range_yields_names)
 {
     value_map v{{{"v", "secret/apps/", dep_kind::secrets}, {true, boost::json::parse(R"(["a","b/","c"])")}}};
