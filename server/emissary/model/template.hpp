@@ -174,9 +174,6 @@ struct parse_outcome
 };
 parse_outcome parse_template(std::string_view text, std::string_view file, const delimiters& d);
 
-// The function names the parser knows (data functions, helpers, filters), for messages.
-bool is_known_function(std::string_view name);
-
 }  // namespace vk::emissary
 
 #endif

@@ -39,7 +39,7 @@ const std::pair<std::string_view, call_kind> data_kinds[] = {
 class action_parser
 {
 public:
-    action_parser(std::string_view text, const scan::piece& p, template_ast& ast,
+    action_parser(const scan::locator& text, const scan::piece& p, template_ast& ast,
                   const std::vector<std::string>& variables)
         : text_(text),
           tokens_(p.tokens),
@@ -56,13 +56,13 @@ public:
 
     std::optional<failure> fail(std::size_t offset, std::string m) const
     {
-        return failure{scan::position_of(text_, offset), std::move(m)};
+        return failure{text_.at(offset), std::move(m)};
     }
 
     // A whole pipeline up to the end of the action (or the closing parenthesis when `nested`).
     std::optional<failure> parse_pipeline(pipeline& p, bool allow_declaration, bool nested)
     {
-        p.where = scan::position_of(text_, here());
+        p.where = text_.at(here());
         if (allow_declaration)
             if (auto f = declaration(p))
                 return f;
@@ -110,7 +110,7 @@ private:
     std::optional<failure> parse_command(command& c, bool piped)
     {
         const token& t = tokens_[i_];
-        c.where = scan::position_of(text_, t.offset);
+        c.where = text_.at(t.offset);
         if (t.kind != token_kind::word || t.text == "true" || t.text == "false")
         {
             operand o;
@@ -221,7 +221,7 @@ private:
     std::optional<failure> parse_operand(operand& o)
     {
         const token& t = tokens_[i_];
-        o.where = scan::position_of(text_, t.offset);
+        o.where = text_.at(t.offset);
         skip();
         switch (t.kind)
         {
@@ -272,7 +272,7 @@ private:
         return std::nullopt;
     }
 
-    std::string_view text_;
+    const scan::locator& text_;
     const std::vector<token>& tokens_;
     std::size_t end_;
     template_ast& ast_;
@@ -284,7 +284,7 @@ private:
 class tree_builder
 {
 public:
-    tree_builder(std::string_view text, template_ast& ast)
+    tree_builder(const scan::locator& text, template_ast& ast)
         : text_(text),
           ast_(ast)
     {
@@ -300,7 +300,7 @@ public:
             return std::nullopt;
         }
         if (p.tokens.empty())
-            return failure{scan::position_of(text_, p.end), "empty action"};
+            return failure{text_.at(p.end), "empty action"};
         action_parser a(text_, p, ast_, variables_);
         const token& first = p.tokens.front();
         const std::string keyword = first.kind == token_kind::word ? first.text : "";
@@ -312,7 +312,7 @@ public:
             return open(a, first, keyword, false);
         node n;
         n.kind = node_kind::output;
-        n.where = scan::position_of(text_, first.offset);
+        n.where = text_.at(first.offset);
         n.output = ast_.outputs++;
         if (auto f = a.parse_pipeline(n.pipe, false, false))
             return f;
@@ -355,7 +355,7 @@ private:
     {
         frame f;
         f.n.kind = keyword == "if" ? node_kind::if_ : keyword == "with" ? node_kind::with : node_kind::range;
-        f.n.where = scan::position_of(text_, first.offset);
+        f.n.where = text_.at(first.offset);
         f.chained = chained;
         f.variables_before = variables_.size();
         a.skip();
@@ -388,7 +388,8 @@ private:
 
     std::optional<failure> end(action_parser& a, const token& first)
     {
-        if (a.skip(), !a.at_end())
+        a.skip();
+        if (!a.at_end())
             return a.fail(a.here(), "end: unexpected '" + a.peek()->text + "'");
         if (stack_.empty())
             return a.fail(first.offset, "{{ end }} without an if, with or range");
@@ -403,7 +404,7 @@ private:
         }
     }
 
-    std::string_view text_;
+    const scan::locator& text_;
     template_ast& ast_;
     std::vector<frame> stack_;
     std::vector<std::string> variables_;
@@ -476,17 +477,13 @@ std::set<std::string> template_ast::sources() const
     return out;
 }
 
-bool is_known_function(std::string_view name)
-{
-    return find_function(name) != nullptr;
-}
-
 parse_outcome parse_template(std::string_view text, std::string_view file, const delimiters& d)
 {
     parse_outcome out;
     std::vector<scan::piece> pieces;
     auto f = scan::scan_all(text, d, pieces);
-    tree_builder b(text, out.ast);
+    const scan::locator lines(text);
+    tree_builder b(lines, out.ast);
     for (std::size_t i = 0; !f && i < pieces.size(); ++i)
         f = b.add(pieces[i]);
     if (!f)

@@ -152,6 +152,21 @@ position position_of(std::string_view text, std::size_t offset)
     return p;
 }
 
+locator::locator(std::string_view text)
+{
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (text[i] == '\n')
+            line_starts_.push_back(i + 1);
+}
+
+position locator::at(std::size_t offset) const
+{
+    auto next = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+    const auto line = static_cast<std::size_t>(next - line_starts_.begin());  // >= 1: line_starts_[0] == 0
+    return {line, offset - line_starts_[line - 1] + 1};
+}
+
 std::optional<failure> scan_all(std::string_view text, const delimiters& d, std::vector<piece>& out)
 {
     if (d.left.empty() || d.right.empty())

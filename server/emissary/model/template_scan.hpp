@@ -21,6 +21,17 @@ struct failure
 
 position position_of(std::string_view text, std::size_t offset);
 
+// line:column of many offsets in one text: the line starts found once, then a binary search each.
+class locator
+{
+public:
+    explicit locator(std::string_view text);
+    position at(std::size_t offset) const;
+
+private:
+    std::vector<std::size_t> line_starts_;
+};
+
 enum class token_kind
 {
     word,      // a function or keyword

@@ -82,6 +82,9 @@ TEST(emissary_template_blocks, errors_carry_file_line_and_column)
     EXPECT_EQ(blocks_parse_bad("{{ if true }}{{ with true }}{{ end }}"),
               "t.tmpl:1:4: unclosed if (no {{ end }})");
     EXPECT_EQ(blocks_parse_bad("a {{ end }}"), "t.tmpl:1:6: {{ end }} without an if, with or range");
+    EXPECT_EQ(blocks_parse_bad("a\nb\n\n  {{ end }}"), "t.tmpl:4:6: {{ end }} without an if, with or range");
+    EXPECT_EQ(blocks_parse_bad("{{ if true }}\n{{ else }}\n x {{ else }}{{ end }}"),
+              "t.tmpl:3:7: a second {{ else }} in this if");
     EXPECT_EQ(blocks_parse_bad("{{ else }}"), "t.tmpl:1:4: {{ else }} outside if, with or range");
     EXPECT_EQ(blocks_parse_bad("{{ if true }}{{ else }}{{ else }}{{ end }}"),
               "t.tmpl:1:27: a second {{ else }} in this if");
