@@ -79,6 +79,23 @@ json::value split(std::string_view sep, std::string_view s)
     return out;
 }
 
+// JSON as Go's json.Marshal writes it (consul-template's toJSON): '<', '>' and '&' escaped as \u003c ...
+std::string go_json(const json::value& v)
+{
+    std::string out;
+    for (char c : json::serialize(v))
+    {
+        switch (c)
+        {
+        case '<': out += "\\u003c"; break;
+        case '>': out += "\\u003e"; break;
+        case '&': out += "\\u0026"; break;
+        default: out.push_back(c);
+        }
+    }
+    return out;
+}
+
 // Go's fmt verbs that templates use: %s %v %d %q %t %%.
 call_outcome printf_(const args_t& a)
 {
@@ -243,7 +260,7 @@ call_outcome call_function(std::string_view name, const args_t& a)
     if (name == "printf")
         return printf_(a);
     if (name == "toJSON")
-        return {{json::value(json::serialize(a[0].v)), s}, {}};
+        return {{json::value(go_json(a[0].v)), s}, {}};
     if (name == "toUpper")
         return on_text(a, upper);
     if (name == "toLower")

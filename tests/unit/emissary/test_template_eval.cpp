@@ -175,6 +175,7 @@ TEST(emissary_template_eval, every_helper_with_its_argument_order)
     EXPECT_EQ(eval_text(R"({{ printf "%q %v %t %d%%" "a\"" "v" true 42 }})", v), R"("a\"" v true 42%)");
     EXPECT_EQ(eval_text(R"({{ "x" | printf "<%s>" }})", v), "<x>");  // the piped value is the last argument
     EXPECT_EQ(eval_text(R"({{ toJSON "a\"b" }})", v), R"("a\"b")");
+    EXPECT_EQ(eval_text(R"({{ toJSON "<a&b>" }})", v), R"("\u003ca\u0026b\u003e")");  // as Go's json.Marshal
     EXPECT_EQ(eval_text(R"({{ len "abc" }} {{ len (split "," "a,b") }})", v), "3 2");
     EXPECT_EQ(eval_text(R"({{ "a\nb" | indent 2 }}|{{ " t " | trim }}|{{ "x" | base64 | base64decode }})", v),
               "  a\n  b|t|x");
