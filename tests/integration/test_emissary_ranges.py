@@ -1,8 +1,11 @@
 """emissary ranges end to end against consul-sim and vault-sim: a `tree` range renders every key under a
 prefix; a key added or removed under it re-renders within a bounded wait (a recursive blocking query, not a
 poll); `safeLs` waits while the prefix is empty and the status names the prefix, never a value; a Vault
-`secrets` range lists a KV folder's names; every value a range rendered stays out of the log."""
+`secrets` range lists a KV folder's names; every value a range rendered stays out of the log; --check-config
+names a range mistake by file:line:column."""
+import json
 import os
+import subprocess
 import tempfile
 
 import vkproc
@@ -92,3 +95,25 @@ def test_a_vault_secrets_range_lists_a_folders_names(sims):
         vkproc.wait_until(lambda: read(dest) == "[api][db/][web] empty\n", 10, what="a new name after a refresh")
     finally:
         d.stop()
+
+
+def test_check_config_reports_range_mistakes_with_file_line_and_column(tmp_path):
+    template = tmp_path / "upstreams.tmpl"
+    template.write_text('servers:\n{{ range tree "kv" "svc/" }}\n  {{ .Key | replaceAll "-" }}\n{{ end }}\n'
+                        '{{ range ls "files" "x/" }}{{ end }}\n{{ if true }}\n')
+    config = tmp_path / "vk.json"
+    config.write_text(json.dumps({
+        "admin": {"token": "0123456789abcdef"},
+        "consuls": {"c": {"address": "http://127.0.0.1:8500"}},
+        "jobs": [{"name": "r", "kind": "emissary", "interval": "1m", "timeout": "10s",
+                  "sources": {"kv": {"type": "consul", "consul": "c"}, "files": {"type": "file", "root": "/srv"}},
+                  "templates": [{"source": str(template), "destination": "/tmp/upstreams.conf"},
+                                {"contents": '{{ range ls "files" "x/" }}{{ end }}', "destination": "/tmp/b"}]}]}))
+    r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", str(config)], capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [
+        f"{config}: /jobs/0/templates/0/source: {template}:3:13: replaceAll: wants 3 arguments (a piped value "
+        "counts as the last), got 2",
+        f"{config}: /jobs/0/templates/1/contents: r#1:1:10: ls, tree, safeLs and safeTree need a consul source",
+    ]

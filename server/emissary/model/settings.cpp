@@ -67,13 +67,16 @@ std::string resolve(const std::string& path, const std::string& config_file)
 }
 
 // What a list function needs: ls / tree a Consul source, secrets a Vault one ("" = fine).
-std::string list_source_problem(const call_site& c, source_type t)
+std::string list_source_problem(const call_site& c, const source_config& s)
 {
     const bool consul_list = c.kind == call_kind::ls || c.kind == call_kind::tree;
-    if (consul_list && t != source_type::consul)
+    if (consul_list && s.type != source_type::consul)
         return "ls, tree, safeLs and safeTree need a consul source";
-    if (c.kind == call_kind::secrets && t != source_type::vault)
+    if (c.kind == call_kind::secrets && s.type != source_type::vault)
         return "secrets needs a vault source";
+    if (c.kind == call_kind::secrets && c.dep.path.empty() && s.mount.empty())
+        return "secrets: the folder must not be empty (its first segment is the mount; or set the source's "
+               "mount)";
     return "";
 }
 
@@ -90,7 +93,7 @@ void check_references(object_reader& r, std::string_view key, const template_con
         auto it = sources.find(c.dep.source);
         if (it == sources.end())
             r.problem(key, at + "no source named \"" + c.dep.source + "\" in sources");
-        else if (auto problem = list_source_problem(c, it->second.type); !problem.empty())
+        else if (auto problem = list_source_problem(c, it->second); !problem.empty())
             r.problem(key, at + problem);
         else if (it->second.type == source_type::file && !safe_relative_path(c.dep.path))
             r.problem(key, at + "a file path must be relative to the source's root, without \"..\"");

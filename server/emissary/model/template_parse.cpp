@@ -204,6 +204,9 @@ private:
         if (args[0].empty() || (!list && args[1].empty()))
             return fail(t.offset, t.text + (list ? ": the source must not be empty"
                                                  : ": the source and the path must not be empty"));
+        // consul-template renders nothing for an empty prefix; a whole-KV listing is never meant.
+        if (args[1].empty() && s.kind != call_kind::secrets)
+            return fail(t.offset, t.text + ": the prefix must not be empty");
         s.dep = {args[0], args[1],
                  !list                          ? dep_kind::value
                  : s.kind == call_kind::secrets ? dep_kind::secrets

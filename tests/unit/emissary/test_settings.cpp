@@ -104,6 +104,12 @@ TEST(emissary_settings, list_functions_need_their_source_type)
     EXPECT_TRUE(has_problem(
         ps, "/jobs/0/templates/0/contents: web#0:1:10: ls, tree, safeLs and safeTree need a consul source"));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/1/contents: web#1:2:12: secrets needs a vault source"));
+    auto vault = emissary_problems(R"({"name": "web", "kind": "emissary",
+        "sources": {"v": {"type": "vault", "vault": "primary"}},
+        "templates": [{"contents": "{{ range secrets \"v\" \"\" }}{{ end }}", "destination": "/x"}]})");
+    EXPECT_TRUE(has_problem(vault,
+                            "/jobs/0/templates/0/contents: web#0:1:10: secrets: the folder must not be empty "
+                            "(its first segment is the mount; or set the source's mount)"));
 }
 
 TEST(emissary_settings, created_directories_mode_and_owner)

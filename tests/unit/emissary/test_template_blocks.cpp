@@ -96,6 +96,10 @@ TEST(emissary_template_blocks, errors_carry_file_line_and_column)
               "t.tmpl:1:20: tree: argument 2 must be a string literal");
     EXPECT_EQ(blocks_parse_bad("{{ range ls \"kv\" \"a\" \"b\" }}{{ end }}"),
               "t.tmpl:1:22: ls: too many arguments");
+    EXPECT_EQ(blocks_parse_bad("{{ range safeTree \"kv\" \"\" }}{{ end }}"),
+              "t.tmpl:1:10: safeTree: the prefix must not be empty");
+    EXPECT_EQ(blocks_parse_bad("{{ range ls \"\" \"a/\" }}{{ end }}"),
+              "t.tmpl:1:10: ls: the source must not be empty");
     EXPECT_EQ(blocks_parse_bad("{{ range lss \"kv\" \"a\" }}{{ end }}"),
               "t.tmpl:1:10: unknown function \"lss\"");
     EXPECT_EQ(blocks_parse_bad("{{ toUpper \"a\" \"b\" }}"),
