@@ -1,5 +1,5 @@
-// Following one Consul key with blocking queries: the loop the sync destination (the origin's index) and the
-// emissary (each template's keys) share.
+// Following one Consul key, or every key under a prefix, with blocking queries: the loop the sync destination
+// (the origin's index) and the emissary (each template's keys and ranges) share.
 #ifndef VAULTKEEPER_SERVER_CONSUL_WATCH_HPP
 #define VAULTKEEPER_SERVER_CONSUL_WATCH_HPP
 
@@ -9,6 +9,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace vk::consul {
 
@@ -32,6 +34,19 @@ struct watch_handlers
 
 // Runs until cancelled (terminal cancellation ends the pending query at once) or until done().
 boost::asio::awaitable<void> watch(client& c, std::string key, watch_options o, watch_handlers h);
+
+struct prefix_watch_handlers
+{
+    // A key under the prefix came, went or changed (or the first answer): every entry now, sorted by key.
+    std::function<void(const std::vector<kv_entry>& entries, bool first)> changed;
+    std::function<void(const error&)> failed;  // as watch_handlers
+    std::function<bool()> done = [] { return false; };
+};
+
+// Follows every key under `prefix` with recursive blocking queries: membership changes and value changes
+// both call changed(). Runs like watch().
+boost::asio::awaitable<void> watch_prefix(client& c, std::string prefix, watch_options o,
+                                          prefix_watch_handlers h);
 
 }  // namespace vk::consul
 

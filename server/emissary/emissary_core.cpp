@@ -20,22 +20,14 @@ namespace {
 
 constexpr clock_time never = clock_time::max();
 
-// Every string in a value (a Vault secret's data is an object of them), for redaction.
-void collect_strings(const json::value& v, std::vector<std::string>& out)
-{
-    if (v.is_string() && !v.as_string().empty())
-        out.emplace_back(v.as_string());
-    else if (v.is_object())
-        for (const auto& [k, x] : v.as_object())
-            collect_strings(x, out);
-    else if (v.is_array())
-        for (const auto& x : v.as_array())
-            collect_strings(x, out);
-}
-
 std::string describe_for_log(const dependency& d)
 {
-    return d.source + " " + d.path;
+    switch (d.kind)
+    {
+    case dep_kind::tree: return d.source + " " + d.path + " (keys under the prefix)";
+    case dep_kind::secrets: return d.source + " " + d.path + " (the folder's names)";
+    default: return d.source + " " + d.path;
+    }
 }
 
 }  // namespace
@@ -114,11 +106,9 @@ void emissary_core::record(const dependency& d, const fetched& f)
     s.value = f;
     s.last_error.reset();
     s.judged = false;
-    if (!f.present)
-        return;
-    std::vector<std::string> strings;
-    collect_strings(f.value, strings);
-    memory->remember("value " + d.source + " " + d.path, std::move(strings));
+    auto strings = secret_strings(d, f);
+    if (!strings.empty())
+        memory->remember("value " + describe_for_log(d), std::move(strings));
 }
 
 void emissary_core::schedule(const std::map<dependency, verdict>& verdicts)
@@ -144,7 +134,7 @@ void emissary_core::remember_substitutions(std::size_t index, const render_resul
     const auto& destination = settings->templates[index].destination;
     for (std::size_t node = 0; node < r.secrets.size(); ++node)
         if (!r.secrets[node].empty())
-            memory->remember("template " + destination + " node " + std::to_string(node), r.secrets[node]);
+            memory->remember("template " + destination + " output " + std::to_string(node), r.secrets[node]);
 }
 
 asio::awaitable<void> emissary_core::fetch_due(runtime::cycle_context& ctx)
@@ -157,7 +147,7 @@ asio::awaitable<void> emissary_core::fetch_due(runtime::cycle_context& ctx)
         auto src = sources.find(d.source);
         if (src == sources.end())
             continue;
-        auto r = co_await fetch(src->second, d.path);
+        auto r = co_await fetch(src->second, d);
         ctx.count("fetches");
         if (r)
         {
@@ -387,8 +377,12 @@ json::object emissary_core::status() const
     json::array errors;
     for (const auto& [d, s] : deps)
         if (s.last_error)
-            errors.push_back(json::object{
-                {"source", d.source}, {"path", d.path}, {"error", hide(s.last_error->describe())}});
+        {
+            json::object e{{"source", d.source}, {"path", d.path}, {"error", hide(s.last_error->describe())}};
+            if (d.kind != dep_kind::value)
+                e["list"] = d.kind == dep_kind::tree ? "tree" : "secrets";
+            errors.push_back(std::move(e));
+        }
     return json::object{
         {"templates", std::move(list)},
         {"source_errors", std::move(errors)},

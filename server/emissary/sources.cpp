@@ -12,7 +12,8 @@ namespace vk::emissary {
 namespace asio = boost::asio;
 namespace {
 
-asio::awaitable<result<fetched>> from_vault(source_clients& s, const std::string& path)
+// The client logs in lazily, at its first request.
+asio::awaitable<result<void>> started(source_clients& s)
 {
     if (!s.vault_started)
     {
@@ -21,6 +22,13 @@ asio::awaitable<result<fetched>> from_vault(source_clients& s, const std::string
             co_return t.error();
         s.vault_started = true;
     }
+    co_return result<void>{};
+}
+
+asio::awaitable<result<fetched>> from_vault(source_clients& s, const std::string& path)
+{
+    if (auto t = co_await started(s); !t)
+        co_return t.error();
     auto [mount, inner] = vault_mount_and_path(s.cfg, path);
     if (s.cfg.kv_version == 1)
     {
@@ -49,6 +57,32 @@ asio::awaitable<result<fetched>> from_consul(source_clients& s, const std::strin
     if (!r->value)
         co_return fetched{};
     co_return fetched{true, boost::json::value(r->value->value)};
+}
+
+asio::awaitable<result<fetched>> vault_names(source_clients& s, const std::string& folder)
+{
+    if (auto t = co_await started(s); !t)
+        co_return t.error();
+    auto [mount, inner] = vault_mount_and_path(s.cfg, folder);
+    result<std::vector<std::string>> r = std::vector<std::string>{};
+    if (s.cfg.kv_version == 1)
+        r = co_await vault::kv1_list(*s.vault, mount, inner);
+    else
+        r = co_await vault::kv2_list(*s.vault, mount, inner);
+    if (!r)
+        co_return r.error();
+    boost::json::array names;
+    for (auto& n : *r)
+        names.emplace_back(std::move(n));
+    co_return fetched{true, boost::json::value(std::move(names))};
+}
+
+asio::awaitable<result<fetched>> consul_tree(source_clients& s, const std::string& prefix)
+{
+    auto r = co_await s.consul->get_recurse(prefix);
+    if (!r)
+        co_return r.error();
+    co_return listing_of(r->value);
 }
 
 result<fetched> from_file(const source_clients& s, const std::string& path)
@@ -147,6 +181,27 @@ asio::awaitable<result<fetched>> fetch(source_clients& s, const std::string& pat
     case source_type::http: co_return co_await from_http(s, path);
     }
     co_return make_error(errc::internal, "unknown source type");
+}
+
+asio::awaitable<result<fetched>> fetch(source_clients& s, const dependency& d)
+{
+    // The config check refused listings on other source types.
+    if (d.kind == dep_kind::tree && s.consul)
+        co_return co_await consul_tree(s, d.path);
+    if (d.kind == dep_kind::secrets && s.vault)
+        co_return co_await vault_names(s, d.path);
+    if (d.kind != dep_kind::value)
+        co_return make_error(errc::invalid_argument, "a listing needs a consul or vault source", {}, d.path);
+    co_return co_await fetch(s, d.path);
+}
+
+fetched listing_of(const std::vector<consul::kv_entry>& entries)
+{
+    std::vector<std::pair<std::string, std::string>> kv;
+    kv.reserve(entries.size());
+    for (const auto& e : entries)
+        kv.emplace_back(e.key, e.value);
+    return fetched{true, consul_listing(kv)};
 }
 
 }  // namespace vk::emissary

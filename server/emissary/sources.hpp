@@ -1,5 +1,6 @@
 // Reading one value from a configured source: Vault KV (v1/v2), Consul KV, a file under a root, the
-// environment, or an HTTP GET. "Not there" is a value (fetched.present == false), not an error.
+// environment, or an HTTP GET; or one listing (Consul keys under a prefix, a Vault KV folder's names).
+// "Not there" is a value (fetched.present == false; an empty listing), not an error.
 #ifndef VAULTKEEPER_SERVER_EMISSARY_SOURCES_HPP
 #define VAULTKEEPER_SERVER_EMISSARY_SOURCES_HPP
 
@@ -34,6 +35,12 @@ make_sources(boost::asio::any_io_executor ex, const vk::config& cfg,
              const std::map<std::string, source_config>& sources);
 
 boost::asio::awaitable<result<fetched>> fetch(source_clients& s, const std::string& path);
+// One dependency: a value as fetch(), a Consul listing (every key under the prefix, recursively) or a Vault
+// KV folder's names (LIST; a missing folder is an empty list).
+boost::asio::awaitable<result<fetched>> fetch(source_clients& s, const dependency& d);
+
+// A Consul answer for a prefix as the `tree` dependency records it.
+fetched listing_of(const std::vector<consul::kv_entry>& entries);
 
 // Vault: "<mount>/<path>" split by the source's mount (or the first segment).
 std::pair<std::string, std::string> vault_mount_and_path(const source_config& s, const std::string& path);

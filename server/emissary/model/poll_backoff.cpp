@@ -43,15 +43,14 @@ void judge(const template_ast& ast, const render_result& r, const value_map& val
            std::map<dependency, verdict>& verdicts)
 {
     const bool failed = !r.errors.empty();
-    for (const auto& n : ast.nodes)
+    for (const auto& d : ast.dependencies())
     {
-        const auto* a = std::get_if<action>(&n);
-        if (!a || a->kind == call_kind::env)
-            continue;
-        auto value = values.find(a->dep);
-        const bool absent = value == values.end() || !select(value->second, "").has_value();
-        const bool missing = absent || std::binary_search(r.missing.begin(), r.missing.end(), a->reference());
-        merge(verdicts, a->dep,
+        auto value = values.find(d);
+        // A listing is usable once answered (empty or not), unless a safe* range waits on it.
+        const bool absent =
+            value == values.end() || (d.kind == dep_kind::value && !select(value->second, "").has_value());
+        const bool missing = absent || r.waiting_on.contains(d);
+        merge(verdicts, d,
               failed    ? verdict(fetch_class::transient)
               : missing ? verdict(fetch_class::missing)
                         : verdict());

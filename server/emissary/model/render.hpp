@@ -1,5 +1,6 @@
-// Rendering an emissary template in memory from the values fetched so far. Complete only when every value it
-// names is present; otherwise the references still missing are returned (names only, never values).
+// Rendering an emissary template in memory from the values and listings fetched so far. Complete only when
+// every value it evaluates is present (and every safeLs / safeTree prefix has keys); otherwise the references
+// still missing are returned (names and prefixes only, never values).
 #ifndef VAULTKEEPER_SERVER_EMISSARY_MODEL_RENDER_HPP
 #define VAULTKEEPER_SERVER_EMISSARY_MODEL_RENDER_HPP
 
@@ -10,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,16 +38,26 @@ std::optional<std::string> select(const fetched& f, std::string_view field);
 struct render_result
 {
     std::optional<std::string> text;   // set only when complete
-    std::vector<std::string> missing;  // references (action::reference()), sorted, unique
+    std::vector<std::string> missing;  // references (call_site::reference()), sorted, unique
     std::vector<std::string>
         errors;  // "line:column: base64decode: not valid base64 (source path)"; no values
-    // Per node of the template (empty for text, env and missing values): the value it substituted before and
-    // after each filter, for redaction.
+    // Per output node (node::output): every value derived from a secret that it computed (each stage of its
+    // pipeline, each iteration of an enclosing range), for redaction. Empty for text, env and literals.
     std::vector<std::vector<std::string>> secrets;
+    std::set<dependency> waiting_on;  // the dependencies of the missing references
     bool complete() const { return text.has_value(); }
 };
 
 render_result render(const template_ast& ast, const value_map& values, const env_lookup& env);
+
+// A Consul listing as a `tree` dependency records it: [{"Path": key, "Value": value}, ...] in key order.
+boost::json::value consul_listing(const std::vector<std::pair<std::string, std::string>>& keys_and_values);
+// What ls (direct_only: no '/' below the prefix) or tree yields from a listing, as consul-template: objects
+// {Key: the key relative to the prefix, Value, Path: the whole key}; folders (keys ending in '/') left out.
+boost::json::array list_entries(const boost::json::value& listing, std::string_view prefix, bool direct_only);
+// The strings of an answer that must be hidden: every string of a value; a Consul listing's values (not its
+// keys); nothing of a Vault listing (names).
+std::vector<std::string> secret_strings(const dependency& d, const fetched& f);
 
 using vk::base64_decode;
 using vk::base64_encode;

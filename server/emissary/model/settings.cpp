@@ -66,23 +66,38 @@ std::string resolve(const std::string& path, const std::string& config_file)
     return slash == std::string::npos ? path : config_file.substr(0, slash + 1) + path;
 }
 
-// Every reference names a configured source, and a file source's path stays under its root.
+// What a list function needs: ls / tree a Consul source, secrets a Vault one ("" = fine).
+std::string list_source_problem(const call_site& c, const source_config& s)
+{
+    const bool consul_list = c.kind == call_kind::ls || c.kind == call_kind::tree;
+    if (consul_list && s.type != source_type::consul)
+        return "ls, tree, safeLs and safeTree need a consul source";
+    if (c.kind == call_kind::secrets && s.type != source_type::vault)
+        return "secrets needs a vault source";
+    if (c.kind == call_kind::secrets && c.dep.path.empty() && s.mount.empty())
+        return "secrets: the folder must not be empty (its first segment is the mount; or set the source's "
+               "mount)";
+    return "";
+}
+
+// Every reference names a configured source of the right type, and a file source's path stays under its root.
 void check_references(object_reader& r, std::string_view key, const template_config& t,
                       const std::map<std::string, source_config>& sources)
 {
-    for (const auto& n : t.ast.nodes)
+    for (const auto& c : t.ast.calls)
     {
-        const auto* a = std::get_if<action>(&n);
-        if (!a || a->kind == call_kind::env)
+        if (c.kind == call_kind::env)
             continue;
         std::string at =
-            t.label + ":" + std::to_string(a->where.line) + ":" + std::to_string(a->where.column) + ": ";
-        auto it = sources.find(a->dep.source);
+            t.label + ":" + std::to_string(c.where.line) + ":" + std::to_string(c.where.column) + ": ";
+        auto it = sources.find(c.dep.source);
         if (it == sources.end())
-            r.problem(key, at + "no source named \"" + a->dep.source + "\" in sources");
-        else if (it->second.type == source_type::file && !safe_relative_path(a->dep.path))
+            r.problem(key, at + "no source named \"" + c.dep.source + "\" in sources");
+        else if (auto problem = list_source_problem(c, it->second); !problem.empty())
+            r.problem(key, at + problem);
+        else if (it->second.type == source_type::file && !safe_relative_path(c.dep.path))
             r.problem(key, at + "a file path must be relative to the source's root, without \"..\"");
-        if (!a->field.empty() && a->field.front() == '/' && a->field.size() > 1 && a->field.back() == '/')
+        if (!c.field.empty() && c.field.front() == '/' && c.field.size() > 1 && c.field.back() == '/')
             r.problem(key, at + "a JSON pointer must not end with '/'");
     }
 }

@@ -1,336 +1,417 @@
-// The template parser: a scanner over the text that splits it into literal text and actions, then a small
-// lexer and recursive-descent parser per action. Positions are counted once, from the start of the text.
+// The template parser: the scanner's pieces (template_scan.hpp) become a tree of text, output, if, with and
+// range nodes. Each action is parsed by recursive descent (pipeline -> commands -> operands); blocks are kept
+// on a stack until their {{ end }}. Data functions are checked here (literal arguments, no piped value) and
+// recorded as call sites, so the dependencies are known without evaluating anything.
 #include "emissary/model/template.hpp"
 
-#include <cctype>
-#include <optional>
+#include "emissary/model/template_functions.hpp"
+#include "emissary/model/template_scan.hpp"
+
+#include <algorithm>
 
 namespace vk::emissary {
 namespace {
 
-struct failure
+using scan::failure;
+using scan::token;
+using scan::token_kind;
+
+std::vector<std::string> split_chain(const std::string& chain)
 {
-    position where;
-    std::string message;
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < chain.size())
+    {
+        auto dot = chain.find('.', pos);
+        out.push_back(chain.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos));
+        pos = dot == std::string::npos ? chain.size() : dot + 1;
+    }
+    return out;
+}
+
+const std::pair<std::string_view, call_kind> data_kinds[] = {
+    {"secret", call_kind::secret}, {"poll", call_kind::secret},   {"secretOr", call_kind::secret_or},
+    {"env", call_kind::env},       {"ls", call_kind::ls},         {"safeLs", call_kind::ls},
+    {"tree", call_kind::tree},     {"safeTree", call_kind::tree}, {"secrets", call_kind::secrets},
 };
 
-position position_of(std::string_view text, std::size_t offset)
-{
-    position p;
-    for (std::size_t i = 0; i < offset && i < text.size(); ++i)
-    {
-        if (text[i] == '\n')
-        {
-            ++p.line;
-            p.column = 1;
-        }
-        else
-            ++p.column;
-    }
-    return p;
-}
-
-bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-enum class token_kind
-{
-    word,
-    string,
-    number,
-    pipe,
-};
-
-struct token
-{
-    token_kind kind;
-    std::string text;    // a string's decoded value
-    std::size_t offset;  // in the whole template
-};
-
-// Go-style double-quoted string or backquoted raw string, starting at body[i].
-std::optional<failure> read_string(std::string_view text, std::size_t base, std::string_view body,
-                                   std::size_t& i, std::string& out)
-{
-    const char quote = body[i];
-    const std::size_t start = i++;
-    while (i < body.size() && body[i] != quote)
-    {
-        char c = body[i++];
-        if (quote == '`')
-        {
-            out.push_back(c);
-            continue;
-        }
-        if (c == '\n')
-            return failure{position_of(text, base + start), "newline in string"};
-        if (c != '\\')
-        {
-            out.push_back(c);
-            continue;
-        }
-        if (i >= body.size())
-            break;
-        switch (char e = body[i++])
-        {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case 'n': out.push_back('\n'); break;
-        case 't': out.push_back('\t'); break;
-        case 'r': out.push_back('\r'); break;
-        default: return failure{position_of(text, base + i - 2), std::string("unknown escape \\") + e};
-        }
-    }
-    if (i >= body.size())
-        return failure{position_of(text, base + start), "unterminated string"};
-    ++i;
-    return std::nullopt;
-}
-
-std::optional<failure> lex(std::string_view text, std::size_t base, std::string_view body,
-                           std::vector<token>& out)
-{
-    std::size_t i = 0;
-    while (i < body.size())
-    {
-        char c = body[i];
-        if (is_space(c))
-        {
-            ++i;
-            continue;
-        }
-        const std::size_t start = i;
-        if (c == '|')
-        {
-            out.push_back({token_kind::pipe, "|", base + i++});
-            continue;
-        }
-        if (c == '"' || c == '`')
-        {
-            std::string value;
-            if (auto f = read_string(text, base, body, i, value))
-                return f;
-            out.push_back({token_kind::string, std::move(value), base + start});
-            continue;
-        }
-        auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
-        if (!word(c))
-            return failure{position_of(text, base + i), std::string("unexpected character '") + c + "'"};
-        while (i < body.size() && word(body[i]))
-            ++i;
-        std::string w(body.substr(start, i - start));
-        bool digits = std::all_of(w.begin(), w.end(),
-                                  [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
-        out.push_back({digits ? token_kind::number : token_kind::word, std::move(w), base + start});
-    }
-    return std::nullopt;
-}
-
+// One action's tokens. `variables` are the names in scope (range variables of the enclosing blocks).
 class action_parser
 {
 public:
-    action_parser(std::string_view text, std::vector<token> tokens, std::size_t end_offset)
+    action_parser(const scan::locator& text, const scan::piece& p, template_ast& ast,
+                  const std::vector<std::string>& variables)
         : text_(text),
-          tokens_(std::move(tokens)),
-          end_(end_offset)
+          tokens_(p.tokens),
+          end_(p.end),
+          ast_(ast),
+          variables_(variables)
     {
     }
 
-    std::optional<failure> parse(action& a)
+    bool at_end() const { return i_ >= tokens_.size(); }
+    const token* peek() const { return at_end() ? nullptr : &tokens_[i_]; }
+    void skip() { ++i_; }
+    std::size_t here() const { return at_end() ? end_ : tokens_[i_].offset; }
+
+    std::optional<failure> fail(std::size_t offset, std::string m) const
     {
-        if (tokens_.empty())
-            return fail(end_, "empty action");
-        a.where = position_of(text_, tokens_[0].offset);
-        if (auto f = call(a))
-            return f;
-        while (i_ < tokens_.size())
+        return failure{text_.at(offset), std::move(m)};
+    }
+
+    // A whole pipeline up to the end of the action (or the closing parenthesis when `nested`).
+    std::optional<failure> parse_pipeline(pipeline& p, bool allow_declaration, bool nested)
+    {
+        p.where = text_.at(here());
+        if (allow_declaration)
+            if (auto f = declaration(p))
+                return f;
+        for (;;)
         {
-            if (tokens_[i_].kind != token_kind::pipe)
-                return fail(tokens_[i_].offset,
-                            "expected '|' or the end of the action, got '" + tokens_[i_].text + "'");
-            ++i_;
-            filter f;
-            if (auto e = one_filter(f))
-                return e;
-            a.filters.push_back(f);
+            const bool piped = !p.commands.empty();
+            if (at_end() || (nested && peek()->kind == token_kind::close))
+                return fail(here(), piped ? "expected a function after '|'" : "missing the pipeline");
+            command c;
+            if (auto f = parse_command(c, piped))
+                return f;
+            p.commands.push_back(std::move(c));
+            if (at_end() || (nested && peek()->kind == token_kind::close))
+                return std::nullopt;
+            if (peek()->kind != token_kind::pipe)
+                return fail(here(), "expected '|' or the end of the action, got '" + peek()->text + "'");
+            skip();
         }
-        return std::nullopt;
     }
 
 private:
-    std::optional<failure> fail(std::size_t offset, std::string m) const
+    // `$v :=` or `$k, $v :=` before a range's pipeline.
+    std::optional<failure> declaration(pipeline& p)
     {
-        return failure{position_of(text_, offset), std::move(m)};
-    }
-
-    std::size_t here() const { return i_ < tokens_.size() ? tokens_[i_].offset : end_; }
-
-    // The next `n` string literals.
-    std::optional<failure> strings(std::size_t n, const std::string& fn, std::vector<std::string>& out)
-    {
-        for (std::size_t k = 0; k < n; ++k)
+        std::size_t j = i_;
+        std::vector<std::string> names;
+        while (j < tokens_.size() && tokens_[j].kind == token_kind::variable && names.size() < 2)
         {
-            if (i_ >= tokens_.size() || tokens_[i_].kind != token_kind::string)
-                return fail(here(), fn + ": argument " + std::to_string(k + 1) + " must be a string literal");
-            out.push_back(tokens_[i_++].text);
+            names.push_back(tokens_[j++].text);
+            if (j < tokens_.size() && tokens_[j].kind == token_kind::comma)
+                ++j;
+            else
+                break;
         }
+        if (names.empty() || j >= tokens_.size() || tokens_[j].kind != token_kind::declare)
+            return std::nullopt;
+        for (const auto& n : names)
+            if (n.empty() || n.find('.') != std::string::npos)
+                return fail(tokens_[i_].offset, "range: a variable must be a plain name like $v");
+        p.variables = std::move(names);
+        i_ = j + 1;
         return std::nullopt;
     }
 
-    bool next_is_string() const { return i_ < tokens_.size() && tokens_[i_].kind == token_kind::string; }
-
-    std::optional<failure> call(action& a)
+    std::optional<failure> parse_command(command& c, bool piped)
     {
         const token& t = tokens_[i_];
-        if (t.kind != token_kind::word)
-            return fail(t.offset, "expected a function (secret, poll, secretOr, env)");
-        ++i_;
+        c.where = text_.at(t.offset);
+        if (t.kind != token_kind::word || t.text == "true" || t.text == "false")
+        {
+            operand o;
+            if (auto f = parse_operand(o))
+                return f;
+            c.args.push_back(std::move(o));
+            if (piped)
+                return fail(t.offset, "only a function can take a piped value");
+            if (!at_end() && peek()->kind != token_kind::pipe && peek()->kind != token_kind::close)
+                return fail(here(), "unexpected '" + peek()->text + "' after an operand");
+            return std::nullopt;
+        }
+        if (t.text == "if" || t.text == "else" || t.text == "with" || t.text == "range" || t.text == "end")
+            return fail(t.offset, "\"" + t.text + "\" must start its action");
+        const function_info* info = find_function(t.text);
+        if (!info)
+            return fail(t.offset, "unknown function \"" + t.text + "\"");
+        c.name = t.text;
+        skip();
+        if (c.name == "indent" && (at_end() || peek()->kind != token_kind::number || peek()->text.size() > 3))
+            return fail(here(), "indent: expected a width from 0 to 999");
+        while (!at_end() && peek()->kind != token_kind::pipe && peek()->kind != token_kind::close)
+        {
+            operand o;
+            if (auto f = parse_operand(o))
+                return f;
+            c.args.push_back(std::move(o));
+        }
+        if (info->data)
+            return data_call(c, t, piped);
+        return check_arity(c, *info, t, piped);
+    }
+
+    std::optional<failure> check_arity(const command& c, const function_info& info, const token& t,
+                                       bool piped)
+    {
+        const int n = static_cast<int>(c.args.size()) + (piped ? 1 : 0);
+        if (n < info.min_args || (info.max_args >= 0 && n > info.max_args))
+            return fail(t.offset, c.name + ": wants " + std::to_string(info.min_args) +
+                                      (info.max_args == info.min_args ? ""
+                                       : info.max_args < 0            ? " or more"
+                                                           : " to " + std::to_string(info.max_args)) +
+                                      " arguments (a piped value counts as the last), got " +
+                                      std::to_string(n));
+        return std::nullopt;
+    }
+
+    // secret, secretOr, env, ls, tree, safe*, secrets: literal arguments, recorded as a call site.
+    std::optional<failure> data_call(command& c, const token& t, bool piped)
+    {
+        if (piped)
+            return fail(t.offset, t.text + ": cannot take a piped value (its arguments are literals)");
+        const function_info& info = *find_function(t.text);
         std::vector<std::string> args;
-        if (t.text == "secret" || t.text == "poll")
+        for (std::size_t k = 0; k < c.args.size() || static_cast<int>(k) < info.min_args; ++k)
         {
-            a.kind = call_kind::secret;
-            if (auto f = strings(2, t.text, args))
-                return f;
-            if (next_is_string())
-                args.push_back(tokens_[i_++].text);
-            args.resize(3);
+            if (static_cast<int>(k) >= info.max_args)
+                return failure{c.args[k].where, t.text + ": too many arguments"};
+            const std::string m =
+                t.text + ": argument " + std::to_string(k + 1) + " must be a string literal";
+            if (k >= c.args.size())
+                return fail(here(), m);
+            if (c.args[k].kind != operand_kind::string)
+                return failure{c.args[k].where, m};
+            args.push_back(c.args[k].text);
         }
-        else if (t.text == "secretOr")
+        call_site s;
+        s.where = c.where;
+        s.kind = std::find_if(std::begin(data_kinds), std::end(data_kinds), [&](const auto& d) {
+                     return d.first == t.text;
+                 })->second;
+        s.safe = t.text.starts_with("safe");
+        if (auto f = fill_call(s, t, args))
+            return f;
+        c.call = static_cast<int>(ast_.calls.size());
+        ast_.calls.push_back(std::move(s));
+        return std::nullopt;
+    }
+
+    std::optional<failure> fill_call(call_site& s, const token& t, std::vector<std::string>& args)
+    {
+        if (s.kind == call_kind::env)
         {
-            a.kind = call_kind::secret_or;
-            if (auto f = strings(4, t.text, args))
-                return f;
-            a.fallback = args[3];
-        }
-        else if (t.text == "env")
-        {
-            a.kind = call_kind::env;
-            if (auto f = strings(1, t.text, args))
-                return f;
             if (args[0].empty())
                 return fail(t.offset, "env: the variable name is empty");
-            a.env_name = args[0];
-            return extra_argument(t.text);
-        }
-        else
-            return fail(t.offset, "unknown function \"" + t.text + "\" (secret, poll, secretOr, env)");
-        if (args[0].empty() || args[1].empty())
-            return fail(t.offset, t.text + ": the source and the path must not be empty");
-        a.dep = {args[0], args[1]};
-        a.field = args[2];
-        return extra_argument(t.text);
-    }
-
-    std::optional<failure> extra_argument(const std::string& fn) const
-    {
-        if (i_ < tokens_.size() && tokens_[i_].kind != token_kind::pipe)
-            return fail(tokens_[i_].offset, fn + ": too many arguments");
-        return std::nullopt;
-    }
-
-    std::optional<failure> one_filter(filter& f)
-    {
-        if (i_ >= tokens_.size() || tokens_[i_].kind != token_kind::word)
-            return fail(here(), "expected a filter after '|'");
-        const token& t = tokens_[i_++];
-        static const std::pair<const char*, filter_kind> names[] = {
-            {"json", filter_kind::json},     {"quote", filter_kind::quote},
-            {"base64", filter_kind::base64}, {"base64decode", filter_kind::base64decode},
-            {"trim", filter_kind::trim},     {"indent", filter_kind::indent},
-            {"raw", filter_kind::raw},
-        };
-        for (const auto& [name, kind] : names)
-            if (t.text == name)
-                f.kind = kind;
-        if (f.kind == filter_kind::raw && t.text != "raw")
-            return fail(t.offset, "unknown filter \"" + t.text + "\"");
-        if (f.kind != filter_kind::indent)
+            s.env_name = args[0];
             return std::nullopt;
-        if (i_ >= tokens_.size() || tokens_[i_].kind != token_kind::number || tokens_[i_].text.size() > 3)
-            return fail(here(), "indent: expected a width from 0 to 999");
-        f.width = std::stoi(tokens_[i_++].text);
+        }
+        const bool list =
+            s.kind == call_kind::ls || s.kind == call_kind::tree || s.kind == call_kind::secrets;
+        if (args[0].empty() || (!list && args[1].empty()))
+            return fail(t.offset, t.text + (list ? ": the source must not be empty"
+                                                 : ": the source and the path must not be empty"));
+        // consul-template renders nothing for an empty prefix; a whole-KV listing is never meant.
+        if (args[1].empty() && s.kind != call_kind::secrets)
+            return fail(t.offset, t.text + ": the prefix must not be empty");
+        s.dep = {args[0], args[1],
+                 !list                          ? dep_kind::value
+                 : s.kind == call_kind::secrets ? dep_kind::secrets
+                                                : dep_kind::tree};
+        if (s.kind == call_kind::secret && args.size() == 3)
+            s.field = args[2];
+        if (s.kind == call_kind::secret_or)
+        {
+            s.field = args[2];
+            s.fallback = args[3];
+        }
         return std::nullopt;
     }
 
-    std::string_view text_;
-    std::vector<token> tokens_;
+    std::optional<failure> parse_operand(operand& o)
+    {
+        const token& t = tokens_[i_];
+        o.where = text_.at(t.offset);
+        skip();
+        switch (t.kind)
+        {
+        case token_kind::string: o.kind = operand_kind::string; break;
+        case token_kind::number: o.kind = operand_kind::number; break;
+        case token_kind::field:
+            o.kind = operand_kind::dot;
+            o.fields = split_chain(t.text);
+            return std::nullopt;
+        case token_kind::variable: return variable(o, t);
+        case token_kind::open: return nested(o, t);
+        case token_kind::word:
+            if (t.text == "true" || t.text == "false")
+            {
+                o.kind = operand_kind::boolean;
+                break;
+            }
+            if (find_function(t.text))
+                return fail(t.offset, t.text + ": a function used as an argument must be in parentheses");
+            return fail(t.offset, "unknown function \"" + t.text + "\"");
+        default: return fail(t.offset, "unexpected '" + t.text + "'");
+        }
+        o.text = t.text;
+        return std::nullopt;
+    }
+
+    std::optional<failure> variable(operand& o, const token& t)
+    {
+        o.kind = operand_kind::variable;
+        auto parts = split_chain(t.text);
+        o.text = parts.empty() ? "" : parts.front();
+        if (!parts.empty())
+            o.fields.assign(parts.begin() + 1, parts.end());
+        if (!o.text.empty() && std::find(variables_.begin(), variables_.end(), o.text) == variables_.end())
+            return fail(t.offset, "undefined variable $" + o.text);
+        return std::nullopt;
+    }
+
+    std::optional<failure> nested(operand& o, const token& t)
+    {
+        o.kind = operand_kind::pipeline;
+        o.inner.emplace_back();
+        if (auto f = parse_pipeline(o.inner.back(), false, true))
+            return f;
+        if (at_end())
+            return fail(t.offset, "unclosed '('");
+        skip();
+        return std::nullopt;
+    }
+
+    const scan::locator& text_;
+    const std::vector<token>& tokens_;
     std::size_t end_;
+    template_ast& ast_;
+    const std::vector<std::string>& variables_;
     std::size_t i_ = 0;
 };
 
-void trim_right(std::string& s)
+// The open blocks, innermost last, and the names in scope.
+class tree_builder
 {
-    while (!s.empty() && is_space(s.back()))
-        s.pop_back();
-}
-
-std::optional<failure> parse_all(std::string_view text, const delimiters& d, template_ast& ast)
-{
-    if (d.left.empty() || d.right.empty())
-        return failure{{}, "the delimiters must not be empty"};
-    std::size_t pos = 0;
-    bool trim_next = false;
-    while (pos <= text.size())
+public:
+    tree_builder(const scan::locator& text, template_ast& ast)
+        : text_(text),
+          ast_(ast)
     {
-        std::size_t open = text.find(d.left, pos);
-        std::string literal(
-            text.substr(pos, open == std::string_view::npos ? std::string_view::npos : open - pos));
-        if (trim_next)
-            literal.erase(0, std::min(literal.size(), literal.find_first_not_of(" \t\r\n")));
-        if (open == std::string_view::npos)
+    }
+
+    std::optional<failure> add(const scan::piece& p)
+    {
+        if (p.is_text)
         {
-            if (!literal.empty())
-                ast.nodes.emplace_back(std::move(literal));
+            node n;
+            n.text = p.text;
+            target().push_back(std::move(n));
             return std::nullopt;
         }
-        std::size_t body = open + d.left.size();
-        // "{{- " trims the text before; the dash must be followed by a space (Go's rule).
-        if (body + 1 < text.size() && text[body] == '-' && is_space(text[body + 1]))
-        {
-            trim_right(literal);
-            ++body;
-        }
-        if (!literal.empty())
-            ast.nodes.emplace_back(std::move(literal));
-        std::size_t close = text.find(d.right, body);
-        std::size_t comment = text.find_first_not_of(" \t\r\n", body);
-        bool is_comment = comment != std::string_view::npos && text.substr(comment, 2) == "/*";
-        if (is_comment)
-        {
-            std::size_t end = text.find("*/", comment + 2);
-            if (end == std::string_view::npos)
-                return failure{position_of(text, open), "unclosed comment"};
-            close = text.find(d.right, end + 2);
-        }
-        if (close == std::string_view::npos)
-            return failure{position_of(text, open), "unclosed action (no \"" + d.right + "\")"};
-        std::size_t body_end = close;
-        trim_next = false;
-        if (close > body + 1 && text[close - 1] == '-' && is_space(text[close - 2]))
-        {
-            trim_next = true;
-            --body_end;
-        }
-        pos = close + d.right.size();
-        if (is_comment)
-        {
-            std::size_t after = text.find("*/", comment + 2) + 2;
-            if (text.find_first_not_of(" \t\r\n", after) < body_end)
-                return failure{position_of(text, after), "text after a comment inside an action"};
-            continue;
-        }
-        std::vector<token> tokens;
-        if (auto f = lex(text, body, text.substr(body, body_end - body), tokens))
+        if (p.tokens.empty())
+            return failure{text_.at(p.end), "empty action"};
+        action_parser a(text_, p, ast_, variables_);
+        const token& first = p.tokens.front();
+        const std::string keyword = first.kind == token_kind::word ? first.text : "";
+        if (keyword == "end")
+            return end(a, first);
+        if (keyword == "else")
+            return otherwise(a, first);
+        if (keyword == "if" || keyword == "with" || keyword == "range")
+            return open(a, first, keyword, false);
+        node n;
+        n.kind = node_kind::output;
+        n.where = text_.at(first.offset);
+        n.output = ast_.outputs++;
+        if (auto f = a.parse_pipeline(n.pipe, false, false))
             return f;
-        action a;
-        if (auto f = action_parser(text, std::move(tokens), body_end).parse(a))
-            return f;
-        ast.nodes.emplace_back(std::move(a));
+        target().push_back(std::move(n));
+        return std::nullopt;
     }
-    return std::nullopt;
-}
+
+    std::optional<failure> finish() const
+    {
+        if (stack_.empty())
+            return std::nullopt;
+        const auto& f = stack_.front();
+        return failure{f.n.where, "unclosed " + name(f.n.kind) + " (no {{ end }})"};
+    }
+
+private:
+    struct frame
+    {
+        node n;
+        bool in_else = false;
+        bool chained = false;  // an `else if`: closed by its first if's {{ end }}
+        std::size_t variables_before = 0;
+    };
+
+    static std::string name(node_kind k)
+    {
+        return k == node_kind::if_ ? "if" : k == node_kind::with ? "with" : "range";
+    }
+
+    std::vector<node>& target()
+    {
+        if (stack_.empty())
+            return ast_.nodes;
+        auto& f = stack_.back();
+        return f.in_else ? f.n.else_body : f.n.body;
+    }
+
+    std::optional<failure> open(action_parser& a, const token& first, const std::string& keyword,
+                                bool chained)
+    {
+        frame f;
+        f.n.kind = keyword == "if" ? node_kind::if_ : keyword == "with" ? node_kind::with : node_kind::range;
+        f.n.where = text_.at(first.offset);
+        f.chained = chained;
+        f.variables_before = variables_.size();
+        a.skip();
+        if (a.at_end())
+            return a.fail(a.here(), keyword + ": missing the pipeline");
+        if (auto e = a.parse_pipeline(f.n.pipe, keyword == "range", false))
+            return e;
+        variables_.insert(variables_.end(), f.n.pipe.variables.begin(), f.n.pipe.variables.end());
+        stack_.push_back(std::move(f));
+        return std::nullopt;
+    }
+
+    std::optional<failure> otherwise(action_parser& a, const token& first)
+    {
+        if (stack_.empty())
+            return a.fail(first.offset, "{{ else }} outside if, with or range");
+        auto& f = stack_.back();
+        if (f.in_else)
+            return a.fail(first.offset, "a second {{ else }} in this " + name(f.n.kind));
+        f.in_else = true;
+        variables_.resize(f.variables_before);  // a range's variables are not set in its else
+        a.skip();
+        if (a.at_end())
+            return std::nullopt;
+        const token* next = a.peek();
+        if (next->kind != token_kind::word || next->text != "if" || f.n.kind != node_kind::if_)
+            return a.fail(next->offset, "expected {{ else }} or {{ else if ... }} after an if");
+        return open(a, *next, "if", true);
+    }
+
+    std::optional<failure> end(action_parser& a, const token& first)
+    {
+        a.skip();
+        if (!a.at_end())
+            return a.fail(a.here(), "end: unexpected '" + a.peek()->text + "'");
+        if (stack_.empty())
+            return a.fail(first.offset, "{{ end }} without an if, with or range");
+        for (;;)
+        {
+            frame f = std::move(stack_.back());
+            stack_.pop_back();
+            variables_.resize(f.variables_before);
+            target().push_back(std::move(f.n));
+            if (!f.chained)
+                return std::nullopt;
+        }
+    }
+
+    const scan::locator& text_;
+    template_ast& ast_;
+    std::vector<frame> stack_;
+    std::vector<std::string> variables_;
+};
 
 }  // namespace
 
@@ -339,10 +420,16 @@ std::string parse_error::describe() const
     return file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " + message;
 }
 
-std::string action::reference() const
+std::string call_site::reference() const
 {
-    if (kind == call_kind::env)
-        return "env " + env_name;
+    switch (kind)
+    {
+    case call_kind::env: return "env " + env_name;
+    case call_kind::ls: return std::string(safe ? "safeLs " : "ls ") + dep.source + " " + dep.path;
+    case call_kind::tree: return std::string(safe ? "safeTree " : "tree ") + dep.source + " " + dep.path;
+    case call_kind::secrets: return "secrets " + dep.source + " " + dep.path;
+    default: break;
+    }
     std::string r = dep.source + " " + dep.path;
     if (!field.empty())
         r += " " + field;
@@ -352,18 +439,36 @@ std::string action::reference() const
 std::set<dependency> template_ast::dependencies() const
 {
     std::set<dependency> out;
-    for (const auto& n : nodes)
-        if (const auto* a = std::get_if<action>(&n); a && a->kind != call_kind::env)
-            out.insert(a->dep);
+    for (const auto& c : calls)
+        if (c.kind != call_kind::env)
+            out.insert(c.dep);
+    return out;
+}
+
+std::set<dependency> template_ast::value_dependencies() const
+{
+    std::set<dependency> out;
+    for (const auto& d : dependencies())
+        if (d.kind == dep_kind::value)
+            out.insert(d);
+    return out;
+}
+
+std::set<dependency> template_ast::list_dependencies() const
+{
+    std::set<dependency> out;
+    for (const auto& d : dependencies())
+        if (d.kind != dep_kind::value)
+            out.insert(d);
     return out;
 }
 
 std::set<std::string> template_ast::env_names() const
 {
     std::set<std::string> out;
-    for (const auto& n : nodes)
-        if (const auto* a = std::get_if<action>(&n); a && a->kind == call_kind::env)
-            out.insert(a->env_name);
+    for (const auto& c : calls)
+        if (c.kind == call_kind::env)
+            out.insert(c.env_name);
     return out;
 }
 
@@ -378,10 +483,18 @@ std::set<std::string> template_ast::sources() const
 parse_outcome parse_template(std::string_view text, std::string_view file, const delimiters& d)
 {
     parse_outcome out;
-    if (auto f = parse_all(text, d, out.ast))
+    std::vector<scan::piece> pieces;
+    auto f = scan::scan_all(text, d, pieces);
+    const scan::locator lines(text);
+    tree_builder b(lines, out.ast);
+    for (std::size_t i = 0; !f && i < pieces.size(); ++i)
+        f = b.add(pieces[i]);
+    if (!f)
+        f = b.finish();
+    if (f)
     {
         out.error = parse_error{std::string(file), f->where, std::move(f->message)};
-        out.ast.nodes.clear();
+        out.ast = template_ast{};
     }
     return out;
 }

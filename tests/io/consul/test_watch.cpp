@@ -1,5 +1,6 @@
 // consul::watch against consul-sim: the first answer, changes of the key only, and a failed query that
-// neither ends the watch nor loses a change made while it was failing.
+// neither ends the watch nor loses a change made while it was failing. consul::watch_prefix: keys added,
+// changed and removed under a prefix, and nothing for keys beside it.
 #include "consul/watch.hpp"
 #include "consul_helpers.hpp"
 
@@ -85,6 +86,38 @@ ASYNC_TEST(consul_watch, a_failed_query_is_reported_and_a_change_made_meanwhile_
     // ignores first answers, so a change made during an outage would otherwise wait for the next tick).
     EXPECT_EQ(first, (std::vector<bool>{true, false, false}));
     EXPECT_EQ(failures.size(), 1u);
+}
+
+ASYNC_TEST(consul_watch, a_prefix_watch_reports_keys_coming_changing_and_going_under_the_prefix_only)
+{
+    sim_process sim("consul-sim");
+    auto c = co_await vk::test::make_consul(vk::test::consul_cfg(sim));
+    co_await c->put("p/a", "1");
+    std::vector<std::string> seen;  // each answer: "key=value,..." in key order
+    prefix_watch_handlers h;
+    h.changed = [&](const std::vector<kv_entry>& entries, bool) {
+        std::string s;
+        for (const auto& e : entries)
+            s += e.key + "=" + e.value + ",";
+        seen.push_back(s);
+    };
+    h.failed = [&](const vk::error& e) { ADD_FAILURE() << e.describe(); };
+    h.done = [&] { return seen.size() == 4; };
+    auto writes = [&]() -> asio::awaitable<void> {
+        co_await vk::test::sleep_for(200ms);
+        co_await c->put("px/other", "x");  // beside the prefix: no answer for it
+        co_await vk::test::sleep_for(200ms);
+        co_await c->put("p/b/deep", "2");
+        co_await vk::test::sleep_for(200ms);
+        co_await c->put("p/a", "3");
+        co_await vk::test::sleep_for(200ms);
+        co_await c->remove("p/a");
+    };
+    watch_options o;
+    o.wait = 10s;
+    co_await (watch_prefix(*c, "p/", o, h) && writes());
+    EXPECT_EQ(seen,
+              (std::vector<std::string>{"p/a=1,", "p/a=1,p/b/deep=2,", "p/a=3,p/b/deep=2,", "p/b/deep=2,"}));
 }
 
 }  // namespace

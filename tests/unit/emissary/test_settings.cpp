@@ -80,9 +80,7 @@ TEST(emissary_settings, every_mistake_at_its_pointer)
         has_problem(ps, "/jobs/0/templates/0/contents: web#0:1:4: no source named \"zz\" in sources"));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/destination: must be an absolute path"));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/perms: must be an octal mode like \"0600\""));
-    EXPECT_TRUE(has_problem(
-        ps,
-        "/jobs/0/templates/1/contents: web#1:2:5: unknown function \"nope\" (secret, poll, secretOr, env)"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/1/contents: web#1:2:5: unknown function \"nope\""));
     EXPECT_TRUE(has_problem(
         ps, "/jobs/0/templates/2/contents: web#2:1:4: a file path must be relative to the source's root, "
             "without \"..\""));
@@ -95,6 +93,23 @@ TEST(emissary_settings, every_mistake_at_its_pointer)
             "array"));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/wait/max: must not be shorter than min"));
     EXPECT_TRUE(has_problem(ps, "/jobs/0/retry/initial: must be positive"));
+}
+
+TEST(emissary_settings, list_functions_need_their_source_type)
+{
+    auto ps = emissary_problems(R"({"name": "web", "kind": "emissary",
+        "sources": {"f": {"type": "file", "root": "/srv"}},
+        "templates": [{"contents": "{{ range ls \"f\" \"a/\" }}{{ end }}", "destination": "/x"},
+                      {"contents": "\n  {{ range secrets \"f\" \"a/\" }}{{ end }}", "destination": "/y"}]})");
+    EXPECT_TRUE(has_problem(
+        ps, "/jobs/0/templates/0/contents: web#0:1:10: ls, tree, safeLs and safeTree need a consul source"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/1/contents: web#1:2:12: secrets needs a vault source"));
+    auto vault = emissary_problems(R"({"name": "web", "kind": "emissary",
+        "sources": {"v": {"type": "vault", "vault": "primary"}},
+        "templates": [{"contents": "{{ range secrets \"v\" \"\" }}{{ end }}", "destination": "/x"}]})");
+    EXPECT_TRUE(has_problem(vault,
+                            "/jobs/0/templates/0/contents: web#0:1:10: secrets: the folder must not be empty "
+                            "(its first segment is the mount; or set the source's mount)"));
 }
 
 TEST(emissary_settings, created_directories_mode_and_owner)

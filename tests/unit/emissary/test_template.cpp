@@ -44,10 +44,10 @@ TEST(emissary_template, errors_carry_file_line_and_column)
     auto e = parse_bad("line one\n  x {{ secrt \"a\" \"b\" }}");
     EXPECT_EQ(e.where.line, 2u);
     EXPECT_EQ(e.where.column, 8u);
-    EXPECT_EQ(e.describe(), "t.tmpl:2:8: unknown function \"secrt\" (secret, poll, secretOr, env)");
+    EXPECT_EQ(e.describe(), "t.tmpl:2:8: unknown function \"secrt\"");
     EXPECT_EQ(parse_bad("{{ secret \"a\" }}").message, "secret: argument 2 must be a string literal");
     EXPECT_EQ(parse_bad("ab\n{{ secret \"a\" \"b\"").where.line, 2u);
-    EXPECT_EQ(parse_bad("{{ secret \"a\" \"b\" | nope }}").message, "unknown filter \"nope\"");
+    EXPECT_EQ(parse_bad("{{ secret \"a\" \"b\" | nope }}").message, "unknown function \"nope\"");
     EXPECT_EQ(parse_bad("{{ secret \"a\" \"b\" | indent }}").message,
               "indent: expected a width from 0 to 999");
     EXPECT_EQ(parse_bad("{{ secret \"a\" \"b\" \"c\" \"d\" }}").message, "secret: too many arguments");
@@ -135,12 +135,13 @@ TEST(emissary_template, bad_base64_is_an_error_naming_the_reference_not_the_valu
     EXPECT_EQ(r.errors[0], "1:4: base64decode: not valid base64 (kv k)");
 }
 
-TEST(emissary_template, secrets_lists_each_nodes_value_before_and_after_filters)
+TEST(emissary_template, secrets_lists_each_outputs_value_before_and_after_filters)
 {
     value_map v{{{"kv", "k"}, str("s3cret")}};
-    auto r = render(parse_ok("a {{ secret \"kv\" \"k\" | base64 }}"), v, {});
+    auto r = render(parse_ok("a {{ env \"HOME\" }} {{ secret \"kv\" \"k\" | base64 }}"), v,
+                    [](const std::string&) { return std::optional<std::string>("/home"); });
     ASSERT_EQ(r.secrets.size(), 2u);
-    EXPECT_TRUE(r.secrets[0].empty());
+    EXPECT_TRUE(r.secrets[0].empty());  // env and literals are not secrets
     EXPECT_EQ(r.secrets[1], (std::vector<std::string>{"s3cret", base64_encode("s3cret")}));
 }
 
