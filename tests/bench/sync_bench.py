@@ -112,6 +112,13 @@ def bucket_quantile(before, after, q):
     return float("inf")
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process (all its threads)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class AdminProbe:
     """GETs the admin API in a loop from another thread while cycles run: the latencies a dashboard sees."""
 
@@ -123,6 +130,7 @@ class AdminProbe:
         self.failures = []
         self.running = True
         self.lag_before = lag_buckets(d)
+        self.cpu = [cpu_seconds(d.proc.pid), time.monotonic()]
         self.thread = threading.Thread(target=self.loop, daemon=True)
         self.thread.start()
 
@@ -144,6 +152,7 @@ class AdminProbe:
         self.running = False
         self.thread.join(timeout=30)
         self.lag_after = lag_buckets(self.d)
+        self.busy = (cpu_seconds(self.d.proc.pid) - self.cpu[0]) / (time.monotonic() - self.cpu[1])
         # Lag histograms of daemons this probe watched before (pause/resume), summed with this one's.
         for before, after in getattr(self, "earlier_lag", []):
             self.lag_before = {le: self.lag_before.get(le, 0) - after[le] + before.get(le, 0) for le in after}
@@ -172,7 +181,8 @@ class AdminProbe:
         for f in self.failures[:10]:
             print(f"  FAILED {f}")
         print(f"  io thread lag p50 <= {bucket_quantile(self.lag_before, lag_after, 0.5) * 1000:g} ms, "
-              f"p99 <= {bucket_quantile(self.lag_before, lag_after, 0.99) * 1000:g} ms (a 10 ms timer's lateness)")
+              f"p99 <= {bucket_quantile(self.lag_before, lag_after, 0.99) * 1000:g} ms (a 10 ms timer's lateness); "
+              f"daemon CPU {self.busy:.0%} of its core meanwhile")
 
 
 def get(url):

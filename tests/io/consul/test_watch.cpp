@@ -103,14 +103,18 @@ ASYNC_TEST(consul_watch, a_prefix_watch_reports_keys_coming_changing_and_going_u
     };
     h.failed = [&](const vk::error& e) { ADD_FAILURE() << e.describe(); };
     h.done = [&] { return seen.size() == 4; };
+    // Each write once the previous answer arrived. A key beside the prefix must not answer: had it, the
+    // second answer would repeat the first.
+    auto answers = [&](std::size_t n) {
+        return vk::test::eventually([&seen, n] { return seen.size() >= n; });
+    };
     auto writes = [&]() -> asio::awaitable<void> {
-        co_await vk::test::sleep_for(200ms);
-        co_await c->put("px/other", "x");  // beside the prefix: no answer for it
-        co_await vk::test::sleep_for(200ms);
+        EXPECT_TRUE(co_await answers(1));
+        co_await c->put("px/other", "x");
         co_await c->put("p/b/deep", "2");
-        co_await vk::test::sleep_for(200ms);
+        EXPECT_TRUE(co_await answers(2));
         co_await c->put("p/a", "3");
-        co_await vk::test::sleep_for(200ms);
+        EXPECT_TRUE(co_await answers(3));
         co_await c->remove("p/a");
     };
     watch_options o;
