@@ -7,6 +7,7 @@
 #include "io/atomic_file.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -36,7 +37,14 @@ result<Id> id_of(const std::string& name, const char* what, Lookup lookup, Id En
     if (name.empty())
         return static_cast<Id>(-1);
     if (all_digits(name))
-        return static_cast<Id>(std::stoul(name));
+    {
+        Id id{};
+        const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), id);
+        if (ec != std::errc{} || end != name.data() + name.size())
+            return make_error(errc::invalid_argument,
+                              std::string(what) + " id \"" + name + "\" is out of range");
+        return id;
+    }
     std::vector<char> buf(16384);
     Entry entry{};
     Entry* found = nullptr;

@@ -1,7 +1,7 @@
 """The keeper under a randomized soak: rekeys with kill -9 of the daemon, active node restarts and store faults
 (a store directory gone for a while, a node restarted meanwhile and unsealed from the other stores) at random
 instants; the seed is printed, VK_KEEPER_SOAK_SEED reproduces a run, VK_KEEPER_SOAK_REKEYS sets its size
-(200 by default). Also: a daemon started while a store is down. (The crash matrix, every named instant
+(200 by default; the sanitizer run's test preset sets 60, the release run makes all 200). Also: a daemon started while a store is down. (The crash matrix, every named instant
 with every fault, is test_keeper_crash.py.)"""
 import collections
 import os

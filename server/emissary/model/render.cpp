@@ -9,10 +9,19 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
+#include <charconv>
 
 namespace vk::emissary {
 namespace json = boost::json;
 namespace {
+
+// A number literal's value; the parser admitted only digits that fit (template_parse.cpp).
+std::int64_t number_of(const std::string& digits)
+{
+    std::int64_t v = 0;
+    std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    return v;
+}
 
 std::optional<std::string> text_of(const json::value& v)
 {
@@ -198,7 +207,7 @@ private:
         switch (o.kind)
         {
         case operand_kind::string: return tvalue{json::value(o.text), false};
-        case operand_kind::number: return tvalue{json::value(std::stoll(o.text)), false};
+        case operand_kind::number: return tvalue{json::value(number_of(o.text)), false};
         case operand_kind::boolean: return tvalue{json::value(o.text == "true"), false};
         case operand_kind::dot: return fields(o, dot);
         case operand_kind::pipeline: return pipe(o.inner.front(), dot);
@@ -378,10 +387,6 @@ std::vector<std::string> secret_strings(const dependency& d, const fetched& f)
             if (const auto* v = e.is_object() ? e.as_object().if_contains("Value") : nullptr)
                 collect_strings(*v, out);
     return out;
-}
-
-namespace {
-constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 }
 
 std::string go_quote(std::string_view s)

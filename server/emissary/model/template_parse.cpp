@@ -8,9 +8,18 @@
 #include "emissary/model/template_scan.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace vk::emissary {
 namespace {
+
+// A number literal the evaluator can hold: decimal digits that fit a signed 64-bit integer.
+bool fits_int64(const std::string& digits)
+{
+    long long v = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    return ec == std::errc{} && end == digits.data() + digits.size();
+}
 
 using scan::failure;
 using scan::token;
@@ -229,7 +238,11 @@ private:
         switch (t.kind)
         {
         case token_kind::string: o.kind = operand_kind::string; break;
-        case token_kind::number: o.kind = operand_kind::number; break;
+        case token_kind::number:
+            o.kind = operand_kind::number;
+            if (!fits_int64(t.text))
+                return fail(t.offset, "number " + t.text + " is out of range (at most 9223372036854775807)");
+            break;
         case token_kind::field:
             o.kind = operand_kind::dot;
             o.fields = split_chain(t.text);

@@ -57,6 +57,10 @@ TEST(emissary_template, errors_carry_file_line_and_column)
     EXPECT_EQ(parse_bad("{{/* never closed }}").message, "unclosed comment");
     EXPECT_EQ(parse_bad("{{ secret \"\" \"b\" }}").message,
               "secret: the source and the path must not be empty");
+    // Found by fuzz_template: a literal past 64 bits threw out of the renderer.
+    auto big = parse_bad("x\n{{ printf \"%d\" 99999999999999999999 }}");
+    EXPECT_EQ(big.describe(),
+              "t.tmpl:2:16: number 99999999999999999999 is out of range (at most 9223372036854775807)");
 }
 
 TEST(emissary_template, renders_only_when_every_value_is_present)
