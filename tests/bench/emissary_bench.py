@@ -2,7 +2,8 @@
 """emissary benchmark at fleet size (issue 23): N templates (default 10,000) in one release daemon, split over
 10 jobs, over 2N distinct Consul keys (100 folders) and N/5 Vault KV v2 secrets (each read by 5 templates),
 against consul-sim and vault-sim on the same machine. Template i reads two Consul keys of its own and one
-shared Vault secret; every job runs one command (a line appended to a file) after its changes.
+shared Vault secret; every job runs one command (a line appended to a file) after its changes. An eleventh job
+renders 100 leased database credentials and 100 PKI certificates (vault-sim's engines), a template each.
 
 Prints, for N templates:
 1. start: seconds until every file is rendered;
@@ -39,6 +40,7 @@ import vkproc  # noqa: E402
 TOKEN = "bench-admin-token-0123456789"
 ROOT = "bench-root-token"
 JOBS = 10
+GENERATED = 100  # leased database credentials and PKI certificates, each in a template of its own
 PER_FOLDER = 100  # templates per Consul folder (two keys each)
 VAULT_SHARE = 5  # templates per Vault secret
 
@@ -102,6 +104,32 @@ class Fleet:
             call("POST", f"{self.consul_addr}/_sim/consul/load",
                  {"prefix": f"app/f{f}/k", "count": 2 * PER_FOLDER, "size": 16})
         call("POST", f"{self.vault_addr}/_sim/vault/load", {"count": self.secrets, "mount": "secret/", "prefix": "s/"})
+        self.generated = min(GENERATED, n)
+        self.engines()
+
+    def engines(self):
+        """vault-sim's database engine (one role per leased secret) and a PKI mount with a root and a role."""
+        v = self.vault_addr
+        call("POST", f"{v}/v1/sys/mounts/database", {"type": "database"}, token=ROOT)
+        for k in range(self.generated):
+            call("POST", f"{v}/v1/database/roles/r{k}", {"db_name": "pg", "creation_statements": ["CREATE"],
+                                                        "default_ttl": "1h", "max_ttl": "24h"}, token=ROOT)
+        call("POST", f"{v}/v1/sys/mounts/pki", {"type": "pki"}, token=ROOT)
+        call("POST", f"{v}/v1/pki/root/generate/internal", {"common_name": "bench root", "ttl": "720h"}, token=ROOT)
+        call("POST", f"{v}/v1/pki/roles/web", {"allowed_domains": ["example.com"], "allow_subdomains": True,
+                                                "max_ttl": "72h"}, token=ROOT)
+
+    def generated_templates(self):
+        """(contents, destination, what the file must contain) of the leased and certificate templates."""
+        out = []
+        for k in range(self.generated):
+            out.append((f'{{{{ with secret "db" "database/creds/r{k}" }}}}user={{{{ .Data.username }}}}\n'
+                        f'password={{{{ .Data.password }}}}\n{{{{ end }}}}',
+                        os.path.join(self.tmp, "out", "leased", f"{k}.conf"), "user="))
+            out.append((f'{{{{ with pkiCert "vault" "pki/issue/web" "common_name=t{k}.example.com" "ttl=48h" }}}}'
+                        f'{{{{ .Cert }}}}{{{{ .Key }}}}{{{{ end }}}}',
+                        os.path.join(self.tmp, "out", "certs", f"{k}.pem"), "-----BEGIN CERTIFICATE-----"))
+        return out
 
     def keys(self, i):
         f, j = divmod(i, PER_FOLDER)
@@ -158,6 +186,13 @@ def start_daemon(fleet, n, tag, vault_check):
                      "templates": [{"contents": fleet.template(i), "destination": fleet.dest(i)} for i in ids],
                      "command": ["/bin/sh", "-c", f"echo run >> {fleet.tmp}/runs-{tag}-{j}"],
                      "wait": {"min": "500ms", "max": "2s"}, "refresh": vault_check})
+    if tag == "main" and fleet.generated:
+        jobs.append({"name": "generated", "kind": "emissary", "interval": "5m", "timeout": "1m",
+                     "sources": {"db": {"type": "vault", "vault": "v", "engine": "dynamic"},
+                                 "vault": {"type": "vault", "vault": "v"}},
+                     "templates": [{"contents": c, "destination": dest} for c, dest, _ in fleet.generated_templates()],
+                     "command": ["/bin/sh", "-c", f"echo run >> {fleet.tmp}/runs-generated"],
+                     "wait": {"min": "500ms", "max": "2s"}})
     cfg = {"admin": {"listen": f"127.0.0.1:{port}", "token": TOKEN}, "log": {"level": "warn"},
            "consuls": {"c": {"address": fleet.consul_addr}},
            "vaults": {"v": {"address": fleet.vault_addr, "auth": {"method": "token", "token": ROOT}}},
@@ -168,7 +203,7 @@ def start_daemon(fleet, n, tag, vault_check):
     d = vkproc.Process([vkproc.binary("vaultkeeper"), "--config", path],
                        ready_url=f"http://127.0.0.1:{port}/v1/health", log_path=os.path.join(fleet.tmp, f"vk-{tag}.log"))
     d.admin = f"http://127.0.0.1:{port}"
-    d.jobs = len(jobs)
+    d.jobs = min(len(jobs), JOBS)
     return d
 
 
@@ -296,8 +331,11 @@ def main():
         try:
             t0 = time.monotonic()
             wait_rendered(fleet, range(n), 600)
+            vkproc.wait_until(lambda: all(want in read(dest) for _, dest, want in fleet.generated_templates()),
+                              120, interval=0.2, what="every leased secret and certificate rendered")
             print(f"emissary bench: {n} templates in {d.jobs} jobs over {2 * n} Consul keys and {fleet.secrets} "
-                  f"Vault KV v2 secrets; every file rendered {time.monotonic() - t0:.1f} s after start")
+                  f"Vault KV v2 secrets, plus {fleet.generated} leased secrets and {fleet.generated} certificates "
+                  f"in a job of their own; every file rendered {time.monotonic() - t0:.1f} s after start")
             cpu, rates, waiters = idle(fleet, d, idle_seconds)
             rss = rss_mib(d.pid)
             print(f"idle {idle_seconds} s: daemon CPU {cpu:.2f}% of a core (target < 2%: "
@@ -319,12 +357,14 @@ def main():
         finally:
             d.stop()
         small = max(1, n // 10)
+        # consul-sim keeps a closed client's blocking queries until their wait ends: count the new ones only
+        left = call("GET", f"{fleet.consul_addr}/_sim/consul/state")["kv_waiters"]
         d = start_daemon(fleet, small, "small", vault_check)
         try:
             wait_rendered(fleet, range(small), 300)
             _, small_rates, small_waiters = idle(fleet, d, idle_seconds)
             print(f"idle requests/s with {small} templates: consul {small_rates['consul']:.1f}, vault "
-                  f"{small_rates['vault']:.1f} (blocking queries {small_waiters}); with {n}: consul "
+                  f"{small_rates['vault']:.1f} (blocking queries {small_waiters - left}); with {n}: consul "
                   f"{rates['consul']:.1f}, vault {rates['vault']:.1f}")
         finally:
             d.stop()
