@@ -1,8 +1,8 @@
 """emissary pkiCert end to end against vault-sim's PKI engine: the file holds a certificate for the asked
 common name, signed by the sim's CA, with its key and the CA; a short certificate is re-issued at ~2/3 of
 what is left of it (a new serial on disk, the command ran) and never on `refresh`; a restart with a still
-valid certificate on disk issues nothing (the sim's LIST pki/certs counts what was issued); the private key
-never reaches the log."""
+valid certificate on disk issues nothing (the sim's LIST pki/certs counts what was issued), one past its
+renewal point is replaced at once; the private key never reaches the log."""
 import json
 import os
 import subprocess
@@ -122,3 +122,12 @@ def test_a_short_certificate_is_reissued_at_two_thirds_of_its_life_not_on_refres
         assert issued(sims) == 2
     finally:
         d.stop()
+    assert pem_blocks(read(dest))[1].splitlines()[1] not in d.log(), "the private key in the log"
+    # What is on disk is past its renewal point (the 30 s backdate): a restart issues a new one at once.
+    on_disk = serial_of(dest)
+    d2 = Daemon(sims.config([job("tls", TEMPLATE % "6s", dest, f"echo run >> {runs}", refresh="200ms")]))
+    try:
+        vkproc.wait_until(lambda: serial_of(dest) != on_disk, 3, interval=0.05, what="a new certificate")
+        assert issued(sims) == 3
+    finally:
+        d2.stop()
