@@ -2,7 +2,9 @@
 #include "emissary/pki.hpp"
 
 #include "async/blocking.hpp"
+#include "core/log.hpp"
 #include "core/read_file.hpp"
+#include "core/time.hpp"
 #include "emissary/model/cert_schedule.hpp"
 #include "emissary/model/pki_request.hpp"
 #include "vault/errors.hpp"
@@ -47,6 +49,15 @@ found_at_destinations(const dependency& d, const std::vector<template_config>& t
     co_return found;
 }
 
+// The request and the validity, never the certificate or its key.
+void said(std::string_view what, const dependency& d, const cert_bundle& b)
+{
+    log::info(what, {{"source", d.source},
+                     {"path", d.path},
+                     {"common_name", common_name_of(d)},
+                     {"not_after", format_rfc3339(b.validity.not_after)}});
+}
+
 asio::awaitable<result<fetched>> issue(source_clients& s, const dependency& d)
 {
     if (!s.vault)
@@ -63,6 +74,7 @@ asio::awaitable<result<fetched>> issue(source_clients& s, const dependency& d)
     auto b = bundle_from_issue(r->body);
     if (!b)
         co_return s.vault->located(b.error(), req.path);
+    said("pkiCert: certificate issued", d, *b);
     co_return fetched{true, cert_value(*b)};
 }
 
@@ -75,7 +87,10 @@ asio::awaitable<result<fetched>> fetch_dependency(source_clients& s, const depen
         co_return co_await fetch(s, d);
     auto found = co_await found_at_destinations(d, templates);
     if (found && reusable(found->validity, std::chrono::system_clock::now()))
+    {
+        said("pkiCert: reusing the certificate found at its destination", d, *found);
         co_return fetched{true, cert_value(*found)};
+    }
     co_return co_await issue(s, d);
 }
 

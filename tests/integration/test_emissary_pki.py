@@ -101,6 +101,9 @@ def test_issues_a_certificate_and_reuses_it_across_a_restart(sims, tmp_path):
     finally:
         d2.stop()
     assert key_line not in d2.log()
+    assert "pkiCert: certificate issued" in d.log()
+    assert "pkiCert: reusing the certificate found at its destination" in d2.log()
+    assert "pkiCert: certificate issued" not in d2.log()
 
 
 def test_a_short_certificate_is_reissued_at_two_thirds_of_its_life_not_on_refresh(sims, tmp_path):
