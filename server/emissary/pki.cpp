@@ -11,6 +11,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+
 namespace vk::emissary {
 namespace asio = boost::asio;
 namespace {
@@ -24,8 +26,12 @@ struct destinations
 destinations destinations_of(const dependency& d, const std::vector<template_config>& templates)
 {
     destinations out;
+    auto reads = [&](const template_ast& ast) {
+        return std::any_of(ast.calls.begin(), ast.calls.end(),
+                           [&](const call_site& c) { return c.dep == d; });
+    };
     for (const auto& t : templates)
-        if (t.ast.dependencies().contains(d))
+        if (reads(t.ast))
         {
             out.paths.push_back(t.destination);
             out.need_ca = out.need_ca || uses_field(t.ast, "CA");
@@ -37,9 +43,9 @@ destinations destinations_of(const dependency& d, const std::vector<template_con
 asio::awaitable<std::optional<cert_bundle>>
 found_at_destinations(const dependency& d, const std::vector<template_config>& templates)
 {
-    const destinations where = destinations_of(d, templates);
     std::optional<cert_bundle> found;
     co_await run_blocking([&] {
+        const destinations where = destinations_of(d, templates);
         std::vector<std::string> texts;
         for (const auto& p : where.paths)
             if (auto text = read_file(p))
@@ -99,10 +105,11 @@ clock_time pki_next_poll(const fetched& f, double draw01)
     const auto wall_now = std::chrono::system_clock::now();
     const auto steady_now = std::chrono::steady_clock::now();
     const auto* cert = f.value.is_object() ? f.value.as_object().if_contains("Cert") : nullptr;
-    auto validity = cert && cert->is_string() ? certificate_validity(cert->as_string())
-                                              : result<cert_validity>(make_error(errc::bad_response, ""));
-    if (!validity)
+    if (!cert || !cert->is_string())
         return steady_now + min_reissue_delay;
+    auto validity = certificate_validity(cert->as_string());
+    if (!validity)
+        return steady_now + min_reissue_delay;  // never: what is recorded was parsed when it arrived
     return reissue_poll(*validity, wall_now, steady_now, draw01);
 }
 
