@@ -134,3 +134,29 @@ def test_a_short_certificate_is_reissued_at_two_thirds_of_its_life_not_on_refres
         assert issued(sims) == 3
     finally:
         d2.stop()
+
+
+def test_a_certificate_split_over_two_files_is_reused_after_a_restart(sims, tmp_path):
+    setup_pki(sims)
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    call_ = '{{ with pkiCert "vault" "pki/issue/web" "ttl=1h" "common_name=api.example.com" }}'
+    templates = [{"contents": call_ + '{{ .Cert }}\n{{ .CA }}\n{{ end }}', "destination": cert},
+                 {"contents": call_ + '{{ .Key }}\n{{ end }}', "destination": key}]
+    config = sims.config([job("split", "", cert, templates=templates)])
+    d = Daemon(config)
+    try:
+        vkproc.wait_until(lambda: read(cert) and read(key), 15, what="both files written")
+        assert issued(sims) == 1  # both templates share one certificate
+    finally:
+        d.stop()
+    before = (read(cert), read(key))
+    leaf = pem_blocks(before[0])[0]
+    assert openssl("pkey", "-pubout", stdin=before[1]) == openssl("x509", "-pubkey", "-noout", stdin=leaf)
+    d2 = Daemon(config)
+    try:
+        vkproc.wait_until(lambda: all(t["state"] == "rendered" for t in emissary_status(d2, "split")["templates"]),
+                          15, what="both rendered after the restart")
+        assert issued(sims) == 1
+        assert (read(cert), read(key)) == before
+    finally:
+        d2.stop()
