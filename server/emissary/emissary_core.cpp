@@ -6,6 +6,7 @@
 #include "core/time.hpp"
 #include "emissary/atomic_write.hpp"
 #include "emissary/emissary_metrics.hpp"
+#include "emissary/pki.hpp"
 #include "metrics/registry.hpp"
 
 #include <boost/json/array.hpp>
@@ -119,6 +120,12 @@ void emissary_core::schedule(const std::map<dependency, verdict>& verdicts)
         if (s.judged)
             continue;
         s.judged = true;
+        if (d.kind == dep_kind::pki && s.value)  // a certificate: re-issued at ~2/3 of its validity only
+        {
+            s.backoff.usable();
+            s.next_poll = pki_next_poll(*s.value, std::uniform_real_distribution<double>(0.0, 1.0)(rng));
+            continue;
+        }
         if (auto v = verdicts.find(d); v != verdicts.end() && v->second)
         {
             retry_later(s, *v->second, now);
@@ -147,7 +154,7 @@ asio::awaitable<void> emissary_core::fetch_due(runtime::cycle_context& ctx)
         auto src = sources.find(d.source);
         if (src == sources.end())
             continue;
-        auto r = co_await fetch(src->second, d);
+        auto r = co_await fetch_dependency(src->second, d, settings->templates);
         ctx.count("fetches");
         if (r)
         {
@@ -379,7 +386,7 @@ json::object emissary_core::status() const
         if (s.last_error)
         {
             json::object e{{"source", d.source}, {"path", d.path}, {"error", hide(s.last_error->describe())}};
-            if (d.kind != dep_kind::value)
+            if (d.kind == dep_kind::tree || d.kind == dep_kind::secrets)
                 e["list"] = d.kind == dep_kind::tree ? "tree" : "secrets";
             errors.push_back(std::move(e));
         }

@@ -10,7 +10,6 @@
 
 namespace vk::emissary {
 namespace asio = boost::asio;
-namespace {
 
 // The client logs in lazily, at its first request.
 asio::awaitable<result<void>> started(source_clients& s)
@@ -24,6 +23,8 @@ asio::awaitable<result<void>> started(source_clients& s)
     }
     co_return result<void>{};
 }
+
+namespace {
 
 asio::awaitable<result<fetched>> from_vault(source_clients& s, const std::string& path)
 {

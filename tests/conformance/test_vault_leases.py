@@ -133,6 +133,8 @@ def test_pki_issues_a_certificate_openssl_verifies(vault_dev, tmp_path):
     key_matches = openssl("pkey", "-pubout", stdin=data["private_key"]).stdout == openssl(
         "x509", "-pubkey", "-noout", stdin=data["certificate"]).stdout
     assert key_matches
+    # LIST certs: the serials issued (the sim leaves the CA's out; Vault lists it too).
+    assert client.secrets.pki.list_certificates()["data"]["keys"] == [data["serial_number"]]
 
 
 def test_pki_refuses_names_outside_the_role(vault_dev):

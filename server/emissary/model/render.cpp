@@ -220,7 +220,8 @@ private:
         return std::nullopt;
     }
 
-    // .A.B on a value: a map's entry; an entry's Key and Path are not secret even in a secret listing.
+    // .A.B on a value: a map's entry; a listing entry's Key and Path are not secret even in a secret listing
+    // (a certificate's Key is).
     std::optional<tvalue> fields(const operand& o, tvalue v)
     {
         for (const auto& f : o.fields)
@@ -231,7 +232,8 @@ private:
                 out_.errors.push_back(at(o.where) + ": can't evaluate field " + f + " in " + kind_name(v.v));
                 return std::nullopt;
             }
-            v = tvalue{*next, v.secret && f != "Key" && f != "Path"};
+            const bool entry = v.v.as_object().contains("Path");
+            v = tvalue{*next, v.secret && !(entry && (f == "Key" || f == "Path"))};
         }
         return v;
     }
@@ -258,6 +260,8 @@ private:
             return tvalue{json::value(std::move(entries)), true};
         }
         case call_kind::secrets: return tvalue{it->second.value, false};
+        case call_kind::pki_cert:
+            return it->second.present ? std::optional(tvalue{it->second.value, true}) : missing(c);
         default: break;
         }
         if (auto v = select(it->second, c.field))
@@ -377,7 +381,7 @@ std::vector<std::string> secret_strings(const dependency& d, const fetched& f)
     std::vector<std::string> out;
     if (!f.present || d.kind == dep_kind::secrets)
         return out;
-    if (d.kind == dep_kind::value)
+    if (d.kind == dep_kind::value || d.kind == dep_kind::pki)
     {
         collect_strings(f.value, out);
         return out;

@@ -74,6 +74,8 @@ std::string list_source_problem(const call_site& c, const source_config& s)
         return "ls, tree, safeLs and safeTree need a consul source";
     if (c.kind == call_kind::secrets && s.type != source_type::vault)
         return "secrets needs a vault source";
+    if (c.kind == call_kind::pki_cert && s.type != source_type::vault)
+        return "pkiCert needs a vault source";
     if (c.kind == call_kind::secrets && c.dep.path.empty() && s.mount.empty())
         return "secrets: the folder must not be empty (its first segment is the mount; or set the source's "
                "mount)";

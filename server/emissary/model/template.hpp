@@ -7,6 +7,8 @@
 //   lists:     ls | tree | safeLs | safeTree "<consul source>" "<prefix>"  (.Key .Value .Path per entry;
 //              ls = direct children, tree = every descendant; safe*: wait until the prefix has keys)
 //              secrets "<vault source>" "<folder>"                         (names; folders end in '/')
+//   certs:     pkiCert "<vault source>" "<pki mount>/issue/<role>" "key=value"...  (.Cert .Key .CA;
+//              issued once, re-issued at ~2/3 of its validity; see pki.hpp)
 //   blocks:    {{ if P }} {{ else if P }} {{ else }} {{ end }}, {{ with P }} (dot = P) {{ else }} {{ end }},
 //              {{ range P }} / {{ range $v := P }} / {{ range $k, $v := P }} ... {{ else }} ... {{ end }}
 //   operands:  "string" `raw` 12 true false . .Field $var $var.Field (pipeline)
@@ -51,6 +53,7 @@ enum class dep_kind
     value,    // secret / secretOr: one value of a source
     tree,     // ls / tree (and the safe forms): every Consul key under the prefix, with its value
     secrets,  // secrets: the names in one Vault KV folder
+    pki,      // pkiCert: a certificate issued by a Vault PKI role (path = "<mount>/issue/<role>")
 };
 
 // One thing a template reads from a source (a listing's path is its prefix or folder). ls and tree read the
@@ -60,6 +63,9 @@ struct dependency
     std::string source;
     std::string path;
     dep_kind kind = dep_kind::value;
+    // pkiCert: the request's "key=value" parameters, sorted (two calls with the same ones are one
+    // certificate)
+    std::vector<std::string> params;
     auto operator<=>(const dependency&) const = default;
 };
 
@@ -69,9 +75,10 @@ enum class call_kind
     secret,     // secret / poll
     secret_or,  // secretOr: the default when absent
     env,
-    ls,       // direct children
-    tree,     // every descendant
-    secrets,  // a Vault KV folder's names
+    ls,        // direct children
+    tree,      // every descendant
+    secrets,   // a Vault KV folder's names
+    pki_cert,  // pkiCert: {Cert, Key, CA}
 };
 
 struct call_site

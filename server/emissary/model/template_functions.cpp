@@ -17,7 +17,7 @@ namespace {
 
 using args_t = std::vector<tvalue>;
 
-constexpr std::array<function_info, 30> functions = {{
+constexpr std::array<function_info, 31> functions = {{
     {"secret", 2, 3, true},   {"poll", 2, 3, true},        {"secretOr", 4, 4, true},
     {"env", 1, 1, true},      {"ls", 2, 2, true},          {"tree", 2, 2, true},
     {"safeLs", 2, 2, true},   {"safeTree", 2, 2, true},    {"secrets", 2, 2, true},
@@ -28,6 +28,7 @@ constexpr std::array<function_info, 30> functions = {{
     {"ne", 2, 2, false},      {"len", 1, 1, false},        {"json", 1, 1, false},
     {"quote", 1, 1, false},   {"base64", 1, 1, false},     {"base64decode", 1, 1, false},
     {"trim", 1, 1, false},    {"indent", 2, 2, false},     {"raw", 1, 1, false},
+    {"pkiCert", 2, -1, true},
 }};
 
 bool any_secret(const args_t& a)

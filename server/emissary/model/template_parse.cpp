@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 
 namespace vk::emissary {
 namespace {
@@ -39,9 +40,10 @@ std::vector<std::string> split_chain(const std::string& chain)
 }
 
 const std::pair<std::string_view, call_kind> data_kinds[] = {
-    {"secret", call_kind::secret}, {"poll", call_kind::secret},   {"secretOr", call_kind::secret_or},
-    {"env", call_kind::env},       {"ls", call_kind::ls},         {"safeLs", call_kind::ls},
-    {"tree", call_kind::tree},     {"safeTree", call_kind::tree}, {"secrets", call_kind::secrets},
+    {"secret", call_kind::secret},    {"poll", call_kind::secret},   {"secretOr", call_kind::secret_or},
+    {"env", call_kind::env},          {"ls", call_kind::ls},         {"safeLs", call_kind::ls},
+    {"tree", call_kind::tree},        {"safeTree", call_kind::tree}, {"secrets", call_kind::secrets},
+    {"pkiCert", call_kind::pki_cert},
 };
 
 // One action's tokens. `variables` are the names in scope (range variables of the enclosing blocks).
@@ -176,7 +178,7 @@ private:
         std::vector<std::string> args;
         for (std::size_t k = 0; k < c.args.size() || static_cast<int>(k) < info.min_args; ++k)
         {
-            if (static_cast<int>(k) >= info.max_args)
+            if (info.max_args >= 0 && static_cast<int>(k) >= info.max_args)
                 return failure{c.args[k].where, t.text + ": too many arguments"};
             const std::string m =
                 t.text + ": argument " + std::to_string(k + 1) + " must be a string literal";
@@ -192,7 +194,7 @@ private:
                      return d.first == t.text;
                  })->second;
         s.safe = t.text.starts_with("safe");
-        if (auto f = fill_call(s, t, args))
+        if (auto f = s.kind == call_kind::pki_cert ? pki_call(s, c, t, args) : fill_call(s, t, args))
             return f;
         c.call = static_cast<int>(ast_.calls.size());
         ast_.calls.push_back(std::move(s));
@@ -227,6 +229,32 @@ private:
             s.field = args[2];
             s.fallback = args[3];
         }
+        return std::nullopt;
+    }
+
+    // pkiCert "<source>" "<mount>/issue/<role>" "key=value"...: the parameters sorted, each key once.
+    std::optional<failure> pki_call(call_site& s, const command& c, const token& t,
+                                    std::vector<std::string>& args)
+    {
+        if (args[0].empty())
+            return fail(t.offset, "pkiCert: the source must not be empty");
+        const auto issue = args[1].find("/issue/");
+        if (issue == std::string::npos || issue == 0 || args[1].ends_with("/issue/"))
+            return failure{c.args[1].where, "pkiCert: the path must be \"<pki mount>/issue/<role>\""};
+        std::set<std::string> keys;
+        for (std::size_t k = 2; k < args.size(); ++k)
+        {
+            const auto eq = args[k].find('=');
+            if (eq == std::string::npos || eq == 0)
+                return failure{c.args[k].where, "pkiCert: argument " + std::to_string(k + 1) +
+                                                    " must be \"key=value\" with a non-empty key"};
+            if (!keys.insert(args[k].substr(0, eq)).second)
+                return failure{c.args[k].where,
+                               "pkiCert: parameter \"" + args[k].substr(0, eq) + "\" given twice"};
+        }
+        std::vector<std::string> params(args.begin() + 2, args.end());
+        std::sort(params.begin(), params.end());
+        s.dep = {args[0], args[1], dep_kind::pki, std::move(params)};
         return std::nullopt;
     }
 
@@ -441,6 +469,12 @@ std::string call_site::reference() const
     case call_kind::ls: return std::string(safe ? "safeLs " : "ls ") + dep.source + " " + dep.path;
     case call_kind::tree: return std::string(safe ? "safeTree " : "tree ") + dep.source + " " + dep.path;
     case call_kind::secrets: return "secrets " + dep.source + " " + dep.path;
+    case call_kind::pki_cert: {
+        std::string r = "pkiCert " + dep.source + " " + dep.path;
+        for (const auto& p : dep.params)
+            r += " " + p;
+        return r;
+    }
     default: break;
     }
     std::string r = dep.source + " " + dep.path;

@@ -291,6 +291,8 @@ response handle(call& c)
     const bool write = c.op == "create" || c.op == "update";
     if (c.op == "list" && c.rel == "roles/")
         return list_response(c.st.list(key(c, "role/")), c.mount.mount_type());
+    if (c.op == "list" && c.rel == "certs/")  // the serials of the certificates issued (not the CA's here)
+        return list_response(c.st.list(key(c, "certs/")), c.mount.mount_type());
     if (auto kind = path_below(c.rel, "root/generate/"); kind && write)
         return generate_root(c, *kind);
     if (auto name = path_below(c.rel, "issue/"); name && write)

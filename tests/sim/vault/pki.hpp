@@ -1,6 +1,7 @@
 // The PKI secrets engine: one root CA per mount (root/generate/internal|exported), roles that say which
 // names a certificate may carry and for how long, issue/<role> minting a real leaf signed by the CA
-// (pki_x509.hpp), and the CA read endpoints (ca/pem, cert/ca, ca_chain, cert/<serial>).
+// (pki_x509.hpp), the CA read endpoints (ca/pem, cert/ca, ca_chain, cert/<serial>) and LIST certs/ (the
+// serials issued).
 #ifndef VAULTKEEPER_TESTS_SIM_VAULT_PKI_HPP
 #define VAULTKEEPER_TESTS_SIM_VAULT_PKI_HPP
 

@@ -112,6 +112,22 @@ TEST(emissary_settings, list_functions_need_their_source_type)
                             "(its first segment is the mount; or set the source's mount)"));
 }
 
+TEST(emissary_settings, pki_cert_needs_a_vault_source_and_names_a_bad_argument)
+{
+    auto ps = emissary_problems(R"({"name": "web", "kind": "emissary",
+        "sources": {"f": {"type": "file", "root": "/srv"}, "v": {"type": "vault", "vault": "primary"}},
+        "templates": [{"contents": "{{ with pkiCert \"f\" \"pki/issue/web\" }}{{ end }}", "destination": "/x"},
+                      {"contents": "{{ with pkiCert \"v\" \"pki/issue/web\" \"ttl\" }}{{ end }}",
+                       "destination": "/y"},
+                      {"contents": "{{ with pkiCert \"v\" \"pki/issue/web\" \"ttl=1h\" }}{{ .Cert }}{{ end }}",
+                       "destination": "/z"}]})");
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/contents: web#0:1:9: pkiCert needs a vault source"));
+    EXPECT_TRUE(has_problem(
+        ps, "/jobs/0/templates/1/contents: web#1:1:37: pkiCert: argument 3 must be \"key=value\" with a "
+            "non-empty key"));
+    EXPECT_EQ(ps.size(), 2u);
+}
+
 TEST(emissary_settings, created_directories_mode_and_owner)
 {
     auto r = vk::parse_config(doc(R"({"name": "web", "kind": "emissary", )" + sources + R"(,
