@@ -6,6 +6,7 @@
 #include "core/time.hpp"
 #include "emissary/atomic_write.hpp"
 #include "emissary/emissary_metrics.hpp"
+#include "emissary/vault_checks.hpp"
 #include "metrics/registry.hpp"
 
 #include <boost/json/array.hpp>
@@ -397,6 +398,7 @@ json::object emissary_core::status() const
         {"once", once},
         {"finished", finished},
         {"dry_run", settings->dry_run},
+        {"vault_checks", vault_checks_status(*this)},
     };
 }
 

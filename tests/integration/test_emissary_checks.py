@@ -1,0 +1,140 @@
+"""emissary Vault KV v2 version checks: a write reaches the file within vault_check; with many secrets and a
+small request budget the round stretches to checks / budget, the checks are spread out, and only the secrets
+that changed are read again; a token that may not read <mount>/metadata/ falls back to data reads with one
+warning naming the source and the mount."""
+import json
+import os
+import tempfile
+import time
+import urllib.parse
+
+import vkproc
+from test_emissary import ROOT, Sims, call, emissary_status, job, sims  # noqa: F401  (sims: fixture)
+from vkdaemon import Daemon
+
+
+def requests(sims, text):
+    status, body = call("GET", f"{sims.vault_addr}/_sim/vault/requests?prefix={urllib.parse.quote(text)}")
+    assert status == 200, body
+    return json.loads(body)["requests"]
+
+
+def count(sims, method, path):
+    return requests(sims, path).get(f"{method} {path}", 0)
+
+
+def read(path):
+    return open(path).read() if os.path.exists(path) else None
+
+
+def checks_status(d, name):
+    return emissary_status(d, name)["vault_checks"]
+
+
+def test_a_kv2_write_reaches_the_file_within_the_check_interval(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-checks-")
+    dest = os.path.join(tmp, "pw")
+    sims.vault_write("fast", {"pw": "v1-pw-1111"})
+    d = Daemon(sims.config([job("fast", '{{ secret "vault" "secret/fast" "pw" }}', dest, vault_check="1s")]))
+    try:
+        vkproc.wait_until(lambda: read(dest) == "v1-pw-1111", 10, what="first render")
+        [st] = checks_status(d, "fast")
+        assert st["source"] == "vault" and st["vault"] == "v"
+        assert st["check_interval_seconds"] == 1.0 and st["checked_paths"] == 1
+        assert st["fallback_to_reads"] is False and st["fallback_mounts"] == []
+        # Settled: the value is kept fresh by the checks (a metadata read a second), not by full re-reads.
+        vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/metadata/fast") >= 2, 5, what="two checks")
+        for value in ("v2-pw-2222", "v3-pw-3333"):
+            start = time.monotonic()
+            sims.vault_write("fast", {"pw": value})
+            vkproc.wait_until(lambda: read(dest) == value, 1.0 + 1.5, interval=0.01, what="the write on disk")
+            assert time.monotonic() - start < 2.5
+        reads = count(sims, "GET", "/v1/secret/data/fast")
+        assert reads <= 4, reads  # the first read and one per write (a race may add one)
+    finally:
+        d.stop()
+
+
+def test_only_changed_secrets_are_read_and_the_budget_stretches_the_round(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-checks-")
+    dest = os.path.join(tmp, "all")
+    n = 20
+    for i in range(n):
+        sims.vault_write(f"many/s{i}", {"v": f"value-{i}-a"})
+    template = "".join(f'{{{{ secret "vault" "secret/many/s{i}" "v" }}}}\n' for i in range(n))
+    expected = lambda values: "".join(f"{v}\n" for v in values)  # noqa: E731
+    values = [f"value-{i}-a" for i in range(n)]
+    d = Daemon(sims.config([job("many", template, dest, vault_check="1s", max_requests_per_second=10)]))
+    try:
+        vkproc.wait_until(lambda: read(dest) == expected(values), 10, what="first render")
+        [st] = checks_status(d, "many")
+        assert st["checked_paths"] == n and st["vault_checked_paths"] == n
+        assert st["check_interval_seconds"] == 2.0  # 20 paths at 10 a second; vault_check 1s is shorter
+        assert st["max_requests_per_second"] == 10
+
+        def metadata_counts():
+            got = requests(sims, "/v1/secret/metadata/many/")
+            return [got.get(f"GET /v1/secret/metadata/many/s{i}", 0) for i in range(n)]
+
+        def data_counts():
+            got = requests(sims, "/v1/secret/data/many/")
+            return [got.get(f"GET /v1/secret/data/many/s{i}", 0) for i in range(n)]
+
+        # One whole round of checks: every value held and checked at least once.
+        vkproc.wait_until(lambda: min(metadata_counts()) >= 1, 10, what="a round of checks")
+        # The checks are spread out: over a window, about budget x window of them, not a burst.
+        before, t0 = sum(metadata_counts()), time.monotonic()
+        vkproc.wait_until(lambda: time.monotonic() - t0 >= 3.0, 5, what="a 3 s window")
+        rate = (sum(metadata_counts()) - before) / (time.monotonic() - t0)
+        assert 5 <= rate <= 13, rate
+        reads_before = data_counts()
+        changed = {3, 11, 17}
+        for i in changed:
+            values[i] = f"value-{i}-b"
+            sims.vault_write(f"many/s{i}", {"v": values[i]})
+        vkproc.wait_until(lambda: read(dest) == expected(values), 2.0 + 2.0, what="the three changes on disk")
+        # Another whole round after the changes: the unchanged secrets were checked, never read.
+        marks = metadata_counts()
+        vkproc.wait_until(lambda: all(a > b for a, b in zip(metadata_counts(), marks)), 6, what="another round")
+        reads_after = data_counts()
+        for i in range(n):
+            delta = reads_after[i] - reads_before[i]
+            if i in changed:
+                assert 1 <= delta <= 2, (i, delta)
+            else:
+                assert delta == 0, (i, delta)
+    finally:
+        d.stop()
+
+
+def test_a_token_that_may_not_read_metadata_falls_back_to_data_reads_with_one_warning(sims):
+    status, body = call("POST", f"{sims.vault_addr}/v1/sys/policies/acl/dataonly",
+                        {"policy": 'path "secret/data/*" { capabilities = ["read"] }'}, token=ROOT)
+    assert status in (200, 204), body
+    status, body = call("POST", f"{sims.vault_addr}/v1/auth/token/create", {"policies": ["dataonly"]}, token=ROOT)
+    assert status == 200, body
+    weak = json.loads(body)["auth"]["client_token"]
+    tmp = tempfile.mkdtemp(prefix="vk-checks-")
+    dest = os.path.join(tmp, "both")
+    sims.vault_write("fb/a", {"v": "a-one"})
+    sims.vault_write("fb/b", {"v": "b-one"})
+    config = sims.config([job("fallback", '{{ secret "vault" "secret/fb/a" "v" }}+{{ secret "vault" "secret/fb/b" "v" }}',
+                              dest, vault_check="1s")])
+    config["vaults"]["v"]["token"] = weak
+    d = Daemon(config)
+    try:
+        vkproc.wait_until(lambda: read(dest) == "a-one+b-one", 10, what="first render")
+        st = vkproc.wait_until(lambda: (lambda s: s[0]["fallback_to_reads"] and s)(checks_status(d, "fallback")),
+                               5, what="the fallback in the status")
+        assert st[0]["fallback_mounts"] == ["secret"] and st[0]["checked_paths"] == 2
+        sims.vault_write("fb/b", {"v": "b-two"})
+        vkproc.wait_until(lambda: read(dest) == "a-one+b-two", 1.0 + 1.5, interval=0.01, what="the write on disk")
+        # Several rounds later: still one warning (not one per path, not one per round), naming source and mount.
+        start = count(sims, "GET", "/v1/secret/data/fb/a")
+        vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/data/fb/a") >= start + 3, 6, what="three more rounds")
+        warnings = [line for line in d.log().splitlines() if "may not read secret/metadata/" in line]
+        assert len(warnings) == 1, warnings
+        assert '"source":"vault"' in warnings[0].replace(" ", "") or "source=vault" in warnings[0], warnings[0]
+        assert count(sims, "GET", "/v1/secret/metadata/fb/a") + count(sims, "GET", "/v1/secret/metadata/fb/b") == 1
+    finally:
+        d.stop()
