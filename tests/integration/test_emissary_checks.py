@@ -1,7 +1,8 @@
 """emissary Vault KV v2 version checks: a write reaches the file within vault_check; with many secrets and a
 small request budget the round stretches to checks / budget, the checks are spread out, and only the secrets
 that changed are read again; a token that may not read <mount>/metadata/ falls back to data reads with one
-warning naming the source and the mount."""
+warning naming the source and the mount; two jobs reading one secret share its check (and the metric counts
+checks and reads)."""
 import json
 import os
 import tempfile
@@ -118,8 +119,8 @@ def test_a_token_that_may_not_read_metadata_falls_back_to_data_reads_with_one_wa
     dest = os.path.join(tmp, "both")
     sims.vault_write("fb/a", {"v": "a-one"})
     sims.vault_write("fb/b", {"v": "b-one"})
-    config = sims.config([job("fallback", '{{ secret "vault" "secret/fb/a" "v" }}+{{ secret "vault" "secret/fb/b" "v" }}',
-                              dest, vault_check="1s")])
+    template = '{{ secret "vault" "secret/fb/a" "v" }}+{{ secret "vault" "secret/fb/b" "v" }}'
+    config = sims.config([job("fallback", template, dest, vault_check="1s")])
     config["vaults"]["v"]["token"] = weak
     d = Daemon(config)
     try:
@@ -131,10 +132,40 @@ def test_a_token_that_may_not_read_metadata_falls_back_to_data_reads_with_one_wa
         vkproc.wait_until(lambda: read(dest) == "a-one+b-two", 1.0 + 1.5, interval=0.01, what="the write on disk")
         # Several rounds later: still one warning (not one per path, not one per round), naming source and mount.
         start = count(sims, "GET", "/v1/secret/data/fb/a")
-        vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/data/fb/a") >= start + 3, 6, what="three more rounds")
+        vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/data/fb/a") >= start + 3, 6,
+                          what="three more rounds")
         warnings = [line for line in d.log().splitlines() if "may not read secret/metadata/" in line]
         assert len(warnings) == 1, warnings
         assert '"source":"vault"' in warnings[0].replace(" ", "") or "source=vault" in warnings[0], warnings[0]
         assert count(sims, "GET", "/v1/secret/metadata/fb/a") + count(sims, "GET", "/v1/secret/metadata/fb/b") == 1
+    finally:
+        d.stop()
+
+
+def test_jobs_reading_the_same_secret_share_one_check(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-checks-")
+    dests = {name: os.path.join(tmp, name) for name in ("one", "two")}
+    sims.vault_write("shared", {"v": "shared-1"})
+    d = Daemon(sims.config([job(name, '{{ secret "vault" "secret/shared" "v" }}', dest, vault_check="1s")
+                            for name, dest in dests.items()]))
+    try:
+        vkproc.wait_until(lambda: all(read(p) == "shared-1" for p in dests.values()), 10, what="both rendered")
+        for name in dests:
+            [st] = checks_status(d, name)
+            assert st["checked_paths"] == 1 and st["vault_checked_paths"] == 1, st
+        path = "/v1/secret/metadata/shared"
+        vkproc.wait_until(lambda: count(sims, "GET", path) >= 2, 5, what="the checks running")
+        before, t0 = count(sims, "GET", path), time.monotonic()
+        vkproc.wait_until(lambda: time.monotonic() - t0 >= 4.0, 6, what="a 4 s window")
+        checks = count(sims, "GET", path) - before
+        assert 2 <= checks <= 6, checks  # about one a second for both jobs, not two
+        sims.vault_write("shared", {"v": "shared-2"})
+        vkproc.wait_until(lambda: all(read(p) == "shared-2" for p in dests.values()), 2.5, interval=0.01,
+                          what="both files follow the write")
+        metrics = d.call("GET", "/metrics", token=None)[1]
+        kinds = [line for line in metrics.splitlines()
+                 if line.startswith("vaultkeeper_emissary_vault_requests_total{")]
+        assert any('kind="check"' in line and 'vault="v"' in line for line in kinds), kinds
+        assert any('kind="read"' in line for line in kinds), kinds
     finally:
         d.stop()
