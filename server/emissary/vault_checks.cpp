@@ -113,7 +113,7 @@ bool current_deleted(const vault::kv_metadata& m)
     return at.ok && at.instant.seconds <= now;
 }
 
-// One metadata read: the version seen; nullopt when the check failed (permission_denied is reported).
+// One metadata read, within the budget: the version seen (a missing secret: exists = false), or the error.
 asio::awaitable<result<version_seen>> read_version(emissary_core& core, const checked_value& v)
 {
     auto& client = *core.sources.at(v.dep.source).vault;
@@ -127,7 +127,8 @@ asio::awaitable<result<version_seen>> read_version(emissary_core& core, const ch
     co_return version_seen{true, m->current_version, current_deleted(*m)};
 }
 
-// The answer for v's slot: another job's when it checked the same slot, else this job's own request.
+// The answer for v's slot: another job's when it checked the same slot, else this job's own request;
+// nullopt when the check failed (tried again at the next slot), permission_denied for a 403.
 asio::awaitable<result<std::optional<version_seen>>> version_at_slot(emissary_core& core,
                                                                      const checked_value& v)
 {
@@ -139,17 +140,14 @@ asio::awaitable<result<std::optional<version_seen>>> version_at_slot(emissary_co
         co_return *shared;
     r.begin(v.key, v.due);
     auto seen = co_await read_version(core, v);
-    if (!seen && seen.error().code == errc::permission_denied)
-    {
-        r.answered(v.key, v.due, std::nullopt);
-        co_return seen.error();
-    }
     r.answered(v.key, v.due, seen ? std::optional<version_seen>(*seen) : std::nullopt);
-    if (!seen)
-        log::debug(
-            "vault version check failed; trying again at the next slot",
-            {{"job", core.job}, {"source", v.dep.source}, {"error", core.hide(seen.error().describe())}});
-    co_return seen ? std::optional<version_seen>(*seen) : std::nullopt;
+    if (seen)
+        co_return std::optional<version_seen>(*seen);
+    if (seen.error().code == errc::permission_denied)
+        co_return seen.error();
+    log::debug("vault version check failed; trying again at the next slot",
+               {{"job", core.job}, {"source", v.dep.source}, {"error", core.hide(seen.error().describe())}});
+    co_return std::optional<version_seen>{};
 }
 
 // Reads the data; a change is recorded and asks for a cycle. A failed read goes back to the cycle's polls
@@ -205,7 +203,7 @@ asio::awaitable<void> check_one(emissary_core& core, const checked_value& v, con
     case check_step::read: co_await read_data(core, v, rc); break;
     case check_step::absent:
         core.record(v.dep, fetched{});
-        core.deps[v.dep].watched = false;
+        held.watched = false;  // the cycle's polls look for it again, with their backoff
         rc();
         break;
     }

@@ -169,3 +169,22 @@ def test_jobs_reading_the_same_secret_share_one_check(sims):
         assert any('kind="read"' in line for line in kinds), kinds
     finally:
         d.stop()
+
+
+def test_a_deleted_current_version_makes_the_value_absent_and_a_new_write_brings_it_back(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-checks-")
+    dest = os.path.join(tmp, "pw")
+    sims.vault_write("gone", {"pw": "gone-1"})
+    d = Daemon(sims.config([job("gone", '{{ secret "vault" "secret/gone" "pw" }}', dest, vault_check="1s")]))
+    try:
+        vkproc.wait_until(lambda: read(dest) == "gone-1", 10, what="first render")
+        vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/metadata/gone") >= 1, 5, what="a check")
+        status, body = call("DELETE", f"{sims.vault_addr}/v1/secret/data/gone", token=ROOT)
+        assert status in (200, 204), body
+        vkproc.wait_until(lambda: emissary_status(d, "gone")["templates"][0]["missing"] == ["vault secret/gone pw"],
+                          2.5, interval=0.01, what="the template waiting for the deleted secret")
+        assert read(dest) == "gone-1"  # the file keeps the last render
+        sims.vault_write("gone", {"pw": "gone-2"})
+        vkproc.wait_until(lambda: read(dest) == "gone-2", 5, what="the new version on disk")
+    finally:
+        d.stop()
