@@ -5,6 +5,7 @@ warning naming the source and the mount; two jobs reading one secret share its c
 checks and reads)."""
 import json
 import os
+import signal
 import tempfile
 import time
 import urllib.parse
@@ -186,5 +187,32 @@ def test_a_deleted_current_version_makes_the_value_absent_and_a_new_write_brings
         assert read(dest) == "gone-1"  # the file keeps the last render
         sims.vault_write("gone", {"pw": "gone-2"})
         vkproc.wait_until(lambda: read(dest) == "gone-2", 5, what="the new version on disk")
+    finally:
+        d.stop()
+
+
+def test_a_reload_that_drops_a_secret_stops_its_checks(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-checks-")
+    dest = os.path.join(tmp, "r")
+    sims.vault_write("r1", {"v": "r1-value"})
+    sims.vault_write("r2", {"v": "r2-value"})
+    config = sims.config([job("reloaded", '{{ secret "vault" "secret/r1" "v" }}', dest, vault_check="1s")])
+    d = Daemon(config)
+    try:
+        vkproc.wait_until(lambda: read(dest) == "r1-value", 10, what="first render")
+        vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/metadata/r1") >= 1, 5, what="r1 checked")
+        config["jobs"][0]["templates"][0]["contents"] = '{{ secret "vault" "secret/r2" "v" }}'
+        d.write_config(config)
+        before = d.log().count("configuration reloaded")
+        d.proc.signal(signal.SIGHUP)
+        vkproc.wait_until(lambda: d.log().count("configuration reloaded") > before, 15, what="reload")
+        vkproc.wait_until(lambda: read(dest) == "r2-value", 10, what="the new template rendered")
+        vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/metadata/r2") >= 1, 5, what="r2 checked")
+        [st] = checks_status(d, "reloaded")
+        assert st["checked_paths"] == 1 and st["vault_checked_paths"] == 1, st  # r1 left the Vault's round
+        r1 = count(sims, "GET", "/v1/secret/metadata/r1")
+        r2 = count(sims, "GET", "/v1/secret/metadata/r2")
+        vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/metadata/r2") >= r2 + 2, 5, what="two more checks")
+        assert count(sims, "GET", "/v1/secret/metadata/r1") == r1
     finally:
         d.stop()
