@@ -30,16 +30,29 @@ def read(path):
 
 
 def checks_status(d, name):
-    return emissary_status(d, name)["vault_checks"]
+    # The checker joins the Vault's round when the job's background starts: wait for it (bounded).
+    return vkproc.wait_until(lambda: emissary_status(d, name)["vault_checks"], 5, what="vault_checks in the status")
+
+
+def one_secret_job(sims, name, value, **extra):
+    """A daemon whose job `name` renders field v of secret/<name> (written as `value`) with vault_check 1s,
+    once that render is on disk: (daemon, destination, config)."""
+    dest = os.path.join(tempfile.mkdtemp(prefix="vk-checks-"), name)
+    sims.vault_write(name, {"v": value})
+    config = sims.config([job(name, f'{{{{ secret "vault" "secret/{name}" "v" }}}}', dest, vault_check="1s",
+                              **extra)])
+    d = Daemon(config)
+    try:
+        vkproc.wait_until(lambda: read(dest) == value, 10, what="first render")
+    except BaseException:
+        d.stop()
+        raise
+    return d, dest, config
 
 
 def test_a_kv2_write_reaches_the_file_within_the_check_interval(sims):
-    tmp = tempfile.mkdtemp(prefix="vk-checks-")
-    dest = os.path.join(tmp, "pw")
-    sims.vault_write("fast", {"pw": "v1-pw-1111"})
-    d = Daemon(sims.config([job("fast", '{{ secret "vault" "secret/fast" "pw" }}', dest, vault_check="1s")]))
+    d, dest, _ = one_secret_job(sims, "fast", "v1-pw-1111")
     try:
-        vkproc.wait_until(lambda: read(dest) == "v1-pw-1111", 10, what="first render")
         [st] = checks_status(d, "fast")
         assert st["source"] == "vault" and st["vault"] == "v"
         assert st["check_interval_seconds"] == 1.0 and st["checked_paths"] == 1
@@ -48,7 +61,7 @@ def test_a_kv2_write_reaches_the_file_within_the_check_interval(sims):
         vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/metadata/fast") >= 2, 5, what="two checks")
         for value in ("v2-pw-2222", "v3-pw-3333"):
             start = time.monotonic()
-            sims.vault_write("fast", {"pw": value})
+            sims.vault_write("fast", {"v": value})
             vkproc.wait_until(lambda: read(dest) == value, 1.0 + 1.5, interval=0.01, what="the write on disk")
             assert time.monotonic() - start < 2.5
         reads = count(sims, "GET", "/v1/secret/data/fast")
@@ -173,33 +186,24 @@ def test_jobs_reading_the_same_secret_share_one_check(sims):
 
 
 def test_a_deleted_current_version_makes_the_value_absent_and_a_new_write_brings_it_back(sims):
-    tmp = tempfile.mkdtemp(prefix="vk-checks-")
-    dest = os.path.join(tmp, "pw")
-    sims.vault_write("gone", {"pw": "gone-1"})
-    d = Daemon(sims.config([job("gone", '{{ secret "vault" "secret/gone" "pw" }}', dest, vault_check="1s")]))
+    d, dest, _ = one_secret_job(sims, "gone", "gone-1")
     try:
-        vkproc.wait_until(lambda: read(dest) == "gone-1", 10, what="first render")
         vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/metadata/gone") >= 1, 5, what="a check")
         status, body = call("DELETE", f"{sims.vault_addr}/v1/secret/data/gone", token=ROOT)
         assert status in (200, 204), body
-        vkproc.wait_until(lambda: emissary_status(d, "gone")["templates"][0]["missing"] == ["vault secret/gone pw"],
+        vkproc.wait_until(lambda: emissary_status(d, "gone")["templates"][0]["missing"] == ["vault secret/gone v"],
                           2.5, interval=0.01, what="the template waiting for the deleted secret")
         assert read(dest) == "gone-1"  # the file keeps the last render
-        sims.vault_write("gone", {"pw": "gone-2"})
+        sims.vault_write("gone", {"v": "gone-2"})
         vkproc.wait_until(lambda: read(dest) == "gone-2", 5, what="the new version on disk")
     finally:
         d.stop()
 
 
 def test_a_reload_that_drops_a_secret_stops_its_checks(sims):
-    tmp = tempfile.mkdtemp(prefix="vk-checks-")
-    dest = os.path.join(tmp, "r")
-    sims.vault_write("r1", {"v": "r1-value"})
     sims.vault_write("r2", {"v": "r2-value"})
-    config = sims.config([job("reloaded", '{{ secret "vault" "secret/r1" "v" }}', dest, vault_check="1s")])
-    d = Daemon(config)
+    d, dest, config = one_secret_job(sims, "r1", "r1-value")
     try:
-        vkproc.wait_until(lambda: read(dest) == "r1-value", 10, what="first render")
         vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/metadata/r1") >= 1, 5, what="r1 checked")
         config["jobs"][0]["templates"][0]["contents"] = '{{ secret "vault" "secret/r2" "v" }}'
         d.write_config(config)
@@ -208,7 +212,7 @@ def test_a_reload_that_drops_a_secret_stops_its_checks(sims):
         vkproc.wait_until(lambda: d.log().count("configuration reloaded") > before, 15, what="reload")
         vkproc.wait_until(lambda: read(dest) == "r2-value", 10, what="the new template rendered")
         vkproc.wait_until(lambda: count(sims, "GET", "/v1/secret/metadata/r2") >= 1, 5, what="r2 checked")
-        [st] = checks_status(d, "reloaded")
+        [st] = checks_status(d, "r1")
         assert st["checked_paths"] == 1 and st["vault_checked_paths"] == 1, st  # r1 left the Vault's round
         r1 = count(sims, "GET", "/v1/secret/metadata/r1")
         r2 = count(sims, "GET", "/v1/secret/metadata/r2")
