@@ -7,6 +7,7 @@
 #include "emissary/atomic_write.hpp"
 #include "emissary/emissary_metrics.hpp"
 #include "emissary/pki.hpp"
+#include "emissary/vault_checks.hpp"
 #include "metrics/registry.hpp"
 
 #include <boost/json/array.hpp>
@@ -404,6 +405,7 @@ json::object emissary_core::status() const
         {"once", once},
         {"finished", finished},
         {"dry_run", settings->dry_run},
+        {"vault_checks", vault_checks_status(*this)},
     };
 }
 

@@ -5,6 +5,7 @@
 #define VAULTKEEPER_SERVER_EMISSARY_EMISSARY_CORE_HPP
 
 #include "emissary/command.hpp"
+#include "emissary/model/check_registry.hpp"
 #include "emissary/model/cycle.hpp"
 #include "emissary/model/policy.hpp"
 #include "emissary/model/poll_backoff.hpp"
@@ -35,7 +36,7 @@ struct dep_state
     bool judged = true;            // false: a new answer waits for the renders to say whether it is usable
     clock_time next_poll{};        // the epoch = due now
     std::optional<error> last_error;
-    bool watched = false;  // a Consul blocking query keeps it fresh
+    bool watched = false;  // a Consul blocking query or a Vault version check keeps it fresh
 };
 
 struct template_state
@@ -78,6 +79,7 @@ struct emissary_core : runtime::kind_core<emissary_settings>
     std::chrono::milliseconds timeout{};
     std::map<std::string, source_clients> sources;
     std::map<dependency, dep_state> deps;
+    std::map<std::string, source_checks> checks;  // Vault KV v2 sources whose versions are checked
     std::vector<template_state> templates;
     std::shared_ptr<shared_command> window;
     command_state command;

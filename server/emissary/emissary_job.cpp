@@ -5,6 +5,7 @@
 #include "consul/watch.hpp"
 #include "core/log.hpp"
 #include "emissary/emissary_core.hpp"
+#include "emissary/vault_checks.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -119,7 +120,7 @@ public:
     {
         auto core = core_;
         std::function<void()> rc = request_cycle;
-        co_await (pump(core, rc) && watches(core, rc) && renewals(core));
+        co_await (pump(core, rc) && watches(core, rc) && renewals(core) && run_vault_checks(core, rc));
     }
 
 private:

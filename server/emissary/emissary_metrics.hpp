@@ -1,4 +1,5 @@
-// The emissary kind's metric families (label job, plus outcome for renders and command runs).
+// The emissary kind's metric families (label job, plus outcome for renders and command runs, vault and kind
+// for the Vault requests of the version checks).
 #ifndef VAULTKEEPER_SERVER_EMISSARY_EMISSARY_METRICS_HPP
 #define VAULTKEEPER_SERVER_EMISSARY_EMISSARY_METRICS_HPP
 
@@ -14,6 +15,9 @@ inline constexpr metrics::family waiting{"vaultkeeper_emissary_waiting_templates
 inline constexpr metrics::family command_runs{
     "vaultkeeper_emissary_command_runs_total",
     "Commands run after a change, by outcome (ok, failed, timeout)"};
+inline constexpr metrics::family vault_requests{
+    "vaultkeeper_emissary_vault_requests_total",
+    "Vault requests of the KV v2 version checks, by kind (check: a metadata read; read: a data read)"};
 
 }  // namespace vk::emissary::metric
 

@@ -47,7 +47,7 @@ asio::awaitable<result<fetched>> from_vault(source_clients& s, const std::string
         co_return r.error();
     if (r->deleted)
         co_return fetched{};
-    co_return fetched{true, boost::json::value(std::move(r->data))};
+    co_return fetched{true, boost::json::value(std::move(r->data)), r->meta.version};
 }
 
 asio::awaitable<result<fetched>> from_consul(source_clients& s, const std::string& key)

@@ -8,6 +8,7 @@
 #include "emissary/model/template.hpp"
 
 #include <boost/json/value.hpp>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -27,6 +28,7 @@ struct fetched
 {
     bool present = false;      // false: 404, deleted, or the source said there is nothing
     boost::json::value value;  // a Vault secret's data object, or a string (Consul, file, env, http)
+    std::optional<std::uint64_t> version{};  // Vault KV v2: the version read (the version checks compare it)
 };
 using value_map = std::map<dependency, fetched>;
 using env_lookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -236,6 +236,15 @@ backoff_policy read_retry(object_reader& r)
     return p;
 }
 
+void read_vault_checks(object_reader& r, emissary_settings& s)
+{
+    s.vault_check = r.dur_or("vault_check", s.vault_check);
+    if (s.vault_check.count() < 0)
+        r.problem("vault_check", "must not be negative (0 turns the version checks off)");
+    s.max_requests_per_second =
+        r.integer_or("max_requests_per_second", 1, 1000000, s.max_requests_per_second);
+}
+
 }  // namespace
 
 std::optional<unsigned> parse_perms(std::string_view text)
@@ -294,6 +303,7 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     s->refresh = r.dur_or("refresh", s->refresh);
     if (s->refresh.count() < 0)
         r.problem("refresh", "must not be negative");
+    read_vault_checks(r, *s);
     s->once = r.boolean_or("once", false);
     s->dry_run = r.boolean_or("dry_run", false);
     return s;

@@ -18,7 +18,7 @@ namespace vk::emissary {
 
 enum class source_type
 {
-    vault,   // KV v1/v2 of a configured vault, re-read every `refresh`
+    vault,   // KV v1/v2 of a configured vault: v2 checked every `vault_check`, v1 re-read every `refresh`
     consul,  // KV of a configured consul, watched with blocking queries
     file,    // files under `root`
     env,     // the daemon's environment
@@ -62,6 +62,12 @@ struct emissary_settings : vk::job_settings
     wait_window wait;
     backoff_policy retry;
     milliseconds refresh{300000};
+    // Vault KV v2 values: their metadata's current_version is checked this often (0: off, re-read every
+    // refresh instead), and the data read only when it moved.
+    milliseconds vault_check{10000};
+    // Vault requests a second of these checks and reads, shared by the jobs reading one Vault (the smallest
+    // of theirs applies).
+    std::int64_t max_requests_per_second = 100;
     bool once = false;
     bool dry_run = false;
 };

@@ -106,6 +106,9 @@ public:
     // SHA-256 (hex) of the token of the last /v1/ request that carried one, for GET /_sim/vault/last-token:
     // tests see which token a client sent without the sim logging tokens.
     std::string last_token_sha256;
+    // Requests by "METHOD /v1/path" (no query), for GET /_sim/vault/requests: tests see which paths a client
+    // read and how often (the generic /_sim/counters keep two path segments only).
+    std::map<std::string, std::uint64_t> request_counts;
 
 private:
     void elect();

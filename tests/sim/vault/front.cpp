@@ -232,6 +232,8 @@ simc::response handle_vault_request(cluster& vault, std::size_t node, const simc
 {
     if (auto token = token_of(req); !token.empty() && req.path.starts_with("/v1/"))
         vault.last_token_sha256 = sha256_hex(token);
+    if (req.path.starts_with("/v1/"))
+        ++vault.request_counts[req.method + " " + req.path];
     auto res = dispatch(vault, node, req);
     // Go's net/http drops the body of a 204/304 (e.g. sys/health?activecode=204); Beast would refuse it.
     if (res.status == 204 || res.status == 304)
@@ -247,6 +249,16 @@ void add_request_log_route(simc::server& srv, cluster& vault)
     srv.add_control_route(
         "GET", "/_sim/vault/last-token", [&vault](simc::request&) -> boost::asio::awaitable<simc::response> {
             co_return simc::json_response(200, json::object{{"sha256", vault.last_token_sha256}});
+        });
+    srv.add_control_route(
+        "GET", "/_sim/vault/requests",
+        [&vault](simc::request& req) -> boost::asio::awaitable<simc::response> {
+            const auto* prefix = req.param("prefix");
+            json::object counts;
+            for (const auto& [key, n] : vault.request_counts)
+                if (!prefix || key.find(*prefix) != std::string::npos)
+                    counts[key] = n;
+            co_return simc::json_response(200, json::object{{"requests", std::move(counts)}});
         });
 }
 

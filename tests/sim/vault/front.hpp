@@ -16,6 +16,8 @@ simc::handler make_node_handler(cluster& vault, std::size_t node);
 simc::response handle_vault_request(cluster& vault, std::size_t node, const simc::request& req);
 
 // GET /_sim/vault/last-token: {"sha256": hex of the last token seen on a /v1/ request, "" before any}.
+// GET /_sim/vault/requests[?prefix=text]: {"requests": {"GET /v1/secret/data/app": n, ...}}, every /v1/
+// request since start by method and path (those containing `text` only).
 void add_request_log_route(simc::server& srv, cluster& vault);
 
 }  // namespace vsim

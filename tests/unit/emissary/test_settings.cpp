@@ -214,3 +214,30 @@ TEST(emissary_settings, template_file_comes_from_the_inputs)
               std::string::npos)
         << missing.error().render();
 }
+
+TEST(emissary_settings, vault_check_and_the_request_budget)
+{
+    auto job = [](const std::string& extra) {
+        return R"({"name": "web", "kind": "emissary", )" + sources + R"(,
+            "templates": [{"contents": "x", "destination": "/tmp/x"}])" +
+               extra + "}";
+    };
+    auto r = vk::parse_config(doc(job("")), "cfg.json", emissary_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& d = static_cast<const vk::emissary::emissary_settings&>(*r->jobs.at(0).settings);
+    EXPECT_EQ(d.vault_check, std::chrono::seconds(10));
+    EXPECT_EQ(d.max_requests_per_second, 100);
+    r = vk::parse_config(doc(job(R"(, "vault_check": "1m30s", "max_requests_per_second": 20)")), "cfg.json",
+                         emissary_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& s = static_cast<const vk::emissary::emissary_settings&>(*r->jobs.at(0).settings);
+    EXPECT_EQ(s.vault_check, std::chrono::seconds(90));
+    EXPECT_EQ(s.max_requests_per_second, 20);
+
+    auto ps = emissary_problems(job(R"(, "vault_check": "ten seconds", "max_requests_per_second": 0)"));
+    EXPECT_TRUE(has_problem(
+        ps, "/jobs/0/vault_check: \"ten seconds\" is not a duration (use e.g. \"30s\", \"5m\", \"1h30m\")"));
+    EXPECT_TRUE(std::any_of(ps.begin(), ps.end(), [](const std::string& p) {
+        return p.starts_with("/jobs/0/max_requests_per_second: ");
+    })) << ::testing::PrintToString(ps);
+}

@@ -128,5 +128,17 @@ TEST_F(TwoNodeFront, TransportErrorsUseVaultEnvelopes)
     EXPECT_TRUE(head.body.empty());
 }
 
+TEST_F(TwoNodeFront, RequestsAreCountedByMethodAndPathWithoutTheQuery)
+{
+    auto init = init_and_unseal();
+    const std::string root(init.at("root_token").as_string());
+    call(0, make("GET", "/v1/secret/metadata/app", {}, root));
+    call(0, make("GET", "/v1/secret/metadata/app?x=1", {}, root));
+    call(1, make("GET", "/v1/secret/data/app", {}, root));
+    EXPECT_EQ(vault.request_counts.at("GET /v1/secret/metadata/app"), 2u);
+    EXPECT_EQ(vault.request_counts.at("GET /v1/secret/data/app"), 1u);
+    EXPECT_EQ(vault.request_counts.at("PUT /v1/sys/init"), 1u);
+}
+
 }  // namespace
 }  // namespace vsim
