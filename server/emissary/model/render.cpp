@@ -50,6 +50,22 @@ std::string at(const position& p)
     return std::to_string(p.line) + ":" + std::to_string(p.column);
 }
 
+// A listing entry's Key and Path, and a leased answer's lease fields, are not secret (the lease id is only
+// ever rendered, never logged: the log never prints a rendered value).
+bool public_field(std::string_view f)
+{
+    return f == "Key" || f == "Path" || f == "LeaseID" || f == "LeaseDuration" || f == "Renewable";
+}
+
+// A dynamic secret as consul-template's `secret` returns it.
+json::value leased_answer(const fetched& f)
+{
+    return json::object{{"Data", f.value},
+                        {"LeaseID", f.lease->id},
+                        {"LeaseDuration", f.lease->duration.count()},
+                        {"Renewable", f.lease->renewable}};
+}
+
 // One evaluation of a template. Every evaluating function returns nullopt when the result cannot be had:
 // a missing reference (recorded in out.missing) or an error (recorded in out.errors); the walk goes on so
 // that every missing reference is named at once.
@@ -231,7 +247,7 @@ private:
                 out_.errors.push_back(at(o.where) + ": can't evaluate field " + f + " in " + kind_name(v.v));
                 return std::nullopt;
             }
-            v = tvalue{*next, v.secret && f != "Key" && f != "Path"};
+            v = tvalue{*next, v.secret && !public_field(f)};
         }
         return v;
     }
@@ -260,6 +276,8 @@ private:
         case call_kind::secrets: return tvalue{it->second.value, false};
         default: break;
         }
+        if (it->second.lease && it->second.present && c.field.empty())
+            return tvalue{leased_answer(it->second), true};
         if (auto v = select(it->second, c.field))
             return tvalue{json::value(*v), true};
         if (c.kind == call_kind::secret_or)
