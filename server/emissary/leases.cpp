@@ -52,14 +52,18 @@ bool dynamic_source(const emissary_core& core, const std::string& source)
     return it != core.sources.end() && it->second.vault && it->second.cfg.engine == vault_engine::dynamic;
 }
 
-// PUT sys/leases/<op> with the lease id in the body; the reply's body, or the failure.
-asio::awaitable<result<vault::reply>> lease_call(vault::client& c, std::string op, std::string body)
+// PUT sys/leases/<op> with the lease id in the body (the client logs in first when it has not yet).
+asio::awaitable<result<vault::reply>> lease_call(source_clients& src, std::string_view op, std::string body)
 {
+    auto started = co_await ensure_started(src);
+    if (!started)
+        co_return started.error();
     vault::call req;
     req.method = "PUT";
-    req.path = "sys/leases/" + op;
+    req.path = "sys/leases/" + std::string(op);
     req.body = std::move(body);
-    co_return co_await c.perform(req);
+    auto r = co_await src.vault->perform(req);
+    co_return r;
 }
 
 }  // namespace
@@ -124,10 +128,8 @@ asio::awaitable<void> lease_keeper::renew(emissary_core& core, const dependency&
 {
     auto& src = core.sources.at(d.source);
     std::optional<std::chrono::seconds> granted;
-    auto started = co_await ensure_started(src);
-    auto r = started ? co_await lease_call(*src.vault, "renew",
-                                           renew_body(h.schedule.info().id, h.schedule.increment()))
-                     : result<vault::reply>(started.error());
+    std::string body = renew_body(h.schedule.info().id, h.schedule.increment());
+    auto r = co_await lease_call(src, "renew", std::move(body));
     if (r)
     {
         auto g = decode_renewal(r->body);
@@ -171,9 +173,8 @@ asio::awaitable<void> lease_keeper::revoke_due(emissary_core& core, runtime::cyc
             continue;
         }
         auto& src = core.sources.at(r.source);
-        auto started = co_await ensure_started(src);
-        auto done = started ? co_await lease_call(*src.vault, "revoke", revoke_body(r.id))
-                            : result<vault::reply>(started.error());
+        std::string body = revoke_body(r.id);
+        auto done = co_await lease_call(src, "revoke", std::move(body));
         ctx.count("lease_revocations");
         dirty_ = true;
         if (!done)
@@ -237,7 +238,10 @@ asio::awaitable<void> lease_keeper::restore(emissary_core& core, runtime::cycle_
             orphans.push_back(stored_lease{"", "", id, 0, {}, {}, false, std::nullopt});
     }
     const auto now = unix_now();
-    for (auto& l : decoded.state ? decoded.state->leases : std::vector<stored_lease>{})
+    std::vector<stored_lease> stored;
+    if (decoded.state)
+        stored = std::move(decoded.state->leases);
+    for (auto& l : stored)
     {
         const dependency d{l.source, l.path, dep_kind::value};
         auto dep = core.deps.find(d);

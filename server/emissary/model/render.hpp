@@ -30,7 +30,7 @@ struct fetched
     boost::json::value value;  // a Vault secret's data object, or a string (Consul, file, env, http)
     // A dynamic Vault source's lease (value is the answer's data): `secret` with no field yields the whole
     // answer {Data, LeaseID, LeaseDuration, Renewable}.
-    std::optional<lease_info> lease;
+    std::optional<lease_info> lease = std::nullopt;
 };
 using value_map = std::map<dependency, fetched>;
 using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
