@@ -119,7 +119,7 @@ public:
     {
         auto core = core_;
         std::function<void()> rc = request_cycle;
-        co_await (pump(core, rc) && watches(core, rc) && renewals(core));
+        co_await (pump(core, rc) && watches(core, rc) && renewals(core) && relogins(core, rc));
     }
 
 private:
@@ -171,6 +171,31 @@ private:
         while (!s.vault_started)
             co_await sleep_for(std::chrono::seconds(1));
         co_await s.vault->run_renewal();
+    }
+
+    // A vault client that logged in again took its leases with the old token: a cycle replaces them
+    // (lease_keeper::tend). Only a counter is read; no request.
+    static asio::awaitable<void> relogins(std::shared_ptr<emissary_core> core, std::function<void()> rc)
+    {
+        auto total = [&] {
+            std::uint64_t n = 0;
+            for (auto& [name, s] : core->sources)
+                if (s.vault && s.cfg.engine == vault_engine::dynamic)
+                    n += s.vault->logins();
+            return n;
+        };
+        if (std::none_of(core->sources.begin(), core->sources.end(),
+                         [](const auto& s) { return s.second.cfg.engine == vault_engine::dynamic; }))
+            co_return;
+        for (std::uint64_t seen = total();;)
+        {
+            co_await sleep_for(std::chrono::milliseconds(500));
+            if (auto now = total(); now != seen)
+            {
+                seen = now;
+                rc();
+            }
+        }
     }
 
     std::shared_ptr<emissary_core> core_;

@@ -158,3 +158,42 @@ def test_a_changed_state_file_is_refused_naming_it_and_its_leases_revoked(sims):
         assert f"the lease state file {state_file} is not usable" in d.log()
     finally:
         d.stop()
+
+
+def approle_login(sims, token_ttl):
+    policy = ('path "database/creds/*" { capabilities = ["read"] }\n'
+              'path "sys/leases/*" { capabilities = ["update"] }\n')
+    for method, path, body in [("POST", "sys/auth/approle", {"type": "approle"}),
+                               ("PUT", "sys/policy/creds", {"policy": policy}),
+                               ("POST", "auth/approle/role/app", {"token_policies": ["creds"],
+                                                                  "token_ttl": token_ttl,
+                                                                  "token_explicit_max_ttl": token_ttl})]:
+        status, text = call(method, f"{sims.vault_addr}/v1/{path}", body, token=ROOT)
+        assert status in (200, 204), (path, text)
+    status, text = call("GET", f"{sims.vault_addr}/v1/auth/approle/role/app/role-id", token=ROOT)
+    role_id = json.loads(text)["data"]["role_id"]
+    status, text = call("POST", f"{sims.vault_addr}/v1/auth/approle/role/app/secret-id", {}, token=ROOT)
+    return {"method": "approle", "role_id": role_id, "secret_id": json.loads(text)["data"]["secret_id"]}
+
+
+def test_a_relogin_fetches_the_leased_secrets_again(sims):
+    database_role(sims, "60s", "120s")
+    auth = approle_login(sims, "3s")
+    tmp = tempfile.mkdtemp(prefix="vk-leases-")
+    dest = os.path.join(tmp, "db.conf")
+    config = sims.config([leases_job(dest)])
+    config["vaults"]["v"] = {"address": sims.vault_addr, "auth": auth}
+    d = Daemon(config)
+    try:
+        first = vkproc.wait_until(lambda: rendered(dest), 10, what="credentials rendered")
+        [lease] = live(sims)
+        # the 3 s token cannot be renewed past its max TTL: the client logs in again at ~2 s, and the lease
+        # (which dies with the old token) is replaced well before its own 60 s TTL
+        second = vkproc.wait_until(lambda: (lambda t: t if t and t != first else None)(rendered(dest)), 10,
+                                   what="new credentials after the re-login")
+        assert second
+        assert "token changed" in d.log()
+        vkproc.wait_until(lambda: lease["id"] not in [l["id"] for l in live(sims)], 10,
+                          what="the old lease gone with its token")
+    finally:
+        d.stop()
