@@ -66,6 +66,16 @@ asio::awaitable<result<vault::reply>> lease_call(source_clients& src, std::strin
     co_return r;
 }
 
+// A stored lease is reused only while Vault still knows it (its token may have died while the daemon was
+// down). Vault says "invalid lease" with a 400; a policy without sys/leases/lookup, or a Vault that does not
+// answer, leaves it to the first renewal to tell.
+asio::awaitable<bool> still_alive(source_clients& src, const std::string& id)
+{
+    std::string body = lease_id_body(id);
+    auto r = co_await lease_call(src, "lookup", std::move(body));
+    co_return r || (!r.error().is(errc::bad_request) && !r.error().is(errc::not_found));
+}
+
 }  // namespace
 
 double lease_keeper::draw(emissary_core& core)
@@ -173,7 +183,7 @@ asio::awaitable<void> lease_keeper::revoke_due(emissary_core& core, runtime::cyc
             continue;
         }
         auto& src = core.sources.at(r.source);
-        std::string body = revoke_body(r.id);
+        std::string body = lease_id_body(r.id);
         auto done = co_await lease_call(src, "revoke", std::move(body));
         ctx.count("lease_revocations");
         dirty_ = true;
@@ -248,6 +258,12 @@ asio::awaitable<void> lease_keeper::restore(emissary_core& core, runtime::cycle_
         if (dep == core.deps.end() || !dynamic_source(core, l.source) || !reusable(l, now))
         {
             orphans.push_back(std::move(l));
+            continue;
+        }
+        if (!co_await still_alive(core.sources.at(l.source), l.lease_id))
+        {
+            ctx.info("a stored lease is gone: fetching a new secret",
+                     {{"source", l.source}, {"path", l.path}});
             continue;
         }
         fetched f{true, std::move(*l.data), lease_info{l.lease_id, l.duration, l.renewable}};

@@ -197,3 +197,18 @@ def test_a_relogin_fetches_the_leased_secrets_again(sims):
                           what="the old lease gone with its token")
     finally:
         d.stop()
+
+
+def test_a_stored_lease_revoked_meanwhile_is_not_reused(sims):
+    database_role(sims, "60s", "120s")
+    tmp = tempfile.mkdtemp(prefix="vk-leases-")
+    dest, _, first, lease, config = restart_pair(sims, tmp, state_key=STATE_KEY)
+    status, text = call("PUT", f"{sims.vault_addr}/v1/sys/leases/revoke", {"lease_id": lease["id"]}, token=ROOT)
+    assert status in (200, 204), text
+    d = Daemon(config)
+    try:
+        vkproc.wait_until(lambda: (lambda t: t and t != first)(rendered(dest)), 10, what="new credentials")
+        assert len(live(sims)) == 1
+        assert "a stored lease is gone" in d.log() and "reusing a leased secret" not in d.log()
+    finally:
+        d.stop()

@@ -63,7 +63,7 @@ std::string renew_body(const std::string& lease_id, std::chrono::seconds increme
     return json::serialize(json::object{{"lease_id", lease_id}, {"increment", increment.count()}});
 }
 
-std::string revoke_body(const std::string& lease_id)
+std::string lease_id_body(const std::string& lease_id)
 {
     return json::serialize(json::object{{"lease_id", lease_id}});
 }

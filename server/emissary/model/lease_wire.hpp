@@ -17,9 +17,9 @@ namespace vk::emissary {
 result<fetched> decode_leased(std::string_view body);
 // The TTL a renewal granted.
 result<std::chrono::seconds> decode_renewal(std::string_view body);
-// The request bodies.
+// The request bodies: renew, and revoke or lookup.
 std::string renew_body(const std::string& lease_id, std::chrono::seconds increment);
-std::string revoke_body(const std::string& lease_id);
+std::string lease_id_body(const std::string& lease_id);
 
 }  // namespace vk::emissary
 

@@ -74,7 +74,7 @@ TEST(emissary_leased_template, vault_answers_decode_and_bodies_encode)
     EXPECT_FALSE(decode_renewal("{}"));
     EXPECT_FALSE(decode_leased("not json"));
     EXPECT_EQ(renew_body("a/b", std::chrono::seconds(3)), R"({"lease_id":"a/b","increment":3})");
-    EXPECT_EQ(revoke_body("a/b"), R"({"lease_id":"a/b"})");
+    EXPECT_EQ(lease_id_body("a/b"), R"({"lease_id":"a/b"})");
 }
 
 }  // namespace
