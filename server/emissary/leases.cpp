@@ -191,6 +191,8 @@ asio::awaitable<void> lease_keeper::revoke_due(emissary_core& core, runtime::cyc
             ctx.warning(core.hide(make_error(
                 done.error().code, "revoking a replaced lease of source " + r.source +
                                        " failed (it expires on its own): " + done.error().describe())));
+        else
+            ctx.info("revoked a replaced lease", {{"source", r.source}});
     }
     for (auto& r : keep)
         replaced_.push_back(std::move(r));

@@ -88,6 +88,7 @@ def test_a_lease_is_renewed_then_replaced_at_its_max_ttl_and_the_old_one_revoked
         ids = vkproc.wait_until(lambda: (lambda ls: ls if len(ls) == 1 and ls[0]["id"] != lease["id"]
                                          else None)(live(sims)), 5, what="the old lease revoked")
         assert ids
+        vkproc.wait_until(lambda: "revoked a replaced lease" in d.log(), 5, what="the revocation logged")
         log = d.log()
         for secret in (first.split(":")[1], second.split(":")[1], lease["id"]):
             assert secret not in log
@@ -210,5 +211,20 @@ def test_a_stored_lease_revoked_meanwhile_is_not_reused(sims):
         vkproc.wait_until(lambda: (lambda t: t and t != first)(rendered(dest)), 10, what="new credentials")
         assert len(live(sims)) == 1
         assert "a stored lease is gone" in d.log() and "reusing a leased secret" not in d.log()
+    finally:
+        d.stop()
+
+
+def test_with_revoke_old_false_a_replaced_lease_is_left_to_expire(sims):
+    database_role(sims, "2s", "4s")
+    tmp = tempfile.mkdtemp(prefix="vk-leases-")
+    dest, runs = os.path.join(tmp, "db.conf"), os.path.join(tmp, "runs")
+    d = Daemon(sims.config([leases_job(dest, runs, revoke_old=False)]))
+    try:
+        first = vkproc.wait_until(lambda: rendered(dest), 10, what="credentials rendered")
+        [lease] = live(sims)
+        vkproc.wait_until(lambda: (lambda t: t and t != first)(rendered(dest)), 10, what="new credentials")
+        vkproc.wait_until(lambda: count_lines(runs) >= 2, 5, what="the command ran again")
+        assert "revoked a replaced lease" not in d.log()  # left to expire at its own max TTL
     finally:
         d.stop()
