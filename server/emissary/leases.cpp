@@ -140,6 +140,8 @@ asio::awaitable<void> lease_keeper::renew(emissary_core& core, const dependency&
     std::optional<std::chrono::seconds> granted;
     std::string body = renew_body(h.schedule.info().id, h.schedule.increment());
     auto r = co_await lease_call(src, "renew", std::move(body));
+    if (!r && r.error().is(errc::cancelled))
+        co_return;  // the cycle's deadline: the next cycle tries again (the lease is still due)
     if (r)
     {
         auto g = decode_renewal(r->body);
@@ -185,6 +187,11 @@ asio::awaitable<void> lease_keeper::revoke_due(emissary_core& core, runtime::cyc
         auto& src = core.sources.at(r.source);
         std::string body = lease_id_body(r.id);
         auto done = co_await lease_call(src, "revoke", std::move(body));
+        if (!done && done.error().is(errc::cancelled))
+        {
+            keep.push_back(std::move(r));
+            continue;
+        }
         ctx.count("lease_revocations");
         dirty_ = true;
         if (!done)
