@@ -133,7 +133,9 @@ void emissary_core::schedule(const std::map<dependency, verdict>& verdicts)
             continue;
         }
         s.backoff.usable();
-        s.next_poll = settings->refresh.count() > 0 ? now + settings->refresh : never;
+        // A leased secret is not polled: its lease says when it is renewed or replaced (leases.cpp).
+        const bool leased = s.value && s.value->lease && !s.value->lease->id.empty();
+        s.next_poll = settings->refresh.count() > 0 && !leased ? now + settings->refresh : never;
     }
 }
 
@@ -160,6 +162,7 @@ asio::awaitable<void> emissary_core::fetch_due(runtime::cycle_context& ctx)
         if (r)
         {
             record(d, *r);
+            leases.answered(*this, d, *r);
             continue;
         }
         // A failed refresh keeps the last good value. A cancelled one (the cycle's deadline) waits too, so a
@@ -308,6 +311,7 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
 {
     if (finished)
         co_return ctx.debug("once: every template rendered; nothing more to do");
+    co_await leases.tend(*this, ctx);
     co_await fetch_due(ctx);
     bool changed = co_await render_all(ctx);
     const auto now = steady_clock::now();
@@ -323,6 +327,7 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
         } guard{*window};
         co_await run_the_command(ctx);
     }
+    co_await leases.settle(*this, ctx, window->running || window->window.due().has_value());
     std::size_t waiting = 0;
     for (const auto& t : templates)
         waiting += t.phase == template_phase::waiting ? 1 : 0;
@@ -341,6 +346,8 @@ std::optional<clock_time> emissary_core::next_due() const
     for (const auto& [d, s] : deps)
         if (!s.watched && s.next_poll != never && (!due || s.next_poll < *due))
             due = s.next_poll;
+    if (auto lease = leases.next_due(); lease && (!due || *lease < *due))
+        due = lease;
     return due;
 }
 
@@ -394,6 +401,7 @@ json::object emissary_core::status() const
     return json::object{
         {"templates", std::move(list)},
         {"source_errors", std::move(errors)},
+        {"leases", leases.status()},
         {"command",
          json::object{
              {"runs", command.runs},

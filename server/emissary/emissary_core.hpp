@@ -5,6 +5,7 @@
 #define VAULTKEEPER_SERVER_EMISSARY_EMISSARY_CORE_HPP
 
 #include "emissary/command.hpp"
+#include "emissary/leases.hpp"
 #include "emissary/model/check_registry.hpp"
 #include "emissary/model/cycle.hpp"
 #include "emissary/model/policy.hpp"
@@ -88,6 +89,7 @@ struct emissary_core : runtime::kind_core<emissary_settings>
     bool once = false;      // the settings' once, or forced by --once
     bool finished = false;  // once: everything rendered and the command ran
     std::mt19937_64 rng{std::random_device{}()};
+    lease_keeper leases;  // dynamic Vault secrets: renewals, replacements, the state file
 
     emissary_core(const vk::job_config& jc, runtime::job_services& services);
 

@@ -120,7 +120,8 @@ public:
     {
         auto core = core_;
         std::function<void()> rc = request_cycle;
-        co_await (pump(core, rc) && watches(core, rc) && renewals(core) && run_vault_checks(core, rc));
+        co_await (pump(core, rc) && watches(core, rc) && renewals(core) && relogins(core, rc) &&
+                  run_vault_checks(core, rc));
     }
 
 private:
@@ -146,16 +147,56 @@ private:
         co_await (watch_one(core, keys[i], rc) && watch_list(core, keys, i + 1, rc));
     }
 
+    // Every vault source's token is kept alive (each source has its own client, and a dynamic source's
+    // leases die with the token that created them); a client logs in lazily, at its first fetch.
     static asio::awaitable<void> renewals(std::shared_ptr<emissary_core> core)
     {
-        // The first vault source's token (the client logs in lazily, at its first fetch).
+        std::vector<source_clients*> vaults;
         for (auto& [name, s] : core->sources)
+            if (s.vault)
+                vaults.push_back(&s);
+        co_await renew_list(core, vaults, 0);
+    }
+
+    static asio::awaitable<void> renew_list(std::shared_ptr<emissary_core> core,
+                                            const std::vector<source_clients*>& vaults, std::size_t i)
+    {
+        if (i >= vaults.size())
+            co_return;
+        if (i + 1 == vaults.size())
+            co_return co_await renew_one(core, *vaults[i]);
+        co_await (renew_one(core, *vaults[i]) && renew_list(core, vaults, i + 1));
+    }
+
+    static asio::awaitable<void> renew_one(std::shared_ptr<emissary_core> core, source_clients& s)
+    {
+        while (!s.vault_started)
+            co_await sleep_for(std::chrono::seconds(1));
+        co_await s.vault->run_renewal();
+    }
+
+    // A vault client that logged in again took its leases with the old token: a cycle replaces them
+    // (lease_keeper::tend). Only a counter is read; no request.
+    static asio::awaitable<void> relogins(std::shared_ptr<emissary_core> core, std::function<void()> rc)
+    {
+        auto total = [&] {
+            std::uint64_t n = 0;
+            for (auto& [name, s] : core->sources)
+                if (s.vault && s.cfg.engine == vault_engine::dynamic)
+                    n += s.vault->logins();
+            return n;
+        };
+        if (std::none_of(core->sources.begin(), core->sources.end(),
+                         [](const auto& s) { return s.second.cfg.engine == vault_engine::dynamic; }))
+            co_return;
+        for (std::uint64_t seen = total();;)
         {
-            if (!s.vault)
-                continue;
-            while (!s.vault_started)
-                co_await sleep_for(std::chrono::seconds(1));
-            co_return co_await s.vault->run_renewal();
+            co_await sleep_for(std::chrono::milliseconds(500));
+            if (auto now = total(); now != seen)
+            {
+                seen = now;
+                rc();
+            }
         }
     }
 

@@ -4,6 +4,8 @@
 #include "core/read_file.hpp"
 
 #include "consul/model/codec.hpp"
+#include "emissary/model/lease_wire.hpp"
+#include "vault/errors.hpp"
 #include "vault/kv.hpp"
 
 #include <cstdlib>
@@ -11,25 +13,33 @@
 namespace vk::emissary {
 namespace asio = boost::asio;
 
-// The client logs in lazily, at its first request.
-asio::awaitable<result<void>> started(source_clients& s)
+// A dynamic engine (database/creds/x, aws/creds/y): GET the path as is (below the source's mount when one is
+// set), kept whole with its lease.
+asio::awaitable<result<fetched>> from_dynamic(source_clients& s, const std::string& path)
 {
-    if (!s.vault_started)
-    {
-        auto t = co_await s.vault->start();
-        if (!t)
-            co_return t.error();
-        s.vault_started = true;
-    }
-    co_return result<void>{};
+    vault::call req;
+    req.path = vault::encode_path(s.cfg.mount.empty() ? path : s.cfg.mount + "/" + path);
+    auto r = co_await s.vault->send(req);
+    if (!r)
+        co_return r.error();
+    if (r->status == 404)
+        co_return fetched{};
+    if (r->status < 200 || r->status > 299)
+        co_return vault::reply_error(r->status, r->body, s.vault->endpoint(), req.path);
+    auto f = decode_leased(r->body);
+    if (!f)
+        co_return s.vault->located(f.error(), req.path);
+    co_return std::move(*f);
 }
 
 namespace {
 
 asio::awaitable<result<fetched>> from_vault(source_clients& s, const std::string& path)
 {
-    if (auto t = co_await started(s); !t)
+    if (auto t = co_await ensure_started(s); !t)
         co_return t.error();
+    if (s.cfg.engine == vault_engine::dynamic)
+        co_return co_await from_dynamic(s, path);
     auto [mount, inner] = vault_mount_and_path(s.cfg, path);
     if (s.cfg.kv_version == 1)
     {
@@ -62,7 +72,7 @@ asio::awaitable<result<fetched>> from_consul(source_clients& s, const std::strin
 
 asio::awaitable<result<fetched>> vault_names(source_clients& s, const std::string& folder)
 {
-    if (auto t = co_await started(s); !t)
+    if (auto t = co_await ensure_started(s); !t)
         co_return t.error();
     auto [mount, inner] = vault_mount_and_path(s.cfg, folder);
     result<std::vector<std::string>> r = std::vector<std::string>{};
@@ -118,6 +128,18 @@ asio::awaitable<result<fetched>> from_http(source_clients& s, const std::string&
 }
 
 }  // namespace
+
+asio::awaitable<result<void>> ensure_started(source_clients& s)
+{
+    if (!s.vault_started)
+    {
+        auto t = co_await s.vault->start();
+        if (!t)
+            co_return t.error();
+        s.vault_started = true;
+    }
+    co_return result<void>{};
+}
 
 std::pair<std::string, std::string> vault_mount_and_path(const source_config& s, const std::string& path)
 {

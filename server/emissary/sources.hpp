@@ -29,6 +29,9 @@ struct source_clients
     std::string http_prefix;  // the path part of base_url
 };
 
+// A vault source's client logs in lazily, at its first request (this one).
+boost::asio::awaitable<result<void>> ensure_started(source_clients& s);
+
 // Builds the clients of every source; errc::invalid_argument naming the source when one cannot be built.
 result<std::map<std::string, source_clients>>
 make_sources(boost::asio::any_io_executor ex, const vk::config& cfg,

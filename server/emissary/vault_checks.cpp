@@ -62,7 +62,7 @@ std::vector<checked_value> checked_values(emissary_core& core, check_memberships
     {
         auto src = core.sources.find(d.source);
         if (d.kind != dep_kind::value || src == core.sources.end() || !src->second.vault ||
-            src->second.cfg.kv_version != 2)
+            src->second.cfg.engine != vault_engine::kv || src->second.cfg.kv_version != 2)
             continue;
         auto [mount, inner] = vault_mount_and_path(src->second.cfg, d.path);
         out.push_back(checked_value{d, check_key{mount, inner}, &core.checks[d.source]});

@@ -50,6 +50,26 @@ std::string at(const position& p)
     return std::to_string(p.line) + ":" + std::to_string(p.column);
 }
 
+// A listing entry's Key and Path, and a leased answer's lease fields, are not secret (the lease id is only
+// ever rendered, never logged: the log never prints a rendered value).
+bool public_field(const json::object& from, std::string_view f)
+{
+    if (from.contains("Path") && from.contains("Key"))  // a listing entry (a certificate's Key is secret)
+        return f == "Key" || f == "Path";
+    if (from.contains("LeaseID") && from.contains("Data"))  // a leased answer
+        return f == "LeaseID" || f == "LeaseDuration" || f == "Renewable";
+    return false;
+}
+
+// A dynamic secret as consul-template's `secret` returns it.
+json::value leased_answer(const fetched& f)
+{
+    return json::object{{"Data", f.value},
+                        {"LeaseID", f.lease->id},
+                        {"LeaseDuration", f.lease->duration.count()},
+                        {"Renewable", f.lease->renewable}};
+}
+
 // One evaluation of a template. Every evaluating function returns nullopt when the result cannot be had:
 // a missing reference (recorded in out.missing) or an error (recorded in out.errors); the walk goes on so
 // that every missing reference is named at once.
@@ -232,8 +252,7 @@ private:
                 out_.errors.push_back(at(o.where) + ": can't evaluate field " + f + " in " + kind_name(v.v));
                 return std::nullopt;
             }
-            const bool entry = v.v.as_object().contains("Path");
-            v = tvalue{*next, v.secret && !(entry && (f == "Key" || f == "Path"))};
+            v = tvalue{*next, v.secret && !public_field(v.v.as_object(), f)};
         }
         return v;
     }
@@ -264,6 +283,8 @@ private:
             return it->second.present ? std::optional(tvalue{it->second.value, true}) : missing(c);
         default: break;
         }
+        if (it->second.lease && it->second.present && c.field.empty())
+            return tvalue{leased_answer(it->second), true};
         if (auto v = select(it->second, c.field))
             return tvalue{json::value(*v), true};
         if (c.kind == call_kind::secret_or)

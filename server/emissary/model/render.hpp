@@ -5,6 +5,7 @@
 #define VAULTKEEPER_SERVER_EMISSARY_MODEL_RENDER_HPP
 
 #include "core/base64.hpp"
+#include "emissary/model/lease.hpp"
 #include "emissary/model/template.hpp"
 
 #include <boost/json/value.hpp>
@@ -29,6 +30,9 @@ struct fetched
     bool present = false;      // false: 404, deleted, or the source said there is nothing
     boost::json::value value;  // a Vault secret's data object, or a string (Consul, file, env, http)
     std::optional<std::uint64_t> version{};  // Vault KV v2: the version read (the version checks compare it)
+    // A dynamic Vault source's lease (value is the answer's data): `secret` with no field yields the whole
+    // answer {Data, LeaseID, LeaseDuration, Renewable}.
+    std::optional<lease_info> lease = std::nullopt;
 };
 using value_map = std::map<dependency, fetched>;
 using env_lookup = std::function<std::optional<std::string>(const std::string&)>;

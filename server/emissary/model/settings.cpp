@@ -1,6 +1,8 @@
 // Reads an emissary job's keys and parses its templates.
 #include "emissary/model/settings.hpp"
 
+#include "emissary/model/lease_store.hpp"
+
 namespace vk::emissary {
 namespace {
 
@@ -23,6 +25,7 @@ source_config read_source(object_reader& r, const vk::config& cfg)
             r.problem(key, "only a " +
                                std::string(key == "root"       ? "file"
                                            : key == "base_url" ? "http"
+                                           : key == "engine"   ? "vault"
                                                                : key) +
                                " source has this setting");
     };
@@ -35,7 +38,13 @@ source_config read_source(object_reader& r, const vk::config& cfg)
         while (!s.mount.empty() && s.mount.back() == '/')
             s.mount.pop_back();
         s.kv_version = static_cast<int>(r.integer_or("kv_version", 1, 2, 2));
+        s.engine = r.one_of("engine", {"kv", "dynamic"}, "kv") == "dynamic" ? vault_engine::dynamic
+                                                                            : vault_engine::kv;
+        if (s.engine == vault_engine::dynamic && r.has("kv_version"))
+            r.problem("kv_version",
+                      "only a kv engine has a version (\"engine\": \"dynamic\" reads the path as is)");
     }
+    expect("engine", s.type == source_type::vault);
     expect("vault", s.type == source_type::vault);
     if (s.type == source_type::consul)
     {
@@ -76,6 +85,8 @@ std::string list_source_problem(const call_site& c, const source_config& s)
         return "secrets needs a vault source";
     if (c.kind == call_kind::pki_cert && s.type != source_type::vault)
         return "pkiCert needs a vault source";
+    if (c.kind == call_kind::secrets && s.engine != vault_engine::kv)
+        return "secrets lists a KV folder: its source needs \"engine\": \"kv\"";
     if (c.kind == call_kind::secrets && c.dep.path.empty() && s.mount.empty())
         return "secrets: the folder must not be empty (its first segment is the mount; or set the source's "
                "mount)";
@@ -245,6 +256,21 @@ void read_vault_checks(object_reader& r, emissary_settings& s)
         r.integer_or("max_requests_per_second", 1, 1000000, s.max_requests_per_second);
 }
 
+// Leased secrets: revoke_old, and the state file (state_dir, state_key) that spares a restart new
+// credentials.
+void read_leases(object_reader& r, emissary_settings& s)
+{
+    s.revoke_old = r.boolean_or("revoke_old", true);
+    s.state_dir = r.string_or("state_dir", "");
+    if (r.has("state_dir") && (s.state_dir.empty() || s.state_dir.front() != '/'))
+        r.problem("state_dir", "must be an absolute path (a directory)");
+    s.state_key = r.secret_value("state_key");
+    if (s.state_key && !decode_state_key(s.state_key->reveal()))
+        r.problem("state_key", "must be 32 bytes, as 64 hex digits or in base64 (openssl rand -base64 32)");
+    if (s.state_key && s.state_dir.empty())
+        r.problem("state_key", "needs state_dir (where the encrypted state file is kept)");
+}
+
 }  // namespace
 
 std::optional<unsigned> parse_perms(std::string_view text)
@@ -306,6 +332,7 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     read_vault_checks(r, *s);
     s->once = r.boolean_or("once", false);
     s->dry_run = r.boolean_or("dry_run", false);
+    read_leases(r, *s);
     return s;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/config.hpp"
 #include "core/config_reader.hpp"
+#include "core/secret.hpp"
 #include "emissary/model/policy.hpp"
 #include "emissary/model/template.hpp"
 
@@ -25,12 +26,21 @@ enum class source_type
     http,    // GET base_url + path
 };
 
+// What a vault source reads: KV (v1/v2 under a mount) or any engine that answers with a lease (database,
+// aws, ...): GET <mount>/<path> as is, kept whole with its lease, renewed and replaced by the job.
+enum class vault_engine
+{
+    kv,
+    dynamic,
+};
+
 struct source_config
 {
     source_type type = source_type::file;
-    std::string vault;     // vault
-    std::string mount;     // vault: when empty, the path's first segment is the mount
-    int kv_version = 2;    // vault
+    std::string vault;   // vault
+    std::string mount;   // vault: when empty, the path's first segment is the mount
+    int kv_version = 2;  // vault
+    vault_engine engine = vault_engine::kv;
     std::string consul;    // consul
     std::string root;      // file
     std::string base_url;  // http
@@ -70,6 +80,11 @@ struct emissary_settings : vk::job_settings
     std::int64_t max_requests_per_second = 100;
     bool once = false;
     bool dry_run = false;
+    // Leased secrets (dynamic vault sources): revoke a replaced lease once the command ran (or the files were
+    // rendered); keep the leases (and with state_key the answers, encrypted) in <state_dir>/<job>.leases.
+    bool revoke_old = true;
+    std::string state_dir;
+    std::optional<secret> state_key;  // 32 bytes, base64 or hex (validated here)
 };
 
 // The kind parser: every problem at its JSON pointer; a template error names file:line:column.

@@ -241,3 +241,50 @@ TEST(emissary_settings, vault_check_and_the_request_budget)
         return p.starts_with("/jobs/0/max_requests_per_second: ");
     })) << ::testing::PrintToString(ps);
 }
+
+TEST(emissary_settings, dynamic_engine_and_lease_settings)
+{
+    auto r = vk::parse_config(doc(R"({"name": "web", "kind": "emissary",
+        "sources": {"db": {"type": "vault", "vault": "primary", "engine": "dynamic"}},
+        "templates": [{"contents": "{{ secret \"db\" \"database/creds/app\" \"username\" }}", "destination": "/x"}],
+        "revoke_old": false, "state_dir": "/var/lib/vk", "state_key": ")" +
+                                  std::string(64, 'a') + R"("})"),
+                              "cfg.json", emissary_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& s = static_cast<const vk::emissary::emissary_settings&>(*r->jobs.at(0).settings);
+    EXPECT_EQ(s.sources.at("db").engine, vk::emissary::vault_engine::dynamic);
+    EXPECT_FALSE(s.revoke_old);
+    EXPECT_EQ(s.state_dir, "/var/lib/vk");
+    ASSERT_TRUE(s.state_key);
+    auto defaults = vk::parse_config(doc(R"({"name": "web", "kind": "emissary", )" + sources + R"(,
+        "templates": [{"contents": "x", "destination": "/x"}]})"),
+                                     "cfg.json", emissary_kinds);
+    ASSERT_TRUE(defaults);
+    const auto& d = static_cast<const vk::emissary::emissary_settings&>(*defaults->jobs.at(0).settings);
+    EXPECT_EQ(d.sources.at("v").engine, vk::emissary::vault_engine::kv);
+    EXPECT_TRUE(d.revoke_old);
+    EXPECT_TRUE(d.state_dir.empty());
+    EXPECT_FALSE(d.state_key);
+}
+
+TEST(emissary_settings, lease_setting_mistakes_at_their_pointer)
+{
+    auto ps = emissary_problems(R"({"name": "web", "kind": "emissary",
+        "sources": {"db": {"type": "vault", "vault": "primary", "engine": "dynamic", "kv_version": 1},
+                    "f": {"type": "file", "root": "/srv", "engine": "kv"}},
+        "templates": [{"contents": "{{ range secrets \"db\" \"a/\" }}{{ end }}", "destination": "/x"}],
+        "state_dir": "relative", "state_key": "short"})");
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/sources/db/kv_version: only a kv engine has a version (\"engine\": "
+                                "\"dynamic\" reads the path as is)"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/sources/f/engine: only a vault source has this setting"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/templates/0/contents: web#0:1:10: secrets lists a KV folder: its "
+                                "source needs \"engine\": \"kv\""));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/state_dir: must be an absolute path (a directory)"));
+    EXPECT_TRUE(has_problem(ps, "/jobs/0/state_key: must be 32 bytes, as 64 hex digits or in base64 (openssl "
+                                "rand -base64 32)"));
+    auto alone = emissary_problems(R"({"name": "web", "kind": "emissary", )" + sources + R"(,
+        "templates": [{"contents": "x", "destination": "/x"}], "state_key": ")" +
+                                   std::string(64, 'a') + R"("})");
+    EXPECT_TRUE(
+        has_problem(alone, "/jobs/0/state_key: needs state_dir (where the encrypted state file is kept)"));
+}
