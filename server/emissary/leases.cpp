@@ -275,7 +275,7 @@ asio::awaitable<void> lease_keeper::restore(emissary_core& core, runtime::cycle_
                      {{"source", l.source}, {"path", l.path}});
             continue;
         }
-        fetched f{true, std::move(*l.data), lease_info{l.lease_id, l.duration, l.renewable}};
+        fetched f{true, std::move(*l.data), std::nullopt, lease_info{l.lease_id, l.duration, l.renewable}};
         core.record(d, f);
         dep->second.next_poll = clock_time::max();
         const auto issued = steady_clock::now() - std::chrono::seconds(now - l.issued);

@@ -68,7 +68,7 @@ asio::awaitable<result<fetched>> issue(source_clients& s, const dependency& d)
 {
     if (!s.vault)
         co_return make_error(errc::invalid_argument, "pkiCert needs a vault source", {}, d.path);
-    if (auto t = co_await started(s); !t)
+    if (auto t = co_await ensure_started(s); !t)
         co_return t.error();
     vault::call req;
     req.method = "POST";

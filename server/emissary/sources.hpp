@@ -37,9 +37,6 @@ result<std::map<std::string, source_clients>>
 make_sources(boost::asio::any_io_executor ex, const vk::config& cfg,
              const std::map<std::string, source_config>& sources);
 
-// A Vault source's client, logged in (at its first use).
-boost::asio::awaitable<result<void>> started(source_clients& s);
-
 boost::asio::awaitable<result<fetched>> fetch(source_clients& s, const std::string& path);
 // One dependency: a value as fetch(), a Consul listing (every key under the prefix, recursively) or a Vault
 // KV folder's names (LIST; a missing folder is an empty list).

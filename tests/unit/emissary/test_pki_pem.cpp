@@ -134,33 +134,33 @@ TEST(emissary_pki_pem, vault_answer_becomes_a_bundle_without_trailing_line_ends)
     EXPECT_FALSE(bundle_from_issue("not json"));
 }
 
-const wall_time t0 = wall_time(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1));
+const wall_time wall0 = wall_time(std::chrono::sys_days(std::chrono::year(2026) / 1 / 1));
 
 TEST(emissary_cert_schedule, reissued_at_two_thirds_of_the_validity_with_jitter)
 {
-    const cert_validity v{t0, t0 + seconds(900)};
-    EXPECT_EQ(reissue_at(v, t0 + seconds(10), 0.0), t0 + seconds(600));
-    EXPECT_EQ(reissue_at(v, t0 + seconds(10), 0.999), t0 + std::chrono::milliseconds(510090));
+    const cert_validity v{wall0, wall0 + seconds(900)};
+    EXPECT_EQ(reissue_at(v, wall0 + seconds(10), 0.0), wall0 + seconds(600));
+    EXPECT_EQ(reissue_at(v, wall0 + seconds(10), 0.999), wall0 + std::chrono::milliseconds(510090));
     // Vault backdates notBefore by 30 s: a 6 s certificate is re-issued at 2/3 of what is left, not at once.
-    const cert_validity short_one{t0 - seconds(30), t0 + seconds(6)};
-    EXPECT_EQ(reissue_at(short_one, t0, 0.0), t0 + seconds(4));
+    const cert_validity short_one{wall0 - seconds(30), wall0 + seconds(6)};
+    EXPECT_EQ(reissue_at(short_one, wall0, 0.0), wall0 + seconds(4));
     // Never sooner than a second, even for a certificate that has expired.
-    EXPECT_EQ(reissue_at(cert_validity{t0 - hours(2), t0 - hours(1)}, t0, 0.5), t0 + min_reissue_delay);
+    EXPECT_EQ(reissue_at(cert_validity{wall0 - hours(2), wall0 - hours(1)}, wall0, 0.5), wall0 + min_reissue_delay);
     const auto steady = clock_time{} + hours(5);
-    EXPECT_EQ(reissue_poll(v, t0 + seconds(10), steady, 0.0), steady + seconds(590));
+    EXPECT_EQ(reissue_poll(v, wall0 + seconds(10), steady, 0.0), steady + seconds(590));
 }
 
 TEST(emissary_cert_schedule, reused_only_before_the_earliest_renewal_point)
 {
-    const cert_validity v{t0, t0 + seconds(1000)};  // earliest renewal point: 566.667 s
-    EXPECT_TRUE(reusable(v, t0 + seconds(1)));
-    EXPECT_TRUE(reusable(v, t0 + seconds(566)));
-    EXPECT_FALSE(reusable(v, t0 + seconds(567)));
-    EXPECT_FALSE(reusable(v, t0 + seconds(2000)));
-    EXPECT_FALSE(reusable(v, t0 - seconds(1)));  // not valid yet
+    const cert_validity v{wall0, wall0 + seconds(1000)};  // earliest renewal point: 566.667 s
+    EXPECT_TRUE(reusable(v, wall0 + seconds(1)));
+    EXPECT_TRUE(reusable(v, wall0 + seconds(566)));
+    EXPECT_FALSE(reusable(v, wall0 + seconds(567)));
+    EXPECT_FALSE(reusable(v, wall0 + seconds(2000)));
+    EXPECT_FALSE(reusable(v, wall0 - seconds(1)));  // not valid yet
     // What is reused is never due at once: its re-issue point is after now for any draw.
     for (double draw : {0.0, 0.5, 0.999})
-        EXPECT_GT(reissue_at(v, t0 + seconds(566), draw), t0 + seconds(566));
+        EXPECT_GT(reissue_at(v, wall0 + seconds(566), draw), wall0 + seconds(566));
 }
 
 }  // namespace
