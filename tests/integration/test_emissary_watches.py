@@ -7,6 +7,7 @@ under a watched prefix re-renders that prefix's template, and keys two jobs read
 import base64
 import json
 import os
+import signal
 import tempfile
 import time
 
@@ -173,5 +174,35 @@ def test_keys_two_jobs_read_use_one_query_each(sims):
             vkproc.wait_until(lambda: read(os.path.join(tmp, n)) == "aBc", 2, interval=0.005,
                               what=f"job {n} after the shared key changed")
         assert consul_state(sims)["kv_waiters"] <= 3
+    finally:
+        d.stop()
+
+
+def test_a_reload_that_removes_or_rebuilds_a_job_leaves_only_the_new_keys_watched(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-watches-")
+    put_many(sims, [(f"r/{k}", k) for k in "abcd"])
+    config = sims.config([job("one", '{{ secret "kv" "r/a" }}', os.path.join(tmp, "one"), interval="10m"),
+                          job("two", '{{ secret "kv" "r/b" }}{{ secret "kv" "r/c" }}', os.path.join(tmp, "two"),
+                              interval="10m")])
+    d = Daemon(config)
+
+    def watches_are(want):
+        return lambda: emissary_status(d, "one")["consul_watches"] == [
+            {"consul": "c", "blocking_queries": want, "watched": want}]
+    try:
+        vkproc.wait_until(watches_are(3), 20, what="three keys watched")
+        # Job two goes away, job one is rebuilt with another key: only that key stays watched.
+        config["jobs"] = [job("one", '{{ secret "kv" "r/d" }}', os.path.join(tmp, "one"), interval="10m")]
+        before = d.log().count("configuration reloaded")
+        d.write_config(config)
+        d.proc.signal(signal.SIGHUP)
+        vkproc.wait_until(lambda: d.log().count("configuration reloaded") > before, 15, what="reload")
+        vkproc.wait_until(watches_are(1), 10, what="the old keys left")
+        vkproc.wait_until(lambda: read(os.path.join(tmp, "one")) == "d", 10, what="the rebuilt job's render")
+        put_many(sims, [("r/d", "D")])
+        vkproc.wait_until(lambda: read(os.path.join(tmp, "one")) == "D", 2, interval=0.005,
+                          what="the rebuilt job follows its new key")
+        status, metrics, _ = d.call("GET", "/metrics", token=None)
+        assert 'vaultkeeper_consul_blocking_queries{consul="c"} 1' in metrics
     finally:
         d.stop()
