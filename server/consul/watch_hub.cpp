@@ -60,6 +60,30 @@ void log_query_end(const std::string& consul, std::exception_ptr e)
     }
 }
 
+// The live hubs of one agent name: one, or briefly two after a reload changed its block (the old one ends
+// with the jobs still using it). The io_context's thread only.
+struct hub_entry
+{
+    std::string identity;
+    std::weak_ptr<watch_hub> hub;
+};
+
+std::vector<hub_entry>& hubs_named(const std::string& name)
+{
+    static std::map<std::string, std::vector<hub_entry>> hubs;
+    return hubs[name];
+}
+
+// The agent's blocking queries, every live hub of its name together (the gauge's value).
+std::size_t queries_on(const std::string& name)
+{
+    std::size_t n = 0;
+    for (const auto& e : hubs_named(name))
+        if (auto hub = e.hub.lock())
+            n += hub->blocking_queries();
+    return n;
+}
+
 }  // namespace
 
 struct watch_hub::query_run
@@ -74,12 +98,13 @@ struct watch_hub::query_run
 result<std::shared_ptr<watch_hub>>
 watch_hub::for_consul(asio::any_io_executor ex, const vk::consul_config& cfg, metrics::registry* metrics)
 {
-    // The io_context's thread only. A hub lives while its subscribers or its query loops hold it.
-    static std::map<std::string, std::pair<std::string, std::weak_ptr<watch_hub>>> hubs;
-    auto& [identity, weak] = hubs[cfg.name];
+    // A hub lives while its subscribers or its query loops hold it.
+    auto& hubs = hubs_named(cfg.name);
     auto id = agent_identity(cfg);
-    if (auto hub = weak.lock(); hub && identity == id)
-        return hub;
+    std::erase_if(hubs, [](const hub_entry& e) { return e.hub.expired(); });
+    for (const auto& e : hubs)
+        if (auto hub = e.hub.lock(); hub && e.identity == id)
+            return hub;
     auto own = cfg;
     // Every planned query holds one connection for minutes: room for all of them, whatever the jobs use.
     own.max_connections = static_cast<int>(std::max<std::size_t>(cfg.max_blocking_queries, 1));
@@ -87,8 +112,7 @@ watch_hub::for_consul(asio::any_io_executor ex, const vk::consul_config& cfg, me
     if (!c)
         return c.error();
     auto hub = std::make_shared<watch_hub>(ex, own, std::move(*c), metrics);
-    identity = std::move(id);
-    weak = hub;
+    hubs.push_back({std::move(id), hub});
     return hub;
 }
 
@@ -179,7 +203,7 @@ void watch_hub::replan()
         if (run->answer)
             fan_out(*run);
     if (metrics_)
-        metrics_->gauge_set(blocking_queries_metric, {{"consul", cfg_.name}}, double(running_.size()));
+        metrics_->gauge_set(blocking_queries_metric, {{"consul", cfg_.name}}, double(queries_on(cfg_.name)));
     log::debug("consul watches planned", {{"consul", cfg_.name},
                                           {"watched", std::to_string(audience_.size())},
                                           {"blocking_queries", std::to_string(running_.size())}});

@@ -178,6 +178,13 @@ def test_keys_two_jobs_read_use_one_query_each(sims):
         d.stop()
 
 
+def reload(d, config):
+    before = d.log().count("configuration reloaded")
+    d.write_config(config)
+    d.proc.signal(signal.SIGHUP)
+    vkproc.wait_until(lambda: d.log().count("configuration reloaded") > before, 15, what="reload")
+
+
 def test_a_reload_that_removes_or_rebuilds_a_job_leaves_only_the_new_keys_watched(sims):
     tmp = tempfile.mkdtemp(prefix="vk-watches-")
     put_many(sims, [(f"r/{k}", k) for k in "abcd"])
@@ -193,10 +200,7 @@ def test_a_reload_that_removes_or_rebuilds_a_job_leaves_only_the_new_keys_watche
         vkproc.wait_until(watches_are(3), 20, what="three keys watched")
         # Job two goes away, job one is rebuilt with another key: only that key stays watched.
         config["jobs"] = [job("one", '{{ secret "kv" "r/d" }}', os.path.join(tmp, "one"), interval="10m")]
-        before = d.log().count("configuration reloaded")
-        d.write_config(config)
-        d.proc.signal(signal.SIGHUP)
-        vkproc.wait_until(lambda: d.log().count("configuration reloaded") > before, 15, what="reload")
+        reload(d, config)
         vkproc.wait_until(watches_are(1), 10, what="the old keys left")
         vkproc.wait_until(lambda: read(os.path.join(tmp, "one")) == "d", 10, what="the rebuilt job's render")
         put_many(sims, [("r/d", "D")])
@@ -204,5 +208,20 @@ def test_a_reload_that_removes_or_rebuilds_a_job_leaves_only_the_new_keys_watche
                           what="the rebuilt job follows its new key")
         status, metrics, _ = d.call("GET", "/metrics", token=None)
         assert 'vaultkeeper_consul_blocking_queries{consul="c"} 1' in metrics
+
+        # A cap of 1 (the agent's block changed: a new hub): two keys share the recursive query on "r/".
+        config["consuls"]["c"]["max_blocking_queries"] = 1
+        config["jobs"] = [job("one", '{{ secret "kv" "r/a" }}{{ secret "kv" "r/d" }}', os.path.join(tmp, "one"),
+                              interval="10m")]
+        reload(d, config)
+        vkproc.wait_until(lambda: emissary_status(d, "one")["consul_watches"] == [
+            {"consul": "c", "blocking_queries": 1, "watched": 2}], 10, what="two keys in one query")
+        vkproc.wait_until(lambda: read(os.path.join(tmp, "one")) == "aD", 10, what="the render after the reload")
+        put_many(sims, [("r/a", "A")])
+        vkproc.wait_until(lambda: read(os.path.join(tmp, "one")) == "AD", 2, interval=0.005,
+                          what="a key followed by the folder's query")
+        # The gauge sums the agent's hubs: the old one ended with its jobs.
+        vkproc.wait_until(lambda: 'vaultkeeper_consul_blocking_queries{consul="c"} 1\n' in
+                          d.call("GET", "/metrics", token=None)[1], 5, what="the gauge after the new hub")
     finally:
         d.stop()
