@@ -10,7 +10,9 @@ namespace asio = boost::asio;
 
 namespace {
 
+// How often a once job checks whether it finished; other jobs watch until cancelled.
 constexpr std::chrono::seconds finished_check{1};
+constexpr std::chrono::hours idle_wake{1};
 
 // What the hub watches for a dependency; several dependencies (sources naming one agent) may share it.
 using agent_things = std::map<consul::watch_target, std::vector<dependency>>;
@@ -116,7 +118,8 @@ asio::awaitable<void> follow_consul(std::shared_ptr<emissary_core> core, std::fu
     if (subs.empty())
         co_return;
     while (!core->finished)
-        co_await sleep_for(finished_check);
+        co_await sleep_for(core->once ? std::chrono::steady_clock::duration(finished_check)
+                                      : std::chrono::steady_clock::duration(idle_wake));
 }
 
 }  // namespace vk::emissary
