@@ -225,3 +225,27 @@ def test_a_reload_that_removes_or_rebuilds_a_job_leaves_only_the_new_keys_watche
                           d.call("GET", "/metrics", token=None)[1], 5, what="the gauge after the new hub")
     finally:
         d.stop()
+
+
+def test_keys_with_no_common_folder_share_the_root_query_under_a_cap_of_one(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-watches-")
+    put_many(sims, [("alpha", "a"), ("beta/x", "b")])
+    config = sims.config([job("root", '{{ secret "kv" "alpha" }}{{ range tree "kv" "beta/" }}{{ .Value }}{{ end }}',
+                              os.path.join(tmp, "root"), interval="10m")])
+    config["consuls"]["c"]["max_blocking_queries"] = 1
+    d = Daemon(config)
+    try:
+        vkproc.wait_until(lambda: read(os.path.join(tmp, "root")) == "ab", 10, what="first render")
+        vkproc.wait_until(lambda: emissary_status(d, "root")["consul_watches"] == [
+            {"consul": "c", "blocking_queries": 1, "watched": 2}], 10, what="one query for both")
+        vkproc.wait_until(lambda: consul_state(sims)["kv_waiters"] == 1, 10, what="one blocking query")
+        put_many(sims, [("alpha", "A")])
+        vkproc.wait_until(lambda: read(os.path.join(tmp, "root")) == "Ab", 2, interval=0.005, what="the key")
+        put_many(sims, [("beta/y", "c")])
+        vkproc.wait_until(lambda: read(os.path.join(tmp, "root")) == "Abc", 2, interval=0.005,
+                          what="a key added under the prefix")
+        put_many(sims, [("unrelated", "z")])  # moves the root query's answer, not the job's values
+        vkproc.wait_until(lambda: consul_state(sims)["kv_waiters"] == 1, 5, what="the query blocking again")
+        assert read(os.path.join(tmp, "root")) == "Abc"
+    finally:
+        d.stop()
