@@ -197,7 +197,7 @@ void watch_hub::replan()
         next.at(plan.queries[i])->served.push_back(t);
     running_ = std::move(next);
     for (auto& run : fresh)
-        start(run->query, run);
+        start(run);
     // Things that moved to a query already answered, and new subscribers: told from its last answer.
     for (const auto& [q, run] : running_)
         if (run->answer)
@@ -209,45 +209,40 @@ void watch_hub::replan()
                                           {"blocking_queries", std::to_string(running_.size())}});
 }
 
-void watch_hub::start(const watch_target& q, std::shared_ptr<query_run> run)
+void watch_hub::start(std::shared_ptr<query_run> run)
 {
-    auto loop = [](std::shared_ptr<watch_hub> self, std::shared_ptr<query_run> run) -> asio::awaitable<void> {
-        if (run->stopped)
-            co_return;
-        watch_options o;
-        o.wait = hub_wait;
-        o.retry = hub_retry;
-        o.report_after_failure = true;
-        auto failed = [self, run](const error& e) {
-            if (!run->stopped)
-                self->failed(*run, e);
-        };
-        auto done = [run] { return run->stopped; };
-        if (run->query.kind == watch_kind::key)
-        {
-            watch_handlers h;
-            h.changed = [self, run](const std::optional<kv_entry>& v, bool) {
-                std::vector<kv_entry> entries;
-                if (v)
-                    entries.push_back(*v);
-                self->answered(*run, std::move(entries));
-            };
-            h.failed = failed;
-            h.done = done;
-            co_return co_await watch(*self->client_, run->query.path, o, std::move(h));
-        }
-        prefix_watch_handlers h;
-        h.changed = [self, run](const std::vector<kv_entry>& entries, bool) {
-            self->answered(*run, entries);
-        };
-        h.failed = failed;
-        h.done = done;
-        co_await watch_prefix(*self->client_, run->query.path, o, std::move(h));
+    auto& slot_owner = *run;
+    asio::co_spawn(
+        ex_, run_query(shared_from_this(), std::move(run)),
+        asio::bind_cancellation_slot(slot_owner.signal.slot(),
+                                     [name = cfg_.name](std::exception_ptr e) { log_query_end(name, e); }));
+}
+
+asio::awaitable<void> watch_hub::run_query(std::shared_ptr<watch_hub> self, std::shared_ptr<query_run> run)
+{
+    if (run->stopped)
+        co_return;
+    watch_options o;
+    o.wait = hub_wait;
+    o.retry = hub_retry;
+    o.report_after_failure = true;
+    auto failed = [self, run](const error& e) {
+        if (!run->stopped)
+            self->failed(*run, e);
     };
-    asio::co_spawn(ex_, loop(shared_from_this(), run),
-                   asio::bind_cancellation_slot(
-                       run->signal.slot(),
-                       [name = cfg_.name, path = q.path](std::exception_ptr e) { log_query_end(name, e); }));
+    auto done = [run] { return run->stopped; };
+    if (run->query.kind == watch_kind::key)
+    {
+        watch_handlers h{[self, run](const std::optional<kv_entry>& v, bool) {
+                             self->answered(*run, v ? std::vector<kv_entry>{*v} : std::vector<kv_entry>{});
+                         },
+                         failed, done};
+        co_return co_await watch(*self->client_, run->query.path, o, std::move(h));
+    }
+    prefix_watch_handlers h{
+        [self, run](const std::vector<kv_entry>& entries, bool) { self->answered(*run, entries); }, failed,
+        done};
+    co_await watch_prefix(*self->client_, run->query.path, o, std::move(h));
 }
 
 void watch_hub::answered(query_run& run, std::vector<kv_entry> entries)

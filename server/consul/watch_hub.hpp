@@ -10,6 +10,7 @@
 #include "metrics/family.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -63,7 +64,10 @@ private:
     struct query_run;
     void schedule_replan();
     void replan();
-    void start(const watch_target& q, std::shared_ptr<query_run> run);
+    void start(std::shared_ptr<query_run> run);
+    // One planned query's blocking-query loop, until the plan drops it (or the daemon stops).
+    static boost::asio::awaitable<void> run_query(std::shared_ptr<watch_hub> self,
+                                                  std::shared_ptr<query_run> run);
     void answered(query_run& run, std::vector<kv_entry> entries);
     void failed(query_run& run, const error& e);
     void fan_out(const query_run& run);
