@@ -171,7 +171,7 @@ void watch_hub::replan()
     std::set<watch_target> things;
     for (const auto& [t, a] : audience_)
         things.insert(t);
-    auto plan = plan_watches(things, cfg_.max_blocking_queries);
+    auto plan = plan_watches(things, cfg_.max_blocking_queries, refused_);
     std::map<watch_target, std::shared_ptr<query_run>> next;
     std::vector<std::shared_ptr<query_run>> fresh;
     for (const auto& q : plan.queries)
@@ -198,6 +198,7 @@ void watch_hub::replan()
     running_ = std::move(next);
     for (auto& run : fresh)
         start(run);
+    tell_unserved(plan.unserved);
     // Things that moved to a query already answered, and new subscribers: told from its last answer.
     for (const auto& [q, run] : running_)
         if (run->answer)
@@ -259,7 +260,21 @@ void watch_hub::answered(query_run& run, std::vector<kv_entry> entries)
 void watch_hub::failed(query_run& run, const error& e)
 {
     log::debug("consul watch failed; retrying", {{"consul", cfg_.name}, {"error", e.describe()}});
-    for (const auto& t : run.served)
+    // A folder the plan chose (not one a template lists) that the token may not read recursively: plan
+    // without it rather than leave its keys polled.
+    if (e.code == errc::permission_denied && run.query.kind == watch_kind::prefix &&
+        !audience_.contains(run.query) && refused_.insert(run.query.path).second)
+    {
+        log::warn("consul refused a recursive read of a folder; its keys get their own queries",
+                  {{"consul", cfg_.name}, {"folder", run.query.path}});
+        schedule_replan();
+    }
+    tell_failed(run.served, e);
+}
+
+void watch_hub::tell_failed(const std::vector<watch_target>& things, const error& e)
+{
+    for (const auto& t : things)
     {
         auto a = audience_.find(t);
         if (a == audience_.end())
@@ -269,6 +284,15 @@ void watch_hub::failed(query_run& run, const error& e)
             if (auto s = subscribers_.find(id); s != subscribers_.end())
                 s->second.second.failed(t, e);
     }
+}
+
+void watch_hub::tell_unserved(const std::vector<watch_target>& things)
+{
+    if (things.empty())
+        return;
+    log::warn("consul watches over max_blocking_queries with every folder refused; some keys are polled",
+              {{"consul", cfg_.name}, {"polled", std::to_string(things.size())}});
+    tell_failed(things, make_error(errc::unavailable, "beyond max_blocking_queries of consul " + cfg_.name));
 }
 
 void watch_hub::fan_out(const query_run& run)

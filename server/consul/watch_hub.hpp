@@ -71,6 +71,9 @@ private:
     void answered(query_run& run, std::vector<kv_entry> entries);
     void failed(query_run& run, const error& e);
     void fan_out(const query_run& run);
+    // The things' subscribers learn their values are polled until an answer comes.
+    void tell_failed(const std::vector<watch_target>& things, const error& e);
+    void tell_unserved(const std::vector<watch_target>& things);
 
     boost::asio::any_io_executor ex_;
     vk::consul_config cfg_;
@@ -80,6 +83,7 @@ private:
     std::map<std::uint64_t, std::pair<std::set<watch_target>, subscriber>> subscribers_;
     std::map<watch_target, thing_audience> audience_;
     std::map<watch_target, std::shared_ptr<query_run>> running_;
+    std::set<std::string> refused_;  // folders the agent refused to read recursively (403)
     bool replan_pending_ = false;
 };
 

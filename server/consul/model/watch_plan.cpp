@@ -2,6 +2,7 @@
 #include "consul/model/watch_plan.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <string_view>
 #include <tuple>
 
@@ -95,17 +96,21 @@ bool covers(const watch_target& q, const watch_target& t)
     return t.path.starts_with(q.path);
 }
 
-watch_plan plan_watches(const std::set<watch_target>& things, std::size_t cap)
+watch_plan plan_watches(const std::set<watch_target>& things, std::size_t cap,
+                        const std::set<std::string>& refused)
 {
     cap = std::max<std::size_t>(cap, 1);
     auto q = own_queries(things);
     if (q.size() > cap)
         for (const auto& c : merge_order(things))
         {
-            merge_under(q, c.path);
+            if (!refused.contains(c.path))
+                merge_under(q, c.path);
             if (q.size() <= cap)
                 break;
         }
+    while (q.size() > cap)
+        q.erase(std::prev(q.end()));
     watch_plan plan;
     std::map<std::string_view, std::size_t> index;
     for (const auto& [path, kind] : q)
@@ -116,7 +121,13 @@ watch_plan plan_watches(const std::set<watch_target>& things, std::size_t cap)
     for (const auto& t : things)
     {
         const std::string* by = covering_prefix(q, t.path);
-        plan.served_by.emplace(t, index.at(by ? std::string_view(*by) : std::string_view(t.path)));
+        auto own = q.find(std::string_view(t.path));
+        if (by)
+            plan.served_by.emplace(t, index.at(*by));
+        else if (own != q.end())
+            plan.served_by.emplace(t, index.at(own->first));
+        else
+            plan.unserved.push_back(t);
     }
     return plan;
 }

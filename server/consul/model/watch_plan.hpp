@@ -32,16 +32,21 @@ bool covers(const watch_target& q, const watch_target& t);
 
 struct watch_plan
 {
-    std::vector<watch_target> queries;              // sorted by path; no query covers another
-    std::map<watch_target, std::size_t> served_by;  // every watched thing -> its query (an index)
+    std::vector<watch_target> queries;  // sorted by path; no query covers another
+    std::map<watch_target, std::size_t>
+        served_by;                       // every watched thing but the unserved -> its query (an index)
+    std::vector<watch_target> unserved;  // beyond the cap with every folder refused: polled instead
 };
 
 // At most max(cap, 1) queries covering every thing. Things under a watched prefix join it; with no more
 // queries than the cap each remaining key keeps its exact query (the cheapest answer). Beyond the cap,
 // queries are merged into recursive queries on '/' folders, the folder covering the fewest things first
 // (the deeper on a tie), down to the root "" as the last resort. Deterministic: the same things give the
-// same plan.
-watch_plan plan_watches(const std::set<watch_target>& things, std::size_t cap);
+// same plan. `refused` folders are never merged into (the agent answered 403 to a recursive read there: with
+// acl.enable_key_list_policy it wants the `list` policy); when the cap cannot be met without them, the
+// queries past the cap (by path) are dropped and their things are unserved.
+watch_plan plan_watches(const std::set<watch_target>& things, std::size_t cap,
+                        const std::set<std::string>& refused = {});
 
 }  // namespace vk::consul
 

@@ -32,6 +32,7 @@ std::string name(const char* fmt, int a, int b)
 void expect_sound(const std::set<watch_target>& things, const watch_plan& plan, std::size_t cap)
 {
     EXPECT_LE(plan.queries.size(), cap);
+    EXPECT_TRUE(plan.unserved.empty());
     ASSERT_EQ(plan.served_by.size(), things.size());
     for (const auto& t : things)
     {
@@ -132,6 +133,20 @@ TEST(consul_watch_plan, the_same_things_give_the_same_plan)
     expect_sound(things, a, 10);
     EXPECT_EQ(a.queries, b.queries);
     EXPECT_EQ(a.served_by, b.served_by);
+}
+
+TEST(consul_watch_plan, refused_folders_are_skipped_then_the_cap_leaves_things_unserved)
+{
+    std::set<watch_target> things{key("a/1"), key("a/2"), key("b/1"), key("b/2")};
+    auto plan = plan_watches(things, 3, {"a/"});
+    expect_sound(things, plan, 3);
+    EXPECT_EQ(plan.queries, (std::vector<watch_target>{key("a/1"), key("a/2"), prefix("b/")}));
+    EXPECT_TRUE(plan.unserved.empty());
+    // Every folder refused: the cap still holds; the keys past it (by name) are polled instead.
+    plan = plan_watches(things, 2, {"a/", "b/", ""});
+    EXPECT_EQ(plan.queries, (std::vector<watch_target>{key("a/1"), key("a/2")}));
+    EXPECT_EQ(plan.unserved, (std::vector<watch_target>{key("b/1"), key("b/2")}));
+    EXPECT_EQ(plan.served_by.size(), 2u);
 }
 
 TEST(consul_watch_plan, no_things_no_queries)
