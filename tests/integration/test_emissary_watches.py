@@ -249,3 +249,30 @@ def test_keys_with_no_common_folder_share_the_root_query_under_a_cap_of_one(sims
         assert read(os.path.join(tmp, "root")) == "Abc"
     finally:
         d.stop()
+
+
+def test_a_folder_query_the_agent_refuses_is_planned_around(sims):
+    tmp = tempfile.mkdtemp(prefix="vk-watches-")
+    out = os.path.join(tmp, "acl")
+    put_many(sims, [("f/a", "a"), ("f/b", "b")])
+    config = sims.config([job("acl", '{{ secret "kv" "f/a" }}{{ secret "kv" "f/b" }}', out, interval="10m")])
+    config["consuls"]["c"]["max_blocking_queries"] = 1
+    d = Daemon(config)
+    try:
+        vkproc.wait_until(lambda: read(out) == "ab", 10, what="first render")
+        vkproc.wait_until(lambda: consul_state(sims)["kv_waiters"] == 1, 10, what="the folder's query blocking")
+        # The folder query's next read is refused, as an agent enforcing the key list policy does.
+        status, body = call("POST", f"{sims.consul_addr}/_sim/fail",
+                            {"method": "GET", "path": "/v1/kv/f/", "status": 403, "count": 1})
+        assert status == 200, body
+        put_many(sims, [("f/a", "A")])
+        vkproc.wait_until(lambda: read(out) == "Ab", 2, interval=0.005, what="the change before the refusal")
+        vkproc.wait_until(lambda: "consul refused a recursive read of a folder" in d.log(), 10,
+                          what="the refusal noticed")
+        # Re-planned on the root folder: still one query, and it follows both keys.
+        vkproc.wait_until(lambda: consul_state(sims)["kv_waiters"] >= 1, 10, what="the new query blocking")
+        put_many(sims, [("f/b", "B")])
+        vkproc.wait_until(lambda: read(out) == "AB", 3, interval=0.005, what="a change after the re-plan")
+        assert emissary_status(d, "acl")["consul_watches"] == [{"consul": "c", "blocking_queries": 1, "watched": 2}]
+    finally:
+        d.stop()
