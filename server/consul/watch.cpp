@@ -33,6 +33,8 @@ asio::awaitable<void> follow(Query query, Fingerprint fingerprint, Changed chang
             failed(r.error());
             co_await sleep_for(o.retry);
             index = 0;
+            if (o.report_after_failure)
+                seen.reset();
             continue;
         }
         auto now = fingerprint(r->value);

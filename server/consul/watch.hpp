@@ -18,6 +18,9 @@ struct watch_options
 {
     std::chrono::milliseconds wait{std::chrono::minutes(5)};   // each blocking query's wait
     std::chrono::milliseconds retry{std::chrono::seconds(2)};  // pause after a failed query
+    // true: the first answer after a failed query is reported (first = true) even when nothing changed, so a
+    // watcher that marked its value stale on the failure learns it is fresh again.
+    bool report_after_failure = false;
 };
 
 struct watch_handlers

@@ -61,6 +61,9 @@ struct consul_config
     int max_connections = 16;
     duration request_timeout{std::chrono::seconds(30)};
     std::size_t max_response_bytes = default_max_response_bytes;
+    // The emissary's blocking queries held on this agent, all jobs together: keys beyond it share recursive
+    // queries (an agent refuses more than http_max_conns_per_client, 200 by default, from one client).
+    std::size_t max_blocking_queries = 100;
 };
 
 // How a verified client certificate names a token entry: by one of its subject alternative names ("email:",

@@ -143,6 +143,8 @@ consul_config read_consul(const std::string& name, object_reader& r)
     c.max_connections = static_cast<int>(r.integer_or("max_connections", 1, 4096, c.max_connections));
     c.request_timeout = r.dur_or("request_timeout", c.request_timeout);
     c.max_response_bytes = read_max_response_bytes(r);
+    c.max_blocking_queries =
+        static_cast<std::size_t>(r.integer_or("max_blocking_queries", 1, 4096, c.max_blocking_queries));
     r.finish();
     return c;
 }
