@@ -185,7 +185,7 @@ def start_daemon(fleet, n, tag, vault_check):
                      "sources": {"kv": {"type": "consul", "consul": "c"}, "vault": {"type": "vault", "vault": "v"}},
                      "templates": [{"contents": fleet.template(i), "destination": fleet.dest(i)} for i in ids],
                      "command": ["/bin/sh", "-c", f"echo run >> {fleet.tmp}/runs-{tag}-{j}"],
-                     "wait": {"min": "500ms", "max": "2s"}, "refresh": vault_check})
+                     "wait": {"min": "500ms", "max": "2s"}, "vault_check": vault_check})
     if tag == "main" and fleet.generated:
         jobs.append({"name": "generated", "kind": "emissary", "interval": "5m", "timeout": "1m",
                      "sources": {"db": {"type": "vault", "vault": "v", "engine": "dynamic"},
@@ -309,13 +309,9 @@ def burst(fleet, d, tag, size):
 
 
 def effective_interval(d, fallback):
-    """The jobs' effective Vault check interval from their status, when they report one."""
-    try:
-        st = call("GET", f"{d.admin}/v1/emissary/bench0/status", token=f"Bearer {TOKEN}", header="Authorization")
-    except Exception:  # noqa: BLE001 - an older status: use the configured interval
-        return fallback
-    found = [s.get("effective_interval_seconds") for s in (st.get("vault_checks") or {}).values()
-             if isinstance(s, dict)] if isinstance(st.get("vault_checks"), dict) else []
+    """The jobs' effective Vault check interval (max(vault_check, checked paths / budget)) from their status."""
+    st = call("GET", f"{d.admin}/v1/emissary/bench0/status", token=f"Bearer {TOKEN}", header="Authorization")
+    found = [c.get("check_interval_seconds") for c in st.get("vault_checks") or []]
     return max([f for f in found if f] or [fallback])
 
 
