@@ -63,8 +63,8 @@ public:
         auto core = core_;
         auto watches = watches_;
         std::function<void()> rc = request_cycle;
-        co_await (pump(core, rc) && follow_consul(core, rc, watches) && renewals(core) && relogins(core, rc) &&
-                  run_vault_checks(core, rc));
+        co_await (pump(core, rc) && follow_consul(core, rc, watches) && renewals(core) &&
+                  relogins(core, rc) && run_vault_checks(core, rc));
     }
 
 private:

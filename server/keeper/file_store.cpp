@@ -1,7 +1,8 @@
 #include "keeper/file_store.hpp"
 
+#include "core/sealed_blob.hpp"
 #include "io/atomic_file.hpp"
-#include "keeper/model/sealed_blob.hpp"
+#include "keeper/model/object_version.hpp"
 
 #include <algorithm>
 #include <atomic>

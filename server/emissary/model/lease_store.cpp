@@ -2,8 +2,8 @@
 #include "emissary/model/lease_store.hpp"
 
 #include "core/base64.hpp"
+#include "core/sealed_blob.hpp"
 #include "emissary/model/renewal.hpp"
-#include "keeper/model/sealed_blob.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -85,7 +85,7 @@ decoded_state failed(std::string why, std::vector<std::string> ids = {})
 
 std::optional<std::string> decode_state_key(std::string_view configured)
 {
-    auto raw = keeper::decode_kek(secret(std::string(configured)));
+    auto raw = decode_kek(secret(std::string(configured)));
     if (!raw)
         return std::nullopt;
     return raw->reveal();
@@ -104,7 +104,7 @@ result<std::string> encode_lease_state(std::string_view job, const std::vector<s
     json::object doc{{"version", format_version}, {"job", job}, {"leases", std::move(plain)}};
     if (raw_key)
     {
-        auto sealed = keeper::seal_blob(*raw_key, job, json::serialize(full));
+        auto sealed = seal_blob(*raw_key, job, json::serialize(full));
         if (!sealed)
             return sealed.error();
         doc["sealed"] = base64_encode(*sealed);
@@ -140,7 +140,7 @@ decoded_state decode_lease_state(std::string_view job, std::string_view text,
     auto bytes = base64_decode(sealed->as_string());
     if (!bytes)
         return failed("its sealed answers are not base64", ids);
-    auto opened = keeper::open_blob(*raw_key, job, *bytes);
+    auto opened = open_blob(*raw_key, job, *bytes);
     if (!opened)
         return failed("its sealed answers do not open (changed, or another state_key)", ids);
     auto inner = json::parse(*opened, ec);

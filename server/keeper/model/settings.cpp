@@ -2,9 +2,9 @@
 // here so --check-config rejects a store list that would let one store reach the threshold.
 #include "keeper/model/settings.hpp"
 
+#include "core/sealed_blob.hpp"
 #include "keeper/model/object_name.hpp"
 #include "keeper/model/placement.hpp"
-#include "keeper/model/sealed_blob.hpp"
 
 #include <cctype>
 #include <set>

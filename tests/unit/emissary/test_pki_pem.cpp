@@ -145,7 +145,8 @@ TEST(emissary_cert_schedule, reissued_at_two_thirds_of_the_validity_with_jitter)
     const cert_validity short_one{wall0 - seconds(30), wall0 + seconds(6)};
     EXPECT_EQ(reissue_at(short_one, wall0, 0.0), wall0 + seconds(4));
     // Never sooner than a second, even for a certificate that has expired.
-    EXPECT_EQ(reissue_at(cert_validity{wall0 - hours(2), wall0 - hours(1)}, wall0, 0.5), wall0 + min_reissue_delay);
+    EXPECT_EQ(reissue_at(cert_validity{wall0 - hours(2), wall0 - hours(1)}, wall0, 0.5),
+              wall0 + min_reissue_delay);
     const auto steady = clock_time{} + hours(5);
     EXPECT_EQ(reissue_poll(v, wall0 + seconds(10), steady, 0.0), steady + seconds(590));
 }

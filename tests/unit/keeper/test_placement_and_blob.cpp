@@ -1,7 +1,8 @@
 // Shard placement (no store reaches the threshold) and the file store's sealing (AES-256-GCM, name as AAD).
+#include "core/sealed_blob.hpp"
 #include "keeper/model/object_name.hpp"
+#include "keeper/model/object_version.hpp"
 #include "keeper/model/placement.hpp"
-#include "keeper/model/sealed_blob.hpp"
 
 #include <gtest/gtest.h>
 #include <map>

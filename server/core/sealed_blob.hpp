@@ -1,8 +1,8 @@
-// The file store's encryption as plain functions: the key-encryption key (32 bytes given as hex or base64)
-// and AES-256-GCM sealing of one object with its name as additional data (a file renamed to another object's
-// name does not open).
-#ifndef VAULTKEEPER_SERVER_KEEPER_MODEL_SEALED_BLOB_HPP
-#define VAULTKEEPER_SERVER_KEEPER_MODEL_SEALED_BLOB_HPP
+// Sealing at rest as plain functions, shared by the keeper's file store and the emissary's lease state file:
+// the key-encryption key (32 bytes given as hex or base64) and AES-256-GCM sealing of one object with its
+// name as additional data (a file renamed to another object's name does not open).
+#ifndef VAULTKEEPER_SERVER_CORE_SEALED_BLOB_HPP
+#define VAULTKEEPER_SERVER_CORE_SEALED_BLOB_HPP
 
 #include "core/error.hpp"
 #include "core/secret.hpp"
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace vk::keeper {
+namespace vk {
 
 // The 32 raw key bytes from 64 hex digits or base64 of 32 bytes; invalid_argument otherwise (the message
 // names the length found, never the value).
@@ -21,9 +21,6 @@ result<std::string> seal_blob(const secret& kek, std::string_view name, std::str
 // bad_response when the bytes are not ours, were changed, or belong to another name or key.
 result<std::string> open_blob(const secret& kek, std::string_view name, std::string_view sealed);
 
-// Lower-case hex SHA-256 (the file store's object version).
-std::string sha256_hex(std::string_view bytes);
-
-}  // namespace vk::keeper
+}  // namespace vk
 
 #endif

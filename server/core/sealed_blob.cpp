@@ -1,13 +1,12 @@
-#include "keeper/model/sealed_blob.hpp"
+#include "core/sealed_blob.hpp"
 
 #include <array>
 #include <memory>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <optional>
 
-namespace vk::keeper {
+namespace vk {
 namespace {
 
 constexpr std::string_view magic = "VKS1";
@@ -136,18 +135,4 @@ result<std::string> open_blob(const secret& kek, std::string_view name, std::str
     return out;
 }
 
-std::string sha256_hex(std::string_view bytes)
-{
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> d{};
-    SHA256(u8(bytes), bytes.size(), d.data());
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : d)
-    {
-        out.push_back(digits[c >> 4]);
-        out.push_back(digits[c & 15]);
-    }
-    return out;
-}
-
-}  // namespace vk::keeper
+}  // namespace vk
