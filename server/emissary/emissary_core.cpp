@@ -74,8 +74,18 @@ emissary_core::emissary_core(const vk::job_config& jc, runtime::job_services& se
         for (const auto& d : t.ast.dependencies())
             deps.emplace(d, dep_state{});
     templates.resize(settings->templates.size());
-    for (const auto& t : settings->templates)
+    dirty.assign(templates.size(), 1);
+    full_pass_every = std::chrono::duration_cast<std::chrono::milliseconds>(jc.interval);
+    std::size_t references = deps.size();  // one per value read, one per template action that printed one
+    for (std::size_t i = 0; i < settings->templates.size(); ++i)
+    {
+        const auto& t = settings->templates[i];
+        for (const auto& d : t.ast.dependencies())
+            readers[d].push_back(i);
+        references += t.ast.outputs;
         remove_stale_temps(t.destination);  // a crash mid-write leaves one, holding part of a secret
+    }
+    memory->reserve_references(2 * references);  // twice: a reload that renames keeps the old ones a while
 }
 
 void emissary_core::count(const metrics::family& f, const std::string& outcome) const
@@ -108,6 +118,9 @@ void emissary_core::record(const dependency& d, const fetched& f)
     s.value = f;
     s.last_error.reset();
     s.judged = false;
+    if (auto r = readers.find(d); r != readers.end())
+        for (auto i : r->second)
+            dirty[i] = 1;
     auto strings = secret_strings(d, f);
     if (!strings.empty())
         memory->remember("value " + describe_for_log(d), std::move(strings));
@@ -200,60 +213,92 @@ write_result as_compare_result(const result<bool>& w)
 
 }  // namespace
 
+std::vector<std::size_t> emissary_core::due_templates()
+{
+    const auto now = steady_clock::now();
+    if (full_pass_every.count() > 0 && now - last_full_pass >= full_pass_every)
+    {
+        std::fill(dirty.begin(), dirty.end(), 1);
+        last_full_pass = now;
+    }
+    // An answer whose readers' renders a cancelled cycle cut short still needs their verdict.
+    for (const auto& [d, s] : deps)
+        if (!s.judged)
+            if (auto r = readers.find(d); r != readers.end())
+                for (auto i : r->second)
+                    dirty[i] = 1;
+    std::vector<std::size_t> due;
+    for (std::size_t i = 0; i < dirty.size(); ++i)
+        if (dirty[i])
+            due.push_back(i);
+    return due;
+}
+
 asio::awaitable<bool> emissary_core::render_all(runtime::cycle_context& ctx)
 {
-    value_map values;
-    for (const auto& [d, s] : deps)
-        if (s.value)
-            values.emplace(d, *s.value);
     std::map<dependency, verdict> verdicts;
-    env_lookup env = [](const std::string& name) -> std::optional<std::string> {
+    bool changed = false;
+    for (auto i : due_templates())
+        changed = co_await render_one(i, verdicts, ctx) || changed;
+    schedule(verdicts);
+    co_return changed;
+}
+
+asio::awaitable<bool> emissary_core::render_one(std::size_t i, std::map<dependency, verdict>& verdicts,
+                                                runtime::cycle_context& ctx)
+{
+    static const env_lookup env = [](const std::string& name) -> std::optional<std::string> {
         const char* v = std::getenv(name.c_str());
         return v ? std::optional<std::string>(v) : std::nullopt;
     };
-    bool changed = false;
-    for (std::size_t i = 0; i < templates.size(); ++i)
+    const auto& cfg = settings->templates[i];
+    // Its values as they are now: one recorded while an earlier template was being written marks it again.
+    dirty[i] = 0;
+    value_map values;
+    for (const auto& d : cfg.ast.dependencies())
+        if (auto s = deps.find(d); s != deps.end() && s->second.value)
+            values.emplace(d, *s->second.value);
+    auto r = render(cfg.ast, values, env);
+    remember_substitutions(i, r);
+    judge(cfg.ast, r, values, verdicts);
+    templates[i].missing = r.missing;
+    auto decided = decide_render(r, cfg.label, settings->dry_run);
+    if (decided.step == write_step::none)
     {
-        const auto& cfg = settings->templates[i];
-        auto r = render(cfg.ast, values, env);
-        remember_substitutions(i, r);
-        judge(cfg.ast, r, values, verdicts);
-        templates[i].missing = r.missing;
-        auto decided = decide_render(r, cfg.label, settings->dry_run);
-        if (decided.step == write_step::none)
+        templates[i].phase = decided.phase;
+        templates[i].error = hide(decided.error);
+        count(metric::renders, std::string(decided.outcome));
+        if (decided.phase == template_phase::error)
         {
-            templates[i].phase = decided.phase;
-            templates[i].error = hide(decided.error);
-            count(metric::renders, std::string(decided.outcome));
-            if (decided.phase == template_phase::error)
-                ctx.error(make_error(errc::bad_request, templates[i].error, {}, cfg.destination));
-            continue;
+            dirty[i] = 1;  // tried again next cycle
+            ctx.error(make_error(errc::bad_request, templates[i].error, {}, cfg.destination));
         }
-        file_target target{cfg.destination,      cfg.perms,     cfg.user,     cfg.group,    cfg.backup,
-                           cfg.create_dest_dirs, cfg.dir_perms, cfg.dir_user, cfg.dir_group};
-        std::optional<error> failure;
-        write_decision done;
-        // The file-system calls run on the blocking pool: a slow disk holds this job, not the daemon.
-        if (decided.step == write_step::compare)
-        {
-            result<bool> w = false;
-            co_await run_blocking([&] { w = would_change(target, *r.text); });
-            done = decide_compare(as_compare_result(w));
-            if (!w)
-                failure = w.error();
-        }
-        else
-        {
-            result<write_outcome> w = write_outcome::unchanged;
-            co_await run_blocking([&] { w = write_atomically(target, *r.text); });
-            done = decide_write(as_write_result(w));
-            if (!w)
-                failure = w.error();
-        }
-        changed = applied(i, done, failure, ctx) || changed;
+        co_return false;
     }
-    schedule(verdicts);
-    co_return changed;
+    file_target target{cfg.destination,      cfg.perms,     cfg.user,     cfg.group,    cfg.backup,
+                       cfg.create_dest_dirs, cfg.dir_perms, cfg.dir_user, cfg.dir_group};
+    std::optional<error> failure;
+    write_decision done;
+    // The file-system calls run on the blocking pool: a slow disk holds this job, not the daemon.
+    if (decided.step == write_step::compare)
+    {
+        result<bool> w = false;
+        co_await run_blocking([&] { w = would_change(target, *r.text); });
+        done = decide_compare(as_compare_result(w));
+        if (!w)
+            failure = w.error();
+    }
+    else
+    {
+        result<write_outcome> w = write_outcome::unchanged;
+        co_await run_blocking([&] { w = write_atomically(target, *r.text); });
+        done = decide_write(as_write_result(w));
+        if (!w)
+            failure = w.error();
+    }
+    if (failure)
+        dirty[i] = 1;
+    co_return applied(i, done, failure, ctx);
 }
 
 bool emissary_core::applied(std::size_t i, const write_decision& done, const std::optional<error>& failure,

@@ -89,6 +89,14 @@ struct emissary_core : runtime::kind_core<emissary_settings>
     bool once = false;      // the settings' once, or forced by --once
     bool finished = false;  // once: everything rendered and the command ran
     std::mt19937_64 rng{std::random_device{}()};
+    // Which templates read each dependency, and which templates must render at the next cycle: those whose
+    // values were answered since (changed or not: the answer needs their verdict), those that failed, and
+    // every template once per `interval` (a file changed by hand is put back). A cycle that a change of one
+    // key among ten thousand templates starts renders the few that read it.
+    std::map<dependency, std::vector<std::size_t>> readers;
+    std::vector<char> dirty;
+    clock_time last_full_pass{};
+    std::chrono::milliseconds full_pass_every{};
     lease_keeper leases;  // dynamic Vault secrets: renewals, replacements, the state file
 
     emissary_core(const vk::job_config& jc, runtime::job_services& services);
@@ -115,6 +123,12 @@ private:
     bool applied(std::size_t i, const write_decision& done, const std::optional<error>& failure,
                  runtime::cycle_context& ctx);
     boost::asio::awaitable<void> run_the_command(runtime::cycle_context& ctx);
+    // Renders template i from the values fetched so far and writes it when complete; true when its file
+    // changed.
+    boost::asio::awaitable<bool> render_one(std::size_t i, std::map<dependency, verdict>& verdicts,
+                                            runtime::cycle_context& ctx);
+    // The templates to render this cycle (see `dirty`), each cleared.
+    std::vector<std::size_t> due_templates();
     void retry_later(dep_state& s, fetch_class c, clock_time now);
     // Schedules the next poll of every value answered since the last renders, from their verdicts.
     void schedule(const std::map<dependency, verdict>& verdicts);

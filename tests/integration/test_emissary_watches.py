@@ -52,15 +52,24 @@ def read(path):
     return open(path).read() if os.path.exists(path) else None
 
 
-def renders_of(d, name):
-    """The job's template renders so far, every outcome together (each cycle renders all its templates)."""
+def counted(d, family, name):
+    """A counter family's total for job `name`, every other label together."""
     status, text, _ = d.call("GET", "/metrics", token=None)
     assert status == 200
     total = 0
     for line in text.splitlines():
-        if line.startswith("vaultkeeper_emissary_renders_total{") and f'job="{name}"' in line:
+        if line.startswith(family + "{") and f'job="{name}"' in line:
             total += int(float(line.rsplit(" ", 1)[1]))
     return total
+
+
+def renders_of(d, name):
+    """The job's template renders so far (a cycle renders the templates whose values were answered since)."""
+    return counted(d, "vaultkeeper_emissary_renders_total", name)
+
+
+def cycles_of(d, name):
+    return counted(d, "vaultkeeper_cycles_total", name)
 
 
 def emissary_job(name, tmp, templates):
@@ -116,7 +125,7 @@ def test_two_jobs_over_a_thousand_keys_hold_at_most_the_cap_of_blocking_queries(
             was, last["v"] = last.get("v"), now
             return was == now
         vkproc.wait_until(quiet, 30, interval=0.5, what="the jobs idle")
-        before_b = renders_of(d, "wb")
+        before_b, cycles_b = renders_of(d, "wb"), cycles_of(d, "wb")
 
         # A key only job wa reads (template 100), under a query job wb also uses: wa's file within a second.
         only_a = keys_of(100)[1]
@@ -132,8 +141,14 @@ def test_two_jobs_over_a_thousand_keys_hold_at_most_the_cap_of_blocking_queries(
         put_many(sims, [(only_b, "changed-b")])
         vkproc.wait_until(lambda: f"{only_b}=changed-b\n" in read(dest[200]), 2, interval=0.005,
                           what="wb's file after its key changed")
-        vkproc.wait_until(lambda: renders_of(d, "wb") >= before_b + 150, 5, what="wb's cycle counted")
-        assert renders_of(d, "wb") == before_b + 150, "job wb ran a cycle for a key it does not read"
+        # wb renders the templates that read only_b and no other: none for wa's key, not its other 148.
+        readers_b = [t for t in range(150, TEMPLATES) if only_b in keys_of(t)]
+        assert readers_b, "the test needs a template of wb reading only_b"
+        vkproc.wait_until(lambda: renders_of(d, "wb") >= before_b + len(readers_b), 5, what="wb's renders counted")
+        assert renders_of(d, "wb") == before_b + len(readers_b), \
+            "job wb rendered templates that do not read the changed key"
+        vkproc.wait_until(lambda: cycles_of(d, "wb") >= cycles_b + 1, 5, what="wb's cycle counted")
+        assert cycles_of(d, "wb") == cycles_b + 1, "job wb ran a cycle for a key it does not read"
 
         # A key both jobs read (templates 10 and 260): both files.
         shared = keys_of(10)[0]

@@ -69,7 +69,7 @@ void secret_memory::remember(const std::string& reference, std::vector<std::stri
     e.sets.push_back(std::move(values));
     if (e.sets.size() > depth_)
         e.sets.erase(e.sets.begin());
-    rebuild();
+    stale_ = true;
 }
 
 void secret_memory::forget_oldest_reference()
@@ -78,11 +78,19 @@ void secret_memory::forget_oldest_reference()
         std::min_element(by_reference_.begin(), by_reference_.end(),
                          [](const auto& a, const auto& b) { return a.second.seen < b.second.seen; });
     by_reference_.erase(oldest);
-    rebuild();
+    stale_ = true;
 }
 
-void secret_memory::rebuild()
+const std::vector<std::string>& secret_memory::values() const
 {
+    if (stale_)
+        rebuild();
+    return all_;
+}
+
+void secret_memory::rebuild() const
+{
+    stale_ = false;
     all_.clear();
     for (const auto& [reference, e] : by_reference_)
         for (const auto& set : e.sets)

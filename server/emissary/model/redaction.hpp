@@ -7,6 +7,7 @@
 #ifndef VAULTKEEPER_SERVER_EMISSARY_MODEL_REDACTION_HPP
 #define VAULTKEEPER_SERVER_EMISSARY_MODEL_REDACTION_HPP
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -33,9 +34,13 @@ public:
     // What `reference` holds now (empty strings are ignored). A set equal to one already remembered for the
     // reference only becomes its most recent again.
     void remember(const std::string& reference, std::vector<std::string> values);
-    // Every remembered string: non-empty, sorted, unique.
-    const std::vector<std::string>& values() const { return all_; }
+    // Every remembered string: non-empty, sorted, unique. Rebuilt here, when asked, not at every remember():
+    // a cycle of a thousand templates remembers thousands of references and asks for the list once.
+    const std::vector<std::string>& values() const;
     std::size_t references() const { return by_reference_.size(); }
+    // Room for at least `n` references (never shrinks): a job with more dependencies and template actions
+    // than the default would otherwise forget, and so stop hiding, values it still renders.
+    void reserve_references(std::size_t n) { max_references_ = std::max(max_references_, n); }
 
 private:
     struct entry
@@ -44,13 +49,14 @@ private:
         std::uint64_t seen = 0;
     };
     void forget_oldest_reference();
-    void rebuild();
+    void rebuild() const;
 
     std::size_t depth_;
     std::size_t max_references_;
     std::uint64_t clock_ = 0;
     std::map<std::string, entry> by_reference_;
-    std::vector<std::string> all_;
+    mutable std::vector<std::string> all_;
+    mutable bool stale_ = false;  // all_ misses a change since it was built
 };
 
 // `text` with every occurrence of every value replaced by the marker. Occurrences that overlap or touch

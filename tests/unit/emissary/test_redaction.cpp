@@ -2,6 +2,7 @@
 // redacted before it is cut to its cap, never leaving a piece of a secret at the cut.
 #include "emissary/model/redaction.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 namespace vk::emissary {
@@ -49,6 +50,24 @@ TEST(emissary_redaction, forgets_the_least_recently_seen_reference_beyond_the_bo
     m.remember("c", {"vc"});
     EXPECT_EQ(m.values(), (std::vector<std::string>{"va", "vc"}));
     EXPECT_EQ(m.references(), 2u);
+}
+
+TEST(emissary_redaction, a_job_reserves_room_for_every_reference_it_renders)
+{
+    secret_memory m(8, 2);
+    m.reserve_references(1000);  // a job of 1,000 template actions: none may be forgotten while rendered
+    std::vector<std::string> want;
+    for (int i = 0; i < 1000; ++i)
+    {
+        m.remember("ref" + std::to_string(i), {"value" + std::to_string(i)});
+        want.push_back("value" + std::to_string(i));
+    }
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(m.values(), want);
+    m.reserve_references(10);  // never shrinks
+    m.remember("ref1000", {"value1000"});
+    EXPECT_EQ(m.references(), 1000u);  // only the least recently seen went
+    EXPECT_EQ(m.values().size(), 1000u);
 }
 
 TEST(emissary_redaction, a_secret_across_the_cap_leaves_no_prefix)
