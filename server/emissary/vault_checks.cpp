@@ -39,6 +39,7 @@ struct checked_value
     dependency dep;
     check_key key;
     source_checks* checks = nullptr;  // in core->checks, which lives as long as the core
+    dep_state* state = nullptr;       // in core->deps (a map: its nodes stay put), looked up once
     clock_time due{};
 };
 
@@ -58,14 +59,14 @@ std::vector<checked_value> checked_values(emissary_core& core, check_memberships
 {
     std::vector<checked_value> out;
     std::map<std::string, std::vector<check_key>> keys;
-    for (const auto& [d, s] : core.deps)
+    for (auto& [d, s] : core.deps)
     {
         auto src = core.sources.find(d.source);
         if (d.kind != dep_kind::value || src == core.sources.end() || !src->second.vault ||
             src->second.cfg.engine != vault_engine::kv || src->second.cfg.kv_version != 2)
             continue;
         auto [mount, inner] = vault_mount_and_path(src->second.cfg, d.path);
-        out.push_back(checked_value{d, check_key{mount, inner}, &core.checks[d.source]});
+        out.push_back(checked_value{d, check_key{mount, inner}, &core.checks[d.source], &s});
         keys[d.source].push_back(out.back().key);
     }
     for (auto& [source, list] : keys)
@@ -88,11 +89,10 @@ void count_request(const emissary_core& core, const checked_value& v, const char
                                   {{"job", core.job}, {"vault", v.checks->vault}, {"kind", kind}}, 1);
 }
 
-// Waits for the Vault's budget to allow one more request.
-asio::awaitable<void> within_budget(check_registry& r)
+// Waits until `at` (the budget's answer for one more request) when it is still to come.
+asio::awaitable<void> wait_for_budget(clock_time at)
 {
-    const auto now = steady_clock::now();
-    if (auto at = r.take(now); at > now)
+    if (const auto now = steady_clock::now(); at > now)
         co_await sleep_for(at - now);
 }
 
@@ -117,7 +117,7 @@ bool current_deleted(const vault::kv_metadata& m)
 asio::awaitable<result<version_seen>> read_version(emissary_core& core, const checked_value& v)
 {
     auto& client = *core.sources.at(v.dep.source).vault;
-    co_await within_budget(*v.checks->registry);
+    co_await wait_for_budget(v.checks->registry->take(steady_clock::now()));
     count_request(core, v, "check");
     auto m = co_await vault::kv2_read_metadata(client, v.key.mount, v.key.path);
     if (!m && m.error().code == errc::not_found)
@@ -154,10 +154,10 @@ asio::awaitable<result<std::optional<version_seen>>> version_at_slot(emissary_co
 // (their backoff, warnings and status).
 asio::awaitable<void> read_data(emissary_core& core, const checked_value& v, const std::function<void()>& rc)
 {
-    co_await within_budget(*v.checks->registry);
+    co_await wait_for_budget(v.checks->registry->take_read(steady_clock::now()));
     count_request(core, v, "read");
     auto f = co_await fetch(core.sources.at(v.dep.source), v.dep);
-    auto& s = core.deps[v.dep];
+    auto& s = *v.state;
     if (!f)
     {
         s.watched = false;
@@ -182,7 +182,7 @@ void fall_back(emissary_core& core, const checked_value& v)
 
 asio::awaitable<void> check_one(emissary_core& core, const checked_value& v, const std::function<void()>& rc)
 {
-    const auto& s = core.deps[v.dep];
+    const auto& s = *v.state;
     if (!s.value || !s.value->present)
         co_return;  // not there (yet): the cycle's polls look for it
     if (v.checks->fallback_mounts.contains(v.key.mount))
@@ -195,7 +195,7 @@ asio::awaitable<void> check_one(emissary_core& core, const checked_value& v, con
     }
     if (!seen || !*seen)
         co_return;
-    auto& held = core.deps[v.dep];
+    auto& held = *v.state;
     switch (after_check(**seen, held.value && held.value->present,
                         held.value ? held.value->version : std::nullopt))
     {

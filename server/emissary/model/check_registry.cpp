@@ -60,6 +60,7 @@ void check_registry::replan()
         strictest.per_second = std::min(strictest.per_second, m.per_second);
     }
     budget_.set_rate(strictest.per_second);
+    reads_.set_rate(strictest.per_second);
     interval_ = effective_check_interval(paths_.size(), strictest.vault_check, strictest.per_second);
 }
 

@@ -63,8 +63,12 @@ public:
     std::uint64_t generation() const { return generation_; }
     // The first slot of `key` after `after` (a path not registered: never).
     clock_time next_due(const check_key& key, clock_time after) const;
-    // The budget's answer for one more request asked for at `now`.
+    // The budget's answer for one more check asked for at `now`.
     clock_time take(clock_time now) { return budget_.take(now); }
+    // The same for a data read after a change. Reads are paced at the same rate on a budget of their own:
+    // the checks use all of theirs once the round is stretched to it, and a read taken from it would push
+    // every later check back for good (a round falling a read's worth behind per change).
+    clock_time take_read(clock_time now) { return reads_.take(now); }
 
     // Shared answers: the check of `key` for slot `due` is under way / answered.
     void begin(const check_key& key, clock_time due);
@@ -97,6 +101,7 @@ private:
     std::uint64_t generation_ = 0;
     milliseconds interval_{};
     request_budget budget_;
+    request_budget reads_;
 };
 
 // One job's view of the checks of one of its Vault sources (for its status).
