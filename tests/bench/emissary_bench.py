@@ -19,6 +19,8 @@ Prints, for N templates:
 Usage: tests/bench/emissary_bench.py [templates]   (VK_BIN_DIR overrides build/bin)
        tests/bench/emissary_bench.py --smoke        (50 templates, short phases: ctest's check that the bench
                                                      still runs; its figures mean nothing)
+VK_BENCH_VAULT_CHECK (default 10s; "0s" turns the checks off) and VK_BENCH_BUDGET (max_requests_per_second,
+default 100) set the jobs' version checks.
 """
 import concurrent.futures
 import json
@@ -185,7 +187,8 @@ def start_daemon(fleet, n, tag, vault_check):
                      "sources": {"kv": {"type": "consul", "consul": "c"}, "vault": {"type": "vault", "vault": "v"}},
                      "templates": [{"contents": fleet.template(i), "destination": fleet.dest(i)} for i in ids],
                      "command": ["/bin/sh", "-c", f"echo run >> {fleet.tmp}/runs-{tag}-{j}"],
-                     "wait": {"min": "500ms", "max": "2s"}, "vault_check": vault_check})
+                     "wait": {"min": "500ms", "max": "2s"}, "vault_check": vault_check,
+                     "max_requests_per_second": int(os.environ.get("VK_BENCH_BUDGET", "100"))})
     if tag == "main" and fleet.generated:
         jobs.append({"name": "generated", "kind": "emissary", "interval": "5m", "timeout": "1m",
                      "sources": {"db": {"type": "vault", "vault": "v", "engine": "dynamic"},
