@@ -55,11 +55,13 @@ consul::watch_hub::subscriber job_subscriber(std::shared_ptr<emissary_core> core
             core->record(d, f);
             core->deps[d].watched = true;
         }
+        core->polls_changed();
         request_cycle();
     };
     s.failed = [core, things](const consul::watch_target& t, const error& e) {
         for (const auto& d : things->at(t))
             core->deps[d].watched = false;  // the cycle polls it meanwhile, with backoff
+        core->polls_changed();
         log::debug("consul watch failed; retrying",
                    {{"job", core->job}, {"error", core->hide(e.describe())}});
     };

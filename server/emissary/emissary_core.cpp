@@ -109,6 +109,7 @@ void emissary_core::retry_later(dep_state& s, fetch_class c, clock_time now)
 {
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
     s.next_poll = now + s.backoff.trouble(c, settings->retry, uniform(rng));
+    polls_changed();
 }
 
 void emissary_core::record(const dependency& d, const fetched& f)
@@ -118,6 +119,7 @@ void emissary_core::record(const dependency& d, const fetched& f)
     s.value = f;
     s.last_error.reset();
     s.judged = false;
+    polls_changed();
     if (auto r = readers.find(d); r != readers.end())
         for (auto i : r->second)
             dirty[i] = 1;
@@ -150,6 +152,7 @@ void emissary_core::schedule(const std::map<dependency, verdict>& verdicts)
         const bool leased = s.value && s.value->lease && !s.value->lease->id.empty();
         s.next_poll = settings->refresh.count() > 0 && !leased ? now + settings->refresh : never;
     }
+    polls_changed();
 }
 
 void emissary_core::remember_substitutions(std::size_t index, const render_result& r)
@@ -358,6 +361,7 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
         co_return ctx.debug("once: every template rendered; nothing more to do");
     co_await leases.tend(*this, ctx);
     co_await fetch_due(ctx);
+    co_await leases.persist(*this, ctx);
     bool changed = co_await render_all(ctx);
     const auto now = steady_clock::now();
     if (changed && !settings->command.empty())
@@ -387,10 +391,17 @@ asio::awaitable<void> emissary_core::cycle(runtime::cycle_context& ctx)
 
 std::optional<clock_time> emissary_core::next_due() const
 {
+    if (polls_changed_)
+    {
+        polls_changed_ = false;
+        earliest_poll_.reset();
+        for (const auto& [d, s] : deps)
+            if (!s.watched && s.next_poll != never && (!earliest_poll_ || s.next_poll < *earliest_poll_))
+                earliest_poll_ = s.next_poll;
+    }
     std::optional<clock_time> due = window->window.due();
-    for (const auto& [d, s] : deps)
-        if (!s.watched && s.next_poll != never && (!due || s.next_poll < *due))
-            due = s.next_poll;
+    if (earliest_poll_ && (!due || *earliest_poll_ < *due))
+        due = earliest_poll_;
     if (auto lease = leases.next_due(); lease && (!due || *lease < *due))
         due = lease;
     return due;

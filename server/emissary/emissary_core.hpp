@@ -35,9 +35,9 @@ struct dep_state
     std::optional<fetched> value;  // the last answer (kept when a refresh fails)
     poll_backoff backoff;          // retries since the answers last made progress
     bool judged = true;            // false: a new answer waits for the renders to say whether it is usable
-    clock_time next_poll{};        // the epoch = due now
+    clock_time next_poll{};        // the epoch = due now (a change: emissary_core::polls_changed())
     std::optional<error> last_error;
-    bool watched = false;  // a Consul blocking query or a Vault version check keeps it fresh
+    bool watched = false;  // a Consul blocking query or a Vault version check keeps it fresh (same)
 };
 
 struct template_state
@@ -105,6 +105,10 @@ struct emissary_core : runtime::kind_core<emissary_settings>
     boost::asio::awaitable<void> cycle(runtime::cycle_context& ctx);
     // The earliest moment a poll or the command is due (steady clock); nullopt when nothing is pending.
     std::optional<clock_time> next_due() const;
+    // next_due() keeps the earliest poll of the values not watched: whatever changes a value's next_poll or
+    // watched says so here. (The pump asks every second; walking every value of ten thousand templates
+    // each time was most of an idle daemon's CPU.)
+    void polls_changed() { polls_changed_ = true; }
     bool all_rendered() const;
     // --once: stop after the first complete render; the command runs at once (no wait window).
     void force_once();
@@ -134,6 +138,9 @@ private:
     void schedule(const std::map<dependency, verdict>& verdicts);
     void remember_substitutions(std::size_t index, const render_result& r);
     void count(const metrics::family& f, const std::string& outcome) const;
+
+    mutable bool polls_changed_ = true;
+    mutable std::optional<clock_time> earliest_poll_;
 };
 
 }  // namespace vk::emissary

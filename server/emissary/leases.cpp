@@ -167,6 +167,11 @@ asio::awaitable<void> lease_keeper::settle(emissary_core& core, runtime::cycle_c
     for (auto& r : replaced_)
         r.rendered = true;  // settle runs after this cycle's renders
     co_await revoke_due(core, ctx, command_pending);
+    co_await persist(core, ctx);
+}
+
+asio::awaitable<void> lease_keeper::persist(emissary_core& core, runtime::cycle_context& ctx)
+{
     if (dirty_ && !core.settings->state_dir.empty())
         co_await save(core, ctx);
 }
@@ -278,6 +283,7 @@ asio::awaitable<void> lease_keeper::restore(emissary_core& core, runtime::cycle_
         fetched f{true, std::move(*l.data), std::nullopt, lease_info{l.lease_id, l.duration, l.renewable}};
         core.record(d, f);
         dep->second.next_poll = clock_time::max();
+        core.polls_changed();
         const auto issued = steady_clock::now() - std::chrono::seconds(now - l.issued);
         held_.emplace(
             d, held_lease{lease_schedule(*f.lease, issued, draw(core), l.increment), 0, false, l.issued});

@@ -44,6 +44,9 @@ public:
     void answered(emissary_core& core, const dependency& d, const fetched& f);
     // Before the fetches: the state file on the first call, then renewals due, re-fetches asked for.
     boost::asio::awaitable<void> tend(emissary_core& core, runtime::cycle_context& ctx);
+    // After the fetches, before anything that takes time (renders, the command): the state file, if a lease
+    // came or went. A kill -9 later in the cycle leaves every lease Vault handed out on record.
+    boost::asio::awaitable<void> persist(emissary_core& core, runtime::cycle_context& ctx);
     // After the renders and the command: revokes what revoke_now allows, writes the state file if needed.
     boost::asio::awaitable<void> settle(emissary_core& core, runtime::cycle_context& ctx,
                                         bool command_pending);

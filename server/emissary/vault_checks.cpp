@@ -1,16 +1,18 @@
-// The checker: one loop per job over its checked values in slot order. Jobs meet on the same slots of a
-// path, and the first one due sends the request while the others take its answer.
+// A job's side of the shared checks: it joins each of its Vaults' hubs with its KV v2 values, turns the
+// hub's answers into keep / absent / read-the-data, and reads the data itself (its own client, the hub's
+// read budget) in one loop, so that the hub never waits on a job.
 #include "emissary/vault_checks.hpp"
 
-#include "async/sleep.hpp"
+#include "async/use_tuple.hpp"
 #include "core/log.hpp"
 #include "emissary/emissary_metrics.hpp"
-#include "emissary/model/check_schedule.hpp"
+#include "emissary/vault_check_hub.hpp"
 #include "metrics/registry.hpp"
-#include "sync/model/go_time.hpp"
-#include "vault/kv.hpp"
 
-#include <set>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <deque>
 
 namespace vk::emissary {
 namespace asio = boost::asio;
@@ -19,20 +21,7 @@ using std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::chrono::seconds check_max_sleep{1};        // looks at core->finished this often
-constexpr std::chrono::milliseconds shared_wait_step{5};  // while another job's check of a slot runs
-constexpr std::chrono::seconds shared_wait_max{5};
-
-// The registry of one Vault, shared by every job of the daemon (the io_context's thread only).
-std::shared_ptr<check_registry> registry_of(const std::string& vault)
-{
-    static std::map<std::string, std::weak_ptr<check_registry>> registries;
-    auto& slot = registries[vault];
-    auto r = slot.lock();
-    if (!r)
-        slot = r = std::make_shared<check_registry>(steady_clock::now());
-    return r;
-}
+constexpr std::chrono::seconds check_max_sleep{1};  // looks at core->finished this often
 
 struct checked_value
 {
@@ -40,25 +29,32 @@ struct checked_value
     check_key key;
     source_checks* checks = nullptr;  // in core->checks, which lives as long as the core
     dep_state* state = nullptr;       // in core->deps (a map: its nodes stay put), looked up once
-    clock_time due{};
 };
 
-// The job's KV v2 values by source, each source joined to its Vault's registry; leaves them when the
-// checker ends.
-struct check_memberships
+// The job's checked values, what the hubs told it to read, and its memberships (left when the job ends).
+struct job_checks
 {
-    std::vector<std::pair<std::shared_ptr<check_registry>, std::uint64_t>> joined;
-    ~check_memberships()
+    explicit job_checks(asio::any_io_executor ex)
+        : wake(std::move(ex), clock_time::max())
     {
-        for (auto& [r, id] : joined)
-            r->leave(id);
     }
+    ~job_checks()
+    {
+        for (auto& [hub, id] : joined)
+            hub->leave(id);
+    }
+    std::vector<checked_value> values;  // fixed once joined: the hubs' answers point into it
+    // Per membership, the values of each path joined with, by its index (a deque: the answers hold
+    // references to its elements).
+    std::deque<std::vector<std::vector<checked_value*>>> by_index;
+    std::deque<checked_value*> to_read;
+    asio::steady_timer wake;
+    std::vector<std::pair<std::shared_ptr<vault_check_hub>, std::uint64_t>> joined;
 };
 
-std::vector<checked_value> checked_values(emissary_core& core, check_memberships& m)
+std::vector<checked_value> checked_values(emissary_core& core)
 {
     std::vector<checked_value> out;
-    std::map<std::string, std::vector<check_key>> keys;
     for (auto& [d, s] : core.deps)
     {
         auto src = core.sources.find(d.source);
@@ -67,108 +63,8 @@ std::vector<checked_value> checked_values(emissary_core& core, check_memberships
             continue;
         auto [mount, inner] = vault_mount_and_path(src->second.cfg, d.path);
         out.push_back(checked_value{d, check_key{mount, inner}, &core.checks[d.source], &s});
-        keys[d.source].push_back(out.back().key);
-    }
-    for (auto& [source, list] : keys)
-    {
-        auto& c = core.checks[source];
-        c.vault = core.sources.at(source).cfg.vault;
-        c.registry = registry_of(c.vault);
-        c.paths = list.size();
-        const auto id = c.registry->join(list, core.settings->vault_check,
-                                         static_cast<double>(core.settings->max_requests_per_second));
-        m.joined.emplace_back(c.registry, id);
     }
     return out;
-}
-
-void count_request(const emissary_core& core, const checked_value& v, const char* kind)
-{
-    if (core.metrics)
-        core.metrics->counter_add(metric::vault_requests,
-                                  {{"job", core.job}, {"vault", v.checks->vault}, {"kind", kind}}, 1);
-}
-
-// Waits until `at` (the budget's answer for one more request) when it is still to come.
-asio::awaitable<void> wait_for_budget(clock_time at)
-{
-    if (const auto now = steady_clock::now(); at > now)
-        co_await sleep_for(at - now);
-}
-
-bool current_deleted(const vault::kv_metadata& m)
-{
-    auto v = m.versions.find(m.current_version);
-    if (v == m.versions.end())
-        return false;
-    if (v->second.destroyed)
-        return true;
-    if (v->second.deletion_time.empty())
-        return false;
-    // A deletion_time in the future is delete_version_after's appointment, not a deletion yet.
-    auto at = sync::parse_rfc3339_nano(v->second.deletion_time);
-    const auto now =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    return at.ok && at.instant.seconds <= now;
-}
-
-// One metadata read, within the budget: the version seen (a missing secret: exists = false), or the error.
-asio::awaitable<result<version_seen>> read_version(emissary_core& core, const checked_value& v)
-{
-    auto& client = *core.sources.at(v.dep.source).vault;
-    co_await wait_for_budget(v.checks->registry->take(steady_clock::now()));
-    count_request(core, v, "check");
-    auto m = co_await vault::kv2_read_metadata(client, v.key.mount, v.key.path);
-    if (!m && m.error().code == errc::not_found)
-        co_return version_seen{};
-    if (!m)
-        co_return m.error();
-    co_return version_seen{true, m->current_version, current_deleted(*m)};
-}
-
-// The answer for v's slot: another job's when it checked the same slot, else this job's own request;
-// nullopt when the check failed (tried again at the next slot), permission_denied for a 403.
-asio::awaitable<result<std::optional<version_seen>>> version_at_slot(emissary_core& core,
-                                                                     const checked_value& v)
-{
-    auto& r = *v.checks->registry;
-    for (auto waited = steady_clock::duration::zero(); r.in_flight(v.key, v.due) && waited < shared_wait_max;
-         waited += shared_wait_step)
-        co_await sleep_for(shared_wait_step);
-    if (auto shared = r.answer_for(v.key, v.due))
-        co_return *shared;
-    r.begin(v.key, v.due);
-    auto seen = co_await read_version(core, v);
-    r.answered(v.key, v.due, seen ? std::optional<version_seen>(*seen) : std::nullopt);
-    if (seen)
-        co_return std::optional<version_seen>(*seen);
-    if (seen.error().code == errc::permission_denied)
-        co_return seen.error();
-    log::debug("vault version check failed; trying again at the next slot",
-               {{"job", core.job}, {"source", v.dep.source}, {"error", core.hide(seen.error().describe())}});
-    co_return std::optional<version_seen>{};
-}
-
-// Reads the data; a change is recorded and asks for a cycle. A failed read goes back to the cycle's polls
-// (their backoff, warnings and status).
-asio::awaitable<void> read_data(emissary_core& core, const checked_value& v, const std::function<void()>& rc)
-{
-    co_await wait_for_budget(v.checks->registry->take_read(steady_clock::now()));
-    count_request(core, v, "read");
-    auto f = co_await fetch(core.sources.at(v.dep.source), v.dep);
-    auto& s = *v.state;
-    if (!f)
-    {
-        s.watched = false;
-        s.next_poll = steady_clock::now();
-        co_return rc();
-    }
-    const bool changed = !s.value || s.value->present != f->present || s.value->value != f->value;
-    core.record(v.dep, *f);
-    s.watched = f->present;  // an absent value is polled by the cycle until it appears
-    if (changed)
-        rc();
 }
 
 void fall_back(emissary_core& core, const checked_value& v)
@@ -180,54 +76,115 @@ void fall_back(emissary_core& core, const checked_value& v)
               {{"job", core.job}, {"source", v.dep.source}, {"mount", v.key.mount}});
 }
 
-asio::awaitable<void> check_one(emissary_core& core, const checked_value& v, const std::function<void()>& rc)
+// What one answer means for one of the job's values; true when the data is to be read.
+bool take_answer(emissary_core& core, const checked_value& v, const check_answer& a,
+                 const std::function<void()>& rc)
 {
-    const auto& s = *v.state;
-    if (!s.value || !s.value->present)
-        co_return;  // not there (yet): the cycle's polls look for it
-    if (v.checks->fallback_mounts.contains(v.key.mount))
-        co_return co_await read_data(core, v, rc);
-    auto seen = co_await version_at_slot(core, v);
-    if (!seen && seen.error().code == errc::permission_denied)
+    auto& held = *v.state;
+    if (!held.value || !held.value->present)
+        return false;  // not there (yet): the cycle's polls look for it
+    if (a.kind == check_answer::what::read_data)
     {
         fall_back(core, v);
-        co_return co_await read_data(core, v, rc);
+        return true;
     }
-    if (!seen || !*seen)
-        co_return;
-    auto& held = *v.state;
-    switch (after_check(**seen, held.value && held.value->present,
-                        held.value ? held.value->version : std::nullopt))
+    if (a.kind == check_answer::what::failed)
+        return false;
+    if (v.checks->fallback_mounts.erase(v.key.mount) > 0)
+        log::info("vault_check: the token may read " + v.key.mount + "/metadata/ again; source " +
+                      v.dep.source + " is version-checked again",
+                  {{"job", core.job}, {"source", v.dep.source}, {"mount", v.key.mount}});
+    switch (after_check(a.seen, true, held.value->version))
     {
-    case check_step::keep: held.watched = true; break;
-    case check_step::read: co_await read_data(core, v, rc); break;
+    case check_step::keep:
+        if (!held.watched)
+        {
+            held.watched = true;
+            core.polls_changed();
+        }
+        return false;
+    case check_step::read: return true;
     case check_step::absent:
         core.record(v.dep, fetched{});
         held.watched = false;  // the cycle's polls look for it again, with their backoff
+        core.polls_changed();
         rc();
-        break;
+        return false;
     }
+    return false;
 }
 
-using due_queue = std::set<std::pair<clock_time, std::size_t>>;
-
-due_queue plan_dues(std::vector<checked_value>& values, clock_time now)
+void join_hubs(const std::shared_ptr<emissary_core>& core, job_checks& jc, const asio::any_io_executor& ex,
+               const std::function<void()>& rc)
 {
-    due_queue q;
-    for (std::size_t i = 0; i < values.size(); ++i)
+    std::map<std::string, std::map<check_key, std::vector<checked_value*>>> by_source;
+    for (auto& v : jc.values)
+        by_source[v.dep.source][v.key].push_back(&v);
+    for (auto& [source, grouped] : by_source)
     {
-        values[i].due = values[i].checks->registry->next_due(values[i].key, now);
-        q.emplace(values[i].due, i);
+        auto& src = core->sources.at(source);
+        auto& c = core->checks[source];
+        c.vault = src.cfg.vault;
+        c.hub = vault_check_hub::for_vault(ex, c.vault, src.vault->endpoint());
+        c.paths = grouped.size();
+        std::vector<check_key> list;
+        auto& mine = jc.by_index.emplace_back();
+        for (auto& [key, values] : grouped)
+        {
+            list.push_back(key);
+            mine.push_back(std::move(values));
+        }
+        auto answer = [&jc, &mine, core = core.get(), rc](std::uint32_t index, const check_answer& a) {
+            bool queued = false;
+            for (auto* v : mine.at(index))
+                if (take_answer(*core, *v, a, rc))
+                {
+                    jc.to_read.push_back(v);
+                    queued = true;
+                }
+            if (queued)
+                jc.wake.cancel();
+        };
+        const auto id = c.hub->join(list, core->settings->vault_check,
+                                    static_cast<double>(core->settings->max_requests_per_second),
+                                    {core, source, std::move(answer)});
+        jc.joined.emplace_back(c.hub, id);
     }
-    return q;
 }
 
-std::uint64_t generations(const std::map<std::string, source_checks>& checks)
+// Not inline in the coroutine: g++ 12 may destroy a braced list of strings in a coroutine twice.
+void count_read(const emissary_core& core, const checked_value& v)
 {
-    std::uint64_t sum = 0;
-    for (const auto& [name, c] : checks)
-        sum += c.registry ? c.registry->generation() : 0;
-    return sum;
+    if (core.metrics)
+        core.metrics->counter_add(metric::vault_requests,
+                                  {{"job", core.job}, {"vault", v.checks->vault}, {"kind", "read"}}, 1);
+}
+
+// Reads the data; a change is recorded and asks for a cycle. A failed read goes back to the cycle's polls
+// (their backoff, warnings and status).
+asio::awaitable<void> read_data(emissary_core& core, const checked_value& v, const std::function<void()>& rc)
+{
+    if (const auto at = v.checks->hub->take_read(steady_clock::now()), now = steady_clock::now(); at > now)
+    {
+        asio::steady_timer t(co_await asio::this_coro::executor, at);
+        co_await t.async_wait(use_tuple);
+    }
+    count_read(core, v);
+    auto f = co_await fetch(core.sources.at(v.dep.source), v.dep);
+    auto& s = *v.state;
+    if (!f)
+    {
+        s.watched = false;
+        s.next_poll = steady_clock::now();
+        core.polls_changed();
+        co_return rc();
+    }
+    const bool changed = !s.value || s.value->present != f->present || s.value->value != f->value;
+    core.record(v.dep, *f);
+    s.watched = f->present;  // an absent value is polled by the cycle until it appears
+    core.polls_changed();
+    if (changed)
+        rc();
 }
 
 }  // namespace
@@ -238,32 +195,23 @@ asio::awaitable<void> run_vault_checks(std::shared_ptr<emissary_core> core, std:
     const auto& st = *core->settings;
     if (st.vault_check.count() == 0 || (st.refresh.count() > 0 && st.refresh <= st.vault_check))
         co_return;
-    check_memberships memberships;
-    auto values = checked_values(*core, memberships);
-    if (values.empty())
+    const auto ex = co_await asio::this_coro::executor;
+    job_checks jc(ex);
+    jc.values = checked_values(*core);
+    if (jc.values.empty())
         co_return;
-    auto seen_generation = generations(core->checks);
-    auto queue = plan_dues(values, steady_clock::now());
+    join_hubs(core, jc, ex, rc);
     while (!core->finished)
     {
-        // Another job joined or left one of the Vaults: the interval (and so every due time) moved.
-        if (auto g = generations(core->checks); g != seen_generation)
+        if (jc.to_read.empty())
         {
-            seen_generation = g;
-            queue = plan_dues(values, steady_clock::now());
-        }
-        auto [due, i] = *queue.begin();
-        if (auto now = steady_clock::now(); due > now)
-        {
-            co_await sleep_for(std::min<steady_clock::duration>(due - now, check_max_sleep));
+            jc.wake.expires_after(check_max_sleep);
+            co_await jc.wake.async_wait(use_tuple);
             continue;
         }
-        queue.erase(queue.begin());
-        auto& v = values[i];
-        co_await check_one(*core, v, rc);
-        // A round that fell behind (the budget, a slow Vault) skips the slots it missed.
-        v.due = v.checks->registry->next_due(v.key, std::max(v.due, steady_clock::now()));
-        queue.emplace(v.due, i);
+        auto* v = jc.to_read.front();
+        jc.to_read.pop_front();
+        co_await read_data(*core, *v, rc);
     }
 }
 
@@ -279,9 +227,9 @@ json::array vault_checks_status(const emissary_core& core)
             {"source", source},
             {"vault", c.vault},
             {"checked_paths", c.paths},
-            {"vault_checked_paths", c.registry ? c.registry->paths() : 0},
-            {"check_interval_seconds", c.registry ? c.registry->interval().count() / 1000.0 : 0.0},
-            {"max_requests_per_second", c.registry ? c.registry->per_second() : 0.0},
+            {"vault_checked_paths", c.hub ? c.hub->registry().paths() : 0},
+            {"check_interval_seconds", c.hub ? c.hub->registry().interval().count() / 1000.0 : 0.0},
+            {"max_requests_per_second", c.hub ? c.hub->registry().per_second() : 0.0},
             {"fallback_to_reads", !c.fallback_mounts.empty()},
             {"fallback_mounts", std::move(fallback)}});
     }

@@ -1,7 +1,8 @@
-// The version checks of an emissary job's Vault KV v2 values: each value's metadata (current_version) is
-// read at its slot of the Vault's shared round (model/check_registry.hpp) and the data only when the
-// version moved; a deleted or destroyed current version makes the value absent. A token that may not read
-// <mount>/metadata/ (403) makes that source read the data at every slot instead, with one warning.
+// The version checks of an emissary job's Vault KV v2 values: the daemon's round for each Vault
+// (vault_check_hub.hpp) reads every value's metadata (current_version) at its slot, and the job reads the
+// data only when the version moved; a deleted or destroyed current version makes the value absent. A token
+// that may not read <mount>/metadata/ (403) makes that mount's values read in full at every slot instead,
+// with one warning per job, until the metadata is readable again.
 #ifndef VAULTKEEPER_SERVER_EMISSARY_VAULT_CHECKS_HPP
 #define VAULTKEEPER_SERVER_EMISSARY_VAULT_CHECKS_HPP
 

@@ -144,6 +144,33 @@ def test_a_restart_without_a_state_key_fetches_new_credentials_and_revokes_the_o
         d.stop()
 
 
+def test_a_kill_during_the_command_leaves_the_new_lease_on_record(sims):
+    """The state file is written right after the fetches, not only once the cycle ends: a daemon killed -9
+    while its command still runs (the cycle not over) has the lease it was just handed on record, so the
+    restart (without a state_key) revokes it instead of leaving it to its TTL."""
+    database_role(sims, "60s", "120s")
+    tmp = tempfile.mkdtemp(prefix="vk-leases-")
+    dest, state, started = os.path.join(tmp, "db.conf"), os.path.join(tmp, "state"), os.path.join(tmp, "started")
+    slow = leases_job(dest, state_dir=state)
+    slow.update({"command": f"touch {started}; sleep 30", "shell": True, "command_timeout": "1m"})
+    d = Daemon(sims.config([slow]))
+    try:
+        first = vkproc.wait_until(lambda: rendered(dest), 10, what="credentials rendered")
+        vkproc.wait_until(lambda: os.path.exists(started), 10, what="the command running")
+        [lease] = live(sims)
+        assert os.path.exists(os.path.join(state, "db.leases"))
+    finally:
+        d.proc.kill()
+    d2 = Daemon(sims.config([leases_job(dest, state_dir=state)]))
+    try:
+        vkproc.wait_until(lambda: (lambda t: t if t and t != first else None)(rendered(dest)), 10,
+                          what="new credentials")
+        vkproc.wait_until(lambda: (lambda ls: len(ls) == 1 and ls[0]["id"] != lease["id"])(live(sims)), 5,
+                          what="the lease of the killed daemon revoked")
+    finally:
+        d2.stop()
+
+
 def test_a_changed_state_file_is_refused_naming_it_and_its_leases_revoked(sims):
     database_role(sims, "60s", "120s")
     tmp = tempfile.mkdtemp(prefix="vk-leases-")

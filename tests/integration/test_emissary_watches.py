@@ -291,3 +291,33 @@ def test_a_folder_query_the_agent_refuses_is_planned_around(sims):
         assert emissary_status(d, "acl")["consul_watches"] == [{"consul": "c", "blocking_queries": 1, "watched": 2}]
     finally:
         d.stop()
+
+
+def test_a_file_changed_by_hand_is_put_back_at_the_next_interval_though_nothing_it_reads_moved(sims):
+    """A cycle started by a change renders only the templates that read it; every `interval` each template
+    is rendered again, so a destination edited by hand (or by another tool) is put back."""
+    tmp = tempfile.mkdtemp(prefix="vk-pass-")
+    sims.consul_put("pass/a", "A")
+    sims.consul_put("pass/b", "B")
+    j = job("pass", "", os.path.join(tmp, "unused"), interval="2s")
+    j["templates"] = [{"contents": f'{{{{ secret "kv" "pass/{k}" }}}}', "destination": os.path.join(tmp, k)}
+                      for k in ("a", "b")]
+    d = Daemon(sims.config([j]))
+    try:
+        vkproc.wait_until(lambda: read(os.path.join(tmp, "a")) == "A" and read(os.path.join(tmp, "b")) == "B",
+                          10, what="both rendered")
+        # Settled: the values answered by the watch (its query now blocks), so nothing new is on its way.
+        vkproc.wait_until(lambda: consul_state(sims)["kv_waiters"] >= 1, 10, interval=0.05,
+                          what="the watch's query blocking")
+        vkproc.wait_until(lambda: emissary_status(d, "pass")["templates"][0]["state"] == "rendered", 5,
+                          what="rendered")
+        for k in ("a", "b"):
+            with open(os.path.join(tmp, k), "w") as f:
+                f.write("edited by hand")
+        start = time.monotonic()
+        vkproc.wait_until(lambda: read(os.path.join(tmp, "a")) == "A" and read(os.path.join(tmp, "b")) == "B",
+                          5, interval=0.05, what="both files put back")
+        assert time.monotonic() - start <= 4.0  # within an interval (2 s) and a cycle
+        assert "pass/a" not in json.dumps(emissary_status(d, "pass").get("errors", []))
+    finally:
+        d.stop()

@@ -102,20 +102,77 @@ TEST(emissary_check_registry, paths_read_by_several_jobs_are_checked_once_and_th
     EXPECT_EQ(r.next_due(a, clock_time{}), clock_time::max());
 }
 
-TEST(emissary_check_registry, a_slot_answered_by_one_job_is_shared_with_the_others)
+TEST(emissary_check_registry, each_path_is_due_once_per_round_for_all_its_readers_in_slot_order)
+{
+    const clock_time t0{};
+    check_registry r(t0);
+    const check_key a{"secret", "a"}, b{"secret", "b"};
+    const auto one = r.join({a, b}, seconds(10), 100);  // phases 0 and 1/2: slots at 10 s and 5 s
+    const auto two = r.join({b}, seconds(10), 100);
+    EXPECT_EQ(r.readers(b), (std::vector<check_reader>{{one, 1}, {two, 0}}));  // with b's index in each list
+    EXPECT_EQ(r.readers(a), (std::vector<check_reader>{{one, 0}}));
+    EXPECT_EQ(r.next_wake(t0), t0 + seconds(5));
+    EXPECT_FALSE(r.pop_due(t0 + seconds(4)));
+    EXPECT_EQ(r.pop_due(t0 + seconds(5)), b);  // once, though two members read it
+    EXPECT_FALSE(r.pop_due(t0 + seconds(5)));
+    EXPECT_EQ(r.next_wake(t0 + seconds(5)), t0 + seconds(10));
+    EXPECT_EQ(r.pop_due(t0 + seconds(10)), a);
+    EXPECT_EQ(r.next_wake(t0 + seconds(10)), t0 + seconds(15));  // b's next round
+}
+
+TEST(emissary_check_registry, a_path_listed_twice_is_read_once_at_its_first_index)
 {
     check_registry r;
+    const check_key a{"secret", "a"}, b{"secret", "b"};
+    const auto one = r.join({a, b, a}, seconds(10), 100);
+    EXPECT_EQ(r.paths(), 2u);
+    EXPECT_EQ(r.readers(a), (std::vector<check_reader>{{one, 0}}));
+    r.leave(one);
+    EXPECT_TRUE(r.empty());
+    EXPECT_EQ(r.paths(), 0u);
+}
+
+TEST(emissary_check_registry, a_round_that_fell_behind_skips_the_slots_it_missed)
+{
+    const clock_time t0{};
+    check_registry r(t0);
     const check_key a{"secret", "a"};
     r.join({a}, seconds(10), 100);
-    const auto slot = r.next_due(a, clock_time{});
-    EXPECT_FALSE(r.answer_for(a, slot));
-    r.begin(a, slot);
-    EXPECT_TRUE(r.in_flight(a, slot));
-    r.answered(a, slot, version_seen{true, 7, false});
-    EXPECT_FALSE(r.in_flight(a, slot));
-    ASSERT_TRUE(r.answer_for(a, slot));
-    EXPECT_EQ(**r.answer_for(a, slot), (version_seen{true, 7, false}));
-    EXPECT_FALSE(r.answer_for(a, slot + seconds(10)));  // the next slot needs a check of its own
+    EXPECT_EQ(r.next_wake(t0), t0 + seconds(10));
+    EXPECT_EQ(r.pop_due(t0 + seconds(35)), a);                   // three slots late: checked once
+    EXPECT_EQ(r.next_wake(t0 + seconds(35)), t0 + seconds(40));  // then back on its phase
+}
+
+TEST(emissary_check_registry, a_join_or_leave_plans_every_due_time_again)
+{
+    const clock_time t0{};
+    check_registry r(t0);
+    const check_key a{"secret", "a"}, b{"secret", "b"};
+    const auto one = r.join({a}, seconds(10), 100);
+    EXPECT_EQ(r.next_wake(t0), t0 + seconds(10));
+    const auto two = r.join({b}, seconds(2), 100);  // b takes phase 1/2; the round is now 2 s
+    EXPECT_EQ(r.next_wake(t0), t0 + seconds(1));
+    r.leave(two);
+    EXPECT_TRUE(r.readers(b).empty());
+    EXPECT_EQ(r.next_wake(t0), t0 + seconds(10));
+    r.leave(one);
+    EXPECT_TRUE(r.empty());
+    EXPECT_EQ(r.next_wake(t0), clock_time::max());
+    EXPECT_FALSE(r.pop_due(t0 + seconds(100)));
+}
+
+TEST(emissary_check_registry, a_mount_whose_metadata_is_refused_falls_back_then_asks_again_later)
+{
+    const clock_time t0{};
+    check_registry r(t0);
+    EXPECT_FALSE(r.falls_back("secret", t0));
+    r.fall_back("secret", t0);
+    EXPECT_TRUE(r.falls_back("secret", t0 + std::chrono::minutes(4)));
+    EXPECT_FALSE(r.falls_back("other", t0));
+    EXPECT_FALSE(r.falls_back("secret", t0 + check_registry::metadata_retry));  // the next check asks again
+    EXPECT_FALSE(r.falls_back("secret", t0 + check_registry::metadata_retry));
+    r.fall_back("secret", t0 + std::chrono::minutes(6));  // refused again
+    EXPECT_TRUE(r.falls_back("secret", t0 + std::chrono::minutes(7)));
 }
 
 TEST(emissary_check_registry, what_a_check_means_for_a_held_value)
