@@ -35,7 +35,7 @@ struct status
     std::string message;
     std::string name;              // details.name; "" = no details
     std::string kind = "secrets";  // details.kind ("Secret" for Invalid, as the API server has it)
-    std::string group;             // details.group; "" = core (omitted)
+    std::string group{};           // details.group; "" = core (omitted)
 };
 
 status not_found(const std::string& name, const resource_kind& r = secrets_resource());
