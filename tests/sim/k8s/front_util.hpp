@@ -39,15 +39,15 @@ struct list_filter
         return labels.matches(object_labels) && fields.matches(object_fields);
     }
 };
-std::optional<list_filter> parse_list_filter(const simc::request& req, const std::vector<std::string>& field_keys,
-                                             std::string& error);
+std::optional<list_filter> parse_list_filter(const simc::request& req,
+                                             const std::vector<std::string>& field_keys, std::string& error);
 
 // The verb dispatch of "<collection>" (item = false) and "<collection>/<name>": GET lists or reads, POST
 // creates, PUT replaces, DELETE removes; anything else is 405. Front has list(req, ns), create(req, ns),
 // read(ns, name), replace(req, ns, name), remove(req, ns, name).
 template <class Front>
-simc::response route_verb(Front& front, const simc::request& req, const std::string& ns, const std::string& name,
-                          bool item)
+simc::response route_verb(Front& front, const simc::request& req, const std::string& ns,
+                          const std::string& name, bool item)
 {
     const auto& m = req.method;
     if (auto bad = unsupported_body(req))

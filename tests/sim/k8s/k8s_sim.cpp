@@ -106,11 +106,11 @@ bool sim::authorised(const request& req) const
 void sim::add_control_routes(simc::server& srv)
 {
     srv.add_control_route("GET", "/_sim/k8s/state", [this](request&) -> asio::awaitable<response> {
-        co_return simc::json_response(200,
-                                      json::object{{"resourceVersion", std::to_string(store().revision())},
-                                                   {"secrets", store().size()},
-                                                   {"leasesResourceVersion", std::to_string(leases().revision())},
-                                                   {"leases", leases().size()}});
+        co_return simc::json_response(
+            200, json::object{{"resourceVersion", std::to_string(store().revision())},
+                              {"secrets", store().size()},
+                              {"leasesResourceVersion", std::to_string(leases().revision())},
+                              {"leases", leases().size()}});
     });
     // The leases as a LeaseList (every namespace), for tests to look at without a client.
     srv.add_control_route("GET", "/_sim/k8s/leases", [this](request&) -> asio::awaitable<response> {

@@ -18,15 +18,16 @@ namespace ksim {
 
 struct options
 {
-    std::string token;     // the one bearer token accepted (a service account's)
-    std::string data_dir;  // "" = in memory only; else secrets.json and leases.json there, rewritten on change
+    std::string token;  // the one bearer token accepted (a service account's)
+    std::string
+        data_dir;  // "" = in memory only; else secrets.json and leases.json there, rewritten on change
 };
 
 class sim
 {
 public:
-    // Loads data_dir/secrets.json and leases.json when they exist; throws std::runtime_error when one cannot be
-    // read. stamp gives created objects their uid and creationTimestamp (tests inject deterministic ones).
+    // Loads data_dir/secrets.json and leases.json when they exist; throws std::runtime_error when one cannot
+    // be read. stamp gives created objects their uid and creationTimestamp (tests inject deterministic ones).
     explicit sim(options opts, secret_store::stamper stamp = {});
 
     // The listener's handler.

@@ -20,7 +20,8 @@ std::optional<status> validate(const lease& l)
     if (spec.lease_transitions && *spec.lease_transitions < 0)
         errors.push_back("spec.leaseTransitions: Invalid value: " + std::to_string(*spec.lease_transitions) +
                          ": must be greater than or equal to 0");
-    if (spec.preferred_holder && !spec.preferred_holder->empty() && (!spec.strategy || spec.strategy->empty()))
+    if (spec.preferred_holder && !spec.preferred_holder->empty() &&
+        (!spec.strategy || spec.strategy->empty()))
         errors.push_back("spec.preferredHolder: Forbidden: may only be specified if `strategy` is defined");
     if (errors.empty())
         return std::nullopt;

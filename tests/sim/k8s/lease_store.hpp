@@ -1,5 +1,5 @@
-// k8s-sim's coordination.k8s.io/v1 Lease: the object, its validation (the API server's ValidateLease), and its
-// table (object_store, see object_store.hpp) with a revision counter of its own. Pure.
+// k8s-sim's coordination.k8s.io/v1 Lease: the object, its validation (the API server's ValidateLease), and
+// its table (object_store, see object_store.hpp) with a revision counter of its own. Pure.
 #ifndef VAULTKEEPER_TESTS_SIM_K8S_LEASE_STORE_HPP
 #define VAULTKEEPER_TESTS_SIM_K8S_LEASE_STORE_HPP
 
@@ -27,15 +27,8 @@ struct lease_spec
     bool operator==(const lease_spec&) const = default;
 };
 
-struct lease
+struct lease : object_meta
 {
-    std::string ns;
-    std::string name;
-    std::string uid;
-    std::string creation_timestamp;  // RFC 3339, UTC, seconds
-    std::uint64_t resource_version = 0;
-    std::map<std::string, std::string> labels;
-    std::map<std::string, std::string> annotations;
     lease_spec spec;
 };
 

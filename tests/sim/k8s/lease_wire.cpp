@@ -55,7 +55,8 @@ std::optional<status> read_int32(const json::object& spec, std::string_view fiel
     const auto* v = spec.if_contains(field);
     if (!v || v->is_null())
         return std::nullopt;
-    constexpr auto lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
+    constexpr auto lo = std::numeric_limits<std::int32_t>::min(),
+                   hi = std::numeric_limits<std::int32_t>::max();
     if (v->is_int64() && v->as_int64() >= lo && v->as_int64() <= hi)
         out = v->as_int64();
     else if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(hi))
@@ -143,13 +144,7 @@ json::object lease_json(const lease& l, bool with_kind)
 
 json::object lease_list_json(const std::vector<lease>& items, std::uint64_t revision)
 {
-    json::array arr;
-    for (const auto& l : items)
-        arr.push_back(lease_json(l, false));
-    return {{"kind", "LeaseList"},
-            {"apiVersion", "coordination.k8s.io/v1"},
-            {"metadata", {{"resourceVersion", std::to_string(revision)}}},
-            {"items", std::move(arr)}};
+    return list_of(items, revision, "LeaseList", "coordination.k8s.io/v1");
 }
 
 }  // namespace ksim

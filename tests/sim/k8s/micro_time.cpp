@@ -39,7 +39,8 @@ std::optional<long> zone_offset(std::string_view zone)
 }
 
 // Go's *time.ParseError text for `rest` not matching the layout element `element`.
-std::nullopt_t fail(std::string& error, std::string_view text, std::string_view rest, std::string_view element)
+std::nullopt_t fail(std::string& error, std::string_view text, std::string_view rest,
+                    std::string_view element)
 {
     error = "parsing time \"" + std::string(text) + "\" as \"" + std::string(layout) + "\": cannot parse \"" +
             std::string(rest) + "\" as \"" + std::string(element) + "\"";

@@ -2,7 +2,7 @@
 // unconditional or resourceVersion-guarded update, delete with preconditions) with a revision counter as etcd
 // keeps it. Pure: no I/O; errors are Status values worded as the API server words them.
 //
-// T has ns, name, uid, creation_timestamp, resource_version; these free functions are found by ADL:
+// T derives from object_meta; these free functions are found by ADL:
 //   const resource_kind& resource_of(const T*);               which resource T is (for messages)
 //   std::optional<status> validate(const T&);                 the create/update validation
 //   std::optional<status> validate_update(const T& next, const T& current);   immutable fields
@@ -22,6 +22,18 @@
 #include <vector>
 
 namespace ksim {
+
+// The ObjectMeta fields k8s-sim keeps for every object.
+struct object_meta
+{
+    std::string ns;
+    std::string name;
+    std::string uid;
+    std::string creation_timestamp;  // RFC 3339, UTC, seconds
+    std::uint64_t resource_version = 0;
+    std::map<std::string, std::string> labels;
+    std::map<std::string, std::string> annotations;
+};
 
 // A random v4 UUID and the current time (RFC 3339, seconds), as the API server stamps a created object.
 std::pair<std::string, std::string> real_stamp();

@@ -1,6 +1,6 @@
-// k8s-sim's persistence: each table as one JSON file (revision + objects as the API returns them), secrets.json
-// and leases.json, written to a temporary file and renamed, so a crash leaves the old or the new state, never a
-// torn one.
+// k8s-sim's persistence: each table as one JSON file (revision + objects as the API returns them),
+// secrets.json and leases.json, written to a temporary file and renamed, so a crash leaves the old or the new
+// state, never a torn one.
 #ifndef VAULTKEEPER_TESTS_SIM_K8S_PERSIST_HPP
 #define VAULTKEEPER_TESTS_SIM_K8S_PERSIST_HPP
 

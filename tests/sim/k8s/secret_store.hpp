@@ -13,16 +13,9 @@
 
 namespace ksim {
 
-struct secret
+struct secret : object_meta
 {
-    std::string ns;
-    std::string name;
-    std::string uid;
-    std::string creation_timestamp;  // RFC 3339, UTC, seconds
-    std::uint64_t resource_version = 0;
     std::string type = "Opaque";
-    std::map<std::string, std::string> labels;
-    std::map<std::string, std::string> annotations;
     std::map<std::string, std::string> data;  // decoded bytes
 };
 

@@ -50,11 +50,12 @@ status already_exists(const std::string& name, const resource_kind& r)
 
 status conflict(const std::string& name, const resource_kind& r)
 {
-    return about(409, "Conflict",
-                 cannot_fulfil(r, name,
-                               "the object has been modified; please apply your changes to the latest version "
-                               "and try again"),
-                 name, r);
+    return about(
+        409, "Conflict",
+        cannot_fulfil(r, name,
+                      "the object has been modified; please apply your changes to the latest version "
+                      "and try again"),
+        name, r);
 }
 
 status precondition_failed(const resource_kind& r, const std::string& ns, const std::string& name,
@@ -62,8 +63,8 @@ status precondition_failed(const resource_kind& r, const std::string& ns, const 
 {
     return about(409, "Conflict",
                  cannot_fulfil(r, name,
-                               "StorageError: invalid object, Code: 4, Key: /registry/" + r.plural + "/" + ns +
-                                   "/" + name +
+                               "StorageError: invalid object, Code: 4, Key: /registry/" + r.plural + "/" +
+                                   ns + "/" + name +
                                    ", ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: "
                                    "ResourceVersion in precondition: " +
                                    precondition_rv +
@@ -78,8 +79,8 @@ status bad_request(std::string message)
 
 status invalid(const std::string& name, const std::string& field_detail, const resource_kind& r)
 {
-    return {422, "Invalid", r.qualified_kind() + " " + in_quotes(name) + " is invalid: " + field_detail, name,
-            r.kind, r.group};
+    return {422,  "Invalid", r.qualified_kind() + " " + in_quotes(name) + " is invalid: " + field_detail,
+            name, r.kind,    r.group};
 }
 
 status invalid(const std::string& name, const std::vector<std::string>& errors, const resource_kind& r)

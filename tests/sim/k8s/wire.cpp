@@ -146,13 +146,7 @@ json::object secret_json(const secret& s, bool with_kind)
 
 json::object secret_list_json(const std::vector<secret>& items, std::uint64_t revision)
 {
-    json::array arr;
-    for (const auto& s : items)
-        arr.push_back(secret_json(s, false));
-    return {{"kind", "SecretList"},
-            {"apiVersion", "v1"},
-            {"metadata", {{"resourceVersion", std::to_string(revision)}}},
-            {"items", std::move(arr)}};
+    return list_of(items, revision, "SecretList", "v1");
 }
 
 json::object status_json(const status& st)

@@ -5,6 +5,7 @@
 
 #include "secret_store.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <map>
@@ -63,6 +64,21 @@ outcome<std::optional<std::string>> decode_delete_preconditions(std::string_view
 // A Secret object; list items carry no kind/apiVersion (with_kind = false), as the API server sends them.
 boost::json::object secret_json(const secret& s, bool with_kind = true);
 boost::json::object secret_list_json(const std::vector<secret>& items, std::uint64_t revision);
+// A list (kind e.g. "SecretList") whose metadata.resourceVersion is the table's revision; items without
+// kind/apiVersion (object_json(item, false), found by ADL), as the API server sends them.
+template <class T>
+boost::json::object list_of(const std::vector<T>& items, std::uint64_t revision, std::string_view kind,
+                            std::string_view api_version)
+{
+    boost::json::array arr;
+    for (const auto& o : items)
+        arr.push_back(object_json(o, false));
+    return {{"kind", kind},
+            {"apiVersion", api_version},
+            {"metadata", {{"resourceVersion", std::to_string(revision)}}},
+            {"items", std::move(arr)}};
+}
+
 // A Failure Status.
 boost::json::object status_json(const status& st);
 // The Success Status a delete answers.
