@@ -11,7 +11,8 @@ import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
-from k8ssim import TOKEN, K8sSim, make_certificate
+from fixtures_k8s import sim  # noqa: F401  (pytest fixture)
+from k8ssim import TOKEN, K8sSim, api_client, make_certificate
 
 NS = "vault"
 OURS = {"app.kubernetes.io/managed-by": "vaultkeeper"}
@@ -19,21 +20,7 @@ OURS = {"app.kubernetes.io/managed-by": "vaultkeeper"}
 
 def core_api(sim, token=TOKEN, ca=None):
     """A python3-kubernetes CoreV1Api for the sim: TLS verified against `ca` (default: the sim's certificate)."""
-    cfg = client.Configuration()
-    cfg.host = sim.url
-    cfg.ssl_ca_cert = ca or sim.cert
-    if token is not None:
-        cfg.api_key = {"authorization": token}
-        cfg.api_key_prefix = {"authorization": "Bearer"}
-    cfg.retries = False
-    return client.CoreV1Api(client.ApiClient(cfg))
-
-
-@pytest.fixture
-def sim():
-    s = K8sSim()
-    yield s
-    s.close()
+    return client.CoreV1Api(api_client(sim, token, ca))
 
 
 @pytest.fixture

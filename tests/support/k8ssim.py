@@ -1,6 +1,6 @@
 """k8s-sim as a real process for tests: TLS with a throw-away certificate (openssl CLI), the bearer token in a
 file, a free loopback port, stopped by PID. Used by the conformance test (python3-kubernetes) and by any test
-that needs a Kubernetes Secrets API (the keeper's kubernetes store).
+that needs a Kubernetes Secrets or Leases API (the keeper's kubernetes store, HA leases).
 """
 import json
 import os
@@ -14,6 +14,20 @@ import urllib.request
 import vkproc
 
 TOKEN = "k8s-sim-test-token"
+
+
+def api_client(sim, token=TOKEN, ca=None):
+    """A python3-kubernetes ApiClient for the sim: TLS verified against `ca` (default: the sim's certificate),
+    the bearer token unless token is None, no retries."""
+    from kubernetes import client
+    cfg = client.Configuration()
+    cfg.host = sim.url
+    cfg.ssl_ca_cert = ca or sim.cert
+    if token is not None:
+        cfg.api_key = {"authorization": token}
+        cfg.api_key_prefix = {"authorization": "Bearer"}
+    cfg.retries = False
+    return client.ApiClient(cfg)
 
 
 def make_certificate(directory):

@@ -2,6 +2,7 @@
 #include "persist.hpp"
 
 #include "common/http.hpp"
+#include "lease_wire.hpp"
 #include "wire.hpp"
 
 #include <boost/json/array.hpp>
@@ -16,46 +17,47 @@ namespace ksim {
 
 namespace json = boost::json;
 
-std::string dump_state(const secret_store& store)
+namespace {
+
+template <class T> std::string dump(const object_store<T>& store)
 {
     json::array items;
-    for (const auto& s : store.list("", {}))
-        items.push_back(secret_json(s, false));
+    for (const auto& o : store.list("", {}))
+        items.push_back(object_json(o, false));
     return json::serialize(json::object{{"revision", store.revision()}, {"items", std::move(items)}});
 }
 
-namespace {
-
-// Secrets from persisted items; throws on a malformed item.
-void collect_items(const json::array& items, std::vector<secret>& secrets)
+// Objects from persisted items, with the uid, timestamp and resourceVersion they had; throws on a malformed
+// item.
+template <class T> std::vector<T> collect_items(const json::array& items)
 {
+    std::vector<T> out;
     for (const auto& item : items)
     {
         const auto& meta = item.at("metadata").as_object();
-        auto decoded = decode_secret(json::serialize(item), std::string(meta.at("namespace").as_string()));
-        if (auto* st = std::get_if<status>(&decoded))
+        auto parsed = decode_body(static_cast<const T*>(nullptr), json::serialize(item),
+                                  std::string(meta.at("namespace").as_string()));
+        if (auto* st = std::get_if<status>(&parsed))
             throw std::runtime_error(st->message);
-        auto s = std::get<decoded_secret>(std::move(decoded)).object;
-        s.uid = meta.at("uid").as_string();
-        s.creation_timestamp = meta.at("creationTimestamp").as_string();
-        s.resource_version = std::stoull(std::string(meta.at("resourceVersion").as_string()));
-        secrets.push_back(std::move(s));
+        auto o = std::get<decoded<T>>(std::move(parsed)).object;
+        o.uid = meta.at("uid").as_string();
+        o.creation_timestamp = meta.at("creationTimestamp").as_string();
+        o.resource_version = std::stoull(std::string(meta.at("resourceVersion").as_string()));
+        out.push_back(std::move(o));
     }
+    return out;
 }
 
-}  // namespace
-
-bool restore_state(const std::string& text, secret_store& store, std::string& error)
+template <class T> bool restore(const std::string& text, object_store<T>& store, std::string& error)
 {
     auto doc = simc::parse_json(text);
     error = "not a k8s-sim state file";
     if (!doc || !doc->is_object() || !doc->as_object().contains("items"))
         return false;
-    std::vector<secret> secrets;
     try
     {
-        collect_items(doc->as_object().at("items").as_array(), secrets);
-        store.restore(doc->as_object().at("revision").to_number<std::uint64_t>(), std::move(secrets));
+        auto objects = collect_items<T>(doc->as_object().at("items").as_array());
+        store.restore(doc->as_object().at("revision").to_number<std::uint64_t>(), std::move(objects));
     }
     catch (const std::exception& e)
     {
@@ -65,9 +67,41 @@ bool restore_state(const std::string& text, secret_store& store, std::string& er
     return true;
 }
 
-bool save_state_file(const std::string& dir, const secret_store& store)
+}  // namespace
+
+std::string dump_state(const secret_store& store)
 {
-    const auto path = std::filesystem::path(dir) / "secrets.json";
+    return dump(store);
+}
+
+std::string dump_state(const lease_store& store)
+{
+    return dump(store);
+}
+
+bool restore_state(const std::string& text, secret_store& store, std::string& error)
+{
+    return restore(text, store, error);
+}
+
+bool restore_state(const std::string& text, lease_store& store, std::string& error)
+{
+    return restore(text, store, error);
+}
+
+std::string state_file_name(const secret_store&)
+{
+    return "secrets.json";
+}
+
+std::string state_file_name(const lease_store&)
+{
+    return "leases.json";
+}
+
+template <class Store> bool save_state_file(const std::string& dir, const Store& store)
+{
+    const auto path = std::filesystem::path(dir) / state_file_name(store);
     const auto tmp = path.string() + ".tmp";
     {
         std::ofstream out(tmp, std::ios::trunc);
@@ -78,15 +112,23 @@ bool save_state_file(const std::string& dir, const secret_store& store)
     return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-bool load_state_file(const std::string& dir, secret_store& store, std::string& error)
+template <class Store> bool load_state_file(const std::string& dir, Store& store, std::string& error)
 {
-    const auto path = std::filesystem::path(dir) / "secrets.json";
+    const auto path = std::filesystem::path(dir) / state_file_name(store);
     std::ifstream in(path);
     if (!in)
         return true;
     std::stringstream ss;
     ss << in.rdbuf();
-    return restore_state(ss.str(), store, error);
+    if (restore_state(ss.str(), store, error))
+        return true;
+    error = path.string() + ": " + error;
+    return false;
 }
+
+template bool save_state_file(const std::string&, const secret_store&);
+template bool save_state_file(const std::string&, const lease_store&);
+template bool load_state_file(const std::string&, secret_store&, std::string&);
+template bool load_state_file(const std::string&, lease_store&, std::string&);
 
 }  // namespace ksim

@@ -14,14 +14,6 @@ namespace {
 
 const std::string cannot_handle = "Secret in version \"v1\" cannot be handled as a Secret: ";
 
-json::object string_map(const std::map<std::string, std::string>& m)
-{
-    json::object o;
-    for (const auto& [k, v] : m)
-        o[k] = v;
-    return o;
-}
-
 // A map of strings at obj[key] (labels, annotations, stringData); false when it is not one.
 bool read_string_map(const json::object& obj, std::string_view key, std::map<std::string, std::string>& out)
 {
@@ -37,14 +29,6 @@ bool read_string_map(const json::object& obj, std::string_view key, std::map<std
         out[std::string(k)] = std::string(val.as_string());
     }
     return true;
-}
-
-std::optional<std::string> string_field(const json::object& obj, std::string_view key)
-{
-    const auto* v = obj.if_contains(key);
-    if (v && v->is_string())
-        return std::string(v->as_string());
-    return std::nullopt;
 }
 
 // The data map: every value a base64 string.
@@ -84,34 +68,44 @@ std::optional<std::string> base64_error(std::string_view text)
     return "illegal base64 data at input byte " + std::to_string(i);
 }
 
-outcome<decoded_secret> decode_secret(std::string_view body, const std::string& ns)
+outcome<decoded_object> decode_object(std::string_view body, const std::string& ns,
+                                      const std::string& cannot_handle_prefix)
 {
     auto doc = simc::parse_json(body);
     if (!doc || !doc->is_object())
         return bad_request("couldn't get version/kind; json parse error: unexpected end of JSON input");
-    const auto& obj = doc->as_object();
-    decoded_secret d;
-    d.object.ns = ns;
+    decoded_object d;
+    d.body = std::move(doc->as_object());
     const json::object empty;
-    const auto* meta_v = obj.if_contains("metadata");
+    const auto* meta_v = d.body.if_contains("metadata");
     const auto& meta = meta_v && meta_v->is_object() ? meta_v->as_object() : empty;
     if (auto body_ns = string_field(meta, "namespace"); body_ns && !body_ns->empty() && *body_ns != ns)
         return bad_request(
             "the namespace of the provided object does not match the namespace sent on the request");
-    d.object.name = string_field(meta, "name").value_or("");
+    d.name = string_field(meta, "name").value_or("");
     d.generate_name = string_field(meta, "generateName").value_or("");
     d.resource_version = string_field(meta, "resourceVersion");
     if (d.resource_version && d.resource_version->empty())
         d.resource_version.reset();
-    if (!read_string_map(meta, "labels", d.object.labels) ||
-        !read_string_map(meta, "annotations", d.object.annotations))
-        return bad_request(cannot_handle + "json: cannot unmarshal into Go struct field ObjectMeta.metadata");
-    if (auto t = string_field(obj, "type"); t && !t->empty())
+    if (!read_string_map(meta, "labels", d.labels) || !read_string_map(meta, "annotations", d.annotations))
+        return bad_request(cannot_handle_prefix +
+                           "json: cannot unmarshal into Go struct field ObjectMeta.metadata");
+    return d;
+}
+
+outcome<decoded_secret> decode_secret(std::string_view body, const std::string& ns)
+{
+    auto decoded = decode_object(body, ns, cannot_handle);
+    if (auto* st = std::get_if<status>(&decoded))
+        return *st;
+    auto& o = std::get<decoded_object>(decoded);
+    auto d = take_meta<secret>(o, ns);
+    if (auto t = string_field(o.body, "type"); t && !t->empty())
         d.object.type = *t;
-    if (auto bad = read_data(obj, d.object.data))
+    if (auto bad = read_data(o.body, d.object.data))
         return *bad;
     // stringData is write-only: merged over data, never returned.
-    if (!read_string_map(obj, "stringData", d.object.data))
+    if (!read_string_map(o.body, "stringData", d.object.data))
         return bad_request(cannot_handle + "json: cannot unmarshal into Go struct field Secret.stringData");
     return d;
 }
@@ -131,15 +125,7 @@ outcome<std::optional<std::string>> decode_delete_preconditions(std::string_view
 
 json::object secret_json(const secret& s, bool with_kind)
 {
-    json::object meta{{"name", s.name},
-                      {"namespace", s.ns},
-                      {"uid", s.uid},
-                      {"resourceVersion", std::to_string(s.resource_version)},
-                      {"creationTimestamp", s.creation_timestamp}};
-    if (!s.labels.empty())
-        meta["labels"] = string_map(s.labels);
-    if (!s.annotations.empty())
-        meta["annotations"] = string_map(s.annotations);
+    auto meta = meta_json(s);
     json::object o;
     if (with_kind)
     {
@@ -160,13 +146,7 @@ json::object secret_json(const secret& s, bool with_kind)
 
 json::object secret_list_json(const std::vector<secret>& items, std::uint64_t revision)
 {
-    json::array arr;
-    for (const auto& s : items)
-        arr.push_back(secret_json(s, false));
-    return {{"kind", "SecretList"},
-            {"apiVersion", "v1"},
-            {"metadata", {{"resourceVersion", std::to_string(revision)}}},
-            {"items", std::move(arr)}};
+    return list_of(items, revision, "SecretList", "v1");
 }
 
 json::object status_json(const status& st)
@@ -174,20 +154,47 @@ json::object status_json(const status& st)
     json::object o{{"kind", "Status"},    {"apiVersion", "v1"},    {"metadata", json::object{}},
                    {"status", "Failure"}, {"message", st.message}, {"reason", st.reason}};
     if (!st.name.empty())
-        o["details"] = {{"name", st.name}, {"kind", st.kind}};
+    {
+        json::object details{{"name", st.name}};
+        if (!st.group.empty())
+            details["group"] = st.group;
+        details["kind"] = st.kind;
+        o["details"] = std::move(details);
+    }
     else if (st.code == 404)
         o["details"] = json::object{};
     o["code"] = st.code;
     return o;
 }
 
-json::object deleted_json(const secret& s)
+json::object deleted_json(const std::string& name, const std::string& uid, const resource_kind& r)
 {
+    json::object details{{"name", name}};
+    if (!r.group.empty())
+        details["group"] = r.group;
+    details["kind"] = r.plural;
+    details["uid"] = uid;
     return {{"kind", "Status"},
             {"apiVersion", "v1"},
             {"metadata", json::object{}},
             {"status", "Success"},
-            {"details", {{"name", s.name}, {"kind", "secrets"}, {"uid", s.uid}}}};
+            {"details", std::move(details)}};
+}
+
+json::object string_map(const std::map<std::string, std::string>& m)
+{
+    json::object o;
+    for (const auto& [k, v] : m)
+        o[k] = v;
+    return o;
+}
+
+std::optional<std::string> string_field(const json::object& obj, std::string_view key)
+{
+    const auto* v = obj.if_contains(key);
+    if (v && v->is_string())
+        return std::string(v->as_string());
+    return std::nullopt;
 }
 
 }  // namespace ksim

@@ -1,39 +1,12 @@
 // Unit tests of k8s-sim's HTTP front without sockets: routes, authentication, Status bodies, selectors.
-#include "k8s_sim.hpp"
-
-#include <boost/json/parse.hpp>
-#include <gtest/gtest.h>
+#include "front_fixture.hpp"
 
 namespace json = boost::json;
 
 namespace {
 
-struct k8s_front : ::testing::Test
+struct k8s_front : ksim::testing::front_fixture
 {
-    ksim::sim k8s{{.token = "sa-token", .data_dir = ""}};
-
-    simc::response call(std::string method, std::string target, std::string body = {}, bool auth = true,
-                        std::string content_type = "application/json")
-    {
-        simc::request req;
-        req.method = std::move(method);
-        req.target = target;
-        const auto q = target.find('?');
-        req.path = target.substr(0, q);
-        if (q != std::string::npos)
-        {
-            auto query = target.substr(q + 1);
-            const auto eq = query.find('=');
-            req.query[query.substr(0, eq)] = query.substr(eq + 1);
-        }
-        if (auth)
-            req.headers.set("Authorization", "Bearer sa-token");
-        req.headers.set("Content-Type", content_type);
-        req.body = std::move(body);
-        return k8s.answer(req);
-    }
-
-    static json::object body(const simc::response& res) { return json::parse(res.body).as_object(); }
 };
 
 const std::string ours =
