@@ -1,6 +1,6 @@
-// HA coordinator: one consul::lock coroutine per job, spawned with its own cancellation signal and awaited
-// when the job goes away or at shutdown; lock callbacks switch the job between active and standby, and a
-// lost lock waits for the job's cycle to end before the lock lets its session go.
+// HA coordinator: one lock coroutine per job (app/ha_backend.hpp), spawned with its own cancellation signal
+// and awaited when the job goes away or at shutdown; lock callbacks switch the job between active and
+// standby, and a lost lock waits for the job's cycle to end before the lock lets go.
 #include "app/ha_coordinator.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -11,8 +11,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "consul/client.hpp"
-#include "consul/lock.hpp"
 #include "core/log.hpp"
 #include "runtime/job_set.hpp"
 
@@ -21,22 +19,20 @@ namespace asio = boost::asio;
 
 namespace {
 
-// A replica that cannot renew stops its jobs (cycles cancelled and ended) by 3/4 of the session TTL after its
-// last renewal, before Consul may free the key (no sooner than one TTL after it, in practice two); a
-// lock-delay would add takeover time, not safety.
-constexpr std::chrono::seconds ha_lock_delay{0};
-constexpr std::chrono::seconds ha_retry_delay{2};
-
-// What the locks depend on: the ha block and the consul it names, resolved (a rotated token file counts).
+// What the locks depend on: the ha block and the consul or kubernetes entry it names, resolved (a rotated
+// token file counts).
 std::string identity_of(const vk::config& cfg)
 {
     const auto& root = cfg.resolved.as_object();
     std::string id;
     if (const auto* ha = root.if_contains("ha"))
         id += boost::json::serialize(*ha);
-    if (const auto* consuls = root.if_contains("consuls"); consuls && consuls->is_object() && cfg.ha)
-        if (const auto* c = consuls->as_object().if_contains(cfg.ha->consul))
-            id += boost::json::serialize(*c);
+    if (!cfg.ha)
+        return id;
+    for (const auto& [block, name] : {std::pair{"consuls", cfg.ha->consul}, std::pair{"kubernetes", cfg.ha->kubernetes}})
+        if (const auto* b = root.if_contains(block); b && b->is_object() && !name.empty())
+            if (const auto* entry = b->as_object().if_contains(name))
+                id += boost::json::serialize(*entry);
     return id;
 }
 
@@ -44,14 +40,12 @@ std::string identity_of(const vk::config& cfg)
 
 struct ha_coordinator::entry
 {
-    entry(asio::any_io_executor ex, std::shared_ptr<consul::client> c, consul::lock_params p)
-        : client(std::move(c)),
-          lk(*client, std::move(p)),
+    entry(asio::any_io_executor ex, std::unique_ptr<ha_lock> l)
+        : lk(std::move(l)),
           finished_event(ex, asio::steady_timer::time_point::max())
     {
     }
-    std::shared_ptr<consul::client> client;  // shared: the lock's client lives as long as the lock
-    consul::lock lk;
+    std::unique_ptr<ha_lock> lk;
     asio::cancellation_signal cancel;
     bool cancelled = false;
     bool finished = false;
@@ -84,23 +78,23 @@ asio::awaitable<void> ha_coordinator::apply(const vk::config& cfg)
     if (!cfg.ha || identity != identity_)
     {
         co_await stop_all();
-        client_.reset();
+        backend_.reset();
         ha_ = cfg.ha;
         identity_ = identity;
         if (!cfg.ha)
             co_return;
         replica_id_ = cfg.ha->replica_id;
-        auto c = consul::client::create(ex_, cfg.consuls.at(cfg.ha->consul));
-        if (!c)
+        auto b = make_ha_backend(ex_, cfg);
+        if (!b)
         {
-            log::error("HA: cannot build the Consul client; jobs stay in standby",
-                       {{"error", c.error().describe()}});
+            log::error("HA: cannot build the client of the locks; jobs stay in standby",
+                       {{"error", b.error().describe()}});
             co_return;
         }
-        client_ = std::move(*c);
-        log::info("HA enabled", {{"replica", replica_id_}, {"key", ha_->key}});
+        backend_ = std::move(*b);
+        log::info("HA enabled", {{"replica", replica_id_}, {"locks", backend_->where()}});
     }
-    if (!client_)
+    if (!backend_)
         co_return;
     std::vector<std::string> gone;
     for (const auto& [name, e] : locks_)
@@ -113,25 +107,14 @@ asio::awaitable<void> ha_coordinator::apply(const vk::config& cfg)
         auto it = locks_.find(j->name());
         if (it == locks_.end())
             start(j->name());
-        else if (it->second->lk.held())
+        else if (it->second->lk->held())
             j->set_active(true);  // the job was recreated by a reload while we kept its lock
     }
 }
 
 void ha_coordinator::start(const std::string& job)
 {
-    std::string prefix = ha_->key;
-    while (!prefix.empty() && prefix.back() == '/')
-        prefix.pop_back();
-    consul::lock_params p;
-    p.key = prefix + "/" + job;
-    p.value = replica_id_;
-    // Half of ha.session_ttl: Consul frees a dead session's locks 2 x TTL after its last renewal, so a
-    // surviving replica takes over within ha.session_ttl.
-    p.ttl = std::chrono::duration_cast<std::chrono::seconds>(ha_->session_ttl) / 2;
-    p.lock_delay = ha_lock_delay;
-    p.retry_delay = ha_retry_delay;
-    auto e = std::make_shared<entry>(ex_, client_, std::move(p));
+    auto e = std::make_shared<entry>(ex_, backend_->lock_for(job));
     locks_[job] = e;
     auto on_acquired = [this, job] { set_active(job, true); };
     auto on_lost = [this, job] { return deactivate(job); };
@@ -151,7 +134,7 @@ void ha_coordinator::start(const std::string& job)
         e->finished = true;
         e->finished_event.cancel();
     };
-    asio::co_spawn(ex_, e->lk.run(on_acquired, on_lost),
+    asio::co_spawn(ex_, e->lk->run(on_acquired, on_lost),
                    asio::bind_cancellation_slot(e->cancel.slot(), done));
 }
 
@@ -201,7 +184,7 @@ std::optional<vk::lock_view> ha_coordinator::view(const std::string& job) const
     if (!ha_)
         return std::nullopt;
     auto it = locks_.find(job);
-    return it == locks_.end() ? vk::lock_view{} : it->second->lk.view();
+    return it == locks_.end() ? vk::lock_view{} : it->second->lk->view();
 }
 
 asio::awaitable<void> ha_coordinator::deactivate(std::string job)

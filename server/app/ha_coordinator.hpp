@@ -1,7 +1,7 @@
-// HA across vaultkeeper replicas: one Consul lock per job (<ha.key>/<job name>, value = replica id and a
-// heartbeat); a job runs only on the replica holding its lock and is in standby elsewhere. A lock is released
-// (or left to expire) only once the job's cycle has ended: no cycle, and nothing a cycle started, overlaps
-// the next holder's.
+// HA across vaultkeeper replicas: one lock per job — a Consul key (<ha.key>/<job name>, value = replica id
+// and a heartbeat) or a Kubernetes Lease (<ha.lease_prefix><job name>), app/ha_backend.hpp; a job runs only
+// on the replica holding its lock and is in standby elsewhere. A lock is released (or left to expire) only
+// once the job's cycle has ended: no cycle, and nothing a cycle started, overlaps the next holder's.
 #ifndef VAULTKEEPER_SERVER_APP_HA_COORDINATOR_HPP
 #define VAULTKEEPER_SERVER_APP_HA_COORDINATOR_HPP
 
@@ -13,12 +13,10 @@
 #include <optional>
 #include <string>
 
+#include "app/ha_backend.hpp"
 #include "core/config.hpp"
 #include "core/lock_watch.hpp"
 
-namespace vk::consul {
-class client;
-}
 namespace vk::runtime {
 class job_set;
 }
@@ -37,9 +35,9 @@ public:
 
     // Follows cfg.ha and the jobs currently in the job set: starts a lock for every job without one,
     // stops (releases, awaited) the locks of jobs that are gone, and re-activates a job that was recreated
-    // (config change) while its lock stays held. A changed ha block or its consul restarts every lock.
-    // Without cfg.ha, every lock is stopped. A Consul client that cannot be built is logged; jobs then stay
-    // in standby.
+    // (config change) while its lock stays held. A changed ha block, or the consul or kubernetes entry it
+    // names, restarts every lock. Without cfg.ha, every lock is stopped. A client that cannot be built is
+    // logged; jobs then stay in standby.
     boost::asio::awaitable<void> apply(const vk::config& cfg);
     // Puts every job in standby and awaits the end of their cycles, then releases every lock and waits until
     // each lock's coroutine has returned (shutdown: after the jobs stopped).
@@ -63,8 +61,8 @@ private:
     boost::asio::any_io_executor ex_;
     runtime::job_set& jobs_;
     std::optional<vk::ha_config> ha_;
-    std::string identity_;  // the ha block and its consul as written, to tell on reload whether they changed
-    std::shared_ptr<consul::client> client_;
+    std::string identity_;  // the ha block and its backend as written, to tell on reload whether they changed
+    std::unique_ptr<ha_backend> backend_;
     std::string replica_id_;
     std::map<std::string, std::shared_ptr<entry>, std::less<>> locks_;
 };
