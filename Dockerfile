@@ -8,7 +8,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config ca-certificates \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev \
-      libssl-dev zlib1g-dev libspdlog-dev prometheus-cpp-dev \
+      libssl-dev zlib1g-dev libspdlog-dev prometheus-cpp-dev libyaml-cpp-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json ./
@@ -27,7 +27,7 @@ FROM debian:bookworm-slim
 # owned by it, so that the fresh named volumes mounted on them take that owner.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libboost-json1.81.0 libboost-url1.81.0 libssl3 libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 zlib1g \
+      libboost-json1.81.0 libboost-url1.81.0 libssl3 libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libyaml-cpp0.7 zlib1g \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 vaultkeeper \

@@ -66,6 +66,20 @@ struct consul_config
     std::size_t max_blocking_queries = 100;
 };
 
+// A Kubernetes cluster the daemon talks to (the HA Lease lock, the keeper's stores), in exactly one of three
+// forms: in_cluster (the pod's service account under service_account_dir), kubeconfig (+ context, default
+// its current-context) or explicit (api_server + token + ca_file). Files are read when the access is resolved
+// (kubernetes/cluster.hpp), not at parse time.
+struct kubernetes_config
+{
+    std::string name;
+    bool in_cluster = false;
+    std::string service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
+    std::string kubeconfig, context, api_server;
+    std::optional<secret> token;
+    std::string ca_file;
+};
+
 // How a verified client certificate names a token entry: by one of its subject alternative names ("email:",
 // "dns:" or "uri:" and the value, which may be a glob) or by its whole subject in RFC 2253 form
 // ("CN=deployer,O=Example"). One of the two is set.
@@ -122,13 +136,25 @@ struct webhook_config
     bool operator==(const webhook_config&) const = default;
 };
 
+// The job locks of replicas: Consul sessions (consul + key) or Kubernetes Leases (kubernetes + namespace_),
+// exactly one of the two.
 struct ha_config
 {
     std::string consul;  // name of a configured consul
     std::string key;     // lock key prefix; each job locks <key>/<job name>
     // The longest a dead replica's jobs stay unattended before another replica takes them over.
     duration session_ttl{std::chrono::seconds(20)};
-    std::string replica_id;  // this replica's name, stored in the locks it holds; default "<hostname>-<pid>"
+    // This replica's name, stored in the locks it holds; default "<hostname>-<pid>" with consul, env POD_NAME
+    // else the hostname with kubernetes.
+    std::string replica_id;
+
+    std::string kubernetes;  // name of a configured kubernetes cluster
+    std::string namespace_;  // "" = the cluster's default namespace (resolved with its access)
+    std::string lease_prefix = "vaultkeeper-";  // each job locks the Lease <lease_prefix><job name>
+    // client-go's leader election timings; lease_duration > renew_deadline > 1.2 x retry_period.
+    duration lease_duration{std::chrono::seconds(15)};
+    duration renew_deadline{std::chrono::seconds(10)};
+    duration retry_period{std::chrono::seconds(2)};
 };
 
 // Kind-specific settings of a job, parsed and owned by the job kind.
@@ -169,6 +195,7 @@ struct config
     audit_config audit;
     std::map<std::string, vault_config> vaults;
     std::map<std::string, consul_config> consuls;
+    std::map<std::string, kubernetes_config> kubernetes;
     std::optional<webhook_config> webhook;
     std::optional<ha_config> ha;
     std::vector<job_config> jobs;

@@ -77,7 +77,74 @@ std::size_t read_max_response_bytes(object_reader& r)
     return static_cast<std::size_t>(*n);
 }
 
+// The keys each form of a kubernetes entry may use besides the one that names the form.
+struct kubernetes_form
+{
+    const char* key;  // in_cluster, kubeconfig or api_server
+    std::vector<const char*> companions;
+};
+
+const std::vector<kubernetes_form>& kubernetes_forms()
+{
+    static const std::vector<kubernetes_form> forms{
+        {"in_cluster", {"service_account_dir"}},
+        {"kubeconfig", {"context"}},
+        {"api_server", {"token", "ca_file"}},
+    };
+    return forms;
+}
+
+// The form the entry names (in_cluster only when true), or nullptr after reporting none or several.
+const kubernetes_form* pick_kubernetes_form(object_reader& r, const kubernetes_config& k)
+{
+    std::vector<const kubernetes_form*> given;
+    for (const auto& f : kubernetes_forms())
+        if (std::string_view(f.key) == "in_cluster" ? k.in_cluster : r.has(f.key))
+            given.push_back(&f);
+    if (given.size() == 1)
+        return given.front();
+    if (given.empty())
+        r.problem("", "give one of \"in_cluster\": true, kubeconfig (with an optional context) or api_server "
+                      "(with token and ca_file)");
+    else
+        r.problem(given[1]->key, std::string("cannot be given with ") + given[0]->key + ": use one form");
+    return nullptr;
+}
+
 }  // namespace
+
+kubernetes_config read_kubernetes(const std::string& name, object_reader& r)
+{
+    kubernetes_config k;
+    k.name = name;
+    k.in_cluster = r.boolean_or("in_cluster", false);
+    k.service_account_dir = r.string_or("service_account_dir", k.service_account_dir);
+    k.kubeconfig = r.string_or("kubeconfig", "");
+    k.context = r.string_or("context", "");
+    k.api_server = r.string_or("api_server", "");
+    k.token = r.secret_value("token");
+    k.ca_file = r.string_or("ca_file", "");
+    if (const auto* form = pick_kubernetes_form(r, k))
+    {
+        for (const auto& other : kubernetes_forms())
+            for (const char* key : other.companions)
+                if (&other != form && r.has(key))
+                    r.problem(key, std::string("only goes with ") + other.key);
+        if (form->key == std::string_view("api_server"))
+        {
+            if (!is_http_url(k.api_server))
+                r.problem("api_server", "\"" + k.api_server + "\" is not an http:// or https:// URL");
+            if (!r.has("token"))
+                r.problem("token", "missing required field (a string, {\"file\": ...} or {\"env\": ...})");
+        }
+        if (k.in_cluster && k.service_account_dir.empty())
+            r.problem("service_account_dir", "must not be empty");
+        if (form->key == std::string_view("kubeconfig") && k.kubeconfig.empty())
+            r.problem("kubeconfig", "must not be empty");
+    }
+    r.finish();
+    return k;
+}
 
 bool is_http_url(std::string_view url)
 {

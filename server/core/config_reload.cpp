@@ -95,7 +95,7 @@ bool differs(const json::value* a, const json::value* b)
     return (a == nullptr) != (b == nullptr) || (a && *a != *b);
 }
 
-// Names of `section` (vaults, consuls) whose block changed or went away.
+// Names of `section` (vaults, consuls, kubernetes) whose block changed or went away.
 std::vector<std::string> changed_names(const config& old, const config& next, std::string_view section)
 {
     std::vector<std::string> out;
@@ -121,6 +121,9 @@ bool ha_changed(const config& old, const config& next)
 {
     if (differs(block(old, "ha", ""), block(next, "ha", "")))
         return true;
+    if (old.ha && !old.ha->kubernetes.empty())
+        return differs(block(old, "kubernetes", old.ha->kubernetes),
+                       block(next, "kubernetes", old.ha->kubernetes));
     return old.ha && differs(block(old, "consuls", old.ha->consul), block(next, "consuls", old.ha->consul));
 }
 
@@ -157,8 +160,11 @@ std::vector<std::string> jobs_hit_by_shared_changes(const config& old, const con
 {
     bool all = ha_changed(old, next);
     auto names = changed_names(old, next, "vaults");
-    auto consuls = changed_names(old, next, "consuls");
-    names.insert(names.end(), consuls.begin(), consuls.end());
+    for (const char* section : {"consuls", "kubernetes"})
+    {
+        auto more = changed_names(old, next, section);
+        names.insert(names.end(), more.begin(), more.end());
+    }
     std::vector<std::string> out;
     for (const auto& j : old.jobs)
         if (all || std::ranges::any_of(names, [&](const std::string& n) { return mentions(j.resolved, n); }))

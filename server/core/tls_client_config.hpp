@@ -12,6 +12,7 @@ struct tls_client_config
 {
     std::string ca_file;    // PEM bundle to trust (in addition to the system store)
     std::string ca_path;    // hashed CA directory
+    std::string ca_pem;     // PEM text to trust (a kubeconfig's certificate-authority-data)
     std::string cert_file;  // client certificate (PEM) for mutual TLS, with key_file
     std::string key_file;
     std::string server_name;   // SNI and name to verify; empty = the address's host

@@ -29,12 +29,14 @@ result<std::shared_ptr<ssl::context>> make_client_context(const tls_client_optio
     // A configured CA replaces the system store, as the Vault and Consul Go clients do: trusting every public
     // CA as well would let any of them vouch for a host that should only ever show the private CA's
     // certificate.
-    if (o.ca_file.empty() && o.ca_path.empty())
+    if (o.ca_file.empty() && o.ca_path.empty() && o.ca_pem.empty())
         ctx->set_default_verify_paths(ec);
     if (!o.ca_file.empty() && (ctx->load_verify_file(o.ca_file, ec), ec))
         return load_error("cannot load CA file", o.ca_file, ec);
     if (!o.ca_path.empty() && (ctx->add_verify_path(o.ca_path, ec), ec))
         return load_error("cannot use CA path", o.ca_path, ec);
+    if (!o.ca_pem.empty() && (ctx->add_certificate_authority(boost::asio::buffer(o.ca_pem), ec), ec))
+        return make_error(errc::invalid_argument, "cannot load the CA certificate data: " + ec.message());
     if (o.cert_file.empty() != o.key_file.empty())
         return make_error(errc::invalid_argument, "client certificate and key must be given together");
     if (!o.cert_file.empty())

@@ -1,16 +1,14 @@
 // kubernetes_store: the keeper's objects as Secrets in one namespace, through the API server. One Secret per
 // object (data.value, label app.kubernetes.io/managed-by=vaultkeeper), version = metadata.resourceVersion,
 // compare-and-swap by the API server's optimistic concurrency. Requests and answers are built and decoded by
-// keeper/model/kubernetes_secret; this shell sends them, adds the bearer token and re-reads a rotated one.
+// keeper/model/kubernetes_secret; this shell sends them through the cluster's kubernetes::api_client.
 #include "keeper/kubernetes_store.hpp"
 
 #include "async/retry.hpp"
-#include "core/read_file.hpp"
-
-#include "core/log.hpp"
-#include "http/client.hpp"
 #include "keeper/model/kubernetes_secret.hpp"
 #include "keeper/model/object_name.hpp"
+#include "kubernetes/api_client.hpp"
+#include "kubernetes/cluster.hpp"
 
 namespace vk::keeper {
 
@@ -28,18 +26,16 @@ constexpr std::string_view probe_name = "vaultkeeper-store-check";
 class kubernetes_store final : public shard_store
 {
 public:
-    // A client that could not be built (bad URL, unreadable CA file) makes every operation fail with its
-    // error, so check() reports it at start-up.
-    kubernetes_store(std::string name, std::string ns, secret token,
-                     result<std::unique_ptr<http::client>> http)
+    // A client that could not be built (bad URL, unreadable CA or token file) makes every operation fail
+    // with its error, so check() reports it at start-up.
+    kubernetes_store(std::string name, std::string ns, result<std::unique_ptr<kubernetes::api_client>> api)
         : name_(std::move(name)),
-          ns_(std::move(ns)),
-          token_(std::move(token))
+          ns_(std::move(ns))
     {
-        if (http)
-            http_ = std::move(*http);
+        if (api)
+            api_ = std::move(*api);
         else
-            broken_ = http.error();
+            broken_ = api.error();
     }
 
     const std::string& name() const noexcept override { return name_; }
@@ -219,47 +215,12 @@ private:
         co_return with_context(k8s::status_error(res->status, res->body, "remove " + name), target);
     }
 
-    // One request with the bearer token; a 401 re-reads a file-backed token once (projected service-account
-    // tokens rotate) and retries with it.
     asio::awaitable<result<http::response>> send(const std::string& method, const std::string& target,
                                                  const std::string& body)
     {
-        if (!http_)
+        if (!api_)
             co_return failure(broken_.code, broken_.message);
-        auto res = co_await send_once(method, target, body);
-        if (res && res->status == 401 && reload_token())
-            res = co_await send_once(method, target, body);
-        co_return res;
-    }
-
-    asio::awaitable<result<http::response>> send_once(const std::string& method, const std::string& target,
-                                                      const std::string& body)
-    {
-        http::client_request req;
-        req.method = method;
-        req.target = target;
-        req.headers.set("Authorization", "Bearer " + token_.reveal());
-        if (!body.empty())
-        {
-            req.headers.set("Content-Type", "application/json");
-            req.body = body;
-        }
-        co_return co_await http_->send(req);
-    }
-
-    // True when the token came from a file and the file now holds a different token.
-    bool reload_token()
-    {
-        const auto& source = token_.source();
-        if (!source.starts_with("file "))
-            return false;
-        auto read = read_file(source.substr(5));
-        auto value = without_line_end(read.value_or(""));
-        if (!read || value.empty() || value == token_.reveal())
-            return false;
-        token_ = secret(std::move(value), source);
-        log::info("kubernetes store re-read its service-account token", {{"store", name_}});
-        return true;
+        co_return co_await api_->send(method, target, body);
     }
 
     error failure(errc code, std::string message) const
@@ -269,30 +230,37 @@ private:
 
     error with_context(error e, std::string path) const
     {
-        if (http_)
-            e.endpoint = http_->base().str();
+        if (api_)
+            e.endpoint = api_->endpoint();
         e.path = std::move(path);
         return e;
     }
 
     std::string name_;
     std::string ns_;
-    secret token_;
-    std::unique_ptr<http::client> http_;
+    std::unique_ptr<kubernetes::api_client> api_;
     error broken_;
 };
 
 }  // namespace
 
+// The inline form is an explicit cluster of its own; a reference resolves the named cluster (reading its
+// files), whose default namespace serves when the store names none.
 std::shared_ptr<shard_store> make_kubernetes_store(const kubernetes_store_settings& settings,
                                                    asio::any_io_executor executor)
 {
-    http::client_params params;
-    params.base_url = settings.api_server;
-    params.tls.ca_file = settings.ca_file.value_or("");
-    params.default_headers.set("Accept", "application/json");
-    return std::make_shared<kubernetes_store>(settings.name, settings.ns, settings.token,
-                                              http::client::create(std::move(executor), std::move(params)));
+    kubernetes_config inline_cluster;
+    inline_cluster.name = settings.name;
+    inline_cluster.api_server = settings.api_server;
+    inline_cluster.token = settings.token;
+    inline_cluster.ca_file = settings.ca_file.value_or("");
+    auto access = kubernetes::resolve(settings.cluster.value_or(inline_cluster));
+    if (!access)
+        return std::make_shared<kubernetes_store>(settings.name, settings.ns, access.error());
+    auto ns = settings.ns.empty() ? access->default_namespace : settings.ns;
+    return std::make_shared<kubernetes_store>(
+        settings.name, std::move(ns),
+        kubernetes::api_client::create(std::move(executor), std::move(*access)));
 }
 
 }  // namespace vk::keeper

@@ -59,6 +59,23 @@ def test_check_config_reports_every_problem(tmp_path):
     assert "test" in r.stderr.splitlines()[-1] and "sync" in r.stderr.splitlines()[-1]
 
 
+def test_check_config_reports_kubernetes_and_lease_problems(tmp_path):
+    path = write(tmp_path, {
+        "admin": {"token": "0123456789abcdef"},
+        "kubernetes": {"k": {"in_cluster": True, "kubeconfig": "/k"}, "ok": {"api_server": "https://127.0.0.1:6443",
+                                                                           "token": "t"}},
+        "ha": {"kubernetes": "ok", "key": "x", "lease_duration": "10s", "renew_deadline": "10s"},
+        "jobs": []})
+    r = run("--check-config", path)
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [
+        f"{path}: /kubernetes/k/kubeconfig: cannot be given with in_cluster: use one form",
+        f"{path}: /ha/lease_duration: must be longer than renew_deadline (lease_duration > renew_deadline > "
+        "1.2 x retry_period, as client-go requires)",
+        f"{path}: /ha/key: only goes with consul",
+    ], r.stderr
+
+
 def test_production_binary_knows_no_test_kind(tmp_path):
     # The test kind lives in the test build of the daemon only; no environment switch brings it back.
     path = write(tmp_path, {"admin": {"token": "0123456789abcdef"},

@@ -134,6 +134,16 @@ def test_a_kubernetes_store_takes_its_share():
         world.close()
 
 
+def test_a_kubernetes_store_by_reference_to_a_kubeconfig_cluster():
+    world = KeeperWorld(k8s="kubeconfig")
+    try:
+        world.start_daemon()
+        world.wait_settled()
+        assert world.k8s_secret_names() == ["keeper-state", "set-1-shard-2"]  # in the context's namespace
+    finally:
+        world.close()
+
+
 def test_rekey_interval_rekeys_without_being_asked():
     world = KeeperWorld()
     try:

@@ -24,6 +24,8 @@ NODES = 3
 
 class KeeperWorld:
     def __init__(self, interval="1s", shares=5, threshold=3, k8s=False):
+        """k8s: True for an inline kubernetes store, "kubeconfig" for one naming a cluster of /kubernetes that a
+        kubeconfig file (tokenFile, context namespace) describes."""
         self.dir = tempfile.mkdtemp(prefix="vk-keeper-")
         self.port = vkproc.free_port(NODES)
         self.vault_log = os.path.join(self.dir, "vault-sim.log")
@@ -49,10 +51,25 @@ class KeeperWorld:
             self.config["jobs"][0]["stores"][2] = {
                 "name": "c", "type": "kubernetes", "api_server": f"http://127.0.0.1:{self.k8s_port}",
                 "namespace": "vault", "token": "k8s-token"}
+            if k8s == "kubeconfig":
+                self.config["kubernetes"] = {"sim": {"kubeconfig": self._write_kubeconfig()}}
+                self.config["jobs"][0]["stores"][2] = {"name": "c", "type": "kubernetes", "kubernetes": "sim"}
             self.stores = self.stores[:2]
         self.daemon = None
         self.daemon_dir = os.path.join(self.dir, "daemon")
         os.makedirs(self.daemon_dir)
+
+    def _write_kubeconfig(self):
+        with open(os.path.join(self.dir, "k8s-token"), "w") as f:
+            f.write("k8s-token\n")
+        path = os.path.join(self.dir, "kubeconfig")
+        with open(path, "w") as f:
+            f.write(f"""current-context: sim
+clusters: [{{name: sim, cluster: {{server: "http://127.0.0.1:{self.k8s_port}"}}}}]
+contexts: [{{name: sim, context: {{cluster: sim, user: sa, namespace: vault}}}}]
+users: [{{name: sa, user: {{tokenFile: k8s-token}}}}]
+""")
+        return path
 
     # ---- processes ----
 

@@ -41,20 +41,45 @@ void read_file_store(object_reader& r, file_store_settings& f)
     }
 }
 
-void read_kubernetes_store(object_reader& r, kubernetes_store_settings& k)
+void read_namespace(object_reader& r, kubernetes_store_settings& k, need n)
 {
+    k.ns = r.string("namespace", n).value_or("");
+    if (r.has("namespace") && !valid_object_name(k.ns))
+        r.problem("namespace", "must be a Kubernetes namespace name ([a-z0-9.-])");
+}
+
+// "kubernetes": "<name>": the cluster's access instead of api_server, token and ca_file.
+void read_cluster_reference(object_reader& r, kubernetes_store_settings& k, const vk::config& cfg)
+{
+    auto cluster = r.string("kubernetes").value_or("");
+    if (auto it = cfg.kubernetes.find(cluster); it != cfg.kubernetes.end())
+        k.cluster = it->second;
+    else
+        r.problem("kubernetes",
+                  "no kubernetes cluster named \"" + cluster + "\" is defined under /kubernetes");
+    for (const char* key : {"api_server", "token", "ca_file"})
+        if (r.raw(key))
+            r.problem(key, "cannot be given with kubernetes (the cluster's access is used)");
+    read_namespace(r, k, need::optional);
+}
+
+void read_kubernetes_store(object_reader& r, kubernetes_store_settings& k, const vk::config& cfg)
+{
+    if (r.has("kubernetes"))
+    {
+        read_cluster_reference(r, k, cfg);
+        return;
+    }
     k.api_server = r.string("api_server", need::required).value_or("");
     if (!k.api_server.empty() && !is_http_url(k.api_server))
         r.problem("api_server", "must be an http:// or https:// URL");
-    k.ns = r.string("namespace", need::required).value_or("");
-    if (r.has("namespace") && !valid_object_name(k.ns))
-        r.problem("namespace", "must be a Kubernetes namespace name ([a-z0-9.-])");
+    read_namespace(r, k, need::required);
     if (auto t = r.secret_value("token", need::required))
         k.token = std::move(*t);
     k.ca_file = r.string("ca_file");
 }
 
-std::optional<store_settings> read_store(object_reader& r)
+std::optional<store_settings> read_store(object_reader& r, const vk::config& cfg)
 {
     auto name = r.string("name", need::required).value_or("");
     if (r.has("name") && !valid_store_name(name))
@@ -71,7 +96,7 @@ std::optional<store_settings> read_store(object_reader& r)
     {
         kubernetes_store_settings k;
         k.name = name;
-        read_kubernetes_store(r, k);
+        read_kubernetes_store(r, k, cfg);
         out = std::move(k);
     }
     else if (type)
@@ -80,13 +105,13 @@ std::optional<store_settings> read_store(object_reader& r)
     return out;
 }
 
-void read_stores(object_reader& r, keeper_settings& s)
+void read_stores(object_reader& r, keeper_settings& s, const vk::config& cfg)
 {
     std::set<std::string> names;
     r.each_object(
         "stores",
         [&](object_reader& e) {
-            auto st = read_store(e);
+            auto st = read_store(e, cfg);
             if (!st)
                 return;
             if (!store_name(*st).empty() && !names.insert(store_name(*st)).second)
@@ -134,7 +159,7 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
         if (!is_http_url(n))
             r.problem("nodes", "\"" + n + "\" is not an http:// or https:// URL");
     read_init(r, *s);
-    read_stores(r, *s);
+    read_stores(r, *s, cfg);
     s->rekey_interval = r.dur_or("rekey_interval", duration(0));
     // Placement only over a store list that parsed whole (an unknown type already has its own message).
     const auto* raw_stores = r.value() ? r.value()->if_contains("stores") : nullptr;

@@ -23,12 +23,15 @@ struct file_store_settings
     vk::secret kek;  // 32 raw bytes once decoded (the config gives base64 or hex)
 };
 
-// type "kubernetes": one Secret per object in namespace `ns` through `api_server`.
+// type "kubernetes": one Secret per object in namespace `ns`, through `api_server` with `token` (inline form)
+// or through the configured cluster it names (`"kubernetes": "<name>"`, a copy of that entry in `cluster`;
+// then ns "" means the cluster's default namespace).
 struct kubernetes_store_settings
 {
     std::string name, api_server, ns;
     vk::secret token;
     std::optional<std::string> ca_file;
+    std::optional<vk::kubernetes_config> cluster;
 };
 
 using store_settings = std::variant<file_store_settings, kubernetes_store_settings>;

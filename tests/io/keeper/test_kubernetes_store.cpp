@@ -2,6 +2,7 @@
 // CA, conflicts from another writer, objects that are not ours, token rejection and rotation, no secret in
 // errors.
 #include "async_test.hpp"
+#include "core/base64.hpp"
 #include "keeper/kubernetes_store.hpp"
 #include "keeper/model/settings.hpp"
 #include "sim_process.hpp"
@@ -41,6 +42,12 @@ const fs::path& scratch()
 void write_file(const fs::path& path, const std::string& text)
 {
     std::ofstream(path, std::ios::trunc) << text;
+}
+
+std::string slurp_file(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // k8s-sim over TLS (tls = true) or plain HTTP (the /_sim/ controls of sim_process speak plain HTTP only).
@@ -263,4 +270,80 @@ ASYNC_TEST(kubernetes_store, server_errors_carry_no_data)
     EXPECT_EQ(put.error().describe().find(token), std::string::npos);
     auto bad_name = co_await store->put("Not_Valid", "x", std::nullopt);
     EXPECT_TRUE(!bad_name && bad_name.error().is(errc::invalid_argument));
+}
+
+namespace {
+
+// A store that names a configured cluster; the namespace comes from the cluster.
+std::shared_ptr<keeper::shard_store> store_by_reference(asio::any_io_executor ex, kubernetes_config cluster)
+{
+    keeper::kubernetes_store_settings s;
+    s.name = "k8s";
+    s.cluster = std::move(cluster);
+    return keeper::make_kubernetes_store(s, std::move(ex));
+}
+
+// Written through the store by reference, read back by an inline store of namespace `ns` (the cluster's).
+asio::awaitable<void> expect_round_trip(keeper::shard_store& store, const k8s& env)
+{
+    EXPECT_TRUE(co_await store.put("by-reference", "x", std::string()));
+    auto ex = co_await asio::this_coro::executor;
+    auto listed = co_await tls_store(ex, env)->list();
+    EXPECT_TRUE(listed && *listed == std::vector<std::string>{"by-reference"});
+}
+
+}  // namespace
+
+// A kubeconfig context with the CA as certificate-authority-data (PEM in memory), a tokenFile and the
+// namespace.
+ASYNC_TEST(kubernetes_store, by_reference_to_a_kubeconfig_context)
+{
+    k8s env(true);
+    const auto kubeconfig = scratch() / ("kubeconfig-" + std::to_string(env.sim.port()));
+    write_file(kubeconfig,
+               "current-context: sim\nclusters:\n- name: sim\n  cluster:\n    server: " + env.url(true) +
+                   "\n    certificate-authority-data: " + base64_encode(slurp_file(scratch() / "cert.pem")) +
+                   "\ncontexts:\n- name: sim\n  context: {cluster: sim, user: sa, namespace: " + ns +
+                   "}\nusers:\n- name: sa\n  user: {tokenFile: " + env.token_file.filename().string() +
+                   "}\n");
+    kubernetes_config cluster;
+    cluster.name = "sim";
+    cluster.kubeconfig = kubeconfig.string();
+    auto ex = co_await asio::this_coro::executor;
+    auto store = store_by_reference(ex, cluster);
+    co_await expect_round_trip(*store, env);
+}
+
+// in_cluster: the service-account folder (token, ca.crt, namespace) and KUBERNETES_SERVICE_HOST/PORT.
+ASYNC_TEST(kubernetes_store, by_reference_to_the_in_cluster_service_account)
+{
+    k8s env(true);
+    const auto dir = scratch() / ("sa-" + std::to_string(env.sim.port()));
+    fs::create_directories(dir);
+    write_file(dir / "token", token + "\n");
+    fs::copy_file(scratch() / "cert.pem", dir / "ca.crt", fs::copy_options::overwrite_existing);
+    write_file(dir / "namespace", ns);
+    ::setenv("KUBERNETES_SERVICE_HOST", "127.0.0.1", 1);
+    ::setenv("KUBERNETES_SERVICE_PORT", std::to_string(env.sim.port()).c_str(), 1);
+    kubernetes_config cluster;
+    cluster.name = "pod";
+    cluster.in_cluster = true;
+    cluster.service_account_dir = dir.string();
+    auto ex = co_await asio::this_coro::executor;
+    auto store = store_by_reference(ex, cluster);
+    co_await expect_round_trip(*store, env);
+    ::unsetenv("KUBERNETES_SERVICE_HOST");
+    ::unsetenv("KUBERNETES_SERVICE_PORT");
+}
+
+// A cluster whose files cannot be read: every operation reports it, naming the cluster and the file.
+ASYNC_TEST(kubernetes_store, by_reference_to_an_unreadable_kubeconfig)
+{
+    kubernetes_config cluster;
+    cluster.name = "gone";
+    cluster.kubeconfig = (scratch() / "no-such-kubeconfig").string();
+    auto ex = co_await asio::this_coro::executor;
+    auto checked = co_await store_by_reference(ex, cluster)->check();
+    EXPECT_TRUE(!checked && checked.error().message.find("kubernetes gone: cannot read the kubeconfig") !=
+                                std::string::npos);
 }

@@ -105,3 +105,45 @@ TEST(keeper_settings, other_mistakes)
     EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/vault: no vault named")) << ::testing::PrintToString(ps);
     EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores: at least one store")) << ::testing::PrintToString(ps);
 }
+
+namespace {
+
+std::string with_cluster(const std::string& store)
+{
+    auto text = job(file_store("a") + "," + file_store("b") + "," + store);
+    return text.insert(text.find("\"jobs\""), R"("kubernetes": {"home": {"in_cluster": true}}, )");
+}
+
+}  // namespace
+
+TEST(keeper_settings, kubernetes_store_by_reference_to_a_cluster)
+{
+    auto r = vk::parse_config(with_cluster(R"({"name": "k8s", "type": "kubernetes", "kubernetes": "home"})"),
+                              "cfg.json", keeper_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& s = static_cast<const vk::keeper::keeper_settings&>(*r->jobs.at(0).settings);
+    const auto& k = std::get<vk::keeper::kubernetes_store_settings>(s.stores[2]);
+    ASSERT_TRUE(k.cluster);
+    EXPECT_EQ(k.cluster->name, "home");
+    EXPECT_TRUE(k.cluster->in_cluster);
+    EXPECT_EQ(k.ns, "");  // the cluster's default namespace, resolved with its access
+}
+
+TEST(keeper_settings, kubernetes_store_reference_and_inline_access_together)
+{
+    auto ps = keeper_problems(with_cluster(R"({"name": "k8s", "type": "kubernetes", "kubernetes": "home",
+        "api_server": "https://127.0.0.1:6443", "token": "t", "namespace": "vault"})"));
+    EXPECT_TRUE(vk::test::mentions(
+        ps, "/jobs/0/stores/2/api_server: cannot be given with kubernetes (the cluster's access is used)"))
+        << ::testing::PrintToString(ps);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores/2/token: cannot be given with kubernetes"));
+    EXPECT_FALSE(vk::test::mentions(ps, "namespace"));
+}
+
+TEST(keeper_settings, kubernetes_store_reference_to_an_unknown_cluster)
+{
+    auto ps = keeper_problems(with_cluster(R"({"name": "k8s", "type": "kubernetes", "kubernetes": "away"})"));
+    EXPECT_EQ(ps,
+              std::vector<std::string>{"/jobs/0/stores/2/kubernetes: no kubernetes cluster named \"away\" is "
+                                       "defined under /kubernetes"});
+}
