@@ -19,12 +19,27 @@ namespace {
 constexpr std::chrono::seconds ha_lock_delay{0};
 constexpr std::chrono::seconds ha_retry_delay{2};
 
-class consul_ha_lock : public ha_lock
+// The lock of each backend over its client.
+consul::lock bind_lock(consul::client& c, consul::lock_params p)
+{
+    return consul::lock(c, std::move(p));
+}
+
+kubernetes::lease_lock bind_lock(kubernetes::api_client& c, kubernetes::lease_lock_params p)
+{
+    auto send = [&c](std::string method, std::string target, std::string body) {
+        return c.send(std::move(method), std::move(target), std::move(body));
+    };
+    return kubernetes::lease_lock(std::move(send), std::move(p));
+}
+
+// The lock of one job and the client it sends with (shared by every job's lock, kept as long as this one).
+template <class Client, class Lock, class Params> class client_lock : public ha_lock
 {
 public:
-    consul_ha_lock(std::shared_ptr<consul::client> c, consul::lock_params p)
+    client_lock(std::shared_ptr<Client> c, Params p)
         : client_(std::move(c)),
-          lock_(*client_, std::move(p))
+          lock_(bind_lock(*client_, std::move(p)))
     {
     }
     boost::asio::awaitable<void> run(std::function<void()> on_acquired,
@@ -36,9 +51,13 @@ public:
     lock_view view() const override { return lock_.view(); }
 
 private:
-    std::shared_ptr<consul::client> client_;  // shared: the lock's client lives as long as the lock
-    consul::lock lock_;
+    std::shared_ptr<Client> client_;
+    Lock lock_;
 };
+
+using consul_ha_lock = client_lock<consul::client, consul::lock, consul::lock_params>;
+using lease_ha_lock =
+    client_lock<kubernetes::api_client, kubernetes::lease_lock, kubernetes::lease_lock_params>;
 
 class consul_backend : public ha_backend
 {
@@ -70,31 +89,6 @@ private:
     vk::ha_config ha_;
 };
 
-class lease_ha_lock : public ha_lock
-{
-public:
-    lease_ha_lock(std::shared_ptr<kubernetes::api_client> c, kubernetes::lease_lock_params p)
-        : client_(std::move(c)),
-          lock_(
-              [c = client_.get()](std::string method, std::string target, std::string body) {
-                  return c->send(std::move(method), std::move(target), std::move(body));
-              },
-              std::move(p))
-    {
-    }
-    boost::asio::awaitable<void> run(std::function<void()> on_acquired,
-                                     std::function<boost::asio::awaitable<void>()> on_lost) override
-    {
-        return lock_.run(std::move(on_acquired), std::move(on_lost));
-    }
-    bool held() const override { return lock_.held(); }
-    lock_view view() const override { return lock_.view(); }
-
-private:
-    std::shared_ptr<kubernetes::api_client> client_;
-    kubernetes::lease_lock lock_;
-};
-
 class kubernetes_backend : public ha_backend
 {
 public:
@@ -109,15 +103,13 @@ public:
         kubernetes::lease_lock_params p;
         p.ns = ns_;
         p.name = kubernetes::lease_name(ha_.lease_prefix, job);
-        p.election = {ha_.replica_id, std::chrono::duration_cast<std::chrono::milliseconds>(ha_.lease_duration),
+        p.election = {ha_.replica_id,
+                      std::chrono::duration_cast<std::chrono::milliseconds>(ha_.lease_duration),
                       std::chrono::duration_cast<std::chrono::milliseconds>(ha_.renew_deadline),
                       std::chrono::duration_cast<std::chrono::milliseconds>(ha_.retry_period)};
         return std::make_unique<lease_ha_lock>(client_, std::move(p));
     }
-    std::string where() const override
-    {
-        return "kubernetes leases " + ns_ + "/" + ha_.lease_prefix + "*";
-    }
+    std::string where() const override { return "kubernetes leases " + ns_ + "/" + ha_.lease_prefix + "*"; }
 
 private:
     std::shared_ptr<kubernetes::api_client> client_;
@@ -131,7 +123,7 @@ result<std::unique_ptr<ha_backend>> kubernetes_from(boost::asio::any_io_executor
     auto access = kubernetes::resolve(cfg.kubernetes.at(ha.kubernetes));
     if (!access)
         return access.error();
-    std::string ns = !ha.namespace_.empty()            ? ha.namespace_
+    std::string ns = !ha.namespace_.empty()               ? ha.namespace_
                      : !access->default_namespace.empty() ? access->default_namespace
                                                           : "default";
     auto c = kubernetes::api_client::create(std::move(ex), std::move(*access));

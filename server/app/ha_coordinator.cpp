@@ -29,7 +29,8 @@ std::string identity_of(const vk::config& cfg)
         id += boost::json::serialize(*ha);
     if (!cfg.ha)
         return id;
-    for (const auto& [block, name] : {std::pair{"consuls", cfg.ha->consul}, std::pair{"kubernetes", cfg.ha->kubernetes}})
+    for (const auto& [block, name] :
+         {std::pair{"consuls", cfg.ha->consul}, std::pair{"kubernetes", cfg.ha->kubernetes}})
         if (const auto* b = root.if_contains(block); b && b->is_object() && !name.empty())
             if (const auto* entry = b->as_object().if_contains(name))
                 id += boost::json::serialize(*entry);

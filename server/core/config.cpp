@@ -361,16 +361,6 @@ void read_ha(object_reader& root, config& cfg)
     cfg.ha = std::move(ha);
 }
 
-// With Kubernetes Leases every job's lock is <lease_prefix><job name>, which must be an object name.
-void check_lease_name(object_reader& r, const config& cfg, const std::string& job)
-{
-    if (!cfg.ha || cfg.ha->kubernetes.empty() || job.empty())
-        return;
-    if (auto lease = cfg.ha->lease_prefix + job; !kubernetes_name(lease, false))
-        r.problem("name", "makes the Lease name \"" + lease +
-                              "\", which Kubernetes refuses (lower-case letters, digits, '-', '.')");
-}
-
 void read_job(object_reader& r, config& cfg, const kind_parsers& kinds, std::set<std::string>& names)
 {
     static const std::regex name_re("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
@@ -381,8 +371,6 @@ void read_job(object_reader& r, config& cfg, const kind_parsers& kinds, std::set
         r.problem("name", "use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
     else if (!job.name.empty() && !names.insert(job.name).second)
         r.problem("name", "duplicate job name \"" + job.name + "\"");
-    else
-        check_lease_name(r, cfg, job.name);
     job.kind = r.string("kind", need::required).value_or("");
     job.interval = r.dur_or("interval", job.interval);
     job.timeout = r.dur_or("timeout", job.timeout);

@@ -148,7 +148,8 @@ asio::awaitable<void> lease_lock::release()
     if (!held_)
         co_return;
     held_ = false;
-    auto w = co_await with_deadline(write(election_.release(wall_now())), release_timeout, "lease release timed out");
+    auto w = co_await with_deadline(write(election_.release(wall_now())), release_timeout,
+                                    "lease release timed out");
     if (w)
         log::info("HA lease released", {{"lease", p_.name}, {"namespace", p_.ns}});
     else

@@ -20,8 +20,8 @@
 namespace vk::kubernetes {
 
 // One request to the API server: method, path, JSON body ("" = none); any status is an answer.
-using api_send = std::function<boost::asio::awaitable<result<http::response>>(std::string method, std::string target,
-                                                                             std::string body)>;
+using api_send = std::function<boost::asio::awaitable<result<http::response>>(
+    std::string method, std::string target, std::string body)>;
 
 struct lease_lock_params
 {

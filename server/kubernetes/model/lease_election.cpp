@@ -1,5 +1,5 @@
-// client-go's tryAcquireOrRenew, step by step: the observed spec and the time it last changed decide whether a
-// foreign holder expired; our own writes keep acquireTime and leaseTransitions, a takeover bumps them.
+// client-go's tryAcquireOrRenew, step by step: the observed spec and the time it last changed decide whether
+// a foreign holder expired; our own writes keep acquireTime and leaseTransitions, a takeover bumps them.
 #include "kubernetes/model/lease_election.hpp"
 
 #include <cstdio>
@@ -28,7 +28,9 @@ election_step lease_election::after_read(const lease_read& seen, election_clock:
     {
         have_observed_ = false;
         holding_ = false;
-        pending_ = {election_step::what::create, {p_.identity, whole_seconds(p_.lease_duration), wall, wall, 0}, "",
+        pending_ = {election_step::what::create,
+                    {p_.identity, whole_seconds(p_.lease_duration), wall, wall, 0},
+                    "",
                     ""};
         return pending_;
     }
@@ -104,7 +106,8 @@ void lease_election::step_down()
 
 std::chrono::milliseconds jittered_retry(std::chrono::milliseconds retry, double unit)
 {
-    return retry + std::chrono::milliseconds(static_cast<long long>(static_cast<double>(retry.count()) * 1.2 * unit));
+    return retry +
+           std::chrono::milliseconds(static_cast<long long>(static_cast<double>(retry.count()) * 1.2 * unit));
 }
 
 std::string micro_time(std::chrono::system_clock::time_point t)

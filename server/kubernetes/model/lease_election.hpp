@@ -63,7 +63,8 @@ public:
 
     // The Lease as read at `now` (`wall` = now as MicroTime, for the timestamps written).
     election_step after_read(const lease_read& seen, election_clock::time_point now, const std::string& wall);
-    // The create or update of the last step handed out (after_read, renewal, release): accepted (the new resourceVersion) or not (409, an error).
+    // The create or update of the last step handed out (after_read, renewal, release): accepted (the new
+    // resourceVersion) or not (409, an error).
     void written(bool accepted, const std::string& new_resource_version, election_clock::time_point now);
     // A renewal without a read first (client-go's fast path): our last written spec with a new renewTime and
     // the resourceVersion of our last write. Only while leading().

@@ -55,7 +55,8 @@ result<lease_read> decode_lease(std::string_view body)
         auto duration = number_of(so, "leaseDurationSeconds");
         auto transitions = number_of(so, "leaseTransitions");
         if (!duration || !transitions)
-            return make_error(errc::bad_response, "a Lease's leaseDurationSeconds or leaseTransitions is not an integer");
+            return make_error(errc::bad_response,
+                              "a Lease's leaseDurationSeconds or leaseTransitions is not an integer");
         s.duration_seconds = *duration;
         s.transitions = *transitions;
     }

@@ -218,12 +218,12 @@ TEST(config_ha_kubernetes, lease_prefix_and_namespace_must_suit_object_names)
     EXPECT_TRUE(vk::test::mentions(ps, "/ha/namespace: must be a Kubernetes namespace name"));
 }
 
-TEST(config_ha_kubernetes, a_job_name_that_makes_a_bad_lease_name)
+TEST(config_ha_kubernetes, any_job_name_is_accepted_its_lease_name_is_made_valid)
 {
+    // kubernetes/model/lease_wire.hpp lease_name: lowercased, other characters as '-', a hash appended.
     auto ps = problems(ha_doc(R"({"kubernetes": "c"})", R"([{"name": "Sync_A", "kind": "x"}])"));
-    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/name: makes the Lease name \"vaultkeeper-Sync_A\", which "
-                                       "Kubernetes refuses"))
-        << ::testing::PrintToString(ps);
+    for (const auto& p : ps)
+        EXPECT_EQ(p.find("/jobs/0/name"), std::string::npos) << p;
 }
 
 }  // namespace

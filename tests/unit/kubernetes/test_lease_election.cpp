@@ -1,5 +1,5 @@
-// The Lease election stepped by hand, as client-go's tryAcquireOrRenew decides: create when absent, wait while
-// a foreign holder's Lease has not expired on our clock, take over after, renew keeping acquireTime and
+// The Lease election stepped by hand, as client-go's tryAcquireOrRenew decides: create when absent, wait
+// while a foreign holder's Lease has not expired on our clock, take over after, renew keeping acquireTime and
 // leaseTransitions, stop leading renew_deadline after the last good renewal, release with no holder; and
 // the Lease's JSON both ways.
 #include "kubernetes/model/lease_election.hpp"
