@@ -8,7 +8,8 @@
 namespace vk {
 
 // Exactly one of "consul" (+ key, session_ttl) and "kubernetes" (+ namespace, lease_prefix and client-go's
-// timings); each one's keys refused with the other; replica_id defaulted per kind. Problems at their pointers.
+// timings); each one's keys refused with the other; replica_id defaulted per kind. Problems at their
+// pointers.
 void read_ha(object_reader& root, config& cfg);
 
 }  // namespace vk
