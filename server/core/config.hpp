@@ -155,6 +155,8 @@ struct ha_config
     duration lease_duration{std::chrono::seconds(15)};
     duration renew_deadline{std::chrono::seconds(10)};
     duration retry_period{std::chrono::seconds(2)};
+    // Jobs spread evenly over the live replicas (each announces itself); false: first come takes all.
+    bool balance = true;
 };
 
 // Kind-specific settings of a job, parsed and owned by the job kind.
