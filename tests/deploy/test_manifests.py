@@ -23,14 +23,19 @@ import tempfile
 import pytest
 
 import vkproc
-from manifests import OVERLAYS, config_file, container, objects, one, render
+from manifests import OVERLAYS, SOURCE, config_file, container, objects, one, render
 
 HERE = os.path.dirname(__file__)
 WRITTEN_KEYS = {"spool_dir", "path", "destination"}  # directories and files the daemon writes
 
 
+# examples/ -> its overlay; local-stack.json is scripts/demo.sh's loopback stack, with no cluster counterpart.
+EXAMPLE_OVERLAYS = {"docker-compose.json": "compose-stack", "local-stack.json": None}
+
+
 def test_every_example_that_fits_kubernetes_has_an_overlay():
-    assert set(OVERLAYS) == {"snapshot-and-keeper", "compose-stack"}
+    assert set(os.listdir(os.path.join(SOURCE, "examples"))) == set(EXAMPLE_OVERLAYS), "a new example: map it above"
+    assert set(OVERLAYS) == {o for o in EXAMPLE_OVERLAYS.values() if o} | {"snapshot-and-keeper"}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -47,7 +52,7 @@ def test_every_object_validates_against_the_kubernetes_schemas(overlay):
 
 
 def walk(value, key=None):
-    """(key, value) of every string in a JSON document, and ("file"/"env", name) of secret references."""
+    """(key, value) of every string in a JSON document (a list's items under the list's key)."""
     if isinstance(value, dict):
         for k, v in value.items():
             yield from walk(v, k)
