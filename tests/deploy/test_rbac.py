@@ -11,14 +11,15 @@ Which runs produce which verbs (as observed; the union must equal the Roles):
 - a fresh start (no Lease, empty stores), replica r1: Leases get (404) and create; in each shard namespace,
   the start-up probe's Secrets list, create and delete, then the init's create (record, shards), get, update
   (the record rewritten by compare-and-swap) and delete (the root token's object, once revoked). Renewals
-  (Leases update) follow every retry_period.
+  (Leases update) follow every retry_period, and so does the Leases list that counts the live replicas
+  (balancing: each replica holds a member Lease of its own, created like a job's).
 - a rekey: Secrets create (the new set), update (the record), delete (the previous set), get, list.
-- r2 started beside r1 sees the Leases held (get); r1 killed (-9): r2 takes the expired Leases over with get
-  and update (never create: they exist), then its keeper probes and reads the stores (list, create, delete,
+- r2 started beside r1 sees the Leases held (get; its own member Lease created); r1 killed (-9): r2 takes the
+  expired Leases over with get and update (never create: they exist) and keeps listing them, then its keeper probes and reads the stores (list, create, delete,
   get: nothing to rewrite while idle).
 - r2 stopped (SIGTERM): its Leases handed back (update); r1 restarted on the existing Leases: get and update,
   again no create.
-Nothing lists, watches, patches or deletes Leases; nothing patches or watches Secrets."""
+Nothing watches, patches or deletes Leases; nothing patches or watches Secrets."""
 import os
 import shutil
 import tempfile
@@ -146,13 +147,15 @@ def test_the_roles_allow_exactly_the_calls_the_daemon_makes(world):
     world.daemons.pop("r1").proc.kill()
     vkproc.wait_until(lambda: world.daemons["r2"].job("keeper")["holder"] == "r2", 15, what="r2 taking over")
     world.settled("r2")
-    assert leases("vaultkeeper", "get", "update") == {c for c in checks(world.log(), killed) if c[2] == "leases"}
+    # (list: the replicas counted for balancing, every retry_period)
+    assert leases("vaultkeeper", "get", "update", "list") == {
+        c for c in checks(world.log(), killed) if c[2] == "leases"}
     # a graceful stop hands the Leases back; a restarted replica finds them and takes them with update
     world.daemons.pop("r2").stop()
     stopped = world.log()
     world.start("r1")
     world.settled("r1")
     restart = {c for c in checks(world.log(), stopped) if c[2] == "leases"}
-    assert restart == leases("vaultkeeper", "get", "update")
+    assert restart == leases("vaultkeeper", "get", "update", "list")
     made = checks(world.log())
     assert made == role_rules(OVERLAY), f"calls made: {sorted(made)}\nRoles grant: {sorted(role_rules(OVERLAY))}"
