@@ -35,26 +35,6 @@ json::object object_at(const json::object& o, std::string_view k)
     return v && v->is_object() ? v->get_object() : json::object{};
 }
 
-void save_role(storage& st, const mount_entry& m, const std::string& name, const role& r)
-{
-    json::object o{{"role_type", r.role_type},
-                   {"user_claim", r.user_claim},
-                   {"bound_audiences", to_array(r.bound_audiences)},
-                   {"bound_subject", r.bound_subject},
-                   {"bound_claims", r.bound_claims},
-                   {"bound_claims_type", r.bound_claims_type},
-                   {"claim_mappings", r.claim_mappings},
-                   {"groups_claim", r.groups_claim},
-                   {"allowed_redirect_uris", to_array(r.allowed_redirect_uris)},
-                   {"oidc_scopes", to_array(r.oidc_scopes)},
-                   {"clock_skew_leeway", r.leeway.clock_skew},
-                   {"expiration_leeway", r.leeway.expiration},
-                   {"not_before_leeway", r.leeway.not_before},
-                   {"verbose_oidc_logging", r.verbose_oidc_logging}};
-    store_token_fields(o, r);
-    st.put(role_key(m, name), json::serialize(o));
-}
-
 json::object role_json(const role& r)
 {
     json::object o = token_fields_json(r);
@@ -76,6 +56,12 @@ json::object role_json(const role& r)
     o["not_before_leeway"] = r.leeway.not_before;
     o["verbose_oidc_logging"] = r.verbose_oidc_logging;
     return sorted_keys(o);
+}
+
+// The stored form is the read form: one list of fields, and what was stored reads back as it was.
+void save_role(storage& st, const mount_entry& m, const std::string& name, const role& r)
+{
+    st.put(role_key(m, name), json::serialize(role_json(r)));
 }
 
 // The leeways: signed seconds ("-1" turns one off), as TypeSignedDurationSecond.
