@@ -24,12 +24,14 @@ namespace vk {
 
 struct vault_auth_config
 {
-    std::string method = "token";  // token | approle | kubernetes
+    std::string method = "token";  // token | approle | kubernetes | jwt
     std::optional<secret> token;   // token method (falls back to VAULT_TOKEN)
-    std::string mount;             // approle / kubernetes mount path, default the method name
+    std::string mount;  // the auth method's mount path ("mount" or "path"), default the method name
     std::optional<secret> role_id;
     std::optional<secret> secret_id;
-    std::string role;  // kubernetes role
+    std::string role;  // kubernetes / jwt role
+    // The file holding the JWT (kubernetes: jwt_file; jwt: token_file), read again at every login because
+    // projected service-account tokens rotate.
     std::string jwt_file = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 };
 
