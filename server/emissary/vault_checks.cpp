@@ -89,7 +89,18 @@ bool take_answer(emissary_core& core, const checked_value& v, const check_answer
         return true;
     }
     if (a.kind == check_answer::what::failed)
+    {
+        // Vault cannot be read (down, a login refused): the cycle's polls read the value, so their backoff,
+        // warnings and the job's status say what fails, until a check succeeds again.
+        if (held.watched)
+        {
+            held.watched = false;
+            held.next_poll = steady_clock::now();
+            core.polls_changed();
+            rc();
+        }
         return false;
+    }
     if (v.checks->fallback_mounts.erase(v.key.mount) > 0)
         log::info("vault_check: the token may read " + v.key.mount + "/metadata/ again; source " +
                       v.dep.source + " is version-checked again",

@@ -16,9 +16,9 @@ from vkdaemon import Daemon
 
 ISSUER = "https://kubernetes.default.svc"
 PW = "jwt-guarded-Pa55word-31"
-# A KV v1 secret, read again every `refresh` (1 s) by the job's cycle (KV v2 values are version-checked by a
-# shared hub instead), so a failed login shows in the job's last cycle within a second.
-TEMPLATE = '{{ secret "vault" "kv1/app" "pw" }}\n'
+# A KV v1 secret is read again every `refresh` (1 s) by the job's cycle; a KV v2 one is version-checked every
+# `vault_check` (1 s) by the shared check hub, whose failed checks hand the value back to the cycle's polls. Either
+# way a failed login shows in the job's last cycle within seconds.
 
 
 class VaultOnly:
@@ -47,7 +47,9 @@ def vault(sims, method, path, body=None):
 def jwt_auth(sims, issuer):
     """Mounts jwt at auth/jwt with the issuer's key, and role "app" whose tokens live 3 s."""
     vault(sims, "POST", "sys/auth/jwt", {"type": "jwt"})
-    vault(sims, "PUT", "sys/policy/app", {"policy": 'path "kv1/app" { capabilities = ["read"] }'})
+    vault(sims, "PUT", "sys/policy/app", {"policy": 'path "kv1/app" { capabilities = ["read"] }\n'
+                                                    'path "kv2/data/app" { capabilities = ["read"] }\n'
+                                                    'path "kv2/metadata/app" { capabilities = ["read"] }'})
     vault(sims, "POST", "auth/jwt/config", {"jwt_validation_pubkeys": [issuer.public_pem], "bound_issuer": ISSUER})
     vault(sims, "POST", "auth/jwt/role/app", {"role_type": "jwt", "user_claim": "sub", "bound_audiences": ["vault"],
                                               "token_policies": ["app"], "token_ttl": "3s",
@@ -80,25 +82,30 @@ def logged_in_subjects(sims):
     return names
 
 
-def emissary_job(dest):
+def emissary_job(dest, kv):
+    path = "kv1/app" if kv == 1 else "kv2/app"
+    timing = {"refresh": "1s"} if kv == 1 else {"vault_check": "1s"}
     return {"name": "app", "kind": "emissary", "interval": "1s", "timeout": "10s",
-            "sources": {"vault": {"type": "vault", "vault": "v", "kv_version": 1}},
-            "templates": [{"contents": TEMPLATE, "destination": dest}],
-            "refresh": "1s", "retry": {"initial": "100ms", "max": "300ms"}}
+            "sources": {"vault": {"type": "vault", "vault": "v", "kv_version": kv}},
+            "templates": [{"contents": '{{ secret "vault" "%s" "pw" }}\n' % path, "destination": dest}],
+            "retry": {"initial": "100ms", "max": "300ms"}, **timing}
 
 
-def test_jwt_login_follows_the_token_file_and_refusals_name_path_and_role(sims):
+@pytest.mark.parametrize("kv", [1, 2])
+def test_jwt_login_follows_the_token_file_and_refusals_name_path_and_role(sims, kv):
     tmp = tempfile.mkdtemp(prefix="vk-jwt-")
     issuer, stranger = jwtmint.Issuer(tmp, "ES256"), jwtmint.Issuer(tmp, "RS256", name="stranger")
     jwt_auth(sims, issuer)
     vault(sims, "POST", "sys/mounts/kv1", {"type": "kv"})
     vault(sims, "POST", "kv1/app", {"pw": PW})
+    vault(sims, "POST", "sys/mounts/kv2", {"type": "kv", "options": {"version": "2"}})
+    vault(sims, "POST", "kv2/data/app", {"data": {"pw": PW}})
     token_file, dest = os.path.join(tmp, "tokens", "vault"), os.path.join(tmp, "app.conf")
     os.makedirs(os.path.dirname(token_file))
     jwts = [service_account_jwt(issuer, "web-1"), service_account_jwt(issuer, "web-2"),
             service_account_jwt(stranger, "web-3")]
     rotate(token_file, jwts[0])
-    config = {"log": {"level": "info"}, "jobs": [emissary_job(dest)],
+    config = {"log": {"level": "info"}, "jobs": [emissary_job(dest, kv)],
               "vaults": {"v": {"address": sims.vault_addr,
                                "auth": {"method": "jwt", "role": "app", "token_file": token_file}}}}
     d = Daemon(config)
