@@ -9,6 +9,8 @@
 
 #include <boost/asio/this_coro.hpp>
 
+#include <utility>
+
 namespace vk::kubernetes {
 namespace asio = boost::asio;
 using steady = std::chrono::steady_clock;
@@ -115,12 +117,13 @@ asio::awaitable<bool> lease_lock::renew_once()
     if (w)
     {
         election_.written(true, *w, steady::now());
+        api_ok();
         co_return true;
     }
     if (w.error().code == errc::conflict)
         co_return co_await read_and_write();  // changed meanwhile (or our resourceVersion is stale)
     election_.written(false, "", steady::now());
-    log::warn("HA lease renewal failed", {{"lease", p_.name}, {"error", w.error().describe()}});
+    api_failed("HA lease renewal failed", w.error());
     co_return false;
 }
 
@@ -129,9 +132,10 @@ asio::awaitable<bool> lease_lock::read_and_write()
     auto seen = co_await read();
     if (!seen)
     {
-        log::warn("HA lease cannot be read", {{"lease", p_.name}, {"error", seen.error().describe()}});
+        api_failed("HA lease cannot be read", seen.error());
         co_return false;
     }
+    api_ok();
     auto step = election_.after_read(*seen, steady::now(), wall_now());
     seen_holder_ = seen->spec ? seen->spec->holder : std::string();
     if (step.kind == election_step::what::wait)
@@ -142,8 +146,22 @@ asio::awaitable<bool> lease_lock::read_and_write()
     auto w = co_await write(step);
     election_.written(bool(w), w ? *w : std::string(), steady::now());
     if (!w && w.error().code != errc::conflict)  // a conflict is a lost race: someone else wrote first
-        log::warn("HA lease cannot be written", {{"lease", p_.name}, {"error", w.error().describe()}});
+        api_failed("HA lease cannot be written", w.error());
     co_return bool(w);
+}
+
+void lease_lock::api_failed(const char* what, const error& e)
+{
+    // An API server outage fails every try of every job's lock: warn once, then at debug level until it
+    // answers again.
+    const auto level = std::exchange(failing_, true) ? log::level::debug : log::level::warn;
+    log::write(level, what, {{"lease", p_.name}, {"error", e.describe()}});
+}
+
+void lease_lock::api_ok()
+{
+    if (std::exchange(failing_, false))
+        log::info("HA lease: the API server answers again", {{"lease", p_.name}});
 }
 
 asio::awaitable<void> lease_lock::release()

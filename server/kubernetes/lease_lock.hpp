@@ -58,11 +58,16 @@ private:
     // The step's create or update: the new resourceVersion; errc::conflict for a 409.
     boost::asio::awaitable<result<std::string>> write(const election_step& step);
 
+    // Failed API calls: the first of a spell warns, the others log at debug level; a success ends the spell.
+    void api_failed(const char* what, const error& e);
+    void api_ok();
+
     api_send send_;
     lease_lock_params p_;
     lease_election election_;
     bool held_ = false;
     std::string seen_holder_;
+    bool failing_ = false;
     std::minstd_rand rng_{std::random_device{}()};
 };
 

@@ -117,3 +117,38 @@ def test_a_graceful_stop_hands_the_leases_back_at_once(sim):
         r1.stop()
         if r2:
             r2.stop()
+
+
+def lease_failures(log, level):
+    """Failed Lease API calls logged at `level`, counted per Lease."""
+    per_lease = {}
+    for line in log.splitlines():
+        if f" {level} " in line and ("HA lease renewal failed" in line or "HA lease cannot be" in line):
+            lease = line.split("lease=")[1].split()[0]
+            per_lease[lease] = per_lease.get(lease, 0) + 1
+    return per_lease
+
+
+def test_an_api_server_outage_warns_once_per_lease_and_the_jobs_come_back(sim):
+    cfg = ha_config(sim, "r1")
+    cfg["log"] = {"level": "debug"}
+    r1 = Daemon(cfg)
+    leases_ = {f"vaultkeeper-{n}" for n in JOBS}
+    try:
+        vkproc.wait_until(lambda: all(j["holder"] == "r1" and j["state"] != "standby" for j in jobs_of(r1).values()),
+                          10, interval=0.1, what="r1 holding every job")
+        sim.stop()
+        # Renewals fail: leadership ends renew_deadline after the last good one, and every later try (each
+        # retry_period, for each job) fails again, at debug level after the first.
+        vkproc.wait_until(lambda: all(j["state"] == "standby" for j in jobs_of(r1).values()), RENEW + 3,
+                          interval=0.1, what="every job in standby once renewals fail")
+        vkproc.wait_until(lambda: (lambda d: set(d) == leases_ and min(d.values()) >= 3)(
+            lease_failures(r1.log(), "debug")), 15, interval=0.2, what="three more failed tries of every Lease")
+        sim.start()
+        vkproc.wait_until(lambda: all(j["holder"] == "r1" and j["state"] != "standby" for j in jobs_of(r1).values()),
+                          10, interval=0.1, what="every job held again")
+        # One warning per Lease for the whole outage.
+        assert lease_failures(r1.log(), "warn") == {name: 1 for name in leases_}
+        assert r1.log().count("HA lease: the API server answers again") == len(JOBS)
+    finally:
+        r1.stop()
