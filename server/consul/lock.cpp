@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::chrono::seconds renew_retry{1};
 constexpr std::chrono::seconds cleanup_limit{5};
+constexpr std::chrono::milliseconds gate_recheck{500};
 
 bool is_cancelled(const error& e)
 {
@@ -190,8 +191,10 @@ asio::awaitable<void> lock::acquire_and_hold(const std::function<void()>& on_acq
         bool mine = e && e->session == session_;
         if (!mine && p_.may_acquire && !p_.may_acquire())
         {
+            // Balancing said not now (another replica is less loaded, or the members are not known yet):
+            // look again soon, the key as well as the answer may change.
             index = 0;
-            co_await vk::sleep_for(p_.retry_delay);
+            co_await vk::sleep_for(std::min<steady::duration>(p_.retry_delay, gate_recheck));
             continue;
         }
         if (!mine)

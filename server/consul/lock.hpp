@@ -31,7 +31,7 @@ struct lock_params
     std::string session_name = "Consul API Lock";
     // What Consul does to the key when the session ends: "release" (the lock recipe) or "delete".
     std::string session_behavior = "release";
-    // Asked before each attempt on a free key (HA balancing); false: look again after retry_delay.
+    // Asked before each attempt on a free key (HA balancing); false: look again within half a second.
     std::function<bool()> may_acquire;
 };
 

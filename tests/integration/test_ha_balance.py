@@ -151,6 +151,7 @@ def test_twelve_jobs_spread_over_three_replicas_and_follow_a_kill_and_a_restart(
         t0 = time.monotonic()
         vkproc.wait_until(lambda: balanced(replicas, 4), INTERVAL + 15, interval=0.2, what="4 jobs on each replica")
         joined = time.monotonic() - t0
+        print(f"balanced {joined:.1f} s after two replicas joined")
         status, ha, _ = replicas["r2"].call("GET", "/v1/ha")
         assert status == 200 and ha["enabled"] and ha["balance"] and ha["replica_id"] == "r2", ha
         assert {(r["id"], r["jobs"], r["self"]) for r in ha["replicas"]} == {
