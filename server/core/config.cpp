@@ -288,7 +288,7 @@ void read_job(object_reader& r, config& cfg, const kind_parsers& kinds, std::set
         return;  // its other keys cannot be judged
     }
     r.finish();
-    cfg.jobs.push_back(std::move(job));
+    cfg.jobs.push_back(std::move(job));  // after its parse: a kind parser sees the jobs before (config.hpp)
 }
 
 }  // namespace

@@ -211,7 +211,9 @@ struct config
 };
 
 // Parses the kind-specific keys of one job; `cfg` has every top-level block parsed (vaults, consuls) so the
-// kind can check references. Report problems through `r`; return nullptr when the settings are unusable.
+// kind can check references, and in cfg.jobs the jobs before this one with their settings, so a kind can
+// refuse what clashes across its jobs at the later job's pointer (the keeper: two stores at one place).
+// Report problems through `r`; return nullptr when the settings are unusable.
 using kind_parser = std::function<std::shared_ptr<const job_settings>(object_reader& r, const config& cfg)>;
 using kind_parsers = std::map<std::string, kind_parser, std::less<>>;
 

@@ -104,6 +104,24 @@ def test_bad_config_is_refused_at_its_pointer(tmp_path):
     assert r.returncode == 2 and "/jobs/0/stores: 2 store(s) for 5 shares would put 3 shards in one store" in r.stdout + r.stderr
 
 
+def test_stores_that_alias_each_other_are_refused_at_their_pointer(tmp_path):
+    def stores(*paths):
+        return [{"name": "s%d" % i, "type": "file", "path": p, "kek": "ab" * 32} for i, p in enumerate(paths)]
+    cfg = {"admin": {"token": "0123456789abcdef0"}, "vaults": {"v": {"address": "http://127.0.0.1:1"}},
+           "jobs": [{"name": "keeper-1", "kind": "keeper", "vault": "v", "stores": stores("/tmp/a", "/tmp/b")},
+                    {"name": "keeper-2", "kind": "keeper", "vault": "v", "stores": stores("/tmp/c", "/tmp/./b/")}]}
+    path = tmp_path / "vk.json"
+    path.write_text(json.dumps(cfg))
+    r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", str(path)], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert ('/jobs/1/stores/1/path: the same directory as store "s1" of job "keeper-1": two stores would '
+            "overwrite each other's objects") in r.stdout + r.stderr
+    cfg["jobs"][1]["stores"] = stores("/tmp/c", "/tmp/d")
+    path.write_text(json.dumps(cfg))
+    r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", str(path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 def test_an_unusable_store_directory_fails_start_up(tmp_path):
     w = KeeperWorld()
     try:

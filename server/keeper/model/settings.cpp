@@ -5,6 +5,7 @@
 #include "core/sealed_blob.hpp"
 #include "keeper/model/object_name.hpp"
 #include "keeper/model/placement.hpp"
+#include "keeper/model/store_location.hpp"
 
 #include <cctype>
 #include <set>
@@ -105,6 +106,23 @@ std::optional<store_settings> read_store(object_reader& r, const vk::config& cfg
     return out;
 }
 
+// A store where an earlier store of this job, or of a keeper job before this one, keeps its objects: both
+// would write keeper-state and the same set-N-shard-M objects. A disabled job counts: it may be resumed.
+void refuse_alias(object_reader& e, const store_settings& st, const std::vector<store_settings>& earlier,
+                  const vk::config& cfg)
+{
+    const store_settings* other = aliased_store(st, earlier);
+    std::string other_job;
+    // cfg.jobs holds the jobs before this one (config.hpp); those with keeper settings, whatever their kind
+    // was registered as.
+    for (std::size_t i = 0; !other && i < cfg.jobs.size(); ++i)
+        if (const auto* k = dynamic_cast<const keeper_settings*>(cfg.jobs[i].settings.get()))
+            if ((other = aliased_store(st, k->stores)))
+                other_job = cfg.jobs[i].name;
+    if (other)
+        e.problem(alias_key(st), alias_message(st, *other, other_job));
+}
+
 void read_stores(object_reader& r, keeper_settings& s, const vk::config& cfg)
 {
     std::set<std::string> names;
@@ -116,6 +134,7 @@ void read_stores(object_reader& r, keeper_settings& s, const vk::config& cfg)
                 return;
             if (!store_name(*st).empty() && !names.insert(store_name(*st)).second)
                 e.problem("name", "another store has this name");
+            refuse_alias(e, *st, s.stores, cfg);
             s.stores.push_back(std::move(*st));
         },
         need::required);

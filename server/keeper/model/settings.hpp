@@ -61,7 +61,8 @@ struct keeper_settings : vk::job_settings
 };
 
 // The kind parser: every problem at its JSON pointer (unknown store type, a KEK that is not 32 bytes, a
-// placement that cannot keep every store below the threshold, unknown vault...).
+// placement that cannot keep every store below the threshold, unknown vault, a store at the directory or
+// namespace of another store of this job or of an earlier keeper job: store_location.hpp).
 std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const vk::config& cfg);
 
 }  // namespace vk::keeper

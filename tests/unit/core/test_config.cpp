@@ -68,6 +68,35 @@ TEST(config, job_defaults_and_kind_settings)
     EXPECT_EQ(r->vaults.at("v1").auth.token->reveal(), "t");
 }
 
+TEST(config, a_kind_parser_sees_the_jobs_before_its_own_with_their_settings)
+{
+    struct claim : vk::job_settings
+    {
+        std::string dir;
+    };
+    // A kind that refuses a directory an earlier job of it claimed: the hook for checks across jobs.
+    const vk::kind_parsers kinds = {
+        {"claim",
+         [](vk::object_reader& r, const vk::config& cfg) -> std::shared_ptr<const vk::job_settings> {
+             auto s = std::make_shared<claim>();
+             s->dir = r.string("dir").value_or("");
+             for (const auto& earlier : cfg.jobs)
+                 if (const auto* c = dynamic_cast<const claim*>(earlier.settings.get());
+                     c && c->dir == s->dir)
+                     r.problem("dir", "claimed by job \"" + earlier.name + "\"");
+             return s;
+         }},
+    };
+    auto r = vk::parse_config(doc(R"("jobs": [{"name": "a", "kind": "claim", "dir": "/x"},
+                                              {"name": "b", "kind": "claim", "dir": "/y"},
+                                              {"name": "c", "kind": "claim", "dir": "/x"}])"),
+                              "cfg.json", kinds);
+    ASSERT_FALSE(r);
+    ASSERT_EQ(r.error().problems.size(), 1u);
+    EXPECT_EQ(r.error().problems[0].pointer, "/jobs/2/dir");
+    EXPECT_EQ(r.error().problems[0].message, "claimed by job \"a\"");
+}
+
 TEST(config, reports_every_problem_with_its_pointer)
 {
     auto p = config_problems(doc(R"("bogus": 1,

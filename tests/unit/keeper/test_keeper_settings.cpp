@@ -11,10 +11,15 @@ const vk::kind_parsers keeper_kinds = {{"keeper", vk::keeper::parse_settings}};
 const std::string kek_hex(64, 'a');
 const std::string kek_b64 = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";  // 32 bytes
 
+std::string file_at(const std::string& name, const std::string& path, const std::string& kek = kek_hex)
+{
+    return R"({"name": ")" + name + R"(", "type": "file", "path": ")" + path + R"(", "kek": ")" + kek +
+           R"("})";
+}
+
 std::string file_store(const std::string& name, const std::string& kek = kek_hex)
 {
-    return R"({"name": ")" + name + R"(", "type": "file", "path": "/var/lib/vk/)" + name + R"(", "kek": ")" +
-           kek + R"("})";
+    return file_at(name, "/var/lib/vk/" + name, kek);
 }
 
 std::string job(const std::string& stores,
@@ -146,4 +151,124 @@ TEST(keeper_settings, kubernetes_store_reference_to_an_unknown_cluster)
     EXPECT_EQ(ps,
               std::vector<std::string>{"/jobs/0/stores/2/kubernetes: no kubernetes cluster named \"away\" is "
                                        "defined under /kubernetes"});
+}
+
+namespace {
+
+// Two keeper jobs "k1" and "k2" with these stores each, the clusters `clusters` under /kubernetes.
+std::string two_jobs(const std::string& stores1, const std::string& stores2,
+                     const std::string& clusters = "{}")
+{
+    auto one = [](const std::string& name, const std::string& stores) {
+        return R"({"name": ")" + name + R"(", "kind": "keeper", "vault": "v", "stores": [)" + stores + "]}";
+    };
+    return R"({"admin": {"token": "0123456789abcdef"}, "kubernetes": )" + clusters + R"(,
+               "vaults": {"v": {"address": "http://127.0.0.1:1", "token": "t"}},
+               "jobs": [)" +
+           one("k1", stores1) + ", " + one("k2", stores2) + "]}";
+}
+
+std::string k8s_inline(const std::string& name, const std::string& api_server, const std::string& ns)
+{
+    return R"({"name": ")" + name + R"(", "type": "kubernetes", "api_server": ")" + api_server +
+           R"(", "namespace": ")" + ns + R"(", "token": "t"})";
+}
+
+// A store naming a cluster of /kubernetes; ns "" leaves the namespace out (the cluster's default).
+std::string k8s_named(const std::string& name, const std::string& cluster, const std::string& ns = "")
+{
+    return R"({"name": ")" + name + R"(", "type": "kubernetes", "kubernetes": ")" + cluster + "\"" +
+           (ns.empty() ? "" : R"(, "namespace": ")" + ns + "\"") + "}";
+}
+
+const std::string overwrite = ": two stores would overwrite each other's objects";
+
+}  // namespace
+
+TEST(keeper_settings, two_stores_of_a_job_in_one_directory_are_refused_at_the_second)
+{
+    auto ps = keeper_problems(
+        job(file_at("a", "/srv/a") + "," + file_at("b", "/srv/b") + "," + file_at("c", "/srv/./a/")));
+    EXPECT_EQ(
+        ps, std::vector<std::string>{"/jobs/0/stores/2/path: the same directory as store \"a\"" + overwrite})
+        << ::testing::PrintToString(ps);
+}
+
+TEST(keeper_settings, a_store_in_the_directory_of_an_earlier_jobs_store_is_refused)
+{
+    auto ps = keeper_problems(
+        two_jobs(file_at("a", "/srv/k1"), file_at("b", "/srv/k2") + "," + file_at("c", "/srv/x/../k1//")));
+    EXPECT_EQ(ps, std::vector<std::string>{"/jobs/1/stores/1/path: the same directory as store \"a\" of job "
+                                           "\"k1\"" +
+                                           overwrite})
+        << ::testing::PrintToString(ps);
+    EXPECT_TRUE(keeper_problems(two_jobs(file_at("a", "/srv/k1"), file_at("a", "/srv/k1/a"))).empty());
+}
+
+TEST(keeper_settings, a_disabled_job_still_holds_its_directories)
+{
+    auto text = two_jobs(file_at("a", "/srv/k1"), file_at("b", "/srv/k1"));
+    text.insert(text.find(R"("name": "k1")"), R"("enabled": false, )");
+    EXPECT_TRUE(vk::test::mentions(keeper_problems(text),
+                                   "/jobs/1/stores/0/path: the same directory as store "
+                                   "\"a\" of job \"k1\""));
+}
+
+TEST(keeper_settings, kubernetes_stores_in_one_namespace_of_one_api_server_are_refused)
+{
+    auto ps = keeper_problems(two_jobs(k8s_inline("a", "https://k8s.example:6443", "vault"),
+                                       k8s_inline("b", "https://K8s.Example:6443/", "vault")));
+    EXPECT_EQ(
+        ps, std::vector<std::string>{"/jobs/1/stores/0/namespace: the same namespace of the same cluster as "
+                                     "store \"a\" of job \"k1\"" +
+                                     overwrite})
+        << ::testing::PrintToString(ps);
+    // An inline store and a cluster entry with that api_server: the entry's default namespace is "default".
+    const std::string explicit_cluster =
+        R"({"dr": {"api_server": "https://k8s.example", "token": "t", "ca_file": "/ca.pem"}})";
+    ps = keeper_problems(two_jobs(k8s_inline("a", "https://k8s.example:443", "default"), k8s_named("b", "dr"),
+                                  explicit_cluster));
+    EXPECT_EQ(ps, std::vector<std::string>{"/jobs/1/stores/0/namespace: the same namespace (the cluster's "
+                                           "default) of the same cluster as store \"a\" of job \"k1\"" +
+                                           overwrite})
+        << ::testing::PrintToString(ps);
+}
+
+TEST(keeper_settings, kubernetes_stores_naming_one_cluster_and_namespace_are_refused)
+{
+    const std::string clusters = R"({"home": {"in_cluster": true}, "also-home": {"in_cluster": true},
+        "kc": {"kubeconfig": "/etc/kube/config", "context": "prod"}})";
+    auto ps =
+        keeper_problems(two_jobs(k8s_named("a", "home", "vault") + "," + k8s_named("b", "home", "vault"),
+                                 k8s_named("c", "also-home", "vault"), clusters));
+    EXPECT_EQ(
+        ps,
+        (std::vector<std::string>{
+            "/jobs/0/stores/1/namespace: the same namespace of the same cluster as store \"a\"" + overwrite,
+            "/jobs/1/stores/0/namespace: the same namespace of the same cluster as store \"a\" of job "
+            "\"k1\"" +
+                overwrite}))
+        << ::testing::PrintToString(ps);
+    // Both on the default namespace of one kubeconfig context (read from the file only at run time).
+    ps = keeper_problems(two_jobs(k8s_named("a", "kc"), k8s_named("b", "kc"), clusters));
+    EXPECT_TRUE(
+        vk::test::mentions(ps, "/jobs/1/stores/0/namespace: the same namespace (the cluster's default)"))
+        << ::testing::PrintToString(ps);
+}
+
+TEST(keeper_settings, stores_in_other_namespaces_clusters_or_directories_are_fine)
+{
+    const std::string clusters = R"({"home": {"in_cluster": true},
+        "sa2": {"in_cluster": true, "service_account_dir": "/var/run/other"},
+        "kc": {"kubeconfig": "/etc/kube/config", "context": "prod"},
+        "kc-dev": {"kubeconfig": "/etc/kube/config", "context": "dev"}})";
+    auto ps = keeper_problems(two_jobs(
+        k8s_inline("a", "https://k8s.example", "vault") + "," + k8s_named("b", "home", "vault") + "," +
+            k8s_named("c", "kc", "vault") + "," + file_at("d", "/srv/a"),
+        k8s_inline("e", "https://k8s.example", "vault-2") + "," +
+            k8s_inline("f", "https://k8s-dr.example", "vault") + "," + k8s_named("g", "home", "other") + "," +
+            k8s_named("h", "kc-dev", "vault") + "," + k8s_named("i", "home") + "," + k8s_named("j", "sa2") +
+            "," + file_at("k", "/srv/a/b") + "," + file_at("l", "/srv"),
+        clusters));
+    EXPECT_TRUE(ps.empty()) << ::testing::PrintToString(ps);
 }
