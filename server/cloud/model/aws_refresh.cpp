@@ -1,0 +1,26 @@
+#include "cloud/model/aws_refresh.hpp"
+
+namespace vk::cloud::aws {
+
+refresh_need needs_refresh(bool cached, std::optional<std::chrono::system_clock::time_point> expiration,
+                           std::chrono::system_clock::time_point now, const refresh_windows& w)
+{
+    if (!cached)
+        return refresh_need::mandatory;
+    if (!expiration)
+        return refresh_need::none;
+    auto left = *expiration - now;
+    if (left < w.mandatory)
+        return refresh_need::mandatory;
+    if (left < w.advisory)
+        return refresh_need::advisory;
+    return refresh_need::none;
+}
+
+bool expired(std::optional<std::chrono::system_clock::time_point> expiration,
+             std::chrono::system_clock::time_point now)
+{
+    return expiration && *expiration <= now;
+}
+
+}  // namespace vk::cloud::aws
