@@ -73,7 +73,9 @@ def vault():
 
 
 class Recorder(http.server.ThreadingHTTPServer):
-    """Forwards every request to s3rver and keeps (method, access key id, security token) of each."""
+    """Forwards every request to s3rver and keeps (method, access key id, security token) of each. s3rver
+    knows one access key id (S3RVER) and does not check SigV4 signatures, so the forwarded Authorization
+    names S3RVER instead (our signatures are checked against botocore's in test_sigv4_botocore.py)."""
     daemon_threads = True
 
     def __init__(self, upstream):
@@ -102,6 +104,8 @@ class RecorderHandler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
         conn = http.client.HTTPConnection(self.server.upstream, timeout=20)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "transfer-encoding")}
+        if m:
+            headers["Authorization"] = auth.replace(f"Credential={m.group(1)}/", "Credential=S3RVER/")
         conn.request(self.command, self.path, body=body, headers=headers)
         r = conn.getresponse()
         data = r.read()
@@ -148,8 +152,16 @@ def chain_env(tmp_path, **env):
 
 
 class Run:
+    """The daemon with one snapshot job; its first cycle starts at start-up."""
+
     def __init__(self, tmp_path, vault, storage, env):
         self.daemon = Daemon(config(tmp_path, vault, storage), extra_env=env, tmpdir=str(tmp_path))
+
+    def first(self, outcome="ok"):
+        j = self.daemon.wait_job("snap", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] != "running",
+                                 timeout=15, what="first cycle end")
+        assert j["last_cycle"]["outcome"] == outcome, j
+        return j
 
     def cycle(self, outcome="ok"):
         before = (self.daemon.job("snap").get("last_cycle") or {}).get("id", 0)
@@ -187,7 +199,7 @@ def signed_with(proxy, key_id, token):
 def test_environment_session_credentials(proxy, run, tmp_path):
     r = run(storage(proxy), chain_env(tmp_path, AWS_ACCESS_KEY_ID="ASIAENVIRONMENT", AWS_SECRET_ACCESS_KEY="s",
                                       AWS_SESSION_TOKEN="env-session-token"))
-    r.cycle()
+    r.first()
     signed_with(proxy, "ASIAENVIRONMENT", "env-session-token")
 
 
@@ -196,7 +208,7 @@ def test_web_identity_through_sts_once_for_many_requests(proxy, sim, run, tmp_pa
     token.write_text("jwt-from-kubelet\n")
     r = run(storage(proxy, sts_endpoint=sim.url),
             chain_env(tmp_path, AWS_WEB_IDENTITY_TOKEN_FILE=str(token), AWS_ROLE_ARN=ROLE))
-    r.cycle()
+    r.first()
     r.cycle()
     signed_with(proxy, "ASIAWEBIDG1", "token-ASIAWEBIDG1")
     assert sim.counters().get("POST /") == 1  # cached: one STS call for two cycles of several requests
@@ -205,7 +217,7 @@ def test_web_identity_through_sts_once_for_many_requests(proxy, sim, run, tmp_pa
 def test_instance_metadata_v2(proxy, sim, run, tmp_path):
     r = run(storage(proxy), chain_env(tmp_path, AWS_EC2_METADATA_DISABLED="",
                                       AWS_EC2_METADATA_SERVICE_ENDPOINT=sim.url))
-    r.cycle()
+    r.first()
     signed_with(proxy, "ASIAIMDSG1", "token-ASIAIMDSG1")
     counters = sim.counters()
     assert counters.get("PUT /latest/api/token") == 1
@@ -217,7 +229,7 @@ def test_container_eks_pod_identity_token_file(proxy, sim, run, tmp_path):
     token.write_text("pod-token")
     r = run(storage(proxy), chain_env(tmp_path, AWS_CONTAINER_CREDENTIALS_FULL_URI=f"{sim.url}/v1/credentials",
                                       AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=str(token)))
-    r.cycle()
+    r.first()
     signed_with(proxy, "ASIACTRG1", "token-ASIACTRG1")
 
 
@@ -228,7 +240,7 @@ def test_profile_of_a_shared_credentials_file(proxy, run, tmp_path):
     r = run(storage(proxy, profile="backup"),
             chain_env(tmp_path, AWS_SHARED_CREDENTIALS_FILE=str(creds), AWS_ACCESS_KEY_ID="AKIAENV",
                       AWS_SECRET_ACCESS_KEY="e"))
-    r.cycle()
+    r.first()
     signed_with(proxy, "AKIABACKUP", None)
 
 
@@ -236,7 +248,7 @@ def test_assume_role_arn_on_top_of_instance_metadata(proxy, sim, run, tmp_path):
     r = run(storage(proxy, sts_endpoint=sim.url, assume_role_arn="arn:aws:iam::123456789012:role/backup",
                     external_id="ext-1"),
             chain_env(tmp_path, AWS_EC2_METADATA_DISABLED="", AWS_EC2_METADATA_SERVICE_ENDPOINT=sim.url))
-    r.cycle()
+    r.first()
     signed_with(proxy, "ASIAROLEG1", "token-ASIAROLEG1")
     assert sim.call("GET", "/_sim/cloud/state")["assume_role_callers"] == ["ASIAIMDSG1"]
 
@@ -248,7 +260,7 @@ def test_refresh_rotation_and_refresh_failure(proxy, sim, run, tmp_path):
     token.write_text("jwt-from-kubelet")
     r = run(storage(proxy, sts_endpoint=sim.url, refresh_advisory="9s", refresh_mandatory="5s"),
             chain_env(tmp_path, AWS_WEB_IDENTITY_TOKEN_FILE=str(token), AWS_ROLE_ARN=ROLE))
-    r.cycle()
+    r.first()
     assert proxy.keys()[-1][0] == "ASIAWEBIDG1"
     sim.call("POST", "/_sim/cloud/rotate")
     # Past the 3 fresh seconds the next cycle refreshes and signs with the rotated key.
@@ -258,6 +270,7 @@ def test_refresh_rotation_and_refresh_failure(proxy, sim, run, tmp_path):
     failed = vkproc.wait_until(lambda: (lambda j: j if j["last_cycle"]["outcome"] == "failed" else None)(
         r.cycle(outcome=None)), 15, what="mandatory refresh failure")
     assert proxy.keys()[-1][0] == "ASIAWEBIDG2"
+    assert "refreshing AWS credentials failed; the current ones stay in use" in r.daemon.log()
     error = failed["last_cycle"]["error"]
     assert "web identity (role " + ROLE + ")" in error and "AssumeRoleWithWebIdentity" in error, error
     assert "jwt-from-kubelet" not in error
@@ -266,7 +279,7 @@ def test_refresh_rotation_and_refresh_failure(proxy, sim, run, tmp_path):
 def test_check_config_names_each_storage_s_source(tmp_path, proxy, sim):
     token = tmp_path / "token"
     token.write_text("jwt")
-    cfg = config(tmp_path, "http://127.0.0.1:1", storage(proxy))
+    cfg = {"admin": {"token": "0123456789abcdef"}, **config(tmp_path, "http://127.0.0.1:1", storage(proxy))}
     static = {k: v for k, v in storage(proxy).items() if k != "credentials"}
     cfg["jobs"][0]["storages"] += [{**static, "name": "static", "access_key_id": "AKIA", "secret_access_key": "x"},
                                    {**storage(proxy), "name": "role", "assume_role_arn": "arn:aws:iam::1:role/r"}]
