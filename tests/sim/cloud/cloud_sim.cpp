@@ -2,6 +2,7 @@
 #include "cloud_sim.hpp"
 
 #include <boost/json.hpp>
+#include <boost/url/url.hpp>
 #include <ctime>
 
 namespace csim {
@@ -10,35 +11,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr const char* sts_ns = "https://sts.amazonaws.com/doc/2011-06-15/";
-
-int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-std::string form_unescape(std::string_view s)
-{
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i)
-    {
-        if (s[i] == '+')
-            out += ' ';
-        else if (s[i] == '%' && i + 2 < s.size() + 0 && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0)
-        {
-            out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
-            i += 2;
-        }
-        else
-            out += s[i];
-    }
-    return out;
-}
 
 std::string iso8601(std::chrono::system_clock::time_point t)
 {
@@ -83,17 +55,19 @@ std::string tag(const std::string& source)
 
 std::map<std::string, std::string> parse_form(std::string_view body)
 {
+    // A form body is a query string: Boost.URL decodes it ('+' as a space, the first occurrence kept).
     std::map<std::string, std::string> out;
-    while (!body.empty())
+    boost::urls::url u;
+    try
     {
-        auto amp = body.find('&');
-        auto pair = body.substr(0, amp);
-        body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-        auto eq = pair.find('=');
-        auto name = form_unescape(pair.substr(0, eq));
-        auto value = eq == std::string_view::npos ? std::string() : form_unescape(pair.substr(eq + 1));
-        out.emplace(std::move(name), std::move(value));
+        u.set_encoded_query(body);
     }
+    catch (const std::exception&)
+    {
+        return out;
+    }
+    for (auto p : u.params())
+        out.emplace(p.key, p.value);
     return out;
 }
 
