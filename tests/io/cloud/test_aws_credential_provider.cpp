@@ -78,57 +78,62 @@ using namespace provider_test;
 ASYNC_TEST(aws_credential_provider, concurrent_callers_share_one_fetch)
 {
     container_endpoint creds;
-    co_await with_server(local_params(), creds.handler(), [&](vk::http::server& srv) -> asio::awaitable<void> {
-        using namespace asio::experimental::awaitable_operators;
-        container_env env(srv.port(), token_file());
-        auto ex = co_await asio::this_coro::executor;  // own statement: GCC 12 temporaries bug
-        aws::credential_provider p({}, ex);
-        std::vector<std::string> ids;
-        auto one = [&]() -> asio::awaitable<void> {
-            auto c = co_await p.current();
-            ids.push_back(c ? c->access_key_id : c.error().message);
-        };
-        co_await (one() && one() && one());
-        EXPECT_EQ(creds.calls, 1);
-        EXPECT_EQ(ids, (std::vector<std::string>{"ASIA1", "ASIA1", "ASIA1"}));
-        EXPECT_EQ(creds.authorizations, std::vector<std::string>{"pod-token"});  // the file, without its newline
-    });
+    co_await with_server(
+        local_params(), creds.handler(), [&](vk::http::server& srv) -> asio::awaitable<void> {
+            using namespace asio::experimental::awaitable_operators;
+            container_env env(srv.port(), token_file());
+            auto ex = co_await asio::this_coro::executor;  // own statement: GCC 12 temporaries bug
+            aws::credential_provider p({}, ex);
+            std::vector<std::string> ids;
+            auto one = [&]() -> asio::awaitable<void> {
+                auto c = co_await p.current();
+                ids.push_back(c ? c->access_key_id : c.error().message);
+            };
+            co_await (one() && one() && one());
+            EXPECT_EQ(creds.calls, 1);
+            EXPECT_EQ(ids, (std::vector<std::string>{"ASIA1", "ASIA1", "ASIA1"}));
+            EXPECT_EQ(creds.authorizations,
+                      std::vector<std::string>{"pod-token"});  // the file, without its newline
+        });
 }
 
 ASYNC_TEST(aws_credential_provider, advisory_refresh_failure_keeps_the_current_keys)
 {
     container_endpoint creds;
-    creds.ttl = std::chrono::minutes(12);  // inside the 15 min advisory window, outside the 10 min mandatory one
-    co_await with_server(local_params(), creds.handler(), [&](vk::http::server& srv) -> asio::awaitable<void> {
-        container_env env(srv.port(), token_file());
-        auto ex = co_await asio::this_coro::executor;
-        aws::credential_provider p({}, ex);
-        auto first = co_await p.current();
-        EXPECT_EQ(first ? first->access_key_id : first.error().message, "ASIA1");
-        creds.failing = true;
-        auto second = co_await p.current();
-        EXPECT_GT(creds.calls, 1);  // a refresh was tried (and retried)
-        EXPECT_EQ(second ? second->access_key_id : second.error().message, "ASIA1");
-    });
+    creds.ttl =
+        std::chrono::minutes(12);  // inside the 15 min advisory window, outside the 10 min mandatory one
+    co_await with_server(local_params(), creds.handler(),
+                         [&](vk::http::server& srv) -> asio::awaitable<void> {
+                             container_env env(srv.port(), token_file());
+                             auto ex = co_await asio::this_coro::executor;
+                             aws::credential_provider p({}, ex);
+                             auto first = co_await p.current();
+                             EXPECT_EQ(first ? first->access_key_id : first.error().message, "ASIA1");
+                             creds.failing = true;
+                             auto second = co_await p.current();
+                             EXPECT_GT(creds.calls, 1);  // a refresh was tried (and retried)
+                             EXPECT_EQ(second ? second->access_key_id : second.error().message, "ASIA1");
+                         });
 }
 
 ASYNC_TEST(aws_credential_provider, mandatory_refresh_failure_is_an_error_naming_the_source)
 {
     container_endpoint creds;
     creds.ttl = std::chrono::minutes(12);
-    co_await with_server(local_params(), creds.handler(), [&](vk::http::server& srv) -> asio::awaitable<void> {
-        container_env env(srv.port(), token_file());
-        auto ex = co_await asio::this_coro::executor;
-        aws::provider_settings s;
-        s.windows = {std::chrono::minutes(20), std::chrono::minutes(13)};  // 12 min left: mandatory
-        aws::credential_provider p(s, ex);
-        auto first = co_await p.current();
-        EXPECT_TRUE(first.has_value());
-        creds.failing = true;
-        auto second = co_await p.current();
-        EXPECT_FALSE(second.has_value());
-        auto e = second ? vk::error{} : second.error();
-        EXPECT_EQ(e.message, "AWS credentials from container (EKS Pod Identity): HTTP 500");
-        EXPECT_EQ(e.endpoint, "http://127.0.0.1:" + std::to_string(srv.port()));
-    });
+    co_await with_server(
+        local_params(), creds.handler(), [&](vk::http::server& srv) -> asio::awaitable<void> {
+            container_env env(srv.port(), token_file());
+            auto ex = co_await asio::this_coro::executor;
+            aws::provider_settings s;
+            s.windows = {std::chrono::minutes(20), std::chrono::minutes(13)};  // 12 min left: mandatory
+            aws::credential_provider p(s, ex);
+            auto first = co_await p.current();
+            EXPECT_TRUE(first.has_value());
+            creds.failing = true;
+            auto second = co_await p.current();
+            EXPECT_FALSE(second.has_value());
+            auto e = second ? vk::error{} : second.error();
+            EXPECT_EQ(e.message, "AWS credentials from container (EKS Pod Identity): HTTP 500");
+            EXPECT_EQ(e.endpoint, "http://127.0.0.1:" + std::to_string(srv.port()));
+        });
 }
