@@ -4,6 +4,7 @@
 
 #include "async/mutex.hpp"
 #include "cloud/model/aws_metadata.hpp"
+#include "cloud/model/iso8601.hpp"
 #include "cloud/model/signing_crypto.hpp"
 #include "core/log.hpp"
 #include "core/read_file.hpp"
@@ -40,6 +41,16 @@ shared_files read_shared_files(const env_map& env)
     f.credentials = parse_ini(read_file(f.credentials_path).value_or(""));
     f.config = parse_ini(read_file(f.config_path).value_or(""));
     return f;
+}
+
+// Expiration moved onto our clock when the answer's Date shows the server's clock elsewhere.
+result<credentials> on_our_clock(result<credentials> c, const http::response& r)
+{
+    auto date = r.headers.get("Date");
+    if (c && c->expiration)
+        c->expiration = local_expiration(*c->expiration, date ? parse_http_date(*date) : std::nullopt,
+                                         std::chrono::system_clock::now());
+    return c;
 }
 
 error with_context(error e, std::string_view source, std::string_view endpoint)
@@ -119,7 +130,7 @@ struct credential_provider::impl
         auto r = co_await send_raw(endpoint, req);
         if (!r)
             co_return r.error();
-        auto answer = parse_sts_answer(r->body, action);
+        auto answer = on_our_clock(parse_sts_answer(r->body, action), *r);
         if (!answer)
         {
             auto e = answer.error();
@@ -181,7 +192,7 @@ struct credential_provider::impl
         auto r = co_await send(c.url, req);
         if (!r)
             co_return r.error();
-        co_return parse_metadata_credentials(r->body);
+        co_return on_our_clock(parse_metadata_credentials(r->body), *r);
     }
 
     // IMDSv2: a session token (PUT), the role's name, then its credentials, each GET carrying the token.
@@ -204,7 +215,7 @@ struct credential_provider::impl
         auto creds = co_await send(m.endpoint + std::string(imds_roles_path) + *role, list);
         if (!creds)
             co_return creds.error();
-        co_return parse_metadata_credentials(creds->body);
+        co_return on_our_clock(parse_metadata_credentials(creds->body), *creds);
     }
 
     asio::awaitable<result<credentials>> fetch_base(const base_source& b)

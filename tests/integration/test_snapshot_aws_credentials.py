@@ -5,7 +5,8 @@ environment's session credentials, web identity (cloud-sim STS), IMDSv2 (cloud-s
 with an EKS Pod Identity token file (cloud-sim), a profile of a temporary shared credentials file, and
 assume_role_arn on top of instance metadata. Then refresh: a short TTL, keys rotated at the sim, the next
 upload signs with the new key; STS failing keeps the old keys until the mandatory window, then the cycle
-fails naming the source and the STS endpoint. --check-config says which source each storage will use."""
+fails naming the source and the STS endpoint; an STS clock an hour off is corrected through its Date header.
+--check-config says which source each storage will use."""
 import http.client
 import http.server
 import json
@@ -274,6 +275,19 @@ def test_refresh_rotation_and_refresh_failure(proxy, sim, run, tmp_path):
     error = failed["last_cycle"]["error"]
     assert "web identity (role " + ROLE + ")" in error and "AssumeRoleWithWebIdentity" in error, error
     assert "jwt-from-kubelet" not in error
+
+
+def test_sts_clock_an_hour_ahead_is_taken_back_by_its_date_header(proxy, sim, run, tmp_path):
+    """STS's clock (Date, Expiration) an hour ahead: read as written, the 12 s credentials would look good for
+    an hour and the rotated key would never be fetched."""
+    sim.call("POST", "/_sim/cloud/config", {"ttl_seconds": 12, "clock_offset_seconds": 3600})
+    token = tmp_path / "token"
+    token.write_text("jwt-from-kubelet")
+    r = run(storage(proxy, sts_endpoint=sim.url, refresh_advisory="9s", refresh_mandatory="5s"),
+            chain_env(tmp_path, AWS_WEB_IDENTITY_TOKEN_FILE=str(token), AWS_ROLE_ARN=ROLE))
+    r.first()
+    sim.call("POST", "/_sim/cloud/rotate")
+    vkproc.wait_until(lambda: r.cycle() and proxy.keys()[-1][0] == "ASIAWEBIDG2", 10, what="rotated key used")
 
 
 def test_check_config_names_each_storage_s_source(tmp_path, proxy, sim):

@@ -23,4 +23,15 @@ bool expired(std::optional<std::chrono::system_clock::time_point> expiration,
     return expiration && *expiration <= now;
 }
 
+std::chrono::system_clock::time_point
+local_expiration(std::chrono::system_clock::time_point expiration,
+                 std::optional<std::chrono::system_clock::time_point> server_date,
+                 std::chrono::system_clock::time_point now)
+{
+    // Below half a minute the difference is the Date header's one-second resolution and the network.
+    if (!server_date || std::chrono::abs(*server_date - now) < std::chrono::seconds(30))
+        return expiration;
+    return expiration - (*server_date - now);
+}
+
 }  // namespace vk::cloud::aws

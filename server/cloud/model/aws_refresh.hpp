@@ -30,6 +30,14 @@ refresh_need needs_refresh(bool cached, std::optional<std::chrono::system_clock:
 bool expired(std::optional<std::chrono::system_clock::time_point> expiration,
              std::chrono::system_clock::time_point now);
 
+// Expiration on our clock: a server whose clock is off by (Date - now) writes Expiration on its own clock,
+// so the same offset is taken back. Without a Date, or with one less than 30 s off, the Expiration is used as
+// written.
+std::chrono::system_clock::time_point
+local_expiration(std::chrono::system_clock::time_point expiration,
+                 std::optional<std::chrono::system_clock::time_point> server_date,
+                 std::chrono::system_clock::time_point now);
+
 }  // namespace vk::cloud::aws
 
 #endif

@@ -31,4 +31,14 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
     return std::chrono::system_clock::from_time_t(timegm(&tm)) + std::chrono::milliseconds(ms);
 }
 
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s)
+{
+    std::tm tm{};
+    std::string text(s);
+    const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    if (!end || *end != '\0')
+        return std::nullopt;
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
 }  // namespace vk::cloud

@@ -95,6 +95,11 @@ boost::asio::awaitable<simc::response> sim::handle(simc::request& req)
 
 simc::response sim::answer(const simc::request& req)
 {
+    return dated(route(req));
+}
+
+simc::response sim::route(const simc::request& req)
+{
     if (req.method == "POST" && req.path == "/")
         return sts(req);
     if (req.method == "PUT" && req.path == "/latest/api/token")
@@ -113,9 +118,25 @@ issued sim::issue(const std::string& source)
     return i;
 }
 
+std::chrono::system_clock::time_point sim::clock() const
+{
+    return now_() + opts_.clock_offset;
+}
+
 std::string sim::expiration() const
 {
-    return iso8601(now_() + opts_.ttl);
+    return iso8601(clock() + opts_.ttl);
+}
+
+simc::response sim::dated(simc::response r) const
+{
+    auto t = std::chrono::system_clock::to_time_t(clock());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    r.set("Date", buf);
+    return r;
 }
 
 bool sim::known_key(const std::string& id) const
@@ -249,7 +270,7 @@ simc::response sim::imds(const simc::request& req)
     if (req.path != roles + opts_.instance_role)
         return simc::text_response(404, "");
     // IMDS's field order: Code, LastUpdated, Type, then the credentials.
-    json::object body{{"Code", "Success"}, {"LastUpdated", iso8601(now_())}, {"Type", "AWS-HMAC"}};
+    json::object body{{"Code", "Success"}, {"LastUpdated", iso8601(clock())}, {"Type", "AWS-HMAC"}};
     for (const auto& field : credentials_json(issue("imds"), expiration()))
         body[field.key()] = field.value();
     return simc::json_response(200, body);

@@ -26,6 +26,7 @@ struct options
     std::string instance_role = "vaultkeeper-instance";
     std::vector<std::string> known_access_keys;  // AssumeRole callers accepted besides the sim's own keys
     std::chrono::seconds ttl{3600};              // Expiration = now + ttl
+    std::chrono::seconds clock_offset{0};        // the sim's clock (Expiration, Date) ahead of the real one
 };
 
 // Keys handed out: "ASIA" + source tag + "G" + generation, so equal until rotated.
@@ -48,6 +49,7 @@ public:
     void add_control_routes(simc::server& srv);
 
 private:
+    simc::response route(const simc::request& req);
     simc::response sts(const simc::request& req);
     simc::response web_identity(const std::map<std::string, std::string>& form);
     simc::response assume_role(const simc::request& req, const std::map<std::string, std::string>& form);
@@ -57,6 +59,9 @@ private:
     // Keys for `source` at the current generation, recorded in the state.
     issued issue(const std::string& source);
     std::string expiration() const;
+    std::chrono::system_clock::time_point clock() const;
+    // Every answer carries Date on the sim's clock, as AWS's endpoints do.
+    simc::response dated(simc::response r) const;
     bool known_key(const std::string& id) const;
 
     options opts_, initial_;

@@ -4,6 +4,7 @@
 #include "cloud/model/aws_profiles.hpp"
 #include "cloud/model/aws_refresh.hpp"
 #include "cloud/model/aws_sts.hpp"
+#include "cloud/model/iso8601.hpp"
 
 #include <gtest/gtest.h>
 
@@ -122,4 +123,18 @@ TEST(aws_refresh, botocore_windows)
     EXPECT_EQ(aws::needs_refresh(true, now + minutes(9), now, w), aws::refresh_need::mandatory);
     EXPECT_TRUE(aws::expired(now - seconds(1), now));
     EXPECT_FALSE(aws::expired(std::nullopt, now));
+}
+
+// A server whose clock is an hour ahead writes Expiration an hour ahead too: taken back by its Date.
+TEST(aws_refresh, expiration_on_our_clock)
+{
+    auto date = vk::cloud::parse_http_date("Sat, 05 Dec 2026 15:28:00 GMT");
+    ASSERT_TRUE(date);
+    EXPECT_EQ(date, vk::cloud::parse_iso8601("2026-12-05T15:28:00Z"));
+    EXPECT_FALSE(vk::cloud::parse_http_date("2026-12-05T15:28:00Z"));
+    auto now = *vk::cloud::parse_iso8601("2026-12-05T14:28:00Z");
+    auto expiration = *date + minutes(15);
+    EXPECT_EQ(aws::local_expiration(expiration, date, now), now + minutes(15));
+    EXPECT_EQ(aws::local_expiration(expiration, std::nullopt, now), expiration);
+    EXPECT_EQ(aws::local_expiration(expiration, now + seconds(1), now), expiration);  // resolution, not skew
 }
