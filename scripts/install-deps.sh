@@ -38,3 +38,26 @@ fi
 if [[ ! -d "$root/tests/browser/node_modules" ]]; then
   (cd "$root/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# The Kubernetes manifests' test (tests/deploy): Debian's kubectl 1.20 (kubernetes-client, which embeds kustomize
+# v2.0.3, the oldest the manifests promise to render with) and the pinned schema validators (kubernetes-models).
+# Where another package already owns /usr/bin/kubectl (a newer kubectl from the Google Cloud SDK), the Debian
+# package's binary is unpacked under tests/deploy/kubernetes-client instead of replacing that one.
+kubectl_dir="$root/tests/deploy/kubernetes-client"
+if ! dpkg-query -W -f='${Status}' kubernetes-client 2>/dev/null | grep -q 'install ok installed' \
+   && [[ ! -x "$kubectl_dir/usr/bin/kubectl" ]]; then
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  if dpkg-query -S /usr/bin/kubectl >/dev/null 2>&1; then
+    deb_dir="$(mktemp -d)"
+    (cd "$deb_dir" && apt-get download -qq kubernetes-client 2>/dev/null)
+    dpkg-deb -x "$deb_dir"/kubernetes-client_*.deb "$kubectl_dir"
+    rm -rf "$deb_dir"
+  else
+    $SUDO apt-get install -y -qq --no-install-recommends kubernetes-client
+  fi
+fi
+if [[ ! -d "$root/tests/deploy/node_modules/kubernetes-models" ]]; then
+  (cd "$root/tests/deploy" && npm ci --no-audit --no-fund --loglevel=error)
+fi

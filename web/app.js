@@ -201,6 +201,22 @@ const VK = (() => {
     return card;
   }
 
+  // HA: the live replicas and the jobs each holds (GET /v1/ha); hidden without HA.
+  function showReplicas(ha) {
+    const box = $('replicas');
+    box.hidden = !ha.enabled;
+    if (!ha.enabled) return;
+    const list = el('ul', {});
+    for (const r of ha.replicas || []) {
+      list.append(el('li', { 'data-replica': r.id, 'data-jobs': String(r.jobs),
+        text: r.id + (r.self ? ' (this replica)' : '') + ': ' + r.jobs + (r.jobs === 1 ? ' job' : ' jobs') }));
+    }
+    if (!ha.replicas) list.append(el('li', { class: 'muted', text: 'not listed yet' }));
+    const how = ha.balance ? ' — jobs balanced across them' : ' — first come holds every job';
+    box.replaceChildren(el('h2', { text: 'Replicas' }),
+      el('p', { class: 'muted', text: 'locks: ' + ha.locks + how }), list);
+  }
+
   let refreshing = false;
   async function refresh() {
     if (!token() || refreshing) return;
@@ -208,6 +224,7 @@ const VK = (() => {
     try {
       me = await api('GET', '/v1/whoami');
       $('whoami').textContent = me.name + ' (' + me.scopes.join(', ') + (me.jobs.length ? '; jobs ' + me.jobs.join(', ') : '') + ')';
+      showReplicas(await api('GET', '/v1/ha'));
       const list = await api('GET', '/v1/jobs');
       // A token limited to some jobs sees those; the others would answer 403.
       const readable = list.jobs.filter((j) => !denied('read', j.name));

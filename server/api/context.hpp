@@ -28,6 +28,8 @@ struct context
     std::function<bool()> ready;  // true once started and until shutdown begins
     // The job's HA lock as this replica sees it; nullopt (or no function) without HA.
     std::function<std::optional<vk::lock_view>(const std::string& job)> lock;
+    // The replicas sharing the jobs (GET /v1/ha); nullopt (or no function) without HA.
+    std::function<std::optional<vk::ha_replicas_view>()> replicas;
     // Host header check (DNS rebinding): the listen port and the extra names of admin.hosts; port 0 = no
     // check.
     std::uint16_t listen_port = 0;

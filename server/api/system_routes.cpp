@@ -1,4 +1,4 @@
-// GET /v1/health, GET /v1/ready, GET /metrics, GET /v1/whoami, GET|PUT /v1/log-level.
+// GET /v1/health, GET /v1/ready, GET /metrics, GET /v1/whoami, GET|PUT /v1/log-level, GET /v1/ha.
 #include "api/system_routes.hpp"
 
 #include <boost/json.hpp>
@@ -68,6 +68,25 @@ awaitable<http::response> whoami(const principal& who, credential via)
                                                             {"credential", to_string(via)}});
 }
 
+// GET /v1/ha: this replica, where the locks are, and the live replicas with the jobs each holds.
+awaitable<http::response> replicas(context& ctx)
+{
+    auto v = ctx.replicas ? ctx.replicas() : std::nullopt;
+    if (!v)
+        co_return http::response::json(200, json::object{{"enabled", false}});
+    json::object out{{"enabled", true},   {"replica_id", v->replica_id},
+                     {"locks", v->locks}, {"balance", v->balance},
+                     {"jobs", v->jobs},   {"replicas", nullptr}};
+    if (v->replicas)
+    {
+        json::array list;
+        for (const auto& [id, held] : *v->replicas)
+            list.push_back(json::object{{"id", id}, {"jobs", held}, {"self", id == v->replica_id}});
+        out["replicas"] = std::move(list);
+    }
+    co_return http::response::json(200, std::move(out));
+}
+
 }  // namespace
 
 void add_system_routes(router& r, context& ctx)
@@ -78,6 +97,7 @@ void add_system_routes(router& r, context& ctx)
     r.add({"GET", "/v1/whoami", true, nullptr, std::nullopt,
            [](http::request&, const path_params&, const verdict& v) { return whoami(*v.who, v.via); },
            vk::follow_up::none, true});
+    r.add({"GET", "/v1/ha", true, [&ctx](http::request&, const path_params&) { return replicas(ctx); }});
     r.add({"GET", "/v1/log-level", true, [](http::request&, const path_params&) { return get_log_level(); }});
     r.add({"PUT", "/v1/log-level", true,
            [](http::request& req, const path_params&) { return put_log_level(req); }});

@@ -67,6 +67,7 @@ struct daemon::impl
         api_ctx.metrics = &metrics;
         api_ctx.ready = [this] { return ready; };
         api_ctx.lock = [this](const std::string& job) { return ha.view(job); };
+        api_ctx.replicas = [this] { return ha.replicas(); };
         if (auto listen = http::parse_host_port(cfg->admin.listen))
             api_ctx.listen_port = listen->second;
         api_ctx.host_names = cfg->admin.hosts;

@@ -7,6 +7,7 @@
 #include "kubernetes/api_client.hpp"
 #include "kubernetes/cluster.hpp"
 #include "kubernetes/lease_lock.hpp"
+#include "kubernetes/model/lease_members.hpp"
 #include "kubernetes/model/lease_wire.hpp"
 
 namespace vk::app {
@@ -67,24 +68,60 @@ public:
           ha_(std::move(ha))
     {
     }
-    std::unique_ptr<ha_lock> lock_for(const std::string& job) override
+    std::unique_ptr<ha_lock> lock_for(const std::string& job, std::function<bool()> may_acquire) override
     {
-        std::string prefix = ha_.key;
-        while (!prefix.empty() && prefix.back() == '/')
-            prefix.pop_back();
+        return lock_on(prefix() + "/" + job, std::move(may_acquire));
+    }
+    std::unique_ptr<ha_lock> member_lock() override
+    {
+        auto p = params_for(members_prefix() + ha_.replica_id, {});
+        p.session_behavior = "delete";  // a replica gone leaves no key behind (its id may never come back)
+        return std::make_unique<consul_ha_lock>(client_, std::move(p));
+    }
+    boost::asio::awaitable<result<std::set<std::string>>> members() override
+    {
+        auto r = co_await client_->get_recurse(members_prefix());
+        if (!r)
+            co_return r.error();
+        std::set<std::string> live;
+        for (const auto& e : r->value)
+            if (!e.session.empty())  // Consul clears the session when it expires
+                live.insert(holder_in_lock_value(e.value));
+        co_return live;
+    }
+    std::chrono::milliseconds balance_period() const override { return ha_retry_delay; }
+    // Waiting replicas see a released key at once (blocking reads).
+    std::chrono::milliseconds take_grace() const override { return 2 * ha_retry_delay; }
+    std::string where() const override { return "consul key " + ha_.key; }
+
+private:
+    std::string prefix() const
+    {
+        std::string p = ha_.key;
+        while (!p.empty() && p.back() == '/')
+            p.pop_back();
+        return p;
+    }
+    // Job names start with a letter or digit: no job's key is under it.
+    std::string members_prefix() const { return prefix() + "/.replicas/"; }
+    std::unique_ptr<ha_lock> lock_on(std::string key, std::function<bool()> may_acquire)
+    {
+        return std::make_unique<consul_ha_lock>(client_, params_for(std::move(key), std::move(may_acquire)));
+    }
+    consul::lock_params params_for(std::string key, std::function<bool()> may_acquire) const
+    {
         consul::lock_params p;
-        p.key = prefix + "/" + job;
+        p.key = std::move(key);
         p.value = ha_.replica_id;
         // Half of ha.session_ttl: Consul frees a dead session's locks 2 x TTL after its last renewal, so a
         // surviving replica takes over within ha.session_ttl.
         p.ttl = std::chrono::duration_cast<std::chrono::seconds>(ha_.session_ttl) / 2;
         p.lock_delay = ha_lock_delay;
         p.retry_delay = ha_retry_delay;
-        return std::make_unique<consul_ha_lock>(client_, std::move(p));
+        p.may_acquire = std::move(may_acquire);
+        return p;
     }
-    std::string where() const override { return "consul key " + ha_.key; }
 
-private:
     std::shared_ptr<consul::client> client_;
     vk::ha_config ha_;
 };
@@ -98,23 +135,54 @@ public:
           ns_(std::move(ns))
     {
     }
-    std::unique_ptr<ha_lock> lock_for(const std::string& job) override
+    std::unique_ptr<ha_lock> lock_for(const std::string& job, std::function<bool()> may_acquire) override
     {
-        kubernetes::lease_lock_params p;
-        p.ns = ns_;
-        p.name = kubernetes::lease_name(ha_.lease_prefix, job);
-        p.election = {ha_.replica_id,
-                      std::chrono::duration_cast<std::chrono::milliseconds>(ha_.lease_duration),
-                      std::chrono::duration_cast<std::chrono::milliseconds>(ha_.renew_deadline),
-                      std::chrono::duration_cast<std::chrono::milliseconds>(ha_.retry_period)};
-        return std::make_unique<lease_ha_lock>(client_, std::move(p));
+        return lease_on(kubernetes::lease_name(ha_.lease_prefix, job), std::move(may_acquire));
     }
+    std::unique_ptr<ha_lock> member_lock() override
+    {
+        return lease_on(kubernetes::member_lease_name(ha_.lease_prefix, ha_.replica_id), {});
+    }
+    boost::asio::awaitable<result<std::set<std::string>>> members() override
+    {
+        const auto path = kubernetes::leases_path(ns_);
+        auto r = co_await client_->send("GET", path, "");
+        if (!r)
+            co_return r.error();
+        if (r->status != 200)
+            co_return make_error(errc::server_error, "GET answered HTTP " + std::to_string(r->status), {},
+                                 path);
+        auto list = kubernetes::decode_lease_list(r->body);
+        if (!list)
+            co_return list.error();
+        const auto now = std::chrono::steady_clock::now();
+        members_.saw(ha_.lease_prefix, *list, now);
+        co_return members_.live(now);
+    }
+    std::chrono::milliseconds balance_period() const override { return ms(ha_.retry_period); }
+    // Waiting replicas look again every 1.2 to 2.2 retry periods (client-go's jitter).
+    std::chrono::milliseconds take_grace() const override { return 3 * ms(ha_.retry_period); }
     std::string where() const override { return "kubernetes leases " + ns_ + "/" + ha_.lease_prefix + "*"; }
 
 private:
+    static std::chrono::milliseconds ms(vk::duration d)
+    {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(d);
+    }
+    std::unique_ptr<ha_lock> lease_on(std::string name, std::function<bool()> may_acquire)
+    {
+        kubernetes::lease_lock_params p;
+        p.ns = ns_;
+        p.name = std::move(name);
+        p.election = {ha_.replica_id, ms(ha_.lease_duration), ms(ha_.renew_deadline), ms(ha_.retry_period)};
+        p.may_acquire = std::move(may_acquire);
+        return std::make_unique<lease_ha_lock>(client_, std::move(p));
+    }
+
     std::shared_ptr<kubernetes::api_client> client_;
     vk::ha_config ha_;
     std::string ns_;
+    kubernetes::lease_members members_;
 };
 
 result<std::unique_ptr<ha_backend>> kubernetes_from(boost::asio::any_io_executor ex, const vk::config& cfg)

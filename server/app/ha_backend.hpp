@@ -11,8 +11,10 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace vk::app {
@@ -32,7 +34,17 @@ class ha_backend
 {
 public:
     virtual ~ha_backend() = default;
-    virtual std::unique_ptr<ha_lock> lock_for(const std::string& job) = 0;
+    // `may_acquire` is asked before each attempt on a free lock (balancing); empty: always.
+    virtual std::unique_ptr<ha_lock> lock_for(const std::string& job, std::function<bool()> may_acquire) = 0;
+    // This replica's announcement: a lock only it takes (a Consul key under <key>/.replicas/, a member
+    // Lease), held while it runs, so every replica can count the live ones.
+    virtual std::unique_ptr<ha_lock> member_lock() = 0;
+    // The replicas whose announcement is alive; an error when they cannot be listed.
+    virtual boost::asio::awaitable<result<std::set<std::string>>> members() = 0;
+    // How often balancing looks again, and how long a free job waits for a least loaded replica before any
+    // replica takes it (longer than the others take to notice it is free).
+    virtual std::chrono::milliseconds balance_period() const = 0;
+    virtual std::chrono::milliseconds take_grace() const = 0;
     // For the "HA enabled" log line: where the locks are.
     virtual std::string where() const = 0;
 };

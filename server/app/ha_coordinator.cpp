@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "app/ha_entry.hpp"
 #include "core/log.hpp"
 #include "runtime/job_set.hpp"
 
@@ -38,20 +39,6 @@ std::string identity_of(const vk::config& cfg)
 }
 
 }  // namespace
-
-struct ha_coordinator::entry
-{
-    entry(asio::any_io_executor ex, std::unique_ptr<ha_lock> l)
-        : lk(std::move(l)),
-          finished_event(ex, asio::steady_timer::time_point::max())
-    {
-    }
-    std::unique_ptr<ha_lock> lk;
-    asio::cancellation_signal cancel;
-    bool cancelled = false;
-    bool finished = false;
-    asio::steady_timer finished_event;  // cancelled when the lock coroutine returns
-};
 
 ha_coordinator::ha_coordinator(asio::any_io_executor ex, runtime::job_set& jobs)
     : ex_(std::move(ex)),
@@ -93,7 +80,11 @@ asio::awaitable<void> ha_coordinator::apply(const vk::config& cfg)
             co_return;
         }
         backend_ = std::move(*b);
-        log::info("HA enabled", {{"replica", replica_id_}, {"locks", backend_->where()}});
+        log::info("HA enabled", {{"replica", replica_id_},
+                                 {"locks", backend_->where()},
+                                 {"balance", ha_->balance ? "on" : "off"}});
+        if (ha_->balance)
+            start_balancing();
     }
     if (!backend_)
         co_return;
@@ -108,35 +99,50 @@ asio::awaitable<void> ha_coordinator::apply(const vk::config& cfg)
         auto it = locks_.find(j->name());
         if (it == locks_.end())
             start(j->name());
-        else if (it->second->lk->held())
+        else if (it->second->lk->held() && !it->second->handing_back)
             j->set_active(true);  // the job was recreated by a reload while we kept its lock
     }
 }
 
-void ha_coordinator::start(const std::string& job)
+std::shared_ptr<ha_coordinator::entry> ha_coordinator::spawn(std::unique_ptr<ha_lock> lock,
+                                                             std::function<void()> on_acquired,
+                                                             std::function<asio::awaitable<void>()> on_lost,
+                                                             std::string what)
 {
-    auto e = std::make_shared<entry>(ex_, backend_->lock_for(job));
-    locks_[job] = e;
-    auto on_acquired = [this, job] { set_active(job, true); };
-    auto on_lost = [this, job] { return deactivate(job); };
+    auto e = std::make_shared<entry>(ex_, std::move(lock));
     // The completion handler (not the coordinator) keeps the entry alive until the lock coroutine returned.
-    auto done = [e, job](std::exception_ptr ex) {
+    auto done = [e, what = std::move(what)](std::exception_ptr ex) {
         if (ex)
         {
             try
             {
                 std::rethrow_exception(ex);
             }
-            catch (const std::exception& what)
+            catch (const std::exception& err)
             {
-                log::error("HA lock ended with an exception", {{"job", job}, {"error", what.what()}});
+                log::error("HA lock ended with an exception", {{"lock", what}, {"error", err.what()}});
             }
         }
         e->finished = true;
         e->finished_event.cancel();
     };
-    asio::co_spawn(ex_, e->lk->run(on_acquired, on_lost),
+    asio::co_spawn(ex_, e->lk->run(std::move(on_acquired), std::move(on_lost)),
                    asio::bind_cancellation_slot(e->cancel.slot(), done));
+    return e;
+}
+
+void ha_coordinator::start(const std::string& job)
+{
+    std::function<bool()> gate;
+    if (ha_->balance)
+        gate = [this, job] { return may_take(job); };
+    auto on_acquired = [this, job] {
+        if (gate_)
+            gate_->held(job);
+        set_active(job, true);
+    };
+    auto on_lost = [this, job] { return deactivate(job); };
+    locks_[job] = spawn(backend_->lock_for(job, std::move(gate)), on_acquired, on_lost, job);
 }
 
 asio::awaitable<void> ha_coordinator::stop(const std::string& job)
@@ -160,6 +166,7 @@ asio::awaitable<void> ha_coordinator::until_finished(std::shared_ptr<entry> e)
 
 asio::awaitable<void> ha_coordinator::stop_all()
 {
+    co_await stop_balancing();
     std::vector<std::shared_ptr<entry>> all;
     std::vector<std::string> names;
     for (auto& [name, e] : locks_)
@@ -178,6 +185,25 @@ asio::awaitable<void> ha_coordinator::stop_all()
     for (std::size_t i = 0; i < names.size(); ++i)
         if (auto it = locks_.find(names[i]); it != locks_.end() && it->second == all[i])
             locks_.erase(it);
+    // The announcement goes last: until then our jobs still count as ours.
+    if (auto m = std::exchange(member_, nullptr))
+    {
+        cancel(*m);
+        co_await until_finished(m);
+    }
+    members_.reset();
+    gate_.reset();
+}
+
+std::optional<vk::ha_replicas_view> ha_coordinator::replicas() const
+{
+    if (!ha_)
+        return std::nullopt;
+    vk::ha_replicas_view v{replica_id_, backend_ ? backend_->where() : std::string(), ha_->balance,
+                           locks_.size(), std::nullopt};
+    if (members_)
+        v.replicas = held_counts(balance_now());
+    return v;
 }
 
 std::optional<vk::lock_view> ha_coordinator::view(const std::string& job) const

@@ -2,6 +2,9 @@
 // and a heartbeat) or a Kubernetes Lease (<ha.lease_prefix><job name>), app/ha_backend.hpp; a job runs only
 // on the replica holding its lock and is in standby elsewhere. A lock is released (or left to expire) only
 // once the job's cycle has ended: no cycle, and nothing a cycle started, overlaps the next holder's.
+// With ha.balance, each replica also holds a member lock announcing it, and a balancing loop spreads the jobs
+// over the live replicas (app/model/balance.hpp): free jobs go to the least loaded, and a replica over its
+// share hands back jobs between their cycles.
 #ifndef VAULTKEEPER_SERVER_APP_HA_COORDINATOR_HPP
 #define VAULTKEEPER_SERVER_APP_HA_COORDINATOR_HPP
 
@@ -11,9 +14,11 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "app/ha_backend.hpp"
+#include "app/model/balance.hpp"
 #include "core/config.hpp"
 #include "core/lock_watch.hpp"
 
@@ -45,10 +50,15 @@ public:
 
     // `job`'s lock as this replica sees it (core/lock_watch.hpp); nullopt without HA.
     std::optional<vk::lock_view> view(const std::string& job) const;
+    // The replicas sharing the jobs; nullopt without HA.
+    std::optional<vk::ha_replicas_view> replicas() const;
     const std::string& replica_id() const noexcept { return replica_id_; }
 
 private:
     struct entry;
+    struct balancer;
+    std::shared_ptr<entry> spawn(std::unique_ptr<ha_lock> lock, std::function<void()> on_acquired,
+                                 std::function<boost::asio::awaitable<void>()> on_lost, std::string what);
     void start(const std::string& job);
     boost::asio::awaitable<void> stop(const std::string& job);
     // The one way a lock is cancelled (a second cancellation would cut its release short).
@@ -57,6 +67,15 @@ private:
     void set_active(const std::string& job, bool active);
     // Standby, and the job's running cycle (if any) cancelled and ended. By value: the job may go meanwhile.
     boost::asio::awaitable<void> deactivate(std::string job);
+    // Balancing: the members and holders as seen now; may this replica take `job` (free) now; the loop that
+    // lists the members and hands back this replica's excess; one job handed back between its cycles.
+    balance_view balance_now() const;
+    bool may_take(const std::string& job);
+    void start_balancing();
+    boost::asio::awaitable<void> stop_balancing();
+    boost::asio::awaitable<void> balance_loop(std::shared_ptr<balancer> b);
+    boost::asio::awaitable<void> rebalance();
+    boost::asio::awaitable<void> hand_back(std::string job);
 
     boost::asio::any_io_executor ex_;
     runtime::job_set& jobs_;
@@ -65,6 +84,10 @@ private:
     std::unique_ptr<ha_backend> backend_;
     std::string replica_id_;
     std::map<std::string, std::shared_ptr<entry>, std::less<>> locks_;
+    std::shared_ptr<entry> member_;                 // this replica's announcement (balancing)
+    std::shared_ptr<balancer> balancer_;            // the balancing loop, while it runs
+    std::optional<std::set<std::string>> members_;  // live replicas at the last listing
+    std::unique_ptr<take_gate> gate_;
 };
 
 }  // namespace vk::app

@@ -77,7 +77,7 @@ asio::awaitable<void> lock::run(std::function<void()> on_acquired,
 
 asio::awaitable<void> lock::one_session(const std::function<void()>& on_acquired)
 {
-    session_params sp{p_.session_name, p_.ttl, p_.lock_delay, "release"};
+    session_params sp{p_.session_name, p_.ttl, p_.lock_delay, p_.session_behavior};
     auto sent = steady::now();  // Consul starts the session's TTL when it receives this, later
     auto id = co_await c_.create_session(sp);
     if (!id)
@@ -188,6 +188,12 @@ asio::awaitable<void> lock::acquire_and_hold(const std::function<void()>& on_acq
             continue;
         }
         bool mine = e && e->session == session_;
+        if (!mine && p_.may_acquire && !p_.may_acquire())
+        {
+            index = 0;
+            co_await vk::sleep_for(p_.retry_delay);
+            continue;
+        }
         if (!mine)
         {
             bool got = co_await try_acquire();

@@ -29,6 +29,10 @@ struct lock_params
     std::chrono::milliseconds retry_delay{
         5000};  // wait after a refused acquire (lock-delay) or a Consul error
     std::string session_name = "Consul API Lock";
+    // What Consul does to the key when the session ends: "release" (the lock recipe) or "delete".
+    std::string session_behavior = "release";
+    // Asked before each attempt on a free key (HA balancing); false: look again after retry_delay.
+    std::function<bool()> may_acquire;
 };
 
 class lock

@@ -24,12 +24,14 @@ namespace vk {
 
 struct vault_auth_config
 {
-    std::string method = "token";  // token | approle | kubernetes
+    std::string method = "token";  // token | approle | kubernetes | jwt
     std::optional<secret> token;   // token method (falls back to VAULT_TOKEN)
-    std::string mount;             // approle / kubernetes mount path, default the method name
+    std::string mount;  // the auth method's mount path ("mount" or "path"), default the method name
     std::optional<secret> role_id;
     std::optional<secret> secret_id;
-    std::string role;  // kubernetes role
+    std::string role;  // kubernetes / jwt role
+    // The file holding the JWT (kubernetes: jwt_file; jwt: token_file), read again at every login because
+    // projected service-account tokens rotate.
     std::string jwt_file = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 };
 
@@ -155,6 +157,8 @@ struct ha_config
     duration lease_duration{std::chrono::seconds(15)};
     duration renew_deadline{std::chrono::seconds(10)};
     duration retry_period{std::chrono::seconds(2)};
+    // Jobs spread evenly over the live replicas (each announces itself); false: first come takes all.
+    bool balance = true;
 };
 
 // Kind-specific settings of a job, parsed and owned by the job kind.

@@ -28,6 +28,17 @@ void check_address(object_reader& r, const std::string& address, const char* env
         r.problem("address", "\"" + address + "\" is not an http:// or https:// URL");
 }
 
+// The auth method's mount: "mount", or "path" (the word of Vault's docs, auth/<path>/login); default the
+// method's name. Both may be given only when equal.
+std::string read_auth_mount(object_reader& block, const std::string& method)
+{
+    auto mount = block.string("mount");
+    auto path = block.string("path");
+    if (mount && path && *mount != *path)
+        block.problem("path", "differs from mount (\"" + *mount + "\"): give one of them");
+    return path.value_or(mount.value_or(method));
+}
+
 vault_auth_config read_vault_auth(object_reader& r)
 {
     vault_auth_config a;
@@ -39,8 +50,8 @@ vault_auth_config read_vault_auth(object_reader& r)
             a.token = env_secret(r, "VAULT_TOKEN");
         return a;
     }
-    a.method = block->one_of("method", {"token", "approle", "kubernetes"}, "token");
-    a.mount = block->string_or("mount", a.method);
+    a.method = block->one_of("method", {"token", "approle", "kubernetes", "jwt"}, "token");
+    a.mount = read_auth_mount(*block, a.method);
     if (a.method == "token")
     {
         a.token = block->secret_value("token");
@@ -54,10 +65,15 @@ vault_auth_config read_vault_auth(object_reader& r)
         a.role_id = block->secret_value("role_id", need::required);
         a.secret_id = block->secret_value("secret_id", need::required);
     }
-    else
+    else if (a.method == "kubernetes")
     {
         a.role = block->string("role", need::required).value_or("");
         a.jwt_file = block->string_or("jwt_file", a.jwt_file);
+    }
+    else if (a.method == "jwt")
+    {
+        a.role = block->string("role", need::required).value_or("");
+        a.jwt_file = block->string("token_file", need::required).value_or("");
     }
     block->finish();
     return a;

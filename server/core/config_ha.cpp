@@ -114,6 +114,7 @@ void read_ha(object_reader& root, config& cfg)
         read_ha_consul(*r, cfg, ha);
     if (ha.replica_id.empty())
         r->problem("replica_id", "must not be empty");
+    ha.balance = r->boolean_or("balance", ha.balance);
     r->finish();
     cfg.ha = std::move(ha);
 }

@@ -42,8 +42,8 @@ std::string path_digest(const std::string& path)
 
 bool names_a_file(std::string_view key)
 {
-    // jwt_file is read again at each login: a rotated JWT needs no restart.
-    return (key.ends_with("_file") && key != "jwt_file") || key == "ca_path";
+    // jwt_file / token_file (the auth JWTs) are read again at each login: a rotated JWT needs no restart.
+    return (key.ends_with("_file") && key != "jwt_file" && key != "token_file") || key == "ca_path";
 }
 
 // {"file": p} or {"env": n}: the secret references of config_reader::secret_value.

@@ -5,7 +5,10 @@
 #define VAULTKEEPER_SERVER_CORE_LOCK_WATCH_HPP
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +41,17 @@ struct lock_view
     lock_state state = lock_state::unheld;
     std::string holder;       // held: us; unheld: the holder if known, "" when free or unknown
     std::string waiting_for;  // expiring: the replica whose session must expire
+};
+
+// The replicas sharing the jobs, as this one sees them (GET /v1/ha).
+struct ha_replicas_view
+{
+    std::string replica_id;
+    std::string locks;  // where the locks are
+    bool balance = true;
+    std::size_t jobs = 0;
+    // Each live replica and how many jobs it holds; nullopt until they could be listed.
+    std::optional<std::map<std::string, std::size_t>> replicas;
 };
 
 // What a replica that does not hold the lock saw of its key (blocking reads). A live holder rewrites the key

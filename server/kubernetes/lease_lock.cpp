@@ -136,6 +136,9 @@ asio::awaitable<bool> lease_lock::read_and_write()
     seen_holder_ = seen->spec ? seen->spec->holder : std::string();
     if (step.kind == election_step::what::wait)
         co_return false;
+    const bool takeover = !seen->spec || seen->spec->holder != p_.election.identity;
+    if (takeover && p_.may_acquire && !p_.may_acquire())
+        co_return false;
     auto w = co_await write(step);
     election_.written(bool(w), w ? *w : std::string(), steady::now());
     if (!w && w.error().code != errc::conflict)  // a conflict is a lost race: someone else wrote first

@@ -28,6 +28,8 @@ struct lease_lock_params
     std::string ns;
     std::string name;
     election_params election;
+    // Asked before taking a Lease that is free or expired (HA balancing); false: wait for the next try.
+    std::function<bool()> may_acquire;
 };
 
 class lease_lock

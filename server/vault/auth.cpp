@@ -15,7 +15,7 @@ namespace json = boost::json;
 
 bool can_login(const vault_auth_config& a) noexcept
 {
-    return a.method == "approle" || a.method == "kubernetes";
+    return a.method == "approle" || a.method == "kubernetes" || a.method == "jwt";
 }
 
 result<void> validate_auth(const vault_auth_config& a)
@@ -33,10 +33,11 @@ result<void> validate_auth(const vault_auth_config& a)
             return bad("vault auth: approle needs role_id and secret_id");
         return {};
     }
-    if (a.method == "kubernetes")
+    if (a.method == "kubernetes" || a.method == "jwt")
     {
+        const char* file_key = a.method == "jwt" ? "token_file" : "jwt_file";
         if (a.role.empty() || a.jwt_file.empty())
-            return bad("vault auth: kubernetes needs role and jwt_file");
+            return bad("vault auth: " + a.method + " needs role and " + file_key);
         return {};
     }
     return bad("vault auth: unknown method '" + a.method + "'");
@@ -44,17 +45,21 @@ result<void> validate_auth(const vault_auth_config& a)
 
 namespace {
 
-result<std::string> read_jwt(const std::string& file)
+// The JWT in the file, read now (it rotates). Errors name the file, never its content.
+result<std::string> read_jwt(const std::string& method, const std::string& file)
 {
     auto text = read_file(file);
     if (!text)
-        return make_error(errc::io_error, "cannot read the kubernetes JWT file", {}, file);
+        return make_error(errc::io_error, "cannot read the JWT file (auth method " + method + ")", {}, file);
     std::string jwt = std::move(*text);
     // Service account token files may end with a newline; Vault wants the bare JWT.
-    while (!jwt.empty() && (jwt.back() == '\n' || jwt.back() == '\r' || jwt.back() == ' '))
+    auto blank = [](char c) { return c == '\n' || c == '\r' || c == ' ' || c == '\t'; };
+    while (!jwt.empty() && blank(jwt.back()))
         jwt.pop_back();
+    jwt.erase(0, std::find_if_not(jwt.begin(), jwt.end(), blank) - jwt.begin());
     if (jwt.empty())
-        return make_error(errc::invalid_argument, "the kubernetes JWT file is empty", {}, file);
+        return make_error(errc::invalid_argument, "the JWT file (auth method " + method + ") is empty", {},
+                          file);
     return jwt;
 }
 
@@ -76,7 +81,7 @@ result<call> login_call(const vault_auth_config& a)
     }
     else
     {
-        auto jwt = read_jwt(a.jwt_file);
+        auto jwt = read_jwt(a.method, a.jwt_file);
         if (!jwt)
             return jwt.error();
         body["role"] = a.role;
@@ -84,6 +89,16 @@ result<call> login_call(const vault_auth_config& a)
     }
     c.body = json::serialize(body);
     return c;
+}
+
+error login_refused(const vault_auth_config& a, error e)
+{
+    std::string who = "vault " + a.method + " login";
+    if (!a.role.empty())
+        who += " as role \"" + a.role + "\"";
+    who += " at auth/" + (a.mount.empty() ? a.method : a.mount);
+    e.message = who + " failed: " + e.message;
+    return e;
 }
 
 renewal_plan plan_renewal(const token_info& t, bool login_possible, bool after_renew) noexcept

@@ -11,17 +11,21 @@
 
 namespace vk::vault {
 
-// True for methods that can obtain a new token by themselves (approle, kubernetes).
+// True for methods that can obtain a new token by themselves (approle, kubernetes, jwt).
 bool can_login(const vault_auth_config& a) noexcept;
 
 // errc::invalid_argument when the auth settings cannot work (unknown method, missing token/role_id/
 // secret_id/role). Checked at client construction.
 result<void> validate_auth(const vault_auth_config& a);
 
-// The unauthenticated login call of approle/kubernetes: POST auth/<mount>/login with {role_id, secret_id}
-// or {role, jwt}; mount defaults to the method name. Kubernetes reads jwt_file now (errc::io_error when it
-// cannot, errc::invalid_argument when it is empty). errc::invalid_argument for the token method.
+// The unauthenticated login call of approle/kubernetes/jwt: POST auth/<mount>/login with {role_id,
+// secret_id} or {role, jwt}; mount defaults to the method name. Kubernetes and jwt read jwt_file now, never
+// caching it: projected tokens rotate (errc::io_error when it cannot be read, errc::invalid_argument when it
+// is blank; both name the file, never its content). errc::invalid_argument for the token method.
 result<call> login_call(const vault_auth_config& a);
+
+// A failed login's error with who tried: "vault jwt login as role "r" at auth/<mount> failed: ...".
+error login_refused(const vault_auth_config& a, error e);
 
 // What the renewal loop does next, `after` counted from when the token state was obtained.
 struct renewal_plan

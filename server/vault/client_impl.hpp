@@ -26,7 +26,8 @@ struct client::impl
     // Single-flight re-login: callers hitting an invalid token while a login runs wait on this timer,
     // which the login cancels when it is done.
     bool login_in_flight = false;
-    bool last_login_ok = false;  // outcome of the last login, for those who waited on it
+    bool last_login_ok = false;             // outcome of the last login, for those who waited on it
+    std::optional<error> last_login_error;  // why it failed, handed to those waiters
     boost::asio::steady_timer login_done;
     // The renewal loop's sleep; a new token moves its expiry so the loop re-plans.
     boost::asio::steady_timer* renewal_timer = nullptr;

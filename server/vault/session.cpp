@@ -56,12 +56,12 @@ asio::awaitable<result<token_info>> client::impl::login_and_lookup()
     {
         auto c = login_call(cfg.auth);
         if (!c)
-            co_return c.error();
+            co_return login_refused(cfg.auth, c.error());
         auto r = co_await send_once(*c);
         if (!r)
             co_return r.error();
         if (r->status != 200)
-            co_return reply_error(r->status, r->body, endpoint, c->path);
+            co_return login_refused(cfg.auth, reply_error(r->status, r->body, endpoint, c->path));
         auto a = decode_auth(r->body);
         if (!a)
         {
@@ -106,6 +106,7 @@ asio::awaitable<result<token_info>> client::impl::exclusive_login()
     release_flight guard{*this};
     auto r = co_await login_and_lookup();
     guard.ok = static_cast<bool>(r);
+    last_login_error = r ? std::nullopt : std::optional<error>(r.error());
     co_return r;
 }
 
@@ -127,7 +128,8 @@ asio::awaitable<result<void>> client::impl::relogin(std::uint64_t seen)
         co_return make_error(errc::cancelled, "cancelled while waiting for a vault login");
     if (last_login_ok)
         co_return result<void>{};
-    co_return make_error(errc::permission_denied, "vault login failed");
+    co_return last_login_error ? *last_login_error
+                               : make_error(errc::permission_denied, "vault login failed");
 }
 
 asio::awaitable<result<token_info>> client::start()

@@ -121,6 +121,7 @@ await step('the right token shows every job', async () => {
   expect(await page.locator('#login').isHidden(), 'login hidden');
   expect((await job('origin').textContent()).includes('origin'), 'origin role shown');
   expect(await job('origin').locator('dd[data-lock="off"]').textContent() === '— (no HA)', 'no HA: holder says so');
+  expect(await page.locator('#replicas').isHidden(), 'no HA: no replicas panel');
   await job('west').locator('[data-field="held-deletes"]', { hasText: '5' }).waitFor();
   await page.screenshot({ path: join(shots, 'ui-jobs.png'), fullPage: true });
 });

@@ -34,7 +34,8 @@ def start_consul():
 def ha_config(consul, replica):
     return {
         "consuls": {"main": {"address": consul}},
-        "ha": {"consul": "main", "key": "vk/ha", "session_ttl": f"{TTL}s", "replica_id": replica},
+        # The locks on their own (first come takes all): balancing is test_ha_balance.py's.
+        "ha": {"consul": "main", "key": "vk/ha", "session_ttl": f"{TTL}s", "replica_id": replica, "balance": False},
         "jobs": [job_spec(name, interval="1s", sleep="300ms") for name in JOBS],
     }
 

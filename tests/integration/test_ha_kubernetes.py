@@ -31,7 +31,8 @@ def ha_config(sim, replica):
     return {
         "kubernetes": {"dev": {"api_server": sim.url, "token": {"file": sim.token_file}, "ca_file": sim.cert}},
         "ha": {"kubernetes": "dev", "namespace": "vault", "lease_duration": f"{LEASE}s",
-               "renew_deadline": f"{RENEW}s", "retry_period": f"{RETRY}s", "replica_id": replica},
+               "renew_deadline": f"{RENEW}s", "retry_period": f"{RETRY}s", "replica_id": replica,
+               "balance": False},  # the Leases on their own: balancing is test_ha_balance.py's
         "jobs": [job_spec(name, interval="1s", sleep="200ms") for name in JOBS],
     }
 

@@ -31,15 +31,8 @@ std::optional<long long> number_of(const json::object& o, std::string_view key)
     return std::nullopt;
 }
 
-}  // namespace
-
-result<lease_read> decode_lease(std::string_view body)
+result<lease_read> decode_lease_object(const json::object& o)
 {
-    boost::system::error_code ec;
-    auto v = json::parse(body, ec);
-    if (ec || !v.is_object())
-        return make_error(errc::bad_response, "a Lease is not a JSON object");
-    const auto& o = v.get_object();
     auto* meta = o.if_contains("metadata");
     if (!meta || !meta->is_object())
         return make_error(errc::bad_response, "a Lease has no metadata");
@@ -61,6 +54,40 @@ result<lease_read> decode_lease(std::string_view body)
         s.transitions = *transitions;
     }
     out.spec = std::move(s);
+    return out;
+}
+
+}  // namespace
+
+result<lease_read> decode_lease(std::string_view body)
+{
+    boost::system::error_code ec;
+    auto v = json::parse(body, ec);
+    if (ec || !v.is_object())
+        return make_error(errc::bad_response, "a Lease is not a JSON object");
+    return decode_lease_object(v.get_object());
+}
+
+result<std::vector<named_lease>> decode_lease_list(std::string_view body)
+{
+    boost::system::error_code ec;
+    auto v = json::parse(body, ec);
+    const json::value* items = ec || !v.is_object() ? nullptr : v.get_object().if_contains("items");
+    if (!items || !(items->is_array() || items->is_null()))
+        return make_error(errc::bad_response, "a LeaseList is not a JSON object with an items array");
+    std::vector<named_lease> out;
+    if (items->is_null())
+        return out;
+    for (const auto& item : items->get_array())
+    {
+        if (!item.is_object())
+            return make_error(errc::bad_response, "a LeaseList item is not an object");
+        auto lease = decode_lease_object(item.get_object());
+        if (!lease)
+            return lease.error();
+        const auto* meta = item.get_object().if_contains("metadata");
+        out.push_back({text_of(meta->get_object(), "name"), std::move(*lease)});
+    }
     return out;
 }
 

@@ -7,11 +7,20 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vk::kubernetes {
 
 // The spec and metadata.resourceVersion of a Lease; errc::bad_response naming what is wrong.
 result<lease_read> decode_lease(std::string_view body);
+
+struct named_lease
+{
+    std::string name;
+    lease_read lease;
+};
+// The items of a LeaseList (GET of a namespace's Leases).
+result<std::vector<named_lease>> decode_lease_list(std::string_view body);
 
 // The Lease object for a create (no resourceVersion) or an update (step.resource_version as precondition).
 std::string encode_lease(const std::string& name, const std::string& ns, const election_step& step);

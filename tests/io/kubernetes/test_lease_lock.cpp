@@ -1,7 +1,7 @@
 // The Lease lock against an in-memory API server that enforces resourceVersion like the real one: two
 // replicas, one holds; a graceful stop hands the Lease over at once; a replica cut off from the API server
 // stops leading at renew_deadline, before the other may take the Lease over (after lease_duration on its own
-// clock): never two holders at once.
+// clock): never two holders at once; a closed balancing gate keeps a replica off a free Lease.
 #include "async_test.hpp"
 #include "kubernetes/lease_lock.hpp"
 #include "kubernetes/model/lease_wire.hpp"
@@ -161,6 +161,30 @@ TEST(kubernetes_lease_lock, a_holder_cut_off_stops_before_the_other_replica_take
             EXPECT_GE(*bob.acquired - cut, 1500ms - 200ms - 440ms);
         }
         EXPECT_FALSE(alice.lock.held());
+        co_await stop_all(alice, bob);
+    });
+}
+
+TEST(kubernetes_lease_lock, a_closed_gate_leaves_a_free_lease_alone_until_it_opens)
+{
+    test::run_async([]() -> asio::awaitable<void> {
+        fake_api api;
+        replica alice(api, "alice"), bob(api, "bob");
+        bool open = false;
+        int asked = 0;
+        bob.lock = lease_lock(api.as("bob"), {"ns", "l", {"bob", 1500ms, 1000ms, 200ms}, [&] {
+                                                  ++asked;
+                                                  return open;
+                                              }});
+        co_await alice_then_bob(alice, bob, 300ms);
+        EXPECT_EQ(asked, 0);  // held by alice: nothing to ask
+        alice.stop.emit(asio::cancellation_type::terminal);
+        EXPECT_TRUE(co_await until([&] { return !alice.running; }, 5s));
+        EXPECT_TRUE(co_await until([&] { return asked >= 3; }, 5s));  // free, asked at every try, refused
+        EXPECT_FALSE(bob.lock.held());
+        EXPECT_EQ(api.lease->spec->holder, "");
+        open = true;
+        EXPECT_TRUE(co_await until([&] { return bob.lock.held(); }, 5s));
         co_await stop_all(alice, bob);
     });
 }

@@ -1,5 +1,6 @@
 // k8s-sim's HTTP front (see k8s_sim.hpp): probes, authentication, routing of /api/v1/.../secrets and
-// /apis/coordination.k8s.io/v1/.../leases to their tables, and the /_sim/k8s/ control routes.
+// /apis/coordination.k8s.io/v1/.../leases to their tables, and the /_sim/k8s/ control routes, and the
+// log of API requests served (for tests that derive RBAC rules from it).
 #include "k8s_sim.hpp"
 
 #include "lease_wire.hpp"
@@ -85,6 +86,7 @@ response sim::answer(const request& req)
                                      {"platform", "linux/amd64"}});
     if (!authorised(req))
         return status_response({401, "Unauthorized", "Unauthorized", ""});
+    record(req);
     // Pretending to honour a dry run would write what the client meant only to check.
     if (req.has_param("dryRun"))
         return status_response(bad_request("k8s-sim does not support dryRun"));
@@ -103,6 +105,11 @@ bool sim::authorised(const request& req) const
            auth.substr(7) == opts_.token;
 }
 
+void sim::record(const request& req)
+{
+    ++requests_[req.method + " " + req.path + (req.has_param("watch") ? "?watch" : "")];
+}
+
 void sim::add_control_routes(simc::server& srv)
 {
     srv.add_control_route("GET", "/_sim/k8s/state", [this](request&) -> asio::awaitable<response> {
@@ -115,6 +122,14 @@ void sim::add_control_routes(simc::server& srv)
     // The leases as a LeaseList (every namespace), for tests to look at without a client.
     srv.add_control_route("GET", "/_sim/k8s/leases", [this](request&) -> asio::awaitable<response> {
         co_return simc::json_response(200, list_json(leases().list("", {}), leases().revision()));
+    });
+    // {"GET /api/v1/namespaces/vault/secrets": 3, ...}: every authenticated API request since start (or the
+    // last reset) by method and path, "?watch" appended to watches: what a Role must allow.
+    srv.add_control_route("GET", "/_sim/k8s/requests", [this](request&) -> asio::awaitable<response> {
+        json::object out;
+        for (const auto& [key, n] : requests_)
+            out[key] = n;
+        co_return simc::json_response(200, out);
     });
     // {"token":"new"}: the accepted token rotates, as a projected service-account token does.
     srv.add_control_route("POST", "/_sim/k8s/token", [this](request& req) -> asio::awaitable<response> {
@@ -134,6 +149,7 @@ void sim::add_control_routes(simc::server& srv)
     srv.on_reset([this] {
         opts_.token = initial_token_;
         leases_.clear();
+        requests_.clear();
     });
 }
 

@@ -12,6 +12,8 @@
 #include "secret_store.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <map>
 #include <string>
 
 namespace ksim {
@@ -34,20 +36,24 @@ public:
     boost::asio::awaitable<simc::response> handle(simc::request& req);
     // Synchronous core of handle() (unit tests call it directly).
     simc::response answer(const simc::request& req);
-    // /_sim/k8s/state, /_sim/k8s/leases, /_sim/k8s/token, /_sim/k8s/clear; /_sim/reset restores the initial
-    // token and empties the leases.
+    // /_sim/k8s/state, /_sim/k8s/leases, /_sim/k8s/requests, /_sim/k8s/token, /_sim/k8s/clear; /_sim/reset
+    // restores the initial token and empties the leases and the request log.
     void add_control_routes(simc::server& srv);
 
     secret_store& store() { return secrets_.store(); }
     lease_store& leases() { return leases_.store(); }
+    // The authenticated API requests served, counted by "METHOD /path" ("?watch" appended to a watch).
+    const std::map<std::string, std::uint64_t>& requests() const { return requests_; }
 
 private:
     bool authorised(const simc::request& req) const;
+    void record(const simc::request& req);
 
     options opts_;
     std::string initial_token_;
     object_front<secret> secrets_;
     object_front<lease> leases_;
+    std::map<std::string, std::uint64_t> requests_;
 };
 
 }  // namespace ksim

@@ -1,8 +1,6 @@
 // AppRole: role CRUD, role-id, secret-id issue/lookup/destroy and login issuing a token.
 #include "approle.hpp"
 
-#include <algorithm>
-
 #include "approle_role.hpp"
 #include "token_api.hpp"
 #include "token_store.hpp"
@@ -92,22 +90,8 @@ response login(call& c)
         if (!consume_secret_id(c, role_name, std::string(sid.get_string())))
             return error(400, {std::string(invalid_creds)});
     }
-    token_params p;
-    p.policies = r->token_policies;
-    if (!r->token_no_default_policy)
-        p.policies.push_back("default");
-    std::sort(p.policies.begin(), p.policies.end());
-    p.policies.erase(std::unique(p.policies.begin(), p.policies.end()), p.policies.end());
-    p.display_name = "approle";
-    p.path = "auth/" + c.mount.path + "login";
-    p.meta = json::object{{"role_name", role_name}};
-    p.ttl = r->token_ttl ? r->token_ttl : system_max_ttl;
-    p.explicit_max_ttl = r->token_explicit_max_ttl;
-    if (r->token_max_ttl && p.ttl > r->token_max_ttl)
-        p.ttl = r->token_max_ttl;
-    p.period = r->token_period;
-    p.num_uses = r->token_num_uses;
-    p.orphan = true;
+    token_params p = login_token_params(*r, "approle", "auth/" + c.mount.path + "login",
+                                        json::object{{"role_name", role_name}});
     token_entry t = create_token(c.st, std::move(p), c.now_ns);
     return token_api::auth_response(auth_block(t, c.now_ns), "approle");
 }

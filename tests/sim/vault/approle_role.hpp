@@ -7,22 +7,16 @@
 #include <vector>
 
 #include "call.hpp"
+#include "role_tokens.hpp"
 
 namespace vsim::approle {
 
-struct role
+struct role : role_token_fields
 {
     std::string role_id;
-    std::vector<std::string> token_policies;
-    std::int64_t token_ttl = 0;
-    std::int64_t token_max_ttl = 0;
-    std::int64_t token_explicit_max_ttl = 0;
-    std::int64_t token_period = 0;
-    std::int64_t token_num_uses = 0;
     std::int64_t secret_id_ttl = 0;
     std::int64_t secret_id_num_uses = 0;
     bool bind_secret_id = true;
-    bool token_no_default_policy = false;
 };
 
 std::optional<role> load_role(const storage& st, const mount_entry& m, const std::string& name);

@@ -4,6 +4,7 @@
 #include "approle.hpp"
 #include "auth_cache.hpp"
 #include "database.hpp"
+#include "jwt_auth.hpp"
 #include "kv_v1.hpp"
 #include "kv_v2.hpp"
 #include "kv_v2_bulk.hpp"
@@ -111,6 +112,8 @@ struct logical::impl
             return token_api::handle(c);
         if (m.type == "approle")
             return approle::handle(c);
+        if (jwt::is_jwt_type(m.type))
+            return jwt::handle(c);
         if (m.type == "database")
             return database::handle(c);
         if (m.type == "pki")
@@ -141,7 +144,8 @@ struct logical::impl
             rel = std::string_view(req.path).substr(std::min(req.path.size(), m->route().size()));
         std::int64_t now_ns = unix_nanos(now);
         const token_entry* t = nullptr;
-        bool open = m && m->type == "approle" && approle::unauthenticated(rel);
+        bool open = m && ((m->type == "approle" && approle::unauthenticated(rel)) ||
+                          (jwt::is_jwt_type(m->type) && jwt::unauthenticated(rel)));
         if (!open)
         {
             if (req.token.empty())

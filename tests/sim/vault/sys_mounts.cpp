@@ -1,6 +1,7 @@
 // Mount-table endpoints of the system backend (see sys_mounts.hpp).
 #include "sys_mounts.hpp"
 
+#include "jwt_auth.hpp"
 #include "kv_v2_record.hpp"
 #include "lease_store.hpp"
 
@@ -29,8 +30,9 @@ std::optional<std::string> engine_kind(const request& req, mount_entry& m, bool 
         if (auto* v = o->get_object().if_contains("version"))
             version = v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
     if (auth)
-        return m.type == "approle" ? std::nullopt
-                                   : std::optional<std::string>("unknown auth type: " + m.type);
+        return m.type == "approle" || jwt::is_jwt_type(m.type)
+                   ? std::nullopt
+                   : std::optional<std::string>("unknown auth type: " + m.type);
     if (m.type == "kv-v2")
     {
         m.type = "kv";

@@ -1,6 +1,8 @@
 // Vault's JSON wire shapes: envelopes, errors, ids, timestamps and weak decoding (see vault_json.hpp).
 #include "vault_json.hpp"
 
+#include <algorithm>
+
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -15,6 +17,18 @@ json::array to_array(const std::vector<std::string>& v)
     for (auto& s : v)
         a.emplace_back(s);
     return a;
+}
+
+json::object sorted_keys(const json::object& o)
+{
+    std::vector<const json::key_value_pair*> members;
+    for (const auto& kv : o)
+        members.push_back(&kv);
+    std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
+    json::object out;
+    for (const auto* kv : members)
+        out.emplace(kv->key(), kv->value());
+    return out;
 }
 
 std::int64_t int_at(const json::object& o, std::string_view k)

@@ -57,6 +57,8 @@ std::optional<std::int64_t> parse_seconds(const json::value& v);
 std::optional<std::vector<std::string>> weak_strings(const json::value& v);
 
 json::array to_array(const std::vector<std::string>& v);
+// The object with its keys in byte order, as Go's encoding/json writes a map.
+json::object sorted_keys(const json::object& o);
 // Typed reads of a stored JSON object: the value at k, or 0 / "" when absent or of another type.
 std::int64_t int_at(const json::object& o, std::string_view k);
 std::string string_at(const json::object& o, std::string_view k);

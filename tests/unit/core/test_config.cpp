@@ -185,6 +185,38 @@ TEST(config, max_response_bytes_out_of_range_names_the_field)
     EXPECT_EQ(p, want);
 }
 
+TEST(config, jwt_auth_takes_role_token_file_and_path_or_mount)
+{
+    auto r = vk::parse_config(
+        doc(R"("vaults": {"a": {"address": "http://127.0.0.1:1", "auth": {"method": "jwt", "role": "ci",
+                   "token_file": "/var/run/secrets/tokens/vault"}},
+                 "b": {"address": "http://127.0.0.1:2", "auth": {"method": "jwt", "role": "ci",
+                   "token_file": "/t", "path": "jwt/prod"}},
+                 "c": {"address": "http://127.0.0.1:3", "auth": {"method": "jwt", "role": "ci",
+                   "token_file": "/t", "mount": "oidc"}}})"),
+        "cfg.json", config_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& a = r->vaults.at("a").auth;
+    EXPECT_EQ(a.method, "jwt");
+    EXPECT_EQ(a.role, "ci");
+    EXPECT_EQ(a.jwt_file, "/var/run/secrets/tokens/vault");
+    EXPECT_EQ(a.mount, "jwt");
+    EXPECT_EQ(r->vaults.at("b").auth.mount, "jwt/prod");
+    EXPECT_EQ(r->vaults.at("c").auth.mount, "oidc");
+    auto p =
+        config_problems(doc(R"("vaults": {"a": {"address": "http://127.0.0.1:1", "auth": {"method": "jwt"}},
+                          "b": {"address": "http://127.0.0.1:2", "auth": {"method": "jwt", "role": "r",
+                            "token_file": "/t", "path": "x", "mount": "y", "jwt_file": "/k"}}})"));
+    std::sort(p.begin(), p.end());
+    std::vector<std::string> want = {
+        "/vaults/a/auth/role: missing required field (a string)",
+        "/vaults/a/auth/token_file: missing required field (a string)",
+        "/vaults/b/auth/jwt_file: unknown key",
+        "/vaults/b/auth/path: differs from mount (\"y\"): give one of them",
+    };
+    EXPECT_EQ(p, want);
+}
+
 TEST(config, pointer_tokens_are_escaped)
 {
     EXPECT_EQ(vk::escape_pointer_token("a/b~c"), "a~1b~0c");

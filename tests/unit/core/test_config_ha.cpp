@@ -1,4 +1,4 @@
-// Config of HA: ha.replica_id, given or defaulted to "<hostname>-<pid>".
+// Config of HA: ha.replica_id, given or defaulted to "<hostname>-<pid>"; ha.balance.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -45,6 +45,23 @@ TEST(config_ha, empty_replica_id_is_a_problem)
     ASSERT_FALSE(r);
     ASSERT_EQ(r.error().problems.size(), 1u);
     EXPECT_EQ(r.error().problems[0].pointer, "/ha/replica_id");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(config_ha, balance_is_on_unless_turned_off)
+{
+    EXPECT_TRUE(parse_ha(R"({"consul": "main", "key": "vk/locks"})").ha->balance);
+    EXPECT_FALSE(parse_ha(R"({"consul": "main", "key": "vk/locks", "balance": false})").ha->balance);
+    std::string text = R"({"admin": {"token": "0123456789abcdef"},
+        "consuls": {"main": {"address": "http://127.0.0.1:8500"}},
+        "ha": {"consul": "main", "key": "vk/locks", "balance": "yes"}})";
+    auto r = vk::parse_config(text, "cfg.json", ha_no_kinds);
+    ASSERT_FALSE(r);
+    ASSERT_EQ(r.error().problems.size(), 1u);
+    EXPECT_EQ(r.error().problems[0].pointer, "/ha/balance");
 }
 
 }  // namespace

@@ -113,6 +113,18 @@ TEST_F(reload_test, an_environment_secret_is_compared_by_value)
     EXPECT_NE(a, b);
 }
 
+TEST_F(reload_test, a_rotated_auth_jwt_is_no_change_it_is_read_at_each_login)
+{
+    auto file = dir.write("jwt", "first.jwt.sig");
+    auto view = [&] {
+        return vk::resolved_view(boost::json::parse(R"({"auth": {"method": "jwt", "token_file": ")" + file +
+                                                    R"(", "jwt_file": ")" + file + R"("}})"));
+    };
+    auto before = view();
+    dir.write("jwt", "second.jwt.sig");
+    EXPECT_EQ(before, view());
+}
+
 TEST_F(reload_test, the_ha_consul_changing_restarts_every_job)
 {
     auto old = load(dir);

@@ -78,6 +78,42 @@ TEST(vault_auth, kubernetes_login_reads_the_jwt_file_each_time)
     std::filesystem::remove(file);
 }
 
+TEST(vault_auth, jwt_login_rereads_the_token_file_and_hides_it_from_errors)
+{
+    auto file = std::filesystem::temp_directory_path() / ("vk-jwt-auth-" + std::to_string(::getpid()));
+    vault_auth_config j;
+    j.method = "jwt";
+    j.role = "ci";
+    j.jwt_file.clear();
+    EXPECT_FALSE(validate_auth(j));  // no token_file
+    j.jwt_file = file.string();
+    j.mount = "jwt/prod";
+    ASSERT_TRUE(validate_auth(j));
+    EXPECT_TRUE(can_login(j));
+    std::filesystem::remove(file);
+    auto missing = login_call(j);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, errc::io_error);
+    EXPECT_NE(missing.error().describe().find(file.string()), std::string::npos);
+    std::ofstream(file) << "  first.jwt.sig\n";
+    auto c = login_call(j);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->path, "auth/jwt/prod/login");
+    EXPECT_EQ(boost::json::parse(c->body).as_object()["jwt"], "first.jwt.sig");
+    EXPECT_EQ(boost::json::parse(c->body).as_object()["role"], "ci");
+    // A rotated token is picked up by the next login.
+    std::ofstream(file) << "second.jwt.sig";
+    EXPECT_EQ(boost::json::parse(login_call(j)->body).as_object()["jwt"], "second.jwt.sig");
+    std::ofstream(file) << " \n";
+    auto blank = login_call(j);
+    ASSERT_FALSE(blank);
+    EXPECT_EQ(blank.error().code, errc::invalid_argument);
+    auto refused = login_refused(j, blank.error()).describe();
+    EXPECT_NE(refused.find("jwt login as role \"ci\" at auth/jwt/prod"), std::string::npos) << refused;
+    EXPECT_EQ(refused.find("second.jwt.sig"), std::string::npos);
+    std::filesystem::remove(file);
+}
+
 TEST(vault_auth, token_method_has_no_login)
 {
     vault_auth_config t;

@@ -49,6 +49,20 @@ TEST_F(k8s_front, token_is_required_but_probes_are_open)
     EXPECT_EQ(call("GET", "/version", {}, false).status, 200u);
 }
 
+TEST_F(k8s_front, the_request_log_counts_authenticated_calls_by_method_and_path)
+{
+    call("POST", "/api/v1/namespaces/vault/secrets", ours);
+    call("GET", "/api/v1/namespaces/vault/secrets/a");
+    call("GET", "/api/v1/namespaces/vault/secrets/a");
+    call("GET", "/api/v1/namespaces/vault/secrets?watch=true");
+    call("GET", "/api/v1/namespaces/vault/secrets/a", {}, false);  // refused: not logged
+    call("GET", "/healthz", {}, false);
+    const std::map<std::string, std::uint64_t> expected{{"POST /api/v1/namespaces/vault/secrets", 1},
+                                                        {"GET /api/v1/namespaces/vault/secrets/a", 2},
+                                                        {"GET /api/v1/namespaces/vault/secrets?watch", 1}};
+    EXPECT_EQ(k8s.requests(), expected);
+}
+
 TEST_F(k8s_front, list_by_label_and_field_selector)
 {
     call("POST", "/api/v1/namespaces/vault/secrets", ours);
