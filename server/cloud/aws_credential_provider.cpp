@@ -75,6 +75,8 @@ struct credential_provider::impl
     asio::any_io_executor ex;
     std::optional<credential_plan> plan;
     std::optional<credentials> cached;
+    std::optional<std::chrono::system_clock::time_point>
+        advisory_failed;  // the last advisory refresh failure
     async_mutex fetching;
     std::map<std::string, std::unique_ptr<http::client>> clients;  // by origin
 
@@ -250,7 +252,7 @@ struct credential_provider::impl
     refresh_need need() const
     {
         return needs_refresh(cached.has_value(), cached ? cached->expiration : std::nullopt,
-                             std::chrono::system_clock::now(), s.windows);
+                             std::chrono::system_clock::now(), s.windows, advisory_failed);
     }
 
     asio::awaitable<result<sigv4::credentials>> current()
@@ -271,11 +273,13 @@ struct credential_provider::impl
                              plan->description, "");
         if (fresh)
         {
+            advisory_failed.reset();
             cached = std::move(*fresh);
             co_return cached->keys;
         }
         if (n == refresh_need::advisory)
         {
+            advisory_failed = std::chrono::system_clock::now();
             log::warn("refreshing AWS credentials failed; the current ones stay in use until the mandatory "
                       "refresh window",
                       {{"error", fresh.error().message}, {"endpoint", fresh.error().endpoint}});

@@ -169,7 +169,7 @@ class Run:
         status, body, _ = self.daemon.call("POST", "/v1/jobs/snap/trigger")
         assert status in (200, 202), body
         j = self.daemon.wait_job("snap", lambda j: j["last_cycle"] and j["last_cycle"]["id"] > before
-                                 and j["last_cycle"]["outcome"] != "running", timeout=15, what="cycle end")
+                                 and j["last_cycle"]["outcome"] != "running", timeout=30, what="cycle end")
         assert outcome is None or j["last_cycle"]["outcome"] == outcome, j
         return j
 
@@ -269,7 +269,7 @@ def test_refresh_rotation_and_refresh_failure(proxy, sim, run, tmp_path):
     sim.call("POST", "/_sim/fail", {"method": "POST", "path": "/", "status": 503, "count": 1000})
     # In the advisory window a failed refresh keeps the current keys; in the mandatory one the cycle fails.
     failed = vkproc.wait_until(lambda: (lambda j: j if j["last_cycle"]["outcome"] == "failed" else None)(
-        r.cycle(outcome=None)), 15, what="mandatory refresh failure")
+        r.cycle(outcome=None)), 30, what="mandatory refresh failure")
     assert proxy.keys()[-1][0] == "ASIAWEBIDG2"
     assert "refreshing AWS credentials failed; the current ones stay in use" in r.daemon.log()
     error = failed["last_cycle"]["error"]

@@ -3,7 +3,8 @@
 namespace vk::cloud::aws {
 
 refresh_need needs_refresh(bool cached, std::optional<std::chrono::system_clock::time_point> expiration,
-                           std::chrono::system_clock::time_point now, const refresh_windows& w)
+                           std::chrono::system_clock::time_point now, const refresh_windows& w,
+                           std::optional<std::chrono::system_clock::time_point> advisory_failed)
 {
     if (!cached)
         return refresh_need::mandatory;
@@ -13,7 +14,8 @@ refresh_need needs_refresh(bool cached, std::optional<std::chrono::system_clock:
     if (left < w.mandatory)
         return refresh_need::mandatory;
     if (left < w.advisory)
-        return refresh_need::advisory;
+        return advisory_failed && now - *advisory_failed < w.advisory / 10 ? refresh_need::none
+                                                                           : refresh_need::advisory;
     return refresh_need::none;
 }
 

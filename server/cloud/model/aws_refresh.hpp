@@ -22,9 +22,13 @@ enum class refresh_need
     mandatory,  // refresh; on failure fail (also: nothing cached yet)
 };
 
-// `cached` false: nothing fetched yet (mandatory). No expiration: static keys (none).
-refresh_need needs_refresh(bool cached, std::optional<std::chrono::system_clock::time_point> expiration,
-                           std::chrono::system_clock::time_point now, const refresh_windows& w);
+// `cached` false: nothing fetched yet (mandatory). No expiration: static keys (none). After an advisory
+// refresh failed at `advisory_failed`, the next advisory try waits a tenth of the advisory window (so a
+// failing STS is not called again for every request); mandatory refreshes never wait.
+refresh_need
+needs_refresh(bool cached, std::optional<std::chrono::system_clock::time_point> expiration,
+              std::chrono::system_clock::time_point now, const refresh_windows& w,
+              std::optional<std::chrono::system_clock::time_point> advisory_failed = std::nullopt);
 
 // True when credentials are past their Expiration (a refresh that answers such is an error, as in botocore).
 bool expired(std::optional<std::chrono::system_clock::time_point> expiration,

@@ -121,6 +121,12 @@ TEST(aws_refresh, botocore_windows)
     EXPECT_EQ(aws::needs_refresh(true, now + minutes(16), now, w), aws::refresh_need::none);
     EXPECT_EQ(aws::needs_refresh(true, now + minutes(14), now, w), aws::refresh_need::advisory);
     EXPECT_EQ(aws::needs_refresh(true, now + minutes(9), now, w), aws::refresh_need::mandatory);
+    // A failed advisory refresh is tried again a tenth of the advisory window later, a mandatory one at once.
+    EXPECT_EQ(aws::needs_refresh(true, now + minutes(14), now, w, now - seconds(60)),
+              aws::refresh_need::none);
+    EXPECT_EQ(aws::needs_refresh(true, now + minutes(14), now, w, now - seconds(91)),
+              aws::refresh_need::advisory);
+    EXPECT_EQ(aws::needs_refresh(true, now + minutes(9), now, w, now), aws::refresh_need::mandatory);
     EXPECT_TRUE(aws::expired(now - seconds(1), now));
     EXPECT_FALSE(aws::expired(std::nullopt, now));
 }
