@@ -56,6 +56,11 @@ int check_config(const std::string& path, const std::vector<vk::runtime::job_kin
     for (const auto& w : cfg->warnings)
         std::cerr << w << " (warning)\n";
     std::cout << path << ": ok (" << cfg->jobs.size() << " jobs)\n";
+    for (const auto& job : cfg->jobs)
+        for (const auto& k : kinds)
+            if (k.name == job.kind && k.describe)
+                for (const auto& line : k.describe(job))
+                    std::cout << "  " << job.name << ": " << line << "\n";
     return 0;
 }
 

@@ -48,14 +48,6 @@ std::string path_of(std::string_view target)
     return std::string(target.substr(0, target.find('?')));
 }
 
-std::string host_header(const endpoint& e)
-{
-    bool v6 = e.host.find(':') != std::string::npos;
-    std::string h = v6 ? "[" + e.host + "]" : e.host;
-    bool default_port = (e.tls() && e.port == 443) || (!e.tls() && e.port == 80);
-    return default_port ? h : h + ":" + std::to_string(e.port);
-}
-
 result<url_parts> resolve_target(const endpoint& base, std::string_view target)
 {
     if (target.starts_with("http://") || target.starts_with("https://"))

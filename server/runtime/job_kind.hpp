@@ -110,6 +110,9 @@ struct job_kind
     vk::kind_parser parse;
     std::function<body_result(const vk::job_config&, job_services&)> create;
     std::vector<action_route> actions;
+    // What --check-config prints about a job beyond "ok" (which credential source each storage will use),
+    // decided without contacting anything. Optional.
+    std::function<std::vector<std::string>(const vk::job_config&)> describe = nullptr;
 };
 
 }  // namespace vk::runtime

@@ -2,11 +2,13 @@
 // it through the HTTP client and reads the answer. See azure_storage.hpp.
 #include "snapshot/azure_storage.hpp"
 
+#include "cloud/model/sigv4.hpp"
 #include "snapshot/model/azure_protocol.hpp"
 #include "snapshot/model/s3_protocol.hpp"
-#include "snapshot/model/sigv4.hpp"
 
 namespace vk::snapshot {
+
+namespace sigv4 = cloud::sigv4;
 
 namespace asio = boost::asio;
 

@@ -4,7 +4,7 @@
 
 #include "core/upstream_status.hpp"
 
-#include "snapshot/model/xml_reader.hpp"
+#include "cloud/model/xml_reader.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -14,6 +14,7 @@
 namespace vk::snapshot {
 
 namespace asio = boost::asio;
+namespace xml = cloud::xml;
 
 namespace {
 

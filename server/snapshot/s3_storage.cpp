@@ -2,16 +2,22 @@
 // and reads the answer (model/s3_protocol). See s3_storage.hpp.
 #include "snapshot/s3_storage.hpp"
 
+#include "cloud/aws_credential_provider.hpp"
+
+#include "cloud/model/signing_crypto.hpp"
+#include "cloud/model/sigv4.hpp"
+#include "cloud/model/xml_reader.hpp"
 #include "snapshot/model/s3_protocol.hpp"
-#include "snapshot/model/signing_crypto.hpp"
-#include "snapshot/model/sigv4.hpp"
-#include "snapshot/model/xml_reader.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
 
 namespace vk::snapshot {
+
+namespace sigv4 = cloud::sigv4;
+namespace crypto = cloud::crypto;
+namespace xml = cloud::xml;
 
 namespace asio = boost::asio;
 
@@ -30,23 +36,8 @@ struct s3_config
     // x-goog-if-generation-match: 0 ("no live object of this name").
     fields create_only;
     s3_server_side_encryption sse;
-    std::optional<secret> access_key_id, secret_access_key, session_token;
+    std::shared_ptr<cloud::aws::credential_provider> credentials;  // asked before each request is signed
 };
-
-std::string env_or_empty(const char* name)
-{
-    const char* v = std::getenv(name);
-    return v ? v : "";
-}
-
-// host[:port] as the HTTP client sends it in Host (the port only when not the scheme's default).
-std::string host_with_port(const http::endpoint& e)
-{
-    bool v6 = e.host.find(':') != std::string::npos;
-    std::string h = v6 ? "[" + e.host + "]" : e.host;
-    bool default_port = (e.tls() && e.port == 443) || (!e.tls() && e.port == 80);
-    return default_port ? h : h + ":" + std::to_string(e.port);
-}
 
 class s3_storage final : public object_storage
 {
@@ -58,7 +49,7 @@ public:
         // Addressing is known before the first request (a bad endpoint fails at use).
         if (auto where = http::parse_url(cfg_.endpoint))
         {
-            addressing_ = s3::address(host_with_port(where->where), cfg_.bucket, cfg_.path_style);
+            addressing_ = s3::address(http::host_header(where->where), cfg_.bucket, cfg_.path_style);
             base_url_ = where->where.scheme + "://" + addressing_.host;
         }
     }
@@ -221,26 +212,6 @@ private:
         co_return etags;
     }
 
-    result<sigv4::credentials> credentials() const
-    {
-        sigv4::credentials c;
-        c.access_key_id =
-            cfg_.access_key_id ? cfg_.access_key_id->reveal() : env_or_empty("AWS_ACCESS_KEY_ID");
-        c.secret_access_key =
-            cfg_.secret_access_key ? cfg_.secret_access_key->reveal() : env_or_empty("AWS_SECRET_ACCESS_KEY");
-        bool inline_keys = cfg_.access_key_id && cfg_.secret_access_key;
-        c.session_token = cfg_.session_token ? cfg_.session_token->reveal()
-                          : inline_keys      ? std::string()
-                                             : env_or_empty("AWS_SESSION_TOKEN");
-        if (c.access_key_id.empty() || c.secret_access_key.empty())
-            return make_error(
-                errc::invalid_argument,
-                "no credentials: set access_key_id and secret_access_key, or AWS_ACCESS_KEY_ID and "
-                "AWS_SECRET_ACCESS_KEY",
-                cfg_.endpoint);
-        return c;
-    }
-
     asio::awaitable<result<http::response>> send(object_call call, std::string_view what) override
     {
         if (base_url_.empty())
@@ -248,7 +219,7 @@ private:
         auto c = client(base_url_);
         if (!c)
             co_return c.error();
-        auto creds = credentials();
+        auto creds = co_await cfg_.credentials->current();
         if (!creds)
             co_return creds.error();
         sigv4::request sr;
@@ -281,6 +252,25 @@ private:
 
 }  // namespace
 
+cloud::aws::provider_settings aws_provider_settings(const s3_storage_settings& s)
+{
+    cloud::aws::provider_settings p;
+    if (s.access_key_id && s.secret_access_key)
+        p.chain.static_keys =
+            cloud::aws::credentials{{s.access_key_id->reveal(), s.secret_access_key->reveal(),
+                                     s.session_token ? s.session_token->reveal() : ""},
+                                    {}};
+    p.chain.profile = s.profile;
+    if (s.assume_role_arn)
+        p.chain.assume_role =
+            cloud::aws::assume_role_params{*s.assume_role_arn, s.assume_role_session_name, s.external_id};
+    p.region = s.region;
+    p.sts_endpoint = s.sts_endpoint;
+    p.windows = {std::chrono::duration_cast<std::chrono::seconds>(s.refresh_advisory),
+                 std::chrono::duration_cast<std::chrono::seconds>(s.refresh_mandatory)};
+    return p;
+}
+
 std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s, asio::any_io_executor ex,
                                                   const object_store_options& o)
 {
@@ -294,9 +284,7 @@ std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s, 
     c.meta_header = "x-amz-meta-sha256";
     c.create_only = {{"If-None-Match", "*"}};
     c.sse = s.server_side_encryption;
-    c.access_key_id = s.access_key_id;
-    c.secret_access_key = s.secret_access_key;
-    c.session_token = s.session_token;
+    c.credentials = std::make_shared<cloud::aws::credential_provider>(aws_provider_settings(s), ex);
     return std::make_unique<s3_storage>(std::move(c), std::move(ex), o);
 }
 
@@ -316,8 +304,10 @@ std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s
     c.scope = {"auto", "s3"};
     c.meta_header = "x-goog-meta-sha256";
     c.create_only = {{"x-goog-if-generation-match", "0"}};
-    c.access_key_id = s.hmac_access_id;
-    c.secret_access_key = s.hmac_secret;
+    cloud::aws::provider_settings keys;
+    keys.chain.static_keys =
+        cloud::aws::credentials{{s.hmac_access_id.reveal(), s.hmac_secret.reveal(), ""}, {}};
+    c.credentials = std::make_shared<cloud::aws::credential_provider>(std::move(keys), ex);
     return std::make_unique<s3_storage>(std::move(c), std::move(ex), o);
 }
 

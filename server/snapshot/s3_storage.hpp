@@ -7,6 +7,7 @@
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_S3_STORAGE_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_S3_STORAGE_HPP
 
+#include "cloud/aws_credential_provider.hpp"
 #include "snapshot/model/settings.hpp"
 #include "snapshot/object_store.hpp"
 #include "snapshot/snapshot_storage.hpp"
@@ -16,12 +17,14 @@
 
 namespace vk::snapshot {
 
-// Credentials absent from the settings are read from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
-// AWS_SESSION_TOKEN at each use. A bad endpoint fails at use (errc::invalid_argument). Construction does no
-// I/O.
+// Credentials absent from the settings come from the AWS default chain (cloud/aws_credential_provider.hpp),
+// decided at the first request and refreshed before they expire. A bad endpoint fails at use
+// (errc::invalid_argument). Construction does no I/O.
 std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s,
                                                   boost::asio::any_io_executor ex,
                                                   const object_store_options& o = {});
+// The credential provider settings of an S3 storage (also what --check-config describes).
+cloud::aws::provider_settings aws_provider_settings(const s3_storage_settings& s);
 // GCS: endpoint https://storage.googleapis.com, region "auto", path-style, metadata as x-goog-meta-sha256;
 // every upload one streamed PUT with x-goog-if-generation-match: 0 (o.part_size is not used).
 std::unique_ptr<snapshot_storage>

@@ -3,9 +3,29 @@
 #include "snapshot/snapshot_kind.hpp"
 
 #include "snapshot/model/settings.hpp"
+#include "snapshot/s3_storage.hpp"
 #include "snapshot/snapshot_job.hpp"
 
 namespace vk::snapshot {
+
+namespace {
+
+// "storage NAME: credentials from SOURCE" for each S3 storage (the chain decided now, nothing fetched).
+std::vector<std::string> describe_credentials(const vk::job_config& job)
+{
+    std::vector<std::string> lines;
+    const auto* s = dynamic_cast<const snapshot_settings*>(job.settings.get());
+    for (const auto& storage : s ? s->storages : std::vector<storage_settings>{})
+        if (const auto* s3 = std::get_if<s3_storage_settings>(&storage.spec))
+        {
+            auto plan = cloud::aws::plan_from_environment(aws_provider_settings(*s3).chain);
+            lines.push_back("storage " + storage.name + ": credentials from " +
+                            (plan ? plan->description : "nowhere (" + plan.error().message + ")"));
+        }
+    return lines;
+}
+
+}  // namespace
 
 runtime::job_kind make_snapshot_kind()
 {
@@ -17,6 +37,7 @@ runtime::job_kind make_snapshot_kind()
             {"GET", "list"},
             {"POST", "restore", false, vk::scope::restore},
         },
+        describe_credentials,
     };
 }
 

@@ -205,8 +205,9 @@ def test_s3_remove_is_idempotent_and_download_of_absent_fails(s3rver, tmp_path):
 def test_s3_credentials_from_the_aws_variables(s3rver, tmp_path):
     config = s3_config(s3rver, key_prefix="env/")
     del config["access_key_id"], config["secret_access_key"]
-    r = cli(tmp_path, config, "list")
-    assert r.returncode == 1 and "no credentials" in r.stderr
+    # Nothing in the default chain (no ~/.aws, instance metadata off): a clear error, before any request.
+    r = cli(tmp_path, config, "list", env={"HOME": str(tmp_path), "AWS_EC2_METADATA_DISABLED": "true"})
+    assert r.returncode == 1 and "no AWS credentials" in r.stderr
     env = {"AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER", "AWS_SESSION_TOKEN": "t0ken"}
     path, sha = snapshot_file(tmp_path, "e.snap", 10)
     ok(cli(tmp_path, config, "upload", str(path), "e.snap", sha, env=env))

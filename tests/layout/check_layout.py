@@ -10,7 +10,7 @@ import sys
 
 RULES = {
     "core": "core/ is the foundation: it includes only core/",
-    "model": "a kind's model sees only core/ and its own model/",
+    "model": "a kind's model sees only core/, its own model/ and the shared models server/CMakeLists.txt lets it see",
     "io": "pure code does no I/O: no Asio, no Beast",
     "suspend": "pure code does not suspend: no coroutines",
     "shared": "io/ is shared by the kinds: it includes only core/ and io/",
@@ -19,12 +19,17 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 COROUTINE = re.compile(r"\b(co_await|co_return|co_yield|awaitable)\b")
 
 
+# Shared pure models a kind's model may see besides core/ (the SEES of its vk_pure_library): the cloud
+# identities and request signing that storages of several kinds use.
+SHARED_MODELS = {"snapshot": ("cloud/model/",)}
+
+
 def pure_folders(server):
     """(folder relative to server, the quoted include prefixes it may use, the rule key)."""
     yield "core", ("core/",), "core"
     for kind in sorted(os.listdir(server)):
         if os.path.isdir(os.path.join(server, kind, "model")):
-            yield f"{kind}/model", ("core/", f"{kind}/model/"), "model"
+            yield f"{kind}/model", ("core/", f"{kind}/model/", *SHARED_MODELS.get(kind, ())), "model"
 
 
 def code_of(line):

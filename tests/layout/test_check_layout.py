@@ -43,9 +43,9 @@ def test_each_broken_rule_is_named_with_file_and_line(tmp_path):
     code, out = run(tree(tmp_path, files))
     assert code == 1
     expected = [
-        "layout rule 'a kind's model sees only core/ and its own model/': server/keeper/model/plan.cpp:2 "
+        "layout rule 'a kind's model sees only core/, its own model/ and the shared models server/CMakeLists.txt lets it see': server/keeper/model/plan.cpp:2 "
         "includes \"runtime/job.hpp\"",
-        "layout rule 'a kind's model sees only core/ and its own model/': server/emissary/model/render.cpp:1 "
+        "layout rule 'a kind's model sees only core/, its own model/ and the shared models server/CMakeLists.txt lets it see': server/emissary/model/render.cpp:1 "
         "includes \"sync/model/insight.hpp\"",
         "layout rule 'core/ is the foundation: it includes only core/': server/core/log.cpp:1 includes "
         "\"metrics/registry.hpp\"",

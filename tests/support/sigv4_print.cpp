@@ -6,14 +6,14 @@
 //    "payload_hash", "access_key_id", "secret_access_key", "session_token", "region", "service", "amz_date",
 //    "presign_expires" (optional: presign instead of header signing)}
 // Output: the Authorization header value, or with presign_expires the request target (path?query).
-#include "snapshot/model/sigv4.hpp"
+#include "cloud/model/sigv4.hpp"
 
 #include <boost/json.hpp>
 #include <iostream>
 #include <iterator>
 
 namespace json = boost::json;
-namespace sigv4 = vk::snapshot::sigv4;
+namespace sigv4 = vk::cloud::sigv4;
 
 namespace {
 

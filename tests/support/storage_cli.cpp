@@ -3,7 +3,7 @@
 //   snapshot-storage-cli CONFIG upload FILE OBJECT SHA256 | list | remove OBJECT | download OBJECT TO
 // CONFIG is a JSON file: {"type": "s3"|"gcs"|"azure", "part_size": bytes, "page_size": n, and the storage's
 // settings keys: bucket, region, endpoint, force_path_style, key_prefix, sse_type, kms_key_id, access_key_id,
-// secret_access_key, session_token (s3; absent keys come from AWS_* variables), hmac_access_id, hmac_secret
+// secret_access_key, session_token (s3; without keys, the AWS default chain), hmac_access_id, hmac_secret
 // (gcs), account_name, account_key, container (azure)}. list prints one JSON object per line.
 // Exit 0 on success; 1 with "error: <description>" on stderr. With VK_REPORT_RSS set, the process's peak
 // resident memory goes to stderr at the end ("peak_rss_kib N", VmHWM: this program's own, not inherited).

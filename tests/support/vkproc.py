@@ -16,7 +16,7 @@ BIN_DIR = os.environ.get("VK_BIN_DIR") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "bin")
 
 
-SIMULATORS = ("vault-sim", "consul-sim", "k8s-sim")
+SIMULATORS = ("vault-sim", "consul-sim", "k8s-sim", "cloud-sim")
 
 
 def binary(name):

@@ -36,6 +36,14 @@ std::string endpoint::str() const
     return scheme + "://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+std::string host_header(const endpoint& e)
+{
+    bool v6 = e.host.find(':') != std::string::npos;
+    std::string h = v6 ? "[" + e.host + "]" : e.host;
+    bool default_port = (e.tls() && e.port == 443) || (!e.tls() && e.port == 80);
+    return default_port ? h : h + ":" + std::to_string(e.port);
+}
+
 result<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view s)
 {
     auto colon = s.rfind(':');

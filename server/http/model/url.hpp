@@ -23,6 +23,9 @@ struct endpoint
     friend bool operator==(const endpoint&, const endpoint&) = default;
 };
 
+// host[:port] as sent in Host (the port only when not the scheme's default; IPv6 in brackets).
+std::string host_header(const endpoint& e);
+
 struct url_parts
 {
     endpoint where;

@@ -1,7 +1,7 @@
 #include "snapshot/model/azure_protocol.hpp"
 
-#include "snapshot/model/signing_crypto.hpp"
-#include "snapshot/model/xml_reader.hpp"
+#include "cloud/model/signing_crypto.hpp"
+#include "cloud/model/xml_reader.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +10,9 @@
 #include <map>
 
 namespace vk::snapshot::azure {
+
+namespace crypto = cloud::crypto;
+namespace xml = cloud::xml;
 
 namespace {
 

@@ -1,6 +1,7 @@
 #include "snapshot/model/s3_protocol.hpp"
 
-#include "snapshot/model/xml_reader.hpp"
+#include "cloud/model/iso8601.hpp"
+#include "cloud/model/xml_reader.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,6 +9,8 @@
 #include <ctime>
 
 namespace vk::snapshot::s3 {
+
+namespace xml = cloud::xml;
 
 std::uint64_t part_size_for(std::uint64_t file_size, std::uint64_t configured)
 {
@@ -31,30 +34,6 @@ addressing address(std::string_view endpoint_host, std::string_view bucket, bool
     return {std::string(bucket) + "." + std::string(endpoint_host), ""};
 }
 
-std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view s)
-{
-    std::tm tm{};
-    int consumed = 0;
-    std::string text(s);
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
-        return std::nullopt;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    std::size_t ms = 0;
-    std::string_view rest = s.substr(static_cast<std::size_t>(consumed));
-    if (rest.starts_with("."))
-    {
-        std::size_t i = 1, scale = 100;
-        for (; i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i])); ++i, scale /= 10)
-            ms += static_cast<std::size_t>(rest[i] - '0') * scale;
-        rest = rest.substr(i);
-    }
-    if (rest != "Z")
-        return std::nullopt;
-    return std::chrono::system_clock::from_time_t(timegm(&tm)) + std::chrono::milliseconds(ms);
-}
-
 result<list_page> parse_list_objects_v2(std::string_view xml)
 {
     auto doc = xml::parse(xml, "ListBucketResult");
@@ -66,7 +45,7 @@ result<list_page> parse_list_objects_v2(std::string_view xml)
         listed_object o;
         o.key = c.text("Key");
         auto size = c.number("Size");
-        auto time = parse_iso8601(c.text("LastModified"));
+        auto time = cloud::parse_iso8601(c.text("LastModified"));
         if (o.key.empty() || !size || !time)
             return make_error(errc::bad_response,
                               "ListObjectsV2: an object without Key, Size or LastModified");

@@ -53,8 +53,6 @@ result<list_page> parse_list_objects_v2(std::string_view xml);
 result<std::string> parse_upload_id(std::string_view xml);
 // The CompleteMultipartUpload body for parts 1..n with their ETags (as returned, quotes included).
 std::string complete_multipart_body(const std::vector<std::string>& etags);
-// "2026-11-30T12:00:00.000Z" (fraction optional).
-std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view s);
 
 }  // namespace vk::snapshot::s3
 

@@ -67,10 +67,18 @@ struct s3_storage_settings
     bool force_path_style = false;
     std::string key_prefix;  // prepended to object names as is ("vault/")
     s3_server_side_encryption server_side_encryption;
-    // Absent: the storage reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN at use.
+    // Absent ("credentials": "default"): the AWS default chain (cloud/model/aws_chain.hpp).
     std::optional<secret> access_key_id;
     std::optional<secret> secret_access_key;
     std::optional<secret> session_token;
+    std::optional<std::string> profile;  // a profile of the shared files (skips the environment's keys)
+    std::optional<std::string> assume_role_arn;  // AssumeRole on top of whichever source answered
+    std::string assume_role_session_name = "vaultkeeper";
+    std::optional<std::string> external_id;
+    std::string sts_endpoint;  // "" = https://sts.<region>.amazonaws.com
+    // Refresh windows before a temporary credential's Expiration (botocore's 15 and 10 minutes).
+    duration refresh_advisory{std::chrono::minutes(15)};
+    duration refresh_mandatory{std::chrono::minutes(10)};
 };
 
 struct azure_storage_settings

@@ -16,11 +16,11 @@ bool valid_name(std::string_view n)
     return true;
 }
 
-std::string read_endpoint(object_reader& r)
+std::string read_endpoint(object_reader& r, std::string_view key = "endpoint")
 {
-    auto e = r.string_or("endpoint", "");
+    auto e = r.string_or(key, "");
     if (!e.empty() && !e.starts_with("http://") && !e.starts_with("https://"))
-        r.problem("endpoint", "must start with http:// or https://");
+        r.problem(key, "must start with http:// or https://");
     while (e.ends_with("/"))
         e.pop_back();
     return e;
@@ -49,6 +49,31 @@ s3_server_side_encryption read_sse(object_reader& r)
     return sse;
 }
 
+// Where keys come from when none are given: the default chain, a profile, a role assumed on top.
+void read_s3_identity(object_reader& r, s3_storage_settings& s)
+{
+    r.one_of("credentials", {"default"}, "default");
+    if (r.has("credentials") && r.has("access_key_id"))
+        r.problem("credentials",
+                  "give either access_key_id and secret_access_key or \"credentials\": \"default\"");
+    s.profile = r.string("profile");
+    if (s.profile && r.has("access_key_id"))
+        r.problem("profile", "a profile is read only without access_key_id");
+    s.assume_role_arn = r.string("assume_role_arn");
+    if (s.assume_role_arn && !s.assume_role_arn->starts_with("arn:"))
+        r.problem("assume_role_arn", "must be a role ARN (arn:aws:iam::<account>:role/<name>)");
+    s.assume_role_session_name = r.string_or("assume_role_session_name", s.assume_role_session_name);
+    s.external_id = r.string("external_id");
+    for (auto key : {"assume_role_session_name", "external_id"})
+        if (r.has(key) && !s.assume_role_arn)
+            r.problem(key, "only with assume_role_arn");
+    s.sts_endpoint = read_endpoint(r, "sts_endpoint");
+    s.refresh_advisory = r.dur_or("refresh_advisory", s.refresh_advisory);
+    s.refresh_mandatory = r.dur_or("refresh_mandatory", s.refresh_mandatory);
+    if (s.refresh_mandatory > s.refresh_advisory)
+        r.problem("refresh_mandatory", "must not exceed refresh_advisory");
+}
+
 s3_storage_settings read_s3(object_reader& r)
 {
     s3_storage_settings s;
@@ -64,6 +89,7 @@ s3_storage_settings read_s3(object_reader& r)
     if (r.has("access_key_id") != r.has("secret_access_key"))
         r.problem(r.has("access_key_id") ? "secret_access_key" : "access_key_id",
                   "give access_key_id and secret_access_key together");
+    read_s3_identity(r, s);
     return s;
 }
 

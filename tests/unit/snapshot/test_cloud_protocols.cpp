@@ -1,8 +1,9 @@
 // The object stores' XML, addressing, part sizing, block ids, Azure Shared Key string to sign, and how their
 // error answers become vk::errors.
+#include "cloud/model/iso8601.hpp"
+#include "cloud/model/xml_reader.hpp"
 #include "snapshot/model/azure_protocol.hpp"
 #include "snapshot/model/s3_protocol.hpp"
-#include "snapshot/model/xml_reader.hpp"
 #include "snapshot/object_store.hpp"
 
 #include <gtest/gtest.h>
@@ -67,10 +68,10 @@ TEST(s3_protocol, multipart_documents_and_errors)
     EXPECT_EQ(s3::complete_multipart_body({"\"e1\"", "\"e2\""}),
               "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&quot;e1&quot;</ETag></Part>"
               "<Part><PartNumber>2</PartNumber><ETag>&quot;e2&quot;</ETag></Part></CompleteMultipartUpload>");
-    EXPECT_EQ(vk::snapshot::xml::error_code("<Error><Code>InternalError</Code><Message>m</Message></Error>"),
+    EXPECT_EQ(vk::cloud::xml::error_code("<Error><Code>InternalError</Code><Message>m</Message></Error>"),
               "InternalError");
-    EXPECT_FALSE(vk::snapshot::xml::error_code("<CompleteMultipartUploadResult/>"));
-    EXPECT_FALSE(s3::parse_iso8601("2026-11-30 12:00:00"));
+    EXPECT_FALSE(vk::cloud::xml::error_code("<CompleteMultipartUploadResult/>"));
+    EXPECT_FALSE(vk::cloud::parse_iso8601("2026-11-30 12:00:00"));
 }
 
 TEST(azure_protocol, string_to_sign_layout)

@@ -199,3 +199,31 @@ TEST(snapshot_settings, agent_file_and_azure_overrides_come_from_the_inputs)
     EXPECT_EQ(az.account_key.reveal(), "ZW52a2V5");
     EXPECT_EQ(az.account_key.source(), "env AZURE_STORAGE_ACCESS_KEY");
 }
+
+// Issue 24: where an S3 storage's credentials come from when it names no keys.
+TEST(snapshot_settings, s3_identity_keys)
+{
+    auto r = vk::parse_config(doc(job(R"("storages": [
+        {"name": "s3", "type": "s3", "bucket": "b", "credentials": "default", "profile": "backup",
+         "assume_role_arn": "arn:aws:iam::1:role/r", "assume_role_session_name": "vk", "external_id": "e",
+         "sts_endpoint": "http://127.0.0.1:9/", "refresh_advisory": "20s", "refresh_mandatory": "10s"}])")),
+                              "cfg.json", snapshot_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& s3 = std::get<s3_storage_settings>(settings_of(*r).storages[0].spec);
+    EXPECT_EQ(s3.profile, "backup");
+    EXPECT_EQ(s3.assume_role_arn, "arn:aws:iam::1:role/r");
+    EXPECT_EQ(s3.assume_role_session_name, "vk");
+    EXPECT_EQ(s3.external_id, "e");
+    EXPECT_EQ(s3.sts_endpoint, "http://127.0.0.1:9");
+    EXPECT_EQ(s3.refresh_advisory, std::chrono::seconds(20));
+    auto ps = snapshot_problems(job(R"("storages": [
+        {"name": "a", "type": "s3", "bucket": "b", "credentials": "default", "access_key_id": "k",
+         "secret_access_key": "s"},
+        {"name": "b", "type": "s3", "bucket": "b", "credentials": "instance"},
+        {"name": "c", "type": "s3", "bucket": "b", "assume_role_arn": "role/r", "sts_endpoint": "sts.local"},
+        {"name": "d", "type": "s3", "bucket": "b", "external_id": "e", "refresh_mandatory": "20m"}])"));
+    for (const char* want : {"/jobs/0/storages/0/credentials", "/jobs/0/storages/1/credentials",
+                             "/jobs/0/storages/2/assume_role_arn", "/jobs/0/storages/2/sts_endpoint",
+                             "/jobs/0/storages/3/external_id", "/jobs/0/storages/3/refresh_mandatory"})
+        EXPECT_TRUE(has(ps, want)) << want;
+}

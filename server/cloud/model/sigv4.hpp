@@ -2,8 +2,8 @@
 // signing key, the Authorization header, and query-string presigning. Pure: the caller supplies the time.
 // Paths are encoded once, S3 style (every byte but A-Z a-z 0-9 - . _ ~ percent-encoded, '/' kept); the
 // same encoding builds the request target, so what is signed is what is sent.
-#ifndef VAULTKEEPER_SERVER_SNAPSHOT_MODEL_SIGV4_HPP
-#define VAULTKEEPER_SERVER_SNAPSHOT_MODEL_SIGV4_HPP
+#ifndef VAULTKEEPER_SERVER_CLOUD_MODEL_SIGV4_HPP
+#define VAULTKEEPER_SERVER_CLOUD_MODEL_SIGV4_HPP
 
 #include <chrono>
 #include <string>
@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace vk::snapshot::sigv4 {
+namespace vk::cloud::sigv4 {
 
 // The payload hash of a body that is not hashed (streamed uploads over TLS, presigned URLs).
 inline constexpr std::string_view unsigned_payload = "UNSIGNED-PAYLOAD";
@@ -76,6 +76,6 @@ void sign_headers(request& r, const credentials& c, const scope& s, std::string_
 std::string presign(request r, const credentials& c, const scope& s, std::string_view amz_date,
                     std::chrono::seconds expires);
 
-}  // namespace vk::snapshot::sigv4
+}  // namespace vk::cloud::sigv4
 
 #endif

@@ -1,7 +1,7 @@
 // Just enough XML for object-store answers: parse a document, check its root element, read child texts by
 // dotted path ("Properties.Content-Length") and iterate repeated elements. Over Boost.PropertyTree.
-#ifndef VAULTKEEPER_SERVER_SNAPSHOT_MODEL_XML_READER_HPP
-#define VAULTKEEPER_SERVER_SNAPSHOT_MODEL_XML_READER_HPP
+#ifndef VAULTKEEPER_SERVER_CLOUD_MODEL_XML_READER_HPP
+#define VAULTKEEPER_SERVER_CLOUD_MODEL_XML_READER_HPP
 
 #include "core/error.hpp"
 
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vk::snapshot::xml {
+namespace vk::cloud::xml {
 
 class node
 {
@@ -44,6 +44,6 @@ std::optional<std::string> error_code(std::string_view text);
 // Escapes & < > " ' for element text.
 std::string escape(std::string_view s);
 
-}  // namespace vk::snapshot::xml
+}  // namespace vk::cloud::xml
 
 #endif

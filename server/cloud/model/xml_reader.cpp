@@ -1,10 +1,10 @@
-#include "snapshot/model/xml_reader.hpp"
+#include "cloud/model/xml_reader.hpp"
 
 #include <boost/property_tree/xml_parser.hpp>
 #include <charconv>
 #include <sstream>
 
-namespace vk::snapshot::xml {
+namespace vk::cloud::xml {
 
 namespace pt = boost::property_tree;
 
@@ -89,4 +89,4 @@ std::string escape(std::string_view s)
     return out;
 }
 
-}  // namespace vk::snapshot::xml
+}  // namespace vk::cloud::xml

@@ -1,12 +1,12 @@
-#include "snapshot/model/sigv4.hpp"
+#include "cloud/model/sigv4.hpp"
 
-#include "snapshot/model/signing_crypto.hpp"
+#include "cloud/model/signing_crypto.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <ctime>
 
-namespace vk::snapshot::sigv4 {
+namespace vk::cloud::sigv4 {
 
 namespace {
 
@@ -177,4 +177,4 @@ std::string presign(request r, const credentials& c, const scope& s, std::string
     return target(r) + "&X-Amz-Signature=" + sig.hex;  // last, as AWS's own presigners place it
 }
 
-}  // namespace vk::snapshot::sigv4
+}  // namespace vk::cloud::sigv4

@@ -1,10 +1,10 @@
-#include "snapshot/model/signing_crypto.hpp"
+#include "cloud/model/signing_crypto.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-namespace vk::snapshot::crypto {
+namespace vk::cloud::crypto {
 
 std::string sha256(std::string_view data)
 {
@@ -43,4 +43,4 @@ std::string to_hex(std::string_view bytes)
     return out;
 }
 
-}  // namespace vk::snapshot::crypto
+}  // namespace vk::cloud::crypto

@@ -3,11 +3,11 @@
 // AKIAIOSFODNN7EXAMPLE, 20130524T000000Z): header signing, a query-string presigned URL (UNSIGNED-PAYLOAD),
 // and a multipart UploadPart with UNSIGNED-PAYLOAD (no published vector: the value botocore's S3SigV4Auth
 // computes for the same request; tests/integration/test_sigv4_botocore.py checks more cases live).
-#include "snapshot/model/sigv4.hpp"
+#include "cloud/model/sigv4.hpp"
 
 #include <gtest/gtest.h>
 
-namespace sigv4 = vk::snapshot::sigv4;
+namespace sigv4 = vk::cloud::sigv4;
 
 namespace {
 
