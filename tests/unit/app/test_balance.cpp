@@ -14,7 +14,7 @@ balance_view view(std::string me, std::set<std::string> members, std::vector<std
 {
     balance_view v{std::move(me), std::move(members), {}};
     for (std::size_t i = 0; i < holders.size(); ++i)
-        v.holders["j" + std::to_string(i < 10 ? 0 : 1) + std::to_string(i)] = holders[i];
+        v.holders[(i < 10 ? "j0" : "j") + std::to_string(i)] = holders[i];
     return v;
 }
 
