@@ -111,6 +111,8 @@ private:
     consul::lock_params params_for(std::string key, std::function<bool()> may_acquire) const
     {
         consul::lock_params p;
+        // Named for the replica and key: an operator listing Consul's sessions sees who holds what.
+        p.session_name = "vaultkeeper " + ha_.replica_id + ": " + key;
         p.key = std::move(key);
         p.value = ha_.replica_id;
         // Half of ha.session_ttl: Consul frees a dead session's locks 2 x TTL after its last renewal, so a
