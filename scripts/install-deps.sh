@@ -8,7 +8,7 @@ packages=(
   python3 python3-pytest python3-hvac python3-consul python3-kubernetes python3-requests python3-yaml
   python3-botocore
   wrk openssl
-  clang libclang-rt-14-dev clang-format
+  clang libclang-rt-14-dev clang-format lld
   chromium prometheus docker-compose systemd
 )
 missing=()

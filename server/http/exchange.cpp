@@ -1,7 +1,9 @@
 // One HTTP exchange: request out (string or streamed source, Content-Length or chunked), response in
-// (buffered up to a limit, or 2xx bodies streamed to the sink in 64 KiB pieces). Plain and TLS alike.
+// (buffered up to a limit, or 2xx bodies streamed to the sink in 64 KiB pieces). Plain and TLS alike, through
+// one either_stream.
 #include "http/exchange.hpp"
 #include "async/use_tuple.hpp"
+#include "http/either_stream.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -49,22 +51,20 @@ template <class Fields> void set_headers(bhttp::header<true, Fields>& h, const e
         h.insert(k, v);
 }
 
-template <class Stream>
-asio::awaitable<result<void>> write_buffered(Stream& s, const exchange_params& x, attempt_state& st)
+asio::awaitable<result<void>> write_buffered(either_stream& s, const exchange_params& x, attempt_state& st)
 {
     bhttp::request<bhttp::string_body> req;
     set_headers(req, x);
     req.body() = x.body;
     req.prepare_payload();
-    beast::get_lowest_layer(s).expires_after(x.idle_timeout);
+    s.lowest().expires_after(x.idle_timeout);
     auto [ec, n] = co_await bhttp::async_write(s, req, use_tuple);
     if (ec)
         co_return io_failure(ec, "sending the request", st);
     co_return result<void>{};
 }
 
-template <class Stream>
-asio::awaitable<result<void>> write_streamed(Stream& s, const exchange_params& x, attempt_state& st)
+asio::awaitable<result<void>> write_streamed(either_stream& s, const exchange_params& x, attempt_state& st)
 {
     bhttp::request<bhttp::buffer_body> req;
     set_headers(req, x);
@@ -75,7 +75,7 @@ asio::awaitable<result<void>> write_streamed(Stream& s, const exchange_params& x
     req.body().data = nullptr;
     req.body().more = true;
     bhttp::request_serializer<bhttp::buffer_body> sr{req};
-    beast::get_lowest_layer(s).expires_after(x.idle_timeout);
+    s.lowest().expires_after(x.idle_timeout);
     auto [hec, hn] = co_await bhttp::async_write_header(s, sr, use_tuple);
     if (hec)
         co_return io_failure(hec, "sending the request header", st);
@@ -94,7 +94,7 @@ asio::awaitable<result<void>> write_streamed(Stream& s, const exchange_params& x
         req.body().data = last ? nullptr : const_cast<char*>(piece->data());
         req.body().size = piece->size();
         req.body().more = !last;
-        beast::get_lowest_layer(s).expires_after(x.idle_timeout);
+        s.lowest().expires_after(x.idle_timeout);
         auto [ec, n] = co_await bhttp::async_write(s, sr, use_tuple);
         if (ec && ec != bhttp::error::need_buffer)
             co_return io_failure(ec, "sending the request body", st);
@@ -104,8 +104,7 @@ asio::awaitable<result<void>> write_streamed(Stream& s, const exchange_params& x
 }
 
 // Reads the body in 64 KiB pieces into the sink (2xx with a sink) or into r.body (bounded).
-template <class Stream>
-asio::awaitable<result<void>> read_body(Stream& s, connection& c,
+asio::awaitable<result<void>> read_body(either_stream& s, connection& c,
                                         bhttp::response_parser<bhttp::buffer_body>& p, response& r,
                                         const exchange_params& x, attempt_state& st)
 {
@@ -118,7 +117,7 @@ asio::awaitable<result<void>> read_body(Stream& s, connection& c,
     {
         p.get().body().data = chunk.get();
         p.get().body().size = chunk_size;
-        beast::get_lowest_layer(s).expires_after(x.idle_timeout);
+        s.lowest().expires_after(x.idle_timeout);
         auto [ec, n] = co_await bhttp::async_read(s, c.buffer, p, use_tuple);
         if (ec && ec != bhttp::error::need_buffer)
             co_return io_failure(ec, "reading the response body", st);
@@ -140,8 +139,7 @@ asio::awaitable<result<void>> read_body(Stream& s, connection& c,
     co_return result<void>{};
 }
 
-template <class Stream>
-asio::awaitable<result<response>> read_response(Stream& s, connection& c, const exchange_params& x,
+asio::awaitable<result<response>> read_response(either_stream& s, connection& c, const exchange_params& x,
                                                 attempt_state& st)
 {
     bhttp::response_parser<bhttp::buffer_body> p;
@@ -149,7 +147,7 @@ asio::awaitable<result<response>> read_response(Stream& s, connection& c, const 
     p.body_limit(boost::none);  // limits are ours: the sink may take any size, buffered bodies max_body
     if (x.method == "HEAD")
         p.skip(true);
-    beast::get_lowest_layer(s).expires_after(x.idle_timeout);
+    s.lowest().expires_after(x.idle_timeout);
     auto [ec, n] = co_await bhttp::async_read_header(s, c.buffer, p, use_tuple);
     if (ec)
         co_return io_failure(ec, "reading the response header", st);
@@ -159,13 +157,12 @@ asio::awaitable<result<response>> read_response(Stream& s, connection& c, const 
         r.headers.add(f.name_string(), f.value());
     if (auto b = co_await read_body(s, c, p, r, x, st); !b)
         co_return b.error();
-    beast::get_lowest_layer(s).expires_never();
+    s.lowest().expires_never();
     st.keep_alive = p.get().keep_alive();
     co_return r;
 }
 
-template <class Stream>
-asio::awaitable<result<response>> exchange_on(Stream& s, connection& c, const exchange_params& x,
+asio::awaitable<result<response>> exchange_on(either_stream& s, connection& c, const exchange_params& x,
                                               attempt_state& st)
 {
     // if/else, not ?: : GCC 12 miscompiles co_await inside a conditional expression.
@@ -187,8 +184,12 @@ asio::awaitable<result<response>> exchange(connection& c, const exchange_params&
 {
     // Dispatch by stream type with plain calls: a coroutine lambda in std::visit would dangle.
     if (auto* plain = std::get_if<beast::tcp_stream>(&c.stream))
-        co_return co_await exchange_on(*plain, c, x, st);
-    co_return co_await exchange_on(std::get<tls_stream>(c.stream), c, x, st);
+    {
+        either_stream s(*plain);
+        co_return co_await exchange_on(s, c, x, st);
+    }
+    either_stream s(std::get<tls_stream>(c.stream));
+    co_return co_await exchange_on(s, c, x, st);
 }
 
 }  // namespace vk::http::detail

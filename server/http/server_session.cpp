@@ -1,7 +1,8 @@
 // One server connection: read a request under the limits and timeouts, call the handler, answer, repeat
-// while keep-alive holds. Plain and TLS streams share the same template.
+// while keep-alive holds. Plain and TLS streams share one either_stream.
 #include "async/use_tuple.hpp"
 #include "http/certificate_names.hpp"
+#include "http/either_stream.hpp"
 #include "http/request_parse.hpp"
 #include "http/server_impl.hpp"
 
@@ -59,21 +60,19 @@ asio::awaitable<std::optional<response>> call_handler(server::impl& s, request& 
 }
 
 // Waits for the first bytes of the next request, bounded by the keep-alive idle timeout.
-template <class Stream>
-asio::awaitable<bool> await_next_request(Stream& stream, beast::flat_buffer& buf,
+asio::awaitable<bool> await_next_request(either_stream& stream, beast::flat_buffer& buf,
                                          std::chrono::milliseconds idle)
 {
     if (buf.size() > 0)
         co_return true;  // pipelined bytes already here
-    beast::get_lowest_layer(stream).expires_after(idle);
+    stream.lowest().expires_after(idle);
     auto [ec, n] = co_await stream.async_read_some(buf.prepare(4096), use_tuple);
     buf.commit(n);
     co_return !ec;
 }
 
-template <class Stream>
-asio::awaitable<void> write_response(Stream& stream, server::impl& s, response r, unsigned version, bool keep,
-                                     bool head = false)
+asio::awaitable<void> write_response(either_stream& stream, server::impl& s, response r, unsigned version,
+                                     bool keep, bool head = false)
 {
     auto msg = to_beast(std::move(r), version, keep);
     if (head)
@@ -83,7 +82,7 @@ asio::awaitable<void> write_response(Stream& stream, server::impl& s, response r
     // may take longer, a reader that stops is still cut off.
     while (!sr.is_done())
     {
-        beast::get_lowest_layer(stream).expires_after(s.params.read_timeout);
+        stream.lowest().expires_after(s.params.read_timeout);
         auto [ec, n] = co_await bhttp::async_write_some(stream, sr, use_tuple);
         if (ec)
             co_return;
@@ -91,8 +90,7 @@ asio::awaitable<void> write_response(Stream& stream, server::impl& s, response r
 }
 
 // The keep-alive loop. Returns when the connection should close.
-template <class Stream>
-asio::awaitable<void> serve(server::impl& s, Stream& stream, const std::string& remote,
+asio::awaitable<void> serve(server::impl& s, either_stream& stream, const std::string& remote,
                             const std::shared_ptr<const peer_certificate>& client_cert = nullptr)
 {
     beast::flat_buffer buf;
@@ -101,7 +99,7 @@ asio::awaitable<void> serve(server::impl& s, Stream& stream, const std::string& 
         if (!co_await await_next_request(stream, buf, s.params.idle_timeout))
             co_return;
         // One deadline for the whole request, head and body: a trickling client cannot hold us.
-        beast::get_lowest_layer(stream).expires_after(s.params.read_timeout);
+        stream.lowest().expires_after(s.params.read_timeout);
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(s.params.header_limit));
         parser.body_limit(s.params.body_limit);
@@ -112,7 +110,7 @@ asio::awaitable<void> serve(server::impl& s, Stream& stream, const std::string& 
                 co_await write_response(stream, s, std::move(*answer), 11, false);
             co_return;
         }
-        beast::get_lowest_layer(stream).expires_never();  // the handler has no read deadline
+        stream.lowest().expires_never();  // the handler has no read deadline
         auto m = parser.release();
         unsigned version = m.version();
         bool keep = m.keep_alive();
@@ -139,7 +137,8 @@ asio::awaitable<void> serve(server::impl& s, Stream& stream, const std::string& 
 asio::awaitable<void> run_plain(server::impl& s, tcp::socket socket, std::string remote)
 {
     beast::tcp_stream stream(std::move(socket));
-    co_await serve(s, stream, remote);
+    either_stream either(stream);
+    co_await serve(s, either, remote);
     boost::system::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
@@ -152,7 +151,8 @@ asio::awaitable<void> run_tls(server::impl& s, tcp::socket socket, std::string r
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
     if (ec)
         co_return;  // scanners, wrong CA on the client side...: nothing to answer
-    co_await serve(s, stream, remote, verified_peer_certificate(stream.native_handle()));
+    either_stream either(stream);
+    co_await serve(s, either, remote, verified_peer_certificate(stream.native_handle()));
     if (s.stopping)
         co_return;  // no polite close_notify while shutting down
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
