@@ -1,0 +1,128 @@
+"""Restore drills (issue 24): POST /v1/snapshot/{name}/restore with {"dry_run": true} downloads and verifies a
+stored snapshot like a restore and sends Vault nothing; it needs neither allow_restore nor the restore scope
+(operate is enough), drills the newest snapshot when none is named, fails with 502 on a tampered one, counts
+vaultkeeper_snapshot_restore_drills_total{job,outcome} and sets vaultkeeper_snapshot_last_restore_drill_success
+(what VaultkeeperSnapshotRestoreDrillFailed fires on), and is audited like a restore."""
+import json
+import os
+import urllib.parse
+
+from test_snapshot import ROOT, Setup, cluster, http, job, spooled  # noqa: F401  (cluster: fixture)
+
+OPERATOR = "operate-only-token-0123456789"
+RESTORER = "restore-only-token-0123456789"
+
+
+def restore_calls(cluster):
+    """Every request vault-sim got on sys/storage/raft/snapshot (a restore is a POST there)."""
+    query = urllib.parse.urlencode({"prefix": "POST /v1/sys/storage/raft/snapshot"})
+    status, body = http("GET", f"{cluster.addrs[0]}/_sim/vault/requests?{query}", token=None)
+    assert status == 200, body
+    return body["requests"]
+
+
+def drill_metrics(s, job_name):
+    return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in s.metrics().splitlines()
+            if "restore_drill" in line and f'job="{job_name}"' in line and not line.startswith("#")}
+
+
+def tamper(path, at=100):
+    with open(path, "r+b") as f:
+        f.seek(at)
+        byte = f.read(1)
+        f.seek(at)
+        f.write(bytes([byte[0] ^ 0xFF]))
+
+
+def test_a_drill_verifies_without_restoring_and_needs_only_operate(cluster):
+    cluster.write("app/db", {"password": "old"})
+    audit = {}
+
+    def blocks(s):
+        audit["file"] = os.path.join(s.dir, "audit.log")
+        return {"admin": {"tokens": [{"name": "ops", "token": OPERATOR, "scopes": ["read", "operate"]},
+                                     {"name": "restorer", "token": RESTORER, "scopes": ["restore"]}]},
+                "audit": {"file": audit["file"]}}
+
+    # "locked" has no allow_restore: a drill is not a restore.
+    s = Setup(cluster, lambda s: [job(s, "locked", "n0", "locked")], blocks)
+    try:
+        first = s.daemon.wait_job("locked", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok",
+                                  timeout=20, what="first cycle")["status"]["last"]
+        newest = s.cycle("locked")["status"]["last"]
+        assert newest["name"] > first["name"]
+        cluster.write("app/db", {"password": "new"})
+
+        # Named: the answer says what was checked.
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/locked/restore",
+                                        {"dry_run": True, "storage": "disk", "name": first["name"]}, token=OPERATOR)
+        assert status == 200, body
+        assert body == {"storage": "disk", "name": first["name"], "size": first["size"], "sha256": first["sha256"],
+                        "verified": True, "dry_run": True, "index": first["index"], "term": body["term"]}, body
+        # Unnamed: the newest snapshot of the first storage.
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/locked/restore", {"dry_run": True}, token=OPERATOR)
+        assert status == 200 and body["name"] == newest["name"] and body["sha256"] == newest["sha256"], body
+
+        # The operator may not restore, and neither may anyone here (no allow_restore).
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/locked/restore",
+                                        {"storage": "disk", "name": first["name"]}, token=OPERATOR)
+        assert status == 403 and '"restore" scope' in body["error"]["message"], body
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/locked/restore",
+                                        {"storage": "disk", "name": first["name"]}, token=RESTORER)
+        assert status == 403 and "allow_restore is false" in body["error"]["message"], body
+
+        assert restore_calls(cluster) == {}
+        assert cluster.read("app/db") == {"password": "new"}
+        assert spooled(s.spool) == []
+        m = drill_metrics(s, "locked")
+        assert m == {'vaultkeeper_snapshot_restore_drills_total{job="locked",outcome="ok"}': 2,
+                     'vaultkeeper_snapshot_last_restore_drill_success{job="locked"}': 1}, m
+
+        # Audited like a restore: request and answer lines naming the drill and who ran it.
+        with open(audit["file"]) as f:
+            lines = [json.loads(line) for line in f]
+        drills = [line for line in lines if line.get("fields", {}).get("dry_run") is True]
+        assert [d["token"] for d in drills] == ["ops", "ops"], lines
+        answers = {line["id"]: line for line in lines if line["event"] == "answer"}
+        assert all(answers[d["id"]]["status"] == 200 for d in drills), lines
+    finally:
+        s.daemon.stop()
+
+
+def test_a_drill_of_a_tampered_snapshot_fails_and_the_alert_would_fire(cluster):
+    s = Setup(cluster, lambda s: [job(s, "d", "n0", "d")])
+    try:
+        last = s.daemon.wait_job("d", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok",
+                                 timeout=20, what="first cycle")["status"]["last"]
+        assert s.daemon.call("POST", "/v1/snapshot/d/restore", {"dry_run": True})[0] == 200
+        tamper(os.path.join(s.storage_dir("d"), last["name"]))
+
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/d/restore", {"dry_run": True, "storage": "disk"})
+        assert status == 502, body
+        m = drill_metrics(s, "d")
+        assert m['vaultkeeper_snapshot_restore_drills_total{job="d",outcome="failed"}'] == 1, m
+        assert m['vaultkeeper_snapshot_restore_drills_total{job="d",outcome="ok"}'] == 1, m
+        # VaultkeeperSnapshotRestoreDrillFailed: vaultkeeper_snapshot_last_restore_drill_success == 0
+        assert m['vaultkeeper_snapshot_last_restore_drill_success{job="d"}'] == 0, m
+
+        # Errors as a restore gives them: a name the storage does not hold is 400 naming /name.
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/d/restore", {"dry_run": True, "name": "nope.snap"})
+        assert status == 400 and body["error"]["message"].startswith("/name: no snapshot"), body
+        assert restore_calls(cluster) == {}
+        assert spooled(s.spool) == []
+    finally:
+        s.daemon.stop()
+
+
+def test_a_drill_of_an_empty_storage_is_400_and_counts_failed(cluster):
+    s = Setup(cluster, lambda s: [job(s, "e", "n0", "e", interval="24h")])
+    try:
+        s.daemon.wait_job("e", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                          what="first cycle")
+        for f in os.listdir(s.storage_dir("e")):
+            os.remove(os.path.join(s.storage_dir("e"), f))
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/e/restore", {"dry_run": True})
+        assert status == 400 and body["error"]["message"] == '/name: storage "disk" holds no snapshot of this job', body
+        assert drill_metrics(s, "e")['vaultkeeper_snapshot_last_restore_drill_success{job="e"}'] == 0
+    finally:
+        s.daemon.stop()
