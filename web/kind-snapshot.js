@@ -69,7 +69,7 @@
   function storedList(job, storage, entry, state) {
     if (entry.error) return el('p', { class: 'error', text: storage + ': ' + entry.error });
     const snaps = entry.snapshots || [];
-    const restore = job.status.allow_restore && !job.status.encrypted;
+    const restore = job.status.allow_restore && (!job.status.encrypted || job.status.decrypt_with);
     return el('div', { class: 'stored', 'data-list': storage },
       el('h4', { text: storage + ' (' + snaps.length + ')' }),
       snaps.length ? el('table', { class: 'cycles' },
@@ -104,9 +104,9 @@
     if (!state.open) return;
     if (state.error) return box.append(el('p', { class: 'error', text: 'Snapshots: ' + state.error }));
     const view = el('div', { class: 'plan', 'data-snapshots': name });
-    if (job.status.allow_restore && job.status.encrypted)
-      view.append(el('p', { class: 'muted', text: 'Encrypted snapshots are restored by hand (openssl cms -decrypt, ' +
-        'then vault operator raft snapshot restore).' }));
+    if (job.status.allow_restore && job.status.encrypted && !job.status.decrypt_with)
+      view.append(el('p', { class: 'muted', text: 'Encrypted snapshots without decrypt_with are restored by hand ' +
+        '(vaultkeeper --decrypt-snapshot, then vault operator raft snapshot restore).' }));
     else if (job.status.allow_restore) {
       const force = el('input', { type: 'checkbox', 'data-field': 'force', checked: !!state.force });
       force.addEventListener('change', () => { state.force = force.checked; });

@@ -1,6 +1,7 @@
 // The snapshot kind's admin actions: list and restore (see snapshot_actions.hpp).
 #include "snapshot/snapshot_actions.hpp"
 
+#include "core/read_file.hpp"
 #include "core/time.hpp"
 #include "io/unique_fd.hpp"
 #include "snapshot/model/naming.hpp"
@@ -112,15 +113,17 @@ asio::awaitable<result<std::optional<std::string>>> recorded_sum(snapshot_storag
     co_return (*found)->sha256;
 }
 
-// Downloads `name` into `file` and checks it: the archive verifies and the file is the one uploaded.
-asio::awaitable<result<verified_file>> fetch_verified(snapshot_storage& st, std::string name, fs::path file)
+// Downloads `name` into `file` and checks it: the archive verifies (once decrypted, with `decrypt`) and the
+// file is the one uploaded.
+asio::awaitable<result<verified_file>> fetch_verified(snapshot_storage& st, std::string name, fs::path file,
+                                                      std::optional<decryption> decrypt)
 {
     auto sum = co_await recorded_sum(st, name);
     if (!sum)
         co_return sum.error();
     if (auto d = co_await st.download(name, file); !d)
         co_return d.error();
-    auto verified = co_await verify_file(file);
+    auto verified = co_await verify_file(file, std::move(decrypt));
     if (!verified)
         co_return verified.error();
     if (*sum && **sum != verified->sha256)
@@ -128,6 +131,28 @@ asio::awaitable<result<verified_file>> fetch_verified(snapshot_storage& st, std:
                              "the downloaded snapshot's SHA-256 differs from the one recorded at upload", {},
                              name);
     co_return verified;
+}
+
+// How this job's stored files open: as they are (nullopt), or with decrypt_with's key (read now, so a
+// renewed key is used at once); conflict for encrypted snapshots without decrypt_with.
+result<std::optional<decryption>> decryption_of(const snapshot_settings& s)
+{
+    if (!s.encrypt_for_cert_file)
+        return std::optional<decryption>();
+    if (!s.decrypt_with)
+        return make_error(
+            errc::conflict,
+            "this job's snapshots are CMS-encrypted and it has no decrypt_with key (decrypt_with: "
+            "{\"cert_file\", \"key_file\"}; or open one with vaultkeeper --decrypt-snapshot)");
+    auto cert = read_file(s.decrypt_with->cert_file);
+    auto key = read_file(s.decrypt_with->key_file);
+    if (!cert || !key)
+        return make_error(errc::io_error, "cannot read decrypt_with's files", {},
+                          cert ? s.decrypt_with->key_file : s.decrypt_with->cert_file);
+    auto recipient = cms_recipient::from_pem(*cert, *key);
+    if (!recipient)
+        return recipient.error();
+    return std::optional<decryption>(decryption{std::move(*recipient), {}});
 }
 
 // The snapshot a request names or, for a drill that names none, the newest one of its storage.
@@ -150,17 +175,19 @@ asio::awaitable<result<std::string>> chosen_name(const snapshot_core& core, cons
 asio::awaitable<runtime::action_result> verify_then_restore(std::shared_ptr<snapshot_core> core,
                                                             restore_request req)
 {
-    if (core->settings->encrypt_for_cert_file)
-        co_return make_error(errc::conflict,
-                             "this job's snapshots are CMS-encrypted and it has no decrypt_with key: decrypt "
-                             "one with openssl cms and restore it with vault operator raft snapshot restore");
+    auto decrypt = decryption_of(*core->settings);
+    if (!decrypt)
+        co_return decrypt.error();
     auto name = co_await chosen_name(*core, req);
     if (!name)
         co_return name.error();
     if (auto d = ensure_dir(core->spool()); !d)
         co_return d.error();
     remove_on_exit file{core->spool() / ((req.dry_run ? ".drill-" : ".restore-") + *name)};
-    auto verified = co_await fetch_verified(*core->find_storage(req.storage), *name, file.path);
+    remove_on_exit plain{file.path.string() + ".plain"};
+    if (*decrypt)
+        (*decrypt)->plain = plain.path;
+    auto verified = co_await fetch_verified(*core->find_storage(req.storage), *name, file.path, *decrypt);
     if (!verified)
         co_return verified.error();
     json::object out{{"storage", req.storage},
@@ -176,7 +203,7 @@ asio::awaitable<runtime::action_result> verify_then_restore(std::shared_ptr<snap
         out["verified"] = true;
         co_return out;
     }
-    if (auto r = co_await restore_file(*core, file.path, req.force); !r)
+    if (auto r = co_await restore_file(*core, *decrypt ? plain.path : file.path, req.force); !r)
         co_return r.error();
     out["force"] = req.force;
     co_return out;

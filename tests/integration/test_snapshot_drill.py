@@ -2,10 +2,17 @@
 stored snapshot like a restore and sends Vault nothing; it needs neither allow_restore nor the restore scope
 (operate is enough), drills the newest snapshot when none is named, fails with 502 on a tampered one, counts
 vaultkeeper_snapshot_restore_drills_total{job,outcome} and sets vaultkeeper_snapshot_last_restore_drill_success
-(what VaultkeeperSnapshotRestoreDrillFailed fires on), and is audited like a restore."""
+(what VaultkeeperSnapshotRestoreDrillFailed fires on), and is audited like a restore. Encrypted snapshots
+(encrypt_for) drill and restore with decrypt_with; another recipient's key or a tampered envelope is 502
+with Vault receiving nothing; vaultkeeper --decrypt-snapshot opens one by hand."""
 import json
 import os
+import shutil
+import subprocess
+import tarfile
 import urllib.parse
+
+import vkproc
 
 from test_snapshot import ROOT, Setup, cluster, http, job, spooled  # noqa: F401  (cluster: fixture)
 
@@ -124,5 +131,97 @@ def test_a_drill_of_an_empty_storage_is_400_and_counts_failed(cluster):
         status, body, _ = s.daemon.call("POST", "/v1/snapshot/e/restore", {"dry_run": True})
         assert status == 400 and body["error"]["message"] == '/name: storage "disk" holds no snapshot of this job', body
         assert drill_metrics(s, "e")['vaultkeeper_snapshot_last_restore_drill_success{job="e"}'] == 0
+    finally:
+        s.daemon.stop()
+
+
+def recipient(d, name):
+    key, cert = os.path.join(d, f"{name}.key"), os.path.join(d, f"{name}.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", f"/CN={name}"], check=True, capture_output=True)
+    return cert, key
+
+
+def test_encrypted_snapshots_drill_and_restore_with_decrypt_with(cluster):
+    cluster.write("app/db", {"password": "old"})
+    keys = {}
+
+    def jobs(s):
+        keys["ok"], keys["other"] = recipient(s.dir, "recipient"), recipient(s.dir, "stranger")
+        cert, key = keys["ok"]
+        enc = {"encrypt_for": {"cert_file": cert}, "allow_restore": True}
+        return [job(s, "enc", "n0", "enc", decrypt_with={"cert_file": cert, "key_file": key}, **enc),
+                job(s, "wrong", "n0", "wrong", decrypt_with=dict(zip(("cert_file", "key_file"), keys["other"])),
+                    **enc),
+                job(s, "nokey", "n0", "nokey", **enc)]
+
+    s = Setup(cluster, jobs)
+    try:
+        for name in ("enc", "wrong", "nokey"):
+            s.daemon.wait_job(name, lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok", timeout=20,
+                              what=f"{name}: first cycle")
+        cluster.write("app/db", {"password": "new"})
+
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/enc/restore", {"dry_run": True})
+        assert status == 200 and body["verified"] is True, body
+        # Stored bytes are the envelope: the SHA-256 checked is the stored file's.
+        stored = os.path.join(s.storage_dir("enc"), body["name"])
+        assert body["size"] == os.path.getsize(stored)
+
+        # The envelope is for "recipient": another key opens nothing, and Vault receives nothing.
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/wrong/restore", {"dry_run": True})
+        assert status == 502 and "no recipient matching the decrypt_with certificate" in body["error"]["message"], body
+        name = s.daemon.job("wrong")["status"]["last"]["name"]
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/wrong/restore", {"storage": "disk", "name": name})
+        assert status == 502, body
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/nokey/restore", {"dry_run": True})
+        assert status == 409 and "decrypt_with" in body["error"]["message"], body
+        assert drill_metrics(s, "wrong")['vaultkeeper_snapshot_last_restore_drill_success{job="wrong"}'] == 0
+        assert restore_calls(cluster) == {}
+        assert cluster.read("app/db") == {"password": "new"}
+
+        # A tampered envelope fails before Vault sees it.
+        name = s.daemon.job("enc")["status"]["last"]["name"]
+        copy = os.path.join(s.dir, "copy")
+        shutil.copy(os.path.join(s.storage_dir("enc"), name), copy)
+        tamper(os.path.join(s.storage_dir("enc"), name), at=os.path.getsize(copy) // 2)
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/enc/restore", {"storage": "disk", "name": name})
+        assert status == 502, body
+        assert restore_calls(cluster) == {}
+        shutil.copy(copy, os.path.join(s.storage_dir("enc"), name))
+
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/enc/restore", {"storage": "disk", "name": name})
+        assert status == 200 and body["index"] > 0, body
+        assert cluster.read("app/db") == {"password": "old"}
+        assert sum(restore_calls(cluster).values()) == 1
+        assert spooled(s.spool) == []
+    finally:
+        s.daemon.stop()
+
+
+def test_decrypt_snapshot_command_opens_a_stored_envelope(cluster):
+    def jobs(s):
+        cert, _ = recipient(s.dir, "recipient")
+        return [job(s, "enc", "n0", "enc", encrypt_for={"cert_file": cert})]
+
+    s = Setup(cluster, jobs)
+    try:
+        last = s.daemon.wait_job("enc", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] == "ok",
+                                 timeout=20, what="first cycle")["status"]["last"]
+        stored = os.path.join(s.storage_dir("enc"), last["name"])
+        cert, key = os.path.join(s.dir, "recipient.pem"), os.path.join(s.dir, "recipient.key")
+        out = os.path.join(s.dir, "plain.snap")
+        r = subprocess.run([vkproc.binary("vaultkeeper"), "--decrypt-snapshot", stored, "--cert", cert, "--key", key,
+                            "--out", out], capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert "decrypted and verified" in r.stdout
+        with tarfile.open(out, "r:gz") as t:
+            assert t.getnames() == ["meta.json", "state.bin", "SHA256SUMS", "SHA256SUMS.sealed"]
+        other_cert, other_key = recipient(s.dir, "stranger")
+        os.remove(out)
+        r = subprocess.run([vkproc.binary("vaultkeeper"), "--decrypt-snapshot", stored, "--cert", other_cert,
+                            "--key", other_key, "--out", out], capture_output=True, text=True, timeout=60)
+        assert r.returncode == 1 and "no recipient matching" in r.stderr, r.stderr
+        assert not os.path.exists(out)
     finally:
         s.daemon.stop()
