@@ -125,7 +125,12 @@ asio::awaitable<result<verified_file>> fetch_verified(snapshot_storage& st, std:
         co_return d.error();
     auto verified = co_await verify_file(file, std::move(decrypt));
     if (!verified)
-        co_return verified.error();
+    {
+        auto e = verified.error();
+        if (e.path.empty())  // which snapshot did not verify or decrypt
+            e.path = name;
+        co_return e;
+    }
     if (*sum && **sum != verified->sha256)
         co_return make_error(errc::bad_response,
                              "the downloaded snapshot's SHA-256 differs from the one recorded at upload", {},
