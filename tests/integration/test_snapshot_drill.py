@@ -47,7 +47,7 @@ def test_a_drill_verifies_without_restoring_and_needs_only_operate(cluster):
 
     def blocks(s):
         audit["file"] = os.path.join(s.dir, "audit.log")
-        return {"admin": {"tokens": [{"name": "ops", "token": OPERATOR, "scopes": ["read", "operate"]},
+        return {"admin": {"tokens": [{"name": "ops", "token": OPERATOR, "scopes": ["operate"]},
                                      {"name": "restorer", "token": RESTORER, "scopes": ["restore"]}]},
                 "audit": {"file": audit["file"]}}
 
