@@ -1,6 +1,7 @@
 // The snapshot kind's section: where snapshots come from and go (retention per storage), the last snapshot
-// with its per-storage outcome, the stored snapshots (GET /v1/snapshot/{name}/list) and, only when the job
-// has allow_restore, a Restore button per stored snapshot that asks first.
+// with its per-storage outcome, the stored snapshots (GET /v1/snapshot/{name}/list) with a Drill button each
+// (a dry-run restore: nothing reaches Vault, so it asks nothing) and, only when the job has allow_restore, a
+// Restore button per stored snapshot that asks first.
 'use strict';
 
 (() => {
@@ -56,14 +57,23 @@
       text: 'Restore…' }, 'restore', job.name));
   }
 
+  function drillButton(job, storage, snap) {
+    const verified = (a) => 'verified ' + a.name + ' (' + bytes(a.size) + ', sha256 ' + shortSha(a.sha256) +
+      ', raft index ' + a.index + '); Vault received nothing';
+    return el('button', VK.guard({ type: 'button', 'data-action': 'drill', 'data-snapshot': snap.name,
+      onclick: () => act('POST', '/v1/snapshot/' + encodeURIComponent(job.name) + '/restore', job.name + ' drill',
+        null, { storage, name: snap.name, dry_run: true }, verified),
+      text: 'Drill' }, 'operate', job.name));
+  }
+
   function storedList(job, storage, entry, state) {
     if (entry.error) return el('p', { class: 'error', text: storage + ': ' + entry.error });
     const snaps = entry.snapshots || [];
-    const restore = job.status.allow_restore && !job.status.encrypted;
+    const restore = job.status.allow_restore && (!job.status.encrypted || job.status.decrypt_with);
     return el('div', { class: 'stored', 'data-list': storage },
       el('h4', { text: storage + ' (' + snaps.length + ')' }),
       snaps.length ? el('table', { class: 'cycles' },
-        el('thead', {}, el('tr', {}, ...['name', 'taken', 'size', 'sha256', 'verified', restore ? '' : null]
+        el('thead', {}, el('tr', {}, ...['name', 'taken', 'size', 'sha256', 'verified', '', restore ? '' : null]
           .filter((h) => h !== null).map((h) => el('th', { text: h })))),
         el('tbody', {}, ...snaps.map((snap) => el('tr', { 'data-snapshot': snap.name },
           el('td', { text: snap.name }),
@@ -71,6 +81,7 @@
           el('td', { class: 'num', text: bytes(snap.size) }),
           el('td', { text: shortSha(snap.sha256), title: snap.sha256 || '' }),
           el('td', { text: snap.verified ? 'yes' : 'no' }),
+          el('td', {}, drillButton(job, storage, snap)),
           restore ? el('td', {}, restoreButton(job, storage, snap, state)) : null))))
         : el('p', { class: 'muted', text: 'No snapshot stored.' }));
   }
@@ -93,9 +104,9 @@
     if (!state.open) return;
     if (state.error) return box.append(el('p', { class: 'error', text: 'Snapshots: ' + state.error }));
     const view = el('div', { class: 'plan', 'data-snapshots': name });
-    if (job.status.allow_restore && job.status.encrypted)
-      view.append(el('p', { class: 'muted', text: 'Encrypted snapshots are restored by hand (openssl cms -decrypt, ' +
-        'then vault operator raft snapshot restore).' }));
+    if (job.status.allow_restore && job.status.encrypted && !job.status.decrypt_with)
+      view.append(el('p', { class: 'muted', text: 'Encrypted snapshots without decrypt_with are restored by hand ' +
+        '(vaultkeeper --decrypt-snapshot, then vault operator raft snapshot restore).' }));
     else if (job.status.allow_restore) {
       const force = el('input', { type: 'checkbox', 'data-field': 'force', checked: !!state.force });
       force.addEventListener('change', () => { state.force = force.checked; });

@@ -29,7 +29,10 @@ std::string guard_name(const route& r)
         return "public";
     if (r.any_scope)
         return "any-token";
-    return std::string(to_string(needed_scope(r)));
+    std::string name(to_string(needed_scope(r)));
+    if (r.dry_run_needs)  // "restore|operate": the second suffices for a dry run
+        name.append("|").append(to_string(*r.dry_run_needs));
+    return name;
 }
 
 }  // namespace vk::api

@@ -79,11 +79,17 @@ void add_kind_routes(router& r, context& ctx)
         for (const auto& action : kind.actions)
         {
             std::string kind_name = kind.name;
-            r.add({action.method, "/v1/" + kind.name + "/{name}/" + action.name, true,
-                   [&ctx, kind_name, &action](http::request& req, const path_params& p) {
-                       return run_action(ctx, kind_name, action, req, p);
-                   },
-                   action.needs, nullptr, action.follow});
+            route served{action.method,
+                         "/v1/" + kind.name + "/{name}/" + action.name,
+                         true,
+                         [&ctx, kind_name, &action](http::request& req, const path_params& p) {
+                             return run_action(ctx, kind_name, action, req, p);
+                         },
+                         action.needs,
+                         nullptr,
+                         action.follow};
+            served.dry_run_needs = action.dry_run_needs;
+            r.add(std::move(served));
         }
     }
 }

@@ -9,6 +9,8 @@
 #include "core/time.hpp"
 #include "metrics/registry.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include <chrono>
 
 namespace vk::api {
@@ -71,6 +73,17 @@ vk::scope needed_scope(const route& r)
     if (r.needs)
         return *r.needs;
     return r.method == "GET" ? vk::scope::read : vk::scope::operate;
+}
+
+vk::scope needed_scope(const route& r, std::string_view body)
+{
+    if (!r.dry_run_needs)
+        return needed_scope(r);
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    const auto* o = ec ? nullptr : v.if_object();
+    const auto* d = o ? o->if_contains("dry_run") : nullptr;
+    return d && d->is_bool() && d->get_bool() ? *r.dry_run_needs : needed_scope(r);
 }
 
 std::optional<std::string_view> bearer_of(const http::request& req)
@@ -144,7 +157,7 @@ boost::asio::awaitable<http::response> router::guarded(const found& f, http::req
 {
     auto job = f.params.find("name");
     const auto& list = access_();
-    auto v = list.decide({bearer_of(req), req.client_cert.get()}, needed_scope(*f.r),
+    auto v = list.decide({bearer_of(req), req.client_cert.get()}, needed_scope(*f.r, req.body),
                          job == f.params.end() ? "" : job->second);
     // A route about the caller needs a known caller, not a scope.
     if (f.r->any_scope && v.who && v.refused)

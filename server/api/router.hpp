@@ -45,10 +45,16 @@ struct route
     // What the audit trail waits for before it writes the change's outcome (a trigger: the cycle it starts).
     vk::follow_up follow = vk::follow_up::none;
     bool any_scope = false;  // any known caller, whatever its scopes (whoami)
+    // The scope that suffices instead when the body asks for a dry run ({"dry_run": true}: a restore drill
+    // checks everything a restore does and changes nothing); unset: the body does not matter.
+    std::optional<vk::scope> dry_run_needs = std::nullopt;
 };
 
 // The scope a route needs (its declared one, or the method's default).
 vk::scope needed_scope(const route& r);
+// The scope a request of this route needs: needed_scope, or dry_run_needs when the body is a JSON object with
+// "dry_run": true (any other body, unparsable ones included, needs the full scope).
+vk::scope needed_scope(const route& r, std::string_view body);
 // The bearer token of a request ("Authorization: Bearer <token>"), nullopt without one.
 std::optional<std::string_view> bearer_of(const http::request& req);
 

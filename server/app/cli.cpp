@@ -19,6 +19,7 @@
 #include "core/log.hpp"
 #include "emissary/once.hpp"
 #include "runtime/job_set.hpp"
+#include "snapshot/decrypt_command.hpp"
 
 namespace {
 
@@ -30,6 +31,9 @@ constexpr const char* usage = R"(usage: vaultkeeper --config FILE [--allow-core-
                                         exit 0, or 1 if any template could not be rendered within its
                                         job's timeout
        vaultkeeper --print-routes       list the admin API routes (METHOD PATH)
+       vaultkeeper --decrypt-snapshot IN --cert CERT --key KEY --out OUT
+                                        decrypt an encrypt_for snapshot (flat memory) and verify the
+                                        archive; exit 0, or 1 leaving no OUT
        vaultkeeper --version
        vaultkeeper --help
 
@@ -168,6 +172,10 @@ int run_cli(int argc, char** argv, std::vector<runtime::job_kind> kinds)
             return std::cout << "vaultkeeper " << VK_VERSION << "\n", 0;
         if (args.size() == 1 && a1 == "--print-routes")
             return print_routes(kinds);
+        if (args.size() == 8 && a1 == "--decrypt-snapshot" && args[2] == "--cert" && args[4] == "--key" &&
+            args[6] == "--out")
+            return ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0),
+                   vk::snapshot::decrypt_snapshot_command(args[1], args[3], args[5], args[7]);
         if (args.size() == 2 && a1 == "--check-config")
             return check_config(args[1], kinds);
         if (args.size() == 3 && a1 == "--once" && args[1] == "--config")

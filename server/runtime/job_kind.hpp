@@ -84,6 +84,8 @@ struct action_route
     std::optional<vk::scope> needs = std::nullopt;
     // What the audit trail waits for to write the outcome of a successful call (api/model/audit_follow).
     vk::follow_up follow = vk::follow_up::none;
+    // The scope that suffices for a body with "dry_run": true (a restore drill: operate); see api::route.
+    std::optional<vk::scope> dry_run_needs = std::nullopt;
 };
 
 // Services a job body may use; filled in by the application (clients, metrics...).

@@ -1,11 +1,13 @@
 // The snapshot kind's admin actions: list and restore (see snapshot_actions.hpp).
 #include "snapshot/snapshot_actions.hpp"
 
+#include "core/read_file.hpp"
 #include "core/time.hpp"
 #include "io/unique_fd.hpp"
 #include "snapshot/model/naming.hpp"
 #include "snapshot/model/restore_request.hpp"
 #include "snapshot/publish_file.hpp"
+#include "snapshot/snapshot_metrics.hpp"
 #include "snapshot/take.hpp"
 #include "vault/raft.hpp"
 
@@ -32,6 +34,16 @@ json::object describe(const stored_snapshot& s)
     return o;
 }
 
+// Only this job's snapshots (other objects in the same place are not ours), as indexes into `listed`, newest
+// first by the time in their names, whatever order the storage listed them in.
+std::vector<std::size_t> newest_first(const std::vector<stored_snapshot>& listed, const snapshot_settings& s)
+{
+    std::vector<std::string> names;
+    for (const auto& x : listed)
+        names.push_back(x.name);
+    return newest_first(names, s.name_format);
+}
+
 asio::awaitable<runtime::action_result> list_all(std::shared_ptr<snapshot_core> core)
 {
     json::object out;
@@ -45,13 +57,8 @@ asio::awaitable<runtime::action_result> list_all(std::shared_ptr<snapshot_core> 
             out[st->name()] = std::move(entry);
             continue;
         }
-        // Only this job's snapshots (other objects in the same place are not ours to show), newest first by
-        // the time in their names, whatever order the storage listed them in.
-        std::vector<std::string> names;
-        for (const auto& s : *listed)
-            names.push_back(s.name);
         json::array items;
-        for (auto i : newest_first(names, core->settings->name_format))
+        for (auto i : newest_first(*listed, *core->settings))
             items.push_back(describe((*listed)[i]));
         entry["snapshots"] = std::move(items);
         out[st->name()] = std::move(entry);
@@ -106,17 +113,24 @@ asio::awaitable<result<std::optional<std::string>>> recorded_sum(snapshot_storag
     co_return (*found)->sha256;
 }
 
-// Downloads `name` into `file` and checks it: the archive verifies and the file is the one uploaded.
-asio::awaitable<result<verified_file>> fetch_verified(snapshot_storage& st, std::string name, fs::path file)
+// Downloads `name` into `file` and checks it: the archive verifies (once decrypted, with `decrypt`) and the
+// file is the one uploaded.
+asio::awaitable<result<verified_file>> fetch_verified(snapshot_storage& st, std::string name, fs::path file,
+                                                      std::optional<decryption> decrypt)
 {
     auto sum = co_await recorded_sum(st, name);
     if (!sum)
         co_return sum.error();
     if (auto d = co_await st.download(name, file); !d)
         co_return d.error();
-    auto verified = co_await verify_file(file);
+    auto verified = co_await verify_file(file, std::move(decrypt));
     if (!verified)
-        co_return verified.error();
+    {
+        auto e = verified.error();
+        if (e.path.empty())  // which snapshot did not verify or decrypt
+            e.path = name;
+        co_return e;
+    }
     if (*sum && **sum != verified->sha256)
         co_return make_error(errc::bad_response,
                              "the downloaded snapshot's SHA-256 differs from the one recorded at upload", {},
@@ -124,33 +138,105 @@ asio::awaitable<result<verified_file>> fetch_verified(snapshot_storage& st, std:
     co_return verified;
 }
 
-asio::awaitable<runtime::action_result> restore(std::shared_ptr<snapshot_core> core, json::value body)
+// How this job's stored files open: as they are (nullopt), or with decrypt_with's key (read now, so a
+// renewed key is used at once); conflict for encrypted snapshots without decrypt_with.
+result<std::optional<decryption>> decryption_of(const snapshot_settings& s)
 {
-    const auto& s = *core->settings;
-    if (!s.allow_restore)
-        co_return make_error(errc::permission_denied,
-                             "restore is disabled for this job (allow_restore is false)");
-    auto req = parse_restore_request(body, s);
-    if (!req)
-        co_return req.error();
-    if (s.encrypt_for_cert_file)
-        co_return make_error(errc::conflict,
-                             "this job's snapshots are CMS-encrypted: decrypt one with openssl cms "
-                             "and restore it with vault operator raft snapshot restore");
+    if (!s.encrypt_for_cert_file)
+        return std::optional<decryption>();
+    if (!s.decrypt_with)
+        return make_error(
+            errc::conflict,
+            "this job's snapshots are CMS-encrypted and it has no decrypt_with key (decrypt_with: "
+            "{\"cert_file\", \"key_file\"}; or open one with vaultkeeper --decrypt-snapshot)");
+    auto cert = read_file(s.decrypt_with->cert_file);
+    auto key = read_file(s.decrypt_with->key_file);
+    if (!cert || !key)
+        return make_error(errc::io_error, "cannot read decrypt_with's files", {},
+                          cert ? s.decrypt_with->key_file : s.decrypt_with->cert_file);
+    auto recipient = cms_recipient::from_pem(*cert, *key);
+    if (!recipient)
+        return recipient.error();
+    return std::optional<decryption>(decryption{std::move(*recipient), {}});
+}
+
+// The snapshot a request names or, for a drill that names none, the newest one of its storage.
+asio::awaitable<result<std::string>> chosen_name(const snapshot_core& core, const restore_request& req)
+{
+    if (!req.name.empty())
+        co_return req.name;
+    auto listed = co_await core.find_storage(req.storage)->list();
+    if (!listed)
+        co_return listed.error();
+    auto order = newest_first(*listed, *core.settings);
+    if (order.empty())
+        co_return make_error(errc::bad_request,
+                             "/name: storage \"" + req.storage + "\" holds no snapshot of this job");
+    co_return (*listed)[order.front()].name;
+}
+
+// Every step of a restore, into the spool: the snapshot chosen, downloaded and verified; then, unless the
+// request is a drill, sent to the active node. Vault receives only archives that verified.
+asio::awaitable<runtime::action_result> verify_then_restore(std::shared_ptr<snapshot_core> core,
+                                                            restore_request req)
+{
+    auto decrypt = decryption_of(*core->settings);
+    if (!decrypt)
+        co_return decrypt.error();
+    auto name = co_await chosen_name(*core, req);
+    if (!name)
+        co_return name.error();
     if (auto d = ensure_dir(core->spool()); !d)
         co_return d.error();
-    remove_on_exit file{core->spool() / (".restore-" + req->name)};
-    // Never send Vault an archive that does not verify.
-    auto verified = co_await fetch_verified(*core->find_storage(req->storage), req->name, file.path);
+    remove_on_exit file{core->spool() / ((req.dry_run ? ".drill-" : ".restore-") + *name)};
+    remove_on_exit plain{file.path.string() + ".plain"};
+    if (*decrypt)
+        (*decrypt)->plain = plain.path;
+    auto verified = co_await fetch_verified(*core->find_storage(req.storage), *name, file.path, *decrypt);
     if (!verified)
         co_return verified.error();
-    if (auto r = co_await restore_file(*core, file.path, req->force); !r)
+    json::object out{{"storage", req.storage},
+                     {"name", *name},
+                     {"index", verified->archive.index},
+                     {"term", verified->archive.term}};
+    if (req.dry_run)
+    {
+        out["dry_run"] = true;
+        std::error_code ec;  // the file was just read whole: its size is known
+        out["size"] = fs::file_size(file.path, ec);
+        out["sha256"] = verified->sha256;
+        out["verified"] = true;
+        co_return out;
+    }
+    if (auto r = co_await restore_file(*core, *decrypt ? plain.path : file.path, req.force); !r)
         co_return r.error();
-    co_return json::object{{"storage", req->storage},
-                           {"name", req->name},
-                           {"force", req->force},
-                           {"index", verified->archive.index},
-                           {"term", verified->archive.term}};
+    out["force"] = req.force;
+    co_return out;
+}
+
+// A drill's outcome, for the alert on the last one (whatever failed: a missing, unreadable or tampered
+// snapshot is what a drill is for).
+void count_drill(const snapshot_core& core, bool ok)
+{
+    core.count(metric::drills, "", ok ? "ok" : "failed");
+    core.gauge(metric::last_drill, ok ? 1 : 0);
+}
+
+asio::awaitable<runtime::action_result> restore(std::shared_ptr<snapshot_core> core, json::value body)
+{
+    auto req = parse_restore_request(body, *core->settings);
+    if (!req)
+        co_return req.error();
+    // A drill sends Vault nothing, so it needs neither allow_restore nor the restore scope.
+    if (!req->dry_run && !core->settings->allow_restore)
+        co_return make_error(errc::permission_denied,
+                             "restore is disabled for this job (allow_restore is false); a drill "
+                             "({\"dry_run\": true}) is not");
+    const bool drill = req->dry_run;
+    auto answer = co_await verify_then_restore(core, std::move(*req));
+    if (drill)
+        count_drill(*core, answer.has_value());
+    co_return answer;
 }
 
 }  // namespace

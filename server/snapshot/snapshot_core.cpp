@@ -115,7 +115,9 @@ void snapshot_core::count(const metrics::family& f, const std::string& storage, 
 {
     if (!metrics || n <= 0)
         return;
-    std::map<std::string, std::string> labels{{"job", job}, {"storage", storage}};
+    std::map<std::string, std::string> labels{{"job", job}};
+    if (!storage.empty())
+        labels["storage"] = storage;
     if (!outcome.empty())
         labels["outcome"] = std::string(outcome);
     metrics->counter_add(f, labels, n);

@@ -61,6 +61,7 @@ struct snapshot_core : runtime::kind_core<snapshot_settings>
     // This job's own folder of spool_dir.
     std::filesystem::path spool() const { return std::filesystem::path(settings->spool_dir) / job; }
 
+    // Labels job, then storage and outcome when not empty.
     void count(const metrics::family& f, const std::string& storage, std::string_view outcome,
                double n = 1) const;
     void gauge(const metrics::family& f, double value, const std::string& storage = {}) const;

@@ -198,6 +198,7 @@ boost::json::object snapshot_body::status() const
     boost::json::object o{{"vault", core_->settings->vault},
                           {"mode", core_->settings->mode == take_mode::leader ? "leader" : "per-node"},
                           {"encrypted", core_->settings->encrypt_for_cert_file.has_value()},
+                          {"decrypt_with", core_->settings->decrypt_with.has_value()},
                           {"allow_restore", core_->settings->allow_restore}};
     boost::json::array storages;
     for (const auto& st : core_->settings->storages)

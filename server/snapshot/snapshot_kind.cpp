@@ -35,7 +35,8 @@ runtime::job_kind make_snapshot_kind()
         make_snapshot_body,
         {
             {"GET", "list"},
-            {"POST", "restore", false, vk::scope::restore},
+            // A drill ({"dry_run": true}) changes nothing: operators run it like a trigger.
+            {"POST", "restore", false, vk::scope::restore, vk::follow_up::none, vk::scope::operate},
         },
         describe_credentials,
     };

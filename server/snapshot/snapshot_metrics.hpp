@@ -16,6 +16,11 @@ inline constexpr metrics::family retained{"vaultkeeper_snapshot_retained",
                                           "Snapshots of this job kept in each storage after retention"};
 inline constexpr metrics::family deleted{"vaultkeeper_snapshot_deleted_total",
                                          "Snapshots deleted by retention, per storage"};
+inline constexpr metrics::family drills{"vaultkeeper_snapshot_restore_drills_total",
+                                        "Restore drills (dry_run restores), by outcome (ok, failed)"};
+inline constexpr metrics::family last_drill{
+    "vaultkeeper_snapshot_last_restore_drill_success",
+    "1 when the job's last restore drill succeeded, 0 when it failed"};
 
 }  // namespace vk::snapshot::metric
 

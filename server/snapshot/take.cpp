@@ -52,23 +52,74 @@ asio::awaitable<result<taken_snapshot>> take_snapshot(vault::client& node, const
     co_return taken_snapshot{std::move(*file), *summary};
 }
 
-asio::awaitable<result<verified_file>> verify_file(fs::path file)
+namespace {
+
+// The plaintext of one slice: the slice itself, or what the decryptor makes of it.
+result<std::string_view> clear_text(std::optional<cms_decryptor>& d, std::string_view piece, std::string& buf)
+{
+    if (!d)
+        return piece;
+    buf.clear();
+    if (auto r = d->feed(piece, buf); !r)
+        return r.error();
+    return std::string_view(buf);
+}
+
+result<void> write_plain(std::ofstream& out, std::string_view clear, const fs::path& path)
+{
+    if (out.is_open() && !out.write(clear.data(), static_cast<std::streamsize>(clear.size())))
+        return make_error(errc::io_error, "writing the decrypted snapshot failed", {}, path.string());
+    return {};
+}
+
+}  // namespace
+
+asio::awaitable<result<verified_file>> verify_file(fs::path file, std::optional<decryption> decrypt)
 {
     std::ifstream in(file, std::ios::binary);
     if (!in)
         co_return make_error(errc::io_error, "cannot read the snapshot", {}, file.string());
     archive_verifier verifier;
     sha256_hasher sha;
+    std::optional<cms_decryptor> decryptor;
+    std::ofstream out;
+    if (decrypt)
+    {
+        decryptor.emplace(decrypt->recipient);
+        out.open(decrypt->plain, std::ios::binary | std::ios::trunc);
+        if (!out)
+            co_return make_error(errc::io_error, "cannot create the decrypted snapshot", {},
+                                 decrypt->plain.string());
+    }
     std::string buf(1 << 20, '\0');
+    std::string plain;
     auto ex = co_await asio::this_coro::executor;
     while (in)
     {
         in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
         const std::string_view piece(buf.data(), static_cast<std::size_t>(in.gcount()));
         sha.update(piece);
-        if (auto r = verifier.feed(piece); !r)
+        auto clear = clear_text(decryptor, piece, plain);
+        if (!clear)
+            co_return clear.error();
+        if (auto r = verifier.feed(*clear); !r)
             co_return r.error();
+        if (auto w = write_plain(out, *clear, decrypt ? decrypt->plain : fs::path()); !w)
+            co_return w.error();
         co_await asio::post(ex, asio::use_awaitable);
+    }
+    if (decryptor)
+    {
+        plain.clear();
+        if (auto r = decryptor->finish(plain); !r)
+            co_return r.error();
+        if (auto r = verifier.feed(plain); !r)
+            co_return r.error();
+        out << plain;
+        out.close();
+        if (!out)
+            co_return make_error(errc::io_error, "writing the decrypted snapshot failed", {},
+                                 decrypt->plain.string());
     }
     auto summary = verifier.finish();
     if (!summary)

@@ -5,12 +5,15 @@
 #define VAULTKEEPER_SERVER_SNAPSHOT_TAKE_HPP
 
 #include "snapshot/model/archive_verifier.hpp"
+#include "snapshot/model/cms_decryptor.hpp"
 #include "snapshot/model/settings.hpp"
 #include "snapshot/spool_writer.hpp"
 #include "vault/client.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace vk::snapshot {
@@ -36,8 +39,18 @@ struct verified_file
     std::string sha256;  // of the whole file
 };
 
-// Feeds the file through the verifier and hashes it (reads in slices, yielding between them).
-boost::asio::awaitable<result<verified_file>> verify_file(std::filesystem::path file);
+// What opens an encrypted stored file, and where its plaintext goes.
+struct decryption
+{
+    std::shared_ptr<const cms_recipient> recipient;
+    std::filesystem::path plain;
+};
+
+// Hashes the file and feeds it through the verifier, reading in slices and yielding between them. With
+// `decrypt`, the file is a CMS envelope: the hash is the stored file's, the verifier gets the plaintext,
+// which is written to decrypt->plain in the same pass (bad_response when it does not open).
+boost::asio::awaitable<result<verified_file>> verify_file(std::filesystem::path file,
+                                                          std::optional<decryption> decrypt = std::nullopt);
 
 }  // namespace vk::snapshot
 

@@ -98,7 +98,7 @@ await step('a read-only token sees every job and may change nothing, and the pag
   await job('keeper').locator('button[data-action="rekey"]').waitFor();
   await job('snap').locator('button[data-action="snapshots"]').click();
   await job('snap').locator('[data-list="disk"]').waitFor();  // its restore buttons, if any, are checked too
-  const mutations = page.locator(['trigger', 'halt', 'resume', 'approve-deletes', 'rekey', 'restore']
+  const mutations = page.locator(['trigger', 'halt', 'resume', 'approve-deletes', 'rekey', 'restore', 'drill']
     .map((a) => `button[data-action="${a}"]`).join(', '));
   const count = await mutations.count();
   expect(count >= 7 * 3 + 2, 'every job has its controls (' + count + ')');
@@ -210,6 +210,18 @@ await step('a triggered snapshot shows in the section and in the list', async ()
   await job('snap').locator('button[data-action="snapshots"]').click();
   await job('snap').locator(`[data-list="disk"] tr[data-snapshot="${name}"]`).waitFor();
   await page.screenshot({ path: join(shots, 'ui-snapshots.png'), fullPage: true });
+});
+
+await step('drill the newest snapshot: verified without asking, nothing restored', async () => {
+  let asked = false;
+  const onDialog = (d) => { asked = true; d.dismiss(); };
+  page.on('dialog', onDialog);
+  const name = await job('snap').locator('[data-field="last-name"]').textContent();
+  await job('snap').locator(`tr[data-snapshot="${name}"] button[data-action="drill"]`).click();
+  await page.locator('#message', { hasText: 'snap drill: verified ' + name }).waitFor();
+  expect((await page.locator('#message').textContent()).includes('Vault received nothing'), 'the drill says so');
+  page.off('dialog', onDialog);
+  expect(!asked, 'a drill asks nothing');
 });
 
 await step('restore asks first; dismissing it does nothing', async () => {

@@ -41,8 +41,9 @@ def described_guard(op):
     assert security is not None, "every operation names its security requirement"
     if security == []:
         return "public"
-    (scheme,) = security[0].keys()
-    return "any-token" if scheme == "anyToken" else scheme
+    # Alternatives: the route's scope, then the one that suffices for a dry run ("restore|operate").
+    schemes = [next(iter(alternative)) for alternative in security]
+    return "any-token" if schemes == ["anyToken"] else "|".join(schemes)
 
 
 def test_spec_passes_a_real_openapi_validator():
@@ -66,7 +67,7 @@ def test_every_route_needs_the_scope_its_operation_names():
     served = served_guards()
     differ = {k: (served[k], described[k]) for k in served.keys() & described.keys() if served[k] != described[k]}
     assert not differ, f"(served, described) guards differ: {differ}"
-    assert set(served.values()) >= {"public", "any-token", "read", "operate", "approve", "rekey", "restore"}
+    assert set(served.values()) >= {"public", "any-token", "read", "operate", "approve", "rekey", "restore|operate"}
 
 
 def test_every_described_route_is_served():

@@ -93,6 +93,9 @@ def setup():
             s.sync()
             s.run_cycle("snap")
             s.run_cycle("snap-broken", expect="failed")
+        # A restore drill: the drill metrics the dashboard and VaultkeeperSnapshotRestoreDrillFailed read.
+        status, body, _ = s.daemon.call("POST", "/v1/snapshot/snap/restore", {"dry_run": True})
+        assert status == 200, body
         vkproc.wait_until(
             lambda: p.query('count_over_time(up{job="vaultkeeper"}[1m]) >= 6')["data"]["result"], 60,
             interval=0.5, what="six scrapes")

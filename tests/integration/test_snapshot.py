@@ -432,6 +432,7 @@ def test_metrics_after_a_good_cycle(cluster):
         assert 'vaultkeeper_snapshot_retained{job="m",storage="disk"} 1' in m
         st = j["status"]
         assert st["mode"] == "leader" and st["allow_restore"] is False and st["encrypted"] is False
+        assert st["decrypt_with"] is False
         assert st["storages"] == [{"name": "disk", "type": "local", "retain": 0, "max_age": None}]
         assert st["last"]["storages"] == {"disk": "ok"} and st["last"]["index"] > 0
         assert ROOT not in [line.split(" ")[-1] for line in m.splitlines()]

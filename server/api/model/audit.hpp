@@ -28,7 +28,7 @@ struct audit_request
     boost::json::object fields;  // what identifies the request (a plan id, a snapshot name...)
 };
 
-// The request body's identifying fields: plan, name, storage, force, level (never anything else).
+// The request body's identifying fields: plan, name, storage, force, dry_run, level (never anything else).
 boost::json::object identifying_fields(std::string_view body);
 
 // {"event":"request",...}\n

@@ -111,6 +111,22 @@ void read_encrypt_for(object_reader& r, snapshot_settings& s)
     o->finish();
 }
 
+// The recipient's certificate and key that open this job's envelopes for restores and drills (only where
+// restores are allowed need the key be present).
+void read_decrypt_with(object_reader& r, snapshot_settings& s)
+{
+    auto o = r.object("decrypt_with");
+    if (!o)
+        return;
+    auto cert = o->string("cert_file", need::required);
+    auto key = o->string("key_file", need::required);
+    o->finish();
+    if (cert && key)
+        s.decrypt_with = decrypt_key_files{*cert, *key};
+    if (!s.encrypt_for_cert_file)
+        r.problem("decrypt_with", "needs encrypt_for: this job's snapshots are not encrypted");
+}
+
 }  // namespace
 
 const storage_settings* snapshot_settings::find_storage(std::string_view name) const
@@ -136,6 +152,7 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
         r.problem("spool_dir", "must be an absolute directory path");
     read_name_format(r, s->name_format);
     read_encrypt_for(r, *s);
+    read_decrypt_with(r, *s);
     s->allow_restore = r.boolean_or("allow_restore", false);
     read_storages(r, *s);
     if (s->storages.empty() && !r.has("storages") && !from_agent)

@@ -113,6 +113,13 @@ struct storage_settings
     snapshot::retention retention;
 };
 
+// decrypt_with: the PEM certificate and private key of an encrypt_for recipient.
+struct decrypt_key_files
+{
+    std::string cert_file;
+    std::string key_file;
+};
+
 struct snapshot_settings : vk::job_settings
 {
     std::string vault;  // a configured vault (by name)
@@ -120,6 +127,7 @@ struct snapshot_settings : vk::job_settings
     std::string spool_dir = "/var/lib/vaultkeeper/spool";
     snapshot::name_format name_format;
     std::optional<std::string> encrypt_for_cert_file;  // X.509 recipient (PEM) of the CMS envelope
+    std::optional<decrypt_key_files> decrypt_with;     // what opens the envelopes for restores and drills
     bool allow_restore = false;
     std::vector<storage_settings> storages;
 

@@ -24,9 +24,10 @@ TEST(router, matches_templates_and_captures_segments)
 }
 
 vk::http::response run(vk::api::router& r, std::string method, std::string path, std::string auth = "",
-                       std::string host = "127.0.0.1:8290")
+                       std::string host = "127.0.0.1:8290", std::string body = "")
 {
     vk::http::request req;
+    req.body = std::move(body);
     req.headers.set("Host", host);
     req.method = std::move(method);
     req.path = req.target = std::move(path);
@@ -115,6 +116,38 @@ TEST(router, a_token_without_the_routes_scope_or_job_is_403)
     EXPECT_EQ(message_of(other), "this token may not act on job \"backup\"");
     EXPECT_EQ(run(r, "GET", "/v1/jobs/replicate-eu", "Bearer operator-token-12").status, 403u);  // no read
     EXPECT_EQ(run(r, "POST", "/v1/jobs/backup", "Bearer sekret-token").status, 200u);  // admin.token is *
+}
+
+// Issue 24: a restore drill ({"dry_run": true}) needs only operate; any other body the full restore scope.
+TEST(router, a_dry_run_body_needs_the_lesser_scope)
+{
+    vk::api::route restore{"POST", "/v1/snapshot/{name}/restore", true, nullptr, vk::scope::restore};
+    restore.dry_run_needs = vk::scope::operate;
+    EXPECT_EQ(needed_scope(restore, R"({"dry_run": true})"), vk::scope::operate);
+    EXPECT_EQ(needed_scope(restore, R"({"dry_run": false})"), vk::scope::restore);
+    EXPECT_EQ(needed_scope(restore, R"({"dry_run": "true"})"), vk::scope::restore);
+    EXPECT_EQ(needed_scope(restore, R"({"storage": "disk", "name": "a"})"), vk::scope::restore);
+    EXPECT_EQ(needed_scope(restore, R"([{"dry_run": true}])"), vk::scope::restore);
+    EXPECT_EQ(needed_scope(restore, R"({"dry_run": true)"), vk::scope::restore);  // does not parse
+    EXPECT_EQ(needed_scope(restore, ""), vk::scope::restore);
+    vk::api::route trigger{"POST", "/v1/jobs/{name}/trigger", true, nullptr};
+    EXPECT_EQ(needed_scope(trigger, R"({"dry_run": true})"), vk::scope::operate);
+    vk::api::route get{"GET", "/v1/jobs", true, nullptr};
+    EXPECT_EQ(needed_scope(get, R"({"dry_run": true})"), vk::scope::read);
+
+    vk::api::router r([]() -> const vk::api::access_list& { return router_tokens(); }, nullptr);
+    restore.handler = [](vk::http::request&,
+                         const vk::api::path_params&) -> boost::asio::awaitable<vk::http::response> {
+        co_return vk::http::response::text(200, "done");
+    };
+    r.add(restore);
+    auto drill = run(r, "POST", "/v1/snapshot/replicate-x/restore", "Bearer operator-token-12",
+                     "127.0.0.1:8290", R"({"dry_run": true})");
+    EXPECT_EQ(drill.status, 200u);
+    auto real = run(r, "POST", "/v1/snapshot/replicate-x/restore", "Bearer operator-token-12",
+                    "127.0.0.1:8290", R"({"storage": "disk", "name": "a"})");
+    EXPECT_EQ(real.status, 403u);
+    EXPECT_EQ(message_of(real), "this token lacks the \"restore\" scope");
 }
 
 TEST(router, unknown_path_is_404_and_wrong_method_is_405_with_allow)

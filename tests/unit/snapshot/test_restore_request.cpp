@@ -46,6 +46,24 @@ TEST(snapshot_restore_request, fields_named)
     EXPECT_EQ(problem(R"({"storage":"disk","name":"../etc/x"})").rfind("/name:", 0), 0u);
     EXPECT_EQ(problem(R"({"storage":"disk","name":"a","force":1})").rfind("/force:", 0), 0u);
     EXPECT_EQ(problem(R"({"storage":"disk","name":"a","extra":1})").rfind("/extra:", 0), 0u);
+    EXPECT_EQ(problem(R"({"storage":"disk","name":"a","dry_run":"yes"})").rfind("/dry_run:", 0), 0u);
+}
+
+TEST(snapshot_restore_request, a_drill_may_leave_out_the_storage_and_the_name)
+{
+    auto r = parse_restore_request(boost::json::parse(R"({"dry_run":true})"), with_disk());
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(r->dry_run);
+    EXPECT_EQ(r->storage, "disk");  // the job's first storage
+    EXPECT_EQ(r->name, "");         // the newest one there
+    r = parse_restore_request(boost::json::parse(R"({"dry_run":true,"storage":"disk","name":"a.snap"})"),
+                              with_disk());
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->name, "a.snap");
+    EXPECT_EQ(problem(R"({"dry_run":true,"storage":"s3"})").rfind("/storage: no storage", 0), 0u);
+    EXPECT_EQ(problem(R"({"dry_run":true,"name":""})").rfind("/name:", 0), 0u);
+    // A restore names both: "restore whatever is newest" is never one careless call.
+    EXPECT_EQ(problem(R"({"dry_run":false,"storage":"disk"})").rfind("/name: required", 0), 0u);
 }
 
 }  // namespace

@@ -80,6 +80,22 @@ TEST(snapshot_settings, every_storage_type_and_defaults)
     EXPECT_EQ(s.find_storage("gcs"), &s.storages[3]);
 }
 
+// Issue 24: decrypt_with names the recipient's certificate and key; it needs encrypt_for.
+TEST(snapshot_settings, decrypt_with_needs_encrypt_for_and_both_files)
+{
+    auto r = vk::parse_config(doc(job(R"("encrypt_for": {"cert_file": "/r.pem"},
+        "decrypt_with": {"cert_file": "/r.pem", "key_file": "/r.key"},
+        "storages": [{"name": "disk", "type": "local", "path": "/b"}])")),
+                              "cfg.json", snapshot_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    ASSERT_TRUE(settings_of(*r).decrypt_with);
+    EXPECT_EQ(settings_of(*r).decrypt_with->key_file, "/r.key");
+    auto ps = snapshot_problems(job(R"("decrypt_with": {"cert_file": "/r.pem"},
+        "storages": [{"name": "disk", "type": "local", "path": "/b"}])"));
+    EXPECT_TRUE(has(ps, "/jobs/0/decrypt_with/key_file"));
+    EXPECT_TRUE(has(ps, "/jobs/0/decrypt_with: needs encrypt_for"));
+}
+
 TEST(snapshot_settings, mistakes_at_their_pointers)
 {
     auto ps = snapshot_problems(job(R"("mode": "all", "spool_dir": "rel", "name_format": {"prefix": "a/b"},
