@@ -120,8 +120,12 @@ struct token_provider::impl
             plan = std::move(*p);
         }
         auto* key = std::get_if<key_file_source>(&plan->source);
-        auto t = key ? co_await service_account(key->key)
-                     : co_await metadata(std::get<metadata_source>(plan->source));
+        // No co_await inside ?: (GCC 12 miscompiles it).
+        result<access_token> t = make_error(errc::internal, "no token source");
+        if (key)
+            t = co_await service_account(key->key);
+        else
+            t = co_await metadata(std::get<metadata_source>(plan->source));
         if (t)
             co_return t;
         auto e = t.error();

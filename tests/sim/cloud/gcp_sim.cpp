@@ -58,9 +58,7 @@ bool rs256_verifies(const std::string& public_pem, std::string_view data, std::s
 // Google's OAuth error shape (RFC 6749 section 5.2).
 simc::response oauth_error(unsigned status, std::string error, std::string description)
 {
-    auto r = simc::json_response(status, json::object{{"error", error}, {"error_description", description}});
-    r.set("Content-Type", "application/json; charset=utf-8");
-    return r;
+    return simc::json_response(status, json::object{{"error", error}, {"error_description", description}});
 }
 
 long long number(const json::object& o, std::string_view key)
@@ -136,11 +134,9 @@ simc::response gcp_sim::token(const simc::request& req)
     auto audience = "http://" + std::string(req.header("Host")) + "/token";
     if (auto why = check_assertion(form["assertion"], audience); !why.empty())
         return oauth_error(400, "invalid_grant", why);
-    auto r = simc::json_response(200, json::object{{"access_token", issue("sa")},
-                                                   {"expires_in", opts_.ttl.count()},
-                                                   {"token_type", "Bearer"}});
-    r.set("Content-Type", "application/json; charset=utf-8");
-    return r;
+    return simc::json_response(200, json::object{{"access_token", issue("sa")},
+                                                 {"expires_in", opts_.ttl.count()},
+                                                 {"token_type", "Bearer"}});
 }
 
 simc::response gcp_sim::metadata(const simc::request& req)
