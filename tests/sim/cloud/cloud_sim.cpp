@@ -299,6 +299,8 @@ void sim::add_control_routes(simc::server& srv)
             const auto& o = v->as_object();
             if (auto* t = o.if_contains("ttl_seconds"))
                 opts_.ttl = std::chrono::seconds(t->to_number<long long>());
+            if (auto* c = o.if_contains("clock_offset_seconds"))
+                opts_.clock_offset = std::chrono::seconds(c->to_number<long long>());
             for (auto [key, field] :
                  {std::pair{"web_identity_token", &opts_.web_identity_token},
                   std::pair{"container_token", &opts_.container_token},
