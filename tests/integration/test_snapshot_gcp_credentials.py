@@ -136,6 +136,15 @@ def test_metadata_server(proxy, sim, run, tmp_path):
     assert sim.counters() == {"GET /computeMetadata/v1/instance/service-accounts/default/token": 1}
 
 
+def test_an_answer_without_metadata_flavor_is_not_taken_for_a_token(proxy, run, tmp_path):
+    """The S3 proxy stands in for something else listening where the metadata server should be."""
+    r = run(storage(proxy), gcp_env(tmp_path, GCE_METADATA_HOST=f"127.0.0.1:{proxy.server_port}"))
+    error = r.first(outcome="failed")["last_cycle"]["error"]
+    assert f"GCS token from metadata server (http://127.0.0.1:{proxy.server_port})" in error, error
+    assert "lacks Metadata-Flavor: Google" in error, error
+    assert all(t is None for t in proxy.tokens())  # only the token request reached it
+
+
 def test_refresh_then_refresh_failure_keeps_the_token_until_it_expires(proxy, sim, run, tmp_path):
     """TTL 12 s, advisory window 9 s, mandatory 5 s: fresh for 3 s after a fetch, then refreshed."""
     sim.call("POST", "/_sim/cloud/gcp/config", {"ttl_seconds": 12})
