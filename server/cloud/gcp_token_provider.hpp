@@ -7,6 +7,7 @@
 
 #include "cloud/model/aws_refresh.hpp"
 #include "cloud/model/gcp_chain.hpp"
+#include "cloud/model/gcp_token.hpp"
 #include "core/error.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -20,9 +21,7 @@ namespace vk::cloud::gcp {
 struct provider_settings
 {
     std::optional<std::string> key_file;  // "service_account_key_file"; else Application Default Credentials
-    // Refreshed from 3 min 45 s before expiry (google-auth's REFRESH_THRESHOLD; the metadata server itself
-    // hands out a new token from 4 min before); a failed refresh keeps the token until 10 s before expiry.
-    aws::refresh_windows windows{std::chrono::seconds(225), std::chrono::seconds(10)};
+    aws::refresh_windows windows{refresh_threshold, last_usable};
 };
 
 // The plan from this process's environment and the key file (read now; nothing fetched): what

@@ -13,6 +13,11 @@
 
 namespace vk::cloud::gcp {
 
+// A token is refreshed from 3 min 45 s before it expires (google-auth's REFRESH_THRESHOLD: the metadata
+// server itself hands out a new token from 4 min before); a failed refresh keeps it until 10 s before.
+inline constexpr std::chrono::seconds refresh_threshold{225};
+inline constexpr std::chrono::seconds last_usable{10};
+
 struct access_token
 {
     std::string value;  // sent as "Authorization: Bearer <value>"; never logged

@@ -4,6 +4,7 @@
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_MODEL_SETTINGS_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_MODEL_SETTINGS_HPP
 
+#include "cloud/model/gcp_token.hpp"
 #include "core/config.hpp"
 
 #include <cstddef>
@@ -104,8 +105,8 @@ struct gcs_storage_settings
     // OAuth: this key file's JWT grant, else Application Default Credentials (cloud/model/gcp_chain.hpp).
     std::optional<std::string> service_account_key_file;
     // Refresh windows before a token's expiry (cloud/gcp_token_provider.hpp).
-    duration refresh_advisory{std::chrono::seconds(225)};
-    duration refresh_mandatory{std::chrono::seconds(10)};
+    duration refresh_advisory{cloud::gcp::refresh_threshold};
+    duration refresh_mandatory{cloud::gcp::last_usable};
 
     bool oauth() const { return hmac_access_id.empty(); }
 };

@@ -1,5 +1,6 @@
 // The pure parts of GCS's OAuth identities: the key file, the RS256 JWT assertion (verified with the public
 // key), the token answers and refusals, the ADC order and the metadata host rule.
+#include "cloud/model/aws_refresh.hpp"
 #include "cloud/model/gcp_chain.hpp"
 #include "cloud/model/gcp_jwt.hpp"
 #include "cloud/model/gcp_token.hpp"
@@ -151,6 +152,20 @@ TEST(gcp_token, answer_expires_on_our_clock)
                   .error()
                   .message,
               "token answer of token_type MAC, not Bearer");
+}
+
+TEST(gcp_token, refreshed_from_google_auth_s_threshold_kept_until_just_before_expiry)
+{
+    namespace aws = vk::cloud::aws;
+    aws::refresh_windows w{gcp::refresh_threshold, gcp::last_usable};
+    auto now = system_clock::from_time_t(1700000000);
+    EXPECT_EQ(aws::needs_refresh(true, now + seconds(226), now, w), aws::refresh_need::none);
+    EXPECT_EQ(aws::needs_refresh(true, now + seconds(224), now, w), aws::refresh_need::advisory);
+    // After a failed try the token stays in use (the next try waits) until 10 s are left.
+    EXPECT_EQ(aws::needs_refresh(true, now + seconds(200), now, w, now - seconds(5)),
+              aws::refresh_need::none);
+    EXPECT_EQ(aws::needs_refresh(true, now + seconds(9), now, w, now - seconds(5)),
+              aws::refresh_need::mandatory);
 }
 
 TEST(gcp_token, refusal_carries_google_s_error_and_description)
