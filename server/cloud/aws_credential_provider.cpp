@@ -3,6 +3,7 @@
 #include "cloud/aws_credential_provider.hpp"
 
 #include "async/mutex.hpp"
+#include "cloud/endpoint_clients.hpp"
 #include "cloud/model/aws_metadata.hpp"
 #include "cloud/model/iso8601.hpp"
 #include "cloud/model/signing_crypto.hpp"
@@ -12,7 +13,6 @@
 #include "http/client.hpp"
 
 #include <cstdlib>
-#include <map>
 
 namespace vk::cloud::aws {
 
@@ -71,6 +71,12 @@ result<credential_plan> plan_from_environment(const chain_settings& s)
 
 struct credential_provider::impl
 {
+    impl(provider_settings settings, asio::any_io_executor executor)
+        : s(std::move(settings)),
+          ex(std::move(executor))
+    {
+    }
+
     provider_settings s;
     asio::any_io_executor ex;
     std::optional<credential_plan> plan;
@@ -78,36 +84,16 @@ struct credential_provider::impl
     std::optional<std::chrono::system_clock::time_point>
         advisory_failed;  // the last advisory refresh failure
     async_mutex fetching;
-    std::map<std::string, std::unique_ptr<http::client>> clients;  // by origin
+    endpoint_clients endpoints{ex, fetch_timeout};
 
     std::string sts_endpoint() const
     {
         return s.sts_endpoint.empty() ? default_sts_endpoint(s.region) : s.sts_endpoint;
     }
 
-    // Sends `req` to the URL's origin: no redirects (they would re-send credentials), a short deadline. Any
-    // status is a response.
     asio::awaitable<result<http::response>> send_raw(std::string url, http::client_request& req)
     {
-        auto where = http::parse_url(url);
-        if (!where)
-            co_return where.error();
-        auto origin = where->where.str();
-        auto& c = clients[origin];
-        if (!c)
-        {
-            http::client_params p;
-            p.base_url = origin;
-            p.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(fetch_timeout);
-            auto made = http::client::create(ex, std::move(p));
-            if (!made)
-                co_return made.error();
-            c = std::move(*made);
-        }
-        req.target = where->target;
-        req.follow_redirects = false;
-        req.idempotent = true;
-        co_return co_await c->send(req);
+        return endpoints.send(std::move(url), req);
     }
 
     // send_raw, a status other than 2xx an error naming it, the origin and the path.
@@ -290,10 +276,8 @@ struct credential_provider::impl
 };
 
 credential_provider::credential_provider(provider_settings s, asio::any_io_executor ex)
-    : impl_(std::make_unique<impl>())
+    : impl_(std::make_unique<impl>(std::move(s), std::move(ex)))
 {
-    impl_->s = std::move(s);
-    impl_->ex = std::move(ex);
 }
 
 credential_provider::~credential_provider() = default;

@@ -37,6 +37,8 @@ struct s3_config
     fields create_only;
     s3_server_side_encryption sse;
     std::shared_ptr<cloud::aws::credential_provider> credentials;  // asked before each request is signed
+    // GCS with OAuth: "Authorization: Bearer" with its token instead of a SigV4 signature.
+    std::shared_ptr<cloud::gcp::token_provider> bearer;
 };
 
 class s3_storage final : public object_storage
@@ -219,9 +221,6 @@ private:
         auto c = client(base_url_);
         if (!c)
             co_return c.error();
-        auto creds = co_await cfg_.credentials->current();
-        if (!creds)
-            co_return creds.error();
         sigv4::request sr;
         sr.method = call.method;
         // The bucket itself is "/" (virtual-hosted) or "/bucket" (path-style), an object ".../key".
@@ -231,8 +230,9 @@ private:
         sr.query = std::move(call.query);
         sr.headers = {{"host", addressing_.host}};
         sr.headers.insert(sr.headers.end(), call.headers.begin(), call.headers.end());
-        sr.payload_hash = call.upload ? std::string(sigv4::unsigned_payload) : crypto::sha256_hex(call.body);
-        sigv4::sign_headers(sr, *creds, cfg_.scope, sigv4::amz_date(std::chrono::system_clock::now()));
+        auto authorized = co_await authorize(sr, call);
+        if (!authorized)
+            co_return authorized.error();
         http::client_request req;
         req.method = call.method;
         req.target = sigv4::target(sr);
@@ -243,6 +243,25 @@ private:
         req.upload = std::move(call.upload);
         req.download = std::move(call.download);
         co_return co_await perform(req, what, cfg_.endpoint, call.path);
+    }
+
+    // A Bearer token (GCS with OAuth) or a SigV4 signature added to sr's headers.
+    asio::awaitable<result<void>> authorize(sigv4::request& sr, const object_call& call)
+    {
+        if (cfg_.bearer)
+        {
+            auto token = co_await cfg_.bearer->current();
+            if (!token)
+                co_return token.error();
+            sr.headers.emplace_back("Authorization", "Bearer " + *token);
+            co_return result<void>{};
+        }
+        auto creds = co_await cfg_.credentials->current();
+        if (!creds)
+            co_return creds.error();
+        sr.payload_hash = call.upload ? std::string(sigv4::unsigned_payload) : crypto::sha256_hex(call.body);
+        sigv4::sign_headers(sr, *creds, cfg_.scope, sigv4::amz_date(std::chrono::system_clock::now()));
+        co_return result<void>{};
     }
 
     s3_config cfg_;
@@ -288,9 +307,17 @@ std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s, 
     return std::make_unique<s3_storage>(std::move(c), std::move(ex), o);
 }
 
-// GCS's XML API takes SigV4 with HMAC keys; its region is "auto"; it keeps metadata as x-goog-meta-*. Its
-// XML multipart uploads take no preconditions, so a snapshot goes in one streamed PUT whatever its size
-// (up to GCS's 5 TiB per object), which x-goog-if-generation-match: 0 keeps from replacing anything.
+cloud::gcp::provider_settings gcp_provider_settings(const gcs_storage_settings& s)
+{
+    return {s.service_account_key_file,
+            {std::chrono::duration_cast<std::chrono::seconds>(s.refresh_advisory),
+             std::chrono::duration_cast<std::chrono::seconds>(s.refresh_mandatory)}};
+}
+
+// GCS's XML API takes SigV4 with HMAC keys or an OAuth Bearer token; its region is "auto"; it keeps metadata
+// as x-goog-meta-*. Its XML multipart uploads take no preconditions, so a snapshot goes in one streamed PUT
+// whatever its size (up to GCS's 5 TiB per object), which x-goog-if-generation-match: 0 keeps from replacing
+// anything.
 std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s, asio::any_io_executor ex,
                                                    object_store_options o)
 {
@@ -304,10 +331,15 @@ std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s
     c.scope = {"auto", "s3"};
     c.meta_header = "x-goog-meta-sha256";
     c.create_only = {{"x-goog-if-generation-match", "0"}};
-    cloud::aws::provider_settings keys;
-    keys.chain.static_keys =
-        cloud::aws::credentials{{s.hmac_access_id.reveal(), s.hmac_secret.reveal(), ""}, {}};
-    c.credentials = std::make_shared<cloud::aws::credential_provider>(std::move(keys), ex);
+    if (s.oauth())
+        c.bearer = std::make_shared<cloud::gcp::token_provider>(gcp_provider_settings(s), ex);
+    else
+    {
+        cloud::aws::provider_settings keys;
+        keys.chain.static_keys =
+            cloud::aws::credentials{{s.hmac_access_id.reveal(), s.hmac_secret.reveal(), ""}, {}};
+        c.credentials = std::make_shared<cloud::aws::credential_provider>(std::move(keys), ex);
+    }
     return std::make_unique<s3_storage>(std::move(c), std::move(ex), o);
 }
 

@@ -8,6 +8,7 @@
 #define VAULTKEEPER_SERVER_SNAPSHOT_S3_STORAGE_HPP
 
 #include "cloud/aws_credential_provider.hpp"
+#include "cloud/gcp_token_provider.hpp"
 #include "snapshot/model/settings.hpp"
 #include "snapshot/object_store.hpp"
 #include "snapshot/snapshot_storage.hpp"
@@ -26,7 +27,10 @@ std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s,
 // The credential provider settings of an S3 storage (also what --check-config describes).
 cloud::aws::provider_settings aws_provider_settings(const s3_storage_settings& s);
 // GCS: endpoint https://storage.googleapis.com, region "auto", path-style, metadata as x-goog-meta-sha256;
-// every upload one streamed PUT with x-goog-if-generation-match: 0 (o.part_size is not used).
+// every upload one streamed PUT with x-goog-if-generation-match: 0 (o.part_size is not used). Without HMAC
+// keys, "Authorization: Bearer" OAuth tokens (cloud/gcp_token_provider.hpp) instead of SigV4.
+// The token provider settings of a GCS storage using OAuth (also what --check-config describes).
+cloud::gcp::provider_settings gcp_provider_settings(const gcs_storage_settings& s);
 std::unique_ptr<snapshot_storage>
 make_gcs_storage(const gcs_storage_settings& s, boost::asio::any_io_executor ex, object_store_options o = {});
 

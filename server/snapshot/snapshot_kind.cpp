@@ -10,18 +10,28 @@ namespace vk::snapshot {
 
 namespace {
 
-// "storage NAME: credentials from SOURCE" for each S3 storage (the chain decided now, nothing fetched).
+// Where a cloud storage's credentials come from ("" for the others): the source decided now, nothing fetched.
+std::string credential_source(const storage_spec& spec)
+{
+    auto described = [](const auto& plan) {
+        return plan ? plan->description : "nowhere (" + plan.error().message + ")";
+    };
+    if (const auto* s3 = std::get_if<s3_storage_settings>(&spec))
+        return described(cloud::aws::plan_from_environment(aws_provider_settings(*s3).chain));
+    if (const auto* gcs = std::get_if<gcs_storage_settings>(&spec))
+        return gcs->oauth() ? described(cloud::gcp::plan_from_environment(gcp_provider_settings(*gcs)))
+                            : "HMAC keys";
+    return "";
+}
+
+// "storage NAME: credentials from SOURCE" for each S3 and GCS storage.
 std::vector<std::string> describe_credentials(const vk::job_config& job)
 {
     std::vector<std::string> lines;
     const auto* s = dynamic_cast<const snapshot_settings*>(job.settings.get());
     for (const auto& storage : s ? s->storages : std::vector<storage_settings>{})
-        if (const auto* s3 = std::get_if<s3_storage_settings>(&storage.spec))
-        {
-            auto plan = cloud::aws::plan_from_environment(aws_provider_settings(*s3).chain);
-            lines.push_back("storage " + storage.name + ": credentials from " +
-                            (plan ? plan->description : "nowhere (" + plan.error().message + ")"));
-        }
+        if (auto source = credential_source(storage.spec); !source.empty())
+            lines.push_back("storage " + storage.name + ": credentials from " + source);
     return lines;
 }
 

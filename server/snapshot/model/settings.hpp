@@ -4,6 +4,7 @@
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_MODEL_SETTINGS_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_MODEL_SETTINGS_HPP
 
+#include "cloud/model/gcp_token.hpp"
 #include "core/config.hpp"
 
 #include <cstddef>
@@ -92,15 +93,22 @@ struct azure_storage_settings
     std::string key_prefix;
 };
 
-// GCS through its S3-interoperable XML API with HMAC keys.
+// GCS through its S3-interoperable XML API, with HMAC keys or OAuth tokens.
 struct gcs_storage_settings
 {
     std::string name;
     std::string bucket;
-    secret hmac_access_id;
+    secret hmac_access_id;  // both empty ("credentials": "default"): OAuth tokens instead of HMAC keys
     secret hmac_secret;
     std::string endpoint;  // "" = https://storage.googleapis.com
     std::string key_prefix;
+    // OAuth: this key file's JWT grant, else Application Default Credentials (cloud/model/gcp_chain.hpp).
+    std::optional<std::string> service_account_key_file;
+    // Refresh windows before a token's expiry (cloud/gcp_token_provider.hpp).
+    duration refresh_advisory{cloud::gcp::refresh_threshold};
+    duration refresh_mandatory{cloud::gcp::last_usable};
+
+    bool oauth() const { return hmac_access_id.empty(); }
 };
 
 using storage_spec =

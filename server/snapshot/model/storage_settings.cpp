@@ -49,6 +49,16 @@ s3_server_side_encryption read_sse(object_reader& r)
     return sse;
 }
 
+// How long before a temporary credential expires it is refreshed (advisory: a failure keeps it; mandatory: a
+// failure fails).
+void read_refresh_windows(object_reader& r, duration& advisory, duration& mandatory)
+{
+    advisory = r.dur_or("refresh_advisory", advisory);
+    mandatory = r.dur_or("refresh_mandatory", mandatory);
+    if (mandatory > advisory)
+        r.problem("refresh_mandatory", "must not exceed refresh_advisory");
+}
+
 // Where keys come from when none are given: the default chain, a profile, a role assumed on top.
 void read_s3_identity(object_reader& r, s3_storage_settings& s)
 {
@@ -68,10 +78,7 @@ void read_s3_identity(object_reader& r, s3_storage_settings& s)
         if (r.has(key) && !s.assume_role_arn)
             r.problem(key, "only with assume_role_arn");
     s.sts_endpoint = read_endpoint(r, "sts_endpoint");
-    s.refresh_advisory = r.dur_or("refresh_advisory", s.refresh_advisory);
-    s.refresh_mandatory = r.dur_or("refresh_mandatory", s.refresh_mandatory);
-    if (s.refresh_mandatory > s.refresh_advisory)
-        r.problem("refresh_mandatory", "must not exceed refresh_advisory");
+    read_refresh_windows(r, s.refresh_advisory, s.refresh_mandatory);
 }
 
 s3_storage_settings read_s3(object_reader& r)
@@ -104,14 +111,31 @@ azure_storage_settings read_azure(object_reader& r)
     return s;
 }
 
+// HMAC keys, or OAuth tokens from a key file or Application Default Credentials.
+void read_gcs_identity(object_reader& r, gcs_storage_settings& s)
+{
+    s.hmac_access_id = r.secret_value("hmac_access_id").value_or(secret{});
+    s.hmac_secret = r.secret_value("hmac_secret").value_or(secret{});
+    if (r.has("hmac_access_id") != r.has("hmac_secret"))
+        r.problem(r.has("hmac_access_id") ? "hmac_secret" : "hmac_access_id",
+                  "give hmac_access_id and hmac_secret together");
+    r.one_of("credentials", {"default"}, "default");
+    s.service_account_key_file = r.string("service_account_key_file");
+    for (auto key : {"credentials", "service_account_key_file"})
+        if (r.has(key) && r.has("hmac_access_id"))
+            r.problem(key, "give either hmac_access_id and hmac_secret or OAuth credentials");
+    if (s.service_account_key_file && !s.service_account_key_file->starts_with("/"))
+        r.problem("service_account_key_file", "must be an absolute file path");
+    read_refresh_windows(r, s.refresh_advisory, s.refresh_mandatory);
+}
+
 gcs_storage_settings read_gcs(object_reader& r)
 {
     gcs_storage_settings s;
     s.bucket = r.string("bucket", need::required).value_or("");
-    s.hmac_access_id = r.secret_value("hmac_access_id", need::required).value_or(secret{});
-    s.hmac_secret = r.secret_value("hmac_secret", need::required).value_or(secret{});
     s.endpoint = read_endpoint(r);
     s.key_prefix = r.string_or("key_prefix", "");
+    read_gcs_identity(r, s);
     return s;
 }
 

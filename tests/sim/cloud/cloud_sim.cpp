@@ -84,7 +84,8 @@ std::string sigv4_access_key(std::string_view authorization)
 sim::sim(options opts, clock_fn now)
     : opts_(opts),
       initial_(std::move(opts)),
-      now_(now ? std::move(now) : clock_fn([] { return std::chrono::system_clock::now(); }))
+      now_(now ? std::move(now) : clock_fn([] { return std::chrono::system_clock::now(); })),
+      gcp_(now_)
 {
 }
 
@@ -95,7 +96,9 @@ boost::asio::awaitable<simc::response> sim::handle(simc::request& req)
 
 simc::response sim::answer(const simc::request& req)
 {
-    return dated(route(req));
+    if (gcp_sim::serves(req))
+        return dated(gcp_.answer(req), gcp_.clock());
+    return dated(route(req), clock());
 }
 
 simc::response sim::route(const simc::request& req)
@@ -128,9 +131,9 @@ std::string sim::expiration() const
     return iso8601(clock() + opts_.ttl);
 }
 
-simc::response sim::dated(simc::response r) const
+simc::response sim::dated(simc::response r, std::chrono::system_clock::time_point at)
 {
-    auto t = std::chrono::system_clock::to_time_t(clock());
+    auto t = std::chrono::system_clock::to_time_t(at);
     std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[40];
@@ -287,6 +290,7 @@ simc::response sim::container(const simc::request& req)
 
 void sim::add_control_routes(simc::server& srv)
 {
+    gcp_.add_control_routes(srv);
     srv.add_control_route(
         "POST", "/_sim/cloud/config", [this](simc::request& req) -> boost::asio::awaitable<simc::response> {
             auto v = simc::parse_json(req.body);
@@ -295,6 +299,8 @@ void sim::add_control_routes(simc::server& srv)
             const auto& o = v->as_object();
             if (auto* t = o.if_contains("ttl_seconds"))
                 opts_.ttl = std::chrono::seconds(t->to_number<long long>());
+            if (auto* c = o.if_contains("clock_offset_seconds"))
+                opts_.clock_offset = std::chrono::seconds(c->to_number<long long>());
             for (auto [key, field] :
                  {std::pair{"web_identity_token", &opts_.web_identity_token},
                   std::pair{"container_token", &opts_.container_token},

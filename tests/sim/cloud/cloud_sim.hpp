@@ -8,6 +8,7 @@
 
 #include "common/http.hpp"
 #include "common/server.hpp"
+#include "gcp_sim.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -60,8 +61,8 @@ private:
     issued issue(const std::string& source);
     std::string expiration() const;
     std::chrono::system_clock::time_point clock() const;
-    // Every answer carries Date on the sim's clock, as AWS's endpoints do.
-    simc::response dated(simc::response r) const;
+    // Every answer carries Date on the sim's clock, as AWS's (and Google's) endpoints do.
+    static simc::response dated(simc::response r, std::chrono::system_clock::time_point at);
     bool known_key(const std::string& id) const;
 
     options opts_, initial_;
@@ -71,6 +72,7 @@ private:
     std::vector<std::string> assume_role_callers_;
     std::set<std::string> imds_tokens_;
     unsigned serial_ = 0;
+    gcp_sim gcp_;  // the Google token endpoint and metadata server (gcp_sim.hpp)
 };
 
 // Form fields of an application/x-www-form-urlencoded body ('+' is a space); the first occurrence wins.

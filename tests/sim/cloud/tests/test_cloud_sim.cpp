@@ -1,6 +1,7 @@
 // cloud-sim's answers without sockets: STS checks, IMDSv2's token gate, the container token, rotation.
 #include "cloud_sim.hpp"
 
+#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
 namespace {
@@ -99,4 +100,56 @@ TEST(cloud_sim, container_requires_its_authorization)
     auto ok = s.answer(req);
     EXPECT_EQ(ok.status, 200u);
     EXPECT_NE(ok.body.find("\"AccessKeyId\":\"ASIACTRG1\""), std::string::npos);
+}
+
+// Google's endpoints (gcp_sim.hpp): the metadata server's Metadata-Flavor gate and answers, the token
+// endpoint's refusals in Google's shape.
+namespace {
+
+std::string header_of(const simc::response& r, std::string_view name)
+{
+    for (const auto& [k, v] : r.headers)
+        if (k == name)
+            return v;
+    return "";
+}
+
+simc::request to_token_endpoint(std::string body)
+{
+    auto r = make("POST", "/token", std::move(body));
+    r.headers.set("Host", "127.0.0.1:1");
+    return r;
+}
+
+}  // namespace
+
+TEST(gcp_sim, metadata_server_wants_metadata_flavor_and_says_it)
+{
+    auto sim = fixed_sim();
+    auto req = make("GET", "/computeMetadata/v1/instance/service-accounts/default/token");
+    auto refused = sim.answer(req);
+    EXPECT_EQ(refused.status, 403u);
+    EXPECT_EQ(header_of(refused, "Metadata-Flavor"), "Google");
+    req.headers.set("Metadata-Flavor", "Google");
+    auto ok = sim.answer(req);
+    EXPECT_EQ(ok.status, 200u);
+    EXPECT_EQ(boost::json::parse(ok.body),
+              boost::json::parse(
+                  R"({"access_token":"ya29.cloudsim-metadata-1","expires_in":3599,"token_type":"Bearer"})"));
+    EXPECT_EQ(header_of(ok, "Date"), "Tue, 14 Nov 2023 22:13:20 GMT");
+}
+
+TEST(gcp_sim, token_endpoint_refuses_as_google_does)
+{
+    auto sim = fixed_sim();
+    auto wrong_grant = sim.answer(to_token_endpoint("grant_type=client_credentials"));
+    EXPECT_EQ(wrong_grant.status, 400u);
+    EXPECT_EQ(
+        boost::json::parse(wrong_grant.body),
+        boost::json::parse(
+            R"({"error":"unsupported_grant_type","error_description":"Invalid grant_type: client_credentials"})"));
+    auto bad_jwt = sim.answer(to_token_endpoint(
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=a.b.c"));
+    EXPECT_EQ(bad_jwt.status, 400u);
+    EXPECT_EQ(boost::json::parse(bad_jwt.body).at("error"), "invalid_grant");
 }
