@@ -2,10 +2,12 @@
 // the HTTP client, and keeps the current credentials. Decisions are in cloud/model.
 #include "cloud/aws_credential_provider.hpp"
 
-#include "async/mutex.hpp"
+#include "cloud/environment.hpp"
 #include "cloud/model/aws_metadata.hpp"
 #include "cloud/model/iso8601.hpp"
 #include "cloud/model/signing_crypto.hpp"
+#include "cloud/origin_clients.hpp"
+#include "cloud/refreshing_cache.hpp"
 #include "core/log.hpp"
 #include "core/read_file.hpp"
 #include "core/upstream_status.hpp"
@@ -20,16 +22,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::chrono::seconds fetch_timeout{10};
-constexpr std::chrono::seconds wait_for_fetch{60};
-
 env_map process_environment()
 {
-    env_map env;
-    for (auto name : chain_variables())
-        if (const char* v = std::getenv(std::string(name).c_str()))
-            env.emplace(name, v);
-    return env;
+    return read_environment(chain_variables());
 }
 
 shared_files read_shared_files(const env_map& env)
@@ -71,43 +66,29 @@ result<credential_plan> plan_from_environment(const chain_settings& s)
 
 struct credential_provider::impl
 {
+    impl(provider_settings settings, asio::any_io_executor ex)
+        : s(std::move(settings)),
+          clients(std::move(ex))
+    {
+    }
+
     provider_settings s;
-    asio::any_io_executor ex;
     std::optional<credential_plan> plan;
-    std::optional<credentials> cached;
-    std::optional<std::chrono::system_clock::time_point>
-        advisory_failed;  // the last advisory refresh failure
-    async_mutex fetching;
-    std::map<std::string, std::unique_ptr<http::client>> clients;  // by origin
+    refreshing_cache<credentials> cache{
+        s.windows, "AWS credentials",
+        "refreshing AWS credentials failed; the current ones stay in use until "
+        "the mandatory refresh window"};
+    origin_clients clients;
 
     std::string sts_endpoint() const
     {
         return s.sts_endpoint.empty() ? default_sts_endpoint(s.region) : s.sts_endpoint;
     }
 
-    // Sends `req` to the URL's origin: no redirects (they would re-send credentials), a short deadline. Any
-    // status is a response.
+    // Sends `req` to the URL's origin (cloud/origin_clients); any status is a response.
     asio::awaitable<result<http::response>> send_raw(std::string url, http::client_request& req)
     {
-        auto where = http::parse_url(url);
-        if (!where)
-            co_return where.error();
-        auto origin = where->where.str();
-        auto& c = clients[origin];
-        if (!c)
-        {
-            http::client_params p;
-            p.base_url = origin;
-            p.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(fetch_timeout);
-            auto made = http::client::create(ex, std::move(p));
-            if (!made)
-                co_return made.error();
-            c = std::move(*made);
-        }
-        req.target = where->target;
-        req.follow_redirects = false;
-        req.idempotent = true;
-        co_return co_await c->send(req);
+        co_return co_await clients.send(url, req);
     }
 
     // send_raw, a status other than 2xx an error naming it, the origin and the path.
@@ -244,56 +225,25 @@ struct credential_provider::impl
         for (const auto& role : plan->roles)
             if (c)
                 c = co_await assume_role(*c, role);
+        if (c && expired(c->expiration, std::chrono::system_clock::now()))
+            c = make_error(errc::bad_response, "the refreshed credentials are already expired");
         if (!c)
             co_return with_context(c.error(), plan->description, "");
         co_return c;
     }
 
-    refresh_need need() const
-    {
-        return needs_refresh(cached.has_value(), cached ? cached->expiration : std::nullopt,
-                             std::chrono::system_clock::now(), s.windows, advisory_failed);
-    }
-
     asio::awaitable<result<sigv4::credentials>> current()
     {
-        if (need() == refresh_need::none)
-            co_return cached->keys;
-        // Single flight: whoever waited finds what the fetch before it brought.
-        auto lock = co_await fetching.acquire(wait_for_fetch);
-        if (!lock)
-            co_return make_error(errc::timeout, "AWS credentials: waited too long for a fetch in progress");
-        auto n = need();
-        if (n == refresh_need::none)
-            co_return cached->keys;
-        auto fresh = co_await fetch();
-        if (fresh && expired(fresh->expiration, std::chrono::system_clock::now()))
-            fresh =
-                with_context(make_error(errc::bad_response, "the refreshed credentials are already expired"),
-                             plan->description, "");
-        if (fresh)
-        {
-            advisory_failed.reset();
-            cached = std::move(*fresh);
-            co_return cached->keys;
-        }
-        if (n == refresh_need::advisory)
-        {
-            advisory_failed = std::chrono::system_clock::now();
-            log::warn("refreshing AWS credentials failed; the current ones stay in use until the mandatory "
-                      "refresh window",
-                      {{"error", fresh.error().message}, {"endpoint", fresh.error().endpoint}});
-            co_return cached->keys;
-        }
-        co_return fresh.error();
+        auto c = co_await cache.get([this] { return fetch(); });
+        if (!c)
+            co_return c.error();
+        co_return c->keys;
     }
 };
 
 credential_provider::credential_provider(provider_settings s, asio::any_io_executor ex)
-    : impl_(std::make_unique<impl>())
+    : impl_(std::make_unique<impl>(std::move(s), std::move(ex)))
 {
-    impl_->s = std::move(s);
-    impl_->ex = std::move(ex);
 }
 
 credential_provider::~credential_provider() = default;

@@ -2,6 +2,7 @@
 // (snapshot/snapshot_actions.hpp).
 #include "snapshot/snapshot_kind.hpp"
 
+#include "snapshot/azure_storage.hpp"
 #include "snapshot/model/settings.hpp"
 #include "snapshot/s3_storage.hpp"
 #include "snapshot/snapshot_job.hpp"
@@ -10,7 +11,7 @@ namespace vk::snapshot {
 
 namespace {
 
-// "storage NAME: credentials from SOURCE" for each S3 storage (the chain decided now, nothing fetched).
+// "storage NAME: credentials from SOURCE" for each S3 and Azure storage (decided now, nothing fetched).
 std::vector<std::string> describe_credentials(const vk::job_config& job)
 {
     std::vector<std::string> lines;
@@ -22,6 +23,8 @@ std::vector<std::string> describe_credentials(const vk::job_config& job)
             lines.push_back("storage " + storage.name + ": credentials from " +
                             (plan ? plan->description : "nowhere (" + plan.error().message + ")"));
         }
+        else if (const auto* az = std::get_if<azure_storage_settings>(&storage.spec))
+            lines.push_back("storage " + storage.name + ": credentials from " + credential_source(*az));
     return lines;
 }
 
