@@ -2,17 +2,19 @@
 // the HTTP client, and keeps the current credentials. Decisions are in cloud/model.
 #include "cloud/aws_credential_provider.hpp"
 
-#include "async/mutex.hpp"
-#include "cloud/endpoint_clients.hpp"
+#include "cloud/environment.hpp"
 #include "cloud/model/aws_metadata.hpp"
 #include "cloud/model/iso8601.hpp"
 #include "cloud/model/signing_crypto.hpp"
+#include "cloud/origin_clients.hpp"
+#include "cloud/refreshing_cache.hpp"
 #include "core/log.hpp"
 #include "core/read_file.hpp"
 #include "core/upstream_status.hpp"
 #include "http/client.hpp"
 
 #include <cstdlib>
+#include <map>
 
 namespace vk::cloud::aws {
 
@@ -20,16 +22,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::chrono::seconds fetch_timeout{10};
-constexpr std::chrono::seconds wait_for_fetch{60};
-
 env_map process_environment()
 {
-    env_map env;
-    for (auto name : chain_variables())
-        if (const char* v = std::getenv(std::string(name).c_str()))
-            env.emplace(name, v);
-    return env;
+    return read_environment(chain_variables());
 }
 
 shared_files read_shared_files(const env_map& env)
@@ -71,29 +66,29 @@ result<credential_plan> plan_from_environment(const chain_settings& s)
 
 struct credential_provider::impl
 {
-    impl(provider_settings settings, asio::any_io_executor executor)
+    impl(provider_settings settings, asio::any_io_executor ex)
         : s(std::move(settings)),
-          ex(std::move(executor))
+          clients(std::move(ex))
     {
     }
 
     provider_settings s;
-    asio::any_io_executor ex;
     std::optional<credential_plan> plan;
-    std::optional<credentials> cached;
-    std::optional<std::chrono::system_clock::time_point>
-        advisory_failed;  // the last advisory refresh failure
-    async_mutex fetching;
-    endpoint_clients endpoints{ex, fetch_timeout};
+    refreshing_cache<credentials> cache{
+        s.windows, "AWS credentials",
+        "refreshing AWS credentials failed; the current ones stay in use until "
+        "the mandatory refresh window"};
+    origin_clients clients;
 
     std::string sts_endpoint() const
     {
         return s.sts_endpoint.empty() ? default_sts_endpoint(s.region) : s.sts_endpoint;
     }
 
+    // Sends `req` to the URL's origin (cloud/origin_clients); any status is a response.
     asio::awaitable<result<http::response>> send_raw(std::string url, http::client_request& req)
     {
-        return endpoints.send(std::move(url), req);
+        co_return co_await clients.send(url, req);
     }
 
     // send_raw, a status other than 2xx an error naming it, the origin and the path.
@@ -230,48 +225,19 @@ struct credential_provider::impl
         for (const auto& role : plan->roles)
             if (c)
                 c = co_await assume_role(*c, role);
+        if (c && expired(c->expiration, std::chrono::system_clock::now()))
+            c = make_error(errc::bad_response, "the refreshed credentials are already expired");
         if (!c)
             co_return with_context(c.error(), plan->description, "");
         co_return c;
     }
 
-    refresh_need need() const
-    {
-        return needs_refresh(cached.has_value(), cached ? cached->expiration : std::nullopt,
-                             std::chrono::system_clock::now(), s.windows, advisory_failed);
-    }
-
     asio::awaitable<result<sigv4::credentials>> current()
     {
-        if (need() == refresh_need::none)
-            co_return cached->keys;
-        // Single flight: whoever waited finds what the fetch before it brought.
-        auto lock = co_await fetching.acquire(wait_for_fetch);
-        if (!lock)
-            co_return make_error(errc::timeout, "AWS credentials: waited too long for a fetch in progress");
-        auto n = need();
-        if (n == refresh_need::none)
-            co_return cached->keys;
-        auto fresh = co_await fetch();
-        if (fresh && expired(fresh->expiration, std::chrono::system_clock::now()))
-            fresh =
-                with_context(make_error(errc::bad_response, "the refreshed credentials are already expired"),
-                             plan->description, "");
-        if (fresh)
-        {
-            advisory_failed.reset();
-            cached = std::move(*fresh);
-            co_return cached->keys;
-        }
-        if (n == refresh_need::advisory)
-        {
-            advisory_failed = std::chrono::system_clock::now();
-            log::warn("refreshing AWS credentials failed; the current ones stay in use until the mandatory "
-                      "refresh window",
-                      {{"error", fresh.error().message}, {"endpoint", fresh.error().endpoint}});
-            co_return cached->keys;
-        }
-        co_return fresh.error();
+        auto c = co_await cache.get([this] { return fetch(); });
+        if (!c)
+            co_return c.error();
+        co_return c->keys;
     }
 };
 

@@ -2,8 +2,8 @@
 // asks the metadata server, and keeps the current token. Decisions are in cloud/model.
 #include "cloud/gcp_token_provider.hpp"
 
-#include "async/mutex.hpp"
-#include "cloud/endpoint_clients.hpp"
+#include "cloud/origin_clients.hpp"
+#include "cloud/refreshing_cache.hpp"
 #include "cloud/model/gcp_jwt.hpp"
 #include "cloud/model/gcp_token.hpp"
 #include "cloud/model/iso8601.hpp"
@@ -20,7 +20,6 @@ using std::chrono::system_clock;
 namespace {
 
 constexpr std::chrono::seconds fetch_timeout{10};
-constexpr std::chrono::seconds wait_for_fetch{60};
 constexpr std::string_view form_content_type = "application/x-www-form-urlencoded";
 
 env_map process_environment()
@@ -59,11 +58,11 @@ struct token_provider::impl
     }
 
     provider_settings s;
-    endpoint_clients endpoints;
+    origin_clients endpoints;
     std::optional<token_plan> plan;
-    std::optional<access_token> cached;
-    std::optional<system_clock::time_point> advisory_failed;  // the last advisory refresh failure
-    async_mutex fetching;
+    refreshing_cache<access_token> cache{
+        s.windows, "GCS token",
+        "refreshing the GCS token failed; the current one stays in use until it is about to expire"};
 
     // One JWT grant with an assertion issued at `iat`; the response whatever its status.
     asio::awaitable<result<http::response>> grant(const service_account_key& key,
@@ -137,40 +136,12 @@ struct token_provider::impl
         co_return e;
     }
 
-    aws::refresh_need need() const
-    {
-        return aws::needs_refresh(cached.has_value(),
-                                  cached ? std::optional(cached->expires_at) : std::nullopt,
-                                  system_clock::now(), s.windows, advisory_failed);
-    }
-
     asio::awaitable<result<std::string>> current()
     {
-        if (need() == aws::refresh_need::none)
-            co_return cached->value;
-        // Single flight: whoever waited finds what the fetch before it brought.
-        auto lock = co_await fetching.acquire(wait_for_fetch);
-        if (!lock)
-            co_return make_error(errc::timeout, "GCS token: waited too long for a fetch in progress");
-        auto n = need();
-        if (n == aws::refresh_need::none)
-            co_return cached->value;
-        auto fresh = co_await fetch();
-        if (fresh)
-        {
-            advisory_failed.reset();
-            cached = std::move(*fresh);
-            co_return cached->value;
-        }
-        if (n == aws::refresh_need::advisory)
-        {
-            advisory_failed = system_clock::now();
-            log::warn(
-                "refreshing the GCS token failed; the current one stays in use until it is about to expire",
-                {{"error", fresh.error().message}, {"endpoint", fresh.error().endpoint}});
-            co_return cached->value;
-        }
-        co_return fresh.error();
+        auto t = co_await cache.get([this] { return fetch(); });
+        if (!t)
+            co_return t.error();
+        co_return t->value;
     }
 };
 

@@ -1,7 +1,9 @@
-// The Azure Blob storage shell: builds each request, signs it with Shared Key (model/azure_protocol), sends
-// it through the HTTP client and reads the answer. See azure_storage.hpp.
+// The Azure Blob storage shell: builds each request, authorizes it (Shared Key from model/azure_protocol, a
+// SAS in the query or an identity's bearer token), sends it through the HTTP client and reads the answer. See
+// azure_storage.hpp.
 #include "snapshot/azure_storage.hpp"
 
+#include "cloud/azure_token_provider.hpp"
 #include "cloud/model/sigv4.hpp"
 #include "snapshot/model/azure_protocol.hpp"
 #include "snapshot/model/s3_protocol.hpp"
@@ -18,9 +20,11 @@ class azure_storage final : public object_storage
 {
 public:
     azure_storage(azure_storage_settings s, asio::any_io_executor ex, object_store_options o)
-        : object_storage(std::move(ex), o),
+        : object_storage(ex, std::move(o)),
           cfg_(std::move(s))
     {
+        if (uses_identity(cfg_))
+            tokens_ = std::make_unique<cloud::azure::token_provider>(azure_provider_settings(cfg_), ex);
         if (cfg_.endpoint.empty())
             cfg_.endpoint = "https://" + cfg_.account_name + ".blob.core.windows.net";
         // Paths are built before the first request: split the service URL now (a bad one fails at use).
@@ -145,23 +149,50 @@ private:
         ar.headers.emplace_back("x-ms-date", azure::rfc1123(std::chrono::system_clock::now()));
         ar.headers.emplace_back("x-ms-version", azure::api_version);
         ar.content_length = call.upload ? call.upload->length.value_or(0) : call.body.size();
-        auto auth = azure::authorization(ar, cfg_.account_name, cfg_.account_key.reveal());
+        auto auth = co_await authorization(ar);
         if (!auth)
             co_return auth.error();
         http::client_request req;
         req.method = call.method;
-        auto q = sigv4::canonical_query(call.query);
-        req.target = call.path + (q.empty() ? "" : "?" + q);
+        req.target = call.path + query_string(call.query);
         for (const auto& [k, v] : ar.headers)
             req.headers.add(k, v);
-        req.headers.add("Authorization", *auth);
+        if (!auth->empty())
+            req.headers.add("Authorization", *auth);
+        // A redirect would carry the token or the SAS elsewhere.
+        req.follow_redirects = false;
         req.body = std::move(call.body);
         req.upload = std::move(call.upload);
         req.download = std::move(call.download);
         co_return co_await perform(req, what, endpoint_, call.path);
     }
 
+    // "?" + the call's query, then the SAS token's (already encoded) parameters.
+    std::string query_string(const fields& query) const
+    {
+        auto q = sigv4::canonical_query(query);
+        if (cfg_.sas_token)
+            q += (q.empty() ? "" : "&") + cfg_.sas_token->reveal();
+        return q.empty() ? "" : "?" + q;
+    }
+
+    // The Authorization header: Shared Key, a bearer token, or none (the SAS is in the query).
+    asio::awaitable<result<std::string>> authorization(const azure::request& ar)
+    {
+        if (tokens_)
+        {
+            auto token = co_await tokens_->current();
+            if (!token)
+                co_return token.error();
+            co_return "Bearer " + *token;
+        }
+        if (cfg_.sas_token)
+            co_return std::string();
+        co_return azure::authorization(ar, cfg_.account_name, cfg_.account_key.reveal());
+    }
+
     azure_storage_settings cfg_;
+    std::unique_ptr<cloud::azure::token_provider> tokens_;  // with neither account key nor SAS
     std::string service_path_;
     std::string endpoint_;
 };
@@ -171,7 +202,29 @@ private:
 std::unique_ptr<snapshot_storage> make_azure_storage(const azure_storage_settings& s,
                                                      asio::any_io_executor ex, const object_store_options& o)
 {
-    return std::make_unique<azure_storage>(s, std::move(ex), o);
+    auto options = o;
+    options.tls.ca_file = s.ca_file;
+    return std::make_unique<azure_storage>(s, std::move(ex), std::move(options));
+}
+
+bool uses_identity(const azure_storage_settings& s)
+{
+    return s.account_key.empty() && !s.sas_token;
+}
+
+cloud::azure::provider_settings azure_provider_settings(const azure_storage_settings& s)
+{
+    return {{s.client_id}, std::chrono::duration_cast<std::chrono::seconds>(s.refresh_before)};
+}
+
+std::string credential_source(const azure_storage_settings& s)
+{
+    if (s.sas_token)
+        return "SAS token";
+    if (!s.account_key.empty())
+        return "shared key";
+    auto plan = cloud::azure::plan_from_environment(azure_provider_settings(s).identity);
+    return plan ? plan->description : "nowhere (" + plan.error().message + ")";
 }
 
 }  // namespace vk::snapshot

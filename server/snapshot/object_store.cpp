@@ -193,6 +193,7 @@ result<http::client*> object_storage::client(const std::string& base_url)
     p.base_url = base_url;
     p.timeout = opts_.request_timeout;
     p.idle_timeout = opts_.idle_timeout;
+    p.tls = opts_.tls;
     auto c = http::client::create(ex_, std::move(p));
     if (!c)
         return c.error();

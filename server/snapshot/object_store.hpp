@@ -33,6 +33,7 @@ struct object_store_options
     std::chrono::milliseconds idle_timeout{60000};
     // Objects per list request (S3 max-keys, Azure maxresults); 0 = the store's default (1,000 / 5,000).
     unsigned list_page_size = 0;
+    http::tls_client_options tls;  // the store's https endpoint (a private CA: ca_file)
 };
 
 // `length` bytes of `file` from `offset`, read 64 KiB at a time; rewindable (retries re-read the region).

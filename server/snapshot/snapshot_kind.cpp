@@ -2,6 +2,7 @@
 // (snapshot/snapshot_actions.hpp).
 #include "snapshot/snapshot_kind.hpp"
 
+#include "snapshot/azure_storage.hpp"
 #include "snapshot/model/settings.hpp"
 #include "snapshot/s3_storage.hpp"
 #include "snapshot/snapshot_job.hpp"
@@ -10,8 +11,8 @@ namespace vk::snapshot {
 
 namespace {
 
-// Where a cloud storage's credentials come from ("" for the others): the source decided now, nothing fetched.
-std::string credential_source(const storage_spec& spec)
+// Where a cloud storage's credentials come from ("" for a local one): the source decided now, nothing fetched.
+std::string storage_credential_source(const storage_spec& spec)
 {
     auto described = [](const auto& plan) {
         return plan ? plan->description : "nowhere (" + plan.error().message + ")";
@@ -21,16 +22,18 @@ std::string credential_source(const storage_spec& spec)
     if (const auto* gcs = std::get_if<gcs_storage_settings>(&spec))
         return gcs->oauth() ? described(cloud::gcp::plan_from_environment(gcp_provider_settings(*gcs)))
                             : "HMAC keys";
+    if (const auto* az = std::get_if<azure_storage_settings>(&spec))
+        return credential_source(*az);
     return "";
 }
 
-// "storage NAME: credentials from SOURCE" for each S3 and GCS storage.
+// "storage NAME: credentials from SOURCE" for each cloud storage.
 std::vector<std::string> describe_credentials(const vk::job_config& job)
 {
     std::vector<std::string> lines;
     const auto* s = dynamic_cast<const snapshot_settings*>(job.settings.get());
     for (const auto& storage : s ? s->storages : std::vector<storage_settings>{})
-        if (auto source = credential_source(storage.spec); !source.empty())
+        if (auto source = storage_credential_source(storage.spec); !source.empty())
             lines.push_back("storage " + storage.name + ": credentials from " + source);
     return lines;
 }

@@ -383,8 +383,9 @@ def test_gcs_quirks_region_auto_and_goog_metadata(recorder, tmp_path):
 # ---------------------------------------------------------------------------------------------------- Azure
 
 
-def azure_create_container(base, name):
-    """PUT container with our own tiny Shared Key signer (the storage never creates containers)."""
+def azure_create_container(base, name, context=None):
+    """PUT container with our own tiny Shared Key signer (the storage never creates containers); `context`:
+    the TLS context of an https azurite."""
     date = email.utils.formatdate(usegmt=True)
     resource = f"/{AZ_ACCOUNT}/{AZ_ACCOUNT}/{name}\nrestype:container"
     to_sign = "PUT\n" + "\n" * 11 + f"x-ms-date:{date}\nx-ms-version:2021-08-06\n{resource}"
@@ -392,7 +393,7 @@ def azure_create_container(base, name):
     req = urllib.request.Request(f"{base}/{AZ_ACCOUNT}/{name}?restype=container", method="PUT", headers={
         "x-ms-date": date, "x-ms-version": "2021-08-06", "Content-Length": "0",
         "Authorization": f"SharedKey {AZ_ACCOUNT}:{base64.b64encode(mac).decode()}"})
-    with urllib.request.urlopen(req, timeout=10) as r:
+    with urllib.request.urlopen(req, timeout=10, context=context) as r:
         assert r.status == 201
 
 

@@ -5,14 +5,6 @@
 namespace vk::cloud::aws {
 namespace {
 
-std::optional<std::string> get(const env_map& env, std::string_view name)
-{
-    auto it = env.find(name);
-    if (it == env.end() || it->second.empty())
-        return std::nullopt;
-    return it->second;
-}
-
 // One step of the chain: the plan it makes, nullopt when its variables or keys are absent (next step), or
 // an error that stops the chain (botocore raises rather than falling through in those cases too).
 using step_result = std::optional<result<credential_plan>>;
@@ -24,11 +16,11 @@ credential_plan plan(base_source base, std::string description)
 
 step_result environment(const env_map& env)
 {
-    auto id = get(env, "AWS_ACCESS_KEY_ID"), key = get(env, "AWS_SECRET_ACCESS_KEY");
+    auto id = env_value(env, "AWS_ACCESS_KEY_ID"), key = env_value(env, "AWS_SECRET_ACCESS_KEY");
     if (!id || !key)
         return std::nullopt;
     credentials c;
-    c.keys = {*id, *key, get(env, "AWS_SESSION_TOKEN").value_or("")};
+    c.keys = {*id, *key, env_value(env, "AWS_SESSION_TOKEN").value_or("")};
     return plan(keys_source{std::move(c)}, "environment");
 }
 
@@ -66,8 +58,8 @@ assume_role_params profile_role(const shared_files& f, const std::string& profil
 
 step_result container(const env_map& env)
 {
-    auto relative = get(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-    auto full = get(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    auto relative = env_value(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    auto full = env_value(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
     if (!relative && !full)
         return std::nullopt;
     container_source c;
@@ -75,19 +67,19 @@ step_result container(const env_map& env)
     if (!relative)
         if (auto ok = check_container_url(c.url); !ok)
             return result<credential_plan>(ok.error());
-    c.token_file = get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    c.token_file = env_value(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     if (!c.token_file)
-        c.token = get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        c.token = env_value(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
     auto what = c.token_file ? "container (EKS Pod Identity)" : "container (ECS)";
     return plan(std::move(c), what);
 }
 
 step_result instance_metadata(const env_map& env)
 {
-    if (get(env, "AWS_EC2_METADATA_DISABLED").value_or("") == "true")
+    if (env_value(env, "AWS_EC2_METADATA_DISABLED").value_or("") == "true")
         return std::nullopt;
     auto endpoint =
-        get(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT").value_or(std::string(imds_default_endpoint));
+        env_value(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT").value_or(std::string(imds_default_endpoint));
     while (endpoint.ends_with('/'))
         endpoint.pop_back();
     return plan(imds_source{std::move(endpoint)}, "instance metadata (IMDSv2)");
@@ -95,8 +87,8 @@ step_result instance_metadata(const env_map& env)
 
 step_result web_identity(const env_map& env, const shared_files& f, const std::string& profile)
 {
-    auto file = get(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
-    auto arn = get(env, "AWS_ROLE_ARN");
+    auto file = env_value(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
+    auto arn = env_value(env, "AWS_ROLE_ARN");
     if (!file || !arn)
     {
         file = profile_value(f, profile, "web_identity_token_file");
@@ -105,7 +97,7 @@ step_result web_identity(const env_map& env, const shared_files& f, const std::s
     if (!file || !arn)
         return std::nullopt;
     auto session =
-        get(env, "AWS_ROLE_SESSION_NAME")
+        env_value(env, "AWS_ROLE_SESSION_NAME")
             .value_or(profile_value(f, profile, "role_session_name").value_or(std::string(default_session)));
     return plan(web_identity_source{*file, {*arn, session, std::nullopt}},
                 "web identity (role " + *arn + ")");
@@ -170,7 +162,7 @@ result<credential_plan> default_chain(const chain_settings& s, const env_map& en
         if (auto p = environment(env))
             return *p;
     auto profile = s.profile.value_or(
-        get(env, "AWS_PROFILE").value_or(get(env, "AWS_DEFAULT_PROFILE").value_or("default")));
+        env_value(env, "AWS_PROFILE").value_or(env_value(env, "AWS_DEFAULT_PROFILE").value_or("default")));
     bool named = profile != "default";
     if (named && !has_profile(f, profile))
         return make_error(errc::invalid_argument, "profile " + profile + " is in neither " +
@@ -217,12 +209,12 @@ const std::vector<std::string_view>& chain_variables()
 
 std::string credentials_file_path(const env_map& env, std::string_view home)
 {
-    return get(env, "AWS_SHARED_CREDENTIALS_FILE").value_or(std::string(home) + "/.aws/credentials");
+    return env_value(env, "AWS_SHARED_CREDENTIALS_FILE").value_or(std::string(home) + "/.aws/credentials");
 }
 
 std::string config_file_path(const env_map& env, std::string_view home)
 {
-    return get(env, "AWS_CONFIG_FILE").value_or(std::string(home) + "/.aws/config");
+    return env_value(env, "AWS_CONFIG_FILE").value_or(std::string(home) + "/.aws/config");
 }
 
 result<credential_plan> plan_credentials(const chain_settings& s, const env_map& env,

@@ -9,6 +9,7 @@
 #include "cloud/model/aws_credentials.hpp"
 #include "cloud/model/aws_profiles.hpp"
 #include "cloud/model/aws_sts.hpp"
+#include "cloud/model/environment.hpp"
 #include "core/error.hpp"
 
 #include <functional>
@@ -20,7 +21,7 @@
 
 namespace vk::cloud::aws {
 
-using env_map = std::map<std::string, std::string, std::less<>>;
+using env_map = cloud::env_map;
 
 // Every variable the chain reads (the shell copies exactly these from the process environment).
 const std::vector<std::string_view>& chain_variables();

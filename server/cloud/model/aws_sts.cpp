@@ -1,27 +1,19 @@
 #include "cloud/model/aws_sts.hpp"
 
+#include "cloud/model/form.hpp"
 #include "cloud/model/iso8601.hpp"
 #include "cloud/model/xml_reader.hpp"
 
 namespace vk::cloud::aws {
 namespace {
 
-void add(std::string& body, std::string_view name, std::string_view value)
-{
-    if (!body.empty())
-        body += '&';
-    body += sigv4::uri_encode(name, false);
-    body += '=';
-    body += sigv4::uri_encode(value, false);
-}
-
 std::string common(std::string_view action, const assume_role_params& p)
 {
     std::string body;
-    add(body, "Action", action);
-    add(body, "Version", sts_version);
-    add(body, "RoleArn", p.role_arn);
-    add(body, "RoleSessionName", p.session_name);
+    add_form_field(body, "Action", action);
+    add_form_field(body, "Version", sts_version);
+    add_form_field(body, "RoleArn", p.role_arn);
+    add_form_field(body, "RoleSessionName", p.session_name);
     return body;
 }
 
@@ -48,14 +40,14 @@ std::string assume_role_body(const assume_role_params& p)
 {
     auto body = common("AssumeRole", p);
     if (p.external_id)
-        add(body, "ExternalId", *p.external_id);
+        add_form_field(body, "ExternalId", *p.external_id);
     return body;
 }
 
 std::string assume_role_with_web_identity_body(const assume_role_params& p, std::string_view token)
 {
     auto body = common("AssumeRoleWithWebIdentity", p);
-    add(body, "WebIdentityToken", token);
+    add_form_field(body, "WebIdentityToken", token);
     return body;
 }
 

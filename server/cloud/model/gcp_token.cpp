@@ -30,7 +30,7 @@ result<access_token> parse_token_answer(std::string_view json, std::chrono::syst
     auto* in = o.if_contains("expires_in");
     if (!in || !in->is_number() || in->to_number<double>() <= 0)
         return make_error(errc::bad_response, "token answer without a positive expires_in");
-    t.expires_at = now + std::chrono::seconds(in->to_number<long long>());
+    t.expiration = now + std::chrono::seconds(in->to_number<long long>());
     return t;
 }
 

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,7 +22,7 @@ inline constexpr std::chrono::seconds last_usable{10};
 struct access_token
 {
     std::string value;  // sent as "Authorization: Bearer <value>"; never logged
-    std::chrono::system_clock::time_point expires_at;
+    std::optional<std::chrono::system_clock::time_point> expiration;  // always set: answers carry expires_in
 };
 
 // The token of a 2xx answer received at `now`; errc::bad_response naming what is missing (never a value).

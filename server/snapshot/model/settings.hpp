@@ -86,11 +86,17 @@ struct azure_storage_settings
 {
     std::string name;
     std::string account_name;
-    secret account_key;  // base64, as the portal shows it
+    secret account_key;  // base64, as the portal shows it; empty: a SAS token or an identity
     std::string container;
     std::string endpoint;  // "" = https://<account>.blob.core.windows.net; else the full service URL
                            // (sovereign clouds, azurite "http://127.0.0.1:10000/devstoreaccount1")
     std::string key_prefix;
+    std::optional<secret> sas_token;  // appended to every request's query (no leading '?')
+    // Neither key nor SAS ("credentials": "default"): OAuth tokens of a workload or managed identity
+    // (cloud/model/azure_identity.hpp); client_id picks a user-assigned managed identity.
+    std::optional<std::string> client_id;
+    duration refresh_before{std::chrono::minutes(5)};  // azure-identity's refresh offset
+    std::string ca_file;  // PEM bundle trusted for the endpoint besides the system store
 };
 
 // GCS through its S3-interoperable XML API, with HMAC keys or OAuth tokens.

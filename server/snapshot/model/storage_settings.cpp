@@ -100,14 +100,34 @@ s3_storage_settings read_s3(object_reader& r)
     return s;
 }
 
+// Shared Key, a SAS token, or ("credentials": "default", also when neither is given) an Azure identity.
+void read_azure_identity(object_reader& r, azure_storage_settings& s)
+{
+    s.account_key = r.secret_value("account_key").value_or(secret{});
+    s.sas_token = r.secret_value("sas_token");
+    if (s.sas_token)
+        *s.sas_token =
+            secret(std::string(s.sas_token->reveal().substr(s.sas_token->reveal().starts_with('?'))),
+                   s.sas_token->source());
+    r.one_of("credentials", {"default"}, "default");
+    auto given = int(r.has("account_key")) + int(r.has("sas_token")) + int(r.has("credentials"));
+    if (given > 1)
+        r.problem("credentials", "give one of account_key, sas_token or \"credentials\": \"default\"");
+    s.client_id = r.string("client_id");
+    if (s.client_id && (r.has("account_key") || r.has("sas_token")))
+        r.problem("client_id", "only with an identity (no account_key or sas_token)");
+    s.refresh_before = r.dur_or("refresh_before", s.refresh_before);
+    s.ca_file = r.string_or("ca_file", "");
+}
+
 azure_storage_settings read_azure(object_reader& r)
 {
     azure_storage_settings s;
     s.account_name = r.string("account_name", need::required).value_or("");
-    s.account_key = r.secret_value("account_key", need::required).value_or(secret{});
     s.container = r.string("container", need::required).value_or("");
     s.endpoint = read_endpoint(r);
     s.key_prefix = r.string_or("key_prefix", "");
+    read_azure_identity(r, s);
     return s;
 }
 

@@ -131,14 +131,19 @@ std::string sim::expiration() const
     return iso8601(clock() + opts_.ttl);
 }
 
-simc::response sim::dated(simc::response r, std::chrono::system_clock::time_point at)
+std::string http_date(std::chrono::system_clock::time_point at)
 {
     auto t = std::chrono::system_clock::to_time_t(at);
     std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[40];
     std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    r.set("Date", buf);
+    return buf;
+}
+
+simc::response sim::dated(simc::response r, std::chrono::system_clock::time_point at)
+{
+    r.set("Date", http_date(at));
     return r;
 }
 

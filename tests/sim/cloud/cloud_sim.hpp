@@ -77,6 +77,8 @@ private:
 
 // Form fields of an application/x-www-form-urlencoded body ('+' is a space); the first occurrence wins.
 std::map<std::string, std::string> parse_form(std::string_view body);
+// An HTTP Date header's value (RFC 1123, GMT).
+std::string http_date(std::chrono::system_clock::time_point at);
 // The access key id of a SigV4 Authorization header ("" when it is not one).
 std::string sigv4_access_key(std::string_view authorization);
 

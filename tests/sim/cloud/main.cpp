@@ -1,5 +1,7 @@
 // cloud-sim: a wire-faithful stand-in for the AWS credential endpoints (STS, IMDSv2, the container
-// credentials endpoint) on one loopback port (see tests/sim/README.md).
+// credentials endpoint) and Azure's (IMDS managed identity, the v2 token endpoint) on one loopback port (see
+// tests/sim/README.md).
+#include "azure_sim.hpp"
 #include "cloud_sim.hpp"
 #include "common/server.hpp"
 #include "common/util.hpp"
@@ -64,11 +66,18 @@ int main(int argc, char** argv)
     auto [where, opts] = *cfg;
     boost::asio::io_context ioc{1};
     csim::sim cloud(opts);
+    csim::azure_sim azure({.ttl = opts.ttl});
     // Six segments count ".../iam/security-credentials/<role>" apart from the listing.
     simc::server srv(ioc, {.counter_segments = 6, .fail_response = cloud_failure});
-    auto id = srv.add_listener({.address = where.first,
-                                .port = where.second,
-                                .on_request = [&cloud](simc::request& req) { return cloud.handle(req); }});
+    auto id = srv.add_listener(
+        {.address = where.first,
+         .port = where.second,
+         .on_request = [&cloud, &azure](simc::request& req) -> boost::asio::awaitable<simc::response> {
+             // Both live until main returns, after the server has stopped.
+             if (auto r = azure.answer(req))
+                 co_return std::move(*r);
+             co_return cloud.answer(req);
+         }});
     if (auto ec = srv.start(id))
     {
         std::cerr << "cloud-sim: cannot listen on " << where.first << ":" << where.second << ": "
@@ -76,6 +85,7 @@ int main(int argc, char** argv)
         return 1;
     }
     cloud.add_control_routes(srv);
+    azure.add_control_routes(srv);
     simc::stop_on_signals(ioc);
     std::cout << "cloud-sim listening on " << where.first << ":" << srv.port(id) << std::endl;
     ioc.run();

@@ -143,7 +143,7 @@ TEST(gcp_token, answer_expires_on_our_clock)
         gcp::parse_token_answer(R"({"access_token":"ya29.x","expires_in":3599,"token_type":"Bearer"})", now);
     ASSERT_TRUE(t);
     EXPECT_EQ(t->value, "ya29.x");
-    EXPECT_EQ(t->expires_at, now + seconds(3599));
+    EXPECT_EQ(t->expiration, now + seconds(3599));
     EXPECT_EQ(gcp::parse_token_answer(R"({"expires_in":3599})", now).error().message,
               "token answer without access_token");
     EXPECT_EQ(gcp::parse_token_answer(R"({"access_token":"ya29.x"})", now).error().message,

@@ -10,9 +10,9 @@ namespace {
 
 using namespace vk::snapshot;
 
-const vk::kind_parsers snapshot_kinds = {{"snapshot", parse_settings}};
+const vk::kind_parsers gcs_snapshot_kinds = {{"snapshot", parse_settings}};
 
-std::string doc(const std::string& storage)
+std::string gcs_doc(const std::string& storage)
 {
     return R"({"admin": {"token": "0123456789abcdef"},
                "vaults": {"v": {"address": "http://127.0.0.1:8200", "token": "t"}},
@@ -24,10 +24,10 @@ std::string doc(const std::string& storage)
 
 TEST(gcs_identity_settings, oauth_without_hmac_keys)
 {
-    auto r = vk::parse_config(doc(R"({"name": "g", "type": "gcs", "bucket": "b",
+    auto r = vk::parse_config(gcs_doc(R"({"name": "g", "type": "gcs", "bucket": "b",
         "service_account_key_file": "/etc/gcp/key.json", "refresh_advisory": "5m", "refresh_mandatory": "1m"},
         {"name": "adc", "type": "gcs", "bucket": "b"})"),
-                              "cfg.json", snapshot_kinds);
+                              "cfg.json", gcs_snapshot_kinds);
     ASSERT_TRUE(r);
     const auto& storages = static_cast<const snapshot_settings&>(*r->jobs.at(0).settings).storages;
     const auto& file = std::get<gcs_storage_settings>(storages.at(0).spec);
@@ -44,12 +44,12 @@ TEST(gcs_identity_settings, oauth_without_hmac_keys)
 TEST(gcs_identity_settings, mixed_or_half_given_identities_are_problems)
 {
     auto ps = vk::test::config_problems_of(
-        doc(R"({"name": "a", "type": "gcs", "bucket": "b", "hmac_access_id": "i"},
+        gcs_doc(R"({"name": "a", "type": "gcs", "bucket": "b", "hmac_access_id": "i"},
         {"name": "b", "type": "gcs", "bucket": "b", "hmac_access_id": "i", "hmac_secret": "s",
          "service_account_key_file": "/k.json"},
         {"name": "c", "type": "gcs", "bucket": "b", "service_account_key_file": "key.json",
          "refresh_advisory": "1m", "refresh_mandatory": "2m"})"),
-        snapshot_kinds);
+        gcs_snapshot_kinds);
     for (const char* want : {"/jobs/0/storages/0/hmac_secret", "/jobs/0/storages/1/service_account_key_file",
                              "/jobs/0/storages/2/service_account_key_file: must be an absolute file path",
                              "/jobs/0/storages/2/refresh_mandatory"})

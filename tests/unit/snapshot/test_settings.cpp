@@ -110,8 +110,7 @@ TEST(snapshot_settings, mistakes_at_their_pointers)
          {"/jobs/0/mode", "/jobs/0/spool_dir", "/jobs/0/name_format/prefix", "/jobs/0/encrypt_for/cert_file",
           "/jobs/0/storages/0/path", "/jobs/0/storages/0/retain", "/jobs/0/storages/1/name: duplicate",
           "/jobs/0/storages/1/type", "/jobs/0/storages/2/bucket", "/jobs/0/storages/2/endpoint",
-          "/jobs/0/storages/2/secret_access_key", "/jobs/0/storages/3/account_key",
-          "/jobs/0/storages/3/bogus", "/jobs/0/storages/4/max_age",
+          "/jobs/0/storages/2/secret_access_key", "/jobs/0/storages/3/bogus", "/jobs/0/storages/4/max_age",
           "/jobs/0/storages/5/server_side_encryption/kms_key_id"})
         EXPECT_TRUE(has(ps, want)) << want;
     EXPECT_TRUE(
@@ -242,4 +241,37 @@ TEST(snapshot_settings, s3_identity_keys)
                              "/jobs/0/storages/2/assume_role_arn", "/jobs/0/storages/2/sts_endpoint",
                              "/jobs/0/storages/3/external_id", "/jobs/0/storages/3/refresh_mandatory"})
         EXPECT_TRUE(has(ps, want)) << want;
+}
+
+TEST(snapshot_settings, azure_identity_keys)
+{
+    setenv("VK_TEST_AZURE_SAS", "?sv=2019-02-02&sig=abc%3D", 1);
+    auto r = vk::parse_config(doc(job(R"("storages": [
+        {"name": "mi", "type": "azure", "account_name": "a", "container": "c", "client_id": "uid",
+         "refresh_before": "20s", "ca_file": "/etc/ca.pem"},
+        {"name": "sas", "type": "azure", "account_name": "a", "container": "c",
+         "sas_token": {"env": "VK_TEST_AZURE_SAS"}},
+        {"name": "key", "type": "azure", "account_name": "a", "container": "c", "account_key": "a2V5"}])")),
+                              "cfg.json", snapshot_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    const auto& mi = std::get<azure_storage_settings>(settings_of(*r).storages[0].spec);
+    EXPECT_TRUE(mi.account_key.empty());
+    EXPECT_FALSE(mi.sas_token);
+    EXPECT_EQ(mi.client_id, "uid");
+    EXPECT_EQ(mi.refresh_before, std::chrono::seconds(20));
+    EXPECT_EQ(mi.ca_file, "/etc/ca.pem");
+    const auto& sas = std::get<azure_storage_settings>(settings_of(*r).storages[1].spec);
+    ASSERT_TRUE(sas.sas_token);
+    EXPECT_EQ(sas.sas_token->reveal(), "sv=2019-02-02&sig=abc%3D");  // the leading '?' dropped
+    EXPECT_EQ(sas.sas_token->source(), "env VK_TEST_AZURE_SAS");
+    auto ps = snapshot_problems(job(R"("storages": [
+        {"name": "a", "type": "azure", "account_name": "a", "container": "c", "account_key": "k",
+         "sas_token": "TOPSECRETSAS"},
+        {"name": "b", "type": "azure", "account_name": "a", "container": "c", "credentials": "msi"},
+        {"name": "c", "type": "azure", "account_name": "a", "container": "c", "sas_token": "s",
+         "client_id": "x"}])"));
+    for (const char* want :
+         {"/jobs/0/storages/0/credentials", "/jobs/0/storages/1/credentials", "/jobs/0/storages/2/client_id"})
+        EXPECT_TRUE(has(ps, want)) << want;
+    EXPECT_FALSE(has(ps, "TOPSECRETSAS"));
 }

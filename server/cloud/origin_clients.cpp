@@ -1,15 +1,9 @@
-#include "cloud/endpoint_clients.hpp"
+#include "cloud/origin_clients.hpp"
 
 namespace vk::cloud {
 
-endpoint_clients::endpoint_clients(boost::asio::any_io_executor ex, std::chrono::milliseconds timeout)
-    : ex_(std::move(ex)),
-      timeout_(timeout)
-{
-}
-
-boost::asio::awaitable<result<http::response>> endpoint_clients::send(std::string url,
-                                                                      http::client_request& req)
+boost::asio::awaitable<result<http::response>> origin_clients::send(const std::string& url,
+                                                                    http::client_request& req)
 {
     auto where = http::parse_url(url);
     if (!where)
@@ -20,7 +14,7 @@ boost::asio::awaitable<result<http::response>> endpoint_clients::send(std::strin
     {
         http::client_params p;
         p.base_url = origin;
-        p.timeout = timeout_;
+        p.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(timeout_);
         auto made = http::client::create(ex_, std::move(p));
         if (!made)
             co_return made.error();
