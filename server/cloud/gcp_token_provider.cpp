@@ -2,11 +2,11 @@
 // asks the metadata server, and keeps the current token. Decisions are in cloud/model.
 #include "cloud/gcp_token_provider.hpp"
 
-#include "cloud/origin_clients.hpp"
-#include "cloud/refreshing_cache.hpp"
 #include "cloud/model/gcp_jwt.hpp"
 #include "cloud/model/gcp_token.hpp"
 #include "cloud/model/iso8601.hpp"
+#include "cloud/origin_clients.hpp"
+#include "cloud/refreshing_cache.hpp"
 #include "core/log.hpp"
 #include "core/read_file.hpp"
 

@@ -11,7 +11,8 @@ namespace vk::snapshot {
 
 namespace {
 
-// Where a cloud storage's credentials come from ("" for a local one): the source decided now, nothing fetched.
+// Where a cloud storage's credentials come from ("" for a local one): the source decided now, nothing
+// fetched.
 std::string storage_credential_source(const storage_spec& spec)
 {
     auto described = [](const auto& plan) {
