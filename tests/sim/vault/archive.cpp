@@ -50,11 +50,11 @@ std::string make_header(std::string_view name, std::uint64_t size)
 }
 }  // namespace
 
-tar_gz_writer::tar_gz_writer()
+tar_gz_writer::tar_gz_writer(int level)
     : z_(std::make_unique<zstate>())
 {
     // windowBits 15 + 16 selects the gzip wrapper.
-    if (deflateInit2(&z_->s, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&z_->s, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         throw std::runtime_error("deflateInit2 failed");
 }
 
