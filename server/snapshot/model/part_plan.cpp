@@ -28,11 +28,4 @@ result<part_plan> plan_parts(const part_limits& limits, std::uint64_t file_size,
     return p;
 }
 
-std::uint64_t parts_in_flight(std::uint64_t memory_budget, std::uint64_t per_part_memory,
-                              std::uint64_t max_in_flight, std::uint64_t parts)
-{
-    const auto fit = per_part_memory == 0 ? max_in_flight : memory_budget / per_part_memory;
-    return std::max<std::uint64_t>(1, std::min({fit, max_in_flight, parts}));
-}
-
 }  // namespace vk::snapshot

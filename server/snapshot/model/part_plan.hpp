@@ -1,5 +1,5 @@
 // How an object store upload is cut into parts: the part size for a file within a service's limits (S3
-// multipart, Azure blocks) and how many parts go at once within a memory budget. Pure.
+// multipart, Azure blocks). Pure.
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_MODEL_PART_PLAN_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_MODEL_PART_PLAN_HPP
 
@@ -33,11 +33,6 @@ struct part_plan
 // The configured part size clamped to the limits, grown in whole MiB when the file would need more than
 // max_parts parts. errc::invalid_argument when the file is larger than the service takes in one object.
 result<part_plan> plan_parts(const part_limits& limits, std::uint64_t file_size, std::uint64_t configured);
-
-// Parts sent at once: each streams from the spool file through a fixed buffer, so the budget divided by
-// that per-part cost, at least 1 and at most `max_in_flight` and the part count.
-std::uint64_t parts_in_flight(std::uint64_t memory_budget, std::uint64_t per_part_memory,
-                              std::uint64_t max_in_flight, std::uint64_t parts);
 
 }  // namespace vk::snapshot
 

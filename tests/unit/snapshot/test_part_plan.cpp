@@ -1,4 +1,4 @@
-// Part sizing within S3's and Azure's limits, and parts in flight within a memory budget.
+// Part sizing within S3's and Azure's limits.
 #include "snapshot/model/part_plan.hpp"
 
 #include <gtest/gtest.h>
@@ -99,12 +99,4 @@ TEST(part_plan, the_largest_objects_fit_exactly_and_one_byte_more_is_refused)
     ASSERT_TRUE(odd);
     EXPECT_EQ(odd->part_size, 8 * mib);
     expect_fits(s3_part_limits, 10000 * 7 * mib + 1, *odd);
-}
-
-TEST(part_plan, parts_in_flight_follow_the_memory_budget)
-{
-    EXPECT_EQ(parts_in_flight(4 * mib, mib, 4, 480), 4u);
-    EXPECT_EQ(parts_in_flight(2 * mib, mib, 4, 480), 2u);
-    EXPECT_EQ(parts_in_flight(mib / 2, mib, 4, 480), 1u);  // never none
-    EXPECT_EQ(parts_in_flight(4 * mib, mib, 4, 3), 3u);    // never more than there are parts
 }
