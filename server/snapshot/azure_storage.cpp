@@ -6,7 +6,7 @@
 #include "cloud/azure_token_provider.hpp"
 #include "cloud/model/sigv4.hpp"
 #include "snapshot/model/azure_protocol.hpp"
-#include "snapshot/model/s3_protocol.hpp"
+#include "snapshot/model/part_plan.hpp"
 
 namespace vk::snapshot {
 
@@ -87,21 +87,20 @@ private:
     asio::awaitable<result<void>> put_parts(const std::filesystem::path& file, const std::string& object,
                                             const std::string& sha256_hex, std::uint64_t size) override
     {
-        auto part_size = s3::part_size_for(size, opts_.part_size);
-        auto n = s3::part_count(size, part_size);
-        for (std::uint64_t i = 0; i < n; ++i)
+        auto plan = plan_parts(azure_block_limits, size, opts_.part_size);
+        if (!plan)
+            co_return plan.error();
+        for (std::uint64_t i = 0; i < plan->count; ++i)
         {
-            auto offset = i * part_size;
             object_call call;
             call.path = object_path(object);
             call.query = {{"comp", "block"}, {"blockid", azure::block_id(i)}};
             auto what = "put block " + std::to_string(i);
-            auto r =
-                co_await put_region(file, offset, std::min(part_size, size - offset), std::move(call), what);
+            auto r = co_await put_region(file, plan->offset(i), plan->length(i, size), std::move(call), what);
             if (!r)
                 co_return r.error();
         }
-        co_return co_await put_block_list(object, sha256_hex, n);
+        co_return co_await put_block_list(object, sha256_hex, plan->count);
     }
 
     asio::awaitable<result<void>> put_block_list(const std::string& object, const std::string& sha256_hex,

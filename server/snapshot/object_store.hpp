@@ -26,7 +26,8 @@ namespace vk::snapshot {
 struct object_store_options
 {
     // Files up to this size go in one request; larger ones in parts (S3 multipart, Azure blocks) of this
-    // size, grown when a file would need more than 10,000 parts.
+    // size, clamped to the service's part limits and grown when a file would need more parts than it takes
+    // (model/part_plan).
     std::uint64_t part_size = 64ull << 20;
     // Per request without a body to stream; transfers have no total deadline, only the idle timeout.
     std::chrono::milliseconds request_timeout{60000};

@@ -7,6 +7,7 @@
 #include "cloud/model/signing_crypto.hpp"
 #include "cloud/model/sigv4.hpp"
 #include "cloud/model/xml_reader.hpp"
+#include "snapshot/model/part_plan.hpp"
 #include "snapshot/model/s3_protocol.hpp"
 
 #include <algorithm>
@@ -167,22 +168,23 @@ private:
         co_return result<void>{};
     }
 
-    // Uploads the parts one after the other (one 64 KiB buffer in memory); returns their ETags.
+    // Uploads the parts one after the other (one 64 KiB buffer in memory; the HTTP client retries a part that
+    // fails with a 5xx or a dropped connection on its own, re-reading its region); returns their ETags.
     asio::awaitable<result<std::vector<std::string>>> send_parts(const std::filesystem::path& file,
                                                                  const std::string& key,
                                                                  const std::string& id, std::uint64_t size)
     {
-        auto part_size = s3::part_size_for(size, opts_.part_size);
+        auto plan = plan_parts(s3_part_limits, size, opts_.part_size);
+        if (!plan)
+            co_return plan.error();
         std::vector<std::string> etags;
-        for (std::uint64_t i = 0, n = s3::part_count(size, part_size); i < n; ++i)
+        for (std::uint64_t i = 0; i < plan->count; ++i)
         {
-            auto offset = i * part_size;
             object_call part;
             part.path = key;
             part.query = {{"partNumber", std::to_string(i + 1)}, {"uploadId", id}};
             auto what = "upload part " + std::to_string(i + 1);
-            auto r =
-                co_await put_region(file, offset, std::min(part_size, size - offset), std::move(part), what);
+            auto r = co_await put_region(file, plan->offset(i), plan->length(i, size), std::move(part), what);
             if (!r)
                 co_return r.error();
             auto etag = r->headers.get("ETag");

@@ -237,9 +237,10 @@ def test_gcs_uses_the_s3_code_path(s3rver, tmp_path):
 # (fail_part: that UploadPart number answers 400; exists: the object is there, so a write carrying
 # If-None-Match: * answers 412 as S3 does).
 class Recorder(http.server.ThreadingHTTPServer):
-    def __init__(self, fail_part=None, exists=False):
+    def __init__(self, fail_part=None, exists=False, fail_part_once=None):
         self.requests = []
         self.fail_part = fail_part
+        self.fail_part_once = fail_part_once  # answered 500 InternalError the first time only
         self.exists = exists
         super().__init__(("127.0.0.1", 0), RecorderHandler)
 
@@ -263,6 +264,9 @@ class RecorderHandler(http.server.BaseHTTPRequestHandler):
             payload = b"<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>"
         elif self.command == "PUT" and query.get("partNumber") == str(self.server.fail_part):
             status, payload = 400, b"<Error><Code>InvalidPart</Code><Message>no</Message></Error>"
+        elif self.command == "PUT" and query.get("partNumber") == str(self.server.fail_part_once):
+            self.server.fail_part_once = None
+            status, payload = 500, b"<Error><Code>InternalError</Code><Message>again</Message></Error>"
         elif self.command == "PUT":
             headers["ETag"] = '"etag-%s"' % query.get("partNumber", "0")
         elif self.command == "POST":
@@ -318,23 +322,39 @@ def test_put_object_sends_sse_kms_headers_and_botocore_s_signature(recorder, tmp
     assert headers["Authorization"] == expected["Authorization"]
 
 
+def multipart_upload(rec, tmp_path, name, **extra):
+    """Uploads an 11 MiB file in 5 MiB parts to the recorder: (the file, (method, target) of each request)."""
+    config = s3_config(f"http://127.0.0.1:{rec.server_address[1]}", part_size=5 * MIB, **extra)
+    path, sha = snapshot_file(tmp_path, name, 11 * MIB)
+    ok(cli(tmp_path, config, "upload", str(path), name, sha))
+    return path, sha, [(m, t) for m, t, _, _ in rec.requests]
+
+
+def part_call(name, n):
+    return ("PUT", f"/snaps/{name}?partNumber={n}&uploadId=up-1")
+
+
 def test_multipart_sequence_with_sse_aes256_completes_last(recorder, tmp_path):
     rec = recorder()
-    config = s3_config(f"http://127.0.0.1:{rec.server_address[1]}", sse_type="AES256", part_size=5 * MIB)
-    path, sha = snapshot_file(tmp_path, "m.snap", 11 * MIB)
-    ok(cli(tmp_path, config, "upload", str(path), "m.snap", sha))
-    calls = [(m, t) for m, t, _, _ in rec.requests]
-    assert calls == [("POST", "/snaps/m.snap?uploads="),
-                     ("PUT", "/snaps/m.snap?partNumber=1&uploadId=up-1"),
-                     ("PUT", "/snaps/m.snap?partNumber=2&uploadId=up-1"),
-                     ("PUT", "/snaps/m.snap?partNumber=3&uploadId=up-1"),
-                     ("POST", "/snaps/m.snap?uploadId=up-1")]
+    path, sha, calls = multipart_upload(rec, tmp_path, "m.snap", sse_type="AES256")
+    assert calls == [("POST", "/snaps/m.snap?uploads="), part_call("m.snap", 1), part_call("m.snap", 2),
+                     part_call("m.snap", 3), ("POST", "/snaps/m.snap?uploadId=up-1")]
     create, parts, complete = rec.requests[0], rec.requests[1:4], rec.requests[4]
     assert create[2]["x-amz-server-side-encryption"] == "AES256" and create[2]["x-amz-meta-sha256"] == sha
     assert all("x-amz-server-side-encryption" not in p[2] for p in parts)
     assert b"".join(p[3] for p in parts) == path.read_bytes()
     assert complete[3].count(b"<Part>") == 3 and b"&quot;etag-3&quot;" in complete[3]
     assert complete[2]["If-None-Match"] == "*", "completing never replaces an existing object"
+
+
+def test_a_part_failing_once_is_sent_again_alone_and_the_object_completes(recorder, tmp_path):
+    rec = recorder(fail_part_once=2)
+    path, _, calls = multipart_upload(rec, tmp_path, "r.snap")
+    assert calls == [("POST", "/snaps/r.snap?uploads="), part_call("r.snap", 1), part_call("r.snap", 2),
+                     part_call("r.snap", 2), part_call("r.snap", 3), ("POST", "/snaps/r.snap?uploadId=up-1")]
+    parts = [rec.requests[i][3] for i in (1, 3, 4)]
+    assert b"".join(parts) == path.read_bytes(), "the retried part carries its own bytes again"
+    assert rec.requests[2][3] == parts[1]
 
 
 def test_multipart_failure_aborts_the_upload(recorder, tmp_path):

@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <zlib.h>
 
 namespace vk::snapshot {
@@ -26,6 +27,15 @@ error bad(std::string message)
 std::optional<std::uint64_t> octal(std::string_view field)
 {
     std::uint64_t v = 0;
+    // GNU base-256 (the first byte's high bit set): big-endian binary in the rest of the field.
+    if (!field.empty() && (static_cast<unsigned char>(field[0]) & 0x80))
+    {
+        if (field[0] != '\x80' || field.size() > 12)
+            return std::nullopt;
+        for (char c : field.substr(1))
+            v = v << 8 | static_cast<unsigned char>(c);
+        return v;
+    }
     bool any = false;
     for (char c : field)
     {
@@ -65,6 +75,44 @@ std::string entry_name(std::string_view h)
     return name;
 }
 
+// The "size" record of a PAX extended header ("<len> key=value\n" records), if any; nullopt too when the
+// records are malformed.
+std::optional<std::uint64_t> pax_size(std::string_view records, bool& malformed)
+{
+    std::optional<std::uint64_t> size;
+    while (!records.empty())
+    {
+        const auto space = records.find(' ');
+        std::uint64_t len = 0;
+        for (char c : records.substr(0, space))
+            len =
+                c >= '0' && c <= '9' && len < records.size() ? len * 10 + static_cast<unsigned>(c - '0') : 0;
+        if (space == std::string_view::npos || len <= space + 1 || len > records.size() ||
+            records[len - 1] != '\n')
+        {
+            malformed = true;
+            return std::nullopt;
+        }
+        const auto record = records.substr(space + 1, len - space - 2);
+        records.remove_prefix(len);
+        if (record.starts_with("size="))
+        {
+            std::uint64_t v = 0;
+            for (char c : record.substr(5))
+            {
+                if (c < '0' || c > '9')
+                {
+                    malformed = true;
+                    return std::nullopt;
+                }
+                v = v * 10 + static_cast<unsigned>(c - '0');
+            }
+            size = v;
+        }
+    }
+    return size;
+}
+
 }  // namespace
 
 struct archive_verifier::state
@@ -88,6 +136,10 @@ struct archive_verifier::state
     std::string buffered;  // meta.json or SHA256SUMS
     std::string meta_sum, state_sum;
     std::uint64_t meta_size = 0;
+    // A PAX extended header ('x', as Go's archive/tar writes for a member over 8 GiB) being read, and the
+    // size it gives the next member.
+    bool in_pax = false;
+    std::optional<std::uint64_t> next_size;
 
     result<void> on_header(std::string_view h);
     result<void> on_data(std::string_view d);
@@ -110,10 +162,22 @@ result<void> archive_verifier::state::on_header(std::string_view h)
         return bad("bad tar header checksum");
     if (entry >= expected_entries.size())
         return bad("unexpected entry \"" + entry_name(h) + "\" after SHA256SUMS.sealed");
+    auto size = octal(h.substr(124, 12));
+    if (h[156] == 'x')
+    {
+        if (!size || *size > max_buffered)
+            return bad("bad PAX header before " + std::string(expected_entries[entry]));
+        in_pax = in_data = true;
+        entry_size = remaining = *size;
+        padding = (block - *size % block) % block;
+        buffered.clear();
+        return remaining == 0 ? end_entry() : result<void>{};
+    }
     const auto name = entry_name(h);
     if (name != expected_entries[entry])
         return bad("entry \"" + name + "\" where " + std::string(expected_entries[entry]) + " was expected");
-    const auto size = octal(h.substr(124, 12));
+    if (next_size)
+        size = std::exchange(next_size, std::nullopt);
     if (!size)
         return bad("bad size in the header of " + name);
     if (h[156] != '0' && h[156] != '\0')
@@ -130,6 +194,11 @@ result<void> archive_verifier::state::on_header(std::string_view h)
 
 result<void> archive_verifier::state::on_data(std::string_view d)
 {
+    if (in_pax)
+    {
+        buffered.append(d);
+        return {};
+    }
     if (entry <= 1)
         hash.update(d);
     if (entry != 1)
@@ -140,6 +209,15 @@ result<void> archive_verifier::state::on_data(std::string_view d)
 result<void> archive_verifier::state::end_entry()
 {
     in_data = false;
+    if (in_pax)
+    {
+        in_pax = false;
+        bool malformed = false;
+        next_size = pax_size(buffered, malformed);
+        if (malformed)
+            return bad("malformed PAX header before " + std::string(expected_entries[entry]));
+        return {};
+    }
     switch (entry++)
     {
     case 0: {

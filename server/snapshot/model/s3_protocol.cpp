@@ -12,21 +12,6 @@ namespace vk::snapshot::s3 {
 
 namespace xml = cloud::xml;
 
-std::uint64_t part_size_for(std::uint64_t file_size, std::uint64_t configured)
-{
-    constexpr std::uint64_t mib = 1ull << 20;
-    std::uint64_t size = std::max(configured, min_part_size);
-    std::uint64_t needed = (file_size + max_parts - 1) / max_parts;
-    if (needed > size)
-        size = (needed + mib - 1) / mib * mib;
-    return size;
-}
-
-std::uint64_t part_count(std::uint64_t file_size, std::uint64_t part_size)
-{
-    return file_size == 0 ? 1 : (file_size + part_size - 1) / part_size;
-}
-
 addressing address(std::string_view endpoint_host, std::string_view bucket, bool path_style)
 {
     if (path_style)

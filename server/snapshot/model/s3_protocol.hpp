@@ -1,5 +1,5 @@
 // The S3 XML API as the snapshot storages use it (AWS, S3-compatible stores, GCS's XML API): object keys and
-// addressing, multipart part sizing, and the XML of ListObjectsV2, CreateMultipartUpload,
+// addressing, and the XML of ListObjectsV2, CreateMultipartUpload,
 // CompleteMultipartUpload and error answers. Pure; the shell (s3_storage) sends what these build.
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_MODEL_S3_PROTOCOL_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_MODEL_S3_PROTOCOL_HPP
@@ -14,16 +14,6 @@
 #include <vector>
 
 namespace vk::snapshot::s3 {
-
-// S3 allows at most 10,000 parts of at least 5 MiB (the last may be smaller).
-inline constexpr std::uint64_t max_parts = 10000;
-inline constexpr std::uint64_t min_part_size = 5ull << 20;
-
-// The part size for a file: at least `configured` (and the S3 minimum), grown in whole MiB so that the file
-// fits in max_parts parts.
-std::uint64_t part_size_for(std::uint64_t file_size, std::uint64_t configured);
-// Parts needed for `file_size` (at least 1).
-std::uint64_t part_count(std::uint64_t file_size, std::uint64_t part_size);
 
 // Where requests go for a bucket: virtual-hosted ("bucket.host") or path-style ("host/bucket").
 struct addressing

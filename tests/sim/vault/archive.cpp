@@ -25,7 +25,7 @@ void put_octal(char* field, std::size_t width, std::uint64_t value)
                   static_cast<unsigned long long>(value));
 }
 
-std::string make_header(std::string_view name, std::uint64_t size)
+std::string make_header(std::string_view name, std::uint64_t size, char type = '0')
 {
     std::string h(block, '\0');
     std::memcpy(h.data(), name.data(), std::min<std::size_t>(name.size(), 100));
@@ -34,7 +34,7 @@ std::string make_header(std::string_view name, std::uint64_t size)
     put_octal(&h[116], 8, 0);
     put_octal(&h[124], 12, size);
     put_octal(&h[136], 12, 0);
-    h[156] = '0';
+    h[156] = type;
     std::memcpy(&h[257],
                 "ustar\0"
                 "00",
@@ -50,11 +50,11 @@ std::string make_header(std::string_view name, std::uint64_t size)
 }
 }  // namespace
 
-tar_gz_writer::tar_gz_writer()
+tar_gz_writer::tar_gz_writer(int level)
     : z_(std::make_unique<zstate>())
 {
     // windowBits 15 + 16 selects the gzip wrapper.
-    if (deflateInit2(&z_->s, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&z_->s, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         throw std::runtime_error("deflateInit2 failed");
 }
 
@@ -80,7 +80,19 @@ void tar_gz_writer::deflate_bytes(std::string_view data, bool final)
 
 void tar_gz_writer::begin_file(std::string_view name, std::uint64_t size)
 {
-    deflate_bytes(make_header(name, size), false);
+    // ustar's 11 octal digits end at 8 GiB; past that a PAX record carries the size and the header says 0,
+    // as Go's archive/tar (Vault's) writes it.
+    if (size > 077777777777ull)
+    {
+        // "<length> size=<n>\n" where the length counts itself: two digits for any 64-bit size.
+        const auto body = " size=" + std::to_string(size) + "\n";
+        const auto record = std::to_string(body.size() + 2) + body;
+        const auto pax = make_header("PaxHeaders.0/" + std::string(name), record.size(), 'x');
+        deflate_bytes(pax + record + std::string((block - record.size() % block) % block, '\0'), false);
+        deflate_bytes(make_header(name, 0), false);
+    }
+    else
+        deflate_bytes(make_header(name, size), false);
     file_remaining_ = size;
     file_size_ = size;
 }

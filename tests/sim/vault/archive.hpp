@@ -16,7 +16,8 @@ namespace vsim {
 class tar_gz_writer
 {
 public:
-    tar_gz_writer();
+    // level: a zlib level; 0 (stored blocks) makes a large archive cheap to produce.
+    explicit tar_gz_writer(int level = 1);
     ~tar_gz_writer();
     tar_gz_writer(const tar_gz_writer&) = delete;
     tar_gz_writer& operator=(const tar_gz_writer&) = delete;

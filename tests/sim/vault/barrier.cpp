@@ -28,9 +28,14 @@ const unsigned char* u8(std::string_view s)
 
 std::string encrypt(const bytes& key, std::string_view plaintext, std::string_view aad)
 {
-    if (key.size() != key_size)
-        throw std::invalid_argument("barrier key must be 32 bytes");
-    const auto nonce = random_bytes(nonce_size);
+    return encrypt_with_nonce(key, random_bytes(nonce_size), plaintext, aad);
+}
+
+std::string encrypt_with_nonce(const bytes& key, const bytes& nonce, std::string_view plaintext,
+                               std::string_view aad)
+{
+    if (key.size() != key_size || nonce.size() != nonce_size)
+        throw std::invalid_argument("barrier key must be 32 bytes and the nonce 12");
     std::string out(nonce_size + plaintext.size() + tag_size, '\0');
     std::copy(nonce.begin(), nonce.end(), out.begin());
     auto* ct = reinterpret_cast<unsigned char*>(out.data()) + nonce_size;

@@ -178,14 +178,21 @@ void add_control_routes(simc::server& srv, asio::io_context& ioc, cluster& vault
             co_return simc::json_response(
                 200, json::object{{"mode", name}, {"after_bytes", after}, {"count", controls.remaining}});
         });
-    // {"bytes": n}: every snapshot from now on carries ~n bytes of sealed filler (benchmarks); 0 = none.
-    srv.add_control_route("POST", "/_sim/vault/snapshot-padding",
-                          [](request& req) -> asio::awaitable<response> {
-                              const auto bytes = number(req, body_of(req), "bytes").value_or(0);
-                              snapshot_controls_instance().padding_bytes =
-                                  static_cast<std::uint64_t>(std::max<std::int64_t>(bytes, 0));
-                              co_return simc::json_response(200, json::object{{"bytes", bytes}});
-                          });
+    // {"bytes": n, "generated": false}: every snapshot from now on carries ~n bytes of sealed filler
+    // (benchmarks); 0 = none. "generated": true makes it cheap, reproducible filler in a stored
+    // (uncompressed) gzip stream: the archive is about n bytes and the same on every download
+    // (snapshot_input::generated).
+    srv.add_control_route(
+        "POST", "/_sim/vault/snapshot-padding", [](request& req) -> asio::awaitable<response> {
+            const auto body = body_of(req);
+            const auto bytes = number(req, body, "bytes").value_or(0);
+            auto& controls = snapshot_controls_instance();
+            controls.padding_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(bytes, 0));
+            const auto* generated = body.if_contains("generated");
+            controls.generated = generated && generated->is_bool() && generated->as_bool();
+            co_return simc::json_response(200,
+                                          json::object{{"bytes", bytes}, {"generated", controls.generated}});
+        });
     // {"count": n, "mount": "secret/", "prefix": "bench/"}: n KV v2 secrets written straight into storage.
     srv.add_control_route("POST", "/_sim/vault/load", [&vault](request& req) -> asio::awaitable<response> {
         if (!vault.active())

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <openssl/evp.h>
 
+#include <cstring>
 #include <memory>
 
 #include "archive.hpp"
@@ -126,9 +127,43 @@ struct sha256_stream
     }
 };
 
+// Generated archives' seals: the nonce is the start of SHA-256(aad || plaintext), so equal inputs seal alike.
+std::string seal_reproducibly(const bytes& root_key, std::string_view plaintext, std::string_view aad)
+{
+    sha256_stream h;
+    h.update(aad);
+    h.update(plaintext);
+    unsigned char md[32];
+    unsigned len = 0;
+    EVP_DigestFinal_ex(h.ctx.get(), md, &len);
+    return barrier::encrypt_with_nonce(root_key, bytes(md, md + barrier::nonce_size), plaintext, aad);
+}
+
+// Generated archives' filler: splitmix64 from the record number, incompressible and far cheaper than AES.
+std::string generated_filler(std::uint64_t record)
+{
+    std::string out(padding_plain, '\0');
+    std::uint64_t x = record * 0x9E3779B97F4A7C15ull;
+    for (std::size_t i = 0; i + 8 <= out.size(); i += 8)
+    {
+        std::uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        z ^= z >> 31;
+        std::memcpy(&out[i], &z, 8);
+    }
+    return out;
+}
+
 // The streaming state: header records first, then one logical entry per step, then the trailer members.
 struct stream_state
 {
+    explicit stream_state(snapshot_input input)
+        : in(std::move(input)),
+          tar(in.generated ? 0 : 1)
+    {
+    }
+
     snapshot_input in;
     tar_gz_writer tar;
     sha256_stream state_hash;
@@ -138,6 +173,23 @@ struct stream_state
     std::uint64_t padding_next = 0;
     bool started = false;
     bool done = false;
+
+    std::string seal(std::string_view plaintext, std::string_view aad) const
+    {
+        return in.generated ? seal_reproducibly(in.root_key, plaintext, aad)
+                            : barrier::encrypt(in.root_key, plaintext, aad);
+    }
+
+    std::size_t padding_value_size() const
+    {
+        return in.generated ? padding_plain : barrier::nonce_size + padding_plain + barrier::tag_size;
+    }
+
+    std::string padding_value(std::uint64_t i) const
+    {
+        static const std::string zeros(padding_plain, '\0');
+        return in.generated ? generated_filler(i) : seal(zeros, padding_key(i));
+    }
 
     void write_state(std::string_view record)
     {
@@ -155,8 +207,7 @@ struct stream_state
                                 barrier::nonce_size + v.size() + barrier::tag_size);
         padding_records = (in.padding_bytes + padding_plain - 1) / padding_plain;
         for (std::uint64_t i = 0; i < padding_records; ++i)
-            size +=
-                record_size(padding_key(i).size(), barrier::nonce_size + padding_plain + barrier::tag_size);
+            size += record_size(padding_key(i).size(), padding_value_size());
         meta = meta_json(in, size);
         tar.add_file("meta.json", meta);
         tar.begin_file("state.bin", size);
@@ -171,7 +222,7 @@ struct stream_state
         tar.end_file();
         const auto sums = sha256_digest_hex(meta) + "  meta.json\n" + state_hash.hex() + "  state.bin\n";
         tar.add_file("SHA256SUMS", sums);
-        tar.add_file("SHA256SUMS.sealed", barrier::encrypt(in.root_key, sums, sums_aad));
+        tar.add_file("SHA256SUMS.sealed", seal(sums, sums_aad));
         tar.finish();
         done = true;
     }
@@ -189,9 +240,8 @@ struct stream_state
         {
             if (next == in.entries.end() && padding_next < padding_records)
             {
-                static const std::string zeros(padding_plain, '\0');
-                const auto key = padding_key(padding_next++);
-                write_state(encode_record(key, seal_value(in.root_key, key, zeros)));
+                const auto i = padding_next++;
+                write_state(encode_record(padding_key(i), padding_value(i)));
                 continue;
             }
             if (next == in.entries.end())
@@ -200,7 +250,7 @@ struct stream_state
                 break;
             }
             const auto key = std::string(logical_prefix) + next->first;
-            write_state(encode_record(key, seal_value(in.root_key, key, next->second)));
+            write_state(encode_record(key, seal(next->second, key)));
             ++next;
         }
         auto out = tar.take_output();
@@ -218,8 +268,7 @@ std::string seal_value(const bytes& root_key, std::string_view key, std::string_
 
 std::function<std::optional<std::string>()> snapshot_stream(snapshot_input in)
 {
-    auto st = std::make_shared<stream_state>();
-    st->in = std::move(in);
+    auto st = std::make_shared<stream_state>(std::move(in));
     return [st] { return st->produce(); };
 }
 

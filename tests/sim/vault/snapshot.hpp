@@ -30,6 +30,10 @@ struct snapshot_input
     // Test padding (POST /_sim/vault/snapshot-padding): about this many bytes of sealed filler records in
     // state.bin, keys outside logical/ so a restore ignores them; generated while streaming.
     std::uint64_t padding_bytes = 0;
+    // Generated archives (benchmarks of tens of GiB): the filler is pseudo-random bytes from a counter, the
+    // gzip stream stores instead of compressing, and every seal takes a nonce derived from what it seals,
+    // so the archive costs little to make and is byte-identical from one download to the next.
+    bool generated = false;
 };
 
 // A producer for simc::response::stream: each call yields the next chunk of compressed archive (about

@@ -30,6 +30,7 @@ struct snapshot_controls
     std::optional<snapshot_fault> fault;  // applies to the next `remaining` downloads
     std::uint64_t remaining = 0;
     std::uint64_t padding_bytes = 0;
+    bool generated = false;  // see snapshot_input::generated
 
     // Parses "truncate" | "corrupt" | "abort" | "step-down".
     static std::optional<snapshot_fault_mode> mode_of(const std::string& s);

@@ -101,6 +101,7 @@ simc::response handle_raft_snapshot(sys_call& c)
     auto in = c.vault.snapshot_source();
     auto& controls = snapshot_controls_instance();
     in.padding_bytes = controls.padding_bytes;
+    in.generated = controls.generated;
     auto& vault = c.vault;
     res.stream = controls.wrap(snapshot_stream(std::move(in)), [&vault] { vault.step_down(); });
     return res;

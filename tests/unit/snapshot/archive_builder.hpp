@@ -26,13 +26,21 @@ inline std::string sha256_hex(const std::string& d)
     return out;
 }
 
-inline std::string tar_header(const std::string& name, std::size_t size)
+// type: the typeflag ('x' a PAX extended header); base256: the size in GNU's binary form.
+inline std::string tar_header(const std::string& name, std::size_t size, char type = '0',
+                              bool base256 = false)
 {
     std::string h(512, '\0');
     h.replace(0, name.size(), name);
     std::snprintf(&h[100], 8, "%07o", 0644);
     std::snprintf(&h[124], 12, "%011zo", size);
-    h[156] = '0';
+    if (base256)
+    {
+        h[124] = '\x80';
+        for (int i = 0; i < 11; ++i)
+            h[135 - i] = static_cast<char>((static_cast<std::uint64_t>(size) >> (8 * i)) & 0xff);
+    }
+    h[156] = type;
     h.replace(257, 6, std::string("ustar\0", 6));
     h.replace(148, 8, std::string(8, ' '));
     unsigned sum = 0;
@@ -43,14 +51,17 @@ inline std::string tar_header(const std::string& name, std::size_t size)
     return h;
 }
 
+// A header, the data, the padding to the next block.
+inline std::string tar_member(const std::string& header, const std::string& data)
+{
+    return header + data + std::string((512 - data.size() % 512) % 512, '\0');
+}
+
 inline std::string tar(const std::vector<std::pair<std::string, std::string>>& entries, bool end = true)
 {
     std::string out;
     for (const auto& [name, data] : entries)
-    {
-        out += tar_header(name, data.size()) + data;
-        out.append((512 - data.size() % 512) % 512, '\0');
-    }
+        out += tar_member(tar_header(name, data.size()), data);
     if (end)
         out.append(1024, '\0');
     return out;

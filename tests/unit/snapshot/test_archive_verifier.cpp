@@ -39,6 +39,30 @@ TEST(snapshot_archive_verifier, accepts_a_good_archive_in_any_chunking)
     }
 }
 
+// Members over ustar's 8 GiB: Go's archive/tar (Vault) puts the size in a PAX record and 0 in the header;
+// GNU tar writes it in base-256.
+TEST(snapshot_archive_verifier, reads_sizes_from_pax_records_and_base_256)
+{
+    archive_parts p;
+    auto e = p.entries();
+    const auto head = tar({e[0]}, false), tail = tar({e[2], e[3]});
+    const std::string record = "13 size=3000\n";
+    const auto pax =
+        test::tar_member(test::tar_header("PaxHeaders.0/state.bin", record.size(), 'x'), record) +
+        test::tar_member(test::tar_header("state.bin", 0), p.state);
+    auto r = verify(gzip(head + pax + tail));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->state_size, 3000u);
+    const auto binary = test::tar_member(test::tar_header("state.bin", 3000, '0', true), p.state);
+    r = verify(gzip(head + binary + tail));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->state_size, 3000u);
+    const std::string bad = "99 size=3000\n";
+    const auto broken = test::tar_member(test::tar_header("PaxHeaders.0/state.bin", bad.size(), 'x'), bad) +
+                        test::tar_member(test::tar_header("state.bin", 0), p.state);
+    EXPECT_NE(message_of(verify(gzip(head + broken + tail))).find("malformed PAX header"), std::string::npos);
+}
+
 TEST(snapshot_archive_verifier, rejects_empty_and_truncated)
 {
     EXPECT_NE(message_of(verify("")).find("empty"), std::string::npos);

@@ -12,18 +12,6 @@ namespace s3 = vk::snapshot::s3;
 namespace azure = vk::snapshot::azure;
 using namespace std::chrono;
 
-TEST(s3_protocol, part_size_grows_to_fit_ten_thousand_parts)
-{
-    EXPECT_EQ(s3::part_size_for(100, 1), s3::min_part_size);
-    EXPECT_EQ(s3::part_size_for(100, 64ull << 20), 64ull << 20);
-    std::uint64_t fifty_gib = 50ull << 30;
-    auto size = s3::part_size_for(fifty_gib, 5ull << 20);
-    EXPECT_LE(s3::part_count(fifty_gib, size), s3::max_parts);
-    EXPECT_EQ(size % (1u << 20), 0u);
-    EXPECT_EQ(s3::part_count(0, size), 1u);
-    EXPECT_EQ(s3::part_count(10, 5), 2u);
-}
-
 TEST(s3_protocol, addressing)
 {
     auto v = s3::address("s3.eu-west-1.amazonaws.com", "b", false);
