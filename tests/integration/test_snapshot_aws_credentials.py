@@ -7,19 +7,16 @@ assume_role_arn on top of instance metadata. Then refresh: a short TTL, keys rot
 upload signs with the new key; STS failing keeps the old keys until the mandatory window, then the cycle
 fails naming the source and the STS endpoint; an STS clock an hour off is corrected through its Date header.
 --check-config says which source each storage will use."""
-import http.client
-import http.server
 import json
 import os
 import re
 import subprocess
-import threading
 import urllib.request
-from urllib.parse import urlsplit
 
 import pytest
 
 import vkproc
+from recording_proxy import RecordingProxy
 from test_snapshot_storages import s3rver  # noqa: F401  (fixture)
 from vkdaemon import Daemon
 
@@ -73,63 +70,30 @@ def vault():
     p.stop()
 
 
-class Recorder(http.server.ThreadingHTTPServer):
-    """Forwards every request to s3rver and keeps (method, access key id, security token) of each. s3rver
-    knows one access key id (S3RVER) and does not check SigV4 signatures, so the forwarded Authorization
-    names S3RVER instead (our signatures are checked against botocore's in test_sigv4_botocore.py)."""
-    daemon_threads = True
+class Recorder(RecordingProxy):
+    """Keeps (method, access key id, security token) of every request to s3rver. s3rver knows one access key
+    id (S3RVER) and does not check SigV4 signatures, so the forwarded Authorization names S3RVER instead (our
+    signatures are checked against botocore's in test_sigv4_botocore.py)."""
 
-    def __init__(self, upstream):
-        super().__init__(("127.0.0.1", 0), RecorderHandler)
-        self.upstream = urlsplit(upstream).netloc
-        self.seen = []
-        self.lock = threading.Lock()
+    def record(self, method, headers):
+        m = re.match(r"AWS4-HMAC-SHA256 Credential=([^/]+)/", headers.get("Authorization", ""))
+        return (method, m.group(1) if m else None, headers.get("X-Amz-Security-Token"))
+
+    def rewrite(self, headers):
+        auth = headers.get("Authorization", "")
+        if m := re.match(r"AWS4-HMAC-SHA256 Credential=([^/]+)/", auth):
+            headers["Authorization"] = auth.replace(f"Credential={m.group(1)}/", "Credential=S3RVER/")
+        return headers
 
     def keys(self):
-        with self.lock:
-            return [(k, t) for _, k, t in self.seen]
-
-
-class RecorderHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def forward(self):
-        auth = self.headers.get("Authorization", "")
-        m = re.match(r"AWS4-HMAC-SHA256 Credential=([^/]+)/", auth)
-        with self.server.lock:
-            self.server.seen.append((self.command, m.group(1) if m else None,
-                                     self.headers.get("X-Amz-Security-Token")))
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
-        conn = http.client.HTTPConnection(self.server.upstream, timeout=20)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "transfer-encoding")}
-        if m:
-            headers["Authorization"] = auth.replace(f"Credential={m.group(1)}/", "Credential=S3RVER/")
-        conn.request(self.command, self.path, body=body, headers=headers)
-        r = conn.getresponse()
-        data = r.read()
-        self.send_response(r.status)
-        for k, v in r.getheaders():
-            if k.lower() not in ("connection", "transfer-encoding", "content-length"):
-                self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-        conn.close()
-
-    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = forward
+        return [(k, t) for _, k, t in self.rows()]
 
 
 @pytest.fixture
 def proxy(s3rver):  # noqa: F811
-    rec = Recorder(s3rver)
-    threading.Thread(target=rec.serve_forever, daemon=True).start()
+    rec = Recorder(s3rver).start()
     yield rec
-    rec.shutdown()
-    rec.server_close()
+    rec.close()
 
 
 def storage(proxy, **extra):

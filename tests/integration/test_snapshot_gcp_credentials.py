@@ -5,76 +5,42 @@ account key file (GOOGLE_APPLICATION_CREDENTIALS, or "service_account_key_file",
 verifies with the registered public key) or the metadata server (GCE_METADATA_HOST). Then refresh after a
 short TTL, a failing token endpoint (the old token kept until it is about to expire, then a clear error), a
 token endpoint whose clock is an hour ahead, and --check-config naming each storage's source."""
-import http.client
-import http.server
 import json
 import os
 import subprocess
-import threading
-from urllib.parse import urlsplit
 
 import pytest
 
 import gcpkeys
 import vkproc
+from recording_proxy import RecordingProxy
 from test_snapshot_aws_credentials import Run, cloud, sim, vault  # noqa: F401  (fixtures)
 from test_snapshot_storages import s3rver  # noqa: F401  (fixture)
 
 GCP_VARIABLES = ["GOOGLE_APPLICATION_CREDENTIALS", "GCE_METADATA_HOST", "GCE_METADATA_ROOT"]
 
 
-class Recorder(http.server.ThreadingHTTPServer):
-    daemon_threads = True
+class Recorder(RecordingProxy):
+    """Keeps (method, Bearer token or None, names of x-amz-* headers) of every request; forwards it without the
+    Authorization s3rver would not understand."""
 
-    def __init__(self, upstream):
-        super().__init__(("127.0.0.1", 0), RecorderHandler)
-        self.upstream = urlsplit(upstream).netloc
-        self.seen = []  # (method, bearer token or None, names of x-amz-* headers)
-        self.lock = threading.Lock()
+    def record(self, method, headers):
+        auth = headers.get("Authorization", "")
+        amz = sorted(k.lower() for k in headers.keys() if k.lower().startswith("x-amz-"))
+        return (method, auth[len("Bearer "):] if auth.startswith("Bearer ") else None, amz)
+
+    def rewrite(self, headers):
+        return {k: v for k, v in headers.items() if k.lower() != "authorization"}
 
     def tokens(self):
-        with self.lock:
-            return [t for _, t, _ in self.seen]
-
-
-class RecorderHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def forward(self):
-        auth = self.headers.get("Authorization", "")
-        amz = sorted(k.lower() for k in self.headers.keys() if k.lower().startswith("x-amz-"))
-        with self.server.lock:
-            self.server.seen.append((self.command, auth[len("Bearer "):] if auth.startswith("Bearer ") else None, amz))
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
-        conn = http.client.HTTPConnection(self.server.upstream, timeout=20)
-        headers = {k: v for k, v in self.headers.items()
-                   if k.lower() not in ("connection", "transfer-encoding", "authorization")}
-        conn.request(self.command, self.path, body=body, headers=headers)
-        r = conn.getresponse()
-        data = r.read()
-        self.send_response(r.status)
-        for k, v in r.getheaders():
-            if k.lower() not in ("connection", "transfer-encoding", "content-length"):
-                self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-        conn.close()
-
-    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = forward
+        return [t for _, t, _ in self.rows()]
 
 
 @pytest.fixture
 def proxy(s3rver):  # noqa: F811
-    rec = Recorder(s3rver)
-    threading.Thread(target=rec.serve_forever, daemon=True).start()
+    rec = Recorder(s3rver).start()
     yield rec
-    rec.shutdown()
-    rec.server_close()
+    rec.close()
 
 
 def storage(proxy, **extra):
@@ -107,8 +73,8 @@ def run(tmp_path, vault):  # noqa: F811
 
 
 def authorized_with(proxy, token):
-    assert proxy.seen and {t for _, t, _ in proxy.seen} == {token}, proxy.seen
-    assert all(not amz for _, _, amz in proxy.seen), proxy.seen  # no SigV4 headers next to a Bearer token
+    assert proxy.rows() and {t for _, t, _ in proxy.rows()} == {token}, proxy.rows()
+    assert all(not amz for _, _, amz in proxy.rows()), proxy.rows()  # no SigV4 headers next to a Bearer token
 
 
 def test_key_file_from_google_application_credentials_once_for_many_requests(proxy, sim, run, tmp_path):

@@ -191,10 +191,7 @@ void azure_sim::add_control_routes(simc::server& srv)
             if (!v || !v->is_object())
                 co_return simc::text_response(400, "a JSON object is required");
             const auto& o = v->as_object();
-            if (auto* t = o.if_contains("ttl_seconds"))
-                opts_.ttl = std::chrono::seconds(t->to_number<long long>());
-            if (auto* t = o.if_contains("clock_offset_seconds"))
-                opts_.clock_offset = std::chrono::seconds(t->to_number<long long>());
+            read_timing(o, opts_.ttl, opts_.clock_offset);
             for (auto [key, value] :
                  {std::pair{"tenant_id", &opts_.tenant_id}, std::pair{"client_id", &opts_.client_id},
                   std::pair{"federated_token", &opts_.federated_token},

@@ -131,6 +131,14 @@ std::string sim::expiration() const
     return iso8601(clock() + opts_.ttl);
 }
 
+void read_timing(const json::object& o, std::chrono::seconds& ttl, std::chrono::seconds& clock_offset)
+{
+    if (auto* t = o.if_contains("ttl_seconds"))
+        ttl = std::chrono::seconds(t->to_number<long long>());
+    if (auto* c = o.if_contains("clock_offset_seconds"))
+        clock_offset = std::chrono::seconds(c->to_number<long long>());
+}
+
 std::string http_date(std::chrono::system_clock::time_point at)
 {
     auto t = std::chrono::system_clock::to_time_t(at);
@@ -302,10 +310,7 @@ void sim::add_control_routes(simc::server& srv)
             if (!v || !v->is_object())
                 co_return simc::text_response(400, "a JSON object is required");
             const auto& o = v->as_object();
-            if (auto* t = o.if_contains("ttl_seconds"))
-                opts_.ttl = std::chrono::seconds(t->to_number<long long>());
-            if (auto* c = o.if_contains("clock_offset_seconds"))
-                opts_.clock_offset = std::chrono::seconds(c->to_number<long long>());
+            read_timing(o, opts_.ttl, opts_.clock_offset);
             for (auto [key, field] :
                  {std::pair{"web_identity_token", &opts_.web_identity_token},
                   std::pair{"container_token", &opts_.container_token},

@@ -11,6 +11,7 @@
 #include "gcp_sim.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <functional>
 #include <set>
@@ -77,6 +78,8 @@ private:
 
 // Form fields of an application/x-www-form-urlencoded body ('+' is a space); the first occurrence wins.
 std::map<std::string, std::string> parse_form(std::string_view body);
+// The timing keys every cloud-sim config route takes: "ttl_seconds" and "clock_offset_seconds", when present.
+void read_timing(const boost::json::object& o, std::chrono::seconds& ttl, std::chrono::seconds& clock_offset);
 // An HTTP Date header's value (RFC 1123, GMT).
 std::string http_date(std::chrono::system_clock::time_point at);
 // The access key id of a SigV4 Authorization header ("" when it is not one).

@@ -179,10 +179,7 @@ void gcp_sim::add_control_routes(simc::server& srv)
             if (!v || !v->is_object())
                 co_return simc::text_response(400, "a JSON object is required");
             const auto& o = v->as_object();
-            if (auto* t = o.if_contains("ttl_seconds"))
-                opts_.ttl = std::chrono::seconds(t->to_number<long long>());
-            if (auto* c = o.if_contains("clock_offset_seconds"))
-                opts_.clock_offset = std::chrono::seconds(c->to_number<long long>());
+            read_timing(o, opts_.ttl, opts_.clock_offset);
             if (auto e = text(o, "metadata_email"); !e.empty())
                 opts_.metadata_email = e;
             co_return simc::json_response(200, json::object{{"ttl_seconds", opts_.ttl.count()}});
