@@ -249,7 +249,9 @@ def test_a_large_encrypted_snapshot_opens_with_flat_memory(cluster):
         assert last["size"] > 160 << 20
         status, body, _ = s.daemon.call("POST", "/v1/snapshot/big/restore", {"dry_run": True})
         assert status == 200 and body["size"] == last["size"], body
-        assert peak_rss_mib(s.daemon.proc.pid) < 100
+        # Under the sanitizers RSS holds ASan's shadow and quarantine: the release run makes the memory claim.
+        flat = not vkproc.sanitized()
+        assert peak_rss_mib(s.daemon.proc.pid) < 100 or not flat
         stored = os.path.join(s.storage_dir("big"), last["name"])
         out = os.path.join(s.dir, "plain.snap")
         cmd = subprocess.Popen([vkproc.binary("vaultkeeper"), "--decrypt-snapshot", stored, "--cert",
@@ -266,7 +268,7 @@ def test_a_large_encrypted_snapshot_opens_with_flat_memory(cluster):
 
         vkproc.wait_until(ended, 300, interval=0.005, what="--decrypt-snapshot ends")
         assert cmd.returncode == 0
-        assert 0 < max(peaks) < 32, peaks
+        assert 0 < max(peaks) and (max(peaks) < 32 or not flat), peaks
         assert os.path.getsize(out) > 160 << 20
     finally:
         cluster.sim("vault/snapshot-padding", {"bytes": 0})

@@ -17,14 +17,9 @@ import re
 import vkproc
 from syncstack import ROOT, fresh_stack, http, sync_sims  # noqa: F401 (fixtures)
 
-def _sanitized():
-    with open(vkproc.binary("vaultkeeper-test"), "rb") as f:
-        return b"__asan_init" in f.read()
-
-
 # Under the sanitizers (about ten times slower) 10,000 secrets and a 192 KiB limit make the same proof: the
 # whole prefix is still over four times what any client may read, each bucket a fraction of it.
-SANITIZED = _sanitized()
+SANITIZED = vkproc.sanitized()
 SECRETS = 10_000 if SANITIZED else 50_000
 PREFIXES = 10  # secret/p0/ .. secret/p9/ (one LIST answer of ~45 KB per folder at 50,000)
 LIMIT = (192 if SANITIZED else 1024) * 1024  # every client's max_response_bytes

@@ -29,6 +29,12 @@ def binary(name):
     return path
 
 
+def sanitized(name="vaultkeeper-test"):
+    """Whether `name` was built with AddressSanitizer (its memory and speed figures then mean nothing)."""
+    with open(binary(name), "rb") as f:
+        return b"__asan_init" in f.read()
+
+
 def free_port(count=1):
     """A loopback port such that port..port+count-1 were all free a moment ago."""
     for _ in range(200):

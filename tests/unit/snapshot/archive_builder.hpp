@@ -38,7 +38,7 @@ inline std::string tar_header(const std::string& name, std::size_t size, char ty
     {
         h[124] = '\x80';
         for (int i = 0; i < 11; ++i)
-            h[135 - i] = static_cast<char>((static_cast<std::uint64_t>(size) >> (8 * i)) & 0xff);
+            h[135 - i] = static_cast<char>(i < 8 ? (static_cast<std::uint64_t>(size) >> (8 * i)) & 0xff : 0);
     }
     h[156] = type;
     h.replace(257, 6, std::string("ustar\0", 6));
