@@ -4,6 +4,7 @@
 #include "async_test.hpp"
 #include "emissary/atomic_write.hpp"
 #include "emissary/command.hpp"
+#include "process_state.hpp"
 #include "temp_dir.hpp"
 
 #include <csignal>
@@ -45,9 +46,7 @@ ASYNC_TEST(emissary_command, timeout_kills_the_process_group)
     bool gone = false;
     for (int i = 0; i < 200 && !gone; ++i)  // the orphan is reaped by init; it must at least be dead
     {
-        std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
-        std::string s((std::istreambuf_iterator<char>(stat)), {});
-        gone = s.empty() || s.find(") Z") != std::string::npos;
+        gone = vk::test::process_dead(child);
         if (!gone)
             ::usleep(10'000);
     }

@@ -2,6 +2,7 @@
 // group is killed and reaped, and a daemon killed with SIGKILL takes its commands with it (the supervisor).
 #include "async_test.hpp"
 #include "emissary/command.hpp"
+#include "process_state.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -45,14 +46,6 @@ std::vector<pid_t> read_pids(const fs::path& pidfile)
 bool gone(pid_t pid)
 {
     return ::kill(pid, 0) != 0 && errno == ESRCH;
-}
-
-// Dead: gone, or a zombie waiting for a parent that is not ours to be.
-bool dead(pid_t pid)
-{
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string s((std::istreambuf_iterator<char>(stat)), {});
-    return s.empty() || s.find(") Z") != std::string::npos;
 }
 
 fs::path temp_pidfile(const std::string& name)
@@ -115,13 +108,13 @@ TEST(emissary_command, a_daemon_killed_with_sigkill_takes_its_command_group_with
     bool all_dead = false;
     for (int i = 0; i < 300 && !all_dead; ++i)
     {
-        all_dead = dead(pids[0]) && dead(pids[1]);
+        all_dead = vk::test::process_dead(pids[0]) && vk::test::process_dead(pids[1]);
         if (!all_dead)
             ::usleep(10'000);
     }
     EXPECT_TRUE(all_dead) << "the command outlived its daemon";
     for (pid_t p : pids)
-        if (!dead(p))
+        if (!vk::test::process_dead(p))
             ::kill(p, SIGKILL);
     fs::remove(pidfile);
 }
