@@ -165,6 +165,7 @@ def restore_run(addrs, work, say):
     job = {"name": "restore", "kind": "snapshot", "enabled": False, "interval": "24h", "timeout": "3h",
            "vault": "n1", "spool_dir": os.path.join(work, "spool"), "allow_restore": True,
            "restore_spool_limit": 0, "storages": [{"name": "disk", "type": "local", "path": storage}]}
+    os.makedirs(os.path.join(work, "restore-daemon"))
     daemon = Daemon({"vaults": {"n1": {"address": addrs[1], "token": ROOT}}, "jobs": [job],
                      "log": {"level": "warn"}}, tmpdir=os.path.join(work, "restore-daemon"))
     try:
