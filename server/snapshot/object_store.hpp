@@ -91,6 +91,7 @@ public:
                                                 std::string sha256_hex) override;
     boost::asio::awaitable<result<void>> remove(std::string object) override;
     boost::asio::awaitable<result<void>> download(std::string object, std::filesystem::path to) override;
+    boost::asio::awaitable<result<void>> download_to(std::string object, chunk_sink sink) override;
 
 protected:
     object_storage(boost::asio::any_io_executor ex, object_store_options o)
