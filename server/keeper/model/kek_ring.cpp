@@ -82,9 +82,15 @@ result<opened_object> open_object(const kek_ring& ring, std::string_view name, s
     auto id = blob_key_id(sealed);
     auto candidates = kek_candidates(id, ids);
     if (candidates.empty())
-        return make_error(errc::bad_response,
-                          "object " + std::string(name) +
-                              " does not open: sealed under a key that is not configured");
+    {
+        // No configured key has its id: the current key's failure, saying why it could not open.
+        auto plain = open_blob(ring.current, name, sealed);
+        if (plain)
+            return opened_object{std::move(*plain), 0};
+        error e = plain.error();
+        e.message += "; its key is none of those configured";
+        return e;
+    }
     error last = make_error(errc::bad_response, "object " + std::string(name) + " does not open");
     for (std::size_t i : candidates)
     {
