@@ -47,13 +47,12 @@ json::array stores_json(const store_set& stores, const std::map<std::string, std
     {
         const auto& h = stores.health();
         auto it = std::find_if(h.begin(), h.end(), [&](const store_health& x) { return x.store == name; });
-        auto old = stores.old_key_objects().find(name);
         auto since = old_since.find(name);
         out.push_back(json::object{
             {"name", name},
             {"usable", it == h.end() ? json::value(nullptr) : json::value(it->usable)},
             {"reason", it == h.end() ? "" : it->reason},
-            {"objects_under_old_kek", old == stores.old_key_objects().end() ? 0 : old->second.size()},
+            {"objects_under_old_kek", stores.old_key_count(name)},
             {"old_kek_since", since == old_since.end() ? json::value(nullptr) : json::value(since->second)}});
     }
     return out;
@@ -167,11 +166,9 @@ void keeper_core::publish_kek_metrics() const
                        std::chrono::duration<double>(settings->kek_rotation_grace).count());
     for (const auto& name : stores.names())
     {
-        auto old = stores.old_key_objects().find(name);
         auto since = old_kek_since.find(name);
         metrics->gauge_set(metric::objects_under_old_kek, {{"job", job}, {"store", name}},
-                           old == stores.old_key_objects().end() ? 0.0
-                                                                 : static_cast<double>(old->second.size()));
+                           static_cast<double>(stores.old_key_count(name)));
         metrics->gauge_set(metric::old_kek_age, {{"job", job}, {"store", name}},
                            since == old_kek_since.end() ? 0.0 : static_cast<double>(now - since->second));
     }

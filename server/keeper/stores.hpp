@@ -69,6 +69,11 @@ public:
     {
         return old_key_;
     }
+    std::size_t old_key_count(const std::string& store) const
+    {
+        auto it = old_key_.find(store);
+        return it == old_key_.end() ? 0 : it->second.size();
+    }
     // Rewrites up to `per_store` of them in each usable store under its current key (store_rewrite.cpp):
     // read again, then written by CAS against the version read, so a concurrent change wins and the old
     // sealing stays until the new one is durable. The first failure is the error; what was done stays done.
