@@ -6,6 +6,7 @@
 #include "core/config.hpp"
 #include "core/config_reader.hpp"
 #include "core/secret.hpp"
+#include "keeper/model/kek_ring.hpp"
 
 #include <memory>
 #include <optional>
@@ -15,12 +16,12 @@
 
 namespace vk::keeper {
 
-// type "file": one encrypted file per object under `path`, AES-256-GCM under the 32-byte `kek`.
+// type "file": one encrypted file per object under `path`, AES-256-GCM under the current key of `kek`.
 struct file_store_settings
 {
     std::string name;
     std::string path;
-    vk::secret kek;  // 32 raw bytes once decoded (the config gives base64 or hex)
+    kek_ring kek;  // read_kek(): one key, or current and previous ones
 };
 
 // type "kubernetes": one Secret per object in namespace `ns`, through `api_server` with `token` (inline form)
@@ -58,6 +59,8 @@ struct keeper_settings : vk::job_settings
     std::optional<init_settings> init;
     std::vector<store_settings> stores;
     duration rekey_interval{0};  // 0 = only on request
+    // How long objects may stay under a previous key-encryption key before VaultkeeperKeeperOldKek fires.
+    duration kek_rotation_grace{std::chrono::hours(24)};
 };
 
 // The kind parser: every problem at its JSON pointer (unknown store type, a KEK that is not 32 bytes, a
