@@ -1,3 +1,4 @@
+// The decisions of a parallel multipart upload (see part_scheduler.hpp).
 #include "snapshot/model/part_scheduler.hpp"
 
 #include <algorithm>
