@@ -7,6 +7,7 @@
 #include "cloud/model/sigv4.hpp"
 #include "snapshot/model/azure_protocol.hpp"
 #include "snapshot/model/part_plan.hpp"
+#include "snapshot/part_sender.hpp"
 
 namespace vk::snapshot {
 
@@ -83,15 +84,16 @@ private:
     // Put Blob and Put Block List refuse to replace a blob that exists (409 BlobAlreadyExists).
     fields create_only_headers() const override { return {{"If-None-Match", "*"}}; }
 
-    // Staged blocks are invisible until the block list commits them (uncommitted ones expire on their own).
+    // Stages the blocks, upload_concurrency at a time, each retried alone (part_sender.hpp), then commits
+    // them in order. Staged blocks are invisible until the block list commits them; after a failure they are
+    // left uncommitted and expire on their own (Azure drops them after a week).
     asio::awaitable<result<void>> put_parts(const std::filesystem::path& file, const std::string& object,
                                             const std::string& sha256_hex, std::uint64_t size) override
     {
         auto plan = plan_parts(azure_block_limits, size, opts_.part_size);
         if (!plan)
             co_return plan.error();
-        for (std::uint64_t i = 0; i < plan->count; ++i)
-        {
+        send_part_fn put_block = [&](std::uint64_t i) -> asio::awaitable<result<std::string>> {
             object_call call;
             call.path = object_path(object);
             call.query = {{"comp", "block"}, {"blockid", azure::block_id(i)}};
@@ -99,7 +101,11 @@ private:
             auto r = co_await put_region(file, plan->offset(i), plan->length(i, size), std::move(call), what);
             if (!r)
                 co_return r.error();
-        }
+            co_return azure::block_id(i);
+        };
+        auto staged = co_await send_parts_parallel(plan->count, opts_.upload_concurrency, put_block);
+        if (!staged)
+            co_return staged.error();
         co_return co_await put_block_list(object, sha256_hex, plan->count);
     }
 
@@ -203,6 +209,7 @@ std::unique_ptr<snapshot_storage> make_azure_storage(const azure_storage_setting
 {
     auto options = o;
     options.tls.ca_file = s.ca_file;
+    options.upload_concurrency = s.upload_concurrency;
     return std::make_unique<azure_storage>(s, std::move(ex), std::move(options));
 }
 

@@ -1,11 +1,13 @@
 // Streaming helpers and reply errors shared by the cloud storages (see object_store.hpp).
 #include "snapshot/object_store.hpp"
 #include "io/errno_error.hpp"
+#include "snapshot/part_sender.hpp"
 
 #include "core/upstream_status.hpp"
 
 #include "cloud/model/xml_reader.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -127,12 +129,19 @@ asio::awaitable<result<void>> object_storage::upload(std::filesystem::path file,
     result<void> done;
     if (size <= opts_.part_size)
     {
-        object_call call;
-        call.path = object_path(object);
-        call.headers = whole_object_headers(sha256_hex);
-        for (auto& h : create_only_headers())
-            call.headers.push_back(std::move(h));
-        auto r = co_await put_region(file, 0, size, std::move(call), "put");
+        // One part: retried alone like any part.
+        send_part_fn put = [&](std::uint64_t) -> asio::awaitable<result<std::string>> {
+            object_call call;
+            call.path = object_path(object);
+            call.headers = whole_object_headers(sha256_hex);
+            for (auto& h : create_only_headers())
+                call.headers.push_back(std::move(h));
+            auto r = co_await put_region(file, 0, size, std::move(call), "put");
+            if (!r)
+                co_return r.error();
+            co_return std::string();
+        };
+        auto r = co_await send_parts_parallel(1, 1, put);
         if (!r)
             done = r.error();
     }
@@ -201,6 +210,8 @@ result<http::client*> object_storage::client(const std::string& base_url)
     p.timeout = opts_.request_timeout;
     p.idle_timeout = opts_.idle_timeout;
     p.tls = opts_.tls;
+    // Every part in flight holds a connection of its own.
+    p.max_connections = std::max<std::size_t>(p.max_connections, opts_.upload_concurrency);
     auto c = http::client::create(ex_, std::move(p));
     if (!c)
         return c.error();
@@ -214,7 +225,7 @@ asio::awaitable<result<http::response>> object_storage::perform(http::client_req
 {
     if (req.upload || req.download)
         req.timeout = std::chrono::milliseconds(0);
-    if (req.download)
+    if (req.download || req.upload)
         req.idempotent = false;
     auto r = co_await client_->send(req);
     if (!r)

@@ -29,6 +29,9 @@ struct object_store_options
     // size, clamped to the service's part limits and grown when a file would need more parts than it takes
     // (model/part_plan).
     std::uint64_t part_size = 64ull << 20;
+    // Parts in flight at once (1..16), each streamed from its region of the file with its own 64 KiB buffer
+    // and connection: memory is upload_concurrency x (buffer + connection), whatever the object's size.
+    unsigned upload_concurrency = 4;
     // Per request without a body to stream; transfers have no total deadline, only the idle timeout.
     std::chrono::milliseconds request_timeout{60000};
     std::chrono::milliseconds idle_timeout{60000};
@@ -114,7 +117,8 @@ protected:
                                                            const std::string& sha256_hex,
                                                            std::uint64_t size) = 0;
 
-    // Sends `call` (method PUT) with `length` bytes of `file` from `offset` as its streamed body.
+    // Sends `call` (method PUT) with `length` bytes of `file` from `offset` as its streamed body, once (the
+    // client does not retry a streamed body: send_parts_parallel retries a region alone).
     boost::asio::awaitable<result<http::response>> put_region(const std::filesystem::path& file,
                                                               std::uint64_t offset, std::uint64_t length,
                                                               object_call call, std::string_view what);
@@ -122,7 +126,9 @@ protected:
     // The HTTP client for base_url, made at first use.
     result<http::client*> client(const std::string& base_url);
     // Sends a signed request: transfers get no total deadline (the idle timeout guards them), downloads no
-    // retry (bytes already in the file would be written twice); a non-2xx answer is an error naming `what`.
+    // retry (bytes already in the file would be written twice), uploads no retry by the client (its budget
+    // runs from the first attempt, so a large region failing late would never be sent again:
+    // send_parts_parallel retries each region instead); a non-2xx answer is an error naming `what`.
     boost::asio::awaitable<result<http::response>> perform(http::client_request& req, std::string_view what,
                                                            const std::string& endpoint, std::string path);
 

@@ -9,6 +9,7 @@
 #include "cloud/model/xml_reader.hpp"
 #include "snapshot/model/part_plan.hpp"
 #include "snapshot/model/s3_protocol.hpp"
+#include "snapshot/part_sender.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -168,8 +169,8 @@ private:
         co_return result<void>{};
     }
 
-    // Uploads the parts one after the other (one 64 KiB buffer in memory; the HTTP client retries a part that
-    // fails with a 5xx or a dropped connection on its own, re-reading its region); returns their ETags.
+    // Uploads the parts, upload_concurrency at a time, each retried alone (part_sender.hpp); returns their
+    // ETags in part order.
     asio::awaitable<result<std::vector<std::string>>> send_parts(const std::filesystem::path& file,
                                                                  const std::string& key,
                                                                  const std::string& id, std::uint64_t size)
@@ -177,9 +178,7 @@ private:
         auto plan = plan_parts(s3_part_limits, size, opts_.part_size);
         if (!plan)
             co_return plan.error();
-        std::vector<std::string> etags;
-        for (std::uint64_t i = 0; i < plan->count; ++i)
-        {
+        send_part_fn send_one = [&](std::uint64_t i) -> asio::awaitable<result<std::string>> {
             object_call part;
             part.path = key;
             part.query = {{"partNumber", std::to_string(i + 1)}, {"uploadId", id}};
@@ -189,10 +188,10 @@ private:
                 co_return r.error();
             auto etag = r->headers.get("ETag");
             if (!etag)
-                co_return make_error(errc::bad_response, "upload part: no ETag", cfg_.endpoint, key);
-            etags.emplace_back(*etag);
-        }
-        co_return etags;
+                co_return make_error(errc::bad_response, what + ": no ETag", cfg_.endpoint, key);
+            co_return std::string(*etag);
+        };
+        co_return co_await send_parts_parallel(plan->count, opts_.upload_concurrency, send_one);
     }
 
     asio::awaitable<result<std::vector<std::string>>> complete(const std::string& key, const std::string& id,
@@ -306,7 +305,9 @@ std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s, 
     c.create_only = {{"If-None-Match", "*"}};
     c.sse = s.server_side_encryption;
     c.credentials = std::make_shared<cloud::aws::credential_provider>(aws_provider_settings(s), ex);
-    return std::make_unique<s3_storage>(std::move(c), std::move(ex), o);
+    auto options = o;
+    options.upload_concurrency = s.upload_concurrency;
+    return std::make_unique<s3_storage>(std::move(c), std::move(ex), options);
 }
 
 cloud::gcp::provider_settings gcp_provider_settings(const gcs_storage_settings& s)

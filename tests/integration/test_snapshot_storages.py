@@ -323,8 +323,10 @@ def test_put_object_sends_sse_kms_headers_and_botocore_s_signature(recorder, tmp
 
 
 def multipart_upload(rec, tmp_path, name, **extra):
-    """Uploads an 11 MiB file in 5 MiB parts to the recorder: (the file, (method, target) of each request)."""
-    config = s3_config(f"http://127.0.0.1:{rec.server_address[1]}", part_size=5 * MIB, **extra)
+    """Uploads an 11 MiB file in 5 MiB parts, one at a time, to the recorder: (the file, (method, target) of
+    each request). Parts in parallel: test_snapshot_parallel_parts.py."""
+    config = s3_config(f"http://127.0.0.1:{rec.server_address[1]}", part_size=5 * MIB, upload_concurrency=1,
+                       **extra)
     path, sha = snapshot_file(tmp_path, name, 11 * MIB)
     ok(cli(tmp_path, config, "upload", str(path), name, sha))
     return path, sha, [(m, t) for m, t, _, _ in rec.requests]

@@ -1,7 +1,8 @@
 // snapshot-storage-cli: one snapshot_storage operation against a real object store or emulator, for the
 // storage tests (tests/integration/test_snapshot_storages.py with s3rver and azurite).
 //   snapshot-storage-cli CONFIG upload FILE OBJECT SHA256 | list | remove OBJECT | download OBJECT TO
-// CONFIG is a JSON file: {"type": "s3"|"gcs"|"azure", "part_size": bytes, "page_size": n, and the storage's
+// CONFIG is a JSON file: {"type": "s3"|"gcs"|"azure", "part_size": bytes, "page_size": n,
+// "upload_concurrency": n (s3, azure), and the storage's
 // settings keys: bucket, region, endpoint, force_path_style, key_prefix, sse_type, kms_key_id, access_key_id,
 // secret_access_key, session_token (s3; without keys, the AWS default chain), hmac_access_id, hmac_secret
 // (gcs), account_name, account_key, container (azure)}. list prints one JSON object per line.
@@ -43,6 +44,8 @@ std::unique_ptr<snapshot_storage> make(const json::object& o, asio::any_io_execu
         opts.part_size = p->to_number<std::uint64_t>();
     if (auto* p = o.if_contains("page_size"))
         opts.list_page_size = p->to_number<unsigned>();
+    const unsigned concurrency =
+        o.contains("upload_concurrency") ? o.at("upload_concurrency").to_number<unsigned>() : 4;
     auto type = str(o, "type");
     if (type == "azure")
     {
@@ -52,6 +55,7 @@ std::unique_ptr<snapshot_storage> make(const json::object& o, asio::any_io_execu
                                  str(o, "container"),
                                  str(o, "endpoint"),
                                  str(o, "key_prefix")};
+        s.upload_concurrency = concurrency;
         return make_azure_storage(s, ex, opts);
     }
     if (type == "gcs")
@@ -76,6 +80,7 @@ std::unique_ptr<snapshot_storage> make(const json::object& o, asio::any_io_execu
     s.access_key_id = opt_secret(o, "access_key_id");
     s.secret_access_key = opt_secret(o, "secret_access_key");
     s.session_token = opt_secret(o, "session_token");
+    s.upload_concurrency = concurrency;
     return make_s3_storage(s, ex, opts);
 }
 

@@ -81,6 +81,7 @@ struct s3_storage_settings
     // Refresh windows before a temporary credential's Expiration (botocore's 15 and 10 minutes).
     duration refresh_advisory{std::chrono::minutes(15)};
     duration refresh_mandatory{std::chrono::minutes(10)};
+    unsigned upload_concurrency = 4;  // multipart upload parts in flight (1..16)
 };
 
 struct azure_storage_settings
@@ -97,7 +98,8 @@ struct azure_storage_settings
     // (cloud/model/azure_identity.hpp); client_id picks a user-assigned managed identity.
     std::optional<std::string> client_id;
     duration refresh_before{std::chrono::minutes(5)};  // azure-identity's refresh offset
-    std::string ca_file;  // PEM bundle trusted for the endpoint besides the system store
+    std::string ca_file;              // PEM bundle trusted for the endpoint besides the system store
+    unsigned upload_concurrency = 4;  // blocks in flight (1..16)
 };
 
 // GCS through its S3-interoperable XML API, with HMAC keys or OAuth tokens.

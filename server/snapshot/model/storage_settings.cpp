@@ -26,6 +26,12 @@ std::string read_endpoint(object_reader& r, std::string_view key = "endpoint")
     return e;
 }
 
+// Parts of a multipart upload in flight at once (S3 and Azure; GCS sends one streamed PUT).
+unsigned read_upload_concurrency(object_reader& r)
+{
+    return static_cast<unsigned>(r.integer_or("upload_concurrency", 1, 16, 4));
+}
+
 local_storage_settings read_local(object_reader& r)
 {
     local_storage_settings s;
@@ -97,6 +103,7 @@ s3_storage_settings read_s3(object_reader& r)
         r.problem(r.has("access_key_id") ? "secret_access_key" : "access_key_id",
                   "give access_key_id and secret_access_key together");
     read_s3_identity(r, s);
+    s.upload_concurrency = read_upload_concurrency(r);
     return s;
 }
 
@@ -128,6 +135,7 @@ azure_storage_settings read_azure(object_reader& r)
     s.endpoint = read_endpoint(r);
     s.key_prefix = r.string_or("key_prefix", "");
     read_azure_identity(r, s);
+    s.upload_concurrency = read_upload_concurrency(r);
     return s;
 }
 

@@ -53,7 +53,8 @@ TEST(snapshot_settings, every_storage_type_and_defaults)
         {"name": "s3", "type": "s3", "bucket": "b", "region": "eu-west-1", "endpoint": "http://127.0.0.1:4569/",
          "force_path_style": true, "key_prefix": "vault/",
          "server_side_encryption": {"type": "aws:kms", "kms_key_id": "k"},
-         "access_key_id": {"env": "VK_TEST_AWS_KEY"}, "secret_access_key": "s", "retain": 168, "max_age": "720h"},
+         "access_key_id": {"env": "VK_TEST_AWS_KEY"}, "secret_access_key": "s", "retain": 168, "max_age": "720h",
+         "upload_concurrency": 8},
         {"name": "azure", "type": "azure", "account_name": "acct", "account_key": "a2V5", "container": "snaps",
          "retain": 30},
         {"name": "gcs", "type": "gcs", "bucket": "g", "hmac_access_id": "id", "hmac_secret": "sec"}])")),
@@ -75,7 +76,9 @@ TEST(snapshot_settings, every_storage_type_and_defaults)
     EXPECT_EQ(s3.server_side_encryption.type, "aws:kms");
     EXPECT_EQ(s3.access_key_id->reveal(), "AKIA");
     EXPECT_EQ(s.storages[1].retention.max_age, std::chrono::hours(720));
+    EXPECT_EQ(s3.upload_concurrency, 8u);
     EXPECT_EQ(std::get<azure_storage_settings>(s.storages[2].spec).container, "snaps");
+    EXPECT_EQ(std::get<azure_storage_settings>(s.storages[2].spec).upload_concurrency, 4u);
     EXPECT_EQ(std::get<gcs_storage_settings>(s.storages[3].spec).hmac_secret.reveal(), "sec");
     EXPECT_EQ(s.find_storage("gcs"), &s.storages[3]);
 }
@@ -120,13 +123,16 @@ TEST(snapshot_settings, mistakes_at_their_pointers)
         {"name": "d", "type": "ftp"},
         {"type": "s3", "name": "x", "endpoint": "ftp://h", "access_key_id": "a"},
         {"name": "z", "type": "azure", "account_name": "a", "container": "c", "bogus": 1},
-        {"name": "g", "type": "gcs", "bucket": "b", "hmac_access_id": "i", "hmac_secret": "s", "max_age": "0s"},
-        {"name": "s", "type": "s3", "bucket": "b", "server_side_encryption": {"type": "AES256", "kms_key_id": "k"}}])"));
+        {"name": "g", "type": "gcs", "bucket": "b", "hmac_access_id": "i", "hmac_secret": "s", "max_age": "0s",
+         "upload_concurrency": 2},
+        {"name": "s", "type": "s3", "bucket": "b", "server_side_encryption": {"type": "AES256", "kms_key_id": "k"},
+         "upload_concurrency": 17}])"));
     for (const char* want :
          {"/jobs/0/mode", "/jobs/0/spool_dir", "/jobs/0/name_format/prefix", "/jobs/0/encrypt_for/cert_file",
           "/jobs/0/storages/0/path", "/jobs/0/storages/0/retain", "/jobs/0/storages/1/name: duplicate",
           "/jobs/0/storages/1/type", "/jobs/0/storages/2/bucket", "/jobs/0/storages/2/endpoint",
           "/jobs/0/storages/2/secret_access_key", "/jobs/0/storages/3/bogus", "/jobs/0/storages/4/max_age",
+          "/jobs/0/storages/4/upload_concurrency", "/jobs/0/storages/5/upload_concurrency",
           "/jobs/0/storages/5/server_side_encryption/kms_key_id"})
         EXPECT_TRUE(has(ps, want)) << want;
     EXPECT_TRUE(
