@@ -8,6 +8,12 @@ std::string count(int n, const char* what)
     return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
 
+std::string none_left_for_stores(int custodians, int shares)
+{
+    return count(custodians, "custodian") + " take all " + std::to_string(shares) +
+           " shares and leave none for the stores";
+}
+
 // Whether `stores` stores holding `pool` shards round-robin keep both store rules for `threshold`.
 bool stores_hold(int pool, int threshold, int stores) noexcept
 {
@@ -52,8 +58,7 @@ void check_stores(const placement_counts& c, std::vector<placement_problem>& out
     if (pool < 1)
     {
         out.push_back({placement_key::custodians, -1,
-                       count(c.custodians, "custodian") + " take all " + std::to_string(c.shares) +
-                           " shares and leave none for the stores: raise secret_shares"});
+                       none_left_for_stores(c.custodians, c.shares) + ": raise secret_shares"});
         return;
     }
     std::string held =
@@ -114,6 +119,26 @@ result<std::vector<std::string>> place_shards(int shares, int threshold,
     out.reserve(static_cast<std::size_t>(shares));
     for (int i = 0; i < shares; ++i)
         out.push_back(stores[static_cast<std::size_t>(i) % stores.size()]);
+    return out;
+}
+
+result<std::vector<share_holder>> place_with_custodians(int shares, int threshold,
+                                                        const std::vector<std::string>& stores,
+                                                        const std::vector<std::string>& custodians)
+{
+    int pool = shares - static_cast<int>(custodians.size());
+    if (pool < 1)
+        return make_error(errc::invalid_argument,
+                          none_left_for_stores(static_cast<int>(custodians.size()), shares));
+    auto placed = place_shards(pool, threshold, stores);
+    if (!placed)
+        return placed.error();
+    std::vector<share_holder> out;
+    out.reserve(static_cast<std::size_t>(shares));
+    for (auto& s : *placed)
+        out.push_back({share_holder::kind::store, std::move(s)});
+    for (const auto& c : custodians)
+        out.push_back({share_holder::kind::custodian, c});
     return out;
 }
 

@@ -19,6 +19,26 @@ result<std::vector<std::string>> place_shards(int shares, int threshold,
 // The largest number of shards one store would hold.
 int max_shards_per_store(int shares, int stores) noexcept;
 
+// Who holds one share of a set, in Vault's key order (Vault encrypts keys[i] to pgp_keys[i]).
+struct share_holder
+{
+    enum class kind
+    {
+        store,
+        custodian,
+    };
+    kind holder = kind::store;
+    std::string name;
+
+    bool operator==(const share_holder&) const = default;
+};
+
+// The stores' shares first (place_shards over shares - custodians), then one per custodian in config
+// order. invalid_argument as place_shards, or when the custodians leave the stores no share.
+result<std::vector<share_holder>> place_with_custodians(int shares, int threshold,
+                                                        const std::vector<std::string>& stores,
+                                                        const std::vector<std::string>& custodians);
+
 // What the placement rules read. Each custodian holds one share, taken out of the stores' pool: the stores
 // share `shares - custodians` round-robin.
 struct placement_counts

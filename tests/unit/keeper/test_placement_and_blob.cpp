@@ -110,6 +110,20 @@ TEST(keeper_placement, no_custodian_alone_and_custodians_together_when_they_must
     EXPECT_TRUE(check_placement({9, 3, 3, 3, true}).empty());
 }
 
+TEST(keeper_placement, custodians_hold_the_last_shares_in_config_order)
+{
+    using k = share_holder::kind;
+    auto p = place_with_custodians(7, 3, {"a", "b", "c"}, {"alice", "bob"});
+    ASSERT_TRUE(p) << p.error().message;
+    std::vector<share_holder> want{{k::store, "a"},      {k::store, "b"}, {k::store, "c"},
+                                   {k::store, "a"},      {k::store, "b"}, {k::custodian, "alice"},
+                                   {k::custodian, "bob"}};
+    EXPECT_EQ(*p, want);
+    EXPECT_FALSE(place_with_custodians(2, 2, {"a", "b", "c"}, {"alice", "bob"}));
+    // The stores' pool (5 - 2 = 3) over one store reaches the threshold.
+    EXPECT_FALSE(place_with_custodians(5, 3, {"a"}, {"alice", "bob"}));
+}
+
 TEST(keeper_placement, object_names)
 {
     EXPECT_TRUE(valid_object_name("set-1-shard-0"));
