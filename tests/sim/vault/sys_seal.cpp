@@ -1,6 +1,7 @@
 // sys/init, sys/seal-status, sys/unseal and sys/seal (http/sys_init.go, http/sys_seal.go semantics).
 #include <chrono>
 
+#include "pgp.hpp"
 #include "sys_common.hpp"
 
 namespace vsim {
@@ -41,6 +42,41 @@ simc::response handle_seal_status(sys_call& c)
     return simc::json_response(200, seal_status(c.vault, c.node));
 }
 
+namespace {
+
+std::vector<std::string> string_array(const json::value* v)
+{
+    std::vector<std::string> out;
+    if (v && v->is_array())
+        for (const auto& e : v->as_array())
+            out.emplace_back(e.is_string() ? std::string(e.as_string()) : std::string());
+    return out;
+}
+
+// keys[i] and keys_base64[i] become the OpenPGP message of share i's hex to pgp_keys[i], as Vault's.
+std::optional<coded_error> encrypt_keys(json::object& out, const std::vector<std::string>& pgp_keys)
+{
+    std::vector<std::string> hex;
+    for (const auto& k : out.at("keys").as_array())
+        hex.emplace_back(k.as_string());
+    auto sealed = pgp_encrypt(pgp_keys, hex);
+    if (auto* msgs = std::get_if<std::vector<bytes>>(&sealed))
+    {
+        json::array keys, keys_b64;
+        for (const auto& m : *msgs)
+        {
+            keys.emplace_back(hex_encode(m));
+            keys_b64.emplace_back(base64_encode(m));
+        }
+        out["keys"] = std::move(keys);
+        out["keys_base64"] = std::move(keys_b64);
+        return std::nullopt;
+    }
+    return coded_error{500, "vault-sim: encrypting the shares failed after the keys were probed"};
+}
+
+}  // namespace
+
 simc::response handle_init(sys_call& c)
 {
     if (c.req.method == "GET")
@@ -55,14 +91,23 @@ simc::response handle_init(sys_call& c)
     if (c.vault.initialized())  // real Vault would found a second cluster here
         return vault_error(400,
                            "vault-sim: init of an empty node beside an initialised cluster is not simulated");
-    if (const auto* pgp = go_field(*body, "pgp_keys"); pgp && pgp->is_array() && !pgp->as_array().empty())
-        return vault_error(400, "vault-sim does not support pgp_keys");
     const seal_config cfg{static_cast<int>(go_int_field(*body, "secret_shares").value_or(0)),
                           static_cast<int>(go_int_field(*body, "secret_threshold").value_or(0))};
+    auto pgp_keys = string_array(go_field(*body, "pgp_keys"));
+    if (!pgp_keys.empty() && pgp_keys.size() != static_cast<std::size_t>(cfg.shares))
+        return vault_error(400, "count mismatch between number of provided PGP keys and number of shares");
+    // Every key must take a message before the cluster exists: a share that cannot be encrypted is lost.
+    if (auto probe = pgp_encrypt(pgp_keys, std::vector<std::string>(pgp_keys.size(), "probe"));
+        std::holds_alternative<coded_error>(probe))
+        return vault_error(std::get<coded_error>(probe));
     auto result = c.vault.init(cfg);
     if (auto* err = std::get_if<coded_error>(&result))
         return vault_error(*err);
-    return simc::json_response(200, std::get<json::object>(result));
+    auto& out = std::get<json::object>(result);
+    if (!pgp_keys.empty())
+        if (auto err = encrypt_keys(out, pgp_keys))
+            return vault_error(*err);
+    return simc::json_response(200, out);
 }
 
 simc::response handle_unseal(sys_call& c)
