@@ -67,3 +67,25 @@ def test_a_pgp_key_count_other_than_the_shares_or_a_bad_key_is_refused(vault_sea
     with pytest.raises(hvac.exceptions.InvalidRequest):
         client.sys.initialize(secret_shares=1, secret_threshold=1, pgp_keys=[base64.b64encode(b"no key").decode()])
     assert client.sys.is_initialized() is False
+
+
+def test_rekey_encrypts_the_new_shares_and_they_verify_and_unseal(vault_sealed, gnupg):
+    init = vault_sealed.init_and_unseal(3, 2)
+    old = init["keys"]
+    keys = [gnupg.new_key(n) for n in ("alice", "bob", "carol")]
+    client = vault_sealed.client()
+    nonce = client.sys.start_rekey(secret_shares=3, secret_threshold=2, pgp_keys=keys,
+                                   require_verification=True)["nonce"]
+    done = client.sys.rekey_multi(old[:2], nonce=nonce)
+    assert done["complete"] is True and len(done["keys_base64"]) == 3
+    shares = [gnupg.decrypt(b) for b in done["keys_base64"]]
+    assert all(len(s) == 66 for s in shares), shares
+    for s in shares[1:]:
+        r = vault_sealed.raw("PUT", "/v1/sys/rekey/verify", body={"key": s, "nonce": done["verification_nonce"]})
+        assert r.status == 200, r.body
+    assert r.json()["complete"] is True
+    vault_sealed.client(token=init["root_token"]).sys.seal()
+    with pytest.raises(hvac.exceptions.InvalidRequest):
+        client.sys.submit_unseal_keys(old[:2])
+    client.sys.submit_unseal_key(reset=True)
+    assert client.sys.submit_unseal_keys(shares[:2])["sealed"] is False

@@ -80,4 +80,42 @@ std::variant<std::vector<bytes>, coded_error> pgp_encrypt(const std::vector<std:
     return out;
 }
 
+std::vector<std::string> string_array(const boost::json::value* v)
+{
+    std::vector<std::string> out;
+    if (v && v->is_array())
+        for (const auto& e : v->as_array())
+            out.emplace_back(e.is_string() ? std::string(e.as_string()) : std::string());
+    return out;
+}
+
+std::optional<coded_error> encrypt_keys(boost::json::object& out, const std::vector<std::string>& pgp_keys)
+{
+    std::vector<std::string> hex;
+    for (const auto& k : out.at("keys").as_array())
+        hex.emplace_back(k.as_string());
+    auto sealed = pgp_encrypt(pgp_keys, hex);
+    if (auto* msgs = std::get_if<std::vector<bytes>>(&sealed))
+    {
+        boost::json::array keys, keys_b64;
+        for (const auto& m : *msgs)
+        {
+            keys.emplace_back(hex_encode(m));
+            keys_b64.emplace_back(base64_encode(m));
+        }
+        out["keys"] = std::move(keys);
+        out["keys_base64"] = std::move(keys_b64);
+        return std::nullopt;
+    }
+    return coded_error{500, "vault-sim: encrypting the shares failed after the keys were probed"};
+}
+
+std::optional<coded_error> probe_keys(const std::vector<std::string>& pgp_keys)
+{
+    auto probe = pgp_encrypt(pgp_keys, std::vector<std::string>(pgp_keys.size(), "probe"));
+    if (auto* err = std::get_if<coded_error>(&probe))
+        return *err;
+    return std::nullopt;
+}
+
 }  // namespace vsim

@@ -44,37 +44,6 @@ simc::response handle_seal_status(sys_call& c)
 
 namespace {
 
-std::vector<std::string> string_array(const json::value* v)
-{
-    std::vector<std::string> out;
-    if (v && v->is_array())
-        for (const auto& e : v->as_array())
-            out.emplace_back(e.is_string() ? std::string(e.as_string()) : std::string());
-    return out;
-}
-
-// keys[i] and keys_base64[i] become the OpenPGP message of share i's hex to pgp_keys[i], as Vault's.
-std::optional<coded_error> encrypt_keys(json::object& out, const std::vector<std::string>& pgp_keys)
-{
-    std::vector<std::string> hex;
-    for (const auto& k : out.at("keys").as_array())
-        hex.emplace_back(k.as_string());
-    auto sealed = pgp_encrypt(pgp_keys, hex);
-    if (auto* msgs = std::get_if<std::vector<bytes>>(&sealed))
-    {
-        json::array keys, keys_b64;
-        for (const auto& m : *msgs)
-        {
-            keys.emplace_back(hex_encode(m));
-            keys_b64.emplace_back(base64_encode(m));
-        }
-        out["keys"] = std::move(keys);
-        out["keys_base64"] = std::move(keys_b64);
-        return std::nullopt;
-    }
-    return coded_error{500, "vault-sim: encrypting the shares failed after the keys were probed"};
-}
-
 }  // namespace
 
 simc::response handle_init(sys_call& c)
@@ -97,9 +66,8 @@ simc::response handle_init(sys_call& c)
     if (!pgp_keys.empty() && pgp_keys.size() != static_cast<std::size_t>(cfg.shares))
         return vault_error(400, "count mismatch between number of provided PGP keys and number of shares");
     // Every key must take a message before the cluster exists: a share that cannot be encrypted is lost.
-    if (auto probe = pgp_encrypt(pgp_keys, std::vector<std::string>(pgp_keys.size(), "probe"));
-        std::holds_alternative<coded_error>(probe))
-        return vault_error(std::get<coded_error>(probe));
+    if (auto err = probe_keys(pgp_keys))
+        return vault_error(*err);
     auto result = c.vault.init(cfg);
     if (auto* err = std::get_if<coded_error>(&result))
         return vault_error(*err);
