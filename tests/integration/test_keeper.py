@@ -110,6 +110,9 @@ def test_bad_config_is_refused_at_its_pointer(tmp_path):
     assert r.returncode == 2
     assert ("/jobs/0/stores: 3 store(s) for 4 shares leave 2 shards once the fullest store (2) is lost, below the "
             "threshold of 3") in r.stdout + r.stderr
+    r = subprocess.run([vkproc.binary("vaultkeeper"), "--config", str(path)], capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode == 2 and "/jobs/0/stores: 3 store(s) for 4 shares leave 2" in r.stdout + r.stderr  # start-up
     cfg["jobs"][0]["init"] = {"secret_shares": 5, "secret_threshold": 3}
     path.write_text(json.dumps(cfg))
     r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", str(path)], capture_output=True, text=True)
