@@ -7,7 +7,7 @@ packages=(
   libssl-dev zlib1g-dev libspdlog-dev prometheus-cpp-dev libyaml-cpp-dev libgtest-dev
   python3 python3-pytest python3-hvac python3-consul python3-kubernetes python3-requests python3-yaml
   python3-botocore
-  wrk openssl
+  wrk openssl gnupg
   clang libclang-rt-14-dev clang-format lld
   chromium prometheus docker-compose systemd
 )

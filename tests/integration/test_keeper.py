@@ -102,6 +102,21 @@ def test_bad_config_is_refused_at_its_pointer(tmp_path):
     path.write_text(json.dumps(cfg))
     r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", str(path)], capture_output=True, text=True)
     assert r.returncode == 2 and "/jobs/0/stores: 2 store(s) for 5 shares would put 3 shards in one store" in r.stdout + r.stderr
+    # Three stores for 4 shares, threshold 3: none reaches 3, but one lost leaves 2.
+    cfg["jobs"][0]["stores"] = [{"name": n, "type": "file", "path": "/tmp/" + n, "kek": "ab" * 32} for n in "abc"]
+    cfg["jobs"][0]["init"] = {"secret_shares": 4, "secret_threshold": 3}
+    path.write_text(json.dumps(cfg))
+    r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", str(path)], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert ("/jobs/0/stores: 3 store(s) for 4 shares leave 2 shards once the fullest store (2) is lost, below the "
+            "threshold of 3") in r.stdout + r.stderr
+    r = subprocess.run([vkproc.binary("vaultkeeper"), "--config", str(path)], capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode == 2 and "/jobs/0/stores: 3 store(s) for 4 shares leave 2" in r.stdout + r.stderr  # start-up
+    cfg["jobs"][0]["init"] = {"secret_shares": 5, "secret_threshold": 3}
+    path.write_text(json.dumps(cfg))
+    r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", str(path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_stores_that_alias_each_other_are_refused_at_their_pointer(tmp_path):

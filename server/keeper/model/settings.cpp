@@ -1,5 +1,6 @@
-// Reads a keeper job's keys: the vault, nodes, init and the shard stores, with the placement rule checked
-// here so --check-config rejects a store list that would let one store reach the threshold.
+// Reads a keeper job's keys: the vault, nodes, init, the shard stores and the custodians, with the placement
+// rules checked here so --check-config (and start-up) reject a layout that one store or one lost store
+// breaks.
 #include "keeper/model/settings.hpp"
 
 #include "keeper/model/object_name.hpp"
@@ -154,6 +155,59 @@ void read_init(object_reader& r, keeper_settings& s)
     s.init = init;
 }
 
+// custodians: [{"name": ..., "pgp_public_key_file": ...}], names unique and store-name shaped (they appear
+// in routes: /v1/keeper/{name}/custodians/{custodian}/share).
+void read_custodians(object_reader& r, keeper_settings& s)
+{
+    std::set<std::string> names;
+    r.each_object("custodians", [&](object_reader& e) {
+        custodian_settings c;
+        c.name = e.string("name", need::required).value_or("");
+        if (e.has("name") && !valid_store_name(c.name))
+            e.problem("name", "must be 1-63 letters, digits, '.', '_' or '-'");
+        else if (!c.name.empty() && !names.insert(c.name).second)
+            e.problem("name", "another custodian has this name");
+        c.pgp_public_key_file = e.string("pgp_public_key_file", need::required).value_or("");
+        e.finish();
+        s.custodians.push_back(std::move(c));
+    });
+    s.custodians_can_recover = r.boolean_or("custodians_can_recover", false);
+    if (!s.custodians.empty())
+        r.problem("custodians", "handing shares to custodians is not available in this build yet");
+}
+
+void report(object_reader& r, const placement_problem& p)
+{
+    switch (p.key)
+    {
+    case placement_key::stores: r.problem("stores", p.message); break;
+    case placement_key::custodians: r.problem("custodians", p.message); break;
+    case placement_key::can_recover: r.problem("custodians_can_recover", p.message); break;
+    case placement_key::custodian: {
+        int i = 0;
+        r.each_object("custodians", [&](object_reader& e) {
+            if (i++ == p.index)
+                e.problem("", p.message);
+        });
+        break;
+    }
+    }
+}
+
+// The placement rules, only over a store list that parsed whole (an unknown type already has its own
+// message) and init counts that are sound (read_init reports those).
+void check_placement_rules(object_reader& r, const keeper_settings& s)
+{
+    const auto* raw_stores = r.value() ? r.value()->if_contains("stores") : nullptr;
+    bool whole = raw_stores && raw_stores->is_array() && raw_stores->as_array().size() == s.stores.size();
+    if (!s.init || s.stores.empty() || !whole)
+        return;
+    placement_counts c{s.init->secret_shares, s.init->secret_threshold, static_cast<int>(s.stores.size()),
+                       static_cast<int>(s.custodians.size()), s.custodians_can_recover};
+    for (const auto& p : check_placement(c))
+        report(r, p);
+}
+
 }  // namespace
 
 const std::string& store_name(const store_settings& s)
@@ -175,17 +229,8 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     read_stores(r, *s, cfg);
     s->rekey_interval = r.dur_or("rekey_interval", duration(0));
     s->kek_rotation_grace = r.dur_or("kek_rotation_grace", s->kek_rotation_grace);
-    // Placement only over a store list that parsed whole (an unknown type already has its own message).
-    const auto* raw_stores = r.value() ? r.value()->if_contains("stores") : nullptr;
-    bool whole = raw_stores && raw_stores->is_array() && raw_stores->as_array().size() == s->stores.size();
-    if (s->init && !s->stores.empty() && whole)
-    {
-        std::vector<std::string> names;
-        for (const auto& st : s->stores)
-            names.push_back(store_name(st));
-        if (auto p = place_shards(s->init->secret_shares, s->init->secret_threshold, names); !p)
-            r.problem("stores", p.error().message);
-    }
+    read_custodians(r, *s);
+    check_placement_rules(r, *s);
     return s;
 }
 

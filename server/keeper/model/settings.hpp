@@ -52,19 +52,29 @@ struct init_settings
     root_token_policy root_token = root_token_policy::revoke;
 };
 
+// A person who holds one share of every set, encrypted by Vault to their OpenPGP key: the keeper never
+// sees it in clear. Each custodian's share is taken out of the stores' pool (placement.hpp).
+struct custodian_settings
+{
+    std::string name;
+    std::string pgp_public_key_file;
+};
+
 struct keeper_settings : vk::job_settings
 {
     std::string vault;               // a configured vault (the active node / the cluster address)
     std::vector<std::string> nodes;  // node addresses; empty = from sys/storage/raft/configuration
     std::optional<init_settings> init;
     std::vector<store_settings> stores;
-    duration rekey_interval{0};  // 0 = only on request
+    std::vector<custodian_settings> custodians;
+    bool custodians_can_recover = false;  // the custodians together must hold the threshold
+    duration rekey_interval{0};           // 0 = only on request
     // How long objects may stay under a previous key-encryption key before VaultkeeperKeeperOldKek fires.
     duration kek_rotation_grace{std::chrono::hours(24)};
 };
 
 // The kind parser: every problem at its JSON pointer (unknown store type, a KEK that is not 32 bytes, a
-// placement that cannot keep every store below the threshold, unknown vault, a store at the directory or
+// placement that breaks a rule of placement.hpp, unknown vault, a store at the directory or
 // namespace of another store of this job or of an earlier keeper job: store_location.hpp).
 std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const vk::config& cfg);
 

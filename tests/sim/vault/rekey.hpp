@@ -29,6 +29,7 @@ struct rekey_request
     bool require_verification = false;
     bool backup = false;
     std::size_t pgp_keys = 0;
+    std::vector<std::string> pgp_key_data;  // the base64 keys themselves (sys/rekey/init's pgp_keys)
 };
 
 class rekey_machine
@@ -58,6 +59,11 @@ public:
 
     void clear() { state_.reset(); }
     bool active() const { return state_.has_value(); }
+    // The pending rekey's pgp_keys (none when no rekey is pending).
+    std::vector<std::string> pgp_keys() const
+    {
+        return state_ ? state_->req.pgp_key_data : std::vector<std::string>{};
+    }
 
 private:
     struct state

@@ -1,4 +1,5 @@
 // sys/rekey/init, sys/rekey/update, sys/rekey/verify (http/sys_rekey.go over rekey_machine).
+#include "pgp.hpp"
 #include "sys_common.hpp"
 
 namespace vsim {
@@ -23,10 +24,11 @@ simc::response rekey_start(sys_call& c)
     r.require_verification = go_bool_field(*body, "require_verification");
     // The Go client sends its untagged Backup field as "Backup"; go_field() matches it case-insensitively.
     r.backup = go_bool_field(*body, "backup");
-    if (const auto* pgp = go_field(*body, "pgp_keys"); pgp && pgp->is_array())
-        r.pgp_keys = pgp->as_array().size();
+    r.pgp_key_data = string_array(go_field(*body, "pgp_keys"));
+    r.pgp_keys = r.pgp_key_data.size();
     if (r.pgp_keys > 0 && r.pgp_keys == static_cast<std::size_t>(r.config.shares))
-        return vault_error(400, "vault-sim does not support pgp_keys");
+        if (auto err = probe_keys(r.pgp_key_data))  // before any share is generated for them
+            return vault_error(*err);
     if (auto err = c.vault.rekey().init(r, steady::now()))
         return vault_error(*err);
     return rekey_status(c);
@@ -70,11 +72,16 @@ std::optional<std::pair<bytes, std::string>> share_and_nonce(sys_call& c, simc::
     return std::make_pair(std::move(*share), go_string_field(*body, "nonce").value_or(""));
 }
 
-simc::response finish_step(sys_call& c, std::variant<rekey_machine::step, coded_error> result)
+// pgp_keys: the pending rekey's, read before the step (a finished rekey forgets its request).
+simc::response finish_step(sys_call& c, std::variant<rekey_machine::step, coded_error> result,
+                           const std::vector<std::string>& pgp_keys)
 {
     if (auto* err = std::get_if<coded_error>(&result))
         return vault_error(*err);
     auto& step = std::get<rekey_machine::step>(result);
+    if (!pgp_keys.empty() && step.body.contains("keys"))
+        if (auto err = encrypt_keys(step.body, pgp_keys))
+            return vault_error(*err);
     if (step.rotated)
         c.vault.install_keyring(*step.rotated);
     return simc::json_response(200, step.body);
@@ -101,7 +108,8 @@ simc::response handle_rekey_update(sys_call& c)
     if (!input)
         return error;
     auto& ring = *c.vault.current_ring();
-    return finish_step(c, c.vault.rekey().update(ring, input->first, input->second));
+    auto pgp_keys = c.vault.rekey().pgp_keys();
+    return finish_step(c, c.vault.rekey().update(ring, input->first, input->second), pgp_keys);
 }
 
 simc::response handle_rekey_verify(sys_call& c)
@@ -121,7 +129,7 @@ simc::response handle_rekey_verify(sys_call& c)
     auto input = share_and_nonce(c, error);
     if (!input)
         return error;
-    return finish_step(c, c.vault.rekey().verify(*c.vault.current_ring(), input->first, input->second));
+    return finish_step(c, c.vault.rekey().verify(*c.vault.current_ring(), input->first, input->second), {});
 }
 
 }  // namespace vsim

@@ -1,6 +1,7 @@
 // sys/init, sys/seal-status, sys/unseal and sys/seal (http/sys_init.go, http/sys_seal.go semantics).
 #include <chrono>
 
+#include "pgp.hpp"
 #include "sys_common.hpp"
 
 namespace vsim {
@@ -41,6 +42,10 @@ simc::response handle_seal_status(sys_call& c)
     return simc::json_response(200, seal_status(c.vault, c.node));
 }
 
+namespace {
+
+}  // namespace
+
 simc::response handle_init(sys_call& c)
 {
     if (c.req.method == "GET")
@@ -55,14 +60,22 @@ simc::response handle_init(sys_call& c)
     if (c.vault.initialized())  // real Vault would found a second cluster here
         return vault_error(400,
                            "vault-sim: init of an empty node beside an initialised cluster is not simulated");
-    if (const auto* pgp = go_field(*body, "pgp_keys"); pgp && pgp->is_array() && !pgp->as_array().empty())
-        return vault_error(400, "vault-sim does not support pgp_keys");
     const seal_config cfg{static_cast<int>(go_int_field(*body, "secret_shares").value_or(0)),
                           static_cast<int>(go_int_field(*body, "secret_threshold").value_or(0))};
+    auto pgp_keys = string_array(go_field(*body, "pgp_keys"));
+    if (!pgp_keys.empty() && pgp_keys.size() != static_cast<std::size_t>(cfg.shares))
+        return vault_error(400, "count mismatch between number of provided PGP keys and number of shares");
+    // Every key must take a message before the cluster exists: a share that cannot be encrypted is lost.
+    if (auto err = probe_keys(pgp_keys))
+        return vault_error(*err);
     auto result = c.vault.init(cfg);
     if (auto* err = std::get_if<coded_error>(&result))
         return vault_error(*err);
-    return simc::json_response(200, std::get<json::object>(result));
+    auto& out = std::get<json::object>(result);
+    if (!pgp_keys.empty())
+        if (auto err = encrypt_keys(out, pgp_keys))
+            return vault_error(*err);
+    return simc::json_response(200, out);
 }
 
 simc::response handle_unseal(sys_call& c)

@@ -93,6 +93,36 @@ TEST(keeper_settings, placement_that_cannot_hold_is_rejected)
         keeper_problems(job(file_store("a") + "," + file_store("b") + "," + file_store("c"))).empty());
 }
 
+TEST(keeper_settings, placement_that_one_lost_store_breaks_is_rejected)
+{
+    auto three = file_store("a") + "," + file_store("b") + "," + file_store("c");
+    auto ps = keeper_problems(job(three, R"("init": {"secret_shares": 4, "secret_threshold": 3})"));
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores: 3 store(s) for 4 shares leave 2 shards once the "
+                                       "fullest store (2) is lost"))
+        << ::testing::PrintToString(ps);
+}
+
+TEST(keeper_settings, custodians_are_checked_at_their_pointers)
+{
+    auto three = file_store("a") + "," + file_store("b") + "," + file_store("c");
+    auto ps = keeper_problems(job(three, R"("init": {"secret_shares": 5, "secret_threshold": 1},
+        "custodians": [{"name": "alice", "pgp_public_key_file": "/etc/vk/alice.asc"},
+                       {"name": "alice", "pgp_public_key_file": "/etc/vk/bob.asc"}, {"name": "b/c"}],
+        "custodians_can_recover": true)"));
+    for (const char* needle :
+         {"/jobs/0/custodians/1/name: another custodian has this name", "/jobs/0/custodians/2/name: must be",
+          "/jobs/0/custodians/2/pgp_public_key_file:", "/jobs/0/custodians/0: this custodian's one share",
+          "/jobs/0/stores: 3 store(s) for 2 shares (5 minus one per custodian)"})
+        EXPECT_TRUE(vk::test::mentions(ps, needle)) << needle << " in " << ::testing::PrintToString(ps);
+    ps = keeper_problems(job(three, R"("init": {"secret_shares": 8, "secret_threshold": 3},
+        "custodians": [{"name": "alice", "pgp_public_key_file": "/etc/vk/alice.asc"},
+                       {"name": "bob", "pgp_public_key_file": "/etc/vk/bob.asc"}],
+        "custodians_can_recover": true)"));
+    EXPECT_TRUE(
+        vk::test::mentions(ps, "/jobs/0/custodians_can_recover: the custodians hold 2 of the threshold"))
+        << ::testing::PrintToString(ps);
+}
+
 TEST(keeper_settings, other_mistakes)
 {
     auto ps = keeper_problems(job(

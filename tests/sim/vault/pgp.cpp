@@ -1,0 +1,121 @@
+#include "pgp.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char** environ;
+
+namespace vsim {
+namespace fs = std::filesystem;
+
+namespace {
+
+// A private GNUPGHOME, removed when done.
+struct scratch_dir
+{
+    fs::path path;
+    scratch_dir()
+    {
+        std::string tmpl = (fs::temp_directory_path() / "vault-sim-pgp.XXXXXX").string();
+        if (::mkdtemp(tmpl.data()))
+            path = tmpl;
+    }
+    ~scratch_dir()
+    {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+bool write_file(const fs::path& p, const std::string& data)
+{
+    std::ofstream f(p, std::ios::binary);
+    f << data;
+    return bool(f.flush());
+}
+
+// gpg exits 0 having written `out`.
+bool run_gpg(const fs::path& home, const fs::path& key, const fs::path& in, const fs::path& out)
+{
+    std::vector<std::string> args{
+        "gpg",    "--homedir",        home.string(), "--batch",  "--quiet",    "--no-tty",  "--trust-model",
+        "always", "--recipient-file", key.string(),  "--output", out.string(), "--encrypt", in.string()};
+    std::vector<char*> argv;
+    for (auto& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    if (::posix_spawnp(&pid, "gpg", nullptr, nullptr, argv.data(), environ) != 0)
+        return false;
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    {
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+std::variant<std::vector<bytes>, coded_error> pgp_encrypt(const std::vector<std::string>& keys_b64,
+                                                          const std::vector<std::string>& plaintexts)
+{
+    scratch_dir dir;
+    if (dir.path.empty())
+        return coded_error{500, "vault-sim: no temporary directory for gpg"};
+    std::vector<bytes> out;
+    for (std::size_t i = 0; i < keys_b64.size() && i < plaintexts.size(); ++i)
+    {
+        auto key = base64_decode(keys_b64[i]);
+        auto key_file = dir.path / "key", in = dir.path / "in", msg = dir.path / "msg";
+        fs::remove(msg);
+        if (!key || !write_file(key_file, std::string(key->begin(), key->end())) ||
+            !write_file(in, plaintexts[i]) || !run_gpg(dir.path, key_file, in, msg))
+            return coded_error{400, "error encrypting keys: parsing PGP key " + std::to_string(i)};
+        std::ifstream f(msg, std::ios::binary);
+        out.emplace_back(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
+    return out;
+}
+
+std::vector<std::string> string_array(const boost::json::value* v)
+{
+    std::vector<std::string> out;
+    if (v && v->is_array())
+        for (const auto& e : v->as_array())
+            out.emplace_back(e.is_string() ? std::string(e.as_string()) : std::string());
+    return out;
+}
+
+std::optional<coded_error> encrypt_keys(boost::json::object& out, const std::vector<std::string>& pgp_keys)
+{
+    std::vector<std::string> hex;
+    for (const auto& k : out.at("keys").as_array())
+        hex.emplace_back(k.as_string());
+    auto sealed = pgp_encrypt(pgp_keys, hex);
+    if (auto* msgs = std::get_if<std::vector<bytes>>(&sealed))
+    {
+        boost::json::array keys, keys_b64;
+        for (const auto& m : *msgs)
+        {
+            keys.emplace_back(hex_encode(m));
+            keys_b64.emplace_back(base64_encode(m));
+        }
+        out["keys"] = std::move(keys);
+        out["keys_base64"] = std::move(keys_b64);
+        return std::nullopt;
+    }
+    return coded_error{500, "vault-sim: encrypting the shares failed after the keys were probed"};
+}
+
+std::optional<coded_error> probe_keys(const std::vector<std::string>& pgp_keys)
+{
+    auto probe = pgp_encrypt(pgp_keys, std::vector<std::string>(pgp_keys.size(), "probe"));
+    if (auto* err = std::get_if<coded_error>(&probe))
+        return *err;
+    return std::nullopt;
+}
+
+}  // namespace vsim
