@@ -6,6 +6,7 @@
 #include "keeper/model/object_name.hpp"
 #include "keeper/model/placement.hpp"
 #include "keeper/model/store_location.hpp"
+#include "snapshot/model/storage_settings.hpp"
 
 #include <cctype>
 #include <set>
@@ -28,18 +29,24 @@ bool is_http_url(const std::string& s)
     return s.starts_with("http://") || s.starts_with("https://");
 }
 
+// The store's key-encryption key (file and object stores alike): 32 bytes given as hex or base64.
+void read_kek(object_reader& r, vk::secret& kek)
+{
+    if (auto given = r.secret_value("kek", need::required))
+    {
+        if (auto raw = decode_kek(*given))
+            kek = std::move(*raw);
+        else
+            r.problem("kek", raw.error().message);
+    }
+}
+
 void read_file_store(object_reader& r, file_store_settings& f)
 {
     f.path = r.string("path", need::required).value_or("");
     if (!f.path.empty() && f.path.front() != '/')
         r.problem("path", "must be an absolute directory path");
-    if (auto kek = r.secret_value("kek", need::required))
-    {
-        if (auto raw = decode_kek(*kek))
-            f.kek = std::move(*raw);
-        else
-            r.problem("kek", raw.error().message);
-    }
+    read_kek(r, f.kek);
 }
 
 void read_namespace(object_reader& r, kubernetes_store_settings& k, need n)
@@ -80,6 +87,14 @@ void read_kubernetes_store(object_reader& r, kubernetes_store_settings& k, const
     k.ca_file = r.string("ca_file");
 }
 
+// s3 / gcs / azure: the snapshot storage's keys of that type, the KEK, and whether the service does CAS.
+void read_object_store(object_reader& r, const std::string& type, object_store_settings& o)
+{
+    o.spec = snapshot::read_spec(r, type, o.name);
+    read_kek(r, o.kek);
+    o.cas = r.boolean_or("cas", true);
+}
+
 std::optional<store_settings> read_store(object_reader& r, const vk::config& cfg)
 {
     auto name = r.string("name", need::required).value_or("");
@@ -100,8 +115,15 @@ std::optional<store_settings> read_store(object_reader& r, const vk::config& cfg
         read_kubernetes_store(r, k, cfg);
         out = std::move(k);
     }
+    else if (type == "s3" || type == "gcs" || type == "azure")
+    {
+        object_store_settings o;
+        o.name = name;
+        read_object_store(r, *type, o);
+        out = std::move(o);
+    }
     else if (type)
-        r.problem("type", "unknown store type \"" + *type + "\" (known: file, kubernetes)");
+        r.problem("type", "unknown store type \"" + *type + "\" (known: file, kubernetes, s3, gcs, azure)");
     r.finish();
     return out;
 }
