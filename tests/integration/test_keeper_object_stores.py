@@ -9,6 +9,7 @@ import email.utils
 import hashlib
 import hmac
 import json
+import os
 import urllib.error
 import urllib.request
 
@@ -21,13 +22,12 @@ from keeperenv import JOB, KEK, NODES, KeeperWorld
 from test_snapshot_storages import AZ_ACCOUNT, AZ_KEY, azurite, s3rver  # noqa: F401 (fixtures)
 
 BUCKET = "snaps"  # made by the s3rver fixture; azurite's fixture makes a container of that name
-PREFIX = "keeper/"
 KINDS = ["s3", "gcs", "azure"]
 
 
-def object_store(kind, endpoint, **extra):
+def object_store(kind, endpoint, prefix, **extra):
     """The store "o" of `kind` at `endpoint` (the proxy, s3rver or azurite), same keys as a snapshot storage."""
-    common = {"name": "o", "type": kind, "key_prefix": PREFIX, "kek": base64.b64encode(KEK).decode(), **extra}
+    common = {"name": "o", "type": kind, "key_prefix": prefix, "kek": base64.b64encode(KEK).decode(), **extra}
     if kind == "s3":
         return {**common, "bucket": BUCKET, "endpoint": endpoint, "force_path_style": True,
                 "access_key_id": "S3RVER", "secret_access_key": "S3RVER"}
@@ -44,9 +44,9 @@ class World(KeeperWorld):
     def __init__(self, kind, endpoint, **extra):
         super().__init__()
         self.kind, self.endpoint = kind, endpoint
-        self.prefix = PREFIX
+        self.prefix = os.path.basename(self.dir) + "/"  # the emulators live per module: a prefix per world
         spec = self.config["jobs"][0]["stores"]
-        self.config["jobs"][0]["stores"] = [object_store(kind, endpoint, **extra)] + spec[:2]
+        self.config["jobs"][0]["stores"] = [object_store(kind, endpoint, self.prefix, **extra)] + spec[:2]
         self.stores = self.stores[:2]
 
     def object_url(self, name=""):
@@ -99,6 +99,8 @@ def make_world():
         return made[-1]
     yield make
     for w in made:
+        if w.daemon:  # shown with a failure
+            print("\n".join(w.daemon.log().splitlines()[-40:]))
         w.close()
 
 
