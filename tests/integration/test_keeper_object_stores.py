@@ -10,6 +10,8 @@ import hashlib
 import hmac
 import json
 import os
+import re
+import subprocess
 import urllib.error
 import urllib.request
 
@@ -19,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 import vkproc
 from enforcing_proxy import EnforcingProxy
 from keeperenv import JOB, KEK, NODES, KeeperWorld
+from test_keeper_crash import REKEY_POINTS, after_point, check_promise, inject
 from test_snapshot_storages import AZ_ACCOUNT, AZ_KEY, azurite, s3rver  # noqa: F401 (fixtures)
 
 BUCKET = "snaps"  # made by the s3rver fixture; azurite's fixture makes a container of that name
@@ -61,6 +64,29 @@ class World(KeeperWorld):
             return azure_get(self.endpoint, f"{BUCKET}/{self.prefix}{name}")
         with urllib.request.urlopen(self.object_url(name), timeout=10) as r:
             return r.read()
+
+    def objects(self):
+        """The file stores' objects and (s3 / gcs: listed from s3rver) the object store's."""
+        out = super().objects()
+        if self.kind != "azure":
+            with urllib.request.urlopen(f"{self.endpoint}/{BUCKET}?prefix={self.prefix}", timeout=10) as r:
+                keys = re.findall(r"<Key>([^<]*)</Key>", r.read().decode())
+            out["o"] = sorted(k.removeprefix(self.prefix) for k in keys)
+        return out
+
+    def keys_of(self, set_id):
+        """Every shard of the set, the object store's too."""
+        keys = {}
+        for name in self.objects().get("o", []):
+            if name.startswith(set_id + "-shard-"):
+                o = json.loads(self.open_object(name)[1])
+                keys[o["index"]] = o["key"]
+        for p in self.stores:
+            for n in os.listdir(p):
+                if n.startswith(set_id + "-shard-"):
+                    o = json.loads(self.read_object(p, n))
+                    keys[o["index"]] = o["key"]
+        return [keys[i] for i in sorted(keys)]
 
     def open_object(self, name):
         raw = self.raw_object(name)
@@ -163,3 +189,47 @@ def test_a_service_that_ignores_conditional_writes_cannot_hold_the_record(s3rver
     assert "o" in rec["current"]["placement"]
     shard = next(f"{rec['current']['id']}-shard-{i}" for i, s in enumerate(rec["current"]["placement"]) if s == "o")
     world.open_object(shard)
+
+
+def test_check_config_names_each_object_store_s_credential_source(tmp_path):
+    world = KeeperWorld()
+    try:
+        stores = world.config["jobs"][0]["stores"]
+        stores[2:] = [object_store("s3", "http://127.0.0.1:1", "k/", name="s"),
+                      object_store("gcs", "http://127.0.0.1:1", "k/", name="g", cas=False),
+                      object_store("azure", "http://127.0.0.1:1", "k/", name="z")]
+        path = tmp_path / "vk.json"
+        path.write_text(json.dumps({"admin": {"token": "0123456789abcdef"}, **world.config}))
+        out = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", str(path)], capture_output=True,
+                             text=True, timeout=20)
+    finally:
+        world.close()
+    assert out.returncode == 0, out.stderr
+    assert f"{JOB}: store s: credentials from static keys" in out.stdout
+    assert f"{JOB}: store g: credentials from HMAC keys" in out.stdout
+    assert f"{JOB}: store g: \"cas\": false, never holds the state record" in out.stdout
+    assert f"{JOB}: store z: credentials from shared key" in out.stdout
+    assert "S3RVER" not in out.stdout + out.stderr and AZ_KEY not in out.stdout + out.stderr
+
+
+def test_rekey_crash_cells_with_an_object_store_holding_the_record(proxy, make_world):
+    """The crash matrix's rekey column "daemon killed" with the s3 store (through the enforcing proxy) as the
+    record's compare-and-swap home: at every instant the daemon dies and restarts, and the promise holds
+    (every node unseals, the rekey completes or rolls back, old shares dead, nothing left, in the bucket
+    too)."""
+    world = make_world("s3", proxy.url)
+    world.start_daemon()
+    world.wait_settled()
+    world.stop_daemon()
+    for point in REKEY_POINTS:
+        old = world.record()["current"]["id"]
+        old_keys = world.keys_of(old)
+        handle = inject(world, point, "daemon")
+        world.wait_api()
+        answer = world.rekey_in_background()
+        after_point(world, point, "daemon", handle)
+        assert answer.result(timeout=30) == (None if point == "recorded-requested" else 202)
+        check_promise(world, old, old_keys)
+        world.start_daemon()
+        world.wait_settled()
+        world.stop_daemon()
