@@ -268,6 +268,29 @@ std::optional<object_reader> object_reader::object(std::string_view key, need n)
     return r;
 }
 
+void object_reader::each_secret(std::string_view key,
+                                const std::function<void(object_reader&, const std::string&, secret)>& fn)
+{
+    const json::value* v = fetch(key, need::optional, "a list");
+    if (!v)
+        return;
+    const json::array* arr = v->if_array();
+    if (!arr)
+    {
+        problem(key, "expected a list");
+        return;
+    }
+    for (std::size_t i = 0; i < arr->size(); ++i)
+    {
+        // The element under its index in a one-member object, so secret_value reads it where it is.
+        std::string index = std::to_string(i);
+        json::value holder = json::object{{index, (*arr)[i]}};
+        object_reader r(holder, pointer_of(key), *problems_, *inputs_);
+        if (auto s = r.secret_value(index, need::required))
+            fn(r, index, std::move(*s));
+    }
+}
+
 void object_reader::each_object(std::string_view key, const std::function<void(object_reader&)>& fn, need n)
 {
     const json::value* v = fetch(key, n, "a list");

@@ -71,6 +71,10 @@ public:
     // group or others is a warning naming it.
     std::optional<secret> secret_value(std::string_view key, need n = need::optional);
     std::vector<std::string> string_list(std::string_view key, need n = need::optional);
+    // Calls fn(element reader, index, value) for every element of a list of secrets (each a secret_value
+    // form); element_reader.problem(index, ...) reports at that element's pointer.
+    void each_secret(std::string_view key,
+                     const std::function<void(object_reader&, const std::string&, secret)>& fn);
     // Map of string -> string.
     std::vector<std::pair<std::string, std::string>> string_map(std::string_view key);
 

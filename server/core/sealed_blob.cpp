@@ -4,12 +4,15 @@
 #include <memory>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <optional>
 
 namespace vk {
 namespace {
 
 constexpr std::string_view magic = "VKS1";
+constexpr std::string_view magic_with_id = "VKS2";
+constexpr std::size_t id_size = 8;
 constexpr std::size_t nonce_size = 12;
 constexpr std::size_t tag_size = 16;
 
@@ -88,13 +91,18 @@ result<secret> decode_kek(const secret& configured)
                       "must be 32 bytes as 64 hex digits or base64 (44 characters); found " + found);
 }
 
-result<std::string> seal_blob(const secret& kek, std::string_view name, std::string_view plaintext)
+namespace {
+
+// header | 12-byte random nonce | ciphertext | 16-byte tag, the name as additional data.
+result<std::string> seal_after(std::string header, const secret& kek, std::string_view name,
+                               std::string_view plaintext)
 {
     if (kek.reveal().size() != 32)
         return make_error(errc::invalid_argument, "key-encryption key is not 32 bytes");
-    std::string out(magic);
-    out.resize(magic.size() + nonce_size + plaintext.size() + tag_size);
-    unsigned char* nonce = u8(out) + magic.size();
+    std::string out = std::move(header);
+    std::size_t start = out.size();
+    out.resize(start + nonce_size + plaintext.size() + tag_size);
+    unsigned char* nonce = u8(out) + start;
     if (RAND_bytes(nonce, nonce_size) != 1)
         return make_error(errc::internal, "no random bytes for the nonce");
     ctx_ptr ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
@@ -111,15 +119,55 @@ result<std::string> seal_blob(const secret& kek, std::string_view name, std::str
     return out;
 }
 
+// The header's length: magic alone (VKS1) or magic and key id (VKS2); 0 when the bytes are not ours.
+std::size_t header_size(std::string_view sealed)
+{
+    if (sealed.substr(0, magic.size()) == magic)
+        return magic.size();
+    if (sealed.substr(0, magic_with_id.size()) == magic_with_id)
+        return magic_with_id.size() + id_size;
+    return 0;
+}
+
+}  // namespace
+
+std::string kek_id(const secret& kek)
+{
+    std::string input = "vaultkeeper kek id" + kek.reveal();
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(u8(input), input.size(), digest);
+    OPENSSL_cleanse(input.data(), input.size());
+    return std::string(reinterpret_cast<const char*>(digest), id_size);
+}
+
+result<std::string> seal_blob(const secret& kek, std::string_view name, std::string_view plaintext)
+{
+    return seal_after(std::string(magic), kek, name, plaintext);
+}
+
+result<std::string> seal_blob_with_id(const secret& kek, std::string_view name, std::string_view plaintext)
+{
+    return seal_after(std::string(magic_with_id) + kek_id(kek), kek, name, plaintext);
+}
+
+std::optional<std::string> blob_key_id(std::string_view sealed)
+{
+    if (sealed.substr(0, magic_with_id.size()) != magic_with_id ||
+        sealed.size() < magic_with_id.size() + id_size)
+        return std::nullopt;
+    return std::string(sealed.substr(magic_with_id.size(), id_size));
+}
+
 result<std::string> open_blob(const secret& kek, std::string_view name, std::string_view sealed)
 {
-    if (sealed.size() < magic.size() + nonce_size + tag_size || sealed.substr(0, magic.size()) != magic)
+    std::size_t header = header_size(sealed);
+    if (header == 0 || sealed.size() < header + nonce_size + tag_size)
         return bad_blob(name, "not a vaultkeeper object");
     if (kek.reveal().size() != 32)
         return make_error(errc::invalid_argument, "key-encryption key is not 32 bytes");
-    auto nonce = u8(sealed) + magic.size();
+    auto nonce = u8(sealed) + header;
     std::string_view body =
-        sealed.substr(magic.size() + nonce_size, sealed.size() - magic.size() - nonce_size - tag_size);
+        sealed.substr(header + nonce_size, sealed.size() - header - nonce_size - tag_size);
     std::string tag(sealed.substr(sealed.size() - tag_size));
     std::string out(body.size(), '\0');
     ctx_ptr ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);

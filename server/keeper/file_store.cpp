@@ -128,10 +128,10 @@ private:
         auto raw = read_raw(name);
         if (!raw)
             return raw.error();
-        auto plain = open_blob(s_.kek, name, *raw);
-        if (!plain)
-            return ours(plain.error());
-        return stored_object{name, std::move(*plain), sha256_hex(*raw)};
+        auto opened = open_object(s_.kek, name, *raw);
+        if (!opened)
+            return ours(opened.error());
+        return stored_object{name, std::move(opened->plaintext), sha256_hex(*raw), opened->needs_rewrite()};
     }
 
     result<std::string> put_now(const std::string& name, const std::string& data,
@@ -141,7 +141,7 @@ private:
             return v.error();
         if (auto c = check_version(name, expected); !c)
             return c.error();
-        auto sealed = seal_blob(s_.kek, name, data);
+        auto sealed = seal_object(s_.kek, name, data);
         if (!sealed)
             return sealed.error();
         static std::atomic<unsigned> counter{0};

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/read_file.hpp"
+#include "core/time.hpp"
 #include "keeper/keeper_metrics.hpp"
 #include "metrics/registry.hpp"
 
@@ -39,16 +40,20 @@ json::value set_json(const std::optional<shard_set>& s)
 }
 
 // Each store with whether the last read could use it and why not; usable is null before the first read.
-json::array stores_json(const store_set& stores)
+json::array stores_json(const store_set& stores, const std::map<std::string, std::int64_t>& old_since)
 {
     json::array out;
     for (const auto& name : stores.names())
     {
         const auto& h = stores.health();
         auto it = std::find_if(h.begin(), h.end(), [&](const store_health& x) { return x.store == name; });
-        out.push_back(json::object{{"name", name},
-                                   {"usable", it == h.end() ? json::value(nullptr) : json::value(it->usable)},
-                                   {"reason", it == h.end() ? "" : it->reason}});
+        auto since = old_since.find(name);
+        out.push_back(json::object{
+            {"name", name},
+            {"usable", it == h.end() ? json::value(nullptr) : json::value(it->usable)},
+            {"reason", it == h.end() ? "" : it->reason},
+            {"objects_under_old_kek", stores.old_key_count(name)},
+            {"old_kek_since", since == old_since.end() ? json::value(nullptr) : json::value(since->second)}});
     }
     return out;
 }
@@ -151,6 +156,37 @@ void keeper_core::publish_metrics() const
                            label == step_label(record.st) ? 1 : 0);
     if (record.last_audit_unix > 0)
         metrics->gauge_set(metric::last_audit, {{"job", job}}, static_cast<double>(record.last_audit_unix));
+    publish_kek_metrics();
+}
+
+void keeper_core::publish_kek_metrics() const
+{
+    auto now = static_cast<std::int64_t>(unix_seconds(std::chrono::system_clock::now()));
+    metrics->gauge_set(metric::kek_rotation_grace, {{"job", job}},
+                       std::chrono::duration<double>(settings->kek_rotation_grace).count());
+    for (const auto& name : stores.names())
+    {
+        auto since = old_kek_since.find(name);
+        metrics->gauge_set(metric::objects_under_old_kek, {{"job", job}, {"store", name}},
+                           static_cast<double>(stores.old_key_count(name)));
+        metrics->gauge_set(metric::old_kek_age, {{"job", job}, {"store", name}},
+                           since == old_kek_since.end() ? 0.0 : static_cast<double>(now - since->second));
+    }
+}
+
+asio::awaitable<void> keeper_core::rotate_keks(runtime::cycle_context& ctx)
+{
+    if (auto r = co_await stores.rewrite_old_keys(kek_rewrites_per_cycle); !r)
+        ctx.warning(r.error());
+    auto now = static_cast<std::int64_t>(unix_seconds(std::chrono::system_clock::now()));
+    for (const auto& [store, names] : stores.old_key_objects())
+    {
+        auto since = old_kek_since.count(store) ? std::optional(old_kek_since[store]) : std::nullopt;
+        if (auto next = old_kek_first_seen(since, static_cast<int>(names.size()), now))
+            old_kek_since[store] = *next;
+        else
+            old_kek_since.erase(store);
+    }
 }
 
 json::object keeper_core::status() const
@@ -187,7 +223,7 @@ json::object keeper_core::status() const
             ? json::value(json::object{{"set", record.last_audit_set}, {"unix", record.last_audit_unix}})
             : json::value(nullptr);
     out["last_rekey_unix"] = record.last_rekey_unix;
-    out["stores"] = stores_json(stores);
+    out["stores"] = stores_json(stores, old_kek_since);
     out["stopped"] = stopped;
     return out;
 }

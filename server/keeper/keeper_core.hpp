@@ -51,6 +51,8 @@ struct keeper_core : runtime::kind_core<keeper_settings>
     std::string alerted;  // the last waiting reason sent as an alert (repeats are warnings, not webhooks)
     std::map<std::string, std::map<std::string, int>> held;  // set -> store -> objects, for status
     std::set<std::string> stores_alerted;  // unusable stores a human was told about (until usable again)
+    // store -> when objects under a previous key-encryption key were first seen there (Unix seconds).
+    std::map<std::string, std::int64_t> old_kek_since;
     std::string stopped;  // why the job stopped (a fatal error), "" while it runs; cleared by a new start
 
     keeper_core(const vk::job_config& jc, runtime::job_services& services);
@@ -65,8 +67,13 @@ struct keeper_core : runtime::kind_core<keeper_settings>
     // Alerts once for each store that became unusable, logs each that is usable again.
     void report_store_health(runtime::cycle_context& ctx);
 
+    // A step of every store's key rotation: a few objects rewritten under the current key (a failure is a
+    // warning: the next cycle tries again), then old_kek_since brought up to date.
+    boost::asio::awaitable<void> rotate_keks(runtime::cycle_context& ctx);
+
     void count_unseal(std::string_view outcome) const;
     void publish_metrics() const;
+    void publish_kek_metrics() const;
     boost::json::object status() const;
 };
 

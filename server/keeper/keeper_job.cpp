@@ -62,6 +62,7 @@ public:
             if (!again || ctx.has_fatal())
                 break;
         }
+        co_await core->rotate_keks(ctx);
         core->held = co_await core->stores.counts();
         core->publish_metrics();
     }

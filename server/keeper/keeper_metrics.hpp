@@ -17,6 +17,16 @@ inline constexpr metrics::family last_audit{
     "vaultkeeper_keeper_last_audit_success_timestamp_seconds",
     "When an audit last proved that the current shard set unseals this Vault (Unix time)"};
 
+inline constexpr metrics::family objects_under_old_kek{
+    "vaultkeeper_keeper_objects_under_old_kek",
+    "Objects of a store still sealed under a previous key-encryption key (label store)"};
+inline constexpr metrics::family old_kek_age{
+    "vaultkeeper_keeper_old_kek_age_seconds",
+    "Seconds since objects under a previous key-encryption key were first seen in a store (0 when none)"};
+inline constexpr metrics::family kek_rotation_grace{
+    "vaultkeeper_keeper_kek_rotation_grace_seconds",
+    "The job's kek_rotation_grace: how long objects may stay under a previous key before an alert"};
+
 }  // namespace vk::keeper::metric
 
 #endif

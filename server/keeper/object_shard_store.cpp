@@ -5,7 +5,7 @@
 
 #include "async/retry.hpp"
 #include "cloud/model/signing_crypto.hpp"
-#include "core/sealed_blob.hpp"
+#include "keeper/model/kek_ring.hpp"
 #include "keeper/model/object_cas.hpp"
 #include "keeper/model/object_name.hpp"
 #include "snapshot/azure_storage.hpp"
@@ -69,11 +69,11 @@ public:
         auto r = co_await storage_->send(std::move(call), "get " + name);
         if (!r)
             co_return r.error();
-        auto plain = open_blob(kek_, name, r->body);
-        if (!plain)
-            co_return failure(errc::bad_response, "object " + name + " does not open with this store's kek",
-                              name);
-        co_return stored_object{name, std::move(*plain), version_of(*r)};
+        auto opened = open_object(kek_, name, r->body);
+        if (!opened)
+            co_return failure(errc::bad_response,
+                              "object " + name + " does not open: " + opened.error().message, name);
+        co_return stored_object{name, std::move(opened->plaintext), version_of(*r), opened->needs_rewrite()};
     }
 
     asio::awaitable<result<std::string>> put(std::string name, std::string data,
@@ -81,7 +81,7 @@ public:
     {
         if (!valid_object_name(name))
             co_return failure(errc::invalid_argument, "invalid object name", name);
-        auto sealed = seal_blob(kek_, name, data);
+        auto sealed = seal_object(kek_, name, data);
         if (!sealed)
             co_return sealed.error();
         if (!cas_ && expected_version)
@@ -185,7 +185,7 @@ private:
     }
 
     std::string name_;
-    secret kek_;
+    kek_ring kek_;
     bool cas_;
     object_service service_;
     std::unique_ptr<snapshot::object_storage> storage_;

@@ -24,6 +24,8 @@ struct stored_object
     std::string name;
     std::string data;
     std::string version;
+    // Opened with a previous key-encryption key (a rotation): to be rewritten under the current one.
+    bool old_key = false;
 };
 
 // Object names are 1-200 characters of [a-z0-9.-], starting and ending with a letter or digit, so that they

@@ -61,6 +61,8 @@ asio::awaitable<store_reading> store_set::read_store(shard_store& s)
 {
     store_reading out{s.name(), "", std::nullopt};
     versions_.erase(s.name());
+    std::vector<std::string>& old = old_key_[s.name()];
+    old.clear();
     auto names = co_await s.list();
     if (!names)
     {
@@ -78,6 +80,8 @@ asio::awaitable<store_reading> store_set::read_store(shard_store& s)
             out.failure = store_reason(s.name(), got.error());
             co_return out;
         }
+        if (got->old_key)
+            old.push_back(n);
         if (n == state_object)
         {
             out.record = std::move(got->data);

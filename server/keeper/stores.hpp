@@ -64,6 +64,21 @@ public:
     // Object count per store, for status.
     boost::asio::awaitable<std::map<std::string, std::map<std::string, int>>> counts();
 
+    // Objects each store's last read opened with a previous key-encryption key (a store not read: none).
+    const std::map<std::string, std::vector<std::string>>& old_key_objects() const noexcept
+    {
+        return old_key_;
+    }
+    std::size_t old_key_count(const std::string& store) const
+    {
+        auto it = old_key_.find(store);
+        return it == old_key_.end() ? 0 : it->second.size();
+    }
+    // Rewrites up to `per_store` of them in each usable store under its current key (store_rewrite.cpp):
+    // read again, then written by CAS against the version read, so a concurrent change wins and the old
+    // sealing stays until the new one is durable. The first failure is the error; what was done stays done.
+    boost::asio::awaitable<result<void>> rewrite_old_keys(std::size_t per_store);
+
 private:
     std::shared_ptr<shard_store> find(const std::string& name) const;
     bool usable(const shard_store& s) const;
@@ -75,6 +90,7 @@ private:
     // The state record's version per store as last read or written ("" absent); a store missing here was
     // not read whole, and its copy is not written.
     std::map<std::string, std::string> versions_;
+    std::map<std::string, std::vector<std::string>> old_key_;
 };
 
 }  // namespace vk::keeper

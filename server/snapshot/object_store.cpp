@@ -164,13 +164,20 @@ asio::awaitable<result<void>> object_storage::download(std::string object, std::
     auto writer = file_writer::create(to);
     if (!writer)
         co_return writer.error();
+    if (auto r = co_await download_to(std::move(object), (*writer)->sink()); !r)
+        co_return r;
+    co_return (*writer)->close();
+}
+
+asio::awaitable<result<void>> object_storage::download_to(std::string object, chunk_sink sink)
+{
     object_call call;
     call.path = object_path(object);
-    call.download = (*writer)->sink();
+    call.download = std::move(sink);
     auto r = co_await send(std::move(call), "download");
     if (!r)
         co_return r.error();
-    co_return (*writer)->close();
+    co_return result<void>{};
 }
 
 asio::awaitable<result<http::response>> object_storage::put_region(const std::filesystem::path& file,

@@ -91,6 +91,7 @@ public:
                                                 std::string sha256_hex) override;
     boost::asio::awaitable<result<void>> remove(std::string object) override;
     boost::asio::awaitable<result<void>> download(std::string object, std::filesystem::path to) override;
+    boost::asio::awaitable<result<void>> download_to(std::string object, chunk_sink sink) override;
 
     // The signing transport, public because the keeper's object shard stores (keeper/object_shard_store)
     // send their conditional requests through it: one SigV4 / Shared Key / bearer implementation.

@@ -5,9 +5,11 @@
 #include "core/time.hpp"
 #include "io/unique_fd.hpp"
 #include "snapshot/model/naming.hpp"
+#include "snapshot/model/restore_plan.hpp"
 #include "snapshot/model/restore_request.hpp"
 #include "snapshot/publish_file.hpp"
 #include "snapshot/snapshot_metrics.hpp"
+#include "snapshot/streamed_restore.hpp"
 #include "snapshot/take.hpp"
 #include "vault/raft.hpp"
 
@@ -16,6 +18,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fcntl.h>
 #include <filesystem>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 namespace vk::snapshot {
@@ -100,9 +103,9 @@ asio::awaitable<result<void>> restore_file(snapshot_core& core, const fs::path& 
     co_return co_await vault::raft_restore(**node, source, force);
 }
 
-// The stored snapshot's SHA-256 as recorded at upload (nullopt when the storage keeps none); bad_request
-// naming /name when the storage has no such snapshot.
-asio::awaitable<result<std::optional<std::string>>> recorded_sum(snapshot_storage& st, std::string name)
+// The stored snapshot as the storage lists it (size, and SHA-256 as recorded at upload when it keeps one);
+// bad_request naming /name when the storage has no such snapshot.
+asio::awaitable<result<stored_snapshot>> stored_entry(snapshot_storage& st, std::string name)
 {
     auto found = co_await st.find(name);
     if (!found)
@@ -110,31 +113,36 @@ asio::awaitable<result<std::optional<std::string>>> recorded_sum(snapshot_storag
     if (!*found)
         co_return make_error(errc::bad_request,
                              "/name: no snapshot \"" + name + "\" in storage \"" + st.name() + "\"");
-    co_return (*found)->sha256;
+    co_return **found;
 }
 
-// Downloads `name` into `file` and checks it: the archive verifies (once decrypted, with `decrypt`) and the
-// file is the one uploaded.
-asio::awaitable<result<verified_file>> fetch_verified(snapshot_storage& st, std::string name, fs::path file,
-                                                      std::optional<decryption> decrypt)
+// bad_response naming the snapshot when what was downloaded is not what was uploaded.
+result<void> check_recorded(const stored_snapshot& entry, const std::string& downloaded_sha256)
 {
-    auto sum = co_await recorded_sum(st, name);
-    if (!sum)
-        co_return sum.error();
-    if (auto d = co_await st.download(name, file); !d)
+    if (entry.sha256 && *entry.sha256 != downloaded_sha256)
+        return make_error(errc::bad_response,
+                          "the downloaded snapshot's SHA-256 differs from the one recorded at upload", {},
+                          entry.name);
+    return {};
+}
+
+// Downloads `entry` into `file` and checks it: the archive verifies (once decrypted, with `decrypt`) and the
+// file is the one uploaded.
+asio::awaitable<result<verified_file>> fetch_verified(snapshot_storage& st, stored_snapshot entry,
+                                                      fs::path file, std::optional<decryption> decrypt)
+{
+    if (auto d = co_await st.download(entry.name, file); !d)
         co_return d.error();
     auto verified = co_await verify_file(file, std::move(decrypt));
     if (!verified)
     {
         auto e = verified.error();
         if (e.path.empty())  // which snapshot did not verify or decrypt
-            e.path = name;
+            e.path = entry.name;
         co_return e;
     }
-    if (*sum && **sum != verified->sha256)
-        co_return make_error(errc::bad_response,
-                             "the downloaded snapshot's SHA-256 differs from the one recorded at upload", {},
-                             name);
+    if (auto c = check_recorded(entry, verified->sha256); !c)
+        co_return c.error();
     co_return verified;
 }
 
@@ -175,8 +183,90 @@ asio::awaitable<result<std::string>> chosen_name(const snapshot_core& core, cons
     co_return (*listed)[order.front()].name;
 }
 
-// Every step of a restore, into the spool: the snapshot chosen, downloaded and verified; then, unless the
-// request is a drill, sent to the active node. Vault receives only archives that verified.
+// Bytes free for the job's spool folder (0 when it cannot be told: then nothing is spooled).
+std::uint64_t spool_free(const fs::path& spool)
+{
+    struct statvfs v
+    {
+    };
+    if (::statvfs(spool.c_str(), &v) != 0)
+        return 0;
+    return static_cast<std::uint64_t>(v.f_bavail) * v.f_frsize;
+}
+
+// What every restore answers; a drill adds what it checked.
+json::object restore_answer(const restore_request& req, const std::string& name,
+                            const archive_summary& archive, restore_path path)
+{
+    return json::object{{"storage", req.storage},
+                        {"name", name},
+                        {"index", archive.index},
+                        {"term", archive.term},
+                        {"path", to_string(path)}};
+}
+
+json::object drill_answer(json::object out, std::uint64_t size, const std::string& sha256)
+{
+    out["dry_run"] = true;
+    out["size"] = size;
+    out["sha256"] = sha256;
+    out["verified"] = true;
+    return out;
+}
+
+// One pass: downloaded and verified into the spool (with its plaintext beside it when encrypted), then,
+// unless the request is a drill, the file sent to the active node.
+asio::awaitable<runtime::action_result> spool_then_restore(std::shared_ptr<snapshot_core> core,
+                                                           restore_request req, stored_snapshot entry,
+                                                           std::optional<decryption> decrypt)
+{
+    remove_on_exit file{core->spool() / ((req.dry_run ? ".drill-" : ".restore-") + entry.name)};
+    remove_on_exit plain{file.path.string() + ".plain"};
+    if (decrypt)
+        decrypt->plain = plain.path;
+    const bool encrypted = decrypt.has_value();
+    auto verified =
+        co_await fetch_verified(*core->find_storage(req.storage), entry, file.path, std::move(decrypt));
+    if (!verified)
+        co_return verified.error();
+    auto out = restore_answer(req, entry.name, verified->archive, restore_path::one_pass);
+    if (req.dry_run)
+    {
+        std::error_code ec;  // the file was just read whole: its size is known
+        co_return drill_answer(std::move(out), fs::file_size(file.path, ec), verified->sha256);
+    }
+    if (auto r = co_await restore_file(*core, encrypted ? plain.path : file.path, req.force); !r)
+        co_return r.error();
+    out["force"] = req.force;
+    co_return out;
+}
+
+// Two passes with nothing on disk (streamed_restore.hpp): verified as it streams, then (unless a drill)
+// streamed again into the active node, checked against the first pass.
+asio::awaitable<runtime::action_result> stream_twice(std::shared_ptr<snapshot_core> core, restore_request req,
+                                                     stored_snapshot entry, std::optional<decryption> decrypt)
+{
+    auto& st = *core->find_storage(req.storage);
+    auto recipient = decrypt ? decrypt->recipient : nullptr;
+    auto verified = co_await verify_streamed(st, entry.name, recipient);
+    if (!verified)
+        co_return verified.error();
+    if (auto c = check_recorded(entry, verified->stored_sha256); !c)
+        co_return c.error();
+    auto out = restore_answer(req, entry.name, *verified->archive, restore_path::two_pass);
+    if (req.dry_run)
+        co_return drill_answer(std::move(out), verified->stored_bytes, verified->stored_sha256);
+    auto node = co_await core->snapshot_node(take_mode::leader);
+    if (!node)
+        co_return node.error();
+    if (auto r = co_await restore_streamed(**node, st, entry.name, recipient, *verified, req.force); !r)
+        co_return r.error();
+    out["force"] = req.force;
+    co_return out;
+}
+
+// Every step of a restore: the snapshot chosen, then one pass through the spool when it can hold the files,
+// else two streamed passes. Vault receives only archives that verified.
 asio::awaitable<runtime::action_result> verify_then_restore(std::shared_ptr<snapshot_core> core,
                                                             restore_request req)
 {
@@ -186,32 +276,16 @@ asio::awaitable<runtime::action_result> verify_then_restore(std::shared_ptr<snap
     auto name = co_await chosen_name(*core, req);
     if (!name)
         co_return name.error();
+    auto entry = co_await stored_entry(*core->find_storage(req.storage), *name);
+    if (!entry)
+        co_return entry.error();
     if (auto d = ensure_dir(core->spool()); !d)
         co_return d.error();
-    remove_on_exit file{core->spool() / ((req.dry_run ? ".drill-" : ".restore-") + *name)};
-    remove_on_exit plain{file.path.string() + ".plain"};
-    if (*decrypt)
-        (*decrypt)->plain = plain.path;
-    auto verified = co_await fetch_verified(*core->find_storage(req.storage), *name, file.path, *decrypt);
-    if (!verified)
-        co_return verified.error();
-    json::object out{{"storage", req.storage},
-                     {"name", *name},
-                     {"index", verified->archive.index},
-                     {"term", verified->archive.term}};
-    if (req.dry_run)
-    {
-        out["dry_run"] = true;
-        std::error_code ec;  // the file was just read whole: its size is known
-        out["size"] = fs::file_size(file.path, ec);
-        out["sha256"] = verified->sha256;
-        out["verified"] = true;
-        co_return out;
-    }
-    if (auto r = co_await restore_file(*core, *decrypt ? plain.path : file.path, req.force); !r)
-        co_return r.error();
-    out["force"] = req.force;
-    co_return out;
+    const auto path = choose_restore_path(entry->size, decrypt->has_value(), spool_free(core->spool()),
+                                          core->settings->restore_spool_limit);
+    if (path == restore_path::two_pass)
+        co_return co_await stream_twice(core, std::move(req), std::move(*entry), std::move(*decrypt));
+    co_return co_await spool_then_restore(core, std::move(req), std::move(*entry), std::move(*decrypt));
 }
 
 // A drill's outcome, for the alert on the last one (whatever failed: a missing, unreadable or tampered

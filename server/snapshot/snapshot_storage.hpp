@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -26,6 +28,9 @@ struct stored_snapshot
 };
 
 struct name_format;
+
+// Takes a download piece by piece (the same signature as http::body_sink); an error ends the download.
+using chunk_sink = std::function<boost::asio::awaitable<result<void>>(std::string_view chunk)>;
 
 class snapshot_storage
 {
@@ -62,6 +67,10 @@ public:
 
     // Streams `object` into `to` (for restore and verification).
     virtual boost::asio::awaitable<result<void>> download(std::string object, std::filesystem::path to) = 0;
+
+    // Streams `object` into `sink` with nothing on disk (restore's two passes); memory bounded by one
+    // piece. not_found when the storage does not hold it; the sink's error ends it and is returned.
+    virtual boost::asio::awaitable<result<void>> download_to(std::string object, chunk_sink sink) = 0;
 };
 
 }  // namespace vk::snapshot

@@ -21,6 +21,14 @@ then the job's download (stream, gunzip + tar + SHA256SUMS check, SHA-256 of the
 fsync) against the smaller limit (goal >= 0.8), the whole cycle with the upload, the daemon's peak RSS (VmHWM;
 limit 64 MiB, goal 32 MiB) and whether the sink's SHA-256 is the archive's.
        tests/bench/snapshot_bench.py --size 30GiB   (or 80MiB: ctest's smoke of this path, two parts)
+
+Restore (issue 24), `--size 30GiB --restore`: after the backup run, the same generated archive is fetched once
+with curl into a local storage directory (the only copy on disk: the job's spool file and the upload are gone
+by then) and restored through `POST /v1/snapshot/{name}/restore` by a job whose `restore_spool_limit` is 0, so
+the restore takes two passes with nothing in the spool (a one-pass restore would need a second full-size
+copy). Prints the restore's time and MiB/s (the archive's bytes over the wall time of both passes), the
+path the daemon reports and its peak RSS (VmHWM) over the restore alone.
+       tests/bench/snapshot_bench.py --size 24MiB --restore   (ctest's smoke of the two-pass restore)
 """
 import json
 import os
@@ -29,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 import s3_sink
@@ -39,7 +48,7 @@ sys.path.insert(0, HERE)
 os.environ.setdefault("VK_BIN_DIR", os.path.join(HERE, "..", "..", "build", "bin"))
 
 import vkproc  # noqa: E402
-from vkdaemon import Daemon  # noqa: E402
+from vkdaemon import ADMIN_TOKEN, Daemon  # noqa: E402
 
 ROOT = "root"
 
@@ -135,8 +144,49 @@ def tools_cpu(addr, work):
 PART_MIB = 64  # the daemon's part size (object_store_options)
 
 
-def generated_run(size):
-    """Prints each figure as soon as it is measured: curl, then the job, then the tools."""
+def call_admin(daemon, path, body, timeout):
+    """POST to the daemon's admin API with a long timeout (a restore answers when Vault has it all)."""
+    req = urllib.request.Request(daemon.url(path), data=json.dumps(body).encode(), method="POST")
+    req.add_header("Authorization", f"Bearer {ADMIN_TOKEN}")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def restore_run(addrs, work, say):
+    """The archive stored once in a local directory, restored in two passes; (seconds, answer, RSS KiB)."""
+    mib = 2**20
+    storage = os.path.join(work, "restore-disk")
+    os.makedirs(storage)
+    name = "raft-snapshot-restore.snap"
+    _, size = curl(addrs[0], os.path.join(storage, name))
+    job = {"name": "restore", "kind": "snapshot", "enabled": False, "interval": "24h", "timeout": "3h",
+           "vault": "n1", "spool_dir": os.path.join(work, "spool"), "allow_restore": True,
+           "restore_spool_limit": 0, "storages": [{"name": "disk", "type": "local", "path": storage}]}
+    os.makedirs(os.path.join(work, "restore-daemon"))
+    daemon = Daemon({"vaults": {"n1": {"address": addrs[1], "token": ROOT}}, "jobs": [job],
+                     "log": {"level": "warn"}}, tmpdir=os.path.join(work, "restore-daemon"))
+    try:
+        started = time.monotonic()
+        status, answer = call_admin(daemon, "/v1/snapshot/restore/restore", {"storage": "disk", "name": name},
+                                    timeout=3 * 3600)
+        restore_s = time.monotonic() - started
+        assert status == 200, (status, answer)
+        rss = peak_rss_kib(daemon.proc.pid)
+    finally:
+        daemon.stop()
+        shutil.rmtree(storage, ignore_errors=True)
+    say(f"restore ({answer['path']}):    {restore_s:.2f} s  {size / restore_s / mib:.1f} MiB/s  "
+        f"({size / mib:.1f} MiB downloaded twice from a local storage, streamed into vault-sim)")
+    say(f"restore peak RSS:       {rss / 1024:.1f} MiB  (the daemon that restored; goal < 64 MiB)")
+    assert answer["path"] == "two-pass", answer
+    return restore_s, answer, rss
+
+
+def generated_run(size, restore=False):
+    """Prints each figure as soon as it is measured: curl, then the job, then the tools (then the restore)."""
     work = tempfile.mkdtemp(prefix="vk-snap-bench-")
     sim, addrs = start_sim()
     sink = s3_sink.Sink().start()
@@ -187,6 +237,8 @@ def generated_run(size):
         say(f"upload sink:            {key}: {sink_size} bytes, sha256 {sink_sha[:16]}... "
             f"{'matches' if same else 'DIFFERS from'} the archive's (sha256sum) and the job's x-amz-meta-sha256")
         assert same, (sink_size, sink_sha, meta_sha, archive_bytes, sha)
+        if restore:
+            restore_run(addrs, work, say)
     finally:
         if daemon:
             daemon.stop()
@@ -197,7 +249,7 @@ def generated_run(size):
 
 def main():
     if sys.argv[1:2] == ["--size"]:
-        return generated_run(parse_size(sys.argv[2]))
+        return generated_run(parse_size(sys.argv[2]), restore="--restore" in sys.argv[3:])
     mib = 8 if sys.argv[1:] == ["--smoke"] else int(sys.argv[1]) if len(sys.argv) > 1 else 1024
     work = tempfile.mkdtemp(prefix="vk-snap-bench-")
     sim, addrs = start_sim()

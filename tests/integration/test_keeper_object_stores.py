@@ -16,11 +16,10 @@ import urllib.error
 import urllib.request
 
 import pytest
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 import vkproc
 from enforcing_proxy import EnforcingProxy
-from keeperenv import JOB, KEK, NODES, KeeperWorld
+from keeperenv import JOB, KEK, NODES, KeeperWorld, kek_id, open_sealed
 from test_keeper_crash import REKEY_POINTS, after_point, check_promise, inject
 from test_snapshot_storages import AZ_ACCOUNT, AZ_KEY, azurite, s3rver  # noqa: F401 (fixtures)
 
@@ -89,9 +88,10 @@ class World(KeeperWorld):
         return [keys[i] for i in sorted(keys)]
 
     def open_object(self, name):
+        """The object's raw bytes and its plaintext (sealed as a file store seals: keeperenv.open_sealed)."""
         raw = self.raw_object(name)
-        assert raw[:4] == b"VKS1"
-        return raw, AESGCM(KEK).decrypt(raw[4:16], raw[16:], name.encode())
+        assert raw[:4] == b"VKS2" and raw[4:12] == kek_id(KEK)
+        return raw, open_sealed(raw, name, KEK)
 
 
 def azure_get(base, path):

@@ -65,7 +65,8 @@ def test_a_drill_verifies_without_restoring_and_needs_only_operate(cluster):
                                         {"dry_run": True, "storage": "disk", "name": first["name"]}, token=OPERATOR)
         assert status == 200, body
         assert body == {"storage": "disk", "name": first["name"], "size": first["size"], "sha256": first["sha256"],
-                        "verified": True, "dry_run": True, "index": first["index"], "term": body["term"]}, body
+                        "verified": True, "dry_run": True, "index": first["index"], "term": body["term"],
+                        "path": "one-pass"}, body
         # Unnamed: the newest snapshot of the first storage.
         status, body, _ = s.daemon.call("POST", "/v1/snapshot/locked/restore", {"dry_run": True}, token=OPERATOR)
         assert status == 200 and body["name"] == newest["name"] and body["sha256"] == newest["sha256"], body

@@ -5,6 +5,7 @@ is left behind."""
 import base64
 import concurrent.futures
 import contextlib
+import hashlib
 import http.client
 import json
 import os
@@ -20,6 +21,19 @@ from vkdaemon import ADMIN_TOKEN, Daemon
 KEK = bytes(range(32))
 JOB = "keeper"
 NODES = 3
+
+
+def open_sealed(raw, name, key=KEK):
+    """The plaintext of a sealed object: "VKS1" | nonce | ciphertext+tag, or "VKS2" | 8-byte key id | nonce |
+    ciphertext+tag (the id names the key-encryption key, so a rotation knows which key sealed it)."""
+    assert raw[:4] in (b"VKS1", b"VKS2"), raw[:4]
+    start = 4 if raw[:4] == b"VKS1" else 12
+    return AESGCM(key).decrypt(raw[start:start + 12], raw[start + 12:], name.encode())
+
+
+def kek_id(key):
+    """The id a "VKS2" header carries: the first 8 bytes of SHA-256("vaultkeeper kek id" | key)."""
+    return hashlib.sha256(b"vaultkeeper kek id" + key).digest()[:8]
 
 
 class KeeperWorld:
@@ -42,6 +56,7 @@ class KeeperWorld:
                       "stores": [{"name": os.path.basename(p), "type": "file", "path": p,
                                   "kek": base64.b64encode(KEK).decode()} for p in self.stores]}],
         }
+        self.keks = [KEK]  # the keys objects are read with (current and previous once a test rotates)
         self.k8s = None
         if k8s:  # the third store is a kubernetes store on k8s-sim instead of a directory
             self.k8s_port = vkproc.free_port()
@@ -143,10 +158,12 @@ users: [{{name: sa, user: {{tokenFile: k8s-token}}}}]
         return out
 
     def read_object(self, store_path, name):
+        """An object's plaintext, opened with the key its "VKS2" header names (the first of self.keks for an
+        id-less "VKS1" object)."""
         with open(os.path.join(store_path, name), "rb") as f:
             raw = f.read()
-        assert raw[:4] == b"VKS1"
-        return AESGCM(KEK).decrypt(raw[4:16], raw[16:], name.encode())
+        key = next((k for k in self.keks if raw[:4] == b"VKS2" and raw[4:12] == kek_id(k)), self.keks[0])
+        return open_sealed(raw, name, key)
 
     def record(self):
         best = None

@@ -2,7 +2,6 @@
 // here so --check-config rejects a store list that would let one store reach the threshold.
 #include "keeper/model/settings.hpp"
 
-#include "core/sealed_blob.hpp"
 #include "keeper/model/object_name.hpp"
 #include "keeper/model/placement.hpp"
 #include "keeper/model/store_location.hpp"
@@ -29,24 +28,13 @@ bool is_http_url(const std::string& s)
     return s.starts_with("http://") || s.starts_with("https://");
 }
 
-// The store's key-encryption key (file and object stores alike): 32 bytes given as hex or base64.
-void read_kek(object_reader& r, vk::secret& kek)
-{
-    if (auto given = r.secret_value("kek", need::required))
-    {
-        if (auto raw = decode_kek(*given))
-            kek = std::move(*raw);
-        else
-            r.problem("kek", raw.error().message);
-    }
-}
-
 void read_file_store(object_reader& r, file_store_settings& f)
 {
     f.path = r.string("path", need::required).value_or("");
     if (!f.path.empty() && f.path.front() != '/')
         r.problem("path", "must be an absolute directory path");
-    read_kek(r, f.kek);
+    if (auto kek = read_kek(r, "kek"))
+        f.kek = std::move(*kek);
 }
 
 void read_namespace(object_reader& r, kubernetes_store_settings& k, need n)
@@ -91,7 +79,8 @@ void read_kubernetes_store(object_reader& r, kubernetes_store_settings& k, const
 void read_object_store(object_reader& r, const std::string& type, object_store_settings& o)
 {
     o.spec = snapshot::read_spec(r, type, o.name);
-    read_kek(r, o.kek);
+    if (auto kek = read_kek(r, "kek"))
+        o.kek = std::move(*kek);
     o.cas = r.boolean_or("cas", true);
 }
 
@@ -202,6 +191,7 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     read_init(r, *s);
     read_stores(r, *s, cfg);
     s->rekey_interval = r.dur_or("rekey_interval", duration(0));
+    s->kek_rotation_grace = r.dur_or("kek_rotation_grace", s->kek_rotation_grace);
     // Placement only over a store list that parsed whole (an unknown type already has its own message).
     const auto* raw_stores = r.value() ? r.value()->if_contains("stores") : nullptr;
     bool whole = raw_stores && raw_stores->is_array() && raw_stores->as_array().size() == s->stores.size();

@@ -6,6 +6,7 @@
 #include "core/config.hpp"
 #include "core/config_reader.hpp"
 #include "core/secret.hpp"
+#include "keeper/model/kek_ring.hpp"
 #include "snapshot/model/settings.hpp"
 
 #include <memory>
@@ -16,12 +17,12 @@
 
 namespace vk::keeper {
 
-// type "file": one encrypted file per object under `path`, AES-256-GCM under the 32-byte `kek`.
+// type "file": one encrypted file per object under `path`, AES-256-GCM under the current key of `kek`.
 struct file_store_settings
 {
     std::string name;
     std::string path;
-    vk::secret kek;  // 32 raw bytes once decoded (the config gives base64 or hex)
+    kek_ring kek;  // read_kek(): one key, or current and previous ones
 };
 
 // type "kubernetes": one Secret per object in namespace `ns`, through `api_server` with `token` (inline form)
@@ -36,15 +37,15 @@ struct kubernetes_store_settings
 };
 
 // type "s3", "gcs" or "azure": one object per keeper object at `<key_prefix><name>` in a bucket or container,
-// sealed client-side (AES-256-GCM under the 32-byte `kek`, the name as additional data) before upload. The
-// service's keys (bucket, endpoint, region, key_prefix, credentials, server_side_encryption, ...) are a
+// sealed client-side (AES-256-GCM under the current key of `kek`, the name as additional data) before upload.
+// The service's keys (bucket, endpoint, region, key_prefix, credentials, server_side_encryption, ...) are a
 // snapshot storage's, read by the same function. `cas` false: the service ignores conditional writes, so
 // the store holds shards but never the state record (true: check() proves the service enforces them).
 struct object_store_settings
 {
     std::string name;
     snapshot::storage_spec spec;  // s3_storage_settings, gcs_storage_settings or azure_storage_settings
-    vk::secret kek;
+    kek_ring kek;                 // read_kek(): one key, or current and previous ones
     bool cas = true;
 };
 
@@ -72,6 +73,8 @@ struct keeper_settings : vk::job_settings
     std::optional<init_settings> init;
     std::vector<store_settings> stores;
     duration rekey_interval{0};  // 0 = only on request
+    // How long objects may stay under a previous key-encryption key before VaultkeeperKeeperOldKek fires.
+    duration kek_rotation_grace{std::chrono::hours(24)};
 };
 
 // The kind parser: every problem at its JSON pointer (unknown store type, a KEK that is not 32 bytes, a

@@ -4,6 +4,8 @@
 // EVP as it comes.
 #include "snapshot/model/cms_decryptor.hpp"
 
+#include "snapshot/model/ber_reader.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -24,6 +26,12 @@ struct cms_recipient::impl
 };
 
 namespace {
+
+using ber::cursor;
+using ber::read_header;
+using ber::read_whole;
+using ber::step;
+using ber::tlv;
 
 constexpr std::size_t max_head = 1 << 20;  // recipients and algorithms: a few KiB in practice
 
@@ -46,76 +54,6 @@ template <class T> std::string der_of(int (*i2d)(const T*, unsigned char**), con
     auto* p = reinterpret_cast<unsigned char*>(out.data());
     i2d(x, &p);
     return out;
-}
-
-// One BER header: tag (low-tag-number form only), length or indefinite.
-struct tlv
-{
-    unsigned char tag = 0;
-    bool indefinite = false;
-    std::uint64_t length = 0;
-};
-
-enum class step
-{
-    ok,
-    more,  // the bytes so far end inside it
-    bad,
-};
-
-struct cursor
-{
-    std::string_view data;
-    std::size_t pos = 0;
-    std::string_view rest() const { return data.substr(pos); }
-};
-
-step read_header(cursor& c, tlv& t)
-{
-    const auto in = c.rest();
-    if (in.size() < 2)
-        return step::more;
-    t.tag = static_cast<unsigned char>(in[0]);
-    if ((t.tag & 0x1f) == 0x1f)
-        return step::bad;
-    const auto first = static_cast<unsigned char>(in[1]);
-    std::size_t used = 2;
-    t.indefinite = first == 0x80;
-    t.length = first & 0x7f;
-    if (t.indefinite && !(t.tag & 0x20))
-        return step::bad;  // only constructed encodings may be indefinite
-    if (first > 0x80)
-    {
-        const std::size_t n = first & 0x7f;
-        if (n > 8)
-            return step::bad;
-        if (in.size() < 2 + n)
-            return step::more;
-        t.length = 0;
-        for (std::size_t i = 0; i < n; ++i)
-            t.length = (t.length << 8) | static_cast<unsigned char>(in[2 + i]);
-        used += n;
-    }
-    c.pos += used;
-    return step::ok;
-}
-
-// A whole definite-length TLV with this tag: its value (and, in `whole`, its encoding).
-step read_whole(cursor& c, unsigned char tag, std::string_view& value, std::string_view* whole = nullptr)
-{
-    cursor probe = c;
-    tlv t;
-    if (auto s = read_header(probe, t); s != step::ok)
-        return s;
-    if (t.tag != tag || t.indefinite)
-        return step::bad;
-    if (probe.rest().size() < t.length)
-        return step::more;
-    value = probe.rest().substr(0, t.length);
-    if (whole)
-        *whole = c.rest().substr(0, probe.pos - c.pos + t.length);
-    c.pos = probe.pos + t.length;
-    return step::ok;
 }
 
 // The parts of the envelope's head the decryption needs.

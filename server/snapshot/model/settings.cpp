@@ -6,6 +6,7 @@
 #include "snapshot/model/storage_settings.hpp"
 
 #include <boost/json/parse.hpp>
+#include <limits>
 #include <set>
 
 namespace vk::snapshot {
@@ -154,6 +155,8 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     read_encrypt_for(r, *s);
     read_decrypt_with(r, *s);
     s->allow_restore = r.boolean_or("allow_restore", false);
+    if (auto limit = r.integer("restore_spool_limit", 0, std::numeric_limits<std::int64_t>::max()))
+        s->restore_spool_limit = static_cast<std::uint64_t>(*limit);
     read_storages(r, *s);
     if (s->storages.empty() && !r.has("storages") && !from_agent)
         r.problem("storages", "required: at least one storage");

@@ -8,6 +8,7 @@
 #include "core/config.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -143,6 +144,9 @@ struct snapshot_settings : vk::job_settings
     std::optional<std::string> encrypt_for_cert_file;  // X.509 recipient (PEM) of the CMS envelope
     std::optional<decrypt_key_files> decrypt_with;     // what opens the envelopes for restores and drills
     bool allow_restore = false;
+    // Bytes a restore may write into the spool (default: its free space); below what a one-pass restore
+    // writes, restores take two streamed passes instead (model/restore_plan.hpp). 0 always streams.
+    std::optional<std::uint64_t> restore_spool_limit;
     std::vector<storage_settings> storages;
 
     const storage_settings* find_storage(std::string_view name) const;

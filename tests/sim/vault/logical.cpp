@@ -15,6 +15,7 @@
 #include "sys_mounts.hpp"
 #include "sys_policy.hpp"
 #include "token_api.hpp"
+#include "transit.hpp"
 
 namespace vsim {
 
@@ -81,6 +82,8 @@ struct logical::impl
             exists = kv1::exists(st, m->data_prefix() + "k/", rel);
         else if (m->type == "cubbyhole" && t)
             exists = kv1::exists(st, cubbyhole_prefix(t->id), rel);
+        else if (m->type == "transit")
+            exists = transit::exists(st, *m, rel);
         return exists ? "update" : "create";
     }
 
@@ -118,6 +121,8 @@ struct logical::impl
             return database::handle(c);
         if (m.type == "pki")
             return pki::handle(c);
+        if (m.type == "transit")
+            return transit::handle(c);
         if (m.type == "system")
         {
             if (auto r = sys_mounts(c, mounts, c.rel))

@@ -15,7 +15,7 @@ struct mount_entry
 {
     // Table path with trailing '/': "secret/" for engines, "approle/" for auth methods.
     std::string path;
-    // kv, generic, cubbyhole, identity, system, token, approle.
+    // kv, generic, cubbyhole, identity, system, token, approle, database, pki, transit.
     std::string type;
     // options.version for kv ("1" or "2"); empty means options is null.
     std::string version;

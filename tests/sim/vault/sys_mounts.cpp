@@ -43,7 +43,7 @@ std::optional<std::string> engine_kind(const request& req, mount_entry& m, bool 
         m.version = version == "2" ? "2" : "1";
         return std::nullopt;
     }
-    if (m.type == "generic" || m.type == "database" || m.type == "pki")
+    if (m.type == "generic" || m.type == "database" || m.type == "pki" || m.type == "transit")
         return std::nullopt;
     return "plugin not found in the catalog: " + m.type;
 }

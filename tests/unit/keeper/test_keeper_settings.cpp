@@ -49,8 +49,8 @@ TEST(keeper_settings, three_stores_of_both_types)
     ASSERT_TRUE(r) << r.error().render();
     const auto& s = static_cast<const vk::keeper::keeper_settings&>(*r->jobs.at(0).settings);
     ASSERT_EQ(s.stores.size(), 3u);
-    EXPECT_EQ(std::get<vk::keeper::file_store_settings>(s.stores[0]).kek.reveal().size(), 32u);
-    EXPECT_EQ(std::get<vk::keeper::file_store_settings>(s.stores[1]).kek.reveal(),
+    EXPECT_EQ(std::get<vk::keeper::file_store_settings>(s.stores[0]).kek.current.reveal().size(), 32u);
+    EXPECT_EQ(std::get<vk::keeper::file_store_settings>(s.stores[1]).kek.current.reveal(),
               "0123456789abcdef0123456789abcdef");
     const auto& k = std::get<vk::keeper::kubernetes_store_settings>(s.stores[2]);
     EXPECT_EQ(k.ns, "vault");

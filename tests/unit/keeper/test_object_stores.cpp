@@ -96,7 +96,7 @@ TEST(object_store_settings, the_three_types_take_the_snapshot_storage_keys_plus_
     const auto& s = static_cast<const vk::keeper::keeper_settings&>(*r->jobs.at(0).settings);
     ASSERT_EQ(s.stores.size(), 3u);
     const auto& s3 = std::get<vk::keeper::object_store_settings>(s.stores[0]);
-    EXPECT_EQ(s3.kek.reveal().size(), 32u);
+    EXPECT_EQ(s3.kek.current.reveal().size(), 32u);
     EXPECT_TRUE(s3.cas);
     const auto& spec = std::get<vk::snapshot::s3_storage_settings>(s3.spec);
     EXPECT_EQ(spec.bucket, "b");

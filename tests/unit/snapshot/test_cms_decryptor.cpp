@@ -3,6 +3,9 @@
 // fed whole, byte by byte and in random splits; a certificate that is no recipient, a truncated envelope,
 // bytes after it, a tampered head and content.
 #include "snapshot/model/cms_decryptor.hpp"
+#include "snapshot/model/stored_stream.hpp"
+
+#include "archive_builder.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
@@ -157,6 +160,24 @@ TEST(cms_decryptor, opens_the_streamed_envelope_whole_byte_by_byte_and_in_random
     std::mt19937 rng(1);
     for (int round = 0; round < 20; ++round)
         EXPECT_EQ(open(alice(), env, [&] { return std::size_t{1} + rng() % 300; }).value(), plain) << round;
+}
+
+TEST(cms_decryptor, a_stored_stream_decrypts_verifies_and_hashes_both_sides)
+{
+    const auto archive = test::good_archive();
+    const auto env = envelope(alice(), archive, true, 1000);
+    stored_stream s(recipient(alice()), true);
+    std::string out;
+    for (std::size_t at = 0; at < env.size(); at += 500)
+        out.append(s.feed(std::string_view(env).substr(at, 500)).value());
+    out.append(s.finish().value());
+    EXPECT_EQ(out, archive);
+    EXPECT_EQ(s.summary().stored_sha256, test::sha256_hex(env));
+    EXPECT_EQ(s.summary().plain_sha256, test::sha256_hex(archive));
+    EXPECT_EQ(s.summary().plain_bytes, archive.size());
+    EXPECT_TRUE(s.summary().archive);
+    stored_stream wrong(recipient(bob()), true);
+    EXPECT_FALSE(wrong.feed(env));
 }
 
 TEST(cms_decryptor, opens_der_envelopes_and_empty_or_block_sized_contents)

@@ -96,6 +96,22 @@ TEST(snapshot_settings, decrypt_with_needs_encrypt_for_and_both_files)
     EXPECT_TRUE(has(ps, "/jobs/0/decrypt_with: needs encrypt_for"));
 }
 
+TEST(snapshot_settings, restore_spool_limit_is_optional_bytes)
+{
+    auto r = vk::parse_config(doc(job(R"("restore_spool_limit": 0,
+        "storages": [{"name": "disk", "type": "local", "path": "/b"}])")),
+                              "cfg.json", snapshot_kinds);
+    ASSERT_TRUE(r) << r.error().render();
+    EXPECT_EQ(settings_of(*r).restore_spool_limit, std::uint64_t{0});
+    auto d = vk::parse_config(doc(job(R"("storages": [{"name": "disk", "type": "local", "path": "/b"}])")),
+                              "cfg.json", snapshot_kinds);
+    ASSERT_TRUE(d) << d.error().render();
+    EXPECT_FALSE(settings_of(*d).restore_spool_limit);
+    EXPECT_TRUE(has(snapshot_problems(job(R"("restore_spool_limit": -1,
+        "storages": [{"name": "disk", "type": "local", "path": "/b"}])")),
+                    "/jobs/0/restore_spool_limit"));
+}
+
 TEST(snapshot_settings, mistakes_at_their_pointers)
 {
     auto ps = snapshot_problems(job(R"("mode": "all", "spool_dir": "rel", "name_format": {"prefix": "a/b"},
