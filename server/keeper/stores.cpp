@@ -2,6 +2,7 @@
 
 #include "keeper/file_store.hpp"
 #include "keeper/kubernetes_store.hpp"
+#include "keeper/object_shard_store.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -17,6 +18,8 @@ std::vector<std::shared_ptr<shard_store>> make_stores(const keeper_settings& s, 
     {
         if (const auto* f = std::get_if<file_store_settings>(&st))
             out.push_back(make_file_store(*f));
+        else if (const auto* o = std::get_if<object_store_settings>(&st))
+            out.push_back(make_object_shard_store(*o, ex));
         else
             out.push_back(make_kubernetes_store(std::get<kubernetes_store_settings>(st), ex));
     }

@@ -204,8 +204,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<snapshot_storage> make_azure_storage(const azure_storage_settings& s,
-                                                     asio::any_io_executor ex, const object_store_options& o)
+std::unique_ptr<object_storage> make_azure_storage(const azure_storage_settings& s, asio::any_io_executor ex,
+                                                   const object_store_options& o)
 {
     auto options = o;
     options.tls.ca_file = s.ca_file;

@@ -17,9 +17,9 @@
 
 namespace vk::snapshot {
 
-std::unique_ptr<snapshot_storage> make_azure_storage(const azure_storage_settings& s,
-                                                     boost::asio::any_io_executor ex,
-                                                     const object_store_options& o = {});
+std::unique_ptr<object_storage> make_azure_storage(const azure_storage_settings& s,
+                                                   boost::asio::any_io_executor ex,
+                                                   const object_store_options& o = {});
 // True when the storage authenticates with an identity's tokens (neither account_key nor sas_token).
 bool uses_identity(const azure_storage_settings& s);
 cloud::azure::provider_settings azure_provider_settings(const azure_storage_settings& s);

@@ -96,6 +96,15 @@ public:
     boost::asio::awaitable<result<void>> download(std::string object, std::filesystem::path to) override;
     boost::asio::awaitable<result<void>> download_to(std::string object, chunk_sink sink) override;
 
+    // The signing transport, public because the keeper's object shard stores (keeper/object_shard_store)
+    // send their conditional requests through it: one SigV4 / Shared Key / bearer implementation.
+    // Signs and sends; a non-2xx answer is an error naming `what`.
+    virtual boost::asio::awaitable<result<http::response>> send(object_call call, std::string_view what) = 0;
+    // object_call::path of an object.
+    virtual std::string object_path(const std::string& object) const = 0;
+    // The headers of an object sent whole (metadata with the SHA-256, type, encryption).
+    virtual fields whole_object_headers(const std::string& sha256_hex) const = 0;
+
 protected:
     object_storage(boost::asio::any_io_executor ex, object_store_options o)
         : opts_(o),
@@ -103,12 +112,6 @@ protected:
     {
     }
 
-    // Signs and sends; a non-2xx answer is an error naming `what`.
-    virtual boost::asio::awaitable<result<http::response>> send(object_call call, std::string_view what) = 0;
-    // object_call::path of a snapshot.
-    virtual std::string object_path(const std::string& object) const = 0;
-    // The headers of an object sent whole (metadata with the SHA-256, type, encryption).
-    virtual fields whole_object_headers(const std::string& sha256_hex) const = 0;
     // The precondition that makes a write fail instead of replacing an existing object (on the single PUT
     // and on the request that commits the parts).
     virtual fields create_only_headers() const = 0;

@@ -291,8 +291,8 @@ cloud::aws::provider_settings aws_provider_settings(const s3_storage_settings& s
     return p;
 }
 
-std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s, asio::any_io_executor ex,
-                                                  const object_store_options& o)
+std::unique_ptr<object_storage> make_s3_storage(const s3_storage_settings& s, asio::any_io_executor ex,
+                                                const object_store_options& o)
 {
     s3_config c;
     c.storage_name = s.name;
@@ -321,8 +321,8 @@ cloud::gcp::provider_settings gcp_provider_settings(const gcs_storage_settings& 
 // as x-goog-meta-*. Its XML multipart uploads take no preconditions, so a snapshot goes in one streamed PUT
 // whatever its size (up to GCS's 5 TiB per object), which x-goog-if-generation-match: 0 keeps from replacing
 // anything.
-std::unique_ptr<snapshot_storage> make_gcs_storage(const gcs_storage_settings& s, asio::any_io_executor ex,
-                                                   object_store_options o)
+std::unique_ptr<object_storage> make_gcs_storage(const gcs_storage_settings& s, asio::any_io_executor ex,
+                                                 object_store_options o)
 {
     o.part_size = std::numeric_limits<std::uint64_t>::max();
     s3_config c;

@@ -21,9 +21,8 @@ namespace vk::snapshot {
 // Credentials absent from the settings come from the AWS default chain (cloud/aws_credential_provider.hpp),
 // decided at the first request and refreshed before they expire. A bad endpoint fails at use
 // (errc::invalid_argument). Construction does no I/O.
-std::unique_ptr<snapshot_storage> make_s3_storage(const s3_storage_settings& s,
-                                                  boost::asio::any_io_executor ex,
-                                                  const object_store_options& o = {});
+std::unique_ptr<object_storage> make_s3_storage(const s3_storage_settings& s, boost::asio::any_io_executor ex,
+                                                const object_store_options& o = {});
 // The credential provider settings of an S3 storage (also what --check-config describes).
 cloud::aws::provider_settings aws_provider_settings(const s3_storage_settings& s);
 // GCS: endpoint https://storage.googleapis.com, region "auto", path-style, metadata as x-goog-meta-sha256;
@@ -31,7 +30,7 @@ cloud::aws::provider_settings aws_provider_settings(const s3_storage_settings& s
 // keys, "Authorization: Bearer" OAuth tokens (cloud/gcp_token_provider.hpp) instead of SigV4.
 // The token provider settings of a GCS storage using OAuth (also what --check-config describes).
 cloud::gcp::provider_settings gcp_provider_settings(const gcs_storage_settings& s);
-std::unique_ptr<snapshot_storage>
+std::unique_ptr<object_storage>
 make_gcs_storage(const gcs_storage_settings& s, boost::asio::any_io_executor ex, object_store_options o = {});
 
 }  // namespace vk::snapshot

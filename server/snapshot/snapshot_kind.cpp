@@ -11,8 +11,19 @@ namespace vk::snapshot {
 
 namespace {
 
-// Where a cloud storage's credentials come from ("" for a local one): the source decided now, nothing
-// fetched.
+// "storage NAME: credentials from SOURCE" for each cloud storage.
+std::vector<std::string> describe_credentials(const vk::job_config& job)
+{
+    std::vector<std::string> lines;
+    const auto* s = dynamic_cast<const snapshot_settings*>(job.settings.get());
+    for (const auto& storage : s ? s->storages : std::vector<storage_settings>{})
+        if (auto source = storage_credential_source(storage.spec); !source.empty())
+            lines.push_back("storage " + storage.name + ": credentials from " + source);
+    return lines;
+}
+
+}  // namespace
+
 std::string storage_credential_source(const storage_spec& spec)
 {
     auto described = [](const auto& plan) {
@@ -27,19 +38,6 @@ std::string storage_credential_source(const storage_spec& spec)
         return credential_source(*az);
     return "";
 }
-
-// "storage NAME: credentials from SOURCE" for each cloud storage.
-std::vector<std::string> describe_credentials(const vk::job_config& job)
-{
-    std::vector<std::string> lines;
-    const auto* s = dynamic_cast<const snapshot_settings*>(job.settings.get());
-    for (const auto& storage : s ? s->storages : std::vector<storage_settings>{})
-        if (auto source = storage_credential_source(storage.spec); !source.empty())
-            lines.push_back("storage " + storage.name + ": credentials from " + source);
-    return lines;
-}
-
-}  // namespace
 
 runtime::job_kind make_snapshot_kind()
 {

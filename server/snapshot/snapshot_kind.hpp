@@ -4,10 +4,17 @@
 #define VAULTKEEPER_SERVER_SNAPSHOT_SNAPSHOT_KIND_HPP
 
 #include "runtime/job_kind.hpp"
+#include "snapshot/model/settings.hpp"
+
+#include <string>
 
 namespace vk::snapshot {
 
 runtime::job_kind make_snapshot_kind();
+
+// Where a cloud storage's credentials come from ("" for a local one): the source decided now, nothing
+// fetched. What --check-config prints for each snapshot storage and each keeper object store.
+std::string storage_credential_source(const storage_spec& spec);
 
 }  // namespace vk::snapshot
 

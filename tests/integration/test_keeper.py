@@ -89,7 +89,7 @@ def test_bad_config_is_refused_at_its_pointer(tmp_path):
     cfg = {"admin": {"token": "0123456789abcdef0"}, "vaults": {"v": {"address": "http://127.0.0.1:1"}},
            "jobs": [{"name": "k", "kind": "keeper", "vault": "v", "init": {"secret_shares": 5, "secret_threshold": 3},
                      "stores": [{"name": "a", "type": "file", "path": "/tmp/a", "kek": "c2hvcnQ="},
-                                {"name": "b", "type": "s3"}]}]}
+                                {"name": "b", "type": "ftp"}]}]}
     path = tmp_path / "vk.json"
     path.write_text(json.dumps(cfg))
     r = subprocess.run([vkproc.binary("vaultkeeper"), "--check-config", str(path)], capture_output=True, text=True)

@@ -6,6 +6,7 @@
 #include "keeper/model/object_name.hpp"
 #include "keeper/model/placement.hpp"
 #include "keeper/model/store_location.hpp"
+#include "snapshot/model/storage_settings.hpp"
 
 #include <cctype>
 #include <set>
@@ -75,6 +76,15 @@ void read_kubernetes_store(object_reader& r, kubernetes_store_settings& k, const
     k.ca_file = r.string("ca_file");
 }
 
+// s3 / gcs / azure: the snapshot storage's keys of that type, the KEK, and whether the service does CAS.
+void read_object_store(object_reader& r, const std::string& type, object_store_settings& o)
+{
+    o.spec = snapshot::read_spec(r, type, o.name);
+    if (auto kek = read_kek(r, "kek"))
+        o.kek = std::move(*kek);
+    o.cas = r.boolean_or("cas", true);
+}
+
 std::optional<store_settings> read_store(object_reader& r, const vk::config& cfg)
 {
     auto name = r.string("name", need::required).value_or("");
@@ -95,8 +105,15 @@ std::optional<store_settings> read_store(object_reader& r, const vk::config& cfg
         read_kubernetes_store(r, k, cfg);
         out = std::move(k);
     }
+    else if (type == "s3" || type == "gcs" || type == "azure")
+    {
+        object_store_settings o;
+        o.name = name;
+        read_object_store(r, *type, o);
+        out = std::move(o);
+    }
     else if (type)
-        r.problem("type", "unknown store type \"" + *type + "\" (known: file, kubernetes)");
+        r.problem("type", "unknown store type \"" + *type + "\" (known: file, kubernetes, s3, gcs, azure)");
     r.finish();
     return out;
 }

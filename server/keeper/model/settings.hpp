@@ -7,6 +7,7 @@
 #include "core/config_reader.hpp"
 #include "core/secret.hpp"
 #include "keeper/model/kek_ring.hpp"
+#include "snapshot/model/settings.hpp"
 
 #include <memory>
 #include <optional>
@@ -35,7 +36,20 @@ struct kubernetes_store_settings
     std::optional<vk::kubernetes_config> cluster;
 };
 
-using store_settings = std::variant<file_store_settings, kubernetes_store_settings>;
+// type "s3", "gcs" or "azure": one object per keeper object at `<key_prefix><name>` in a bucket or container,
+// sealed client-side (AES-256-GCM under the current key of `kek`, the name as additional data) before upload.
+// The service's keys (bucket, endpoint, region, key_prefix, credentials, server_side_encryption, ...) are a
+// snapshot storage's, read by the same function. `cas` false: the service ignores conditional writes, so
+// the store holds shards but never the state record (true: check() proves the service enforces them).
+struct object_store_settings
+{
+    std::string name;
+    snapshot::storage_spec spec;  // s3_storage_settings, gcs_storage_settings or azure_storage_settings
+    kek_ring kek;                 // read_kek(): one key, or current and previous ones
+    bool cas = true;
+};
+
+using store_settings = std::variant<file_store_settings, kubernetes_store_settings, object_store_settings>;
 
 const std::string& store_name(const store_settings& s);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <type_traits>
 
 namespace vk::keeper {
 namespace {
@@ -37,6 +38,38 @@ store_location cluster_location(const kubernetes_config& c, const std::string& n
     return {"api " + normal_api_server(c.api_server), ns.empty() ? "default" : ns};
 }
 
+// A bucket (or container) at its service; the key prefix plays the namespace. Prefixes are compared whole:
+// objects are listed one level deep, so "a/" and "a/b/" hold different objects.
+store_location object_location(const object_store_settings& o)
+{
+    struct place
+    {
+        std::string operator()(const snapshot::s3_storage_settings& s) const
+        {
+            auto service = s.endpoint.empty() ? "aws " + s.region : normal_api_server(s.endpoint);
+            return "s3 " + service + " bucket " + s.bucket;
+        }
+        std::string operator()(const snapshot::gcs_storage_settings& s) const
+        {
+            return "gcs " + (s.endpoint.empty() ? "google" : normal_api_server(s.endpoint)) + " bucket " +
+                   s.bucket;
+        }
+        std::string operator()(const snapshot::azure_storage_settings& s) const
+        {
+            auto service = s.endpoint.empty() ? "account " + s.account_name : normal_api_server(s.endpoint);
+            return "azure " + service + " container " + s.container;
+        }
+        std::string operator()(const snapshot::local_storage_settings&) const { return ""; }
+    };
+    auto prefix = [](const auto& s) -> std::string {
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, snapshot::local_storage_settings>)
+            return "";
+        else
+            return "prefix " + s.key_prefix;
+    };
+    return {std::visit(place{}, o.spec), std::visit(prefix, o.spec)};
+}
+
 }  // namespace
 
 std::string normal_directory(std::string_view path)
@@ -67,6 +100,8 @@ store_location location_of(const store_settings& s)
 {
     if (const auto* f = std::get_if<file_store_settings>(&s))
         return {f->path.empty() ? "" : "dir " + normal_directory(f->path), ""};
+    if (const auto* o = std::get_if<object_store_settings>(&s))
+        return object_location(*o);
     const auto& k = std::get<kubernetes_store_settings>(s);
     if (k.cluster)
         return cluster_location(*k.cluster, k.ns);
@@ -86,6 +121,8 @@ const store_settings* aliased_store(const store_settings& s, const std::vector<s
 
 std::string alias_key(const store_settings& s)
 {
+    if (std::holds_alternative<object_store_settings>(s))
+        return "key_prefix";
     return std::holds_alternative<file_store_settings>(s) ? "path" : "namespace";
 }
 
@@ -95,6 +132,8 @@ std::string alias_message(const store_settings& s, const store_settings& other, 
     if (const auto* k = std::get_if<kubernetes_store_settings>(&s))
         what = k->ns.empty() ? "the same namespace (the cluster's default) of the same cluster"
                              : "the same namespace of the same cluster";
+    if (std::holds_alternative<object_store_settings>(s))
+        what = "the same bucket (or container) and key_prefix";
     return what + " as store \"" + store_name(other) + "\"" +
            (other_job.empty() ? "" : " of job \"" + other_job + "\"") +
            ": two stores would overwrite each other's objects";

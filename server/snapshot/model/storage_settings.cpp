@@ -167,6 +167,8 @@ gcs_storage_settings read_gcs(object_reader& r)
     return s;
 }
 
+}  // namespace
+
 storage_spec read_spec(object_reader& r, const std::string& type, const std::string& name)
 {
     auto named = [&](auto s) -> storage_spec {
@@ -181,8 +183,6 @@ storage_spec read_spec(object_reader& r, const std::string& type, const std::str
         return named(read_gcs(r));
     return named(read_local(r));
 }
-
-}  // namespace
 
 std::optional<storage_settings> read_storage(object_reader& r)
 {

@@ -64,8 +64,8 @@ TEST(keeper_settings, three_stores_of_both_types)
 TEST(keeper_settings, unknown_store_type_at_its_pointer)
 {
     auto ps =
-        keeper_problems(job(file_store("a") + "," + file_store("b") + R"(, {"name": "c", "type": "s3"})"));
-    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores/2/type: unknown store type \"s3\""))
+        keeper_problems(job(file_store("a") + "," + file_store("b") + R"(, {"name": "c", "type": "ftp"})"));
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores/2/type: unknown store type \"ftp\""))
         << ::testing::PrintToString(ps);
 }
 
