@@ -20,7 +20,8 @@ std::vector<std::string> describe_stores(const vk::job_config& job)
         if (const auto* o = std::get_if<object_store_settings>(&st))
         {
             lines.push_back("store " + o->name + ": credentials from " +
-                            snapshot::storage_credential_source(o->spec));
+                            snapshot::storage_credential_source(
+                                std::visit([](auto x) -> snapshot::storage_spec { return x; }, o->spec)));
             if (!o->cas)
                 lines.push_back("store " + o->name + ": \"cas\": false, never holds the state record");
         }

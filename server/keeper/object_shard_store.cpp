@@ -215,10 +215,6 @@ std::shared_ptr<shard_store> make_object_shard_store(const object_store_settings
             return std::make_shared<object_shard_store>(s, object_service::azure,
                                                         snapshot::make_azure_storage(x, ex));
         }
-        std::shared_ptr<shard_store> operator()(const snapshot::local_storage_settings&) const
-        {
-            return nullptr;  // the parser admits only s3, gcs and azure
-        }
     };
     return std::visit(maker{settings, std::move(executor)}, settings.spec);
 }

@@ -20,8 +20,9 @@ COROUTINE = re.compile(r"\b(co_await|co_return|co_yield|awaitable)\b")
 
 
 # Shared pure models a kind's model may see besides core/ (the SEES of its vk_pure_library): the cloud
-# identities and request signing that storages of several kinds use.
-SHARED_MODELS = {"snapshot": ("cloud/model/",)}
+# identities, request signing and object storage settings that the snapshot kind's storages and the keeper's
+# object shard stores use, and the HTTP retry policy the snapshot kind's part uploads follow.
+SHARED_MODELS = {"snapshot": ("cloud/model/", "http/model/"), "keeper": ("cloud/model/",)}
 
 
 def pure_folders(server):

@@ -6,7 +6,6 @@
 #include "keeper/model/object_name.hpp"
 #include "keeper/model/placement.hpp"
 #include "keeper/model/store_location.hpp"
-#include "snapshot/model/storage_settings.hpp"
 
 #include <cctype>
 #include <set>
@@ -79,7 +78,8 @@ void read_kubernetes_store(object_reader& r, kubernetes_store_settings& k, const
 // s3 / gcs / azure: the snapshot storage's keys of that type, the KEK, and whether the service does CAS.
 void read_object_store(object_reader& r, const std::string& type, object_store_settings& o)
 {
-    o.spec = snapshot::read_spec(r, type, o.name);
+    if (auto spec = cloud::read_object_storage(r, type, o.name))
+        o.spec = std::move(*spec);
     if (auto kek = read_kek(r, "kek"))
         o.kek = std::move(*kek);
     o.cas = r.boolean_or("cas", true);

@@ -3,11 +3,11 @@
 #ifndef VAULTKEEPER_SERVER_KEEPER_MODEL_SETTINGS_HPP
 #define VAULTKEEPER_SERVER_KEEPER_MODEL_SETTINGS_HPP
 
+#include "cloud/model/object_storage_settings.hpp"
 #include "core/config.hpp"
 #include "core/config_reader.hpp"
 #include "core/secret.hpp"
 #include "keeper/model/kek_ring.hpp"
-#include "snapshot/model/settings.hpp"
 
 #include <memory>
 #include <optional>
@@ -39,13 +39,14 @@ struct kubernetes_store_settings
 // type "s3", "gcs" or "azure": one object per keeper object at `<key_prefix><name>` in a bucket or container,
 // sealed client-side (AES-256-GCM under the current key of `kek`, the name as additional data) before upload.
 // The service's keys (bucket, endpoint, region, key_prefix, credentials, server_side_encryption, ...) are a
-// snapshot storage's, read by the same function. `cas` false: the service ignores conditional writes, so
-// the store holds shards but never the state record (true: check() proves the service enforces them).
+// snapshot storage's, read by the same function (cloud/model/object_storage_settings). `cas` false: the
+// service ignores conditional writes, so the store holds shards but never the state record (true: check()
+// proves the service enforces them).
 struct object_store_settings
 {
     std::string name;
-    snapshot::storage_spec spec;  // s3_storage_settings, gcs_storage_settings or azure_storage_settings
-    kek_ring kek;                 // read_kek(): one key, or current and previous ones
+    cloud::object_storage_spec spec;  // s3_storage_settings, gcs_storage_settings or azure_storage_settings
+    kek_ring kek;                     // read_kek(): one key, or current and previous ones
     bool cas = true;
 };
 

@@ -44,29 +44,23 @@ store_location object_location(const object_store_settings& o)
 {
     struct place
     {
-        std::string operator()(const snapshot::s3_storage_settings& s) const
+        std::string operator()(const cloud::s3_storage_settings& s) const
         {
             auto service = s.endpoint.empty() ? "aws " + s.region : normal_api_server(s.endpoint);
             return "s3 " + service + " bucket " + s.bucket;
         }
-        std::string operator()(const snapshot::gcs_storage_settings& s) const
+        std::string operator()(const cloud::gcs_storage_settings& s) const
         {
             return "gcs " + (s.endpoint.empty() ? "google" : normal_api_server(s.endpoint)) + " bucket " +
                    s.bucket;
         }
-        std::string operator()(const snapshot::azure_storage_settings& s) const
+        std::string operator()(const cloud::azure_storage_settings& s) const
         {
             auto service = s.endpoint.empty() ? "account " + s.account_name : normal_api_server(s.endpoint);
             return "azure " + service + " container " + s.container;
         }
-        std::string operator()(const snapshot::local_storage_settings&) const { return ""; }
     };
-    auto prefix = [](const auto& s) -> std::string {
-        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, snapshot::local_storage_settings>)
-            return "";
-        else
-            return "prefix " + s.key_prefix;
-    };
+    auto prefix = [](const auto& s) -> std::string { return "prefix " + s.key_prefix; };
     return {std::visit(place{}, o.spec), std::visit(prefix, o.spec)};
 }
 

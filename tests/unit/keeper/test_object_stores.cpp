@@ -98,18 +98,18 @@ TEST(object_store_settings, the_three_types_take_the_snapshot_storage_keys_plus_
     const auto& s3 = std::get<vk::keeper::object_store_settings>(s.stores[0]);
     EXPECT_EQ(s3.kek.current.reveal().size(), 32u);
     EXPECT_TRUE(s3.cas);
-    const auto& spec = std::get<vk::snapshot::s3_storage_settings>(s3.spec);
+    const auto& spec = std::get<vk::cloud::s3_storage_settings>(s3.spec);
     EXPECT_EQ(spec.bucket, "b");
     EXPECT_EQ(spec.key_prefix, "v/");
     EXPECT_EQ(spec.region, "eu-west-1");
     EXPECT_EQ(spec.name, "s");
-    EXPECT_EQ(std::get<vk::snapshot::gcs_storage_settings>(
+    EXPECT_EQ(std::get<vk::cloud::gcs_storage_settings>(
                   std::get<vk::keeper::object_store_settings>(s.stores[1]).spec)
                   .key_prefix,
               "k/");
     const auto& az = std::get<vk::keeper::object_store_settings>(s.stores[2]);
     EXPECT_FALSE(az.cas);
-    EXPECT_EQ(std::get<vk::snapshot::azure_storage_settings>(az.spec).container, "c");
+    EXPECT_EQ(std::get<vk::cloud::azure_storage_settings>(az.spec).container, "c");
 }
 
 TEST(object_store_settings, mistakes_at_their_pointers)
