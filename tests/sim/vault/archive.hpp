@@ -1,4 +1,5 @@
 // gzip-compressed tar, written incrementally and read back whole: the container of raft snapshots.
+// (archive_reader.hpp reads one incrementally.)
 #ifndef VAULTKEEPER_TESTS_SIM_VAULT_ARCHIVE_HPP
 #define VAULTKEEPER_TESTS_SIM_VAULT_ARCHIVE_HPP
 
@@ -8,6 +9,9 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+// OpenSSL's EVP_MD_CTX, without its headers.
+struct evp_md_ctx_st;
 
 namespace vsim {
 
@@ -53,6 +57,19 @@ std::variant<std::vector<tar_member>, std::string> read_tar_gz(std::string_view 
 
 // Lowercase hex SHA-256 of data.
 std::string sha256_digest_hex(std::string_view data);
+
+// SHA-256 over data that arrives in pieces; digest() and hex() end it (call one of them once).
+class sha256_hasher
+{
+public:
+    sha256_hasher();
+    void update(std::string_view data);
+    std::string digest();  // 32 raw bytes
+    std::string hex();     // lowercase hex
+
+private:
+    std::unique_ptr<::evp_md_ctx_st, void (*)(::evp_md_ctx_st*)> ctx_;
+};
 
 }  // namespace vsim
 
