@@ -85,7 +85,7 @@ void tar_gz_writer::begin_file(std::string_view name, std::uint64_t size)
 {
     // ustar's 11 octal digits end at 8 GiB; past that a PAX record carries the size and the header says 0,
     // as Go's archive/tar (Vault's) writes it.
-    if (size > 077777777777ull)
+    if (size > pax_above_)
     {
         // "<length> size=<n>\n" where the length counts itself: two digits for any 64-bit size.
         const auto body = " size=" + std::to_string(size) + "\n";

@@ -36,6 +36,9 @@ public:
     // Compressed bytes produced so far (and not yet taken).
     std::string take_output();
     std::size_t pending_output() const { return out_.size(); }
+    // Members above this size carry a PAX size record (ustar's own field ends at 8 GiB); tests lower it to
+    // see the large-member format on small archives.
+    void pax_sizes_above(std::uint64_t size) { pax_above_ = size; }
 
 private:
     void deflate_bytes(std::string_view data, bool final);
@@ -44,6 +47,7 @@ private:
     std::string out_;
     std::uint64_t file_remaining_ = 0;
     std::uint64_t file_size_ = 0;
+    std::uint64_t pax_above_ = 077777777777ull;
 };
 
 struct tar_member

@@ -118,6 +118,8 @@ struct stream_state
         : in(std::move(input)),
           tar(in.generated ? 0 : 1)
     {
+        if (in.pax_sizes)
+            tar.pax_sizes_above(0);
     }
 
     snapshot_input in;

@@ -35,6 +35,8 @@ struct snapshot_input
     // gzip stream stores instead of compressing, and every seal takes a nonce derived from what it seals,
     // so the archive costs little to make and is byte-identical from one download to the next.
     bool generated = false;
+    // Every non-empty member's size goes in a PAX record, as Go writes it for members over 8 GiB (tests).
+    bool pax_sizes = false;
 };
 
 // A producer for simc::response::stream: each call yields the next chunk of compressed archive (about
