@@ -120,13 +120,15 @@ TEST(SnapshotReader, TamperedFillerByteFailsTheSums)
     const auto filler = tar.find("sim-padding/3");
     ASSERT_NE(filler, std::string::npos);
     tar[filler + 1000] = static_cast<char>(tar[filler + 1000] ^ 0x01);
-    EXPECT_EQ(std::get<std::string>(read_in_slices(gzip_stored(tar))), "failed to read snapshot: checksum mismatch");
+    EXPECT_EQ(std::get<std::string>(read_in_slices(gzip_stored(tar))),
+              "failed to read snapshot: checksum mismatch");
 }
 
 TEST(SnapshotReader, DataAfterTheGzipStreamIsAnError)
 {
     const auto archive = archive_of(snapshot_stream(generated_sample(random_bytes(32), 0)));
-    EXPECT_EQ(std::get<std::string>(read_in_slices(archive + "x")), "failed to read snapshot: gzip: trailing data");
+    EXPECT_EQ(std::get<std::string>(read_in_slices(archive + "x")),
+              "failed to read snapshot: gzip: trailing data");
 }
 
 // The node handler with a streamed body handed out in pieces; `abort_after` pieces then the client is gone.
@@ -137,14 +139,17 @@ struct StreamedRestore : ::testing::Test
 
     void SetUp() override
     {
-        auto init = boost::json::parse(handle_vault_request(vault, 0, make("PUT", "/v1/sys/init",
-                                                                             R"({"secret_shares":1,"secret_threshold":1})"))
-                                           .body)
-                        .as_object();
+        auto init =
+            boost::json::parse(
+                handle_vault_request(
+                    vault, 0, make("PUT", "/v1/sys/init", R"({"secret_shares":1,"secret_threshold":1})"))
+                    .body)
+                .as_object();
         root_token = std::string(init.at("root_token").as_string());
         handle_vault_request(
             vault, 0,
-            make("PUT", "/v1/sys/unseal", R"({"key":")" + std::string(init.at("keys").as_array()[0].as_string()) + "\"}"));
+            make("PUT", "/v1/sys/unseal",
+                 R"({"key":")" + std::string(init.at("keys").as_array()[0].as_string()) + "\"}"));
     }
 
     simc::request make(std::string method, std::string path, std::string body = {})
@@ -165,7 +170,8 @@ struct StreamedRestore : ::testing::Test
         EXPECT_TRUE(streams_restore_body(req));
         auto pos = std::make_shared<std::size_t>(0);
         auto pieces = std::make_shared<std::size_t>(0);
-        req.body_stream = [archive = std::move(archive), pos, pieces, abort_after]() -> boost::asio::awaitable<simc::body_chunk> {
+        req.body_stream = [archive = std::move(archive), pos, pieces,
+                           abort_after]() -> boost::asio::awaitable<simc::body_chunk> {
             if (abort_after && (*pieces)++ == *abort_after)
                 co_return simc::body_chunk{{}, false, true};
             const auto piece = std::string_view(archive).substr(*pos, 70000);
@@ -187,7 +193,8 @@ struct StreamedRestore : ::testing::Test
 
 TEST_F(StreamedRestore, WholeBodyRestoresAndCutShortRestoresNothing)
 {
-    ASSERT_EQ(handle_vault_request(vault, 0, make("POST", "/v1/sys/mounts/kv", R"({"type":"kv"})")).status, 204u);
+    ASSERT_EQ(handle_vault_request(vault, 0, make("POST", "/v1/sys/mounts/kv", R"({"type":"kv"})")).status,
+              204u);
     ASSERT_EQ(handle_vault_request(vault, 0, make("PUT", "/v1/kv/a", R"({"v":"before"})")).status, 204u);
     auto in = vault.snapshot_source();
     in.padding_bytes = 1 << 20;
