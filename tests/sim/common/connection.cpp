@@ -195,7 +195,9 @@ asio::awaitable<void> serve_http(Stream& stream, server& srv, std::size_t listen
     for (;;)
     {
         http::request_parser<http::string_body> parser;
-        parser.body_limit(body_limit);
+        // No limit while reading the header (Beast would refuse a large Content-Length there, before a
+        // streamed route could take it); whole bodies get theirs below.
+        parser.body_limit(boost::none);
         parser.header_limit(64 * 1024);
         auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
         if (hec)
@@ -216,7 +218,16 @@ asio::awaitable<void> serve_http(Stream& stream, server& srv, std::size_t listen
         }
         else
         {
-            auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+            parser.body_limit(body_limit);
+            const auto announced = parser.content_length();
+            boost::system::error_code bec;
+            if (announced && *announced > body_limit)
+                bec = http::error::body_limit;
+            else
+            {
+                auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+                bec = rec;
+            }
             if (bec == http::error::body_limit)
             {
                 response too_large = text_response(413, "request body too large");
