@@ -19,6 +19,14 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
+// Where a streamed body stands between two reads of the handler (outside the anonymous namespace: coroutine
+// frames holding it would otherwise draw GCC's -Wsubobject-linkage).
+struct body_progress
+{
+    std::string buffer = std::string(64 * 1024, '\0');
+    bool aborted = false;
+};
+
 namespace {
 
 // RFC 7231 date, recomputed at most once per second (Go's net/http sends it on every response).
@@ -110,36 +118,75 @@ asio::awaitable<bool> write_response(Stream& stream, response& res, bool head, b
     co_return !ec;
 }
 
-// Reads one request, answering "100 Continue" when the client waits for it (curl does above 1 KiB).
+// Answers "100 Continue" when the client waits for it before sending the body (curl does above 1 KiB).
 template <class Stream>
-asio::awaitable<boost::system::error_code> read_request(Stream& stream, beast::flat_buffer& buffer,
-                                                        http::request_parser<http::string_body>& parser)
+asio::awaitable<boost::system::error_code> continue_if_asked(Stream& stream, const http::fields& headers)
 {
-    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
-    if (ec)
-        co_return ec;
-    if (!parser.is_done())
-    {
-        auto expect = parser.get()[http::field::expect];
-        if (beast::iequals(expect, "100-continue"))
-        {
-            static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
-            auto [wec, wn] =
-                co_await asio::async_write(stream, asio::buffer(cont.data(), cont.size()), use_tuple);
-            if (wec)
-                co_return wec;
-        }
-        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
-        co_return bec;
-    }
+    if (!beast::iequals(headers[http::field::expect], "100-continue"))
+        co_return boost::system::error_code{};
+    static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(cont.data(), cont.size()), use_tuple);
     co_return ec;
+}
+
+// The request as handlers see it, from a parsed header; false when the target is not origin-form.
+bool make_request(const http::request_header<>& head, std::size_t listener, std::uint64_t connection,
+                  request& req)
+{
+    req.method = std::string(head.method_string());
+    req.target = std::string(head.target());
+    req.listener = listener;
+    req.connection = connection;
+    req.headers = static_cast<const http::fields&>(head);
+    return decode_target(req);
+}
+
+// Reads the next piece of a streamed body into progress.buffer; Beast's buffer_body answers need_buffer
+// when that buffer is full, which only means "call again".
+template <class Stream>
+asio::awaitable<body_chunk> read_body_chunk(Stream& stream, beast::flat_buffer& buffer,
+                                            http::request_parser<http::buffer_body>& parser,
+                                            body_progress& progress)
+{
+    if (progress.aborted || parser.is_done())
+        co_return body_chunk{{}, parser.is_done(), progress.aborted};
+    auto& body = parser.get().body();
+    body.data = progress.buffer.data();
+    body.size = progress.buffer.size();
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    if (ec && ec != http::error::need_buffer)
+    {
+        progress.aborted = true;
+        co_return body_chunk{{}, false, true};
+    }
+    const auto got = progress.buffer.size() - body.size;
+    co_return body_chunk{std::string_view(progress.buffer.data(), got), parser.is_done(), false};
+}
+
+// Hands the handler a body it reads itself; returns the response and whether the body was read to its end
+// (otherwise the connection cannot carry another request).
+template <class Stream>
+asio::awaitable<std::pair<response, bool>> dispatch_streamed(Stream& stream, beast::flat_buffer& buffer,
+                                                             http::request_parser<http::string_body>& header,
+                                                             server& srv, request& req)
+{
+    // Same header, no body type: the buffer_body parser reads into whatever buffer each call offers.
+    http::request_parser<http::buffer_body> parser{std::move(header)};
+    parser.body_limit(boost::none);
+    body_progress progress;
+    req.body_stream = [&stream, &buffer, &parser, &progress]() {
+        return read_body_chunk(stream, buffer, parser, progress);
+    };
+    auto res = co_await srv.dispatch(req);
+    req.body_stream = nullptr;
+    co_return std::pair<response, bool>{std::move(res), parser.is_done()};
 }
 
 }  // namespace
 
 template <class Stream>
 asio::awaitable<void> serve_http(Stream& stream, server& srv, std::size_t listener, std::uint64_t connection,
-                                 std::uint64_t body_limit)
+                                 std::uint64_t body_limit, std::function<bool(const request&)> streams)
 {
     beast::flat_buffer buffer;
     // Beast reads at most the buffer's free capacity (at least 512 bytes): without room a 300 KiB body took
@@ -148,35 +195,52 @@ asio::awaitable<void> serve_http(Stream& stream, server& srv, std::size_t listen
     for (;;)
     {
         http::request_parser<http::string_body> parser;
-        parser.body_limit(body_limit);
+        // No limit while reading the header (Beast would refuse a large Content-Length there, before a
+        // streamed route could take it); whole bodies get theirs below.
+        parser.body_limit(boost::none);
         parser.header_limit(64 * 1024);
-        auto ec = co_await read_request(stream, buffer, parser);
-        if (ec == http::error::body_limit)
-        {
-            response too_large = text_response(413, "request body too large");
-            co_await write_response(stream, too_large, false, false);
+        auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        if (hec)
             co_return;
-        }
-        if (ec)
-            co_return;
-        auto msg = parser.release();
         request req;
-        req.method = std::string(msg.method_string());
-        req.target = std::string(msg.target());
-        req.listener = listener;
-        req.connection = connection;
-        bool keep_alive = msg.keep_alive();
-        bool head = msg.method() == http::verb::head;
+        const bool target_ok = make_request(parser.get(), listener, connection, req);
+        if (!parser.is_done())
+            if (auto cec = co_await continue_if_asked(stream, parser.get()); cec)
+                co_return;
+        bool keep_alive = parser.get().keep_alive();
+        const bool head = parser.get().method() == http::verb::head;
         response res;
-        if (!decode_target(req))
+        if (target_ok && streams && streams(req))
         {
-            res = text_response(400, "invalid request target");
+            auto [streamed_res, body_done] = co_await dispatch_streamed(stream, buffer, parser, srv, req);
+            res = std::move(streamed_res);
+            keep_alive = keep_alive && body_done;
         }
         else
         {
-            req.body = std::move(msg.body());
-            req.headers = std::move(static_cast<http::fields&>(msg));
-            res = co_await srv.dispatch(req);
+            parser.body_limit(body_limit);
+            const auto announced = parser.content_length();
+            boost::system::error_code bec;
+            if (announced && *announced > body_limit)
+                bec = http::error::body_limit;
+            else
+            {
+                auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+                bec = rec;
+            }
+            if (bec == http::error::body_limit)
+            {
+                response too_large = text_response(413, "request body too large");
+                co_await write_response(stream, too_large, false, false);
+                co_return;
+            }
+            if (bec)
+                co_return;
+            req.body = std::move(parser.get().body());
+            if (target_ok)
+                res = co_await srv.dispatch(req);
+            else
+                res = text_response(400, "invalid request target");
         }
         // Status 0: drop the connection without answering (fault injection).
         if (res.status == 0)
@@ -187,10 +251,11 @@ asio::awaitable<void> serve_http(Stream& stream, server& srv, std::size_t listen
     }
 }
 
+using stream_predicate = std::function<bool(const request&)>;
 template asio::awaitable<void> serve_http<tcp::socket>(tcp::socket&, server&, std::size_t, std::uint64_t,
-                                                       std::uint64_t);
+                                                       std::uint64_t, stream_predicate);
 template asio::awaitable<void> serve_http<asio::ssl::stream<tcp::socket>>(asio::ssl::stream<tcp::socket>&,
                                                                           server&, std::size_t, std::uint64_t,
-                                                                          std::uint64_t);
+                                                                          std::uint64_t, stream_predicate);
 
 }  // namespace simc::detail

@@ -17,6 +17,21 @@
 
 namespace simc {
 
+// One piece of a streamed request body (see request::body_stream).
+struct body_chunk
+{
+    // Valid until the next read; empty on the last call.
+    std::string_view data;
+    // True once the body ended as announced (Content-Length reached, last chunk of a chunked body).
+    bool complete = false;
+    // True when the connection closed or failed before the body ended: what arrived is incomplete.
+    bool aborted = false;
+};
+
+// A request body read on demand, for routes that stream it (listener_config::streams_body): each read waits
+// for the next bytes (at most a bounded buffer's worth). After complete or aborted, reads return the same.
+using body_source = std::function<boost::asio::awaitable<body_chunk>()>;
+
 struct request
 {
     // Verb as sent, including non-standard ones ("LIST").
@@ -29,7 +44,9 @@ struct request
     std::map<std::string, std::string, std::less<>> query;
     // Case-insensitive header lookup through header().
     boost::beast::http::fields headers;
+    // The whole body, except for a streamed route: then body is empty and body_stream reads it.
     std::string body;
+    body_source body_stream;
     // Which listener (add_listener's id) received the request: vault-sim maps it to a node.
     std::size_t listener = 0;
     // Identifies the connection (server::close_connections can spare it).

@@ -245,7 +245,8 @@ asio::awaitable<void> server::impl::run_connection(tcp::socket socket, std::size
     if (!tls)
     {
         connections[conn] = {id, &socket};
-        co_await detail::serve_http(socket, *self, id, conn, options.body_limit);
+        co_await detail::serve_http(socket, *self, id, conn, options.body_limit,
+                                    listeners[id].config.streams_body);
         co_return;
     }
     asio::ssl::stream<tcp::socket> stream(std::move(socket), *tls);
@@ -253,7 +254,8 @@ asio::awaitable<void> server::impl::run_connection(tcp::socket socket, std::size
     auto [ec] =
         co_await stream.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
     if (!ec)
-        co_await detail::serve_http(stream, *self, id, conn, options.body_limit);
+        co_await detail::serve_http(stream, *self, id, conn, options.body_limit,
+                                    listeners[id].config.streams_body);
 }
 
 }  // namespace simc

@@ -33,11 +33,16 @@ struct listener_config
     unsigned short port = 0;  // 0: any free port (see server::port)
     std::optional<tls_files> tls;
     handler on_request;
+    // Asked once a request's header arrived (method, target, path, query and headers are set): true hands the
+    // handler request::body_stream instead of a whole body, with no body size limit (raft snapshot restores
+    // of tens of GiB). Unset: every body arrives whole.
+    std::function<bool(const request&)> streams_body;
 };
 
 struct server_options
 {
-    // Largest request body accepted (vault-sim restores multi-MB snapshots); larger ones get 413.
+    // Largest whole request body accepted; larger ones get 413. Streamed bodies
+    // (listener_config::streams_body) have no limit.
     std::uint64_t body_limit = std::uint64_t{1} << 30;
     // Counter keys keep this many path segments: 2 gives "GET /v1/kv".
     unsigned counter_segments = 2;

@@ -62,7 +62,8 @@ namespace detail {
 // Instantiated for tcp::socket and ssl::stream<tcp::socket>.
 template <class Stream>
 boost::asio::awaitable<void> serve_http(Stream& stream, server& srv, std::size_t listener,
-                                        std::uint64_t connection, std::uint64_t body_limit);
+                                        std::uint64_t connection, std::uint64_t body_limit,
+                                        std::function<bool(const request&)> streams_body);
 
 }  // namespace detail
 }  // namespace simc

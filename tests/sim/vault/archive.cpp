@@ -1,7 +1,10 @@
-// ustar + zlib gzip, enough for Vault's four-member snapshot archives.
+// ustar + zlib gzip writing, whole-archive reading (through tar_gz_reader) and SHA-256 helpers.
 #include "archive.hpp"
 
-#include <openssl/sha.h>
+#include "archive_reader.hpp"
+#include "codec.hpp"
+
+#include <openssl/evp.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -82,7 +85,7 @@ void tar_gz_writer::begin_file(std::string_view name, std::uint64_t size)
 {
     // ustar's 11 octal digits end at 8 GiB; past that a PAX record carries the size and the header says 0,
     // as Go's archive/tar (Vault's) writes it.
-    if (size > 077777777777ull)
+    if (size > pax_above_)
     {
         // "<length> size=<n>\n" where the length counts itself: two digits for any 64-bit size.
         const auto body = " size=" + std::to_string(size) + "\n";
@@ -131,84 +134,66 @@ std::string tar_gz_writer::take_output()
 }
 
 namespace {
-std::variant<std::string, std::string> gunzip(std::string_view in)
+// Collects every member whole (small archives: tests, the journal's checks).
+struct collecting_sink : tar_member_sink
 {
-    z_stream s{};
-    if (inflateInit2(&s, 15 + 16) != Z_OK)
-        return std::variant<std::string, std::string>{std::in_place_index<1>, "inflateInit2 failed"};
-    s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    s.avail_in = static_cast<uInt>(in.size());
-    std::string out;
-    char buf[65536];
-    int rc = Z_OK;
-    while (rc == Z_OK)
+    std::vector<tar_member> members;
+    std::optional<std::string> begin_member(std::string_view name, std::uint64_t) override
     {
-        s.next_out = reinterpret_cast<Bytef*>(buf);
-        s.avail_out = sizeof buf;
-        rc = inflate(&s, Z_NO_FLUSH);
-        out.append(buf, sizeof buf - s.avail_out);
-        if (rc == Z_BUF_ERROR && s.avail_in == 0)
-            break;
+        members.push_back({std::string(name), {}});
+        return std::nullopt;
     }
-    const bool trailing = s.avail_in != 0;
-    inflateEnd(&s);
-    if (rc != Z_STREAM_END)
-        return std::variant<std::string, std::string>{std::in_place_index<1>,
-                                                      "gzip: invalid or truncated stream"};
-    if (trailing)
-        return std::variant<std::string, std::string>{std::in_place_index<1>, "gzip: trailing data"};
-    return std::variant<std::string, std::string>{std::in_place_index<0>, std::move(out)};
-}
-
-bool header_checksum_ok(std::string_view h)
-{
-    unsigned sum = 0;
-    for (std::size_t i = 0; i < block; ++i)
-        sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(h[i]);
-    return std::strtoul(std::string(h.substr(148, 8)).c_str(), nullptr, 8) == sum;
-}
+    std::optional<std::string> member_data(std::string_view data) override
+    {
+        members.back().data.append(data);
+        return std::nullopt;
+    }
+    std::optional<std::string> end_member() override { return std::nullopt; }
+};
 }  // namespace
 
 std::variant<std::vector<tar_member>, std::string> read_tar_gz(std::string_view archive)
 {
-    auto unzipped = gunzip(archive);
-    if (unzipped.index() == 1)
-        return std::get<1>(unzipped);
-    const std::string_view tar = std::get<0>(unzipped);
-    std::vector<tar_member> out;
-    std::size_t pos = 0;
-    while (true)
-    {
-        if (pos + block > tar.size())
-            return std::string{"tar: unexpected end of archive"};
-        const auto h = tar.substr(pos, block);
-        if (h.find_first_not_of('\0') == std::string_view::npos)
-            return out;  // end-of-archive block
-        if (!header_checksum_ok(h))
-            return std::string{"tar: invalid header checksum"};
-        const auto size = std::strtoull(std::string(h.substr(124, 12)).c_str(), nullptr, 8);
-        pos += block;
-        if (pos + size > tar.size())
-            return std::string{"tar: unexpected end of archive"};
-        const auto name_end = h.substr(0, 100).find('\0');
-        out.push_back({std::string(h.substr(0, std::min<std::size_t>(name_end, 100))),
-                       std::string(tar.substr(pos, size))});
-        pos += (size + block - 1) / block * block;
-    }
+    collecting_sink sink;
+    tar_gz_reader reader(sink);
+    auto err = reader.feed(archive);
+    if (!err)
+        err = reader.finish();
+    if (err)
+        return *err;
+    return std::move(sink.members);
+}
+
+sha256_hasher::sha256_hasher()
+    : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free)
+{
+    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+}
+
+void sha256_hasher::update(std::string_view data)
+{
+    EVP_DigestUpdate(ctx_.get(), data.data(), data.size());
+}
+
+std::string sha256_hasher::digest()
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    EVP_DigestFinal_ex(ctx_.get(), md, &len);
+    return std::string(reinterpret_cast<const char*>(md), len);
+}
+
+std::string sha256_hasher::hex()
+{
+    const auto d = digest();
+    return hex_encode(bytes(d.begin(), d.end()));
 }
 
 std::string sha256_digest_hex(std::string_view data)
 {
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (auto c : md)
-    {
-        out.push_back(digits[c >> 4]);
-        out.push_back(digits[c & 15]);
-    }
-    return out;
+    sha256_hasher h;
+    h.update(data);
+    return h.hex();
 }
 
 }  // namespace vsim

@@ -1,4 +1,5 @@
 // gzip-compressed tar, written incrementally and read back whole: the container of raft snapshots.
+// (archive_reader.hpp reads one incrementally.)
 #ifndef VAULTKEEPER_TESTS_SIM_VAULT_ARCHIVE_HPP
 #define VAULTKEEPER_TESTS_SIM_VAULT_ARCHIVE_HPP
 
@@ -8,6 +9,9 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+// OpenSSL's EVP_MD_CTX, without its headers.
+struct evp_md_ctx_st;
 
 namespace vsim {
 
@@ -32,6 +36,9 @@ public:
     // Compressed bytes produced so far (and not yet taken).
     std::string take_output();
     std::size_t pending_output() const { return out_.size(); }
+    // Members above this size carry a PAX size record (ustar's own field ends at 8 GiB); tests lower it to
+    // see the large-member format on small archives.
+    void pax_sizes_above(std::uint64_t size) { pax_above_ = size; }
 
 private:
     void deflate_bytes(std::string_view data, bool final);
@@ -40,6 +47,7 @@ private:
     std::string out_;
     std::uint64_t file_remaining_ = 0;
     std::uint64_t file_size_ = 0;
+    std::uint64_t pax_above_ = 077777777777ull;
 };
 
 struct tar_member
@@ -53,6 +61,19 @@ std::variant<std::vector<tar_member>, std::string> read_tar_gz(std::string_view 
 
 // Lowercase hex SHA-256 of data.
 std::string sha256_digest_hex(std::string_view data);
+
+// SHA-256 over data that arrives in pieces; digest() and hex() end it (call one of them once).
+class sha256_hasher
+{
+public:
+    sha256_hasher();
+    void update(std::string_view data);
+    std::string digest();  // 32 raw bytes
+    std::string hex();     // lowercase hex
+
+private:
+    std::unique_ptr<::evp_md_ctx_st, void (*)(::evp_md_ctx_st*)> ctx_;
+};
 
 }  // namespace vsim
 

@@ -263,7 +263,11 @@ snapshot_input cluster::snapshot_source() const
 
 std::optional<coded_error> cluster::restore(std::string_view archive, bool force)
 {
-    auto parsed = parse_snapshot(archive);
+    return restore_parsed(parse_snapshot(archive), force);
+}
+
+std::optional<coded_error> cluster::restore_parsed(snapshot_result parsed, bool force)
+{
     if (auto* err = std::get_if<std::string>(&parsed))
         return coded_error{400, *err};
     auto& snap = std::get<parsed_snapshot>(parsed);

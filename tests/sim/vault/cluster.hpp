@@ -101,6 +101,8 @@ public:
     snapshot_input snapshot_source() const;
     // Restores an archive; without force, refuses one sealed by other keys.
     std::optional<coded_error> restore(std::string_view archive, bool force);
+    // Restores a snapshot already read (snapshot_reader); a read error restores nothing and answers 400.
+    std::optional<coded_error> restore_parsed(snapshot_result parsed, bool force);
     // Writes dirty entries to the journal now (also runs after every burst of writes).
     void flush();
     // SHA-256 (hex) of the token of the last /v1/ request that carried one, for GET /_sim/vault/last-token:

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "restore_upload.hpp"
 #include "sys_common.hpp"
 #include "vault_json.hpp"
 
@@ -196,7 +197,7 @@ simc::response redirect_to_active(cluster& vault, const simc::request& req)
     return res;
 }
 
-simc::response dispatch(cluster& vault, std::size_t node, const simc::request& req)
+simc::response dispatch(cluster& vault, std::size_t node, const simc::request& req, snapshot_result* upload)
 {
     if (!req.path.starts_with("/v1/"))
         return simc::text_response(404, "404 page not found\n");  // Go's http.NotFound
@@ -221,20 +222,21 @@ simc::response dispatch(cluster& vault, std::size_t node, const simc::request& r
     }
     if (auto fn = find(active_routes, path))
     {
-        sys_call c{vault, serving, req, token_of(req)};
+        sys_call c{vault, serving, req, token_of(req), upload};
         return fn(c);
     }
     return logical_call(vault, req, path, token_of(req));
 }
 }  // namespace
 
-simc::response handle_vault_request(cluster& vault, std::size_t node, const simc::request& req)
+simc::response handle_vault_request(cluster& vault, std::size_t node, const simc::request& req,
+                                    snapshot_result* upload)
 {
     if (auto token = token_of(req); !token.empty() && req.path.starts_with("/v1/"))
         vault.last_token_sha256 = sha256_hex(token);
     if (req.path.starts_with("/v1/"))
         ++vault.request_counts[req.method + " " + req.path];
-    auto res = dispatch(vault, node, req);
+    auto res = dispatch(vault, node, req, upload);
     // Go's net/http drops the body of a 204/304 (e.g. sys/health?activecode=204); Beast would refuse it.
     if (res.status == 204 || res.status == 304)
         res.body.clear();
@@ -265,7 +267,17 @@ void add_request_log_route(simc::server& srv, cluster& vault)
 simc::handler make_node_handler(cluster& vault, std::size_t node)
 {
     return [&vault, node](simc::request& req) -> boost::asio::awaitable<simc::response> {
-        co_return handle_vault_request(vault, node, req);
+        if (!req.body_stream)
+            co_return handle_vault_request(vault, node, req);
+        // A restore: the whole archive is read and checked first, then routed like any request.
+        auto upload = co_await read_restore_upload(req.body_stream);
+        if (!upload)
+        {
+            simc::response hang_up;  // the client is gone: nothing restored, nobody to answer
+            hang_up.status = 0;
+            co_return hang_up;
+        }
+        co_return handle_vault_request(vault, node, req, &*upload);
     };
 }
 

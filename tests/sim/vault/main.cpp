@@ -9,6 +9,7 @@
 #include "common/util.hpp"
 #include "control.hpp"
 #include "front.hpp"
+#include "restore_upload.hpp"
 
 namespace {
 
@@ -102,7 +103,8 @@ int main(int argc, char** argv)
         const auto id = srv.add_listener({.address = cfg->host,
                                           .port = static_cast<unsigned short>(cfg->port + i),
                                           .tls = cfg->tls,
-                                          .on_request = vsim::make_node_handler(vault, i)});
+                                          .on_request = vsim::make_node_handler(vault, i),
+                                          .streams_body = vsim::streams_restore_body});
         if (auto ec = srv.start(id))
         {
             std::cerr << "vault-sim: cannot listen on " << cfg->host << ":" << cfg->port + i << ": "

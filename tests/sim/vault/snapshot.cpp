@@ -1,23 +1,20 @@
-// Raft snapshot archive writer (streaming) and reader for vault-sim.
+// Raft snapshot archive writer (streaming) for vault-sim; snapshot_reader.cpp reads them.
 #include "snapshot.hpp"
 
 #include <boost/json.hpp>
-#include <openssl/evp.h>
 
 #include <cstring>
 #include <memory>
 
 #include "archive.hpp"
 #include "barrier.hpp"
+#include "snapshot_format.hpp"
 
 namespace vsim {
 namespace json = boost::json;
+using namespace snapshot_format;
 
 namespace {
-constexpr std::string_view seal_config_key = "core/seal-config";
-constexpr std::string_view wrapped_root_key = "core/wrapped-root";
-constexpr std::string_view logical_prefix = "logical/";
-constexpr std::string_view sums_aad = "vault-sim SHA256SUMS";
 constexpr std::size_t chunk_size = 64 * 1024;
 constexpr std::string_view padding_prefix = "sim-padding/";
 constexpr std::size_t padding_plain = 64 * 1024;
@@ -65,32 +62,6 @@ std::uint64_t record_size(std::size_t key_size, std::size_t value_size)
     return varint_size(body) + body;
 }
 
-std::optional<std::uint64_t> get_varint(std::string_view data, std::size_t& pos)
-{
-    std::uint64_t v = 0;
-    for (int shift = 0; shift < 64 && pos < data.size(); shift += 7)
-    {
-        const auto c = static_cast<unsigned char>(data[pos++]);
-        v |= std::uint64_t{c & 0x7Fu} << shift;
-        if (!(c & 0x80))
-            return v;
-    }
-    return std::nullopt;
-}
-
-std::optional<std::string_view> get_field(std::string_view msg, std::size_t& pos, char tag)
-{
-    if (pos >= msg.size() || msg[pos] != tag)
-        return std::nullopt;
-    ++pos;
-    const auto len = get_varint(msg, pos);
-    if (!len || pos + *len > msg.size())
-        return std::nullopt;
-    const auto field = msg.substr(pos, *len);
-    pos += *len;
-    return field;
-}
-
 std::string seal_config_json(const seal_config& cfg)
 {
     return json::serialize(json::object{{"secret_shares", cfg.shares}, {"secret_threshold", cfg.threshold}});
@@ -113,30 +84,15 @@ std::string meta_json(const snapshot_input& in, std::uint64_t state_size)
     return json::serialize(meta);
 }
 
-struct sha256_stream
-{
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
-    sha256_stream() { EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr); }
-    void update(std::string_view d) { EVP_DigestUpdate(ctx.get(), d.data(), d.size()); }
-    std::string hex()
-    {
-        unsigned char md[32];
-        unsigned len = 0;
-        EVP_DigestFinal_ex(ctx.get(), md, &len);
-        return hex_encode(bytes(md, md + len));
-    }
-};
-
 // Generated archives' seals: the nonce is the start of SHA-256(aad || plaintext), so equal inputs seal alike.
 std::string seal_reproducibly(const bytes& root_key, std::string_view plaintext, std::string_view aad)
 {
-    sha256_stream h;
+    sha256_hasher h;
     h.update(aad);
     h.update(plaintext);
-    unsigned char md[32];
-    unsigned len = 0;
-    EVP_DigestFinal_ex(h.ctx.get(), md, &len);
-    return barrier::encrypt_with_nonce(root_key, bytes(md, md + barrier::nonce_size), plaintext, aad);
+    const auto md = h.digest();
+    return barrier::encrypt_with_nonce(root_key, bytes(md.begin(), md.begin() + barrier::nonce_size),
+                                       plaintext, aad);
 }
 
 // Generated archives' filler: splitmix64 from the record number, incompressible and far cheaper than AES.
@@ -162,11 +118,13 @@ struct stream_state
         : in(std::move(input)),
           tar(in.generated ? 0 : 1)
     {
+        if (in.pax_sizes)
+            tar.pax_sizes_above(0);
     }
 
     snapshot_input in;
     tar_gz_writer tar;
-    sha256_stream state_hash;
+    sha256_hasher state_hash;
     std::string meta;
     entry_map::const_iterator next;
     std::uint64_t padding_records = 0;
@@ -270,89 +228,6 @@ std::function<std::optional<std::string>()> snapshot_stream(snapshot_input in)
 {
     auto st = std::make_shared<stream_state>(std::move(in));
     return [st] { return st->produce(); };
-}
-
-namespace {
-std::optional<std::string> decode_state(std::string_view state, parsed_snapshot& out)
-{
-    std::size_t pos = 0;
-    while (pos < state.size())
-    {
-        const auto len = get_varint(state, pos);
-        if (!len || pos + *len > state.size())
-            return "state.bin: truncated record";
-        const auto msg = state.substr(pos, *len);
-        pos += *len;
-        std::size_t mpos = 0;
-        const auto key = get_field(msg, mpos, 0x0a);
-        const auto value = get_field(msg, mpos, 0x12);
-        if (!key || !value)
-            return "state.bin: malformed record";
-        if (*key == seal_config_key)
-        {
-            auto cfg = json::parse(*value).as_object();
-            out.ring.config = {static_cast<int>(cfg.at("secret_shares").as_int64()),
-                               static_cast<int>(cfg.at("secret_threshold").as_int64())};
-        }
-        else if (*key == wrapped_root_key)
-            out.ring.wrapped_root = std::string(*value);
-        else if (key->starts_with(logical_prefix))
-            out.encrypted.emplace(std::string(*key), std::string(*value));
-    }
-    if (out.ring.wrapped_root.empty())
-        return "state.bin: no keyring";
-    return std::nullopt;
-}
-}  // namespace
-
-std::variant<parsed_snapshot, std::string> parse_snapshot(std::string_view archive)
-{
-    auto read = read_tar_gz(archive);
-    if (auto* err = std::get_if<std::string>(&read))
-        return "failed to read snapshot: " + *err;
-    auto& members = std::get<std::vector<tar_member>>(read);
-    static const char* names[] = {"meta.json", "state.bin", "SHA256SUMS", "SHA256SUMS.sealed"};
-    if (members.size() != 4)
-        return std::string{"failed to read snapshot: unexpected number of archive members"};
-    for (std::size_t i = 0; i < 4; ++i)
-        if (members[i].name != names[i])
-            return "failed to read snapshot: unexpected file in snapshot: " + members[i].name;
-    const auto expected = sha256_digest_hex(members[0].data) + "  meta.json\n" +
-                          sha256_digest_hex(members[1].data) + "  state.bin\n";
-    if (members[2].data != expected)
-        return std::string{"failed to read snapshot: checksum mismatch"};
-    parsed_snapshot out;
-    try
-    {
-        out.index = json::parse(members[0].data).as_object().at("Index").to_number<std::uint64_t>();
-        if (auto err = decode_state(members[1].data, out))
-            return "failed to read snapshot: " + *err;
-    }
-    catch (const std::exception& e)
-    {
-        return std::string{"failed to read snapshot: "} + e.what();
-    }
-    out.sums = std::move(members[2].data);
-    out.sealed_sums = std::move(members[3].data);
-    return out;
-}
-
-bool sealed_by(const parsed_snapshot& snap, const bytes& root_key)
-{
-    return barrier::decrypt(root_key, snap.sealed_sums, sums_aad) == snap.sums;
-}
-
-std::optional<entry_map> decrypt_entries(const entry_map& encrypted, const bytes& root_key)
-{
-    entry_map out;
-    for (const auto& [key, blob] : encrypted)
-    {
-        auto plain = barrier::decrypt(root_key, blob, key);
-        if (!plain)
-            return std::nullopt;
-        out.emplace_hint(out.end(), key.substr(logical_prefix.size()), std::move(*plain));
-    }
-    return out;
 }
 
 }  // namespace vsim

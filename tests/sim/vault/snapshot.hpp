@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,8 @@ struct snapshot_input
     // gzip stream stores instead of compressing, and every seal takes a nonce derived from what it seals,
     // so the archive costs little to make and is byte-identical from one download to the next.
     bool generated = false;
+    // Every non-empty member's size goes in a PAX record, as Go writes it for members over 8 GiB (tests).
+    bool pax_sizes = false;
 };
 
 // A producer for simc::response::stream: each call yields the next chunk of compressed archive (about
@@ -49,9 +52,35 @@ struct parsed_snapshot
     std::uint64_t index = 0;
 };
 
-// Checks the archive: exactly meta.json, state.bin, SHA256SUMS, SHA256SUMS.sealed in order; sums match;
-// state.bin decodes. Error text otherwise.
-std::variant<parsed_snapshot, std::string> parse_snapshot(std::string_view archive);
+// A checked snapshot, or Vault's error text ("failed to read snapshot: ...").
+using snapshot_result = std::variant<parsed_snapshot, std::string>;
+
+// Reads an archive as it arrives (restore bodies of tens of GiB): memory holds one buffer, the small
+// members and the entries a restore keeps; state.bin's other records (the sim's filler) are hashed and
+// skipped. Nothing is trusted before finish(), which checks: exactly meta.json, state.bin, SHA256SUMS,
+// SHA256SUMS.sealed in order; gzip and tar complete; SHA256SUMS matches the members' hashes; meta.json and
+// state.bin decode.
+class snapshot_reader
+{
+public:
+    snapshot_reader();
+    ~snapshot_reader();
+    snapshot_reader(const snapshot_reader&) = delete;
+    snapshot_reader& operator=(const snapshot_reader&) = delete;
+
+    // The next compressed bytes; after a failure they are ignored (the caller may still drain its input).
+    void feed(std::string_view compressed);
+    bool failed() const;
+    // The input ended.
+    snapshot_result finish();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+// A whole archive through snapshot_reader.
+snapshot_result parse_snapshot(std::string_view archive);
 // True if SHA256SUMS.sealed opens with root_key, i.e. the snapshot comes from this cluster's keys.
 bool sealed_by(const parsed_snapshot& snap, const bytes& root_key);
 // Opens every value with root_key; nullopt if any fails.

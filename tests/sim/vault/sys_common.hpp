@@ -21,6 +21,8 @@ struct sys_call
     std::size_t node;
     const simc::request& req;
     std::string token;
+    // A streamed restore body, read and checked before routing (nullptr: the body is req.body).
+    snapshot_result* upload = nullptr;
 };
 
 // Go's encoding/json matches struct fields case-insensitively; the sys handlers decode untagged structs.

@@ -114,7 +114,9 @@ simc::response handle_raft_restore(sys_call& c, bool force)
     const char* path = force ? "sys/storage/raft/snapshot-force" : "sys/storage/raft/snapshot";
     if (!allowed(c, path, "sudo"))
         return vault_error(403, "permission denied");
-    if (auto err = c.vault.restore(c.req.body, force))
+    auto err =
+        c.upload ? c.vault.restore_parsed(std::move(*c.upload), force) : c.vault.restore(c.req.body, force);
+    if (err)
         return vault_error(*err);
     return sys_no_content();
 }

@@ -1,5 +1,5 @@
 // End-to-end tests of simc::server over loopback: routing to the handler, query decoding, injected
-// failures and drops via /_sim/, streamed bodies and listener stop/restart.
+// failures and drops via /_sim/, streamed bodies (both ways) and listener stop/restart.
 #include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -26,7 +26,8 @@ struct reply
 };
 
 // One blocking HTTP exchange on a fresh connection; status 0 when the server closed without answering.
-reply exchange(unsigned short port, http::verb verb, const std::string& target, std::string body = {})
+reply exchange(unsigned short port, http::verb verb, const std::string& target, std::string body = {},
+               bool chunked = false)
 {
     asio::io_context io;
     asio::ip::tcp::socket sock(io);
@@ -37,6 +38,8 @@ reply exchange(unsigned short port, http::verb verb, const std::string& target, 
     http::request<http::string_body> req{verb, target, 11};
     req.body() = std::move(body);
     req.prepare_payload();
+    if (chunked)
+        req.chunked(true);
     http::write(sock, req, ec);
     boost::beast::flat_buffer buf;
     http::response<http::string_body> res;
@@ -46,28 +49,69 @@ reply exchange(unsigned short port, http::verb verb, const std::string& target, 
     return {res.result_int(), res.body(), std::string(res[http::field::retry_after])};
 }
 
+// What a streamed upload handler saw: bytes, pieces, the largest piece, and how the body ended.
+struct upload_outcome
+{
+    std::size_t bytes = 0;
+    std::size_t chunks = 0;
+    std::size_t largest = 0;
+    bool complete = false;
+    bool aborted = false;
+
+    std::string text() const
+    {
+        return std::to_string(bytes) + " bytes in " + std::to_string(chunks) + (complete ? " complete" : "") +
+               (aborted ? " aborted" : "");
+    }
+};
+
+// Reads a streamed body to its end, as a route registered with streams_body does.
+asio::awaitable<upload_outcome> drain_upload(simc::request& req)
+{
+    upload_outcome out;
+    while (!out.complete && !out.aborted)
+    {
+        auto chunk = co_await req.body_stream();
+        out.bytes += chunk.data.size();
+        out.chunks += chunk.data.empty() ? 0 : 1;
+        out.largest = std::max(out.largest, chunk.data.size());
+        out.complete = chunk.complete;
+        out.aborted = chunk.aborted;
+    }
+    co_return out;
+}
+
 class sim_common_server : public ::testing::Test
 {
 protected:
     void SetUp() override
     {
-        id = srv.add_listener(
-            {"127.0.0.1", 0, std::nullopt, [](simc::request& req) -> asio::awaitable<simc::response> {
-                 if (req.path == "/stream")
-                 {
-                     auto left = std::make_shared<int>(3);
-                     simc::response res;
-                     res.stream = [left]() -> std::optional<std::string> {
-                         if ((*left)-- == 0)
-                             return std::nullopt;
-                         return std::string(1000, 'x');
-                     };
-                     co_return res;
-                 }
-                 auto* q = req.param("q");
-                 co_return simc::text_response(200, req.method + " " + req.path + " " + (q ? *q : "-") + " " +
-                                                        req.body);
-             }});
+        id = srv.add_listener({"127.0.0.1", 0, std::nullopt,
+                               [this](simc::request& req) -> asio::awaitable<simc::response> {
+                                   if (req.path == "/upload")
+                                   {
+                                       auto out = co_await drain_upload(req);
+                                       if (out.aborted)
+                                           aborted_upload.set_value(out);
+                                       co_return simc::text_response(200,
+                                                                     out.text() + " body[" + req.body + "]");
+                                   }
+                                   if (req.path == "/stream")
+                                   {
+                                       auto left = std::make_shared<int>(3);
+                                       simc::response res;
+                                       res.stream = [left]() -> std::optional<std::string> {
+                                           if ((*left)-- == 0)
+                                               return std::nullopt;
+                                           return std::string(1000, 'x');
+                                       };
+                                       co_return res;
+                                   }
+                                   auto* q = req.param("q");
+                                   co_return simc::text_response(200, req.method + " " + req.path + " " +
+                                                                          (q ? *q : "-") + " " + req.body);
+                               },
+                               [](const simc::request& req) { return req.path == "/upload"; }});
         ASSERT_FALSE(srv.start(id));
         port = srv.port(id);
         runner = std::thread([this] { io.run(); });
@@ -89,6 +133,7 @@ protected:
     std::size_t id = 0;
     unsigned short port = 0;
     std::thread runner;
+    std::promise<upload_outcome> aborted_upload;
 };
 
 }  // namespace
@@ -158,4 +203,48 @@ TEST_F(sim_common_server, latency_delays_requests_but_not_control_routes)
     start = std::chrono::steady_clock::now();
     EXPECT_EQ(exchange(port, http::verb::get, "/_sim/latency").body, R"({"ms":150})");
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
+}
+
+TEST_F(sim_common_server, streamed_route_reads_a_content_length_body_in_bounded_pieces)
+{
+    auto r = exchange(port, http::verb::post, "/upload", std::string(1 << 20, 'u'));
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_TRUE(r.body.starts_with("1048576 bytes in ")) << r.body;
+    EXPECT_TRUE(r.body.ends_with(" complete body[]")) << r.body;
+    EXPECT_NE(r.body, "1048576 bytes in 1 complete body[]");  // pieces, not the whole body
+}
+
+TEST_F(sim_common_server, streamed_route_reads_a_chunked_body)
+{
+    auto r = exchange(port, http::verb::post, "/upload", std::string(300000, 'c'), true);
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_TRUE(r.body.starts_with("300000 bytes in ")) << r.body;
+    EXPECT_TRUE(r.body.ends_with(" complete body[]")) << r.body;
+}
+
+TEST_F(sim_common_server, streamed_route_with_empty_body_completes)
+{
+    EXPECT_EQ(exchange(port, http::verb::post, "/upload").body, "0 bytes in 0 complete body[]");
+}
+
+TEST_F(sim_common_server, streamed_route_sees_a_body_cut_short_as_aborted)
+{
+    asio::io_context client;
+    asio::ip::tcp::socket sock(client);
+    sock.connect({asio::ip::make_address("127.0.0.1"), port});
+    const std::string head = "POST /upload HTTP/1.1\r\nHost: sim\r\nContent-Length: 100000\r\n\r\n";
+    asio::write(sock, asio::buffer(head + std::string(1000, 'a')));
+    sock.close();
+    auto outcome = aborted_upload.get_future();
+    ASSERT_EQ(outcome.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    const auto seen = outcome.get();
+    EXPECT_TRUE(seen.aborted);
+    EXPECT_FALSE(seen.complete);
+    EXPECT_LE(seen.bytes, 1000u);
+}
+
+TEST_F(sim_common_server, other_routes_still_get_the_whole_body)
+{
+    EXPECT_EQ(exchange(port, http::verb::post, "/other", std::string(200000, 'w'), true).body,
+              "POST /other - " + std::string(200000, 'w'));
 }
