@@ -16,7 +16,7 @@ std::vector<std::shared_ptr<shard_store>> make_stores(const keeper_settings& s, 
     for (const auto& st : s.stores)
     {
         if (const auto* f = std::get_if<file_store_settings>(&st))
-            out.push_back(make_file_store(*f));
+            out.push_back(make_file_store(*f, make_sealer(*f, ex)));
         else
             out.push_back(make_kubernetes_store(std::get<kubernetes_store_settings>(st), ex));
     }
@@ -60,6 +60,7 @@ asio::awaitable<store_reading> store_set::read_store(shard_store& s)
     versions_.erase(s.name());
     std::vector<std::string>& old = old_key_[s.name()];
     old.clear();
+    lowest_wrap_.erase(s.name());
     auto names = co_await s.list();
     if (!names)
     {
@@ -79,6 +80,8 @@ asio::awaitable<store_reading> store_set::read_store(shard_store& s)
         }
         if (got->old_key)
             old.push_back(n);
+        if (got->wrap_version)
+            note_wrap(s.name(), *got->wrap_version);
         if (n == state_object)
         {
             out.record = std::move(got->data);
