@@ -20,7 +20,7 @@ std::string transit_job(const std::string& transit_json,
                           "ops": {"address": ")" +
            ops_address + R"(", "token": "t2"}},
                "jobs": [{"name": "k", "kind": "keeper", "vault": "v",
-                         "init": {"secret_shares": 1, "secret_threshold": 1}, "stores": [
+                         "stores": [
                  {"name": "a", "type": "file", "path": "/var/lib/vk/a", "kek": {"transit": )" +
            transit_json + "}}]}]}";
 }
