@@ -23,22 +23,62 @@ constexpr std::string_view temp_prefix = ".tmp-";
 class file_store final : public shard_store
 {
 public:
-    explicit file_store(file_store_settings s)
-        : s_(std::move(s))
+    file_store(file_store_settings s, std::shared_ptr<object_sealer> sealer)
+        : s_(std::move(s)),
+          sealer_(std::move(sealer))
     {
     }
 
     const std::string& name() const noexcept override { return s_.name; }
     bool supports_cas() const noexcept override { return true; }
+    std::shared_ptr<object_sealer> sealer() const override { return sealer_; }
 
-    asio::awaitable<result<void>> check() override { co_return check_now(); }
+    // The directory exists (created 0700 when absent), takes a durable write, and every object opens with
+    // the configured key.
+    asio::awaitable<result<void>> check() override
+    {
+        if (::mkdir(s_.path.c_str(), 0700) != 0 && errno != EEXIST)
+            co_return io("create directory", "", errno);
+        const std::string probe = "keeper-probe";
+        if (auto p = co_await put(probe, "probe", std::nullopt); !p)
+            co_return p.error();
+        if (auto r = remove_now(probe, std::nullopt); !r)
+            co_return r.error();
+        auto names = list_now();
+        if (!names)
+            co_return names.error();
+        for (const auto& n : *names)
+            if (auto g = co_await get(n); !g)
+                co_return g.error();
+        co_return result<void>();
+    }
 
-    asio::awaitable<result<stored_object>> get(std::string name) override { co_return get_now(name); }
+    asio::awaitable<result<stored_object>> get(std::string name) override
+    {
+        if (auto v = valid(name); !v)
+            co_return v.error();
+        auto raw = read_raw(name);
+        if (!raw)
+            co_return raw.error();
+        auto version = sha256_hex(*raw);
+        auto opened = co_await sealer_->open(name, std::move(*raw));
+        if (!opened)
+            co_return ours(opened.error());
+        co_return stored_object{name, std::move(opened->plaintext), std::move(version),
+                                opened->needs_rewrite(), opened->wrap_version};
+    }
 
     asio::awaitable<result<std::string>> put(std::string name, std::string data,
                                              std::optional<std::string> expected_version) override
     {
-        co_return put_now(name, data, expected_version);
+        if (auto v = valid(name); !v)
+            co_return v.error();
+        // Sealed first (a transit wrap is a Vault call): the version check and the rename that follow run
+        // without a suspension.
+        auto sealed = co_await sealer_->seal(name, std::move(data));
+        if (!sealed)
+            co_return ours(sealed.error());
+        co_return write_now(name, *sealed, expected_version);
     }
 
     asio::awaitable<result<void>> remove(std::string name,
@@ -121,40 +161,22 @@ private:
         return {};
     }
 
-    result<stored_object> get_now(const std::string& name) const
+    result<std::string> write_now(const std::string& name, const std::string& sealed,
+                                  const std::optional<std::string>& expected) const
     {
-        if (auto v = valid(name); !v)
-            return v.error();
-        auto raw = read_raw(name);
-        if (!raw)
-            return raw.error();
-        auto opened = open_object(s_.kek, name, *raw);
-        if (!opened)
-            return ours(opened.error());
-        return stored_object{name, std::move(opened->plaintext), sha256_hex(*raw), opened->needs_rewrite()};
-    }
-
-    result<std::string> put_now(const std::string& name, const std::string& data,
-                                const std::optional<std::string>& expected) const
-    {
-        if (auto v = valid(name); !v)
-            return v.error();
         if (auto c = check_version(name, expected); !c)
             return c.error();
-        auto sealed = seal_object(s_.kek, name, data);
-        if (!sealed)
-            return sealed.error();
         static std::atomic<unsigned> counter{0};
         std::string temp = path_of(std::string(temp_prefix) + name + "-" + std::to_string(::getpid()) + "-" +
                                    std::to_string(counter++));
         auto f = io::atomic_file::create(path_of(name), temp);
         if (!f)
             return ours(f.error());
-        if (auto w = f->write(*sealed); !w)
+        if (auto w = f->write(sealed); !w)
             return ours(w.error());
         if (auto p = f->publish(); !p)
             return ours(p.error());
-        return sha256_hex(*sealed);
+        return sha256_hex(sealed);
     }
 
     result<void> remove_now(const std::string& name, const std::optional<std::string>& expected) const
@@ -187,34 +209,18 @@ private:
         return out;
     }
 
-    // The directory exists (created 0700 when absent), takes a durable write, and every object opens with
-    // the configured key.
-    result<void> check_now() const
-    {
-        if (::mkdir(s_.path.c_str(), 0700) != 0 && errno != EEXIST)
-            return io("create directory", "", errno);
-        const std::string probe = "keeper-probe";
-        if (auto p = put_now(probe, "probe", std::nullopt); !p)
-            return p.error();
-        if (auto r = remove_now(probe, std::nullopt); !r)
-            return r.error();
-        auto names = list_now();
-        if (!names)
-            return names.error();
-        for (const auto& n : *names)
-            if (auto g = get_now(n); !g)
-                return g.error();
-        return {};
-    }
-
     file_store_settings s_;
+    std::shared_ptr<object_sealer> sealer_;
 };
 
 }  // namespace
 
-std::shared_ptr<shard_store> make_file_store(const file_store_settings& settings)
+std::shared_ptr<shard_store> make_file_store(const file_store_settings& settings,
+                                             std::shared_ptr<object_sealer> sealer)
 {
-    return std::make_shared<file_store>(settings);
+    if (!sealer)
+        sealer = ring_sealer(settings.kek);
+    return std::make_shared<file_store>(settings, std::move(sealer));
 }
 
 }  // namespace vk::keeper

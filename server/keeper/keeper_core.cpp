@@ -8,6 +8,7 @@
 #include "core/read_file.hpp"
 #include "core/time.hpp"
 #include "keeper/keeper_metrics.hpp"
+#include "keeper/object_sealer.hpp"
 #include "metrics/registry.hpp"
 
 namespace vk::keeper {
@@ -39,6 +40,37 @@ json::value set_json(const std::optional<shard_set>& s)
     return json::object{{"id", s->id}, {"shares", s->shares}, {"threshold", s->threshold}};
 }
 
+const object_sealer* sealer_of(const store_set& stores, const std::string& name)
+{
+    for (const auto& s : stores.stores())
+        if (s->name() == name)
+            return s->sealer().get();
+    return nullptr;
+}
+
+bool transit_store(const store_set& stores, const std::string& name)
+{
+    const auto* sealer = sealer_of(stores, name);
+    return sealer && sealer->transit_vault();
+}
+
+// A transit store's Vault, whether the keeper waits on it, and its key's versions beside the lowest in use.
+json::object transit_json(const store_set& stores, const std::string& name)
+{
+    const auto* sealer = sealer_of(stores, name);
+    auto versions = sealer->transit_versions();
+    auto lowest = stores.lowest_wrap(name);
+    auto waits = sealer->waits_on_vault();
+    return json::object{
+        {"vault", *sealer->transit_vault()},
+        {"waits_on_vault", waits ? json::value(*waits) : json::value(nullptr)},
+        {"objects_under_old_wrap", stores.old_key_count(name)},
+        {"lowest_wrap_version", lowest ? json::value(*lowest) : json::value(nullptr)},
+        {"latest_version", versions ? json::value(versions->latest_version) : json::value(nullptr)},
+        {"min_decryption_version",
+         versions ? json::value(versions->min_decryption_version) : json::value(nullptr)}};
+}
+
 // Each store with whether the last read could use it and why not; usable is null before the first read.
 json::array stores_json(const store_set& stores, const std::map<std::string, std::int64_t>& old_since)
 {
@@ -48,12 +80,16 @@ json::array stores_json(const store_set& stores, const std::map<std::string, std
         const auto& h = stores.health();
         auto it = std::find_if(h.begin(), h.end(), [&](const store_health& x) { return x.store == name; });
         auto since = old_since.find(name);
-        out.push_back(json::object{
+        bool transit = transit_store(stores, name);
+        json::object o{
             {"name", name},
             {"usable", it == h.end() ? json::value(nullptr) : json::value(it->usable)},
             {"reason", it == h.end() ? "" : it->reason},
-            {"objects_under_old_kek", stores.old_key_count(name)},
-            {"old_kek_since", since == old_since.end() ? json::value(nullptr) : json::value(since->second)}});
+            {"objects_under_old_kek", transit ? 0 : stores.old_key_count(name)},
+            {"old_kek_since", since == old_since.end() ? json::value(nullptr) : json::value(since->second)}};
+        if (transit)
+            o["transit"] = transit_json(stores, name);
+        out.push_back(std::move(o));
     }
     return out;
 }
@@ -166,6 +202,11 @@ void keeper_core::publish_kek_metrics() const
                        std::chrono::duration<double>(settings->kek_rotation_grace).count());
     for (const auto& name : stores.names())
     {
+        if (transit_store(stores, name))
+        {
+            publish_transit_metrics(name);
+            continue;
+        }
         auto since = old_kek_since.find(name);
         metrics->gauge_set(metric::objects_under_old_kek, {{"job", job}, {"store", name}},
                            static_cast<double>(stores.old_key_count(name)));
@@ -174,13 +215,34 @@ void keeper_core::publish_kek_metrics() const
     }
 }
 
+void keeper_core::publish_transit_metrics(const std::string& name) const
+{
+    const std::map<std::string, std::string> labels{{"job", job}, {"store", name}};
+    metrics->gauge_set(metric::objects_under_old_wrap, labels,
+                       static_cast<double>(stores.old_key_count(name)));
+    // Absent until known, so the alert never compares a guess.
+    if (auto lowest = stores.lowest_wrap(name))
+        metrics->gauge_set(metric::transit_lowest_wrap_version, labels, static_cast<double>(*lowest));
+    if (auto v = sealer_of(stores, name)->transit_versions())
+    {
+        metrics->gauge_set(metric::transit_latest_version, labels, static_cast<double>(v->latest_version));
+        metrics->gauge_set(metric::transit_min_decryption_version, labels,
+                           static_cast<double>(v->min_decryption_version));
+    }
+}
+
 asio::awaitable<void> keeper_core::rotate_keks(runtime::cycle_context& ctx)
 {
     if (auto r = co_await stores.rewrite_old_keys(kek_rewrites_per_cycle); !r)
         ctx.warning(r.error());
+    // The transit keys' versions for the next read (a rotation makes older wraps old) and the alert.
+    if (auto r = co_await stores.refresh_sealers(); !r)
+        ctx.warning(r.error());
     auto now = static_cast<std::int64_t>(unix_seconds(std::chrono::system_clock::now()));
     for (const auto& [store, names] : stores.old_key_objects())
     {
+        if (transit_store(stores, store))
+            continue;  // old wraps have their own alert: VaultkeeperKeeperTransitWrapAtRisk
         auto since = old_kek_since.count(store) ? std::optional(old_kek_since[store]) : std::nullopt;
         if (auto next = old_kek_first_seen(since, static_cast<int>(names.size()), now))
             old_kek_since[store] = *next;

@@ -74,6 +74,7 @@ struct keeper_core : runtime::kind_core<keeper_settings>
     void count_unseal(std::string_view outcome) const;
     void publish_metrics() const;
     void publish_kek_metrics() const;
+    void publish_transit_metrics(const std::string& store) const;
     boost::json::object status() const;
 };
 

@@ -27,6 +27,19 @@ inline constexpr metrics::family kek_rotation_grace{
     "vaultkeeper_keeper_kek_rotation_grace_seconds",
     "The job's kek_rotation_grace: how long objects may stay under a previous key before an alert"};
 
+inline constexpr metrics::family objects_under_old_wrap{
+    "vaultkeeper_keeper_objects_under_old_wrap",
+    "Objects of a transit store whose data key is wrapped under an older transit key version (label store)"};
+inline constexpr metrics::family transit_lowest_wrap_version{
+    "vaultkeeper_keeper_transit_lowest_wrap_version",
+    "The lowest transit key version wrapping an object of a store, as the last read found (label store)"};
+inline constexpr metrics::family transit_latest_version{
+    "vaultkeeper_keeper_transit_latest_version",
+    "The transit key's latest_version, as last read (label store)"};
+inline constexpr metrics::family transit_min_decryption_version{
+    "vaultkeeper_keeper_transit_min_decryption_version",
+    "The transit key's min_decryption_version, as last read (label store)"};
+
 }  // namespace vk::keeper::metric
 
 #endif

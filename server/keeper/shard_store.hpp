@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,11 +27,15 @@ struct stored_object
     std::string version;
     // Opened with a previous key-encryption key (a rotation): to be rewritten under the current one.
     bool old_key = false;
+    // The transit key version wrapping its data key (a transit store), for the lowest version in use.
+    std::optional<std::int64_t> wrap_version;
 };
 
 // Object names are 1-200 characters of [a-z0-9.-], starting and ending with a letter or digit, so that they
 // are valid Kubernetes Secret names and file names alike: valid_object_name() in
 // keeper/model/object_name.hpp.
+
+class object_sealer;
 
 class shard_store
 {
@@ -39,6 +44,9 @@ public:
 
     // The configured store name ("disk-a"), for logs, errors and status: never a secret.
     virtual const std::string& name() const noexcept = 0;
+
+    // How the store seals its objects at rest (nullptr: it does not seal them itself).
+    virtual std::shared_ptr<object_sealer> sealer() const { return nullptr; }
 
     // Whether put/remove honour expected_version atomically (compare-and-swap).
     virtual bool supports_cas() const noexcept = 0;

@@ -1,11 +1,32 @@
-// The background half of a key-encryption key rotation: objects a read opened with a previous key are
-// rewritten under the current one, a few per store each cycle (see stores.hpp, rewrite_old_keys).
+// The background half of a key-encryption key rotation: objects a read opened with a previous key, or found
+// wrapped under an older transit key version, are rewritten under the current one (a fresh data key wrapped
+// under the latest version), a few per store each cycle (see stores.hpp, rewrite_old_keys).
 #include "core/test_point.hpp"
 #include "keeper/model/procedure.hpp"
+#include "keeper/object_sealer.hpp"
 #include "keeper/stores.hpp"
 
 namespace vk::keeper {
 namespace asio = boost::asio;
+
+void store_set::note_wrap(const std::string& store, std::int64_t version)
+{
+    auto [it, fresh] = lowest_wrap_.emplace(store, version);
+    if (!fresh)
+        it->second = std::min(it->second, version);
+}
+
+asio::awaitable<result<void>> store_set::refresh_sealers()
+{
+    std::optional<error> first;
+    for (const auto& s : stores_)
+        if (auto sealer = s->sealer())
+            if (auto r = co_await sealer->refresh(); !r && !first)
+                first = r.error();
+    if (first)
+        co_return *first;
+    co_return result<void>();
+}
 
 asio::awaitable<result<void>> store_set::rewrite_old_keys(std::size_t per_store)
 {

@@ -17,7 +17,7 @@ std::vector<std::shared_ptr<shard_store>> make_stores(const keeper_settings& s, 
     for (const auto& st : s.stores)
     {
         if (const auto* f = std::get_if<file_store_settings>(&st))
-            out.push_back(make_file_store(*f));
+            out.push_back(make_file_store(*f, make_sealer(*f, ex)));
         else if (const auto* o = std::get_if<object_store_settings>(&st))
             out.push_back(make_object_shard_store(*o, ex));
         else
@@ -63,6 +63,7 @@ asio::awaitable<store_reading> store_set::read_store(shard_store& s)
     versions_.erase(s.name());
     std::vector<std::string>& old = old_key_[s.name()];
     old.clear();
+    lowest_wrap_.erase(s.name());
     auto names = co_await s.list();
     if (!names)
     {
@@ -82,6 +83,8 @@ asio::awaitable<store_reading> store_set::read_store(shard_store& s)
         }
         if (got->old_key)
             old.push_back(n);
+        if (got->wrap_version)
+            note_wrap(s.name(), *got->wrap_version);
         if (n == state_object)
         {
             out.record = std::move(got->data);

@@ -64,7 +64,8 @@ public:
     // Object count per store, for status.
     boost::asio::awaitable<std::map<std::string, std::map<std::string, int>>> counts();
 
-    // Objects each store's last read opened with a previous key-encryption key (a store not read: none).
+    // Objects each store's last read opened with a previous key-encryption key or found wrapped under an
+    // older transit key version (a store not read: none).
     const std::map<std::string, std::vector<std::string>>& old_key_objects() const noexcept
     {
         return old_key_;
@@ -74,6 +75,17 @@ public:
         auto it = old_key_.find(store);
         return it == old_key_.end() ? 0 : it->second.size();
     }
+    // The lowest transit key version wrapping an object of the store, as its last read found (nullopt: not
+    // a transit store, or nothing read).
+    std::optional<std::int64_t> lowest_wrap(const std::string& store) const
+    {
+        auto it = lowest_wrap_.find(store);
+        return it == lowest_wrap_.end() ? std::nullopt : std::optional(it->second);
+    }
+    // Every store's sealer looks at its transit key again, so that the next read knows which wraps are
+    // old; the first failure is the error (the others are still refreshed).
+    boost::asio::awaitable<result<void>> refresh_sealers();
+
     // Rewrites up to `per_store` of them in each usable store under its current key (store_rewrite.cpp):
     // read again, then written by CAS against the version read, so a concurrent change wins and the old
     // sealing stays until the new one is durable. The first failure is the error; what was done stays done.
@@ -84,6 +96,8 @@ private:
     bool usable(const shard_store& s) const;
     // One store read in full: its failure or its record copy (the copy's version kept in versions_).
     boost::asio::awaitable<store_reading> read_store(shard_store& s);
+    // A transit wrap version an object of `store` is under: keeps the lowest.
+    void note_wrap(const std::string& store, std::int64_t version);
 
     std::vector<std::shared_ptr<shard_store>> stores_;
     std::vector<store_health> health_;
@@ -91,6 +105,7 @@ private:
     // not read whole, and its copy is not written.
     std::map<std::string, std::string> versions_;
     std::map<std::string, std::vector<std::string>> old_key_;
+    std::map<std::string, std::int64_t> lowest_wrap_;
 };
 
 }  // namespace vk::keeper

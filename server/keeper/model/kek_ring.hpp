@@ -41,6 +41,8 @@ struct opened_object
 {
     std::string plaintext;
     std::size_t key_index = 0;  // which key of the ring opened it
+    // The transit key version its data key is wrapped under (an envelope; nullopt for a ring's blob).
+    std::optional<std::int64_t> wrap_version;
     // Sealed under a previous key: to be rewritten under the current one.
     bool needs_rewrite() const noexcept { return key_index != 0; }
 };

@@ -28,12 +28,15 @@ bool is_http_url(const std::string& s)
     return s.starts_with("http://") || s.starts_with("https://");
 }
 
-void read_file_store(object_reader& r, file_store_settings& f)
+void read_file_store(object_reader& r, file_store_settings& f, const vk::config& cfg,
+                     const std::string& job_vault)
 {
     f.path = r.string("path", need::required).value_or("");
     if (!f.path.empty() && f.path.front() != '/')
         r.problem("path", "must be an absolute directory path");
-    if (auto kek = read_kek(r, "kek"))
+    if (is_transit_kek(r, "kek"))
+        f.transit = read_transit_kek(r, "kek", cfg, job_vault);
+    else if (auto kek = read_kek(r, "kek"))
         f.kek = std::move(*kek);
 }
 
@@ -85,7 +88,8 @@ void read_object_store(object_reader& r, const std::string& type, object_store_s
     o.cas = r.boolean_or("cas", true);
 }
 
-std::optional<store_settings> read_store(object_reader& r, const vk::config& cfg)
+std::optional<store_settings> read_store(object_reader& r, const vk::config& cfg,
+                                         const std::string& job_vault)
 {
     auto name = r.string("name", need::required).value_or("");
     if (r.has("name") && !valid_store_name(name))
@@ -94,8 +98,8 @@ std::optional<store_settings> read_store(object_reader& r, const vk::config& cfg
     std::optional<store_settings> out;
     if (type == "file")
     {
-        file_store_settings f{name, {}, {}};
-        read_file_store(r, f);
+        file_store_settings f{name, {}, {}, {}};
+        read_file_store(r, f, cfg, job_vault);
         out = std::move(f);
     }
     else if (type == "kubernetes")
@@ -141,7 +145,7 @@ void read_stores(object_reader& r, keeper_settings& s, const vk::config& cfg)
     r.each_object(
         "stores",
         [&](object_reader& e) {
-            auto st = read_store(e, cfg);
+            auto st = read_store(e, cfg, s.vault);
             if (!st)
                 return;
             if (!store_name(*st).empty() && !names.insert(store_name(*st)).second)

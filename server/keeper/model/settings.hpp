@@ -7,6 +7,7 @@
 #include "core/config.hpp"
 #include "core/config_reader.hpp"
 #include "core/secret.hpp"
+#include "keeper/model/envelope.hpp"
 #include "keeper/model/kek_ring.hpp"
 
 #include <memory>
@@ -17,12 +18,14 @@
 
 namespace vk::keeper {
 
-// type "file": one encrypted file per object under `path`, AES-256-GCM under the current key of `kek`.
+// type "file": one encrypted file per object under `path`, AES-256-GCM under the current key of `kek`, or
+// envelopes whose data keys another Vault's transit engine wraps (`transit`; then `kek` is empty).
 struct file_store_settings
 {
     std::string name;
     std::string path;
     kek_ring kek;  // read_kek(): one key, or current and previous ones
+    std::optional<transit_kek> transit;
 };
 
 // type "kubernetes": one Secret per object in namespace `ns`, through `api_server` with `token` (inline form)

@@ -15,6 +15,11 @@ namespace vk::vault {
 
 // sys/health body of any answered status (`status` is copied into the result).
 result<health> decode_health(unsigned status, std::string_view body);
+// transit encrypt/<k> and rewrap/<k>: data.ciphertext ("vault:v<N>:..."); decrypt/<k>: data.plaintext
+// (base64); keys/<k>: its versions.
+result<std::string> decode_transit_ciphertext(std::string_view body);
+result<std::string> decode_transit_plaintext(std::string_view body);
+result<transit_key_info> decode_transit_key(std::string_view body);
 // sys/seal-status and sys/unseal.
 result<seal_status> decode_seal_status(std::string_view body);
 result<init_result> decode_init(std::string_view body);

@@ -119,6 +119,13 @@ struct kv_metadata_update
     std::optional<std::map<std::string, std::string>> custom_metadata;
 };
 
+// A transit key's versions (keys/<k>): what encrypt uses and the oldest that still decrypts.
+struct transit_key_info
+{
+    std::int64_t latest_version = 0;
+    std::int64_t min_decryption_version = 0;
+};
+
 // A token as lookup-self or a login/renew auth block describes it (never its value).
 struct token_info
 {
