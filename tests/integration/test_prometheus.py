@@ -16,7 +16,7 @@ import yaml
 
 import vkproc
 from held_deletes import stack_with_held_deletes
-from kindjobs import KeeperVault, emissary_job, keeper_job, snapshot_job
+from kindjobs import KeeperVault, TransitVault, emissary_job, keeper_job, snapshot_job
 
 SOURCE = os.environ.get("VK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 ALERTS = os.path.join(SOURCE, "metrics", "prometheus", "alerts.yml")
@@ -76,10 +76,16 @@ def setup():
     # The held deletes raise an alert (errors_total{severity="alert"}); "snap-broken" has a storage that fails.
     # "render" runs a failing command; "render-stuck" has a template that waits and one that cannot be written.
     # "keeper" initialises its own vault-sim, then rekeys (so an audit time exists) and sees a failed unseal.
+    # Its store "a" is wrapped by the "ops" Vault's transit key (the transit gauges).
     kv = KeeperVault()
+    try:
+        ops = TransitVault()
+    except BaseException:
+        kv.stop()
+        raise
     s = stack_with_held_deletes([snapshot_job("snap", root), snapshot_job("snap-broken", root, broken_storage=True),
                                  emissary_job("render", root), emissary_job("render-stuck", root, stuck=True),
-                                 keeper_job("keeper", root, kv)], extra_vaults=[kv])
+                                 keeper_job("keeper", root, kv, transit=ops)], extra_vaults=[kv, ops])
     p = None
     try:
         keeper_rekeyed_with_a_failed_unseal(s, kv)

@@ -69,11 +69,45 @@ class KeeperVault:
         self.proc.stop()
 
 
-def keeper_job(name, root, vault, interval="1s"):
+class TransitVault:
+    """A one-node dev vault-sim (vault "ops") with a transit mount and key `key`: the Vault that wraps a keeper
+    store's data keys when that store's kek names it (transit_kek). The stack stops it."""
+    name = "ops"
+    token = "ops-root"
+
+    def __init__(self, key="keeper-a"):
+        port = vkproc.free_port()
+        self.addr = f"http://127.0.0.1:{port}"
+        self.key = key
+        self.proc = vkproc.Process([vkproc.binary("vault-sim"), "--listen", f"127.0.0.1:{port}", "--nodes", "1",
+                                    "--dev-root-token", self.token], ready_url=self.addr + "/v1/sys/health")
+        try:
+            for path in ("sys/mounts/transit", f"transit/keys/{key}"):
+                body = {"type": "transit"} if path.startswith("sys/") else {}
+                status, answer = vkproc.json_call("POST", f"{self.addr}/v1/{path}", body, token=self.token)
+                assert status < 300, (path, status, answer)
+        except BaseException:
+            self.proc.stop()
+            raise
+
+    def config(self):
+        return {"address": self.addr, "token": self.token}
+
+    def transit_kek(self):
+        return {"transit": {"vault": self.name, "key": self.key}}
+
+    def stop(self):
+        self.proc.stop()
+
+
+def keeper_job(name, root, vault, interval="1s", transit=None):
     """A keeper job that initialises `vault` (a KeeperVault: 5 shares, threshold 3, root token revoked) and keeps
-    its shards in three file stores <root>/<name>-{a,b,c}/ (each under its own random key-encryption key)."""
+    its shards in three file stores <root>/<name>-{a,b,c}/ (each under its own random key-encryption key; store a's
+    wrapped by `transit`'s key instead when given, a TransitVault)."""
     stores = [{"name": s, "type": "file", "path": os.path.join(root, f"{name}-{s}"),
                "kek": base64.b64encode(os.urandom(32)).decode()} for s in ("a", "b", "c")]
+    if transit:
+        stores[0]["kek"] = transit.transit_kek()
     return {"name": name, "kind": "keeper", "interval": interval, "timeout": "30s", "vault": vault.name,
             "nodes": vault.nodes, "init": {"secret_shares": 5, "secret_threshold": 3, "root_token": "revoke"},
             "stores": stores}
