@@ -65,6 +65,17 @@ const json::value* object_reader::fetch(std::string_view key, need n, const char
     return v;
 }
 
+const json::array* object_reader::fetch_list(std::string_view key, need n, const char* expected)
+{
+    const json::value* v = fetch(key, n, expected);
+    if (!v)
+        return nullptr;
+    const json::array* arr = v->if_array();
+    if (!arr)
+        problem(key, std::string("expected ") + expected);
+    return arr;
+}
+
 std::optional<std::string> object_reader::string(std::string_view key, need n)
 {
     const json::value* v = fetch(key, n, "a string");
@@ -216,15 +227,9 @@ std::optional<secret> object_reader::secret_value(std::string_view key, need n)
 std::vector<std::string> object_reader::string_list(std::string_view key, need n)
 {
     std::vector<std::string> out;
-    const json::value* v = fetch(key, n, "a list of strings");
-    if (!v)
-        return out;
-    const json::array* arr = v->if_array();
+    const json::array* arr = fetch_list(key, n, "a list of strings");
     if (!arr)
-    {
-        problem(key, "expected a list of strings");
         return out;
-    }
     for (std::size_t i = 0; i < arr->size(); ++i)
     {
         if (!(*arr)[i].is_string())
@@ -271,15 +276,9 @@ std::optional<object_reader> object_reader::object(std::string_view key, need n)
 void object_reader::each_secret(std::string_view key,
                                 const std::function<void(object_reader&, const std::string&, secret)>& fn)
 {
-    const json::value* v = fetch(key, need::optional, "a list");
-    if (!v)
-        return;
-    const json::array* arr = v->if_array();
+    const json::array* arr = fetch_list(key, need::optional, "a list");
     if (!arr)
-    {
-        problem(key, "expected a list");
         return;
-    }
     for (std::size_t i = 0; i < arr->size(); ++i)
     {
         // The element under its index in a one-member object, so secret_value reads it where it is.
@@ -293,15 +292,9 @@ void object_reader::each_secret(std::string_view key,
 
 void object_reader::each_object(std::string_view key, const std::function<void(object_reader&)>& fn, need n)
 {
-    const json::value* v = fetch(key, n, "a list");
-    if (!v)
-        return;
-    const json::array* arr = v->if_array();
+    const json::array* arr = fetch_list(key, n, "a list");
     if (!arr)
-    {
-        problem(key, "expected a list");
         return;
-    }
     for (std::size_t i = 0; i < arr->size(); ++i)
     {
         object_reader r((*arr)[i], pointer_of(key) + "/" + std::to_string(i), *problems_, *inputs_);

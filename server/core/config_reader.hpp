@@ -95,6 +95,8 @@ public:
 
 private:
     const boost::json::value* fetch(std::string_view key, need n, const char* expected);
+    // The array at `key` (nullptr when absent, or not an array: then a problem saying `expected`).
+    const boost::json::array* fetch_list(std::string_view key, need n, const char* expected);
     void warn_if_shared(std::string_view key, const std::string& file);
 
     const boost::json::object* obj_ = nullptr;

@@ -45,10 +45,8 @@ public:
             co_return listed.error();
         const std::string probe(object_probe_name);
         const std::optional<std::string> unconditional;
-        if (auto r = co_await remove(probe, unconditional); !r)
-            co_return r.error();
         const std::optional<std::string> create_only = std::string();
-        auto first = co_await put(probe, "probe", create_only);
+        auto first = co_await fresh_probe(probe);
         if (!first)
             co_return first.error();
         auto second = co_await put(probe, "probe", create_only);
@@ -58,6 +56,23 @@ public:
         if (cas_ && !second.error().is(errc::conflict))
             co_return second.error();
         co_return removed;
+    }
+
+    // The probe written create-only where none is. A probe already there is a killed start-up's: removed,
+    // and tried again, since that start-up's write may still land after this one's remove (a proxy or the
+    // service slow to apply it).
+    asio::awaitable<result<std::string>> fresh_probe(const std::string& probe)
+    {
+        const std::optional<std::string> unconditional;
+        const std::optional<std::string> create_only = std::string();
+        result<std::string> written = make_error(errc::conflict, "not tried");
+        for (int attempt = 0; attempt < 3 && !written && written.error().is(errc::conflict); ++attempt)
+        {
+            if (auto r = co_await remove(probe, unconditional); !r)
+                co_return r.error();
+            written = co_await put(probe, "probe", create_only);
+        }
+        co_return written;
     }
 
     asio::awaitable<result<stored_object>> get(std::string name) override

@@ -73,19 +73,14 @@ class World(KeeperWorld):
             out["o"] = sorted(k.removeprefix(self.prefix) for k in keys)
         return out
 
-    def keys_of(self, set_id):
+    def shard_keys(self, set_id):
         """Every shard of the set, the object store's too."""
-        keys = {}
+        keys = super().shard_keys(set_id)
         for name in self.objects().get("o", []):
             if name.startswith(set_id + "-shard-"):
                 o = json.loads(self.open_object(name)[1])
                 keys[o["index"]] = o["key"]
-        for p in self.stores:
-            for n in os.listdir(p):
-                if n.startswith(set_id + "-shard-"):
-                    o = json.loads(self.read_object(p, n))
-                    keys[o["index"]] = o["key"]
-        return [keys[i] for i in sorted(keys)]
+        return keys
 
     def open_object(self, name):
         """The object's raw bytes and its plaintext (sealed as a file store seals: keeperenv.open_sealed)."""

@@ -9,15 +9,15 @@ import http.server
 import threading
 from urllib.parse import urlsplit
 
+from background_server import BackgroundServer
+
 HOP_BY_HOP = ("connection", "transfer-encoding", "content-length")
 ERROR_BODY = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{code}</Message></Error>"
 
 
-class EnforcingProxy(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
+class EnforcingProxy(BackgroundServer):
     def __init__(self, upstream):
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.upstream = urlsplit(upstream).netloc
         self.lock = threading.Lock()
         self.generations = {}  # object path -> GCS generation (absent = no live object as far as we know)
@@ -26,21 +26,9 @@ class EnforcingProxy(http.server.ThreadingHTTPServer):
         self.answered = []  # (method, path, status) of every injected fault
         self.refused = []  # (method, path) of every refused precondition
 
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
     def fail(self, status, method=None, contains="", times=1, after=0):
         with self.lock:
             self.faults.append([status, method, contains, times, after])
-
-    def start(self):
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-        return self
-
-    def close(self):
-        self.shutdown()
-        self.server_close()
 
     # ---- under the lock ----
 

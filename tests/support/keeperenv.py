@@ -174,13 +174,18 @@ users: [{{name: sa, user: {{tokenFile: k8s-token}}}}]
                     best = r
         return best
 
-    def keys_of(self, set_id):
+    def shard_keys(self, set_id):
+        """index -> key of every shard of the set the file stores hold."""
         keys = {}
         for p in self.stores:
             for n in os.listdir(p):
                 if n.startswith(set_id + "-shard-"):
                     o = json.loads(self.read_object(p, n))
                     keys[o["index"]] = o["key"]
+        return keys
+
+    def keys_of(self, set_id):
+        keys = self.shard_keys(set_id)
         return [keys[i] for i in sorted(keys)]
 
     # ---- the promise ----

@@ -12,14 +12,14 @@ import struct
 import threading
 from urllib.parse import urlsplit
 
+from background_server import BackgroundServer
+
 HOP_BY_HOP = ("connection", "transfer-encoding")
 
 
-class RecordingProxy(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
+class RecordingProxy(BackgroundServer):
     def __init__(self, upstream):
-        super().__init__(("127.0.0.1", 0), _Forwarder)
+        super().__init__(_Forwarder)
         self.upstream = urlsplit(upstream).netloc
         self.seen = []
         self.lock = threading.Lock()
@@ -39,14 +39,6 @@ class RecordingProxy(http.server.ThreadingHTTPServer):
     def rows(self):
         with self.lock:
             return list(self.seen)
-
-    def start(self):
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-        return self
-
-    def close(self):
-        self.shutdown()
-        self.server_close()
 
 
 class _Forwarder(http.server.BaseHTTPRequestHandler):

@@ -83,7 +83,10 @@ void read_object_store(object_reader& r, const std::string& type, object_store_s
 {
     if (auto spec = cloud::read_object_storage(r, type, o.name))
         o.spec = std::move(*spec);
-    if (auto kek = read_kek(r, "kek"))
+    if (is_transit_kek(r, "kek"))
+        r.problem("kek", "a transit key wraps the objects of file stores only (for now): give this " + type +
+                             " store a static or a current/previous key");
+    else if (auto kek = read_kek(r, "kek"))
         o.kek = std::move(*kek);
     o.cas = r.boolean_or("cas", true);
 }

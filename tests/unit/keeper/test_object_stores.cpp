@@ -128,6 +128,19 @@ TEST(object_store_settings, mistakes_at_their_pointers)
     EXPECT_FALSE(vk::test::mentions(ps, "c2hvcnQ="));
 }
 
+TEST(object_store_settings, a_transit_kek_is_refused_with_what_to_give_instead)
+{
+    std::string transit = R"({"name": "s", "type": "s3", "bucket": "b", "access_key_id": "AK",
+                               "secret_access_key": "SK", "kek": {"transit": {"vault": "v", "key": "k"}}})";
+    auto ps = vk::test::config_problems_of(
+        ost::job(transit + "," + ost::s3_store("t", "a/") + "," + ost::s3_store("u", "b/")),
+        ost::keeper_kinds);
+    EXPECT_TRUE(
+        vk::test::mentions(ps, "/jobs/0/stores/0/kek: a transit key wraps the objects of file stores only"))
+        << ::testing::PrintToString(ps);
+    EXPECT_FALSE(vk::test::mentions(ps, "/jobs/0/stores/0/kek/")) << ::testing::PrintToString(ps);
+}
+
 TEST(object_store_settings, two_stores_at_one_bucket_and_prefix_are_refused)
 {
     auto ps = vk::test::config_problems_of(
