@@ -48,6 +48,7 @@ sys.path.insert(0, HERE)
 os.environ.setdefault("VK_BIN_DIR", os.path.join(HERE, "..", "..", "build", "bin"))
 
 import vkproc  # noqa: E402
+from proc_stats import cpu_seconds, peak_rss_kib  # noqa: E402
 from vkdaemon import ADMIN_TOKEN, Daemon  # noqa: E402
 
 ROOT = "root"
@@ -64,21 +65,6 @@ def curl(addr, out):
     subprocess.run(["curl", "-sS", "--fail", "-o", out, "-H", f"X-Vault-Token: {ROOT}",
                     f"{addr}/v1/sys/storage/raft/snapshot"], check=True)
     return time.monotonic() - started, os.path.getsize(out)
-
-
-def peak_rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
-
-
-def cpu_seconds(pid):
-    """User + system CPU time of a process so far."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def parse_size(text):
