@@ -40,13 +40,12 @@ import time
 import urllib.error
 import urllib.request
 
-import s3_sink
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 sys.path.insert(0, HERE)
 os.environ.setdefault("VK_BIN_DIR", os.path.join(HERE, "..", "..", "build", "bin"))
 
+import s3_sink  # noqa: E402
 import vkproc  # noqa: E402
 from proc_stats import cpu_seconds, peak_rss_kib  # noqa: E402
 from vkdaemon import ADMIN_TOKEN, Daemon  # noqa: E402
@@ -228,7 +227,7 @@ def generated_run(size, restore=False):
     finally:
         if daemon:
             daemon.stop()
-        sink.stop()
+        sink.close()
         sim.stop()
         shutil.rmtree(work, ignore_errors=True)
 
