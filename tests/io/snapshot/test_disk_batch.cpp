@@ -1,6 +1,7 @@
 // snapshot/disk_batch.hpp: bytes reach the writer in order, a MiB at a time and the rest at finish; a write
 // that blocks leaves the io thread free; a failed write and a failed finishing step are the caller's errors.
 #include "async_test.hpp"
+#include "flag_wait.hpp"
 #include "snapshot/disk_batch.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -13,26 +14,9 @@
 
 using namespace vk;
 using namespace vk::snapshot;
+using namespace vk::test;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
-
-namespace {
-
-asio::awaitable<void> disk_batch_raise(std::atomic<bool>& flag)
-{
-    flag = true;
-    co_return;
-}
-
-// Bounded wait for a flag only another thread can raise.
-bool disk_batch_waited(const std::atomic<bool>& flag)
-{
-    for (int i = 0; i < 5000 && !flag; ++i)
-        std::this_thread::sleep_for(1ms);
-    return flag;
-}
-
-}  // namespace
 
 ASYNC_TEST(disk_batch, writes_a_mib_at_a_time_in_order_and_the_rest_at_finish)
 {
@@ -68,10 +52,10 @@ ASYNC_TEST(disk_batch, the_io_thread_runs_other_work_while_a_write_blocks)
     bool on_other_thread = false, saw_other_work = false;
     disk_batch batch([&](std::string_view) {
         on_other_thread = std::this_thread::get_id() != io_thread;
-        saw_other_work = disk_batch_waited(served);  // a disk stalled until the io thread has done something
+        saw_other_work = waited_for(served);  // a disk stalled until the io thread has done something
         return result<void>();
     });
-    asio::co_spawn(co_await asio::this_coro::executor, disk_batch_raise(served), asio::detached);
+    asio::co_spawn(co_await asio::this_coro::executor, raise_flag(served), asio::detached);
     EXPECT_TRUE(co_await batch.add(std::string(1 << 20, 'x')));
     EXPECT_TRUE(on_other_thread);
     EXPECT_TRUE(saw_other_work);
