@@ -11,7 +11,7 @@ import pytest
 import vkproc
 from vkdaemon import ADMIN_TOKEN, Daemon, job_spec
 
-SCOPES = ["read", "operate", "approve", "rekey", "restore"]
+SCOPES = ["read", "operate", "approve", "rekey", "restore", "custodian-share"]
 TOKENS = {scope: f"{scope}-only-token-0123456789" for scope in SCOPES}
 LIMITED = "operator-of-j1-token-0123"
 
