@@ -40,7 +40,8 @@ def guarded_routes():
                          timeout=30, check=True).stdout
     routes = [line.split(" ") for line in out.splitlines() if line]
     # "restore|operate": the first scope, then the one that suffices for a dry run (a restore drill).
-    return [(m, p.replace("{name}", "j2").replace("{id}", "1"), g.split("|")[0]) for m, p, g in routes
+    return [(m, p.replace("{name}", "j2").replace("{id}", "1").replace("{custodian}", "alice"), g.split("|")[0])
+            for m, p, g in routes
             if g.split("|")[0] in SCOPES]
 
 
