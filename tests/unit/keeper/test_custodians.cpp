@@ -108,3 +108,85 @@ TEST(custodians, the_record_keeps_custodian_shares_and_their_fetches)
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_EQ(*back, r);
 }
+
+namespace {
+
+// Three stores' shares and one custodian's: 4 shares, threshold 2.
+procedure_policy custodian_policy()
+{
+    procedure_policy p;
+    p.can_init = true;
+    p.shares = 4;
+    p.threshold = 2;
+    p.placement = {"a", "b", "c"};
+    p.custodians = {{"alice", "AB12", "", "", 0, 0}};
+    p.now_unix = 1000;
+    return p;
+}
+
+procedure_record requested_with_custodian()
+{
+    procedure_record r;
+    r.current = shard_set{"set-1", 4, 2, {"a", "b", "c"}, {{"alice", "AB12", "bXNn", "", 0, 0}}};
+    r.planned = shard_set{"set-2", 4, 2, {"a", "b", "c"}, {{"alice", "AB12", "", "", 0, 0}}};
+    r.st = step::requested;
+    r.next_set = 3;
+    return r;
+}
+
+observation with_rekey(rekey_view v)
+{
+    observation o;
+    o.initialized = true;
+    o.rekey = std::move(v);
+    return o;
+}
+
+}  // namespace
+
+TEST(custodians, a_new_set_carries_the_custodians_and_a_pgp_rekey_is_ours_only_by_their_fingerprints)
+{
+    auto p = custodian_policy();
+    auto req = request_rekey(requested_with_custodian(), p);
+    ASSERT_TRUE(req.planned);
+    EXPECT_EQ(req.planned->custodians, p.custodians);
+    auto r = requested_with_custodian();
+    rekey_view pgp{"N", 2, 4, 0, true, "", true, false, {"OWN", "OWN", "OWN", "ab12"}};
+    auto a = decide(r, with_rekey(pgp), p);
+    ASSERT_EQ(a.kind, act::write);  // ours: the crash lost its nonce
+    EXPECT_EQ(a.next.nonce, "N");
+    pgp.pgp_fingerprints.back() = "FFFF";  // someone else's key in the custodian's place
+    EXPECT_EQ(decide(r, with_rekey(pgp), p).kind, act::wait);
+    pgp.pgp_fingerprints.back() = "AB12";
+    pgp.backup = true;  // Vault would keep a copy: not ours
+    EXPECT_EQ(decide(r, with_rekey(pgp), p).kind, act::wait);
+}
+
+TEST(custodians, a_rekey_whose_keeper_key_died_with_a_restart_is_cancelled_and_asked_again)
+{
+    auto r = rekey_started(requested_with_custodian(), "N");
+    observation o = with_rekey({"N", 2, 4, 0, true, "", true, false, {}});
+    EXPECT_EQ(decide(r, o, custodian_policy()).kind, act::submit_old);
+    o.planned_key_lost = true;
+    auto a = decide(r, o, custodian_policy());
+    ASSERT_EQ(a.kind, act::cancel);
+    EXPECT_EQ(a.nonce, "N");
+    EXPECT_EQ(a.next.st, step::requested);
+    EXPECT_EQ(a.next.planned->id, "set-3");
+}
+
+TEST(custodians, init_recovery_alerts_when_the_custodians_shares_were_not_recorded)
+{
+    procedure_record r;
+    r.st = step::init_intent;
+    r.pending = shard_set{"set-1", 4, 2, {"a", "b", "c"}, {{"alice", "AB12", "", "", 0, 0}}};
+    observation o;
+    o.initialized = true;
+    o.readable["set-1"] = 3;
+    auto a = decide(r, o, custodian_policy());
+    ASSERT_EQ(a.kind, act::write);
+    EXPECT_EQ(a.level, level::alert);
+    EXPECT_NE(a.message.find("custodians' shares"), std::string::npos);
+    r.pending->custodians[0].message = "bXNn";
+    EXPECT_EQ(decide(r, o, custodian_policy()).level, level::info);
+}
