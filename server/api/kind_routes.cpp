@@ -33,6 +33,13 @@ awaitable<http::response> run_action(context& ctx, const std::string& kind,
     runtime::job* j = ctx.jobs ? ctx.jobs->find(name) : nullptr;
     if (!j || j->kind() != kind)
         co_return refuse(refusal::job_not_found, "no " + kind + " job named \"" + name + "\"");
+    // A HEAD of a custody read would record a download nobody received.
+    if (route.audit_read && req.method == "HEAD")
+    {
+        auto res = refuse(refusal::method_not_allowed, "HEAD is not allowed here; use GET");
+        res.headers.set("Allow", "GET");
+        co_return res;
+    }
     if (const auto* unbuilt = j->body().setup_error())
         co_return error_response(make_error(errc::unavailable, unbuilt->describe()));
     auto body = parse_body(req.body);

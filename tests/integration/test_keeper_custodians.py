@@ -64,6 +64,9 @@ def test_custodians_fetch_their_shares_once_and_they_unseal_with_a_stores(world)
     code, body = fetch(world, "alice", token=READER)
     assert code == 403 and "custodian-share" in json.dumps(body), body
 
+    # a HEAD would record a download nobody received: refused
+    assert world.daemon.call("HEAD", f"/v1/keeper/{JOB}/custodians/alice/share", token=OPS)[0] == 405
+
     code, got = fetch(world, "alice")
     assert code == 200, got
     assert got["set"] == first["current"]["id"] and got["fingerprint"] == alice.fingerprint
