@@ -86,6 +86,8 @@ public:
                 ctx_.error(r.error());
                 co_return;
             }
+            if (!a.message.empty())  // done, but a human must hear of it (an initial set not stored whole)
+                report(a);
             ctx_.count(std::string("action_") + std::string(to_string(a.kind)));
             core_.alerted.clear();  // progress: a condition that comes back later is news again
         }
@@ -143,6 +145,12 @@ private:
     void report_wait(const action& a)
     {
         core_.waiting = a.message;
+        report(a);
+    }
+
+    // The action's message at its level (an alert once per condition).
+    void report(const action& a)
+    {
         auto e = make_error(errc::unavailable, a.message, core_.vault->endpoint());
         auto l = a.level;
         if (l == level::alert && core_.alerted == a.message)

@@ -2,8 +2,10 @@
 Debian makes the keys) and the stores' shares to the keeper's own key of the procedure, which the keeper
 decrypts at once. Each custodian downloads their share once (GET .../custodians/{custodian}/share, its own
 scope, audited; a second download needs ?again=true); their share decrypts with their key only and, with
-the other custodian's and a store's, unseals a restarted node. A rekey hands the custodians new shares; a
-custodian key file that is missing or holds no public key is refused at its JSON pointer."""
+the other custodian's and a store's, unseals a restarted node. A rekey hands the custodians new shares,
+also when the daemon died while Vault held pgp_keys naming the keeper's in-memory key (asked again) or
+before the custodians' messages were recorded at init (said, and a rekey restores them); a custodian key
+file that is missing or holds no public key is refused at its JSON pointer."""
 import json
 import os
 import subprocess
@@ -159,3 +161,50 @@ def test_a_custodian_key_that_is_missing_or_no_public_key_is_refused_at_its_poin
         assert r.returncode == 0, r.stdout + r.stderr
     finally:
         alice.close()
+
+
+def new_shares_unseal(world, old_set):
+    """The rekey after a crash completes: both custodians' new shares decrypt and, with a store's, unseal."""
+    rec = vkproc.wait_until(lambda: (r := world.wait_settled()) and r["current"]["id"] != old_set and r, 60,
+                            what="the rekey completed after the crash")
+    assert world.leftovers() == {}, world.objects()
+    shares = []
+    for c in world.custodians:
+        code, got = fetch(world, c.name)
+        assert code == 200 and got["set"] == rec["current"]["id"], got
+        shares.append(c.decrypt(got["message"]))
+    assert all(shares)
+    return unseals_restarted_node(world, shares + world.keys_of(rec["current"]["id"])[:1])
+
+
+@pytest.mark.parametrize("point", ["rekey-init-answered", "recorded-started", "update-partial"])
+def test_a_rekey_whose_keeper_key_died_with_the_process_is_asked_again(world, point):
+    """Killed after Vault took pgp_keys naming the keeper's in-memory key: the rekey is cancelled and asked
+    again with a new key (Vault's answer could not be read), and the custodians get that set's shares."""
+    world.start_daemon()
+    old = world.wait_settled()["current"]["id"]
+    world.stop_daemon()
+    world.start_daemon({"VK_KEEPER_CRASH_AT": point})
+    code, _, _ = world.daemon.call("POST", f"/v1/keeper/{JOB}/rekey", token=READER)
+    assert code == 202
+    assert world.wait_daemon_exit(timeout=30) == 86, f"the daemon did not die at {point}"
+    world.start_daemon()
+    assert new_shares_unseal(world, old)
+
+
+def test_custodian_shares_lost_by_a_crash_during_init_are_said_and_a_rekey_restores_them(world):
+    """Killed after the stores' shares were stored and before the record took the custodians' messages."""
+    world.start_daemon({"VK_KEEPER_CRASH_AT": "init-stored"}, wait_ready=False)
+    assert world.wait_daemon_exit(timeout=60) == 86
+    world.start_daemon()
+    first = world.wait_settled()
+    assert all(not c["message"] for c in first["current"]["custodians"])
+    waiting = vkproc.wait_until(
+        lambda: [c for c in world.status()["procedure"]["current"]["custodians"] if not c["answered"]], 10,
+        what="status says the custodians' shares are not held")
+    assert len(waiting) == 2
+    assert "custodians' shares of the initial set were lost" in world.daemon.log()
+    assert fetch(world, "alice")[0] == 404
+    code, _, _ = world.daemon.call("POST", f"/v1/keeper/{JOB}/rekey", token=READER)
+    assert code == 202
+    assert new_shares_unseal(world, first["current"]["id"])
