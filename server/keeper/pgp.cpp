@@ -2,11 +2,15 @@
 // across threads), binary (unarmoured) output, and the homedir's gpg-agent stopped before the directory goes.
 #include "keeper/pgp.hpp"
 
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <gpgme.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 extern char** environ;
@@ -90,11 +94,40 @@ void stop_agent(const std::string& home)
     }
 }
 
+constexpr std::string_view home_prefix = "vaultkeeper-pgp-";
+
+// A daemon killed mid-procedure leaves its key's homedir (and agent) behind: removed when the next key is
+// made, once the pid in its name ("vaultkeeper-pgp-<pid>.XXXXXX") runs no more and the directory is ours.
+void sweep_stale_homes()
+{
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(fs::temp_directory_path(), ec);
+         !ec && it != fs::directory_iterator(); it.increment(ec))
+    {
+        auto name = it->path().filename().string();
+        if (!name.starts_with(home_prefix))
+            continue;
+        auto pid = static_cast<pid_t>(std::atol(name.c_str() + home_prefix.size()));
+        struct stat st
+        {
+        };
+        if (pid <= 0 || pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH ||
+            ::stat(it->path().c_str(), &st) != 0 || st.st_uid != ::geteuid())
+            continue;
+        stop_agent(it->path().string());
+        std::error_code rm;
+        fs::remove_all(it->path(), rm);
+    }
+}
+
 }  // namespace
 
 result<std::unique_ptr<procedure_key>> procedure_key::generate()
 {
-    std::string tmpl = (fs::temp_directory_path() / "vaultkeeper-pgp.XXXXXX").string();
+    sweep_stale_homes();
+    std::string tmpl =
+        (fs::temp_directory_path() / (std::string(home_prefix) + std::to_string(::getpid()) + ".XXXXXX"))
+            .string();
     if (!::mkdtemp(tmpl.data()))  // mode 0700
         return make_error(errc::internal, "no temporary GNUPGHOME for the keeper's OpenPGP key");
     std::unique_ptr<procedure_key> k(new procedure_key());

@@ -1,7 +1,8 @@
 // The keeper's own OpenPGP key of one procedure (init or rekey): Vault's pgp_keys must name a key for every
 // share once custodians take some, so the stores' shares come encrypted to this key and are decrypted here
 // at once, then sealed into the stores as any shard. The key lives in a private temporary GNUPGHOME (0700)
-// that is removed, with its gpg-agent, when the key is dropped; it is never written anywhere else. GPGME is
+// that is removed, with its gpg-agent, when the key is dropped (one a killed process left is swept when the
+// next key is made); it is never written anywhere else. GPGME is
 // used only behind this interface (keeper/pgp.cpp).
 #ifndef VAULTKEEPER_SERVER_KEEPER_PGP_HPP
 #define VAULTKEEPER_SERVER_KEEPER_PGP_HPP

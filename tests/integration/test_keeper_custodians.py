@@ -6,9 +6,11 @@ the other custodian's and a store's, unseals a restarted node. A rekey hands the
 also when the daemon died while Vault held pgp_keys naming the keeper's in-memory key (asked again) or
 before the custodians' messages were recorded at init (said, and a rekey restores them); a custodian key
 file that is missing or holds no public key is refused at its JSON pointer."""
+import glob
 import json
 import os
 import subprocess
+import tempfile
 
 import pytest
 
@@ -185,11 +187,15 @@ def test_a_rekey_whose_keeper_key_died_with_the_process_is_asked_again(world, po
     old = world.wait_settled()["current"]["id"]
     world.stop_daemon()
     world.start_daemon({"VK_KEEPER_CRASH_AT": point})
+    killed = world.daemon.proc.pid
     code, _, _ = world.daemon.call("POST", f"/v1/keeper/{JOB}/rekey", token=READER)
     assert code == 202
     assert world.wait_daemon_exit(timeout=30) == 86, f"the daemon did not die at {point}"
+    assert glob.glob(os.path.join(tempfile.gettempdir(), f"vaultkeeper-pgp-{killed}.*"))  # left by the kill
     world.start_daemon()
     assert new_shares_unseal(world, old)
+    # the next key made swept the dead process's GNUPGHOME (and its agent)
+    assert not glob.glob(os.path.join(tempfile.gettempdir(), f"vaultkeeper-pgp-{killed}.*"))
 
 
 def test_custodian_shares_lost_by_a_crash_during_init_are_said_and_a_rekey_restores_them(world):
