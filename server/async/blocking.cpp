@@ -116,4 +116,17 @@ asio::awaitable<void> run_blocking(const std::function<void()>& fn)
         asio::use_awaitable);
 }
 
+void run_detached_blocking(std::function<void()> fn)
+{
+    pool().submit([fn = std::move(fn)] {
+        try
+        {
+            fn();
+        }
+        catch (...)  // nobody waits for it: nothing to report to
+        {
+        }
+    });
+}
+
 }  // namespace vk

@@ -17,6 +17,11 @@ namespace vk {
 // mis-destroys temporaries converted into a coroutine's by-value parameters).
 boost::asio::awaitable<void> run_blocking(const std::function<void()>& fn);
 
+// Runs fn on a blocking-pool thread and waits for nothing (unlinking a multi-GiB file, which the kernel may
+// take seconds to free). fn owns all it touches; an exception from it is dropped. Queued work is finished
+// before the process exits.
+void run_detached_blocking(std::function<void()> fn);
+
 }  // namespace vk
 
 #endif

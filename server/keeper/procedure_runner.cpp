@@ -2,6 +2,7 @@
 // the record it names, and ask again. Every remote or durable effect is followed by a named crash point.
 #include "keeper/procedure_runner.hpp"
 
+#include "async/blocking.hpp"
 #include "async/retry.hpp"
 #include "core/test_point.hpp"
 #include "core/time.hpp"
@@ -215,7 +216,7 @@ private:
     {
         auto next = a.next;
         auto& set = *next.pending;
-        auto pgp_keys = own_key_for(set);
+        auto pgp_keys = co_await own_key_for(set);
         if (!pgp_keys)
             co_return pgp_keys.error();
         auto init = co_await vault::sys_init(*core_.vault, static_cast<unsigned>(set.shares),
@@ -223,8 +224,7 @@ private:
         if (!init)
             co_return init.error();
         test_point("init-answered");
-        auto keys = open_answer(set, init->keys_base64, core_.key.get());
-        drop_key();
+        auto keys = co_await open_on_pool(set, init->keys_base64);
         if (!keys)
         {
             core_.stop(ctx_, keys.error());
@@ -256,7 +256,7 @@ private:
             static_cast<unsigned>(p->shares), static_cast<unsigned>(p->threshold), true, {}};
         if (!a.next.audit)  // an audit's new keys are never kept: they need no PGP
         {
-            auto pgp_keys = own_key_for(*a.next.planned);
+            auto pgp_keys = co_await own_key_for(*a.next.planned);
             if (!pgp_keys)
                 co_return pgp_keys.error();
             params.pgp_keys = std::move(*pgp_keys);
@@ -316,8 +316,7 @@ private:
     {
         test_point("update-answered");
         auto next = a.next;
-        auto keys = open_answer(*next.planned, done.keys_base64, core_.key.get());
-        drop_key();
+        auto keys = co_await open_on_pool(*next.planned, done.keys_base64);
         if (!keys)  // not readable: the same as not stored
         {
             (void)co_await vault::rekey_cancel(*core_.vault, a.nonce);
@@ -335,18 +334,32 @@ private:
     }
 
     // pgp_keys for a new set: none without custodians; with them a fresh key of the keeper's for the stores'
-    // shares, kept in memory until the answer is opened.
-    result<std::vector<std::string>> own_key_for(const shard_set& set)
+    // shares, kept in memory until the answer is opened. GPGME starts a gpg-agent and makes the key on the
+    // blocking pool: the io thread (admin API, other jobs) does not wait for it.
+    asio::awaitable<result<std::vector<std::string>>> own_key_for(const shard_set& set)
     {
         drop_key();
         if (set.custodians.empty())
-            return std::vector<std::string>{};
-        auto k = procedure_key::generate();
+            co_return std::vector<std::string>{};
+        result<std::unique_ptr<procedure_key>> k = make_error(errc::internal, "no key made");
+        co_await run_blocking([&] { k = procedure_key::generate(); });
         if (!k)
-            return k.error();
+            co_return k.error();
         core_.key = std::move(*k);
         core_.key_set = set.id;
-        return pgp_keys_of(set, *core_.settings, *core_.key);
+        co_return pgp_keys_of(set, *core_.settings, *core_.key);
+    }
+
+    // Vault's answer opened (the stores' shares decrypted with the keeper's key, on the blocking pool as the
+    // key's making), then the key dropped.
+    asio::awaitable<result<std::vector<secret>>> open_on_pool(shard_set& set,
+                                                              const std::vector<secret>& answer)
+    {
+        result<std::vector<secret>> keys = make_error(errc::internal, "not opened");
+        const procedure_key* own = core_.key.get();
+        co_await run_blocking([&] { keys = open_answer(set, answer, own); });
+        drop_key();
+        co_return keys;
     }
 
     void drop_key()

@@ -1,6 +1,7 @@
 // The snapshot kind's file publication (see publish_file.hpp).
 #include "snapshot/publish_file.hpp"
 
+#include "async/blocking.hpp"
 #include "io/errno_error.hpp"
 #include "io/unique_fd.hpp"
 #include "snapshot/disk_batch.hpp"
@@ -51,6 +52,21 @@ asio::awaitable<result<void>> copy_into(io::atomic_file& to, fs::path from)
             co_return r;
     }
     co_return result<void>{};
+}
+
+remove_on_exit::~remove_on_exit()
+{
+    static std::atomic<unsigned> counter{0};
+    std::error_code ec;
+    auto doomed = path.parent_path() / ("." + path.filename().string() + ".removing-" +
+                                        std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::rename(path, doomed, ec);
+    if (ec)  // not there: never made, or a failure before it was
+        return;
+    run_detached_blocking([doomed] {
+        std::error_code ignored;
+        fs::remove(doomed, ignored);
+    });
 }
 
 result<void> write_file_atomically(const fs::path& to, std::string_view data)

@@ -22,14 +22,13 @@ result<io::atomic_file> create_atomic_file(const std::filesystem::path& final_pa
 boost::asio::awaitable<result<void>> copy_into(io::atomic_file& to, std::filesystem::path from);
 
 // Removes a file when it goes out of scope (an error, a cancelled coroutine's frame, the end of a cycle).
+// Freeing a multi-GiB file can take the kernel seconds: the file is renamed out of the way at once (so a new
+// file of the same name is safe) and unlinked on the blocking pool, unwaited; a restart's clean_spool removes
+// one a killed process left.
 struct remove_on_exit
 {
     std::filesystem::path path;
-    ~remove_on_exit()
-    {
-        std::error_code ec;
-        std::filesystem::remove(path, ec);
-    }
+    ~remove_on_exit();
 };
 
 // Writes `data` to `to` atomically (small files: sidecars), replacing what is there.

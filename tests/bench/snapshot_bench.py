@@ -149,6 +149,7 @@ class AdminProbe:
 
     def __init__(self, daemon):
         self.url, self.samples, self.failures = daemon.url("/v1/health"), [], 0
+        self.started, self.worst = time.monotonic(), (0.0, 0.0)  # (latency ms, seconds into the run)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -160,6 +161,7 @@ class AdminProbe:
                 with urllib.request.urlopen(self.url, timeout=60) as r:
                     r.read()
                 self.samples.append((time.monotonic() - started) * 1000)
+                self.worst = max(self.worst, (self.samples[-1], started - self.started))
             except (urllib.error.URLError, OSError):
                 self.failures += 1
 
@@ -168,7 +170,8 @@ class AdminProbe:
         self.thread.join()
         s = sorted(self.samples) or [0.0]
         return (f"p50 {s[len(s) // 2]:.1f} ms, p99 {s[min(len(s) - 1, int(len(s) * 0.99))]:.1f} ms, "
-                f"max {s[-1]:.1f} ms over {len(self.samples)} calls, {self.failures} failed")
+                f"max {s[-1]:.1f} ms ({self.worst[1]:.0f} s in) over {len(self.samples)} calls, "
+                f"{self.failures} failed")
 
 
 def restore_run(addrs, work, say):

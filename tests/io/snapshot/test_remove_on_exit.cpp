@@ -1,0 +1,48 @@
+// snapshot/publish_file.hpp's remove_on_exit: the file is gone from its name at once (a new file of that name
+// is safe) and from the folder soon after (unlinked on the blocking pool); a missing file is no error.
+#include "snapshot/publish_file.hpp"
+#include "temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+using namespace vk::snapshot;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Waits (bounded) until `file` is the folder's only entry: the renamed old one has been unlinked.
+bool only_entry_left(const fs::path& dir, const fs::path& file)
+{
+    for (int i = 0; i < 5000; ++i)
+    {
+        auto it = fs::directory_iterator(dir);
+        if (it != fs::directory_iterator() && it->path() == file && std::next(it) == fs::directory_iterator())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST(remove_on_exit, the_name_is_free_at_once_and_the_file_gone_soon_after)
+{
+    vk::test::temp_dir dir("remove-on-exit");
+    const auto file = dir.path / "raft-snapshot.snap";
+    std::ofstream(file) << "snapshot bytes";
+    {
+        remove_on_exit cleanup{file};
+    }
+    EXPECT_FALSE(fs::exists(file));
+    std::ofstream(file) << "the next snapshot";  // made before the pool got to the old one: must survive it
+    {
+        remove_on_exit cleanup{dir.path / "never-made"};
+    }
+    EXPECT_TRUE(only_entry_left(dir.path, file));
+    EXPECT_EQ(vk::test::slurp(file), "the next snapshot");
+}
