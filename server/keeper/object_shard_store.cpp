@@ -224,6 +224,14 @@ private:
     std::unique_ptr<snapshot::object_storage> storage_;
 };
 
+// The keeper lists a store several times a cycle and needs its names only: no HEAD per object for sums.
+snapshot::object_store_options listing_names_only()
+{
+    snapshot::object_store_options o;
+    o.list_sums = false;
+    return o;
+}
+
 }  // namespace
 
 std::shared_ptr<shard_store> make_object_shard_store(const object_store_settings& settings,
@@ -237,18 +245,18 @@ std::shared_ptr<shard_store> make_object_shard_store(const object_store_settings
         asio::any_io_executor ex;
         std::shared_ptr<shard_store> operator()(const snapshot::s3_storage_settings& x) const
         {
-            return std::make_shared<object_shard_store>(s, sealer, object_service::s3,
-                                                        snapshot::make_s3_storage(x, ex));
+            return std::make_shared<object_shard_store>(
+                s, sealer, object_service::s3, snapshot::make_s3_storage(x, ex, listing_names_only()));
         }
         std::shared_ptr<shard_store> operator()(const snapshot::gcs_storage_settings& x) const
         {
-            return std::make_shared<object_shard_store>(s, sealer, object_service::gcs,
-                                                        snapshot::make_gcs_storage(x, ex));
+            return std::make_shared<object_shard_store>(
+                s, sealer, object_service::gcs, snapshot::make_gcs_storage(x, ex, listing_names_only()));
         }
         std::shared_ptr<shard_store> operator()(const snapshot::azure_storage_settings& x) const
         {
-            return std::make_shared<object_shard_store>(s, sealer, object_service::azure,
-                                                        snapshot::make_azure_storage(x, ex));
+            return std::make_shared<object_shard_store>(
+                s, sealer, object_service::azure, snapshot::make_azure_storage(x, ex, listing_names_only()));
         }
     };
     return std::visit(maker{settings, std::move(sealer), std::move(executor)}, settings.spec);

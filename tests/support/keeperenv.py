@@ -17,6 +17,7 @@ import tempfile
 import urllib.error
 import urllib.request
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 import vkproc
@@ -201,19 +202,21 @@ users: [{{name: sa, user: {{tokenFile: k8s-token}}}}]
         return sorted(i["metadata"]["name"] for i in body["items"])
 
     def s3_get(self, path):
-        """GET <s3>/<BUCKET><path> (s3rver takes unsigned GETs), again while s3rver answers 500 or cuts the body
-        short: it does when the read races a write of the same object."""
+        """GET <s3>/<BUCKET><path> (s3rver takes unsigned GETs; None when absent), again while s3rver answers 500
+        or cuts the body short: it does when the read races a write of the same object."""
         def get():
             try:
                 with urllib.request.urlopen(f"{self.s3}/{BUCKET}{path}", timeout=10) as r:
-                    return r.read()
+                    return [r.read()]
             except urllib.error.HTTPError as e:
+                if e.code == 404:
+                    return [None]
                 if e.code != 500:
                     raise
             except http.client.IncompleteRead:
                 pass
             return None
-        return vkproc.wait_until(get, 10, interval=0.02, what=f"s3rver answering GET {path}")
+        return vkproc.wait_until(get, 10, interval=0.02, what=f"s3rver answering GET {path}")[0]
 
     def s3_names(self):
         """The s3 store's objects, listed from s3rver."""
@@ -221,7 +224,7 @@ users: [{{name: sa, user: {{tokenFile: k8s-token}}}}]
         return sorted(k.removeprefix(self.prefix) for k in keys)
 
     def s3_raw(self, name):
-        """An s3 store object's bytes as s3rver holds them."""
+        """An s3 store object's bytes as s3rver holds them (None when absent)."""
         return self.s3_get("/" + self.prefix + name)
 
     def objects(self):
@@ -256,20 +259,27 @@ users: [{{name: sa, user: {{tokenFile: k8s-token}}}}]
             return self.open_raw(f.read(), name)
 
     def read(self, store, name):
-        """The plaintext of object `name` of store `store` (by name)."""
+        """The plaintext of object `name` of store `store` (by name); None when absent."""
         if self.s3 and store == "o":
-            return self.open_raw(self.s3_raw(name), name)
-        return self.read_object(os.path.join(self.dir, store), name)
+            def opened():  # s3rver does not write atomically: a read racing a write may be torn, read again
+                raw = self.s3_raw(name)
+                try:
+                    return [raw and self.open_raw(raw, name)]
+                except InvalidTag:
+                    return None
+            return vkproc.wait_until(opened, 10, what=f"object {name} of store o opening")[0]
+        path = os.path.join(self.dir, store)
+        return self.read_object(path, name) if os.path.isfile(os.path.join(path, name)) else None
 
     def record(self):
         """The record with the highest seq among the copies (a transit-wrapped store's are left out: its Vault may
         be down, and the first store, the record's compare-and-swap home, holds the newest)."""
         best = None
-        for store, names in self.objects().items():
-            if "keeper-state" in names and store not in self.transit_stores:
-                r = json.loads(self.read(store, "keeper-state"))
-                if best is None or r["seq"] > best["seq"]:
-                    best = r
+        for store in [os.path.basename(p) for p in self.stores] + (["o"] if self.s3 else []):
+            text = None if store in self.transit_stores else self.read(store, "keeper-state")
+            r = text and json.loads(text)
+            if r and (best is None or r["seq"] > best["seq"]):
+                best = r
         return best
 
     def shard_keys(self, set_id):
@@ -277,8 +287,9 @@ users: [{{name: sa, user: {{tokenFile: k8s-token}}}}]
         keys = {}
         for store, names in self.objects().items():
             for n in names:
-                if n.startswith(set_id + "-shard-"):
-                    o = json.loads(self.read(store, n))
+                text = self.read(store, n) if n.startswith(set_id + "-shard-") else None
+                if text:  # not removed since the listing
+                    o = json.loads(text)
                     keys[o["index"]] = o["key"]
         return keys
 
@@ -294,11 +305,13 @@ users: [{{name: sa, user: {{tokenFile: k8s-token}}}}]
         return body
 
     def wait_settled(self, timeout=60, what="keeper idle, every node unsealed"):
-        """Idle procedure, every node unsealed (by the daemon), as the stores and vault-sim show it."""
+        """Idle procedure, every node unsealed (by the daemon), as the stores and vault-sim show it, and the running
+        daemon past its start-up checks (a cycle ended: the probe objects they write are removed again)."""
         def settled():
             r = self.record()
             return (r and r["step"] == "idle" and r["current"] and not r["audit"] and not r["revoke_root"]
-                    and not any(self.seal_states())) and r
+                    and not any(self.seal_states())
+                    and (self.daemon is None or self.daemon.job(JOB)["last_cycle"] is not None)) and r
         return vkproc.wait_until(settled, timeout, interval=0.05, what=what)
 
     def leftovers(self):
