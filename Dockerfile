@@ -8,7 +8,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config ca-certificates \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev \
-      libssl-dev zlib1g-dev libspdlog-dev prometheus-cpp-dev libyaml-cpp-dev \
+      libssl-dev zlib1g-dev libspdlog-dev prometheus-cpp-dev libyaml-cpp-dev libgpgme-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json ./
@@ -28,7 +28,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libboost-json1.81.0 libboost-url1.81.0 libssl3 libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libyaml-cpp0.7 zlib1g \
-      ca-certificates \
+      libgpgme11 gnupg ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 vaultkeeper \
  && useradd --system --uid 10001 --gid vaultkeeper --home-dir /var/lib/vaultkeeper --create-home \

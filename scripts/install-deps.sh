@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
-  libssl-dev zlib1g-dev libspdlog-dev prometheus-cpp-dev libyaml-cpp-dev libgtest-dev
+  libssl-dev zlib1g-dev libspdlog-dev prometheus-cpp-dev libyaml-cpp-dev libgtest-dev libgpgme-dev
   python3 python3-pytest python3-hvac python3-consul python3-kubernetes python3-requests python3-yaml
   python3-botocore
   wrk openssl gnupg

@@ -27,12 +27,19 @@ result<boost::json::value> parse_body(const std::string& text)
 
 awaitable<http::response> run_action(context& ctx, const std::string& kind,
                                      const runtime::action_route& route, http::request& req,
-                                     const path_params& p)
+                                     const path_params& p, const verdict& v)
 {
     const std::string& name = p.at("name");
     runtime::job* j = ctx.jobs ? ctx.jobs->find(name) : nullptr;
     if (!j || j->kind() != kind)
         co_return refuse(refusal::job_not_found, "no " + kind + " job named \"" + name + "\"");
+    // A HEAD of a custody read would record a download nobody received.
+    if (route.audit_read && req.method == "HEAD")
+    {
+        auto res = refuse(refusal::method_not_allowed, "HEAD is not allowed here; use GET");
+        res.headers.set("Allow", "GET");
+        co_return res;
+    }
     if (const auto* unbuilt = j->body().setup_error())
         co_return error_response(make_error(errc::unavailable, unbuilt->describe()));
     auto body = parse_body(req.body);
@@ -45,6 +52,10 @@ awaitable<http::response> run_action(context& ctx, const std::string& kind,
             make_error(errc::conflict, "job \"" + name + "\" does not serve " + route.name));
     // The body and the job are only used before the action's first suspension (see job_body::actions).
     runtime::action_request request{std::move(*body), [j] { j->request_cycle(); }};
+    request.params.insert(p.begin(), p.end());
+    for (const auto& [k, val] : req.query)
+        request.query.emplace(k, val);  // the first value wins
+    request.caller = v.who ? v.who->name : "";
     auto reply = co_await fn->second(request);
     if (!reply)
         co_return error_response(reply.error());
@@ -79,16 +90,18 @@ void add_kind_routes(router& r, context& ctx)
         for (const auto& action : kind.actions)
         {
             std::string kind_name = kind.name;
-            route served{action.method,
-                         "/v1/" + kind.name + "/{name}/" + action.name,
-                         true,
-                         [&ctx, kind_name, &action](http::request& req, const path_params& p) {
-                             return run_action(ctx, kind_name, action, req, p);
-                         },
-                         action.needs,
-                         nullptr,
-                         action.follow};
+            route served{
+                action.method,
+                "/v1/" + kind.name + "/{name}/" + action.name,
+                true,
+                nullptr,
+                action.needs,
+                [&ctx, kind_name, &action](http::request& req, const path_params& p, const verdict& v) {
+                    return run_action(ctx, kind_name, action, req, p, v);
+                },
+                action.follow};
             served.dry_run_needs = action.dry_run_needs;
+            served.audit_read = action.audit_read;
             r.add(std::move(served));
         }
     }

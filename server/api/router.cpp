@@ -170,7 +170,7 @@ boost::asio::awaitable<http::response> router::guarded(const found& f, http::req
             audit_->denied(route_label, peer_host(req.remote_address), to_string(*v.refused));
         co_return refuse(unauthenticated(*v.refused) ? refusal::unauthorized : refusal::forbidden, v.message);
     }
-    if (f.r->method == "GET" || !audit_ || !audit_->active())
+    if ((f.r->method == "GET" && !f.r->audit_read) || !audit_ || !audit_->active())
         co_return co_await call(f, req, v);
     co_return co_await audited(f, req, route_label, v);
 }

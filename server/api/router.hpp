@@ -48,6 +48,7 @@ struct route
     // The scope that suffices instead when the body asks for a dry run ({"dry_run": true}: a restore drill
     // checks everything a restore does and changes nothing); unset: the body does not matter.
     std::optional<vk::scope> dry_run_needs = std::nullopt;
+    bool audit_read = false;  // a GET written to the audit trail like a change (a custodian's share)
 };
 
 // The scope a route needs (its declared one, or the method's default).

@@ -12,6 +12,7 @@ std::string_view to_string(scope s)
     case scope::approve: return "approve";
     case scope::rekey: return "rekey";
     case scope::restore: return "restore";
+    case scope::custodian_share: return "custodian-share";
     }
     return "read";
 }

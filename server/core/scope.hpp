@@ -1,4 +1,5 @@
-// What an admin token may do: scopes (read, operate, approve, rekey, restore; "*" is all of them), and the
+// What an admin token may do: scopes (read, operate, approve, rekey, restore, custodian-share; "*" is all of
+// them), and the
 // job globs a token may be limited to. Pure: the config names them, the admin API checks them.
 #ifndef VAULTKEEPER_SERVER_CORE_SCOPE_HPP
 #define VAULTKEEPER_SERVER_CORE_SCOPE_HPP
@@ -13,15 +14,16 @@ namespace vk {
 
 enum class scope : std::uint8_t
 {
-    read,     // GET routes and the web page
-    operate,  // trigger, halt, resume, log level
-    approve,  // sync approve-deletes
-    rekey,    // keeper rekey
-    restore,  // snapshot restore
+    read,             // GET routes and the web page
+    operate,          // trigger, halt, resume, log level
+    approve,          // sync approve-deletes
+    rekey,            // keeper rekey
+    restore,          // snapshot restore
+    custodian_share,  // download a keeper custodian's encrypted share
 };
 
-inline constexpr scope every_scope[] = {scope::read, scope::operate, scope::approve, scope::rekey,
-                                        scope::restore};
+inline constexpr scope every_scope[] = {scope::read,  scope::operate, scope::approve,
+                                        scope::rekey, scope::restore, scope::custodian_share};
 
 std::string_view to_string(scope s);
 // nullopt for a name that is no scope ("*" is not one: see scope_set::parse).

@@ -1,4 +1,5 @@
-// The keeper kind's admin actions. The operator's rekey request: taken only once it is durable. The record is
+// The keeper kind's admin actions. A custodian's share: its download recorded in the record, under the same
+// turn, before the answer. The operator's rekey request: taken only once it is durable. The record is
 // read fresh under the job's turn (a cycle may have moved it since), checked, and written as `requested`; the
 // cycle that follows carries it out, and so does any later one after a crash. While a store is unusable the
 // new set goes to the others, or the request is refused when they cannot hold it with each below the
@@ -17,17 +18,27 @@ namespace {
 // How long the request waits for a running cycle before saying "busy".
 constexpr auto busy_limit = std::chrono::seconds(30);
 
+// The job's turn on the record (a running cycle waited for up to busy_limit) and the record read fresh under
+// it into core.record; the caller holds the turn until it has written.
+asio::awaitable<result<async_mutex::lock>> record_turn(keeper_core& core)
+{
+    auto turn = co_await core.turn.acquire(busy_limit);
+    if (!turn)
+        co_return make_error(errc::unavailable, "a keeper cycle is still running; retry the request",
+                             core.job);
+    auto r = co_await core.stores.read_record();
+    if (!r)
+        co_return r.error();
+    core.record = std::move(*r);
+    co_return std::move(*turn);
+}
+
 asio::awaitable<runtime::action_result> accept_rekey(std::shared_ptr<keeper_core> core,
                                                      std::function<void()> request_cycle)
 {
-    auto turn = co_await core->turn.acquire(busy_limit);
+    auto turn = co_await record_turn(*core);
     if (!turn)
-        co_return make_error(errc::unavailable, "a keeper cycle is still running; retry the request",
-                             core->job);
-    auto r = co_await core->stores.read_record();
-    if (!r)
-        co_return r.error();
-    core->record = std::move(*r);
+        co_return turn.error();
     if (!core->record.current)
         co_return make_error(errc::conflict, "no shard set held yet: nothing to rekey", core->job);
     if (core->record.st != step::idle)
@@ -46,7 +57,49 @@ asio::awaitable<runtime::action_result> accept_rekey(std::shared_ptr<keeper_core
     co_return json::object{{"job", core->job}, {"queued", true}, {"planned", core->record.planned->id}};
 }
 
+std::int64_t now_unix()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+asio::awaitable<runtime::action_result> fetch_custodian_share(std::shared_ptr<keeper_core> core,
+                                                              std::string custodian, std::string caller,
+                                                              bool again)
+{
+    auto turn = co_await record_turn(*core);
+    if (!turn)
+        co_return turn.error();
+    if (!core->record.current)
+        co_return make_error(errc::not_found, "no shard set held yet", core->job);
+    auto next = core->record;
+    auto share = fetch_share(next.current->custodians, custodian, caller, now_unix(), again);
+    if (!share)
+        co_return share.error();
+    if (auto w = co_await commit_record(*core, next); !w)
+        co_return w.error();
+    co_return json::object{{"job", core->job},
+                           {"custodian", share->name},
+                           {"set", core->record.current->id},
+                           {"fingerprint", share->fingerprint},
+                           {"message", share->message},
+                           {"fetched_by", share->fetched_by},
+                           {"fetched_unix", share->fetched_unix},
+                           {"fetches", share->fetches}};
+}
+
 }  // namespace
+
+asio::awaitable<runtime::action_result> custodian_share_action(std::shared_ptr<keeper_core> core,
+                                                               const runtime::action_request& req)
+{
+    auto again = req.query.find("again");
+    if (again != req.query.end() && again->second != "true" && again->second != "false")
+        return runtime::ready(make_error(errc::bad_request, "again: must be true or false"));
+    bool twice = again != req.query.end() && again->second == "true";
+    return fetch_custodian_share(std::move(core), req.params.at("custodian"), req.caller, twice);
+}
 
 asio::awaitable<runtime::action_result> rekey_action(std::shared_ptr<keeper_core> core,
                                                      const runtime::action_request& req)

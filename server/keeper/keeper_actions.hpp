@@ -17,6 +17,13 @@ namespace vk::keeper {
 boost::asio::awaitable<runtime::action_result> rekey_action(std::shared_ptr<keeper_core> core,
                                                             const runtime::action_request& req);
 
+// GET /v1/keeper/{name}/custodians/{custodian}/share: the custodian's share of the current set, as Vault
+// encrypted it to their key (base64 of the OpenPGP message), with the set id and the key's fingerprint. The
+// first download is recorded durably (who, when) before the answer; a later one is refused (conflict, naming
+// the first) unless `?again=true`, which is counted. not_found for a custodian the current set does not name.
+boost::asio::awaitable<runtime::action_result> custodian_share_action(std::shared_ptr<keeper_core> core,
+                                                                      const runtime::action_request& req);
+
 }  // namespace vk::keeper
 
 #endif

@@ -39,7 +39,19 @@ json::value set_json(const std::optional<shard_set>& s)
 {
     if (!s)
         return nullptr;
-    return json::object{{"id", s->id}, {"shares", s->shares}, {"threshold", s->threshold}};
+    json::array custodians;  // who holds a share and whether they fetched it: never the share itself
+    for (const auto& c : s->custodians)
+    {
+        auto o = to_json(c);
+        o.erase("message");
+        o["answered"] = !c.message.empty();
+        o["fetched"] = c.fetches > 0;
+        custodians.emplace_back(std::move(o));
+    }
+    return json::object{{"id", s->id},
+                        {"shares", s->shares},
+                        {"threshold", s->threshold},
+                        {"custodians", std::move(custodians)}};
 }
 
 const object_sealer* sealer_of(const store_set& stores, const std::string& name)

@@ -9,6 +9,7 @@
 #include "keeper/model/node_state.hpp"
 #include "keeper/model/procedure.hpp"
 #include "keeper/model/settings.hpp"
+#include "keeper/pgp.hpp"
 #include "keeper/stores.hpp"
 #include "runtime/job_kind.hpp"
 #include "runtime/kind_core.hpp"
@@ -55,6 +56,11 @@ struct keeper_core : runtime::kind_core<keeper_settings>
     // in <state_dir>/<job>.kek-since when the job has a state_dir.
     std::map<std::string, std::int64_t> old_kek_since;
     std::optional<error> kek_since_problem;  // that file did not load: warned by the next rotate_keks
+    // The keeper's OpenPGP key for the stores' shares of the set `key_set` (a set with custodians), from its
+    // init or rekey request until Vault's answer is stored. Only in memory (DEVELOPERS "Human custodians"):
+    // a restart loses it, and a rekey still waiting for its answer is cancelled and asked again.
+    std::string key_set;
+    std::unique_ptr<procedure_key> key;
     std::string stopped;  // why the job stopped (a fatal error), "" while it runs; cleared by a new start
 
     keeper_core(const vk::job_config& jc, runtime::job_services& services);

@@ -74,6 +74,9 @@ public:
         runtime::action_table table;
         auto core = core_;
         table["rekey"] = [core](const runtime::action_request& req) { return rekey_action(core, req); };
+        table["custodians/{custodian}/share"] = [core](const runtime::action_request& req) {
+            return custodian_share_action(core, req);
+        };
         return table;
     }
 

@@ -38,6 +38,8 @@ runtime::job_kind make_keeper_kind()
         make_keeper_body,
         {
             {"POST", "rekey", true, vk::scope::rekey, vk::follow_up::procedure},
+            {"GET", "custodians/{custodian}/share", false, vk::scope::custodian_share, vk::follow_up::none,
+             std::nullopt, true},
         },
         describe_stores,
     };

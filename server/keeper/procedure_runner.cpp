@@ -5,6 +5,7 @@
 #include "async/retry.hpp"
 #include "core/test_point.hpp"
 #include "core/time.hpp"
+#include "keeper/custodian_answer.hpp"
 #include "keeper/model/store_health.hpp"
 #include "keeper/model/threshold_feed.hpp"
 #include "vault/rekey.hpp"
@@ -85,6 +86,8 @@ public:
                 ctx_.error(r.error());
                 co_return;
             }
+            if (!a.message.empty())  // done, but a human must hear of it (an initial set not stored whole)
+                report(a);
             ctx_.count(std::string("action_") + std::string(to_string(a.kind)));
             core_.alerted.clear();  // progress: a condition that comes back later is news again
         }
@@ -114,10 +117,15 @@ private:
                                      static_cast<int>(rk->n),
                                      static_cast<int>(rk->progress),
                                      rk->verification_required,
-                                     rk->verification_nonce};
-                o.rekey->pgp = !rk->pgp_fingerprints.empty() || rk->backup;
+                                     rk->verification_nonce,
+                                     !rk->pgp_fingerprints.empty() || rk->backup,
+                                     rk->backup,
+                                     rk->pgp_fingerprints};
             }
         }
+        const auto& planned = core_.record.planned;
+        o.planned_key_lost = core_.record.st == step::started && planned && !planned->custodians.empty() &&
+                             !(core_.key && core_.key_set == planned->id);
         if (core_.record.st == step::init_intent && core_.record.pending)
             o.readable[core_.record.pending->id] =
                 static_cast<int>((co_await core_.stores.read_set(*core_.record.pending)).size());
@@ -137,6 +145,12 @@ private:
     void report_wait(const action& a)
     {
         core_.waiting = a.message;
+        report(a);
+    }
+
+    // The action's message at its level (an alert once per condition).
+    void report(const action& a)
+    {
         auto e = make_error(errc::unavailable, a.message, core_.vault->endpoint());
         auto l = a.level;
         if (l == level::alert && core_.alerted == a.message)
@@ -199,14 +213,25 @@ private:
 
     asio::awaitable<result<void>> do_init(const action& a)
     {
-        const auto& set = *a.next.pending;
+        auto next = a.next;
+        auto& set = *next.pending;
+        auto pgp_keys = own_key_for(set);
+        if (!pgp_keys)
+            co_return pgp_keys.error();
         auto init = co_await vault::sys_init(*core_.vault, static_cast<unsigned>(set.shares),
-                                             static_cast<unsigned>(set.threshold));
+                                             static_cast<unsigned>(set.threshold), *pgp_keys);
         if (!init)
             co_return init.error();
         test_point("init-answered");
+        auto keys = open_answer(set, init->keys_base64, core_.key.get());
+        drop_key();
+        if (!keys)
+        {
+            core_.stop(ctx_, keys.error());
+            co_return result<void>();
+        }
         // The answer exists only here: store all of it before anything else, retrying a failing store.
-        auto store_answer = [&] { return core_.stores.put_set(set, init->keys_base64, &init->root_token); };
+        auto store_answer = [&] { return core_.stores.put_set(set, *keys, &init->root_token); };
         auto any_failure = [](const error&) { return true; };
         auto stored = co_await retry_while(init_store_attempts, store_answer, any_failure);
         if (!stored)
@@ -219,7 +244,7 @@ private:
         test_point("init-stored");
         ctx_.info("Vault initialised", {{"set", set.id}});
         bool revoke = !core_.settings->init || core_.settings->init->root_token == root_token_policy::revoke;
-        co_return co_await write(initialised(a.next, revoke, now_unix()));
+        co_return co_await write(initialised(next, revoke, now_unix()));
     }
 
     asio::awaitable<result<void>> do_rekey_init(const action& a)
@@ -227,8 +252,15 @@ private:
         auto p = procedure_policy_of(core_);
         if (!p)
             co_return p.error();
-        vault::rekey_params params{static_cast<unsigned>(p->shares), static_cast<unsigned>(p->threshold),
-                                   true};
+        vault::rekey_params params{
+            static_cast<unsigned>(p->shares), static_cast<unsigned>(p->threshold), true, {}};
+        if (!a.next.audit)  // an audit's new keys are never kept: they need no PGP
+        {
+            auto pgp_keys = own_key_for(*a.next.planned);
+            if (!pgp_keys)
+                co_return pgp_keys.error();
+            params.pgp_keys = std::move(*pgp_keys);
+        }
         auto st = co_await vault::rekey_init(*core_.vault, params);
         if (!st)
             co_return st.error();
@@ -283,7 +315,15 @@ private:
     asio::awaitable<result<void>> store_new_keys(const action& a, const vault::rekey_update_result& done)
     {
         test_point("update-answered");
-        if (auto w = co_await core_.stores.put_set(*a.next.planned, done.keys_base64, nullptr); !w)
+        auto next = a.next;
+        auto keys = open_answer(*next.planned, done.keys_base64, core_.key.get());
+        drop_key();
+        if (!keys)  // not readable: the same as not stored
+        {
+            (void)co_await vault::rekey_cancel(*core_.vault, a.nonce);
+            co_return keys.error();
+        }
+        if (auto w = co_await core_.stores.put_set(*next.planned, *keys, nullptr); !w)
         {
             // Not stored: Vault must not rotate to keys nobody holds. Cancel ours; the stray objects go
             // later.
@@ -291,7 +331,28 @@ private:
             co_return w.error();
         }
         test_point("pending-stored");
-        co_return co_await write(update_completed(a.next, done.verification_nonce));
+        co_return co_await write(update_completed(next, done.verification_nonce));
+    }
+
+    // pgp_keys for a new set: none without custodians; with them a fresh key of the keeper's for the stores'
+    // shares, kept in memory until the answer is opened.
+    result<std::vector<std::string>> own_key_for(const shard_set& set)
+    {
+        drop_key();
+        if (set.custodians.empty())
+            return std::vector<std::string>{};
+        auto k = procedure_key::generate();
+        if (!k)
+            return k.error();
+        core_.key = std::move(*k);
+        core_.key_set = set.id;
+        return pgp_keys_of(set, *core_.settings, *core_.key);
+    }
+
+    void drop_key()
+    {
+        core_.key.reset();
+        core_.key_set.clear();
     }
 
     asio::awaitable<result<void>> end_audit(const action& a, verdict v)
@@ -401,9 +462,11 @@ result<procedure_policy> procedure_policy_of(const keeper_core& core)
     // An operator's request is written as `requested` by the admin action; only the interval is decided here.
     auto interval = std::chrono::duration_cast<std::chrono::seconds>(s.rekey_interval).count();
     p.want_rekey = interval > 0 && r.current && p.now_unix - r.last_rekey_unix >= interval;
+    p.custodians = configured_custodians(s);
+    int store_shares = p.shares - static_cast<int>(p.custodians.size());
     if (p.shares > 0)
     {
-        auto placed = placement_over_usable(p.shares, p.threshold, core.stores.health());
+        auto placed = placement_over_usable(store_shares, p.threshold, core.stores.health());
         if (placed)
             p.placement = std::move(*placed);
         else if (placed.error().is(errc::conflict))  // unusable stores: no new set until they are back

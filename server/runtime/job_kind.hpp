@@ -31,6 +31,9 @@ struct action_request
 {
     boost::json::value body;
     std::function<void()> request_cycle;
+    std::map<std::string, std::string, std::less<>> params;  // the route's {segments} besides {name}
+    std::map<std::string, std::string, std::less<>> query;   // the first value of each query parameter
+    std::string caller;                                      // the admin token's (or certificate's) name
 };
 
 // An action's answer: a JSON object, or a vk::error whose errc the admin API maps to an HTTP status (in one
@@ -86,6 +89,8 @@ struct action_route
     vk::follow_up follow = vk::follow_up::none;
     // The scope that suffices for a body with "dry_run": true (a restore drill: operate); see api::route.
     std::optional<vk::scope> dry_run_needs = std::nullopt;
+    // Written to the audit trail although a GET (what it answers is itself custody: a custodian's share).
+    bool audit_read = false;
 };
 
 // Services a job body may use; filled in by the application (clients, metrics...).

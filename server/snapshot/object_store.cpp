@@ -92,31 +92,33 @@ file_writer::~file_writer()
 
 http::body_sink file_writer::sink()
 {
-    return [this](std::string_view chunk) {
-        result<void> r;
-        while (!chunk.empty())
-        {
-            ssize_t n = ::write(fd_.get(), chunk.data(), chunk.size());
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0)
-            {
-                r = io::errno_error("writing", path_);
-                break;
-            }
-            chunk.remove_prefix(static_cast<std::size_t>(n));
-        }
-        return ready(std::move(r));
-    };
+    return [this](std::string_view chunk) { return disk_.add(chunk); };
 }
 
-result<void> file_writer::close()
+result<void> file_writer::write_all(std::string_view bytes)
 {
-    io::unique_fd fd = std::move(fd_);
-    if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0)
-        return io::errno_error("writing", path_);
-    closed_ = true;
+    while (!bytes.empty())
+    {
+        const ssize_t n = ::write(fd_.get(), bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return io::errno_error("writing", path_);
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
     return {};
+}
+
+asio::awaitable<result<void>> file_writer::close()
+{
+    auto r = co_await disk_.finish([this]() -> result<void> {
+        io::unique_fd fd = std::move(fd_);
+        if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0)
+            return io::errno_error("writing", path_);
+        return {};
+    });
+    closed_ = static_cast<bool>(r);
+    co_return r;
 }
 
 asio::awaitable<result<void>> object_storage::upload(std::filesystem::path file, std::string object,
@@ -175,7 +177,7 @@ asio::awaitable<result<void>> object_storage::download(std::string object, std::
         co_return writer.error();
     if (auto r = co_await download_to(std::move(object), (*writer)->sink()); !r)
         co_return r;
-    co_return (*writer)->close();
+    co_return co_await (*writer)->close();
 }
 
 asio::awaitable<result<void>> object_storage::download_to(std::string object, chunk_sink sink)

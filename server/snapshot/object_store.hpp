@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "http/client.hpp"
 #include "io/unique_fd.hpp"
+#include "snapshot/disk_batch.hpp"
 #include "snapshot/snapshot_storage.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -57,9 +58,10 @@ public:
     ~file_writer();
     file_writer(const file_writer&) = delete;
     file_writer& operator=(const file_writer&) = delete;
-    // A body_sink writing into this file (valid while the writer lives).
+    // A body_sink writing into this file through a disk_batch (valid while the writer lives).
     http::body_sink sink();
-    result<void> close();
+    // Writes the rest and fsyncs, on the blocking pool; the file stays only once this succeeded.
+    boost::asio::awaitable<result<void>> close();
 
 private:
     explicit file_writer(std::filesystem::path to, io::unique_fd fd)
@@ -67,9 +69,12 @@ private:
           fd_(std::move(fd))
     {
     }
+    result<void> write_all(std::string_view bytes);
+
     std::filesystem::path path_;
     io::unique_fd fd_;
     bool closed_ = false;
+    disk_batch disk_{[this](std::string_view bytes) { return write_all(bytes); }};
 };
 
 using fields = std::vector<std::pair<std::string, std::string>>;

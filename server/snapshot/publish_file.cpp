@@ -1,13 +1,11 @@
 // The snapshot kind's file publication (see publish_file.hpp).
 #include "snapshot/publish_file.hpp"
-#include "io/errno_error.hpp"
 
+#include "io/errno_error.hpp"
 #include "io/unique_fd.hpp"
+#include "snapshot/disk_batch.hpp"
 
 #include <atomic>
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -37,19 +35,22 @@ asio::awaitable<result<void>> copy_into(io::atomic_file& to, fs::path from)
     const io::unique_fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
     if (!in)
         co_return io::errno_error("open", from);
-    auto ex = co_await asio::this_coro::executor;
-    for (;;)
+    // copy_file_range stays in the kernel; a slice at a time on the blocking pool, where a disk that
+    // throttles the writes makes this copy wait, not the io thread.
+    bool done = false;
+    while (!done)
     {
-        // copy_file_range stays in the kernel; a slice at a time, then other coroutines run.
-        const auto n = ::copy_file_range(in.get(), nullptr, to.fd(), nullptr, slice, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            co_return io::errno_error("copy", to.final_path());
-        if (n == 0)
-            co_return result<void>{};
-        co_await asio::post(ex, asio::use_awaitable);
+        auto r = co_await on_pool([&]() -> result<void> {
+            const auto n = ::copy_file_range(in.get(), nullptr, to.fd(), nullptr, slice, 0);
+            if (n < 0 && errno != EINTR)
+                return io::errno_error("copy", to.final_path());
+            done = n == 0;
+            return {};
+        });
+        if (!r)
+            co_return r;
     }
+    co_return result<void>{};
 }
 
 result<void> write_file_atomically(const fs::path& to, std::string_view data)
@@ -69,7 +70,7 @@ asio::awaitable<result<void>> copy_file_atomically(fs::path from, fs::path to, o
         co_return f.error();
     if (auto r = co_await copy_into(*f, from); !r)
         co_return r;
-    co_return f->publish(existing);
+    co_return co_await on_pool([&] { return f->publish(existing); });
 }
 
 }  // namespace vk::snapshot

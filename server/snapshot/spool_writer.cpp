@@ -2,6 +2,7 @@
 // that is drained after every write, so encrypted and plain bytes take the same path: hash, then file.
 #include "snapshot/spool_writer.hpp"
 
+#include "snapshot/disk_batch.hpp"
 #include "snapshot/model/sha256.hpp"
 #include "snapshot/publish_file.hpp"
 
@@ -82,24 +83,25 @@ struct spool_writer::impl
     sha256_hasher sha;
     std::uint64_t size = 0;
     std::filesystem::path final_path;
+    disk_batch disk{[this](std::string_view bytes) { return file.write(bytes); }};
 
-    result<void> store(std::string_view bytes)
+    boost::asio::awaitable<result<void>> store(std::string_view bytes)
     {
         sha.update(bytes);
         size += bytes.size();
-        return file.write(bytes);
+        co_return co_await disk.add(bytes);
     }
 
-    // Moves what the envelope produced so far to the file.
-    result<void> drain()
+    // Moves what the envelope produced so far towards the file.
+    boost::asio::awaitable<result<void>> drain()
     {
         char* data = nullptr;
         const long n = BIO_get_mem_data(env->sink, &data);
         if (n <= 0)
-            return {};
-        auto r = store(std::string_view(data, static_cast<std::size_t>(n)));
+            co_return result<void>();
+        auto r = co_await store(std::string_view(data, static_cast<std::size_t>(n)));
         (void)BIO_reset(env->sink);
-        return r;
+        co_return r;
     }
 };
 
@@ -116,7 +118,7 @@ result<std::unique_ptr<spool_writer>> spool_writer::open(const std::filesystem::
     auto file = create_atomic_file(dir / name);
     if (!file)
         return file.error();
-    auto p = std::unique_ptr<impl>(new impl{std::move(*file), nullptr});
+    auto p = std::make_unique<impl>(std::move(*file));
     p->final_path = dir / name;
     if (recipient_cert)
     {
@@ -128,29 +130,29 @@ result<std::unique_ptr<spool_writer>> spool_writer::open(const std::filesystem::
     return std::unique_ptr<spool_writer>(new spool_writer(std::move(p)));
 }
 
-result<void> spool_writer::write(std::string_view plaintext)
+boost::asio::awaitable<result<void>> spool_writer::write(std::string_view plaintext)
 {
     if (!impl_->env)
-        return impl_->store(plaintext);
+        co_return co_await impl_->store(plaintext);
     if (!plaintext.empty() &&
         BIO_write(impl_->env->top, plaintext.data(), static_cast<int>(plaintext.size())) <= 0)
-        return crypto_error("CMS encryption");
-    return impl_->drain();
+        co_return crypto_error("CMS encryption");
+    co_return co_await impl_->drain();
 }
 
-result<spooled_file> spool_writer::commit()
+boost::asio::awaitable<result<spooled_file>> spool_writer::commit()
 {
     if (impl_->env)
     {
         // BIO_flush on the CMS filter writes the last block and the closing DER.
         if (BIO_flush(impl_->env->top) <= 0)
-            return crypto_error("CMS finalisation");
-        if (auto r = impl_->drain(); !r)
-            return r.error();
+            co_return crypto_error("CMS finalisation");
+        if (auto r = co_await impl_->drain(); !r)
+            co_return r.error();
     }
-    if (auto r = impl_->file.publish(); !r)
-        return r.error();
-    return spooled_file{impl_->final_path, impl_->size, impl_->sha.hex_digest()};
+    if (auto r = co_await impl_->disk.finish([this] { return impl_->file.publish(); }); !r)
+        co_return r.error();
+    co_return spooled_file{impl_->final_path, impl_->size, impl_->sha.hex_digest()};
 }
 
 }  // namespace vk::snapshot

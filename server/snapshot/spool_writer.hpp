@@ -1,10 +1,13 @@
 // Where a snapshot lands while it downloads: a file in spool_dir written through atomic_file, optionally
 // wrapped in an OpenSSL CMS envelope for an X.509 recipient as it streams (`openssl cms -decrypt -inform DER`
-// opens it), with the SHA-256 of the bytes stored computed on the way. Memory: one CMS block buffer.
+// opens it), with the SHA-256 of the bytes stored computed on the way. The bytes reach the disk through a
+// disk_batch (a MiB at a time, from the blocking pool). Memory: that MiB and one CMS block buffer.
 #ifndef VAULTKEEPER_SERVER_SNAPSHOT_SPOOL_WRITER_HPP
 #define VAULTKEEPER_SERVER_SNAPSHOT_SPOOL_WRITER_HPP
 
 #include "core/error.hpp"
+
+#include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -32,10 +35,10 @@ public:
                                                       const std::optional<std::string>& recipient_cert);
     ~spool_writer();
 
-    // The next plaintext bytes of the snapshot.
-    result<void> write(std::string_view plaintext);
-    // Ends the envelope, fsyncs and renames into place.
-    result<spooled_file> commit();
+    // The next plaintext bytes of the snapshot (valid until the call completes).
+    boost::asio::awaitable<result<void>> write(std::string_view plaintext);
+    // Ends the envelope, writes the rest, fsyncs and renames into place.
+    boost::asio::awaitable<result<spooled_file>> commit();
 
     struct impl;
 

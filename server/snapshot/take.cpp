@@ -38,7 +38,7 @@ asio::awaitable<result<taken_snapshot>> take_snapshot(vault::client& node, const
     http::body_sink sink = [&verifier, &w](std::string_view chunk) -> asio::awaitable<result<void>> {
         if (auto r = verifier.feed(chunk); !r)
             co_return r;
-        co_return w.write(chunk);
+        co_return co_await w.write(chunk);
     };
     auto bytes = co_await vault::raft_snapshot(node, sink);
     if (!bytes)
@@ -46,7 +46,7 @@ asio::awaitable<result<taken_snapshot>> take_snapshot(vault::client& node, const
     auto summary = verifier.finish();
     if (!summary)
         co_return node.located(summary.error(), "sys/storage/raft/snapshot");
-    auto file = w.commit();
+    auto file = co_await w.commit();
     if (!file)
         co_return file.error();
     co_return taken_snapshot{std::move(*file), *summary};

@@ -142,4 +142,9 @@ std::string join_path(std::string_view mount, std::string_view middle, std::stri
     return out;
 }
 
+std::string mount_path(std::string_view mount, std::string_view verb, std::string_view path)
+{
+    return join_path(encode_path(mount), verb, encode_path(path));
+}
+
 }  // namespace vk::vault

@@ -34,6 +34,10 @@ std::string encode_path(std::string_view path);
 // Joins API path parts with single slashes: join_path("secret/", "/data/", "a/b") == "secret/data/a/b".
 std::string join_path(std::string_view mount, std::string_view middle, std::string_view rest);
 
+// An engine's API path: the mount and the path encoded, the verb between as given:
+// mount_path("secret", "data", "a b") == "secret/data/a%20b", mount_path("transit", "encrypt", "k").
+std::string mount_path(std::string_view mount, std::string_view verb, std::string_view path);
+
 }  // namespace vk::vault
 
 #endif

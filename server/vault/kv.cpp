@@ -16,11 +16,6 @@ using detail::to_json;
 
 namespace {
 
-std::string api_path(std::string_view mount, std::string_view middle, std::string_view path)
-{
-    return join_path(encode_path(mount), middle, encode_path(path));
-}
-
 json::value versions_body(const std::vector<std::uint64_t>& versions)
 {
     json::array a;
@@ -57,7 +52,7 @@ asio::awaitable<result<kv_secret>> kv2_read(client& c, std::string_view mount, s
                                             std::optional<std::uint64_t> version)
 {
     call req;
-    req.path = api_path(mount, "data", path);
+    req.path = mount_path(mount, "data", path);
     if (version)
         req.query = "version=" + std::to_string(*version);
     auto r = co_await c.send(req);
@@ -80,7 +75,7 @@ asio::awaitable<result<kv_version_meta>> kv2_write(client& c, std::string_view m
 {
     call req;
     req.method = "POST";
-    req.path = api_path(mount, "data", path);
+    req.path = mount_path(mount, "data", path);
     co_return co_await write_data(c, req, data, cas);
 }
 
@@ -90,7 +85,7 @@ asio::awaitable<result<kv_version_meta>> kv2_patch(client& c, std::string_view m
 {
     call req;
     req.method = "PATCH";
-    req.path = api_path(mount, "data", path);
+    req.path = mount_path(mount, "data", path);
     req.content_type = "application/merge-patch+json";
     co_return co_await write_data(c, req, patch, cas);
 }
@@ -98,14 +93,14 @@ asio::awaitable<result<kv_version_meta>> kv2_patch(client& c, std::string_view m
 asio::awaitable<result<std::vector<std::string>>> kv2_list(client& c, std::string_view mount,
                                                            std::string_view folder)
 {
-    co_return co_await list(c, api_path(mount, "metadata", folder));
+    co_return co_await list(c, mount_path(mount, "metadata", folder));
 }
 
 asio::awaitable<result<kv_metadata>> kv2_read_metadata(client& c, std::string_view mount,
                                                        std::string_view path)
 {
     call req;
-    req.path = api_path(mount, "metadata", path);
+    req.path = mount_path(mount, "metadata", path);
     co_return co_await fetch(c, req, &decode_kv2_metadata);
 }
 
@@ -113,7 +108,7 @@ asio::awaitable<result<std::string>> kv2_read_metadata_json(client& c, std::stri
                                                             std::string_view path)
 {
     call req;
-    req.path = api_path(mount, "metadata", path);
+    req.path = mount_path(mount, "metadata", path);
     auto r = co_await c.perform(req);
     if (!r)
         co_return r.error();
@@ -139,7 +134,7 @@ asio::awaitable<result<void>> kv2_write_metadata(client& c, std::string_view mou
     }
     call req;
     req.method = "POST";
-    req.path = api_path(mount, "metadata", path);
+    req.path = mount_path(mount, "metadata", path);
     req.idempotent = true;  // setting the same fields twice is harmless
     req.body = to_json(body);
     co_return co_await run(c, req);
@@ -149,7 +144,7 @@ asio::awaitable<result<void>> kv2_delete_metadata(client& c, std::string_view mo
 {
     call req;
     req.method = "DELETE";
-    req.path = api_path(mount, "metadata", path);
+    req.path = mount_path(mount, "metadata", path);
     co_return co_await run(c, req);
 }
 
@@ -160,7 +155,7 @@ static call versions_call(std::string_view mount, std::string_view verb, std::st
 {
     call req;
     req.method = "POST";
-    req.path = api_path(mount, verb, path);
+    req.path = mount_path(mount, verb, path);
     req.idempotent = true;
     req.body = to_json(versions_body(versions));
     return req;
@@ -173,7 +168,7 @@ asio::awaitable<result<void>> kv2_delete(client& c, std::string_view mount, std:
     if (versions.empty())
     {
         req.method = "DELETE";
-        req.path = api_path(mount, "data", path);
+        req.path = mount_path(mount, "data", path);
         co_return co_await run(c, req);
     }
     req = versions_call(mount, "delete", path, versions);
@@ -197,7 +192,7 @@ asio::awaitable<result<void>> kv2_destroy(client& c, std::string_view mount, std
 asio::awaitable<result<json::object>> kv1_read(client& c, std::string_view mount, std::string_view path)
 {
     call req;
-    req.path = api_path(mount, "", path);
+    req.path = mount_path(mount, "", path);
     co_return co_await fetch(c, req, &decode_kv1_read);
 }
 
@@ -206,7 +201,7 @@ asio::awaitable<result<void>> kv1_write(client& c, std::string_view mount, std::
 {
     call req;
     req.method = "POST";
-    req.path = api_path(mount, "", path);
+    req.path = mount_path(mount, "", path);
     req.idempotent = true;  // a KV v1 write replaces the whole value: repeating it is harmless
     req.body = to_json(data);
     co_return co_await run(c, req);
@@ -215,14 +210,14 @@ asio::awaitable<result<void>> kv1_write(client& c, std::string_view mount, std::
 asio::awaitable<result<std::vector<std::string>>> kv1_list(client& c, std::string_view mount,
                                                            std::string_view folder)
 {
-    co_return co_await list(c, api_path(mount, "", folder));
+    co_return co_await list(c, mount_path(mount, "", folder));
 }
 
 asio::awaitable<result<void>> kv1_delete(client& c, std::string_view mount, std::string_view path)
 {
     call req;
     req.method = "DELETE";
-    req.path = api_path(mount, "", path);
+    req.path = mount_path(mount, "", path);
     co_return co_await run(c, req);
 }
 

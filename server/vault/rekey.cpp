@@ -30,10 +30,12 @@ call rekey_call(std::string method, std::string path, std::string body = {})
 
 asio::awaitable<result<rekey_status>> rekey_init(client& c, const rekey_params& p)
 {
-    auto body = to_json(json::object{{"secret_shares", p.secret_shares},
-                                     {"secret_threshold", p.secret_threshold},
-                                     {"require_verification", p.require_verification}});
-    auto req = rekey_call("PUT", "sys/rekey/init", std::move(body));
+    json::object body{{"secret_shares", p.secret_shares},
+                      {"secret_threshold", p.secret_threshold},
+                      {"require_verification", p.require_verification}};
+    if (!p.pgp_keys.empty())
+        body["pgp_keys"] = json::value_from(p.pgp_keys);
+    auto req = rekey_call("PUT", "sys/rekey/init", to_json(body));
     co_return co_await fetch(c, req, &decode_rekey_status);
 }
 

@@ -10,7 +10,9 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace vk::vault {
 
@@ -19,6 +21,7 @@ struct rekey_params
     unsigned secret_shares = 5;
     unsigned secret_threshold = 3;
     bool require_verification = false;  // old keys stay valid until the new ones are verified
+    std::vector<std::string> pgp_keys;  // base64 binary public keys, one per new share, or none
 };
 
 // PUT sys/rekey/init: starts a rekey; the status carries its nonce.

@@ -46,15 +46,18 @@ asio::awaitable<result<seal_status>> sys_seal_status(client& c)
     co_return co_await fetch(c, req, &decode_seal_status);
 }
 
-asio::awaitable<result<init_result>> sys_init(client& c, unsigned secret_shares, unsigned secret_threshold)
+asio::awaitable<result<init_result>> sys_init(client& c, unsigned secret_shares, unsigned secret_threshold,
+                                              const std::vector<std::string>& pgp_keys)
 {
     call req;
     req.method = "PUT";
     req.path = "sys/init";
     req.authenticated = false;
     req.idempotent = false;  // a retried init would fail with "already initialized" and lose the keys
-    req.body =
-        to_json(json::object{{"secret_shares", secret_shares}, {"secret_threshold", secret_threshold}});
+    json::object body{{"secret_shares", secret_shares}, {"secret_threshold", secret_threshold}};
+    if (!pgp_keys.empty())
+        body["pgp_keys"] = json::value_from(pgp_keys);
+    req.body = to_json(body);
     co_return co_await fetch(c, req, &decode_init);
 }
 

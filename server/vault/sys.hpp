@@ -28,9 +28,11 @@ boost::asio::awaitable<result<health>> sys_health(client& c, health_params p = {
 // GET sys/seal-status.
 boost::asio::awaitable<result<seal_status>> sys_seal_status(client& c);
 
-// PUT sys/init with shares/threshold. bad_request when already initialised.
+// PUT sys/init with shares/threshold, and pgp_keys (base64 binary public keys, one per share) when not
+// empty: the keys then come back as OpenPGP messages. bad_request when already initialised.
 boost::asio::awaitable<result<init_result>> sys_init(client& c, unsigned secret_shares,
-                                                     unsigned secret_threshold);
+                                                     unsigned secret_threshold,
+                                                     const std::vector<std::string>& pgp_keys = {});
 
 // PUT sys/unseal {key}: one share (hex or base64); returns the progress. bad_request for a wrong key.
 boost::asio::awaitable<result<seal_status>> sys_unseal(client& c, const secret& key);

@@ -16,11 +16,6 @@ using detail::to_json;
 
 namespace {
 
-std::string transit_api_path(std::string_view mount, std::string_view op, std::string_view key)
-{
-    return join_path(encode_path(mount), op, encode_path(key));
-}
-
 // POST <mount>/<op>/<key> {field: value}: data.ciphertext. Not retried: the answer is new each time.
 asio::awaitable<result<std::string>> ciphertext_of(client& c, std::string path, std::string_view field,
                                                    std::string_view value)
@@ -37,7 +32,7 @@ asio::awaitable<result<std::string>> ciphertext_of(client& c, std::string path, 
 asio::awaitable<result<std::string>> transit_encrypt(client& c, std::string_view mount, std::string_view key,
                                                      const secret& plaintext)
 {
-    co_return co_await ciphertext_of(c, transit_api_path(mount, "encrypt", key), "plaintext",
+    co_return co_await ciphertext_of(c, mount_path(mount, "encrypt", key), "plaintext",
                                      base64_encode(plaintext.reveal()));
 }
 
@@ -46,7 +41,7 @@ asio::awaitable<result<secret>> transit_decrypt(client& c, std::string_view moun
 {
     call req;
     req.method = "POST";
-    req.path = transit_api_path(mount, "decrypt", key);
+    req.path = mount_path(mount, "decrypt", key);
     req.idempotent = true;  // decrypting twice answers the same
     req.body = to_json(json::object{{"ciphertext", ciphertext}});
     auto text = co_await fetch(c, req, &decode_transit_plaintext);
@@ -62,14 +57,14 @@ asio::awaitable<result<secret>> transit_decrypt(client& c, std::string_view moun
 asio::awaitable<result<std::string>> transit_rewrap(client& c, std::string_view mount, std::string_view key,
                                                     std::string_view ciphertext)
 {
-    co_return co_await ciphertext_of(c, transit_api_path(mount, "rewrap", key), "ciphertext", ciphertext);
+    co_return co_await ciphertext_of(c, mount_path(mount, "rewrap", key), "ciphertext", ciphertext);
 }
 
 asio::awaitable<result<transit_key_info>> transit_read_key(client& c, std::string_view mount,
                                                            std::string_view key)
 {
     call req;
-    req.path = transit_api_path(mount, "keys", key);
+    req.path = mount_path(mount, "keys", key);
     co_return co_await fetch(c, req, &decode_transit_key);
 }
 

@@ -38,6 +38,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "support"))
 os.environ.setdefault("VK_BIN_DIR", os.path.join(HERE, "..", "..", "build", "bin"))
 
 import vkproc  # noqa: E402
+from proc_stats import cpu_seconds, rss_mib  # noqa: E402
 
 TOKEN = "bench-admin-token-0123456789"
 ROOT = "bench-root-token"
@@ -63,20 +64,6 @@ def read(path):
             return f.read()
     except FileNotFoundError:
         return ""
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def pct(samples, q):

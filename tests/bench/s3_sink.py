@@ -8,6 +8,8 @@ import threading
 import time
 from urllib.parse import parse_qsl, urlsplit
 
+from background_server import BackgroundServer
+
 CHUNK = 1 << 20
 
 
@@ -30,27 +32,13 @@ class Upload:
             self.next_part += 1
 
 
-class Sink(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
+class Sink(BackgroundServer):
     def __init__(self):
         self.lock = threading.Lock()
         self.uploads = {}
         self.objects = {}  # key -> (size, sha256 hex of the bytes received, x-amz-meta-sha256)
         self.part_requests = 0
-        super().__init__(("127.0.0.1", 0), SinkHandler)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def start(self):
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        self.shutdown()
-        self.server_close()
+        super().__init__(SinkHandler)
 
 
 class SinkHandler(http.server.BaseHTTPRequestHandler):

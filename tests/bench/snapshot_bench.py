@@ -19,7 +19,8 @@ what it receives, and only the job's spool file lands on disk. Measured on the s
     tee (nothing on disk), their CPU times (user + system) summed;
 then the job's download (stream, gunzip + tar + SHA256SUMS check, SHA-256 of the archive, spool write and
 fsync) against the smaller limit (goal >= 0.8), the whole cycle with the upload, the daemon's peak RSS (VmHWM;
-limit 64 MiB, goal 32 MiB) and whether the sink's SHA-256 is the archive's.
+limit 64 MiB, goal 32 MiB), whether the sink's SHA-256 is the archive's, and the admin API's latency while the
+job ran (GET /v1/health every 200 ms).
        tests/bench/snapshot_bench.py --size 30GiB   (or 80MiB: ctest's smoke of this path, two parts)
 
 Restore (issue 24), `--size 30GiB --restore`: after the backup run, the same generated archive is fetched once
@@ -27,7 +28,7 @@ with curl into a local storage directory (the only copy on disk: the job's spool
 by then) and restored through `POST /v1/snapshot/{name}/restore` by a job whose `restore_spool_limit` is 0, so
 the restore takes two passes with nothing in the spool (a one-pass restore would need a second full-size
 copy). Prints the restore's time and MiB/s (the archive's bytes over the wall time of both passes), the
-path the daemon reports and its peak RSS (VmHWM) over the restore alone.
+path the daemon reports, its peak RSS (VmHWM) over the restore alone and the admin API's latency meanwhile.
        tests/bench/snapshot_bench.py --size 24MiB --restore   (ctest's smoke of the two-pass restore)
 """
 import json
@@ -36,18 +37,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
-
-import s3_sink
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 sys.path.insert(0, HERE)
 os.environ.setdefault("VK_BIN_DIR", os.path.join(HERE, "..", "..", "build", "bin"))
 
+import s3_sink  # noqa: E402
 import vkproc  # noqa: E402
+from proc_stats import cpu_seconds, peak_rss_kib  # noqa: E402
 from vkdaemon import ADMIN_TOKEN, Daemon  # noqa: E402
 
 ROOT = "root"
@@ -64,21 +66,6 @@ def curl(addr, out):
     subprocess.run(["curl", "-sS", "--fail", "-o", out, "-H", f"X-Vault-Token: {ROOT}",
                     f"{addr}/v1/sys/storage/raft/snapshot"], check=True)
     return time.monotonic() - started, os.path.getsize(out)
-
-
-def peak_rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
-
-
-def cpu_seconds(pid):
-    """User + system CPU time of a process so far."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def parse_size(text):
@@ -155,6 +142,35 @@ def call_admin(daemon, path, body, timeout):
         return e.code, e.read().decode()
 
 
+class AdminProbe:
+    """GET /v1/health every 200 ms from a thread while a job runs; the answers' latencies (a 60 s timeout, so
+    a stall is measured rather than cut short). The admin API must stay responsive while the biggest job runs:
+    everything the job does to disk runs off the io thread."""
+
+    def __init__(self, daemon):
+        self.url, self.samples, self.failures = daemon.url("/v1/health"), [], 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stop.wait(0.2):
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.url, timeout=60) as r:
+                    r.read()
+                self.samples.append((time.monotonic() - started) * 1000)
+            except (urllib.error.URLError, OSError):
+                self.failures += 1
+
+    def summary(self):
+        self.stop.set()
+        self.thread.join()
+        s = sorted(self.samples) or [0.0]
+        return (f"p50 {s[len(s) // 2]:.1f} ms, p99 {s[min(len(s) - 1, int(len(s) * 0.99))]:.1f} ms, "
+                f"max {s[-1]:.1f} ms over {len(self.samples)} calls, {self.failures} failed")
+
+
 def restore_run(addrs, work, say):
     """The archive stored once in a local directory, restored in two passes; (seconds, answer, RSS KiB)."""
     mib = 2**20
@@ -170,9 +186,11 @@ def restore_run(addrs, work, say):
                      "log": {"level": "warn"}}, tmpdir=os.path.join(work, "restore-daemon"))
     try:
         started = time.monotonic()
+        probe = AdminProbe(daemon)
         status, answer = call_admin(daemon, "/v1/snapshot/restore/restore", {"storage": "disk", "name": name},
                                     timeout=3 * 3600)
         restore_s = time.monotonic() - started
+        admin = probe.summary()
         assert status == 200, (status, answer)
         rss = peak_rss_kib(daemon.proc.pid)
     finally:
@@ -181,6 +199,7 @@ def restore_run(addrs, work, say):
     say(f"restore ({answer['path']}):    {restore_s:.2f} s  {size / restore_s / mib:.1f} MiB/s  "
         f"({size / mib:.1f} MiB downloaded twice from a local storage, streamed into vault-sim)")
     say(f"restore peak RSS:       {rss / 1024:.1f} MiB  (the daemon that restored; goal < 64 MiB)")
+    say(f"admin API meanwhile:    {admin}")
     assert answer["path"] == "two-pass", answer
     return restore_s, answer, rss
 
@@ -206,8 +225,10 @@ def generated_run(size, restore=False):
                "spool_dir": os.path.join(work, "spool"), "storages": [storage]}
         daemon = Daemon({"vaults": {"n1": {"address": addrs[1], "token": ROOT}}, "jobs": [job],
                          "log": {"level": "warn"}}, tmpdir=work)
+        probe = AdminProbe(daemon)
         j = daemon.wait_job("bench", lambda j: j["last_cycle"] and j["last_cycle"]["outcome"] != "running",
                             timeout=3 * 3600, what="the snapshot cycle")
+        admin = probe.summary()
         assert j["last_cycle"]["outcome"] == "ok", j
         rss = peak_rss_kib(daemon.proc.pid)
         cpu = cpu_seconds(daemon.proc.pid)
@@ -224,6 +245,7 @@ def generated_run(size, restore=False):
             f"leader check, S3 upload in {PART_MIB} MiB parts ({sink.part_requests} part requests), retention)")
         say(f"daemon peak RSS:        {rss / 1024:.1f} MiB  (limit 64 MiB, goal 32 MiB)")
         say(f"daemon CPU:             {cpu:.2f} s for the whole run")
+        say(f"admin API meanwhile:    {admin}")
 
         tools, tools_wall, sha = tools_cpu(addrs[0], work)
         tools_s = sum(tools.values())
@@ -242,7 +264,7 @@ def generated_run(size, restore=False):
     finally:
         if daemon:
             daemon.stop()
-        sink.stop()
+        sink.close()
         sim.stop()
         shutil.rmtree(work, ignore_errors=True)
 

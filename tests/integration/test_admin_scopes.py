@@ -11,7 +11,7 @@ import pytest
 import vkproc
 from vkdaemon import ADMIN_TOKEN, Daemon, job_spec
 
-SCOPES = ["read", "operate", "approve", "rekey", "restore"]
+SCOPES = ["read", "operate", "approve", "rekey", "restore", "custodian-share"]
 TOKENS = {scope: f"{scope}-only-token-0123456789" for scope in SCOPES}
 LIMITED = "operator-of-j1-token-0123"
 
@@ -40,7 +40,8 @@ def guarded_routes():
                          timeout=30, check=True).stdout
     routes = [line.split(" ") for line in out.splitlines() if line]
     # "restore|operate": the first scope, then the one that suffices for a dry run (a restore drill).
-    return [(m, p.replace("{name}", "j2").replace("{id}", "1"), g.split("|")[0]) for m, p, g in routes
+    return [(m, p.replace("{name}", "j2").replace("{id}", "1").replace("{custodian}", "alice"), g.split("|")[0])
+            for m, p, g in routes
             if g.split("|")[0] in SCOPES]
 
 

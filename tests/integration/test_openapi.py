@@ -109,7 +109,7 @@ def test_every_described_route_answers_with_its_documented_shape(daemon):
     order = ["get", "put", "post"]
     for path, item in doc["paths"].items():
         for method in sorted((m for m in item if m in METHODS), key=order.index):
-            concrete = re.sub(r"\{name\}", "j1", re.sub(r"\{id\}", "1", path))
+            concrete = re.sub(r"\{name\}", "j1", re.sub(r"\{(id|custodian)\}", "1", path))
             if path.endswith("/trigger") or path.endswith("/resume"):
                 daemon.call("POST", "/v1/jobs/j1/halt")
                 daemon.wait_job("j1", lambda j: j["state"] == "halted")

@@ -13,8 +13,8 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr const char* identifying[] = {"plan",    "name",  "storage", "force",
-                                       "dry_run", "level", "planned", "queued"};
+constexpr const char* identifying[] = {"plan",  "name",    "storage", "force",     "dry_run",
+                                       "level", "planned", "queued",  "custodian", "set"};
 
 json::object pick(const json::value& v)
 {

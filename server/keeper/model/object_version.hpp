@@ -8,6 +8,8 @@
 namespace vk::keeper {
 
 std::string sha256_hex(std::string_view bytes);
+// Lower-case hex of any bytes (also an OpenPGP fingerprint's digits: custodians.cpp).
+std::string lower_hex(std::string_view bytes);
 
 }  // namespace vk::keeper
 

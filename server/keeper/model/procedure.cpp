@@ -8,6 +8,13 @@
 namespace vk::keeper {
 namespace json = boost::json;
 
+namespace {
+shard_set new_set(std::uint64_t n, const procedure_policy& p)
+{
+    return shard_set{"set-" + std::to_string(n), p.shares, p.threshold, p.placement, p.custodians};
+}
+}  // namespace
+
 // Back to `requested` with a fresh planned set (the old plan's objects become stray and are removed).
 procedure_record request_rekey(procedure_record r, const procedure_policy& p)
 {
@@ -15,7 +22,7 @@ procedure_record request_rekey(procedure_record r, const procedure_policy& p)
     r.nonce.clear();
     r.verification_nonce.clear();
     r.pending.reset();
-    r.planned = shard_set{"set-" + std::to_string(r.next_set), p.shares, p.threshold, p.placement};
+    r.planned = new_set(r.next_set, p);
     ++r.next_set;
     return r;
 }
@@ -41,10 +48,32 @@ json::value set_json(const std::optional<shard_set>& s)
     json::array placement;
     for (const auto& p : s->placement)
         placement.emplace_back(p);
+    json::array custodians;
+    for (const auto& c : s->custodians)
+        custodians.emplace_back(to_json(c));
     return json::object{{"id", s->id},
                         {"shares", s->shares},
                         {"threshold", s->threshold},
-                        {"placement", std::move(placement)}};
+                        {"placement", std::move(placement)},
+                        {"custodians", std::move(custodians)}};
+}
+
+std::string str(const json::object& o, std::string_view key)
+{
+    auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// A record written before custodians existed has none.
+std::vector<custodian_share> custodians_from(const json::object& s)
+{
+    std::vector<custodian_share> out;
+    const auto* a = s.if_contains("custodians");
+    if (!a || a->is_null())
+        return out;
+    for (const auto& v : a->as_array())
+        out.push_back(custodian_share_from(v.as_object()));
+    return out;
 }
 
 std::optional<shard_set> set_from(const json::object& o, std::string_view key)
@@ -58,23 +87,23 @@ std::optional<shard_set> set_from(const json::object& o, std::string_view key)
     out.shares = json::value_to<int>(s.at("shares"));
     out.threshold = json::value_to<int>(s.at("threshold"));
     out.placement = json::value_to<std::vector<std::string>>(s.at("placement"));
-    if (static_cast<int>(out.placement.size()) != out.shares || out.threshold < 1 ||
+    out.custodians = custodians_from(s);
+    if (static_cast<int>(out.placement.size() + out.custodians.size()) != out.shares || out.threshold < 1 ||
         out.threshold > out.shares)
         throw std::invalid_argument("inconsistent shard set");
     return out;
 }
 
-std::string str(const json::object& o, std::string_view key)
-{
-    auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 // ---- decisions ----
 
+// A rekey of ours: our counts and verification, and PGP only for custodians (the announced fingerprints end
+// with theirs).
 bool matches(const rekey_view& v, const procedure_policy& p)
 {
-    return v.verification_required && !v.pgp && v.t == p.threshold && v.n == p.shares && v.progress == 0 &&
+    bool pgp_ok = p.custodians.empty()
+                      ? !v.pgp
+                      : !v.backup && custodian_fingerprints_match(v.pgp_fingerprints, p.custodians);
+    return v.verification_required && pgp_ok && v.t == p.threshold && v.n == p.shares && v.progress == 0 &&
            v.verification_nonce.empty();
 }
 
@@ -156,7 +185,7 @@ action decide_uninitialised(const procedure_record& r, const procedure_policy& p
         return wait("Vault is not initialised and the job has no init settings", level::warning);
     auto next = r;
     next.st = step::init_intent;
-    next.pending = shard_set{"set-" + std::to_string(r.next_set), p.shares, p.threshold, p.placement};
+    next.pending = new_set(r.next_set, p);
     ++next.next_set;
     next.revoke_root = false;
     return write(next);
@@ -177,11 +206,17 @@ action decide_init_recovery(const procedure_record& r, const observation& o)
     next.current = s;
     next.pending.reset();
     next.st = step::idle;
-    if (held < s.shares)
+    int stored = static_cast<int>(s.placement.size());
+    bool custodians_lost = std::any_of(s.custodians.begin(), s.custodians.end(),
+                                       [](const custodian_share& c) { return c.message.empty(); });
+    if (held < stored || custodians_lost)
     {
         auto a = write(next);
-        a.message = "only " + std::to_string(held) + " of " + std::to_string(s.shares) +
-                    " shards of the initial set were stored; request a rekey to restore the full set";
+        a.message = held < stored
+                        ? "only " + std::to_string(held) + " of " + std::to_string(stored) +
+                              " shards of the initial set were stored"
+                        : "the custodians' shares of the initial set were lost before they were recorded";
+        a.message += "; request a rekey to restore the full set";
         a.level = level::alert;
         return a;
     }
@@ -268,8 +303,9 @@ action decide_rekey(const procedure_record& r, const observation& o, const proce
     case step::started:
         if (!v || v->nonce != r.nonce)
             return write(request_rekey(r, p));  // Vault lost our rekey
-        if (!v->verification_nonce.empty() || v->progress > 0)
-            // the new keys were answered but not stored, or which old shards went in is unknown: cancel ours
+        if (!v->verification_nonce.empty() || v->progress > 0 || o.planned_key_lost)
+            // the new keys were answered but not stored, which old shards went in is unknown, or the answer
+            // would be encrypted to a key the keeper no longer has: cancel ours
             return with(act::cancel, request_rekey(r, p), "", r.nonce);
         return with(act::submit_old, r, r.current->id, r.nonce);
     case step::pending_stored:

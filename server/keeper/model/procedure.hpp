@@ -7,6 +7,7 @@
 #define VAULTKEEPER_SERVER_KEEPER_MODEL_PROCEDURE_HPP
 
 #include "core/error.hpp"
+#include "keeper/model/custodians.hpp"
 
 #include <cstdint>
 #include <map>
@@ -18,13 +19,15 @@
 
 namespace vk::keeper {
 
-// One shard set as recorded: which store holds each shard.
+// One shard set as recorded: which store holds each shard, then the custodians' shares (Vault's key order:
+// shard i < placement.size() is a store's, the others a custodian's each, in config order).
 struct shard_set
 {
     std::string id;  // "set-3"
     int shares = 0;
     int threshold = 0;
-    std::vector<std::string> placement;  // store name of shard i
+    std::vector<std::string> placement;       // store name of shard i
+    std::vector<custodian_share> custodians;  // messages empty until Vault answered them
     bool operator==(const shard_set&) const = default;
 };
 
@@ -99,7 +102,9 @@ struct rekey_view
     int progress = 0;
     bool verification_required = false;
     std::string verification_nonce;  // the update phase completed
-    bool pgp = false;                // new keys PGP-encrypted (or backed up) for someone: never ours
+    bool pgp = false;  // new keys PGP-encrypted (or backed up): ours only when the set has custodians
+    bool backup = false;
+    std::vector<std::string> pgp_fingerprints;
 };
 
 struct observation
@@ -108,6 +113,9 @@ struct observation
     std::optional<rekey_view> rekey;      // nullopt: no rekey running
     std::map<std::string, int> readable;  // shards readable per set id (filled for sets the record names)
     std::set<std::string> stray_sets;     // sets found in the stores that the record does not name
+    // The planned set has custodians and the keeper's key its rekey encrypts to is gone (held only in
+    // memory: a restart lost it): Vault's answer could not be read, so that rekey is cancelled and redone.
+    bool planned_key_lost = false;
 };
 
 // What the job wants besides the record.
@@ -117,7 +125,8 @@ struct procedure_policy
     int shares = 0;         // for init and new sets
     int threshold = 0;
     bool root_revoke = true;
-    std::vector<std::string> placement;  // for a new set (place_shards over the usable stores)
+    std::vector<std::string> placement;       // for a new set (place_shards over the usable stores)
+    std::vector<custodian_share> custodians;  // for a new set: each custodian's name and key fingerprint
     std::string no_placement;  // why a new set cannot be placed now (unusable stores), "" when it can
     bool want_rekey = false;   // requested through the API or rekey_interval elapsed
     std::int64_t now_unix = 0;

@@ -3,6 +3,7 @@
 // breaks.
 #include "keeper/model/settings.hpp"
 
+#include "core/read_file.hpp"
 #include "keeper/model/object_name.hpp"
 #include "keeper/model/placement.hpp"
 #include "keeper/model/store_location.hpp"
@@ -183,6 +184,22 @@ void read_init(object_reader& r, keeper_settings& s)
     s.init = init;
 }
 
+// The custodian's key, read now so that --check-config names a missing file or one that holds no public key.
+void read_custodian_key(object_reader& e, custodian_settings& c)
+{
+    auto text = vk::read_file(c.pgp_public_key_file);
+    if (!text)
+    {
+        e.problem("pgp_public_key_file", "cannot read \"" + c.pgp_public_key_file + "\"");
+        return;
+    }
+    auto key = read_public_key(*text);
+    if (!key)
+        e.problem("pgp_public_key_file", "\"" + c.pgp_public_key_file + "\": " + key.error().message);
+    else
+        c.key = std::move(*key);
+}
+
 // custodians: [{"name": ..., "pgp_public_key_file": ...}], names unique and store-name shaped (they appear
 // in routes: /v1/keeper/{name}/custodians/{custodian}/share).
 void read_custodians(object_reader& r, keeper_settings& s)
@@ -196,12 +213,12 @@ void read_custodians(object_reader& r, keeper_settings& s)
         else if (!c.name.empty() && !names.insert(c.name).second)
             e.problem("name", "another custodian has this name");
         c.pgp_public_key_file = e.string("pgp_public_key_file", need::required).value_or("");
+        if (e.has("pgp_public_key_file"))
+            read_custodian_key(e, c);
         e.finish();
         s.custodians.push_back(std::move(c));
     });
     s.custodians_can_recover = r.boolean_or("custodians_can_recover", false);
-    if (!s.custodians.empty())
-        r.problem("custodians", "handing shares to custodians is not available in this build yet");
 }
 
 void report(object_reader& r, const placement_problem& p)

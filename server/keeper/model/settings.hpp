@@ -7,6 +7,7 @@
 #include "core/config.hpp"
 #include "core/config_reader.hpp"
 #include "core/secret.hpp"
+#include "keeper/model/custodians.hpp"
 #include "keeper/model/envelope.hpp"
 #include "keeper/model/kek_ring.hpp"
 
@@ -78,6 +79,7 @@ struct custodian_settings
 {
     std::string name;
     std::string pgp_public_key_file;
+    openpgp_public_key key;  // the file's key, read at parse time
 };
 
 struct keeper_settings : vk::job_settings

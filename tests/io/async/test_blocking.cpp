@@ -2,6 +2,7 @@
 // caller resumes on its own thread, and an exception from the function reaches the caller.
 #include "async/blocking.hpp"
 #include "async_test.hpp"
+#include "flag_wait.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,24 +15,6 @@ using namespace vk;
 using namespace vk::test;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
-
-namespace {
-
-asio::awaitable<void> raise_flag(std::atomic<bool>& flag)
-{
-    flag = true;
-    co_return;
-}
-
-// Waits (bounded) until the flag is up: only another thread can raise it while this one waits.
-bool waited_for(const std::atomic<bool>& flag)
-{
-    for (int i = 0; i < 5000 && !flag; ++i)
-        std::this_thread::sleep_for(1ms);
-    return flag;
-}
-
-}  // namespace
 
 ASYNC_TEST(run_blocking, runs_on_another_thread_and_resumes_on_the_callers)
 {
