@@ -55,17 +55,33 @@ public:
 
     asio::awaitable<result<stored_object>> get(std::string name) override
     {
+        auto raw = co_await get_raw(name);
+        if (!raw)
+            co_return raw.error();
+        auto opened = co_await sealer_->open(name, std::move(raw->bytes));
+        if (!opened)
+            co_return ours(opened.error());
+        co_return stored_object{name, std::move(opened->plaintext), std::move(raw->version),
+                                opened->needs_rewrite(), opened->wrap_version};
+    }
+
+    asio::awaitable<result<raw_object>> get_raw(std::string name) override
+    {
         if (auto v = valid(name); !v)
             co_return v.error();
         auto raw = read_raw(name);
         if (!raw)
             co_return raw.error();
         auto version = sha256_hex(*raw);
-        auto opened = co_await sealer_->open(name, std::move(*raw));
-        if (!opened)
-            co_return ours(opened.error());
-        co_return stored_object{name, std::move(opened->plaintext), std::move(version),
-                                opened->needs_rewrite(), opened->wrap_version};
+        co_return raw_object{std::move(*raw), std::move(version)};
+    }
+
+    asio::awaitable<result<std::string>> put_raw(std::string name, std::string sealed,
+                                                 std::optional<std::string> expected_version) override
+    {
+        if (auto v = valid(name); !v)
+            co_return v.error();
+        co_return write_now(name, sealed, expected_version);
     }
 
     asio::awaitable<result<std::string>> put(std::string name, std::string data,
@@ -78,7 +94,7 @@ public:
         auto sealed = co_await sealer_->seal(name, std::move(data));
         if (!sealed)
             co_return ours(sealed.error());
-        co_return write_now(name, *sealed, expected_version);
+        co_return co_await put_raw(name, std::move(*sealed), std::move(expected_version));
     }
 
     asio::awaitable<result<void>> remove(std::string name,

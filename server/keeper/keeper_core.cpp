@@ -4,10 +4,12 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <utility>
 
 #include "core/read_file.hpp"
 #include "core/time.hpp"
 #include "keeper/keeper_metrics.hpp"
+#include "keeper/kek_since_file.hpp"
 #include "keeper/object_sealer.hpp"
 #include "metrics/registry.hpp"
 
@@ -123,6 +125,15 @@ keeper_core::keeper_core(const vk::job_config& jc, runtime::job_services& servic
     }
     if (auto e = set_nodes(node_addresses(*settings, *config)))
         setup_error = std::move(e);
+    if (!settings->state_dir.empty())
+    {
+        // A file that does not parse is a warning of the first cycle: the grace starts again, nothing worse.
+        auto kept = load_old_kek_since(kek_since_path(settings->state_dir, job));
+        if (kept)
+            old_kek_since = std::move(*kept);
+        else
+            kek_since_problem = kept.error();
+    }
 }
 
 std::optional<error> keeper_core::set_nodes(const std::vector<std::string>& addresses)
@@ -245,12 +256,23 @@ void keeper_core::publish_transit_metrics(const std::string& name) const
 
 asio::awaitable<void> keeper_core::rotate_keks(runtime::cycle_context& ctx)
 {
+    // First seen as the read found them, kept before any rewrite so a crash mid-rewrite keeps the clock;
+    // then again, so a store whose last old object was just rewritten drops its time.
+    note_old_keks(ctx);
     if (auto r = co_await stores.rewrite_old_keys(kek_rewrites_per_cycle); !r)
         ctx.warning(r.error());
+    note_old_keks(ctx);
     // The transit keys' versions for the next read (a rotation makes older wraps old) and the alert.
     if (auto r = co_await stores.refresh_sealers(); !r)
         ctx.warning(r.error());
+}
+
+void keeper_core::note_old_keks(runtime::cycle_context& ctx)
+{
+    if (kek_since_problem)
+        ctx.warning(*std::exchange(kek_since_problem, std::nullopt));
     auto now = static_cast<std::int64_t>(unix_seconds(std::chrono::system_clock::now()));
+    const auto before = old_kek_since;
     for (const auto& [store, names] : stores.old_key_objects())
     {
         if (transit_store(stores, store))
@@ -261,6 +283,9 @@ asio::awaitable<void> keeper_core::rotate_keks(runtime::cycle_context& ctx)
         else
             old_kek_since.erase(store);
     }
+    if (old_kek_since != before && !settings->state_dir.empty())
+        if (auto w = save_old_kek_since(kek_since_path(settings->state_dir, job), old_kek_since); !w)
+            ctx.warning(w.error());
 }
 
 json::object keeper_core::status() const

@@ -52,8 +52,10 @@ struct keeper_core : runtime::kind_core<keeper_settings>
     std::string alerted;  // the last waiting reason sent as an alert (repeats are warnings, not webhooks)
     std::map<std::string, std::map<std::string, int>> held;  // set -> store -> objects, for status
     std::set<std::string> stores_alerted;  // unusable stores a human was told about (until usable again)
-    // store -> when objects under a previous key-encryption key were first seen there (Unix seconds).
+    // store -> when objects under a previous key-encryption key were first seen there (Unix seconds), kept
+    // in <state_dir>/<job>.kek-since when the job has a state_dir.
     std::map<std::string, std::int64_t> old_kek_since;
+    std::optional<error> kek_since_problem;  // that file did not load: warned by the next rotate_keks
     // The keeper's OpenPGP key for the stores' shares of the set `key_set` (a set with custodians), from its
     // init or rekey request until Vault's answer is stored. Only in memory (DEVELOPERS "Human custodians"):
     // a restart loses it, and a rekey still waiting for its answer is cancelled and asked again.
@@ -73,9 +75,13 @@ struct keeper_core : runtime::kind_core<keeper_settings>
     // Alerts once for each store that became unusable, logs each that is usable again.
     void report_store_health(runtime::cycle_context& ctx);
 
-    // A step of every store's key rotation: a few objects rewritten under the current key (a failure is a
-    // warning: the next cycle tries again), then old_kek_since brought up to date.
+    // A step of every store's key rotation: old_kek_since brought up to date with the last read, a few
+    // objects rewritten under the current key (a failure is a warning: the next cycle tries again), and
+    // old_kek_since again.
     boost::asio::awaitable<void> rotate_keks(runtime::cycle_context& ctx);
+    // old_kek_since from the old objects the last read found and the rewrites left, saved to the
+    // state_dir's file when it changed.
+    void note_old_keks(runtime::cycle_context& ctx);
 
     void count_unseal(std::string_view outcome) const;
     void publish_metrics() const;

@@ -28,6 +28,19 @@ public:
         co_return open_object(ring_, name, sealed);
     }
 
+    asio::awaitable<result<std::optional<std::string>>> reseal(std::string name, std::string sealed) override
+    {
+        auto opened = open_object(ring_, name, sealed);
+        if (!opened)
+            co_return opened.error();
+        if (!opened->needs_rewrite())
+            co_return std::nullopt;
+        auto again = seal_object(ring_, name, opened->plaintext);
+        if (!again)
+            co_return again.error();
+        co_return std::optional(std::move(*again));
+    }
+
 private:
     kek_ring ring_;
 };
@@ -77,10 +90,27 @@ public:
         auto plain = open_envelope(*key, name, *e);
         if (!plain)
             co_return plain.error();
-        // Under a version older than the latest known: rewritten (a fresh wrap under the latest).
+        // Under a version older than the latest known: rewrapped in the background (reseal).
         auto version = wrap_version(e->wrap);
-        bool old = versions_ && version.value_or(0) < versions_->latest_version;
-        co_return opened_object{std::move(*plain), old ? 1u : 0u, version};
+        co_return opened_object{std::move(*plain), old(version) ? 1u : 0u, version};
+    }
+
+    asio::awaitable<result<std::optional<std::string>>> reseal(std::string name, std::string sealed) override
+    {
+        auto e = decode_envelope(name, sealed);
+        if (!e)
+            co_return e.error();
+        if (auto s = co_await started(); !s)
+            co_return s.error();
+        if (!old(wrap_version(e->wrap)))
+            co_return std::nullopt;
+        auto wrap = answered(co_await vault::transit_rewrap(*client_, kek_.mount, kek_.key, e->wrap));
+        if (!wrap)
+            co_return wrap.error();
+        auto again = rewrap_envelope(name, std::move(*e), std::move(*wrap));
+        if (!again)
+            co_return again.error();
+        co_return std::optional(std::move(*again));
     }
 
     asio::awaitable<result<void>> refresh() override
@@ -103,6 +133,12 @@ public:
     std::optional<std::string> transit_vault() const override { return kek_.vault; }
 
 private:
+    // A wrap under a version older than the latest known.
+    bool old(std::optional<std::int64_t> version) const
+    {
+        return versions_ && version.value_or(0) < versions_->latest_version;
+    }
+
     // The client logged in (once; again after a failure), and the key's versions read the first time.
     asio::awaitable<result<void>> started()
     {
@@ -154,6 +190,10 @@ public:
 
     asio::awaitable<result<std::string>> seal(std::string, std::string) override { co_return e_; }
     asio::awaitable<result<opened_object>> open(std::string, std::string) override { co_return e_; }
+    asio::awaitable<result<std::optional<std::string>>> reseal(std::string, std::string) override
+    {
+        co_return e_;
+    }
 
 private:
     error e_;
@@ -167,18 +207,19 @@ std::shared_ptr<object_sealer> ring_sealer(kek_ring ring)
     return std::make_shared<static_sealer>(std::move(ring));
 }
 
-std::shared_ptr<object_sealer> make_sealer(const file_store_settings& s, asio::any_io_executor ex)
+std::shared_ptr<object_sealer> make_sealer(const kek_ring& ring, const std::optional<transit_kek>& transit,
+                                           asio::any_io_executor ex)
 {
-    if (!s.transit)
-        return ring_sealer(s.kek);
-    auto c = vault::client::create(ex, s.transit->access);
+    if (!transit)
+        return ring_sealer(ring);
+    auto c = vault::client::create(ex, transit->access);
     if (!c)
     {
         error e = c.error();
-        e.message = "transit Vault " + s.transit->vault + ": " + e.message;
-        return std::make_shared<broken_sealer>(std::move(e), s.transit->vault);
+        e.message = "transit Vault " + transit->vault + ": " + e.message;
+        return std::make_shared<broken_sealer>(std::move(e), transit->vault);
     }
-    return std::make_shared<transit_sealer>(*s.transit, std::move(*c));
+    return std::make_shared<transit_sealer>(*transit, std::move(*c));
 }
 
 }  // namespace vk::keeper

@@ -30,6 +30,11 @@ public:
     // The plaintext of `sealed`, and whether it is under an old key (a previous ring key, or a transit key
     // version older than the latest known): to be rewritten. bad_response when it does not open.
     virtual boost::asio::awaitable<result<opened_object>> open(std::string name, std::string sealed) = 0;
+    // `sealed` moved under the current key (a rotation's background step), nullopt when it already is. A
+    // static ring opens and seals again; a transit envelope is rewrapped: its data key moved to the latest
+    // transit key version by the other Vault (rewrap/<key>: never seen in clear here), its body as it was.
+    virtual boost::asio::awaitable<result<std::optional<std::string>>> reseal(std::string name,
+                                                                              std::string sealed) = 0;
 
     // A cycle's look at the transit key: its versions are read again (a rotation makes older wraps old).
     // Nothing for a static ring. A failure is the Vault call's.
@@ -46,10 +51,11 @@ public:
 
 // A sealer with a static key ring (synchronous underneath).
 std::shared_ptr<object_sealer> ring_sealer(kek_ring ring);
-// The sealer of a file store's settings: its transit kek when one is configured, else its ring. A transit
-// Vault client that cannot be built (bad TLS files) gives a sealer failing every call with why, naming the
-// store: the store is unusable, the keeper still runs on the others.
-std::shared_ptr<object_sealer> make_sealer(const file_store_settings& s, boost::asio::any_io_executor ex);
+// The sealer of a store's kek (a file or object store's settings): its transit kek when one is configured,
+// else its ring. A transit Vault client that cannot be built (bad TLS files) gives a sealer failing every
+// call with why: the store is unusable, the keeper still runs on the others.
+std::shared_ptr<object_sealer> make_sealer(const kek_ring& ring, const std::optional<transit_kek>& transit,
+                                           boost::asio::any_io_executor ex);
 
 }  // namespace vk::keeper
 

@@ -5,9 +5,9 @@
 
 #include "async/retry.hpp"
 #include "cloud/model/signing_crypto.hpp"
-#include "keeper/model/kek_ring.hpp"
 #include "keeper/model/object_cas.hpp"
 #include "keeper/model/object_name.hpp"
+#include "keeper/object_sealer.hpp"
 #include "snapshot/azure_storage.hpp"
 #include "snapshot/s3_storage.hpp"
 
@@ -23,10 +23,10 @@ constexpr std::string_view object_probe_name = "vaultkeeper-store-check";
 class object_shard_store final : public shard_store
 {
 public:
-    object_shard_store(const object_store_settings& s, object_service service,
-                       std::unique_ptr<snapshot::object_storage> storage)
+    object_shard_store(const object_store_settings& s, std::shared_ptr<object_sealer> sealer,
+                       object_service service, std::unique_ptr<snapshot::object_storage> storage)
         : name_(s.name),
-          kek_(s.kek),
+          sealer_(std::move(sealer)),
           cas_(s.cas),
           service_(service),
           storage_(std::move(storage))
@@ -35,6 +35,7 @@ public:
 
     const std::string& name() const noexcept override { return name_; }
     bool supports_cas() const noexcept override { return cas_; }
+    std::shared_ptr<object_sealer> sealer() const override { return sealer_; }
 
     asio::awaitable<result<void>> check() override
     {
@@ -77,6 +78,19 @@ public:
 
     asio::awaitable<result<stored_object>> get(std::string name) override
     {
+        auto raw = co_await get_raw(name);
+        if (!raw)
+            co_return raw.error();
+        auto opened = co_await sealer_->open(name, std::move(raw->bytes));
+        if (!opened)  // a transit Vault's error keeps its code: the store waits on that Vault
+            co_return failure(opened.error().code,
+                              "object " + name + " does not open: " + opened.error().message, name);
+        co_return stored_object{name, std::move(opened->plaintext), std::move(raw->version),
+                                opened->needs_rewrite(), opened->wrap_version};
+    }
+
+    asio::awaitable<result<raw_object>> get_raw(std::string name) override
+    {
         if (!valid_object_name(name))
             co_return failure(errc::invalid_argument, "invalid object name", name);
         snapshot::object_call call;
@@ -84,11 +98,7 @@ public:
         auto r = co_await storage_->send(std::move(call), "get " + name);
         if (!r)
             co_return r.error();
-        auto opened = open_object(kek_, name, r->body);
-        if (!opened)
-            co_return failure(errc::bad_response,
-                              "object " + name + " does not open: " + opened.error().message, name);
-        co_return stored_object{name, std::move(opened->plaintext), version_of(*r), opened->needs_rewrite()};
+        co_return raw_object{std::move(r->body), version_of(*r)};
     }
 
     asio::awaitable<result<std::string>> put(std::string name, std::string data,
@@ -96,9 +106,17 @@ public:
     {
         if (!valid_object_name(name))
             co_return failure(errc::invalid_argument, "invalid object name", name);
-        auto sealed = seal_object(kek_, name, data);
+        auto sealed = co_await sealer_->seal(name, std::move(data));
         if (!sealed)
-            co_return sealed.error();
+            co_return failure(sealed.error().code, sealed.error().message, name);
+        co_return co_await put_raw(name, std::move(*sealed), std::move(expected_version));
+    }
+
+    asio::awaitable<result<std::string>> put_raw(std::string name, std::string sealed,
+                                                 std::optional<std::string> expected_version) override
+    {
+        if (!valid_object_name(name))
+            co_return failure(errc::invalid_argument, "invalid object name", name);
         if (!cas_ && expected_version)
             if (auto same = co_await matches(name, *expected_version); !same)
                 co_return same.error();
@@ -106,10 +124,10 @@ public:
             snapshot::object_call call;
             call.method = "PUT";
             call.path = storage_->object_path(name);
-            call.headers = storage_->whole_object_headers(cloud::crypto::sha256_hex(*sealed));
+            call.headers = storage_->whole_object_headers(cloud::crypto::sha256_hex(sealed));
             for (auto& h : write_precondition(service_, expected_version))
                 call.headers.push_back(std::move(h));
-            call.body = *sealed;
+            call.body = sealed;
             auto r = co_await storage_->send(std::move(call), "put " + name);
             if (!r)
                 co_return r.error();
@@ -200,38 +218,48 @@ private:
     }
 
     std::string name_;
-    kek_ring kek_;
+    std::shared_ptr<object_sealer> sealer_;
     bool cas_;
     object_service service_;
     std::unique_ptr<snapshot::object_storage> storage_;
 };
 
+// The keeper lists a store several times a cycle and needs its names only: no HEAD per object for sums.
+snapshot::object_store_options listing_names_only()
+{
+    snapshot::object_store_options o;
+    o.list_sums = false;
+    return o;
+}
+
 }  // namespace
 
 std::shared_ptr<shard_store> make_object_shard_store(const object_store_settings& settings,
+                                                     std::shared_ptr<object_sealer> sealer,
                                                      asio::any_io_executor executor)
 {
     struct maker
     {
         const object_store_settings& s;
+        std::shared_ptr<object_sealer> sealer;
         asio::any_io_executor ex;
         std::shared_ptr<shard_store> operator()(const snapshot::s3_storage_settings& x) const
         {
-            return std::make_shared<object_shard_store>(s, object_service::s3,
-                                                        snapshot::make_s3_storage(x, ex));
+            return std::make_shared<object_shard_store>(
+                s, sealer, object_service::s3, snapshot::make_s3_storage(x, ex, listing_names_only()));
         }
         std::shared_ptr<shard_store> operator()(const snapshot::gcs_storage_settings& x) const
         {
-            return std::make_shared<object_shard_store>(s, object_service::gcs,
-                                                        snapshot::make_gcs_storage(x, ex));
+            return std::make_shared<object_shard_store>(
+                s, sealer, object_service::gcs, snapshot::make_gcs_storage(x, ex, listing_names_only()));
         }
         std::shared_ptr<shard_store> operator()(const snapshot::azure_storage_settings& x) const
         {
-            return std::make_shared<object_shard_store>(s, object_service::azure,
-                                                        snapshot::make_azure_storage(x, ex));
+            return std::make_shared<object_shard_store>(
+                s, sealer, object_service::azure, snapshot::make_azure_storage(x, ex, listing_names_only()));
         }
     };
-    return std::visit(maker{settings, std::move(executor)}, settings.spec);
+    return std::visit(maker{settings, std::move(sealer), std::move(executor)}, settings.spec);
 }
 
 }  // namespace vk::keeper

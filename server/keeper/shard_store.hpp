@@ -1,7 +1,7 @@
 // A shard store: where the keeper keeps its objects (unseal key shards, shard-set records, its procedure
-// state record). Implementations: file_store (encrypted files, one per object) and kubernetes_store (one
-// Secret per object). Every operation is idempotent so a cycle interrupted at any instant can simply be run
-// again.
+// state record). Implementations: file_store (encrypted files, one per object), object_shard_store (sealed
+// objects in S3, GCS or Azure) and kubernetes_store (one Secret per object). Every operation is idempotent
+// so a cycle interrupted at any instant can simply be run again.
 #ifndef VAULTKEEPER_SERVER_KEEPER_SHARD_STORE_HPP
 #define VAULTKEEPER_SERVER_KEEPER_SHARD_STORE_HPP
 
@@ -29,6 +29,13 @@ struct stored_object
     bool old_key = false;
     // The transit key version wrapping its data key (a transit store), for the lowest version in use.
     std::optional<std::int64_t> wrap_version;
+};
+
+// An object's bytes as the store holds them (sealed), with its version.
+struct raw_object
+{
+    std::string bytes;
+    std::string version;
 };
 
 // Object names are 1-200 characters of [a-z0-9.-], starting and ending with a letter or digit, so that they
@@ -70,7 +77,32 @@ public:
 
     // Names of every object the store holds (for audits, status and leftovers checks).
     virtual boost::asio::awaitable<result<std::vector<std::string>>> list() = 0;
+
+    // A store with a sealer: the sealed bytes as held (not_found when absent), and a write of sealed bytes as
+    // put() writes them (expected_version as for put). Unused otherwise.
+    virtual boost::asio::awaitable<result<raw_object>> get_raw(std::string name)
+    {
+        co_return make_error(errc::internal, "store " + name_of_unsealed(name));
+    }
+    virtual boost::asio::awaitable<result<std::string>> put_raw(std::string name, std::string,
+                                                                std::optional<std::string>)
+    {
+        co_return make_error(errc::internal, "store " + name_of_unsealed(name));
+    }
+
+private:
+    std::string name_of_unsealed(const std::string& object) const
+    {
+        return name() + " has no sealed bytes of " + object + " to give";
+    }
 };
+
+// The object rewritten under its store's current key when it is not (a rotation's background step): a
+// store with a sealer reseals the bytes it holds (object_sealer::reseal: a transit envelope is rewrapped,
+// its body unchanged), others read and write it again. Written by CAS against the version read, so the
+// old sealing stays until the new one is durable and a concurrent change wins (errc::conflict). The new
+// version; nullopt when there was nothing to do (absent, or already under the current key).
+boost::asio::awaitable<result<std::optional<std::string>>> reseal(shard_store& s, std::string name);
 
 }  // namespace vk::keeper
 

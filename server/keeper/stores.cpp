@@ -2,6 +2,7 @@
 
 #include "keeper/file_store.hpp"
 #include "keeper/kubernetes_store.hpp"
+#include "keeper/object_sealer.hpp"
 #include "keeper/object_shard_store.hpp"
 
 #include <algorithm>
@@ -17,9 +18,9 @@ std::vector<std::shared_ptr<shard_store>> make_stores(const keeper_settings& s, 
     for (const auto& st : s.stores)
     {
         if (const auto* f = std::get_if<file_store_settings>(&st))
-            out.push_back(make_file_store(*f, make_sealer(*f, ex)));
+            out.push_back(make_file_store(*f, make_sealer(f->kek, f->transit, ex)));
         else if (const auto* o = std::get_if<object_store_settings>(&st))
-            out.push_back(make_object_shard_store(*o, ex));
+            out.push_back(make_object_shard_store(*o, make_sealer(o->kek, o->transit, ex), ex));
         else
             out.push_back(make_kubernetes_store(std::get<kubernetes_store_settings>(st), ex));
     }

@@ -38,6 +38,9 @@ struct object_store_options
     std::chrono::milliseconds idle_timeout{60000};
     // Objects per list request (S3 max-keys, Azure maxresults); 0 = the store's default (1,000 / 5,000).
     unsigned list_page_size = 0;
+    // S3 / GCS: list() reads the SHA-256 of the newest objects with a HEAD each (a snapshot's listing
+    // shows them); false lists names only (the keeper's shard stores, which list every cycle).
+    bool list_sums = true;
     http::tls_client_options tls;  // the store's https endpoint (a private CA: ca_file)
 };
 

@@ -84,7 +84,8 @@ public:
                 add_listed(out, o);
             token = std::move(page->next_token);
         } while (token);
-        co_await read_recent_sums(out);
+        if (opts_.list_sums)
+            co_await read_recent_sums(out);
         co_return out;
     }
 

@@ -2,10 +2,13 @@
 {"current": NEW, "previous": [OLD]}. Every object is rewritten under NEW in the background (its "VKS2" header
 names NEW), unsealing works before, during and after, and status counts the objects still under an old key
 down to 0. A kill -9 between two rewrites (VK_KEEPER_CRASH_AT=kek-rewritten) leaves every object openable by
-one of the two keys, and the next daemon finishes the job."""
+one of the two keys, and the next daemon finishes the job. With a state_dir, when the old objects were first
+seen survives the restart (the grace of VaultkeeperKeeperOldKek does not start again)."""
 import base64
+import json
 import os
 import re
+import time
 
 import pytest
 
@@ -91,13 +94,18 @@ def test_rotation_rewrites_every_object_and_unseal_works_throughout(world):
     assert all(s["usable"] for s in world.status()["stores"])
 
 
-def test_a_kill_between_rewrites_heals(world):
+def killed_mid_rotation(world):
+    """Initialised under KEK, then a daemon with the rotated config killed after its first rewrite."""
     world.start_daemon()
     world.wait_settled()
     world.stop_daemon()
     rotate_config(world)
     world.start_daemon({"VK_KEEPER_CRASH_AT": "kek-rewritten"}, wait_ready=False)
     assert world.wait_daemon_exit(timeout=30) == 86
+
+
+def test_a_kill_between_rewrites_heals(world):
+    killed_mid_rotation(world)
     keys = [key_of(raw) for _, _, raw in sealed_objects(world)]
     assert "new" in keys and "old" in keys, keys  # died in the middle of the rotation
     assert_every_object_opens(world)
@@ -110,3 +118,28 @@ def test_a_kill_between_rewrites_heals(world):
                       what="the rotation finished after the crash")
     assert {key_of(raw) for _, _, raw in sealed_objects(world)} == {"new"}
     assert world.leftovers() == {}
+
+
+def test_old_kek_since_survives_a_restart_with_a_state_dir(world):
+    state_dir = os.path.join(world.dir, "state")
+    world.config["jobs"][0]["state_dir"] = state_dir
+    kept = os.path.join(state_dir, JOB + ".kek-since")
+    killed_mid_rotation(world)  # the first-seen times were kept before the first rewrite
+    with open(kept) as f:
+        first = json.load(f)["old_kek_since"]
+    assert set(first) == {"a", "b", "c"}, first
+    vkproc.wait_until(lambda: int(time.time()) > max(first.values()), 5, what="a later second")
+    # The next daemon pauses at its first rewrite, after its own look at the old objects: the times it keeps
+    # are the first daemon's, not its start's.
+    pause = os.path.join(world.dir, "pause")
+    os.makedirs(pause)
+    world.keks = [NEW_KEK, KEK]
+    world.start_daemon({"VK_KEEPER_PAUSE_AT": "kek-rewrite", "VK_KEEPER_PAUSE_DIR": pause}, wait_ready=False)
+    vkproc.wait_until(lambda: os.path.exists(os.path.join(pause, "paused")), 30, what="the pause at kek-rewrite")
+    with open(kept) as f:
+        assert json.load(f)["old_kek_since"] == first
+    open(os.path.join(pause, "resume"), "w").close()
+    world.wait_api()
+    vkproc.wait_until(lambda: all(c == 0 for c in old_counts(world).values()), 30, what="the rotation finished")
+    vkproc.wait_until(lambda: json.load(open(kept))["old_kek_since"] == {}, 15, what="the times dropped")
+    assert all(s["old_kek_since"] is None for s in world.status()["stores"])

@@ -1,7 +1,9 @@
 """The keeper under a randomized soak: rekeys with kill -9 of the daemon, active node restarts and store faults
 (a store directory gone for a while, a node restarted meanwhile and unsealed from the other stores) at random
 instants; the seed is printed, VK_KEEPER_SOAK_SEED reproduces a run, VK_KEEPER_SOAK_REKEYS sets its size
-(200 by default; the sanitizer run's test preset sets 60, the release run makes all 200). Also: a daemon started while a store is down. (The crash matrix, every named instant
+(200 by default; the sanitizer run's test preset sets 60, the release run makes all 200). Also: a daemon started while a store is down. The stores are the mix
+(keeperenv.KeeperWorld's s3: an s3 store holding the record's compare-and-swap copy, a file store and a
+transit-wrapped file store; the store faults hit the two file stores). (The crash matrix, every named instant
 with every fault, is test_keeper_crash.py.)"""
 import collections
 import os
@@ -10,23 +12,24 @@ import time
 
 import vkproc
 from keeperenv import JOB, NODES, KeeperWorld, store_down
+from test_snapshot_storages import s3rver  # noqa: F401 (fixture: one s3rver per module)
 
 STORE_FAULT_RATE = 0.1  # of the soak's rekeys, those during which a store goes down for a while
 
 
-def test_a_daemon_started_while_a_store_is_down_unseals_from_the_others():
-    world = KeeperWorld()
+def test_a_daemon_started_while_a_store_is_down_unseals_from_the_others(s3rver):  # noqa: F811
+    world = KeeperWorld(s3=s3rver)
     try:
         world.start_daemon()
         world.wait_settled()
         world.stop_daemon()
-        with store_down(world.stores[1]):  # two shards of five: the other stores hold the threshold of three
+        with store_down(world.stores[1]):  # at most two shards of five: the others hold the threshold of three
             world.restart_node(world.active_node())
             world.start_daemon()
             vkproc.wait_until(lambda: not any(world.seal_states()), 10, what="every node unsealed, store b down")
             job = world.daemon.job(JOB)
             assert job["state"] != "failed", job
-            assert "store b is unusable: " in world.daemon.log()
+            assert "store c is unusable: " in world.daemon.log()
         world.wait_settled()
     finally:
         world.close()
@@ -45,12 +48,12 @@ def store_down_mid_procedure(world, store, node, hold, what):
     return world.daemon.log().count("Not a directory") > errors_before
 
 
-def test_randomized_soak():
+def test_randomized_soak(s3rver):  # noqa: F811
     rekeys = int(os.environ.get("VK_KEEPER_SOAK_REKEYS", "200"))
     seed = int(os.environ.get("VK_KEEPER_SOAK_SEED", str(random.randrange(1 << 30))))
     print(f"\nsoak: seed {seed}, {rekeys} rekeys (VK_KEEPER_SOAK_SEED={seed} reproduces the fault schedule)")
     rng = random.Random(seed)
-    world = KeeperWorld()
+    world = KeeperWorld(s3=s3rver)
     kills = restarts = 0
     interrupted = collections.Counter()  # the step the record was in when the daemon died
     store_faults = collections.Counter()  # how the rekey a store fault hit ended

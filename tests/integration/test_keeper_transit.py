@@ -2,19 +2,18 @@
 key a second vault-sim (the "ops" Vault, transit mount, key keeper-a) wraps; stores "b" and "c" keep a static
 KEK. With 5 shares and threshold 3 over a, b, c (a holds 2), b and c alone still unseal. The keeper unseals
 through the envelopes; with the ops Vault down it still unseals from b and c and its status says store a waits
-on Vault ops; a rotation of the transit key gets every wrap rewritten under the new version in the background;
-a kill -9 between two rewrites heals."""
+on Vault ops; a rotation of the transit key gets every wrap moved to the new version in the background by
+transit's rewrap (the sealed bodies unchanged: the data keys never leave that Vault in clear); a kill -9
+between two rewraps heals. An s3 store (s3rver behind the enforcing proxy) under a transit kek does the same."""
 import base64
-import json
 import os
 import re
-import struct
 
 import pytest
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 import vkproc
-from keeperenv import KeeperWorld
+from keeperenv import KEK, NODES, KeeperWorld, split_envelope, wrap_version
+from test_snapshot_storages import s3rver  # noqa: F401 (fixture)
 
 OPS_TOKEN = "ops-root"
 KEY = "keeper-a"
@@ -34,6 +33,7 @@ class TransitWorld(KeeperWorld):
         assert status < 300, body
         self.config["vaults"]["ops"] = {"address": self.ops_url(), "token": OPS_TOKEN}
         self.config["jobs"][0]["stores"][0]["kek"] = {"transit": {"vault": "ops", "key": KEY}}
+        self.transit_stores = {"a"}  # its Vault may be down: record() reads b and c
 
     def ops_url(self):
         return f"http://127.0.0.1:{self.ops_port}"
@@ -51,39 +51,15 @@ class TransitWorld(KeeperWorld):
     def ops_call(self, method, path, body=None):
         return vkproc.json_call(method, self.ops_url() + "/v1/" + path, body, token=OPS_TOKEN)
 
-    def read_object(self, store_path, name):
-        with open(os.path.join(store_path, name), "rb") as f:
-            raw = f.read()
-        if raw[:4] != b"VKT1":
-            return super().read_object(store_path, name)
-        wrap, body = split_envelope(raw)
+    def unwrap(self, wrap):
         status, out = self.ops_call("POST", f"transit/decrypt/{KEY}", {"ciphertext": wrap.decode()})
         assert status == 200, out
-        data_key = base64.b64decode(out["data"]["plaintext"])
-        assert body[:4] == b"VKS1"
-        return AESGCM(data_key).decrypt(body[4:16], body[16:], name.encode())
-
-    def record(self):
-        """The record as the static-KEK stores hold it (the ops Vault may be down)."""
-        best = None
-        for p in self.stores[1:]:
-            if os.path.exists(os.path.join(p, "keeper-state")):
-                r = json.loads(self.read_object(p, "keeper-state"))
-                if best is None or r["seq"] > best["seq"]:
-                    best = r
-        return best
+        return base64.b64decode(out["data"]["plaintext"])
 
     def close(self):
         if self.ops:
             self.stop_ops()
         super().close()
-
-
-def split_envelope(raw):
-    """"VKT1" | 4-byte big-endian wrap length | wrap ("vault:vN:...") | the body sealed under the data key."""
-    assert raw[:4] == b"VKT1", raw[:4]
-    (n,) = struct.unpack(">I", raw[4:8])
-    return raw[8:8 + n], raw[8 + n:]
 
 
 def wrap_versions(world):
@@ -93,8 +69,7 @@ def wrap_versions(world):
     for n in sorted(os.listdir(path)):
         if not n.startswith("."):
             with open(os.path.join(path, n), "rb") as f:
-                wrap, _ = split_envelope(f.read())
-            out[n] = int(re.match(rb"vault:v(\d+):", wrap).group(1))
+                out[n] = wrap_version(f.read())
     return out
 
 
@@ -150,13 +125,28 @@ def test_with_the_transit_vault_down_the_keeper_unseals_from_the_other_stores(wo
     assert all(store_status(world, n)["usable"] for n in ("b", "c"))
 
 
+def shard_bodies(read_raw, names):
+    """The sealed body of each shard object (a rewrap leaves it as it is; sealing again would not)."""
+    return {n: split_envelope(read_raw(n))[1] for n in names if "-shard-" in n}
+
+
+def rewrap_calls(transit_addr, token):
+    status, body = vkproc.json_call("GET", f"{transit_addr}/_sim/vault/requests?prefix=/rewrap/", token=token)
+    assert status == 200, body
+    return sum(body["requests"].values())
+
+
 def test_a_rotated_transit_key_gets_every_object_rewrapped(world):
     world.start_daemon()
     world.wait_settled()
+    read_raw = lambda n: open(os.path.join(world.stores[0], n), "rb").read()  # noqa: E731
+    bodies = shard_bodies(read_raw, wrap_versions(world))
     status, body = world.ops_call("POST", f"transit/keys/{KEY}/rotate", {})
     assert status < 300, body
     vkproc.wait_until(lambda: set(wrap_versions(world).values()) == {2}, 30,
                       what="every object of store a wrapped under version 2")
+    assert shard_bodies(read_raw, bodies) == bodies  # rewrapped, not sealed again
+    assert rewrap_calls(world.ops_url(), OPS_TOKEN) >= len(bodies)
     vkproc.wait_until(lambda: store_status(world)["transit"]["objects_under_old_wrap"] == 0, 15,
                       what="objects_under_old_wrap at 0")
     assert store_status(world)["transit"]["latest_version"] == 2
@@ -185,3 +175,40 @@ def test_a_kill_between_rewraps_heals(world):
     world.wait_settled()
     vkproc.wait_until(lambda: set(wrap_versions(world).values()) == {2}, 30, what="the rewrap finished")
     assert world.leftovers() == {}
+
+
+def test_an_s3_store_under_a_transit_kek(s3rver):  # noqa: F811
+    """The mix of keeperenv with the transit key on the s3 store o (the record's home) and store c static:
+    init writes envelopes to the bucket, a rotation gets them rewrapped there, and with the transit Vault down
+    every node unseals from a and c while status says store o waits on it."""
+    world = KeeperWorld(s3=s3rver)
+    try:
+        stores = world.config["jobs"][0]["stores"]
+        stores[0]["kek"], stores[2]["kek"] = world.transit.transit_kek(), base64.b64encode(KEK).decode()
+        world.transit_stores = {"o"}
+        world.start_daemon()
+        world.wait_settled()
+        versions = lambda: {wrap_version(world.s3_raw(n)) for n in world.s3_names()}  # noqa: E731
+        assert versions() == {1}
+        assert world.shard_keys(world.record()["current"]["id"])  # o's shards open through the transit Vault
+        bodies = shard_bodies(world.s3_raw, world.s3_names())
+        assert bodies
+        status, body = vkproc.json_call("POST", f"{world.transit.addr}/v1/transit/keys/{KEY}/rotate", {},
+                                        token=world.transit.token)
+        assert status < 300, body
+        vkproc.wait_until(lambda: versions() == {2}, 30, what="every object of store o wrapped under version 2")
+        assert shard_bodies(world.s3_raw, bodies) == bodies
+        assert rewrap_calls(world.transit.addr, world.transit.token) >= len(bodies)
+        vkproc.wait_until(lambda: store_status(world, "o")["transit"]["objects_under_old_wrap"] == 0, 15,
+                          what="objects_under_old_wrap at 0")
+        world.stop_daemon()
+        world.transit.stop()
+        for i in range(NODES):
+            world.restart_node(i)
+        world.start_daemon()
+        world.wait_settled(what="every node unsealed from stores a and c")
+        o = vkproc.wait_until(lambda: (s := store_status(world, "o")) and s["transit"]["waits_on_vault"] == "ops"
+                              and s, 15, what="status: store o waits on Vault ops")
+        assert o["usable"] is False and "ops" in o["reason"], o
+    finally:
+        world.close()

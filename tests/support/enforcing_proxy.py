@@ -1,7 +1,9 @@
 """A proxy in front of s3rver that enforces the conditional writes s3rver ignores, so the keeper's
 compare-and-swap can be tested: on PUT and DELETE, If-None-Match: * and If-Match: <etag> (S3: the ETag read
 from s3rver with a HEAD) and x-goog-if-generation-match (GCS: a generation counter of its own per object,
-answered as x-goog-generation on GET, HEAD and PUT). A refused precondition is 412 PreconditionFailed.
+answered as x-goog-generation on GET, HEAD and PUT). A refused precondition is 412 PreconditionFailed. The
+ETag of each write made through the proxy is kept, so a conditional write costs s3rver no HEAD (every writer
+of the proxy's objects goes through it).
 Fault injection: fail(status, method, contains, times, after) lets `after` matching requests through, then
 answers `status` to the next `times` instead of forwarding them. Checks and writes run under one lock, so two racing writes are ordered."""
 import http.client
@@ -20,7 +22,9 @@ class EnforcingProxy(BackgroundServer):
         super().__init__(_Handler)
         self.upstream = urlsplit(upstream).netloc
         self.lock = threading.Lock()
+        self.conn = None  # to s3rver, kept open
         self.generations = {}  # object path -> GCS generation (absent = no live object as far as we know)
+        self.etags = {}  # object path -> the ETag of its last write through here (None: deleted; absent: ask s3rver)
         self.next_generation = 1
         self.faults = []  # [status, method, contains, times left, passes left]
         self.answered = []  # (method, path, status) of every injected fault
@@ -45,10 +49,20 @@ class EnforcingProxy(BackgroundServer):
         return None
 
     def upstream_call(self, method, path, body=b"", headers=None):
-        conn = http.client.HTTPConnection(self.upstream, timeout=20)
-        conn.request(method, path, body=body, headers=headers or {})
-        r = conn.getresponse()
-        return r.status, r.getheaders(), r.read()
+        """One request to s3rver on the connection kept open (calls are serialised by the lock), a new one when
+        s3rver closed it."""
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.upstream, timeout=20)
+            try:
+                self.conn.request(method, path, body=body, headers=headers or {})
+                r = self.conn.getresponse()
+                return r.status, r.getheaders(), r.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
 
     def precondition_holds(self, path, headers):
         """False when the request's precondition does not hold for the object as it is now."""
@@ -58,27 +72,36 @@ class EnforcingProxy(BackgroundServer):
             return str(self.generations.get(path, 0)) == goog
         if headers.get("If-None-Match") is None and headers.get("If-Match") is None:
             return True
-        status, got, _ = self.upstream_call("HEAD", path)
-        etag = dict((k.lower(), v) for k, v in got).get("etag") if status == 200 else None
+        if path in self.etags:
+            etag = self.etags[path]
+        else:
+            status, got, _ = self.upstream_call("HEAD", path)
+            etag = dict((k.lower(), v) for k, v in got).get("etag") if status == 200 else None
         if headers.get("If-None-Match") == "*" and etag is not None:
             return False
         if headers.get("If-Match") is not None and headers.get("If-Match") != etag:
             return False
         return True
 
-    def after_write(self, method, path, status):
+    def after_write(self, method, path, status, headers):
         path = path.split("?", 1)[0]
         if status // 100 != 2:
+            self.etags.pop(path, None)  # whatever happened, HEAD tells next time
             return
         if method == "DELETE":
             self.generations.pop(path, None)
+            self.etags[path] = None
         elif method == "PUT":
             self.generations[path] = self.next_generation
             self.next_generation += 1
+            self.etags[path] = dict((k.lower(), v) for k, v in headers).get("etag")
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # The head and the body of an answer are two writes: with Nagle the body waits for the client's delayed
+    # ACK of the head, 40 ms per request, which made every keeper cycle through the proxy seconds long.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -107,7 +130,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 fault = 412
             if fault is None:
                 status, got, data = srv.upstream_call(self.command, self.path, body, headers)
-                srv.after_write(self.command, self.path, status)
+                if self.command in ("PUT", "DELETE"):
+                    srv.after_write(self.command, self.path, status, got)
                 generation = srv.generations.get(self.path.split("?", 1)[0])
         if fault is not None:
             return self.error(fault, "PreconditionFailed" if fault == 412 else "InternalError")

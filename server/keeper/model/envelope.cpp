@@ -91,6 +91,14 @@ result<std::string> seal_envelope(const secret& data_key, std::string wrap, std:
     return encode_envelope({std::move(wrap), std::move(*body)});
 }
 
+result<std::string> rewrap_envelope(std::string_view name, envelope e, std::string new_wrap)
+{
+    if (!wrap_version(new_wrap))
+        return not_envelope(name, "the rewrapped key is not a transit ciphertext");
+    e.wrap = std::move(new_wrap);
+    return encode_envelope(e);
+}
+
 result<std::string> open_envelope(const secret& data_key, std::string_view name, const envelope& e)
 {
     return open_blob(data_key, name, e.body);

@@ -40,6 +40,10 @@ result<secret> new_data_key();
 // The envelope of `plaintext` under `data_key`, wrapped as `wrap`.
 result<std::string> seal_envelope(const secret& data_key, std::string wrap, std::string_view name,
                                   std::string_view plaintext);
+// The envelope `e` of object `name` with its data key wrapped as `new_wrap` (transit's rewrap of e.wrap: the
+// same data key under a newer version), the sealed body byte for byte as it was. bad_response when
+// `new_wrap` is not a transit ciphertext.
+result<std::string> rewrap_envelope(std::string_view name, envelope e, std::string new_wrap);
 // The plaintext of an envelope's body under its unwrapped data key; bad_response as open_blob.
 result<std::string> open_envelope(const secret& data_key, std::string_view name, const envelope& e);
 

@@ -3,7 +3,7 @@
 
 #include "core/sealed_blob.hpp"
 
-#include <boost/json/value.hpp>
+#include <boost/json.hpp>
 
 namespace vk::keeper {
 namespace {
@@ -108,6 +108,32 @@ std::optional<std::int64_t> old_kek_first_seen(std::optional<std::int64_t> since
     if (old_objects <= 0)
         return std::nullopt;
     return since.value_or(now);
+}
+
+std::string encode_old_kek_since(const std::map<std::string, std::int64_t>& since)
+{
+    boost::json::object stores;
+    for (const auto& [store, unix] : since)
+        stores[store] = unix;
+    return boost::json::serialize(boost::json::object{{"old_kek_since", std::move(stores)}});
+}
+
+result<std::map<std::string, std::int64_t>> decode_old_kek_since(std::string_view text)
+{
+    boost::system::error_code ec;
+    auto v = boost::json::parse(text, ec);
+    const auto* o = !ec && v.is_object() ? v.as_object().if_contains("old_kek_since") : nullptr;
+    if (!o || !o->is_object())
+        return make_error(errc::bad_response, "not an {\"old_kek_since\": {...}} object");
+    std::map<std::string, std::int64_t> out;
+    for (const auto& [store, unix] : o->as_object())
+    {
+        if (!unix.is_int64())
+            return make_error(errc::bad_response,
+                              "old_kek_since of store " + std::string(store) + " is not a whole number");
+        out[std::string(store)] = unix.as_int64();
+    }
+    return out;
 }
 
 }  // namespace vk::keeper

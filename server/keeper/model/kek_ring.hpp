@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,12 @@ inline constexpr std::size_t kek_rewrites_per_cycle = 8;
 // kek_rotation_grace.
 std::optional<std::int64_t> old_kek_first_seen(std::optional<std::int64_t> since, int old_objects,
                                                std::int64_t now);
+
+// Those first-seen times per store as the keeper keeps them across restarts (a file of its state_dir), so
+// that a restart does not start the grace again: {"old_kek_since": {"<store>": <unix seconds>}}.
+std::string encode_old_kek_since(const std::map<std::string, std::int64_t>& since);
+// What encode_old_kek_since wrote; bad_response naming what is wrong otherwise (a foreign or damaged file).
+result<std::map<std::string, std::int64_t>> decode_old_kek_since(std::string_view text);
 
 }  // namespace vk::keeper
 

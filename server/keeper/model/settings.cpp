@@ -29,16 +29,23 @@ bool is_http_url(const std::string& s)
     return s.starts_with("http://") || s.starts_with("https://");
 }
 
+// "kek" of a sealing store (file, s3, gcs, azure): another Vault's transit key, or a static ring.
+void read_store_kek(object_reader& r, kek_ring& ring, std::optional<transit_kek>& transit,
+                    const vk::config& cfg, const std::string& job_vault)
+{
+    if (is_transit_kek(r, "kek"))
+        transit = read_transit_kek(r, "kek", cfg, job_vault);
+    else if (auto kek = read_kek(r, "kek"))
+        ring = std::move(*kek);
+}
+
 void read_file_store(object_reader& r, file_store_settings& f, const vk::config& cfg,
                      const std::string& job_vault)
 {
     f.path = r.string("path", need::required).value_or("");
     if (!f.path.empty() && f.path.front() != '/')
         r.problem("path", "must be an absolute directory path");
-    if (is_transit_kek(r, "kek"))
-        f.transit = read_transit_kek(r, "kek", cfg, job_vault);
-    else if (auto kek = read_kek(r, "kek"))
-        f.kek = std::move(*kek);
+    read_store_kek(r, f.kek, f.transit, cfg, job_vault);
 }
 
 void read_namespace(object_reader& r, kubernetes_store_settings& k, need n)
@@ -80,15 +87,12 @@ void read_kubernetes_store(object_reader& r, kubernetes_store_settings& k, const
 }
 
 // s3 / gcs / azure: the snapshot storage's keys of that type, the KEK, and whether the service does CAS.
-void read_object_store(object_reader& r, const std::string& type, object_store_settings& o)
+void read_object_store(object_reader& r, const std::string& type, object_store_settings& o,
+                       const vk::config& cfg, const std::string& job_vault)
 {
     if (auto spec = cloud::read_object_storage(r, type, o.name))
         o.spec = std::move(*spec);
-    if (is_transit_kek(r, "kek"))
-        r.problem("kek", "a transit key wraps the objects of file stores only (for now): give this " + type +
-                             " store a static or a current/previous key");
-    else if (auto kek = read_kek(r, "kek"))
-        o.kek = std::move(*kek);
+    read_store_kek(r, o.kek, o.transit, cfg, job_vault);
     o.cas = r.boolean_or("cas", true);
 }
 
@@ -117,7 +121,7 @@ std::optional<store_settings> read_store(object_reader& r, const vk::config& cfg
     {
         object_store_settings o;
         o.name = name;
-        read_object_store(r, *type, o);
+        read_object_store(r, *type, o, cfg, job_vault);
         out = std::move(o);
     }
     else if (type)
@@ -270,6 +274,9 @@ std::shared_ptr<const vk::job_settings> parse_settings(object_reader& r, const v
     read_stores(r, *s, cfg);
     s->rekey_interval = r.dur_or("rekey_interval", duration(0));
     s->kek_rotation_grace = r.dur_or("kek_rotation_grace", s->kek_rotation_grace);
+    s->state_dir = r.string_or("state_dir", "");
+    if (r.has("state_dir") && (s->state_dir.empty() || s->state_dir.front() != '/'))
+        r.problem("state_dir", "must be an absolute path (a directory)");
     read_custodians(r, *s);
     check_placement_rules(r, *s);
     return s;

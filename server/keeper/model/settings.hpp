@@ -41,7 +41,8 @@ struct kubernetes_store_settings
 };
 
 // type "s3", "gcs" or "azure": one object per keeper object at `<key_prefix><name>` in a bucket or container,
-// sealed client-side (AES-256-GCM under the current key of `kek`, the name as additional data) before upload.
+// sealed client-side (AES-256-GCM under the current key of `kek`, the name as additional data; or an envelope
+// whose data key another Vault's transit engine wraps, `transit`, as for a file store) before upload.
 // The service's keys (bucket, endpoint, region, key_prefix, credentials, server_side_encryption, ...) are a
 // snapshot storage's, read by the same function (cloud/model/object_storage_settings). `cas` false: the
 // service ignores conditional writes, so the store holds shards but never the state record (true: check()
@@ -51,6 +52,7 @@ struct object_store_settings
     std::string name;
     cloud::object_storage_spec spec;  // s3_storage_settings, gcs_storage_settings or azure_storage_settings
     kek_ring kek;                     // read_kek(): one key, or current and previous ones
+    std::optional<transit_kek> transit;
     bool cas = true;
 };
 
@@ -91,6 +93,9 @@ struct keeper_settings : vk::job_settings
     duration rekey_interval{0};           // 0 = only on request
     // How long objects may stay under a previous key-encryption key before VaultkeeperKeeperOldKek fires.
     duration kek_rotation_grace{std::chrono::hours(24)};
+    // Where the job keeps what must outlive a restart on this machine (when objects under an old kek were
+    // first seen: kek_since_file.hpp); "" = in memory only (a restart starts the grace again).
+    std::string state_dir;
 };
 
 // The kind parser: every problem at its JSON pointer (unknown store type, a KEK that is not 32 bytes, a

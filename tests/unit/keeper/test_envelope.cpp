@@ -86,6 +86,29 @@ TEST(keeper_envelope, opens_under_its_data_key_only_and_for_its_name_only)
     EXPECT_EQ(*vk::keeper::open_envelope(*key, "set-1-shard-0", *again), "shard");
 }
 
+TEST(keeper_envelope, a_rewrap_moves_the_wrap_and_keeps_the_body_byte_for_byte)
+{
+    auto key = vk::keeper::new_data_key();
+    ASSERT_TRUE(key);
+    auto blob = vk::keeper::seal_envelope(*key, "vault:v1:wrapped", "set-1-shard-0", "shard");
+    ASSERT_TRUE(blob);
+    auto e = vk::keeper::decode_envelope("set-1-shard-0", *blob);
+    ASSERT_TRUE(e);
+    auto moved = vk::keeper::rewrap_envelope("set-1-shard-0", *e, "vault:v3:rewrapped");
+    ASSERT_TRUE(moved);
+    auto after = vk::keeper::decode_envelope("set-1-shard-0", *moved);
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->wrap, "vault:v3:rewrapped");
+    EXPECT_EQ(vk::keeper::wrap_version(after->wrap), 3);
+    EXPECT_EQ(after->body, e->body);  // not sealed again: the same data key opens it
+    EXPECT_EQ(*vk::keeper::open_envelope(*key, "set-1-shard-0", *after), "shard");
+    // Anything but a transit ciphertext from the rewrap is refused, naming the object.
+    auto bad = vk::keeper::rewrap_envelope("set-1-shard-0", *e, "plain");
+    ASSERT_FALSE(bad);
+    EXPECT_TRUE(bad.error().is(vk::errc::bad_response));
+    EXPECT_NE(bad.error().message.find("set-1-shard-0"), std::string::npos);
+}
+
 TEST(keeper_envelope, transit_kek_form_parses_with_the_vaults_access)
 {
     auto r =

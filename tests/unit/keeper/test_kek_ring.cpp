@@ -125,3 +125,21 @@ TEST(keeper_kek, old_objects_first_seen_is_kept_until_none_remain)
     EXPECT_EQ(old_kek_first_seen(100, 1, 250), 100);
     EXPECT_EQ(old_kek_first_seen(100, 0, 250), std::nullopt);
 }
+
+TEST(keeper_kek, old_kek_since_round_trips_and_a_damaged_file_is_refused)
+{
+    using vk::keeper::decode_old_kek_since;
+    std::map<std::string, std::int64_t> since{{"a", 1700000000}, {"disk-b", 42}};
+    auto back = decode_old_kek_since(vk::keeper::encode_old_kek_since(since));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(*back, since);
+    EXPECT_EQ(*decode_old_kek_since(vk::keeper::encode_old_kek_since({})),
+              (std::map<std::string, std::int64_t>{}));
+    for (std::string bad : {"", "{", "[]", R"({"other": 1})", R"({"old_kek_since": {"a": "x"}})",
+                            R"({"old_kek_since": {"a": 1.5}})", R"({"old_kek_since": []})"})
+    {
+        auto r = decode_old_kek_since(bad);
+        EXPECT_FALSE(r) << bad;
+        EXPECT_TRUE(!r && r.error().is(vk::errc::bad_response)) << bad;
+    }
+}

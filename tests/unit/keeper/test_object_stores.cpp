@@ -128,17 +128,28 @@ TEST(object_store_settings, mistakes_at_their_pointers)
     EXPECT_FALSE(vk::test::mentions(ps, "c2hvcnQ="));
 }
 
-TEST(object_store_settings, a_transit_kek_is_refused_with_what_to_give_instead)
+TEST(object_store_settings, a_transit_kek_wraps_an_object_store_too)
 {
     std::string transit = R"({"name": "s", "type": "s3", "bucket": "b", "access_key_id": "AK",
-                               "secret_access_key": "SK", "kek": {"transit": {"vault": "v", "key": "k"}}})";
+                               "secret_access_key": "SK", "kek": {"transit": {"vault": "ops", "key": "k"}}})";
+    auto cfg = ost::job(transit + "," + ost::s3_store("t", "a/") + "," + ost::s3_store("u", "b/"));
+    cfg.replace(cfg.find(R"("vaults": {)") + 11, 0,
+                R"("ops": {"address": "http://127.0.0.1:2", "token": "o"}, )");
+    auto c = vk::parse_config(cfg, "cfg.json", ost::keeper_kinds);
+    ASSERT_TRUE(c) << c.error().render();
+    const auto& s = static_cast<const vk::keeper::keeper_settings&>(*c->jobs.at(0).settings);
+    const auto& o = std::get<vk::keeper::object_store_settings>(s.stores.at(0));
+    ASSERT_TRUE(o.transit);
+    EXPECT_EQ(o.transit->vault, "ops");
+    EXPECT_EQ(o.transit->key, "k");
+    EXPECT_EQ(o.transit->access.address, "http://127.0.0.1:2");
+    // The Vault the job unseals is refused as its transit Vault, as for a file store.
+    auto own = transit;
+    own.replace(own.find(R"("ops")"), 5, R"("v")");
     auto ps = vk::test::config_problems_of(
-        ost::job(transit + "," + ost::s3_store("t", "a/") + "," + ost::s3_store("u", "b/")),
-        ost::keeper_kinds);
-    EXPECT_TRUE(
-        vk::test::mentions(ps, "/jobs/0/stores/0/kek: a transit key wraps the objects of file stores only"))
+        ost::job(own + "," + ost::s3_store("t", "a/") + "," + ost::s3_store("u", "b/")), ost::keeper_kinds);
+    EXPECT_TRUE(vk::test::mentions(ps, "/jobs/0/stores/0/kek/transit/vault: is the Vault this job unseals"))
         << ::testing::PrintToString(ps);
-    EXPECT_FALSE(vk::test::mentions(ps, "/jobs/0/stores/0/kek/")) << ::testing::PrintToString(ps);
 }
 
 TEST(object_store_settings, two_stores_at_one_bucket_and_prefix_are_refused)
