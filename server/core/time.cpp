@@ -23,4 +23,11 @@ double unix_seconds(std::chrono::system_clock::time_point t)
     return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
+std::int64_t unix_now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 }  // namespace vk

@@ -22,11 +22,6 @@ using std::chrono::system_clock;
 
 namespace {
 
-std::int64_t unix_now()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count();
-}
-
 std::string state_path(const emissary_core& core)
 {
     return core.settings->state_dir + "/" + core.job + ".leases";

@@ -5,6 +5,7 @@
 // new set goes to the others, or the request is refused when they cannot hold it with each below the
 // threshold.
 #include "keeper/keeper_actions.hpp"
+#include "core/time.hpp"
 
 #include "keeper/procedure_runner.hpp"
 
@@ -57,13 +58,6 @@ asio::awaitable<runtime::action_result> accept_rekey(std::shared_ptr<keeper_core
     co_return json::object{{"job", core->job}, {"queued", true}, {"planned", core->record.planned->id}};
 }
 
-std::int64_t now_unix()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 asio::awaitable<runtime::action_result> fetch_custodian_share(std::shared_ptr<keeper_core> core,
                                                               std::string custodian, std::string caller,
                                                               bool again)
@@ -74,7 +68,7 @@ asio::awaitable<runtime::action_result> fetch_custodian_share(std::shared_ptr<ke
     if (!core->record.current)
         co_return make_error(errc::not_found, "no shard set held yet", core->job);
     auto next = core->record;
-    auto share = fetch_share(next.current->custodians, custodian, caller, now_unix(), again);
+    auto share = fetch_share(next.current->custodians, custodian, caller, unix_now(), again);
     if (!share)
         co_return share.error();
     if (auto w = co_await commit_record(*core, next); !w)

@@ -24,13 +24,6 @@ constexpr int max_actions_per_cycle = 64;
 // else.
 constexpr int init_store_attempts = 5;
 
-std::int64_t now_unix()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // The crash point after writing `next` over `prev`.
 std::string point_after_write(const procedure_record& prev, const procedure_record& next)
 {
@@ -244,7 +237,7 @@ private:
         test_point("init-stored");
         ctx_.info("Vault initialised", {{"set", set.id}});
         bool revoke = !core_.settings->init || core_.settings->init->root_token == root_token_policy::revoke;
-        co_return co_await write(initialised(next, revoke, now_unix()));
+        co_return co_await write(initialised(next, revoke, unix_now()));
     }
 
     asio::awaitable<result<void>> do_rekey_init(const action& a)
@@ -374,7 +367,7 @@ private:
             co_return c.error();
         test_point("audit-cancelled");
         ctx_.info("audit", {{"set", a.set}, {"verdict", v == verdict::live ? "live" : "dead"}});
-        co_return co_await write(audited(a.next, a.set, v, now_unix()));
+        co_return co_await write(audited(a.next, a.set, v, unix_now()));
     }
 
     asio::awaitable<result<void>> do_verify(const action& a)
@@ -408,7 +401,7 @@ private:
             {
                 // Vault refused the stored new keys and did not rotate: drop ours, let audits decide.
                 (void)co_await vault::rekey_cancel(*core_.vault, core_.record.nonce);
-                co_return co_await write(audited(core_.record, a.set, verdict::dead, now_unix()));
+                co_return co_await write(audited(core_.record, a.set, verdict::dead, unix_now()));
             }
             if (!r)
                 co_return r.error();
@@ -471,7 +464,7 @@ result<procedure_policy> procedure_policy_of(const keeper_core& core)
     p.shares = s.init ? s.init->secret_shares : r.current ? r.current->shares : 0;
     p.threshold = s.init ? s.init->secret_threshold : r.current ? r.current->threshold : 0;
     p.root_revoke = !s.init || s.init->root_token == root_token_policy::revoke;
-    p.now_unix = now_unix();
+    p.now_unix = unix_now();
     // An operator's request is written as `requested` by the admin action; only the interval is decided here.
     auto interval = std::chrono::duration_cast<std::chrono::seconds>(s.rekey_interval).count();
     p.want_rekey = interval > 0 && r.current && p.now_unix - r.last_rekey_unix >= interval;

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <string>
 #include <unistd.h>
+#include <utility>
 
 namespace vk::snapshot {
 namespace asio = boost::asio;
@@ -54,8 +55,19 @@ asio::awaitable<result<void>> copy_into(io::atomic_file& to, fs::path from)
     co_return result<void>{};
 }
 
+asio::awaitable<void> remove_on_exit::remove_now()
+{
+    const auto doomed = std::exchange(path, {});
+    co_await run_blocking([&] {
+        std::error_code ignored;
+        fs::remove(doomed, ignored);
+    });
+}
+
 remove_on_exit::~remove_on_exit()
 {
+    if (path.empty())  // removed already
+        return;
     static std::atomic<unsigned> counter{0};
     std::error_code ec;
     auto doomed = path.parent_path() / ("." + path.filename().string() + ".removing-" +

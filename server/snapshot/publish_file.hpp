@@ -21,13 +21,15 @@ result<io::atomic_file> create_atomic_file(const std::filesystem::path& final_pa
 // Copies the file `from` into `to`, a slice at a time, yielding to other coroutines between slices.
 boost::asio::awaitable<result<void>> copy_into(io::atomic_file& to, std::filesystem::path from);
 
-// Removes a file when it goes out of scope (an error, a cancelled coroutine's frame, the end of a cycle).
-// Freeing a multi-GiB file can take the kernel seconds: the file is renamed out of the way at once (so a new
-// file of the same name is safe) and unlinked on the blocking pool, unwaited; a restart's clean_spool removes
-// one a killed process left.
+// Removes a file: at the end of a cycle with remove_now(), else when it goes out of scope (an error, a
+// cancelled coroutine's frame). Freeing a multi-GiB file can take the kernel seconds, never on the io thread:
+// remove_now() unlinks it on the blocking pool while its caller waits; the destructor renames it out of the
+// way at once (so a new file of the same name is safe) and unlinks it there unwaited (a restart's clean_spool
+// removes one a killed process left).
 struct remove_on_exit
 {
     std::filesystem::path path;
+    boost::asio::awaitable<void> remove_now();
     ~remove_on_exit();
 };
 

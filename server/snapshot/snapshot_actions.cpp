@@ -214,6 +214,13 @@ json::object drill_answer(json::object out, std::uint64_t size, const std::strin
     return out;
 }
 
+// The answer goes out with the spool empty again (the files unlinked on the blocking pool).
+asio::awaitable<void> remove_both(remove_on_exit& file, remove_on_exit& plain)
+{
+    co_await file.remove_now();
+    co_await plain.remove_now();
+}
+
 // One pass: downloaded and verified into the spool (with its plaintext beside it when encrypted), then,
 // unless the request is a drill, the file sent to the active node.
 asio::awaitable<runtime::action_result> spool_then_restore(std::shared_ptr<snapshot_core> core,
@@ -233,11 +240,14 @@ asio::awaitable<runtime::action_result> spool_then_restore(std::shared_ptr<snaps
     if (req.dry_run)
     {
         std::error_code ec;  // the file was just read whole: its size is known
-        co_return drill_answer(std::move(out), fs::file_size(file.path, ec), verified->sha256);
+        auto answer = drill_answer(std::move(out), fs::file_size(file.path, ec), verified->sha256);
+        co_await remove_both(file, plain);
+        co_return answer;
     }
     if (auto r = co_await restore_file(*core, encrypted ? plain.path : file.path, req.force); !r)
         co_return r.error();
     out["force"] = req.force;
+    co_await remove_both(file, plain);
     co_return out;
 }
 

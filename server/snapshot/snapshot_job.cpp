@@ -110,7 +110,7 @@ asio::awaitable<void> snapshot_body::run_cycle(runtime::cycle_context& ctx)
     ctx.count("download_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::steady_clock::now() - started)
                                  .count());
-    // Removes the spooled file whatever happens next (error, cancellation).
+    // Removes the spooled file whatever happens next (error, cancellation); at the end, waited for.
     remove_on_exit cleanup{snap->file.path};
     // A step-down while the snapshot streamed: the node that served it is no longer active.
     if (auto still = co_await vault::sys_leader(**node); !still || !still->is_self)
@@ -130,6 +130,7 @@ asio::awaitable<void> snapshot_body::run_cycle(runtime::cycle_context& ctx)
     core->gauge(metric::size, static_cast<double>(snap->file.size));
     if (all_ok)
         core->gauge(metric::last_success, unix_seconds(std::chrono::system_clock::now()));
+    co_await cleanup.remove_now();  // the cycle ends with an empty spool
 }
 
 asio::awaitable<bool> snapshot_body::upload_everywhere(runtime::cycle_context& ctx,
