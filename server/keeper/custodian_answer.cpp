@@ -1,7 +1,9 @@
 // Vault's pgp_keys and answer for a set with custodians. Shares are handled as secrets and never logged.
 #include "keeper/custodian_answer.hpp"
 
+#include "async/blocking.hpp"
 #include "core/base64.hpp"
+#include "keeper/keeper_core.hpp"
 
 #include <algorithm>
 
@@ -60,6 +62,41 @@ result<std::vector<secret>> open_answer(shard_set& set, const std::vector<secret
     for (std::size_t j = 0; j < set.custodians.size(); ++j)
         set.custodians[j].message = keys_base64[stores + j].reveal();
     return out;
+}
+
+namespace {
+
+void drop_procedure_key(keeper_core& core)
+{
+    core.key.reset();
+    core.key_set.clear();
+}
+
+}  // namespace
+
+boost::asio::awaitable<result<std::vector<std::string>>> make_procedure_key(keeper_core& core,
+                                                                            const shard_set& set)
+{
+    drop_procedure_key(core);
+    if (set.custodians.empty())
+        co_return std::vector<std::string>{};
+    result<std::unique_ptr<procedure_key>> k = make_error(errc::internal, "no key made");
+    co_await run_blocking([&] { k = procedure_key::generate(); });
+    if (!k)
+        co_return k.error();
+    core.key = std::move(*k);
+    core.key_set = set.id;
+    co_return pgp_keys_of(set, *core.settings, *core.key);
+}
+
+boost::asio::awaitable<result<std::vector<secret>>> open_answer_on_pool(keeper_core& core, shard_set& set,
+                                                                        const std::vector<secret>& answer)
+{
+    result<std::vector<secret>> keys = make_error(errc::internal, "not opened");
+    const procedure_key* own = core.key.get();
+    co_await run_blocking([&] { keys = open_answer(set, answer, own); });
+    drop_procedure_key(core);
+    co_return keys;
 }
 
 }  // namespace vk::keeper

@@ -10,10 +10,14 @@
 #include "keeper/model/settings.hpp"
 #include "keeper/pgp.hpp"
 
+#include <boost/asio/awaitable.hpp>
+
 #include <string>
 #include <vector>
 
 namespace vk::keeper {
+
+struct keeper_core;
 
 // The set's custodians as the policy places them: each configured custodian's name and key fingerprint.
 std::vector<custodian_share> configured_custodians(const keeper_settings& s);
@@ -28,6 +32,16 @@ result<std::vector<std::string>> pgp_keys_of(const shard_set& set, const keeper_
 // custodian's message copied into set.custodians.
 result<std::vector<secret>> open_answer(shard_set& set, const std::vector<secret>& keys_base64,
                                         const procedure_key* own);
+
+// The I/O shell around the two above, for the procedure. GPGME starts a gpg-agent and makes and uses the key
+// on the blocking pool, so the io thread (admin API, other jobs) never waits for it. pgp_keys for a new set:
+// none without custodians; with them a fresh key of the keeper's for the stores' shares, kept in core.key (in
+// memory only) until the answer is opened.
+boost::asio::awaitable<result<std::vector<std::string>>> make_procedure_key(keeper_core& core,
+                                                                            const shard_set& set);
+// Vault's answer opened with core.key, then the key dropped.
+boost::asio::awaitable<result<std::vector<secret>>> open_answer_on_pool(keeper_core& core, shard_set& set,
+                                                                        const std::vector<secret>& answer);
 
 }  // namespace vk::keeper
 

@@ -209,7 +209,7 @@ private:
     {
         auto next = a.next;
         auto& set = *next.pending;
-        auto pgp_keys = co_await own_key_for(set);
+        auto pgp_keys = co_await make_procedure_key(core_, set);
         if (!pgp_keys)
             co_return pgp_keys.error();
         auto init = co_await vault::sys_init(*core_.vault, static_cast<unsigned>(set.shares),
@@ -217,7 +217,7 @@ private:
         if (!init)
             co_return init.error();
         test_point("init-answered");
-        auto keys = co_await open_on_pool(set, init->keys_base64);
+        auto keys = co_await open_answer_on_pool(core_, set, init->keys_base64);
         if (!keys)
         {
             core_.stop(ctx_, keys.error());
@@ -249,7 +249,7 @@ private:
             static_cast<unsigned>(p->shares), static_cast<unsigned>(p->threshold), true, {}};
         if (!a.next.audit)  // an audit's new keys are never kept: they need no PGP
         {
-            auto pgp_keys = co_await own_key_for(*a.next.planned);
+            auto pgp_keys = co_await make_procedure_key(core_, *a.next.planned);
             if (!pgp_keys)
                 co_return pgp_keys.error();
             params.pgp_keys = std::move(*pgp_keys);
@@ -309,7 +309,7 @@ private:
     {
         test_point("update-answered");
         auto next = a.next;
-        auto keys = co_await open_on_pool(*next.planned, done.keys_base64);
+        auto keys = co_await open_answer_on_pool(core_, *next.planned, done.keys_base64);
         if (!keys)  // not readable: the same as not stored
         {
             (void)co_await vault::rekey_cancel(*core_.vault, a.nonce);
@@ -324,41 +324,6 @@ private:
         }
         test_point("pending-stored");
         co_return co_await write(update_completed(next, done.verification_nonce));
-    }
-
-    // pgp_keys for a new set: none without custodians; with them a fresh key of the keeper's for the stores'
-    // shares, kept in memory until the answer is opened. GPGME starts a gpg-agent and makes the key on the
-    // blocking pool: the io thread (admin API, other jobs) does not wait for it.
-    asio::awaitable<result<std::vector<std::string>>> own_key_for(const shard_set& set)
-    {
-        drop_key();
-        if (set.custodians.empty())
-            co_return std::vector<std::string>{};
-        result<std::unique_ptr<procedure_key>> k = make_error(errc::internal, "no key made");
-        co_await run_blocking([&] { k = procedure_key::generate(); });
-        if (!k)
-            co_return k.error();
-        core_.key = std::move(*k);
-        core_.key_set = set.id;
-        co_return pgp_keys_of(set, *core_.settings, *core_.key);
-    }
-
-    // Vault's answer opened (the stores' shares decrypted with the keeper's key, on the blocking pool as the
-    // key's making), then the key dropped.
-    asio::awaitable<result<std::vector<secret>>> open_on_pool(shard_set& set,
-                                                              const std::vector<secret>& answer)
-    {
-        result<std::vector<secret>> keys = make_error(errc::internal, "not opened");
-        const procedure_key* own = core_.key.get();
-        co_await run_blocking([&] { keys = open_answer(set, answer, own); });
-        drop_key();
-        co_return keys;
-    }
-
-    void drop_key()
-    {
-        core_.key.reset();
-        core_.key_set.clear();
     }
 
     asio::awaitable<result<void>> end_audit(const action& a, verdict v)

@@ -128,7 +128,9 @@ def test_halt_mid_cycle_leaves_consul_unchanged(stack):
     stack.sync()
     before = index_modify(stack)
     stack.origin.write("app/s1", {"value": "changed"})
-    stack.origin.sim("latency", {"ms": 150})
+    # 20 reads over 4 workers at 1 s each: the cycle runs for seconds, so the halt lands mid-cycle even on a
+    # loaded machine (the halt cancels the reads in flight, so the test does not wait for them).
+    stack.origin.sim("latency", {"ms": 1000})
     last = stack.newest_id("origin")
     assert stack.daemon.call("POST", "/v1/jobs/origin/trigger")[0] == 202
     stack.daemon.wait_job("origin", lambda j: j["state"] == "running", what="running")
@@ -144,12 +146,13 @@ def test_halt_mid_cycle_leaves_consul_unchanged(stack):
 
 
 def test_deadline_mid_cycle_leaves_consul_unchanged(fresh_stack):
-    s = start(fresh_stack, origin_timeout="1s")
+    # 3 s: room for an unhurried 20-secret cycle on a loaded machine, and well under the slow one below.
+    s = start(fresh_stack, origin_timeout="3s")
     seed(s, 20)
     assert s.run_cycle("origin", expect=None)["outcome"] == "ok"
     before = index_modify(s)
     s.origin.write("app/s1", {"value": "changed"})
-    s.origin.sim("latency", {"ms": 300})  # 20 reads over 4 workers at 300 ms: > 1 s
+    s.origin.sim("latency", {"ms": 1000})  # 20 reads over 4 workers at 1 s: 5 s > 3 s
     c = s.run_cycle("origin", expect=None)
     assert c["outcome"] == "timeout", c
     assert index_modify(s) == before
@@ -200,7 +203,7 @@ def test_origin_sealed_mid_cycle(stack):
     seed(stack, 20)
     stack.sync()
     before = index_modify(stack)
-    stack.origin.sim("latency", {"ms": 100})
+    stack.origin.sim("latency", {"ms": 1000})  # a cycle of seconds: the seal lands mid-cycle however loaded
     last = stack.newest_id("origin")
     assert stack.daemon.call("POST", "/v1/jobs/origin/trigger")[0] == 202
     stack.daemon.wait_job("origin", lambda j: j["state"] == "running", what="running")
@@ -208,6 +211,7 @@ def test_origin_sealed_mid_cycle(stack):
     c = stack.wait_cycle_end("origin", last + 1)
     assert c["outcome"] == "failed" and "sealed" in (c["error"] or ""), c
     assert index_modify(stack) == before
+    stack.origin.sim("latency", {"ms": 0})
     assert stack.run_cycle("east", expect=None)["outcome"] == "ok"
     assert stack.dest.read("app/s7") == {"value": "v7"}, "nothing deleted while the origin is sealed"
 

@@ -1,18 +1,13 @@
 #include "cloud/model/aws_metadata.hpp"
 
 #include "cloud/model/iso8601.hpp"
+#include "core/json_field.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
 
 namespace vk::cloud::aws {
 namespace {
-
-std::string field(const boost::json::object& o, std::string_view key)
-{
-    auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 bool http_allowed(std::string_view host)
 {
@@ -33,13 +28,13 @@ result<credentials> parse_metadata_credentials(std::string_view json)
     if (ec || !v.is_object())
         return make_error(errc::bad_response, "credentials answer is not a JSON object");
     const auto& o = v.as_object();
-    if (auto code = field(o, "Code"); !code.empty() && code != "Success")
+    if (auto code = string_field(o, "Code"); !code.empty() && code != "Success")
         return make_error(errc::permission_denied, "credentials answer with Code " + code);
     credentials c;
-    c.keys.access_key_id = field(o, "AccessKeyId");
-    c.keys.secret_access_key = field(o, "SecretAccessKey");
-    c.keys.session_token = field(o, "Token");
-    c.expiration = parse_iso8601(field(o, "Expiration"));
+    c.keys.access_key_id = string_field(o, "AccessKeyId");
+    c.keys.secret_access_key = string_field(o, "SecretAccessKey");
+    c.keys.session_token = string_field(o, "Token");
+    c.expiration = parse_iso8601(string_field(o, "Expiration"));
     for (auto [name, value] :
          {std::pair{"AccessKeyId", &c.keys.access_key_id},
           std::pair{"SecretAccessKey", &c.keys.secret_access_key}, std::pair{"Token", &c.keys.session_token}})

@@ -2,18 +2,13 @@
 
 #include "cloud/model/form.hpp"
 #include "cloud/model/sigv4.hpp"
+#include "core/json_field.hpp"
 
 #include <boost/json/parse.hpp>
 #include <charconv>
 
 namespace vk::cloud::azure {
 namespace {
-
-std::string text(const boost::json::object& o, std::string_view key)
-{
-    auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 // A whole number of seconds, written as a number (AAD) or a string (IMDS).
 std::optional<long long> seconds(const boost::json::object& o, std::string_view key)
@@ -69,10 +64,10 @@ result<token_answer> parse_token_answer(std::string_view json)
         return make_error(errc::bad_response, "token answer is not a JSON object");
     const auto& o = v.as_object();
     token_answer a;
-    a.access_token = text(o, "access_token");
+    a.access_token = string_field(o, "access_token");
     if (a.access_token.empty())
         return make_error(errc::bad_response, "token answer without access_token");
-    if (auto type = text(o, "token_type"); !type.empty() && type != "Bearer" && type != "bearer")
+    if (auto type = string_field(o, "token_type"); !type.empty() && type != "Bearer" && type != "bearer")
         return make_error(errc::bad_response,
                           "token answer of token_type " + type.substr(0, 40) + ", not Bearer");
     if (auto in = seconds(o, "expires_in"))
@@ -91,8 +86,8 @@ error token_refusal(unsigned status, std::string_view body)
     auto v = boost::json::parse(body, ec);
     if (!ec && v.is_object())
     {
-        auto code = text(v.as_object(), "error");
-        auto description = text(v.as_object(), "error_description");
+        auto code = string_field(v.as_object(), "error");
+        auto description = string_field(v.as_object(), "error_description");
         if (description.size() > 300)
             description = description.substr(0, 300) + "...";
         if (!code.empty())

@@ -1,17 +1,10 @@
 #include "cloud/model/gcp_key_file.hpp"
 
+#include "core/json_field.hpp"
+
 #include <boost/json/parse.hpp>
 
 namespace vk::cloud::gcp {
-namespace {
-
-std::string field(const boost::json::object& o, std::string_view key)
-{
-    auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-}  // namespace
 
 result<service_account_key> parse_service_account_key(std::string_view json, std::string_view path)
 {
@@ -24,14 +17,14 @@ result<service_account_key> parse_service_account_key(std::string_view json, std
     if (ec || !v.is_object())
         return problem("not a JSON object");
     const auto& o = v.as_object();
-    if (auto type = field(o, "type"); type != "service_account")
+    if (auto type = string_field(o, "type"); type != "service_account")
         return problem("\"type\" is \"" + type.substr(0, 40) + "\", not \"service_account\"");
     service_account_key k;
     k.path = std::string(path);
-    k.client_email = field(o, "client_email");
-    k.private_key_id = field(o, "private_key_id");
-    k.private_key = secret(field(o, "private_key"), "file " + k.path);
-    k.token_uri = field(o, "token_uri");
+    k.client_email = string_field(o, "client_email");
+    k.private_key_id = string_field(o, "private_key_id");
+    k.private_key = secret(string_field(o, "private_key"), "file " + k.path);
+    k.token_uri = string_field(o, "token_uri");
     if (k.token_uri.empty())
         k.token_uri = std::string(default_token_uri);
     if (k.client_email.empty())

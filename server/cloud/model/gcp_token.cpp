@@ -1,17 +1,10 @@
 #include "cloud/model/gcp_token.hpp"
 
+#include "core/json_field.hpp"
+
 #include <boost/json/parse.hpp>
 
 namespace vk::cloud::gcp {
-namespace {
-
-std::string field(const boost::json::object& o, std::string_view key)
-{
-    auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-}  // namespace
 
 result<access_token> parse_token_answer(std::string_view json, std::chrono::system_clock::time_point now)
 {
@@ -21,10 +14,10 @@ result<access_token> parse_token_answer(std::string_view json, std::chrono::syst
         return make_error(errc::bad_response, "token answer is not a JSON object");
     const auto& o = v.as_object();
     access_token t;
-    t.value = field(o, "access_token");
+    t.value = string_field(o, "access_token");
     if (t.value.empty())
         return make_error(errc::bad_response, "token answer without access_token");
-    if (auto type = field(o, "token_type"); !type.empty() && type != "Bearer")
+    if (auto type = string_field(o, "token_type"); !type.empty() && type != "Bearer")
         return make_error(errc::bad_response,
                           "token answer of token_type " + type.substr(0, 20) + ", not Bearer");
     auto* in = o.if_contains("expires_in");
@@ -43,10 +36,10 @@ error token_refusal(unsigned status, std::string_view body)
     boost::system::error_code ec;
     auto v = boost::json::parse(body, ec);
     if (!ec && v.is_object())
-        if (auto e = field(v.as_object(), "error"); !e.empty())
+        if (auto e = string_field(v.as_object(), "error"); !e.empty())
         {
             message += ": " + e;
-            if (auto d = field(v.as_object(), "error_description"); !d.empty())
+            if (auto d = string_field(v.as_object(), "error_description"); !d.empty())
                 message += ": " + d;
         }
     auto out = make_error(code, std::move(message));

@@ -1,6 +1,7 @@
 // Consul wire helpers: base64, URL encoding, JSON decoding of KV and session answers, error mapping.
 #include "consul/model/codec.hpp"
 
+#include "core/json_field.hpp"
 #include "core/upstream_status.hpp"
 
 #include <boost/json/parse.hpp>
@@ -55,12 +56,6 @@ std::optional<json::value> parse(std::string_view body)
     return v;
 }
 
-std::string str(const json::object& o, std::string_view k)
-{
-    const auto* v = o.if_contains(k);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 }  // namespace
 
 std::string encode_key(std::string_view key)
@@ -94,7 +89,7 @@ namespace {
 // The entry's integer fields, or the first that is malformed.
 result<kv_entry> decode_entry(const json::object& o)
 {
-    kv_entry e{str(o, "Key"), {}, 0, str(o, "Session"), 0, 0, 0};
+    kv_entry e{string_field(o, "Key"), {}, 0, string_field(o, "Session"), 0, 0, 0};
     for (auto [key, field] :
          {std::pair{"Flags", &e.flags}, std::pair{"LockIndex", &e.lock_index},
           std::pair{"CreateIndex", &e.create_index}, std::pair{"ModifyIndex", &e.modify_index}})
@@ -162,9 +157,9 @@ result<bool> decode_bool(std::string_view body)
 result<std::string> decode_session_id(std::string_view body)
 {
     auto v = parse(body);
-    if (!v || !v->is_object() || str(v->as_object(), "ID").empty())
+    if (!v || !v->is_object() || string_field(v->as_object(), "ID").empty())
         return malformed("session create answer has no ID");
-    return str(v->as_object(), "ID");
+    return string_field(v->as_object(), "ID");
 }
 
 result<std::vector<session_info>> decode_sessions(std::string_view body)
@@ -186,8 +181,8 @@ result<std::vector<session_info>> decode_sessions(std::string_view body)
         if (!lock_delay)
             return lock_delay.error();
         auto delay = std::chrono::milliseconds(*lock_delay / 1000000);
-        out.push_back(
-            {str(o, "ID"), str(o, "Name"), str(o, "Node"), str(o, "Behavior"), str(o, "TTL"), delay});
+        out.push_back({string_field(o, "ID"), string_field(o, "Name"), string_field(o, "Node"),
+                       string_field(o, "Behavior"), string_field(o, "TTL"), delay});
     }
     return out;
 }

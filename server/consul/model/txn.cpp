@@ -59,7 +59,7 @@ result<std::string> build_txn_body(const std::vector<txn_op>& ops, std::size_t m
 
 namespace {
 
-error malformed(std::string_view what)
+error malformed_txn(std::string_view what)
 {
     return make_error(errc::bad_response, "unexpected Consul txn answer: " + std::string(what));
 }
@@ -70,14 +70,14 @@ result<std::vector<kv_entry>> decode_results(const json::value& v)
     if (v.is_null())
         return out;
     if (!v.is_array())
-        return malformed("Results is not an array");
+        return malformed_txn("Results is not an array");
     // Reuse the entry decoder: each result is {"KV": entry}.
     json::array entries;
     for (const auto& r : v.as_array())
     {
         const auto* kv = r.is_object() ? r.as_object().if_contains("KV") : nullptr;
         if (!kv || !kv->is_object())
-            return malformed("a result has no KV entry");
+            return malformed_txn("a result has no KV entry");
         entries.push_back(*kv);
     }
     return decode_entries(json::serialize(entries));
@@ -89,11 +89,11 @@ result<std::vector<txn_op_error>> decode_errors(const json::value& v)
     if (v.is_null())
         return out;
     if (!v.is_array())
-        return malformed("Errors is not an array");
+        return malformed_txn("Errors is not an array");
     for (const auto& e : v.as_array())
     {
         if (!e.is_object())
-            return malformed("an error is not an object");
+            return malformed_txn("an error is not an object");
         const auto& o = e.as_object();
         // Untrusted: a negative, fractional or huge OpIndex is a decode error, never a throw.
         auto idx = decode_u64(o, "OpIndex");
@@ -111,11 +111,11 @@ result<std::vector<txn_op_error>> decode_errors(const json::value& v)
 result<txn_result> decode_txn(unsigned status, std::string_view body)
 {
     if (status != 200 && status != 409)
-        return malformed("status " + std::to_string(status));
+        return malformed_txn("status " + std::to_string(status));
     boost::system::error_code ec;
     auto v = json::parse(body, ec);
     if (ec || !v.is_object())
-        return malformed("not a JSON object");
+        return malformed_txn("not a JSON object");
     const auto& o = v.as_object();
     static const json::value null_value;
     const auto* res = o.if_contains("Results");
@@ -128,7 +128,7 @@ result<txn_result> decode_txn(unsigned status, std::string_view body)
         return errors.error();
     // A 409 without listed errors would be a rollback we cannot explain: treat it as malformed.
     if (status == 409 && errors->empty())
-        return malformed("409 without errors");
+        return malformed_txn("409 without errors");
     return txn_result{status == 200, std::move(*results), std::move(*errors)};
 }
 

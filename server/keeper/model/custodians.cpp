@@ -3,6 +3,7 @@
 #include "keeper/model/custodians.hpp"
 
 #include "core/base64.hpp"
+#include "core/json_field.hpp"
 #include "keeper/model/object_version.hpp"
 
 #include <algorithm>
@@ -147,16 +148,13 @@ boost::json::object to_json(const custodian_share& c)
 
 custodian_share custodian_share_from(const boost::json::object& o)
 {
-    auto text = [&](std::string_view k) {
-        const auto* v = o.if_contains(k);
-        return v && v->is_string() ? std::string(v->as_string()) : std::string();
-    };
     auto number = [&](std::string_view k) {
         const auto* v = o.if_contains(k);
         return v && v->is_int64() ? v->as_int64() : std::int64_t{0};
     };
-    return {text("name"),       text("fingerprint"),    text("message"),
-            text("fetched_by"), number("fetched_unix"), static_cast<int>(number("fetches"))};
+    return {string_field(o, "name"),    string_field(o, "fingerprint"),
+            string_field(o, "message"), string_field(o, "fetched_by"),
+            number("fetched_unix"),     static_cast<int>(number("fetches"))};
 }
 
 std::vector<std::string> pgp_keys_for(int store_shares, const std::string& own_key_b64,

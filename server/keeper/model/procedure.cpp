@@ -1,6 +1,8 @@
 // decide(): the procedure's transitions. Read it as a table: (record step, what Vault shows) -> one action.
 #include "keeper/model/procedure.hpp"
 
+#include "core/json_field.hpp"
+
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
@@ -56,12 +58,6 @@ json::value set_json(const std::optional<shard_set>& s)
                         {"threshold", s->threshold},
                         {"placement", std::move(placement)},
                         {"custodians", std::move(custodians)}};
-}
-
-std::string str(const json::object& o, std::string_view key)
-{
-    auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
 // A record written before custodians existed has none.
@@ -439,7 +435,7 @@ result<procedure_record> record_from_json(std::string_view text)
             return bad("version " + json::serialize(o.at("version")) + " is not one this build reads");
         procedure_record r;
         r.seq = json::value_to<std::uint64_t>(o.at("seq"));
-        auto st = str(o, "step");
+        auto st = string_field(o, "step");
         auto it =
             std::find_if(step_names.begin(), step_names.end(), [&](const auto& e) { return e.second == st; });
         if (it == step_names.end())
@@ -449,19 +445,19 @@ result<procedure_record> record_from_json(std::string_view text)
         r.pending = set_from(o, "pending");
         r.previous = set_from(o, "previous");
         r.planned = set_from(o, "planned");
-        r.nonce = str(o, "nonce");
-        r.verification_nonce = str(o, "verification_nonce");
+        r.nonce = string_field(o, "nonce");
+        r.verification_nonce = string_field(o, "verification_nonce");
         if (auto* a = o.if_contains("audit"); a && a->is_object())
-            r.audit = audit_op{str(a->as_object(), "set"), str(a->as_object(), "nonce")};
+            r.audit = audit_op{string_field(a->as_object(), "set"), string_field(a->as_object(), "nonce")};
         if (auto* vs = o.if_contains("verdicts"); vs && vs->is_object())
             for (const auto& [k, val] : vs->as_object())
                 r.verdicts[std::string(k)] = val == "live" ? verdict::live : verdict::dead;
         r.next_set = json::value_to<std::uint64_t>(o.at("next_set"));
         r.revoke_root = o.at("revoke_root").as_bool();
         r.last_audit_unix = json::value_to<std::int64_t>(o.at("last_audit_unix"));
-        r.last_audit_set = str(o, "last_audit_set");
+        r.last_audit_set = string_field(o, "last_audit_set");
         r.last_rekey_unix = json::value_to<std::int64_t>(o.at("last_rekey_unix"));
-        r.problem = str(o, "problem");
+        r.problem = string_field(o, "problem");
         // The step's invariants: a record that breaks them was not written by this code.
         bool ok = (r.st != step::init_intent || r.pending) &&
                   (r.st != step::requested || (r.current && r.planned)) &&

@@ -40,7 +40,7 @@ constexpr std::string_view enveloped_data_oid{"\x2a\x86\x48\x86\xf7\x0d\x01\x07\
 constexpr std::string_view rsa_encryption_oid{"\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01", 9};
 constexpr std::string_view rsaes_oaep_oid{"\x2a\x86\x48\x86\xf7\x0d\x01\x01\x07", 9};
 
-error bad(std::string message)
+error bad_envelope(std::string message)
 {
     return make_error(errc::bad_response, "the encrypted snapshot " + message);
 }
@@ -142,44 +142,45 @@ result<std::string> content_key(std::string_view recipients, const cms_recipient
         {
             tlv other;  // another kind of recipient info (key agreement, KEK, password): skipped
             if (read_header(all, other) != step::ok || other.indefinite || all.rest().size() < other.length)
-                return bad("has a malformed recipient list");
+                return bad_envelope("has a malformed recipient list");
             all.pos += other.length;
             continue;
         }
         cursor c{ktri};
         if (read_whole(c, 0x02, v) != step::ok || c.rest().empty())
-            return bad("has a malformed recipient");
+            return bad_envelope("has a malformed recipient");
         bool mine = false;
         if (static_cast<unsigned char>(c.rest()[0]) == 0x30)
         {
             if (read_whole(c, 0x30, rid) != step::ok)
-                return bad("has a malformed recipient");
+                return bad_envelope("has a malformed recipient");
             cursor r{rid};
             std::string_view issuer_tlv, serial_tlv;
             if (read_whole(r, 0x30, name, &issuer_tlv) != step::ok ||
                 read_whole(r, 0x02, number, &serial_tlv) != step::ok)
-                return bad("has a malformed recipient");
+                return bad_envelope("has a malformed recipient");
             mine = issuer_tlv == issuer && serial_tlv == serial;
         }
         else if (read_whole(c, 0x80, rid) == step::ok)
             mine = ski && rid == std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(ski)),
                                                   static_cast<std::size_t>(ASN1_STRING_length(ski)));
         else
-            return bad("has a malformed recipient");
+            return bad_envelope("has a malformed recipient");
         if (read_whole(c, 0x30, alg) != step::ok || read_whole(c, 0x04, encrypted) != step::ok)
-            return bad("has a malformed recipient");
+            return bad_envelope("has a malformed recipient");
         if (!mine)
             continue;
         cursor a{alg};
         if (read_whole(a, 0x06, oid) != step::ok)
-            return bad("has a malformed key transport algorithm");
+            return bad_envelope("has a malformed key transport algorithm");
         int padding = 0;
         if (oid == rsa_encryption_oid)
             padding = RSA_PKCS1_PADDING;
         else if (oid == rsaes_oaep_oid && a.rest().empty())  // OAEP with its defaults (SHA-1, MGF1-SHA-1)
             padding = RSA_PKCS1_OAEP_PADDING;
         else
-            return bad("uses a key transport other than RSA (PKCS#1 v1.5 or default OAEP): not supported");
+            return bad_envelope(
+                "uses a key transport other than RSA (PKCS#1 v1.5 or default OAEP): not supported");
         std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
             EVP_PKEY_CTX_new(me.key.get(), nullptr), &EVP_PKEY_CTX_free);
         std::size_t n = 0;
@@ -187,18 +188,21 @@ result<std::string> content_key(std::string_view recipients, const cms_recipient
         if (!ctx || EVP_PKEY_decrypt_init(ctx.get()) <= 0 ||
             EVP_PKEY_CTX_set_rsa_padding(ctx.get(), padding) <= 0 ||
             EVP_PKEY_decrypt(ctx.get(), nullptr, &n, in, encrypted.size()) <= 0)
-            return bad("is addressed to this certificate, but its key cannot decrypt it (not an RSA key?)");
+            return bad_envelope(
+                "is addressed to this certificate, but its key cannot decrypt it (not an RSA key?)");
         std::string key(n, '\0');
         if (EVP_PKEY_decrypt(ctx.get(), reinterpret_cast<unsigned char*>(key.data()), &n, in,
                              encrypted.size()) <= 0)
         {
             ERR_clear_error();
-            return bad("does not open with the decrypt_with key (wrong key, or a tampered envelope)");
+            return bad_envelope(
+                "does not open with the decrypt_with key (wrong key, or a tampered envelope)");
         }
         key.resize(n);
         return key;
     }
-    return bad("has no recipient matching the decrypt_with certificate (encrypted for another one?)");
+    return bad_envelope(
+        "has no recipient matching the decrypt_with certificate (encrypted for another one?)");
 }
 
 }  // namespace
@@ -244,13 +248,14 @@ struct cms_decryptor::state
         obj.reset(d2i_ASN1_OBJECT(nullptr, &p, static_cast<long>(h.cipher_oid.size())));
         const EVP_CIPHER* c = obj ? EVP_get_cipherbyobj(obj.get()) : nullptr;
         if (!c || EVP_CIPHER_get_mode(c) != EVP_CIPH_CBC_MODE)
-            return bad("uses a content cipher other than AES-CBC: not supported");
+            return bad_envelope("uses a content cipher other than AES-CBC: not supported");
         if (static_cast<int>(key->size()) != EVP_CIPHER_get_key_length(c) ||
             static_cast<int>(h.iv.size()) != EVP_CIPHER_get_iv_length(c))
-            return bad("does not open with the decrypt_with key (wrong key, or a tampered envelope)");
+            return bad_envelope(
+                "does not open with the decrypt_with key (wrong key, or a tampered envelope)");
         if (EVP_DecryptInit_ex(cipher.get(), c, nullptr, reinterpret_cast<const unsigned char*>(key->data()),
                                reinterpret_cast<const unsigned char*>(h.iv.data())) != 1)
-            return bad("content cipher could not start");
+            return bad_envelope("content cipher could not start");
         OPENSSL_cleanse(key->data(), key->size());
         eocs_left = h.open_indefinite - (h.content.indefinite ? 1 : 0);
         if (h.content.tag == 0x80)
@@ -275,7 +280,7 @@ struct cms_decryptor::state
         if (EVP_DecryptUpdate(cipher.get(), reinterpret_cast<unsigned char*>(out.data() + before), &n,
                               reinterpret_cast<const unsigned char*>(in.data()),
                               static_cast<int>(in.size())) != 1)
-            return bad("content does not decrypt");
+            return bad_envelope("content does not decrypt");
         out.resize(before + static_cast<std::size_t>(n));
         plaintext += static_cast<std::uint64_t>(n);
         return {};
@@ -302,13 +307,13 @@ struct cms_decryptor::state
             if (s == step::more)
                 continue;
             if (s == step::bad)
-                return bad("content is malformed");
+                return bad_envelope("content is malformed");
             consumed(c.pos);
             buffered.clear();
             if (t.tag == 0 && t.length == 0)
             {
                 if (nested == 0)
-                    return bad("content is malformed");  // the content's own end: handled below
+                    return bad_envelope("content is malformed");  // the content's own end: handled below
                 --nested;
             }
             else if (t.tag == 0x24 || t.tag == 0x04)
@@ -322,7 +327,7 @@ struct cms_decryptor::state
                 }
             }
             else
-                return bad("content is malformed");
+                return bad_envelope("content is malformed");
             if (at == phase::chunk_header && outer_definite && outer_left == 0)
                 at = phase::trailer;
         }
@@ -358,19 +363,20 @@ struct cms_decryptor::state
         while (!in.empty() && at == phase::trailer)
         {
             if (eocs_left == 0)
-                return bad("has bytes after its end");
+                return bad_envelope("has bytes after its end");
             buffered.push_back(in.front());
             in.remove_prefix(1);
             if (buffered.size() < 2)
                 continue;
             if (buffered != std::string_view("\0\0", 2))
-                return bad("ends with something else than its end-of-contents (unprotected attributes?)");
+                return bad_envelope(
+                    "ends with something else than its end-of-contents (unprotected attributes?)");
             buffered.clear();
             if (--eocs_left == 0)
                 at = phase::done;
         }
         if (!in.empty())
-            return bad("has bytes after its end");
+            return bad_envelope("has bytes after its end");
         return {};
     }
 
@@ -382,9 +388,9 @@ struct cms_decryptor::state
             in = {};
             const auto s = parse_head(buffered, h);
             if (s == step::bad)
-                return bad("is not a CMS EnvelopedData this can open");
+                return bad_envelope("is not a CMS EnvelopedData this can open");
             if (s == step::more && buffered.size() > max_head)
-                return bad("has a head over 1 MiB (recipients)");
+                return bad_envelope("has a head over 1 MiB (recipients)");
             if (s == step::more)
                 return {};
             if (auto r = start_content(); !r)
@@ -401,7 +407,7 @@ struct cms_decryptor::state
         while (!in.empty())
         {
             if (at == phase::done)
-                return bad("has bytes after its end");
+                return bad_envelope("has bytes after its end");
             auto r = at == phase::trailer ? step_trailer(in) : step_content(in, out);
             if (!r)
                 return r;
@@ -466,7 +472,7 @@ result<void> cms_decryptor::finish(std::string& out)
     if (s_->at == state::phase::failed)
         return s_->failure;
     if (s_->at != state::phase::done)
-        return s_->fail(bad("is truncated"));
+        return s_->fail(bad_envelope("is truncated"));
     const auto before = out.size();
     out.resize(before + EVP_MAX_BLOCK_LENGTH);
     int n = 0;
@@ -474,7 +480,7 @@ result<void> cms_decryptor::finish(std::string& out)
     {
         ERR_clear_error();
         out.resize(before);
-        return s_->fail(bad("content does not decrypt (wrong key, or a tampered envelope)"));
+        return s_->fail(bad_envelope("content does not decrypt (wrong key, or a tampered envelope)"));
     }
     out.resize(before + static_cast<std::size_t>(n));
     s_->plaintext += static_cast<std::uint64_t>(n);

@@ -26,14 +26,6 @@ rekey_status read_rekey_status(json_reader& r)
     return s;
 }
 
-std::vector<secret> secrets(std::vector<std::string> in)
-{
-    std::vector<secret> out;
-    for (auto& s : in)
-        out.emplace_back(std::move(s), "vault rekey");
-    return out;
-}
-
 }  // namespace
 
 result<rekey_status> decode_rekey_status(std::string_view body)
@@ -60,8 +52,8 @@ result<rekey_update_result> decode_rekey_update(std::string_view body)
     u.complete = r.boolean("complete");
     if (u.complete)
     {
-        u.keys = secrets(r.strings("keys"));
-        u.keys_base64 = secrets(r.strings("keys_base64"));
+        u.keys = r.secrets("keys", "vault rekey");
+        u.keys_base64 = r.secrets("keys_base64", "vault rekey");
         u.verification_required = r.boolean("verification_required");
         u.verification_nonce = r.str("verification_nonce");
         if (r.ok() && u.keys.empty() && u.keys_base64.empty())

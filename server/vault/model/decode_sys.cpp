@@ -19,14 +19,6 @@ template <class T> result<T> finish(const json_reader& r, T value)
     return value;
 }
 
-std::vector<secret> secrets(std::vector<std::string> in)
-{
-    std::vector<secret> out;
-    for (auto& s : in)
-        out.emplace_back(std::move(s), "vault reply");
-    return out;
-}
-
 }  // namespace
 
 result<health> decode_health(unsigned status, std::string_view body)
@@ -77,8 +69,8 @@ result<init_result> decode_init(std::string_view body)
         return o.error();
     json_reader r(&*o);
     init_result out;
-    out.keys = secrets(r.strings("keys"));
-    out.keys_base64 = secrets(r.strings("keys_base64"));
+    out.keys = r.secrets("keys", "vault reply");
+    out.keys_base64 = r.secrets("keys_base64", "vault reply");
     out.root_token = secret(r.str("root_token"), "vault init");
     if (r.ok() && out.root_token.empty())
         r.fail("no root_token");

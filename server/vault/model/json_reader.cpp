@@ -122,6 +122,14 @@ std::vector<std::string> json_reader::strings(std::string_view key)
     return out;
 }
 
+std::vector<secret> json_reader::secrets(std::string_view key, std::string_view source)
+{
+    std::vector<secret> out;
+    for (auto& s : strings(key))
+        out.emplace_back(std::move(s), std::string(source));
+    return out;
+}
+
 std::map<std::string, std::string> json_reader::string_map(std::string_view key)
 {
     std::map<std::string, std::string> out;

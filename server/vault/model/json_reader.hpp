@@ -4,6 +4,7 @@
 #define VAULTKEEPER_SERVER_VAULT_MODEL_JSON_READER_HPP
 
 #include "core/error.hpp"
+#include "core/secret.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -33,6 +34,8 @@ public:
     const boost::json::array* arr(std::string_view key);
     // An array of strings; [] when missing.
     std::vector<std::string> strings(std::string_view key);
+    // An array of strings held as secrets from `source` (key shares, tokens); [] when missing.
+    std::vector<secret> secrets(std::string_view key, std::string_view source);
     // An object of string values; {} when missing.
     std::map<std::string, std::string> string_map(std::string_view key);
 
