@@ -2,7 +2,8 @@
 // store usable or why not, the shard sets held with their object count per store (counts only: the status never
 // carries a shard), the init/rekey procedure's step and what it waits for, the last audit, and a "Rekey now"
 // button that asks first and shows the daemon's answer. Without configured nodes, the nodes come from Vault's
-// raft configuration; a failed discovery is shown.
+// raft configuration; a failed discovery is shown. A set with human custodians lists each custodian, whether
+// their encrypted share is held and who fetched it when (never the share).
 'use strict';
 
 (() => {
@@ -48,6 +49,22 @@
         el('td', { text: id }),
         el('td', { text: roleOf(id, p) }),
         ...stores.map((st) => el('td', { class: 'num', 'data-store': st, text: String(sets[id][st] || 0) }))))));
+  }
+
+  // Who fetched a custodian's share: "by ops, 3 min ago (2 fetches)", or "not yet".
+  function fetchedText(c) {
+    if (!c.fetched) return 'not yet';
+    return 'by ' + c.fetched_by + ', ' + agoUnix(c.fetched_unix) + (c.fetches > 1 ? ' (' + c.fetches + ' fetches)' : '');
+  }
+
+  function custodiansTable(set) {
+    return el('table', { class: 'cycles custodians' },
+      el('thead', {}, el('tr', {}, ...['custodian', 'key fingerprint', 'share', 'fetched'].map((h) => el('th', { text: h })))),
+      el('tbody', {}, ...set.custodians.map((c) => el('tr', { 'data-custodian': c.name, 'data-fetched': String(!!c.fetched) },
+        el('td', { text: c.name }),
+        el('td', { class: 'muted', text: c.fingerprint }),
+        el('td', {}, badge(c.answered ? 'held, encrypted to them' : 'missing: rekey to restore', c.answered ? 'ok' : 'failed')),
+        el('td', { text: fetchedText(c) })))));
   }
 
   const setText = (s) => (s ? s.id + ' (' + s.threshold + ' of ' + s.shares + ')' : '—');
@@ -98,6 +115,8 @@
     box.append(el('h4', { text: 'Stores' + (unusable ? ' (' + unusable + ' unusable: left as they are)' : '') }),
       storesTable(stores));
     box.append(el('h4', { text: 'Shard sets held (objects per store)' }), setsTable(s.sets || {}, p));
+    if (p.current && (p.current.custodians || []).length)
+      box.append(el('h4', { text: 'Custodians of ' + p.current.id }), custodiansTable(p.current));
     box.append(el('h4', { text: 'Procedure' }), procedureFacts(p, s), rekeyButton(job, p));
   }
 

@@ -52,6 +52,14 @@ atomic_file::~atomic_file()
         ::unlink(temp_.c_str());
 }
 
+fs::path atomic_file::abandon() noexcept
+{
+    fd_.reset();
+    if (std::exchange(published_, true))
+        return {};
+    return temp_;
+}
+
 result<atomic_file> atomic_file::create(fs::path final_path, fs::path temp, int extra_flags)
 {
     unique_fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | extra_flags, 0600));

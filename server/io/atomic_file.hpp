@@ -47,6 +47,10 @@ public:
     int fd() const noexcept { return fd_.get(); }
     const std::filesystem::path& temp_path() const noexcept { return temp_; }
     const std::filesystem::path& final_path() const noexcept { return final_; }
+    // Closes the file and leaves it unpublished where it is, for a caller that removes it elsewhere (a file
+    // of GiB, which the kernel may take seconds to free, off the io thread): its temp path, empty once
+    // published.
+    std::filesystem::path abandon() noexcept;
 
 private:
     atomic_file(std::filesystem::path final_path, std::filesystem::path temp, unique_fd fd);

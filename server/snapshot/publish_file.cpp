@@ -81,6 +81,12 @@ remove_on_exit::~remove_on_exit()
     });
 }
 
+unlink_off_thread::~unlink_off_thread()
+{
+    if (auto temp = file.abandon(); !temp.empty())
+        run_detached_blocking([temp] { ::unlink(temp.c_str()); });
+}
+
 result<void> write_file_atomically(const fs::path& to, std::string_view data)
 {
     auto f = create_atomic_file(to);
@@ -96,6 +102,7 @@ asio::awaitable<result<void>> copy_file_atomically(fs::path from, fs::path to, o
     auto f = create_atomic_file(to);
     if (!f)
         co_return f.error();
+    const unlink_off_thread guard{*f};
     if (auto r = co_await copy_into(*f, from); !r)
         co_return r;
     co_return co_await on_pool([&] { return f->publish(existing); });

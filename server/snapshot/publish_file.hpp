@@ -33,6 +33,14 @@ struct remove_on_exit
     ~remove_on_exit();
 };
 
+// Dropped unpublished, a spool or storage file (GiB) is unlinked on the blocking pool, unwaited, as
+// remove_on_exit's. Declared after the file it guards, so it goes first.
+struct unlink_off_thread
+{
+    io::atomic_file& file;
+    ~unlink_off_thread();
+};
+
 // Writes `data` to `to` atomically (small files: sidecars), replacing what is there.
 result<void> write_file_atomically(const std::filesystem::path& to, std::string_view data);
 

@@ -1,6 +1,7 @@
 // Clients, storages, the active node and metrics of a snapshot job (see snapshot_core.hpp).
 #include "snapshot/snapshot_core.hpp"
 
+#include "async/blocking.hpp"
 #include "snapshot/azure_storage.hpp"
 #include "snapshot/local_storage.hpp"
 #include "snapshot/s3_storage.hpp"
@@ -86,20 +87,23 @@ asio::awaitable<result<vault::client*>> snapshot_core::snapshot_node(take_mode m
     co_return it->second.get();
 }
 
-void snapshot_core::clean_spool() const
+asio::awaitable<void> snapshot_core::clean_spool() const
 {
-    const std::string ours = ".tmp-" + std::to_string(::getpid()) + "-";
-    std::error_code ec;
-    for (std::filesystem::directory_iterator it(spool(), ec), end; !ec && it != end; it.increment(ec))
-    {
-        const auto name = it->path().filename().string();
-        const bool temp = name.starts_with(".");
-        if (!temp || name.find(ours) == std::string::npos)
+    const auto dir = spool();
+    co_await run_blocking([&] {
+        const std::string ours = ".tmp-" + std::to_string(::getpid()) + "-";
+        std::error_code ec;
+        for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
         {
-            std::error_code ignored;
-            std::filesystem::remove(it->path(), ignored);
+            const auto name = it->path().filename().string();
+            const bool temp = name.starts_with(".");
+            if (!temp || name.find(ours) == std::string::npos)
+            {
+                std::error_code ignored;
+                std::filesystem::remove(it->path(), ignored);
+            }
         }
-    }
+    });
 }
 
 snapshot_storage* snapshot_core::find_storage(std::string_view name) const

@@ -56,8 +56,9 @@ struct snapshot_core : runtime::kind_core<snapshot_settings>
 
     snapshot_storage* find_storage(std::string_view name) const;
     // Removes what a crashed earlier process left in this job's spool folder: spooled snapshots and temp
-    // files of other processes (a restore of this process may be running). Called at start-up.
-    void clean_spool() const;
+    // files of other processes (a restore of this process may be running). Called at start-up, on the
+    // blocking pool: a killed 30 GiB cycle leaves a file the kernel takes seconds to free.
+    boost::asio::awaitable<void> clean_spool() const;
     // This job's own folder of spool_dir.
     std::filesystem::path spool() const { return std::filesystem::path(settings->spool_dir) / job; }
 

@@ -50,7 +50,7 @@ public:
 
     asio::awaitable<result<void>> start(runtime::cycle_context& ctx) override
     {
-        core_->clean_spool();
+        co_await core_->clean_spool();
         // A storage that cannot be made ready fails at each upload, the others carry on: not fatal.
         for (const auto& st : core_->storages)
             if (auto ready = st->prepare(); !ready)

@@ -79,6 +79,7 @@ result<std::unique_ptr<envelope>> open_envelope(const std::string& cert_file)
 struct spool_writer::impl
 {
     io::atomic_file file;
+    unlink_off_thread guard{file};
     std::unique_ptr<envelope> env;
     sha256_hasher sha;
     std::uint64_t size = 0;

@@ -29,6 +29,11 @@ class GnuPG:
                  "never")
         return base64.b64encode(self.gpg("--export", f"{name}@example.test")).decode()
 
+    def fingerprint(self, name):
+        """`name`'s primary key fingerprint as gpg lists it (upper-case hex)."""
+        listing = self.gpg("--with-colons", "--fingerprint", f"{name}@example.test").decode()
+        return next(line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr:"))
+
     def decrypt(self, b64):
         return self.gpg("--decrypt", data=base64.b64decode(b64)).decode()
 
@@ -74,10 +79,15 @@ def test_rekey_encrypts_the_new_shares_and_they_verify_and_unseal(vault_sealed, 
     old = init["keys"]
     keys = [gnupg.new_key(n) for n in ("alice", "bob", "carol")]
     client = vault_sealed.client()
+    assert client.sys.read_rekey_progress()["pgp_fingerprints"] is None, "no rekey: null, as Vault's"
     nonce = client.sys.start_rekey(secret_shares=3, secret_threshold=2, pgp_keys=keys,
                                    require_verification=True)["nonce"]
+    # Vault announces the keys' fingerprints, in order and in lower case, while the rekey runs and when done.
+    fingerprints = [gnupg.fingerprint(n).lower() for n in ("alice", "bob", "carol")]
+    assert client.sys.read_rekey_progress()["pgp_fingerprints"] == fingerprints
     done = client.sys.rekey_multi(old[:2], nonce=nonce)
     assert done["complete"] is True and len(done["keys_base64"]) == 3
+    assert done["pgp_fingerprints"] == fingerprints
     shares = [gnupg.decrypt(b) for b in done["keys_base64"]]
     assert all(len(s) == 66 for s in shares), shares
     for s in shares[1:]:

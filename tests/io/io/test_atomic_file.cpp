@@ -87,6 +87,26 @@ TEST(io_atomic_file, a_dropped_file_leaves_nothing_and_an_existing_temp_is_refus
     EXPECT_TRUE(fs::is_empty(d.path));
 }
 
+TEST(io_atomic_file, an_abandoned_file_stays_for_its_caller_to_remove)
+{
+    atomic_dir d;
+    fs::path temp;
+    {
+        auto f = atomic_file::create(d.path / "out", d.path / "tmp");
+        ASSERT_TRUE(f && f->write("partial"));
+        temp = f->abandon();
+        EXPECT_EQ(f->fd(), -1);
+        EXPECT_EQ(f->abandon(), fs::path()) << "abandoned once";
+    }
+    EXPECT_EQ(temp, d.path / "tmp");
+    EXPECT_EQ(atomic_text(temp), "partial") << "left where it was, unpublished";
+    EXPECT_FALSE(fs::exists(d.path / "out"));
+    auto published = atomic_file::create(d.path / "done", d.path / "tmp2");
+    ASSERT_TRUE(published && published->write("x") && published->publish());
+    EXPECT_EQ(published->abandon(), fs::path()) << "nothing to abandon once published";
+    EXPECT_EQ(atomic_text(d.path / "done"), "x");
+}
+
 TEST(io_atomic_file, sync_then_publish_renames_once)
 {
     atomic_dir d;

@@ -1,5 +1,6 @@
 // snapshot/publish_file.hpp's remove_on_exit: the file is gone from its name at once (a new file of that name
-// is safe) and from the folder soon after (unlinked on the blocking pool); a missing file is no error.
+// is safe) and from the folder soon after (unlinked on the blocking pool); a missing file is no error. And
+// unlink_off_thread: a spool file dropped unpublished is unlinked there too; a published one stays.
 #include "snapshot/publish_file.hpp"
 #include "temp_dir.hpp"
 
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 using namespace vk::snapshot;
@@ -22,6 +24,21 @@ bool only_entry_left(const fs::path& dir, const fs::path& file)
     {
         auto it = fs::directory_iterator(dir);
         if (it != fs::directory_iterator() && it->path() == file && std::next(it) == fs::directory_iterator())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return false;
+}
+
+// Waits (bounded) until `dir` holds exactly `names`.
+bool entries_become(const fs::path& dir, std::set<std::string> names)
+{
+    for (int i = 0; i < 5000; ++i)
+    {
+        std::set<std::string> seen;
+        for (const auto& e : fs::directory_iterator(dir))
+            seen.insert(e.path().filename().string());
+        if (seen == names)
             return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
@@ -45,4 +62,20 @@ TEST(remove_on_exit, the_name_is_free_at_once_and_the_file_gone_soon_after)
     }
     EXPECT_TRUE(only_entry_left(dir.path, file));
     EXPECT_EQ(vk::test::slurp(file), "the next snapshot");
+}
+
+TEST(unlink_off_thread, a_dropped_unpublished_file_goes_and_a_published_one_stays)
+{
+    vk::test::temp_dir dir("unlink-off-thread");
+    {
+        auto dropped = create_atomic_file(dir.path / "cut-short.snap");
+        ASSERT_TRUE(dropped && dropped->write("half a snapshot"));
+        const unlink_off_thread guard{*dropped};
+        auto kept = create_atomic_file(dir.path / "whole.snap");
+        ASSERT_TRUE(kept && kept->write("a snapshot"));
+        const unlink_off_thread kept_guard{*kept};
+        ASSERT_TRUE(kept->publish());
+    }
+    EXPECT_TRUE(entries_become(dir.path, {"whole.snap"}));
+    EXPECT_EQ(vk::test::slurp(dir.path / "whole.snap"), "a snapshot");
 }

@@ -1,5 +1,7 @@
 #include "pgp.hpp"
 
+#include <openssl/sha.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -57,7 +59,62 @@ bool run_gpg(const fs::path& home, const fs::path& key, const fs::path& in, cons
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+// The body of the first packet of `key` when it is a version 4 public-key packet (RFC 4880 4.2, 5.5.2), in
+// either header format.
+std::optional<bytes> public_key_body(const bytes& key)
+{
+    if (key.size() < 2 || !(key[0] & 0x80))
+        return std::nullopt;
+    std::size_t tag = 0, len = 0, at = 1;
+    if (key[0] & 0x40)  // new format: one, two or five length octets
+    {
+        tag = key[0] & 0x3f;
+        if (key[1] < 192)
+            len = key[1], at = 2;
+        else if (key[1] < 224 && key.size() > 2)
+            len = ((key[1] - 192u) << 8) + key[2] + 192u, at = 3;
+        else if (key[1] == 255 && key.size() > 5)
+            len = (std::size_t{key[2]} << 24) | (std::size_t{key[3]} << 16) | (key[4] << 8) | key[5], at = 6;
+        else
+            return std::nullopt;
+    }
+    else  // old format: the length type in the low two bits
+    {
+        tag = (key[0] >> 2) & 0x0f;
+        const std::size_t octets = std::size_t{1} << (key[0] & 3);
+        if ((key[0] & 3) == 3 || key.size() < 1 + octets)
+            return std::nullopt;
+        for (std::size_t i = 0; i < octets; ++i)
+            len = (len << 8) | key[1 + i];
+        at = 1 + octets;
+    }
+    if (tag != 6 || key.size() < at + len || len < 1 || key[at] != 4)
+        return std::nullopt;
+    return bytes(key.begin() + static_cast<std::ptrdiff_t>(at),
+                 key.begin() + static_cast<std::ptrdiff_t>(at + len));
+}
+
 }  // namespace
+
+std::optional<std::vector<std::string>> pgp_fingerprints(const std::vector<std::string>& keys_b64)
+{
+    std::vector<std::string> out;
+    for (const auto& k : keys_b64)
+    {
+        auto key = base64_decode(k);
+        auto body = key ? public_key_body(*key) : std::nullopt;
+        if (!body || body->size() > 0xffff)
+            return std::nullopt;
+        // RFC 4880 12.2: SHA-1 over 0x99, the body's two-octet length and the body.
+        bytes framed{0x99, static_cast<std::uint8_t>(body->size() >> 8),
+                     static_cast<std::uint8_t>(body->size())};
+        framed.insert(framed.end(), body->begin(), body->end());
+        bytes digest(SHA_DIGEST_LENGTH);
+        SHA1(framed.data(), framed.size(), digest.data());
+        out.push_back(hex_encode(digest));
+    }
+    return out;
+}
 
 std::variant<std::vector<bytes>, coded_error> pgp_encrypt(const std::vector<std::string>& keys_b64,
                                                           const std::vector<std::string>& plaintexts)

@@ -28,6 +28,11 @@ std::vector<std::string> string_array(const boost::json::value* v);
 // message of share i's hex to pgp_keys[i], as Vault's. 500 if gpg fails (the keys were probed before).
 std::optional<coded_error> encrypt_keys(boost::json::object& out, const std::vector<std::string>& pgp_keys);
 
+// Each key's V4 fingerprint in lowercase hex, as Vault announces them in a rekey's pgp_fingerprints
+// (pgpkeys.GetFingerprints: "%x" of the primary key's fingerprint); nullopt when a key is not a binary
+// OpenPGP public key (probe_keys then names it).
+std::optional<std::vector<std::string>> pgp_fingerprints(const std::vector<std::string>& keys_b64);
+
 // Whether gpg takes a message to every key (before anything that would lose the shares if it did not).
 std::optional<coded_error> probe_keys(const std::vector<std::string>& pgp_keys);
 

@@ -29,6 +29,17 @@ bool contains(const std::vector<bytes>& v, const bytes& b)
 {
     return std::find(v.begin(), v.end(), b) != v.end();
 }
+
+// Vault's PGPFingerprints: null without pgp_keys.
+json::value announced_fingerprints(const rekey_request& r)
+{
+    if (r.pgp_fingerprints.empty())
+        return nullptr;
+    json::array a;
+    for (const auto& f : r.pgp_fingerprints)
+        a.emplace_back(f);
+    return a;
+}
 }  // namespace
 
 std::optional<coded_error> rekey_machine::init(const rekey_request& req, time_point now)
@@ -70,7 +81,7 @@ json::object rekey_machine::status(int current_threshold) const
     o["n"] = state_ ? state_->req.config.shares : 0;
     o["progress"] = state_ ? state_->progress.size() : 0;
     o["required"] = current_threshold;
-    o["pgp_fingerprints"] = nullptr;
+    o["pgp_fingerprints"] = state_ ? announced_fingerprints(state_->req) : json::value(nullptr);
     o["backup"] = state_ ? state_->req.backup : false;
     o["verification_required"] = state_ ? state_->req.require_verification : false;
     if (state_ && !state_->verification_nonce.empty())
@@ -91,7 +102,7 @@ json::object rekey_machine::complete_body(const std::vector<bytes>& shares) cons
     o["complete"] = true;
     o["keys"] = std::move(keys);
     o["keys_base64"] = std::move(keys_b64);
-    o["pgp_fingerprints"] = nullptr;
+    o["pgp_fingerprints"] = announced_fingerprints(state_->req);
     o["backup"] = state_->req.backup;
     o["verification_required"] = state_->req.require_verification;
     if (!state_->verification_nonce.empty())

@@ -29,7 +29,8 @@ struct rekey_request
     bool require_verification = false;
     bool backup = false;
     std::size_t pgp_keys = 0;
-    std::vector<std::string> pgp_key_data;  // the base64 keys themselves (sys/rekey/init's pgp_keys)
+    std::vector<std::string> pgp_key_data;      // the base64 keys themselves (sys/rekey/init's pgp_keys)
+    std::vector<std::string> pgp_fingerprints;  // theirs, announced by the status and the completed step
 };
 
 class rekey_machine

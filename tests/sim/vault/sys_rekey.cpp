@@ -27,8 +27,11 @@ simc::response rekey_start(sys_call& c)
     r.pgp_key_data = string_array(go_field(*body, "pgp_keys"));
     r.pgp_keys = r.pgp_key_data.size();
     if (r.pgp_keys > 0 && r.pgp_keys == static_cast<std::size_t>(r.config.shares))
+    {
         if (auto err = probe_keys(r.pgp_key_data))  // before any share is generated for them
             return vault_error(*err);
+        r.pgp_fingerprints = pgp_fingerprints(r.pgp_key_data).value_or(std::vector<std::string>{});
+    }
     if (auto err = c.vault.rekey().init(r, steady::now()))
         return vault_error(*err);
     return rekey_status(c);
