@@ -2,6 +2,7 @@
 // that is drained after every write, so encrypted and plain bytes take the same path: hash, then file.
 #include "snapshot/spool_writer.hpp"
 
+#include "async/blocking.hpp"
 #include "snapshot/disk_batch.hpp"
 #include "snapshot/model/sha256.hpp"
 #include "snapshot/publish_file.hpp"
@@ -12,6 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <unistd.h>
 #include <vector>
 
 namespace vk::snapshot {
@@ -154,6 +156,13 @@ boost::asio::awaitable<result<spooled_file>> spool_writer::commit()
     if (auto r = co_await impl_->disk.finish([this] { return impl_->file.publish(); }); !r)
         co_return r.error();
     co_return spooled_file{impl_->final_path, impl_->size, impl_->sha.hex_digest()};
+}
+
+boost::asio::awaitable<void> spool_writer::discard()
+{
+    const auto temp = impl_->file.abandon();
+    if (!temp.empty())
+        co_await run_blocking([&] { ::unlink(temp.c_str()); });
 }
 
 }  // namespace vk::snapshot

@@ -39,6 +39,10 @@ public:
     boost::asio::awaitable<result<void>> write(std::string_view plaintext);
     // Ends the envelope, writes the rest, fsyncs and renames into place.
     boost::asio::awaitable<result<spooled_file>> commit();
+    // Removes what was written (a failed download) on the blocking pool, waited: a failed cycle ends with an
+    // empty spool as an ok one does. Dropped without commit or discard (a cancelled cycle), the file is
+    // unlinked there unwaited.
+    boost::asio::awaitable<void> discard();
 
     struct impl;
 

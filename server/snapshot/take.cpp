@@ -24,16 +24,12 @@ result<void> ensure_dir(const fs::path& dir)
     return {};
 }
 
-asio::awaitable<result<taken_snapshot>> take_snapshot(vault::client& node, const snapshot_settings& s,
-                                                      fs::path spool, std::string name)
+namespace {
+
+// The download, verified chunk by chunk on its way into `w`, committed when whole and valid.
+asio::awaitable<result<taken_snapshot>> spool_verified(vault::client& node, spool_writer& w)
 {
-    if (auto d = ensure_dir(spool); !d)
-        co_return d.error();
-    auto writer = spool_writer::open(spool, name, s.encrypt_for_cert_file);
-    if (!writer)
-        co_return writer.error();
     archive_verifier verifier;
-    auto& w = **writer;
     // Each chunk: verify first, so the verifier's error (the more telling one) wins; then store.
     http::body_sink sink = [&verifier, &w](std::string_view chunk) -> asio::awaitable<result<void>> {
         if (auto r = verifier.feed(chunk); !r)
@@ -50,6 +46,22 @@ asio::awaitable<result<taken_snapshot>> take_snapshot(vault::client& node, const
     if (!file)
         co_return file.error();
     co_return taken_snapshot{std::move(*file), *summary};
+}
+
+}  // namespace
+
+asio::awaitable<result<taken_snapshot>> take_snapshot(vault::client& node, const snapshot_settings& s,
+                                                      fs::path spool, std::string name)
+{
+    if (auto d = ensure_dir(spool); !d)
+        co_return d.error();
+    auto writer = spool_writer::open(spool, name, s.encrypt_for_cert_file);
+    if (!writer)
+        co_return writer.error();
+    auto taken = co_await spool_verified(node, **writer);
+    if (!taken)
+        co_await (*writer)->discard();
+    co_return taken;
 }
 
 namespace {

@@ -260,8 +260,13 @@ await step('the keeper section shows every node unsealed, every store usable, th
   const current = job('keeper').locator('tr[data-set][data-role="current"]');
   await current.waitFor();
   const id = await current.getAttribute('data-set');
-  expect((await keeperField('current')).startsWith(id + ' (3 of 5)'), 'current set with its threshold');
-  // 5 shards over 3 stores, none holding the threshold (3).
+  expect((await keeperField('current')).startsWith(id + ' (3 of 6)'), 'current set with its threshold');
+  // alice holds the sixth share, encrypted to her; the test fetched it before the page loaded.
+  const alice = job('keeper').locator('tr[data-custodian="alice"]');
+  expect(await alice.getAttribute('data-fetched') === 'true', 'alice fetched her share');
+  const aliceRow = await alice.textContent();
+  expect(aliceRow.includes('held, encrypted to them') && aliceRow.includes('by admin'), 'alice row: ' + aliceRow);
+  // The other 5 shards over 3 stores, none holding the threshold (3).
   const counts = (await current.locator('td[data-store]').allTextContents()).map(Number);
   expect(counts.length === 3 && counts.every((c) => c > 0 && c < 3) && counts.reduce((a, b) => a + b) === 5,
     'per-store counts: ' + counts);

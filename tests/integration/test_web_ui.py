@@ -1,8 +1,8 @@
 """The web status page (/ui/) on a daemon running sync origin and destination jobs on the sims: its security
 headers and the API's cross-origin refusal over plain HTTP, then a real browser (Debian's chromium driven by
 playwright-core, tests/browser/ui.test.mjs) loads it, sees the jobs, triggers, halts and resumes, approves
-held deletes, lists a snapshot job's snapshots and restores one, sees a keeper job's nodes unsealed and its shard
-sets and rekeys with "Rekey now", sees "north" (a destination whose origin never published) waiting rather than
+held deletes, lists a snapshot job's snapshots and restores one, sees a keeper job's nodes unsealed, its shard
+sets and who fetched its custodian's share, and rekeys with "Rekey now", sees "north" (a destination whose origin never published) waiting rather than
 failed, is refused with a wrong token, and with a read-only token sees every control disabled with the scope it lacks.
 Screenshots land in <build>/ui-screenshots/."""
 import os
@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 
 import vkproc
+from custodianpgp import Custodian
 from held_deletes import stack_with_held_deletes
 from kindjobs import KeeperVault, emissary_job, keeper_job, snapshot_job
 from vkdaemon import ADMIN_TOKEN
@@ -33,12 +34,14 @@ def stack():
     """origin publishes 10 secrets, then 5 are deleted: "west" (max_delete_percent 20) holds the deletes; "snap"
     snapshots the origin vault (allow_restore); "render-stuck" has a waiting and a failing template; "keeper"
     initialised a 3-node vault-sim of its own and keeps every node unsealed; "north" replicates an origin sync path
-    nothing publishes to, so it waits."""
+    nothing publishes to, so it waits. The keeper has a custodian, alice, who holds a sixth share."""
     with tempfile.TemporaryDirectory() as root:
         kv = KeeperVault()
+        alice = Custodian("alice", root)
         s = stack_with_held_deletes([snapshot_job("snap", root, allow_restore=True),
                                      emissary_job("render-stuck", root, stuck=True),
-                                     keeper_job("keeper", root, kv), waiting_destination("north")],
+                                     keeper_job("keeper", root, kv, custodians=[alice]),
+                                     waiting_destination("north")],
                                     extra_vaults=[kv],
                                     admin={"tokens": [{"name": "grafana", "token": READ_TOKEN, "scopes": ["read"]}]})
         try:
@@ -46,6 +49,7 @@ def stack():
             yield s
         finally:
             s.close()
+            alice.close()
 
 
 def waiting_destination(name):
@@ -116,6 +120,9 @@ def test_in_a_real_browser(stack):
         "run scripts/install-deps.sh (npm ci in tests/browser) first"
     assert os.path.exists("/usr/bin/chromium"), "run scripts/install-deps.sh (apt package chromium) first"
     before = keeper_settled(stack)["procedure"]["current"]["id"]
+    # alice fetches her share (the admin token, named "admin"): the page shows who fetched it.
+    status, share, _ = stack.daemon.call("GET", "/v1/keeper/keeper/custodians/alice/share")
+    assert status == 200 and share["set"] == before, share
     env = dict(os.environ, VK_URL=stack.daemon.url(""), VK_TOKEN=ADMIN_TOKEN, VK_READ_TOKEN=READ_TOKEN,
                VK_SHOTS=SHOTS)
     r = subprocess.run(["node", "ui.test.mjs"], cwd=BROWSER_DIR, env=env, capture_output=True, text=True,

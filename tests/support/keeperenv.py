@@ -224,8 +224,12 @@ users: [{{name: sa, user: {{tokenFile: k8s-token}}}}]
         return sorted(k.removeprefix(self.prefix) for k in keys)
 
     def s3_raw(self, name):
-        """An s3 store object's bytes as s3rver holds them (None when absent)."""
-        return self.s3_get("/" + self.prefix + name)
+        """An s3 store object's bytes as s3rver holds them (None when absent), read again while empty: s3rver
+        truncates an object's file before writing the new bytes, and no keeper object is ever empty."""
+        def whole():
+            raw = self.s3_get("/" + self.prefix + name)
+            return None if raw == b"" else [raw]
+        return vkproc.wait_until(whole, 10, interval=0.02, what=f"s3rver holding object {name} whole")[0]
 
     def objects(self):
         """store name -> its objects: the file stores' and (the mix) the s3 store's."""

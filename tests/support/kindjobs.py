@@ -100,14 +100,19 @@ class TransitVault:
         self.proc.stop()
 
 
-def keeper_job(name, root, vault, interval="1s", transit=None):
+def keeper_job(name, root, vault, interval="1s", transit=None, custodians=()):
     """A keeper job that initialises `vault` (a KeeperVault: 5 shares, threshold 3, root token revoked) and keeps
     its shards in three file stores <root>/<name>-{a,b,c}/ (each under its own random key-encryption key; store a's
-    wrapped by `transit`'s key instead when given, a TransitVault)."""
+    wrapped by `transit`'s key instead when given, a TransitVault). Each of `custodians` (custodianpgp.Custodian)
+    holds one more share."""
     stores = [{"name": s, "type": "file", "path": os.path.join(root, f"{name}-{s}"),
                "kek": base64.b64encode(os.urandom(32)).decode()} for s in ("a", "b", "c")]
     if transit:
         stores[0]["kek"] = transit.transit_kek()
-    return {"name": name, "kind": "keeper", "interval": interval, "timeout": "30s", "vault": vault.name,
-            "nodes": vault.nodes, "init": {"secret_shares": 5, "secret_threshold": 3, "root_token": "revoke"},
-            "stores": stores}
+    job = {"name": name, "kind": "keeper", "interval": interval, "timeout": "30s", "vault": vault.name,
+           "nodes": vault.nodes,
+           "init": {"secret_shares": 5 + len(custodians), "secret_threshold": 3, "root_token": "revoke"},
+           "stores": stores}
+    if custodians:
+        job["custodians"] = [{"name": c.name, "pgp_public_key_file": c.key_file} for c in custodians]
+    return job

@@ -6,46 +6,11 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <set>
-#include <thread>
 
 using namespace vk::snapshot;
 namespace fs = std::filesystem;
-
-namespace {
-
-// Waits (bounded) until `file` is the folder's only entry: the renamed old one has been unlinked.
-bool only_entry_left(const fs::path& dir, const fs::path& file)
-{
-    for (int i = 0; i < 5000; ++i)
-    {
-        auto it = fs::directory_iterator(dir);
-        if (it != fs::directory_iterator() && it->path() == file && std::next(it) == fs::directory_iterator())
-            return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    return false;
-}
-
-// Waits (bounded) until `dir` holds exactly `names`.
-bool entries_become(const fs::path& dir, std::set<std::string> names)
-{
-    for (int i = 0; i < 5000; ++i)
-    {
-        std::set<std::string> seen;
-        for (const auto& e : fs::directory_iterator(dir))
-            seen.insert(e.path().filename().string());
-        if (seen == names)
-            return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    return false;
-}
-
-}  // namespace
 
 TEST(remove_on_exit, the_name_is_free_at_once_and_the_file_gone_soon_after)
 {
@@ -60,7 +25,7 @@ TEST(remove_on_exit, the_name_is_free_at_once_and_the_file_gone_soon_after)
     {
         remove_on_exit cleanup{dir.path / "never-made"};
     }
-    EXPECT_TRUE(only_entry_left(dir.path, file));
+    EXPECT_TRUE(vk::test::entries_become(dir.path, {file.filename().string()}));
     EXPECT_EQ(vk::test::slurp(file), "the next snapshot");
 }
 
@@ -76,6 +41,6 @@ TEST(unlink_off_thread, a_dropped_unpublished_file_goes_and_a_published_one_stay
         const unlink_off_thread kept_guard{*kept};
         ASSERT_TRUE(kept->publish());
     }
-    EXPECT_TRUE(entries_become(dir.path, {"whole.snap"}));
+    EXPECT_TRUE(vk::test::entries_become(dir.path, {"whole.snap"}));
     EXPECT_EQ(vk::test::slurp(dir.path / "whole.snap"), "a snapshot");
 }
