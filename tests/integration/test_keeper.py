@@ -257,5 +257,6 @@ def test_a_node_replaced_with_empty_storage_is_joined_to_the_raft_and_unsealed(w
     vkproc.wait_until(lambda: not world.sim("GET", "status")["nodes"][2]["empty"] and not any(world.seal_states()),
                       20, what="node 2 joined and unsealed")
     assert "joined the raft cluster" in world.daemon.log()
-    node = next(n for n in world.status()["nodes"] if n["address"] == world.node_url(2))
-    assert node["state"] == "unsealed"
+    # The status says what the keeper last saw: the node unsealed once the answer to its last key came back.
+    node_state = lambda: next(n["state"] for n in world.status()["nodes"] if n["address"] == world.node_url(2))  # noqa: E731
+    vkproc.wait_until(lambda: node_state() == "unsealed", 10, what="node 2 unsealed in the keeper's status")
