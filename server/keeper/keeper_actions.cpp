@@ -5,8 +5,8 @@
 // new set goes to the others, or the request is refused when they cannot hold it with each below the
 // threshold.
 #include "keeper/keeper_actions.hpp"
-#include "core/time.hpp"
 
+#include "core/time.hpp"
 #include "keeper/procedure_runner.hpp"
 
 #include <chrono>

@@ -55,13 +55,19 @@ asio::awaitable<result<void>> copy_into(io::atomic_file& to, fs::path from)
     co_return result<void>{};
 }
 
+asio::awaitable<void> unlink_on_pool(fs::path path)
+{
+    co_await run_blocking([&] { ::unlink(path.c_str()); });
+}
+
+void unlink_later(fs::path path)
+{
+    run_detached_blocking([path] { ::unlink(path.c_str()); });
+}
+
 asio::awaitable<void> remove_on_exit::remove_now()
 {
-    const auto doomed = std::exchange(path, {});
-    co_await run_blocking([&] {
-        std::error_code ignored;
-        fs::remove(doomed, ignored);
-    });
+    co_await unlink_on_pool(std::exchange(path, {}));
 }
 
 remove_on_exit::~remove_on_exit()
@@ -75,16 +81,13 @@ remove_on_exit::~remove_on_exit()
     fs::rename(path, doomed, ec);
     if (ec)  // not there: never made, or a failure before it was
         return;
-    run_detached_blocking([doomed] {
-        std::error_code ignored;
-        fs::remove(doomed, ignored);
-    });
+    unlink_later(doomed);
 }
 
 unlink_off_thread::~unlink_off_thread()
 {
     if (auto temp = file.abandon(); !temp.empty())
-        run_detached_blocking([temp] { ::unlink(temp.c_str()); });
+        unlink_later(temp);
 }
 
 result<void> write_file_atomically(const fs::path& to, std::string_view data)

@@ -21,6 +21,12 @@ result<io::atomic_file> create_atomic_file(const std::filesystem::path& final_pa
 // Copies the file `from` into `to`, a slice at a time, yielding to other coroutines between slices.
 boost::asio::awaitable<result<void>> copy_into(io::atomic_file& to, std::filesystem::path from);
 
+// Unlinks `path` on the blocking pool: freeing a file of GiB can take the kernel seconds, never on the io
+// thread. unlink_on_pool waits for it (a cycle ends with its spool empty); unlink_later does not (an error or
+// cancellation path, where nobody waits). A missing file is no error.
+boost::asio::awaitable<void> unlink_on_pool(std::filesystem::path path);
+void unlink_later(std::filesystem::path path);
+
 // Removes a file: at the end of a cycle with remove_now(), else when it goes out of scope (an error, a
 // cancelled coroutine's frame). Freeing a multi-GiB file can take the kernel seconds, never on the io thread:
 // remove_now() unlinks it on the blocking pool while its caller waits; the destructor renames it out of the

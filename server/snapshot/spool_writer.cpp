@@ -2,7 +2,6 @@
 // that is drained after every write, so encrypted and plain bytes take the same path: hash, then file.
 #include "snapshot/spool_writer.hpp"
 
-#include "async/blocking.hpp"
 #include "snapshot/disk_batch.hpp"
 #include "snapshot/model/sha256.hpp"
 #include "snapshot/publish_file.hpp"
@@ -13,7 +12,6 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-#include <unistd.h>
 #include <vector>
 
 namespace vk::snapshot {
@@ -160,9 +158,8 @@ boost::asio::awaitable<result<spooled_file>> spool_writer::commit()
 
 boost::asio::awaitable<void> spool_writer::discard()
 {
-    const auto temp = impl_->file.abandon();
-    if (!temp.empty())
-        co_await run_blocking([&] { ::unlink(temp.c_str()); });
+    if (auto temp = impl_->file.abandon(); !temp.empty())
+        co_await unlink_on_pool(std::move(temp));
 }
 
 }  // namespace vk::snapshot
